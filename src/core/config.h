@@ -1,0 +1,50 @@
+// Server configuration. Precedence: command-line flags > environment
+// variables (TRAINYARD_*) > the defaults below. The CLI loads the environment
+// first, then lets flags overwrite fields, then calls Validate().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/status.h"
+
+namespace trainyard {
+
+struct Config {
+  std::string home = "./trainyard-data";  // TRAINYARD_HOME
+  std::string bind = "127.0.0.1";         // TRAINYARD_BIND
+  int port = 8000;                        // TRAINYARD_PORT (0 = ephemeral)
+  int workers = 2;                        // TRAINYARD_WORKERS (job threads)
+  int http_threads = 8;                   // TRAINYARD_HTTP_THREADS
+  std::string log_level = "info";         // TRAINYARD_LOG_LEVEL
+  bool log_json = false;                  // TRAINYARD_LOG_JSON (1/true)
+  bool auth = true;                       // TRAINYARD_AUTH (off/false = off)
+  int64_t max_body_bytes = 16 << 20;      // TRAINYARD_MAX_BODY_BYTES
+  int rate_limit_free = 100;              // TRAINYARD_RATE_LIMIT_FREE (/hour)
+  int rate_limit_pro = 1000;              // TRAINYARD_RATE_LIMIT_PRO
+  int rate_limit_elite = 10000;           // TRAINYARD_RATE_LIMIT_ELITE
+  int job_lease_seconds = 30;             // TRAINYARD_JOB_LEASE_SECONDS
+  int job_max_attempts = 3;               // TRAINYARD_JOB_MAX_ATTEMPTS
+  int torch_threads = 0;                  // TRAINYARD_TORCH_THREADS (0=auto)
+  std::string wandb_api_key;              // WANDB_API_KEY (health: wandb)
+  std::string kubeconfig;                 // KUBECONFIG (health: kubernetes)
+  bool enable_test_jobs = false;          // TRAINYARD_ENABLE_TEST_JOBS
+
+  // Checks ranges and combinations; the error names each bad field.
+  Status Validate() const;
+};
+
+// Reads an environment variable; returns nullptr when unset. Injectable so
+// tests need not touch the process environment.
+using EnvLookup = std::function<const char*(const char*)>;
+EnvLookup ProcessEnvironment();
+
+// Overlays TRAINYARD_* variables onto `config`. Unparseable values give a
+// VALIDATION_ERROR naming the variable; `config` is unchanged then.
+Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopbackAddress(const std::string& address);
+
+}  // namespace trainyard
