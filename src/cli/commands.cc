@@ -1,0 +1,18 @@
+#include "cli/commands.h"
+
+namespace trainyard::cli {
+
+// The TRAINYARD_HAS_* definitions come from cli/CMakeLists.txt, set when the
+// layer and its command file are part of the build.
+void RegisterAll(CLI::App& app, int* exit_code) {
+#ifdef TRAINYARD_HAS_UNIV3_COMMAND
+  RegisterUniv3Command(app, exit_code);
+#endif
+#ifdef TRAINYARD_HAS_RL_COMMANDS
+  RegisterTrainCommand(app, exit_code);
+  RegisterEvaluateCommand(app, exit_code);
+#endif
+  RegisterVersionCommand(app, exit_code);
+}
+
+}  // namespace trainyard::cli
