@@ -1,0 +1,51 @@
+#include "env/env.h"
+
+#include <gtest/gtest.h>
+
+#include "env/time_limit.h"
+
+namespace trainyard::env {
+namespace {
+
+TEST(RegistryTest, BuiltinsHaveGymnasiumLimitsAndThresholds) {
+  Registry registry = Registry::WithBuiltins();
+  Result<Spec> cartpole = registry.Find("CartPole-v1");
+  ASSERT_TRUE(cartpole.ok());
+  EXPECT_EQ(cartpole->max_episode_steps, 500);
+  EXPECT_EQ(cartpole->reward_threshold, 475.0);
+  Result<Spec> pendulum = registry.Find("Pendulum-v1");
+  ASSERT_TRUE(pendulum.ok());
+  EXPECT_EQ(pendulum->max_episode_steps, 200);
+  EXPECT_FALSE(pendulum->reward_threshold.has_value());
+}
+
+TEST(RegistryTest, MakeWrapsInTimeLimitThatTruncatesCartPoleAt500) {
+  Registry registry = Registry::WithBuiltins();
+  Result<std::unique_ptr<Env>> env = registry.Make("CartPole-v1");
+  ASSERT_TRUE(env.ok());
+  TimeLimit* limit = FindWrapper<TimeLimit>(**env);
+  ASSERT_NE(limit, nullptr);
+  EXPECT_EQ(limit->max_episode_steps(), 500);
+  EXPECT_EQ((*env)->action_space().ToString(), "Discrete(2)");
+}
+
+TEST(RegistryTest, UnknownIdIsNotFoundAndListsKnownIds) {
+  Registry registry = Registry::WithBuiltins();
+  Result<std::unique_ptr<Env>> env = registry.Make("CartPole-v0");
+  ASSERT_FALSE(env.ok());
+  EXPECT_EQ(env.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(env.status().message().find("CartPole-v1"), std::string::npos);
+}
+
+TEST(RegistryTest, RegisteringATakenIdIsAConflict) {
+  Registry registry = Registry::WithBuiltins();
+  Spec spec;
+  spec.id = "CartPole-v1";
+  EXPECT_EQ(registry.Register(spec).code(), ErrorCode::kConflict);
+  spec.id = "Mine-v0";
+  EXPECT_TRUE(registry.Register(spec).ok());
+  EXPECT_EQ(registry.Ids().size(), Registry::WithBuiltins().Ids().size() + 1);
+}
+
+}  // namespace
+}  // namespace trainyard::env
