@@ -1,0 +1,108 @@
+// A thin, safe wrapper over one SQLite connection: WAL mode, prepared
+// statements with typed binding, transactions and versioned migrations.
+// The repositories in store/ are the only users; nothing above store/ sees SQL.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace trainyard::store {
+
+// A prepared statement. Bind parameters are 1-based as in SQLite.
+// Not thread-safe; use only while holding the Database lock (see Database).
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept;
+
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, double value);
+  Statement& Bind(int index, std::string_view value);
+  Statement& Bind(int index, const std::string& value) {
+    return Bind(index, std::string_view(value));
+  }
+  Statement& Bind(int index, const char* value) {
+    return Bind(index, std::string_view(value));
+  }
+  Statement& Bind(int index, std::nullopt_t);
+  Statement& Bind(int index, const std::optional<int64_t>& value);
+  Statement& Bind(int index, const std::optional<std::string>& value);
+
+  // Advances to the next row. Returns true if a row is available, false when
+  // done; errors (including a failed bind) come back as a Status.
+  Result<bool> Step();
+  // Steps to completion, for statements that return no rows.
+  Status Run();
+  // Rewinds the statement and clears bindings so it can run again.
+  Status Reset();
+
+  int64_t ColumnInt(int col) const;
+  double ColumnDouble(int col) const;
+  std::string ColumnText(int col) const;
+  bool ColumnIsNull(int col) const;
+  std::optional<int64_t> ColumnOptionalInt(int col) const;
+  std::optional<std::string> ColumnOptionalText(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  int bind_error_ = 0;
+};
+
+// One SQLite database file, shared by several threads through a mutex: every
+// repository call takes the lock for its whole duration, so statements and
+// transactions never interleave. Other processes (a `trainyard worker`) may
+// open the same file; WAL mode plus a busy timeout serialises writers.
+class Database {
+ public:
+  // Opens (creating if missing) `path` in WAL mode with foreign keys on and
+  // applies `migrations` that are newer than the stored schema version, each
+  // in its own transaction. Use ":memory:" for a private in-memory database.
+  static Result<std::unique_ptr<Database>> Open(
+      const std::string& path, const std::vector<std::string>& migrations);
+  ~Database();
+
+  // The lock that guards the connection. Hold it across Prepare/Step and
+  // transactions: `auto lock = db.Lock();`.
+  std::unique_lock<std::mutex> Lock() { return std::unique_lock(mu_); }
+
+  // REQUIRES: the caller holds Lock().
+  Result<Statement> Prepare(std::string_view sql);
+  // Runs one or more statements without results. REQUIRES: Lock() held.
+  Status Exec(std::string_view sql);
+  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back if `body`
+  // returns an error (which is then returned). REQUIRES: Lock() held.
+  Status Transaction(const std::function<Status()>& body);
+
+  // The applied schema version (number of migrations applied).
+  int schema_version() const { return schema_version_; }
+  // A trivial query, for health checks. Takes the lock itself.
+  Status Ping();
+  // Rows changed by the last statement. REQUIRES: Lock() held.
+  int64_t Changes() const;
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  Status Migrate(const std::vector<std::string>& migrations);
+  Status ErrorStatus(std::string_view what) const;
+
+  sqlite3* db_;
+  std::mutex mu_;
+  int schema_version_ = 0;
+};
+
+}  // namespace trainyard::store

@@ -1,0 +1,67 @@
+#include "store/database.h"
+
+#include <gtest/gtest.h>
+
+#include "core/test_support.h"
+#include "store/metadata_store.h"
+#include "store/schema.h"
+
+namespace trainyard::store {
+namespace {
+
+TEST(DatabaseTest, AppliesMigrationsOnceAndRecordsVersion) {
+  testing::TempDir dir;
+  std::vector<std::string> v1 = {"CREATE TABLE a (x INTEGER)"};
+  {
+    auto db = Database::Open(dir.Sub("t.db"), v1);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    EXPECT_EQ((*db)->schema_version(), 1);
+  }
+  std::vector<std::string> v2 = {v1[0], "CREATE TABLE b (y INTEGER)"};
+  auto db = Database::Open(dir.Sub("t.db"), v2);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ((*db)->schema_version(), 2);
+}
+
+TEST(DatabaseTest, RefusesDatabaseNewerThanBinary) {
+  testing::TempDir dir;
+  ASSERT_TRUE(Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x)", "CREATE TABLE b (y)"}).ok());
+  auto db = Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x)"});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), ErrorCode::kCorruption);
+}
+
+TEST(DatabaseTest, FailedMigrationRollsBackAndReportsError) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x); SELECT nonsense FROM nowhere"});
+  EXPECT_FALSE(db.ok());
+  auto again = Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x)"});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+}
+
+TEST(DatabaseTest, TransactionRollsBackWhenBodyFails) {
+  auto db = Database::Open(":memory:", {"CREATE TABLE a (x INTEGER)"});
+  ASSERT_TRUE(db.ok());
+  auto lock = (*db)->Lock();
+  Status s = (*db)->Transaction([&]() -> Status {
+    TY_RETURN_IF_ERROR((*db)->Exec("INSERT INTO a VALUES (1)"));
+    return ValidationError("stop");
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kValidation);
+  auto q = (*db)->Prepare("SELECT COUNT(*) FROM a");
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(q->ColumnInt(0), 0);
+}
+
+TEST(DatabaseTest, ProductionSchemaOpensInWalMode) {
+  testing::TempDir dir;
+  auto store = OpenSqliteStore(dir.Sub("trainyard.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_TRUE((*store)->Ping().ok());
+  EXPECT_EQ((*store)->schema_version(), static_cast<int>(SchemaMigrations().size()));
+  EXPECT_TRUE(std::filesystem::exists(dir.Sub("trainyard.db-wal")));
+}
+
+}  // namespace
+}  // namespace trainyard::store

@@ -1,0 +1,101 @@
+// The model registry: named models per owner and kind ("ilp.ppo",
+// "studio", "gym.dqn", ...), a status and JSON metadata each, and numbered
+// versions pointing at artifacts. Product layers keep their own fields in
+// the metadata document.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace trainyard::store {
+
+struct ModelRecord {
+  std::string id;
+  std::string owner_id;
+  std::string kind;
+  std::string name;
+  std::string status;
+  std::string metadata = "{}";  // JSON
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct ModelVersion {
+  std::string model_id;
+  int64_t version = 0;
+  std::string artifact_path;  // relative to the data directory
+  std::string metrics = "{}";
+  int64_t created_at = 0;
+};
+
+struct ModelFilter {
+  std::optional<std::string> owner_id;
+  std::optional<std::string> kind;
+  std::optional<std::string> status;
+  int64_t limit = 50;
+  int64_t offset = 0;
+};
+
+// Implementations must be thread-safe.
+class ModelStore {
+ public:
+  virtual ~ModelStore() = default;
+  // CONFLICT if (owner, kind, name) or the id exists.
+  virtual Status Create(const ModelRecord& model) = 0;
+  virtual Result<ModelRecord> Get(const std::string& id) = 0;  // NOT_FOUND
+  virtual Result<ModelRecord> FindByName(const std::string& owner_id,
+                                         const std::string& kind,
+                                         const std::string& name) = 0;
+  virtual Result<std::vector<ModelRecord>> List(const ModelFilter& f) = 0;
+  virtual Result<int64_t> Count(const ModelFilter& f) = 0;
+  // Replaces name, status and metadata; bumps updated_at. NOT_FOUND if absent.
+  virtual Status Update(const ModelRecord& model) = 0;
+  // Deletes the model and its versions. NOT_FOUND if absent.
+  virtual Status Delete(const std::string& id) = 0;
+  // Appends version (latest + 1) and returns it.
+  virtual Result<ModelVersion> AddVersion(const std::string& model_id,
+                                          const std::string& artifact_path,
+                                          const std::string& metrics,
+                                          int64_t now) = 0;
+  virtual Result<std::vector<ModelVersion>> ListVersions(
+      const std::string& model_id) = 0;
+};
+
+// Append-only record of security-relevant actions (token changes, admin
+// actions, deletes). Implementations must be thread-safe.
+struct AuditEntry {
+  int64_t id = 0;
+  std::string actor_id;
+  std::string action;
+  std::string target;
+  std::string detail = "{}";
+  int64_t created_at = 0;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual Status Append(const AuditEntry& entry) = 0;
+  virtual Result<std::vector<AuditEntry>> Recent(int64_t limit) = 0;
+};
+
+// Durable counters for fixed-window rate limits, keyed by e.g. token id.
+struct RateWindow {
+  std::string key;
+  int64_t window_start = 0;
+  int64_t count = 0;
+};
+
+class RateCounterStore {
+ public:
+  virtual ~RateCounterStore() = default;
+  virtual Result<std::vector<RateWindow>> LoadAll() = 0;
+  // Upserts all `windows` in one transaction.
+  virtual Status SaveAll(const std::vector<RateWindow>& windows) = 0;
+};
+
+}  // namespace trainyard::store

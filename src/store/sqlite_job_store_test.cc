@@ -1,0 +1,143 @@
+#include <gtest/gtest.h>
+
+#include "store/metadata_store.h"
+
+namespace trainyard::store {
+namespace {
+
+class JobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = OpenSqliteStore(":memory:");
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    jobs_ = store_->jobs();
+  }
+  JobRecord Job(const std::string& id, const std::string& type = "test") {
+    JobRecord j;
+    j.id = id;
+    j.type = type;
+    j.owner_id = "u1";
+    j.max_attempts = 2;
+    return j;
+  }
+  std::unique_ptr<MetadataStore> store_;
+  JobStore* jobs_ = nullptr;
+};
+
+TEST_F(JobStoreTest, ClaimTakesOldestQueuedJobOfKnownType) {
+  ASSERT_TRUE(jobs_->Insert(Job("a", "other"), 1).ok());
+  ASSERT_TRUE(jobs_->Insert(Job("b"), 2).ok());
+  ASSERT_TRUE(jobs_->Insert(Job("c"), 3).ok());
+  auto claimed = jobs_->ClaimNext({"test"}, "w1", 1000, 10);
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_TRUE(claimed->has_value());
+  EXPECT_EQ((*claimed)->id, "b");
+  EXPECT_EQ((*claimed)->status, JobStatus::kRunning);
+  EXPECT_EQ((*claimed)->attempts, 1);
+  EXPECT_EQ((*claimed)->lease_owner, "w1");
+}
+
+TEST_F(JobStoreTest, AJobIsClaimedOnlyOnce) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 1000, 10)->has_value());
+  EXPECT_FALSE(jobs_->ClaimNext({"test"}, "w2", 1000, 10)->has_value());
+}
+
+TEST_F(JobStoreTest, ProgressNeedsTheLeaseAndReportsCancel) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 1000, 10).ok());
+  JobProgress p{0.5, 5, 10, std::string("{\"loss\":1}")};
+  auto cancel = jobs_->ReportProgress("a", "w1", p, 2000, 20);
+  ASSERT_TRUE(cancel.ok());
+  EXPECT_FALSE(*cancel);
+  EXPECT_EQ(jobs_->ReportProgress("a", "w2", p, 2000, 20).status().code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(jobs_->RequestCancel("a", 30).ok());
+  EXPECT_TRUE(*jobs_->ReportProgress("a", "w1", p, 2000, 40));
+  auto job = jobs_->Get("a");
+  EXPECT_DOUBLE_EQ(job->progress, 0.5);
+  EXPECT_EQ(job->metrics, "{\"loss\":1}");
+  EXPECT_EQ(job->status, JobStatus::kRunning);
+}
+
+TEST_F(JobStoreTest, CancellingAQueuedJobEndsItAtOnce) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  auto job = jobs_->RequestCancel("a", 5);
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->status, JobStatus::kCancelled);
+  EXPECT_EQ(jobs_->RequestCancel("a", 6).status().code(), ErrorCode::kConflict);
+}
+
+TEST_F(JobStoreTest, ExpiredLeaseRequeuesThenFailsAfterMaxAttempts) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
+  EXPECT_EQ(*jobs_->RecoverExpiredLeases(50), 0);  // lease still valid
+  EXPECT_EQ(*jobs_->RecoverExpiredLeases(101), 1);
+  EXPECT_EQ(jobs_->Get("a")->status, JobStatus::kQueued);
+  ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w2", 200, 110)->has_value());
+  EXPECT_EQ(*jobs_->RecoverExpiredLeases(201), 1);
+  auto job = jobs_->Get("a");
+  EXPECT_EQ(job->status, JobStatus::kFailed);
+  EXPECT_NE(job->error.find("lease expired"), std::string::npos);
+}
+
+TEST_F(JobStoreTest, FinishRecordsResultAndEvents) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
+  ASSERT_TRUE(jobs_->Finish("a", "w1", JobStatus::kCompleted, "{\"x\":1}", "", 20).ok());
+  auto job = jobs_->Get("a");
+  EXPECT_EQ(job->status, JobStatus::kCompleted);
+  EXPECT_DOUBLE_EQ(job->progress, 1.0);
+  EXPECT_EQ(job->finished_at, 20);
+  auto events = jobs_->ListEvents("a", 0, 10);
+  ASSERT_TRUE(events.ok());
+  std::vector<std::string> kinds;
+  for (const auto& e : *events) kinds.push_back(e.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"job.queued", "job.started", "job.completed"}));
+}
+
+TEST_F(JobStoreTest, FinishAfterLosingTheLeaseIsRefused) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
+  ASSERT_EQ(*jobs_->RecoverExpiredLeases(200), 1);
+  EXPECT_EQ(jobs_->Finish("a", "w1", JobStatus::kCompleted, "{}", "", 210).code(),
+            ErrorCode::kConflict);
+}
+
+TEST_F(JobStoreTest, ReleaseRequeuesWithoutCountingTheAttempt) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
+  ASSERT_TRUE(jobs_->Release("a", "w1", 20).ok());
+  auto job = jobs_->Get("a");
+  EXPECT_EQ(job->status, JobStatus::kQueued);
+  EXPECT_EQ(job->attempts, 0);
+}
+
+TEST_F(JobStoreTest, ListFiltersByOwnerTypePrefixAndStatus) {
+  ASSERT_TRUE(jobs_->Insert(Job("a", "gym.train"), 1).ok());
+  ASSERT_TRUE(jobs_->Insert(Job("b", "gym.eval"), 2).ok());
+  ASSERT_TRUE(jobs_->Insert(Job("c", "studio.train"), 3).ok());
+  JobFilter f;
+  f.type_prefix = "gym.";
+  auto list = jobs_->List(f);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, "b");  // newest first
+  EXPECT_EQ(*jobs_->Count(f), 2);
+  f.status = JobStatus::kRunning;
+  EXPECT_EQ(*jobs_->Count(f), 0);
+}
+
+TEST_F(JobStoreTest, LogsAreReturnedInOrderAfterACursor) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(jobs_->AppendLog("a", "line" + std::to_string(i), i).ok());
+  auto all = jobs_->ListLogs("a", 0, 10);
+  ASSERT_EQ(all->size(), 3u);
+  auto rest = jobs_->ListLogs("a", (*all)[0].id, 10);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[0].line, "line1");
+}
+
+}  // namespace
+}  // namespace trainyard::store

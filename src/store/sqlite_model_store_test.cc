@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "store/metadata_store.h"
+
+namespace trainyard::store {
+namespace {
+
+class ModelStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*OpenSqliteStore(":memory:"));
+    models_ = store_->models();
+    ASSERT_TRUE(models_->Create({"m1", "u1", "ilp.ppo", "agent", "DRAFT", "{}", 1, 1}).ok());
+  }
+  std::unique_ptr<MetadataStore> store_;
+  ModelStore* models_ = nullptr;
+};
+
+TEST_F(ModelStoreTest, NamesAreUniquePerOwnerAndKind) {
+  EXPECT_EQ(models_->Create({"m2", "u1", "ilp.ppo", "agent", "DRAFT", "{}", 2, 2}).code(),
+            ErrorCode::kConflict);
+  EXPECT_TRUE(models_->Create({"m3", "u2", "ilp.ppo", "agent", "DRAFT", "{}", 2, 2}).ok());
+}
+
+TEST_F(ModelStoreTest, VersionsIncreaseFromOne) {
+  EXPECT_EQ(models_->AddVersion("m1", "a/v1", "{}", 5)->version, 1);
+  EXPECT_EQ(models_->AddVersion("m1", "a/v2", "{}", 6)->version, 2);
+  EXPECT_EQ(models_->ListVersions("m1")->size(), 2u);
+}
+
+TEST_F(ModelStoreTest, VersionOfUnknownModelIsNotFound) {
+  EXPECT_EQ(models_->AddVersion("nope", "a", "{}", 5).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(ModelStoreTest, DeleteRemovesModelAndVersions) {
+  ASSERT_TRUE(models_->AddVersion("m1", "a/v1", "{}", 5).ok());
+  ASSERT_TRUE(models_->Delete("m1").ok());
+  EXPECT_EQ(models_->Get("m1").status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(models_->ListVersions("m1")->empty());
+  EXPECT_EQ(models_->Delete("m1").code(), ErrorCode::kNotFound);
+}
+
+TEST_F(ModelStoreTest, RateCountersRoundTrip) {
+  auto* rc = store_->rate_counters();
+  ASSERT_TRUE(rc->SaveAll({{"t1", 100, 5}, {"t2", 100, 7}}).ok());
+  ASSERT_TRUE(rc->SaveAll({{"t1", 200, 1}}).ok());
+  auto all = rc->LoadAll();
+  ASSERT_EQ(all->size(), 2u);
+  for (const auto& w : *all) {
+    if (w.key == "t1") {
+      EXPECT_EQ(w.window_start, 200);
+      EXPECT_EQ(w.count, 1);
+    }
+  }
+}
+
+TEST_F(ModelStoreTest, AuditLogListsNewestFirst) {
+  auto* audit = store_->audit();
+  ASSERT_TRUE(audit->Append({0, "u1", "token.create", "t1", "{}", 1}).ok());
+  ASSERT_TRUE(audit->Append({0, "u1", "token.revoke", "t1", "{}", 2}).ok());
+  auto recent = audit->Recent(10);
+  ASSERT_EQ(recent->size(), 2u);
+  EXPECT_EQ((*recent)[0].action, "token.revoke");
+}
+
+}  // namespace
+}  // namespace trainyard::store

@@ -1,0 +1,113 @@
+// Internal to store/: the SQLite implementations of the repository
+// interfaces. Callers outside store/ use metadata_store.h.
+#pragma once
+
+#include "store/database.h"
+#include "store/job_store.h"
+#include "store/model_store.h"
+#include "store/user_store.h"
+
+namespace trainyard::store {
+
+class SqliteUserStore final : public UserStore {
+ public:
+  explicit SqliteUserStore(Database* db) : db_(db) {}
+  Status CreateUser(const User& user) override;
+  Result<User> GetUser(const std::string& id) override;
+  Result<User> FindUserByName(const std::string& name) override;
+  Result<std::vector<User>> ListUsers() override;
+  Result<int64_t> CountUsers() override;
+  Result<double> AdjustCredits(const std::string& user_id, double delta) override;
+  Status CreateToken(const TokenInfo& info, const std::string& hash) override;
+  Result<std::pair<TokenInfo, User>> FindActiveToken(const std::string& hash) override;
+  Result<std::vector<TokenInfo>> ListTokens(std::optional<std::string> user_id) override;
+  Result<TokenInfo> RevokeToken(const std::string& id_or_prefix, int64_t now) override;
+  Status TouchToken(const std::string& token_id, int64_t now) override;
+
+ private:
+  Result<User> FindUserBy(const char* column, const std::string& value);
+  Database* db_;
+};
+
+class SqliteJobStore final : public JobStore {
+ public:
+  explicit SqliteJobStore(Database* db) : db_(db) {}
+  Status Insert(const JobRecord& job, int64_t now) override;
+  Result<JobRecord> Get(const std::string& id) override;
+  Result<std::vector<JobRecord>> List(const JobFilter& filter) override;
+  Result<int64_t> Count(const JobFilter& filter) override;
+  Result<std::optional<JobRecord>> ClaimNext(const std::vector<std::string>& types,
+                                             const std::string& worker_id,
+                                             int64_t lease_until, int64_t now) override;
+  Result<bool> ReportProgress(const std::string& id, const std::string& worker_id,
+                              const JobProgress& progress, int64_t lease_until,
+                              int64_t now) override;
+  Result<bool> Heartbeat(const std::string& id, const std::string& worker_id,
+                         int64_t lease_until, int64_t now) override;
+  Status Finish(const std::string& id, const std::string& worker_id,
+                JobStatus status, const std::string& result,
+                const std::string& error, int64_t now) override;
+  Status Release(const std::string& id, const std::string& worker_id,
+                 int64_t now) override;
+  Result<JobRecord> RequestCancel(const std::string& id, int64_t now) override;
+  Result<int> RecoverExpiredLeases(int64_t now) override;
+  Status AppendLog(const std::string& id, const std::string& line, int64_t now) override;
+  Result<std::vector<JobLogLine>> ListLogs(const std::string& id, int64_t after_id,
+                                           int64_t limit) override;
+  Result<std::vector<JobEvent>> ListEvents(const std::string& job_id,
+                                           int64_t after_id, int64_t limit) override;
+  Result<std::vector<JobEvent>> ListAllEvents(int64_t after_id, int64_t limit) override;
+
+ private:
+  // REQUIRES: lock held. The row, or NOT_FOUND.
+  Result<JobRecord> GetLocked(const std::string& id);
+  // REQUIRES: lock held, inside a transaction.
+  Status AddEvent(const std::string& job_id, const std::string& kind,
+                  const std::string& payload, int64_t now);
+  Result<bool> ExtendLease(const std::string& id, const std::string& worker_id,
+                           const JobProgress* progress, int64_t lease_until,
+                           int64_t now);
+  Database* db_;
+};
+
+class SqliteModelStore final : public ModelStore {
+ public:
+  explicit SqliteModelStore(Database* db) : db_(db) {}
+  Status Create(const ModelRecord& model) override;
+  Result<ModelRecord> Get(const std::string& id) override;
+  Result<ModelRecord> FindByName(const std::string& owner_id, const std::string& kind,
+                                 const std::string& name) override;
+  Result<std::vector<ModelRecord>> List(const ModelFilter& f) override;
+  Result<int64_t> Count(const ModelFilter& f) override;
+  Status Update(const ModelRecord& model) override;
+  Status Delete(const std::string& id) override;
+  Result<ModelVersion> AddVersion(const std::string& model_id,
+                                  const std::string& artifact_path,
+                                  const std::string& metrics, int64_t now) override;
+  Result<std::vector<ModelVersion>> ListVersions(const std::string& model_id) override;
+
+ private:
+  Database* db_;
+};
+
+class SqliteAuditLog final : public AuditLog {
+ public:
+  explicit SqliteAuditLog(Database* db) : db_(db) {}
+  Status Append(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> Recent(int64_t limit) override;
+
+ private:
+  Database* db_;
+};
+
+class SqliteRateCounterStore final : public RateCounterStore {
+ public:
+  explicit SqliteRateCounterStore(Database* db) : db_(db) {}
+  Result<std::vector<RateWindow>> LoadAll() override;
+  Status SaveAll(const std::vector<RateWindow>& windows) override;
+
+ private:
+  Database* db_;
+};
+
+}  // namespace trainyard::store

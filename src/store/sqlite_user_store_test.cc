@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include "store/metadata_store.h"
+
+namespace trainyard::store {
+namespace {
+
+class UserStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*OpenSqliteStore(":memory:"));
+    users_ = store_->users();
+    ASSERT_TRUE(users_->CreateUser({"u1", "alice", Tier::kPro, Role::kUser, 10.0, 1}).ok());
+  }
+  std::unique_ptr<MetadataStore> store_;
+  UserStore* users_ = nullptr;
+};
+
+TEST_F(UserStoreTest, DuplicateUserNameIsAConflict) {
+  EXPECT_EQ(users_->CreateUser({"u2", "alice", Tier::kFree, Role::kUser, 0, 2}).code(),
+            ErrorCode::kConflict);
+}
+
+TEST_F(UserStoreTest, ActiveTokenIsFoundByHashWithItsUser) {
+  ASSERT_TRUE(users_->CreateToken({"t1", "u1", "ty_abcd", "laptop", 5, {}, {}}, "hash1").ok());
+  auto found = users_->FindActiveToken("hash1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->first.id, "t1");
+  EXPECT_EQ(found->second.name, "alice");
+  EXPECT_EQ(found->second.tier, Tier::kPro);
+}
+
+TEST_F(UserStoreTest, RevokedTokenIsNotFound) {
+  ASSERT_TRUE(users_->CreateToken({"t1", "u1", "ty_abcd", "", 5, {}, {}}, "hash1").ok());
+  auto revoked = users_->RevokeToken("ty_abcd", 9);
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_EQ(revoked->revoked_at, 9);
+  EXPECT_EQ(users_->FindActiveToken("hash1").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(UserStoreTest, AmbiguousPrefixIsRefused) {
+  ASSERT_TRUE(users_->CreateToken({"t1", "u1", "ty_same", "", 5, {}, {}}, "h1").ok());
+  ASSERT_TRUE(users_->CreateToken({"t2", "u1", "ty_same", "", 6, {}, {}}, "h2").ok());
+  EXPECT_EQ(users_->RevokeToken("ty_same", 9).status().code(), ErrorCode::kConflict);
+  EXPECT_TRUE(users_->RevokeToken("t2", 9).ok());
+}
+
+TEST_F(UserStoreTest, CreditsNeverGoNegative) {
+  EXPECT_DOUBLE_EQ(*users_->AdjustCredits("u1", -4.0), 6.0);
+  auto r = users_->AdjustCredits("u1", -7.0);
+  EXPECT_EQ(r.status().code(), ErrorCode::kInsufficientCredits);
+  EXPECT_DOUBLE_EQ(users_->GetUser("u1")->credits, 6.0);
+}
+
+}  // namespace
+}  // namespace trainyard::store
