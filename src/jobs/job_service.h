@@ -1,0 +1,53 @@
+// The job API that the HTTP surfaces and the CLI use: submit, inspect,
+// list, cancel and read logs, on top of the persistent store and (when the
+// process runs workers) the local worker pool.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "jobs/job_context.h"
+#include "jobs/worker_pool.h"
+#include "store/job_store.h"
+
+namespace trainyard::jobs {
+
+struct SubmitRequest {
+  std::string type;
+  std::string owner_id;
+  std::string params_json = "{}";
+  int64_t total_units = 0;
+  std::optional<std::string> id;  // default: a new 24-hex id
+  int max_attempts = 3;
+};
+
+// Thread-safe. Pointers are not owned; `pool` may be null (API-only server
+// or CLI), in which case jobs wait for a `trainyard worker` process.
+class JobService {
+ public:
+  JobService(store::JobStore* store, const JobHandlerRegistry* registry,
+             WorkerPool* pool, const Clock* clock)
+      : store_(store), registry_(registry), pool_(pool), clock_(clock) {}
+
+  // Queues a job. VALIDATION_ERROR if its type has no registered handler.
+  Result<store::JobRecord> Submit(const SubmitRequest& request);
+  Result<store::JobRecord> Get(const std::string& id);
+  Result<std::vector<store::JobRecord>> List(const store::JobFilter& filter);
+  Result<int64_t> Count(const store::JobFilter& filter);
+  // Cancels a queued job at once and a running one cooperatively.
+  // CONFLICT if already finished, NOT_FOUND if unknown.
+  Result<store::JobRecord> Cancel(const std::string& id);
+  Result<std::vector<store::JobLogLine>> Logs(const std::string& id,
+                                              int64_t after_id, int64_t limit);
+
+ private:
+  store::JobStore* store_;
+  const JobHandlerRegistry* registry_;
+  WorkerPool* pool_;
+  const Clock* clock_;
+};
+
+}  // namespace trainyard::jobs
