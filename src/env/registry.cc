@@ -1,7 +1,9 @@
 #include <utility>
 
+#include "env/acrobot.h"
 #include "env/cartpole.h"
 #include "env/env.h"
+#include "env/mountain_car_continuous.h"
 #include "env/pendulum.h"
 #include "env/time_limit.h"
 
@@ -36,6 +38,11 @@ Registry Registry::WithBuiltins() {
                                        CartPole::kRewardThreshold));
   registry.Register(MakeSpec<Pendulum>("Pendulum-v1",
                                        Pendulum::kMaxEpisodeSteps, std::nullopt));
+  registry.Register(MakeSpec<MountainCarContinuous>(
+      "MountainCarContinuous-v0", MountainCarContinuous::kMaxEpisodeSteps,
+      MountainCarContinuous::kRewardThreshold));
+  registry.Register(MakeSpec<Acrobot>("Acrobot-v1", Acrobot::kMaxEpisodeSteps,
+                                      Acrobot::kRewardThreshold));
   return registry;
 }
 

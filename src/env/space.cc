@@ -3,7 +3,8 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
-#include <sstream>
+#include <charconv>
+#include <system_error>
 
 namespace trainyard::env {
 namespace {
@@ -13,10 +14,10 @@ bool IsIntegral(float v) { return std::isfinite(v) && std::floor(v) == v; }
 // numpy-like rendering of one float: "-1.0", "2.4", "inf", "-inf".
 std::string FormatFloat(float v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  std::ostringstream out;
-  out.precision(8);
-  out << v;
-  std::string s = out.str();
+  // Shortest text that reads back as the same float32, like numpy's repr.
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, ec == std::errc() ? end : buf);
   if (s.find_first_of(".e") == std::string::npos) s += ".0";
   return s;
 }
