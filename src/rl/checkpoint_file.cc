@@ -1,0 +1,138 @@
+#include "rl/checkpoint_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/crypto.h"
+
+namespace trainyard::rl {
+namespace {
+
+constexpr std::string_view kMagic = "TYRLCKPT";
+constexpr uint32_t kFormatVersion = 1;
+constexpr size_t kDigestSize = 64;  // hex SHA-256
+
+void AppendU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+}
+
+uint64_t ReadU64(std::string_view in, size_t pos) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) {
+    v |= static_cast<uint64_t>(static_cast<unsigned char>(in[pos + i])) << (8 * i);
+  }
+  return v;
+}
+
+Status Errno(const std::string& what, const std::string& path) {
+  return IoError(what + " " + path + ": " + std::strerror(errno));
+}
+
+Status FsyncPath(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return Errno("cannot open", path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Errno("cannot fsync", path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return IoError("cannot create directory " + dir.string() + ": " + ec.message());
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return Errno("cannot create", tmp);
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        Status s = Errno("cannot write", tmp);
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return s;
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (::fsync(fd) != 0) {
+      Status s = Errno("cannot fsync", tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    ::close(fd);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    Status s = Errno("cannot rename into", path);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  return FsyncPath(dir.string(), O_RDONLY | O_DIRECTORY);
+}
+
+Status WriteCheckpointFile(const std::string& path, const CheckpointFile& file) {
+  std::string out;
+  out.reserve(kMagic.size() + 20 + file.meta_json.size() + file.payload.size() +
+              kDigestSize);
+  out.append(kMagic);
+  AppendU64(out, kFormatVersion);
+  AppendU64(out, file.meta_json.size());
+  out.append(file.meta_json);
+  AppendU64(out, file.payload.size());
+  out.append(file.payload);
+  out.append(Sha256Hex(out));
+  return WriteFileAtomically(path, out);
+}
+
+Result<CheckpointFile> ReadCheckpointFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("no checkpoint file at " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const std::string data = buf.str();
+  auto corrupt = [&](const std::string& why) {
+    return Status(ErrorCode::kCorruption,
+                  "file " + path + " is not a valid Trainyard model: " + why);
+  };
+  const size_t header = kMagic.size() + 16;
+  if (data.size() < header + 8 + kDigestSize ||
+      std::string_view(data).substr(0, kMagic.size()) != kMagic) {
+    return corrupt("missing TYRLCKPT header");
+  }
+  const uint64_t version = ReadU64(data, kMagic.size());
+  if (version != kFormatVersion) {
+    return corrupt("unsupported format version " + std::to_string(version));
+  }
+  const size_t body = data.size() - kDigestSize;
+  if (Sha256Hex(std::string_view(data).substr(0, body)) != data.substr(body)) {
+    return corrupt("checksum mismatch (truncated or modified file)");
+  }
+  const uint64_t meta_len = ReadU64(data, kMagic.size() + 8);
+  if (meta_len > body - header - 8) return corrupt("bad metadata length");
+  const uint64_t payload_len = ReadU64(data, header + meta_len);
+  if (payload_len != body - header - meta_len - 8) {
+    return corrupt("bad payload length");
+  }
+  CheckpointFile file;
+  file.meta_json = data.substr(header, meta_len);
+  file.payload = data.substr(header + meta_len + 8, payload_len);
+  return file;
+}
+
+}  // namespace trainyard::rl
