@@ -1,0 +1,187 @@
+#include "univ3/sqrt_price_math.h"
+
+#include <utility>
+
+#include "univ3/full_math.h"
+#include "univ3/tick_math.h"
+
+namespace trainyard::univ3 {
+namespace {
+
+constexpr U256 kU160Max = (U256(1) << 160) - U256(1);
+
+bool ProductFits256(const U256& a, const U256& b, U256* product) {
+  if (a.BitLength() + b.BitLength() <= 256) {
+    *product = a * b;
+    return true;
+  }
+  U512 wide = MulWide(a, b);
+  *product = U256::FromLimbs(wide.w[3], wide.w[2], wide.w[1], wide.w[0]);
+  return (wide.w[4] | wide.w[5] | wide.w[6] | wide.w[7]) == 0;
+}
+
+// liquidity * diff / 2^96 as mulDiv / mulDivRoundingUp with a power-of-two
+// denominator: a shift of the 288-bit product, which always fits the result.
+U256 MulShift96(u128 liquidity, const U256& diff, bool round_up) {
+  U512 p = MulWide(U256::FromU128(liquidity), diff);
+  U256 lo = U256::FromLimbs(p.w[3], p.w[2], p.w[1], p.w[0]);
+  U256 hi = U256::FromLimbs(p.w[7], p.w[6], p.w[5], p.w[4]);
+  U256 q = (lo >> 96) | (hi << 160);
+  const bool inexact = (p.w[0] | (p.w[1] & 0xffffffffULL)) != 0;
+  return round_up && inexact ? q + U256(1) : q;
+}
+
+}  // namespace
+
+Revert GetNextSqrtPriceFromAmount0RoundingUp(const U256& sqrt_p, u128 liquidity,
+                                             const U256& amount, bool add,
+                                             U256* out) {
+  if (amount.IsZero()) {
+    *out = sqrt_p;
+    return Revert::kOk;
+  }
+  const U256 numerator1 = U256::FromU128(liquidity) << 96;
+  U256 product;
+  const bool product_fits = ProductFits256(amount, sqrt_p, &product);
+  if (add) {
+    if (product_fits) {
+      const U256 denominator = numerator1 + product;
+      if (denominator >= numerator1) {
+        U256 r;
+        Revert err = MulDivRoundingUp(numerator1, sqrt_p, denominator, &r);
+        if (err != Revert::kOk) return err;
+        *out = r & kU160Max;  // uint160(): always fits, per the contract
+        return Revert::kOk;
+      }
+    }
+    if (sqrt_p.IsZero()) return Revert::kSqrtPrice;  // Solidity division check
+    U256 denominator;
+    if (!CheckedAdd(numerator1 / sqrt_p, amount, &denominator)) {
+      return Revert::kSafeMath;
+    }
+    *out = DivRoundingUp(numerator1, denominator) & kU160Max;
+    return Revert::kOk;
+  }
+  if (!product_fits || numerator1 <= product) return Revert::kSqrtPrice;
+  U256 r;
+  Revert err = MulDivRoundingUp(numerator1, sqrt_p, numerator1 - product, &r);
+  if (err != Revert::kOk) return err;
+  if (r > kU160Max) return Revert::kSafeCast;
+  *out = r;
+  return Revert::kOk;
+}
+
+Revert GetNextSqrtPriceFromAmount1RoundingDown(const U256& sqrt_p,
+                                               u128 liquidity,
+                                               const U256& amount, bool add,
+                                               U256* out) {
+  if (liquidity == 0) return Revert::kSqrtPrice;  // Solidity division check
+  const U256 l = U256::FromU128(liquidity);
+  U256 quotient;
+  if (add) {
+    if (amount <= kU160Max) {
+      quotient = (amount << 96) / l;
+    } else {
+      Revert err = MulDiv(amount, kQ96, l, &quotient);
+      if (err != Revert::kOk) return err;
+    }
+    U256 sum;
+    if (!CheckedAdd(sqrt_p, quotient, &sum)) return Revert::kSafeMath;
+    if (sum > kU160Max) return Revert::kSafeCast;
+    *out = sum;
+    return Revert::kOk;
+  }
+  if (amount <= kU160Max) {
+    quotient = DivRoundingUp(amount << 96, l);
+  } else {
+    Revert err = MulDivRoundingUp(amount, kQ96, l, &quotient);
+    if (err != Revert::kOk) return err;
+  }
+  if (sqrt_p <= quotient) return Revert::kSqrtPrice;
+  *out = sqrt_p - quotient;
+  return Revert::kOk;
+}
+
+Revert GetNextSqrtPriceFromInput(const U256& sqrt_p, u128 liquidity,
+                                 const U256& amount_in, bool zero_for_one,
+                                 U256* out) {
+  if (sqrt_p.IsZero() || liquidity == 0) return Revert::kSqrtPrice;
+  return zero_for_one ? GetNextSqrtPriceFromAmount0RoundingUp(
+                            sqrt_p, liquidity, amount_in, true, out)
+                      : GetNextSqrtPriceFromAmount1RoundingDown(
+                            sqrt_p, liquidity, amount_in, true, out);
+}
+
+Revert GetNextSqrtPriceFromOutput(const U256& sqrt_p, u128 liquidity,
+                                  const U256& amount_out, bool zero_for_one,
+                                  U256* out) {
+  if (sqrt_p.IsZero() || liquidity == 0) return Revert::kSqrtPrice;
+  return zero_for_one ? GetNextSqrtPriceFromAmount1RoundingDown(
+                            sqrt_p, liquidity, amount_out, false, out)
+                      : GetNextSqrtPriceFromAmount0RoundingUp(
+                            sqrt_p, liquidity, amount_out, false, out);
+}
+
+Revert GetAmount0Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,
+                       U256* amount0) {
+  if (sqrt_a > sqrt_b) std::swap(sqrt_a, sqrt_b);
+  if (sqrt_a.IsZero()) return Revert::kSqrtPrice;
+  const U256 numerator1 = U256::FromU128(liquidity) << 96;
+  const U256 numerator2 = sqrt_b - sqrt_a;
+  U256 r;
+  if (round_up) {
+    Revert err = MulDivRoundingUp(numerator1, numerator2, sqrt_b, &r);
+    if (err != Revert::kOk) return err;
+    *amount0 = DivRoundingUp(r, sqrt_a);
+    return Revert::kOk;
+  }
+  Revert err = MulDiv(numerator1, numerator2, sqrt_b, &r);
+  if (err != Revert::kOk) return err;
+  *amount0 = r / sqrt_a;
+  return Revert::kOk;
+}
+
+Revert GetAmount1Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,
+                       U256* amount1) {
+  if (sqrt_a > sqrt_b) std::swap(sqrt_a, sqrt_b);
+  *amount1 = MulShift96(liquidity, sqrt_b - sqrt_a, round_up);
+  return Revert::kOk;
+}
+
+namespace {
+
+u128 Magnitude(i128 v) {
+  return v < 0 ? static_cast<u128>(0) - static_cast<u128>(v)
+               : static_cast<u128>(v);
+}
+
+Revert ToSignedAmount(Revert err, const U256& magnitude, bool negative,
+                      I256* out) {
+  if (err != Revert::kOk) return err;
+  I256 v;
+  if (!ToInt256(magnitude, &v)) return Revert::kSafeCast;
+  *out = negative ? Negate(v) : v;
+  return Revert::kOk;
+}
+
+}  // namespace
+
+Revert GetAmount0DeltaSigned(const U256& sqrt_a, const U256& sqrt_b,
+                             i128 liquidity, I256* amount0) {
+  U256 magnitude;
+  const bool negative = liquidity < 0;
+  Revert err = GetAmount0Delta(sqrt_a, sqrt_b, Magnitude(liquidity), !negative,
+                               &magnitude);
+  return ToSignedAmount(err, magnitude, negative, amount0);
+}
+
+Revert GetAmount1DeltaSigned(const U256& sqrt_a, const U256& sqrt_b,
+                             i128 liquidity, I256* amount1) {
+  U256 magnitude;
+  const bool negative = liquidity < 0;
+  Revert err = GetAmount1Delta(sqrt_a, sqrt_b, Magnitude(liquidity), !negative,
+                               &magnitude);
+  return ToSignedAmount(err, magnitude, negative, amount1);
+}
+
+}  // namespace trainyard::univ3

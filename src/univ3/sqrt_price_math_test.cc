@@ -1,0 +1,139 @@
+#include "univ3/sqrt_price_math.h"
+
+#include <gtest/gtest.h>
+
+#include "univ3/test_fixtures.h"
+
+namespace trainyard::univ3 {
+namespace {
+
+using testing::L128;
+using testing::SdkVectors;
+using testing::U;
+
+const U256 kPrice1 = U256(1) << 96;  // encodePriceSqrt(1, 1)
+constexpr u128 kOneEther = 1000000000000000000ULL;
+
+// Values from v3-core test/SqrtPriceMath.spec.ts (re-checked with v3-sdk).
+TEST(SqrtPriceMathTest, InputOfTenthToken1RaisesPrice) {
+  U256 out;
+  ASSERT_EQ(GetNextSqrtPriceFromInput(kPrice1, kOneEther,
+                                      U256(100000000000000000ULL), false, &out),
+            Revert::kOk);
+  EXPECT_EQ(ToDecimal(out), "87150978765690771352898345369");
+}
+
+TEST(SqrtPriceMathTest, InputOfTenthToken0LowersPrice) {
+  U256 out;
+  ASSERT_EQ(GetNextSqrtPriceFromInput(kPrice1, kOneEther,
+                                      U256(100000000000000000ULL), true, &out),
+            Revert::kOk);
+  EXPECT_EQ(ToDecimal(out), "72025602285694852357767227579");
+}
+
+TEST(SqrtPriceMathTest, HugeToken0InputWithTinyLiquidityReachesOne) {
+  U256 out;
+  ASSERT_EQ(GetNextSqrtPriceFromInput(kPrice1, 1, U256::Max() / U256(2), true,
+                                      &out),
+            Revert::kOk);
+  EXPECT_EQ(out, U256(1));
+}
+
+TEST(SqrtPriceMathTest, ZeroAmountLeavesPriceUnchanged) {
+  U256 out;
+  ASSERT_EQ(GetNextSqrtPriceFromInput(kPrice1, kOneEther / 10, U256(0), true, &out),
+            Revert::kOk);
+  EXPECT_EQ(out, kPrice1);
+}
+
+TEST(SqrtPriceMathTest, FailsForZeroPriceOrLiquidity) {
+  U256 out;
+  EXPECT_EQ(GetNextSqrtPriceFromInput(U256(0), 1, U256(1), true, &out),
+            Revert::kSqrtPrice);
+  EXPECT_EQ(GetNextSqrtPriceFromInput(kPrice1, 0, U256(1), true, &out),
+            Revert::kSqrtPrice);
+}
+
+TEST(SqrtPriceMathTest, OutputOfExactlyTheVirtualReservesFails) {
+  // Price 256 (sqrt 16) with liquidity 1024: reserves are 1024/16 = 64 of
+  // token0 and 1024*16 = 16384 of token1 (outcomes re-checked with v3-sdk).
+  const U256 price = U("1267650600228229401496703205376");  // encodePriceSqrt(256, 1)
+  U256 out;
+  EXPECT_NE(GetNextSqrtPriceFromOutput(price, 1024, U256(64), false, &out),
+            Revert::kOk);
+  EXPECT_NE(GetNextSqrtPriceFromOutput(price, 1024, U256(16384), true, &out),
+            Revert::kOk);
+  ASSERT_EQ(GetNextSqrtPriceFromOutput(price, 1024, U256(63), false, &out),
+            Revert::kOk);
+  EXPECT_EQ(ToDecimal(out), "81129638414606681695789005144064");
+  ASSERT_EQ(GetNextSqrtPriceFromOutput(price, 1024, U256(16383), true, &out),
+            Revert::kOk);
+  EXPECT_EQ(ToDecimal(out), "77371252455336267181195264");
+}
+
+TEST(SqrtPriceMathTest, Amount0DeltaForPriceOneTo121Hundredths) {
+  const U256 upper = U("87150978765690771352898345369");  // encodePriceSqrt(121, 100)
+  U256 up, down;
+  ASSERT_EQ(GetAmount0Delta(kPrice1, upper, kOneEther, true, &up), Revert::kOk);
+  ASSERT_EQ(GetAmount0Delta(kPrice1, upper, kOneEther, false, &down), Revert::kOk);
+  EXPECT_EQ(ToDecimal(up), "90909090909090910");
+  EXPECT_EQ(ToDecimal(down), "90909090909090909");
+}
+
+TEST(SqrtPriceMathTest, Amount1DeltaForPriceOneTo121Hundredths) {
+  const U256 upper = U("87150978765690771352898345369");
+  U256 up, down;
+  ASSERT_EQ(GetAmount1Delta(kPrice1, upper, kOneEther, true, &up), Revert::kOk);
+  ASSERT_EQ(GetAmount1Delta(kPrice1, upper, kOneEther, false, &down), Revert::kOk);
+  EXPECT_EQ(ToDecimal(up), "100000000000000000");
+  EXPECT_EQ(ToDecimal(down), "99999999999999999");
+}
+
+TEST(SqrtPriceMathTest, AmountDeltasMatchSdkVectors) {
+  const auto& vectors = SdkVectors()["sqrt_price_math"]["deltas"];
+  ASSERT_GE(vectors.size(), 300u);
+  for (const auto& v : vectors) {
+    U256 a0, a1;
+    const bool up = v["round_up"].get<bool>();
+    ASSERT_EQ(GetAmount0Delta(U(v["sqrt_a"]), U(v["sqrt_b"]), L128(v["liquidity"]),
+                              up, &a0),
+              Revert::kOk);
+    ASSERT_EQ(GetAmount1Delta(U(v["sqrt_a"]), U(v["sqrt_b"]), L128(v["liquidity"]),
+                              up, &a1),
+              Revert::kOk);
+    EXPECT_EQ(a0, U(v["amount0"])) << v.dump();
+    EXPECT_EQ(a1, U(v["amount1"])) << v.dump();
+  }
+}
+
+TEST(SqrtPriceMathTest, NextPricesMatchSdkVectors) {
+  const auto& vectors = SdkVectors()["sqrt_price_math"]["next"];
+  ASSERT_GE(vectors.size(), 300u);
+  int failures_checked = 0;
+  for (const auto& v : vectors) {
+    const U256 p = U(v["sqrt_price"]), amount = U(v["amount"]);
+    const u128 l = L128(v["liquidity"]);
+    const bool zfo = v["zero_for_one"].get<bool>();
+    U256 out;
+    const Revert in = GetNextSqrtPriceFromInput(p, l, amount, zfo, &out);
+    if (v["from_input"].is_null()) {
+      EXPECT_NE(in, Revert::kOk) << v.dump();
+      ++failures_checked;
+    } else {
+      ASSERT_EQ(in, Revert::kOk) << v.dump();
+      EXPECT_EQ(out, U(v["from_input"])) << v.dump();
+    }
+    const Revert outcome = GetNextSqrtPriceFromOutput(p, l, amount, zfo, &out);
+    if (v["from_output"].is_null()) {
+      EXPECT_NE(outcome, Revert::kOk) << v.dump();
+      ++failures_checked;
+    } else {
+      ASSERT_EQ(outcome, Revert::kOk) << v.dump();
+      EXPECT_EQ(out, U(v["from_output"])) << v.dump();
+    }
+  }
+  EXPECT_GT(failures_checked, 0);
+}
+
+}  // namespace
+}  // namespace trainyard::univ3

@@ -1,0 +1,82 @@
+#include "univ3/swap_math.h"
+
+#include "univ3/full_math.h"
+#include "univ3/sqrt_price_math.h"
+
+namespace trainyard::univ3 {
+
+
+Revert ComputeSwapStep(const U256& sqrt_price, const U256& sqrt_target,
+                       u128 liquidity, const I256& amount_remaining,
+                       uint32_t fee_pips, SwapStep* step) {
+  constexpr uint64_t kPipsPerUnit = 1000000;
+  const bool zero_for_one = sqrt_price >= sqrt_target;
+  const bool exact_in = !IsNegative(amount_remaining);
+  const U256 remaining_abs = Abs(amount_remaining);
+  U256 amount_in, amount_out, sqrt_next;
+
+  if (exact_in) {
+    U256 remaining_less_fee;
+    TY_UNIV3_TRY(MulDiv(remaining_abs, U256(kPipsPerUnit - fee_pips),
+                        U256(kPipsPerUnit), &remaining_less_fee));
+    TY_UNIV3_TRY(zero_for_one ? GetAmount0Delta(sqrt_price, sqrt_target,
+                                                liquidity, true, &amount_in)
+                              : GetAmount1Delta(sqrt_price, sqrt_target,
+                                                liquidity, true, &amount_in));
+    if (remaining_less_fee >= amount_in) {
+      sqrt_next = sqrt_target;
+    } else {
+      TY_UNIV3_TRY(GetNextSqrtPriceFromInput(
+          sqrt_price, liquidity, remaining_less_fee, zero_for_one, &sqrt_next));
+    }
+  } else {
+    TY_UNIV3_TRY(zero_for_one ? GetAmount1Delta(sqrt_target, sqrt_price,
+                                                liquidity, false, &amount_out)
+                              : GetAmount0Delta(sqrt_target, sqrt_price,
+                                                liquidity, false, &amount_out));
+    if (remaining_abs >= amount_out) {
+      sqrt_next = sqrt_target;
+    } else {
+      TY_UNIV3_TRY(GetNextSqrtPriceFromOutput(
+          sqrt_price, liquidity, remaining_abs, zero_for_one, &sqrt_next));
+    }
+  }
+
+  const bool reached_target = sqrt_target == sqrt_next;
+  if (zero_for_one) {
+    if (!(reached_target && exact_in)) {
+      TY_UNIV3_TRY(GetAmount0Delta(sqrt_price, sqrt_next, liquidity, true,
+                                   &amount_in));
+    }
+    if (!(reached_target && !exact_in)) {
+      TY_UNIV3_TRY(GetAmount1Delta(sqrt_next, sqrt_price, liquidity, false,
+                                   &amount_out));
+    }
+  } else {
+    if (!(reached_target && exact_in)) {
+      TY_UNIV3_TRY(GetAmount1Delta(sqrt_price, sqrt_next, liquidity, true,
+                                   &amount_in));
+    }
+    if (!(reached_target && !exact_in)) {
+      TY_UNIV3_TRY(GetAmount0Delta(sqrt_next, sqrt_price, liquidity, false,
+                                   &amount_out));
+    }
+  }
+
+  if (!exact_in && amount_out > remaining_abs) amount_out = remaining_abs;
+
+  if (exact_in && sqrt_next != sqrt_target) {
+    // Target not reached: the rest of the input is the fee.
+    step->fee_amount = remaining_abs - amount_in;
+  } else {
+    TY_UNIV3_TRY(MulDivRoundingUp(amount_in, U256(fee_pips),
+                                  U256(kPipsPerUnit - fee_pips),
+                                  &step->fee_amount));
+  }
+  step->sqrt_price_next_x96 = sqrt_next;
+  step->amount_in = amount_in;
+  step->amount_out = amount_out;
+  return Revert::kOk;
+}
+
+}  // namespace trainyard::univ3
