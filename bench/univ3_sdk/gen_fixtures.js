@@ -284,6 +284,48 @@ async function issueExample() {
   };
 }
 
+// LiquidityAmounts (v3-periphery) via the SDK's maxLiquidityForAmounts with
+// useFullPrecision = false, which is the periphery formula; the contract
+// reverts when the liquidity exceeds uint128 (the SDK does not check).
+function liquidityAmountVectors() {
+  const out = [];
+  for (let i = 0; i < 200; ++i) {
+    const tickA = randInt(-300000, 300000), tickB = tickA + randInt(1, 20000);
+    const a = BigInt(TickMath.getSqrtRatioAtTick(tickA).toString());
+    const b = BigInt(TickMath.getSqrtRatioAtTick(Math.min(tickB, MAX_TICK)).toString());
+    const choice = i % 3;
+    const p = choice === 0 ? a - 1n : choice === 1 ? a + (b - a) / 3n : b + 1n;
+    const a0 = randMagnitude(100), a1 = randMagnitude(100);
+    const l = BigInt(S(sdk.maxLiquidityForAmounts(J(p), J(a), J(b), J(a0), J(a1), false)));
+    const lFits = l < (1n << 128n) ? l : null;
+    const lUse = lFits === null ? randMagnitude(100) : lFits;
+    // Amounts for that liquidity: SqrtPriceMath rounding down (= periphery).
+    let x0 = 0n, x1 = 0n;
+    if (p <= a) x0 = BigInt(S(SqrtPriceMath.getAmount0Delta(J(a), J(b), J(lUse), false)));
+    else if (p < b) {
+      x0 = BigInt(S(SqrtPriceMath.getAmount0Delta(J(p), J(b), J(lUse), false)));
+      x1 = BigInt(S(SqrtPriceMath.getAmount1Delta(J(a), J(p), J(lUse), false)));
+    } else x1 = BigInt(S(SqrtPriceMath.getAmount1Delta(J(a), J(b), J(lUse), false)));
+    out.push({ sqrt_price: p.toString(), sqrt_a: a.toString(), sqrt_b: b.toString(), amount0: a0.toString(),
+               amount1: a1.toString(), liquidity: lFits === null ? null : lFits.toString(),
+               amounts_for: { liquidity: lUse.toString(), amount0: x0.toString(), amount1: x1.toString() } });
+  }
+  return out;
+}
+
+// Human prices with token decimals -> encodeSqrtRatioX96(amount1, amount0).
+function priceVectors() {
+  const cases = [[2000, 18, 6], [1000, 18, 18], [60000, 8, 6], [20, 8, 18], [1, 18, 18], [0.0005, 6, 18]];
+  return cases.map(([price, d0, d1]) => {
+    // price * 10^d1 / 10^d0 as an exact ratio of integers (prices here have
+    // at most 4 decimal places).
+    const num = BigInt(Math.round(price * 1e4)) * 10n ** BigInt(d1);
+    const den = 10n ** 4n * 10n ** BigInt(d0);
+    const sqrt = sdk.encodeSqrtRatioX96(J(num), J(den));
+    return { price, decimals0: d0, decimals1: d1, sqrt_price_x96: S(sqrt), tick: TickMath.getTickAtSqrtRatio(sqrt) };
+  });
+}
+
 async function main() {
   const swaps = [];
   swaps.push(await swapScenario(3000, 60, 12, 60, 0));
@@ -299,6 +341,8 @@ async function main() {
     swap_step: swapStepVectors(),
     fee_growth: await feeGrowthVectors(),
     issue_example: await issueExample(),
+    liquidity_amounts: liquidityAmountVectors(),
+    prices: priceVectors(),
     swap_sequences: swaps,
   };
   const dest = path.join(__dirname, '..', '..', 'tests', 'fixtures', 'univ3', 'sdk_vectors.json');
