@@ -1,0 +1,74 @@
+#include "api/auth.h"
+
+#include <gtest/gtest.h>
+
+#include "core/crypto.h"
+#include "store/metadata_store.h"
+
+namespace trainyard::api {
+namespace {
+
+class AuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(*store::OpenSqliteStore(":memory:"));
+    users_ = store_->users();
+  }
+  std::unique_ptr<store::MetadataStore> store_;
+  store::UserStore* users_ = nullptr;
+  ManualClock clock_;
+};
+
+TEST_F(AuthTest, BootstrapCreatesAdminOnceWithA256BitToken) {
+  auto first = BootstrapAdmin(users_, clock_);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->has_value());
+  const std::string& token = (*first)->token;
+  EXPECT_EQ(token.size(), 3u + 64u);
+  EXPECT_EQ(token.substr(0, 3), "ty_");
+  auto again = BootstrapAdmin(users_, clock_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->has_value());
+}
+
+TEST_F(AuthTest, TokenIsStoredOnlyAsItsHash) {
+  auto admin = BootstrapAdmin(users_, clock_);
+  const std::string token = (*admin)->token;
+  EXPECT_TRUE(users_->FindActiveToken(Sha256Hex(token)).ok());
+  EXPECT_FALSE(users_->FindActiveToken(token).ok());
+}
+
+TEST_F(AuthTest, ValidBearerTokenYieldsItsUser) {
+  auto user = CreateUser(users_, clock_, "bob", store::Tier::kPro, store::Role::kUser);
+  auto issued = IssueToken(users_, clock_, user->id, "ci");
+  Authenticator auth(users_, &clock_, true, {});
+  auto p = auth.Authenticate("Bearer " + issued->token);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->user_name, "bob");
+  EXPECT_EQ(p->tier, store::Tier::kPro);
+  EXPECT_FALSE(p->is_admin());
+}
+
+TEST_F(AuthTest, MissingMalformedUnknownAndRevokedTokensAreRejected) {
+  auto user = CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
+  auto issued = IssueToken(users_, clock_, user->id, "");
+  ASSERT_TRUE(users_->RevokeToken(issued->info.id, 5).ok());
+  Authenticator auth(users_, &clock_, true, {});
+  for (const std::string& h : {std::string(""), std::string("Basic abc"), std::string("Bearer "),
+                               std::string("Bearer ty_unknown"), "Bearer " + issued->token}) {
+    auto p = auth.Authenticate(h);
+    ASSERT_FALSE(p.ok()) << h;
+    EXPECT_EQ(p.status().code(), ErrorCode::kAuthentication) << h;
+  }
+}
+
+TEST_F(AuthTest, DisabledAuthActsAsLocalAdmin) {
+  Principal admin{"id", "admin", store::Tier::kElite, store::Role::kAdmin, ""};
+  Authenticator auth(users_, &clock_, false, admin);
+  auto p = auth.Authenticate("");
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->is_admin());
+}
+
+}  // namespace
+}  // namespace trainyard::api

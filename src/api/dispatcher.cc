@@ -1,0 +1,115 @@
+#include "api/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <exception>
+
+#include "api/error_response.h"
+#include "core/ids.h"
+
+namespace trainyard::api {
+
+namespace {
+
+// Accept a client's X-Request-Id only if it is short and plain, so it can
+// be logged and echoed safely.
+bool IsSafeRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+void AddRateHeaders(const RateDecision& d, Response* r) {
+  r->AddHeader("X-RateLimit-Limit", std::to_string(d.limit));
+  r->AddHeader("X-RateLimit-Remaining", std::to_string(d.remaining));
+  r->AddHeader("X-RateLimit-Reset", std::to_string(d.reset_epoch_s));
+}
+
+}  // namespace
+
+Response Dispatcher::Handle(Request& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  std::string incoming = request.Header("x-request-id");
+  request.request_id = IsSafeRequestId(incoming) ? incoming : NewHexId24();
+  Response response;
+  try {
+    response = Serve(request);
+  } catch (const std::exception& e) {
+    spdlog::error("request {} {} {}: unhandled exception: {}", request.request_id,
+                  request.method, request.path, e.what());
+    response = ErrorResponse(InternalError(e.what()), request.request_id,
+                             clock_->NowMillis());
+  }
+  response.AddHeader("X-Request-Id", request.request_id);
+  const double ms = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - started).count();
+  spdlog::info("{} {} {} {:.2f}ms rid={} user={}", request.method, request.path,
+               response.status, ms, request.request_id,
+               request.principal ? request.principal->user_name : "-");
+  return response;
+}
+
+Response Dispatcher::Serve(Request& request) const {
+  const int64_t now = clock_->NowMillis();
+  auto error = [&](const Status& s) {
+    if (HttpStatusFor(s.code()) == 500) {
+      spdlog::error("request {} {} {}: {}", request.request_id, request.method,
+                    request.path, s.ToString());
+    }
+    return ErrorResponse(s, request.request_id, now);
+  };
+  RouteMatch match = router_->Match(request.method, request.path);
+  if (!match.route) {
+    if (!match.allowed_methods.empty()) {
+      std::string allow;
+      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+      Response r = error(Status(ErrorCode::kMethodNotAllowed,
+                                "method " + request.method + " is not allowed on " +
+                                    request.path + "; allowed: " + allow));
+      r.AddHeader("Allow", allow);
+      return r;
+    }
+    return error(NotFoundError("no route for " + request.method + " " + request.path));
+  }
+  const Route& route = *match.route;
+  request.path_params = std::move(match.params);
+  const int64_t limit = route.max_body_bytes > 0 ? route.max_body_bytes : max_body_bytes_;
+  if (static_cast<int64_t>(request.body.size()) > limit) {
+    return error(Status(ErrorCode::kPayloadTooLarge,
+                        "request body exceeds " + std::to_string(limit) + " bytes"));
+  }
+  std::optional<RateDecision> decision;
+  if (route.access != Access::kPublic) {
+    Result<Principal> principal = auth_->Authenticate(request.Header("authorization"));
+    if (!principal.ok()) return error(principal.status());
+    request.principal = std::move(*principal);
+    decision = limiter_->Hit(
+        request.principal->token_id.empty() ? "user:" + request.principal->user_id
+                                            : request.principal->token_id,
+        request.principal->tier);
+    if (!decision->allowed) {
+      Response r = error(Status(ErrorCode::kRateLimited,
+                                "rate limit of " + std::to_string(decision->limit) +
+                                    " requests per hour exceeded; retry in " +
+                                    std::to_string(decision->retry_after_s) + " s"));
+      AddRateHeaders(*decision, &r);
+      r.AddHeader("Retry-After", std::to_string(decision->retry_after_s));
+      return r;
+    }
+    if (route.access == Access::kAdmin && !request.principal->is_admin()) {
+      Response r = error(Status(ErrorCode::kPermissionDenied,
+                                "this action requires an admin token"));
+      AddRateHeaders(*decision, &r);
+      return r;
+    }
+  }
+  Result<Response> result = route.handler(request);
+  Response response = result.ok() ? std::move(*result) : error(result.status());
+  if (decision) AddRateHeaders(*decision, &response);
+  return response;
+}
+
+}  // namespace trainyard::api

@@ -1,0 +1,41 @@
+// The request pipeline shared by every route of every surface: request id,
+// routing (404/405), body limit (413), authentication (401/403), rate limits
+// (429 and X-RateLimit-* headers), the handler, the standard error format
+// for every failure, and the access log. Independent of the HTTP library.
+#pragma once
+
+#include <cstdint>
+
+#include "api/auth.h"
+#include "api/http_types.h"
+#include "api/rate_limiter.h"
+#include "api/router.h"
+#include "core/clock.h"
+
+namespace trainyard::api {
+
+// Thread-safe; pointers are not owned and must outlive the dispatcher.
+class Dispatcher {
+ public:
+  Dispatcher(const Router* router, const Authenticator* auth, RateLimiter* limiter,
+             const Clock* clock, int64_t max_body_bytes)
+      : router_(router), auth_(auth), limiter_(limiter), clock_(clock),
+        max_body_bytes_(max_body_bytes) {}
+
+  // Runs the whole pipeline. Never throws; every error answer uses the
+  // standard error body. Sets X-Request-Id on the response.
+  Response Handle(Request& request) const;
+
+  int64_t max_body_bytes() const { return max_body_bytes_; }
+
+ private:
+  Response Serve(Request& request) const;
+
+  const Router* router_;
+  const Authenticator* auth_;
+  RateLimiter* limiter_;
+  const Clock* clock_;
+  int64_t max_body_bytes_;
+};
+
+}  // namespace trainyard::api

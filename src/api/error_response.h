@@ -1,0 +1,27 @@
+// The standard error format of every surface:
+//   {"error": {"code", "message", "details"}, "timestamp"}
+// with the HTTP status that matches the code.
+#pragma once
+
+#include <string>
+
+#include "api/http_types.h"
+#include "core/status.h"
+
+namespace trainyard::api {
+
+// HTTP status for an error code: VALIDATION 400, AUTHENTICATION 401,
+// PERMISSION_DENIED 403, NOT_FOUND 404, ... INTERNAL 500.
+int HttpStatusFor(ErrorCode code);
+
+// A JSON error response for `status`. REQUIRES: !status.ok(). Internal
+// errors (IO, corruption, internal) keep their message out of the body
+// (it may name files) and answer a generic one with the request id; the
+// caller logs the real message.
+Response ErrorResponse(const Status& status, const std::string& request_id,
+                       int64_t now_millis);
+
+// JSON body and content type of a success response.
+Response JsonResponse(int http_status, std::string json_body);
+
+}  // namespace trainyard::api

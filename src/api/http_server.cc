@@ -1,0 +1,99 @@
+#include "api/http_server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "api/error_response.h"
+#include "core/clock.h"
+
+namespace trainyard::api {
+
+struct HttpServer::Impl {
+  httplib::Server server;
+};
+
+namespace {
+
+Request FromHttplib(const httplib::Request& in) {
+  Request out;
+  out.method = in.method;
+  out.path = in.path;
+  out.body = in.body;
+  out.remote_addr = in.remote_addr;
+  for (const auto& [name, value] : in.headers) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    out.headers.emplace(std::move(lower), value);
+  }
+  out.query.insert(in.params.begin(), in.params.end());
+  return out;
+}
+
+void ToHttplib(const Response& in, httplib::Response* out) {
+  out->status = in.status;
+  for (const auto& [name, value] : in.headers) out->set_header(name, value);
+  out->set_content(in.body, in.content_type);
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const Dispatcher* dispatcher, HttpServerOptions options)
+    : impl_(std::make_unique<Impl>()), dispatcher_(dispatcher), options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  httplib::Server& server = impl_->server;
+  const int threads = options_.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_keep_alive_max_count(100000);
+  server.set_tcp_nodelay(true);
+  // Read one byte more than the limit so the dispatcher sees an oversized
+  // body and answers 413 in the standard format.
+  server.set_payload_max_length(static_cast<size_t>(dispatcher_->max_body_bytes()) + 1);
+  server.set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        Request request = FromHttplib(req);
+        ToHttplib(dispatcher_->Handle(request), &res);
+        return httplib::Server::HandlerResponse::Handled;
+      });
+  // Errors httplib answers itself (a body over the limit, a malformed
+  // request line) still get the standard error body.
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    ErrorCode code = res.status == 413 ? ErrorCode::kPayloadTooLarge
+                     : res.status == 404 ? ErrorCode::kNotFound
+                     : res.status >= 500 ? ErrorCode::kInternal
+                                         : ErrorCode::kValidation;
+    Response r = ErrorResponse(Status(code, "HTTP " + std::to_string(res.status)),
+                               "-", SystemClock::Default()->NowMillis());
+    res.set_content(r.body, r.content_type);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  std::string host = options_.bind == "localhost" ? "127.0.0.1" : options_.bind;
+  if (options_.port == 0) {
+    port_ = server.bind_to_any_port(host);
+    if (port_ <= 0) return IoError("cannot bind " + host + " on any port");
+  } else {
+    if (!server.bind_to_port(host, options_.port)) {
+      return IoError("cannot bind " + host + ":" + std::to_string(options_.port) +
+                     " (in use, or not an address of this machine?)");
+    }
+    port_ = options_.port;
+  }
+  thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (!thread_.joinable()) return;
+  impl_->server.stop();
+  thread_.join();
+}
+
+}  // namespace trainyard::api

@@ -1,0 +1,20 @@
+// JSON views of job rows, shared by the jobs routes and `trainyard jobs`.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "store/job_store.h"
+
+namespace trainyard::api {
+
+// {"id", "type", "owner_id", "status", "progress", "current_units",
+//  "total_units", "metrics", "result", "error", "attempts", "max_attempts",
+//  "cancel_requested", "created_at", "started_at", "finished_at",
+//  "updated_at"}; times as UTC ISO-8601 or null; stored JSON documents are
+// embedded as JSON (an unparseable one as null).
+nlohmann::json JobToJson(const store::JobRecord& job);
+
+// Parses a stored JSON document; null if it is not valid JSON.
+nlohmann::json ParseStoredJson(const std::string& text);
+
+}  // namespace trainyard::api

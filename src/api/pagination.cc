@@ -1,0 +1,69 @@
+#include "api/pagination.h"
+
+namespace trainyard::api {
+
+PageRequest ParsePage(QueryValidator& query, const std::string& size_key,
+                      int64_t default_size, int64_t max_size) {
+  PageRequest p;
+  p.page = query.Int("page", 1, 1, 1'000'000);
+  p.page_size = query.Int(size_key, default_size, 1, max_size);
+  return p;
+}
+
+namespace {
+
+std::string UrlEncode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string PageUrl(const Request& request, int64_t page) {
+  std::string host = request.Header("host");
+  if (host.empty()) host = "localhost";
+  std::string proto = request.Header("x-forwarded-proto");
+  if (proto != "https") proto = "http";
+  std::string url = proto + "://" + host + request.path + "?";
+  bool first = true;
+  for (const auto& [key, value] : request.query) {
+    if (key == "page") continue;
+    url += (first ? "" : "&") + UrlEncode(key) + "=" + UrlEncode(value);
+    first = false;
+  }
+  url += (first ? "" : "&") + std::string("page=") + std::to_string(page);
+  return url;
+}
+
+}  // namespace
+
+nlohmann::json CountNextPreviousPage(const Request& request, const PageRequest& page,
+                                     int64_t count, nlohmann::json results) {
+  nlohmann::json body;
+  body["count"] = count;
+  body["next"] = page.offset() + page.page_size < count
+                     ? nlohmann::json(PageUrl(request, page.page + 1))
+                     : nlohmann::json(nullptr);
+  body["previous"] = page.page > 1 ? nlohmann::json(PageUrl(request, page.page - 1))
+                                   : nlohmann::json(nullptr);
+  body["results"] = std::move(results);
+  return body;
+}
+
+nlohmann::json TotalPagePerPage(const std::string& items_key, const PageRequest& page,
+                                int64_t total, nlohmann::json items) {
+  return {{items_key, std::move(items)},
+          {"total", total},
+          {"page", page.page},
+          {"per_page", page.page_size}};
+}
+
+}  // namespace trainyard::api

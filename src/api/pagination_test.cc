@@ -1,0 +1,46 @@
+#include "api/pagination.h"
+
+#include <gtest/gtest.h>
+
+namespace trainyard::api {
+namespace {
+
+TEST(PaginationTest, MiddlePageLinksBothWaysKeepingFilters) {
+  Request req;
+  req.path = "/api/ai-studio/models/";
+  req.headers["host"] = "127.0.0.1:8000";
+  req.query = {{"page", "2"}, {"status", "DRAFT"}};
+  PageRequest page{2, 10};
+  auto body = CountNextPreviousPage(req, page, 25, nlohmann::json::array());
+  EXPECT_EQ(body["count"], 25);
+  EXPECT_EQ(body["next"], "http://127.0.0.1:8000/api/ai-studio/models/?status=DRAFT&page=3");
+  EXPECT_EQ(body["previous"], "http://127.0.0.1:8000/api/ai-studio/models/?status=DRAFT&page=1");
+}
+
+TEST(PaginationTest, LastPageHasNoNextAndFirstNoPrevious) {
+  Request req;
+  req.path = "/x";
+  auto body = CountNextPreviousPage(req, PageRequest{1, 20}, 5, nlohmann::json::array());
+  EXPECT_TRUE(body["next"].is_null());
+  EXPECT_TRUE(body["previous"].is_null());
+}
+
+TEST(PaginationTest, GymStyleBody) {
+  auto body = TotalPagePerPage("models", PageRequest{2, 10}, 100, nlohmann::json::array());
+  EXPECT_EQ(body, (nlohmann::json{{"models", nlohmann::json::array()}, {"total", 100},
+                                  {"page", 2}, {"per_page", 10}}));
+}
+
+TEST(PaginationTest, ParsePageValidatesBounds) {
+  Request req;
+  req.query = {{"page", "3"}, {"per_page", "500"}};
+  QueryValidator q(req);
+  PageRequest p = ParsePage(q, "per_page", 10, 100);
+  EXPECT_EQ(p.page, 3);
+  EXPECT_EQ(p.page_size, 10);
+  EXPECT_FALSE(q.ok());
+  EXPECT_EQ(p.offset(), 20);
+}
+
+}  // namespace
+}  // namespace trainyard::api

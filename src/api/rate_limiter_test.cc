@@ -1,0 +1,57 @@
+#include "api/rate_limiter.h"
+
+#include <gtest/gtest.h>
+
+#include "store/metadata_store.h"
+
+namespace trainyard::api {
+namespace {
+
+TEST(RateLimiterTest, AllowsTierLimitThenRefusesUntilWindowEnds) {
+  ManualClock clock(1'000'000);
+  RateLimiter limiter({3, 10, 100, 3'600'000}, &clock, nullptr);
+  for (int i = 0; i < 3; ++i) {
+    RateDecision d = limiter.Hit("t", store::Tier::kFree);
+    EXPECT_TRUE(d.allowed);
+    EXPECT_EQ(d.remaining, 2 - i);
+  }
+  RateDecision refused = limiter.Hit("t", store::Tier::kFree);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.retry_after_s, 3600);
+  EXPECT_EQ(refused.reset_epoch_s, (1'000'000 + 3'600'000) / 1000);
+  clock.AdvanceMillis(3'600'000);
+  EXPECT_TRUE(limiter.Hit("t", store::Tier::kFree).allowed);
+}
+
+TEST(RateLimiterTest, KeysAreCountedSeparately) {
+  ManualClock clock;
+  RateLimiter limiter({1, 10, 100, 3'600'000}, &clock, nullptr);
+  EXPECT_TRUE(limiter.Hit("a", store::Tier::kFree).allowed);
+  EXPECT_TRUE(limiter.Hit("b", store::Tier::kFree).allowed);
+  EXPECT_FALSE(limiter.Hit("a", store::Tier::kFree).allowed);
+}
+
+TEST(RateLimiterTest, HigherTiersGetHigherLimits) {
+  ManualClock clock;
+  RateLimiter limiter({100, 1000, 10000, 3'600'000}, &clock, nullptr);
+  EXPECT_EQ(limiter.Hit("a", store::Tier::kPro).limit, 1000);
+  EXPECT_EQ(limiter.Hit("b", store::Tier::kElite).limit, 10000);
+}
+
+TEST(RateLimiterTest, CountsSurviveARestartThroughTheStore) {
+  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+  ManualClock clock;
+  {
+    RateLimiter limiter({2, 10, 100, 3'600'000}, &clock, store->rate_counters());
+    ASSERT_TRUE(limiter.Load().ok());
+    limiter.Hit("t", store::Tier::kFree);
+    limiter.Hit("t", store::Tier::kFree);
+    ASSERT_TRUE(limiter.Flush().ok());
+  }
+  RateLimiter restarted({2, 10, 100, 3'600'000}, &clock, store->rate_counters());
+  ASSERT_TRUE(restarted.Load().ok());
+  EXPECT_FALSE(restarted.Hit("t", store::Tier::kFree).allowed);
+}
+
+}  // namespace
+}  // namespace trainyard::api

@@ -1,0 +1,51 @@
+// Maps (method, path) to a handler. Patterns are literal segments and
+// {name} captures ("/api/v1/training/{task_id}"); a trailing slash is
+// optional on both patterns and requests, as every API document expects.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "api/http_types.h"
+
+namespace trainyard::api {
+
+// Who may call a route.
+enum class Access {
+  kPublic,  // no token needed (welcome, health)
+  kUser,    // any valid token
+  kAdmin,   // a token whose user has role admin
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access = Access::kUser;
+  Handler handler;
+  // Bodies larger than this get 413; 0 = the server's default limit.
+  int64_t max_body_bytes = 0;
+};
+
+// What Match found.
+struct RouteMatch {
+  const Route* route = nullptr;  // null if no route matched
+  std::map<std::string, std::string> params;
+  // Methods of routes whose pattern matched the path (for 405 + Allow).
+  std::vector<std::string> allowed_methods;
+};
+
+// Built at start-up, then read-only: Match is thread-safe, Add is not.
+class Router {
+ public:
+  // CONFLICT if the same method and pattern (ignoring the trailing slash and
+  // capture names) is already registered.
+  Status Add(Route route);
+  RouteMatch Match(const std::string& method, const std::string& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // parallel to routes_
+};
+
+}  // namespace trainyard::api

@@ -1,0 +1,69 @@
+#include "api/router.h"
+
+#include <gtest/gtest.h>
+
+namespace trainyard::api {
+namespace {
+
+Handler Named(std::string name) {
+  return [name](Request&) -> Result<Response> {
+    Response r;
+    r.body = name;
+    return r;
+  };
+}
+
+std::string BodyOf(const RouteMatch& m) {
+  Request req;
+  return m.route->handler(req)->body;
+}
+
+TEST(RouterTest, TrailingSlashIsOptionalBothWays) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/api/v1/health", Access::kPublic, Named("h")}).ok());
+  ASSERT_TRUE(r.Add({"POST", "/api/v1/ppo/train/", Access::kUser, Named("t")}).ok());
+  EXPECT_NE(r.Match("GET", "/api/v1/health/").route, nullptr);
+  EXPECT_NE(r.Match("POST", "/api/v1/ppo/train").route, nullptr);
+}
+
+TEST(RouterTest, CapturesPathParameters) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/api/v1/training/{task_id}", Access::kUser, Named("t")}).ok());
+  RouteMatch m = r.Match("GET", "/api/v1/training/abc123");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.params.at("task_id"), "abc123");
+}
+
+TEST(RouterTest, LiteralSegmentBeatsCapture) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/models/{id}", Access::kUser, Named("by-id")}).ok());
+  ASSERT_TRUE(r.Add({"GET", "/models/marketplace", Access::kUser, Named("market")}).ok());
+  EXPECT_EQ(BodyOf(r.Match("GET", "/models/marketplace")), "market");
+  EXPECT_EQ(BodyOf(r.Match("GET", "/models/x")), "by-id");
+}
+
+TEST(RouterTest, WrongMethodListsAllowedMethods) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/a", Access::kUser, Named("g")}).ok());
+  ASSERT_TRUE(r.Add({"DELETE", "/a", Access::kUser, Named("d")}).ok());
+  RouteMatch m = r.Match("POST", "/a");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_EQ(m.allowed_methods, (std::vector<std::string>{"DELETE", "GET"}));
+}
+
+TEST(RouterTest, UnknownPathMatchesNothing) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/a", Access::kUser, Named("g")}).ok());
+  RouteMatch m = r.Match("GET", "/b");
+  EXPECT_EQ(m.route, nullptr);
+  EXPECT_TRUE(m.allowed_methods.empty());
+}
+
+TEST(RouterTest, DuplicateRouteIsRefused) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/a/{x}", Access::kUser, Named("1")}).ok());
+  EXPECT_EQ(r.Add({"GET", "/a/{y}/", Access::kUser, Named("2")}).code(), ErrorCode::kConflict);
+}
+
+}  // namespace
+}  // namespace trainyard::api

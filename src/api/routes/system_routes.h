@@ -1,0 +1,43 @@
+// Routes every deployment has whatever products are enabled: the ILP
+// welcome string (GET /api/v1/), health (GET /api/v1/health, as the gym
+// document shows it) and the product-neutral job API under /api/jobs.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/router.h"
+#include "core/clock.h"
+#include "jobs/job_service.h"
+
+namespace trainyard::api {
+
+// The state of one dependency, for the health answer: "healthy",
+// "unhealthy", "unreachable", "not_configured", ...
+using ComponentProbe = std::function<std::string()>;
+
+struct SystemRoutesDeps {
+  jobs::JobService* jobs = nullptr;
+  const Clock* clock = nullptr;
+  std::string version;
+  int64_t started_at_ms = 0;
+  ComponentProbe database;
+  ComponentProbe kubernetes;
+  ComponentProbe wandb;
+  std::function<int()> job_workers;   // worker threads in this process
+  std::function<int()> running_jobs;  // jobs running in this process
+};
+
+// Registers the routes. `deps` is copied; its pointers must outlive the router.
+Status AddSystemRoutes(Router* router, SystemRoutesDeps deps);
+
+// Health verdict from component states: "unhealthy" if api or database is
+// not "healthy"; "degraded" if another configured component is not healthy
+// ("not_configured" and "configured" do not count); else "healthy".
+std::string OverallHealth(const std::string& database, const std::string& kubernetes,
+                          const std::string& wandb);
+
+// "1d2h3m4s"-style uptime ("24h" for exactly a day, as the document shows).
+std::string FormatUptime(int64_t seconds);
+
+}  // namespace trainyard::api
