@@ -78,8 +78,10 @@ void Acrobot::Reset(std::optional<uint64_t> seed, std::span<float> obs,
 StepResult Acrobot::Step(std::span<const float> action, std::span<float> obs,
                          Info* /*info*/) {
   assert(action.size() == 1);
-  const int a = static_cast<int>(action[0]);
-  assert(a >= 0 && a < 3);
+  assert(action[0] == 0.0f || action[0] == 1.0f || action[0] == 2.0f);
+  // Out-of-range (or NaN) actions are a caller error; never index past the
+  // torque table because of one in a release build.
+  const int a = action[0] >= 2.0f ? 2 : (action[0] >= 1.0f ? 1 : 0);
   State ns = Rk4(state_, kAvailableTorque[a]);
   ns[0] = Wrap(ns[0], -kPi, kPi);
   ns[1] = Wrap(ns[1], -kPi, kPi);

@@ -29,6 +29,35 @@ TEST(RegistryTest, MakeWrapsInTimeLimitThatTruncatesCartPoleAt500) {
   EXPECT_EQ((*env)->action_space().ToString(), "Discrete(2)");
 }
 
+TEST(RegistryTest, BuiltinsTruncateAtTheirEpisodeLimit) {
+  // Actions that never reach a terminal state: no torque for Pendulum and
+  // Acrobot (hanging at rest), no force for MountainCarContinuous.
+  Registry registry = Registry::WithBuiltins();
+  const std::pair<const char*, float> cases[] = {
+      {"Pendulum-v1", 0.0f},
+      {"MountainCarContinuous-v0", 0.0f},
+      {"Acrobot-v1", 1.0f}};
+  for (const auto& [id, action_value] : cases) {
+    Result<std::unique_ptr<Env>> env = registry.Make(id);
+    ASSERT_TRUE(env.ok());
+    const int limit = registry.Find(id)->max_episode_steps;
+    std::vector<float> obs((*env)->observation_space().flat_size());
+    const float action[] = {action_value};
+    (*env)->Reset(3, obs);
+    for (int t = 1; t < limit; ++t) {
+      StepResult r = (*env)->Step(action, obs);
+      ASSERT_FALSE(r.truncated || r.terminated) << id << " step " << t;
+    }
+    StepResult last = (*env)->Step(action, obs);
+    EXPECT_TRUE(last.truncated) << id;
+    EXPECT_FALSE(last.terminated) << id;
+  }
+  EXPECT_EQ(registry.Find("MountainCarContinuous-v0")->max_episode_steps, 999);
+  EXPECT_EQ(registry.Find("MountainCarContinuous-v0")->reward_threshold, 90.0);
+  EXPECT_EQ(registry.Find("Acrobot-v1")->max_episode_steps, 500);
+  EXPECT_EQ(registry.Find("Acrobot-v1")->reward_threshold, -100.0);
+}
+
 TEST(RegistryTest, UnknownIdIsNotFoundAndListsKnownIds) {
   Registry registry = Registry::WithBuiltins();
   Result<std::unique_ptr<Env>> env = registry.Make("CartPole-v0");
