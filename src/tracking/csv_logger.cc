@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -193,10 +194,38 @@ Status CsvLogger::ExtendHeader(const std::vector<std::string>& added) {
   const std::string padding(added.size(), ',');
   for (size_t i = 1; i < lines.size(); ++i) out += lines[i] + padding + "\n";
 
+  TY_RETURN_IF_ERROR(ReplaceContents(out));
+  columns_ = std::move(columns);
+  return Status::Ok();
+}
+
+Status CsvLogger::DropRowsAfter(const std::string& column, double value) {
+  if (file_ == nullptr) return InternalError("CSV logger is closed");
+  const auto it = std::find(columns_.begin(), columns_.end(), column);
+  if (it == columns_.end()) return Status::Ok();
+  const size_t index = it - columns_.begin();
+  std::fflush(file_);
+  TY_ASSIGN_OR_RETURN(std::string text, ReadWhole(path_));
+  std::string torn;
+  std::vector<std::string> lines = SplitLines(text, &torn);
+  std::string out = lines.empty() ? std::string() : lines[0] + "\n";
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::vector<std::string> cells = SplitRecord(lines[i]);
+    if (index < cells.size() && !cells[index].empty()) {
+      char* end = nullptr;
+      const double cell = std::strtod(cells[index].c_str(), &end);
+      if (end != cells[index].c_str() && cell > value) continue;
+    }
+    out += lines[i] + "\n";
+  }
+  return ReplaceContents(out);
+}
+
+Status CsvLogger::ReplaceContents(const std::string& text) {
   const std::string tmp = path_ + ".tmp";
   {
     std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    file << out;
+    file << text;
     file.flush();
     if (!file) return IoError("cannot write " + tmp);
   }
@@ -208,7 +237,6 @@ Status CsvLogger::ExtendHeader(const std::vector<std::string>& added) {
   if (file_ == nullptr) {
     return IoError("cannot reopen " + path_ + ": " + std::strerror(errno));
   }
-  columns_ = std::move(columns);
   return Status::Ok();
 }
 

@@ -38,6 +38,12 @@ class CsvLogger {
   // non-finite values). REQUIRES: keys within a row are distinct.
   Status Log(const Row& row);
 
+  // For resuming from a checkpoint: removes every row whose `column` cell is
+  // a number greater than `value` (rows with an empty cell stay), rewriting
+  // the file through a temporary file and an atomic rename. A no-op if the
+  // column does not exist. IO_ERROR on failure.
+  Status DropRowsAfter(const std::string& column, double value);
+
   const std::vector<std::string>& columns() const { return columns_; }
   const std::string& path() const { return path_; }
 
@@ -46,6 +52,8 @@ class CsvLogger {
             std::FILE* file)
       : path_(std::move(path)), columns_(std::move(columns)), file_(file) {}
   Status ExtendHeader(const std::vector<std::string>& added);
+  // Atomically replaces the file with `text` and reopens it for appending.
+  Status ReplaceContents(const std::string& text);
 
   std::string path_;
   std::vector<std::string> columns_;

@@ -84,6 +84,23 @@ TEST_F(CsvLoggerTest, TornLastLineFromACrashIsDroppedOnResume) {
   EXPECT_EQ(Contents(), "step,loss\n1,0.5\n2,0.25\n");
 }
 
+TEST_F(CsvLoggerTest, ResumeFromCheckpointDropsRowsPastItsStep) {
+  {
+    Result<CsvLogger> log = CsvLogger::Open(path_);
+    ASSERT_TRUE(log.ok());
+    for (int step : {100, 200, 300, 400}) {
+      ASSERT_TRUE(log->Log({{"step", static_cast<double>(step)}, {"r", 1}}).ok());
+    }
+    ASSERT_TRUE(log->Log({{"r", 2}}).ok());  // no step: kept
+  }
+  Result<CsvLogger> log = CsvLogger::Open(path_);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE(log->DropRowsAfter("step", 200).ok());
+  ASSERT_TRUE(log->Log({{"step", 300}, {"r", 3}}).ok());
+  EXPECT_EQ(Contents(), "step,r\n100,1\n200,1\n,2\n300,3\n");
+  EXPECT_TRUE(log->DropRowsAfter("no_such_column", 0).ok());
+}
+
 TEST_F(CsvLoggerTest, NumbersReadBackExactlyAndKeysAreQuoted) {
   Result<CsvLogger> log = CsvLogger::Open(path_);
   ASSERT_TRUE(log.ok());

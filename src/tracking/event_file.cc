@@ -301,12 +301,13 @@ Status EventWriter::WriteEvent(const Event& event) {
   return Status::Ok();
 }
 
-Result<std::vector<Event>> ReadEventFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot open event file " + path);
-  const std::string data((std::istreambuf_iterator<char>(in)),
-                         std::istreambuf_iterator<char>());
-  std::vector<Event> events;
+namespace {
+
+// Parses records from the start of `data` into `events` (and, if given, the
+// byte offset just past each record into `ends`), stopping at the first bad
+// frame, whose error is returned.
+Status ParseRecords(const std::string& data, const std::string& path,
+                    std::vector<Event>* events, std::vector<size_t>* ends) {
   size_t pos = 0;
   while (pos < data.size()) {
     if (data.size() - pos < 12) return Corruption(path, pos, "truncated header");
@@ -329,18 +330,69 @@ Result<std::vector<Event>> ReadEventFile(const std::string& path) {
     }
     Result<Event> event = DecodeEvent(body);
     if (!event.ok()) return Corruption(path, pos, "malformed Event protobuf");
-    events.push_back(std::move(event).value());
+    events->push_back(std::move(event).value());
     pos += 12 + length + 4;
+    if (ends != nullptr) ends->push_back(pos);
   }
+  return Status::Ok();
+}
+
+Result<std::string> ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError("cannot open event file " + path);
+  return std::string((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+Result<std::vector<Event>> ReadEventFile(const std::string& path) {
+  TY_ASSIGN_OR_RETURN(const std::string data, ReadBytes(path));
+  std::vector<Event> events;
+  TY_RETURN_IF_ERROR(ParseRecords(data, path, &events, nullptr));
   return events;
+}
+
+Status DropEventsAfter(const std::string& dir, int64_t step) {
+  for (const std::string& path : ListEventFiles(dir)) {
+    TY_ASSIGN_OR_RETURN(const std::string data, ReadBytes(path));
+    std::vector<Event> events;
+    std::vector<size_t> ends;
+    const bool torn = !ParseRecords(data, path, &events, &ends).ok();
+    std::string kept;
+    bool dropped = torn;
+    for (size_t i = 0; i < events.size(); ++i) {
+      const size_t begin = i == 0 ? 0 : ends[i - 1];
+      if (events[i].file_version.empty() && events[i].step > step) {
+        dropped = true;
+        continue;
+      }
+      kept.append(data, begin, ends[i] - begin);
+    }
+    if (!dropped) continue;
+    const std::string tmp = path + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << kept;
+      out.flush();
+      if (!out) return IoError("cannot write " + tmp);
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) return IoError("cannot replace " + path + ": " + ec.message());
+  }
+  return Status::Ok();
 }
 
 std::vector<std::string> ListEventFiles(const std::string& dir) {
   std::vector<std::string> paths;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file() &&
-        entry.path().filename().string().find("tfevents") != std::string::npos) {
+    const std::string name = entry.path().filename().string();
+    const bool temporary =
+        name.size() >= 4 && name.compare(name.size() - 4, 4, ".tmp") == 0;
+    if (entry.is_regular_file() && !temporary &&
+        name.find("tfevents") != std::string::npos) {
       paths.push_back(entry.path().string());
     }
   }

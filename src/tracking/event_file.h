@@ -91,4 +91,12 @@ Result<std::vector<Event>> ReadEventFile(const std::string& path);
 // Paths of the event files in `dir` (names containing "tfevents"), sorted.
 std::vector<std::string> ListEventFiles(const std::string& dir);
 
+// For resuming a run from a checkpoint taken at `step`: rewrites (through a
+// temporary file and an atomic rename) every event file in `dir` that holds
+// events with a larger step, keeping the version record and events with
+// step <= `step`, and dropping a torn or corrupt tail left by a crash, so the
+// resumed curves do not show the discarded stretch twice. Files that need no
+// change are not touched. IO_ERROR on failure; OK if `dir` has no files.
+Status DropEventsAfter(const std::string& dir, int64_t step);
+
 }  // namespace trainyard::tracking

@@ -160,5 +160,28 @@ TEST_F(EventFileTest, ReaderDetectsLengthCorruptionAndTruncation) {
   EXPECT_NE(events.status().message().find("truncated"), std::string::npos);
 }
 
+TEST_F(EventFileTest, DropEventsAfterKeepsVersionAndEarlierStepsAndRepairsTail) {
+  ManualClock clock;
+  std::string path;
+  {
+    Result<EventWriter> writer = EventWriter::Open(dir_, &clock);
+    ASSERT_TRUE(writer.ok());
+    for (int64_t step : {1, 2, 3, 4}) {
+      ASSERT_TRUE(writer->AddScalar(step, "x", static_cast<float>(step)).ok());
+    }
+    path = writer->path();
+  }
+  // A crash mid-write leaves half a record at the end.
+  WriteAll(path, ReadAll(path) + std::string("\x05\0\0", 3));
+  ASSERT_TRUE(DropEventsAfter(dir_, 2).ok());
+  Result<std::vector<Event>> events = ReadEventFile(path);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].file_version, "brain.Event:2");
+  EXPECT_EQ((*events)[1].step, 1);
+  EXPECT_EQ((*events)[2].step, 2);
+  EXPECT_EQ(ListEventFiles(dir_).size(), 1u);
+}
+
 }  // namespace
 }  // namespace trainyard::tracking
