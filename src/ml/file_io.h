@@ -1,0 +1,21 @@
+// Whole-file IO for the ml layer: reading a file into memory, and crash-safe
+// replacement of artifacts (saved models, plots) so readers see either the
+// old file or the complete new one, never a partial write.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace trainyard::ml {
+
+// Writes `bytes` to a temporary file beside `path`, fsyncs it and renames it
+// over `path`. Returns OK or IO_ERROR (the temporary file is removed).
+// Thread-safe for distinct paths.
+Status WriteFileAtomically(const std::string& path, const std::string& bytes);
+
+// The whole content of `path`. IO_ERROR (naming `what` and the path) if it
+// cannot be opened or read.
+Result<std::string> ReadFile(const std::string& path, const std::string& what);
+
+}  // namespace trainyard::ml
