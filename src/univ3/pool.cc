@@ -454,6 +454,18 @@ size_t Pool::MemoryBytes() const {
          positions_.MemoryBytes() + crossed_.capacity() * sizeof(CrossRecord);
 }
 
+bool Pool::PruneEmptyPosition(OwnerId owner, int32_t tick_lower,
+                              int32_t tick_upper) {
+  const PositionKey key{owner, tick_lower, tick_upper};
+  const PositionInfo* p = positions_.Find(key);
+  if (p == nullptr) return true;
+  if (p->liquidity != 0 || p->tokens_owed0 != 0 || p->tokens_owed1 != 0) {
+    return false;
+  }
+  positions_.Erase(key);
+  return true;
+}
+
 void Pool::Reserve(size_t ticks, size_t positions) {
   ticks_.Reserve(ticks);
   positions_.Reserve(positions);

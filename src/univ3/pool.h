@@ -130,6 +130,11 @@ class Pool {
   std::vector<int32_t> InitializedTicks() const { return ticks_.SortedTicks(); }
   // Approximate heap bytes held by the pool's tables.
   size_t MemoryBytes() const;
+  // Drops the record of a position with no liquidity and nothing owed. Such
+  // a record is observationally empty (a later mint computes exactly what
+  // the contract would), so this only reclaims memory in long simulations.
+  // Returns false, changing nothing, if the position is not empty.
+  bool PruneEmptyPosition(OwnerId owner, int32_t tick_lower, int32_t tick_upper);
   // Pre-sizes the tables so later mints do not allocate.
   void Reserve(size_t ticks, size_t positions);
 
