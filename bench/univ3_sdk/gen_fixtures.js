@@ -175,6 +175,8 @@ async function swapScenario(fee, spacing, nPositions, nSwaps, priceTick) {
   const positions = [];
   const net = new Map();
   let liquidity = 0n;
+  // Ticks referenced by any position are initialized on chain even when their
+  // net liquidity is zero, so all of them go into the SDK tick list.
   // Always one wide position so the price stays inside liquidity.
   positions.push({ tick_lower: nearestUsable(MIN_TICK, spacing), tick_upper: nearestUsable(MAX_TICK, spacing), liquidity: (10n ** 21n).toString() });
   for (let i = 0; i < nPositions; ++i) {
@@ -199,7 +201,7 @@ async function swapScenario(fee, spacing, nPositions, nSwaps, priceTick) {
     } else a1 = SqrtPriceMath.getAmount1Delta(sl, su, J(l), true);
     mint_amounts.push({ amount0: S(a0), amount1: S(a1) });
   }
-  const ticks = [...net.entries()].filter(([, v]) => v !== 0n).sort((a, b) => a[0] - b[0])
+  const ticks = [...net.entries()].sort((a, b) => a[0] - b[0])
     .map(([index, v]) => ({ index, liquidityNet: v.toString(), liquidityGross: '1' }));
   const provider = new TickListDataProvider(ticks, spacing);
 

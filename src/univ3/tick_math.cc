@@ -99,14 +99,14 @@ Revert GetTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick) {
 
   // log_sqrt10001 = log_2 * 255738958999603826347141 needs ~150 bits: do it
   // in two's-complement 256-bit arithmetic, as the EVM does.
-  const I256 log_sqrt10001 =
-      I256FromI128(log_2) * U256::FromHex("3627a301d71055774c85");
-  const I256 low_offset = U256::FromHex("28f6481ab7f045a5af012a19d003aaa");
-  const I256 high_offset = U256::FromHex("db2df09e81959a81455e260799a0632f");
+  static constexpr U256 kLogSqrt10001Factor = U256::FromHex("3627a301d71055774c85");
+  static constexpr I256 kLowOffset = U256::FromHex("28f6481ab7f045a5af012a19d003aaa");
+  static constexpr I256 kHighOffset = U256::FromHex("db2df09e81959a81455e260799a0632f");
+  const I256 log_sqrt10001 = I256FromI128(log_2) * kLogSqrt10001Factor;
   const int32_t tick_low = static_cast<int32_t>(
-      static_cast<int64_t>(Sar(log_sqrt10001 - low_offset, 128).w[0]));
+      static_cast<int64_t>(Sar(log_sqrt10001 - kLowOffset, 128).w[0]));
   const int32_t tick_high = static_cast<int32_t>(
-      static_cast<int64_t>(Sar(log_sqrt10001 + high_offset, 128).w[0]));
+      static_cast<int64_t>(Sar(log_sqrt10001 + kHighOffset, 128).w[0]));
   if (tick_low == tick_high) {
     *tick = tick_low;
     return Revert::kOk;

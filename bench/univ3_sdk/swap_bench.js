@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// SDK half of bench/univ3_vs_sdk.sh: builds a pool (full-range liquidity plus
+// a ladder of 200 one-spacing positions), generates a deterministic sequence
+// of swaps, runs it through @uniswap/v3-sdk's v3Swap (the SDK's swap
+// simulator, JSBI arithmetic) and writes the sequence, the SDK's timing and
+// its final state to a JSON file for the C++ engine to replay.
+//
+//   node swap_bench.js <out.json> [swaps=20000] [repetitions=3]
+'use strict';
+
+const fs = require('fs');
+const JSBI = require('jsbi');
+const sdk = require('@uniswap/v3-sdk');
+const { TickMath, TickListDataProvider } = sdk;
+
+const out = process.argv[2];
+const nSwaps = Number(process.argv[3] || 20000);
+const reps = Number(process.argv[4] || 3);
+if (!out) {
+  console.error('usage: node swap_bench.js <out.json> [swaps] [repetitions]');
+  process.exit(2);
+}
+
+let state = 0x2545f4914f6cdd1dn;
+function nextU64() {
+  state ^= state >> 12n;
+  state ^= (state << 25n) & 0xffffffffffffffffn;
+  state ^= state >> 27n;
+  return (state * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn;
+}
+
+const fee = 3000, spacing = 60;
+const E18 = 10n ** 18n;
+const positions = [{ tick_lower: -887220, tick_upper: 887220, liquidity: (1000n * E18).toString() }];
+for (let i = -100; i < 100; ++i) {
+  positions.push({ tick_lower: i * spacing, tick_upper: i * spacing + spacing, liquidity: (100n * E18).toString() });
+}
+const sqrt0 = BigInt(TickMath.getSqrtRatioAtTick(0).toString());
+// Every tick a position references is initialized on chain (even with zero
+// net liquidity) and bounds a swap step, so all of them go to the SDK.
+const net = new Map();
+let liquidity0 = 0n;
+for (const p of positions) {
+  const l = BigInt(p.liquidity);
+  net.set(p.tick_lower, (net.get(p.tick_lower) || 0n) + l);
+  net.set(p.tick_upper, (net.get(p.tick_upper) || 0n) - l);
+  if (p.tick_lower <= 0 && 0 < p.tick_upper) liquidity0 += l;
+}
+const ticks = [...net.entries()].sort((a, b) => a[0] - b[0])
+  .map(([index, v]) => ({ index, liquidityNet: v.toString(), liquidityGross: '1' }));
+const provider = new TickListDataProvider(ticks, spacing);
+
+// Sizes from 0.001 to ~4 tokens: most swaps stay within a range, larger ones
+// cross a few initialized ticks. One in four is exact output.
+const swaps = [];
+for (let i = 0; i < nSwaps; ++i) {
+  const zeroForOne = nextU64() % 2n === 0n;
+  let amount = 10n ** 15n + (nextU64() % (4n * E18));
+  if (nextU64() % 4n === 0n) amount = -(amount / 2n);
+  swaps.push({ zero_for_one: zeroForOne, amount_specified: amount.toString() });
+}
+const jsbiSwaps = swaps.map((s) => ({ zfo: s.zero_for_one, amount: JSBI.BigInt(s.amount_specified) }));
+
+async function runOnce(trace) {
+  let st = { sqrt: JSBI.BigInt(sqrt0.toString()), tick: 0, liquidity: JSBI.BigInt(liquidity0.toString()) };
+  let checksum = 0n;
+  for (const s of jsbiSwaps) {
+    const r = await sdk.v3Swap(JSBI.BigInt(fee), st.sqrt, st.tick, st.liquidity, spacing, provider, s.zfo, s.amount);
+    checksum += BigInt(r.amountCalculated.toString());
+    if (trace) trace.push({ amount_calculated: r.amountCalculated.toString(), sqrt_price_x96: r.sqrtRatioX96.toString(), tick: r.tickCurrent });
+    st = { sqrt: r.sqrtRatioX96, tick: r.tickCurrent, liquidity: r.liquidity };
+  }
+  return { st, checksum };
+}
+
+(async () => {
+  let best = Infinity, result;
+  for (let r = 0; r < reps; ++r) {
+    const t0 = process.hrtime.bigint();
+    result = await runOnce();
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    best = Math.min(best, secs);
+  }
+  const rate = nSwaps / best;
+  // Untimed pass recording every swap's result, to locate any divergence.
+  const trace = [];
+  await runOnce(trace);
+  fs.writeFileSync(out, JSON.stringify({
+    fee, tick_spacing: spacing, sqrt_price_x96: sqrt0.toString(), positions, swaps,
+    trace,
+    sdk: { seconds: best, swaps_per_second: rate, checksum: result.checksum.toString(),
+           final: { sqrt_price_x96: result.st.sqrt.toString(), tick: result.st.tick,
+                    liquidity: result.st.liquidity.toString() } },
+  }));
+  console.log(`sdk_swaps_per_second ${rate.toFixed(0)}`);
+})().catch((e) => { console.error(e); process.exit(1); });
