@@ -110,7 +110,8 @@ double RunOurs(int64_t steps, double* checksum) {
 
 double RunVector(int64_t steps, int num_envs, double* checksum) {
   trainyard::env::Registry registry = trainyard::env::Registry::WithBuiltins();
-  auto venv = trainyard::env::VectorEnv::Make(registry, "CartPole-v1", num_envs);
+  auto venv =
+      trainyard::env::VectorEnv::Make(registry, "CartPole-v1", num_envs);
   if (!venv.ok()) {
     std::fprintf(stderr, "%s\n", venv.status().ToString().c_str());
     std::exit(1);
@@ -160,8 +161,9 @@ int main(int argc, char** argv) {
     vec = std::max(vec, RunVector(steps, 16, &c2));
     naive = std::max(naive, RunNaive(steps / 5, &c3));
   }
-  std::printf("CartPole-v1 raw stepping, one core, %lld steps per run (best of 3)\n",
-              static_cast<long long>(steps));
+  std::printf(
+      "CartPole-v1 raw stepping, one core, %lld steps per run (best of 3)\n",
+      static_cast<long long>(steps));
   std::printf("  trainyard Env::Step (virtual, autoreset)   %8.2f M steps/s\n",
               ours / 1e6);
   std::printf("  trainyard VectorEnv x16 (TimeLimit stack)   %8.2f M steps/s\n",

@@ -17,19 +17,20 @@ double Wrap(double x, double m, double big_m) {
   return x;
 }
 
-Acrobot::State Axpy(const Acrobot::State& y, double h, const Acrobot::State& k) {
+Acrobot::State Axpy(const Acrobot::State& y, double h,
+                    const Acrobot::State& k) {
   return {y[0] + h * k[0], y[1] + h * k[1], y[2] + h * k[2], y[3] + h * k[3]};
 }
 
 }  // namespace
 
 Acrobot::Acrobot()
-    : observation_space_(Space::Box(
-          {-1.0f, -1.0f, -1.0f, -1.0f, static_cast<float>(-kMaxVel1),
-           static_cast<float>(-kMaxVel2)},
-          {1.0f, 1.0f, 1.0f, 1.0f, static_cast<float>(kMaxVel1),
-           static_cast<float>(kMaxVel2)},
-          {6})),
+    : observation_space_(
+          Space::Box({-1.0f, -1.0f, -1.0f, -1.0f, static_cast<float>(-kMaxVel1),
+                      static_cast<float>(-kMaxVel2)},
+                     {1.0f, 1.0f, 1.0f, 1.0f, static_cast<float>(kMaxVel1),
+                      static_cast<float>(kMaxVel2)},
+                     {6})),
       action_space_(Space::Discrete(3)) {}
 
 Acrobot::State Acrobot::Derivatives(const State& s, double torque) {
@@ -37,15 +38,15 @@ Acrobot::State Acrobot::Derivatives(const State& s, double torque) {
   const double lc1 = kLinkComPos1, lc2 = kLinkComPos2;
   const double i1 = kLinkMoi, i2 = kLinkMoi, g = kGravity;
   const auto [theta1, theta2, dtheta1, dtheta2] = s;
-  const double d1 = m1 * lc1 * lc1 +
-                    m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) +
-                    i1 + i2;
+  const double d1 =
+      m1 * lc1 * lc1 +
+      m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) + i1 + i2;
   const double d2 = m2 * (lc2 * lc2 + l1 * lc2 * std::cos(theta2)) + i2;
   const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - kPi / 2.0);
-  const double phi1 =
-      -m2 * l1 * lc2 * dtheta2 * dtheta2 * std::sin(theta2) -
-      2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * std::sin(theta2) +
-      (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - kPi / 2) + phi2;
+  const double phi1 = -m2 * l1 * lc2 * dtheta2 * dtheta2 * std::sin(theta2) -
+                      2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * std::sin(theta2) +
+                      (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - kPi / 2) +
+                      phi2;
   // "book" dynamics (Gymnasium's default book_or_nips = "book").
   const double ddtheta2 =
       (torque + d2 / d1 * phi1 -

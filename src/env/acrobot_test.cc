@@ -1,10 +1,10 @@
 #include "env/acrobot.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <numbers>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace trainyard::env {
 namespace {

@@ -7,14 +7,13 @@
 
 namespace trainyard::env {
 
-ClipAction::ClipAction(std::unique_ptr<Env> inner)
-    : Wrapper(std::move(inner)) {
+ClipAction::ClipAction(std::unique_ptr<Env> inner) : Wrapper(std::move(inner)) {
   const Space& space = inner_->action_space();
   assert(space.kind() == Space::Kind::kBox);
   const float inf = std::numeric_limits<float>::infinity();
-  action_space_ = Space::Box(std::vector<float>(space.flat_size(), -inf),
-                             std::vector<float>(space.flat_size(), inf),
-                             space.shape());
+  action_space_ =
+      Space::Box(std::vector<float>(space.flat_size(), -inf),
+                 std::vector<float>(space.flat_size(), inf), space.shape());
   buffer_.resize(space.flat_size());
 }
 
@@ -50,8 +49,8 @@ RescaleAction::RescaleAction(std::unique_ptr<Env> inner,
                                    static_cast<double>(min_action[i]));
     intercept_[i] = gradient_[i] * -static_cast<double>(min_action[i]) + low;
   }
-  action_space_ = Space::Box(std::move(min_action), std::move(max_action),
-                             space.shape());
+  action_space_ =
+      Space::Box(std::move(min_action), std::move(max_action), space.shape());
   buffer_.resize(n);
 }
 

@@ -1,10 +1,10 @@
 #include "env/action_bounds.h"
 
+#include <gtest/gtest.h>
+
 #include <limits>
 #include <memory>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "env/scripted_env_for_test.h"
 

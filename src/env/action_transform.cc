@@ -12,9 +12,10 @@ Result<ActionTransformMode> ParseActionTransformMode(std::string_view name) {
   if (name == "non-linear" || name == "nonlinear" || name == "non_linear") {
     return ActionTransformMode::kNonLinear;
   }
-  const std::string message = "action_transform must be \"linear\" or "
-                              "\"non-linear\", got \"" + std::string(name) +
-                              "\"";
+  const std::string message =
+      "action_transform must be \"linear\" or "
+      "\"non-linear\", got \"" +
+      std::string(name) + "\"";
   return ValidationError(message, {{"action_transform", message}});
 }
 
@@ -38,7 +39,8 @@ void ActionMapping::Apply(std::span<const float> unit,
   assert(unit.size() == low_.size() && out.size() == low_.size());
   for (size_t i = 0; i < low_.size(); ++i) {
     // NaN would pass through clamp; treat it as the lower end.
-    double u = std::isnan(unit[i]) ? 0.0 : std::clamp<double>(unit[i], 0.0, 1.0);
+    double u =
+        std::isnan(unit[i]) ? 0.0 : std::clamp<double>(unit[i], 0.0, 1.0);
     if (mode_ == ActionTransformMode::kNonLinear) {
       u = std::expm1(curvature_ * u) / expm1_k_;
     }
@@ -52,8 +54,9 @@ void ActionMapping::Invert(std::span<const float> y,
   assert(y.size() == low_.size() && unit.size() == low_.size());
   for (size_t i = 0; i < low_.size(); ++i) {
     const double width = static_cast<double>(high_[i]) - low_[i];
-    double v = width > 0 ? (std::clamp(y[i], low_[i], high_[i]) - low_[i]) / width
-                         : 0.0;
+    double v = width > 0
+                   ? (std::clamp(y[i], low_[i], high_[i]) - low_[i]) / width
+                   : 0.0;
     if (mode_ == ActionTransformMode::kNonLinear) {
       v = std::log1p(v * expm1_k_) / curvature_;
     }

@@ -39,8 +39,7 @@ class ActionMapping {
   // REQUIRES: low.size() == high.size(), finite bounds, low <= high,
   // curvature > 0.
   ActionMapping(ActionTransformMode mode, std::vector<float> low,
-                std::vector<float> high,
-                double curvature = kDefaultCurvature);
+                std::vector<float> high, double curvature = kDefaultCurvature);
 
   ActionTransformMode mode() const { return mode_; }
   int64_t dim() const { return static_cast<int64_t>(low_.size()); }

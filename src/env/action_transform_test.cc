@@ -1,10 +1,10 @@
 #include "env/action_transform.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <memory>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "env/scripted_env_for_test.h"
 

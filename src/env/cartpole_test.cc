@@ -1,9 +1,9 @@
 #include "env/cartpole.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace trainyard::env {
 namespace {

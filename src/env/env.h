@@ -54,8 +54,8 @@ class Env {
 
 // How to build one environment, plus the facts Gymnasium registers with it.
 struct Spec {
-  std::string id;                      // e.g. "CartPole-v1"
-  int max_episode_steps = 0;           // 0 = no time limit
+  std::string id;             // e.g. "CartPole-v1"
+  int max_episode_steps = 0;  // 0 = no time limit
   std::optional<double> reward_threshold;
   // Builds an instance with the default configuration; the returned env
   // already includes the TimeLimit wrapper when max_episode_steps > 0.

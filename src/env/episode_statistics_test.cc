@@ -1,9 +1,9 @@
 #include "env/episode_statistics.h"
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "env/scripted_env_for_test.h"
 #include "env/time_limit.h"

@@ -1,9 +1,9 @@
 #include "env/mountain_car_continuous.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace trainyard::env {
 namespace {

@@ -1,12 +1,12 @@
 // Step must not allocate (EnvPool-style hot loop). This binary replaces the
 // global allocation functions with counting versions to check that.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "env/action_bounds.h"
 #include "env/action_transform.h"
@@ -50,13 +50,15 @@ TEST(NoAllocationTest, WrappedCartPoleVectorStepDoesNotAllocate) {
   Registry registry = Registry::WithBuiltins();
   auto obs_rms = std::make_shared<RunningMeanStd>(4);
   auto ret_rms = std::make_shared<RunningMeanStd>(1);
-  Result<VectorEnv> venv = VectorEnv::Create(4, [&](int) -> Result<std::unique_ptr<Env>> {
-    TY_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, registry.Make("CartPole-v1"));
-    env = std::make_unique<EpisodeStatistics>(std::move(env));
-    env = std::make_unique<NormalizeObservation>(std::move(env), obs_rms);
-    env = std::make_unique<NormalizeReward>(std::move(env), 0.99, ret_rms);
-    return env;
-  });
+  Result<VectorEnv> venv =
+      VectorEnv::Create(4, [&](int) -> Result<std::unique_ptr<Env>> {
+        TY_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
+                            registry.Make("CartPole-v1"));
+        env = std::make_unique<EpisodeStatistics>(std::move(env));
+        env = std::make_unique<NormalizeObservation>(std::move(env), obs_rms);
+        env = std::make_unique<NormalizeReward>(std::move(env), 0.99, ret_rms);
+        return env;
+      });
   ASSERT_TRUE(venv.ok());
   venv->Reset(1);
   // Thousands of steps include many terminations and autoresets.
@@ -68,8 +70,8 @@ TEST(NoAllocationTest, ContinuousEnvsWithActionWrappersDoNotAllocate) {
   Registry registry = Registry::WithBuiltins();
   for (const char* id : {"Pendulum-v1", "MountainCarContinuous-v0"}) {
     for (bool transform : {true, false}) {
-      Result<VectorEnv> venv = VectorEnv::Create(
-          2, [&](int) -> Result<std::unique_ptr<Env>> {
+      Result<VectorEnv> venv =
+          VectorEnv::Create(2, [&](int) -> Result<std::unique_ptr<Env>> {
             TY_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, registry.Make(id));
             if (transform) {
               return std::unique_ptr<Env>(std::make_unique<ActionTransform>(

@@ -33,7 +33,8 @@ void NormalizeObservation::Normalize(std::span<float> obs) {
   const std::vector<double>& mean = rms_->mean();
   const std::vector<double>& var = rms_->var();
   for (size_t i = 0; i < obs.size(); ++i) {
-    obs[i] = static_cast<float>((obs[i] - mean[i]) / std::sqrt(var[i] + epsilon_));
+    obs[i] =
+        static_cast<float>((obs[i] - mean[i]) / std::sqrt(var[i] + epsilon_));
   }
 }
 
@@ -51,9 +52,9 @@ NormalizeReward::NormalizeReward(std::unique_ptr<Env> inner, double gamma,
 StepResult NormalizeReward::Step(std::span<const float> action,
                                  std::span<float> obs, Info* info) {
   StepResult result = inner_->Step(action, obs, info);
-  discounted_return_ = discounted_return_ * gamma_ *
-                           (result.terminated ? 0.0 : 1.0) +
-                       result.reward;
+  discounted_return_ =
+      discounted_return_ * gamma_ * (result.terminated ? 0.0 : 1.0) +
+      result.reward;
   if (update_) {
     const double g[1] = {discounted_return_};
     rms_->Update(std::span<const double>(g));

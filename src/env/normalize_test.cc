@@ -1,10 +1,10 @@
 #include "env/normalize.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <memory>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "env/scripted_env_for_test.h"
 
@@ -48,8 +48,8 @@ TEST(NormalizeObservationTest, FrozenStatisticsAreUsedButNotUpdated) {
   // (raw - mean) / sqrt(var + 1e-8) with the frozen moments.
   for (int i = 0; i < 3; ++i) {
     const double raw = i == 0 ? 1.0 : (i == 1 ? 0.0 : 9.0);
-    EXPECT_NEAR(obs[i], (raw - rms->mean()[i]) / std::sqrt(rms->var()[i] + 1e-8),
-                1e-6);
+    EXPECT_NEAR(obs[i],
+                (raw - rms->mean()[i]) / std::sqrt(rms->var()[i] + 1e-8), 1e-6);
   }
 }
 
@@ -68,9 +68,9 @@ TEST(NormalizeRewardTest, DividesByStdOfDiscountedReturn) {
   //   G1 = 1, G2 = 0.5 * 1 + 2 = 2.5, G3 = 0.5 * 2.5 + 3 = 4.25.
   // After step k the statistics pool the prior with G1..Gk, and the reward is
   // r_k / sqrt(var_k + 1e-8).
-  NormalizeReward env(std::make_unique<ScriptedEnv>(
-                          0, std::vector<double>{1.0, 2.0, 3.0}),
-                      0.5);
+  NormalizeReward env(
+      std::make_unique<ScriptedEnv>(0, std::vector<double>{1.0, 2.0, 3.0}),
+      0.5);
   float obs[3];
   env.Reset(0, obs);
   const float action[] = {0.0f, 0.0f};

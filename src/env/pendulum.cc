@@ -9,8 +9,8 @@ namespace trainyard::env {
 
 Pendulum::Pendulum(double gravity)
     : gravity_(gravity),
-      observation_space_(Space::Box({-1.0f, -1.0f, -8.0f}, {1.0f, 1.0f, 8.0f},
-                                    {3})),
+      observation_space_(
+          Space::Box({-1.0f, -1.0f, -8.0f}, {1.0f, 1.0f, 8.0f}, {3})),
       action_space_(Space::Box(-2.0f, 2.0f, 1)) {}
 
 double Pendulum::AngleNormalize(double x) {
@@ -33,14 +33,13 @@ StepResult Pendulum::Step(std::span<const float> action, std::span<float> obs,
                           Info* /*info*/) {
   assert(action.size() == 1);
   const auto [th, thdot] = state_;
-  const double u = std::clamp(static_cast<double>(action[0]), -kMaxTorque,
-                              kMaxTorque);
+  const double u =
+      std::clamp(static_cast<double>(action[0]), -kMaxTorque, kMaxTorque);
   const double th_norm = AngleNormalize(th);
   const double costs = th_norm * th_norm + 0.1 * thdot * thdot + 0.001 * u * u;
-  double newthdot =
-      thdot + (3 * gravity_ / (2 * kLength) * std::sin(th) +
-               3.0 / (kMass * kLength * kLength) * u) *
-                  kDt;
+  double newthdot = thdot + (3 * gravity_ / (2 * kLength) * std::sin(th) +
+                             3.0 / (kMass * kLength * kLength) * u) *
+                                kDt;
   newthdot = std::clamp(newthdot, -kMaxSpeed, kMaxSpeed);
   const double newth = th + newthdot * kDt;
   state_ = {newth, newthdot};

@@ -1,10 +1,10 @@
 #include "env/pendulum.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <numbers>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace trainyard::env {
 namespace {
@@ -24,7 +24,8 @@ TEST(PendulumTest, StepMatchesHandWorkedUpdate) {
   //        = 2.5684011
   //   new theta_dot = 1 + (3 * 10 / 2 * sin(pi/2) + 3 * 1) * 0.05 = 1.9
   //   new theta     = pi/2 + 1.9 * 0.05 = 1.6657963
-  //   obs = [cos(1.6657963), sin(1.6657963), 1.9] = [-0.0948572, 0.9954909, 1.9]
+  //   obs = [cos(1.6657963), sin(1.6657963), 1.9] = [-0.0948572,
+  //   0.9954909, 1.9]
   Pendulum env;
   env.set_state({kPi / 2, 1.0});
   float obs[3];

@@ -34,10 +34,10 @@ Spec MakeSpec(std::string id, int max_episode_steps,
 Registry Registry::WithBuiltins() {
   Registry registry;
   // Ids, limits and thresholds as registered in gymnasium/envs/__init__.py.
-  registry.Register(MakeSpec<CartPole>("CartPole-v1", CartPole::kMaxEpisodeSteps,
-                                       CartPole::kRewardThreshold));
-  registry.Register(MakeSpec<Pendulum>("Pendulum-v1",
-                                       Pendulum::kMaxEpisodeSteps, std::nullopt));
+  registry.Register(MakeSpec<CartPole>(
+      "CartPole-v1", CartPole::kMaxEpisodeSteps, CartPole::kRewardThreshold));
+  registry.Register(MakeSpec<Pendulum>(
+      "Pendulum-v1", Pendulum::kMaxEpisodeSteps, std::nullopt));
   registry.Register(MakeSpec<MountainCarContinuous>(
       "MountainCarContinuous-v0", MountainCarContinuous::kMaxEpisodeSteps,
       MountainCarContinuous::kRewardThreshold));
@@ -68,8 +68,8 @@ Result<Spec> Registry::Find(const std::string& id) const {
   for (const auto& [name, unused] : specs_) {
     known += known.empty() ? name : ", " + name;
   }
-  return NotFoundError("unknown environment id '" + id + "' (known: " +
-                       known + ")");
+  return NotFoundError("unknown environment id '" + id + "' (known: " + known +
+                       ")");
 }
 
 std::vector<std::string> Registry::Ids() const {

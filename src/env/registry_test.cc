@@ -1,7 +1,6 @@
-#include "env/env.h"
-
 #include <gtest/gtest.h>
 
+#include "env/env.h"
 #include "env/time_limit.h"
 
 namespace trainyard::env {

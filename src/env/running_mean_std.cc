@@ -3,7 +3,6 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 namespace trainyard::env {
@@ -88,9 +87,9 @@ void RunningMeanStd::UpdateBatch(std::span<const float> x, int64_t rows) {
     const double batch_var = sq / n;
     const double delta = batch_mean - mean_[i];
     mean_[i] += delta * n / tot;
-    var_[i] = (var_[i] * count_ + batch_var * n +
-               delta * delta * count_ * n / tot) /
-              tot;
+    var_[i] =
+        (var_[i] * count_ + batch_var * n + delta * delta * count_ * n / tot) /
+        tot;
   }
   count_ = tot;
 }

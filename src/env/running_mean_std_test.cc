@@ -1,9 +1,9 @@
 #include "env/running_mean_std.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/rng.h"
 

@@ -1,9 +1,9 @@
 #include "env/space.h"
 
 #include <cassert>
+#include <charconv>
 #include <cmath>
 #include <limits>
-#include <charconv>
 #include <system_error>
 
 namespace trainyard::env {
@@ -52,7 +52,8 @@ Space Space::Box(std::vector<float> low, std::vector<float> high,
   Space s;
   s.kind_ = Kind::kBox;
   s.flat_size_ = static_cast<int64_t>(low.size());
-  s.shape_ = shape.empty() ? std::vector<int64_t>{s.flat_size_} : std::move(shape);
+  s.shape_ =
+      shape.empty() ? std::vector<int64_t>{s.flat_size_} : std::move(shape);
 #ifndef NDEBUG
   int64_t product = 1;
   for (int64_t d : s.shape_) product *= d;
@@ -65,7 +66,8 @@ Space Space::Box(std::vector<float> low, std::vector<float> high,
 }
 
 Space Space::Box(float low, float high, int64_t dim) {
-  return Box(std::vector<float>(dim, low), std::vector<float>(dim, high), {dim});
+  return Box(std::vector<float>(dim, low), std::vector<float>(dim, high),
+             {dim});
 }
 
 Space Space::Discrete(int64_t n, int64_t start) {
@@ -138,8 +140,8 @@ void Space::Sample(Rng& rng, std::span<float> out) const {
       }
       return;
     case Kind::kDiscrete:
-      out[0] = static_cast<float>(start_ + static_cast<int64_t>(
-                                               rng.UniformInt(n_)));
+      out[0] =
+          static_cast<float>(start_ + static_cast<int64_t>(rng.UniformInt(n_)));
       return;
     case Kind::kMultiDiscrete:
       for (int64_t i = 0; i < flat_size_; ++i) {
@@ -156,8 +158,8 @@ std::string Space::ToString() const {
              FormatShape(shape_) + ", float32)";
     case Kind::kDiscrete:
       if (start_ != 0) {
-        return "Discrete(" + std::to_string(n_) + ", start=" +
-               std::to_string(start_) + ")";
+        return "Discrete(" + std::to_string(n_) +
+               ", start=" + std::to_string(start_) + ")";
       }
       return "Discrete(" + std::to_string(n_) + ")";
     case Kind::kMultiDiscrete: {

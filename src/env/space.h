@@ -35,10 +35,10 @@ class Space {
   // Number of float values an element occupies (Discrete: 1).
   int64_t flat_size() const { return flat_size_; }
   const std::vector<int64_t>& shape() const { return shape_; }
-  const std::vector<float>& low() const { return low_; }    // Box only
-  const std::vector<float>& high() const { return high_; }  // Box only
-  int64_t n() const { return n_; }                          // Discrete only
-  int64_t start() const { return start_; }                  // Discrete only
+  const std::vector<float>& low() const { return low_; }      // Box only
+  const std::vector<float>& high() const { return high_; }    // Box only
+  int64_t n() const { return n_; }                            // Discrete only
+  int64_t start() const { return start_; }                    // Discrete only
   const std::vector<int64_t>& nvec() const { return nvec_; }  // MultiDiscrete
 
   // True if `x` (flat_size() values) is an element of the space.
@@ -48,6 +48,9 @@ class Space {
   void Sample(Rng& rng, std::span<float> out) const;
   // e.g. "Box(-1.0, 1.0, (2,), float32)", "Discrete(2)".
   std::string ToString() const;
+
+  // Same kind, shape, bounds, n/start and nvec.
+  bool operator==(const Space& other) const = default;
 
  private:
   Kind kind_ = Kind::kBox;

@@ -1,10 +1,10 @@
 #include "env/space.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace trainyard::env {
 namespace {
@@ -59,7 +59,8 @@ TEST(SpaceTest, MultiDiscreteContainsPerDimensionRange) {
 TEST(SpaceTest, SamplesAreContainedInTheSpace) {
   Rng rng(7);
   const Space spaces[] = {Space::Box({-2.0f, 0.0f}, {2.0f, 1e-3f}),
-                          Space::Discrete(5, 3), Space::MultiDiscrete({1, 4, 9})};
+                          Space::Discrete(5, 3),
+                          Space::MultiDiscrete({1, 4, 9})};
   for (const Space& space : spaces) {
     std::vector<float> x(space.flat_size());
     for (int i = 0; i < 2000; ++i) {
@@ -101,6 +102,17 @@ TEST(SpaceTest, UnboundedBoxSamplesStandardNormalAndHalfBoundedExponential) {
   EXPECT_NEAR(sumsq0 / n, 1.0, 0.05);
   EXPECT_NEAR(sum1 / n, 2.0, 0.05);   // 1 + Exp(1) has mean 2
   EXPECT_NEAR(sum2 / n, -2.0, 0.05);  // -1 - Exp(1) has mean -2
+}
+
+TEST(SpaceTest, EqualityComparesKindBoundsAndShape) {
+  EXPECT_EQ(Space::Box(-1.0f, 1.0f, 2),
+            Space::Box({-1.0f, -1.0f}, {1.0f, 1.0f}));
+  EXPECT_NE(Space::Box(-1.0f, 1.0f, 2), Space::Box(-1.0f, 2.0f, 2));
+  EXPECT_NE(Space::Box(0.0f, 1.0f, 6),
+            Space::Box(std::vector<float>(6, 0.0f), std::vector<float>(6, 1.0f),
+                       {2, 3}));
+  EXPECT_NE(Space::Discrete(3), Space::Discrete(3, 1));
+  EXPECT_NE(Space::Discrete(2), Space::MultiDiscrete({2}));
 }
 
 TEST(SpaceTest, ToStringMatchesGymnasiumRepr) {

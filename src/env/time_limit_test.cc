@@ -1,8 +1,8 @@
 #include "env/time_limit.h"
 
-#include <memory>
-
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "env/cartpole.h"
 #include "env/pendulum.h"

@@ -9,15 +9,6 @@
 #include "env/wrapper.h"
 
 namespace trainyard::env {
-namespace {
-
-bool SameSpace(const Space& a, const Space& b) {
-  return a.kind() == b.kind() && a.flat_size() == b.flat_size() &&
-         a.low() == b.low() && a.high() == b.high() && a.n() == b.n() &&
-         a.start() == b.start() && a.nvec() == b.nvec();
-}
-
-}  // namespace
 
 Result<VectorEnv> VectorEnv::Create(
     int num_envs,
@@ -30,10 +21,10 @@ Result<VectorEnv> VectorEnv::Create(
   envs.reserve(num_envs);
   for (int i = 0; i < num_envs; ++i) {
     TY_ASSIGN_OR_RETURN(std::unique_ptr<Env> env, make(i));
-    if (env == nullptr) return InternalError("environment factory returned null");
-    if (i > 0 && (!SameSpace(env->observation_space(),
-                             envs[0]->observation_space()) ||
-                  !SameSpace(env->action_space(), envs[0]->action_space()))) {
+    if (env == nullptr)
+      return InternalError("environment factory returned null");
+    if (i > 0 && (env->observation_space() != envs[0]->observation_space() ||
+                  env->action_space() != envs[0]->action_space())) {
       return ValidationError("vector environment copies have different spaces");
     }
     envs.push_back(std::move(env));
@@ -51,7 +42,8 @@ VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs)
   const size_t n = envs_.size();
   obs_size_ = envs_[0]->observation_space().flat_size();
   act_size_ = envs_[0]->action_space().flat_size();
-  for (auto& env : envs_) stats_.push_back(FindWrapper<EpisodeStatistics>(*env));
+  for (auto& env : envs_)
+    stats_.push_back(FindWrapper<EpisodeStatistics>(*env));
   obs_.assign(n * obs_size_, 0.0f);
   final_obs_.assign(n * obs_size_, 0.0f);
   rewards_.assign(n, 0.0);
@@ -75,8 +67,8 @@ void VectorEnv::Reset(std::optional<uint64_t> seed) {
   for (int i = 0; i < num_envs(); ++i) {
     std::optional<uint64_t> env_seed;
     if (seed.has_value()) env_seed = *seed + static_cast<uint64_t>(i);
-    envs_[i]->Reset(env_seed, std::span<float>(obs_).subspan(i * obs_size_,
-                                                             obs_size_));
+    envs_[i]->Reset(env_seed,
+                    std::span<float>(obs_).subspan(i * obs_size_, obs_size_));
   }
   std::fill(rewards_.begin(), rewards_.end(), 0.0);
   std::fill(terminated_.begin(), terminated_.end(), 0);

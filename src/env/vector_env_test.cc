@@ -1,9 +1,9 @@
 #include "env/vector_env.h"
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "env/cartpole.h"
 #include "env/episode_statistics.h"
@@ -89,8 +89,8 @@ TEST(VectorEnvTest, EpisodeReturnComesFromEpisodeStatisticsUnderNormalisation) {
   // Reward normalisation changes the rewards the vector env sees; the
   // EpisodeStatistics layer below it still reports the raw return 1 + 2.
   Result<VectorEnv> venv = VectorEnv::Create(1, [](int) {
-    std::unique_ptr<Env> env = std::make_unique<ScriptedEnv>(
-        2, std::vector<double>{1.0, 2.0});
+    std::unique_ptr<Env> env =
+        std::make_unique<ScriptedEnv>(2, std::vector<double>{1.0, 2.0});
     env = std::make_unique<EpisodeStatistics>(std::move(env));
     env = std::make_unique<NormalizeReward>(std::move(env));
     return Result<std::unique_ptr<Env>>(std::move(env));
@@ -134,10 +134,13 @@ TEST(VectorEnvTest, CopiesMatchIndependentSingleEnvironments) {
 }
 
 TEST(VectorEnvTest, RejectsNonPositiveCountAndMismatchedSpaces) {
-  EXPECT_EQ(VectorEnv::Create(0, [](int) {
-              return Result<std::unique_ptr<Env>>(
-                  std::make_unique<ScriptedEnv>(1));
-            }).status().code(),
+  EXPECT_EQ(VectorEnv::Create(0,
+                              [](int) {
+                                return Result<std::unique_ptr<Env>>(
+                                    std::make_unique<ScriptedEnv>(1));
+                              })
+                .status()
+                .code(),
             ErrorCode::kValidation);
   Result<VectorEnv> mixed = VectorEnv::Create(2, [](int i) {
     return Result<std::unique_ptr<Env>>(std::make_unique<ScriptedEnv>(

@@ -1,8 +1,8 @@
 #include "tracking/crc32c.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace trainyard::tracking {
 namespace {

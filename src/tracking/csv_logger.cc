@@ -66,7 +66,8 @@ std::vector<std::string> SplitRecord(std::string_view line) {
 // *torn (empty if none). Quoted newlines are not produced by CsvLogger for
 // numbers, and keys with newlines are quoted, so records are split on quotes
 // state too.
-std::vector<std::string> SplitLines(const std::string& text, std::string* torn) {
+std::vector<std::string> SplitLines(const std::string& text,
+                                    std::string* torn) {
   std::vector<std::string> lines;
   std::string line;
   bool quoted = false;

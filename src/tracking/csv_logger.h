@@ -48,8 +48,7 @@ class CsvLogger {
   const std::string& path() const { return path_; }
 
  private:
-  CsvLogger(std::string path, std::vector<std::string> columns,
-            std::FILE* file)
+  CsvLogger(std::string path, std::vector<std::string> columns, std::FILE* file)
       : path_(std::move(path)), columns_(std::move(columns)), file_(file) {}
   Status ExtendHeader(const std::vector<std::string>& added);
   // Atomically replaces the file with `text` and reopens it for appending.

@@ -1,13 +1,12 @@
 #include "tracking/csv_logger.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace trainyard::tracking {
 namespace {
@@ -89,7 +88,8 @@ TEST_F(CsvLoggerTest, ResumeFromCheckpointDropsRowsPastItsStep) {
     Result<CsvLogger> log = CsvLogger::Open(path_);
     ASSERT_TRUE(log.ok());
     for (int step : {100, 200, 300, 400}) {
-      ASSERT_TRUE(log->Log({{"step", static_cast<double>(step)}, {"r", 1}}).ok());
+      ASSERT_TRUE(
+          log->Log({{"step", static_cast<double>(step)}, {"r", 1}}).ok());
     }
     ASSERT_TRUE(log->Log({{"r", 2}}).ok());  // no step: kept
   }
@@ -104,7 +104,8 @@ TEST_F(CsvLoggerTest, ResumeFromCheckpointDropsRowsPastItsStep) {
 TEST_F(CsvLoggerTest, NumbersReadBackExactlyAndKeysAreQuoted) {
   Result<CsvLogger> log = CsvLogger::Open(path_);
   ASSERT_TRUE(log.ok());
-  ASSERT_TRUE(log->Log({{"x,y", 0.1}, {"big", 1e300}, {"third", 1.0 / 3}}).ok());
+  ASSERT_TRUE(
+      log->Log({{"x,y", 0.1}, {"big", 1e300}, {"third", 1.0 / 3}}).ok());
   Result<CsvTable> table = ReadCsv(path_);
   ASSERT_TRUE(table.ok());
   EXPECT_EQ(table->columns, (std::vector<std::string>{"x,y", "big", "third"}));

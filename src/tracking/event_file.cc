@@ -38,7 +38,8 @@ void PutTag(std::string& out, int field, int wire_type) {
 }
 
 void PutFixed(std::string& out, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
+  for (int i = 0; i < bytes; ++i)
+    out.push_back(static_cast<char>(v >> (8 * i)));
 }
 
 void PutBytes(std::string& out, int field, std::string_view bytes) {
@@ -84,11 +85,16 @@ class WireReader {
     uint64_t ignored;
     std::string_view bytes;
     switch (wire_type) {
-      case kVarint: return ReadVarint(&ignored);
-      case kFixed64: return ReadFixed(8, &ignored);
-      case kLengthDelimited: return ReadBytes(&bytes);
-      case kFixed32: return ReadFixed(4, &ignored);
-      default: return false;
+      case kVarint:
+        return ReadVarint(&ignored);
+      case kFixed64:
+        return ReadFixed(8, &ignored);
+      case kLengthDelimited:
+        return ReadBytes(&bytes);
+      case kFixed32:
+        return ReadFixed(4, &ignored);
+      default:
+        return false;
     }
   }
 
@@ -112,7 +118,8 @@ bool DecodeValue(std::string_view bytes, Scalar* scalar) {
   while (!in.done()) {
     uint64_t key;
     if (!in.ReadVarint(&key)) return false;
-    const int field = static_cast<int>(key >> 3), type = static_cast<int>(key & 7);
+    const int field = static_cast<int>(key >> 3),
+              type = static_cast<int>(key & 7);
     if (field == 1 && type == kLengthDelimited) {
       std::string_view tag;
       if (!in.ReadBytes(&tag)) return false;
@@ -134,7 +141,8 @@ bool DecodeSummary(std::string_view bytes, std::vector<Scalar>* scalars) {
   while (!in.done()) {
     uint64_t key;
     if (!in.ReadVarint(&key)) return false;
-    const int field = static_cast<int>(key >> 3), type = static_cast<int>(key & 7);
+    const int field = static_cast<int>(key >> 3),
+              type = static_cast<int>(key & 7);
     if (field == 1 && type == kLengthDelimited) {
       std::string_view value;
       Scalar scalar;
@@ -149,13 +157,15 @@ bool DecodeSummary(std::string_view bytes, std::vector<Scalar>* scalars) {
 
 Status Corruption(const std::string& path, size_t offset, const char* what) {
   return Status(ErrorCode::kCorruption, "event file " + path + ": " + what +
-                                            " at byte " + std::to_string(offset));
+                                            " at byte " +
+                                            std::to_string(offset));
 }
 
 uint32_t ReadU32(std::string_view data, size_t offset) {
   uint32_t v = 0;
   for (int i = 0; i < 4; ++i) {
-    v |= static_cast<uint32_t>(static_cast<uint8_t>(data[offset + i])) << (8 * i);
+    v |= static_cast<uint32_t>(static_cast<uint8_t>(data[offset + i]))
+         << (8 * i);
   }
   return v;
 }
@@ -196,7 +206,8 @@ Result<Event> DecodeEvent(std::string_view bytes) {
   while (!in.done()) {
     uint64_t key;
     if (!in.ReadVarint(&key)) return bad;
-    const int field = static_cast<int>(key >> 3), type = static_cast<int>(key & 7);
+    const int field = static_cast<int>(key >> 3),
+              type = static_cast<int>(key & 7);
     if (field == 1 && type == kFixed64) {
       uint64_t bits;
       if (!in.ReadFixed(8, &bits)) return bad;
@@ -238,10 +249,10 @@ Result<EventWriter> EventWriter::Open(const std::string& dir,
   fs::create_directories(dir, ec);
   if (ec) return IoError("cannot create " + dir + ": " + ec.message());
   const int64_t unix_ts = ToUnixMillis(clock->Now()) / 1000;
-  const std::string base = (fs::path(dir) / ("events.out.tfevents." +
-                                             std::to_string(unix_ts) + "." +
-                                             Hostname()))
-                               .string();
+  const std::string base =
+      (fs::path(dir) /
+       ("events.out.tfevents." + std::to_string(unix_ts) + "." + Hostname()))
+          .string();
   std::string path = base;
   std::FILE* file = nullptr;
   for (int n = 1; n < 1000; ++n) {
@@ -281,7 +292,8 @@ EventWriter::~EventWriter() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-Status EventWriter::AddScalars(int64_t step, const std::vector<Scalar>& scalars) {
+Status EventWriter::AddScalars(int64_t step,
+                               const std::vector<Scalar>& scalars) {
   Event event;
   event.wall_time =
       std::chrono::duration<double>(clock_->Now().time_since_epoch()).count();
@@ -310,7 +322,8 @@ Status ParseRecords(const std::string& data, const std::string& path,
                     std::vector<Event>* events, std::vector<size_t>* ends) {
   size_t pos = 0;
   while (pos < data.size()) {
-    if (data.size() - pos < 12) return Corruption(path, pos, "truncated header");
+    if (data.size() - pos < 12)
+      return Corruption(path, pos, "truncated header");
     const std::string_view header(data.data() + pos, 8);
     if (MaskCrc32c(Crc32c(header)) != ReadU32(data, pos + 8)) {
       return Corruption(path, pos, "length CRC mismatch");

@@ -1,13 +1,12 @@
 #include "tracking/event_file.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tracking/crc32c.h"
 
@@ -76,7 +75,8 @@ TEST_F(EventFileTest, WriterAndReaderRoundTripScalars) {
   ManualClock clock(1'700'000'123'456);
   Result<EventWriter> writer = EventWriter::Open(dir_, &clock);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  ASSERT_TRUE(writer->AddScalars(10, {{"loss", 0.25f}, {"return", 42.0f}}).ok());
+  ASSERT_TRUE(
+      writer->AddScalars(10, {{"loss", 0.25f}, {"return", 42.0f}}).ok());
   clock.AdvanceMillis(1500);
   ASSERT_TRUE(writer->AddScalar(20, "loss", -1.5f).ok());
 
@@ -160,7 +160,8 @@ TEST_F(EventFileTest, ReaderDetectsLengthCorruptionAndTruncation) {
   EXPECT_NE(events.status().message().find("truncated"), std::string::npos);
 }
 
-TEST_F(EventFileTest, DropEventsAfterKeepsVersionAndEarlierStepsAndRepairsTail) {
+TEST_F(EventFileTest,
+       DropEventsAfterKeepsVersionAndEarlierStepsAndRepairsTail) {
   ManualClock clock;
   std::string path;
   {

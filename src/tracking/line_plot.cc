@@ -21,8 +21,8 @@ namespace trainyard::tracking {
 namespace {
 
 constexpr int kPalette[10][3] = {
-    {31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
-    {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {127, 127, 127},
+    {31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+    {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127},
     {188, 189, 34},  {23, 190, 207}};
 
 struct Range {
@@ -39,7 +39,10 @@ double NiceStep(double span, int target) {
   const double raw = span / target;
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   const double fraction = raw / magnitude;
-  const double nice = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10;
+  const double nice = fraction < 1.5 ? 1
+                      : fraction < 3 ? 2
+                      : fraction < 7 ? 5
+                                     : 10;
   return nice * magnitude;
 }
 
@@ -62,7 +65,8 @@ std::string TickLabel(double v, double step) {
   if (a != 0 && (a >= 1e6 || a < 1e-3)) {
     std::snprintf(buf, sizeof buf, "%.3g", v);
   } else {
-    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
+    const int decimals =
+        std::max(0, static_cast<int>(-std::floor(std::log10(step))));
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   }
   return buf;
@@ -84,7 +88,8 @@ void ShowText(cairo_t* cr, const std::string& text, double x, double y,
 }
 
 Status Validate(const std::vector<Series>& series, const PlotOptions& options) {
-  if (series.empty()) return ValidationError("a plot needs at least one series");
+  if (series.empty())
+    return ValidationError("a plot needs at least one series");
   if (options.width < 200 || options.height < 150) {
     return ValidationError("plot size must be at least 200 x 150 pixels");
   }
@@ -127,11 +132,15 @@ Status RenderLinePlotPng(const std::vector<Series>& series,
   const double w = options.width, h = options.height;
   const double left = 80, right = w - 24, top = options.title.empty() ? 24 : 48;
   const double bottom = h - 58;
-  auto px = [&](double x) { return left + (x - xr.lo) / (xr.hi - xr.lo) * (right - left); };
-  auto py = [&](double y) { return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top); };
+  auto px = [&](double x) {
+    return left + (x - xr.lo) / (xr.hi - xr.lo) * (right - left);
+  };
+  auto py = [&](double y) {
+    return bottom - (y - yr.lo) / (yr.hi - yr.lo) * (bottom - top);
+  };
 
-  cairo_surface_t* surface =
-      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, options.width, options.height);
+  cairo_surface_t* surface = cairo_image_surface_create(
+      CAIRO_FORMAT_ARGB32, options.width, options.height);
   cairo_t* cr = cairo_create(surface);
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_paint(cr);

@@ -1,12 +1,11 @@
 #include "tracking/line_plot.h"
 
 #include <cairo.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace trainyard::tracking {
 namespace {
@@ -60,7 +59,8 @@ TEST_F(LinePlotTest, RendersSeriesInTheirColoursWithRisingLineRising) {
   int flat_pixels = 0;
   for (int y = 120; y < 540; ++y) {
     for (int x = 0; x < 900; ++x) {
-      const uint32_t px = *reinterpret_cast<const uint32_t*>(data + y * stride + 4 * x);
+      const uint32_t px =
+          *reinterpret_cast<const uint32_t*>(data + y * stride + 4 * x);
       const int r = (px >> 16) & 0xFF, g = (px >> 8) & 0xFF, b = px & 0xFF;
       if (r == r0 && g == g0 && b == b0 && (x < 300 || x >= 600)) {
         Centroid& c = x < 300 ? left : right;
@@ -81,7 +81,8 @@ TEST_F(LinePlotTest, RendersSeriesInTheirColoursWithRisingLineRising) {
 
 TEST_F(LinePlotTest, RejectsInvalidInput) {
   PlotOptions options;
-  EXPECT_EQ(RenderLinePlotPng({}, options, path_).code(), ErrorCode::kValidation);
+  EXPECT_EQ(RenderLinePlotPng({}, options, path_).code(),
+            ErrorCode::kValidation);
   Series bad{"bad", {1, 2}, {1}};
   EXPECT_EQ(RenderLinePlotPng({bad}, options, path_).code(),
             ErrorCode::kValidation);
@@ -99,8 +100,9 @@ TEST_F(LinePlotTest, SinglePointAndConstantSeriesStillRender) {
 
 TEST_F(LinePlotTest, UnwritablePathIsAnIoError) {
   Series s{"s", {0, 1}, {0, 1}};
-  EXPECT_EQ(RenderLinePlotPng({s}, PlotOptions{}, "/nonexistent_dir/x.png").code(),
-            ErrorCode::kIo);
+  EXPECT_EQ(
+      RenderLinePlotPng({s}, PlotOptions{}, "/nonexistent_dir/x.png").code(),
+      ErrorCode::kIo);
 }
 
 }  // namespace
