@@ -5,6 +5,22 @@
 namespace trainyard::univ3 {
 namespace {
 
+// (hi:lo) / d and the remainder. REQUIRES: hi < d, so the quotient fits 64
+// bits; then one hardware divide does it (the generic u128 / u64 path calls
+// a slow library routine).
+inline uint64_t Div128By64(uint64_t hi, uint64_t lo, uint64_t d, uint64_t* rem) {
+#if defined(__x86_64__)
+  uint64_t q, r;
+  __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
+  *rem = r;
+  return q;
+#else
+  const u128 n = (static_cast<u128>(hi) << 64) | lo;
+  *rem = static_cast<uint64_t>(n % d);
+  return static_cast<uint64_t>(n / d);
+#endif
+}
+
 int SignificantLimbs(const uint64_t* v, int size) {
   while (size > 0 && v[size - 1] == 0) --size;
   return size;
@@ -16,13 +32,9 @@ int SignificantLimbs(const uint64_t* v, int size) {
 void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
                  uint64_t* q, uint64_t* r) {
   if (n == 1) {
-    u128 rem = 0;
-    for (int j = m - 1; j >= 0; --j) {
-      u128 cur = (rem << 64) | u[j];
-      q[j] = static_cast<uint64_t>(cur / v[0]);
-      rem = cur % v[0];
-    }
-    r[0] = static_cast<uint64_t>(rem);
+    uint64_t rem = 0;
+    for (int j = m - 1; j >= 0; --j) q[j] = Div128By64(rem, u[j], v[0], &rem);
+    r[0] = rem;
     return;
   }
   const int s = __builtin_clzll(v[n - 1]);
@@ -40,11 +52,19 @@ void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
 
   constexpr u128 kBase = static_cast<u128>(1) << 64;
   for (int j = m - n; j >= 0; --j) {
-    u128 num = (static_cast<u128>(un[j + n]) << 64) | un[j + n - 1];
-    u128 qhat = num / vn[n - 1];
-    u128 rhat = num % vn[n - 1];
+    // Estimate qhat from the top two digits. un[j+n] <= vn[n-1] always; when
+    // equal the estimate is capped at 2^64 - 1 (Knuth step D3).
+    u128 qhat, rhat;
+    if (un[j + n] < vn[n - 1]) {
+      uint64_t r64;
+      qhat = Div128By64(un[j + n], un[j + n - 1], vn[n - 1], &r64);
+      rhat = r64;
+    } else {
+      qhat = ~0ULL;
+      rhat = static_cast<u128>(un[j + n - 1]) + vn[n - 1];  // num - qhat*v
+    }
     while (qhat >= kBase ||
-           qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2])) {
+           (rhat < kBase && qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2]))) {
       --qhat;
       rhat += vn[n - 1];
       if (rhat >= kBase) break;
