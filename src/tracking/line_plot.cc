@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
+
+#include "tracking/csv_logger.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 // fontconfig (loaded by cairo's text rendering) keeps process-lifetime caches
@@ -251,6 +254,42 @@ Status RenderLinePlotPng(const std::vector<Series>& series,
   std::filesystem::rename(tmp, path, ec);
   if (ec) return IoError("cannot replace " + path + ": " + ec.message());
   return Status::Ok();
+}
+
+Status RenderCsvColumnsPng(const std::string& csv_path,
+                           const std::string& x_column,
+                           const std::vector<std::string>& y_columns,
+                           const PlotOptions& options,
+                           const std::string& png_path) {
+  TY_ASSIGN_OR_RETURN(const CsvTable table, ReadCsv(csv_path));
+  auto index_of = [&](const std::string& name) -> Result<size_t> {
+    const auto it = std::find(table.columns.begin(), table.columns.end(), name);
+    if (it == table.columns.end()) {
+      return NotFoundError("column '" + name + "' is not in " + csv_path);
+    }
+    return static_cast<size_t>(it - table.columns.begin());
+  };
+  auto number = [](const std::vector<std::string>& row, size_t i, double* out) {
+    if (i >= row.size() || row[i].empty()) return false;
+    char* end = nullptr;
+    *out = std::strtod(row[i].c_str(), &end);
+    return end != row[i].c_str() && std::isfinite(*out);
+  };
+  TY_ASSIGN_OR_RETURN(const size_t xi, index_of(x_column));
+  std::vector<Series> series;
+  for (const std::string& name : y_columns) {
+    TY_ASSIGN_OR_RETURN(const size_t yi, index_of(name));
+    Series s{name, {}, {}};
+    for (const auto& row : table.rows) {
+      double x, y;
+      if (number(row, xi, &x) && number(row, yi, &y)) {
+        s.x.push_back(x);
+        s.y.push_back(y);
+      }
+    }
+    series.push_back(std::move(s));
+  }
+  return RenderLinePlotPng(series, options, png_path);
 }
 
 }  // namespace trainyard::tracking

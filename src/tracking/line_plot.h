@@ -34,6 +34,17 @@ struct PlotOptions {
 Status RenderLinePlotPng(const std::vector<Series>& series,
                          const PlotOptions& options, const std::string& path);
 
+// Plots columns of a metrics CSV (as written by CsvLogger) against
+// `x_column`: one series per entry of `y_columns`, named after it, made of the
+// rows where both cells are numbers (so sparsely logged metrics still draw
+// as lines). NOT_FOUND if a column is missing; otherwise as RenderLinePlotPng
+// (and its errors) or ReadCsv's IO_ERROR.
+Status RenderCsvColumnsPng(const std::string& csv_path,
+                           const std::string& x_column,
+                           const std::vector<std::string>& y_columns,
+                           const PlotOptions& options,
+                           const std::string& png_path);
+
 // The tab10 colour of series `index` as 0-255 RGB (for tests and legends).
 void SeriesColor(int index, int* r, int* g, int* b);
 

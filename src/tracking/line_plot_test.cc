@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "tracking/csv_logger.h"
+
 namespace trainyard::tracking {
 namespace {
 
@@ -24,6 +26,30 @@ class LinePlotTest : public ::testing::Test {
   void TearDown() override { fs::remove(path_); }
   std::string path_;
 };
+
+// Pixels of the image at `path` in the colour of series `index`.
+int CountSeriesPixels(const std::string& path, int index) {
+  cairo_surface_t* image = cairo_image_surface_create_from_png(path.c_str());
+  if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) return -1;
+  int r0, g0, b0;
+  SeriesColor(index, &r0, &g0, &b0);
+  const int w = cairo_image_surface_get_width(image);
+  const int h = cairo_image_surface_get_height(image);
+  const int stride = cairo_image_surface_get_stride(image);
+  const unsigned char* data = cairo_image_surface_get_data(image);
+  int count = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const uint32_t px =
+          *reinterpret_cast<const uint32_t*>(data + y * stride + 4 * x);
+      count += ((px >> 16) & 0xFF) == static_cast<uint32_t>(r0) &&
+               ((px >> 8) & 0xFF) == static_cast<uint32_t>(g0) &&
+               (px & 0xFF) == static_cast<uint32_t>(b0);
+    }
+  }
+  cairo_surface_destroy(image);
+  return count;
+}
 
 struct Centroid {
   double sum_row = 0;
@@ -103,6 +129,31 @@ TEST_F(LinePlotTest, UnwritablePathIsAnIoError) {
   EXPECT_EQ(
       RenderLinePlotPng({s}, PlotOptions{}, "/nonexistent_dir/x.png").code(),
       ErrorCode::kIo);
+}
+
+TEST_F(LinePlotTest, PlotsSparseCsvColumnsAgainstStep) {
+  const std::string csv = path_ + ".csv";
+  {
+    Result<CsvLogger> log = CsvLogger::Open(csv);
+    ASSERT_TRUE(log.ok());
+    for (int i = 1; i <= 20; ++i) {
+      CsvLogger::Row row = {{"step", i * 100.0}, {"loss", 1.0 / i}};
+      if (i % 4 == 0) row.push_back({"episode_return", i * 10.0});
+      ASSERT_TRUE(log->Log(row).ok());
+    }
+  }
+  PlotOptions options;
+  EXPECT_TRUE(RenderCsvColumnsPng(csv, "step", {"episode_return", "loss"},
+                                  options, path_)
+                  .ok());
+  // Five sparse returns spanning the x range still form a line: far more
+  // pixels than five dots and the legend swatch.
+  EXPECT_GT(CountSeriesPixels(path_, 0), 500);
+  EXPECT_GT(CountSeriesPixels(path_, 1), 500);
+  EXPECT_EQ(
+      RenderCsvColumnsPng(csv, "step", {"missing"}, options, path_).code(),
+      ErrorCode::kNotFound);
+  fs::remove(csv);
 }
 
 }  // namespace
