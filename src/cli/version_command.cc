@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/version.h"
+#include "core/version.h"
 
 namespace trainyard::cli {
 
