@@ -77,6 +77,7 @@ Market::Market(const MarketConfig& config)
     : config_(config),
       scale0_(std::pow(10.0, config.preset.decimals0)),
       scale1_(std::pow(10.0, config.preset.decimals1)),
+      price_scale_(std::pow(10.0, config.preset.decimals0 - config.preset.decimals1)),
       process_(config.process),
       pool_(univ3::Pool::Create(config.preset.fee, config.preset.tick_spacing)
                 .value()) {
@@ -138,9 +139,7 @@ double Market::ToWhole1(const U256& raw) const {
 }
 
 double Market::pool_price() const {
-  return univ3::SqrtPriceX96ToPrice(pool_.slot0().sqrt_price_x96,
-                                    config_.preset.decimals0,
-                                    config_.preset.decimals1);
+  return univ3::SqrtPriceX96ToRawPrice(pool_.slot0().sqrt_price_x96) * price_scale_;
 }
 
 double Market::GasCostUsd(GasOp op) const {
@@ -266,7 +265,8 @@ bool Market::PlaceLp(LpState* lp) {
     lp->lower = std::max(center - half, min_usable);
     lp->upper = std::min(center + half, max_usable);
   }
-  U256 sqrt_a, sqrt_b;
+  U256& sqrt_a = lp->sqrt_lower;
+  U256& sqrt_b = lp->sqrt_upper;
   univ3::GetSqrtRatioAtTick(lp->lower, &sqrt_a);
   univ3::GetSqrtRatioAtTick(lp->upper, &sqrt_b);
   const double half_value = lp->capital / 2.0;
@@ -284,6 +284,8 @@ bool Market::PlaceLp(LpState* lp) {
     return false;
   }
   lp->active = true;
+  // Fees earned are reported from now on, not since the previous range.
+  pool_.FeeGrowthInside(lp->lower, lp->upper, &lp->inside0, &lp->inside1);
   report_.gas_usd += GasCostUsd(GasOp::kMint);
   return true;
 }
@@ -329,7 +331,7 @@ void Market::FillReport() {
   const U256 sqrt_price = pool_.slot0().sqrt_price_x96;
   const double price_raw = univ3::SqrtPriceX96ToRawPrice(sqrt_price);
   auto add = [&](OwnerId owner, int32_t lower, int32_t upper, U256* prev0,
-                 U256* prev1) {
+                 U256* prev1, const U256& sqrt_a, const U256& sqrt_b) {
     const univ3::PositionInfo* p = pool_.GetPosition(owner, lower, upper);
     if (p == nullptr) return;
     PositionReport r;
@@ -347,9 +349,7 @@ void Market::FillReport() {
     *prev1 = inside1;
     r.fees_earned0 = ToWhole0(earned0);
     r.fees_earned1 = ToWhole1(earned1);
-    U256 sqrt_a, sqrt_b, a0, a1;
-    univ3::GetSqrtRatioAtTick(lower, &sqrt_a);
-    univ3::GetSqrtRatioAtTick(upper, &sqrt_b);
+    U256 a0, a1;
     univ3::GetAmountsForLiquidity(sqrt_price, sqrt_a, sqrt_b, p->liquidity, &a0, &a1);
     r.amount0 = ToWhole0(a0);
     r.amount1 = ToWhole1(a1);
@@ -364,9 +364,13 @@ void Market::FillReport() {
   };
   for (LpState& lp : lps_) {
     if (!lp.active) continue;
-    add(lp.owner, lp.lower, lp.upper, &lp.inside0, &lp.inside1);
+    add(lp.owner, lp.lower, lp.upper, &lp.inside0, &lp.inside1, lp.sqrt_lower,
+        lp.sqrt_upper);
   }
-  for (Tracked& t : tracked_) add(t.owner, t.lower, t.upper, &t.inside0, &t.inside1);
+  for (Tracked& t : tracked_) {
+    add(t.owner, t.lower, t.upper, &t.inside0, &t.inside1, t.sqrt_lower,
+        t.sqrt_upper);
+  }
   report_.positions = std::span<const PositionReport>(position_reports_);
 }
 
@@ -388,8 +392,10 @@ void Market::TrackPosition(OwnerId owner, int32_t lower, int32_t upper) {
     if (t.owner == owner && t.lower == lower && t.upper == upper) return;
   }
   if (tracked_.size() >= kMaxTrackedPositions) return;
-  Tracked t{owner, lower, upper, U256(), U256()};
+  Tracked t{owner, lower, upper, U256(), U256(), U256(), U256()};
   pool_.FeeGrowthInside(lower, upper, &t.inside0, &t.inside1);
+  univ3::GetSqrtRatioAtTick(lower, &t.sqrt_lower);
+  univ3::GetSqrtRatioAtTick(upper, &t.sqrt_upper);
   tracked_.push_back(t);
 }
 

@@ -171,6 +171,8 @@ class Market {
     double capital = 0.0;
     univ3::U256 inside0;  // fee growth inside at the last report
     univ3::U256 inside1;
+    univ3::U256 sqrt_lower;  // sqrt prices of the range bounds
+    univ3::U256 sqrt_upper;
   };
   struct Tracked {
     univ3::OwnerId owner;
@@ -178,6 +180,8 @@ class Market {
     int32_t upper;
     univ3::U256 inside0;  // fee growth inside at the last report
     univ3::U256 inside1;
+    univ3::U256 sqrt_lower;
+    univ3::U256 sqrt_upper;
   };
 
   explicit Market(const MarketConfig& config);
@@ -197,6 +201,7 @@ class Market {
   MarketConfig config_;
   double scale0_;  // 10^decimals0
   double scale1_;
+  double price_scale_;  // 10^(decimals0 - decimals1): raw -> whole price
   Rng rng_;
   PriceProcess process_;
   univ3::Pool pool_;

@@ -81,16 +81,28 @@ TEST(MarketTest, ArbitrageurKeepsPoolPriceWithinFeeBand) {
 TEST(MarketTest, FeesByPositionAddUpToSwapFees) {
   Market m = MakeMarket("WETH/USDC", 5);
   double paid0 = 0, paid1 = 0, earned0 = 0, earned1 = 0;
-  for (int i = 0; i < 500; ++i) {
+  int rebalance_steps = 0;
+  for (int i = 0; i < 1000; ++i) {
     const StepReport& r = m.Step();
-    if (r.lp_rebalances > 0) continue;  // burned positions leave the report
+    double step_earned0 = 0, step_earned1 = 0;
+    for (const PositionReport& p : r.positions) {
+      step_earned0 += p.fees_earned0;
+      step_earned1 += p.fees_earned1;
+    }
+    // A re-centred LP's old position leaves the report with its fees, and
+    // its new one starts from zero: never more than was paid.
+    ASSERT_LE(step_earned0, r.fees0 * (1 + 1e-9) + 1e-12) << i;
+    ASSERT_LE(step_earned1, r.fees1 * (1 + 1e-9) + 1e-12) << i;
+    if (r.lp_rebalances > 0) {
+      ++rebalance_steps;
+      continue;
+    }
     paid0 += r.fees0;
     paid1 += r.fees1;
-    for (const PositionReport& p : r.positions) {
-      earned0 += p.fees_earned0;
-      earned1 += p.fees_earned1;
-    }
+    earned0 += step_earned0;
+    earned1 += step_earned1;
   }
+  EXPECT_GT(rebalance_steps, 0);
   ASSERT_GT(paid0, 0.0);
   ASSERT_GT(paid1, 0.0);
   EXPECT_NEAR(earned0 / paid0, 1.0, 1e-6);

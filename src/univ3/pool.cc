@@ -286,7 +286,7 @@ Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
       tick_next = kMaxTick;
     }
     U256 sqrt_next;
-    TY_UNIV3_TRY(GetSqrtRatioAtTick(tick_next, &sqrt_next));
+    TY_UNIV3_TRY(sqrt_cache_.Get(tick_next, &sqrt_next));
     const bool limit_first = zero_for_one ? sqrt_next < sqrt_price_limit_x96
                                           : sqrt_next > sqrt_price_limit_x96;
     SwapStep step;
@@ -340,7 +340,7 @@ Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
       }
       tick = zero_for_one ? tick_next - 1 : tick_next;
     } else if (sqrt_price != sqrt_start) {
-      TY_UNIV3_TRY(GetTickAtSqrtRatio(sqrt_price, &tick));
+      TY_UNIV3_TRY(sqrt_cache_.TickAt(sqrt_price, tick, &tick));
     }
   }
 

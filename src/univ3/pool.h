@@ -14,6 +14,7 @@
 #include "univ3/revert.h"
 #include "univ3/tick.h"
 #include "univ3/tick_bitmap.h"
+#include "univ3/tick_math.h"
 #include "univ3/uint256.h"
 
 namespace trainyard::univ3 {
@@ -177,6 +178,7 @@ class Pool {
   TickBitmap bitmap_;
   FlatMap<PositionKey, PositionInfo, PositionHash> positions_;
   std::vector<CrossRecord> crossed_;  // scratch for undoing a failed swap
+  SqrtRatioCache sqrt_cache_;         // memo of TickMath for swaps
 };
 
 }  // namespace trainyard::univ3

@@ -118,4 +118,48 @@ Revert GetTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick) {
   return Revert::kOk;
 }
 
+Revert SqrtRatioCache::Get(int32_t tick, U256* sqrt_price_x96) {
+  for (const Entry& e : entries_) {
+    if (e.tick == tick) {
+      *sqrt_price_x96 = e.sqrt_price_x96;
+      return Revert::kOk;
+    }
+  }
+  TY_UNIV3_TRY(GetSqrtRatioAtTick(tick, sqrt_price_x96));
+  entries_[next_] = {tick, *sqrt_price_x96};
+  next_ = (next_ + 1) % kSize;
+  return Revert::kOk;
+}
+
+Revert SqrtRatioCache::TickAt(const U256& sqrt_price_x96, int32_t hint,
+                              int32_t* tick) {
+  // GetTickAtSqrtRatio returns the greatest t with ratio(t) <= price, and
+  // ratio() is strictly increasing, so ratio(t) <= price < ratio(t+1)
+  // identifies t. Try the hint and its neighbours before the full search.
+  if (hint - 1 >= kMinTick && hint + 2 <= kMaxTick && sqrt_price_x96 < kMaxSqrtRatio) {
+    U256 lo, hi;
+    TY_UNIV3_TRY(Get(hint, &lo));
+    TY_UNIV3_TRY(Get(hint + 1, &hi));
+    if (sqrt_price_x96 >= lo && sqrt_price_x96 < hi) {
+      *tick = hint;
+      return Revert::kOk;
+    }
+    U256 next;
+    if (sqrt_price_x96 < lo) {
+      TY_UNIV3_TRY(Get(hint - 1, &next));
+      if (sqrt_price_x96 >= next) {
+        *tick = hint - 1;
+        return Revert::kOk;
+      }
+    } else {
+      TY_UNIV3_TRY(Get(hint + 2, &next));
+      if (sqrt_price_x96 < next) {
+        *tick = hint + 1;
+        return Revert::kOk;
+      }
+    }
+  }
+  return GetTickAtSqrtRatio(sqrt_price_x96, tick);
+}
+
 }  // namespace trainyard::univ3

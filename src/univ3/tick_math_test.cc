@@ -67,5 +67,23 @@ TEST(TickMathTest, TickAtSqrtRatioMatchesSdkVectors) {
   }
 }
 
+// The cache must answer exactly like TickMath (itself checked against the
+// SDK above) for prices at, near and far from the hinted tick.
+TEST(TickMathTest, CacheAgreesWithTickMathAroundTheHint) {
+  SqrtRatioCache cache;
+  for (const auto& v : SdkVectors()["tick_math"]["at_price"]) {
+    const U256 price = U(v["sqrt_price_x96"]);
+    const int32_t want = v["tick"].get<int32_t>();
+    for (int32_t hint : {want, want - 1, want + 1, want - 2, want + 2, 0}) {
+      int32_t got;
+      ASSERT_EQ(cache.TickAt(price, hint, &got), Revert::kOk);
+      EXPECT_EQ(got, want) << v.dump() << " hint " << hint;
+    }
+    U256 at;
+    ASSERT_EQ(cache.Get(want, &at), Revert::kOk);
+    EXPECT_EQ(at, AtTick(want));
+  }
+}
+
 }  // namespace
 }  // namespace trainyard::univ3
