@@ -55,23 +55,36 @@ Status HttpServer::Start() {
   // Read one byte more than the limit so the dispatcher sees an oversized
   // body and answers 413 in the standard format.
   server.set_payload_max_length(static_cast<size_t>(dispatcher_->max_body_bytes()) + 1);
-  server.set_pre_routing_handler(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        Request request = FromHttplib(req);
-        ToHttplib(dispatcher_->Handle(request), &res);
-        return httplib::Server::HandlerResponse::Handled;
-      });
+  // One catch-all handler per method hands every request to the dispatcher
+  // (httplib reads the body before calling it; a pre-routing handler would
+  // run before the body is read).
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) {
+    Request request = FromHttplib(req);
+    ToHttplib(dispatcher_->Handle(request), &res);
+  };
+  const std::string any = ".*";
+  server.Get(any, handle);
+  server.Post(any, handle);
+  server.Put(any, handle);
+  server.Patch(any, handle);
+  server.Delete(any, handle);
+  server.Options(any, handle);
   // Errors httplib answers itself (a body over the limit, a malformed
   // request line) still get the standard error body.
+  const int64_t max_body = dispatcher_->max_body_bytes();
   server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
+      [max_body](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     ErrorCode code = res.status == 413 ? ErrorCode::kPayloadTooLarge
                      : res.status == 404 ? ErrorCode::kNotFound
                      : res.status >= 500 ? ErrorCode::kInternal
                                          : ErrorCode::kValidation;
-    Response r = ErrorResponse(Status(code, "HTTP " + std::to_string(res.status)),
-                               "-", SystemClock::Default()->NowMillis());
+    std::string message = code == ErrorCode::kPayloadTooLarge
+                              ? "request body exceeds " + std::to_string(max_body) + " bytes"
+                              : "malformed HTTP request (status " +
+                                    std::to_string(res.status) + ")";
+    Response r = ErrorResponse(Status(code, message), "-",
+                               SystemClock::Default()->NowMillis());
     res.set_content(r.body, r.content_type);
     return httplib::Server::HandlerResponse::Handled;
   }));

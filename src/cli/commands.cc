@@ -5,6 +5,10 @@ namespace trainyard::cli {
 // The TRAINYARD_HAS_* definitions come from cli/CMakeLists.txt, set when the
 // layer and its command file are part of the build.
 void RegisterAll(CLI::App& app, int* exit_code) {
+  RegisterServeCommand(app, exit_code);
+  RegisterWorkerCommand(app, exit_code);
+  RegisterTokenCommand(app, exit_code);
+  RegisterJobsCommand(app, exit_code);
 #ifdef TRAINYARD_HAS_UNIV3_COMMAND
   RegisterUniv3Command(app, exit_code);
 #endif

@@ -15,6 +15,10 @@ namespace trainyard::cli {
 void RegisterAll(CLI::App& app, int* exit_code);
 
 void RegisterVersionCommand(CLI::App& app, int* exit_code);
+void RegisterServeCommand(CLI::App& app, int* exit_code);
+void RegisterWorkerCommand(CLI::App& app, int* exit_code);
+void RegisterTokenCommand(CLI::App& app, int* exit_code);
+void RegisterJobsCommand(CLI::App& app, int* exit_code);
 // univ3/ + market/: `trainyard univ3 simulate --input scenario.json`.
 void RegisterUniv3Command(CLI::App& app, int* exit_code);
 // rl/: `trainyard train ...` and `trainyard evaluate ...`.

@@ -1,0 +1,39 @@
+// The composition root's shared part: everything a Trainyard process needs
+// whether it serves HTTP, only runs workers, or is a CLI command acting on
+// the data directory: config, data dir, metadata store, artifact store and
+// the job handlers of every product.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "core/status.h"
+#include "jobs/job_context.h"
+#include "store/artifact_store.h"
+#include "store/data_dir.h"
+#include "store/file_system.h"
+#include "store/metadata_store.h"
+
+namespace trainyard::app {
+
+// Owns the process-wide objects. Not copyable; members are thread-safe.
+struct Runtime {
+  Config config;
+  std::unique_ptr<store::DataDir> data_dir;
+  std::unique_ptr<store::MetadataStore> store;
+  store::PosixFileSystem file_system;
+  std::unique_ptr<store::ArtifactStore> artifacts;
+  jobs::JobHandlerRegistry handlers;
+};
+
+// Validates `config`, creates the data directory layout (model_storage,
+// model_outdir_csv, runs, datasets, plots, jobs), opens and migrates the
+// database and registers the job handlers. Errors: VALIDATION_ERROR for a
+// bad config, IO/CORRUPTION for the data directory or database.
+Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config);
+
+// Where jobs keep their checkpoints: <home>/jobs.
+std::string CheckpointRoot(const Runtime& runtime);
+
+}  // namespace trainyard::app

@@ -1,0 +1,177 @@
+#include "app/server_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
+#include "api/auth.h"
+#include "api/dispatcher.h"
+#include "api/http_server.h"
+#include "api/rate_limiter.h"
+#include "api/router.h"
+#include "api/routes/system_routes.h"
+#include "app/health_probes.h"
+#include "core/version.h"
+#include "jobs/job_service.h"
+#include "jobs/worker_pool.h"
+
+namespace trainyard::app {
+
+namespace {
+
+std::string EnvOr(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+jobs::WorkerPoolOptions PoolOptions(const Runtime& rt, int threads) {
+  jobs::WorkerPoolOptions o;
+  o.threads = threads;
+  o.lease_ms = static_cast<int64_t>(rt.config.job_lease_seconds) * 1000;
+  o.checkpoint_root = CheckpointRoot(rt);
+  return o;
+}
+
+// The principal --auth=off requests act as: the first admin user.
+Result<api::Principal> LocalAdmin(store::UserStore* users) {
+  TY_ASSIGN_OR_RETURN(std::vector<store::User> all, users->ListUsers());
+  for (const auto& u : all) {
+    if (u.role == store::Role::kAdmin) return api::Principal{u.id, u.name, u.tier, u.role, ""};
+  }
+  return InternalError("no admin user exists; create one with `trainyard token create "
+                       "--user admin --role admin`");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
+  std::unique_ptr<ServerApp> app(new ServerApp());
+  TY_ASSIGN_OR_RETURN(app->runtime_, OpenRuntime(config));
+  TY_ASSIGN_OR_RETURN(std::optional<api::IssuedToken> issued,
+                      api::BootstrapAdmin(app->runtime_->store->users(),
+                                          *SystemClock::Default()));
+  if (issued) app->bootstrap_token_ = issued->token;
+  TY_RETURN_IF_ERROR(app->Wire());
+  return app;
+}
+
+Status ServerApp::Wire() {
+  Runtime& rt = *runtime_;
+  const Clock* clock = SystemClock::Default();
+  started_at_ms_ = clock->NowMillis();
+  if (rt.config.workers > 0) {
+    pool_ = std::make_unique<jobs::WorkerPool>(rt.store->jobs(), &rt.handlers, clock,
+                                               PoolOptions(rt, rt.config.workers));
+  }
+  job_service_ = std::make_unique<jobs::JobService>(rt.store->jobs(), &rt.handlers,
+                                                    pool_.get(), clock);
+  api::Principal local_admin;
+  if (!rt.config.auth) {
+    TY_ASSIGN_OR_RETURN(local_admin, LocalAdmin(rt.store->users()));
+  }
+  auth_ = std::make_unique<api::Authenticator>(rt.store->users(), clock, rt.config.auth,
+                                               local_admin);
+  limiter_ = std::make_unique<api::RateLimiter>(
+      api::RateLimits{rt.config.rate_limit_free, rt.config.rate_limit_pro,
+                      rt.config.rate_limit_elite, 3'600'000},
+      clock, rt.store->rate_counters());
+  TY_RETURN_IF_ERROR(limiter_->Load());
+  router_ = std::make_unique<api::Router>();
+
+  auto kubernetes = std::make_shared<CachedProbe>(
+      [cfg = rt.config.kubeconfig] {
+        return ProbeKubernetes(EnvOr("KUBERNETES_SERVICE_HOST"),
+                               EnvOr("KUBERNETES_SERVICE_PORT"), cfg);
+      },
+      std::chrono::seconds(10));
+  api::SystemRoutesDeps system;
+  system.jobs = job_service_.get();
+  system.clock = clock;
+  system.version = kVersion;
+  system.started_at_ms = started_at_ms_;
+  system.database = [store = rt.store.get()] { return ProbeDatabase(store); };
+  system.kubernetes = [kubernetes] { return (*kubernetes)(); };
+  system.wandb = [key = rt.config.wandb_api_key] { return ProbeWandb(key); };
+  system.job_workers = [pool = pool_.get()] { return pool ? pool->threads() : 0; };
+  system.running_jobs = [pool = pool_.get()] { return pool ? pool->running() : 0; };
+  TY_RETURN_IF_ERROR(api::AddSystemRoutes(router_.get(), std::move(system)));
+
+  dispatcher_ = std::make_unique<api::Dispatcher>(router_.get(), auth_.get(), limiter_.get(),
+                                                  clock, rt.config.max_body_bytes);
+  http_ = std::make_unique<api::HttpServer>(
+      dispatcher_.get(),
+      api::HttpServerOptions{rt.config.bind, rt.config.port, rt.config.http_threads});
+  return Status::Ok();
+}
+
+Status ServerApp::Start() {
+  if (started_) return InternalError("server already started");
+  TY_RETURN_IF_ERROR(http_->Start());
+  started_ = true;
+  if (pool_) TY_RETURN_IF_ERROR(pool_->Start());
+  flusher_ = std::thread([this] { FlushLoop(); });
+  if (!runtime_->config.auth) {
+    spdlog::warn("authentication is OFF: every request acts as the admin user. "
+                 "Allowed only on loopback ({}); never expose this server.",
+                 runtime_->config.bind);
+  }
+  spdlog::info("trainyard {} serving on http://{}:{} (data: {}, job workers: {})",
+               kVersion, runtime_->config.bind, http_->port(),
+               runtime_->data_dir->root(), runtime_->config.workers);
+  return Status::Ok();
+}
+
+void ServerApp::FlushLoop() {
+  std::unique_lock lock(mu_);
+  while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+    lock.unlock();
+    Status s = limiter_->Flush();
+    if (!s.ok()) spdlog::warn("cannot persist rate-limit counters: {}", s.ToString());
+    lock.lock();
+  }
+}
+
+void ServerApp::Stop() {
+  if (!started_) return;
+  started_ = false;
+  spdlog::info("shutting down: finishing in-flight requests");
+  http_->Stop();
+  if (pool_) {
+    spdlog::info("asking running jobs to checkpoint");
+    pool_->Stop();
+  }
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  Status s = limiter_->Flush();
+  if (!s.ok()) spdlog::warn("cannot persist rate-limit counters: {}", s.ToString());
+  spdlog::info("stopped");
+}
+
+ServerApp::~ServerApp() { Stop(); }
+
+int ServerApp::port() const { return http_->port(); }
+
+Result<std::unique_ptr<WorkerApp>> WorkerApp::Create(const Config& config) {
+  std::unique_ptr<WorkerApp> app(new WorkerApp());
+  TY_ASSIGN_OR_RETURN(app->runtime_, OpenRuntime(config));
+  const int threads = std::max(1, config.workers);
+  app->pool_ = std::make_unique<jobs::WorkerPool>(app->runtime_->store->jobs(),
+                                                  &app->runtime_->handlers,
+                                                  SystemClock::Default(),
+                                                  PoolOptions(*app->runtime_, threads));
+  return app;
+}
+
+Status WorkerApp::Start() { return pool_->Start(); }
+
+void WorkerApp::Stop() { pool_->Stop(); }
+
+WorkerApp::~WorkerApp() {
+  if (pool_) pool_->Stop();
+}
+
+}  // namespace trainyard::app

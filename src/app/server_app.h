@@ -1,0 +1,92 @@
+// `trainyard serve` and `trainyard worker` as objects: the composition root
+// that wires the runtime, authentication, rate limits, every API surface's
+// routes, the HTTP server and the job workers, and stops them in order.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "app/runtime.h"
+#include "core/config.h"
+#include "core/status.h"
+
+namespace trainyard::api {
+class Router;
+class Authenticator;
+class RateLimiter;
+class Dispatcher;
+class HttpServer;
+}  // namespace trainyard::api
+
+namespace trainyard::jobs {
+class WorkerPool;
+class JobService;
+}  // namespace trainyard::jobs
+
+namespace trainyard::app {
+
+// One serving process. Create, Start, (serve), Stop; Stop is idempotent and
+// also run by the destructor. Not thread-safe itself; what it runs is.
+class ServerApp {
+ public:
+  // Opens the runtime, creates the admin user and token on first start,
+  // and registers every route. VALIDATION_ERROR for a bad config (including
+  // --auth=off on a non-loopback address), IO for the data directory.
+  static Result<std::unique_ptr<ServerApp>> Create(const Config& config);
+  ~ServerApp();
+
+  // Starts the workers and the HTTP server. IO error if the address cannot
+  // be bound; nothing keeps running then.
+  Status Start();
+  // Stops accepting requests, lets in-flight ones finish, asks running jobs
+  // to checkpoint and requeues them, and persists rate-limit counters.
+  void Stop();
+
+  int port() const;
+  // The admin token created by this start (first start only).
+  const std::optional<std::string>& bootstrap_token() const { return bootstrap_token_; }
+  Runtime& runtime() { return *runtime_; }
+  jobs::JobService& job_service() { return *job_service_; }
+
+ private:
+  ServerApp() = default;
+  Status Wire();
+  void FlushLoop();
+
+  std::unique_ptr<Runtime> runtime_;
+  std::optional<std::string> bootstrap_token_;
+  int64_t started_at_ms_ = 0;
+  std::unique_ptr<jobs::WorkerPool> pool_;
+  std::unique_ptr<jobs::JobService> job_service_;
+  std::unique_ptr<api::Router> router_;
+  std::unique_ptr<api::Authenticator> auth_;
+  std::unique_ptr<api::RateLimiter> limiter_;
+  std::unique_ptr<api::Dispatcher> dispatcher_;
+  std::unique_ptr<api::HttpServer> http_;
+  std::thread flusher_;
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  bool started_ = false;
+};
+
+// `trainyard worker`: a process that only runs jobs from the shared
+// database. Start/Stop as ServerApp.
+class WorkerApp {
+ public:
+  static Result<std::unique_ptr<WorkerApp>> Create(const Config& config);
+  ~WorkerApp();
+  Status Start();
+  void Stop();
+
+ private:
+  WorkerApp() = default;
+  std::unique_ptr<Runtime> runtime_;
+  std::unique_ptr<jobs::WorkerPool> pool_;
+};
+
+}  // namespace trainyard::app

@@ -1,0 +1,50 @@
+// Command-line flags that override the TRAINYARD_* environment, shared by
+// the commands that open a data directory or start a server.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app/runtime.h"
+#include "core/config.h"
+#include "core/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace trainyard::cli {
+
+struct ConfigFlags {
+  std::optional<std::string> home;
+  std::optional<std::string> bind;
+  std::optional<int> port;
+  std::optional<std::string> auth;  // "on" / "off"
+  std::optional<int> workers;
+  std::optional<int> http_threads;
+  std::optional<std::string> log_level;
+  bool log_json = false;
+  bool enable_test_jobs = false;
+
+  // --home and --log-level on every command; with `server`, also --bind,
+  // --port, --auth, --workers, --http-threads, --log-json,
+  // --enable-test-jobs.
+  void AddTo(CLI::App* cmd, bool server);
+  // Defaults < environment < these flags, validated.
+  Result<Config> Resolve() const;
+};
+
+// Configures logging from `config`; prints the error and returns false on
+// failure.
+bool SetUpLogging(const Config& config);
+
+// For commands that act on the data directory directly (token, jobs):
+// resolves the config, sets logging to warnings unless --log-level says
+// otherwise, and opens the runtime.
+Result<std::unique_ptr<app::Runtime>> OpenDataDirectory(const ConfigFlags& flags);
+
+// Prints "error: <status>" to stderr and returns the exit code for it
+// (2 for validation errors, 1 otherwise).
+int ReportError(const Status& status);
+
+}  // namespace trainyard::cli

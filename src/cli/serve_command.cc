@@ -1,0 +1,98 @@
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "app/server_app.h"
+#include "cli/commands.h"
+#include "cli/config_flags.h"
+
+namespace trainyard::cli {
+
+namespace {
+
+// Blocks SIGINT/SIGTERM in this thread (and the threads it starts), so
+// WaitForTerminationSignal can receive them synchronously.
+sigset_t BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int WaitForTerminationSignal(const sigset_t& set) {
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+void PrintBootstrapToken(const std::string& token, const Config& config, int port) {
+  std::cout << "\nCreated the admin user. Its bearer token is shown only once; store it safely:\n\n"
+            << "    " << token << "\n\n"
+            << "Try:  curl -H 'Authorization: Bearer " << token << "' http://"
+            << config.bind << ":" << port << "/api/jobs\n"
+            << "Lost it? `trainyard token create --user admin` issues another.\n\n"
+            << std::flush;
+}
+
+int Serve(const ConfigFlags& flags) {
+  Result<Config> config = flags.Resolve();
+  if (!config.ok()) return ReportError(config.status());
+  if (!SetUpLogging(*config)) return 2;
+  sigset_t signals = BlockTerminationSignals();
+  auto app = app::ServerApp::Create(*config);
+  if (!app.ok()) return ReportError(app.status());
+  Status started = (*app)->Start();
+  if (!started.ok()) return ReportError(started);
+  if ((*app)->bootstrap_token()) {
+    PrintBootstrapToken(*(*app)->bootstrap_token(), *config, (*app)->port());
+  }
+  std::cout << "Trainyard is serving on http://" << config->bind << ":" << (*app)->port()
+            << "  (Ctrl-C to stop)" << std::endl;
+  WaitForTerminationSignal(signals);
+  (*app)->Stop();
+  return 0;
+}
+
+int Work(const ConfigFlags& flags) {
+  Result<Config> config = flags.Resolve();
+  if (!config.ok()) return ReportError(config.status());
+  if (!SetUpLogging(*config)) return 2;
+  sigset_t signals = BlockTerminationSignals();
+  auto app = app::WorkerApp::Create(*config);
+  if (!app.ok()) return ReportError(app.status());
+  Status started = (*app)->Start();
+  if (!started.ok()) return ReportError(started);
+  WaitForTerminationSignal(signals);
+  (*app)->Stop();
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<ConfigFlags>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Start the HTTP server (all API surfaces) and job workers");
+  flags->AddTo(cmd, /*server=*/true);
+  cmd->footer(
+      "Serves /api/v1/ (liquidity provisioning and edge-scaling gym), /api/ai-studio/ "
+      "and /api/jobs on one port.\nOn the first start it creates the admin user and "
+      "prints its bearer token once.\nExample: trainyard serve --port 8000 --workers 2");
+  cmd->callback([flags, exit_code] { *exit_code = Serve(*flags); });
+}
+
+void RegisterWorkerCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<ConfigFlags>();
+  auto* cmd = app.add_subcommand(
+      "worker", "Run job workers only, sharing the data directory of a server");
+  flags->AddTo(cmd, /*server=*/true);
+  cmd->footer("Claims queued jobs with a lease; jobs of a worker that dies are resumed "
+              "elsewhere from their last checkpoint.\nExample: trainyard worker --workers 4");
+  cmd->callback([flags, exit_code] { *exit_code = Work(*flags); });
+}
+
+}  // namespace trainyard::cli
