@@ -271,6 +271,55 @@ TEST(PoolTest, RandomOperationsKeepInvariants) {
   EXPECT_GT(last1, U256(0));
 }
 
+// Track the pool's token balances through random mints and swaps; after
+// every LP burns and collects everything, the pool keeps only rounding dust
+// (never a deficit): positions get back their tokens plus fees, within
+// rounding.
+TEST(PoolTest, BurningEverythingThenCollectingLeavesOnlyDust) {
+  Pool pool = MakePool(3000, 60, kPrice1);
+  Rng rng(7);
+  I256 balance0, balance1;
+  struct Range { OwnerId owner; int32_t lower, upper; };
+  std::vector<Range> ranges;
+  int ops = 0;
+  for (int i = 0; i < 50; ++i) {
+    const int32_t lower = (static_cast<int32_t>(rng.UniformInt(40)) - 20) * 60;
+    const Range r{static_cast<OwnerId>(i), lower,
+                  lower + 60 * (1 + static_cast<int32_t>(rng.UniformInt(30)))};
+    Result<ModifyResult> m = pool.Mint(r.owner, r.lower, r.upper, 1 + rng.UniformInt(1ULL << 62));
+    ASSERT_TRUE(m.ok());
+    balance0 = balance0 + m->amount0;
+    balance1 = balance1 + m->amount1;
+    ranges.push_back(r);
+    ++ops;
+  }
+  for (int i = 0; i < 500; ++i) {
+    const bool zfo = rng.UniformInt(2) == 0;
+    I256 amount = U256(1 + rng.UniformInt(1ULL << 58));
+    if (rng.UniformInt(2) == 0) amount = Negate(amount);
+    Result<SwapResult> r = pool.Swap(zfo, amount, NoLimit(zfo));
+    if (!r.ok()) continue;
+    balance0 = balance0 + r->amount0;
+    balance1 = balance1 + r->amount1;
+    ++ops;
+  }
+  for (const Range& r : ranges) {
+    const u128 l = pool.GetPosition(r.owner, r.lower, r.upper)->liquidity;
+    ASSERT_TRUE(pool.Burn(r.owner, r.lower, r.upper, l).ok());
+    Result<CollectResult> c = pool.Collect(r.owner, r.lower, r.upper, kU128Max, kU128Max);
+    ASSERT_TRUE(c.ok());
+    balance0 = balance0 - U256::FromU128(c->amount0);
+    balance1 = balance1 - U256::FromU128(c->amount1);
+    ops += 2;
+  }
+  EXPECT_EQ(pool.liquidity(), 0u);
+  EXPECT_FALSE(IsNegative(balance0)) << ToSignedDecimal(balance0);
+  EXPECT_FALSE(IsNegative(balance1)) << ToSignedDecimal(balance1);
+  // Each operation rounds at most a few wei in the pool's favour.
+  EXPECT_LE(balance0, U256(4 * ops));
+  EXPECT_LE(balance1, U256(4 * ops));
+}
+
 // With the fee switched off a round trip returns the input less rounding;
 // with a fee the shortfall is the fee (to a few parts per million).
 TEST(PoolTest, RoundTripSwapLosesExactlyTheFee) {
