@@ -106,7 +106,7 @@ double NiceStep(double range, int ticks) {
 // Vertical grid lines and tick labels for x in [lo, hi] mapped to [x0, x1].
 void XAxis(cairo_t* cr, double lo, double hi, double x0, double x1, double top,
            double bottom, const std::string& label) {
-  const double step = NiceStep(hi - lo, 5);
+  const double step = NiceStep(hi - lo, 8);
   const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
   cairo_set_font_size(cr, 12);
   for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {

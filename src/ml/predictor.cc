@@ -7,11 +7,12 @@
 namespace trainyard::ml {
 
 Result<std::vector<Prediction>> PredictRows(const XgbModel& model,
-                                            MatrixView x, bool with_shap) {
+                                            MatrixView x, bool with_shap,
+                                            ContributionMethod method) {
   TY_ASSIGN_OR_RETURN(const std::vector<float> out, model.Predict(x));
   std::vector<RowExplanation> explanations;
   if (with_shap) {
-    TY_ASSIGN_OR_RETURN(explanations, ExplainRows(model, x));
+    TY_ASSIGN_OR_RETURN(explanations, ExplainRows(model, x, method));
   }
   const bool classify = model.type() == ModelType::kClassification;
   std::vector<Prediction> preds(x.rows);

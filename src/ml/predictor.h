@@ -28,10 +28,12 @@ struct Prediction {
   std::optional<RowExplanation> explanation;  // when SHAP was requested
 };
 
-// Predicts every row of x; with_shap adds the explanation of each row.
-// Errors from the model (shape mismatch, XGBoost failure) are returned.
-Result<std::vector<Prediction>> PredictRows(const XgbModel& model,
-                                            MatrixView x, bool with_shap);
+// Predicts every row of x; with_shap adds the explanation of each row
+// (computed with `method`). Errors from the model (shape mismatch, XGBoost
+// failure) are returned.
+Result<std::vector<Prediction>> PredictRows(
+    const XgbModel& model, MatrixView x, bool with_shap,
+    ContributionMethod method = ContributionMethod::kTreeShap);
 
 // One input row for `model` from name -> value. Names must be model inputs
 // (else VALIDATION_ERROR listing them, field "features"); inputs not given

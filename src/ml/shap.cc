@@ -10,8 +10,10 @@
 namespace trainyard::ml {
 
 Result<std::vector<RowExplanation>> ExplainRows(const XgbModel& model,
-                                                MatrixView x) {
-  TY_ASSIGN_OR_RETURN(const Contributions c, model.PredictContributions(x));
+                                                MatrixView x,
+                                                ContributionMethod method) {
+  TY_ASSIGN_OR_RETURN(const Contributions c,
+                      model.PredictContributions(x, method));
   TY_ASSIGN_OR_RETURN(const std::vector<float> pred, model.Predict(x));
   const bool classify = model.type() == ModelType::kClassification;
   const std::vector<int> classes =

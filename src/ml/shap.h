@@ -29,8 +29,9 @@ struct RowExplanation {
 
 // Explains every row of x. For CLASSIFICATION the group explained is the
 // predicted (argmax-probability) class. Errors from the model are returned.
-Result<std::vector<RowExplanation>> ExplainRows(const XgbModel& model,
-                                                MatrixView x);
+Result<std::vector<RowExplanation>> ExplainRows(
+    const XgbModel& model, MatrixView x,
+    ContributionMethod method = ContributionMethod::kTreeShap);
 
 struct GlobalImportance {
   std::vector<std::string> features;  // sorted by mean_abs descending

@@ -169,7 +169,7 @@ Status XgbModel::SaveToFile(const std::string& path) const {
 
 namespace {
 
-// type: 0 value/probability, 1 margin, 2 contributions.
+// type: 0 value/probability, 1 margin, 2 SHAP, 3 approximate contributions.
 Result<std::vector<float>> RunPredict(BoosterHandle h, MatrixView x, int type,
                                       std::vector<bst_ulong>* shape) {
   constexpr ErrorCode kCode = ErrorCode::kInternal;
@@ -205,12 +205,14 @@ Result<std::vector<float>> XgbModel::PredictMargin(MatrixView x) const {
   return RunPredict(impl_->booster, x, 1, &shape);
 }
 
-Result<Contributions> XgbModel::PredictContributions(MatrixView x) const {
+Result<Contributions> XgbModel::PredictContributions(
+    MatrixView x, ContributionMethod method) const {
   TY_RETURN_IF_ERROR(CheckShape(x));
   std::lock_guard<std::mutex> lock(impl_->mu);
   std::vector<bst_ulong> shape;
+  const int type = method == ContributionMethod::kSaabas ? 3 : 2;
   TY_ASSIGN_OR_RETURN(std::vector<float> values,
-                      RunPredict(impl_->booster, x, 2, &shape));
+                      RunPredict(impl_->booster, x, type, &shape));
   // strict_shape: (rows, groups, features + 1).
   if (shape.size() != 3 || shape[0] != x.rows ||
       shape[1] != num_groups() || shape[2] != x.cols + 1) {

@@ -109,6 +109,25 @@ TEST(XgbModelTest, ShapValuesPlusBiasSumToTheMargin) {
   }
 }
 
+TEST(XgbModelTest, SaabasContributionsAlsoSumToTheMarginButDifferFromShap) {
+  const Toy train = MakeToy(500, 14), test = MakeToy(50, 15);
+  auto m = TrainToy(train, Algorithm::kRandomForest, {{"n_estimators", 10}});
+  ASSERT_TRUE(m.ok());
+  auto saabas = m->PredictContributions(test.view(), ContributionMethod::kSaabas);
+  auto shap = m->PredictContributions(test.view());
+  auto margin = m->PredictMargin(test.view());
+  ASSERT_TRUE(saabas.ok() && shap.ok() && margin.ok());
+  bool differs = false;
+  for (size_t r = 0; r < 50; ++r) {
+    for (size_t g = 0; g < 3; ++g) {
+      const double sum = saabas->at(r, g, 0) + saabas->at(r, g, 1) + saabas->bias(r, g);
+      EXPECT_NEAR(sum, (*margin)[r * 3 + g], 1e-4);
+      differs |= std::fabs(saabas->at(r, g, 0) - shap->at(r, g, 0)) > 1e-4;
+    }
+  }
+  EXPECT_TRUE(differs);
+}
+
 TEST(XgbModelTest, RegressionShapSumsToThePrediction) {
   const Toy train = MakeToy(500, 6, true), test = MakeToy(50, 7, true);
   auto m = TrainToy(train, Algorithm::kGradientBoosting, {{"n_estimators", 30}},

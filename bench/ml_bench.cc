@@ -1,0 +1,219 @@
+// AI Studio engine benchmark on real prices (S&P 500 2000-2020, fetched by
+// scripts/fetch-datasets.sh): training time of RANDOM_FOREST and
+// GRADIENT_BOOSTING on ~5000 rows x 10 features, batch prediction rows/s,
+// single-row predict latency (p50/p99, with SHAP), SHAP rows/s.
+// Baseline, measured in the same run: the same models trained with 1 XGBoost
+// thread versus all cores (std::thread::hardware_concurrency()).
+// Optionally writes the model's feature-importance and SHAP summary PNGs.
+//
+// Usage: ml_bench <sp500-2000.csv> [plot_dir]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+#include <time.h>
+#include <vector>
+
+#include "ml/dataset.h"
+#include "ml/importance_plot.h"
+#include "ml/predictor.h"
+#include "ml/shap.h"
+#include "ml/xgb_model.h"
+
+namespace ml = trainyard::ml;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// CPU seconds used by the process: with 1 XGBoost thread this is what the
+// work costs even when other jobs share the cores and stretch wall time.
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+const std::vector<std::string> kFeatures = {
+    "rsi_14",     "macd_signal", "bollinger_position", "volume_ma_ratio",
+    "price_ma_50_ratio", "return_1d", "return_5d", "return_20d",
+    "volatility_20", "atr_14"};
+
+struct TrainTime {
+  double wall = 0, cpu = 0;  // medians
+};
+
+// Median wall and CPU time of `reps` trainings.
+TrainTime TrainSeconds(const ml::Dataset& d, ml::Algorithm algo, int threads,
+                       int reps, std::vector<ml::XgbModel>* keep) {
+  std::vector<double> times, cpu;
+  for (int i = 0; i < reps; ++i) {
+    const std::map<std::string, double> hp =
+        algo == ml::Algorithm::kRandomForest
+            ? std::map<std::string, double>{{"n_estimators", 100},
+                                            {"max_depth", 8},
+                                            {"random_state", 42}}
+            : std::map<std::string, double>{{"n_estimators", 100},
+                                            {"max_depth", 6},
+                                            {"learning_rate", 0.1}};
+    auto cfg = ml::MapHyperparameters(algo, d.type, hp, threads);
+    const auto start = Clock::now();
+    const double cpu0 = CpuSeconds();
+    auto m = ml::XgbModel::Train(d.type, d.feature_names,
+                                 {d.x.data(), d.rows(), d.num_features}, d.y,
+                                 *cfg);
+    times.push_back(Seconds(start));
+    cpu.push_back(CpuSeconds() - cpu0);
+    if (!m.ok()) {
+      std::fprintf(stderr, "train failed: %s\n", m.status().ToString().c_str());
+      std::exit(1);
+    }
+    if (keep != nullptr && i == 0) keep->push_back(std::move(m).value());
+  }
+  std::sort(times.begin(), times.end());
+  std::sort(cpu.begin(), cpu.end());
+  return {times[times.size() / 2], cpu[cpu.size() / 2]};
+}
+
+// Rows per second of `fn` over all rows, run for about a second.
+template <typename Fn>
+double RowsPerSecond(size_t rows, Fn fn) {
+  const auto start = Clock::now();
+  int reps = 0;
+  while (Seconds(start) < 1.0) {
+    if (!fn()) std::exit(1);
+    ++reps;
+  }
+  return reps * rows / Seconds(start);
+}
+
+// p50 and p99 latency in ms of `fn(row)` over 1000 single rows.
+template <typename Fn>
+std::pair<double, double> Latency(size_t rows, Fn fn) {
+  std::vector<double> lat;
+  for (size_t i = 0; i < 1000; ++i) {
+    const auto t0 = Clock::now();
+    if (!fn(i * 7919 % rows)) std::exit(1);
+    lat.push_back(Seconds(t0) * 1e3);
+  }
+  std::sort(lat.begin(), lat.end());
+  return {lat[lat.size() / 2], lat[lat.size() * 99 / 100]};
+}
+
+void WritePlots(const ml::XgbModel& model, const ml::Dataset& d,
+                const std::string& dir) {
+  auto gain = model.GainImportance();
+  std::vector<ml::BarItem> bars;
+  for (size_t i = 0; i < gain->size(); ++i) {
+    bars.push_back({d.feature_names[i], (*gain)[i]});
+  }
+  std::sort(bars.begin(), bars.end(),
+            [](const auto& a, const auto& b) { return a.value > b.value; });
+  auto png = ml::RenderBarChartPng("SP500 random forest: feature importance (gain)",
+                                   bars);
+  std::FILE* f = std::fopen((dir + "/feature-importance.png").c_str(), "wb");
+  if (png.ok() && f) std::fwrite(png->data(), 1, png->size(), f);
+  if (f) std::fclose(f);
+  // SHAP summary over the last 500 rows, predicted class (BUY/HOLD/SELL).
+  const size_t n = std::min<size_t>(500, d.rows());
+  const size_t first = d.rows() - n;
+  ml::MatrixView view{d.x.data() + first * d.num_features, n, d.num_features};
+  auto ex = ml::ExplainRows(model, view);
+  const ml::GlobalImportance g = ml::ComputeGlobalImportance(*ex);
+  std::vector<float> shap, values;
+  for (size_t r = 0; r < n; ++r) {
+    for (const auto& name : g.features) {
+      const size_t col = std::find(d.feature_names.begin(), d.feature_names.end(),
+                                   name) - d.feature_names.begin();
+      for (const auto& c : (*ex)[r].contributions) {
+        if (c.feature == name) shap.push_back(static_cast<float>(c.value));
+      }
+      values.push_back(view.data[r * d.num_features + col]);
+    }
+  }
+  auto summary = ml::RenderShapSummaryPng(
+      "SP500 random forest: SHAP summary (predicted class)", g.features, shap,
+      values);
+  f = std::fopen((dir + "/shap-summary.png").c_str(), "wb");
+  if (summary.ok() && f) std::fwrite(summary->data(), 1, summary->size(), f);
+  if (f) std::fclose(f);
+  std::printf("plots written to %s\n", dir.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s <sp500-2000.csv> [plot_dir]\n", argv[0]);
+    return 2;
+  }
+  auto series = ml::LoadOhlcvCsv("SP500", argv[1]);
+  if (!series.ok()) {
+    std::fprintf(stderr, "%s\n", series.status().ToString().c_str());
+    return 1;
+  }
+  ml::DatasetSpec spec;
+  spec.features = kFeatures;
+  spec.target = {ml::ModelType::kClassification, 5, 0.01, 1};
+  spec.first_day = series->days.front();
+  spec.last_day = series->days.back();
+  auto data = ml::BuildDataset({*series}, spec);
+  if (!data.ok()) {
+    std::fprintf(stderr, "%s\n", data.status().ToString().c_str());
+    return 1;
+  }
+  const ml::Dataset& d = *data;
+  const int cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("data: SP500 (imported, real prices), %zu rows x %zu features\n",
+              d.rows(), d.num_features);
+  std::printf("baseline: the same model trained with 1 thread vs %d threads\n",
+              cores);
+  std::vector<ml::XgbModel> models;
+  for (auto algo : {ml::Algorithm::kRandomForest, ml::Algorithm::kGradientBoosting}) {
+    const TrainTime one = TrainSeconds(d, algo, 1, 3, &models);
+    const TrainTime all = TrainSeconds(d, algo, cores, 3, nullptr);
+    std::printf("train %-17s 1 thread: %6.3f s wall (%6.3f s CPU)   "
+                "%d threads: %6.3f s wall   speed-up x%.2f\n",
+                ml::AlgorithmName(algo), one.wall, one.cpu, cores, all.wall,
+                one.wall / all.wall);
+  }
+  std::printf("(RF: 100 trees x 3 classes, max_depth 8; GB: 100 rounds x 3 "
+              "classes, max_depth 6)\n");
+  for (size_t k = 0; k < models.size(); ++k) {
+    const ml::XgbModel& m = models[k];
+    const char* name = k == 0 ? "RF" : "GB";
+    const ml::MatrixView all_rows{d.x.data(), d.rows(), d.num_features};
+    auto row = [&](size_t r) {
+      return ml::MatrixView{d.x.data() + r * d.num_features, 1, d.num_features};
+    };
+    std::printf("%s batch predict: %.0f rows/s   exact TreeSHAP: %.0f rows/s   "
+                "Saabas: %.0f rows/s\n", name,
+                RowsPerSecond(d.rows(), [&] { return m.Predict(all_rows).ok(); }),
+                RowsPerSecond(d.rows(), [&] {
+                  return m.PredictContributions(all_rows).ok();
+                }),
+                RowsPerSecond(d.rows(), [&] {
+                  return m.PredictContributions(
+                      all_rows, ml::ContributionMethod::kSaabas).ok();
+                }));
+    const auto plain = Latency(d.rows(), [&](size_t r) {
+      return ml::PredictRows(m, row(r), false).ok();
+    });
+    const auto exact = Latency(d.rows(), [&](size_t r) {
+      return ml::PredictRows(m, row(r), true).ok();
+    });
+    const auto saabas = Latency(d.rows(), [&](size_t r) {
+      return ml::PredictRows(m, row(r), true, ml::ContributionMethod::kSaabas).ok();
+    });
+    std::printf("%s single-row predict p50/p99 ms: %.3f/%.3f   +TreeSHAP: "
+                "%.3f/%.3f   +Saabas: %.3f/%.3f\n", name, plain.first,
+                plain.second, exact.first, exact.second, saabas.first,
+                saabas.second);
+  }
+  const ml::XgbModel& rf = models[0];
+  if (argc >= 3) WritePlots(rf, d, argv[2]);
+  return 0;
+}
