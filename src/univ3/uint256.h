@@ -198,15 +198,19 @@ constexpr bool CheckedSub(const U256& a, const U256& b, U256* out) {
 // Full 512-bit product.
 constexpr U512 MulWide(const U256& a, const U256& b) {
   U512 r;
+  // Only the significant limbs of b take part (pool values are mostly
+  // 2-3 limbs wide).
+  int nb = 4;
+  while (nb > 0 && b.w[nb - 1] == 0) --nb;
   for (int i = 0; i < 4; ++i) {
     if (a.w[i] == 0) continue;
     u128 carry = 0;
-    for (int j = 0; j < 4; ++j) {
+    for (int j = 0; j < nb; ++j) {
       carry += static_cast<u128>(a.w[i]) * b.w[j] + r.w[i + j];
       r.w[i + j] = static_cast<uint64_t>(carry);
       carry >>= 64;
     }
-    r.w[i + 4] = static_cast<uint64_t>(carry);
+    r.w[i + nb] = static_cast<uint64_t>(carry);
   }
   return r;
 }
