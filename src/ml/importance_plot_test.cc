@@ -6,6 +6,13 @@
 #include <cstdlib>
 #include <fstream>
 
+// fontconfig (loaded by cairo's text rendering) keeps a process-wide font
+// cache that it never frees; LeakSanitizer would report it. Only that
+// library is suppressed. (Weak hook read by LSan; unused without it.)
+extern "C" const char* __lsan_default_suppressions() {
+  return "leak:libfontconfig.so\n";
+}
+
 namespace trainyard::ml {
 namespace {
 
