@@ -1,0 +1,53 @@
+#include "rl/discretizer.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace trainyard::rl {
+
+Result<Discretizer> Discretizer::Create(const env::Space& space, int64_t bins,
+                                        double obs_clip) {
+  Discretizer d;
+  if (space.kind() == env::Space::Kind::kDiscrete) {
+    d.discrete_ = true;
+    d.start_ = space.start();
+    d.num_states_ = space.n();
+    return d;
+  }
+  if (space.kind() != env::Space::Kind::kBox) {
+    return ValidationError("q_learning needs a Box or Discrete observation space",
+                           {{"env", "observation space " + space.ToString()}});
+  }
+  d.bins_ = bins;
+  d.num_states_ = 1;
+  for (int64_t i = 0; i < space.flat_size(); ++i) {
+    double lo = space.low()[i], hi = space.high()[i];
+    if (!std::isfinite(lo)) lo = -obs_clip;
+    if (!std::isfinite(hi)) hi = obs_clip;
+    d.low_.push_back(lo);
+    d.width_.push_back((hi - lo) / static_cast<double>(bins));
+    if (d.num_states_ > kMaxStates / bins) {
+      return ValidationError(
+          "observation space too large for a Q-table",
+          {{"bins", "bins^" + std::to_string(space.flat_size()) + " exceeds " +
+                        std::to_string(kMaxStates) + " states; use fewer bins"}});
+    }
+    d.num_states_ *= bins;
+  }
+  return d;
+}
+
+int64_t Discretizer::Index(std::span<const float> obs) const {
+  if (discrete_) {
+    return std::clamp<int64_t>(static_cast<int64_t>(obs[0]) - start_, 0, num_states_ - 1);
+  }
+  int64_t index = 0;
+  for (size_t i = 0; i < low_.size(); ++i) {
+    double b = width_[i] > 0 ? std::floor((obs[i] - low_[i]) / width_[i]) : 0;
+    b = std::clamp(b, 0.0, static_cast<double>(bins_ - 1));
+    index = index * bins_ + static_cast<int64_t>(b);
+  }
+  return index;
+}
+
+}  // namespace trainyard::rl

@@ -1,0 +1,86 @@
+#include "rl/internal/actor_critic.h"
+
+namespace trainyard::rl::internal {
+
+nlohmann::json ActorCriticSpec::ToJson() const {
+  return {{"obs_dim", obs_dim},       {"discrete", discrete},
+          {"action_dim", action_dim}, {"hidden", hidden},
+          {"activation", activation}, {"recurrent", recurrent},
+          {"log_std_init", log_std_init}};
+}
+
+ActorCriticSpec ActorCriticSpec::FromJson(const nlohmann::json& j) {
+  ActorCriticSpec s;
+  s.obs_dim = j.at("obs_dim").get<int64_t>();
+  s.discrete = j.at("discrete").get<bool>();
+  s.action_dim = j.at("action_dim").get<int64_t>();
+  s.hidden = j.at("hidden").get<std::vector<int64_t>>();
+  s.activation = j.at("activation").get<std::string>();
+  s.recurrent = j.at("recurrent").get<bool>();
+  s.log_std_init = j.at("log_std_init").get<double>();
+  return s;
+}
+
+ActorCriticImpl::ActorCriticImpl(const ActorCriticSpec& spec, at::Generator& gen)
+    : spec_(spec) {
+  const Activation act = ParseActivation(spec.activation);
+  if (spec.recurrent) {
+    // The LSTM state is the features; heads are linear on top of it.
+    const int64_t h = spec.hidden[0];
+    norm_ = register_module("norm", torch::nn::BatchNorm1d(spec.obs_dim));
+    lstm_ = register_module("lstm", torch::nn::LSTMCell(spec.obs_dim, h));
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : lstm_->parameters()) {
+        const double bound = 1.0 / std::sqrt(static_cast<double>(h));
+        p.uniform_(-bound, bound, gen);
+      }
+    }
+    actor_ = register_module("actor", Mlp(h, std::vector<int64_t>{},
+                                          spec.action_dim, act, 0.01, gen));
+    critic_ = register_module("critic",
+                              Mlp(h, std::vector<int64_t>{}, 1, act, 1.0, gen));
+  } else {
+    actor_ = register_module(
+        "actor", Mlp(spec.obs_dim, spec.hidden, spec.action_dim, act, 0.01, gen));
+    critic_ = register_module(
+        "critic", Mlp(spec.obs_dim, spec.hidden, 1, act, 1.0, gen));
+  }
+  if (!spec.discrete) {
+    log_std_ = register_parameter(
+        "log_std", torch::full({spec.action_dim}, spec.log_std_init));
+  }
+}
+
+ActorCriticImpl::Output ActorCriticImpl::forward(torch::Tensor obs,
+                                                 torch::Tensor h,
+                                                 torch::Tensor c) {
+  Output out;
+  if (!spec_.recurrent) {
+    out.dist = actor_->forward(obs);
+    out.value = critic_->forward(obs).squeeze(-1);
+    return out;
+  }
+  auto x = norm_->forward(obs);
+  auto [h2, c2] = lstm_->forward(x, std::make_tuple(h, c));
+  out.dist = actor_->forward(h2);
+  out.value = critic_->forward(h2).squeeze(-1);
+  out.h = h2;
+  out.c = c2;
+  return out;
+}
+
+torch::Tensor ActorCriticImpl::LogProb(const Output& out,
+                                       const torch::Tensor& actions) const {
+  if (spec_.discrete) {
+    return CategoricalLogProb(out.dist, actions.select(-1, 0).to(torch::kLong));
+  }
+  return GaussianLogProb(out.dist, log_std_.expand_as(out.dist), actions);
+}
+
+torch::Tensor ActorCriticImpl::Entropy(const Output& out) const {
+  if (spec_.discrete) return CategoricalEntropy(out.dist);
+  return GaussianEntropy(log_std_.expand_as(out.dist));
+}
+
+}  // namespace trainyard::rl::internal

@@ -1,0 +1,321 @@
+// DDPG (Lillicrap et al. 2016), TD3 (Fujimoto et al. 2018) and SAC
+// (Haarnoja et al. 2018) share one loop, as in Stable-Baselines3: actions
+// live in [-1, 1]^d (tanh outputs) and are rescaled affinely to the Box
+// bounds; exploration is uniform before learning_starts. DDPG is TD3 with
+// one critic, no policy delay and no target smoothing. SAC uses twin
+// critics, a tanh-squashed Gaussian actor with the log-prob correction and
+// (by default) automatic tuning of the entropy coefficient towards
+// target_entropy = -dim(A).
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "rl/internal/algorithm.h"
+#include "rl/internal/nets.h"
+#include "rl/replay_buffer.h"
+
+namespace trainyard::rl::internal {
+namespace {
+
+constexpr double kLogStdMin = -20.0, kLogStdMax = 2.0;
+
+class OffPolicy : public Algorithm {
+ public:
+  OffPolicy(Algo algo, const OffPolicyConfig& config, const AlgoContext& context);
+
+  Status Iterate(Metrics* metrics) override;
+  int64_t steps() const override { return steps_; }
+  void SaveState(torch::serialize::OutputArchive& archive, nlohmann::json& meta,
+                 bool with_replay) override;
+  void LoadState(torch::serialize::InputArchive& archive,
+                 const nlohmann::json& meta) override;
+  void ExportPolicy(torch::serialize::OutputArchive& archive,
+                    nlohmann::json& net) override;
+
+ private:
+  bool sac() const { return algo_ == Algo::kSac; }
+  // Squashed action and (SAC) its log-probability for a batch of obs.
+  std::pair<torch::Tensor, torch::Tensor> ActorSample(Mlp& actor, const torch::Tensor& obs);
+  torch::Tensor Q(int i, bool target, const torch::Tensor& obs, const torch::Tensor& act);
+  void SelectAction(float* y);
+  void Train(Metrics* metrics);
+  void Step(torch::optim::Optimizer& opt, const torch::Tensor& loss, torch::nn::Module& module);
+
+  Algo algo_;
+  OffPolicyConfig c_;
+  EnvRunner* runner_;
+  const int64_t obs_dim_, act_dim_;
+  const int n_critics_;
+  at::Generator gen_;
+  Mlp actor_{nullptr}, actor_target_{nullptr};
+  std::vector<Mlp> critics_, critic_targets_;
+  std::unique_ptr<torch::optim::Adam> actor_opt_, critic_opt_, alpha_opt_;
+  torch::Tensor log_alpha_;
+  double target_entropy_;
+  ReplayBuffer buffer_;
+  Rng rng_;
+  int64_t steps_ = 0, updates_ = 0;
+  std::vector<float> obs_, y_, env_action_;
+  TransitionBatch batch_;
+};
+
+OffPolicy::OffPolicy(Algo algo, const OffPolicyConfig& config, const AlgoContext& context)
+    : algo_(algo),
+      c_(config),
+      runner_(context.runner),
+      obs_dim_(context.runner->obs_dim()),
+      act_dim_(context.runner->action_space().flat_size()),
+      n_critics_(algo == Algo::kDdpg ? 1 : 2),
+      gen_(at::make_generator<at::CPUGeneratorImpl>(context.seed)),
+      buffer_(config.buffer_size, context.runner->obs_dim(),
+              context.runner->action_space().flat_size()),
+      rng_(context.seed ^ 0x9e3779b97f4a7c15ULL) {
+  const int64_t actor_out = sac() ? 2 * act_dim_ : act_dim_;
+  actor_ = Mlp(obs_dim_, c_.hidden, actor_out, Activation::kRelu, 0.0, gen_);
+  actor_target_ = Mlp(obs_dim_, c_.hidden, actor_out, Activation::kRelu, 0.0, gen_);
+  HardUpdate(*actor_, *actor_target_);
+  std::vector<torch::Tensor> critic_params;
+  for (int i = 0; i < n_critics_; ++i) {
+    critics_.push_back(Mlp(obs_dim_ + act_dim_, c_.hidden, 1, Activation::kRelu, 0.0, gen_));
+    critic_targets_.push_back(
+        Mlp(obs_dim_ + act_dim_, c_.hidden, 1, Activation::kRelu, 0.0, gen_));
+    HardUpdate(*critics_[i], *critic_targets_[i]);
+    for (auto& p : critics_[i]->parameters()) critic_params.push_back(p);
+  }
+  actor_opt_ = std::make_unique<torch::optim::Adam>(actor_->parameters(),
+                                                    torch::optim::AdamOptions(c_.actor_lr));
+  critic_opt_ = std::make_unique<torch::optim::Adam>(critic_params,
+                                                     torch::optim::AdamOptions(c_.critic_lr));
+  log_alpha_ = torch::full({1}, std::log(c_.ent_coef)).set_requires_grad(c_.auto_ent_coef);
+  if (sac() && c_.auto_ent_coef) {
+    alpha_opt_ = std::make_unique<torch::optim::Adam>(std::vector<torch::Tensor>{log_alpha_},
+                                                      torch::optim::AdamOptions(c_.actor_lr));
+  }
+  target_entropy_ = c_.auto_target_entropy ? -static_cast<double>(act_dim_) : c_.target_entropy;
+  obs_.resize(obs_dim_);
+  y_.resize(act_dim_);
+  env_action_.resize(act_dim_);
+}
+
+std::pair<torch::Tensor, torch::Tensor> OffPolicy::ActorSample(Mlp& actor,
+                                                              const torch::Tensor& obs) {
+  auto out = actor->forward(obs);
+  if (!sac()) return {torch::tanh(out), torch::Tensor()};
+  auto mean = out.slice(1, 0, act_dim_);
+  auto log_std = torch::clamp(out.slice(1, act_dim_, 2 * act_dim_), kLogStdMin, kLogStdMax);
+  auto u = mean + torch::exp(log_std) * torch::randn(mean.sizes(), gen_);
+  return {torch::tanh(u), SquashedGaussianLogProb(mean, log_std, u)};
+}
+
+torch::Tensor OffPolicy::Q(int i, bool target, const torch::Tensor& obs,
+                           const torch::Tensor& act) {
+  auto x = torch::cat({obs, act}, 1);
+  return (target ? critic_targets_[i] : critics_[i])->forward(x).squeeze(1);
+}
+
+void OffPolicy::SelectAction(float* y) {
+  if (steps_ < c_.learning_starts) {
+    for (int64_t j = 0; j < act_dim_; ++j) y[j] = static_cast<float>(rng_.Uniform(-1, 1));
+    return;
+  }
+  torch::NoGradGuard no_grad;
+  auto out = actor_->forward(torch::from_blob(obs_.data(), {1, obs_dim_}))[0];
+  auto o = out.accessor<float, 1>();
+  for (int64_t j = 0; j < act_dim_; ++j) {
+    double u = o[j];
+    if (sac()) {
+      u += std::exp(std::clamp<double>(o[act_dim_ + j], kLogStdMin, kLogStdMax)) * rng_.Normal();
+      y[j] = static_cast<float>(std::tanh(u));
+    } else {
+      y[j] = static_cast<float>(
+          std::clamp(std::tanh(u) + c_.action_noise * rng_.Normal(), -1.0, 1.0));
+    }
+  }
+}
+
+void OffPolicy::Step(torch::optim::Optimizer& opt, const torch::Tensor& loss, torch::nn::Module& module) {
+  opt.zero_grad();
+  loss.backward();
+  if (c_.max_grad_norm > 0) ClipGradNorm(module.parameters(), c_.max_grad_norm);
+  opt.step();
+}
+
+void OffPolicy::Train(Metrics* metrics) {
+  const int64_t b = c_.batch_size;
+  double critic_loss_v = 0, actor_loss_v = 0, alpha_v = 0;
+  for (int64_t g = 0; g < c_.gradient_steps; ++g) {
+    buffer_.Sample(b, rng_, &batch_);
+    auto obs = torch::from_blob(batch_.obs.data(), {b, obs_dim_});
+    auto act = torch::from_blob(batch_.actions.data(), {b, act_dim_});
+    auto rew = torch::from_blob(batch_.rewards.data(), {b});
+    auto term = torch::from_blob(batch_.terminated.data(), {b});
+    torch::Tensor alpha = log_alpha_.detach().exp();
+    if (sac() && c_.auto_ent_coef) {
+      // Entropy coefficient first, from a fresh sample (as SB3 does).
+      auto [a_pi, logp] = ActorSample(actor_, obs);
+      auto alpha_loss = -(log_alpha_ * (logp + target_entropy_).detach()).mean();
+      alpha_opt_->zero_grad();
+      alpha_loss.backward();
+      alpha_opt_->step();
+      alpha = log_alpha_.detach().exp();
+    }
+    torch::Tensor target;
+    {
+      torch::NoGradGuard no_grad;
+      torch::Tensor next_a, next_logp;
+      auto next = torch::from_blob(batch_.next_obs.data(), {b, obs_dim_});
+      if (sac()) {
+        std::tie(next_a, next_logp) = ActorSample(actor_, next);
+      } else {
+        next_a = torch::tanh(actor_target_->forward(next));
+        if (c_.target_policy_noise > 0) {
+          auto noise = torch::clamp(torch::randn(next_a.sizes(), gen_) * c_.target_policy_noise,
+                                    -c_.target_noise_clip, c_.target_noise_clip);
+          next_a = torch::clamp(next_a + noise, -1.0, 1.0);
+        }
+      }
+      auto next_q = Q(0, true, next, next_a);
+      for (int i = 1; i < n_critics_; ++i) next_q = torch::min(next_q, Q(i, true, next, next_a));
+      if (sac()) next_q = next_q - alpha * next_logp;
+      target = rew + (1 - term) * c_.gamma * next_q;
+    }
+    auto critic_loss = torch::mse_loss(Q(0, false, obs, act), target);
+    for (int i = 1; i < n_critics_; ++i) {
+      critic_loss = critic_loss + torch::mse_loss(Q(i, false, obs, act), target);
+    }
+    critic_opt_->zero_grad();
+    critic_loss.backward();
+    if (c_.max_grad_norm > 0) {
+      std::vector<torch::Tensor> params;
+      for (auto& q : critics_) for (auto& p : q->parameters()) params.push_back(p);
+      ClipGradNorm(params, c_.max_grad_norm);
+    }
+    critic_opt_->step();
+    critic_loss_v = critic_loss.item<double>();
+    ++updates_;
+    if (updates_ % c_.policy_delay != 0) continue;
+    torch::Tensor actor_loss;
+    if (sac()) {
+      auto [a_pi, logp] = ActorSample(actor_, obs);
+      auto q = torch::min(Q(0, false, obs, a_pi), Q(1, false, obs, a_pi));
+      actor_loss = (alpha * logp - q).mean();
+    } else {
+      actor_loss = -Q(0, false, obs, torch::tanh(actor_->forward(obs))).mean();
+    }
+    Step(*actor_opt_, actor_loss, *actor_);
+    actor_loss_v = actor_loss.item<double>();
+    for (int i = 0; i < n_critics_; ++i) PolyakUpdate(*critics_[i], *critic_targets_[i], c_.tau);
+    if (!sac()) PolyakUpdate(*actor_, *actor_target_, c_.tau);
+    alpha_v = alpha.item<double>();
+  }
+  (*metrics)["critic_loss"] = critic_loss_v;
+  (*metrics)["actor_loss"] = actor_loss_v;
+  if (sac()) (*metrics)["ent_coef"] = alpha_v;
+  (*metrics)["learning_rate"] = c_.actor_lr;
+}
+
+Status OffPolicy::Iterate(Metrics* metrics) {
+  try {
+    env::VectorEnv& venv = runner_->venv();
+    const env::Space& space = runner_->action_space();
+    for (int64_t k = 0; k < c_.train_freq; ++k) {
+      std::copy(venv.observations().begin(), venv.observations().end(), obs_.begin());
+      SelectAction(y_.data());
+      for (int64_t j = 0; j < act_dim_; ++j) {
+        env_action_[j] = space.low()[j] + 0.5f * (y_[j] + 1.0f) * (space.high()[j] - space.low()[j]);
+      }
+      runner_->Step(env_action_);
+      ++steps_;
+      auto next = venv.done(0) ? venv.final_observations() : venv.observations();
+      buffer_.Add(obs_, y_, static_cast<float>(venv.rewards()[0]), next,
+                  venv.terminated()[0] != 0);
+    }
+    if (steps_ > c_.learning_starts && buffer_.size() >= 1) Train(metrics);
+  } catch (const std::exception& e) {
+    return InternalError(std::string(AlgoName(algo_)) + " update failed: " + e.what());
+  }
+  return Status::Ok();
+}
+
+void OffPolicy::SaveState(torch::serialize::OutputArchive& archive, nlohmann::json& meta,
+                          bool with_replay) {
+  WriteModule(archive, "actor", *actor_);
+  WriteModule(archive, "actor_target", *actor_target_);
+  for (int i = 0; i < n_critics_; ++i) {
+    WriteModule(archive, "critic" + std::to_string(i), *critics_[i]);
+    WriteModule(archive, "critic_target" + std::to_string(i), *critic_targets_[i]);
+  }
+  WriteOptimizer(archive, "actor_opt", *actor_opt_);
+  WriteOptimizer(archive, "critic_opt", *critic_opt_);
+  if (alpha_opt_) WriteOptimizer(archive, "alpha_opt", *alpha_opt_);
+  archive.write("log_alpha", log_alpha_.detach());
+  archive.write("generator", gen_.get_state());
+  archive.write("replay", BytesToTensor(with_replay ? buffer_.Serialize() : ""));
+  meta["steps"] = steps_;
+  meta["updates"] = updates_;
+  meta["rng"] = RngToJson(rng_);
+}
+
+void OffPolicy::LoadState(torch::serialize::InputArchive& archive,
+                          const nlohmann::json& meta) {
+  ReadModule(archive, "actor", *actor_);
+  ReadModule(archive, "actor_target", *actor_target_);
+  for (int i = 0; i < n_critics_; ++i) {
+    ReadModule(archive, "critic" + std::to_string(i), *critics_[i]);
+    ReadModule(archive, "critic_target" + std::to_string(i), *critic_targets_[i]);
+  }
+  ReadOptimizer(archive, "actor_opt", *actor_opt_);
+  ReadOptimizer(archive, "critic_opt", *critic_opt_);
+  if (alpha_opt_) ReadOptimizer(archive, "alpha_opt", *alpha_opt_);
+  torch::Tensor t;
+  archive.read("log_alpha", t);
+  {
+    torch::NoGradGuard no_grad;
+    log_alpha_.copy_(t);
+  }
+  archive.read("generator", t);
+  gen_.set_state(t);
+  archive.read("replay", t);
+  if (t.numel() > 0) {
+    Status s = buffer_.Deserialize(TensorToBytes(t));
+    if (!s.ok()) throw std::runtime_error(s.message());
+  }
+  steps_ = meta.at("steps").get<int64_t>();
+  updates_ = meta.at("updates").get<int64_t>();
+  RngFromJson(meta.at("rng"), rng_);
+}
+
+void OffPolicy::ExportPolicy(torch::serialize::OutputArchive& archive, nlohmann::json& net) {
+  WriteModule(archive, "net", *actor_);
+  net = {{"type", "mlp"},
+         {"in", obs_dim_},
+         {"hidden", c_.hidden},
+         {"out", sac() ? 2 * act_dim_ : act_dim_},
+         {"activation", "relu"},
+         {"head", sac() ? "squashed_gaussian" : "deterministic"}};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Algorithm>> MakeOffPolicy(Algo algo, const OffPolicyConfig& config,
+                                                 const AlgoContext& context) {
+  const env::Space& a = context.runner->action_space();
+  if (a.kind() != env::Space::Kind::kBox) {
+    return ValidationError(std::string(AlgoName(algo)) + " needs a Box action space",
+                           {{"env", "action space " + a.ToString() + " is not a Box"}});
+  }
+  for (int64_t j = 0; j < a.flat_size(); ++j) {
+    if (!std::isfinite(a.low()[j]) || !std::isfinite(a.high()[j])) {
+      return ValidationError(std::string(AlgoName(algo)) + " needs finite action bounds",
+                             {{"env", "action space " + a.ToString() + " is unbounded"}});
+    }
+  }
+  try {
+    return std::unique_ptr<Algorithm>(new OffPolicy(algo, config, context));
+  } catch (const std::exception& e) {
+    return InternalError(std::string("cannot build networks: ") + e.what());
+  }
+}
+
+}  // namespace trainyard::rl::internal

@@ -1,0 +1,311 @@
+#include "rl/policy.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "rl/checkpoint_file.h"
+#include "rl/discretizer.h"
+#include "rl/internal/actor_critic.h"
+#include "rl/internal/algorithm.h"
+#include "rl/internal/nets.h"
+#include "rl/internal/space_json.h"
+#include "rl/trainer.h"
+
+namespace trainyard::rl {
+
+Policy::Policy(std::string algo, std::string env_id, env::Space obs_space,
+               env::Space action_space, std::vector<double> obs_mean,
+               std::vector<double> obs_var)
+    : algo_(std::move(algo)),
+      env_id_(std::move(env_id)),
+      obs_space_(std::move(obs_space)),
+      action_space_(std::move(action_space)),
+      obs_mean_(std::move(obs_mean)),
+      obs_var_(std::move(obs_var)) {
+  normalized_.resize(obs_space_.flat_size());
+}
+
+Status Policy::Act(std::span<const float> obs, bool deterministic,
+                   std::span<float> action) {
+  if (static_cast<int64_t>(obs.size()) != obs_space_.flat_size()) {
+    return ValidationError("observation has the wrong size",
+                           {{"observation", "expected " + std::to_string(obs_space_.flat_size()) +
+                                                " values, got " + std::to_string(obs.size())}});
+  }
+  if (static_cast<int64_t>(action.size()) != action_space_.flat_size()) {
+    return ValidationError("action buffer has the wrong size",
+                           {{"action", "expected " + std::to_string(action_space_.flat_size())}});
+  }
+  for (size_t i = 0; i < obs.size(); ++i) {
+    if (!std::isfinite(obs[i])) {
+      return ValidationError("observation has non-finite values",
+                             {{"observation", "value " + std::to_string(i) + " is not finite"}});
+    }
+    // Frozen running statistics, as NormalizeObservation applies them.
+    normalized_[i] = obs_mean_.empty()
+                         ? obs[i]
+                         : static_cast<float>((obs[i] - obs_mean_[i]) /
+                                              std::sqrt(obs_var_[i] + 1e-8));
+  }
+  try {
+    return DoAct(normalized_, deterministic, action);
+  } catch (const std::exception& e) {
+    return InternalError(std::string("policy inference failed: ") + e.what());
+  }
+}
+
+namespace {
+
+using internal::ActorCritic;
+using internal::ActorCriticSpec;
+
+struct Description {
+  std::string algo, env_id;
+  env::Space obs_space = env::Space::Discrete(1), action_space = env::Space::Discrete(1);
+  std::vector<double> mean, var;
+};
+
+// Box action from y in [-1, 1]^d (a tanh output), affinely.
+void RescaleToBox(const env::Space& space, const float* y, std::span<float> action) {
+  for (size_t j = 0; j < action.size(); ++j) {
+    action[j] = space.low()[j] + 0.5f * (y[j] + 1.0f) * (space.high()[j] - space.low()[j]);
+  }
+}
+
+class ActorCriticPolicy : public Policy {
+ public:
+  ActorCriticPolicy(const Description& d, ActorCritic net, uint64_t seed)
+      : Policy(d.algo, d.env_id, d.obs_space, d.action_space, d.mean, d.var),
+        net_(std::move(net)),
+        rng_(seed) {
+    net_->eval();
+    ResetState();
+  }
+  void ResetState() override {
+    const int64_t h = net_->state_size();
+    if (h > 0) {
+      h_ = torch::zeros({1, h});
+      c_ = torch::zeros({1, h});
+    }
+  }
+
+ private:
+  Status DoAct(std::span<const float> obs, bool deterministic,
+               std::span<float> action) override {
+    torch::NoGradGuard no_grad;
+    auto x = torch::from_blob(const_cast<float*>(obs.data()),
+                              {1, static_cast<int64_t>(obs.size())});
+    auto out = net_->forward(x, h_, c_);
+    if (net_->state_size() > 0) {
+      h_ = out.h;
+      c_ = out.c;
+    }
+    if (net_->spec().discrete) {
+      auto probs = torch::softmax(out.dist[0], -1);
+      auto p = probs.accessor<float, 1>();
+      int64_t a = probs.argmax().item<int64_t>();
+      if (!deterministic) {
+        double u = rng_.Uniform(), cum = 0;
+        for (int64_t k = 0; k < probs.size(0); ++k) {
+          cum += p[k];
+          if (u < cum) { a = k; break; }
+        }
+      }
+      action[0] = static_cast<float>(a + action_space().start());
+      return Status::Ok();
+    }
+    torch::Tensor mean_t = out.dist[0], log_std_t = net_->log_std();
+    auto mean = mean_t.accessor<float, 1>();
+    auto log_std = log_std_t.accessor<float, 1>();
+    for (size_t j = 0; j < action.size(); ++j) {
+      double a = mean[j];
+      if (!deterministic) a += std::exp(log_std[j]) * rng_.Normal();
+      action[j] = std::clamp(static_cast<float>(a), action_space().low()[j],
+                             action_space().high()[j]);
+    }
+    return Status::Ok();
+  }
+
+  ActorCritic net_;
+  Rng rng_;
+  torch::Tensor h_, c_;
+};
+
+// DDPG/TD3 (tanh of the MLP), SAC (tanh of a Gaussian whose mean and log
+// std the MLP outputs) and DQN (argmax of the Q-values).
+class MlpPolicy : public Policy {
+ public:
+  enum class Head { kDeterministic, kSquashedGaussian, kArgmax };
+  MlpPolicy(const Description& d, internal::Mlp net, Head head, uint64_t seed)
+      : Policy(d.algo, d.env_id, d.obs_space, d.action_space, d.mean, d.var),
+        net_(std::move(net)),
+        head_(head),
+        rng_(seed) {}
+
+ private:
+  Status DoAct(std::span<const float> obs, bool deterministic,
+               std::span<float> action) override {
+    torch::NoGradGuard no_grad;
+    auto x = torch::from_blob(const_cast<float*>(obs.data()),
+                              {1, static_cast<int64_t>(obs.size())});
+    auto out = net_->forward(x)[0].contiguous();
+    const float* o = out.data_ptr<float>();
+    if (head_ == Head::kArgmax) {
+      action[0] = static_cast<float>(out.argmax().item<int64_t>() + action_space().start());
+      return Status::Ok();
+    }
+    const int64_t d = static_cast<int64_t>(action.size());
+    std::vector<float> y(d);
+    for (int64_t j = 0; j < d; ++j) {
+      double u = o[j];
+      if (head_ == Head::kSquashedGaussian && !deterministic) {
+        const double log_std = std::clamp<double>(o[d + j], -20.0, 2.0);
+        u += std::exp(log_std) * rng_.Normal();
+      }
+      y[j] = static_cast<float>(std::tanh(u));
+    }
+    RescaleToBox(action_space(), y.data(), action);
+    return Status::Ok();
+  }
+
+  internal::Mlp net_;
+  Head head_;
+  Rng rng_;
+};
+
+class QTablePolicy : public Policy {
+ public:
+  QTablePolicy(const Description& d, Discretizer disc, torch::Tensor table)
+      : Policy(d.algo, d.env_id, d.obs_space, d.action_space, d.mean, d.var),
+        disc_(std::move(disc)),
+        table_(table.contiguous()) {}
+
+ private:
+  Status DoAct(std::span<const float> obs, bool, std::span<float> action) override {
+    const int64_t s = disc_.Index(obs);
+    action[0] = static_cast<float>(table_[s].argmax().item<int64_t>() +
+                                   action_space().start());
+    return Status::Ok();
+  }
+  Discretizer disc_;
+  torch::Tensor table_;
+};
+
+Result<std::unique_ptr<Policy>> Build(const Description& d, const nlohmann::json& net,
+                                      torch::serialize::InputArchive& archive,
+                                      uint64_t seed) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(0);
+  const std::string type = net.at("type").get<std::string>();
+  if (type == "actor_critic") {
+    ActorCritic ac(ActorCriticSpec::FromJson(net.at("spec")), gen);
+    internal::ReadModule(archive, "net", *ac);
+    return std::unique_ptr<Policy>(new ActorCriticPolicy(d, ac, seed));
+  }
+  if (type == "mlp") {
+    internal::Mlp mlp(net.at("in").get<int64_t>(),
+                      net.at("hidden").get<std::vector<int64_t>>(),
+                      net.at("out").get<int64_t>(),
+                      internal::ParseActivation(net.at("activation").get<std::string>()),
+                      0.0, gen);
+    internal::ReadModule(archive, "net", *mlp);
+    const std::string head = net.at("head").get<std::string>();
+    auto h = head == "argmax" ? MlpPolicy::Head::kArgmax
+             : head == "squashed_gaussian" ? MlpPolicy::Head::kSquashedGaussian
+                                           : MlpPolicy::Head::kDeterministic;
+    return std::unique_ptr<Policy>(new MlpPolicy(d, mlp, h, seed));
+  }
+  if (type == "q_table") {
+    TY_ASSIGN_OR_RETURN(Discretizer disc,
+                        Discretizer::Create(d.obs_space, net.at("bins").get<int64_t>(),
+                                            net.at("obs_clip").get<double>()));
+    torch::Tensor table;
+    archive.read("table", table);
+    if (table.dim() != 2 || table.size(0) != disc.num_states() ||
+        table.size(1) != d.action_space.n()) {
+      return Status(ErrorCode::kCorruption, "Q-table shape does not match its description");
+    }
+    return std::unique_ptr<Policy>(new QTablePolicy(d, std::move(disc), table));
+  }
+  return Status(ErrorCode::kCorruption, "unknown network type '" + type + "'");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Policy>> LoadPolicy(const std::string& path, uint64_t seed) {
+  std::string file_path = path;
+  if (std::filesystem::is_directory(path)) {
+    file_path = (std::filesystem::path(path) / kPolicyFileName).string();
+  }
+  TY_ASSIGN_OR_RETURN(CheckpointFile file, ReadCheckpointFile(file_path));
+  auto corrupt = [&](const std::string& why) {
+    return Status(ErrorCode::kCorruption, "cannot load policy " + file_path + ": " + why);
+  };
+  try {
+    nlohmann::json meta = nlohmann::json::parse(file.meta_json);
+    if (meta.at("kind") != kPolicyKind) {
+      return corrupt("it is a '" + meta.at("kind").get<std::string>() +
+                     "' file; load the run's " + kPolicyFileName + " instead");
+    }
+    Description d;
+    d.algo = meta.at("algo").get<std::string>();
+    d.env_id = meta.at("env_id").get<std::string>();
+    TY_ASSIGN_OR_RETURN(d.obs_space, internal::SpaceFromJson(meta.at("obs_space")));
+    TY_ASSIGN_OR_RETURN(d.action_space, internal::SpaceFromJson(meta.at("action_space")));
+    if (meta.contains("obs_rms")) {
+      d.mean = meta["obs_rms"].at("mean").get<std::vector<double>>();
+      d.var = meta["obs_rms"].at("var").get<std::vector<double>>();
+      if (static_cast<int64_t>(d.mean.size()) != d.obs_space.flat_size() ||
+          d.var.size() != d.mean.size()) {
+        return corrupt("observation statistics do not match the observation space");
+      }
+    }
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.payload.data(), file.payload.size());
+    auto policy = Build(d, meta.at("net"), archive, seed);
+    if (!policy.ok()) return corrupt(policy.status().message());
+    return policy;
+  } catch (const std::exception& e) {
+    return corrupt(std::string("weights do not match the description (") + e.what() + ")");
+  }
+}
+
+Result<EvaluationResult> Evaluate(Policy& policy, const env::Registry& registry,
+                                  int episodes, bool deterministic, uint64_t seed) {
+  if (episodes < 1) {
+    return ValidationError("invalid evaluation", {{"episodes", "must be at least 1"}});
+  }
+  TY_ASSIGN_OR_RETURN(std::unique_ptr<env::Env> e, registry.Make(policy.env_id()));
+  if (!internal::SameSpace(e->observation_space(), policy.observation_space()) ||
+      !internal::SameSpace(e->action_space(), policy.action_space())) {
+    return ValidationError("policy does not fit environment " + policy.env_id(),
+                           {{"model", "observation or action space differs"}});
+  }
+  std::vector<float> obs(e->observation_space().flat_size());
+  std::vector<float> action(e->action_space().flat_size());
+  EvaluationResult r;
+  for (int i = 0; i < episodes; ++i) {
+    e->Reset(seed + static_cast<uint64_t>(i), obs);
+    policy.ResetState();
+    double total = 0;
+    int64_t length = 0;
+    while (true) {
+      TY_RETURN_IF_ERROR(policy.Act(obs, deterministic, action));
+      env::StepResult s = e->Step(action, obs);
+      total += s.reward;
+      ++length;
+      if (s.terminated || s.truncated) break;
+    }
+    r.returns.push_back(total);
+    r.lengths.push_back(length);
+  }
+  double sum = 0, sq = 0;
+  for (double x : r.returns) sum += x;
+  r.mean = sum / episodes;
+  for (double x : r.returns) sq += (x - r.mean) * (x - r.mean);
+  r.std = std::sqrt(sq / episodes);
+  return r;
+}
+
+}  // namespace trainyard::rl

@@ -1,0 +1,283 @@
+#include "rl/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "rl/checkpoint_file.h"
+#include "rl/config.h"
+#include "rl/internal/algorithm.h"
+#include "rl/internal/space_json.h"
+#include "tracking/csv_logger.h"
+#include "tracking/event_file.h"
+
+namespace trainyard::rl {
+namespace {
+
+using internal::Algorithm;
+using internal::EnvRunner;
+
+constexpr int kCheckpointFormat = 1;
+
+Status ValidateOptions(const TrainOptions& o) {
+  std::vector<FieldError> errors;
+  if (o.total_steps < 1) errors.push_back({"steps", "must be at least 1"});
+  if (o.threads < 1 || o.threads > 256) errors.push_back({"threads", "must be in [1, 256]"});
+  if (o.out_dir.empty()) errors.push_back({"out", "a run directory is required"});
+  if (o.env_id.empty()) errors.push_back({"env", "an environment id is required"});
+  if (o.log_interval < 0) errors.push_back({"log_interval", "must be >= 0"});
+  if (o.checkpoint_interval < 0) {
+    errors.push_back({"checkpoint_interval", "must be >= 0"});
+  }
+  if (errors.empty()) return Status::Ok();
+  return ValidationError("invalid training options", errors);
+}
+
+// What the driver needs from the parsed config besides the algorithm.
+struct Built {
+  std::unique_ptr<EnvRunner> runner;
+  std::unique_ptr<Algorithm> algorithm;
+};
+
+Result<Built> Build(Algo algo, const TrainOptions& o, const env::Registry& registry) {
+  Built b;
+  internal::AlgoContext ctx;
+  ctx.seed = o.seed;
+  ctx.total_steps = o.total_steps;
+  auto runner = [&](int n_envs, bool normalize, double gamma) -> Status {
+    TY_ASSIGN_OR_RETURN(b.runner, EnvRunner::Create(registry, o.env_id, n_envs,
+                                                    o.seed, normalize, gamma));
+    ctx.runner = b.runner.get();
+    return Status::Ok();
+  };
+  switch (algo) {
+    case Algo::kPpo: {
+      TY_ASSIGN_OR_RETURN(PpoConfig c, ParsePpoConfig(o.params));
+      TY_RETURN_IF_ERROR(runner(static_cast<int>(c.n_envs), c.use_running_statistics, c.gamma));
+      TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakePpo(c, ctx));
+      break;
+    }
+    case Algo::kDqn: {
+      TY_ASSIGN_OR_RETURN(DqnConfig c, ParseDqnConfig(o.params));
+      TY_RETURN_IF_ERROR(runner(1, c.use_running_statistics, c.gamma));
+      TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakeDqn(c, ctx));
+      break;
+    }
+    case Algo::kQLearning: {
+      TY_ASSIGN_OR_RETURN(QLearningConfig c, ParseQLearningConfig(o.params));
+      TY_RETURN_IF_ERROR(runner(1, false, c.gamma));
+      TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakeQLearning(c, ctx));
+      break;
+    }
+    default: {
+      TY_ASSIGN_OR_RETURN(OffPolicyConfig c, ParseOffPolicyConfig(algo, o.params));
+      TY_RETURN_IF_ERROR(runner(1, c.use_running_statistics, c.gamma));
+      TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakeOffPolicy(algo, c, ctx));
+      break;
+    }
+  }
+  return b;
+}
+
+nlohmann::json ParamsToJson(const ParamMap& params) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : params) j[k] = v;
+  return j;
+}
+
+Status SaveCheckpoint(const std::string& path, const TrainOptions& o,
+                      Algorithm& algorithm, EnvRunner& runner) {
+  try {
+    nlohmann::json meta = {{"kind", kCheckpointKind},
+                           {"format", kCheckpointFormat},
+                           {"algo", o.algo},
+                           {"env_id", o.env_id},
+                           {"seed", std::to_string(o.seed)},
+                           {"total_steps", o.total_steps},
+                           {"params", ParamsToJson(o.params)},
+                           {"obs_space", internal::SpaceToJson(runner.observation_space())},
+                           {"action_space", internal::SpaceToJson(runner.action_space())},
+                           {"episodes", runner.episodes()},
+                           {"recent_returns", runner.recent_returns()}};
+    torch::serialize::OutputArchive archive;
+    nlohmann::json state = nlohmann::json::object();
+    algorithm.SaveState(archive, state, o.save_replay_buffer);
+    meta["state"] = state;
+    archive.write("env_stats", internal::BytesToTensor(runner.SaveStats()));
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    return WriteCheckpointFile(path, {meta.dump(), bytes.str()});
+  } catch (const std::exception& e) {
+    return InternalError(std::string("cannot save checkpoint: ") + e.what());
+  }
+}
+
+Status LoadCheckpoint(const std::string& path, const TrainOptions& o,
+                      Algorithm& algorithm, EnvRunner& runner) {
+  TY_ASSIGN_OR_RETURN(CheckpointFile file, ReadCheckpointFile(path));
+  auto mismatch = [&](const std::string& what) {
+    return Status(ErrorCode::kCorruption,
+                  "checkpoint " + path + " does not match this run: " + what);
+  };
+  try {
+    nlohmann::json meta = nlohmann::json::parse(file.meta_json);
+    if (meta.at("kind") != kCheckpointKind) {
+      return mismatch("it is a '" + meta.at("kind").get<std::string>() +
+                      "' file, not a training checkpoint");
+    }
+    if (meta.at("format") != kCheckpointFormat) return mismatch("unsupported format");
+    if (meta.at("algo") != o.algo) {
+      return mismatch("it was trained with algo " + meta.at("algo").get<std::string>());
+    }
+    if (meta.at("env_id") != o.env_id) {
+      return mismatch("it was trained on " + meta.at("env_id").get<std::string>());
+    }
+    if (meta.at("params") != ParamsToJson(o.params)) {
+      return mismatch("hyperparameters differ (saved: " + meta.at("params").dump() + ")");
+    }
+    TY_ASSIGN_OR_RETURN(env::Space obs, internal::SpaceFromJson(meta.at("obs_space")));
+    if (!internal::SameSpace(obs, runner.observation_space())) {
+      return mismatch("observation space differs");
+    }
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.payload.data(), file.payload.size());
+    algorithm.LoadState(archive, meta.at("state"));
+    torch::Tensor stats;
+    archive.read("env_stats", stats);
+    TY_RETURN_IF_ERROR(runner.LoadStats(internal::TensorToBytes(stats)));
+    runner.SetEpisodeHistory(meta.at("episodes").get<int64_t>(),
+                             meta.at("recent_returns").get<std::deque<double>>());
+  } catch (const std::exception& e) {
+    return mismatch(std::string("cannot restore its state (") + e.what() + ")");
+  }
+  // New episodes, seeded from the step count so resumed runs stay seeded.
+  runner.Reset(o.seed + 0x51ed270b27ULL * static_cast<uint64_t>(algorithm.steps()));
+  return Status::Ok();
+}
+
+Status ExportPolicy(const std::string& path, const TrainOptions& o,
+                    Algorithm& algorithm, EnvRunner& runner) {
+  try {
+    nlohmann::json net;
+    torch::serialize::OutputArchive archive;
+    algorithm.ExportPolicy(archive, net);
+    nlohmann::json meta = {{"kind", kPolicyKind},
+                           {"format", kCheckpointFormat},
+                           {"algo", o.algo},
+                           {"env_id", o.env_id},
+                           {"obs_space", internal::SpaceToJson(runner.observation_space())},
+                           {"action_space", internal::SpaceToJson(runner.action_space())},
+                           {"net", net},
+                           {"steps", algorithm.steps()}};
+    if (const env::RunningMeanStd* rms = runner.obs_rms()) {
+      meta["obs_rms"] = {{"mean", rms->mean()}, {"var", rms->var()}};
+    }
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    return WriteCheckpointFile(path, {meta.dump(), bytes.str()});
+  } catch (const std::exception& e) {
+    return InternalError(std::string("cannot export policy: ") + e.what());
+  }
+}
+
+// Metrics sinks of one run: metrics.csv and TensorBoard events.
+struct Logs {
+  std::optional<tracking::CsvLogger> csv;
+  std::optional<tracking::EventWriter> events;
+
+  Status Write(const TrainingProgress& p) {
+    tracking::CsvLogger::Row row = {{"step", static_cast<double>(p.steps)},
+                                    {"episodes", static_cast<double>(p.episodes)},
+                                    {"episode_return_mean", p.recent_mean_return},
+                                    {"sps", p.steps_per_second}};
+    for (const auto& [k, v] : p.metrics) row.emplace_back(k, v);
+    if (csv) TY_RETURN_IF_ERROR(csv->Log(row));
+    if (!events) return Status::Ok();
+    std::vector<tracking::Scalar> scalars;
+    for (const auto& [k, v] : row) {
+      if (k == "step" || !std::isfinite(v)) continue;
+      scalars.push_back({(k == "episode_return_mean" || k == "episodes" ? "rollout/" : "train/") + k,
+                         static_cast<float>(v)});
+    }
+    return events->AddScalars(p.steps, scalars);
+  }
+};
+
+}  // namespace
+
+Result<TrainResult> Train(const TrainOptions& o, const env::Registry& registry,
+                          const TrainingHooks& hooks) {
+  TY_RETURN_IF_ERROR(ValidateOptions(o));
+  TY_ASSIGN_OR_RETURN(Algo algo, ParseAlgo(o.algo));
+  TY_RETURN_IF_ERROR(registry.Find(o.env_id).status());
+  const std::string ckpt_dir = hooks.checkpoint_dir.empty() ? o.out_dir : hooks.checkpoint_dir;
+  const std::string ckpt_path = (std::filesystem::path(ckpt_dir) / kCheckpointFileName).string();
+  const bool has_ckpt = std::filesystem::exists(ckpt_path);
+  if (o.resume && !has_ckpt) return NotFoundError("nothing to resume: no " + ckpt_path);
+  if (!o.resume && has_ckpt) {
+    return ConflictError(o.out_dir + " already holds a training run; pass resume "
+                         "(--resume) to continue it or choose another directory");
+  }
+  torch::set_num_threads(o.threads);
+  TY_ASSIGN_OR_RETURN(Built built, Build(algo, o, registry));
+  Algorithm& algorithm = *built.algorithm;
+  EnvRunner& runner = *built.runner;
+  if (o.resume) TY_RETURN_IF_ERROR(LoadCheckpoint(ckpt_path, o, algorithm, runner));
+
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) return IoError("cannot create " + o.out_dir + ": " + ec.message());
+  Logs logs;
+  TY_ASSIGN_OR_RETURN(logs.csv, tracking::CsvLogger::Open(
+                                    (std::filesystem::path(o.out_dir) / kMetricsFileName).string()));
+  if (o.tensorboard) {
+    TY_ASSIGN_OR_RETURN(logs.events, tracking::EventWriter::Open(o.out_dir));
+  }
+
+  TrainResult result;
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t start_steps = algorithm.steps();
+  int64_t next_checkpoint = o.checkpoint_interval > 0
+                                ? start_steps + o.checkpoint_interval
+                                : INT64_MAX;
+  TrainingProgress progress;
+  int64_t next_log = start_steps;
+  while (algorithm.steps() < o.total_steps) {
+    if (hooks.should_stop && hooks.should_stop()) {
+      result.cancelled = true;
+      break;
+    }
+    internal::Metrics metrics;
+    TY_RETURN_IF_ERROR(algorithm.Iterate(&metrics));
+    const double secs = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start).count();
+    progress.steps = algorithm.steps();
+    progress.total_steps = o.total_steps;
+    progress.fraction = std::min(1.0, static_cast<double>(progress.steps) / o.total_steps);
+    progress.steps_per_second = secs > 0 ? (progress.steps - start_steps) / secs : 0.0;
+    progress.episodes = runner.episodes();
+    progress.recent_mean_return = runner.RecentMeanReturn();
+    for (auto& [k, v] : metrics) progress.metrics[k] = v;
+    if (progress.steps >= next_log || progress.steps >= o.total_steps) {
+      TY_RETURN_IF_ERROR(logs.Write(progress));
+      if (hooks.on_progress) hooks.on_progress(progress);
+      next_log = progress.steps + o.log_interval;
+    }
+    if (progress.steps >= next_checkpoint) {
+      TY_RETURN_IF_ERROR(SaveCheckpoint(ckpt_path, o, algorithm, runner));
+      next_checkpoint = progress.steps + o.checkpoint_interval;
+    }
+  }
+  TY_RETURN_IF_ERROR(SaveCheckpoint(ckpt_path, o, algorithm, runner));
+  result.policy_path = (std::filesystem::path(o.out_dir) / kPolicyFileName).string();
+  TY_RETURN_IF_ERROR(ExportPolicy(result.policy_path, o, algorithm, runner));
+  result.checkpoint_path = ckpt_path;
+  result.steps = algorithm.steps();
+  result.episodes = runner.episodes();
+  result.recent_mean_return = runner.RecentMeanReturn();
+  result.steps_per_second = progress.steps_per_second;
+  return result;
+}
+
+}  // namespace trainyard::rl
