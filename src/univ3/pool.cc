@@ -340,7 +340,7 @@ Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
       }
       tick = zero_for_one ? tick_next - 1 : tick_next;
     } else if (sqrt_price != sqrt_start) {
-      TY_UNIV3_TRY(sqrt_cache_.TickAt(sqrt_price, tick, &tick));
+      TY_UNIV3_TRY(FastTickAtSqrtRatio(sqrt_price, &tick));
     }
   }
 

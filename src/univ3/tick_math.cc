@@ -1,5 +1,7 @@
 #include "univ3/tick_math.h"
 
+#include <cmath>
+
 namespace trainyard::univ3 {
 namespace {
 
@@ -131,33 +133,21 @@ Revert SqrtRatioCache::Get(int32_t tick, U256* sqrt_price_x96) {
   return Revert::kOk;
 }
 
-Revert SqrtRatioCache::TickAt(const U256& sqrt_price_x96, int32_t hint,
-                              int32_t* tick) {
-  // GetTickAtSqrtRatio returns the greatest t with ratio(t) <= price, and
-  // ratio() is strictly increasing, so ratio(t) <= price < ratio(t+1)
-  // identifies t. Try the hint and its neighbours before the full search.
-  if (hint - 1 >= kMinTick && hint + 2 <= kMaxTick && sqrt_price_x96 < kMaxSqrtRatio) {
-    U256 lo, hi;
-    TY_UNIV3_TRY(Get(hint, &lo));
-    TY_UNIV3_TRY(Get(hint + 1, &hi));
-    if (sqrt_price_x96 >= lo && sqrt_price_x96 < hi) {
-      *tick = hint;
-      return Revert::kOk;
-    }
-    U256 next;
-    if (sqrt_price_x96 < lo) {
-      TY_UNIV3_TRY(Get(hint - 1, &next));
-      if (sqrt_price_x96 >= next) {
-        *tick = hint - 1;
-        return Revert::kOk;
-      }
-    } else {
-      TY_UNIV3_TRY(Get(hint + 2, &next));
-      if (sqrt_price_x96 < next) {
-        *tick = hint + 1;
-        return Revert::kOk;
-      }
-    }
+Revert FastTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick) {
+  if (sqrt_price_x96 < kMinSqrtRatio || sqrt_price_x96 >= kMaxSqrtRatio) {
+    return Revert::kR;
+  }
+  // x = log_{sqrt(1.0001)}(price / 2^96); the tick is floor(x).
+  static const double kInvLogSqrt10001 = 2.0 / std::log(1.0001);
+  const double value = std::ldexp(static_cast<double>(sqrt_price_x96.w[2]), 128) +
+                       std::ldexp(static_cast<double>(sqrt_price_x96.w[1]), 64) +
+                       static_cast<double>(sqrt_price_x96.w[0]);
+  const double x = (std::log(value) - 96.0 * std::log(2.0)) * kInvLogSqrt10001;
+  const double floor_x = std::floor(x);
+  const double frac = x - floor_x;
+  if (frac > 1e-6 && frac < 1.0 - 1e-6) {
+    *tick = static_cast<int32_t>(floor_x);
+    return Revert::kOk;
   }
   return GetTickAtSqrtRatio(sqrt_price_x96, tick);
 }

@@ -25,21 +25,23 @@ Revert GetSqrtRatioAtTick(int32_t tick, U256* sqrt_price_x96);
 // kMinSqrtRatio <= sqrt_price_x96 < kMaxSqrtRatio.
 Revert GetTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick);
 
+// GetTickAtSqrtRatio computed faster: a double-precision logarithm gives the
+// tick whenever the price is not within 1e-6 ticks of a tick boundary (the
+// logarithm's error is below 1e-9 ticks and TickMath's below 1e-30), and the
+// exact routine decides the rare remaining cases. Same result and reverts as
+// GetTickAtSqrtRatio.
+Revert FastTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick);
+
 // Memoizes GetSqrtRatioAtTick for a handful of recently used ticks (a swap
-// keeps asking for the same range boundaries) and finds the tick of a price
-// near a known tick with two comparisons. Results are exactly those of the
-// functions above. One instance per pool; not thread-safe.
+// keeps asking for the same range boundaries). One instance per pool; not
+// thread-safe.
 class SqrtRatioCache {
  public:
   // GetSqrtRatioAtTick(tick), from the cache when possible.
   Revert Get(int32_t tick, U256* sqrt_price_x96);
 
-  // GetTickAtSqrtRatio(sqrt_price_x96), checking first whether the price
-  // lies in the range of `hint` or an adjacent tick.
-  Revert TickAt(const U256& sqrt_price_x96, int32_t hint, int32_t* tick);
-
  private:
-  static constexpr int kSize = 8;
+  static constexpr int kSize = 4;
   struct Entry {
     int32_t tick = kMaxTick + 1;  // never a valid key
     U256 sqrt_price_x96;

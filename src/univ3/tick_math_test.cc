@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/rng.h"
+
 #include "univ3/test_fixtures.h"
 
 namespace trainyard::univ3 {
@@ -67,22 +69,40 @@ TEST(TickMathTest, TickAtSqrtRatioMatchesSdkVectors) {
   }
 }
 
-// The cache must answer exactly like TickMath (itself checked against the
-// SDK above) for prices at, near and far from the hinted tick.
-TEST(TickMathTest, CacheAgreesWithTickMathAroundTheHint) {
-  SqrtRatioCache cache;
+// The fast path must answer exactly like TickMath (itself checked against
+// the SDK above), including prices exactly on and just below tick bounds.
+TEST(TickMathTest, FastTickAtSqrtRatioAgreesWithTickMath) {
   for (const auto& v : SdkVectors()["tick_math"]["at_price"]) {
-    const U256 price = U(v["sqrt_price_x96"]);
-    const int32_t want = v["tick"].get<int32_t>();
-    for (int32_t hint : {want, want - 1, want + 1, want - 2, want + 2, 0}) {
-      int32_t got;
-      ASSERT_EQ(cache.TickAt(price, hint, &got), Revert::kOk);
-      EXPECT_EQ(got, want) << v.dump() << " hint " << hint;
-    }
-    U256 at;
-    ASSERT_EQ(cache.Get(want, &at), Revert::kOk);
-    EXPECT_EQ(at, AtTick(want));
+    int32_t got;
+    ASSERT_EQ(FastTickAtSqrtRatio(U(v["sqrt_price_x96"]), &got), Revert::kOk);
+    EXPECT_EQ(got, v["tick"].get<int32_t>()) << v.dump();
   }
+  Rng rng(3);
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t t = static_cast<int32_t>(rng.UniformInt(2 * kMaxTick)) - kMaxTick;
+    U256 at = AtTick(t);
+    // On the boundary, one below it, and a random point inside the tick.
+    for (const U256& p : {at, at - U256(1), at + U256(rng.NextU64() >> (i % 64))}) {
+      int32_t want, got;
+      if (GetTickAtSqrtRatio(p, &want) != Revert::kOk) continue;
+      ASSERT_EQ(FastTickAtSqrtRatio(p, &got), Revert::kOk);
+      ASSERT_EQ(got, want) << ToDecimal(p);
+    }
+  }
+  int32_t tick;
+  EXPECT_EQ(FastTickAtSqrtRatio(kMaxSqrtRatio, &tick), Revert::kR);
+  EXPECT_EQ(FastTickAtSqrtRatio(kMinSqrtRatio - U256(1), &tick), Revert::kR);
+}
+
+TEST(TickMathTest, SqrtRatioCacheReturnsTickMathValues) {
+  SqrtRatioCache cache;
+  for (int32_t t : {0, 60, -60, 0, 887272, -887272, 60, 123, 0}) {
+    U256 got;
+    ASSERT_EQ(cache.Get(t, &got), Revert::kOk);
+    EXPECT_EQ(got, AtTick(t));
+  }
+  U256 out;
+  EXPECT_EQ(cache.Get(kMaxTick + 1, &out), Revert::kT);
 }
 
 }  // namespace
