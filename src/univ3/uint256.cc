@@ -29,14 +29,11 @@ int SignificantLimbs(const uint64_t* v, int size) {
 // Knuth's algorithm D (after Hacker's Delight divmnu64) on 64-bit digits.
 // u has m limbs, v has n limbs with v[n-1] != 0 and m >= n >= 1. Writes
 // m-n+1 quotient limbs to q and n remainder limbs to r.
-void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
-                 uint64_t* q, uint64_t* r) {
-  if (n == 1) {
-    uint64_t rem = 0;
-    for (int j = m - 1; j >= 0; --j) q[j] = Div128By64(rem, u[j], v[0], &rem);
-    r[0] = rem;
-    return;
-  }
+// Knuth D for a divisor of exactly N >= 2 limbs; a template so the
+// per-digit loops over the divisor unroll.
+template <int n>
+void DivModLimbsN(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
+                  uint64_t* r) {
   const int s = __builtin_clzll(v[n - 1]);
   uint64_t vn[8];
   uint64_t un[9];
@@ -97,6 +94,21 @@ void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
     r[i] = (un[i] >> s) | (s == 0 ? 0 : un[i + 1] << (64 - s));
   }
   r[n - 1] = un[n - 1] >> s;
+}
+
+void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
+                 uint64_t* q, uint64_t* r) {
+  switch (n) {
+    case 1: {
+      uint64_t rem = 0;
+      for (int j = m - 1; j >= 0; --j) q[j] = Div128By64(rem, u[j], v[0], &rem);
+      r[0] = rem;
+      return;
+    }
+    case 2: return DivModLimbsN<2>(u, m, v, q, r);
+    case 3: return DivModLimbsN<3>(u, m, v, q, r);
+    default: return DivModLimbsN<4>(u, m, v, q, r);
+  }
 }
 
 }  // namespace
