@@ -122,21 +122,10 @@ void WritePlots(const ml::XgbModel& model, const ml::Dataset& d,
   const size_t first = d.rows() - n;
   ml::MatrixView view{d.x.data() + first * d.num_features, n, d.num_features};
   auto ex = ml::ExplainRows(model, view);
-  const ml::GlobalImportance g = ml::ComputeGlobalImportance(*ex);
-  std::vector<float> shap, values;
-  for (size_t r = 0; r < n; ++r) {
-    for (const auto& name : g.features) {
-      const size_t col = std::find(d.feature_names.begin(), d.feature_names.end(),
-                                   name) - d.feature_names.begin();
-      for (const auto& c : (*ex)[r].contributions) {
-        if (c.feature == name) shap.push_back(static_cast<float>(c.value));
-      }
-      values.push_back(view.data[r * d.num_features + col]);
-    }
-  }
+  const ml::ShapSummaryData data = ml::MakeShapSummaryData(*ex, view, d.feature_names);
   auto summary = ml::RenderShapSummaryPng(
-      "SP500 random forest: SHAP summary (predicted class)", g.features, shap,
-      values);
+      "SP500 random forest: SHAP summary (predicted class)", data.features,
+      data.shap, data.values);
   f = std::fopen((dir + "/shap-summary.png").c_str(), "wb");
   if (summary.ok() && f) std::fwrite(summary->data(), 1, summary->size(), f);
   if (f) std::fclose(f);

@@ -170,6 +170,20 @@ const FeatureInfo* FindFeature(const std::string& name) {
   return nullptr;
 }
 
+std::string DescribeModelInput(const std::string& input) {
+  if (const FeatureInfo* f = FindFeature(input)) return f->description;
+  const size_t lag = input.rfind("_lag");
+  if (lag == std::string::npos) return "";
+  const FeatureInfo* f = FindFeature(input.substr(0, lag));
+  const std::string k = input.substr(lag + 4);
+  if (f == nullptr || k.empty() ||
+      k.find_first_not_of("0123456789") != std::string::npos) {
+    return "";
+  }
+  return std::string(f->description) + ", " + k + (k == "1" ? " day" : " days") +
+         " earlier";
+}
+
 Status ValidateFeatureNames(const std::vector<std::string>& names) {
   if (names.empty()) {
     return ValidationError("at least one feature is required",

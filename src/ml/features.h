@@ -25,6 +25,10 @@ const std::vector<FeatureInfo>& AllFeatures();
 // The entry for `name`, or nullptr if there is none.
 const FeatureInfo* FindFeature(const std::string& name);
 
+// Description of a model input: a feature name, or "<feature>_lag<k>" (a
+// TIME_SERIES input, described as "..., k days earlier"). Empty if unknown.
+std::string DescribeModelInput(const std::string& input);
+
 // OK if every name is known and none repeats; otherwise VALIDATION_ERROR with
 // field "features" whose message lists the valid names.
 Status ValidateFeatureNames(const std::vector<std::string>& names);

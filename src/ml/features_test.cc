@@ -181,6 +181,17 @@ TEST(FeaturesTest, RepeatedAndEmptyFeatureListsAreRejected) {
   EXPECT_FALSE(ValidateFeatureNames({}).ok());
 }
 
+TEST(FeaturesTest, DescribesFeaturesAndLaggedInputs) {
+  EXPECT_EQ(DescribeModelInput("rsi_14"),
+            "14-period Relative Strength Index (Wilder smoothing)");
+  EXPECT_EQ(DescribeModelInput("obv_lag2"),
+            "On-Balance Volume (cumulative signed volume), 2 days earlier");
+  EXPECT_EQ(DescribeModelInput("return_1d_lag1"),
+            "1-day simple return of the close, 1 day earlier");
+  EXPECT_EQ(DescribeModelInput("nope_lag1"), "");
+  EXPECT_EQ(DescribeModelInput("obv_lagx"), "");
+}
+
 TEST(FeaturesTest, VolumeFeaturesNeedVolume) {
   OhlcvSeries s = SeriesFromCloses({1, 2, 3});
   s.has_volume = false;

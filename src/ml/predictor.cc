@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+
+#include "ml/dataset.h"
+#include "ml/recipe.h"
 
 namespace trainyard::ml {
 
@@ -33,6 +37,36 @@ Result<std::vector<Prediction>> PredictRows(const XgbModel& model,
     if (with_shap) p.explanation = std::move(explanations[r]);
   }
   return preds;
+}
+
+Result<std::vector<ScoredRow>> PredictSeries(
+    const XgbModel& model, const std::vector<OhlcvSeries>& series,
+    DayNumber first_day, DayNumber last_day, bool latest_only, bool with_shap,
+    ContributionMethod method) {
+  TY_ASSIGN_OR_RETURN(const ModelRecipe recipe, LoadRecipe(model));
+  DatasetSpec spec{recipe.features, recipe.target, first_day, last_day, false};
+  TY_ASSIGN_OR_RETURN(Dataset data, BuildDataset(series, spec));
+  if (latest_only) {
+    // Rows are sorted by day, so the last row of each symbol wins.
+    std::map<int, size_t> last;
+    for (size_t i = 0; i < data.rows(); ++i) last[data.info[i].symbol] = i;
+    std::vector<size_t> keep;
+    for (const auto& [symbol, i] : last) keep.push_back(i);
+    std::sort(keep.begin(), keep.end());
+    data = data.Subset(keep);
+  }
+  TY_ASSIGN_OR_RETURN(
+      std::vector<Prediction> preds,
+      PredictRows(model, {data.x.data(), data.rows(), data.num_features},
+                  with_shap, method));
+  std::vector<ScoredRow> out(data.rows());
+  for (size_t i = 0; i < data.rows(); ++i) {
+    out[i].symbol = data.symbols[data.info[i].symbol];
+    out[i].day = data.info[i].day;
+    out[i].close = data.info[i].close;
+    out[i].prediction = std::move(preds[i]);
+  }
+  return out;
 }
 
 Result<std::vector<float>> RowFromFeatureMap(

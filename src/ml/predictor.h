@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/status.h"
+#include "ml/calendar.h"
+#include "ml/ohlcv.h"
 #include "ml/shap.h"
 #include "ml/xgb_model.h"
 
@@ -33,6 +35,25 @@ struct Prediction {
 // failure) are returned.
 Result<std::vector<Prediction>> PredictRows(
     const XgbModel& model, MatrixView x, bool with_shap,
+    ContributionMethod method = ContributionMethod::kTreeShap);
+
+// A prediction for one symbol-day computed from stored prices.
+struct ScoredRow {
+  std::string symbol;
+  DayNumber day = 0;
+  double close = 0;
+  Prediction prediction;
+};
+
+// Predicts every bar in [first_day, last_day] of each series, computing the
+// inputs with the recipe stored in the model (LoadRecipe); bars whose
+// features are still warming up are skipped. Rows come sorted by (day,
+// symbol). latest_only keeps only each symbol's last row in the window (the
+// "predict from stored data" case). CORRUPTION if the model has no recipe;
+// VALIDATION_ERROR if no bar in the window can be scored.
+Result<std::vector<ScoredRow>> PredictSeries(
+    const XgbModel& model, const std::vector<OhlcvSeries>& series,
+    DayNumber first_day, DayNumber last_day, bool latest_only, bool with_shap,
     ContributionMethod method = ContributionMethod::kTreeShap);
 
 // One input row for `model` from name -> value. Names must be model inputs

@@ -63,4 +63,24 @@ GlobalImportance ComputeGlobalImportance(
   return out;
 }
 
+ShapSummaryData MakeShapSummaryData(const std::vector<RowExplanation>& rows,
+                                    MatrixView x,
+                                    const std::vector<std::string>& names) {
+  ShapSummaryData out;
+  out.features = ComputeGlobalImportance(rows).features;
+  std::vector<size_t> column;
+  for (const auto& f : out.features) {
+    column.push_back(std::find(names.begin(), names.end(), f) - names.begin());
+  }
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::map<std::string, double> by_name;
+    for (const auto& c : rows[r].contributions) by_name[c.feature] = c.value;
+    for (size_t k = 0; k < out.features.size(); ++k) {
+      out.shap.push_back(static_cast<float>(by_name[out.features[k]]));
+      out.values.push_back(x.data[r * x.cols + column[k]]);
+    }
+  }
+  return out;
+}
+
 }  // namespace trainyard::ml

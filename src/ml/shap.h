@@ -44,4 +44,18 @@ struct GlobalImportance {
 GlobalImportance ComputeGlobalImportance(
     const std::vector<RowExplanation>& rows);
 
+// Inputs of RenderShapSummaryPng (importance_plot.h) for explained rows:
+// features ordered by global importance, and rows x features matrices of
+// SHAP values and the matching input values.
+struct ShapSummaryData {
+  std::vector<std::string> features;
+  std::vector<float> shap;
+  std::vector<float> values;
+};
+
+// REQUIRES: rows[i] explains row i of x, whose columns are `names`.
+ShapSummaryData MakeShapSummaryData(const std::vector<RowExplanation>& rows,
+                                    MatrixView x,
+                                    const std::vector<std::string>& names);
+
 }  // namespace trainyard::ml

@@ -78,6 +78,20 @@ TEST(ShapTest, GlobalImportanceRanksInformativeFeaturesFirst) {
   EXPECT_LT(g.share[2], 0.05);
 }
 
+TEST(ShapTest, SummaryDataFollowsImportanceOrder) {
+  const Data d = MakeData(400, 5);
+  const XgbModel m = Train(ModelType::kRegression, d, 400);
+  auto ex = ExplainRows(m, d.view(30));
+  ASSERT_TRUE(ex.ok());
+  const ShapSummaryData s = MakeShapSummaryData(*ex, d.view(30), {"a", "b", "c"});
+  ASSERT_EQ(s.features, (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_EQ(s.shap.size(), 90u);
+  // Row 4, feature "b": its input value and its SHAP value.
+  EXPECT_FLOAT_EQ(s.values[4 * 3 + 1], d.x[4 * 3 + 1]);
+  auto c = m.PredictContributions(d.view(30));
+  EXPECT_FLOAT_EQ(s.shap[4 * 3 + 1], c->at(4, 0, 1));
+}
+
 TEST(PredictorTest, ClassificationGivesLabelAndMaxProbabilityConfidence) {
   const Data d = MakeData(800, 3);
   const XgbModel m = Train(ModelType::kClassification, d, 800);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ml/metrics.h"
+#include "ml/recipe.h"
 
 namespace trainyard::ml {
 namespace {
@@ -155,6 +156,8 @@ Result<TrainedModel> TrainModel(const std::vector<OhlcvSeries>& series,
   TY_ASSIGN_OR_RETURN(const std::vector<double> gain,
                       out.model.GainImportance());
   out.feature_importance = SortedImportance(data.feature_names, gain);
+  TY_RETURN_IF_ERROR(StoreRecipe({request.algorithm, request.features, spec.target},
+                                 &out.model));
   out.algorithm = request.algorithm;
   out.target = spec.target;
   out.data_source = data.data_source();

@@ -56,7 +56,7 @@ struct FoldResult {
 };
 
 struct TrainedModel {
-  XgbModel model;
+  XgbModel model;  // carries its ModelRecipe (recipe.h) for PredictSeries
   Algorithm algorithm = Algorithm::kRandomForest;
   TargetSpec target;
   const char* data_source = "imported";  // "synthetic" if any symbol was

@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "ml/metrics.h"
+#include "ml/predictor.h"
+#include "ml/recipe.h"
 #include "ml/synthetic.h"
 
 namespace trainyard::ml {
@@ -128,6 +130,64 @@ TEST(TrainerTest, RegressionAndTimeSeriesReportRegressionMetrics) {
       EXPECT_EQ(r->model.num_features(), 5u * 3);  // 3 lags by default
     }
   }
+}
+
+TEST(TrainerTest, SavedModelCarriesItsRecipeForPredictionsFromPrices) {
+  const auto series = Demo();
+  TrainingRequest req = DocumentExample();
+  req.cross_validation_folds = 0;
+  req.target.horizon = 3;
+  req.target.threshold = 0.015;
+  auto trained = TrainModel(series, req);
+  ASSERT_TRUE(trained.ok());
+  auto loaded = XgbModel::Deserialize(*trained->model.Serialize());
+  ASSERT_TRUE(loaded.ok());
+  auto recipe = LoadRecipe(*loaded);
+  ASSERT_TRUE(recipe.ok()) << recipe.status().ToString();
+  EXPECT_EQ(recipe->algorithm, Algorithm::kRandomForest);
+  EXPECT_EQ(recipe->features, req.features);
+  EXPECT_EQ(recipe->target.horizon, 3);
+  EXPECT_DOUBLE_EQ(recipe->target.threshold, 0.015);
+  EXPECT_EQ(recipe->target.type, ModelType::kClassification);
+
+  // Scoring January 2025 from prices: every business day of each symbol
+  // (features need only past bars; targets are not needed).
+  const DayNumber first = *ParseDate("2025-01-01"), last = *ParseDate("2025-01-31");
+  std::vector<OhlcvSeries> recent;
+  for (const char* sym : {"NIFTY50", "BANKNIFTY"}) {
+    recent.push_back(*GenerateSyntheticOhlcv(sym, *ParseDate("2024-06-01"), last));
+  }
+  auto rows = PredictSeries(*loaded, recent, first, last, false, true);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->size(), 2u * 23);  // 23 weekdays in January 2025
+  EXPECT_EQ(FormatDate(rows->front().day), "2025-01-01");
+  EXPECT_EQ(rows->front().symbol, "NIFTY50");
+  ASSERT_TRUE(rows->front().prediction.explanation.has_value());
+  // Same answer as the in-memory model on hand-built rows.
+  DatasetSpec spec{req.features, recipe->target, first, last, false};
+  auto data = BuildDataset(recent, spec);
+  auto direct = trained->model.Predict({data->x.data(), data->rows(), 5});
+  ASSERT_TRUE(direct.ok());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    EXPECT_FLOAT_EQ((*rows)[i].prediction.probabilities[kBuy], (*direct)[3 * i + kBuy]);
+  }
+  auto latest = PredictSeries(*loaded, recent, first, last, true, false);
+  ASSERT_TRUE(latest.ok());
+  ASSERT_EQ(latest->size(), 2u);
+  EXPECT_EQ(FormatDate((*latest)[0].day), "2025-01-31");
+  EXPECT_EQ((*latest)[1].symbol, "BANKNIFTY");
+}
+
+TEST(TrainerTest, ModelWithoutRecipeCannotScorePrices) {
+  const std::vector<float> x = {0, 1, 1, 0};
+  auto cfg = MapHyperparameters(Algorithm::kGradientBoosting,
+                                ModelType::kRegression, {{"n_estimators", 2}});
+  auto m = XgbModel::Train(ModelType::kRegression, {"a", "b"}, {x.data(), 2, 2},
+                           {0.f, 1.f}, *cfg);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(LoadRecipe(*m).status().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(PredictSeries(*m, Demo(), 0, 1, false, false).status().code(),
+            ErrorCode::kCorruption);
 }
 
 TEST(TrainerTest, CancelStopsTraining) {

@@ -226,6 +226,23 @@ Result<Contributions> XgbModel::PredictContributions(
   return c;
 }
 
+Status XgbModel::SetAttribute(const std::string& key, const std::string& value) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  XGB_RETURN_IF_ERROR(XGBoosterSetAttr(impl_->booster, key.c_str(), value.c_str()),
+                      ErrorCode::kInternal);
+  return Status::Ok();
+}
+
+Result<std::string> XgbModel::GetAttribute(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  const char* value = nullptr;
+  int found = 0;
+  XGB_RETURN_IF_ERROR(XGBoosterGetAttr(impl_->booster, key.c_str(), &value, &found),
+                      ErrorCode::kInternal);
+  if (!found) return NotFoundError("model has no attribute '" + key + "'");
+  return std::string(value);
+}
+
 Result<std::vector<double>> XgbModel::GainImportance() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   bst_ulong n = 0, dim = 0;

@@ -99,6 +99,12 @@ class XgbModel {
   // (all zeros if the model never split). Aligned with feature_names().
   Result<std::vector<double>> GainImportance() const;
 
+  // String attributes saved with the model (e.g. the training recipe).
+  // Keys starting with "trainyard_" are reserved for this class.
+  Status SetAttribute(const std::string& key, const std::string& value);
+  // The value, or NOT_FOUND if the model has no such attribute.
+  Result<std::string> GetAttribute(const std::string& key) const;
+
   ModelType type() const { return type_; }
   const std::vector<std::string>& feature_names() const { return names_; }
   size_t num_features() const { return names_.size(); }
