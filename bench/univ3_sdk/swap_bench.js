@@ -11,7 +11,8 @@
 const fs = require('fs');
 const JSBI = require('jsbi');
 const sdk = require('@uniswap/v3-sdk');
-const { TickMath, TickListDataProvider } = sdk;
+const { TickMath, TickListDataProvider, Pool } = sdk;
+const { Token, CurrencyAmount } = require('@uniswap/sdk-core');
 
 const out = process.argv[2];
 const nSwaps = Number(process.argv[3] || 20000);
@@ -73,6 +74,23 @@ async function runOnce(trace) {
   return { st, checksum };
 }
 
+// The SDK's public API: Pool.getOutputAmount / getInputAmount, which wrap
+// v3Swap with CurrencyAmount bookkeeping and return the next Pool.
+const token0 = new Token(1, '0x0000000000000000000000000000000000000001', 18, 'T0');
+const token1 = new Token(1, '0x0000000000000000000000000000000000000002', 18, 'T1');
+async function runPublicApiOnce() {
+  let pool = new Pool(token0, token1, fee, JSBI.BigInt(sqrt0.toString()), JSBI.BigInt(liquidity0.toString()), 0, provider);
+  for (const s of jsbiSwaps) {
+    const [tokenIn, tokenOut] = s.zfo ? [token0, token1] : [token1, token0];
+    if (JSBI.greaterThan(s.amount, JSBI.BigInt(0))) {
+      [, pool] = await pool.getOutputAmount(CurrencyAmount.fromRawAmount(tokenIn, s.amount));
+    } else {
+      [, pool] = await pool.getInputAmount(CurrencyAmount.fromRawAmount(tokenOut, JSBI.multiply(s.amount, JSBI.BigInt(-1))));
+    }
+  }
+  return pool;
+}
+
 (async () => {
   let best = Infinity, result;
   for (let r = 0; r < reps; ++r) {
@@ -82,6 +100,15 @@ async function runOnce(trace) {
     best = Math.min(best, secs);
   }
   const rate = nSwaps / best;
+  let bestPublic = Infinity, finalPool;
+  for (let r = 0; r < reps; ++r) {
+    const t0 = process.hrtime.bigint();
+    finalPool = await runPublicApiOnce();
+    bestPublic = Math.min(bestPublic, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  if (finalPool.sqrtRatioX96.toString() !== result.st.sqrt.toString()) {
+    throw new Error('public API and v3Swap disagree');
+  }
   // Untimed pass recording every swap's result, to locate any divergence.
   const trace = [];
   await runOnce(trace);
@@ -93,4 +120,5 @@ async function runOnce(trace) {
                     liquidity: result.st.liquidity.toString() } },
   }));
   console.log(`sdk_swaps_per_second ${rate.toFixed(0)}`);
+  console.log(`sdk_public_api_swaps_per_second ${(nSwaps / bestPublic).toFixed(0)}`);
 })().catch((e) => { console.error(e); process.exit(1); });
