@@ -52,6 +52,13 @@ Status HttpServer::Start() {
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_keep_alive_max_count(100000);
   server.set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which would let a second
+  // server silently share the port; a busy port must be an error instead.
+  server.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes),
+               sizeof(yes));
+  });
   // Read one byte more than the limit so the dispatcher sees an oversized
   // body and answers 413 in the standard format.
   server.set_payload_max_length(static_cast<size_t>(dispatcher_->max_body_bytes()) + 1);

@@ -29,11 +29,11 @@ int WaitForTerminationSignal(const sigset_t& set) {
   return sig;
 }
 
-void PrintBootstrapToken(const std::string& token, const Config& config, int port) {
+void PrintBootstrapToken(const std::string& token, const Config& config) {
   std::cout << "\nCreated the admin user. Its bearer token is shown only once; store it safely:\n\n"
             << "    " << token << "\n\n"
             << "Try:  curl -H 'Authorization: Bearer " << token << "' http://"
-            << config.bind << ":" << port << "/api/jobs\n"
+            << config.bind << ":" << config.port << "/api/jobs\n"
             << "Lost it? `trainyard token create --user admin` issues another.\n\n"
             << std::flush;
 }
@@ -45,11 +45,10 @@ int Serve(const ConfigFlags& flags) {
   sigset_t signals = BlockTerminationSignals();
   auto app = app::ServerApp::Create(*config);
   if (!app.ok()) return ReportError(app.status());
+  // Shown before binding, so a busy port cannot swallow the only copy.
+  if ((*app)->bootstrap_token()) PrintBootstrapToken(*(*app)->bootstrap_token(), *config);
   Status started = (*app)->Start();
   if (!started.ok()) return ReportError(started);
-  if ((*app)->bootstrap_token()) {
-    PrintBootstrapToken(*(*app)->bootstrap_token(), *config, (*app)->port());
-  }
   std::cout << "Trainyard is serving on http://" << config->bind << ":" << (*app)->port()
             << "  (Ctrl-C to stop)" << std::endl;
   WaitForTerminationSignal(signals);
