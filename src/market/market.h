@@ -123,6 +123,12 @@ class Market {
   // in its reset state for `seed`. VALIDATION_ERROR names the bad field.
   static Result<Market> Create(const MarketConfig& config, uint64_t seed);
 
+  // Move-only: a report's position span points into the market's storage.
+  Market(Market&&) = default;
+  Market& operator=(Market&&) = default;
+  Market(const Market&) = delete;
+  Market& operator=(const Market&) = delete;
+
   // Fresh pool at the preset price with the passive LPs' initial positions;
   // re-seeds the RNG. Outside agents' positions are gone.
   void Reset(uint64_t seed);
