@@ -1,0 +1,80 @@
+// The `trainyard` command line as a user types it.
+#include <gtest/gtest.h>
+
+#include "child_process.h"
+#include "core/test_support.h"
+
+namespace trainyard {
+namespace {
+
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliRun Trainyard(std::vector<std::string> args) {
+    args.insert(args.begin(), TRAINYARD_BINARY);
+    testing::ChildProcess p;
+    EXPECT_TRUE(p.Start(args, {"TRAINYARD_HOME=" + tmp_.Sub("home")}, tmp_.Sub("out")));
+    int code = p.Wait();
+    return {code, p.Output(), p.Errors()};
+  }
+  testing::TempDir tmp_;
+};
+
+TEST_F(CliTest, HelpListsEveryCommand) {
+  CliRun r = Trainyard({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* cmd : {"serve", "worker", "token", "jobs", "version"}) {
+    EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+  }
+}
+
+TEST_F(CliTest, EachSubcommandHasHelp) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"serve", "--help"}, {"worker", "--help"}, {"token", "create", "--help"},
+           {"token", "list", "--help"}, {"token", "revoke", "--help"},
+           {"jobs", "list", "--help"}, {"jobs", "show", "--help"},
+           {"jobs", "cancel", "--help"}}) {
+    CliRun r = Trainyard(args);
+    EXPECT_EQ(r.code, 0) << args[0];
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << args[0];
+  }
+}
+
+TEST_F(CliTest, TokenCreateListRevoke) {
+  CliRun created = Trainyard({"token", "create", "--user", "alice", "--tier", "PRO", "--name", "ci"});
+  ASSERT_EQ(created.code, 0) << created.err;
+  ASSERT_EQ(created.out.substr(0, 3), "ty_");
+  std::string prefix = created.out.substr(0, 11);
+  CliRun listed = Trainyard({"token", "list", "--user", "alice"});
+  EXPECT_NE(listed.out.find(prefix), std::string::npos);
+  EXPECT_EQ(listed.out.find(created.out.substr(0, 67)), std::string::npos)
+      << "the secret must never be listed";
+  EXPECT_NE(listed.out.find("active"), std::string::npos);
+  EXPECT_EQ(Trainyard({"token", "revoke", prefix}).code, 0);
+  EXPECT_NE(Trainyard({"token", "list"}).out.find("revoked"), std::string::npos);
+}
+
+TEST_F(CliTest, AuthOffOnAPublicAddressIsRefused) {
+  CliRun r = Trainyard({"serve", "--auth", "off", "--bind", "0.0.0.0", "--port", "0"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UnknownJobIsReported) {
+  CliRun r = Trainyard({"jobs", "show", "nope"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not found"), std::string::npos);
+}
+
+TEST_F(CliTest, VersionPrintsTheVersion) {
+  CliRun r = Trainyard({"version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("trainyard ", 0), 0u);
+}
+
+}  // namespace
+}  // namespace trainyard

@@ -1,0 +1,190 @@
+// The real server on an ephemeral port, spoken to over HTTP: the behaviours
+// every surface shares (welcome, health, auth, rate limits, errors, trailing
+// slashes, jobs with progress and cancel).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "api/auth.h"
+#include "app/server_app.h"
+#include "core/test_support.h"
+
+namespace trainyard {
+namespace {
+
+using nlohmann::json;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Config config;
+    config.home = tmp_.Sub("home");
+    config.port = 0;
+    config.workers = 1;
+    config.enable_test_jobs = true;
+    config.rate_limit_free = 5;
+    config.max_body_bytes = 4096;
+    auto app = app::ServerApp::Create(config);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(*app);
+    ASSERT_TRUE(app_->bootstrap_token().has_value());
+    admin_ = *app_->bootstrap_token();
+    ASSERT_TRUE(app_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
+    auto* users = app_->runtime().store->users();
+    auto user = api::CreateUser(users, *SystemClock::Default(), "free", store::Tier::kFree,
+                                store::Role::kUser);
+    free_ = api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token;
+  }
+  void TearDown() override { app_->Stop(); }
+
+  httplib::Headers Auth(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+  json Body(const httplib::Result& r) { return json::parse(r->body); }
+  void ExpectStandardError(const httplib::Result& r, int status, const std::string& code) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status);
+    json body = Body(r);
+    EXPECT_EQ(body["error"]["code"], code);
+    EXPECT_TRUE(body["error"]["message"].is_string());
+    EXPECT_TRUE(body["error"]["details"].is_object());
+    EXPECT_TRUE(body["timestamp"].is_string());
+    EXPECT_TRUE(r->has_header("X-Request-Id"));
+  }
+  json WaitForJob(const std::string& id, const std::string& status) {
+    json job;
+    for (int i = 0; i < 600; ++i) {
+      job = Body(client_->Get("/api/jobs/" + id, Auth(admin_)));
+      if (job["status"] == status) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return job;
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<app::ServerApp> app_;
+  std::unique_ptr<httplib::Client> client_;
+  std::string admin_, free_;
+};
+
+TEST_F(ServerTest, WelcomeIsTheDocumentedJsonString) {
+  auto r = client_->Get("/api/v1/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "\"Intelligent Liquidity Provisioning Framework\"");
+  EXPECT_EQ(client_->Get("/api/v1")->status, 200);
+}
+
+TEST_F(ServerTest, HealthReportsEachComponentsRealState) {
+  auto r = client_->Get("/api/v1/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  json body = Body(r);
+  EXPECT_EQ(body["status"], "healthy");
+  EXPECT_EQ(body["components"]["api"], "healthy");
+  EXPECT_EQ(body["components"]["database"], "healthy");
+  EXPECT_EQ(body["components"]["kubernetes"], "not_configured");
+  EXPECT_EQ(body["components"]["wandb"], "not_configured");
+  EXPECT_TRUE(body["version"].is_string());
+  EXPECT_TRUE(body["uptime"].is_string());
+  EXPECT_EQ(client_->Get("/api/v1/health/")->status, 200);
+}
+
+TEST_F(ServerTest, MissingOrBadTokenIs401) {
+  ExpectStandardError(client_->Get("/api/jobs"), 401, "AUTHENTICATION_ERROR");
+  ExpectStandardError(client_->Get("/api/jobs", Auth("ty_wrong")), 401, "AUTHENTICATION_ERROR");
+}
+
+TEST_F(ServerTest, AdminOnlyActionIs403ForAUser) {
+  ExpectStandardError(client_->Post("/api/jobs", Auth(free_), "{\"type\":\"test.count\"}",
+                                    "application/json"),
+                      403, "PERMISSION_DENIED");
+}
+
+TEST_F(ServerTest, RateLimitHeadersOnEveryAuthenticatedResponseThen429) {
+  for (int i = 0; i < 5; ++i) {
+    auto r = client_->Get("/api/jobs", Auth(free_));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->get_header_value("X-RateLimit-Limit"), "5");
+    EXPECT_EQ(r->get_header_value("X-RateLimit-Remaining"), std::to_string(4 - i));
+    EXPECT_FALSE(r->get_header_value("X-RateLimit-Reset").empty());
+  }
+  auto r = client_->Get("/api/jobs", Auth(free_));
+  ExpectStandardError(r, 429, "RATE_LIMIT_EXCEEDED");
+  EXPECT_FALSE(r->get_header_value("Retry-After").empty());
+}
+
+TEST_F(ServerTest, UnknownRouteAndWrongMethodUseTheStandardErrorFormat) {
+  ExpectStandardError(client_->Get("/api/v1/nope"), 404, "RESOURCE_NOT_FOUND");
+  ExpectStandardError(client_->Delete("/api/v1/health"), 405, "METHOD_NOT_ALLOWED");
+}
+
+TEST_F(ServerTest, MalformedJsonIsAValidationErrorNamingTheBody) {
+  auto r = client_->Post("/api/jobs", Auth(admin_), "{\"type\": ", "application/json");
+  ExpectStandardError(r, 400, "VALIDATION_ERROR");
+  EXPECT_TRUE(Body(r)["error"]["details"].contains("body"));
+}
+
+TEST_F(ServerTest, WrongTypesAreValidationErrorsNamingEachField) {
+  auto r = client_->Post("/api/jobs", Auth(admin_), "{\"type\": 5, \"params\": []}",
+                         "application/json");
+  ExpectStandardError(r, 400, "VALIDATION_ERROR");
+  json details = Body(r)["error"]["details"];
+  EXPECT_TRUE(details.contains("type"));
+  EXPECT_TRUE(details.contains("params"));
+}
+
+TEST_F(ServerTest, OversizedBodyIs413) {
+  std::string big(8192, ' ');
+  ExpectStandardError(client_->Post("/api/jobs", Auth(admin_), big, "application/json"), 413,
+                      "PAYLOAD_TOO_LARGE");
+}
+
+TEST_F(ServerTest, JobRunsToCompletionWithProgress) {
+  auto r = client_->Post("/api/jobs", Auth(admin_),
+                         R"({"type":"test.count","params":{"units":5,"sleep_ms":10}})",
+                         "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  json job = WaitForJob(Body(r)["id"], "completed");
+  EXPECT_EQ(job["status"], "completed");
+  EXPECT_EQ(job["progress"], 1.0);
+  EXPECT_EQ(job["result"]["counted"], 5);
+}
+
+TEST_F(ServerTest, CancelStopsARunningJobFast) {
+  auto r = client_->Post("/api/jobs", Auth(admin_),
+                         R"({"type":"test.count","params":{"units":1000,"sleep_ms":20}})",
+                         "application/json");
+  std::string id = Body(r)["id"];
+  WaitForJob(id, "running");
+  auto c = client_->Post("/api/jobs/" + id + "/cancel", Auth(admin_), "", "application/json");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->status, 200);
+  json job = WaitForJob(id, "cancelled");
+  EXPECT_EQ(job["status"], "cancelled");
+  EXPECT_LT(job["current_units"].get<int>(), 1000);
+}
+
+TEST_F(ServerTest, UsersCannotSeeOthersJobs) {
+  auto r = client_->Post("/api/jobs", Auth(admin_), R"({"type":"test.fail"})",
+                         "application/json");
+  std::string id = Body(r)["id"];
+  ExpectStandardError(client_->Get("/api/jobs/" + id, Auth(free_)), 404, "RESOURCE_NOT_FOUND");
+  EXPECT_EQ(Body(client_->Get("/api/jobs", Auth(free_)))["count"], 0);
+}
+
+TEST_F(ServerTest, FailedJobReportsItsError) {
+  auto r = client_->Post("/api/jobs", Auth(admin_),
+                         R"({"type":"test.fail","params":{"message":"no data"}})",
+                         "application/json");
+  json job = WaitForJob(Body(r)["id"], "failed");
+  EXPECT_EQ(job["error"], "no data");
+}
+
+}  // namespace
+}  // namespace trainyard
