@@ -8,6 +8,7 @@
 
 #include "api/error_response.h"
 #include "core/clock.h"
+#include "core/ids.h"
 
 namespace trainyard::api {
 
@@ -90,8 +91,10 @@ Status HttpServer::Start() {
                               ? "request body exceeds " + std::to_string(max_body) + " bytes"
                               : "malformed HTTP request (status " +
                                     std::to_string(res.status) + ")";
-    Response r = ErrorResponse(Status(code, message), "-",
+    const std::string request_id = NewHexId24();
+    Response r = ErrorResponse(Status(code, message), request_id,
                                SystemClock::Default()->NowMillis());
+    res.set_header("X-Request-Id", request_id);
     res.set_content(r.body, r.content_type);
     return httplib::Server::HandlerResponse::Handled;
   }));
