@@ -6,16 +6,23 @@
 // thread versus all cores (std::thread::hardware_concurrency()).
 // Optionally writes the model's feature-importance and SHAP summary PNGs.
 //
-// Usage: ml_bench <sp500-2000.csv> [plot_dir]
+// Usage: ml_bench <sp500-2000.csv> [--plots DIR] [--export DIR]
+//   --export writes DIR/train.csv and DIR/test.csv (the time-ordered 80/20
+//   split used for the accuracy comparison; bench/ml_bench.sh feeds them to
+//   scikit-learn).
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <string>
 #include <thread>
-#include <time.h>
 #include <vector>
 
 #include "ml/dataset.h"
 #include "ml/importance_plot.h"
+#include "ml/metrics.h"
 #include "ml/predictor.h"
 #include "ml/shap.h"
 #include "ml/xgb_model.h"
@@ -38,9 +45,10 @@ double CpuSeconds() {
 }
 
 const std::vector<std::string> kFeatures = {
-    "rsi_14",     "macd_signal", "bollinger_position", "volume_ma_ratio",
-    "price_ma_50_ratio", "return_1d", "return_5d", "return_20d",
-    "volatility_20", "atr_14"};
+    "rsi_14",          "macd_signal",       "bollinger_position",
+    "volume_ma_ratio", "price_ma_50_ratio", "return_1d",
+    "return_5d",       "return_20d",        "volatility_20",
+    "atr_14"};
 
 struct TrainTime {
   double wall = 0, cpu = 0;  // medians
@@ -62,9 +70,9 @@ TrainTime TrainSeconds(const ml::Dataset& d, ml::Algorithm algo, int threads,
     auto cfg = ml::MapHyperparameters(algo, d.type, hp, threads);
     const auto start = Clock::now();
     const double cpu0 = CpuSeconds();
-    auto m = ml::XgbModel::Train(d.type, d.feature_names,
-                                 {d.x.data(), d.rows(), d.num_features}, d.y,
-                                 *cfg);
+    auto m =
+        ml::XgbModel::Train(d.type, d.feature_names,
+                            {d.x.data(), d.rows(), d.num_features}, d.y, *cfg);
     times.push_back(Seconds(start));
     cpu.push_back(CpuSeconds() - cpu0);
     if (!m.ok()) {
@@ -112,8 +120,8 @@ void WritePlots(const ml::XgbModel& model, const ml::Dataset& d,
   }
   std::sort(bars.begin(), bars.end(),
             [](const auto& a, const auto& b) { return a.value > b.value; });
-  auto png = ml::RenderBarChartPng("SP500 random forest: feature importance (gain)",
-                                   bars);
+  auto png = ml::RenderBarChartPng(
+      "SP500 random forest: feature importance (gain)", bars);
   std::FILE* f = std::fopen((dir + "/feature-importance.png").c_str(), "wb");
   if (png.ok() && f) std::fwrite(png->data(), 1, png->size(), f);
   if (f) std::fclose(f);
@@ -122,7 +130,8 @@ void WritePlots(const ml::XgbModel& model, const ml::Dataset& d,
   const size_t first = d.rows() - n;
   ml::MatrixView view{d.x.data() + first * d.num_features, n, d.num_features};
   auto ex = ml::ExplainRows(model, view);
-  const ml::ShapSummaryData data = ml::MakeShapSummaryData(*ex, view, d.feature_names);
+  const ml::ShapSummaryData data =
+      ml::MakeShapSummaryData(*ex, view, d.feature_names);
   auto summary = ml::RenderShapSummaryPng(
       "SP500 random forest: SHAP summary (predicted class)", data.features,
       data.shap, data.values);
@@ -132,11 +141,57 @@ void WritePlots(const ml::XgbModel& model, const ml::Dataset& d,
   std::printf("plots written to %s\n", dir.c_str());
 }
 
+void ExportCsv(const ml::Dataset& d, const std::vector<size_t>& rows,
+               const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) {
+    std::fprintf(stderr, "cannot write %s\n", path.c_str());
+    std::exit(1);
+  }
+  for (const auto& name : d.feature_names) std::fprintf(f, "%s,", name.c_str());
+  std::fprintf(f, "label\n");
+  for (size_t r : rows) {
+    for (size_t c = 0; c < d.num_features; ++c) {
+      std::fprintf(f, "%.9g,", d.x[r * d.num_features + c]);
+    }
+    std::fprintf(f, "%d\n", static_cast<int>(d.y[r]));
+  }
+  std::fclose(f);
+}
+
+// The scikit-learn comparison: RF with the same hyperparameters on the
+// time-ordered 80/20 split; prints train time and test accuracy.
+void SplitComparison(const ml::Dataset& d, const std::string& export_dir) {
+  auto split = ml::TimeOrderedSplit(d, 0.8, 5);
+  const ml::Dataset train = d.Subset(split->train);
+  const ml::Dataset test = d.Subset(split->test);
+  std::vector<ml::XgbModel> keep;
+  const TrainTime t =
+      TrainSeconds(train, ml::Algorithm::kRandomForest, 1, 3, &keep);
+  auto p = keep[0].Predict({test.x.data(), test.rows(), test.num_features});
+  const double acc = ml::ComputeClassificationMetrics(test.y, *p, 3).accuracy;
+  std::printf(
+      "split RF (train %zu rows, test %zu rows): train %.3f s wall "
+      "(%.3f s CPU), test accuracy %.4f\n",
+      train.rows(), test.rows(), t.wall, t.cpu, acc);
+  if (export_dir.empty()) return;
+  ExportCsv(d, split->train, export_dir + "/train.csv");
+  ExportCsv(d, split->test, export_dir + "/test.csv");
+  std::printf("exported %s/train.csv and test.csv\n", export_dir.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <sp500-2000.csv> [plot_dir]\n", argv[0]);
+  std::string plot_dir, export_dir;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--plots") == 0) plot_dir = argv[i + 1];
+    if (std::strcmp(argv[i], "--export") == 0) export_dir = argv[i + 1];
+  }
+  if (argc < 2 || argc % 2 != 0) {
+    std::fprintf(stderr,
+                 "usage: %s <sp500-2000.csv> [--plots DIR] [--export DIR]\n",
+                 argv[0]);
     return 2;
   }
   auto series = ml::LoadOhlcvCsv("SP500", argv[1]);
@@ -161,16 +216,19 @@ int main(int argc, char** argv) {
   std::printf("baseline: the same model trained with 1 thread vs %d threads\n",
               cores);
   std::vector<ml::XgbModel> models;
-  for (auto algo : {ml::Algorithm::kRandomForest, ml::Algorithm::kGradientBoosting}) {
+  for (auto algo :
+       {ml::Algorithm::kRandomForest, ml::Algorithm::kGradientBoosting}) {
     const TrainTime one = TrainSeconds(d, algo, 1, 3, &models);
     const TrainTime all = TrainSeconds(d, algo, cores, 3, nullptr);
-    std::printf("train %-17s 1 thread: %6.3f s wall (%6.3f s CPU)   "
-                "%d threads: %6.3f s wall   speed-up x%.2f\n",
-                ml::AlgorithmName(algo), one.wall, one.cpu, cores, all.wall,
-                one.wall / all.wall);
+    std::printf(
+        "train %-17s 1 thread: %6.3f s wall (%6.3f s CPU)   "
+        "%d threads: %6.3f s wall   speed-up x%.2f\n",
+        ml::AlgorithmName(algo), one.wall, one.cpu, cores, all.wall,
+        one.wall / all.wall);
   }
-  std::printf("(RF: 100 trees x 3 classes, max_depth 8; GB: 100 rounds x 3 "
-              "classes, max_depth 6)\n");
+  std::printf(
+      "(RF: 100 trees x 3 classes, max_depth 8; GB: 100 rounds x 3 "
+      "classes, max_depth 6)\n");
   for (size_t k = 0; k < models.size(); ++k) {
     const ml::XgbModel& m = models[k];
     const char* name = k == 0 ? "RF" : "GB";
@@ -178,16 +236,17 @@ int main(int argc, char** argv) {
     auto row = [&](size_t r) {
       return ml::MatrixView{d.x.data() + r * d.num_features, 1, d.num_features};
     };
-    std::printf("%s batch predict: %.0f rows/s   exact TreeSHAP: %.0f rows/s   "
-                "Saabas: %.0f rows/s\n", name,
-                RowsPerSecond(d.rows(), [&] { return m.Predict(all_rows).ok(); }),
-                RowsPerSecond(d.rows(), [&] {
-                  return m.PredictContributions(all_rows).ok();
-                }),
-                RowsPerSecond(d.rows(), [&] {
-                  return m.PredictContributions(
-                      all_rows, ml::ContributionMethod::kSaabas).ok();
-                }));
+    std::printf(
+        "%s batch predict: %.0f rows/s   exact TreeSHAP: %.0f rows/s   "
+        "Saabas: %.0f rows/s\n",
+        name, RowsPerSecond(d.rows(), [&] { return m.Predict(all_rows).ok(); }),
+        RowsPerSecond(d.rows(),
+                      [&] { return m.PredictContributions(all_rows).ok(); }),
+        RowsPerSecond(d.rows(), [&] {
+          return m
+              .PredictContributions(all_rows, ml::ContributionMethod::kSaabas)
+              .ok();
+        }));
     const auto plain = Latency(d.rows(), [&](size_t r) {
       return ml::PredictRows(m, row(r), false).ok();
     });
@@ -195,14 +254,17 @@ int main(int argc, char** argv) {
       return ml::PredictRows(m, row(r), true).ok();
     });
     const auto saabas = Latency(d.rows(), [&](size_t r) {
-      return ml::PredictRows(m, row(r), true, ml::ContributionMethod::kSaabas).ok();
+      return ml::PredictRows(m, row(r), true, ml::ContributionMethod::kSaabas)
+          .ok();
     });
-    std::printf("%s single-row predict p50/p99 ms: %.3f/%.3f   +TreeSHAP: "
-                "%.3f/%.3f   +Saabas: %.3f/%.3f\n", name, plain.first,
-                plain.second, exact.first, exact.second, saabas.first,
-                saabas.second);
+    std::printf(
+        "%s single-row predict p50/p99 ms: %.3f/%.3f   +TreeSHAP: "
+        "%.3f/%.3f   +Saabas: %.3f/%.3f\n",
+        name, plain.first, plain.second, exact.first, exact.second,
+        saabas.first, saabas.second);
   }
   const ml::XgbModel& rf = models[0];
-  if (argc >= 3) WritePlots(rf, d, argv[2]);
+  SplitComparison(d, export_dir);
+  if (!plot_dir.empty()) WritePlots(rf, d, plot_dir);
   return 0;
 }

@@ -55,7 +55,8 @@ void SummariseTrades(const std::vector<double>& trades, BacktestResult* out) {
   }
   out->total_trades = static_cast<int>(trades.size());
   if (out->total_trades > 0) {
-    out->win_rate = static_cast<double>(out->winning_trades) / out->total_trades;
+    out->win_rate =
+        static_cast<double>(out->winning_trades) / out->total_trades;
   }
   if (out->winning_trades > 0) out->avg_win = win_sum / out->winning_trades;
   if (out->losing_trades > 0) out->avg_loss = loss_sum / out->losing_trades;
@@ -81,11 +82,10 @@ int PositionFromForecast(double predicted_return, double threshold,
 
 BacktestResult RunBacktest(std::vector<BacktestRow> rows,
                            const BacktestConfig& config) {
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const BacktestRow& a, const BacktestRow& b) {
-                     return a.symbol != b.symbol ? a.symbol < b.symbol
-                                                 : a.day < b.day;
-                   });
+  std::stable_sort(
+      rows.begin(), rows.end(), [](const BacktestRow& a, const BacktestRow& b) {
+        return a.symbol != b.symbol ? a.symbol < b.symbol : a.day < b.day;
+      });
   std::map<DayNumber, std::pair<double, int>> daily;
   std::vector<double> trades;
   double hold_sum = 0;
@@ -117,7 +117,8 @@ BacktestResult RunBacktest(std::vector<BacktestRow> rows,
   if (n >= 2) {
     const double mean = sum / n;
     const double var = (sum_sq - n * mean * mean) / (n - 1);
-    if (var > 1e-18) out.sharpe_ratio = mean / std::sqrt(var) * std::sqrt(252.0);
+    if (var > 1e-18)
+      out.sharpe_ratio = mean / std::sqrt(var) * std::sqrt(252.0);
   }
   SummariseTrades(trades, &out);
   return out;

@@ -22,14 +22,14 @@ struct BacktestConfig {
 struct BacktestRow {
   int symbol = 0;
   DayNumber day = 0;
-  int position = 0;          // -1 short, 0 flat, +1 long (held t -> t+1)
-  double next_return = 0;    // close[t+1]/close[t]-1; NaN counts as 0
+  int position = 0;        // -1 short, 0 flat, +1 long (held t -> t+1)
+  double next_return = 0;  // close[t+1]/close[t]-1; NaN counts as 0
 };
 
 struct BacktestResult {
   double total_return = 0;
-  double sharpe_ratio = 0;   // mean/sd (sample) of daily returns * sqrt(252)
-  double max_drawdown = 0;   // largest peak-to-trough loss, >= 0
+  double sharpe_ratio = 0;      // mean/sd (sample) of daily returns * sqrt(252)
+  double max_drawdown = 0;      // largest peak-to-trough loss, >= 0
   double benchmark_return = 0;  // equal-weight buy-and-hold, no costs
   int total_trades = 0;
   int winning_trades = 0;

@@ -11,7 +11,8 @@ namespace {
 
 // One symbol, cost 1%: long, long, short, flat.
 std::vector<BacktestRow> FourDays() {
-  return {{0, 1, +1, 0.12}, {0, 2, +1, -0.05}, {0, 3, -1, 0.01}, {0, 4, 0, 0.03}};
+  return {
+      {0, 1, +1, 0.12}, {0, 2, +1, -0.05}, {0, 3, -1, 0.01}, {0, 4, 0, 0.03}};
 }
 
 TEST(BacktestTest, DailyReturnsEquityAndDrawdown) {

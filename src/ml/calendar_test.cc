@@ -20,7 +20,8 @@ TEST(CalendarTest, KnownDatesMatchUnixDays) {
 }
 
 TEST(CalendarTest, FormatInvertsParse) {
-  for (const char* d : {"1990-01-01", "2000-02-29", "2024-12-31", "2100-03-01"}) {
+  for (const char* d :
+       {"1990-01-01", "2000-02-29", "2024-12-31", "2100-03-01"}) {
     EXPECT_EQ(FormatDate(*ParseDate(d)), d);
   }
 }

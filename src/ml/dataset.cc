@@ -20,8 +20,8 @@ int MaxWarmup(const std::vector<std::string>& features) {
 // Appends the rows of one series to `out` (unsorted).
 Status AppendSeries(const OhlcvSeries& full, int symbol_index,
                     const DatasetSpec& spec, Dataset* out) {
-  const OhlcvSeries s = full.Slice(full.days.empty() ? 0 : full.days.front(),
-                                   spec.last_day);
+  const OhlcvSeries s =
+      full.Slice(full.days.empty() ? 0 : full.days.front(), spec.last_day);
   TY_ASSIGN_OR_RETURN(const FeatureColumns cols,
                       ComputeFeatures(s, spec.features));
   const bool ts = spec.target.type == ModelType::kTimeSeries;
@@ -68,8 +68,8 @@ std::vector<DayNumber> DistinctDays(const Dataset& data,
 
 // Rows of `indices` with day in [lo, hi).
 std::vector<size_t> RowsInDays(const Dataset& data,
-                               const std::vector<size_t>& indices,
-                               DayNumber lo, DayNumber hi) {
+                               const std::vector<size_t>& indices, DayNumber lo,
+                               DayNumber hi) {
   std::vector<size_t> out;
   for (size_t i : indices) {
     if (data.info[i].day >= lo && data.info[i].day < hi) out.push_back(i);
@@ -103,8 +103,8 @@ Dataset Dataset::Subset(const std::vector<size_t>& indices) const {
   return out;
 }
 
-std::vector<std::string> ModelInputNames(const std::vector<std::string>& features,
-                                         const TargetSpec& target) {
+std::vector<std::string> ModelInputNames(
+    const std::vector<std::string>& features, const TargetSpec& target) {
   if (target.type != ModelType::kTimeSeries) return features;
   std::vector<std::string> names;
   for (const auto& f : features) {
@@ -139,8 +139,8 @@ Result<Dataset> BuildDataset(const std::vector<OhlcvSeries>& series,
         AppendSeries(series[i], static_cast<int>(i), spec, &unsorted));
   }
   if (unsorted.rows() == 0) {
-    const int lags = spec.target.type == ModelType::kTimeSeries
-                         ? spec.target.lags : 1;
+    const int lags =
+        spec.target.type == ModelType::kTimeSeries ? spec.target.lags : 1;
     return ValidationError(
         "no usable rows between " + FormatDate(spec.first_day) + " and " +
             FormatDate(spec.last_day) + ": features need " +
@@ -172,8 +172,8 @@ Result<Split> TimeOrderedSplit(const Dataset& data, double train_fraction,
   std::iota(all.begin(), all.end(), 0);
   const std::vector<DayNumber> days = DistinctDays(data, all);
   const size_t cut = static_cast<size_t>(train_fraction * days.size());
-  const size_t train_end = cut > static_cast<size_t>(embargo_days)
-                               ? cut - embargo_days : 0;
+  const size_t train_end =
+      cut > static_cast<size_t>(embargo_days) ? cut - embargo_days : 0;
   if (train_end == 0 || cut >= days.size()) {
     return ValidationError(
         "not enough distinct days (" + std::to_string(days.size()) +
@@ -206,14 +206,14 @@ Result<std::vector<Split>> WalkForwardFolds(const Dataset& data,
   std::vector<Split> out;
   for (size_t k = 1; k <= static_cast<size_t>(folds); ++k) {
     const size_t valid_begin = k * block;
-    const size_t valid_end = k == static_cast<size_t>(folds)
-                                 ? days.size() : (k + 1) * block;
+    const size_t valid_end =
+        k == static_cast<size_t>(folds) ? days.size() : (k + 1) * block;
     const size_t train_end = valid_begin - embargo_days;
     Split s;
     s.train = RowsInDays(data, indices, days.front(), days[train_end]);
-    s.test = RowsInDays(data, indices, days[valid_begin],
-                        valid_end == days.size() ? days.back() + 1
-                                                 : days[valid_end]);
+    s.test = RowsInDays(
+        data, indices, days[valid_begin],
+        valid_end == days.size() ? days.back() + 1 : days[valid_end]);
     out.push_back(std::move(s));
   }
   return out;

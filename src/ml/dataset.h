@@ -26,18 +26,18 @@ struct DatasetSpec {
 
 // Identity of one row, kept beside the feature matrix.
 struct RowInfo {
-  int symbol = 0;            // index into Dataset::symbols
+  int symbol = 0;  // index into Dataset::symbols
   DayNumber day = 0;
   double close = 0;
-  double forward_return = 0; // close[t+h]/close[t]-1, NaN if unknown
-  double next_return = 0;    // close[t+1]/close[t]-1, NaN if unknown
+  double forward_return = 0;  // close[t+h]/close[t]-1, NaN if unknown
+  double next_return = 0;     // close[t+1]/close[t]-1, NaN if unknown
 };
 
 struct Dataset {
   ModelType type = ModelType::kClassification;
   std::vector<std::string> symbols;
-  std::vector<DataSource> sources;          // per symbol
-  std::vector<std::string> feature_names;   // model inputs, in column order
+  std::vector<DataSource> sources;         // per symbol
+  std::vector<std::string> feature_names;  // model inputs, in column order
   size_t num_features = 0;
   std::vector<float> x;       // rows() x num_features, row-major
   std::vector<float> y;       // class index, or the forward return
@@ -52,8 +52,8 @@ struct Dataset {
 
 // The model input names for `features` under `target`: the names
 // themselves, or for TIME_SERIES "<name>", "<name>_lag1", ... per lag.
-std::vector<std::string> ModelInputNames(const std::vector<std::string>& features,
-                                         const TargetSpec& target);
+std::vector<std::string> ModelInputNames(
+    const std::vector<std::string>& features, const TargetSpec& target);
 
 // Builds rows from each series. Features are computed on the whole series
 // before the window (so warm-up uses earlier history) but never on bars after

@@ -45,12 +45,13 @@ TEST(TargetsTest, ForwardReturnLooksHDaysAhead) {
 
 TEST(DatasetTest, ClassificationRowsHaveFeaturesAtTAndLabelFromTPlusH) {
   OhlcvSeries s = SeriesFromCloses(Closes(60, 0));
-  auto r = BuildDataset({s}, Spec(ModelType::kClassification, s.days.front(),
-                                  s.days.back()));
+  auto r = BuildDataset(
+      {s}, Spec(ModelType::kClassification, s.days.front(), s.days.back()));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   // rsi_14 first defined at bar 14; the last 2 bars have no 2-day target.
   ASSERT_EQ(r->rows(), 60u - 14 - 2);
-  EXPECT_EQ(r->feature_names, (std::vector<std::string>{"return_1d", "rsi_14"}));
+  EXPECT_EQ(r->feature_names,
+            (std::vector<std::string>{"return_1d", "rsi_14"}));
   const RowInfo& row = r->info[0];
   EXPECT_EQ(row.day, s.days[14]);
   EXPECT_FLOAT_EQ(r->x[0], static_cast<float>(s.close[14] / s.close[13] - 1));
@@ -63,7 +64,8 @@ TEST(DatasetTest, ClassificationRowsHaveFeaturesAtTAndLabelFromTPlusH) {
 TEST(DatasetTest, TargetsNeverUseBarsAfterTheWindow) {
   OhlcvSeries s = SeriesFromCloses(Closes(60, 0));
   const DayNumber last = s.days[40];
-  auto r = BuildDataset({s}, Spec(ModelType::kRegression, s.days.front(), last));
+  auto r =
+      BuildDataset({s}, Spec(ModelType::kRegression, s.days.front(), last));
   ASSERT_TRUE(r.ok());
   // Last row is bar 38 (its 2-day target ends at bar 40).
   EXPECT_EQ(r->info.back().day, s.days[38]);
@@ -71,7 +73,8 @@ TEST(DatasetTest, TargetsNeverUseBarsAfterTheWindow) {
 
 TEST(DatasetTest, InferenceRowsKeepTheLatestBars) {
   OhlcvSeries s = SeriesFromCloses(Closes(60, 0));
-  DatasetSpec spec = Spec(ModelType::kClassification, s.days.front(), s.days.back());
+  DatasetSpec spec =
+      Spec(ModelType::kClassification, s.days.front(), s.days.back());
   spec.require_target = false;
   auto r = BuildDataset({s}, spec);
   ASSERT_TRUE(r.ok());
@@ -81,7 +84,8 @@ TEST(DatasetTest, InferenceRowsKeepTheLatestBars) {
 
 TEST(DatasetTest, TimeSeriesAddsLaggedInputs) {
   OhlcvSeries s = SeriesFromCloses(Closes(60, 0));
-  DatasetSpec spec = Spec(ModelType::kTimeSeries, s.days.front(), s.days.back());
+  DatasetSpec spec =
+      Spec(ModelType::kTimeSeries, s.days.front(), s.days.back());
   spec.features = {"return_1d"};
   spec.target.lags = 3;
   auto r = BuildDataset({s}, spec);
@@ -100,8 +104,8 @@ TEST(DatasetTest, RowsAreSortedByDayThenSymbol) {
   OhlcvSeries b = SeriesFromCloses(Closes(60, 1));
   b.symbol = "OTHER";
   b.source = DataSource::kSynthetic;
-  auto r = BuildDataset({a, b}, Spec(ModelType::kRegression, a.days.front(),
-                                     a.days.back()));
+  auto r = BuildDataset(
+      {a, b}, Spec(ModelType::kRegression, a.days.front(), a.days.back()));
   ASSERT_TRUE(r.ok());
   EXPECT_STREQ(r->data_source(), "synthetic");
   for (size_t i = 1; i < r->rows(); ++i) {
@@ -112,8 +116,8 @@ TEST(DatasetTest, RowsAreSortedByDayThenSymbol) {
 
 TEST(DatasetTest, TooShortWindowExplainsTheWarmup) {
   OhlcvSeries s = SeriesFromCloses(Closes(10, 0));
-  auto r = BuildDataset({s}, Spec(ModelType::kRegression, s.days.front(),
-                                  s.days.back()));
+  auto r = BuildDataset(
+      {s}, Spec(ModelType::kRegression, s.days.front(), s.days.back()));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("15 bars of history"), std::string::npos)
       << r.status().message();
@@ -121,8 +125,8 @@ TEST(DatasetTest, TooShortWindowExplainsTheWarmup) {
 
 Dataset Hundred() {
   OhlcvSeries s = SeriesFromCloses(Closes(116, 0));
-  return *BuildDataset({s}, Spec(ModelType::kRegression, s.days.front(),
-                                 s.days.back()));
+  return *BuildDataset(
+      {s}, Spec(ModelType::kRegression, s.days.front(), s.days.back()));
 }
 
 TEST(DatasetTest, SplitIsTimeOrderedWithEmbargo) {
@@ -133,7 +137,8 @@ TEST(DatasetTest, SplitIsTimeOrderedWithEmbargo) {
   // 100 distinct days: test = days 80..99, train = days 0..77 (embargo 2).
   EXPECT_EQ(split->test.size(), 20u);
   EXPECT_EQ(split->train.size(), 78u);
-  EXPECT_LT(d.info[split->train.back()].day + 2, d.info[split->test.front()].day);
+  EXPECT_LT(d.info[split->train.back()].day + 2,
+            d.info[split->test.front()].day);
 }
 
 TEST(DatasetTest, SplitFractionMustBeInsideZeroOne) {

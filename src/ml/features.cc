@@ -180,15 +180,17 @@ std::string DescribeModelInput(const std::string& input) {
       k.find_first_not_of("0123456789") != std::string::npos) {
     return "";
   }
-  return std::string(f->description) + ", " + k + (k == "1" ? " day" : " days") +
-         " earlier";
+  return std::string(f->description) + ", " + k +
+         (k == "1" ? " day" : " days") + " earlier";
 }
 
 Status ValidateFeatureNames(const std::vector<std::string>& names) {
   if (names.empty()) {
     return ValidationError("at least one feature is required",
-                           {{"features", "This field is required; valid "
-                                         "features: " + ValidNames()}});
+                           {{"features",
+                             "This field is required; valid "
+                             "features: " +
+                                 ValidNames()}});
   }
   std::vector<FieldError> details;
   std::set<std::string> seen;

@@ -1,6 +1,7 @@
 // The AI Studio feature library: technical indicators computed from one
-// symbol's daily bars with exact, documented formulas (docs/ai-studio-models.md).
-// A feature value at day t uses only bars 0..t (no look-ahead).
+// symbol's daily bars with exact, documented formulas
+// (docs/ai-studio-models.md). A feature value at day t uses only bars 0..t (no
+// look-ahead).
 #pragma once
 
 #include <string>
@@ -16,7 +17,7 @@ struct FeatureInfo {
   const char* description;  // e.g. "14-period Relative Strength Index"
   // Index of the first bar at which the feature is defined (earlier: NaN).
   int first_defined;
-  bool needs_volume;        // rejected for a series without volume
+  bool needs_volume;  // rejected for a series without volume
 };
 
 // Every supported feature, in a stable order.

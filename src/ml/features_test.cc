@@ -54,9 +54,9 @@ TEST(FeaturesTest, RsiUsesWilderSmoothing) {
   // RS = 2, RSI[14] = 100 - 100/3 = 66.667. Next diff +3:
   // gain = (1*13 + 3)/14 = 16/14, loss = (0.5*13)/14 = 6.5/14,
   // RS = 16/6.5, RSI[15] = 100 - 100/(1 + 16/6.5) = 71.111.
-  const OhlcvSeries s = SeriesFromCloses(
-      {100, 102, 101, 103, 102, 104, 103, 105, 104, 106, 105, 107, 106, 108, 107,
-       110});
+  const OhlcvSeries s =
+      SeriesFromCloses({100, 102, 101, 103, 102, 104, 103, 105, 104, 106, 105,
+                        107, 106, 108, 107, 110});
   const auto rsi = Feature(s, "rsi_14");
   EXPECT_TRUE(std::isnan(rsi[13]));
   EXPECT_NEAR(rsi[14], 66.666666667, 1e-6);
@@ -66,7 +66,8 @@ TEST(FeaturesTest, RsiUsesWilderSmoothing) {
 TEST(FeaturesTest, RsiIsHundredWithoutLossesAndFiftyWhenFlat) {
   EXPECT_DOUBLE_EQ(Feature(SeriesFromCloses(Ramp(1, 15)), "rsi_14")[14], 100);
   EXPECT_DOUBLE_EQ(
-      Feature(SeriesFromCloses(std::vector<double>(15, 5.0)), "rsi_14")[14], 50);
+      Feature(SeriesFromCloses(std::vector<double>(15, 5.0)), "rsi_14")[14],
+      50);
 }
 
 TEST(FeaturesTest, MacdSignalOfALinearRampIsSevenOverClose) {
@@ -89,14 +90,15 @@ TEST(FeaturesTest, BollingerPositionUsesPopulationSigma) {
   EXPECT_NEAR(b[19], 0.911877235, 1e-8);
   // A flat window has zero-width bands: defined as the middle, 0.5.
   EXPECT_DOUBLE_EQ(Feature(SeriesFromCloses(std::vector<double>(20, 3.0)),
-                           "bollinger_position")[19], 0.5);
+                           "bollinger_position")[19],
+                   0.5);
 }
 
 TEST(FeaturesTest, VolumeMaRatioDividesByTwentyDayMean) {
   // volumes 1..20: mean 10.5, ratio = 20 / 10.5 = 1.904762.
-  const auto v = Feature(SeriesFromCloses(std::vector<double>(20, 5.0),
-                                          Ramp(1, 20)),
-                         "volume_ma_ratio");
+  const auto v =
+      Feature(SeriesFromCloses(std::vector<double>(20, 5.0), Ramp(1, 20)),
+              "volume_ma_ratio");
   EXPECT_TRUE(std::isnan(v[18]));
   EXPECT_NEAR(v[19], 20.0 / 10.5, 1e-12);
 }
@@ -113,7 +115,8 @@ TEST(FeaturesTest, VolatilityIsSampleSdOfTwentyReturns) {
   // mean 0.00454545, each deviation +-0.0954545,
   // sd = sqrt(20 * 0.0954545^2 / 19) = 0.0979343.
   std::vector<double> c = {100};
-  for (int i = 0; i < 20; ++i) c.push_back(i % 2 == 0 ? c.back() * 1.1 : c.back() / 1.1);
+  for (int i = 0; i < 20; ++i)
+    c.push_back(i % 2 == 0 ? c.back() * 1.1 : c.back() / 1.1);
   const auto v = Feature(SeriesFromCloses(c), "volatility_20");
   EXPECT_TRUE(std::isnan(v[19]));
   EXPECT_NEAR(v[20], 0.0979342972, 1e-9);
@@ -138,9 +141,8 @@ TEST(FeaturesTest, AtrUsesTrueRangeWithWilderSmoothingOverClose) {
 TEST(FeaturesTest, ObvAddsVolumeOnUpDaysAndSubtractsOnDownDays) {
   // closes 10, 11, 11, 10, 12; volumes 100..500:
   // 0, +200 = 200, flat 200, -400 = -200, +500 = 300.
-  const auto o = Feature(SeriesFromCloses({10, 11, 11, 10, 12},
-                                          {100, 200, 300, 400, 500}),
-                         "obv");
+  const auto o = Feature(
+      SeriesFromCloses({10, 11, 11, 10, 12}, {100, 200, 300, 400, 500}), "obv");
   EXPECT_EQ(o, (std::vector<double>{0, 200, 200, -200, 300}));
 }
 
@@ -158,7 +160,8 @@ TEST(FeaturesTest, FeatureAtTIgnoresLaterBars) {
   for (size_t f = 0; f < all.size(); ++f) {
     for (int t = 0; t < 60; ++t) {
       const double x = fa->values[f][t], y = fb->values[f][t];
-      EXPECT_TRUE((std::isnan(x) && std::isnan(y)) || x == y) << all[f] << " t=" << t;
+      EXPECT_TRUE((std::isnan(x) && std::isnan(y)) || x == y)
+          << all[f] << " t=" << t;
     }
   }
 }

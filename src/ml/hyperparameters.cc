@@ -9,11 +9,11 @@ namespace {
 
 struct Spec {
   const char* name;
-  double min, max;        // inclusive range
+  double min, max;  // inclusive range
   bool min_exclusive;
   bool integer;
   double rf_default, gb_default;
-  bool rf, gb;            // applies to RANDOM_FOREST / GRADIENT_BOOSTING
+  bool rf, gb;  // applies to RANDOM_FOREST / GRADIENT_BOOSTING
 };
 
 // Largest per-sample hessian of the softmax loss, p(1 - p) <= 1/4; the
@@ -96,23 +96,23 @@ std::vector<std::string> HyperparameterNames(Algorithm algorithm) {
   return names;
 }
 
-Result<BoosterConfig> MapHyperparameters(Algorithm algorithm, ModelType type,
-                                         const std::map<std::string, double>& given,
-                                         int threads) {
+Result<BoosterConfig> MapHyperparameters(
+    Algorithm algorithm, ModelType type,
+    const std::map<std::string, double>& given, int threads) {
   std::vector<FieldError> problems;
   const bool rf = algorithm == Algorithm::kRandomForest;
   for (const auto& [name, value] : given) {
     auto it = std::find_if(Specs().begin(), Specs().end(),
                            [&](const Spec& s) { return name == s.name; });
     if (it == Specs().end()) {
-      problems.push_back({"hyperparameters",
-                          "Unknown parameter '" + name + "'; valid for " +
-                              AlgorithmName(algorithm) + ": " +
-                              Join(HyperparameterNames(algorithm))});
+      problems.push_back(
+          {"hyperparameters", "Unknown parameter '" + name + "'; valid for " +
+                                  AlgorithmName(algorithm) + ": " +
+                                  Join(HyperparameterNames(algorithm))});
     } else if (!Applies(*it, algorithm)) {
-      problems.push_back({"hyperparameters",
-                          "Parameter '" + name + "' does not apply to " +
-                              AlgorithmName(algorithm)});
+      problems.push_back({"hyperparameters", "Parameter '" + name +
+                                                 "' does not apply to " +
+                                                 AlgorithmName(algorithm)});
     } else if (std::string why = CheckValue(*it, value); !why.empty()) {
       problems.push_back(
           {"hyperparameters", "Invalid parameter '" + name + "': " + why});
@@ -137,9 +137,9 @@ Result<BoosterConfig> MapHyperparameters(Algorithm algorithm, ModelType type,
   // leaves at >= min_samples_leaf samples. XGBoost's own min_child_weight
   // (default 1) is a lower bound on top.
   const double h = MaxHessian(type);
-  const double mcw = std::max({e["min_child_weight"],
-                               h * e["min_samples_split"] / 2.0,
-                               h * e["min_samples_leaf"]});
+  const double mcw =
+      std::max({e["min_child_weight"], h * e["min_samples_split"] / 2.0,
+                h * e["min_samples_leaf"]});
   auto set = [&](const char* k, const std::string& v) {
     cfg.params.emplace_back(k, v);
   };

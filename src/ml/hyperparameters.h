@@ -1,7 +1,8 @@
 // The AI Studio hyperparameter vocabulary (scikit-learn style names from the
 // API document: n_estimators, max_depth, min_samples_split, random_state,
 // learning_rate, ...) validated and mapped onto XGBoost booster parameters
-// for the two algorithms. The mapping is documented in docs/ai-studio-models.md.
+// for the two algorithms. The mapping is documented in
+// docs/ai-studio-models.md.
 #pragma once
 
 #include <map>
@@ -40,8 +41,8 @@ struct BoosterConfig {
 // integer is needed and out-of-range values are each reported as a
 // VALIDATION_ERROR detail under field "hyperparameters" (the unknown-name
 // message lists the valid names). `threads` <= 0 means all cores.
-Result<BoosterConfig> MapHyperparameters(Algorithm algorithm, ModelType type,
-                                         const std::map<std::string, double>& given,
-                                         int threads = 1);
+Result<BoosterConfig> MapHyperparameters(
+    Algorithm algorithm, ModelType type,
+    const std::map<std::string, double>& given, int threads = 1);
 
 }  // namespace trainyard::ml

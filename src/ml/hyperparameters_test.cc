@@ -13,10 +13,12 @@ std::string Param(const BoosterConfig& c, const std::string& key) {
 }
 
 TEST(HyperparametersTest, RandomForestIsOneRoundOfParallelTrees) {
-  auto c = MapHyperparameters(Algorithm::kRandomForest,
-                              ModelType::kClassification,
-                              {{"n_estimators", 100}, {"max_depth", 10},
-                               {"min_samples_split", 5}, {"random_state", 42}});
+  auto c =
+      MapHyperparameters(Algorithm::kRandomForest, ModelType::kClassification,
+                         {{"n_estimators", 100},
+                          {"max_depth", 10},
+                          {"min_samples_split", 5},
+                          {"random_state", 42}});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->rounds, 1);
   EXPECT_EQ(Param(*c, "num_parallel_tree"), "100");
@@ -33,9 +35,9 @@ TEST(HyperparametersTest, RandomForestIsOneRoundOfParallelTrees) {
 
 TEST(HyperparametersTest, MinSamplesSplitScalesByMaxHessian) {
   // Regression hessian is 1: min_child_weight = 40 / 2 = 20.
-  auto reg = MapHyperparameters(Algorithm::kGradientBoosting,
-                                ModelType::kRegression,
-                                {{"min_samples_split", 40}});
+  auto reg =
+      MapHyperparameters(Algorithm::kGradientBoosting, ModelType::kRegression,
+                         {{"min_samples_split", 40}});
   ASSERT_TRUE(reg.ok());
   EXPECT_EQ(Param(*reg, "min_child_weight"), "20");
   // Softmax hessian <= 1/4: 0.25 * 40 / 2 = 5.
@@ -47,9 +49,9 @@ TEST(HyperparametersTest, MinSamplesSplitScalesByMaxHessian) {
 }
 
 TEST(HyperparametersTest, GradientBoostingUsesRoundsAndLearningRate) {
-  auto c = MapHyperparameters(Algorithm::kGradientBoosting,
-                              ModelType::kRegression,
-                              {{"n_estimators", 150}, {"learning_rate", 0.05}});
+  auto c =
+      MapHyperparameters(Algorithm::kGradientBoosting, ModelType::kRegression,
+                         {{"n_estimators", 150}, {"learning_rate", 0.05}});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->rounds, 150);
   EXPECT_EQ(Param(*c, "eta"), "0.050000000000000003");
@@ -72,30 +74,35 @@ TEST(HyperparametersTest, UnknownNameIsRejectedWithTheValidList) {
 }
 
 TEST(HyperparametersTest, LearningRateDoesNotApplyToRandomForest) {
-  auto c = MapHyperparameters(Algorithm::kRandomForest,
-                              ModelType::kClassification,
-                              {{"learning_rate", 0.1}});
+  auto c =
+      MapHyperparameters(Algorithm::kRandomForest, ModelType::kClassification,
+                         {{"learning_rate", 0.1}});
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("does not apply"), std::string::npos);
 }
 
 TEST(HyperparametersTest, RangeAndIntegerChecks) {
-  for (const auto& [name, value] : std::vector<std::pair<std::string, double>>{
-           {"n_estimators", 0}, {"n_estimators", 2.5}, {"max_depth", 50},
-           {"subsample", 0}, {"subsample", 1.5}, {"min_samples_split", 1},
-           {"random_state", -1}}) {
+  for (const auto& [name, value] :
+       std::vector<std::pair<std::string, double>>{{"n_estimators", 0},
+                                                   {"n_estimators", 2.5},
+                                                   {"max_depth", 50},
+                                                   {"subsample", 0},
+                                                   {"subsample", 1.5},
+                                                   {"min_samples_split", 1},
+                                                   {"random_state", -1}}) {
     auto c = MapHyperparameters(Algorithm::kGradientBoosting,
                                 ModelType::kRegression, {{name, value}});
     ASSERT_FALSE(c.ok()) << name << "=" << value;
-    EXPECT_NE(c.status().details()[0].message.find("Invalid parameter '" + name),
-              std::string::npos);
+    EXPECT_NE(
+        c.status().details()[0].message.find("Invalid parameter '" + name),
+        std::string::npos);
   }
 }
 
 TEST(HyperparametersTest, EveryProblemIsReported) {
-  auto c = MapHyperparameters(Algorithm::kGradientBoosting,
-                              ModelType::kRegression,
-                              {{"n_estimators", -1}, {"bogus", 1}});
+  auto c =
+      MapHyperparameters(Algorithm::kGradientBoosting, ModelType::kRegression,
+                         {{"n_estimators", -1}, {"bogus", 1}});
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().details().size(), 2u);
 }

@@ -32,7 +32,8 @@ struct Canvas {
 
 Canvas NewCanvas(int width, int height) {
   Canvas c;
-  c.surface.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
+  c.surface.reset(
+      cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
   c.cr.reset(cairo_create(c.surface.get()));
   cairo_t* cr = c.cr.get();
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -107,9 +108,11 @@ double NiceStep(double range, int ticks) {
 void XAxis(cairo_t* cr, double lo, double hi, double x0, double x1, double top,
            double bottom, const std::string& label) {
   const double step = NiceStep(hi - lo, 8);
-  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step))));
+  const int decimals =
+      std::max(0, static_cast<int>(-std::floor(std::log10(step))));
   cairo_set_font_size(cr, 12);
-  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9;
+       v += step) {
     const double x = x0 + (v - lo) / (hi - lo) * (x1 - x0);
     cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
     cairo_set_line_width(cr, 1);
@@ -117,8 +120,8 @@ void XAxis(cairo_t* cr, double lo, double hi, double x0, double x1, double top,
     cairo_line_to(cr, x, bottom);
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    Text(cr, x, bottom + 12, Fixed(std::fabs(v) < step * 1e-9 ? 0 : v, decimals),
-         Align::kCenter);
+    Text(cr, x, bottom + 12,
+         Fixed(std::fabs(v) < step * 1e-9 ? 0 : v, decimals), Align::kCenter);
   }
   cairo_set_font_size(cr, 13);
   Text(cr, (x0 + x1) / 2, bottom + 32, label, Align::kCenter);
@@ -138,7 +141,8 @@ Result<std::string> RenderBarChartPng(const std::string& title,
     max_value = std::max(max_value, it.value);
   }
   if (max_value == 0) max_value = 1;
-  const int height = kTop + kRowHeight * static_cast<int>(items.size()) + kBottom;
+  const int height =
+      kTop + kRowHeight * static_cast<int>(items.size()) + kBottom;
   Canvas c = NewCanvas(kWidth, height);
   cairo_t* cr = c.cr.get();
   Title(cr, title);
@@ -165,15 +169,15 @@ Result<std::string> RenderBarChartPng(const std::string& title,
   return ToPng(c);
 }
 
-Result<std::string> RenderShapSummaryPng(const std::string& title,
-                                         const std::vector<std::string>& features,
-                                         const std::vector<float>& shap,
-                                         const std::vector<float>& values) {
+Result<std::string> RenderShapSummaryPng(
+    const std::string& title, const std::vector<std::string>& features,
+    const std::vector<float>& shap, const std::vector<float>& values) {
   const size_t nf = features.size();
   if (nf == 0 || shap.empty() || shap.size() % nf != 0 ||
       values.size() != shap.size()) {
-    return ValidationError("SHAP summary needs rows x features SHAP values "
-                           "and feature values of the same shape");
+    return ValidationError(
+        "SHAP summary needs rows x features SHAP values "
+        "and feature values of the same shape");
   }
   const size_t rows = shap.size() / nf;
   double lo = 0, hi = 0;
@@ -192,7 +196,8 @@ Result<std::string> RenderShapSummaryPng(const std::string& title,
   Title(cr, title);
   const double x0 = kLabelWidth, x1 = kWidth - kRight;
   const double bottom = kTop + kRowHeight * nf;
-  XAxis(cr, lo, hi, x0, x1, kTop, bottom, "SHAP value (impact on model output)");
+  XAxis(cr, lo, hi, x0, x1, kTop, bottom,
+        "SHAP value (impact on model output)");
   auto x_of = [&](double v) { return x0 + (v - lo) / (hi - lo) * (x1 - x0); };
   cairo_set_source_rgb(cr, 0.4, 0.4, 0.4);
   cairo_set_line_width(cr, 1);
@@ -213,10 +218,11 @@ Result<std::string> RenderShapSummaryPng(const std::string& title,
       const size_t r = order[k];
       const double t = rows > 1 ? static_cast<double>(k) / (rows - 1) : 0.5;
       // Deterministic vertical jitter so overlapping dots stay visible.
-      const double jitter = (((r * 2654435761u) % 1000) / 1000.0 - 0.5) *
-                            (kRowHeight - 12);
-      cairo_set_source_rgba(cr, 0.1 + 0.85 * t, 0.35 * (1 - std::fabs(2 * t - 1)),
-                            0.95 - 0.85 * t, 0.75);
+      const double jitter =
+          (((r * 2654435761u) % 1000) / 1000.0 - 0.5) * (kRowHeight - 12);
+      cairo_set_source_rgba(cr, 0.1 + 0.85 * t,
+                            0.35 * (1 - std::fabs(2 * t - 1)), 0.95 - 0.85 * t,
+                            0.75);
       cairo_arc(cr, x_of(shap[r * nf + f]), yc + jitter, 2.5, 0, 2 * M_PI);
       cairo_fill(cr);
     }

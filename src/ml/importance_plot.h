@@ -28,9 +28,8 @@ Result<std::string> RenderBarChartPng(const std::string& title,
 // within that feature; a vertical line marks 0.
 // shap and values are rows x features.size(), row-major.
 // Returns PNG bytes, or VALIDATION_ERROR on shape mismatch / no rows.
-Result<std::string> RenderShapSummaryPng(const std::string& title,
-                                         const std::vector<std::string>& features,
-                                         const std::vector<float>& shap,
-                                         const std::vector<float>& values);
+Result<std::string> RenderShapSummaryPng(
+    const std::string& title, const std::vector<std::string>& features,
+    const std::vector<float>& shap, const std::vector<float>& values);
 
 }  // namespace trainyard::ml

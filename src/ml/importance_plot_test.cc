@@ -44,9 +44,11 @@ int BarPixels(cairo_surface_t* s) {
   int count = 0;
   for (int y = 0; y < h; ++y) {
     for (int x = 0; x < w; ++x) {
-      const uint32_t px = *reinterpret_cast<const uint32_t*>(data + y * stride + 4 * x);
+      const uint32_t px =
+          *reinterpret_cast<const uint32_t*>(data + y * stride + 4 * x);
       const int rr = (px >> 16) & 0xff, gg = (px >> 8) & 0xff, bb = px & 0xff;
-      if (std::abs(rr - 41) < 3 && std::abs(gg - 112) < 3 && std::abs(bb - 191) < 3) {
+      if (std::abs(rr - 41) < 3 && std::abs(gg - 112) < 3 &&
+          std::abs(bb - 191) < 3) {
         ++count;
       }
     }
@@ -95,7 +97,8 @@ TEST(ImportancePlotTest, ShapSummaryRendersOneRowPerFeature) {
     shap.insert(shap.end(), {v - 0.5f, 0.1f * (v - 0.5f)});
     values.insert(values.end(), {v, 1 - v});
   }
-  auto png = RenderShapSummaryPng("SHAP summary", {"rsi_14", "obv"}, shap, values);
+  auto png =
+      RenderShapSummaryPng("SHAP summary", {"rsi_14", "obv"}, shap, values);
   ASSERT_TRUE(png.ok()) << png.status().ToString();
   MaybeKeep("shap-summary.png", *png);
   cairo_surface_t* s = Decode(*png);

@@ -9,16 +9,16 @@ namespace {
 
 // Six rows, true classes 0,0,1,1,2,2; argmax predictions 0,1,1,1,2,0.
 const std::vector<float> kTrue = {0, 0, 1, 1, 2, 2};
-const std::vector<float> kProba = {
-    0.7f, 0.2f, 0.1f,  //
-    0.3f, 0.6f, 0.1f,  //
-    0.2f, 0.5f, 0.3f,  //
-    0.1f, 0.8f, 0.1f,  //
-    0.1f, 0.2f, 0.7f,  //
-    0.5f, 0.1f, 0.4f};
+const std::vector<float> kProba = {0.7f, 0.2f, 0.1f,  //
+                                   0.3f, 0.6f, 0.1f,  //
+                                   0.2f, 0.5f, 0.3f,  //
+                                   0.1f, 0.8f, 0.1f,  //
+                                   0.1f, 0.2f, 0.7f,  //
+                                   0.5f, 0.1f, 0.4f};
 
 TEST(MetricsTest, AccuracyAndMacroPrecisionRecallF1) {
-  const ClassificationMetrics m = ComputeClassificationMetrics(kTrue, kProba, 3);
+  const ClassificationMetrics m =
+      ComputeClassificationMetrics(kTrue, kProba, 3);
   // Correct: rows 0, 2, 3, 4 -> 4/6.
   EXPECT_NEAR(m.accuracy, 4.0 / 6.0, 1e-9);
   // class 0: tp 1, predicted 2, true 2 -> P 1/2, R 1/2, F1 1/2
@@ -34,13 +34,15 @@ TEST(MetricsTest, OneVsRestMacroRocAuc) {
   //   0.7 beats 4, 0.3 beats 3 -> 7/8.
   // class 1: positives 0.5, 0.8 vs 0.2, 0.6, 0.2, 0.1 -> (3 + 4)/8.
   // class 2: positives 0.7, 0.4 vs 0.1, 0.1, 0.3, 0.1 -> 8/8.
-  const ClassificationMetrics m = ComputeClassificationMetrics(kTrue, kProba, 3);
+  const ClassificationMetrics m =
+      ComputeClassificationMetrics(kTrue, kProba, 3);
   EXPECT_NEAR(m.roc_auc, (0.875 + 0.875 + 1.0) / 3.0, 1e-6);
 }
 
 TEST(MetricsTest, LogLossOfTrueClassProbabilities) {
   // -(ln .7 + ln .3 + ln .5 + ln .8 + ln .7 + ln .4) / 6 = 0.624984
-  const ClassificationMetrics m = ComputeClassificationMetrics(kTrue, kProba, 3);
+  const ClassificationMetrics m =
+      ComputeClassificationMetrics(kTrue, kProba, 3);
   EXPECT_NEAR(m.log_loss, 0.6249842, 1e-6);
 }
 

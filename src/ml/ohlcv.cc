@@ -83,8 +83,10 @@ std::string Num(double v) {
 void CheckBar(const OhlcvSeries& s, size_t i, Problems* p) {
   const size_t row = i + 1;
   const double o = s.open[i], h = s.high[i], l = s.low[i], c = s.close[i];
-  const struct { const char* name; double v; } prices[] = {
-      {"open", o}, {"high", h}, {"low", l}, {"close", c}};
+  const struct {
+    const char* name;
+    double v;
+  } prices[] = {{"open", o}, {"high", h}, {"low", l}, {"close", c}};
   bool prices_ok = true;
   for (const auto& price : prices) {
     if (!std::isfinite(price.v) || price.v <= 0) {
@@ -95,12 +97,12 @@ void CheckBar(const OhlcvSeries& s, size_t i, Problems* p) {
   if (prices_ok) {
     if (h < l) p->Add(row, "high", "high " + Num(h) + " < low " + Num(l));
     if (h < std::max(o, c)) {
-      p->Add(row, "high", "high " + Num(h) + " < max(open, close) " +
-                              Num(std::max(o, c)));
+      p->Add(row, "high",
+             "high " + Num(h) + " < max(open, close) " + Num(std::max(o, c)));
     }
     if (l > std::min(o, c)) {
-      p->Add(row, "low", "low " + Num(l) + " > min(open, close) " +
-                             Num(std::min(o, c)));
+      p->Add(row, "low",
+             "low " + Num(l) + " > min(open, close) " + Num(std::min(o, c)));
     }
   }
   if (!std::isfinite(s.volume[i]) || s.volume[i] < 0) {
@@ -110,9 +112,10 @@ void CheckBar(const OhlcvSeries& s, size_t i, Problems* p) {
   if (s.days[i] == s.days[i - 1]) {
     p->Add(row, "date", "duplicate date " + FormatDate(s.days[i]));
   } else if (s.days[i] < s.days[i - 1]) {
-    p->Add(row, "date", "date " + FormatDate(s.days[i]) + " is before " +
-                            FormatDate(s.days[i - 1]) +
-                            " (rows must be in ascending date order)");
+    p->Add(row, "date",
+           "date " + FormatDate(s.days[i]) + " is before " +
+               FormatDate(s.days[i - 1]) +
+               " (rows must be in ascending date order)");
   }
 }
 
@@ -189,8 +192,8 @@ Result<OhlcvSeries> ParseOhlcvCsv(std::string symbol, std::string_view csv) {
   if (!std::getline(in, line)) return ValidationError("CSV is empty");
   TY_ASSIGN_OR_RETURN(const Columns cols, FindColumns(line));
   s.has_volume = cols.volume >= 0;
-  const int needed = std::max({cols.date, cols.open, cols.high, cols.low,
-                               cols.close, cols.volume});
+  const int needed = std::max(
+      {cols.date, cols.open, cols.high, cols.low, cols.close, cols.volume});
   Problems problems;
   size_t row = 0;
   while (std::getline(in, line)) {
@@ -198,9 +201,9 @@ Result<OhlcvSeries> ParseOhlcvCsv(std::string symbol, std::string_view csv) {
     ++row;
     const auto cells = SplitCommas(line);
     if (static_cast<int>(cells.size()) <= needed) {
-      problems.Add(row, "row", "expected at least " +
-                                   std::to_string(needed + 1) + " cells, got " +
-                                   std::to_string(cells.size()));
+      problems.Add(row, "row",
+                   "expected at least " + std::to_string(needed + 1) +
+                       " cells, got " + std::to_string(cells.size()));
       continue;
     }
     auto day = ParseDate(cells[cols.date]);
@@ -217,8 +220,8 @@ Result<OhlcvSeries> ParseOhlcvCsv(std::string symbol, std::string_view csv) {
     for (int k = 0; k < 5; ++k) {
       if (idx[k] < 0) continue;
       if (!ParseNumber(cells[idx[k]], &v[k])) {
-        problems.Add(row, kNames[k], "not a number: '" +
-                                         std::string(cells[idx[k]]) + "'");
+        problems.Add(row, kNames[k],
+                     "not a number: '" + std::string(cells[idx[k]]) + "'");
         row_ok = false;
       }
     }

@@ -63,8 +63,9 @@ TEST(OhlcvTest, ReportsMalformedCells) {
 }
 
 TEST(OhlcvTest, LowAboveOpenIsRejected) {
-  auto r = ParseOhlcvCsv("X", "date,open,high,low,close\n"
-                              "2024-01-02,10,12,10.5,11\n");
+  auto r = ParseOhlcvCsv("X",
+                         "date,open,high,low,close\n"
+                         "2024-01-02,10,12,10.5,11\n");
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(HasDetail(r.status(), "row 1.low", "> min(open, close)"));
 }

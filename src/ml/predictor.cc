@@ -10,8 +10,8 @@
 
 namespace trainyard::ml {
 
-Result<std::vector<Prediction>> PredictRows(const XgbModel& model,
-                                            MatrixView x, bool with_shap,
+Result<std::vector<Prediction>> PredictRows(const XgbModel& model, MatrixView x,
+                                            bool with_shap,
                                             ContributionMethod method) {
   TY_ASSIGN_OR_RETURN(const std::vector<float> out, model.Predict(x));
   std::vector<RowExplanation> explanations;
@@ -86,9 +86,11 @@ Result<std::vector<float>> RowFromFeatureMap(
     if (i == names.size()) {
       problems.push_back({"features", "'" + name +
                                           "' is not an input of this model; "
-                                          "model inputs: " + valid});
+                                          "model inputs: " +
+                                          valid});
     } else if (!std::isfinite(value)) {
-      problems.push_back({"features", "'" + name + "' must be a finite number"});
+      problems.push_back(
+          {"features", "'" + name + "' must be a finite number"});
     } else {
       row[i] = static_cast<float>(value);
     }

@@ -20,15 +20,16 @@ Status Corrupt(const std::string& why) {
 
 Status StoreRecipe(const ModelRecipe& r, XgbModel* model) {
   std::string features;
-  for (const auto& f : r.features) features += (features.empty() ? "" : ",") + f;
+  for (const auto& f : r.features)
+    features += (features.empty() ? "" : ",") + f;
   char threshold[64];
   std::snprintf(threshold, sizeof(threshold), "%.17g", r.target.threshold);
-  const std::string text = std::string("algorithm=") + AlgorithmName(r.algorithm) +
-                           "\nmodel_type=" + ModelTypeName(r.target.type) +
-                           "\nfeatures=" + features +
-                           "\nhorizon=" + std::to_string(r.target.horizon) +
-                           "\nthreshold=" + threshold +
-                           "\nlags=" + std::to_string(r.target.lags);
+  const std::string text =
+      std::string("algorithm=") + AlgorithmName(r.algorithm) +
+      "\nmodel_type=" + ModelTypeName(r.target.type) +
+      "\nfeatures=" + features +
+      "\nhorizon=" + std::to_string(r.target.horizon) +
+      "\nthreshold=" + threshold + "\nlags=" + std::to_string(r.target.lags);
   return model->SetAttribute(kRecipeAttr, text);
 }
 

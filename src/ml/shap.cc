@@ -44,7 +44,8 @@ GlobalImportance ComputeGlobalImportance(
     const std::vector<RowExplanation>& rows) {
   std::map<std::string, double> sums;
   for (const auto& row : rows) {
-    for (const auto& c : row.contributions) sums[c.feature] += std::fabs(c.value);
+    for (const auto& c : row.contributions)
+      sums[c.feature] += std::fabs(c.value);
   }
   GlobalImportance out;
   double total = 0;
@@ -53,8 +54,9 @@ GlobalImportance ComputeGlobalImportance(
     sum /= rows.empty() ? 1 : rows.size();
     total += sum;
   }
-  std::stable_sort(items.begin(), items.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(
+      items.begin(), items.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [name, mean] : items) {
     out.features.push_back(name);
     out.mean_abs.push_back(mean);

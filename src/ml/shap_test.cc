@@ -83,7 +83,8 @@ TEST(ShapTest, SummaryDataFollowsImportanceOrder) {
   const XgbModel m = Train(ModelType::kRegression, d, 400);
   auto ex = ExplainRows(m, d.view(30));
   ASSERT_TRUE(ex.ok());
-  const ShapSummaryData s = MakeShapSummaryData(*ex, d.view(30), {"a", "b", "c"});
+  const ShapSummaryData s =
+      MakeShapSummaryData(*ex, d.view(30), {"a", "b", "c"});
   ASSERT_EQ(s.features, (std::vector<std::string>{"a", "b", "c"}));
   ASSERT_EQ(s.shap.size(), 90u);
   // Row 4, feature "b": its input value and its SHAP value.

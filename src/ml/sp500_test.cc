@@ -18,8 +18,9 @@ namespace {
 Result<OhlcvSeries> LoadSp500() {
   const char* path = std::getenv("TRAINYARD_SP500_CSV");
   if (path == nullptr) {
-    return IoError("TRAINYARD_SP500_CSV is not set; run the tests via ctest "
-                   "(fixture MlFetchDatasets) or scripts/fetch-datasets.sh");
+    return IoError(
+        "TRAINYARD_SP500_CSV is not set; run the tests via ctest "
+        "(fixture MlFetchDatasets) or scripts/fetch-datasets.sh");
   }
   auto r = LoadOhlcvCsv("SP500", path);
   if (!r.ok() && r.status().code() == ErrorCode::kIo) {
@@ -57,8 +58,8 @@ TEST_F(Sp500Test, AlwaysLongBacktestReproducesIndexReturnAndCrisisDrawdown) {
   // 1 - 676.53 / 1565.15 = 0.567754 (published S&P 500 figures).
   std::vector<BacktestRow> rows;
   for (size_t t = 0; t + 1 < series_.size(); ++t) {
-    rows.push_back({0, series_.days[t], 1,
-                    series_.close[t + 1] / series_.close[t] - 1});
+    rows.push_back(
+        {0, series_.days[t], 1, series_.close[t + 1] / series_.close[t] - 1});
   }
   const BacktestResult r = RunBacktest(rows, {0.0, true});
   EXPECT_NEAR(r.total_return, 2874.560059 / 1455.219971 - 1, 1e-9);
@@ -76,8 +77,9 @@ TEST_F(Sp500Test, RsiOnRealPricesStaysInRangeAndIsLowInTheCrash) {
   }
   // 2008-10-10 closed after eight straight down days: deeply oversold.
   const DayNumber day = *ParseDate("2008-10-10");
-  const size_t t = std::lower_bound(series_.days.begin(), series_.days.end(), day) -
-                   series_.days.begin();
+  const size_t t =
+      std::lower_bound(series_.days.begin(), series_.days.end(), day) -
+      series_.days.begin();
   EXPECT_LT(rsi[t], 25);
 }
 
@@ -85,11 +87,16 @@ TEST_F(Sp500Test, RandomForestTrainsOnRealPricesAndIsLabelledImported) {
   TrainingRequest req;
   req.type = ModelType::kClassification;
   req.algorithm = Algorithm::kRandomForest;
-  req.features = {"rsi_14", "macd_signal", "bollinger_position",
-                  "volume_ma_ratio", "price_ma_50_ratio", "return_5d",
-                  "volatility_20", "atr_14"};
-  req.hyperparameters = {{"n_estimators", 100}, {"max_depth", 6},
-                         {"random_state", 42}};
+  req.features = {"rsi_14",
+                  "macd_signal",
+                  "bollinger_position",
+                  "volume_ma_ratio",
+                  "price_ma_50_ratio",
+                  "return_5d",
+                  "volatility_20",
+                  "atr_14"};
+  req.hyperparameters = {
+      {"n_estimators", 100}, {"max_depth", 6}, {"random_state", 42}};
   req.start_day = *ParseDate("2005-01-01");
   req.end_day = *ParseDate("2019-12-31");
   req.cross_validation_folds = 3;

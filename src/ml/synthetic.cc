@@ -15,8 +15,8 @@ constexpr DayNumber kHistoryStart = 7305;  // 1990-01-01
 
 struct Params {
   double start_price;
-  double drift;      // daily log drift
-  double base_vol;   // long-run daily volatility
+  double drift;     // daily log drift
+  double base_vol;  // long-run daily volatility
   double base_volume;
 };
 

@@ -6,9 +6,12 @@ namespace trainyard::ml {
 
 const char* ModelTypeName(ModelType type) {
   switch (type) {
-    case ModelType::kClassification: return "CLASSIFICATION";
-    case ModelType::kRegression: return "REGRESSION";
-    case ModelType::kTimeSeries: return "TIME_SERIES";
+    case ModelType::kClassification:
+      return "CLASSIFICATION";
+    case ModelType::kRegression:
+      return "REGRESSION";
+    case ModelType::kTimeSeries:
+      return "TIME_SERIES";
   }
   return "CLASSIFICATION";
 }

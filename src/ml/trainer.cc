@@ -27,7 +27,8 @@ Status ValidateRequest(const TrainingRequest& r) {
 
 // Reports round progress within `stage` and turns "stop" into false.
 ProgressFn StageProgress(const TrainingProgressFn& progress, int stage,
-                         int stages, const std::map<std::string, double>* last) {
+                         int stages,
+                         const std::map<std::string, double>* last) {
   if (!progress) return {};
   return [=, &progress](int done, int total) {
     TrainingProgress p;
@@ -45,8 +46,9 @@ std::vector<std::pair<std::string, double>> SortedImportance(
     const std::vector<std::string>& names, const std::vector<double>& gain) {
   std::vector<std::pair<std::string, double>> out;
   for (size_t i = 0; i < names.size(); ++i) out.emplace_back(names[i], gain[i]);
-  std::stable_sort(out.begin(), out.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.second > b.second;
+  });
   return out;
 }
 
@@ -61,7 +63,8 @@ Result<XgbModel> Fit(const Dataset& train, const TrainingRequest& request,
 Result<std::map<std::string, double>> EvaluateModel(
     const XgbModel& model, const Dataset& data, const TargetSpec& target,
     const BacktestConfig& config, BacktestResult* backtest) {
-  TY_ASSIGN_OR_RETURN(const std::vector<float> pred, model.Predict(ViewOf(data)));
+  TY_ASSIGN_OR_RETURN(const std::vector<float> pred,
+                      model.Predict(ViewOf(data)));
   std::map<std::string, double> m;
   std::vector<BacktestRow> rows(data.rows());
   const bool classify = model.type() == ModelType::kClassification;
@@ -73,7 +76,9 @@ Result<std::map<std::string, double>> EvaluateModel(
          {"roc_auc", c.roc_auc},   {"log_loss", c.log_loss}};
   } else {
     const RegressionMetrics r = ComputeRegressionMetrics(data.y, pred);
-    m = {{"rmse", r.rmse}, {"mae", r.mae}, {"r2", r.r2},
+    m = {{"rmse", r.rmse},
+         {"mae", r.mae},
+         {"r2", r.r2},
          {"directional_accuracy", r.directional_accuracy}};
   }
   if (backtest == nullptr) return m;
@@ -113,9 +118,9 @@ Result<TrainedModel> TrainModel(const std::vector<OhlcvSeries>& series,
   spec.last_day = request.end_day;
   TY_ASSIGN_OR_RETURN(const Dataset data, BuildDataset(series, spec));
   const int embargo = spec.target.horizon;
-  TY_ASSIGN_OR_RETURN(const Split split, TimeOrderedSplit(
-                                             data, request.train_test_split,
-                                             embargo));
+  TY_ASSIGN_OR_RETURN(
+      const Split split,
+      TimeOrderedSplit(data, request.train_test_split, embargo));
   const Dataset train = data.Subset(split.train);
   const Dataset test = data.Subset(split.test);
 
@@ -146,18 +151,19 @@ Result<TrainedModel> TrainModel(const std::vector<OhlcvSeries>& series,
       XgbModel model,
       Fit(train, request, config,
           StageProgress(progress, stages, stages, &last_metrics)));
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   TrainedModel out{std::move(model)};
   out.train_seconds = seconds;
-  TY_ASSIGN_OR_RETURN(out.metrics,
-                      EvaluateModel(out.model, test, spec.target,
-                                    request.backtest, &out.backtest));
+  TY_ASSIGN_OR_RETURN(
+      out.metrics, EvaluateModel(out.model, test, spec.target, request.backtest,
+                                 &out.backtest));
   TY_ASSIGN_OR_RETURN(const std::vector<double> gain,
                       out.model.GainImportance());
   out.feature_importance = SortedImportance(data.feature_names, gain);
-  TY_RETURN_IF_ERROR(StoreRecipe({request.algorithm, request.features, spec.target},
-                                 &out.model));
+  TY_RETURN_IF_ERROR(StoreRecipe(
+      {request.algorithm, request.features, spec.target}, &out.model));
   out.algorithm = request.algorithm;
   out.target = spec.target;
   out.data_source = data.data_source();

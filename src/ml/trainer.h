@@ -38,11 +38,11 @@ struct TrainingRequest {
 // Reported during training. Stages are the CV folds then the final fit
 // (total_stages = folds + 1), the API's current_epoch / total_epochs.
 struct TrainingProgress {
-  int stage = 0;         // 1-based stage in progress
+  int stage = 0;  // 1-based stage in progress
   int total_stages = 1;
-  int round = 0;         // boosting rounds done in this stage
+  int round = 0;  // boosting rounds done in this stage
   int total_rounds = 1;
-  double fraction = 0;   // overall, in [0, 1]
+  double fraction = 0;                              // overall, in [0, 1]
   std::map<std::string, double> last_fold_metrics;  // empty before fold 1
 };
 // Return false to cancel; TrainModel then returns an IsCancelled() status.
@@ -52,7 +52,8 @@ struct FoldResult {
   int fold = 0;  // 1-based
   size_t train_rows = 0, valid_rows = 0;
   DayNumber valid_first = 0, valid_last = 0;
-  std::map<std::string, double> metrics;  // as TrainedModel::metrics, no backtest
+  std::map<std::string, double>
+      metrics;  // as TrainedModel::metrics, no backtest
 };
 
 struct TrainedModel {

@@ -28,8 +28,10 @@ TrainingRequest DocumentExample() {
   r.algorithm = Algorithm::kRandomForest;
   r.features = {"rsi_14", "macd_signal", "bollinger_position",
                 "volume_ma_ratio", "price_ma_50_ratio"};
-  r.hyperparameters = {{"n_estimators", 100}, {"max_depth", 10},
-                       {"min_samples_split", 5}, {"random_state", 42}};
+  r.hyperparameters = {{"n_estimators", 100},
+                       {"max_depth", 10},
+                       {"min_samples_split", 5},
+                       {"random_state", 42}};
   r.start_day = *ParseDate("2023-01-01");
   r.end_day = *ParseDate("2024-12-31");
   r.train_test_split = 0.8;
@@ -41,16 +43,17 @@ TrainingRequest DocumentExample() {
 TEST(TrainerTest, DocumentExampleTrainsOnLabelledSyntheticData) {
   const auto series = Demo();
   std::vector<TrainingProgress> seen;
-  auto r = TrainModel(series, DocumentExample(), [&](const TrainingProgress& p) {
-    seen.push_back(p);
-    return true;
-  });
+  auto r =
+      TrainModel(series, DocumentExample(), [&](const TrainingProgress& p) {
+        seen.push_back(p);
+        return true;
+      });
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_STREQ(r->data_source, "synthetic");
   EXPECT_EQ(r->folds.size(), 5u);
-  for (const char* key : {"accuracy", "precision", "recall", "f1_score",
-                          "roc_auc", "total_return", "sharpe_ratio",
-                          "max_drawdown", "win_rate"}) {
+  for (const char* key :
+       {"accuracy", "precision", "recall", "f1_score", "roc_auc",
+        "total_return", "sharpe_ratio", "max_drawdown", "win_rate"}) {
     EXPECT_TRUE(r->metrics.count(key)) << key;
   }
   EXPECT_GE(r->metrics.at("accuracy"), 0.0);
@@ -91,7 +94,8 @@ TEST(TrainerTest, ReportedAccuracyMatchesARecount) {
     if (data->info[i].day < r->test_first) continue;
     auto p = r->model.Predict({&data->x[i * 5], 1, 5});
     ASSERT_TRUE(p.ok());
-    const int cls = static_cast<int>(std::max_element(p->begin(), p->end()) - p->begin());
+    const int cls =
+        static_cast<int>(std::max_element(p->begin(), p->end()) - p->begin());
     hits += cls == static_cast<int>(data->y[i]);
     ++n;
   }
@@ -121,8 +125,8 @@ TEST(TrainerTest, RegressionAndTimeSeriesReportRegressionMetrics) {
     req.cross_validation_folds = 3;
     auto r = TrainModel(series, req);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    for (const char* key : {"rmse", "mae", "r2", "directional_accuracy",
-                            "sharpe_ratio"}) {
+    for (const char* key :
+         {"rmse", "mae", "r2", "directional_accuracy", "sharpe_ratio"}) {
       EXPECT_TRUE(r->metrics.count(key)) << key;
     }
     EXPECT_GT(r->metrics.at("rmse"), 0);
@@ -152,10 +156,12 @@ TEST(TrainerTest, SavedModelCarriesItsRecipeForPredictionsFromPrices) {
 
   // Scoring January 2025 from prices: every business day of each symbol
   // (features need only past bars; targets are not needed).
-  const DayNumber first = *ParseDate("2025-01-01"), last = *ParseDate("2025-01-31");
+  const DayNumber first = *ParseDate("2025-01-01"),
+                  last = *ParseDate("2025-01-31");
   std::vector<OhlcvSeries> recent;
   for (const char* sym : {"NIFTY50", "BANKNIFTY"}) {
-    recent.push_back(*GenerateSyntheticOhlcv(sym, *ParseDate("2024-06-01"), last));
+    recent.push_back(
+        *GenerateSyntheticOhlcv(sym, *ParseDate("2024-06-01"), last));
   }
   auto rows = PredictSeries(*loaded, recent, first, last, false, true);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
@@ -169,7 +175,8 @@ TEST(TrainerTest, SavedModelCarriesItsRecipeForPredictionsFromPrices) {
   auto direct = trained->model.Predict({data->x.data(), data->rows(), 5});
   ASSERT_TRUE(direct.ok());
   for (size_t i = 0; i < rows->size(); ++i) {
-    EXPECT_FLOAT_EQ((*rows)[i].prediction.probabilities[kBuy], (*direct)[3 * i + kBuy]);
+    EXPECT_FLOAT_EQ((*rows)[i].prediction.probabilities[kBuy],
+                    (*direct)[3 * i + kBuy]);
   }
   auto latest = PredictSeries(*loaded, recent, first, last, true, false);
   ASSERT_TRUE(latest.ok());
@@ -192,9 +199,8 @@ TEST(TrainerTest, ModelWithoutRecipeCannotScorePrices) {
 
 TEST(TrainerTest, CancelStopsTraining) {
   int calls = 0;
-  auto r = TrainModel(Demo(), DocumentExample(), [&](const TrainingProgress&) {
-    return ++calls < 2;
-  });
+  auto r = TrainModel(Demo(), DocumentExample(),
+                      [&](const TrainingProgress&) { return ++calls < 2; });
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(IsCancelled(r.status()));
   EXPECT_EQ(calls, 2);

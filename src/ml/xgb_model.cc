@@ -22,9 +22,9 @@ Status XgbError(ErrorCode code, const std::string& what) {
 }
 
 // Evaluates an XGBoost C call; on failure returns a Status with `code`.
-#define XGB_RETURN_IF_ERROR(call, code)                         \
-  do {                                                          \
-    if ((call) != 0) return XgbError((code), #call);            \
+#define XGB_RETURN_IF_ERROR(call, code)              \
+  do {                                               \
+    if ((call) != 0) return XgbError((code), #call); \
   } while (0)
 
 struct DMatrixDeleter {
@@ -95,11 +95,10 @@ Result<XgbModel> XgbModel::Train(ModelType type,
                                  const ProgressFn& progress) {
   constexpr ErrorCode kCode = ErrorCode::kModelTraining;
   if (x.cols != feature_names.size() || x.rows != y.size() || x.rows == 0) {
-    return ValidationError("training matrix shape mismatch: " +
-                           std::to_string(x.rows) + "x" +
-                           std::to_string(x.cols) + " with " +
-                           std::to_string(y.size()) + " labels and " +
-                           std::to_string(feature_names.size()) + " names");
+    return ValidationError(
+        "training matrix shape mismatch: " + std::to_string(x.rows) + "x" +
+        std::to_string(x.cols) + " with " + std::to_string(y.size()) +
+        " labels and " + std::to_string(feature_names.size()) + " names");
   }
   TY_ASSIGN_OR_RETURN(DMatrixPtr dtrain, MakeDMatrix(x, kCode));
   XGB_RETURN_IF_ERROR(
@@ -155,9 +154,8 @@ Result<std::string> XgbModel::Serialize() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   bst_ulong len = 0;
   const char* data = nullptr;
-  XGB_RETURN_IF_ERROR(XGBoosterSaveModelToBuffer(impl_->booster,
-                                                 R"({"format": "json"})", &len,
-                                                 &data),
+  XGB_RETURN_IF_ERROR(XGBoosterSaveModelToBuffer(
+                          impl_->booster, R"({"format": "json"})", &len, &data),
                       ErrorCode::kInternal);
   return std::string(data, len);
 }
@@ -214,8 +212,8 @@ Result<Contributions> XgbModel::PredictContributions(
   TY_ASSIGN_OR_RETURN(std::vector<float> values,
                       RunPredict(impl_->booster, x, type, &shape));
   // strict_shape: (rows, groups, features + 1).
-  if (shape.size() != 3 || shape[0] != x.rows ||
-      shape[1] != num_groups() || shape[2] != x.cols + 1) {
+  if (shape.size() != 3 || shape[0] != x.rows || shape[1] != num_groups() ||
+      shape[2] != x.cols + 1) {
     return InternalError("unexpected SHAP output shape from XGBoost");
   }
   Contributions c;
@@ -226,10 +224,12 @@ Result<Contributions> XgbModel::PredictContributions(
   return c;
 }
 
-Status XgbModel::SetAttribute(const std::string& key, const std::string& value) {
+Status XgbModel::SetAttribute(const std::string& key,
+                              const std::string& value) {
   std::lock_guard<std::mutex> lock(impl_->mu);
-  XGB_RETURN_IF_ERROR(XGBoosterSetAttr(impl_->booster, key.c_str(), value.c_str()),
-                      ErrorCode::kInternal);
+  XGB_RETURN_IF_ERROR(
+      XGBoosterSetAttr(impl_->booster, key.c_str(), value.c_str()),
+      ErrorCode::kInternal);
   return Status::Ok();
 }
 
@@ -237,8 +237,9 @@ Result<std::string> XgbModel::GetAttribute(const std::string& key) const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   const char* value = nullptr;
   int found = 0;
-  XGB_RETURN_IF_ERROR(XGBoosterGetAttr(impl_->booster, key.c_str(), &value, &found),
-                      ErrorCode::kInternal);
+  XGB_RETURN_IF_ERROR(
+      XGBoosterGetAttr(impl_->booster, key.c_str(), &value, &found),
+      ErrorCode::kInternal);
   if (!found) return NotFoundError("model has no attribute '" + key + "'");
   return std::string(value);
 }
@@ -250,8 +251,9 @@ Result<std::vector<double>> XgbModel::GainImportance() const {
   const bst_ulong* shape = nullptr;
   const float* scores = nullptr;
   XGB_RETURN_IF_ERROR(
-      XGBoosterFeatureScore(impl_->booster, R"({"importance_type": "total_gain"})",
-                            &n, &names, &dim, &shape, &scores),
+      XGBoosterFeatureScore(impl_->booster,
+                            R"({"importance_type": "total_gain"})", &n, &names,
+                            &dim, &shape, &scores),
       ErrorCode::kInternal);
   std::vector<double> gain(names_.size(), 0.0);
   double total = 0;

@@ -37,7 +37,9 @@ struct Contributions {
   float at(size_t row, size_t group, size_t feature) const {
     return values[(row * groups + group) * (features + 1) + feature];
   }
-  float bias(size_t row, size_t group) const { return at(row, group, features); }
+  float bias(size_t row, size_t group) const {
+    return at(row, group, features);
+  }
 };
 
 // How feature contributions are computed.

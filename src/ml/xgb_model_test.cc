@@ -1,10 +1,10 @@
 #include "ml/xgb_model.h"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "core/rng.h"
 #include "ml/metrics.h"
@@ -28,7 +28,7 @@ Toy MakeToy(size_t rows, uint64_t seed, bool regression = false) {
     t.x.push_back(static_cast<float>(a));
     t.x.push_back(static_cast<float>(b));
     t.y.push_back(regression ? static_cast<float>(3 * a - 1)
-                             : static_cast<float>(a < 1.0 / 3 ? kSell
+                             : static_cast<float>(a < 1.0 / 3   ? kSell
                                                   : a < 2.0 / 3 ? kHold
                                                                 : kBuy));
   }
@@ -43,7 +43,8 @@ BoosterConfig Config(Algorithm algo, ModelType type,
 }
 
 Result<XgbModel> TrainToy(const Toy& t, Algorithm algo,
-                          std::map<std::string, double> hp = {{"n_estimators", 20}},
+                          std::map<std::string, double> hp = {{"n_estimators",
+                                                               20}},
                           ModelType type = ModelType::kClassification) {
   return XgbModel::Train(type, {"signal", "noise"}, t.view(), t.y,
                          Config(algo, type, hp));
@@ -92,7 +93,8 @@ TEST(XgbModelTest, SameSeedSameModelDifferentSeedDifferentForest) {
 
 TEST(XgbModelTest, ShapValuesPlusBiasSumToTheMargin) {
   const Toy train = MakeToy(500, 4), test = MakeToy(50, 5);
-  for (Algorithm algo : {Algorithm::kRandomForest, Algorithm::kGradientBoosting}) {
+  for (Algorithm algo :
+       {Algorithm::kRandomForest, Algorithm::kGradientBoosting}) {
     auto m = TrainToy(train, algo);
     ASSERT_TRUE(m.ok());
     auto c = m->PredictContributions(test.view());
@@ -113,14 +115,16 @@ TEST(XgbModelTest, SaabasContributionsAlsoSumToTheMarginButDifferFromShap) {
   const Toy train = MakeToy(500, 14), test = MakeToy(50, 15);
   auto m = TrainToy(train, Algorithm::kRandomForest, {{"n_estimators", 10}});
   ASSERT_TRUE(m.ok());
-  auto saabas = m->PredictContributions(test.view(), ContributionMethod::kSaabas);
+  auto saabas =
+      m->PredictContributions(test.view(), ContributionMethod::kSaabas);
   auto shap = m->PredictContributions(test.view());
   auto margin = m->PredictMargin(test.view());
   ASSERT_TRUE(saabas.ok() && shap.ok() && margin.ok());
   bool differs = false;
   for (size_t r = 0; r < 50; ++r) {
     for (size_t g = 0; g < 3; ++g) {
-      const double sum = saabas->at(r, g, 0) + saabas->at(r, g, 1) + saabas->bias(r, g);
+      const double sum =
+          saabas->at(r, g, 0) + saabas->at(r, g, 1) + saabas->bias(r, g);
       EXPECT_NEAR(sum, (*margin)[r * 3 + g], 1e-4);
       differs |= std::fabs(saabas->at(r, g, 0) - shap->at(r, g, 0)) > 1e-4;
     }
@@ -161,7 +165,8 @@ TEST(XgbModelTest, SerializeRoundTripKeepsPredictionsAndMetadata) {
   auto loaded = XgbModel::Deserialize(*bytes);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->type(), ModelType::kClassification);
-  EXPECT_EQ(loaded->feature_names(), (std::vector<std::string>{"signal", "noise"}));
+  EXPECT_EQ(loaded->feature_names(),
+            (std::vector<std::string>{"signal", "noise"}));
   EXPECT_EQ(*loaded->Predict(train.view()), *m->Predict(train.view()));
 }
 
@@ -190,19 +195,21 @@ TEST(XgbModelTest, XgboostErrorsBecomeModelTrainingError) {
   auto r = TrainToy(t, Algorithm::kGradientBoosting);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kModelTraining);
-  EXPECT_NE(r.status().message().find("XGBoosterUpdateOneIter"), std::string::npos)
+  EXPECT_NE(r.status().message().find("XGBoosterUpdateOneIter"),
+            std::string::npos)
       << r.status().message();
 }
 
 TEST(XgbModelTest, ShapeMismatchIsRejected) {
   const Toy t = MakeToy(50, 12);
-  auto r = XgbModel::Train(ModelType::kClassification, {"only_one"}, t.view(),
-                           t.y, Config(Algorithm::kRandomForest,
-                                       ModelType::kClassification, {}));
+  auto r = XgbModel::Train(
+      ModelType::kClassification, {"only_one"}, t.view(), t.y,
+      Config(Algorithm::kRandomForest, ModelType::kClassification, {}));
   EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
   auto m = TrainToy(t, Algorithm::kRandomForest);
   ASSERT_TRUE(m.ok());
-  EXPECT_EQ(m->Predict({t.x.data(), 5, 3}).status().code(), ErrorCode::kValidation);
+  EXPECT_EQ(m->Predict({t.x.data(), 5, 3}).status().code(),
+            ErrorCode::kValidation);
 }
 
 TEST(XgbModelTest, ProgressReportsEveryRoundAndCanCancel) {
