@@ -22,7 +22,7 @@ void ConfigFlags::AddTo(CLI::App* cmd, bool server) {
   cmd->add_option("--workers", workers,
                   "Job worker threads in this process, 0 = none (env TRAINYARD_WORKERS, default 2)");
   cmd->add_option("--http-threads", http_threads,
-                  "HTTP handler threads (env TRAINYARD_HTTP_THREADS, default 8)");
+                  "HTTP handler threads; each keep-alive connection holds one (env TRAINYARD_HTTP_THREADS, default 64)");
   cmd->add_flag("--log-json", log_json, "Log one JSON object per line (env TRAINYARD_LOG_JSON)");
   cmd->add_flag("--enable-test-jobs", enable_test_jobs,
                 "Register the diagnostic job types test.count and test.fail "

@@ -16,7 +16,7 @@ struct Config {
   std::string bind = "127.0.0.1";         // TRAINYARD_BIND
   int port = 8000;                        // TRAINYARD_PORT (0 = ephemeral)
   int workers = 2;                        // TRAINYARD_WORKERS (job threads)
-  int http_threads = 8;                   // TRAINYARD_HTTP_THREADS
+  int http_threads = 64;                  // TRAINYARD_HTTP_THREADS
   std::string log_level = "info";         // TRAINYARD_LOG_LEVEL
   bool log_json = false;                  // TRAINYARD_LOG_JSON (1/true)
   bool auth = true;                       // TRAINYARD_AUTH (off/false = off)
