@@ -181,7 +181,7 @@ Result<QLearningConfig> ParseQLearningConfig(const ParamMap& params) {
   r.Alias("alpha", "learning_rate");
   c.learning_rate = r.Real("learning_rate", c.learning_rate, 0, 1, Bounds::kOpenLow);
   c.gamma = r.Real("gamma", c.gamma, 0, 1);
-  c.bins = r.Int("bins", c.bins, 2, 1000);
+  c.bins = r.Layers("bins", c.bins);
   c.obs_clip = r.Real("obs_clip", c.obs_clip, 0, 1e9, Bounds::kOpenLow);
   c.exploration_fraction =
       r.Real("exploration_fraction", c.exploration_fraction, 0, 1);

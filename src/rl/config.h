@@ -92,7 +92,9 @@ struct OffPolicyConfig {
 struct QLearningConfig {
   double learning_rate = 0.1;
   double gamma = 0.99;            // discount_factor
-  int64_t bins = 10;              // per observation dimension
+  // Bins per observation dimension: one value for all, or one per
+  // dimension (1 ignores that dimension).
+  std::vector<int64_t> bins = {10};
   double obs_clip = 4.0;          // bounds used for infinite Box dimensions
   double exploration_fraction = 0.5;
   double exploration_initial_eps = 1.0;

@@ -5,7 +5,8 @@
 
 namespace trainyard::rl {
 
-Result<Discretizer> Discretizer::Create(const env::Space& space, int64_t bins,
+Result<Discretizer> Discretizer::Create(const env::Space& space,
+                                        const std::vector<int64_t>& bins_in,
                                         double obs_clip) {
   Discretizer d;
   if (space.kind() == env::Space::Kind::kDiscrete) {
@@ -18,9 +19,15 @@ Result<Discretizer> Discretizer::Create(const env::Space& space, int64_t bins,
     return ValidationError("q_learning needs a Box or Discrete observation space",
                            {{"env", "observation space " + space.ToString()}});
   }
-  d.bins_ = bins;
+  const int64_t dims = space.flat_size();
+  if (bins_in.size() != 1 && static_cast<int64_t>(bins_in.size()) != dims) {
+    return ValidationError("bins must give one count or one per dimension",
+                           {{"bins", "expected 1 or " + std::to_string(dims) + " values"}});
+  }
   d.num_states_ = 1;
-  for (int64_t i = 0; i < space.flat_size(); ++i) {
+  for (int64_t i = 0; i < dims; ++i) {
+    const int64_t bins = bins_in.size() == 1 ? bins_in[0] : bins_in[i];
+    d.bins_.push_back(bins);
     double lo = space.low()[i], hi = space.high()[i];
     if (!std::isfinite(lo)) lo = -obs_clip;
     if (!std::isfinite(hi)) hi = obs_clip;
@@ -29,8 +36,8 @@ Result<Discretizer> Discretizer::Create(const env::Space& space, int64_t bins,
     if (d.num_states_ > kMaxStates / bins) {
       return ValidationError(
           "observation space too large for a Q-table",
-          {{"bins", "bins^" + std::to_string(space.flat_size()) + " exceeds " +
-                        std::to_string(kMaxStates) + " states; use fewer bins"}});
+          {{"bins", "the table would exceed " + std::to_string(kMaxStates) +
+                        " states; use fewer bins"}});
     }
     d.num_states_ *= bins;
   }
@@ -44,8 +51,8 @@ int64_t Discretizer::Index(std::span<const float> obs) const {
   int64_t index = 0;
   for (size_t i = 0; i < low_.size(); ++i) {
     double b = width_[i] > 0 ? std::floor((obs[i] - low_[i]) / width_[i]) : 0;
-    b = std::clamp(b, 0.0, static_cast<double>(bins_ - 1));
-    index = index * bins_ + static_cast<int64_t>(b);
+    b = std::clamp(b, 0.0, static_cast<double>(bins_[i] - 1));
+    index = index * bins_[i] + static_cast<int64_t>(b);
   }
   return index;
 }

@@ -1,5 +1,5 @@
-// Discretisation of Box observations for tabular Q-learning: every
-// dimension is cut into `bins` equal-width bins over [low, high], where
+// Discretisation of Box observations for tabular Q-learning: dimension i
+// is cut into bins[i] (or bins[0] for all) equal-width bins over [low, high], where
 // low/high are the space's bounds if finite and [-obs_clip, obs_clip]
 // otherwise; values outside fall into the first/last bin. The state index
 // is the mixed-radix number of the per-dimension bins (dimension 0 most
@@ -21,9 +21,11 @@ class Discretizer {
   // Largest table this discretiser agrees to index.
   static constexpr int64_t kMaxStates = 10'000'000;
 
-  // VALIDATION_ERROR if the space is MultiDiscrete or bins^dims exceeds
-  // kMaxStates. REQUIRES: bins >= 2, obs_clip > 0.
-  static Result<Discretizer> Create(const env::Space& space, int64_t bins,
+  // VALIDATION_ERROR if the space is MultiDiscrete, bins has neither one
+  // nor dims values, or the product of bins exceeds kMaxStates.
+  // REQUIRES: every bin count >= 1, obs_clip > 0.
+  static Result<Discretizer> Create(const env::Space& space,
+                                    const std::vector<int64_t>& bins,
                                     double obs_clip);
 
   int64_t num_states() const { return num_states_; }
@@ -35,7 +37,7 @@ class Discretizer {
 
   bool discrete_ = false;
   int64_t start_ = 0;
-  int64_t bins_ = 0;
+  std::vector<int64_t> bins_;
   int64_t num_states_ = 0;
   std::vector<double> low_, width_;
 };

@@ -268,17 +268,17 @@ void OffPolicy::LoadState(torch::serialize::InputArchive& archive,
   ReadOptimizer(archive, "actor_opt", *actor_opt_);
   ReadOptimizer(archive, "critic_opt", *critic_opt_);
   if (alpha_opt_) ReadOptimizer(archive, "alpha_opt", *alpha_opt_);
-  torch::Tensor t;
-  archive.read("log_alpha", t);
+  torch::Tensor alpha, generator, replay;
+  archive.read("log_alpha", alpha);
   {
     torch::NoGradGuard no_grad;
-    log_alpha_.copy_(t);
+    log_alpha_.copy_(alpha);
   }
-  archive.read("generator", t);
-  gen_.set_state(t);
-  archive.read("replay", t);
-  if (t.numel() > 0) {
-    Status s = buffer_.Deserialize(TensorToBytes(t));
+  archive.read("generator", generator);
+  gen_.set_state(generator);
+  archive.read("replay", replay);
+  if (replay.numel() > 0) {
+    Status s = buffer_.Deserialize(TensorToBytes(replay));
     if (!s.ok()) throw std::runtime_error(s.message());
   }
   steps_ = meta.at("steps").get<int64_t>();

@@ -218,7 +218,7 @@ Result<std::unique_ptr<Policy>> Build(const Description& d, const nlohmann::json
   }
   if (type == "q_table") {
     TY_ASSIGN_OR_RETURN(Discretizer disc,
-                        Discretizer::Create(d.obs_space, net.at("bins").get<int64_t>(),
+                        Discretizer::Create(d.obs_space, net.at("bins").get<std::vector<int64_t>>(),
                                             net.at("obs_clip").get<double>()));
     torch::Tensor table;
     archive.read("table", table);

@@ -42,6 +42,19 @@ Result<std::unique_ptr<EnvRunner>> EnvRunner::Create(
   return runner;
 }
 
+void EnvRunner::Reset(uint64_t seed) {
+  auto freeze = [&](bool update) {
+    for (int i = 0; i < venv_.num_envs(); ++i) {
+      if (auto* w = env::FindWrapper<env::NormalizeObservation>(venv_.env(i))) {
+        w->set_update_running_mean(update);
+      }
+    }
+  };
+  freeze(false);
+  venv_.Reset(seed);
+  freeze(true);
+}
+
 void EnvRunner::Step(std::span<const float> actions) {
   venv_.Step(actions);
   for (int i = 0; i < venv_.num_envs(); ++i) {

@@ -41,8 +41,10 @@ class EnvRunner {
 
   // Steps every copy and records the returns of finished episodes.
   void Step(std::span<const float> actions);
-  // Resets every copy with a fresh seed (used after resuming).
-  void Reset(uint64_t seed) { venv_.Reset(seed); }
+  // Resets every copy with a fresh seed (used after resuming). The first
+  // observations are normalised with, but not merged into, the statistics,
+  // so restored statistics stay exactly as saved.
+  void Reset(uint64_t seed);
 
   int64_t episodes() const { return episodes_; }
   const std::deque<double>& recent_returns() const { return recent_returns_; }
