@@ -34,8 +34,8 @@ class Ppo : public Algorithm {
   void Update(Metrics* metrics);
   // Samples one action for row `e` of `out`; writes the network action and
   // the environment action and returns log pi(action).
-  double SampleAction(const ActorCriticImpl::Output& out, int64_t e,
-                      float* net_action, float* env_action);
+  double SampleAction(const ActorCriticImpl::Output& out, const torch::Tensor& log_probs,
+                      int64_t e, float* net_action, float* env_action);
   double BootstrapValue(int64_t e, const ActorCriticImpl::Output& out);
   double Schedule(const std::string& kind, double initial) const;
 
@@ -107,12 +107,12 @@ double Ppo::Schedule(const std::string& kind, double initial) const {
   return initial * std::max(remaining, 0.0);
 }
 
-double Ppo::SampleAction(const ActorCriticImpl::Output& out, int64_t e,
+double Ppo::SampleAction(const ActorCriticImpl::Output& out,
+                         const torch::Tensor& log_probs, int64_t e,
                          float* net_action, float* env_action) {
   const env::Space& space = runner_->action_space();
   if (discrete_) {
-    auto logp = torch::log_softmax(out.dist[e], -1);
-    auto acc = logp.accessor<float, 1>();
+    const float* acc = log_probs.data_ptr<float>() + e * net_act_dim_;
     double u = rng_.Uniform(), cum = 0.0;
     int64_t a = net_act_dim_ - 1;
     for (int64_t k = 0; k < net_act_dim_; ++k) {
@@ -169,10 +169,12 @@ void Ppo::Collect() {
       out = net_->forward(obs);
     }
     auto value = out.value.accessor<float, 1>();
+    torch::Tensor log_probs;
+    if (discrete_) log_probs = torch::log_softmax(out.dist, -1).contiguous();
     for (int64_t e = 0; e < n_envs_; ++e) {
       values_[row0 + e] = value[e];
       logp_[row0 + e] = static_cast<float>(
-          SampleAction(out, e, actions_.data() + (row0 + e) * act_cols,
+          SampleAction(out, log_probs, e, actions_.data() + (row0 + e) * act_cols,
                        env_actions_.data() + e * env_act_size_));
     }
     if (state_size_ > 0) {
@@ -226,7 +228,11 @@ void Ppo::Update(Metrics* metrics) {
     all_c = torch::from_blob(cs_.data(), {rows, state_size_});
   }
   std::vector<int64_t> perm(rows);
-  double pg_sum = 0, v_sum = 0, ent_sum = 0, kl_sum = 0, clipped_sum = 0;
+  // Summed as tensors and read once, to keep the minibatch loop free of
+  // scalar extraction.
+  torch::Tensor pg_sum = torch::zeros({}), v_sum = torch::zeros({}),
+                ent_sum = torch::zeros({}), kl_sum = torch::zeros({}),
+                clipped_sum = torch::zeros({});
   int64_t batches = 0;
   for (int64_t epoch = 0; epoch < c_.n_epochs; ++epoch) {
     for (int64_t i = 0; i < rows; ++i) perm[i] = i;
@@ -266,11 +272,13 @@ void Ppo::Update(Metrics* metrics) {
       opt_->step();
       {
         torch::NoGradGuard no_grad;
-        pg_sum += pg_loss.item<double>();
-        v_sum += v_loss.item<double>();
-        ent_sum += -ent_loss.item<double>();
-        kl_sum += ((ratio - 1) - log_ratio).mean().item<double>();
-        clipped_sum += ((ratio - 1).abs() > clip).to(torch::kFloat).mean().item<double>();
+        pg_sum += pg_loss.detach();
+        v_sum += v_loss.detach();
+        ent_sum -= ent_loss.detach();
+        if (epoch + 1 == c_.n_epochs) {  // diagnostics of the last epoch
+          kl_sum += ((ratio - 1) - log_ratio).mean().detach();
+          clipped_sum += ((ratio - 1).abs() > clip).to(torch::kFloat).mean();
+        }
       }
       ++batches;
     }
@@ -278,11 +286,12 @@ void Ppo::Update(Metrics* metrics) {
   ++updates_;
   double var_ret = all_ret.var().item<double>();
   double var_res = (all_ret - all_val).var().item<double>();
-  (*metrics)["policy_loss"] = pg_sum / batches;
-  (*metrics)["value_loss"] = v_sum / batches;
-  (*metrics)["entropy"] = ent_sum / batches;
-  (*metrics)["approx_kl"] = kl_sum / batches;
-  (*metrics)["clip_fraction"] = clipped_sum / batches;
+  const double last_epoch_batches = static_cast<double>(batches) / c_.n_epochs;
+  (*metrics)["policy_loss"] = pg_sum.item<double>() / batches;
+  (*metrics)["value_loss"] = v_sum.item<double>() / batches;
+  (*metrics)["entropy"] = ent_sum.item<double>() / batches;
+  (*metrics)["approx_kl"] = kl_sum.item<double>() / last_epoch_batches;
+  (*metrics)["clip_fraction"] = clipped_sum.item<double>() / last_epoch_batches;
   (*metrics)["learning_rate"] = lr;
   (*metrics)["clip_range"] = clip;
   (*metrics)["explained_variance"] = var_ret > 0 ? 1.0 - var_res / var_ret : 0.0;
