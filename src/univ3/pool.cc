@@ -398,6 +398,44 @@ Result<SwapResult> Pool::Swap(bool zero_for_one, const I256& amount_specified,
   return ToResult(r, out);
 }
 
+Result<ModifyResult> Pool::Flash(const U256& amount0, const U256& amount1,
+                                 const U256& paid0, const U256& paid1) {
+  if (!slot0_.unlocked) return RevertStatus(Revert::kLOK);
+  if (liquidity_ == 0) return RevertStatus(Revert::kL);
+  ModifyResult fees;
+  Revert r = MulDivRoundingUp(amount0, U256(fee_), U256(kFeeDenominator),
+                              &fees.amount0);
+  if (r == Revert::kOk) {
+    r = MulDivRoundingUp(amount1, U256(fee_), U256(kFeeDenominator),
+                         &fees.amount1);
+  }
+  if (r != Revert::kOk) return RevertStatus(r);
+  if (paid0 < fees.amount0) return RevertStatus(Revert::kF0);
+  if (paid1 < fees.amount1) return RevertStatus(Revert::kF1);
+  // Protocol share and fee growth per token, computed before any state
+  // changes so that a mulDiv revert leaves the pool untouched.
+  const U256 l = U256::FromU128(liquidity_);
+  const uint8_t protocol0 = slot0_.fee_protocol % 16;
+  const uint8_t protocol1 = slot0_.fee_protocol >> 4;
+  const U256 p_fees0 = protocol0 == 0 ? U256() : paid0 / U256(protocol0);
+  const U256 p_fees1 = protocol1 == 0 ? U256() : paid1 / U256(protocol1);
+  U256 growth0, growth1;
+  if (!paid0.IsZero()) {
+    r = MulDiv(paid0 - p_fees0, kQ128, l, &growth0);
+    if (r != Revert::kOk) return RevertStatus(r);
+  }
+  if (!paid1.IsZero()) {
+    r = MulDiv(paid1 - p_fees1, kQ128, l, &growth1);
+    if (r != Revert::kOk) return RevertStatus(r);
+  }
+  // Unchecked (wrapping) in the contract.
+  protocol_fees0_ += p_fees0.Low128();
+  protocol_fees1_ += p_fees1.Low128();
+  fee_growth_global0_ = fee_growth_global0_ + growth0;
+  fee_growth_global1_ = fee_growth_global1_ + growth1;
+  return fees;
+}
+
 Status Pool::SetFeeProtocol(uint8_t fee_protocol0, uint8_t fee_protocol1) {
   if (!slot0_.unlocked) return RevertStatus(Revert::kLOK);
   auto valid = [](uint8_t v) { return v == 0 || (v >= 4 && v <= 10); };

@@ -83,6 +83,14 @@ class Pool {
   Result<SwapResult> Swap(bool zero_for_one, const I256& amount_specified,
                           const U256& sqrt_price_limit_x96);
 
+  // Fee accounting of UniswapV3Pool.flash: borrowing amount0/amount1 costs
+  // fee0/fee1 = ceil(amount * fee / 1e6); paid0/paid1 are what the borrower
+  // pays back beyond the loan (>= the fees), which is distributed to in-range
+  // liquidity (less the protocol share). Returns the fees due.
+  // Errors: "LOK", "L" (no liquidity), "F0"/"F1" (paid less than the fee).
+  Result<ModifyResult> Flash(const U256& amount0, const U256& amount1,
+                              const U256& paid0, const U256& paid1);
+
   // UniswapV3Pool.setFeeProtocol (the factory-owner check is the caller's).
   // Each value 0 or 4..10. Errors: "LOK", fee protocol range.
   Status SetFeeProtocol(uint8_t fee_protocol0, uint8_t fee_protocol1);

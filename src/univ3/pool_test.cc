@@ -225,6 +225,27 @@ TEST(PoolTest, ProtocolFeeTakesOneNthOfEachStepFee) {
   EXPECT_EQ(pool.protocol_fees0(), 1u);
 }
 
+// Hand-computed from the flash rules of UniswapV3Pool.sol: fee =
+// ceil(amount * fee / 1e6); what is paid back accrues to in-range liquidity.
+TEST(PoolTest, FlashChargesRoundedUpFeeAndCreditsLiquidity) {
+  Pool pool = MakePool(3000, 60, kPrice1);
+  EXPECT_EQ(Reason(pool.Flash(U256(1000), U256(0), U256(3), U256(0)).status()), "L");
+  ASSERT_TRUE(pool.Mint(1, -600, 600, kOneEther).ok());
+  // 1001 * 0.003 = 3.003 -> 4; 2000 * 0.003 = 6 exactly.
+  Result<ModifyResult> fees = pool.Flash(U256(1001), U256(2000), U256(4), U256(6));
+  ASSERT_TRUE(fees.ok());
+  EXPECT_EQ(fees->amount0, U256(4));
+  EXPECT_EQ(fees->amount1, U256(6));
+  EXPECT_EQ(pool.fee_growth_global0_x128(),
+            (U256(4) << 128) / U256::FromU128(kOneEther));
+  EXPECT_EQ(Reason(pool.Flash(U256(1001), U256(0), U256(3), U256(0)).status()), "F0");
+  EXPECT_EQ(Reason(pool.Flash(U256(0), U256(2000), U256(0), U256(5)).status()), "F1");
+  // Protocol fee 1/4 of what is paid.
+  ASSERT_TRUE(pool.SetFeeProtocol(4, 4).ok());
+  ASSERT_TRUE(pool.Flash(U256(0), U256(0), U256(100), U256(0)).ok());
+  EXPECT_EQ(pool.protocol_fees0(), 25u);
+}
+
 // ---- Properties ----
 
 // Random mints, burns and swaps: fee growth never decreases and the

@@ -16,6 +16,8 @@ const char* RevertReason(Revert r) {
     case Revert::kSPL: return "SPL";
     case Revert::kIIA: return "IIA";
     case Revert::kL: return "L";
+    case Revert::kF0: return "F0";
+    case Revert::kF1: return "F1";
     case Revert::kLO: return "LO";
     case Revert::kLS: return "LS";
     case Revert::kLA: return "LA";

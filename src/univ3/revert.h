@@ -24,6 +24,8 @@ enum class Revert : uint8_t {
   kSPL,  // swap sqrtPriceLimit out of range
   kIIA,  // swap: insufficient input amount
   kL,    // flash with no liquidity
+  kF0,   // flash: token0 fee not paid
+  kF1,   // flash: token1 fee not paid
   kLO,   // tick liquidityGross above maxLiquidityPerTick
   kLS,   // LiquidityMath.addDelta subtraction underflow
   kLA,   // LiquidityMath.addDelta addition overflow

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "univ3/full_math.h"
 #include "univ3/pool.h"
 #include "univ3/tick_math.h"
 
@@ -129,7 +130,7 @@ Result<json> RunAction(const json& a, const std::string& prefix, Pool* pool,
   if (!a.is_object()) return FieldError(prefix, "must be an object");
   if (!a.contains("op") || !a["op"].is_string()) {
     return FieldError(prefix + ".op", "must be one of mint, burn, collect, "
-                                      "swap, set_fee_protocol");
+                                      "swap, flash, set_fee_protocol");
   }
   const std::string op = a["op"].get<std::string>();
   json out;
@@ -176,6 +177,28 @@ Result<json> RunAction(const json& a, const std::string& prefix, Pool* pool,
                           {"sqrt_price_x96", ToDecimal(pool->slot0().sqrt_price_x96)},
                           {"tick", pool->slot0().tick}}
                    : Outcome(res, {});
+  } else if (op == "flash") {
+    U256 amount0, amount1;
+    if (a.contains("amount0")) {
+      TY_ASSIGN_OR_RETURN(amount0, ReadU256(a, "amount0", prefix + ".amount0"));
+    }
+    if (a.contains("amount1")) {
+      TY_ASSIGN_OR_RETURN(amount1, ReadU256(a, "amount1", prefix + ".amount1"));
+    }
+    // By default the borrower pays back exactly the fee.
+    U256 paid0, paid1;
+    MulDivRoundingUp(amount0, U256(pool->fee()), U256(1000000), &paid0);
+    MulDivRoundingUp(amount1, U256(pool->fee()), U256(1000000), &paid1);
+    if (a.contains("paid0")) {
+      TY_ASSIGN_OR_RETURN(paid0, ReadU256(a, "paid0", prefix + ".paid0"));
+    }
+    if (a.contains("paid1")) {
+      TY_ASSIGN_OR_RETURN(paid1, ReadU256(a, "paid1", prefix + ".paid1"));
+    }
+    Result<ModifyResult> res = pool->Flash(amount0, amount1, paid0, paid1);
+    out = res.ok() ? json{{"fee0", ToDecimal(res->amount0)},
+                          {"fee1", ToDecimal(res->amount1)}}
+                   : Outcome(res, {});
   } else if (op == "set_fee_protocol") {
     TY_ASSIGN_OR_RETURN(int64_t p0, ReadInt(a, "fee_protocol0",
                                             prefix + ".fee_protocol0", 0, 255));
@@ -186,7 +209,7 @@ Result<json> RunAction(const json& a, const std::string& prefix, Pool* pool,
   } else {
     return FieldError(prefix + ".op", "unknown op \"" + op +
                                           "\" (mint, burn, collect, swap, "
-                                          "set_fee_protocol)");
+                                          "flash, set_fee_protocol)");
   }
   out["op"] = op;
   return out;

@@ -64,6 +64,16 @@ TEST(ScenarioTest, RevertsAreReportedPerActionWithTheReason) {
   EXPECT_EQ(got["results"][2]["error"], "NP");
 }
 
+TEST(ScenarioTest, FlashReportsTheFeeAndPaysItByDefault) {
+  const json got = RunScenario(R"({"fee": 3000, "sqrt_price_x96": "79228162514264337593543950336",
+    "actions": [{"op": "mint", "owner": "a", "tick_lower": -60, "tick_upper": 60, "liquidity": "1000000"},
+                {"op": "flash", "amount0": "1001"},
+                {"op": "flash", "amount0": "1001", "paid0": "3"}]})");
+  EXPECT_EQ(got["results"][1]["fee0"], "4");  // ceil(1001 * 0.003)
+  EXPECT_EQ(got["results"][2]["error"], "F0");
+  EXPECT_NE(got["pool"]["fee_growth_global0_x128"], "0");
+}
+
 TEST(ScenarioTest, InvalidFilesNameTheField) {
   EXPECT_EQ(ErrorOf("{not json"), "scenario is not valid JSON");
   EXPECT_NE(ErrorOf(R"({"fee": 3000, "actions": []})").find("sqrt_price_x96"),
