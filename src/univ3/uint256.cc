@@ -138,9 +138,19 @@ void DivMod(const U256& n, const U256& d, U256* quotient, U256* remainder) {
     if (remainder != nullptr) *remainder = U256::FromU128(a % b);
     return;
   }
-  U512 wide;
-  std::copy(n.w, n.w + 4, wide.w);
-  DivMod512(wide, d, quotient, remainder);
+  const int m = SignificantLimbs(n.w, 4);
+  const int dn = SignificantLimbs(d.w, 4);
+  uint64_t q[4] = {0, 0, 0, 0};
+  uint64_t r[4] = {0, 0, 0, 0};
+  if (m < dn) {
+    std::copy(n.w, n.w + 4, r);
+  } else {
+    DivModLimbs(n.w, m, d.w, dn, q, r);
+  }
+  if (quotient != nullptr) *quotient = U256::FromLimbs(q[3], q[2], q[1], q[0]);
+  if (remainder != nullptr) {
+    *remainder = U256::FromLimbs(r[3], r[2], r[1], r[0]);
+  }
 }
 
 std::string ToDecimal(const U256& v) {
