@@ -145,6 +145,10 @@ Result<BoosterConfig> MapHyperparameters(
   };
   set("booster", "gbtree");
   set("tree_method", "hist");
+  // 64 histogram bins per feature instead of XGBoost's 256: split search
+  // dominates on our few-thousand-row daily datasets, and 64 bins train about
+  // 4x faster with no measurable accuracy loss (docs/ai-studio-models.md).
+  set("max_bin", "64");
   set("nthread", std::to_string(threads > 0 ? threads : 0));
   if (type == ModelType::kClassification) {
     set("objective", "multi:softprob");
