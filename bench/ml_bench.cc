@@ -183,6 +183,8 @@ void SplitComparison(const ml::Dataset& d, const std::string& export_dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Line-buffered so progress shows through pipes (bench/ml_bench.sh | tee).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string plot_dir, export_dir;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--plots") == 0) plot_dir = argv[i + 1];
