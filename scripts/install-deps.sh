@@ -7,7 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 wanted=$(grep -v '^#' "$here/debian-packages.txt" | grep -v '^$')
 if [[ "${1:-}" == "--bench" ]]; then
-  wanted="$wanted wrk python3-fastapi python3-uvicorn python3-torch"
+  # Baselines the benchmarks compare against (bench/*.sh).
+  wanted="$wanted wrk python3-fastapi python3-uvicorn python3-torch python3-sklearn"
 fi
 missing=()
 for pkg in $wanted; do
