@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages in scripts/debian-packages.txt that are not yet
-# installed. Idempotent and silent when everything is already there.
+# installed (one per line; "package:command" also accepts the command). Idempotent and silent when everything is already there.
 #   scripts/install-deps.sh            build + test packages
 #   scripts/install-deps.sh --bench    also the benchmark baselines (wrk, FastAPI)
 set -euo pipefail
@@ -10,8 +10,13 @@ if [[ "${1:-}" == "--bench" ]]; then
   # Baselines the benchmarks compare against (bench/*.sh).
   wanted="$wanted wrk python3-fastapi python3-uvicorn python3-torch python3-sklearn"
 fi
+# An entry "package:command" is also satisfied by that command on PATH, so a
+# Node.js installed from elsewhere (which bundles npm) is not fought over.
 missing=()
-for pkg in $wanted; do
+for entry in $wanted; do
+  pkg=${entry%%:*}
+  cmd=${entry#*:}
+  [[ "$cmd" != "$entry" ]] && command -v "$cmd" >/dev/null 2>&1 && continue
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
