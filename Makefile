@@ -5,18 +5,25 @@ BIN := $(BUILD_DIR)/src/cli/trainyard
 JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 
-.PHONY: all deps build run test test-sanitize bench clean format
+.PHONY: all deps configure build binary run test test-sanitize bench clean format
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@cmake --preset $(PRESET) >/dev/null
+
+# Everything: the binary, the tests and the benchmarks.
+build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
-run: build
+# Only what `make run` needs.
+binary: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target trainyard
+
+run: binary
 	@$(BIN) serve $(RUN_ARGS)
 
 test: build

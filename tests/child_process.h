@@ -24,8 +24,8 @@ class ChildProcess {
  public:
   // Starts `argv` with extra "NAME=value" environment entries; stdout and
   // stderr go to `out_path` and `out_path + ".err"`.
-  bool Start(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-             const std::string& out_path) {
+  bool Start(const std::vector<std::string>& argv,
+             const std::vector<std::string>& env, const std::string& out_path) {
     out_path_ = out_path;
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -39,7 +39,8 @@ class ChildProcess {
     for (char** e = environ; *e; ++e) envp.push_back(*e);
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data());
+    int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(),
+                         envp.data());
     posix_spawn_file_actions_destroy(&actions);
     return rc == 0;
   }
@@ -66,7 +67,8 @@ class ChildProcess {
     for (int i = 0; i < 600; ++i) {
       std::smatch m;
       std::string out = Output();
-      if (std::regex_search(out, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
+      if (std::regex_search(out, m, re))
+        return m.size() > 1 ? m[1].str() : m[0].str();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return "";

@@ -17,7 +17,8 @@ class CliTest : public ::testing::Test {
   CliRun Trainyard(std::vector<std::string> args) {
     args.insert(args.begin(), TRAINYARD_BINARY);
     testing::ChildProcess p;
-    EXPECT_TRUE(p.Start(args, {"TRAINYARD_HOME=" + tmp_.Sub("home")}, tmp_.Sub("out")));
+    EXPECT_TRUE(
+        p.Start(args, {"TRAINYARD_HOME=" + tmp_.Sub("home")}, tmp_.Sub("out")));
     int code = p.Wait();
     return {code, p.Output(), p.Errors()};
   }
@@ -33,11 +34,15 @@ TEST_F(CliTest, HelpListsEveryCommand) {
 }
 
 TEST_F(CliTest, EachSubcommandHasHelp) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"serve", "--help"}, {"worker", "--help"}, {"token", "create", "--help"},
-           {"token", "list", "--help"}, {"token", "revoke", "--help"},
-           {"jobs", "list", "--help"}, {"jobs", "show", "--help"},
-           {"jobs", "cancel", "--help"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"serve", "--help"},
+                                             {"worker", "--help"},
+                                             {"token", "create", "--help"},
+                                             {"token", "list", "--help"},
+                                             {"token", "revoke", "--help"},
+                                             {"jobs", "list", "--help"},
+                                             {"jobs", "show", "--help"},
+                                             {"jobs", "cancel", "--help"}}) {
     CliRun r = Trainyard(args);
     EXPECT_EQ(r.code, 0) << args[0];
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args[0];
@@ -45,7 +50,8 @@ TEST_F(CliTest, EachSubcommandHasHelp) {
 }
 
 TEST_F(CliTest, TokenCreateListRevoke) {
-  CliRun created = Trainyard({"token", "create", "--user", "alice", "--tier", "PRO", "--name", "ci"});
+  CliRun created = Trainyard(
+      {"token", "create", "--user", "alice", "--tier", "PRO", "--name", "ci"});
   ASSERT_EQ(created.code, 0) << created.err;
   ASSERT_EQ(created.out.substr(0, 3), "ty_");
   std::string prefix = created.out.substr(0, 11);
@@ -55,11 +61,13 @@ TEST_F(CliTest, TokenCreateListRevoke) {
       << "the secret must never be listed";
   EXPECT_NE(listed.out.find("active"), std::string::npos);
   EXPECT_EQ(Trainyard({"token", "revoke", prefix}).code, 0);
-  EXPECT_NE(Trainyard({"token", "list"}).out.find("revoked"), std::string::npos);
+  EXPECT_NE(Trainyard({"token", "list"}).out.find("revoked"),
+            std::string::npos);
 }
 
 TEST_F(CliTest, AuthOffOnAPublicAddressIsRefused) {
-  CliRun r = Trainyard({"serve", "--auth", "off", "--bind", "0.0.0.0", "--port", "0"});
+  CliRun r =
+      Trainyard({"serve", "--auth", "off", "--bind", "0.0.0.0", "--port", "0"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
 }

@@ -29,7 +29,8 @@ class CrashRecoveryTest : public ::testing::Test {
     std::vector<std::string> argv = {TRAINYARD_BINARY, "serve"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     EXPECT_TRUE(p->Start(argv, Env(), tmp_.Sub(log)));
-    std::string port = p->WaitForOutput(R"(serving on http://127\.0\.0\.1:(\d+))");
+    std::string port =
+        p->WaitForOutput(R"(serving on http://127\.0\.0\.1:(\d+))");
     EXPECT_FALSE(port.empty()) << p->Errors();
     return port.empty() ? 0 : std::stoi(port);
   }
@@ -38,7 +39,8 @@ class CrashRecoveryTest : public ::testing::Test {
     auto r = c.Get(path, {{"Authorization", "Bearer " + token_}});
     return r ? json::parse(r->body) : json();
   }
-  json WaitFor(int port, const std::string& id, const std::function<bool(const json&)>& done) {
+  json WaitFor(int port, const std::string& id,
+               const std::function<bool(const json&)>& done) {
     json job;
     for (int i = 0; i < 1500; ++i) {
       job = Get(port, "/api/jobs/" + id);
@@ -52,7 +54,8 @@ class CrashRecoveryTest : public ::testing::Test {
   std::string token_;
 };
 
-TEST_F(CrashRecoveryTest, KilledServerResumesItsJobFromTheCheckpointAfterRestart) {
+TEST_F(CrashRecoveryTest,
+       KilledServerResumesItsJobFromTheCheckpointAfterRestart) {
   std::string id;
   {
     testing::ChildProcess server;
@@ -60,13 +63,16 @@ TEST_F(CrashRecoveryTest, KilledServerResumesItsJobFromTheCheckpointAfterRestart
     token_ = server.WaitForOutput(R"((ty_[0-9a-f]{64}))");
     ASSERT_FALSE(token_.empty());
     httplib::Client c("127.0.0.1", port);
-    auto r = c.Post("/api/jobs", {{"Authorization", "Bearer " + token_}},
-                    R"({"type":"test.count","params":{"units":40,"sleep_ms":50}})",
-                    "application/json");
+    auto r =
+        c.Post("/api/jobs", {{"Authorization", "Bearer " + token_}},
+               R"({"type":"test.count","params":{"units":40,"sleep_ms":50}})",
+               "application/json");
     ASSERT_TRUE(r);
     ASSERT_EQ(r->status, 201) << r->body;
     id = json::parse(r->body)["id"];
-    json job = WaitFor(port, id, [](const json& j) { return j.value("current_units", 0) >= 8; });
+    json job = WaitFor(port, id, [](const json& j) {
+      return j.value("current_units", 0) >= 8;
+    });
     ASSERT_GE(job.value("current_units", 0), 8);
     server.Signal(SIGKILL);
     EXPECT_EQ(server.Wait(), 128 + SIGKILL);
@@ -76,7 +82,9 @@ TEST_F(CrashRecoveryTest, KilledServerResumesItsJobFromTheCheckpointAfterRestart
   ASSERT_NE(port, 0);
   json health = Get(port, "/api/v1/health");
   EXPECT_EQ(health["components"]["database"], "healthy");
-  json job = WaitFor(port, id, [](const json& j) { return j.value("status", "") == "completed"; });
+  json job = WaitFor(port, id, [](const json& j) {
+    return j.value("status", "") == "completed";
+  });
   EXPECT_EQ(job["status"], "completed") << job.dump();
   EXPECT_EQ(job["attempts"], 2);
   EXPECT_EQ(job["result"]["counted"], 40);
@@ -98,25 +106,31 @@ TEST_F(CrashRecoveryTest, SeparateWorkerProcessRunsJobsOfAnApiOnlyServer) {
   ASSERT_TRUE(r);
   std::string id = json::parse(r->body)["id"];
   testing::ChildProcess worker;
-  ASSERT_TRUE(worker.Start({TRAINYARD_BINARY, "worker"}, Env(), tmp_.Sub("worker.log")));
-  json job = WaitFor(port, id, [](const json& j) { return j.value("status", "") == "completed"; });
+  ASSERT_TRUE(worker.Start({TRAINYARD_BINARY, "worker"}, Env(),
+                           tmp_.Sub("worker.log")));
+  json job = WaitFor(port, id, [](const json& j) {
+    return j.value("status", "") == "completed";
+  });
   EXPECT_EQ(job["status"], "completed") << job.dump() << worker.Errors();
   worker.Signal(SIGTERM);
   EXPECT_EQ(worker.Wait(), 0);
 }
 
-TEST_F(CrashRecoveryTest, GracefulStopRequeuesARunningJobWithoutSpendingAnAttempt) {
+TEST_F(CrashRecoveryTest,
+       GracefulStopRequeuesARunningJobWithoutSpendingAnAttempt) {
   std::string id;
   {
     testing::ChildProcess server;
     int port = StartServer(&server, "first.log");
     token_ = server.WaitForOutput(R"((ty_[0-9a-f]{64}))");
     httplib::Client c("127.0.0.1", port);
-    auto r = c.Post("/api/jobs", {{"Authorization", "Bearer " + token_}},
-                    R"({"type":"test.count","params":{"units":1000,"sleep_ms":20}})",
-                    "application/json");
+    auto r =
+        c.Post("/api/jobs", {{"Authorization", "Bearer " + token_}},
+               R"({"type":"test.count","params":{"units":1000,"sleep_ms":20}})",
+               "application/json");
     id = json::parse(r->body)["id"];
-    WaitFor(port, id, [](const json& j) { return j.value("current_units", 0) >= 3; });
+    WaitFor(port, id,
+            [](const json& j) { return j.value("current_units", 0) >= 3; });
     server.Signal(SIGTERM);
     EXPECT_EQ(server.Wait(), 0);
   }

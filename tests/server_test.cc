@@ -34,9 +34,10 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(app_->Start().ok());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
     auto* users = app_->runtime().store->users();
-    auto user = api::CreateUser(users, *SystemClock::Default(), "free", store::Tier::kFree,
-                                store::Role::kUser);
-    free_ = api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token;
+    auto user = api::CreateUser(users, *SystemClock::Default(), "free",
+                                store::Tier::kFree, store::Role::kUser);
+    free_ =
+        api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token;
   }
   void TearDown() override { app_->Stop(); }
 
@@ -44,7 +45,8 @@ class ServerTest : public ::testing::Test {
     return {{"Authorization", "Bearer " + token}};
   }
   json Body(const httplib::Result& r) { return json::parse(r->body); }
-  void ExpectStandardError(const httplib::Result& r, int status, const std::string& code) {
+  void ExpectStandardError(const httplib::Result& r, int status,
+                           const std::string& code) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, status);
     json body = Body(r);
@@ -95,13 +97,15 @@ TEST_F(ServerTest, HealthReportsEachComponentsRealState) {
 
 TEST_F(ServerTest, MissingOrBadTokenIs401) {
   ExpectStandardError(client_->Get("/api/jobs"), 401, "AUTHENTICATION_ERROR");
-  ExpectStandardError(client_->Get("/api/jobs", Auth("ty_wrong")), 401, "AUTHENTICATION_ERROR");
+  ExpectStandardError(client_->Get("/api/jobs", Auth("ty_wrong")), 401,
+                      "AUTHENTICATION_ERROR");
 }
 
 TEST_F(ServerTest, AdminOnlyActionIs403ForAUser) {
-  ExpectStandardError(client_->Post("/api/jobs", Auth(free_), "{\"type\":\"test.count\"}",
-                                    "application/json"),
-                      403, "PERMISSION_DENIED");
+  ExpectStandardError(
+      client_->Post("/api/jobs", Auth(free_), "{\"type\":\"test.count\"}",
+                    "application/json"),
+      403, "PERMISSION_DENIED");
 }
 
 TEST_F(ServerTest, RateLimitHeadersOnEveryAuthenticatedResponseThen429) {
@@ -110,7 +114,8 @@ TEST_F(ServerTest, RateLimitHeadersOnEveryAuthenticatedResponseThen429) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(r->get_header_value("X-RateLimit-Limit"), "5");
-    EXPECT_EQ(r->get_header_value("X-RateLimit-Remaining"), std::to_string(4 - i));
+    EXPECT_EQ(r->get_header_value("X-RateLimit-Remaining"),
+              std::to_string(4 - i));
     EXPECT_FALSE(r->get_header_value("X-RateLimit-Reset").empty());
   }
   auto r = client_->Get("/api/jobs", Auth(free_));
@@ -120,18 +125,20 @@ TEST_F(ServerTest, RateLimitHeadersOnEveryAuthenticatedResponseThen429) {
 
 TEST_F(ServerTest, UnknownRouteAndWrongMethodUseTheStandardErrorFormat) {
   ExpectStandardError(client_->Get("/api/v1/nope"), 404, "RESOURCE_NOT_FOUND");
-  ExpectStandardError(client_->Delete("/api/v1/health"), 405, "METHOD_NOT_ALLOWED");
+  ExpectStandardError(client_->Delete("/api/v1/health"), 405,
+                      "METHOD_NOT_ALLOWED");
 }
 
 TEST_F(ServerTest, MalformedJsonIsAValidationErrorNamingTheBody) {
-  auto r = client_->Post("/api/jobs", Auth(admin_), "{\"type\": ", "application/json");
+  auto r = client_->Post("/api/jobs", Auth(admin_),
+                         "{\"type\": ", "application/json");
   ExpectStandardError(r, 400, "VALIDATION_ERROR");
   EXPECT_TRUE(Body(r)["error"]["details"].contains("body"));
 }
 
 TEST_F(ServerTest, WrongTypesAreValidationErrorsNamingEachField) {
-  auto r = client_->Post("/api/jobs", Auth(admin_), "{\"type\": 5, \"params\": []}",
-                         "application/json");
+  auto r = client_->Post("/api/jobs", Auth(admin_),
+                         "{\"type\": 5, \"params\": []}", "application/json");
   ExpectStandardError(r, 400, "VALIDATION_ERROR");
   json details = Body(r)["error"]["details"];
   EXPECT_TRUE(details.contains("type"));
@@ -140,14 +147,16 @@ TEST_F(ServerTest, WrongTypesAreValidationErrorsNamingEachField) {
 
 TEST_F(ServerTest, OversizedBodyIs413) {
   std::string big(8192, ' ');
-  ExpectStandardError(client_->Post("/api/jobs", Auth(admin_), big, "application/json"), 413,
-                      "PAYLOAD_TOO_LARGE");
+  ExpectStandardError(
+      client_->Post("/api/jobs", Auth(admin_), big, "application/json"), 413,
+      "PAYLOAD_TOO_LARGE");
 }
 
 TEST_F(ServerTest, JobRunsToCompletionWithProgress) {
-  auto r = client_->Post("/api/jobs", Auth(admin_),
-                         R"({"type":"test.count","params":{"units":5,"sleep_ms":10}})",
-                         "application/json");
+  auto r = client_->Post(
+      "/api/jobs", Auth(admin_),
+      R"({"type":"test.count","params":{"units":5,"sleep_ms":10}})",
+      "application/json");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 201) << r->body;
   json job = WaitForJob(Body(r)["id"], "completed");
@@ -157,12 +166,14 @@ TEST_F(ServerTest, JobRunsToCompletionWithProgress) {
 }
 
 TEST_F(ServerTest, CancelStopsARunningJobFast) {
-  auto r = client_->Post("/api/jobs", Auth(admin_),
-                         R"({"type":"test.count","params":{"units":1000,"sleep_ms":20}})",
-                         "application/json");
+  auto r = client_->Post(
+      "/api/jobs", Auth(admin_),
+      R"({"type":"test.count","params":{"units":1000,"sleep_ms":20}})",
+      "application/json");
   std::string id = Body(r)["id"];
   WaitForJob(id, "running");
-  auto c = client_->Post("/api/jobs/" + id + "/cancel", Auth(admin_), "", "application/json");
+  auto c = client_->Post("/api/jobs/" + id + "/cancel", Auth(admin_), "",
+                         "application/json");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->status, 200);
   json job = WaitForJob(id, "cancelled");
@@ -174,14 +185,16 @@ TEST_F(ServerTest, UsersCannotSeeOthersJobs) {
   auto r = client_->Post("/api/jobs", Auth(admin_), R"({"type":"test.fail"})",
                          "application/json");
   std::string id = Body(r)["id"];
-  ExpectStandardError(client_->Get("/api/jobs/" + id, Auth(free_)), 404, "RESOURCE_NOT_FOUND");
+  ExpectStandardError(client_->Get("/api/jobs/" + id, Auth(free_)), 404,
+                      "RESOURCE_NOT_FOUND");
   EXPECT_EQ(Body(client_->Get("/api/jobs", Auth(free_)))["count"], 0);
 }
 
 TEST_F(ServerTest, FailedJobReportsItsError) {
-  auto r = client_->Post("/api/jobs", Auth(admin_),
-                         R"({"type":"test.fail","params":{"message":"no data"}})",
-                         "application/json");
+  auto r =
+      client_->Post("/api/jobs", Auth(admin_),
+                    R"({"type":"test.fail","params":{"message":"no data"}})",
+                    "application/json");
   json job = WaitForJob(Body(r)["id"], "failed");
   EXPECT_EQ(job["error"], "no data");
 }

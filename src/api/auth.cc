@@ -15,7 +15,8 @@ Result<store::User> CreateUser(store::UserStore* users, const Clock& clock,
                                const std::string& name, store::Tier tier,
                                store::Role role, double credits) {
   if (name.empty() || name.size() > 64) {
-    return ValidationError("invalid user name", {{"name", "must be 1 to 64 characters"}});
+    return ValidationError("invalid user name",
+                           {{"name", "must be 1 to 64 characters"}});
   }
   store::User user{NewUuidV4(), name, tier, role, credits, clock.NowMillis()};
   TY_RETURN_IF_ERROR(users->CreateUser(user));
@@ -23,7 +24,8 @@ Result<store::User> CreateUser(store::UserStore* users, const Clock& clock,
 }
 
 Result<IssuedToken> IssueToken(store::UserStore* users, const Clock& clock,
-                               const std::string& user_id, const std::string& name) {
+                               const std::string& user_id,
+                               const std::string& name) {
   TY_RETURN_IF_ERROR(users->GetUser(user_id).status());
   IssuedToken issued;
   issued.token = kTokenPrefix + HexEncode(RandomBytes(32));
@@ -40,10 +42,11 @@ Result<std::optional<IssuedToken>> BootstrapAdmin(store::UserStore* users,
                                                   const Clock& clock) {
   TY_ASSIGN_OR_RETURN(int64_t count, users->CountUsers());
   if (count > 0) return std::optional<IssuedToken>();
-  TY_ASSIGN_OR_RETURN(store::User admin, CreateUser(users, clock, "admin",
-                                                    store::Tier::kElite,
-                                                    store::Role::kAdmin, 1000.0));
-  TY_ASSIGN_OR_RETURN(IssuedToken token, IssueToken(users, clock, admin.id, "bootstrap"));
+  TY_ASSIGN_OR_RETURN(store::User admin,
+                      CreateUser(users, clock, "admin", store::Tier::kElite,
+                                 store::Role::kAdmin, 1000.0));
+  TY_ASSIGN_OR_RETURN(IssuedToken token,
+                      IssueToken(users, clock, admin.id, "bootstrap"));
   return std::optional<IssuedToken>(std::move(token));
 }
 
@@ -53,7 +56,8 @@ Result<Principal> Authenticator::Authenticate(const std::string& header) const {
     return Status(ErrorCode::kAuthentication, why);
   };
   if (header.empty()) {
-    return fail("missing Authorization header; send 'Authorization: Bearer <token>'");
+    return fail(
+        "missing Authorization header; send 'Authorization: Bearer <token>'");
   }
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size() ||

@@ -26,7 +26,8 @@ Result<store::User> CreateUser(store::UserStore* users, const Clock& clock,
 
 // Issues a new token for an existing user (NOT_FOUND otherwise).
 Result<IssuedToken> IssueToken(store::UserStore* users, const Clock& clock,
-                               const std::string& user_id, const std::string& name);
+                               const std::string& user_id,
+                               const std::string& name);
 
 // On a store with no users, creates the admin user "admin" (ELITE, role
 // admin) and its first token, and returns that token so the caller can show
@@ -40,7 +41,9 @@ class Authenticator {
   // With `enabled` false every request acts as `local_admin` (--auth=off).
   Authenticator(store::UserStore* users, const Clock* clock, bool enabled,
                 Principal local_admin)
-      : users_(users), clock_(clock), enabled_(enabled),
+      : users_(users),
+        clock_(clock),
+        enabled_(enabled),
         local_admin_(std::move(local_admin)) {}
 
   // AUTHENTICATION_ERROR when the header is missing, not "Bearer <token>",

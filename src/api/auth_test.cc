@@ -39,7 +39,8 @@ TEST_F(AuthTest, TokenIsStoredOnlyAsItsHash) {
 }
 
 TEST_F(AuthTest, ValidBearerTokenYieldsItsUser) {
-  auto user = CreateUser(users_, clock_, "bob", store::Tier::kPro, store::Role::kUser);
+  auto user =
+      CreateUser(users_, clock_, "bob", store::Tier::kPro, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "ci");
   Authenticator auth(users_, &clock_, true, {});
   auto p = auth.Authenticate("Bearer " + issued->token);
@@ -50,12 +51,14 @@ TEST_F(AuthTest, ValidBearerTokenYieldsItsUser) {
 }
 
 TEST_F(AuthTest, MissingMalformedUnknownAndRevokedTokensAreRejected) {
-  auto user = CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
+  auto user =
+      CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "");
   ASSERT_TRUE(users_->RevokeToken(issued->info.id, 5).ok());
   Authenticator auth(users_, &clock_, true, {});
-  for (const std::string& h : {std::string(""), std::string("Basic abc"), std::string("Bearer "),
-                               std::string("Bearer ty_unknown"), "Bearer " + issued->token}) {
+  for (const std::string& h :
+       {std::string(""), std::string("Basic abc"), std::string("Bearer "),
+        std::string("Bearer ty_unknown"), "Bearer " + issued->token}) {
     auto p = auth.Authenticate(h);
     ASSERT_FALSE(p.ok()) << h;
     EXPECT_EQ(p.status().code(), ErrorCode::kAuthentication) << h;

@@ -17,7 +17,8 @@ namespace {
 bool IsSafeRequestId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
+      return false;
   }
   return true;
 }
@@ -38,14 +39,15 @@ Response Dispatcher::Handle(Request& request) const {
   try {
     response = Serve(request);
   } catch (const std::exception& e) {
-    spdlog::error("request {} {} {}: unhandled exception: {}", request.request_id,
-                  request.method, request.path, e.what());
+    spdlog::error("request {} {} {}: unhandled exception: {}",
+                  request.request_id, request.method, request.path, e.what());
     response = ErrorResponse(InternalError(e.what()), request.request_id,
                              clock_->NowMillis());
   }
   response.AddHeader("X-Request-Id", request.request_id);
   const double ms = std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - started).count();
+                        std::chrono::steady_clock::now() - started)
+                        .count();
   spdlog::info("{} {} {} {:.2f}ms rid={} user={}", request.method, request.path,
                response.status, ms, request.request_id,
                request.principal ? request.principal->user_name : "-");
@@ -65,36 +67,43 @@ Response Dispatcher::Serve(Request& request) const {
   if (!match.route) {
     if (!match.allowed_methods.empty()) {
       std::string allow;
-      for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-      Response r = error(Status(ErrorCode::kMethodNotAllowed,
-                                "method " + request.method + " is not allowed on " +
-                                    request.path + "; allowed: " + allow));
+      for (const auto& m : match.allowed_methods)
+        allow += (allow.empty() ? "" : ", ") + m;
+      Response r =
+          error(Status(ErrorCode::kMethodNotAllowed,
+                       "method " + request.method + " is not allowed on " +
+                           request.path + "; allowed: " + allow));
       r.AddHeader("Allow", allow);
       return r;
     }
-    return error(NotFoundError("no route for " + request.method + " " + request.path));
+    return error(
+        NotFoundError("no route for " + request.method + " " + request.path));
   }
   const Route& route = *match.route;
   request.path_params = std::move(match.params);
-  const int64_t limit = route.max_body_bytes > 0 ? route.max_body_bytes : max_body_bytes_;
+  const int64_t limit =
+      route.max_body_bytes > 0 ? route.max_body_bytes : max_body_bytes_;
   if (static_cast<int64_t>(request.body.size()) > limit) {
-    return error(Status(ErrorCode::kPayloadTooLarge,
-                        "request body exceeds " + std::to_string(limit) + " bytes"));
+    return error(
+        Status(ErrorCode::kPayloadTooLarge,
+               "request body exceeds " + std::to_string(limit) + " bytes"));
   }
   std::optional<RateDecision> decision;
   if (route.access != Access::kPublic) {
-    Result<Principal> principal = auth_->Authenticate(request.Header("authorization"));
+    Result<Principal> principal =
+        auth_->Authenticate(request.Header("authorization"));
     if (!principal.ok()) return error(principal.status());
     request.principal = std::move(*principal);
-    decision = limiter_->Hit(
-        request.principal->token_id.empty() ? "user:" + request.principal->user_id
-                                            : request.principal->token_id,
-        request.principal->tier);
+    decision = limiter_->Hit(request.principal->token_id.empty()
+                                 ? "user:" + request.principal->user_id
+                                 : request.principal->token_id,
+                             request.principal->tier);
     if (!decision->allowed) {
-      Response r = error(Status(ErrorCode::kRateLimited,
-                                "rate limit of " + std::to_string(decision->limit) +
-                                    " requests per hour exceeded; retry in " +
-                                    std::to_string(decision->retry_after_s) + " s"));
+      Response r =
+          error(Status(ErrorCode::kRateLimited,
+                       "rate limit of " + std::to_string(decision->limit) +
+                           " requests per hour exceeded; retry in " +
+                           std::to_string(decision->retry_after_s) + " s"));
       AddRateHeaders(*decision, &r);
       r.AddHeader("Retry-After", std::to_string(decision->retry_after_s));
       return r;

@@ -17,9 +17,12 @@ namespace trainyard::api {
 // Thread-safe; pointers are not owned and must outlive the dispatcher.
 class Dispatcher {
  public:
-  Dispatcher(const Router* router, const Authenticator* auth, RateLimiter* limiter,
-             const Clock* clock, int64_t max_body_bytes)
-      : router_(router), auth_(auth), limiter_(limiter), clock_(clock),
+  Dispatcher(const Router* router, const Authenticator* auth,
+             RateLimiter* limiter, const Clock* clock, int64_t max_body_bytes)
+      : router_(router),
+        auth_(auth),
+        limiter_(limiter),
+        clock_(clock),
         max_body_bytes_(max_body_bytes) {}
 
   // Runs the whole pipeline. Never throws; every error answer uses the

@@ -1,6 +1,7 @@
 #include "api/dispatcher.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "store/metadata_store.h"
@@ -21,27 +22,42 @@ class DispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(*store::OpenSqliteStore(":memory:"));
-    auth_ = std::make_unique<Authenticator>(store_->users(), &clock_, true, Principal{});
-    dispatcher_ = std::make_unique<Dispatcher>(&router_, auth_.get(), &limiter_, &clock_, 64);
+    auth_ = std::make_unique<Authenticator>(store_->users(), &clock_, true,
+                                            Principal{});
+    dispatcher_ = std::make_unique<Dispatcher>(&router_, auth_.get(), &limiter_,
+                                               &clock_, 64);
     admin_token_ = (*BootstrapAdmin(store_->users(), clock_))->token;
-    auto user = CreateUser(store_->users(), clock_, "u", store::Tier::kFree, store::Role::kUser);
+    auto user = CreateUser(store_->users(), clock_, "u", store::Tier::kFree,
+                           store::Role::kUser);
     user_token_ = IssueToken(store_->users(), clock_, user->id, "")->token;
     Handler echo = [](Request& req) -> Result<Response> {
       Response r;
-      r.body = json{{"user", req.caller().user_name}, {"id", req.path_params["id"]}}.dump();
+      r.body =
+          json{{"user", req.caller().user_name}, {"id", req.path_params["id"]}}
+              .dump();
       return r;
     };
-    ASSERT_TRUE(router_.Add({"GET", "/public", Access::kPublic, [](Request&) {
-      return Result<Response>(Response{200, "\"hi\""});
-    }}).ok());
+    ASSERT_TRUE(router_
+                    .Add({"GET", "/public", Access::kPublic,
+                          [](Request&) {
+                            return Result<Response>(Response{200, "\"hi\""});
+                          }})
+                    .ok());
     ASSERT_TRUE(router_.Add({"GET", "/items/{id}", Access::kUser, echo}).ok());
     ASSERT_TRUE(router_.Add({"POST", "/admin", Access::kAdmin, echo}).ok());
-    ASSERT_TRUE(router_.Add({"GET", "/boom", Access::kPublic, [](Request&) -> Result<Response> {
-      throw std::runtime_error("secret path /etc/x");
-    }}).ok());
-    ASSERT_TRUE(router_.Add({"GET", "/fail", Access::kPublic, [](Request&) -> Result<Response> {
-      return ValidationError("bad", {{"x", "must be positive"}});
-    }}).ok());
+    ASSERT_TRUE(router_
+                    .Add({"GET", "/boom", Access::kPublic,
+                          [](Request&) -> Result<Response> {
+                            throw std::runtime_error("secret path /etc/x");
+                          }})
+                    .ok());
+    ASSERT_TRUE(
+        router_
+            .Add({"GET", "/fail", Access::kPublic,
+                  [](Request&) -> Result<Response> {
+                    return ValidationError("bad", {{"x", "must be positive"}});
+                  }})
+            .ok());
   }
   Response Call(const std::string& method, const std::string& path,
                 const std::string& token = "", const std::string& body = "") {

@@ -43,26 +43,31 @@ void ToHttplib(const Response& in, httplib::Response* out) {
 }  // namespace
 
 HttpServer::HttpServer(const Dispatcher* dispatcher, HttpServerOptions options)
-    : impl_(std::make_unique<Impl>()), dispatcher_(dispatcher), options_(std::move(options)) {}
+    : impl_(std::make_unique<Impl>()),
+      dispatcher_(dispatcher),
+      options_(std::move(options)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start() {
   httplib::Server& server = impl_->server;
   const int threads = options_.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.new_task_queue = [threads] {
+    return new httplib::ThreadPool(threads);
+  };
   server.set_keep_alive_max_count(100000);
   server.set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which would let a second
   // server silently share the port; a busy port must be an error instead.
   server.set_socket_options([](int sock) {
     int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes),
-               sizeof(yes));
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR,
+               reinterpret_cast<const void*>(&yes), sizeof(yes));
   });
   // Read one byte more than the limit so the dispatcher sees an oversized
   // body and answers 413 in the standard format.
-  server.set_payload_max_length(static_cast<size_t>(dispatcher_->max_body_bytes()) + 1);
+  server.set_payload_max_length(
+      static_cast<size_t>(dispatcher_->max_body_bytes()) + 1);
   // One catch-all handler per method hands every request to the dispatcher
   // (httplib reads the body before calling it; a pre-routing handler would
   // run before the body is read).
@@ -82,29 +87,32 @@ Status HttpServer::Start() {
   const int64_t max_body = dispatcher_->max_body_bytes();
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [max_body](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    ErrorCode code = res.status == 413 ? ErrorCode::kPayloadTooLarge
-                     : res.status == 404 ? ErrorCode::kNotFound
-                     : res.status >= 500 ? ErrorCode::kInternal
-                                         : ErrorCode::kValidation;
-    std::string message = code == ErrorCode::kPayloadTooLarge
-                              ? "request body exceeds " + std::to_string(max_body) + " bytes"
-                              : "malformed HTTP request (status " +
-                                    std::to_string(res.status) + ")";
-    const std::string request_id = NewHexId24();
-    Response r = ErrorResponse(Status(code, message), request_id,
-                               SystemClock::Default()->NowMillis());
-    res.set_header("X-Request-Id", request_id);
-    res.set_content(r.body, r.content_type);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        ErrorCode code = res.status == 413   ? ErrorCode::kPayloadTooLarge
+                         : res.status == 404 ? ErrorCode::kNotFound
+                         : res.status >= 500 ? ErrorCode::kInternal
+                                             : ErrorCode::kValidation;
+        std::string message =
+            code == ErrorCode::kPayloadTooLarge
+                ? "request body exceeds " + std::to_string(max_body) + " bytes"
+                : "malformed HTTP request (status " +
+                      std::to_string(res.status) + ")";
+        const std::string request_id = NewHexId24();
+        Response r = ErrorResponse(Status(code, message), request_id,
+                                   SystemClock::Default()->NowMillis());
+        res.set_header("X-Request-Id", request_id);
+        res.set_content(r.body, r.content_type);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   std::string host = options_.bind == "localhost" ? "127.0.0.1" : options_.bind;
   if (options_.port == 0) {
     port_ = server.bind_to_any_port(host);
     if (port_ <= 0) return IoError("cannot bind " + host + " on any port");
   } else {
     if (!server.bind_to_port(host, options_.port)) {
-      return IoError("cannot bind " + host + ":" + std::to_string(options_.port) +
+      return IoError("cannot bind " + host + ":" +
+                     std::to_string(options_.port) +
                      " (in use, or not an address of this machine?)");
     }
     port_ = options_.port;

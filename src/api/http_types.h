@@ -36,7 +36,8 @@ struct Request {
   std::multimap<std::string, std::string> query;
   // Values of {name} segments of the matched route pattern.
   std::map<std::string, std::string> path_params;
-  std::optional<Principal> principal;  // set by the dispatcher for non-public routes
+  std::optional<Principal>
+      principal;  // set by the dispatcher for non-public routes
 
   // Header by case-insensitive name, or "".
   std::string Header(const std::string& name) const;

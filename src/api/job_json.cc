@@ -11,7 +11,8 @@ nlohmann::json ParseStoredJson(const std::string& text) {
 
 namespace {
 nlohmann::json OptionalTime(const std::optional<int64_t>& ms) {
-  return ms ? nlohmann::json(FormatIso8601Millis(*ms)) : nlohmann::json(nullptr);
+  return ms ? nlohmann::json(FormatIso8601Millis(*ms))
+            : nlohmann::json(nullptr);
 }
 }  // namespace
 
@@ -26,7 +27,8 @@ nlohmann::json JobToJson(const store::JobRecord& j) {
           {"params", ParseStoredJson(j.params)},
           {"metrics", ParseStoredJson(j.metrics)},
           {"result", ParseStoredJson(j.result)},
-          {"error", j.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.error)},
+          {"error",
+           j.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.error)},
           {"attempts", j.attempts},
           {"max_attempts", j.max_attempts},
           {"cancel_requested", j.cancel_requested},

@@ -28,9 +28,11 @@ bool ParseInt64(const std::string& s, int64_t* out) {
 
 }  // namespace
 
-Result<nlohmann::json> ParseJsonObject(const std::string& body, bool empty_is_object) {
+Result<nlohmann::json> ParseJsonObject(const std::string& body,
+                                       bool empty_is_object) {
   if (body.empty() && empty_is_object) return nlohmann::json::object();
-  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json parsed =
+      nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) {
     // Re-parse with exceptions only to get the position for the message.
     std::string why = "malformed JSON";
@@ -48,7 +50,8 @@ Result<nlohmann::json> ParseJsonObject(const std::string& body, bool empty_is_ob
   return parsed;
 }
 
-const nlohmann::json* JsonValidator::Find(const std::string& key, bool required) {
+const nlohmann::json* JsonValidator::Find(const std::string& key,
+                                          bool required) {
   auto it = obj_.find(key);
   if (it == obj_.end() || it->is_null()) {
     if (required) AddError(key, "This field is required");
@@ -57,7 +60,8 @@ const nlohmann::json* JsonValidator::Find(const std::string& key, bool required)
   return &*it;
 }
 
-void JsonValidator::AddError(const std::string& field, const std::string& message) {
+void JsonValidator::AddError(const std::string& field,
+                             const std::string& message) {
   errors_.push_back({field, message});
 }
 
@@ -87,14 +91,15 @@ std::optional<std::string> JsonValidator::OptionalString(const std::string& key,
   return RequiredString(key, max_len);
 }
 
-std::optional<int64_t> JsonValidator::RequiredInt(const std::string& key, int64_t min,
-                                                  int64_t max) {
+std::optional<int64_t> JsonValidator::RequiredInt(const std::string& key,
+                                                  int64_t min, int64_t max) {
   const nlohmann::json* v = Find(key, true);
   if (!v) return std::nullopt;
   int64_t x;
   if (v->is_number_integer()) {
     x = v->get<int64_t>();
-  } else if (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
+  } else if (v->is_number_float() &&
+             std::floor(v->get<double>()) == v->get<double>() &&
              std::fabs(v->get<double>()) < 9e15) {
     x = static_cast<int64_t>(v->get<double>());
   } else {
@@ -102,20 +107,21 @@ std::optional<int64_t> JsonValidator::RequiredInt(const std::string& key, int64_
     return std::nullopt;
   }
   if (x < min || x > max) {
-    AddError(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    AddError(key, "must be between " + std::to_string(min) + " and " +
+                      std::to_string(max));
     return std::nullopt;
   }
   return x;
 }
 
-std::optional<int64_t> JsonValidator::OptionalInt(const std::string& key, int64_t min,
-                                                  int64_t max) {
+std::optional<int64_t> JsonValidator::OptionalInt(const std::string& key,
+                                                  int64_t min, int64_t max) {
   if (!Find(key, false)) return std::nullopt;
   return RequiredInt(key, min, max);
 }
 
-std::optional<double> JsonValidator::RequiredNumber(const std::string& key, double min,
-                                                    double max) {
+std::optional<double> JsonValidator::RequiredNumber(const std::string& key,
+                                                    double min, double max) {
   const nlohmann::json* v = Find(key, true);
   if (!v) return std::nullopt;
   if (!v->is_number()) {
@@ -132,8 +138,8 @@ std::optional<double> JsonValidator::RequiredNumber(const std::string& key, doub
   return x;
 }
 
-std::optional<double> JsonValidator::OptionalNumber(const std::string& key, double min,
-                                                    double max) {
+std::optional<double> JsonValidator::OptionalNumber(const std::string& key,
+                                                    double min, double max) {
   if (!Find(key, false)) return std::nullopt;
   return RequiredNumber(key, min, max);
 }
@@ -165,7 +171,8 @@ std::optional<std::string> JsonValidator::OptionalEnum(
   return RequiredEnum(key, allowed);
 }
 
-std::optional<nlohmann::json> JsonValidator::OptionalObject(const std::string& key) {
+std::optional<nlohmann::json> JsonValidator::OptionalObject(
+    const std::string& key) {
   const nlohmann::json* v = Find(key, false);
   if (!v) return std::nullopt;
   if (!v->is_object()) {
@@ -175,7 +182,8 @@ std::optional<nlohmann::json> JsonValidator::OptionalObject(const std::string& k
   return *v;
 }
 
-std::optional<nlohmann::json> JsonValidator::OptionalArray(const std::string& key) {
+std::optional<nlohmann::json> JsonValidator::OptionalArray(
+    const std::string& key) {
   const nlohmann::json* v = Find(key, false);
   if (!v) return std::nullopt;
   if (!v->is_array()) {
@@ -198,21 +206,22 @@ Status JsonValidator::Finish(const std::string& message) const {
   return ValidationError(message, errors_);
 }
 
-int64_t QueryValidator::Int(const std::string& key, int64_t fallback, int64_t min,
-                            int64_t max) {
+int64_t QueryValidator::Int(const std::string& key, int64_t fallback,
+                            int64_t min, int64_t max) {
   std::optional<std::string> raw = request_.Query(key);
   if (!raw) return fallback;
   int64_t v;
   if (!ParseInt64(*raw, &v) || v < min || v > max) {
-    errors_.push_back({key, "must be an integer between " + std::to_string(min) +
-                                " and " + std::to_string(max)});
+    errors_.push_back({key, "must be an integer between " +
+                                std::to_string(min) + " and " +
+                                std::to_string(max)});
     return fallback;
   }
   return v;
 }
 
-std::optional<std::string> QueryValidator::Enum(const std::string& key,
-                                                const std::vector<std::string>& allowed) {
+std::optional<std::string> QueryValidator::Enum(
+    const std::string& key, const std::vector<std::string>& allowed) {
   std::optional<std::string> raw = request_.Query(key);
   if (!raw) return std::nullopt;
   for (const auto& a : allowed) {

@@ -5,11 +5,10 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "api/http_types.h"
 #include "core/status.h"
@@ -33,16 +32,20 @@ class JsonValidator {
                                             size_t max_len = 1024);
   std::optional<std::string> OptionalString(const std::string& key,
                                             size_t max_len = 1024);
-  std::optional<int64_t> RequiredInt(const std::string& key, int64_t min, int64_t max);
-  std::optional<int64_t> OptionalInt(const std::string& key, int64_t min, int64_t max);
-  std::optional<double> RequiredNumber(const std::string& key, double min, double max);
-  std::optional<double> OptionalNumber(const std::string& key, double min, double max);
+  std::optional<int64_t> RequiredInt(const std::string& key, int64_t min,
+                                     int64_t max);
+  std::optional<int64_t> OptionalInt(const std::string& key, int64_t min,
+                                     int64_t max);
+  std::optional<double> RequiredNumber(const std::string& key, double min,
+                                       double max);
+  std::optional<double> OptionalNumber(const std::string& key, double min,
+                                       double max);
   std::optional<bool> OptionalBool(const std::string& key);
   // One of `allowed` (exact, case-sensitive).
-  std::optional<std::string> RequiredEnum(const std::string& key,
-                                          const std::vector<std::string>& allowed);
-  std::optional<std::string> OptionalEnum(const std::string& key,
-                                          const std::vector<std::string>& allowed);
+  std::optional<std::string> RequiredEnum(
+      const std::string& key, const std::vector<std::string>& allowed);
+  std::optional<std::string> OptionalEnum(
+      const std::string& key, const std::vector<std::string>& allowed);
   // An object or array member, unvalidated.
   std::optional<nlohmann::json> OptionalObject(const std::string& key);
   std::optional<nlohmann::json> OptionalArray(const std::string& key);
@@ -66,7 +69,8 @@ class QueryValidator {
   explicit QueryValidator(const Request& request) : request_(request) {}
   // The value, `fallback` when absent; records an error when not an integer
   // in [min, max].
-  int64_t Int(const std::string& key, int64_t fallback, int64_t min, int64_t max);
+  int64_t Int(const std::string& key, int64_t fallback, int64_t min,
+              int64_t max);
   std::optional<std::string> Enum(const std::string& key,
                                   const std::vector<std::string>& allowed);
   std::optional<std::string> String(const std::string& key);

@@ -32,7 +32,8 @@ TEST(JsonValidatorTest, CollectsEveryBadFieldAtOnce) {
   ASSERT_FALSE(s.ok());
   std::vector<std::string> fields;
   for (const auto& e : s.details()) fields.push_back(e.field);
-  EXPECT_EQ(fields, (std::vector<std::string>{"extra", "name", "epochs", "kind", "missing"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"extra", "name", "epochs", "kind",
+                                              "missing"}));
   EXPECT_EQ(s.message(), "invalid training request");
 }
 

@@ -45,21 +45,24 @@ std::string PageUrl(const Request& request, int64_t page) {
 
 }  // namespace
 
-nlohmann::json CountNextPreviousPage(const Request& request, const PageRequest& page,
-                                     int64_t count, nlohmann::json results) {
+nlohmann::json CountNextPreviousPage(const Request& request,
+                                     const PageRequest& page, int64_t count,
+                                     nlohmann::json results) {
   nlohmann::json body;
   body["count"] = count;
   body["next"] = page.offset() + page.page_size < count
                      ? nlohmann::json(PageUrl(request, page.page + 1))
                      : nlohmann::json(nullptr);
-  body["previous"] = page.page > 1 ? nlohmann::json(PageUrl(request, page.page - 1))
-                                   : nlohmann::json(nullptr);
+  body["previous"] = page.page > 1
+                         ? nlohmann::json(PageUrl(request, page.page - 1))
+                         : nlohmann::json(nullptr);
   body["results"] = std::move(results);
   return body;
 }
 
-nlohmann::json TotalPagePerPage(const std::string& items_key, const PageRequest& page,
-                                int64_t total, nlohmann::json items) {
+nlohmann::json TotalPagePerPage(const std::string& items_key,
+                                const PageRequest& page, int64_t total,
+                                nlohmann::json items) {
   return {{items_key, std::move(items)},
           {"total", total},
           {"page", page.page},

@@ -4,9 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "api/http_types.h"
 #include "api/json_validator.h"
@@ -26,11 +25,13 @@ PageRequest ParsePage(QueryValidator& query, const std::string& size_key,
 
 // AI Studio list body. `next`/`previous` are absolute URLs of the same path
 // and query with the page changed, or null.
-nlohmann::json CountNextPreviousPage(const Request& request, const PageRequest& page,
-                                     int64_t count, nlohmann::json results);
+nlohmann::json CountNextPreviousPage(const Request& request,
+                                     const PageRequest& page, int64_t count,
+                                     nlohmann::json results);
 
 // Gym list body: {"<items_key>": items, "total", "page", "per_page"}.
-nlohmann::json TotalPagePerPage(const std::string& items_key, const PageRequest& page,
-                                int64_t total, nlohmann::json items);
+nlohmann::json TotalPagePerPage(const std::string& items_key,
+                                const PageRequest& page, int64_t total,
+                                nlohmann::json items);
 
 }  // namespace trainyard::api

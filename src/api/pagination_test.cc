@@ -13,22 +13,28 @@ TEST(PaginationTest, MiddlePageLinksBothWaysKeepingFilters) {
   PageRequest page{2, 10};
   auto body = CountNextPreviousPage(req, page, 25, nlohmann::json::array());
   EXPECT_EQ(body["count"], 25);
-  EXPECT_EQ(body["next"], "http://127.0.0.1:8000/api/ai-studio/models/?status=DRAFT&page=3");
-  EXPECT_EQ(body["previous"], "http://127.0.0.1:8000/api/ai-studio/models/?status=DRAFT&page=1");
+  EXPECT_EQ(body["next"],
+            "http://127.0.0.1:8000/api/ai-studio/models/?status=DRAFT&page=3");
+  EXPECT_EQ(body["previous"],
+            "http://127.0.0.1:8000/api/ai-studio/models/?status=DRAFT&page=1");
 }
 
 TEST(PaginationTest, LastPageHasNoNextAndFirstNoPrevious) {
   Request req;
   req.path = "/x";
-  auto body = CountNextPreviousPage(req, PageRequest{1, 20}, 5, nlohmann::json::array());
+  auto body = CountNextPreviousPage(req, PageRequest{1, 20}, 5,
+                                    nlohmann::json::array());
   EXPECT_TRUE(body["next"].is_null());
   EXPECT_TRUE(body["previous"].is_null());
 }
 
 TEST(PaginationTest, GymStyleBody) {
-  auto body = TotalPagePerPage("models", PageRequest{2, 10}, 100, nlohmann::json::array());
-  EXPECT_EQ(body, (nlohmann::json{{"models", nlohmann::json::array()}, {"total", 100},
-                                  {"page", 2}, {"per_page", 10}}));
+  auto body = TotalPagePerPage("models", PageRequest{2, 10}, 100,
+                               nlohmann::json::array());
+  EXPECT_EQ(body, (nlohmann::json{{"models", nlohmann::json::array()},
+                                  {"total", 100},
+                                  {"page", 2},
+                                  {"per_page", 10}}));
 }
 
 TEST(PaginationTest, ParsePageValidatesBounds) {

@@ -6,18 +6,23 @@ namespace trainyard::api {
 
 int64_t RateLimits::ForTier(store::Tier tier) const {
   switch (tier) {
-    case store::Tier::kFree: return free;
-    case store::Tier::kPro: return pro;
-    case store::Tier::kElite: return elite;
+    case store::Tier::kFree:
+      return free;
+    case store::Tier::kPro:
+      return pro;
+    case store::Tier::kElite:
+      return elite;
   }
   return free;
 }
 
 Status RateLimiter::Load() {
   if (!counters_) return Status::Ok();
-  TY_ASSIGN_OR_RETURN(std::vector<store::RateWindow> saved, counters_->LoadAll());
+  TY_ASSIGN_OR_RETURN(std::vector<store::RateWindow> saved,
+                      counters_->LoadAll());
   std::lock_guard lock(mu_);
-  for (const auto& w : saved) windows_[w.key] = {w.window_start, w.count, false};
+  for (const auto& w : saved)
+    windows_[w.key] = {w.window_start, w.count, false};
   return Status::Ok();
 }
 

@@ -28,14 +28,15 @@ struct RateDecision {
   bool allowed = true;
   int64_t limit = 0;
   int64_t remaining = 0;
-  int64_t reset_epoch_s = 0;    // when the window ends (X-RateLimit-Reset)
-  int64_t retry_after_s = 0;    // for 429 (Retry-After)
+  int64_t reset_epoch_s = 0;  // when the window ends (X-RateLimit-Reset)
+  int64_t retry_after_s = 0;  // for 429 (Retry-After)
 };
 
 // Thread-safe. `counters` may be null (no persistence).
 class RateLimiter {
  public:
-  RateLimiter(RateLimits limits, const Clock* clock, store::RateCounterStore* counters)
+  RateLimiter(RateLimits limits, const Clock* clock,
+              store::RateCounterStore* counters)
       : limits_(limits), clock_(clock), counters_(counters) {}
 
   // Loads persisted windows. Call once before serving.

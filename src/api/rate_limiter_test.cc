@@ -42,13 +42,15 @@ TEST(RateLimiterTest, CountsSurviveARestartThroughTheStore) {
   auto store = std::move(*store::OpenSqliteStore(":memory:"));
   ManualClock clock;
   {
-    RateLimiter limiter({2, 10, 100, 3'600'000}, &clock, store->rate_counters());
+    RateLimiter limiter({2, 10, 100, 3'600'000}, &clock,
+                        store->rate_counters());
     ASSERT_TRUE(limiter.Load().ok());
     limiter.Hit("t", store::Tier::kFree);
     limiter.Hit("t", store::Tier::kFree);
     ASSERT_TRUE(limiter.Flush().ok());
   }
-  RateLimiter restarted({2, 10, 100, 3'600'000}, &clock, store->rate_counters());
+  RateLimiter restarted({2, 10, 100, 3'600'000}, &clock,
+                        store->rate_counters());
   ASSERT_TRUE(restarted.Load().ok());
   EXPECT_FALSE(restarted.Hit("t", store::Tier::kFree).allowed);
 }

@@ -22,7 +22,8 @@ bool IsCapture(const std::string& segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-bool SameShape(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+bool SameShape(const std::vector<std::string>& a,
+               const std::vector<std::string>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (IsCapture(a[i]) != IsCapture(b[i])) return false;
@@ -50,7 +51,8 @@ bool MatchSegments(const std::vector<std::string>& pattern,
 Status Router::Add(Route route) {
   std::vector<std::string> segments = Split(route.pattern);
   for (size_t i = 0; i < routes_.size(); ++i) {
-    if (routes_[i].method == route.method && SameShape(segments_[i], segments)) {
+    if (routes_[i].method == route.method &&
+        SameShape(segments_[i], segments)) {
       return ConflictError("route " + route.method + " " + route.pattern +
                            " is already registered");
     }
@@ -60,7 +62,8 @@ Status Router::Add(Route route) {
   return Status::Ok();
 }
 
-RouteMatch Router::Match(const std::string& method, const std::string& path) const {
+RouteMatch Router::Match(const std::string& method,
+                         const std::string& path) const {
   RouteMatch match;
   const std::vector<std::string> parts = Split(path);
   // Literal segments beat captures: prefer the route with the most literals.
@@ -73,9 +76,9 @@ RouteMatch Router::Match(const std::string& method, const std::string& path) con
       match.allowed_methods.push_back(routes_[i].method);
       continue;
     }
-    int literals = static_cast<int>(std::count_if(
-        segments_[i].begin(), segments_[i].end(),
-        [](const std::string& s) { return !IsCapture(s); }));
+    int literals = static_cast<int>(
+        std::count_if(segments_[i].begin(), segments_[i].end(),
+                      [](const std::string& s) { return !IsCapture(s); }));
     if (literals > best_literals) {
       best_literals = literals;
       match.route = &routes_[i];

@@ -20,15 +20,19 @@ std::string BodyOf(const RouteMatch& m) {
 
 TEST(RouterTest, TrailingSlashIsOptionalBothWays) {
   Router r;
-  ASSERT_TRUE(r.Add({"GET", "/api/v1/health", Access::kPublic, Named("h")}).ok());
-  ASSERT_TRUE(r.Add({"POST", "/api/v1/ppo/train/", Access::kUser, Named("t")}).ok());
+  ASSERT_TRUE(
+      r.Add({"GET", "/api/v1/health", Access::kPublic, Named("h")}).ok());
+  ASSERT_TRUE(
+      r.Add({"POST", "/api/v1/ppo/train/", Access::kUser, Named("t")}).ok());
   EXPECT_NE(r.Match("GET", "/api/v1/health/").route, nullptr);
   EXPECT_NE(r.Match("POST", "/api/v1/ppo/train").route, nullptr);
 }
 
 TEST(RouterTest, CapturesPathParameters) {
   Router r;
-  ASSERT_TRUE(r.Add({"GET", "/api/v1/training/{task_id}", Access::kUser, Named("t")}).ok());
+  ASSERT_TRUE(
+      r.Add({"GET", "/api/v1/training/{task_id}", Access::kUser, Named("t")})
+          .ok());
   RouteMatch m = r.Match("GET", "/api/v1/training/abc123");
   ASSERT_NE(m.route, nullptr);
   EXPECT_EQ(m.params.at("task_id"), "abc123");
@@ -36,8 +40,11 @@ TEST(RouterTest, CapturesPathParameters) {
 
 TEST(RouterTest, LiteralSegmentBeatsCapture) {
   Router r;
-  ASSERT_TRUE(r.Add({"GET", "/models/{id}", Access::kUser, Named("by-id")}).ok());
-  ASSERT_TRUE(r.Add({"GET", "/models/marketplace", Access::kUser, Named("market")}).ok());
+  ASSERT_TRUE(
+      r.Add({"GET", "/models/{id}", Access::kUser, Named("by-id")}).ok());
+  ASSERT_TRUE(
+      r.Add({"GET", "/models/marketplace", Access::kUser, Named("market")})
+          .ok());
   EXPECT_EQ(BodyOf(r.Match("GET", "/models/marketplace")), "market");
   EXPECT_EQ(BodyOf(r.Match("GET", "/models/x")), "by-id");
 }
@@ -62,7 +69,8 @@ TEST(RouterTest, UnknownPathMatchesNothing) {
 TEST(RouterTest, DuplicateRouteIsRefused) {
   Router r;
   ASSERT_TRUE(r.Add({"GET", "/a/{x}", Access::kUser, Named("1")}).ok());
-  EXPECT_EQ(r.Add({"GET", "/a/{y}/", Access::kUser, Named("2")}).code(), ErrorCode::kConflict);
+  EXPECT_EQ(r.Add({"GET", "/a/{y}/", Access::kUser, Named("2")}).code(),
+            ErrorCode::kConflict);
 }
 
 }  // namespace

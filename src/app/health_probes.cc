@@ -1,10 +1,10 @@
 #include "app/health_probes.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <fstream>
 #include <regex>
@@ -17,14 +17,16 @@ std::string ProbeDatabase(store::MetadataStore* store) {
 
 namespace {
 
-bool TcpConnects(const std::string& host, const std::string& port, int timeout_ms) {
+bool TcpConnects(const std::string& host, const std::string& port,
+                 int timeout_ms) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
   if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0) return false;
   bool ok = false;
   for (addrinfo* ai = res; ai && !ok; ai = ai->ai_next) {
-    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = socket(ai->ai_family,
+                    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
       ok = true;
@@ -43,17 +45,20 @@ bool TcpConnects(const std::string& host, const std::string& port, int timeout_m
 
 }  // namespace
 
-std::string ProbeKubernetes(const std::string& service_host, const std::string& service_port,
+std::string ProbeKubernetes(const std::string& service_host,
+                            const std::string& service_port,
                             const std::string& kubeconfig_path) {
   if (!service_host.empty()) {
-    return TcpConnects(service_host, service_port.empty() ? "443" : service_port, 300)
+    return TcpConnects(service_host,
+                       service_port.empty() ? "443" : service_port, 300)
                ? "healthy"
                : "unreachable";
   }
   if (kubeconfig_path.empty()) return "not_configured";
   std::ifstream in(kubeconfig_path);
   if (!in) return "misconfigured";
-  static const std::regex kServer(R"(server:\s*https?://\[?([^\]/:\s]+)\]?(?::(\d+))?)");
+  static const std::regex kServer(
+      R"(server:\s*https?://\[?([^\]/:\s]+)\]?(?::(\d+))?)");
   std::string line;
   while (std::getline(in, line)) {
     std::smatch m;

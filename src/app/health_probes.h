@@ -21,7 +21,8 @@ std::string ProbeDatabase(store::MetadataStore* store);
 // without a kubeconfig; otherwise "healthy" if a TCP connection to the API
 // server opens within 300 ms, "unreachable" if not, "misconfigured" if the
 // kubeconfig cannot be read or names no server.
-std::string ProbeKubernetes(const std::string& service_host, const std::string& service_port,
+std::string ProbeKubernetes(const std::string& service_host,
+                            const std::string& service_port,
                             const std::string& kubeconfig_path);
 
 // "configured" with an API key, else "not_configured".

@@ -40,7 +40,8 @@ TEST(HealthProbesTest, KubernetesNotConfiguredWithoutHostOrKubeconfig) {
 
 TEST(HealthProbesTest, KubernetesHealthyWhenApiServerAcceptsConnections) {
   LocalListener server;
-  EXPECT_EQ(ProbeKubernetes("127.0.0.1", std::to_string(server.port()), ""), "healthy");
+  EXPECT_EQ(ProbeKubernetes("127.0.0.1", std::to_string(server.port()), ""),
+            "healthy");
 }
 
 TEST(HealthProbesTest, KubernetesUnreachableWhenNothingListens) {
@@ -49,14 +50,16 @@ TEST(HealthProbesTest, KubernetesUnreachableWhenNothingListens) {
     LocalListener closed;
     port = closed.port();
   }
-  EXPECT_EQ(ProbeKubernetes("127.0.0.1", std::to_string(port), ""), "unreachable");
+  EXPECT_EQ(ProbeKubernetes("127.0.0.1", std::to_string(port), ""),
+            "unreachable");
 }
 
 TEST(HealthProbesTest, KubeconfigServerIsProbed) {
   testing::TempDir tmp;
   LocalListener server;
-  std::ofstream(tmp.Sub("config")) << "clusters:\n- cluster:\n    server: https://127.0.0.1:"
-                                   << server.port() << "\n";
+  std::ofstream(tmp.Sub("config"))
+      << "clusters:\n- cluster:\n    server: https://127.0.0.1:"
+      << server.port() << "\n";
   EXPECT_EQ(ProbeKubernetes("", "", tmp.Sub("config")), "healthy");
   std::ofstream(tmp.Sub("empty")) << "apiVersion: v1\n";
   EXPECT_EQ(ProbeKubernetes("", "", tmp.Sub("empty")), "misconfigured");
@@ -70,7 +73,8 @@ TEST(HealthProbesTest, WandbIsConfiguredOnlyWithAKey) {
 
 TEST(HealthProbesTest, CachedProbeCallsTheProbeOncePerTtl) {
   int calls = 0;
-  CachedProbe probe([&] { return std::to_string(++calls); }, std::chrono::hours(1));
+  CachedProbe probe([&] { return std::to_string(++calls); },
+                    std::chrono::hours(1));
   EXPECT_EQ(probe(), "1");
   EXPECT_EQ(probe(), "1");
 }

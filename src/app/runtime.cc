@@ -5,8 +5,8 @@
 namespace trainyard::app {
 
 namespace {
-constexpr const char* kDataSubdirs[] = {"model_storage", "model_outdir_csv", "runs",
-                                        "datasets", "plots", "jobs"};
+constexpr const char* kDataSubdirs[] = {
+    "model_storage", "model_outdir_csv", "runs", "datasets", "plots", "jobs"};
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config) {
@@ -16,12 +16,15 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config) {
   TY_ASSIGN_OR_RETURN(store::DataDir dir, store::DataDir::Open(config.home));
   rt->data_dir = std::make_unique<store::DataDir>(std::move(dir));
   for (const char* sub : kDataSubdirs) {
-    TY_RETURN_IF_ERROR(rt->file_system.CreateDirectories(rt->data_dir->root() + "/" + sub));
+    TY_RETURN_IF_ERROR(
+        rt->file_system.CreateDirectories(rt->data_dir->root() + "/" + sub));
   }
-  TY_ASSIGN_OR_RETURN(rt->store,
-                      store::OpenSqliteStore(rt->data_dir->root() + "/trainyard.db"));
-  rt->artifacts = std::make_unique<store::ArtifactStore>(rt->data_dir.get(), &rt->file_system);
-  if (config.enable_test_jobs) TY_RETURN_IF_ERROR(RegisterTestJobs(&rt->handlers));
+  TY_ASSIGN_OR_RETURN(rt->store, store::OpenSqliteStore(rt->data_dir->root() +
+                                                        "/trainyard.db"));
+  rt->artifacts = std::make_unique<store::ArtifactStore>(rt->data_dir.get(),
+                                                         &rt->file_system);
+  if (config.enable_test_jobs)
+    TY_RETURN_IF_ERROR(RegisterTestJobs(&rt->handlers));
   return rt;
 }
 

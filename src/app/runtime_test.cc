@@ -15,7 +15,8 @@ TEST(RuntimeTest, CreatesTheDataDirectoryLayout) {
   config.home = tmp.Sub("home");
   auto rt = OpenRuntime(config);
   ASSERT_TRUE(rt.ok()) << rt.status().ToString();
-  for (const char* sub : {"model_storage", "model_outdir_csv", "runs", "datasets", "plots"}) {
+  for (const char* sub :
+       {"model_storage", "model_outdir_csv", "runs", "datasets", "plots"}) {
     EXPECT_TRUE(std::filesystem::is_directory(tmp.Sub("home/") + sub)) << sub;
   }
   EXPECT_TRUE(std::filesystem::exists(tmp.Sub("home/trainyard.db")));

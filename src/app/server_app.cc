@@ -36,10 +36,12 @@ jobs::WorkerPoolOptions PoolOptions(const Runtime& rt, int threads) {
 Result<api::Principal> LocalAdmin(store::UserStore* users) {
   TY_ASSIGN_OR_RETURN(std::vector<store::User> all, users->ListUsers());
   for (const auto& u : all) {
-    if (u.role == store::Role::kAdmin) return api::Principal{u.id, u.name, u.tier, u.role, ""};
+    if (u.role == store::Role::kAdmin)
+      return api::Principal{u.id, u.name, u.tier, u.role, ""};
   }
-  return InternalError("no admin user exists; create one with `trainyard token create "
-                       "--user admin --role admin`");
+  return InternalError(
+      "no admin user exists; create one with `trainyard token create "
+      "--user admin --role admin`");
 }
 
 }  // namespace
@@ -60,17 +62,18 @@ Status ServerApp::Wire() {
   const Clock* clock = SystemClock::Default();
   started_at_ms_ = clock->NowMillis();
   if (rt.config.workers > 0) {
-    pool_ = std::make_unique<jobs::WorkerPool>(rt.store->jobs(), &rt.handlers, clock,
-                                               PoolOptions(rt, rt.config.workers));
+    pool_ = std::make_unique<jobs::WorkerPool>(
+        rt.store->jobs(), &rt.handlers, clock,
+        PoolOptions(rt, rt.config.workers));
   }
-  job_service_ = std::make_unique<jobs::JobService>(rt.store->jobs(), &rt.handlers,
-                                                    pool_.get(), clock);
+  job_service_ = std::make_unique<jobs::JobService>(
+      rt.store->jobs(), &rt.handlers, pool_.get(), clock);
   api::Principal local_admin;
   if (!rt.config.auth) {
     TY_ASSIGN_OR_RETURN(local_admin, LocalAdmin(rt.store->users()));
   }
-  auth_ = std::make_unique<api::Authenticator>(rt.store->users(), clock, rt.config.auth,
-                                               local_admin);
+  auth_ = std::make_unique<api::Authenticator>(rt.store->users(), clock,
+                                               rt.config.auth, local_admin);
   limiter_ = std::make_unique<api::RateLimiter>(
       api::RateLimits{rt.config.rate_limit_free, rt.config.rate_limit_pro,
                       rt.config.rate_limit_elite, 3'600'000},
@@ -92,15 +95,20 @@ Status ServerApp::Wire() {
   system.database = [store = rt.store.get()] { return ProbeDatabase(store); };
   system.kubernetes = [kubernetes] { return (*kubernetes)(); };
   system.wandb = [key = rt.config.wandb_api_key] { return ProbeWandb(key); };
-  system.job_workers = [pool = pool_.get()] { return pool ? pool->threads() : 0; };
-  system.running_jobs = [pool = pool_.get()] { return pool ? pool->running() : 0; };
+  system.job_workers = [pool = pool_.get()] {
+    return pool ? pool->threads() : 0;
+  };
+  system.running_jobs = [pool = pool_.get()] {
+    return pool ? pool->running() : 0;
+  };
   TY_RETURN_IF_ERROR(api::AddSystemRoutes(router_.get(), std::move(system)));
 
-  dispatcher_ = std::make_unique<api::Dispatcher>(router_.get(), auth_.get(), limiter_.get(),
-                                                  clock, rt.config.max_body_bytes);
+  dispatcher_ = std::make_unique<api::Dispatcher>(router_.get(), auth_.get(),
+                                                  limiter_.get(), clock,
+                                                  rt.config.max_body_bytes);
   http_ = std::make_unique<api::HttpServer>(
-      dispatcher_.get(),
-      api::HttpServerOptions{rt.config.bind, rt.config.port, rt.config.http_threads});
+      dispatcher_.get(), api::HttpServerOptions{rt.config.bind, rt.config.port,
+                                                rt.config.http_threads});
   return Status::Ok();
 }
 
@@ -111,22 +119,26 @@ Status ServerApp::Start() {
   if (pool_) TY_RETURN_IF_ERROR(pool_->Start());
   flusher_ = std::thread([this] { FlushLoop(); });
   if (!runtime_->config.auth) {
-    spdlog::warn("authentication is OFF: every request acts as the admin user. "
-                 "Allowed only on loopback ({}); never expose this server.",
-                 runtime_->config.bind);
+    spdlog::warn(
+        "authentication is OFF: every request acts as the admin user. "
+        "Allowed only on loopback ({}); never expose this server.",
+        runtime_->config.bind);
   }
-  spdlog::info("trainyard {} serving on http://{}:{} (data: {}, job workers: {})",
-               kVersion, runtime_->config.bind, http_->port(),
-               runtime_->data_dir->root(), runtime_->config.workers);
+  spdlog::info(
+      "trainyard {} serving on http://{}:{} (data: {}, job workers: {})",
+      kVersion, runtime_->config.bind, http_->port(),
+      runtime_->data_dir->root(), runtime_->config.workers);
   return Status::Ok();
 }
 
 void ServerApp::FlushLoop() {
   std::unique_lock lock(mu_);
-  while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+  while (!stop_cv_.wait_for(lock, std::chrono::seconds(1),
+                            [this] { return stopping_; })) {
     lock.unlock();
     Status s = limiter_->Flush();
-    if (!s.ok()) spdlog::warn("cannot persist rate-limit counters: {}", s.ToString());
+    if (!s.ok())
+      spdlog::warn("cannot persist rate-limit counters: {}", s.ToString());
     lock.lock();
   }
 }
@@ -147,7 +159,8 @@ void ServerApp::Stop() {
   stop_cv_.notify_all();
   if (flusher_.joinable()) flusher_.join();
   Status s = limiter_->Flush();
-  if (!s.ok()) spdlog::warn("cannot persist rate-limit counters: {}", s.ToString());
+  if (!s.ok())
+    spdlog::warn("cannot persist rate-limit counters: {}", s.ToString());
   spdlog::info("stopped");
 }
 
@@ -159,10 +172,9 @@ Result<std::unique_ptr<WorkerApp>> WorkerApp::Create(const Config& config) {
   std::unique_ptr<WorkerApp> app(new WorkerApp());
   TY_ASSIGN_OR_RETURN(app->runtime_, OpenRuntime(config));
   const int threads = std::max(1, config.workers);
-  app->pool_ = std::make_unique<jobs::WorkerPool>(app->runtime_->store->jobs(),
-                                                  &app->runtime_->handlers,
-                                                  SystemClock::Default(),
-                                                  PoolOptions(*app->runtime_, threads));
+  app->pool_ = std::make_unique<jobs::WorkerPool>(
+      app->runtime_->store->jobs(), &app->runtime_->handlers,
+      SystemClock::Default(), PoolOptions(*app->runtime_, threads));
   return app;
 }
 

@@ -48,7 +48,9 @@ class ServerApp {
 
   int port() const;
   // The admin token created by this start (first start only).
-  const std::optional<std::string>& bootstrap_token() const { return bootstrap_token_; }
+  const std::optional<std::string>& bootstrap_token() const {
+    return bootstrap_token_;
+  }
   Runtime& runtime() { return *runtime_; }
   jobs::JobService& job_service() { return *job_service_; }
 

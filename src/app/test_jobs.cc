@@ -2,9 +2,8 @@
 
 #include <chrono>
 #include <fstream>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace trainyard::app {
 
@@ -34,14 +33,16 @@ Status CountJob(jobs::JobContext& ctx) {
     }
     ctx.ReportProgress(count, units, json{{"count", count}}.dump());
   }
-  ctx.SetResult(json{{"counted", count}, {"resumed_from", resumed_from}}.dump());
+  ctx.SetResult(
+      json{{"counted", count}, {"resumed_from", resumed_from}}.dump());
   return Status::Ok();
 }
 
 Status FailJob(jobs::JobContext& ctx) {
   json params = json::parse(ctx.job().params, nullptr, false);
-  std::string message = params.is_object() ? params.value("message", "test failure")
-                                           : "test failure";
+  std::string message = params.is_object()
+                            ? params.value("message", "test failure")
+                            : "test failure";
   return Status(ErrorCode::kModelTraining, message);
 }
 

@@ -1,7 +1,6 @@
 #include "cli/config_flags.h"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "core/logging.h"
@@ -9,21 +8,30 @@
 namespace trainyard::cli {
 
 void ConfigFlags::AddTo(CLI::App* cmd, bool server) {
-  cmd->add_option("--home", home, "Data directory (env TRAINYARD_HOME, default ./trainyard-data)");
+  cmd->add_option(
+      "--home", home,
+      "Data directory (env TRAINYARD_HOME, default ./trainyard-data)");
   cmd->add_option("--log-level", log_level,
                   "trace|debug|info|warn|error|off (env TRAINYARD_LOG_LEVEL)");
   if (!server) return;
-  cmd->add_option("--bind", bind, "Address to listen on (env TRAINYARD_BIND, default 127.0.0.1)");
-  cmd->add_option("--port", port, "Port; 0 picks a free one (env TRAINYARD_PORT, default 8000)");
+  cmd->add_option(
+      "--bind", bind,
+      "Address to listen on (env TRAINYARD_BIND, default 127.0.0.1)");
+  cmd->add_option(
+      "--port", port,
+      "Port; 0 picks a free one (env TRAINYARD_PORT, default 8000)");
   cmd->add_option("--auth", auth,
                   "on|off; off makes every request act as the admin and is "
                   "refused unless bound to loopback (env TRAINYARD_AUTH)")
       ->check(CLI::IsMember({"on", "off"}));
   cmd->add_option("--workers", workers,
-                  "Job worker threads in this process, 0 = none (env TRAINYARD_WORKERS, default 2)");
+                  "Job worker threads in this process, 0 = none (env "
+                  "TRAINYARD_WORKERS, default 2)");
   cmd->add_option("--http-threads", http_threads,
-                  "HTTP handler threads; each keep-alive connection holds one (env TRAINYARD_HTTP_THREADS, default 64)");
-  cmd->add_flag("--log-json", log_json, "Log one JSON object per line (env TRAINYARD_LOG_JSON)");
+                  "HTTP handler threads; each keep-alive connection holds one "
+                  "(env TRAINYARD_HTTP_THREADS, default 64)");
+  cmd->add_flag("--log-json", log_json,
+                "Log one JSON object per line (env TRAINYARD_LOG_JSON)");
   cmd->add_flag("--enable-test-jobs", enable_test_jobs,
                 "Register the diagnostic job types test.count and test.fail "
                 "(env TRAINYARD_ENABLE_TEST_JOBS)");
@@ -45,7 +53,8 @@ Result<Config> ConfigFlags::Resolve() const {
   return c;
 }
 
-Result<std::unique_ptr<app::Runtime>> OpenDataDirectory(const ConfigFlags& flags) {
+Result<std::unique_ptr<app::Runtime>> OpenDataDirectory(
+    const ConfigFlags& flags) {
   TY_ASSIGN_OR_RETURN(Config config, flags.Resolve());
   config.log_level = flags.log_level.value_or("warn");
   TY_RETURN_IF_ERROR(InitLogging(config.log_level, config.log_json));
@@ -60,7 +69,8 @@ bool SetUpLogging(const Config& config) {
 
 int ReportError(const Status& status) {
   std::cerr << "error: " << status.message() << "\n";
-  for (const auto& d : status.details()) std::cerr << "  " << d.field << ": " << d.message << "\n";
+  for (const auto& d : status.details())
+    std::cerr << "  " << d.field << ": " << d.message << "\n";
   return status.code() == ErrorCode::kValidation ? 2 : 1;
 }
 

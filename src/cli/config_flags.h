@@ -41,7 +41,8 @@ bool SetUpLogging(const Config& config);
 // For commands that act on the data directory directly (token, jobs):
 // resolves the config, sets logging to warnings unless --log-level says
 // otherwise, and opens the runtime.
-Result<std::unique_ptr<app::Runtime>> OpenDataDirectory(const ConfigFlags& flags);
+Result<std::unique_ptr<app::Runtime>> OpenDataDirectory(
+    const ConfigFlags& flags);
 
 // Prints "error: <status>" to stderr and returns the exit code for it
 // (2 for validation errors, 1 otherwise).

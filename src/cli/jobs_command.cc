@@ -1,5 +1,4 @@
 #include <CLI/CLI.hpp>
-
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -34,8 +33,9 @@ struct JobsCli {
 Result<JobsCli> OpenJobs(const ConfigFlags& flags) {
   JobsCli cli;
   TY_ASSIGN_OR_RETURN(cli.rt, OpenDataDirectory(flags));
-  cli.service = std::make_unique<jobs::JobService>(cli.rt->store->jobs(), &cli.rt->handlers,
-                                                   nullptr, SystemClock::Default());
+  cli.service = std::make_unique<jobs::JobService>(cli.rt->store->jobs(),
+                                                   &cli.rt->handlers, nullptr,
+                                                   SystemClock::Default());
   return cli;
 }
 
@@ -54,15 +54,18 @@ int List(const JobsArgs& a) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::cout << std::left << std::setw(26) << "ID" << std::setw(22) << "TYPE" << std::setw(11)
-            << "STATUS" << std::setw(10) << "PROGRESS" << std::setw(9) << "ATTEMPT"
+  std::cout << std::left << std::setw(26) << "ID" << std::setw(22) << "TYPE"
+            << std::setw(11) << "STATUS" << std::setw(10) << "PROGRESS"
+            << std::setw(9) << "ATTEMPT"
             << "CREATED\n";
   for (const auto& j : *rows) {
     std::ostringstream progress;
     progress << std::fixed << std::setprecision(1) << j.progress * 100 << "%";
-    std::cout << std::setw(26) << j.id << std::setw(22) << j.type << std::setw(11)
-              << store::JobStatusName(j.status) << std::setw(10) << progress.str()
-              << std::setw(9) << (std::to_string(j.attempts) + "/" + std::to_string(j.max_attempts))
+    std::cout << std::setw(26) << j.id << std::setw(22) << j.type
+              << std::setw(11) << store::JobStatusName(j.status)
+              << std::setw(10) << progress.str() << std::setw(9)
+              << (std::to_string(j.attempts) + "/" +
+                  std::to_string(j.max_attempts))
               << FormatIso8601Millis(j.created_at) << "\n";
   }
   return 0;
@@ -78,7 +81,8 @@ int Show(const JobsArgs& a) {
     auto lines = cli->service->Logs(a.id, 0, 1000);
     if (!lines.ok()) return ReportError(lines.status());
     nlohmann::json log = nlohmann::json::array();
-    for (const auto& l : *lines) log.push_back(FormatIso8601Millis(l.created_at) + " " + l.line);
+    for (const auto& l : *lines)
+      log.push_back(FormatIso8601Millis(l.created_at) + " " + l.line);
     out["logs"] = log;
   }
   std::cout << out.dump(2) << "\n";
@@ -102,26 +106,31 @@ int Cancel(const JobsArgs& a) {
 
 void RegisterJobsCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<JobsArgs>();
-  auto* jobs = app.add_subcommand("jobs", "Inspect and cancel training and evaluation jobs");
+  auto* jobs = app.add_subcommand(
+      "jobs", "Inspect and cancel training and evaluation jobs");
   jobs->require_subcommand(1);
 
   auto* list = jobs->add_subcommand("list", "List jobs, newest first");
   args->flags.AddTo(list, false);
   list->add_option("--status", args->status, "Only jobs with this status")
-      ->check(CLI::IsMember({"queued", "running", "completed", "failed", "cancelled"}));
-  list->add_option("--type", args->type, "Only jobs of this type, e.g. ilp.ppo.train");
+      ->check(CLI::IsMember(
+          {"queued", "running", "completed", "failed", "cancelled"}));
+  list->add_option("--type", args->type,
+                   "Only jobs of this type, e.g. ilp.ppo.train");
   list->add_option("--limit", args->limit, "At most this many (default 50)")
       ->check(CLI::Range(1, 10000));
   list->add_flag("--json", args->json, "Print JSON instead of a table");
   list->callback([args, exit_code] { *exit_code = List(*args); });
 
-  auto* show = jobs->add_subcommand("show", "Show one job as JSON (status, progress, metrics, result)");
+  auto* show = jobs->add_subcommand(
+      "show", "Show one job as JSON (status, progress, metrics, result)");
   args->flags.AddTo(show, false);
   show->add_option("id", args->id, "Job id")->required();
   show->add_flag("--logs", args->logs, "Include the job's log lines");
   show->callback([args, exit_code] { *exit_code = Show(*args); });
 
-  auto* cancel = jobs->add_subcommand("cancel", "Cancel a queued or running job");
+  auto* cancel =
+      jobs->add_subcommand("cancel", "Cancel a queued or running job");
   args->flags.AddTo(cancel, false);
   cancel->add_option("id", args->id, "Job id")->required();
   cancel->callback([args, exit_code] { *exit_code = Cancel(*args); });

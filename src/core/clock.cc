@@ -58,11 +58,13 @@ int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
   const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) - 719468;
+  return static_cast<int64_t>(era) * 146097 + static_cast<int64_t>(doe) -
+         719468;
 }
 
 int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return m == 2 && leap ? 29 : kDays[m - 1];
 }
@@ -99,7 +101,10 @@ Result<TimePoint> ParseIso8601(std::string_view s) {
       size_t start = ++pos;
       int64_t frac = 0, scale = 1;
       while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-        if (pos - start < 3) { frac = frac * 10 + (s[pos] - '0'); scale *= 10; }
+        if (pos - start < 3) {
+          frac = frac * 10 + (s[pos] - '0');
+          scale *= 10;
+        }
         ++pos;
       }
       if (pos == start) return bad();
@@ -118,8 +123,8 @@ Result<TimePoint> ParseIso8601(std::string_view s) {
     }
     if (pos != s.size() || h > 23 || mi > 59 || sec > 60) return bad();
   }
-  int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo),
-                               static_cast<unsigned>(d));
+  int64_t days =
+      DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   int64_t total = ((days * 24 + h) * 60 + mi - offset_minutes) * 60 + sec;
   return FromUnixMillis(total * 1000 + millis);
 }

@@ -17,8 +17,9 @@ TEST(ClockTest, ParsesZuluOffsetsFractionsAndDates) {
 }
 
 TEST(ClockTest, RejectsMalformedTimestamps) {
-  for (const char* bad : {"", "2024-13-01", "2023-02-29", "2024-03-20T25:00:00Z",
-                          "2024-03-20Tfoo", "yesterday", "2024-03-20T12:00:00Zjunk"}) {
+  for (const char* bad :
+       {"", "2024-13-01", "2023-02-29", "2024-03-20T25:00:00Z",
+        "2024-03-20Tfoo", "yesterday", "2024-03-20T12:00:00Zjunk"}) {
     auto r = ParseIso8601(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {

@@ -47,7 +47,8 @@ Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config) {
     if (!v) return;
     int64_t x;
     if (!ParseInt64(v, &x)) {
-      errors.push_back({name, "must be an integer, got '" + std::string(v) + "'"});
+      errors.push_back(
+          {name, "must be an integer, got '" + std::string(v) + "'"});
       return;
     }
     *field = static_cast<std::remove_pointer_t<decltype(field)>>(x);
@@ -88,31 +89,40 @@ Status Config::Validate() const {
   std::vector<FieldError> errors;
   if (home.empty()) errors.push_back({"home", "must not be empty"});
   if (port < 0 || port > 65535) errors.push_back({"port", "must be 0..65535"});
-  if (workers < 0 || workers > 256) errors.push_back({"workers", "must be 0..256"});
+  if (workers < 0 || workers > 256)
+    errors.push_back({"workers", "must be 0..256"});
   if (http_threads < 1 || http_threads > 1024)
     errors.push_back({"http_threads", "must be 1..1024"});
-  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+  static const char* kLevels[] = {"trace", "debug", "info",
+                                  "warn",  "error", "off"};
   bool level_ok = false;
   for (const char* l : kLevels) level_ok |= log_level == l;
   if (!level_ok)
-    errors.push_back({"log_level", "must be one of trace, debug, info, warn, error, off"});
-  if (max_body_bytes < 1024) errors.push_back({"max_body_bytes", "must be >= 1024"});
+    errors.push_back(
+        {"log_level", "must be one of trace, debug, info, warn, error, off"});
+  if (max_body_bytes < 1024)
+    errors.push_back({"max_body_bytes", "must be >= 1024"});
   if (rate_limit_free < 1 || rate_limit_pro < 1 || rate_limit_elite < 1)
     errors.push_back({"rate_limit", "limits must be positive"});
-  if (job_lease_seconds < 1) errors.push_back({"job_lease_seconds", "must be >= 1"});
-  if (job_max_attempts < 1) errors.push_back({"job_max_attempts", "must be >= 1"});
+  if (job_lease_seconds < 1)
+    errors.push_back({"job_lease_seconds", "must be >= 1"});
+  if (job_max_attempts < 1)
+    errors.push_back({"job_max_attempts", "must be >= 1"});
   if (torch_threads < 0) errors.push_back({"torch_threads", "must be >= 0"});
   if (!auth && !IsLoopbackAddress(bind)) {
-    errors.push_back({"auth", "--auth=off is only allowed when bound to a "
-                              "loopback address (127.0.0.1, ::1, localhost), "
-                              "not '" + bind + "'"});
+    errors.push_back({"auth",
+                      "--auth=off is only allowed when bound to a "
+                      "loopback address (127.0.0.1, ::1, localhost), "
+                      "not '" +
+                          bind + "'"});
   }
   if (!errors.empty()) return ValidationError("invalid configuration", errors);
   return Status::Ok();
 }
 
 bool IsLoopbackAddress(const std::string& a) {
-  return a == "localhost" || a == "::1" || a == "[::1]" || a.rfind("127.", 0) == 0;
+  return a == "localhost" || a == "::1" || a == "[::1]" ||
+         a.rfind("127.", 0) == 0;
 }
 
 }  // namespace trainyard

@@ -19,9 +19,11 @@ TEST(ConfigTest, DefaultsAreValid) { EXPECT_TRUE(Config().Validate().ok()); }
 
 TEST(ConfigTest, EnvironmentOverridesDefaults) {
   Config c;
-  ASSERT_TRUE(LoadConfigFromEnvironment(
-      FakeEnv({{"TRAINYARD_PORT", "9001"}, {"TRAINYARD_HOME", "/tmp/x"},
-               {"TRAINYARD_AUTH", "off"}}), &c).ok());
+  ASSERT_TRUE(LoadConfigFromEnvironment(FakeEnv({{"TRAINYARD_PORT", "9001"},
+                                                 {"TRAINYARD_HOME", "/tmp/x"},
+                                                 {"TRAINYARD_AUTH", "off"}}),
+                                        &c)
+                  .ok());
   EXPECT_EQ(c.port, 9001);
   EXPECT_EQ(c.home, "/tmp/x");
   EXPECT_FALSE(c.auth);
@@ -30,7 +32,8 @@ TEST(ConfigTest, EnvironmentOverridesDefaults) {
 TEST(ConfigTest, BadEnvironmentValueIsNamedAndChangesNothing) {
   Config c;
   Status s = LoadConfigFromEnvironment(
-      FakeEnv({{"TRAINYARD_PORT", "eighty"}, {"TRAINYARD_HOME", "/tmp/y"}}), &c);
+      FakeEnv({{"TRAINYARD_PORT", "eighty"}, {"TRAINYARD_HOME", "/tmp/y"}}),
+      &c);
   ASSERT_FALSE(s.ok());
   ASSERT_EQ(s.details().size(), 1u);
   EXPECT_EQ(s.details()[0].field, "TRAINYARD_PORT");

@@ -36,8 +36,8 @@ std::string Sha256Hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
          digest);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(digest),
-                                    sizeof(digest)));
+  return HexEncode(
+      std::string_view(reinterpret_cast<char*>(digest), sizeof(digest)));
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view message) {

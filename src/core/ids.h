@@ -7,10 +7,12 @@
 
 namespace trainyard {
 
-// A random RFC 4122 version-4 UUID, e.g. "550e8400-e29b-41d4-a716-446655440000".
+// A random RFC 4122 version-4 UUID, e.g.
+// "550e8400-e29b-41d4-a716-446655440000".
 std::string NewUuidV4();
 
-// 24 lower-case hex characters (96 random bits), e.g. "65f2a1b3c4d5e6f7a8b9c0d1".
+// 24 lower-case hex characters (96 random bits), e.g.
+// "65f2a1b3c4d5e6f7a8b9c0d1".
 std::string NewHexId24();
 
 // True if `s` is a canonical lower- or upper-case UUID (any version).

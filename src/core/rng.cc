@@ -65,9 +65,7 @@ double Rng::Normal() {
   return u * m;
 }
 
-double Rng::Exponential(double rate) {
-  return -std::log1p(-Uniform()) / rate;
-}
+double Rng::Exponential(double rate) { return -std::log1p(-Uniform()) / rate; }
 
 uint64_t Rng::Poisson(double mean) {
   if (mean <= 0.0) return 0;

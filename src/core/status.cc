@@ -4,22 +4,36 @@ namespace trainyard {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "OK";
-    case ErrorCode::kValidation: return "VALIDATION_ERROR";
-    case ErrorCode::kAuthentication: return "AUTHENTICATION_ERROR";
-    case ErrorCode::kPermissionDenied: return "PERMISSION_DENIED";
-    case ErrorCode::kNotFound: return "RESOURCE_NOT_FOUND";
-    case ErrorCode::kMethodNotAllowed: return "METHOD_NOT_ALLOWED";
-    case ErrorCode::kConflict: return "CONFLICT";
-    case ErrorCode::kPayloadTooLarge: return "PAYLOAD_TOO_LARGE";
-    case ErrorCode::kRateLimited: return "RATE_LIMIT_EXCEEDED";
-    case ErrorCode::kInsufficientCredits: return "INSUFFICIENT_CREDITS";
-    case ErrorCode::kSubscriptionRequired: return "SUBSCRIPTION_REQUIRED";
-    case ErrorCode::kModelTraining: return "MODEL_TRAINING_ERROR";
-    case ErrorCode::kUnavailable: return "SERVICE_UNAVAILABLE";
+    case ErrorCode::kOk:
+      return "OK";
+    case ErrorCode::kValidation:
+      return "VALIDATION_ERROR";
+    case ErrorCode::kAuthentication:
+      return "AUTHENTICATION_ERROR";
+    case ErrorCode::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case ErrorCode::kNotFound:
+      return "RESOURCE_NOT_FOUND";
+    case ErrorCode::kMethodNotAllowed:
+      return "METHOD_NOT_ALLOWED";
+    case ErrorCode::kConflict:
+      return "CONFLICT";
+    case ErrorCode::kPayloadTooLarge:
+      return "PAYLOAD_TOO_LARGE";
+    case ErrorCode::kRateLimited:
+      return "RATE_LIMIT_EXCEEDED";
+    case ErrorCode::kInsufficientCredits:
+      return "INSUFFICIENT_CREDITS";
+    case ErrorCode::kSubscriptionRequired:
+      return "SUBSCRIPTION_REQUIRED";
+    case ErrorCode::kModelTraining:
+      return "MODEL_TRAINING_ERROR";
+    case ErrorCode::kUnavailable:
+      return "SERVICE_UNAVAILABLE";
     case ErrorCode::kIo:
     case ErrorCode::kCorruption:
-    case ErrorCode::kInternal: return "INTERNAL_ERROR";
+    case ErrorCode::kInternal:
+      return "INTERNAL_ERROR";
   }
   return "INTERNAL_ERROR";
 }

@@ -47,7 +47,9 @@ class Status {
   Status() = default;
   Status(ErrorCode code, std::string message,
          std::vector<FieldError> details = {})
-      : code_(code), message_(std::move(message)), details_(std::move(details)) {}
+      : code_(code),
+        message_(std::move(message)),
+        details_(std::move(details)) {}
 
   static Status Ok() { return Status(); }
 
@@ -66,7 +68,8 @@ class Status {
 };
 
 // Shorthands for the common error codes.
-Status ValidationError(std::string message, std::vector<FieldError> details = {});
+Status ValidationError(std::string message,
+                       std::vector<FieldError> details = {});
 Status NotFoundError(std::string message);
 Status ConflictError(std::string message);
 Status InternalError(std::string message);
@@ -104,10 +107,10 @@ class Result {
 #define TY_CONCAT(a, b) TY_CONCAT_INNER(a, b)
 
 // Returns the Status of `expr` from the enclosing function if it is an error.
-#define TY_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::trainyard::Status ty_status_ = (expr);     \
-    if (!ty_status_.ok()) return ty_status_;     \
+#define TY_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::trainyard::Status ty_status_ = (expr); \
+    if (!ty_status_.ok()) return ty_status_; \
   } while (0)
 
 // Evaluates a Result<T> expression; on error returns its Status, otherwise

@@ -11,7 +11,8 @@ namespace trainyard::testing {
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "trainyard-XXXXXX").string();
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "trainyard-XXXXXX").string();
     path_ = mkdtemp(tmpl.data()) ? tmpl : std::string();
   }
   ~TempDir() {

@@ -10,7 +10,8 @@ bool IsJobStopped(const Status& status) {
   return status.code() == ErrorCode::kUnavailable;
 }
 
-Status JobHandlerRegistry::Register(const std::string& type, JobHandler handler) {
+Status JobHandlerRegistry::Register(const std::string& type,
+                                    JobHandler handler) {
   if (!handlers_.emplace(type, std::move(handler)).second) {
     return ConflictError("job type '" + type + "' is already registered");
   }

@@ -7,12 +7,14 @@ namespace trainyard::jobs {
 Result<store::JobRecord> JobService::Submit(const SubmitRequest& r) {
   if (registry_->Find(r.type) == nullptr) {
     std::string known;
-    for (const auto& t : registry_->Types()) known += (known.empty() ? "" : ", ") + t;
+    for (const auto& t : registry_->Types())
+      known += (known.empty() ? "" : ", ") + t;
     return ValidationError("unknown job type '" + r.type + "'",
                            {{"type", "must be one of: " + known}});
   }
   if (r.max_attempts < 1) {
-    return ValidationError("max_attempts must be >= 1", {{"max_attempts", "must be >= 1"}});
+    return ValidationError("max_attempts must be >= 1",
+                           {{"max_attempts", "must be >= 1"}});
   }
   store::JobRecord job;
   job.id = r.id.value_or(NewHexId24());
@@ -30,7 +32,8 @@ Result<store::JobRecord> JobService::Get(const std::string& id) {
   return store_->Get(id);
 }
 
-Result<std::vector<store::JobRecord>> JobService::List(const store::JobFilter& f) {
+Result<std::vector<store::JobRecord>> JobService::List(
+    const store::JobFilter& f) {
   return store_->List(f);
 }
 
@@ -39,7 +42,8 @@ Result<int64_t> JobService::Count(const store::JobFilter& f) {
 }
 
 Result<store::JobRecord> JobService::Cancel(const std::string& id) {
-  TY_ASSIGN_OR_RETURN(store::JobRecord job, store_->RequestCancel(id, clock_->NowMillis()));
+  TY_ASSIGN_OR_RETURN(store::JobRecord job,
+                      store_->RequestCancel(id, clock_->NowMillis()));
   if (pool_) pool_->NotifyCancel(id);
   return job;
 }

@@ -12,7 +12,8 @@ class JobServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(*store::OpenSqliteStore(":memory:"));
-    ASSERT_TRUE(registry_.Register("t", [](JobContext&) { return Status::Ok(); }).ok());
+    ASSERT_TRUE(
+        registry_.Register("t", [](JobContext&) { return Status::Ok(); }).ok());
   }
   std::unique_ptr<store::MetadataStore> store_;
   JobHandlerRegistry registry_;
@@ -39,7 +40,8 @@ TEST_F(JobServiceTest, CancelOfFinishedJobIsAConflict) {
 
 TEST_F(JobServiceTest, LogsOfUnknownJobAreNotFound) {
   JobService service(store_->jobs(), &registry_, nullptr, &clock_);
-  EXPECT_EQ(service.Logs("missing", 0, 10).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(service.Logs("missing", 0, 10).status().code(),
+            ErrorCode::kNotFound);
 }
 
 }  // namespace

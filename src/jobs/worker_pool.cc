@@ -1,10 +1,9 @@
 #include "jobs/worker_pool.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <spdlog/spdlog.h>
 
 #include "core/crypto.h"
 
@@ -15,7 +14,8 @@ namespace trainyard::jobs {
 class RunningJob final : public JobContext {
  public:
   RunningJob(store::JobRecord job, store::JobStore* store, const Clock* clock,
-             const WorkerPoolOptions* options, const std::atomic<bool>* pool_stopping)
+             const WorkerPoolOptions* options,
+             const std::atomic<bool>* pool_stopping)
       : job_(std::move(job)),
         store_(store),
         clock_(clock),
@@ -31,16 +31,19 @@ class RunningJob final : public JobContext {
     progress_.current_units = current;
     progress_.total_units = total;
     progress_.progress =
-        total > 0 ? std::clamp(static_cast<double>(current) / total, 0.0, 1.0) : 0.0;
+        total > 0 ? std::clamp(static_cast<double>(current) / total, 0.0, 1.0)
+                  : 0.0;
     if (!metrics_json.empty()) progress_.metrics = metrics_json;
     const int64_t now = clock_->NowMillis();
-    if (current < total && now - last_flush_ms_ < options_->progress_flush_ms) return;
+    if (current < total && now - last_flush_ms_ < options_->progress_flush_ms)
+      return;
     FlushLocked(now);
   }
 
   void Log(const std::string& line) override {
     Status s = store_->AppendLog(job_.id, line, clock_->NowMillis());
-    if (!s.ok()) spdlog::warn("job {}: cannot store log line: {}", job_.id, s.ToString());
+    if (!s.ok())
+      spdlog::warn("job {}: cannot store log line: {}", job_.id, s.ToString());
   }
 
   bool ShouldStop() const override {
@@ -69,14 +72,16 @@ class RunningJob final : public JobContext {
   // Persists the latest progress before the job ends.
   void Flush() {
     std::lock_guard lock(mu_);
-    if (progress_.total_units > 0 || progress_.metrics) FlushLocked(clock_->NowMillis());
+    if (progress_.total_units > 0 || progress_.metrics)
+      FlushLocked(clock_->NowMillis());
   }
 
  private:
   void FlushLocked(int64_t now) {
     last_flush_ms_ = now;
-    ApplyLeaseAnswer(store_->ReportProgress(job_.id, options_->worker_id, progress_,
-                                            now + options_->lease_ms, now));
+    ApplyLeaseAnswer(store_->ReportProgress(job_.id, options_->worker_id,
+                                            progress_, now + options_->lease_ms,
+                                            now));
     progress_.metrics.reset();
   }
   void ApplyLeaseAnswer(const Result<bool>& answer) {
@@ -118,9 +123,13 @@ std::string DefaultWorkerId() {
 
 }  // namespace
 
-WorkerPool::WorkerPool(store::JobStore* store, const JobHandlerRegistry* registry,
-                       const Clock* clock, WorkerPoolOptions options)
-    : store_(store), registry_(registry), clock_(clock), options_(std::move(options)) {
+WorkerPool::WorkerPool(store::JobStore* store,
+                       const JobHandlerRegistry* registry, const Clock* clock,
+                       WorkerPoolOptions options)
+    : store_(store),
+      registry_(registry),
+      clock_(clock),
+      options_(std::move(options)) {
   if (options_.worker_id.empty()) options_.worker_id = DefaultWorkerId();
 }
 
@@ -151,8 +160,10 @@ void WorkerPool::Stop() {
   // Handlers are asked to stop; joining waits for the slow ones rather than
   // abandoning threads that still use this object.
   if (running() > 0) {
-    spdlog::warn("{} job(s) still running after the grace period; waiting "
-                 "for them to checkpoint", running());
+    spdlog::warn(
+        "{} job(s) still running after the grace period; waiting "
+        "for them to checkpoint",
+        running());
   }
   for (auto& t : threads_) t.join();
   threads_.clear();
@@ -173,7 +184,8 @@ int WorkerPool::running() const {
 
 bool WorkerPool::SleepUnlessStopping(int64_t ms) {
   std::unique_lock lock(mu_);
-  wake_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_.load(); });
+  wake_.wait_for(lock, std::chrono::milliseconds(ms),
+                 [this] { return stopping_.load(); });
   return !stopping_;
 }
 
@@ -181,7 +193,8 @@ void WorkerPool::WorkerLoop() {
   const std::vector<std::string> types = registry_->Types();
   while (!stopping_) {
     const int64_t now = clock_->NowMillis();
-    auto claimed = store_->ClaimNext(types, options_.worker_id, now + options_.lease_ms, now);
+    auto claimed = store_->ClaimNext(types, options_.worker_id,
+                                     now + options_.lease_ms, now);
     if (!claimed.ok()) {
       spdlog::error("claiming a job failed: {}", claimed.status().ToString());
       SleepUnlessStopping(options_.poll_ms * 4);
@@ -202,8 +215,9 @@ void WorkerPool::MaintenanceLoop() {
     const int64_t now = clock_->NowMillis();
     auto recovered = store_->RecoverExpiredLeases(now);
     if (recovered.ok() && *recovered > 0) {
-      spdlog::warn("requeued or failed {} job(s) whose worker stopped answering",
-                   *recovered);
+      spdlog::warn(
+          "requeued or failed {} job(s) whose worker stopped answering",
+          *recovered);
       wake_.notify_all();
     }
     if (now - last_heartbeat < heartbeat_every) continue;
@@ -219,21 +233,24 @@ void WorkerPool::MaintenanceLoop() {
 
 void WorkerPool::RunJob(store::JobRecord record) {
   const JobHandler* handler = registry_->Find(record.type);
-  auto job = std::make_shared<RunningJob>(record, store_, clock_, &options_, &stopping_);
+  auto job = std::make_shared<RunningJob>(record, store_, clock_, &options_,
+                                          &stopping_);
   {
     std::lock_guard lock(mu_);
     running_[record.id] = job;
   }
   std::error_code ec;
   std::filesystem::create_directories(job->checkpoint_dir(), ec);
-  spdlog::info("job {} ({}) started, attempt {}", record.id, record.type, record.attempts);
+  spdlog::info("job {} ({}) started, attempt {}", record.id, record.type,
+               record.attempts);
   Status status = ec ? IoError("cannot create checkpoint dir: " + ec.message())
                      : (*handler)(*job);
   job->Flush();
   const int64_t now = clock_->NowMillis();
   Status end;
   auto finish = [&](store::JobStatus st, const std::string& error) {
-    return store_->Finish(record.id, options_.worker_id, st, job->result(), error, now);
+    return store_->Finish(record.id, options_.worker_id, st, job->result(),
+                          error, now);
   };
   if (job->lease_lost()) {
     end = Status::Ok();  // another worker owns it now; don't touch the row
@@ -246,8 +263,11 @@ void WorkerPool::RunJob(store::JobRecord record) {
   } else {
     end = finish(store::JobStatus::kFailed, status.message());
   }
-  if (!end.ok()) spdlog::warn("job {}: cannot record its end: {}", record.id, end.ToString());
-  spdlog::info("job {} ended: {}", record.id, status.ok() ? "ok" : status.ToString());
+  if (!end.ok())
+    spdlog::warn("job {}: cannot record its end: {}", record.id,
+                 end.ToString());
+  spdlog::info("job {} ended: {}", record.id,
+               status.ok() ? "ok" : status.ToString());
   std::lock_guard lock(mu_);
   running_.erase(record.id);
 }

@@ -22,13 +22,13 @@
 namespace trainyard::jobs {
 
 struct WorkerPoolOptions {
-  int threads = 2;                 // 0 = never claim (API-only server)
-  int64_t lease_ms = 30000;        // a silent worker loses its job after this
-  int64_t poll_ms = 250;           // idle wait between claim attempts
+  int threads = 2;                  // 0 = never claim (API-only server)
+  int64_t lease_ms = 30000;         // a silent worker loses its job after this
+  int64_t poll_ms = 250;            // idle wait between claim attempts
   int64_t progress_flush_ms = 250;  // min interval between progress writes
-  int64_t stop_grace_ms = 20000;   // Stop() warns after this long
-  std::string checkpoint_root;     // <root>/<job id>/ per job; must be set
-  std::string worker_id;           // empty = "<host>-<pid>-<random>"
+  int64_t stop_grace_ms = 20000;    // Stop() warns after this long
+  std::string checkpoint_root;      // <root>/<job id>/ per job; must be set
+  std::string worker_id;            // empty = "<host>-<pid>-<random>"
 };
 
 class RunningJob;

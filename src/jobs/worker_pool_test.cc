@@ -34,7 +34,8 @@ Status CountingHandler(JobContext& ctx) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ++count;
     std::ofstream(file) << count;
-    ctx.ReportProgress(count, total, "{\"count\":" + std::to_string(count) + "}");
+    ctx.ReportProgress(count, total,
+                       "{\"count\":" + std::to_string(count) + "}");
   }
   ctx.SetResult("{\"final\":" + std::to_string(count) + "}");
   return Status::Ok();
@@ -45,9 +46,12 @@ class WorkerPoolTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::move(*store::OpenSqliteStore(tmp_.Sub("t.db")));
     ASSERT_TRUE(registry_.Register("count", CountingHandler).ok());
-    ASSERT_TRUE(registry_.Register("fail", [](JobContext&) {
-      return ValidationError("bad parameters: x");
-    }).ok());
+    ASSERT_TRUE(registry_
+                    .Register("fail",
+                              [](JobContext&) {
+                                return ValidationError("bad parameters: x");
+                              })
+                    .ok());
     options_.threads = 1;
     options_.lease_ms = 300;
     options_.poll_ms = 20;
@@ -57,9 +61,12 @@ class WorkerPoolTest : public ::testing::Test {
   std::unique_ptr<WorkerPool> NewPool(const std::string& id) {
     WorkerPoolOptions o = options_;
     o.worker_id = id;
-    return std::make_unique<WorkerPool>(store_->jobs(), &registry_, SystemClock::Default(), o);
+    return std::make_unique<WorkerPool>(store_->jobs(), &registry_,
+                                        SystemClock::Default(), o);
   }
-  store::JobStatus StatusOf(const std::string& id) { return store_->jobs()->Get(id)->status; }
+  store::JobStatus StatusOf(const std::string& id) {
+    return store_->jobs()->Get(id)->status;
+  }
 
   testing::TempDir tmp_;
   std::unique_ptr<store::MetadataStore> store_;
@@ -69,11 +76,13 @@ class WorkerPoolTest : public ::testing::Test {
 
 TEST_F(WorkerPoolTest, RunsASubmittedJobToCompletion) {
   auto pool = NewPool("w1");
-  JobService service(store_->jobs(), &registry_, pool.get(), SystemClock::Default());
+  JobService service(store_->jobs(), &registry_, pool.get(),
+                     SystemClock::Default());
   ASSERT_TRUE(pool->Start().ok());
   auto job = service.Submit({"count", "u1", "{}", 20});
   ASSERT_TRUE(job.ok());
-  ASSERT_TRUE(Eventually([&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
   auto done = *service.Get(job->id);
   EXPECT_EQ(done.result, "{\"final\":20}");
   EXPECT_EQ(done.current_units, 20);
@@ -83,54 +92,67 @@ TEST_F(WorkerPoolTest, RunsASubmittedJobToCompletion) {
 
 TEST_F(WorkerPoolTest, HandlerErrorFailsTheJobWithItsMessage) {
   auto pool = NewPool("w1");
-  JobService service(store_->jobs(), &registry_, pool.get(), SystemClock::Default());
+  JobService service(store_->jobs(), &registry_, pool.get(),
+                     SystemClock::Default());
   ASSERT_TRUE(pool->Start().ok());
   auto job = service.Submit({"fail", "u1"});
-  ASSERT_TRUE(Eventually([&] { return StatusOf(job->id) == store::JobStatus::kFailed; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return StatusOf(job->id) == store::JobStatus::kFailed; }));
   EXPECT_EQ(service.Get(job->id)->error, "bad parameters: x");
 }
 
 TEST_F(WorkerPoolTest, CancelStopsARunningJobCooperatively) {
   auto pool = NewPool("w1");
-  JobService service(store_->jobs(), &registry_, pool.get(), SystemClock::Default());
+  JobService service(store_->jobs(), &registry_, pool.get(),
+                     SystemClock::Default());
   ASSERT_TRUE(pool->Start().ok());
   auto job = service.Submit({"count", "u1", "{}", 20});
-  ASSERT_TRUE(Eventually([&] { return service.Get(job->id)->current_units >= 2; }));
+  ASSERT_TRUE(
+      Eventually([&] { return service.Get(job->id)->current_units >= 2; }));
   ASSERT_TRUE(service.Cancel(job->id).ok());
-  ASSERT_TRUE(Eventually([&] { return StatusOf(job->id) == store::JobStatus::kCancelled; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return StatusOf(job->id) == store::JobStatus::kCancelled; }));
   EXPECT_LT(service.Get(job->id)->current_units, 20);
 }
 
 TEST_F(WorkerPoolTest, ShutdownRequeuesAndANewWorkerResumesFromCheckpoint) {
   auto pool = NewPool("w1");
-  JobService service(store_->jobs(), &registry_, pool.get(), SystemClock::Default());
+  JobService service(store_->jobs(), &registry_, pool.get(),
+                     SystemClock::Default());
   ASSERT_TRUE(pool->Start().ok());
   auto job = service.Submit({"count", "u1", "{}", 20});
-  ASSERT_TRUE(Eventually([&] { return service.Get(job->id)->current_units >= 5; }));
+  ASSERT_TRUE(
+      Eventually([&] { return service.Get(job->id)->current_units >= 5; }));
   pool->Stop();
   auto paused = *service.Get(job->id);
   EXPECT_EQ(paused.status, store::JobStatus::kQueued);
   EXPECT_EQ(paused.attempts, 0);
   auto pool2 = NewPool("w2");
   ASSERT_TRUE(pool2->Start().ok());
-  ASSERT_TRUE(Eventually([&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
   EXPECT_EQ(service.Get(job->id)->result, "{\"final\":20}");
 }
 
 TEST_F(WorkerPoolTest, JobOfADeadWorkerIsRecoveredAfterItsLeaseExpires) {
-  JobService service(store_->jobs(), &registry_, nullptr, SystemClock::Default());
+  JobService service(store_->jobs(), &registry_, nullptr,
+                     SystemClock::Default());
   auto job = service.Submit({"count", "u1", "{}", 20});
   const int64_t now = SystemClock::Default()->NowMillis();
   // A worker claims it with a short lease and then "dies" (never reports).
-  ASSERT_TRUE(store_->jobs()->ClaimNext({"count"}, "dead", now + 100, now)->has_value());
+  ASSERT_TRUE(store_->jobs()
+                  ->ClaimNext({"count"}, "dead", now + 100, now)
+                  ->has_value());
   auto pool = NewPool("w2");
   ASSERT_TRUE(pool->Start().ok());
-  ASSERT_TRUE(Eventually([&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
   EXPECT_EQ(service.Get(job->id)->attempts, 2);
 }
 
 TEST_F(WorkerPoolTest, SubmitRejectsUnknownType) {
-  JobService service(store_->jobs(), &registry_, nullptr, SystemClock::Default());
+  JobService service(store_->jobs(), &registry_, nullptr,
+                     SystemClock::Default());
   auto r = service.Submit({"nope", "u1"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kValidation);

@@ -30,7 +30,8 @@ Status ArtifactStore::Remove(const std::string& relative) {
   return fs_->RemoveAll(path);
 }
 
-Result<std::vector<std::string>> ArtifactStore::List(const std::string& relative_dir) {
+Result<std::vector<std::string>> ArtifactStore::List(
+    const std::string& relative_dir) {
   TY_ASSIGN_OR_RETURN(std::string path, dir_->Resolve(relative_dir));
   return fs_->ListDirectory(path);
 }

@@ -28,7 +28,8 @@ class ArtifactStore {
 
   // Atomically writes `data` at `relative`. VALIDATION_ERROR for a path
   // outside the data directory, IO on write failure (old content kept).
-  Result<ArtifactInfo> Put(const std::string& relative, const std::string& data);
+  Result<ArtifactInfo> Put(const std::string& relative,
+                           const std::string& data);
   // NOT_FOUND if missing.
   Result<std::string> Get(const std::string& relative);
   Result<bool> Exists(const std::string& relative);

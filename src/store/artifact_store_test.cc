@@ -13,11 +13,16 @@ class FailingWritesFileSystem final : public FileSystem {
   Status WriteFileAtomic(const std::string&, const std::string&) override {
     return IoError("injected: disk full");
   }
-  Result<std::string> ReadFile(const std::string& p) override { return real_.ReadFile(p); }
-  Status CreateDirectories(const std::string& p) override { return real_.CreateDirectories(p); }
+  Result<std::string> ReadFile(const std::string& p) override {
+    return real_.ReadFile(p);
+  }
+  Status CreateDirectories(const std::string& p) override {
+    return real_.CreateDirectories(p);
+  }
   bool Exists(const std::string& p) override { return real_.Exists(p); }
   Status RemoveAll(const std::string& p) override { return real_.RemoveAll(p); }
-  Result<std::vector<std::string>> ListDirectory(const std::string& p) override {
+  Result<std::vector<std::string>> ListDirectory(
+      const std::string& p) override {
     return real_.ListDirectory(p);
   }
 
@@ -33,7 +38,8 @@ TEST(ArtifactStoreTest, PutThenGetRoundTripsWithChecksum) {
   auto info = store.Put("plots/a.png", "abc");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_EQ(info->path, "plots/a.png");
-  EXPECT_EQ(info->sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(info->sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(*store.Get("plots/a.png"), "abc");
   EXPECT_EQ(*store.List("plots"), std::vector<std::string>{"a.png"});
 }

@@ -9,9 +9,13 @@ namespace fs = std::filesystem;
 Result<DataDir> DataDir::Open(const std::string& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
-  if (ec) return IoError("cannot create data directory '" + root + "': " + ec.message());
+  if (ec)
+    return IoError("cannot create data directory '" + root +
+                   "': " + ec.message());
   fs::path canonical = fs::canonical(root, ec);
-  if (ec) return IoError("cannot resolve data directory '" + root + "': " + ec.message());
+  if (ec)
+    return IoError("cannot resolve data directory '" + root +
+                   "': " + ec.message());
   return DataDir(canonical.string());
 }
 
@@ -48,10 +52,13 @@ Result<std::string> DataDir::Resolve(std::string_view relative,
                            {{std::string(field), why}});
   };
   if (relative.empty()) return refuse("must not be empty");
-  if (relative.find('\0') != std::string_view::npos) return refuse("contains a NUL byte");
-  if (relative.find('\\') != std::string_view::npos) return refuse("contains a backslash");
+  if (relative.find('\0') != std::string_view::npos)
+    return refuse("contains a NUL byte");
+  if (relative.find('\\') != std::string_view::npos)
+    return refuse("contains a backslash");
   fs::path rel(relative);
-  if (rel.is_absolute()) return refuse("must be relative to the data directory");
+  if (rel.is_absolute())
+    return refuse("must be relative to the data directory");
   fs::path joined = (fs::path(root_) / rel).lexically_normal();
   if (!IsInside(root_, joined)) return refuse("escapes the data directory");
   if (!IsInside(root_, ResolveExistingPrefix(joined))) {
@@ -68,9 +75,9 @@ Result<std::string> DataDir::ResolveInside(std::string_view path,
   if (!p.is_absolute()) return Resolve(path, field);
   fs::path normal = p.lexically_normal();
   if (!IsInside(root_, normal)) {
-    return ValidationError("invalid " + std::string(field) +
-                               ": must be inside the data directory",
-                           {{std::string(field), "must be inside the data directory"}});
+    return ValidationError(
+        "invalid " + std::string(field) + ": must be inside the data directory",
+        {{std::string(field), "must be inside the data directory"}});
   }
   std::string rel = Relative(normal.string());
   if (rel.empty()) rel = ".";

@@ -11,7 +11,9 @@ namespace {
 
 class DataDirTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = std::make_unique<DataDir>(*DataDir::Open(tmp_.Sub("home"))); }
+  void SetUp() override {
+    dir_ = std::make_unique<DataDir>(*DataDir::Open(tmp_.Sub("home")));
+  }
   testing::TempDir tmp_;
   std::unique_ptr<DataDir> dir_;
 };
@@ -34,7 +36,8 @@ TEST_F(DataDirTest, RefusesEscapes) {
 
 TEST_F(DataDirTest, RefusesSymlinkThatLeadsOutside) {
   std::filesystem::create_directory(tmp_.Sub("outside"));
-  std::filesystem::create_directory_symlink(tmp_.Sub("outside"), dir_->root() + "/link");
+  std::filesystem::create_directory_symlink(tmp_.Sub("outside"),
+                                            dir_->root() + "/link");
   EXPECT_FALSE(dir_->Resolve("link/secret").ok());
   EXPECT_FALSE(dir_->Resolve("link").ok());
 }

@@ -43,7 +43,8 @@ Statement& Statement::Bind(int index, const std::optional<int64_t>& value) {
 }
 
 Statement& Statement::Bind(int index, const std::optional<std::string>& value) {
-  return value ? Bind(index, std::string_view(*value)) : Bind(index, std::nullopt);
+  return value ? Bind(index, std::string_view(*value))
+               : Bind(index, std::nullopt);
 }
 
 Result<bool> Statement::Step() {
@@ -113,9 +114,9 @@ Result<std::unique_ptr<Database>> Database::Open(
   auto lock = db->Lock();
   // synchronous=NORMAL in WAL mode keeps the database consistent after a
   // crash; at worst the last transactions before a power loss roll back.
-  TY_RETURN_IF_ERROR(db->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-      "PRAGMA foreign_keys=ON;"));
+  TY_RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+               "PRAGMA foreign_keys=ON;"));
   TY_RETURN_IF_ERROR(db->Migrate(migrations));
   lock.unlock();
   return db;
@@ -175,19 +176,22 @@ Status Database::Migrate(const std::vector<std::string>& migrations) {
     TY_ASSIGN_OR_RETURN(Statement stmt,
                         Prepare("SELECT MAX(version) FROM schema_version"));
     TY_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (row && !stmt.ColumnIsNull(0)) version = static_cast<int>(stmt.ColumnInt(0));
+    if (row && !stmt.ColumnIsNull(0))
+      version = static_cast<int>(stmt.ColumnInt(0));
   }
   if (version > static_cast<int>(migrations.size())) {
     return Status(ErrorCode::kCorruption,
                   "database schema version " + std::to_string(version) +
                       " is newer than this trainyard (" +
-                      std::to_string(migrations.size()) + "); upgrade trainyard");
+                      std::to_string(migrations.size()) +
+                      "); upgrade trainyard");
   }
   for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
     TY_RETURN_IF_ERROR(Transaction([&]() -> Status {
       TY_RETURN_IF_ERROR(Exec(migrations[v]));
       TY_ASSIGN_OR_RETURN(
-          Statement ins, Prepare("INSERT INTO schema_version(version) VALUES(?)"));
+          Statement ins,
+          Prepare("INSERT INTO schema_version(version) VALUES(?)"));
       ins.Bind(1, static_cast<int64_t>(v + 1));
       return ins.Run();
     }));

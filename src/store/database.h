@@ -63,6 +63,39 @@ class Statement {
   int bind_error_ = 0;
 };
 
+// Steps `stmt` to the end and returns `read(stmt)` for every row.
+template <typename T, typename ReadRow>
+Result<std::vector<T>> ReadRows(Statement& stmt, ReadRow read) {
+  std::vector<T> out;
+  while (true) {
+    TY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.push_back(read(stmt));
+  }
+}
+
+// A WHERE clause of ANDed "column = ?" conditions with their text values.
+class WhereClause {
+ public:
+  // Adds `condition` (containing exactly one '?') bound to `value`.
+  void Add(const std::string& condition, const std::string& value) {
+    sql_ += sql_.empty() ? " WHERE " : " AND ";
+    sql_ += condition;
+    values_.push_back(value);
+  }
+  const std::string& sql() const { return sql_; }
+  // Binds the values from parameter 1 on; returns the next free index.
+  int BindTo(Statement& stmt) const {
+    int index = 1;
+    for (const auto& v : values_) stmt.Bind(index++, v);
+    return index;
+  }
+
+ private:
+  std::string sql_;
+  std::vector<std::string> values_;
+};
+
 // One SQLite database file, shared by several threads through a mutex: every
 // repository call takes the lock for its whole duration, so statements and
 // transactions never interleave. Other processes (a `trainyard worker`) may

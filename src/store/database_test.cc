@@ -25,7 +25,9 @@ TEST(DatabaseTest, AppliesMigrationsOnceAndRecordsVersion) {
 
 TEST(DatabaseTest, RefusesDatabaseNewerThanBinary) {
   testing::TempDir dir;
-  ASSERT_TRUE(Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x)", "CREATE TABLE b (y)"}).ok());
+  ASSERT_TRUE(Database::Open(dir.Sub("t.db"),
+                             {"CREATE TABLE a (x)", "CREATE TABLE b (y)"})
+                  .ok());
   auto db = Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x)"});
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), ErrorCode::kCorruption);
@@ -33,7 +35,8 @@ TEST(DatabaseTest, RefusesDatabaseNewerThanBinary) {
 
 TEST(DatabaseTest, FailedMigrationRollsBackAndReportsError) {
   testing::TempDir dir;
-  auto db = Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x); SELECT nonsense FROM nowhere"});
+  auto db = Database::Open(
+      dir.Sub("t.db"), {"CREATE TABLE a (x); SELECT nonsense FROM nowhere"});
   EXPECT_FALSE(db.ok());
   auto again = Database::Open(dir.Sub("t.db"), {"CREATE TABLE a (x)"});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -59,7 +62,8 @@ TEST(DatabaseTest, ProductionSchemaOpensInWalMode) {
   auto store = OpenSqliteStore(dir.Sub("trainyard.db"));
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_TRUE((*store)->Ping().ok());
-  EXPECT_EQ((*store)->schema_version(), static_cast<int>(SchemaMigrations().size()));
+  EXPECT_EQ((*store)->schema_version(),
+            static_cast<int>(SchemaMigrations().size()));
   EXPECT_TRUE(std::filesystem::exists(dir.Sub("trainyard.db-wal")));
 }
 

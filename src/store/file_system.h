@@ -27,18 +27,21 @@ class FileSystem {
   // Removes a file or a directory tree. OK if it does not exist.
   virtual Status RemoveAll(const std::string& path) = 0;
   // Names of the entries of a directory (not recursive), sorted.
-  virtual Result<std::vector<std::string>> ListDirectory(const std::string& path) = 0;
+  virtual Result<std::vector<std::string>> ListDirectory(
+      const std::string& path) = 0;
 };
 
 // The real POSIX file system. Stateless.
 class PosixFileSystem final : public FileSystem {
  public:
-  Status WriteFileAtomic(const std::string& path, const std::string& data) override;
+  Status WriteFileAtomic(const std::string& path,
+                         const std::string& data) override;
   Result<std::string> ReadFile(const std::string& path) override;
   Status CreateDirectories(const std::string& path) override;
   bool Exists(const std::string& path) override;
   Status RemoveAll(const std::string& path) override;
-  Result<std::vector<std::string>> ListDirectory(const std::string& path) override;
+  Result<std::vector<std::string>> ListDirectory(
+      const std::string& path) override;
 };
 
 }  // namespace trainyard::store

@@ -43,7 +43,7 @@ struct JobRecord {
 
 struct JobFilter {
   std::optional<std::string> owner_id;
-  std::optional<std::string> type;       // exact type
+  std::optional<std::string> type;         // exact type
   std::optional<std::string> type_prefix;  // e.g. "gym." for one surface
   std::optional<JobStatus> status;
   int64_t limit = 50;

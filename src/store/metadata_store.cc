@@ -38,7 +38,8 @@ class SqliteMetadataStore final : public MetadataStore {
 
 }  // namespace
 
-Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::string& path) {
+Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(
+    const std::string& path) {
   TY_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                       Database::Open(path, SchemaMigrations()));
   return std::unique_ptr<MetadataStore>(new SqliteMetadataStore(std::move(db)));

@@ -6,19 +6,24 @@ namespace trainyard::store {
 
 const char* JobStatusName(JobStatus s) {
   switch (s) {
-    case JobStatus::kQueued: return "queued";
-    case JobStatus::kRunning: return "running";
-    case JobStatus::kCompleted: return "completed";
-    case JobStatus::kFailed: return "failed";
-    case JobStatus::kCancelled: return "cancelled";
+    case JobStatus::kQueued:
+      return "queued";
+    case JobStatus::kRunning:
+      return "running";
+    case JobStatus::kCompleted:
+      return "completed";
+    case JobStatus::kFailed:
+      return "failed";
+    case JobStatus::kCancelled:
+      return "cancelled";
   }
   return "queued";
 }
 
 Result<JobStatus> ParseJobStatus(std::string_view name) {
-  for (JobStatus s : {JobStatus::kQueued, JobStatus::kRunning,
-                      JobStatus::kCompleted, JobStatus::kFailed,
-                      JobStatus::kCancelled}) {
+  for (JobStatus s :
+       {JobStatus::kQueued, JobStatus::kRunning, JobStatus::kCompleted,
+        JobStatus::kFailed, JobStatus::kCancelled}) {
     if (name == JobStatusName(s)) return s;
   }
   return ValidationError("unknown job status '" + std::string(name) +
@@ -65,29 +70,18 @@ JobRecord ReadJob(const Statement& s) {
   return j;
 }
 
-// WHERE clause and its bound values for a JobFilter.
-struct FilterSql {
-  std::string where;
-  std::vector<std::string> values;
-};
-
-FilterSql BuildFilter(const JobFilter& f) {
-  FilterSql out;
-  auto add = [&](const char* clause, const std::string& v) {
-    out.where += out.where.empty() ? " WHERE " : " AND ";
-    out.where += clause;
-    out.values.push_back(v);
-  };
-  if (f.owner_id) add("owner_id = ?", *f.owner_id);
-  if (f.type) add("type = ?", *f.type);
+WhereClause BuildFilter(const JobFilter& f) {
+  WhereClause where;
+  if (f.owner_id) where.Add("owner_id = ?", *f.owner_id);
+  if (f.type) where.Add("type = ?", *f.type);
   if (f.type_prefix) {
     // The length is our own integer, so inlining it is safe.
-    std::string clause = "substr(type, 1, " +
-                         std::to_string(f.type_prefix->size()) + ") = ?";
-    add(clause.c_str(), *f.type_prefix);
+    where.Add(
+        "substr(type, 1, " + std::to_string(f.type_prefix->size()) + ") = ?",
+        *f.type_prefix);
   }
-  if (f.status) add("status = ?", JobStatusName(*f.status));
-  return out;
+  if (f.status) where.Add("status = ?", JobStatusName(*f.status));
+  return where;
 }
 
 }  // namespace
@@ -103,8 +97,9 @@ Status SqliteJobStore::AddEvent(const std::string& job_id,
 }
 
 Result<JobRecord> SqliteJobStore::GetLocked(const std::string& id) {
-  TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(std::string("SELECT ") + kJobColumns +
-                                                " FROM jobs WHERE id = ?"));
+  TY_ASSIGN_OR_RETURN(Statement s,
+                      db_->Prepare(std::string("SELECT ") + kJobColumns +
+                                   " FROM jobs WHERE id = ?"));
   s.Bind(1, id);
   TY_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFoundError("job '" + id + "' not found");
@@ -138,32 +133,25 @@ Result<JobRecord> SqliteJobStore::Get(const std::string& id) {
 
 Result<std::vector<JobRecord>> SqliteJobStore::List(const JobFilter& f) {
   auto lock = db_->Lock();
-  FilterSql filter = BuildFilter(f);
+  WhereClause where = BuildFilter(f);
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs" +
-                   filter.where +
+                   where.sql() +
                    " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
-  int idx = 1;
-  for (const auto& v : filter.values) s.Bind(idx++, v);
+  int idx = where.BindTo(s);
   s.Bind(idx++, f.limit);
   s.Bind(idx, f.offset);
-  std::vector<JobRecord> out;
-  while (true) {
-    TY_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadJob(s));
-  }
-  return out;
+  return ReadRows<JobRecord>(s,
+                             [](const Statement& row) { return ReadJob(row); });
 }
 
 Result<int64_t> SqliteJobStore::Count(const JobFilter& f) {
   auto lock = db_->Lock();
-  FilterSql filter = BuildFilter(f);
+  WhereClause where = BuildFilter(f);
   TY_ASSIGN_OR_RETURN(Statement s,
-                      db_->Prepare("SELECT COUNT(*) FROM jobs" + filter.where));
-  int idx = 1;
-  for (const auto& v : filter.values) s.Bind(idx++, v);
+                      db_->Prepare("SELECT COUNT(*) FROM jobs" + where.sql()));
+  where.BindTo(s);
   TY_ASSIGN_OR_RETURN(bool row, s.Step());
   return row ? s.ColumnInt(0) : 0;
 }
@@ -179,8 +167,9 @@ Result<std::optional<JobRecord>> SqliteJobStore::ClaimNext(
     for (size_t i = 0; i < types.size(); ++i) placeholders += i ? ",?" : "?";
     TY_ASSIGN_OR_RETURN(
         Statement q,
-        db_->Prepare("SELECT id FROM jobs WHERE status = 'queued' AND type IN (" +
-                     placeholders + ") ORDER BY created_at, id LIMIT 1"));
+        db_->Prepare(
+            "SELECT id FROM jobs WHERE status = 'queued' AND type IN (" +
+            placeholders + ") ORDER BY created_at, id LIMIT 1"));
     int idx = 1;
     for (const auto& t : types) q.Bind(idx++, t);
     TY_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -192,13 +181,16 @@ Result<std::optional<JobRecord>> SqliteJobStore::ClaimNext(
                      "lease_expires_at = ?, attempts = attempts + 1, "
                      "started_at = COALESCE(started_at, ?), updated_at = ? "
                      "WHERE id = ?"));
-    u.Bind(1, worker_id).Bind(2, lease_until).Bind(3, now).Bind(4, now).Bind(5, id);
+    u.Bind(1, worker_id)
+        .Bind(2, lease_until)
+        .Bind(3, now)
+        .Bind(4, now)
+        .Bind(5, id);
     TY_RETURN_IF_ERROR(u.Run());
     TY_ASSIGN_OR_RETURN(JobRecord job, GetLocked(id));
-    TY_RETURN_IF_ERROR(AddEvent(id, "job.started",
-                                "{\"attempt\":" + std::to_string(job.attempts) +
-                                    "}",
-                                now));
+    TY_RETURN_IF_ERROR(
+        AddEvent(id, "job.started",
+                 "{\"attempt\":" + std::to_string(job.attempts) + "}", now));
     claimed = std::move(job);
     return Status::Ok();
   });
@@ -231,10 +223,12 @@ Result<bool> SqliteJobStore::ExtendLease(const std::string& id,
   u.Bind(idx, worker_id);
   TY_RETURN_IF_ERROR(u.Run());
   if (db_->Changes() == 0) {
-    return ConflictError("job '" + id + "' is no longer leased by " + worker_id);
+    return ConflictError("job '" + id + "' is no longer leased by " +
+                         worker_id);
   }
-  TY_ASSIGN_OR_RETURN(Statement q,
-                      db_->Prepare("SELECT cancel_requested FROM jobs WHERE id = ?"));
+  TY_ASSIGN_OR_RETURN(
+      Statement q,
+      db_->Prepare("SELECT cancel_requested FROM jobs WHERE id = ?"));
   q.Bind(1, id);
   TY_ASSIGN_OR_RETURN(bool row, q.Step());
   return row && q.ColumnInt(0) != 0;
@@ -253,8 +247,9 @@ Result<bool> SqliteJobStore::Heartbeat(const std::string& id,
   return ExtendLease(id, worker_id, nullptr, lease_until, now);
 }
 
-Status SqliteJobStore::Finish(const std::string& id, const std::string& worker_id,
-                              JobStatus status, const std::string& result,
+Status SqliteJobStore::Finish(const std::string& id,
+                              const std::string& worker_id, JobStatus status,
+                              const std::string& result,
                               const std::string& error, int64_t now) {
   if (!IsTerminal(status)) {
     return InternalError("Finish needs a terminal status");
@@ -271,32 +266,37 @@ Status SqliteJobStore::Finish(const std::string& id, const std::string& worker_i
     u.Bind(4, now).Bind(5, now).Bind(6, id).Bind(7, worker_id);
     TY_RETURN_IF_ERROR(u.Run());
     if (db_->Changes() == 0) {
-      return ConflictError("job '" + id + "' is no longer leased by " + worker_id);
+      return ConflictError("job '" + id + "' is no longer leased by " +
+                           worker_id);
     }
-    return AddEvent(id, std::string("job.") + JobStatusName(status), result, now);
+    return AddEvent(id, std::string("job.") + JobStatusName(status), result,
+                    now);
   });
 }
 
-Status SqliteJobStore::Release(const std::string& id, const std::string& worker_id,
-                               int64_t now) {
+Status SqliteJobStore::Release(const std::string& id,
+                               const std::string& worker_id, int64_t now) {
   auto lock = db_->Lock();
   return db_->Transaction([&]() -> Status {
     TY_ASSIGN_OR_RETURN(
         Statement u,
-        db_->Prepare("UPDATE jobs SET status = 'queued', lease_owner = NULL, "
-                     "lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), "
-                     "updated_at = ? WHERE id = ? AND status = 'running' AND "
-                     "lease_owner = ?"));
+        db_->Prepare(
+            "UPDATE jobs SET status = 'queued', lease_owner = NULL, "
+            "lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), "
+            "updated_at = ? WHERE id = ? AND status = 'running' AND "
+            "lease_owner = ?"));
     u.Bind(1, now).Bind(2, id).Bind(3, worker_id);
     TY_RETURN_IF_ERROR(u.Run());
     if (db_->Changes() == 0) {
-      return ConflictError("job '" + id + "' is no longer leased by " + worker_id);
+      return ConflictError("job '" + id + "' is no longer leased by " +
+                           worker_id);
     }
     return AddEvent(id, "job.requeued", "{\"reason\":\"shutdown\"}", now);
   });
 }
 
-Result<JobRecord> SqliteJobStore::RequestCancel(const std::string& id, int64_t now) {
+Result<JobRecord> SqliteJobStore::RequestCancel(const std::string& id,
+                                                int64_t now) {
   auto lock = db_->Lock();
   JobRecord out;
   Status st = db_->Transaction([&]() -> Status {
@@ -366,11 +366,12 @@ Result<int> SqliteJobStore::RecoverExpiredLeases(int64_t now) {
                        "NULL, lease_expires_at = NULL, updated_at = ?, "
                        "finished_at = CASE WHEN ? = 'queued' THEN NULL ELSE ? "
                        "END WHERE id = ?"));
-      u.Bind(1, status).Bind(2, error).Bind(3, now).Bind(4, status).Bind(5, now);
+      u.Bind(1, status).Bind(2, error).Bind(3, now).Bind(4, status).Bind(5,
+                                                                         now);
       u.Bind(6, e.id);
       TY_RETURN_IF_ERROR(u.Run());
-      TY_RETURN_IF_ERROR(AddEvent(
-          e.id, kind, "{\"reason\":\"lease_expired\"}", now));
+      TY_RETURN_IF_ERROR(
+          AddEvent(e.id, kind, "{\"reason\":\"lease_expired\"}", now));
       ++changed;
     }
     return Status::Ok();
@@ -398,36 +399,28 @@ Result<std::vector<JobLogLine>> SqliteJobStore::ListLogs(const std::string& id,
       db_->Prepare("SELECT id, line, created_at FROM job_logs WHERE job_id = ? "
                    "AND id > ? ORDER BY id LIMIT ?"));
   s.Bind(1, id).Bind(2, after_id).Bind(3, limit);
-  std::vector<JobLogLine> out;
-  while (true) {
-    TY_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back({s.ColumnInt(0), s.ColumnText(1), s.ColumnInt(2)});
-  }
-  return out;
+  return ReadRows<JobLogLine>(s, [](const Statement& row) {
+    return JobLogLine{row.ColumnInt(0), row.ColumnText(1), row.ColumnInt(2)};
+  });
 }
 
 namespace {
 Result<std::vector<JobEvent>> ReadEvents(Statement& s) {
-  std::vector<JobEvent> out;
-  while (true) {
-    TY_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back({s.ColumnInt(0), s.ColumnText(1), s.ColumnText(2),
-                   s.ColumnText(3), s.ColumnInt(4)});
-  }
-  return out;
+  return ReadRows<JobEvent>(s, [](const Statement& row) {
+    return JobEvent{row.ColumnInt(0), row.ColumnText(1), row.ColumnText(2),
+                    row.ColumnText(3), row.ColumnInt(4)};
+  });
 }
 }  // namespace
 
-Result<std::vector<JobEvent>> SqliteJobStore::ListEvents(const std::string& job_id,
-                                                         int64_t after_id,
-                                                         int64_t limit) {
+Result<std::vector<JobEvent>> SqliteJobStore::ListEvents(
+    const std::string& job_id, int64_t after_id, int64_t limit) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
-      db_->Prepare("SELECT id, job_id, kind, payload, created_at FROM "
-                   "job_events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?"));
+      db_->Prepare(
+          "SELECT id, job_id, kind, payload, created_at FROM "
+          "job_events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?"));
   s.Bind(1, job_id).Bind(2, after_id).Bind(3, limit);
   return ReadEvents(s);
 }

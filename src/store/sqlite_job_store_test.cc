@@ -85,7 +85,9 @@ TEST_F(JobStoreTest, ExpiredLeaseRequeuesThenFailsAfterMaxAttempts) {
 TEST_F(JobStoreTest, FinishRecordsResultAndEvents) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
-  ASSERT_TRUE(jobs_->Finish("a", "w1", JobStatus::kCompleted, "{\"x\":1}", "", 20).ok());
+  ASSERT_TRUE(
+      jobs_->Finish("a", "w1", JobStatus::kCompleted, "{\"x\":1}", "", 20)
+          .ok());
   auto job = jobs_->Get("a");
   EXPECT_EQ(job->status, JobStatus::kCompleted);
   EXPECT_DOUBLE_EQ(job->progress, 1.0);
@@ -94,15 +96,17 @@ TEST_F(JobStoreTest, FinishRecordsResultAndEvents) {
   ASSERT_TRUE(events.ok());
   std::vector<std::string> kinds;
   for (const auto& e : *events) kinds.push_back(e.kind);
-  EXPECT_EQ(kinds, (std::vector<std::string>{"job.queued", "job.started", "job.completed"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"job.queued", "job.started",
+                                             "job.completed"}));
 }
 
 TEST_F(JobStoreTest, FinishAfterLosingTheLeaseIsRefused) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
   ASSERT_EQ(*jobs_->RecoverExpiredLeases(200), 1);
-  EXPECT_EQ(jobs_->Finish("a", "w1", JobStatus::kCompleted, "{}", "", 210).code(),
-            ErrorCode::kConflict);
+  EXPECT_EQ(
+      jobs_->Finish("a", "w1", JobStatus::kCompleted, "{}", "", 210).code(),
+      ErrorCode::kConflict);
 }
 
 TEST_F(JobStoreTest, ReleaseRequeuesWithoutCountingTheAttempt) {
@@ -131,7 +135,8 @@ TEST_F(JobStoreTest, ListFiltersByOwnerTypePrefixAndStatus) {
 
 TEST_F(JobStoreTest, LogsAreReturnedInOrderAfterACursor) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(jobs_->AppendLog("a", "line" + std::to_string(i), i).ok());
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(jobs_->AppendLog("a", "line" + std::to_string(i), i).ok());
   auto all = jobs_->ListLogs("a", 0, 10);
   ASSERT_EQ(all->size(), 3u);
   auto rest = jobs_->ListLogs("a", (*all)[0].id, 10);

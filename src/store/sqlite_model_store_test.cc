@@ -10,16 +10,22 @@ class ModelStoreTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::move(*OpenSqliteStore(":memory:"));
     models_ = store_->models();
-    ASSERT_TRUE(models_->Create({"m1", "u1", "ilp.ppo", "agent", "DRAFT", "{}", 1, 1}).ok());
+    ASSERT_TRUE(
+        models_->Create({"m1", "u1", "ilp.ppo", "agent", "DRAFT", "{}", 1, 1})
+            .ok());
   }
   std::unique_ptr<MetadataStore> store_;
   ModelStore* models_ = nullptr;
 };
 
 TEST_F(ModelStoreTest, NamesAreUniquePerOwnerAndKind) {
-  EXPECT_EQ(models_->Create({"m2", "u1", "ilp.ppo", "agent", "DRAFT", "{}", 2, 2}).code(),
-            ErrorCode::kConflict);
-  EXPECT_TRUE(models_->Create({"m3", "u2", "ilp.ppo", "agent", "DRAFT", "{}", 2, 2}).ok());
+  EXPECT_EQ(
+      models_->Create({"m2", "u1", "ilp.ppo", "agent", "DRAFT", "{}", 2, 2})
+          .code(),
+      ErrorCode::kConflict);
+  EXPECT_TRUE(
+      models_->Create({"m3", "u2", "ilp.ppo", "agent", "DRAFT", "{}", 2, 2})
+          .ok());
 }
 
 TEST_F(ModelStoreTest, VersionsIncreaseFromOne) {
@@ -29,7 +35,8 @@ TEST_F(ModelStoreTest, VersionsIncreaseFromOne) {
 }
 
 TEST_F(ModelStoreTest, VersionOfUnknownModelIsNotFound) {
-  EXPECT_EQ(models_->AddVersion("nope", "a", "{}", 5).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(models_->AddVersion("nope", "a", "{}", 5).status().code(),
+            ErrorCode::kNotFound);
 }
 
 TEST_F(ModelStoreTest, DeleteRemovesModelAndVersions) {

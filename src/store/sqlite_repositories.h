@@ -17,11 +17,15 @@ class SqliteUserStore final : public UserStore {
   Result<User> FindUserByName(const std::string& name) override;
   Result<std::vector<User>> ListUsers() override;
   Result<int64_t> CountUsers() override;
-  Result<double> AdjustCredits(const std::string& user_id, double delta) override;
+  Result<double> AdjustCredits(const std::string& user_id,
+                               double delta) override;
   Status CreateToken(const TokenInfo& info, const std::string& hash) override;
-  Result<std::pair<TokenInfo, User>> FindActiveToken(const std::string& hash) override;
-  Result<std::vector<TokenInfo>> ListTokens(std::optional<std::string> user_id) override;
-  Result<TokenInfo> RevokeToken(const std::string& id_or_prefix, int64_t now) override;
+  Result<std::pair<TokenInfo, User>> FindActiveToken(
+      const std::string& hash) override;
+  Result<std::vector<TokenInfo>> ListTokens(
+      std::optional<std::string> user_id) override;
+  Result<TokenInfo> RevokeToken(const std::string& id_or_prefix,
+                                int64_t now) override;
   Status TouchToken(const std::string& token_id, int64_t now) override;
 
  private:
@@ -36,10 +40,11 @@ class SqliteJobStore final : public JobStore {
   Result<JobRecord> Get(const std::string& id) override;
   Result<std::vector<JobRecord>> List(const JobFilter& filter) override;
   Result<int64_t> Count(const JobFilter& filter) override;
-  Result<std::optional<JobRecord>> ClaimNext(const std::vector<std::string>& types,
-                                             const std::string& worker_id,
-                                             int64_t lease_until, int64_t now) override;
-  Result<bool> ReportProgress(const std::string& id, const std::string& worker_id,
+  Result<std::optional<JobRecord>> ClaimNext(
+      const std::vector<std::string>& types, const std::string& worker_id,
+      int64_t lease_until, int64_t now) override;
+  Result<bool> ReportProgress(const std::string& id,
+                              const std::string& worker_id,
                               const JobProgress& progress, int64_t lease_until,
                               int64_t now) override;
   Result<bool> Heartbeat(const std::string& id, const std::string& worker_id,
@@ -51,12 +56,16 @@ class SqliteJobStore final : public JobStore {
                  int64_t now) override;
   Result<JobRecord> RequestCancel(const std::string& id, int64_t now) override;
   Result<int> RecoverExpiredLeases(int64_t now) override;
-  Status AppendLog(const std::string& id, const std::string& line, int64_t now) override;
-  Result<std::vector<JobLogLine>> ListLogs(const std::string& id, int64_t after_id,
+  Status AppendLog(const std::string& id, const std::string& line,
+                   int64_t now) override;
+  Result<std::vector<JobLogLine>> ListLogs(const std::string& id,
+                                           int64_t after_id,
                                            int64_t limit) override;
   Result<std::vector<JobEvent>> ListEvents(const std::string& job_id,
-                                           int64_t after_id, int64_t limit) override;
-  Result<std::vector<JobEvent>> ListAllEvents(int64_t after_id, int64_t limit) override;
+                                           int64_t after_id,
+                                           int64_t limit) override;
+  Result<std::vector<JobEvent>> ListAllEvents(int64_t after_id,
+                                              int64_t limit) override;
 
  private:
   // REQUIRES: lock held. The row, or NOT_FOUND.
@@ -75,7 +84,8 @@ class SqliteModelStore final : public ModelStore {
   explicit SqliteModelStore(Database* db) : db_(db) {}
   Status Create(const ModelRecord& model) override;
   Result<ModelRecord> Get(const std::string& id) override;
-  Result<ModelRecord> FindByName(const std::string& owner_id, const std::string& kind,
+  Result<ModelRecord> FindByName(const std::string& owner_id,
+                                 const std::string& kind,
                                  const std::string& name) override;
   Result<std::vector<ModelRecord>> List(const ModelFilter& f) override;
   Result<int64_t> Count(const ModelFilter& f) override;
@@ -83,8 +93,10 @@ class SqliteModelStore final : public ModelStore {
   Status Delete(const std::string& id) override;
   Result<ModelVersion> AddVersion(const std::string& model_id,
                                   const std::string& artifact_path,
-                                  const std::string& metrics, int64_t now) override;
-  Result<std::vector<ModelVersion>> ListVersions(const std::string& model_id) override;
+                                  const std::string& metrics,
+                                  int64_t now) override;
+  Result<std::vector<ModelVersion>> ListVersions(
+      const std::string& model_id) override;
 
  private:
   Database* db_;

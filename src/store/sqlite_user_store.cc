@@ -4,9 +4,12 @@ namespace trainyard::store {
 
 const char* TierName(Tier tier) {
   switch (tier) {
-    case Tier::kFree: return "FREE";
-    case Tier::kPro: return "PRO";
-    case Tier::kElite: return "ELITE";
+    case Tier::kFree:
+      return "FREE";
+    case Tier::kPro:
+      return "PRO";
+    case Tier::kElite:
+      return "ELITE";
   }
   return "FREE";
 }
@@ -19,7 +22,9 @@ Result<Tier> ParseTier(std::string_view name) {
                          "': expected FREE, PRO or ELITE");
 }
 
-const char* RoleName(Role role) { return role == Role::kAdmin ? "admin" : "user"; }
+const char* RoleName(Role role) {
+  return role == Role::kAdmin ? "admin" : "user";
+}
 
 Result<Role> ParseRole(std::string_view name) {
   if (name == "user") return Role::kUser;
@@ -30,7 +35,8 @@ Result<Role> ParseRole(std::string_view name) {
 
 namespace {
 
-constexpr const char* kUserColumns = "id, name, tier, role, credits, created_at";
+constexpr const char* kUserColumns =
+    "id, name, tier, role, credits, created_at";
 constexpr const char* kTokenColumns =
     "id, user_id, prefix, name, created_at, last_used_at, revoked_at";
 
@@ -66,7 +72,10 @@ Status SqliteUserStore::CreateUser(const User& u) {
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare("INSERT INTO users(id, name, tier, role, "
                                    "credits, created_at) VALUES(?,?,?,?,?,?)"));
-  s.Bind(1, u.id).Bind(2, u.name).Bind(3, TierName(u.tier)).Bind(4, RoleName(u.role));
+  s.Bind(1, u.id)
+      .Bind(2, u.name)
+      .Bind(3, TierName(u.tier))
+      .Bind(4, RoleName(u.role));
   s.Bind(5, u.credits).Bind(6, u.created_at);
   Status st = s.Run();
   if (st.code() == ErrorCode::kConflict) {
@@ -97,15 +106,10 @@ Result<User> SqliteUserStore::FindUserByName(const std::string& name) {
 
 Result<std::vector<User>> SqliteUserStore::ListUsers() {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(std::string("SELECT ") + kUserColumns +
-                                                " FROM users ORDER BY created_at"));
-  std::vector<User> out;
-  while (true) {
-    TY_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadUser(s));
-  }
-  return out;
+  TY_ASSIGN_OR_RETURN(Statement s,
+                      db_->Prepare(std::string("SELECT ") + kUserColumns +
+                                   " FROM users ORDER BY created_at"));
+  return ReadRows<User>(s, [](const Statement& row) { return ReadUser(row); });
 }
 
 Result<int64_t> SqliteUserStore::CountUsers() {
@@ -132,8 +136,8 @@ Result<double> SqliteUserStore::AdjustCredits(const std::string& user_id,
                         std::to_string(q.ColumnDouble(0)) + ", required " +
                         std::to_string(-delta));
     }
-    TY_ASSIGN_OR_RETURN(Statement u,
-                        db_->Prepare("UPDATE users SET credits = ? WHERE id = ?"));
+    TY_ASSIGN_OR_RETURN(
+        Statement u, db_->Prepare("UPDATE users SET credits = ? WHERE id = ?"));
     u.Bind(1, balance).Bind(2, user_id);
     return u.Run();
   });
@@ -141,11 +145,13 @@ Result<double> SqliteUserStore::AdjustCredits(const std::string& user_id,
   return balance;
 }
 
-Status SqliteUserStore::CreateToken(const TokenInfo& t, const std::string& hash) {
+Status SqliteUserStore::CreateToken(const TokenInfo& t,
+                                    const std::string& hash) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(Statement s,
-                      db_->Prepare("INSERT INTO tokens(id, user_id, token_hash, "
-                                   "prefix, name, created_at) VALUES(?,?,?,?,?,?)"));
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("INSERT INTO tokens(id, user_id, token_hash, "
+                   "prefix, name, created_at) VALUES(?,?,?,?,?,?)"));
   s.Bind(1, t.id).Bind(2, t.user_id).Bind(3, hash).Bind(4, t.prefix);
   s.Bind(5, t.name).Bind(6, t.created_at);
   return s.Run();
@@ -156,11 +162,12 @@ Result<std::pair<TokenInfo, User>> SqliteUserStore::FindActiveToken(
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
-      db_->Prepare("SELECT t.id, t.user_id, t.prefix, t.name, t.created_at, "
-                   "t.last_used_at, t.revoked_at, u.id, u.name, u.tier, u.role, "
-                   "u.credits, u.created_at FROM tokens t JOIN users u ON "
-                   "u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at "
-                   "IS NULL"));
+      db_->Prepare(
+          "SELECT t.id, t.user_id, t.prefix, t.name, t.created_at, "
+          "t.last_used_at, t.revoked_at, u.id, u.name, u.tier, u.role, "
+          "u.credits, u.created_at FROM tokens t JOIN users u ON "
+          "u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at "
+          "IS NULL"));
   s.Bind(1, hash);
   TY_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return NotFoundError("token not found or revoked");
@@ -175,13 +182,8 @@ Result<std::vector<TokenInfo>> SqliteUserStore::ListTokens(
   sql += " ORDER BY created_at DESC, id";
   TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
   if (user_id) s.Bind(1, *user_id);
-  std::vector<TokenInfo> out;
-  while (true) {
-    TY_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(ReadToken(s));
-  }
-  return out;
+  return ReadRows<TokenInfo>(
+      s, [](const Statement& row) { return ReadToken(row); });
 }
 
 Result<TokenInfo> SqliteUserStore::RevokeToken(const std::string& id_or_prefix,
@@ -189,9 +191,9 @@ Result<TokenInfo> SqliteUserStore::RevokeToken(const std::string& id_or_prefix,
   auto lock = db_->Lock();
   TokenInfo found;
   Status st = db_->Transaction([&]() -> Status {
-    TY_ASSIGN_OR_RETURN(Statement q,
-                        db_->Prepare(std::string("SELECT ") + kTokenColumns +
-                                     " FROM tokens WHERE id = ? OR prefix = ?"));
+    TY_ASSIGN_OR_RETURN(
+        Statement q, db_->Prepare(std::string("SELECT ") + kTokenColumns +
+                                  " FROM tokens WHERE id = ? OR prefix = ?"));
     q.Bind(1, id_or_prefix).Bind(2, id_or_prefix);
     int matches = 0;
     while (true) {
@@ -200,11 +202,15 @@ Result<TokenInfo> SqliteUserStore::RevokeToken(const std::string& id_or_prefix,
       found = ReadToken(q);
       ++matches;
     }
-    if (matches == 0) return NotFoundError("no token with id or prefix '" + id_or_prefix + "'");
-    if (matches > 1) return ConflictError("prefix '" + id_or_prefix + "' matches several tokens; use the token id");
+    if (matches == 0)
+      return NotFoundError("no token with id or prefix '" + id_or_prefix + "'");
+    if (matches > 1)
+      return ConflictError("prefix '" + id_or_prefix +
+                           "' matches several tokens; use the token id");
     if (found.revoked_at) return Status::Ok();
-    TY_ASSIGN_OR_RETURN(Statement u,
-                        db_->Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?"));
+    TY_ASSIGN_OR_RETURN(
+        Statement u,
+        db_->Prepare("UPDATE tokens SET revoked_at = ? WHERE id = ?"));
     u.Bind(1, now).Bind(2, found.id);
     found.revoked_at = now;
     return u.Run();
@@ -215,8 +221,9 @@ Result<TokenInfo> SqliteUserStore::RevokeToken(const std::string& id_or_prefix,
 
 Status SqliteUserStore::TouchToken(const std::string& token_id, int64_t now) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(Statement s,
-                      db_->Prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?"));
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?"));
   s.Bind(1, now).Bind(2, token_id);
   return s.Run();
 }

@@ -10,19 +10,24 @@ class UserStoreTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::move(*OpenSqliteStore(":memory:"));
     users_ = store_->users();
-    ASSERT_TRUE(users_->CreateUser({"u1", "alice", Tier::kPro, Role::kUser, 10.0, 1}).ok());
+    ASSERT_TRUE(
+        users_->CreateUser({"u1", "alice", Tier::kPro, Role::kUser, 10.0, 1})
+            .ok());
   }
   std::unique_ptr<MetadataStore> store_;
   UserStore* users_ = nullptr;
 };
 
 TEST_F(UserStoreTest, DuplicateUserNameIsAConflict) {
-  EXPECT_EQ(users_->CreateUser({"u2", "alice", Tier::kFree, Role::kUser, 0, 2}).code(),
+  EXPECT_EQ(users_->CreateUser({"u2", "alice", Tier::kFree, Role::kUser, 0, 2})
+                .code(),
             ErrorCode::kConflict);
 }
 
 TEST_F(UserStoreTest, ActiveTokenIsFoundByHashWithItsUser) {
-  ASSERT_TRUE(users_->CreateToken({"t1", "u1", "ty_abcd", "laptop", 5, {}, {}}, "hash1").ok());
+  ASSERT_TRUE(
+      users_->CreateToken({"t1", "u1", "ty_abcd", "laptop", 5, {}, {}}, "hash1")
+          .ok());
   auto found = users_->FindActiveToken("hash1");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->first.id, "t1");
@@ -31,17 +36,23 @@ TEST_F(UserStoreTest, ActiveTokenIsFoundByHashWithItsUser) {
 }
 
 TEST_F(UserStoreTest, RevokedTokenIsNotFound) {
-  ASSERT_TRUE(users_->CreateToken({"t1", "u1", "ty_abcd", "", 5, {}, {}}, "hash1").ok());
+  ASSERT_TRUE(
+      users_->CreateToken({"t1", "u1", "ty_abcd", "", 5, {}, {}}, "hash1")
+          .ok());
   auto revoked = users_->RevokeToken("ty_abcd", 9);
   ASSERT_TRUE(revoked.ok());
   EXPECT_EQ(revoked->revoked_at, 9);
-  EXPECT_EQ(users_->FindActiveToken("hash1").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(users_->FindActiveToken("hash1").status().code(),
+            ErrorCode::kNotFound);
 }
 
 TEST_F(UserStoreTest, AmbiguousPrefixIsRefused) {
-  ASSERT_TRUE(users_->CreateToken({"t1", "u1", "ty_same", "", 5, {}, {}}, "h1").ok());
-  ASSERT_TRUE(users_->CreateToken({"t2", "u1", "ty_same", "", 6, {}, {}}, "h2").ok());
-  EXPECT_EQ(users_->RevokeToken("ty_same", 9).status().code(), ErrorCode::kConflict);
+  ASSERT_TRUE(
+      users_->CreateToken({"t1", "u1", "ty_same", "", 5, {}, {}}, "h1").ok());
+  ASSERT_TRUE(
+      users_->CreateToken({"t2", "u1", "ty_same", "", 6, {}, {}}, "h2").ok());
+  EXPECT_EQ(users_->RevokeToken("ty_same", 9).status().code(),
+            ErrorCode::kConflict);
   EXPECT_TRUE(users_->RevokeToken("t2", 9).ok());
 }
 

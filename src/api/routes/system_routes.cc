@@ -11,11 +11,13 @@ namespace trainyard::api {
 
 using nlohmann::json;
 
-std::string OverallHealth(const std::string& database, const std::string& kubernetes,
+std::string OverallHealth(const std::string& database,
+                          const std::string& kubernetes,
                           const std::string& wandb) {
   if (database != "healthy") return "unhealthy";
   for (const std::string* s : {&kubernetes, &wandb}) {
-    if (*s != "healthy" && *s != "not_configured" && *s != "configured") return "degraded";
+    if (*s != "healthy" && *s != "not_configured" && *s != "configured")
+      return "degraded";
   }
   return "healthy";
 }
@@ -34,7 +36,8 @@ std::string FormatUptime(int64_t seconds) {
 
 namespace {
 
-Result<store::JobRecord> JobVisibleTo(jobs::JobService* jobs, const Request& req) {
+Result<store::JobRecord> JobVisibleTo(jobs::JobService* jobs,
+                                      const Request& req) {
   TY_ASSIGN_OR_RETURN(store::JobRecord job, jobs->Get(req.PathParam("job_id")));
   if (!req.caller().is_admin() && job.owner_id != req.caller().user_id) {
     // Someone else's job is reported as missing, not as forbidden, so ids
@@ -45,26 +48,29 @@ Result<store::JobRecord> JobVisibleTo(jobs::JobService* jobs, const Request& req
 }
 
 Result<Response> Health(const SystemRoutesDeps& d, Request&) {
-  const std::string database = d.database(), kubernetes = d.kubernetes(), wandb = d.wandb();
+  const std::string database = d.database(), kubernetes = d.kubernetes(),
+                    wandb = d.wandb();
   const std::string status = OverallHealth(database, kubernetes, wandb);
   const int64_t uptime_s = (d.clock->NowMillis() - d.started_at_ms) / 1000;
-  json body = {{"status", status},
-               {"components", {{"api", "healthy"},
-                               {"database", database},
-                               {"kubernetes", kubernetes},
-                               {"wandb", wandb}}},
-               {"version", d.version},
-               {"uptime", FormatUptime(uptime_s)},
-               {"uptime_seconds", uptime_s},
-               {"jobs", {{"workers", d.job_workers()}, {"running", d.running_jobs()}}}};
+  json body = {
+      {"status", status},
+      {"components",
+       {{"api", "healthy"},
+        {"database", database},
+        {"kubernetes", kubernetes},
+        {"wandb", wandb}}},
+      {"version", d.version},
+      {"uptime", FormatUptime(uptime_s)},
+      {"uptime_seconds", uptime_s},
+      {"jobs", {{"workers", d.job_workers()}, {"running", d.running_jobs()}}}};
   return JsonResponse(status == "unhealthy" ? 503 : 200, body.dump());
 }
 
 Result<Response> ListJobs(const SystemRoutesDeps& d, Request& req) {
   QueryValidator q(req);
   PageRequest page = ParsePage(q, "page_size", 20, 100);
-  std::optional<std::string> status =
-      q.Enum("status", {"queued", "running", "completed", "failed", "cancelled"});
+  std::optional<std::string> status = q.Enum(
+      "status", {"queued", "running", "completed", "failed", "cancelled"});
   std::optional<std::string> type = q.String("type");
   TY_RETURN_IF_ERROR(q.Finish());
   store::JobFilter filter;
@@ -77,7 +83,8 @@ Result<Response> ListJobs(const SystemRoutesDeps& d, Request& req) {
   TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, d.jobs->List(filter));
   json results = json::array();
   for (const auto& row : rows) results.push_back(JobToJson(row));
-  return JsonResponse(200, CountNextPreviousPage(req, page, count, std::move(results)).dump());
+  return JsonResponse(
+      200, CountNextPreviousPage(req, page, count, std::move(results)).dump());
 }
 
 Result<Response> SubmitJob(const SystemRoutesDeps& d, Request& req) {
@@ -86,7 +93,8 @@ Result<Response> SubmitJob(const SystemRoutesDeps& d, Request& req) {
   v.RejectUnknownKeys({"type", "params", "total_units", "max_attempts"});
   std::optional<std::string> type = v.RequiredString("type", 128);
   std::optional<json> params = v.OptionalObject("params");
-  std::optional<int64_t> total = v.OptionalInt("total_units", 0, int64_t{1} << 50);
+  std::optional<int64_t> total =
+      v.OptionalInt("total_units", 0, int64_t{1} << 50);
   std::optional<int64_t> attempts = v.OptionalInt("max_attempts", 1, 100);
   TY_RETURN_IF_ERROR(v.Finish());
   jobs::SubmitRequest submit;
@@ -119,7 +127,9 @@ Result<Response> JobLogs(const SystemRoutesDeps& d, Request& req) {
   TY_ASSIGN_OR_RETURN(auto lines, d.jobs->Logs(job.id, after, limit));
   json out = json::array();
   for (const auto& l : lines) {
-    out.push_back({{"id", l.id}, {"line", l.line}, {"created_at", FormatIso8601Millis(l.created_at)}});
+    out.push_back({{"id", l.id},
+                   {"line", l.line},
+                   {"created_at", FormatIso8601Millis(l.created_at)}});
   }
   return JsonResponse(200, json{{"job_id", job.id}, {"lines", out}}.dump());
 }
@@ -131,17 +141,23 @@ Status AddSystemRoutes(Router* router, SystemRoutesDeps deps) {
   auto bind = [d](Result<Response> (*fn)(const SystemRoutesDeps&, Request&)) {
     return [d, fn](Request& req) { return fn(*d, req); };
   };
-  TY_RETURN_IF_ERROR(router->Add({"GET", "/api/v1/", Access::kPublic, [](Request&) {
-    return Result<Response>(JsonResponse(200, "\"Intelligent Liquidity Provisioning Framework\""));
-  }}));
-  TY_RETURN_IF_ERROR(router->Add({"GET", "/api/v1/health", Access::kPublic, bind(Health)}));
-  TY_RETURN_IF_ERROR(router->Add({"GET", "/api/jobs", Access::kUser, bind(ListJobs)}));
-  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/jobs", Access::kAdmin, bind(SubmitJob)}));
-  TY_RETURN_IF_ERROR(router->Add({"GET", "/api/jobs/{job_id}", Access::kUser, bind(GetJob)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/v1/", Access::kPublic, [](Request&) {
+         return Result<Response>(JsonResponse(
+             200, "\"Intelligent Liquidity Provisioning Framework\""));
+       }}));
   TY_RETURN_IF_ERROR(
-      router->Add({"POST", "/api/jobs/{job_id}/cancel", Access::kUser, bind(CancelJob)}));
+      router->Add({"GET", "/api/v1/health", Access::kPublic, bind(Health)}));
   TY_RETURN_IF_ERROR(
-      router->Add({"GET", "/api/jobs/{job_id}/logs", Access::kUser, bind(JobLogs)}));
+      router->Add({"GET", "/api/jobs", Access::kUser, bind(ListJobs)}));
+  TY_RETURN_IF_ERROR(
+      router->Add({"POST", "/api/jobs", Access::kAdmin, bind(SubmitJob)}));
+  TY_RETURN_IF_ERROR(
+      router->Add({"GET", "/api/jobs/{job_id}", Access::kUser, bind(GetJob)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"POST", "/api/jobs/{job_id}/cancel", Access::kUser, bind(CancelJob)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/jobs/{job_id}/logs", Access::kUser, bind(JobLogs)}));
   return Status::Ok();
 }
 

@@ -34,7 +34,8 @@ Status AddSystemRoutes(Router* router, SystemRoutesDeps deps);
 // Health verdict from component states: "unhealthy" if api or database is
 // not "healthy"; "degraded" if another configured component is not healthy
 // ("not_configured" and "configured" do not count); else "healthy".
-std::string OverallHealth(const std::string& database, const std::string& kubernetes,
+std::string OverallHealth(const std::string& database,
+                          const std::string& kubernetes,
                           const std::string& wandb);
 
 // "1d2h3m4s"-style uptime ("24h" for exactly a day, as the document shows).

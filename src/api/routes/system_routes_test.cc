@@ -6,7 +6,8 @@ namespace trainyard::api {
 namespace {
 
 TEST(SystemRoutesTest, HealthyWhenDatabaseHealthyAndOthersUnconfigured) {
-  EXPECT_EQ(OverallHealth("healthy", "not_configured", "not_configured"), "healthy");
+  EXPECT_EQ(OverallHealth("healthy", "not_configured", "not_configured"),
+            "healthy");
   EXPECT_EQ(OverallHealth("healthy", "healthy", "configured"), "healthy");
 }
 
@@ -15,7 +16,8 @@ TEST(SystemRoutesTest, UnhealthyWhenDatabaseIsDown) {
 }
 
 TEST(SystemRoutesTest, DegradedWhenAConfiguredComponentIsUnreachable) {
-  EXPECT_EQ(OverallHealth("healthy", "unreachable", "not_configured"), "degraded");
+  EXPECT_EQ(OverallHealth("healthy", "unreachable", "not_configured"),
+            "degraded");
 }
 
 TEST(SystemRoutesTest, UptimeFormatsLikeTheDocument) {
