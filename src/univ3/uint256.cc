@@ -26,73 +26,138 @@ int SignificantLimbs(const uint64_t* v, int size) {
   return size;
 }
 
-// Knuth's algorithm D (after Hacker's Delight divmnu64) on 64-bit digits.
-// u has m limbs, v has n limbs with v[n-1] != 0 and m >= n >= 1. Writes
+// ---- Schoolbook division with a precomputed reciprocal ----
+// Möller and Granlund, "Improved division by invariant integers" (IEEE TC
+// 2011), the algorithm of GMP's mpn_sbpi1_div_qr: one hardware divide per
+// division computes a reciprocal of the divisor's top two limbs; every
+// quotient limb then costs two multiplications instead of a divide, and is
+// exact for a two-limb divisor (at most one add-back for wider ones).
+
+// floor((2^192 - 1) / (d1:d0)) - 2^64. REQUIRES: d1 >= 2^63 (normalized).
+inline uint64_t Reciprocal3By2(uint64_t d1, uint64_t d0) {
+  uint64_t unused;
+  uint64_t v = Div128By64(~d1, ~0ULL, d1, &unused);  // floor((2^128-1)/d1)-2^64
+  uint64_t p = d1 * v + d0;
+  if (p < d0) {
+    --v;
+    const uint64_t mask = p >= d1 ? ~0ULL : 0;
+    p -= d1;
+    v += mask;
+    p -= mask & d1;
+  }
+  const u128 t = static_cast<u128>(d0) * v;
+  const uint64_t t1 = static_cast<uint64_t>(t >> 64);
+  const uint64_t t0 = static_cast<uint64_t>(t);
+  p += t1;
+  if (p < t1) {
+    --v;
+    if (p >= d1 && (p > d1 || t0 >= d0)) --v;
+  }
+  return v;
+}
+
+// Quotient of (n2:n1:n0) by d = (d1:d0); *r receives the remainder.
+// REQUIRES: d1 >= 2^63, (n2:n1) < d, dinv = Reciprocal3By2(d1, d0).
+inline uint64_t Div3By2(uint64_t n2, uint64_t n1, uint64_t n0, uint64_t d1,
+                        uint64_t d0, uint64_t dinv, u128* r) {
+  const u128 d = (static_cast<u128>(d1) << 64) | d0;
+  const u128 qq = static_cast<u128>(n2) * dinv +
+                  ((static_cast<u128>(n2) << 64) | n1);  // wraps mod 2^128
+  uint64_t q = static_cast<uint64_t>(qq >> 64);
+  const uint64_t q0 = static_cast<uint64_t>(qq);
+  const uint64_t r1 = n1 - d1 * q;
+  u128 rem = ((static_cast<u128>(r1) << 64) | n0) - d;
+  rem -= static_cast<u128>(d0) * q;
+  ++q;
+  if (static_cast<uint64_t>(rem >> 64) >= q0) {
+    --q;
+    rem += d;
+  }
+  if (rem >= d) [[unlikely]] {
+    ++q;
+    rem -= d;
+  }
+  *r = rem;
+  return q;
+}
+
+// un[0..len) -= q * v[0..len); returns the borrow limb (the high part of
+// the product plus the subtraction borrow).
+inline uint64_t SubMul(uint64_t* un, const uint64_t* v, int len, uint64_t q) {
+  uint64_t carry = 0;
+  for (int i = 0; i < len; ++i) {
+    const u128 p = static_cast<u128>(q) * v[i] + carry;
+    const uint64_t lo = static_cast<uint64_t>(p);
+    carry = static_cast<uint64_t>(p >> 64) + (un[i] < lo);
+    un[i] -= lo;
+  }
+  return carry;
+}
+
+// Divides the normalized un[0..m] (m+1 limbs, top n limbs below vn) by the
+// normalized n-limb vn (n >= 2): writes m-n+1 quotient limbs to q and leaves
+// the normalized remainder in un[0..n).
+template <int n>
+void DivNormalized(uint64_t* un, int m, const uint64_t* vn, uint64_t* q) {
+  const uint64_t d1 = vn[n - 1], d0 = vn[n - 2];
+  const uint64_t dinv = Reciprocal3By2(d1, d0);
+  for (int j = m - n; j >= 0; --j) {
+    uint64_t* w = un + j;  // the window w[0..n] holds the partial remainder
+    if (n > 2 && w[n] == d1 && w[n - 1] == d0) [[unlikely]] {
+      // Top limbs equal the divisor's: the quotient limb is exactly 2^64-1.
+      w[n] -= SubMul(w, vn, n, ~0ULL);
+      q[j] = ~0ULL;
+      continue;
+    }
+    u128 rem;
+    uint64_t qd = Div3By2(w[n], w[n - 1], w[n - 2], d1, d0, dinv, &rem);
+    if constexpr (n > 2) {
+      const uint64_t borrow = SubMul(w, vn, n - 2, qd);
+      const bool negative = rem < borrow;
+      rem -= borrow;
+      if (negative) [[unlikely]] {  // One divisor too many: add it back.
+        --qd;
+        u128 c = 0;
+        for (int i = 0; i < n - 2; ++i) {
+          c += static_cast<u128>(w[i]) + vn[i];
+          w[i] = static_cast<uint64_t>(c);
+          c >>= 64;
+        }
+        rem += ((static_cast<u128>(d1) << 64) | d0) + c;
+      }
+    }
+    w[n] = 0;
+    w[n - 1] = static_cast<uint64_t>(rem >> 64);
+    w[n - 2] = static_cast<uint64_t>(rem);
+    q[j] = qd;
+  }
+}
+
+// u has m limbs, v has n limbs with v[n-1] != 0 and m >= n >= 2. Writes
 // m-n+1 quotient limbs to q and n remainder limbs to r.
-// Knuth D for a divisor of exactly N >= 2 limbs; a template so the
-// per-digit loops over the divisor unroll.
 template <int n>
 void DivModLimbsN(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
                   uint64_t* r) {
   const int s = __builtin_clzll(v[n - 1]);
-  uint64_t vn[8];
+  uint64_t vn[n];
   uint64_t un[9];
-  for (int i = n - 1; i > 0; --i) {
-    vn[i] = (v[i] << s) | (s == 0 ? 0 : v[i - 1] >> (64 - s));
+  if (s == 0) {
+    for (int i = 0; i < n; ++i) vn[i] = v[i];
+    for (int i = 0; i < m; ++i) un[i] = u[i];
+    un[m] = 0;
+  } else {
+    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
+    vn[0] = v[0] << s;
+    un[m] = u[m - 1] >> (64 - s);
+    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
+    un[0] = u[0] << s;
   }
-  vn[0] = v[0] << s;
-  un[m] = s == 0 ? 0 : u[m - 1] >> (64 - s);
-  for (int i = m - 1; i > 0; --i) {
-    un[i] = (u[i] << s) | (s == 0 ? 0 : u[i - 1] >> (64 - s));
+  DivNormalized<n>(un, m, vn, q);
+  if (s == 0) {
+    for (int i = 0; i < n; ++i) r[i] = un[i];
+    return;
   }
-  un[0] = u[0] << s;
-
-  constexpr u128 kBase = static_cast<u128>(1) << 64;
-  for (int j = m - n; j >= 0; --j) {
-    // Estimate qhat from the top two digits. un[j+n] <= vn[n-1] always; when
-    // equal the estimate is capped at 2^64 - 1 (Knuth step D3).
-    u128 qhat, rhat;
-    if (un[j + n] < vn[n - 1]) {
-      uint64_t r64;
-      qhat = Div128By64(un[j + n], un[j + n - 1], vn[n - 1], &r64);
-      rhat = r64;
-    } else {
-      qhat = ~0ULL;
-      rhat = static_cast<u128>(un[j + n - 1]) + vn[n - 1];  // num - qhat*v
-    }
-    while (qhat >= kBase ||
-           (rhat < kBase && qhat * vn[n - 2] > ((rhat << 64) | un[j + n - 2]))) {
-      --qhat;
-      rhat += vn[n - 1];
-      if (rhat >= kBase) break;
-    }
-    // Multiply and subtract qhat * vn from un[j .. j+n].
-    i128 k = 0;
-    i128 t = 0;
-    for (int i = 0; i < n; ++i) {
-      u128 p = qhat * vn[i];
-      t = static_cast<i128>(un[i + j]) - k -
-          static_cast<i128>(static_cast<uint64_t>(p));
-      un[i + j] = static_cast<uint64_t>(t);
-      k = static_cast<i128>(p >> 64) - (t >> 64);
-    }
-    t = static_cast<i128>(un[j + n]) - k;
-    un[j + n] = static_cast<uint64_t>(t);
-    q[j] = static_cast<uint64_t>(qhat);
-    if (t < 0) {  // Subtracted too much: add one divisor back.
-      q[j] -= 1;
-      u128 c = 0;
-      for (int i = 0; i < n; ++i) {
-        c += static_cast<u128>(un[i + j]) + vn[i];
-        un[i + j] = static_cast<uint64_t>(c);
-        c >>= 64;
-      }
-      un[j + n] += static_cast<uint64_t>(c);
-    }
-  }
-  for (int i = 0; i < n - 1; ++i) {
-    r[i] = (un[i] >> s) | (s == 0 ? 0 : un[i + 1] << (64 - s));
-  }
+  for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (un[i + 1] << (64 - s));
   r[n - 1] = un[n - 1] >> s;
 }
 
