@@ -28,3 +28,8 @@ ENGINE_RATE="$(awk '/^engine_swaps_per_second/ {print $2}' "$TMP/engine.txt")"
 # getInputAmount is the public API most users call.
 awk -v e="$ENGINE_RATE" -v s="$SDK_RATE" 'BEGIN { printf "ratio_engine_over_sdk_v3swap %.1f\n", e / s }'
 awk -v e="$ENGINE_RATE" -v s="$SDK_PUBLIC_RATE" 'BEGIN { printf "ratio_engine_over_sdk_public_api %.1f\n", e / s }'
+# The same ratio in CPU time (this thread for the engine, the node process
+# for the SDK): on a shared machine wall time also counts other processes.
+SDK_CPU_RATE="$(awk '/^sdk_swaps_per_cpu_second/ {print $2}' "$TMP/sdk.txt")"
+ENGINE_CPU_RATE="$(awk '/^engine_swaps_per_cpu_second/ {print $2}' "$TMP/engine.txt")"
+awk -v e="$ENGINE_CPU_RATE" -v s="$SDK_CPU_RATE" 'BEGIN { printf "ratio_engine_over_sdk_v3swap_cpu_time %.1f\n", e / s }'

@@ -3,19 +3,31 @@
 namespace trainyard::univ3 {
 namespace {
 
+// Full 256-bit product of two 128-bit values.
+U256 MulU128(u128 a, u128 b) {
+  const uint64_t a0 = static_cast<uint64_t>(a), a1 = static_cast<uint64_t>(a >> 64);
+  const uint64_t b0 = static_cast<uint64_t>(b), b1 = static_cast<uint64_t>(b >> 64);
+  const u128 p00 = static_cast<u128>(a0) * b0;
+  const u128 p01 = static_cast<u128>(a0) * b1;
+  const u128 p10 = static_cast<u128>(a1) * b0;
+  const u128 p11 = static_cast<u128>(a1) * b1;
+  // Middle column: high half of p00 plus the low halves of the cross terms.
+  const u128 mid = (p00 >> 64) + static_cast<uint64_t>(p01) + static_cast<uint64_t>(p10);
+  const u128 hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+  return U256::FromLimbs(static_cast<uint64_t>(hi >> 64), static_cast<uint64_t>(hi),
+                         static_cast<uint64_t>(mid), static_cast<uint64_t>(p00));
+}
+
 // Quotient and remainder of a*b by d, false if the quotient needs > 256 bits.
 // REQUIRES: !d.IsZero().
 bool MulDivImpl(const U256& a, const U256& b, const U256& d, U256* q,
                 U256* r) {
-  if (a.FitsU64() && b.FitsU128() && d.FitsU128()) {
-    // Most pool arithmetic: the product usually fits 192 bits.
-    U256 product = a * b;
-    if (product.FitsU128()) {
-      u128 p = product.Low128(), dd = d.Low128();
-      *q = U256::FromU128(p / dd);
-      *r = U256::FromU128(p % dd);
-      return true;
-    }
+  // Most pool arithmetic (amounts, liquidity, prices below 2^160, fee
+  // factors) has a product below 2^256: then the quotient fits too, and a
+  // 256-bit division does without the 512-bit numerator.
+  if (a.FitsU128() && b.FitsU128()) {
+    DivMod(MulU128(a.Low128(), b.Low128()), d, q, r);
+    return true;
   }
   return DivMod512(MulWide(a, b), d, q, r);
 }

@@ -23,6 +23,32 @@ bool ProductFits256(const U256& a, const U256& b, U256* product) {
 // liquidity * diff / 2^96 as mulDiv / mulDivRoundingUp with a power-of-two
 // denominator: a shift of the 288-bit product, which always fits the result.
 U256 MulShift96(u128 liquidity, const U256& diff, bool round_up) {
+  if (diff.w[3] == 0) {
+    // Prices are below 2^160, so diff < 2^192 and the product has at most
+    // five limbs: multiply them directly instead of the general MulWide.
+    const uint64_t l0 = static_cast<uint64_t>(liquidity);
+    const uint64_t l1 = static_cast<uint64_t>(liquidity >> 64);
+    uint64_t p[5];
+    u128 c = 0;
+    for (int i = 0; i < 3; ++i) {
+      c += static_cast<u128>(l0) * diff.w[i];
+      p[i] = static_cast<uint64_t>(c);
+      c >>= 64;
+    }
+    p[3] = static_cast<uint64_t>(c);
+    c = 0;
+    for (int i = 0; i < 3; ++i) {
+      c += static_cast<u128>(l1) * diff.w[i] + p[i + 1];
+      p[i + 1] = static_cast<uint64_t>(c);
+      c >>= 64;
+    }
+    p[4] = static_cast<uint64_t>(c);
+    const U256 q = U256::FromLimbs(p[4] >> 32, (p[3] >> 32) | (p[4] << 32),
+                                   (p[2] >> 32) | (p[3] << 32),
+                                   (p[1] >> 32) | (p[2] << 32));
+    const bool inexact = (p[0] | (p[1] & 0xffffffffULL)) != 0;
+    return round_up && inexact ? q + U256(1) : q;
+  }
   U512 p = MulWide(U256::FromU128(liquidity), diff);
   U256 lo = U256::FromLimbs(p.w[3], p.w[2], p.w[1], p.w[0]);
   U256 hi = U256::FromLimbs(p.w[7], p.w[6], p.w[5], p.w[4]);

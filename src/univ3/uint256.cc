@@ -198,9 +198,22 @@ bool DivMod512(const U512& n, const U256& d, U256* quotient,
 
 void DivMod(const U256& n, const U256& d, U256* quotient, U256* remainder) {
   if (n.FitsU128() && d.FitsU128()) {
-    u128 a = n.Low128(), b = d.Low128();
-    if (quotient != nullptr) *quotient = U256::FromU128(a / b);
-    if (remainder != nullptr) *remainder = U256::FromU128(a % b);
+    u128 q, r;
+    if (d.FitsU64()) {
+      // At most two hardware divides instead of libgcc's __udivmodti4.
+      uint64_t rem = 0;
+      const uint64_t q1 = n.w[1] < d.w[0] ? 0 : Div128By64(0, n.w[1], d.w[0], &rem);
+      if (n.w[1] < d.w[0]) rem = n.w[1];
+      const uint64_t q0 = Div128By64(rem, n.w[0], d.w[0], &rem);
+      q = (static_cast<u128>(q1) << 64) | q0;
+      r = rem;
+    } else {
+      const u128 a = n.Low128(), b = d.Low128();
+      q = a / b;
+      r = a - q * b;
+    }
+    if (quotient != nullptr) *quotient = U256::FromU128(q);
+    if (remainder != nullptr) *remainder = U256::FromU128(r);
     return;
   }
   const int m = SignificantLimbs(n.w, 4);
