@@ -4,6 +4,11 @@
 #include <cmath>
 
 namespace trainyard::rl {
+namespace {
+
+constexpr double kUnbounded = 1e30;
+
+}  // namespace
 
 Result<Discretizer> Discretizer::Create(const env::Space& space,
                                         const std::vector<int64_t>& bins_in,
@@ -29,8 +34,10 @@ Result<Discretizer> Discretizer::Create(const env::Space& space,
     const int64_t bins = bins_in.size() == 1 ? bins_in[0] : bins_in[i];
     d.bins_.push_back(bins);
     double lo = space.low()[i], hi = space.high()[i];
-    if (!std::isfinite(lo)) lo = -obs_clip;
-    if (!std::isfinite(hi)) hi = obs_clip;
+    // Gymnasium declares unbounded dimensions as +-float32 max (CartPole's
+    // velocities); those count as infinite too.
+    if (!std::isfinite(lo) || lo <= -kUnbounded) lo = -obs_clip;
+    if (!std::isfinite(hi) || hi >= kUnbounded) hi = obs_clip;
     d.low_.push_back(lo);
     d.width_.push_back((hi - lo) / static_cast<double>(bins));
     if (d.num_states_ > kMaxStates / bins) {

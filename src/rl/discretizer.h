@@ -1,7 +1,8 @@
 // Discretisation of Box observations for tabular Q-learning: dimension i
 // is cut into bins[i] (or bins[0] for all) equal-width bins over [low, high], where
 // low/high are the space's bounds if finite and [-obs_clip, obs_clip]
-// otherwise; values outside fall into the first/last bin. The state index
+// otherwise (bounds beyond +-1e30, e.g. Gymnasium's float32-max
+// "unbounded" velocities, count as infinite); values outside fall into the first/last bin. The state index
 // is the mixed-radix number of the per-dimension bins (dimension 0 most
 // significant). A Discrete observation space maps value v to state v-start.
 #pragma once

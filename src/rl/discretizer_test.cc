@@ -33,6 +33,14 @@ TEST(DiscretizerTest, InfiniteBoundsUseObsClip) {
   EXPECT_EQ(d->Index(z), 3);
 }
 
+TEST(DiscretizerTest, Float32MaxBoundsCountAsUnbounded) {
+  const float big = std::numeric_limits<float>::max();
+  auto d = Discretizer::Create(env::Space::Box({-big}, {big}), {4}, 2.0);
+  ASSERT_TRUE(d.ok());
+  float y[] = {0.5f};  // [-2, 2] in 4 bins, as with infinite bounds
+  EXPECT_EQ(d->Index(y), 2);
+}
+
 TEST(DiscretizerTest, DiscreteObservationsMapToThemselves) {
   auto d = Discretizer::Create(env::Space::Discrete(6, 1), {10}, 1.0);
   ASSERT_TRUE(d.ok());
