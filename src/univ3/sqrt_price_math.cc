@@ -1,5 +1,6 @@
 #include "univ3/sqrt_price_math.h"
 
+#include <bit>
 #include <utility>
 
 #include "univ3/full_math.h"
@@ -165,6 +166,41 @@ Revert GetAmount0Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,
   if (err != Revert::kOk) return err;
   *amount0 = r / sqrt_a;
   return Revert::kOk;
+}
+
+namespace {
+
+// v as a double, within a relative error of 2^-52: its top 64 bits, rounded
+// to 53, times an exact power of two.
+inline double ToDouble(const U256& v) {
+  int i = 3;
+  while (i > 0 && v.w[i] == 0) --i;
+  if (i == 0) return static_cast<double>(v.w[0]);
+  const int lead = __builtin_clzll(v.w[i]);
+  const uint64_t top =
+      (v.w[i] << lead) | (lead == 0 ? 0 : v.w[i - 1] >> (64 - lead));
+  // top = v >> shift with 1 <= shift <= 192; 2^shift from its exponent bits.
+  const int shift = 64 * i - lead;
+  const double scale =
+      std::bit_cast<double>(static_cast<uint64_t>(1023 + shift) << 52);
+  return static_cast<double>(top) * scale;
+}
+
+}  // namespace
+
+bool Amount0DeltaCertainlyExceeds(const U256& sqrt_a, const U256& sqrt_b,
+                                  u128 liquidity, const U256& amount) {
+  if (sqrt_a.IsZero() || sqrt_b.IsZero()) return false;
+  const U256& lo = sqrt_a < sqrt_b ? sqrt_a : sqrt_b;
+  const U256& hi = sqrt_a < sqrt_b ? sqrt_b : sqrt_a;
+  // The real value L * 2^96 * (hi - lo) / (hi * lo) is at most 2 above the
+  // rounded-down delta and never above the rounded-up one. Seven rounded
+  // double operations put the estimate within 1e-15 of it, so the 1e-9
+  // margin (and 4 absolute) leaves no doubt.
+  constexpr double kTwo96 = 79228162514264337593543950336.0;
+  const double estimate = static_cast<double>(liquidity) * kTwo96 *
+                          ToDouble(hi - lo) / (ToDouble(hi) * ToDouble(lo));
+  return ToDouble(amount) + 4.0 < estimate * (1.0 - 1e-9);
 }
 
 Revert GetAmount1Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,

@@ -37,6 +37,14 @@ Revert GetAmount0Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,
 // Token1 between two prices for `liquidity`, rounded up or down.
 Revert GetAmount1Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,
                        U256* amount1);
+// True only if `amount` is certainly below GetAmount0Delta(sqrt_a, sqrt_b,
+// liquidity, round_up) for either rounding, judged from a double-precision
+// estimate with a wide safety margin (false when unsure, including for a
+// zero price). Lets SwapMath skip an exact delta whose only use is that
+// comparison. Never fails; the exact delta between these prices cannot
+// revert for a nonzero lower price.
+bool Amount0DeltaCertainlyExceeds(const U256& sqrt_a, const U256& sqrt_b,
+                                  u128 liquidity, const U256& amount);
 // Signed variants for a liquidity change: positive deltas round up (owed to
 // the pool), negative deltas round down and negate. kSafeCast if >= 2^255.
 Revert GetAmount0DeltaSigned(const U256& sqrt_a, const U256& sqrt_b,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/rng.h"
 #include "univ3/test_fixtures.h"
 
 namespace trainyard::univ3 {
@@ -133,6 +134,50 @@ TEST(SqrtPriceMathTest, NextPricesMatchSdkVectors) {
     }
   }
   EXPECT_GT(failures_checked, 0);
+}
+
+// The shortcut SwapMath uses to skip an exact amount0 delta: whenever it
+// claims the delta exceeds an amount, the exact deltas (both roundings) do;
+// and it does fire for amounts clearly below the delta, so it is not inert.
+TEST(SqrtPriceMathTest, Amount0DeltaCertainlyExceedsAgreesWithExactDelta) {
+  Rng rng(23);
+  int fired = 0, near_misses_checked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    auto random_price = [&rng] {
+      const int bits = 33 + static_cast<int>(rng.UniformInt(128));
+      U256 p = U256(rng.NextU64()) | (U256(rng.NextU64()) << 64) |
+               (U256(rng.NextU64()) << 128);
+      p = p & ((U256(1) << bits) - U256(1));
+      return p | (U256(1) << (bits - 1));
+    };
+    const U256 a = random_price();
+    const U256 b = rng.UniformInt(2) == 0 ? random_price()
+                                          : a + U256(rng.UniformInt(1000000));
+    const u128 liquidity =
+        (static_cast<u128>(rng.NextU64()) << 64 | rng.NextU64()) >>
+        (1 + rng.UniformInt(127));
+    U256 up, down;
+    if (GetAmount0Delta(a, b, liquidity, true, &up) != Revert::kOk) continue;
+    ASSERT_EQ(GetAmount0Delta(a, b, liquidity, false, &down), Revert::kOk);
+    // Amounts just below, at and above the delta, and far below it.
+    for (const U256& amount :
+         {down, down - U256(1), down - U256(2), down - U256(5), up, up + U256(1),
+          down >> 1, down >> 40, down - (down >> 20)}) {
+      if (amount > up) continue;  // down - k wrapped below zero
+      if (Amount0DeltaCertainlyExceeds(a, b, liquidity, amount)) {
+        ASSERT_LT(amount, down) << ToDecimal(a) << " " << ToDecimal(b);
+        ++fired;
+      } else if (amount < down) {
+        ++near_misses_checked;
+      }
+    }
+    if (down >= U256(1000)) {
+      EXPECT_TRUE(Amount0DeltaCertainlyExceeds(a, b, liquidity, down >> 1));
+    }
+  }
+  EXPECT_GT(fired, 10000);
+  EXPECT_GT(near_misses_checked, 1000);
+  EXPECT_FALSE(Amount0DeltaCertainlyExceeds(U256(0), kPrice1, 1, U256(0)));
 }
 
 }  // namespace

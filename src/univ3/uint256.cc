@@ -161,6 +161,30 @@ void DivModLimbsN(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
   r[n - 1] = un[n - 1] >> s;
 }
 
+// DivModLimbsN for the most common divisor width, two limbs (sqrt prices
+// below 2^128, liquidity): the partial remainder stays in registers and the
+// numerator is normalized limb by limb as the division consumes it.
+void DivModLimbs2(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
+                  uint64_t* r) {
+  const int s = __builtin_clzll(v[1]);
+  // x >> (64 - s) that is 0 for s == 0 (a shift by 64 is undefined).
+  auto spill = [s](uint64_t x) { return (x >> 1) >> (63 - s); };
+  const uint64_t d1 = (v[1] << s) | spill(v[0]);
+  const uint64_t d0 = v[0] << s;
+  const uint64_t dinv = Reciprocal3By2(d1, d0);
+  // Top two limbs of the normalized numerator (the first is the spill).
+  u128 rem = (static_cast<u128>(spill(u[m - 1])) << 64) |
+             (u[m - 1] << s) | spill(u[m - 2]);
+  for (int j = m - 2; j >= 0; --j) {
+    const uint64_t next = (u[j] << s) | (j > 0 ? spill(u[j - 1]) : 0);
+    q[j] = Div3By2(static_cast<uint64_t>(rem >> 64), static_cast<uint64_t>(rem),
+                   next, d1, d0, dinv, &rem);
+  }
+  rem >>= s;
+  r[0] = static_cast<uint64_t>(rem);
+  r[1] = static_cast<uint64_t>(rem >> 64);
+}
+
 void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
                  uint64_t* q, uint64_t* r) {
   switch (n) {
@@ -170,7 +194,7 @@ void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
       r[0] = rem;
       return;
     }
-    case 2: return DivModLimbsN<2>(u, m, v, q, r);
+    case 2: return DivModLimbs2(u, m, v, q, r);
     case 3: return DivModLimbsN<3>(u, m, v, q, r);
     default: return DivModLimbsN<4>(u, m, v, q, r);
   }
