@@ -14,6 +14,7 @@
 #include "core/rng.h"
 #include "rl/policy.h"
 #include "tracking/csv_logger.h"
+#include "tracking/event_file.h"
 
 namespace trainyard::rl {
 namespace {
@@ -220,6 +221,30 @@ TEST_F(TrainerTest, ResumeContinuesStepsAndMetricsCurve) {
   for (size_t i = 0; i < csv->rows.size(); ++i) {
     EXPECT_EQ(std::stoll(csv->rows[i][0]), 256 * static_cast<int64_t>(i + 1));
   }
+}
+
+TEST_F(TrainerTest, WritesTensorBoardEventsForEveryLoggedUpdate) {
+  TrainOptions o = Options("ppo", "CartPole-v1", 768, "tb");
+  o.params = kPpoCartPole;
+  o.tensorboard = true;
+  o.log_interval = 0;
+  ASSERT_TRUE(Train(o, registry_).ok());
+  std::string event_file;
+  for (const auto& e : fs::directory_iterator(o.out_dir)) {
+    if (e.path().filename().string().rfind("events.out.tfevents.", 0) == 0) {
+      event_file = e.path().string();
+    }
+  }
+  ASSERT_FALSE(event_file.empty());
+  auto events = tracking::ReadEventFile(event_file);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  std::vector<int64_t> steps;
+  for (const auto& ev : *events) {
+    for (const auto& s : ev.scalars) {
+      if (s.tag == "train/policy_loss") steps.push_back(ev.step);
+    }
+  }
+  EXPECT_EQ(steps, (std::vector<int64_t>{256, 512, 768}));
 }
 
 TEST_F(TrainerTest, CorruptCheckpointIsReportedOnResume) {
