@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace trainyard::univ3 {
 
@@ -109,7 +110,23 @@ constexpr U256 U256::FromHex(std::string_view hex) {
 
 // ---- Wrapping arithmetic (EVM semantics: modulo 2^256) ----
 
+// On x86-64 the carry chains compile to add/adc and sub/sbb sequences; the
+// portable loops below remain for constant evaluation and other targets.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define TRAINYARD_UNIV3_CARRY_BUILTINS 1
+#endif
+
 constexpr U256 operator+(const U256& a, const U256& b) {
+#ifdef TRAINYARD_UNIV3_CARRY_BUILTINS
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r0, r1, r2, r3;
+    unsigned char c = __builtin_ia32_addcarryx_u64(0, a.w[0], b.w[0], &r0);
+    c = __builtin_ia32_addcarryx_u64(c, a.w[1], b.w[1], &r1);
+    c = __builtin_ia32_addcarryx_u64(c, a.w[2], b.w[2], &r2);
+    __builtin_ia32_addcarryx_u64(c, a.w[3], b.w[3], &r3);
+    return U256::FromLimbs(r3, r2, r1, r0);
+  }
+#endif
   U256 r;
   unsigned __int128 carry = 0;
   for (int i = 0; i < 4; ++i) {
@@ -121,6 +138,16 @@ constexpr U256 operator+(const U256& a, const U256& b) {
 }
 
 constexpr U256 operator-(const U256& a, const U256& b) {
+#ifdef TRAINYARD_UNIV3_CARRY_BUILTINS
+  if (!std::is_constant_evaluated()) {
+    unsigned long long r0, r1, r2, r3;
+    unsigned char c = __builtin_ia32_sbb_u64(0, a.w[0], b.w[0], &r0);
+    c = __builtin_ia32_sbb_u64(c, a.w[1], b.w[1], &r1);
+    c = __builtin_ia32_sbb_u64(c, a.w[2], b.w[2], &r2);
+    __builtin_ia32_sbb_u64(c, a.w[3], b.w[3], &r3);
+    return U256::FromLimbs(r3, r2, r1, r0);
+  }
+#endif
   U256 r;
   uint64_t borrow = 0;
   for (int i = 0; i < 4; ++i) {
