@@ -78,7 +78,8 @@ if [[ -z "${RL_BENCH_SKIP_SPEED:-}" ]]; then
           --out "$dir" --log-every 100000 "${args[@]}" 2>/dev/null)
     ppo_cartpole_sps=$(sed -n 's/.*episodes, \([0-9.]*\) steps\/s.*/\1/p' <<<"$log")
   fi
-  py=$(/usr/bin/python3 "$here/rl_ppo_baseline.py" --steps "${RL_BENCH_PY_STEPS:-20480}" --seed 1 --threads "$threads")
+  # The same BLAS thread count for the Python process (trainyard sets its own).
+  py=$(OPENBLAS_NUM_THREADS="$threads" /usr/bin/python3 "$here/rl_ppo_baseline.py" --steps "${RL_BENCH_PY_STEPS:-20480}" --seed 1 --threads "$threads")
   py_sps=$(sed -n 's/.*sps=\([0-9.]*\).*/\1/p' <<<"$py")
   echo "  trainyard (C++/libtorch): $ppo_cartpole_sps env-steps/s"
   echo "  Python PyTorch baseline:  $py_sps env-steps/s   ($py)"

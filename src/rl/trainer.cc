@@ -1,5 +1,7 @@
 #include "rl/trainer.h"
 
+#include <dlfcn.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -78,6 +80,19 @@ Result<Built> Build(Algo algo, const TrainOptions& o, const env::Registry& regis
     }
   }
   return b;
+}
+
+// torch::set_num_threads does not reach the BLAS library. Debian's libtorch
+// uses OpenBLAS, whose own thread pool (one thread per core by default)
+// slows small-matrix training several-fold on a busy machine, so it gets the
+// same count. Looked up at run time: other BLAS builds lack the symbol.
+void SetThreads(int threads) {
+  torch::set_num_threads(threads);
+  using SetBlasThreads = void (*)(int);
+  if (auto f = reinterpret_cast<SetBlasThreads>(
+          ::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    f(threads);
+  }
 }
 
 nlohmann::json ParamsToJson(const ParamMap& params) {
@@ -219,7 +234,7 @@ Result<TrainResult> Train(const TrainOptions& o, const env::Registry& registry,
     return ConflictError(o.out_dir + " already holds a training run; pass resume "
                          "(--resume) to continue it or choose another directory");
   }
-  torch::set_num_threads(o.threads);
+  SetThreads(o.threads);
   TY_ASSIGN_OR_RETURN(Built built, Build(algo, o, registry));
   Algorithm& algorithm = *built.algorithm;
   EnvRunner& runner = *built.runner;
