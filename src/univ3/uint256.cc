@@ -175,11 +175,12 @@ void DivModLimbs2(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
   // Top two limbs of the normalized numerator (the first is the spill).
   u128 rem = (static_cast<u128>(spill(u[m - 1])) << 64) |
              (u[m - 1] << s) | spill(u[m - 2]);
-  for (int j = m - 2; j >= 0; --j) {
-    const uint64_t next = (u[j] << s) | (j > 0 ? spill(u[j - 1]) : 0);
+  for (int j = m - 2; j > 0; --j) {
     q[j] = Div3By2(static_cast<uint64_t>(rem >> 64), static_cast<uint64_t>(rem),
-                   next, d1, d0, dinv, &rem);
+                   (u[j] << s) | spill(u[j - 1]), d1, d0, dinv, &rem);
   }
+  q[0] = Div3By2(static_cast<uint64_t>(rem >> 64), static_cast<uint64_t>(rem),
+                 u[0] << s, d1, d0, dinv, &rem);
   rem >>= s;
   r[0] = static_cast<uint64_t>(rem);
   r[1] = static_cast<uint64_t>(rem >> 64);
