@@ -102,7 +102,7 @@ Status WriteCheckpointFile(const std::string& path, const CheckpointFile& file) 
 
 Result<CheckpointFile> ReadCheckpointFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError("no checkpoint file at " + path);
+  if (!in) return NotFoundError("no model or checkpoint file at " + path);
   std::stringstream buf;
   buf << in.rdbuf();
   const std::string data = buf.str();
