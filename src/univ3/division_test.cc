@@ -59,9 +59,14 @@ U256 RandomBits(Rng& rng, int bits) {
   U256 v;
   for (int i = 0; i < 4; ++i) {
     switch (rng.UniformInt(6)) {
-      case 0: v.w[i] = ~0ULL; break;
-      case 1: v.w[i] = 0; break;
-      default: v.w[i] = rng.NextU64();
+      case 0:
+        v.w[i] = ~0ULL;
+        break;
+      case 1:
+        v.w[i] = 0;
+        break;
+      default:
+        v.w[i] = rng.NextU64();
     }
   }
   if (bits == 0) return U256();
@@ -71,7 +76,8 @@ U256 RandomBits(Rng& rng, int bits) {
 
 // Edge values: 0, 1, 2^k - 1, 2^k, 2^k + 1 for k = 1..255, the maximum.
 std::vector<U256> EdgeValues() {
-  std::vector<U256> out = {U256(0), U256(1), U256::Max(), U256::Max() - U256(1)};
+  std::vector<U256> out = {U256(0), U256(1), U256::Max(),
+                           U256::Max() - U256(1)};
   for (int k = 1; k < 256; k += 7) {
     const U256 p = U256(1) << k;
     out.push_back(p - U256(1));
@@ -223,9 +229,12 @@ TEST(DivisionTest, MulDivMatchesLongDivision) {
     const U256 b = RandomBits(rng, static_cast<int>(rng.UniformInt(257)));
     const U256 d = RandomBits(rng, 1 + static_cast<int>(rng.UniformInt(256)));
     ExpectMulDivMatches(a, b, d);
-    const U256 liquidity_q96 = RandomBits(rng, 1 + static_cast<int>(rng.UniformInt(128))) << 96;
-    const U256 price = RandomBits(rng, 1 + static_cast<int>(rng.UniformInt(160)));
-    const U256 price2 = RandomBits(rng, 1 + static_cast<int>(rng.UniformInt(160)));
+    const U256 liquidity_q96 =
+        RandomBits(rng, 1 + static_cast<int>(rng.UniformInt(128))) << 96;
+    const U256 price =
+        RandomBits(rng, 1 + static_cast<int>(rng.UniformInt(160)));
+    const U256 price2 =
+        RandomBits(rng, 1 + static_cast<int>(rng.UniformInt(160)));
     ExpectMulDivMatches(liquidity_q96, price, price2);
     ExpectMulDivMatches(liquidity_q96, price, liquidity_q96 + price2);
     ExpectMulDivMatches(RandomBits(rng, static_cast<int>(rng.UniformInt(129))),

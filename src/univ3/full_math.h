@@ -9,13 +9,79 @@
 namespace trainyard::univ3 {
 
 // floor(a*b/d). Fails with kMulDiv if d == 0 or the result overflows 256 bits.
-Revert MulDiv(const U256& a, const U256& b, const U256& d, U256* out);
+inline Revert MulDiv(const U256& a, const U256& b, const U256& d, U256* out);
 
 // ceil(a*b/d). Fails like MulDiv, plus kMulDivRoundUp if the rounded result
 // would be 2^256.
-Revert MulDivRoundingUp(const U256& a, const U256& b, const U256& d, U256* out);
+inline Revert MulDivRoundingUp(const U256& a, const U256& b, const U256& d,
+                               U256* out);
 
 // UnsafeMath.divRoundingUp: ceil(x/y) with the EVM's x/0 == 0.
-U256 DivRoundingUp(const U256& x, const U256& y);
+inline U256 DivRoundingUp(const U256& x, const U256& y);
+
+// ---- Implementation: inline, as these run several times per swap step ----
+
+namespace full_math_internal {
+
+// Full 256-bit product of two 128-bit values.
+inline U256 MulU128(u128 a, u128 b) {
+  const uint64_t a0 = static_cast<uint64_t>(a);
+  const uint64_t a1 = static_cast<uint64_t>(a >> 64);
+  const uint64_t b0 = static_cast<uint64_t>(b);
+  const uint64_t b1 = static_cast<uint64_t>(b >> 64);
+  const u128 p00 = static_cast<u128>(a0) * b0;
+  const u128 p01 = static_cast<u128>(a0) * b1;
+  const u128 p10 = static_cast<u128>(a1) * b0;
+  const u128 p11 = static_cast<u128>(a1) * b1;
+  // Middle column: high half of p00 plus the low halves of the cross terms.
+  const u128 mid =
+      (p00 >> 64) + static_cast<uint64_t>(p01) + static_cast<uint64_t>(p10);
+  const u128 hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+  return U256::FromLimbs(static_cast<uint64_t>(hi >> 64),
+                         static_cast<uint64_t>(hi), static_cast<uint64_t>(mid),
+                         static_cast<uint64_t>(p00));
+}
+
+// Quotient and remainder of a*b by d, false if the quotient needs > 256 bits.
+// REQUIRES: !d.IsZero().
+inline bool MulDivMod(const U256& a, const U256& b, const U256& d, U256* q,
+                      U256* r) {
+  // Most pool arithmetic (amounts, liquidity, fee factors) has 128-bit
+  // operands: their product is below 2^256, so the quotient fits too and a
+  // 256-bit division does without the 512-bit numerator.
+  if (a.FitsU128() && b.FitsU128()) {
+    DivMod(MulU128(a.Low128(), b.Low128()), d, q, r);
+    return true;
+  }
+  return DivMod512(MulWide(a, b), d, q, r);
+}
+
+}  // namespace full_math_internal
+
+inline Revert MulDiv(const U256& a, const U256& b, const U256& d, U256* out) {
+  if (d.IsZero()) return Revert::kMulDiv;
+  U256 r;
+  if (!full_math_internal::MulDivMod(a, b, d, out, &r)) return Revert::kMulDiv;
+  return Revert::kOk;
+}
+
+inline Revert MulDivRoundingUp(const U256& a, const U256& b, const U256& d,
+                               U256* out) {
+  if (d.IsZero()) return Revert::kMulDiv;
+  U256 r;
+  if (!full_math_internal::MulDivMod(a, b, d, out, &r)) return Revert::kMulDiv;
+  if (!r.IsZero()) {
+    if (*out == U256::Max()) return Revert::kMulDivRoundUp;
+    *out = *out + U256(1);
+  }
+  return Revert::kOk;
+}
+
+inline U256 DivRoundingUp(const U256& x, const U256& y) {
+  if (y.IsZero()) return U256();
+  U256 q, r;
+  DivMod(x, y, &q, &r);
+  return r.IsZero() ? q : q + U256(1);
+}
 
 }  // namespace trainyard::univ3
