@@ -186,6 +186,60 @@ void DivModLimbs2(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
   r[1] = static_cast<uint64_t>(rem >> 64);
 }
 
+// The same for three-limb divisors (sqrt prices of 2^128 and above, the
+// 160-224-bit denominators of SqrtPriceMath): the three-limb partial
+// remainder stays in registers.
+void DivModLimbs3(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
+                  uint64_t* r) {
+  const int s = __builtin_clzll(v[2]);
+  auto spill = [s](uint64_t x) { return (x >> 1) >> (63 - s); };
+  const uint64_t vn[3] = {v[0] << s, (v[1] << s) | spill(v[0]),
+                          (v[2] << s) | spill(v[1])};
+  const uint64_t d2 = vn[2], d1 = vn[1], d0 = vn[0];
+  const uint64_t dinv = Reciprocal3By2(d2, d1);
+  const u128 d21 = (static_cast<u128>(d2) << 64) | d1;
+  // Partial remainder (r2:r1:r0): the top three normalized numerator limbs.
+  uint64_t r2 = spill(u[m - 1]);
+  uint64_t r1 = (u[m - 1] << s) | spill(u[m - 2]);
+  uint64_t r0 = (u[m - 2] << s) | spill(u[m - 3]);
+  for (int j = m - 3; j >= 0; --j) {
+    const uint64_t next = (u[j] << s) | (j > 0 ? spill(u[j - 1]) : 0);
+    uint64_t qd;
+    if (r2 == d2 && r1 == d1) [[unlikely]] {
+      // Top limbs equal the divisor's: the quotient limb is exactly 2^64-1.
+      uint64_t w[4] = {next, r0, r1, r2};
+      qd = ~0ULL;
+      w[3] -= SubMul(w, vn, 3, qd);
+      r2 = w[2];
+      r1 = w[1];
+      r0 = w[0];
+    } else {
+      u128 rem;
+      qd = Div3By2(r2, r1, r0, d2, d1, dinv, &rem);
+      // Subtract qd * d0 from (rem : next).
+      const u128 p = static_cast<u128>(qd) * d0;
+      const uint64_t lo = static_cast<uint64_t>(p);
+      const u128 hi = (p >> 64) + (next < lo);
+      uint64_t low = next - lo;
+      const bool negative = rem < hi;
+      rem -= hi;
+      if (negative) [[unlikely]] {  // One divisor too many: add it back.
+        --qd;
+        const uint64_t sum = low + d0;
+        rem += d21 + (sum < low);
+        low = sum;
+      }
+      r2 = static_cast<uint64_t>(rem >> 64);
+      r1 = static_cast<uint64_t>(rem);
+      r0 = low;
+    }
+    q[j] = qd;
+  }
+  r[0] = (r0 >> s) | (r1 << 1 << (63 - s));
+  r[1] = (r1 >> s) | (r2 << 1 << (63 - s));
+  r[2] = r2 >> s;
+}
+
 void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
                  uint64_t* q, uint64_t* r) {
   switch (n) {
@@ -196,7 +250,7 @@ void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
       return;
     }
     case 2: return DivModLimbs2(u, m, v, q, r);
-    case 3: return DivModLimbsN<3>(u, m, v, q, r);
+    case 3: return DivModLimbs3(u, m, v, q, r);
     default: return DivModLimbsN<4>(u, m, v, q, r);
   }
 }
