@@ -14,6 +14,17 @@ int32_t Compress(int32_t tick, int32_t spacing) {
   return compressed;
 }
 
+// Bits 0..bit of a 256-bit word set (bit in 0..255), built limb by limb:
+// this runs on every swap step, and the generic 256-bit shift and subtract
+// cost several times more.
+U256 OnesAtOrBelow(int bit) {
+  U256 mask;
+  const int limb = bit >> 6;
+  for (int i = 0; i < limb; ++i) mask.w[i] = ~0ULL;
+  mask.w[limb] = (bit & 63) == 63 ? ~0ULL : (2ULL << (bit & 63)) - 1;
+  return mask;
+}
+
 }  // namespace
 
 TickBitmap::TickBitmap(int32_t tick_spacing) : tick_spacing_(tick_spacing) {
@@ -49,8 +60,7 @@ void TickBitmap::NextInitializedTickWithinOneWord(int32_t tick, bool lte,
   if (lte) {
     const int bit_pos = compressed & 0xff;
     // All the 1s at or to the right of bit_pos.
-    const U256 mask = bit_pos == 255 ? U256::Max()
-                                     : (U256(1) << (bit_pos + 1)) - U256(1);
+    const U256 mask = OnesAtOrBelow(bit_pos);
     const U256 masked = Word(compressed >> 8) & mask;
     *initialized = !masked.IsZero();
     const int64_t c = *initialized
@@ -62,12 +72,12 @@ void TickBitmap::NextInitializedTickWithinOneWord(int32_t tick, bool lte,
   const int32_t start = compressed + 1;
   const int bit_pos = start & 0xff;
   // All the 1s at or to the left of bit_pos.
-  const U256 mask = ~((U256(1) << bit_pos) - U256(1));
+  const U256 mask = bit_pos == 0 ? U256::Max() : ~OnesAtOrBelow(bit_pos - 1);
   const U256 masked = Word(start >> 8) & mask;
   *initialized = !masked.IsZero();
-  const int64_t c = *initialized
-                        ? int64_t{start} + (LeastSignificantBit(masked) - bit_pos)
-                        : int64_t{start} + (255 - bit_pos);
+  const int64_t c =
+      *initialized ? int64_t{start} + (LeastSignificantBit(masked) - bit_pos)
+                   : int64_t{start} + (255 - bit_pos);
   *next = static_cast<int32_t>(c * tick_spacing_);
 }
 
