@@ -139,8 +139,9 @@ Revert FastTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick) {
   }
   // x = log_{sqrt(1.0001)}(price / 2^96); the tick is floor(x).
   static const double kInvLogSqrt10001 = 2.0 / std::log(1.0001);
-  const double value = std::ldexp(static_cast<double>(sqrt_price_x96.w[2]), 128) +
-                       std::ldexp(static_cast<double>(sqrt_price_x96.w[1]), 64) +
+  // Scaling by an exact power of two gives ldexp's value without the call.
+  const double value = static_cast<double>(sqrt_price_x96.w[2]) * 0x1p128 +
+                       static_cast<double>(sqrt_price_x96.w[1]) * 0x1p64 +
                        static_cast<double>(sqrt_price_x96.w[0]);
   const double x = (std::log(value) - 96.0 * std::log(2.0)) * kInvLogSqrt10001;
   const double floor_x = std::floor(x);
