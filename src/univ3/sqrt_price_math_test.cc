@@ -34,16 +34,17 @@ TEST(SqrtPriceMathTest, InputOfTenthToken0LowersPrice) {
 
 TEST(SqrtPriceMathTest, HugeToken0InputWithTinyLiquidityReachesOne) {
   U256 out;
-  ASSERT_EQ(GetNextSqrtPriceFromInput(kPrice1, 1, U256::Max() / U256(2), true,
-                                      &out),
-            Revert::kOk);
+  ASSERT_EQ(
+      GetNextSqrtPriceFromInput(kPrice1, 1, U256::Max() / U256(2), true, &out),
+      Revert::kOk);
   EXPECT_EQ(out, U256(1));
 }
 
 TEST(SqrtPriceMathTest, ZeroAmountLeavesPriceUnchanged) {
   U256 out;
-  ASSERT_EQ(GetNextSqrtPriceFromInput(kPrice1, kOneEther / 10, U256(0), true, &out),
-            Revert::kOk);
+  ASSERT_EQ(
+      GetNextSqrtPriceFromInput(kPrice1, kOneEther / 10, U256(0), true, &out),
+      Revert::kOk);
   EXPECT_EQ(out, kPrice1);
 }
 
@@ -58,7 +59,8 @@ TEST(SqrtPriceMathTest, FailsForZeroPriceOrLiquidity) {
 TEST(SqrtPriceMathTest, OutputOfExactlyTheVirtualReservesFails) {
   // Price 256 (sqrt 16) with liquidity 1024: reserves are 1024/16 = 64 of
   // token0 and 1024*16 = 16384 of token1 (outcomes re-checked with v3-sdk).
-  const U256 price = U("1267650600228229401496703205376");  // encodePriceSqrt(256, 1)
+  const U256 price =
+      U("1267650600228229401496703205376");  // encodePriceSqrt(256, 1)
   U256 out;
   EXPECT_NE(GetNextSqrtPriceFromOutput(price, 1024, U256(64), false, &out),
             Revert::kOk);
@@ -73,10 +75,12 @@ TEST(SqrtPriceMathTest, OutputOfExactlyTheVirtualReservesFails) {
 }
 
 TEST(SqrtPriceMathTest, Amount0DeltaForPriceOneTo121Hundredths) {
-  const U256 upper = U("87150978765690771352898345369");  // encodePriceSqrt(121, 100)
+  const U256 upper =
+      U("87150978765690771352898345369");  // encodePriceSqrt(121, 100)
   U256 up, down;
   ASSERT_EQ(GetAmount0Delta(kPrice1, upper, kOneEther, true, &up), Revert::kOk);
-  ASSERT_EQ(GetAmount0Delta(kPrice1, upper, kOneEther, false, &down), Revert::kOk);
+  ASSERT_EQ(GetAmount0Delta(kPrice1, upper, kOneEther, false, &down),
+            Revert::kOk);
   EXPECT_EQ(ToDecimal(up), "90909090909090910");
   EXPECT_EQ(ToDecimal(down), "90909090909090909");
 }
@@ -85,7 +89,8 @@ TEST(SqrtPriceMathTest, Amount1DeltaForPriceOneTo121Hundredths) {
   const U256 upper = U("87150978765690771352898345369");
   U256 up, down;
   ASSERT_EQ(GetAmount1Delta(kPrice1, upper, kOneEther, true, &up), Revert::kOk);
-  ASSERT_EQ(GetAmount1Delta(kPrice1, upper, kOneEther, false, &down), Revert::kOk);
+  ASSERT_EQ(GetAmount1Delta(kPrice1, upper, kOneEther, false, &down),
+            Revert::kOk);
   EXPECT_EQ(ToDecimal(up), "100000000000000000");
   EXPECT_EQ(ToDecimal(down), "99999999999999999");
 }
@@ -96,11 +101,11 @@ TEST(SqrtPriceMathTest, AmountDeltasMatchSdkVectors) {
   for (const auto& v : vectors) {
     U256 a0, a1;
     const bool up = v["round_up"].get<bool>();
-    ASSERT_EQ(GetAmount0Delta(U(v["sqrt_a"]), U(v["sqrt_b"]), L128(v["liquidity"]),
-                              up, &a0),
+    ASSERT_EQ(GetAmount0Delta(U(v["sqrt_a"]), U(v["sqrt_b"]),
+                              L128(v["liquidity"]), up, &a0),
               Revert::kOk);
-    ASSERT_EQ(GetAmount1Delta(U(v["sqrt_a"]), U(v["sqrt_b"]), L128(v["liquidity"]),
-                              up, &a1),
+    ASSERT_EQ(GetAmount1Delta(U(v["sqrt_a"]), U(v["sqrt_b"]),
+                              L128(v["liquidity"]), up, &a1),
               Revert::kOk);
     EXPECT_EQ(a0, U(v["amount0"])) << v.dump();
     EXPECT_EQ(a1, U(v["amount1"])) << v.dump();
@@ -161,8 +166,8 @@ TEST(SqrtPriceMathTest, Amount0DeltaCertainlyExceedsAgreesWithExactDelta) {
     ASSERT_EQ(GetAmount0Delta(a, b, liquidity, false, &down), Revert::kOk);
     // Amounts just below, at and above the delta, and far below it.
     for (const U256& amount :
-         {down, down - U256(1), down - U256(2), down - U256(5), up, up + U256(1),
-          down >> 1, down >> 40, down - (down >> 20)}) {
+         {down, down - U256(1), down - U256(2), down - U256(5), up,
+          up + U256(1), down >> 1, down >> 40, down - (down >> 20)}) {
       if (amount > up) continue;  // down - k wrapped below zero
       if (Amount0DeltaCertainlyExceeds(a, b, liquidity, amount)) {
         ASSERT_LT(amount, down) << ToDecimal(a) << " " << ToDecimal(b);

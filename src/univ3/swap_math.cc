@@ -5,7 +5,6 @@
 
 namespace trainyard::univ3 {
 
-
 Revert ComputeSwapStep(const U256& sqrt_price, const U256& sqrt_target,
                        u128 liquidity, const I256& amount_remaining,
                        uint32_t fee_pips, SwapStep* step) {
@@ -66,8 +65,8 @@ Revert ComputeSwapStep(const U256& sqrt_price, const U256& sqrt_target,
       sqrt_target == sqrt_next && !skipped_delta_to_target;
   if (zero_for_one) {
     if (!(reached_target && exact_in)) {
-      TY_UNIV3_TRY(GetAmount0Delta(sqrt_price, sqrt_next, liquidity, true,
-                                   &amount_in));
+      TY_UNIV3_TRY(
+          GetAmount0Delta(sqrt_price, sqrt_next, liquidity, true, &amount_in));
     }
     if (!(reached_target && !exact_in)) {
       TY_UNIV3_TRY(GetAmount1Delta(sqrt_next, sqrt_price, liquidity, false,
@@ -75,8 +74,8 @@ Revert ComputeSwapStep(const U256& sqrt_price, const U256& sqrt_target,
     }
   } else {
     if (!(reached_target && exact_in)) {
-      TY_UNIV3_TRY(GetAmount1Delta(sqrt_price, sqrt_next, liquidity, true,
-                                   &amount_in));
+      TY_UNIV3_TRY(
+          GetAmount1Delta(sqrt_price, sqrt_next, liquidity, true, &amount_in));
     }
     if (!(reached_target && !exact_in)) {
       TY_UNIV3_TRY(GetAmount0Delta(sqrt_next, sqrt_price, liquidity, false,

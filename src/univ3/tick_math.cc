@@ -32,13 +32,16 @@ constexpr u128 kRatioFactors[20] = {
 
 // High 128 bits of the 256-bit product a*b.
 u128 MulHigh128(u128 a, u128 b) {
-  const uint64_t a0 = static_cast<uint64_t>(a), a1 = static_cast<uint64_t>(a >> 64);
-  const uint64_t b0 = static_cast<uint64_t>(b), b1 = static_cast<uint64_t>(b >> 64);
+  const uint64_t a0 = static_cast<uint64_t>(a),
+                 a1 = static_cast<uint64_t>(a >> 64);
+  const uint64_t b0 = static_cast<uint64_t>(b),
+                 b1 = static_cast<uint64_t>(b >> 64);
   const u128 p00 = static_cast<u128>(a0) * b0;
   const u128 p01 = static_cast<u128>(a0) * b1;
   const u128 p10 = static_cast<u128>(a1) * b0;
   const u128 p11 = static_cast<u128>(a1) * b1;
-  const u128 mid = (p00 >> 64) + static_cast<uint64_t>(p01) + static_cast<uint64_t>(p10);
+  const u128 mid =
+      (p00 >> 64) + static_cast<uint64_t>(p01) + static_cast<uint64_t>(p10);
   return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
 }
 
@@ -101,9 +104,12 @@ Revert GetTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick) {
 
   // log_sqrt10001 = log_2 * 255738958999603826347141 needs ~150 bits: do it
   // in two's-complement 256-bit arithmetic, as the EVM does.
-  static constexpr U256 kLogSqrt10001Factor = U256::FromHex("3627a301d71055774c85");
-  static constexpr I256 kLowOffset = U256::FromHex("28f6481ab7f045a5af012a19d003aaa");
-  static constexpr I256 kHighOffset = U256::FromHex("db2df09e81959a81455e260799a0632f");
+  static constexpr U256 kLogSqrt10001Factor =
+      U256::FromHex("3627a301d71055774c85");
+  static constexpr I256 kLowOffset =
+      U256::FromHex("28f6481ab7f045a5af012a19d003aaa");
+  static constexpr I256 kHighOffset =
+      U256::FromHex("db2df09e81959a81455e260799a0632f");
   const I256 log_sqrt10001 = I256FromI128(log_2) * kLogSqrt10001Factor;
   const int32_t tick_low = static_cast<int32_t>(
       static_cast<int64_t>(Sar(log_sqrt10001 - kLowOffset, 128).w[0]));

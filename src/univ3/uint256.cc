@@ -8,7 +8,8 @@ namespace {
 // (hi:lo) / d and the remainder. REQUIRES: hi < d, so the quotient fits 64
 // bits; then one hardware divide does it (the generic u128 / u64 path calls
 // a slow library routine).
-inline uint64_t Div128By64(uint64_t hi, uint64_t lo, uint64_t d, uint64_t* rem) {
+inline uint64_t Div128By64(uint64_t hi, uint64_t lo, uint64_t d,
+                           uint64_t* rem) {
 #if defined(__x86_64__)
   uint64_t q, r;
   __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
@@ -146,10 +147,12 @@ void DivModLimbsN(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
     for (int i = 0; i < m; ++i) un[i] = u[i];
     un[m] = 0;
   } else {
-    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
+    for (int i = n - 1; i > 0; --i)
+      vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
     vn[0] = v[0] << s;
     un[m] = u[m - 1] >> (64 - s);
-    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
+    for (int i = m - 1; i > 0; --i)
+      un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
     un[0] = u[0] << s;
   }
   DivNormalized<n>(un, m, vn, q);
@@ -173,8 +176,8 @@ void DivModLimbs2(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
   const uint64_t d0 = v[0] << s;
   const uint64_t dinv = Reciprocal3By2(d1, d0);
   // Top two limbs of the normalized numerator (the first is the spill).
-  u128 rem = (static_cast<u128>(spill(u[m - 1])) << 64) |
-             (u[m - 1] << s) | spill(u[m - 2]);
+  u128 rem = (static_cast<u128>(spill(u[m - 1])) << 64) | (u[m - 1] << s) |
+             spill(u[m - 2]);
   for (int j = m - 2; j > 0; --j) {
     q[j] = Div3By2(static_cast<uint64_t>(rem >> 64), static_cast<uint64_t>(rem),
                    (u[j] << s) | spill(u[j - 1]), d1, d0, dinv, &rem);
@@ -249,16 +252,18 @@ void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
       r[0] = rem;
       return;
     }
-    case 2: return DivModLimbs2(u, m, v, q, r);
-    case 3: return DivModLimbs3(u, m, v, q, r);
-    default: return DivModLimbsN<4>(u, m, v, q, r);
+    case 2:
+      return DivModLimbs2(u, m, v, q, r);
+    case 3:
+      return DivModLimbs3(u, m, v, q, r);
+    default:
+      return DivModLimbsN<4>(u, m, v, q, r);
   }
 }
 
 }  // namespace
 
-bool DivMod512(const U512& n, const U256& d, U256* quotient,
-               U256* remainder) {
+bool DivMod512(const U512& n, const U256& d, U256* quotient, U256* remainder) {
   const int m = SignificantLimbs(n.w, 8);
   const int dn = SignificantLimbs(d.w, 4);
   uint64_t q[8] = {0, 0, 0, 0, 0, 0, 0, 0};
@@ -281,7 +286,8 @@ void DivMod(const U256& n, const U256& d, U256* quotient, U256* remainder) {
     if (d.FitsU64()) {
       // At most two hardware divides instead of libgcc's __udivmodti4.
       uint64_t rem = 0;
-      const uint64_t q1 = n.w[1] < d.w[0] ? 0 : Div128By64(0, n.w[1], d.w[0], &rem);
+      const uint64_t q1 =
+          n.w[1] < d.w[0] ? 0 : Div128By64(0, n.w[1], d.w[0], &rem);
       if (n.w[1] < d.w[0]) rem = n.w[1];
       const uint64_t q0 = Div128By64(rem, n.w[0], d.w[0], &rem);
       q = (static_cast<u128>(q1) << 64) | q0;

@@ -43,9 +43,7 @@ struct U256 {
   // Parses a hexadecimal literal (optional "0x"); for constants. Characters
   // other than hex digits are a programming error and yield garbage.
   static constexpr U256 FromHex(std::string_view hex);
-  static constexpr U256 Max() {
-    return FromLimbs(~0ULL, ~0ULL, ~0ULL, ~0ULL);
-  }
+  static constexpr U256 Max() { return FromLimbs(~0ULL, ~0ULL, ~0ULL, ~0ULL); }
 
   constexpr bool IsZero() const { return (w[0] | w[1] | w[2] | w[3]) == 0; }
   constexpr bool FitsU64() const { return (w[1] | w[2] | w[3]) == 0; }
@@ -290,19 +288,23 @@ inline constexpr bool SignedLess(const I256& a, const I256& b) {
   return a < b;
 }
 // |v| as unsigned; |int256.min| = 2^255 is representable.
-inline constexpr U256 Abs(const I256& v) { return IsNegative(v) ? Negate(v) : v; }
+inline constexpr U256 Abs(const I256& v) {
+  return IsNegative(v) ? Negate(v) : v;
+}
 // Arithmetic shift right by 0..255.
 inline constexpr I256 Sar(const I256& v, int s) {
   if (!IsNegative(v)) return v >> s;
   return ~((~v) >> s);
 }
 // Signed add/sub with the checks of LowGasSafeMath (false on overflow).
-inline constexpr bool CheckedSignedAdd(const I256& a, const I256& b, I256* out) {
+inline constexpr bool CheckedSignedAdd(const I256& a, const I256& b,
+                                       I256* out) {
   *out = a + b;
   // Overflow iff operands share a sign and the result's sign differs.
   return !(IsNegative(a) == IsNegative(b) && IsNegative(*out) != IsNegative(a));
 }
-inline constexpr bool CheckedSignedSub(const I256& a, const I256& b, I256* out) {
+inline constexpr bool CheckedSignedSub(const I256& a, const I256& b,
+                                       I256* out) {
   *out = a - b;
   return !(IsNegative(a) != IsNegative(b) && IsNegative(*out) != IsNegative(a));
 }
