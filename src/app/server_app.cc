@@ -92,7 +92,11 @@ Status ServerApp::Wire() {
   system.clock = clock;
   system.version = kVersion;
   system.started_at_ms = started_at_ms_;
-  system.database = [store = rt.store.get()] { return ProbeDatabase(store); };
+  // Under load every health request would queue on the database lock; one
+  // real round trip per second answers them all.
+  auto database = std::make_shared<CachedProbe>(
+      [store = rt.store.get()] { return ProbeDatabase(store); }, std::chrono::seconds(1));
+  system.database = [database] { return (*database)(); };
   system.kubernetes = [kubernetes] { return (*kubernetes)(); };
   system.wandb = [key = rt.config.wandb_api_key] { return ProbeWandb(key); };
   system.job_workers = [pool = pool_.get()] {
