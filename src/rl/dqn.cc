@@ -147,7 +147,7 @@ void Dqn::SaveState(torch::serialize::OutputArchive& archive, nlohmann::json& me
   WriteModule(archive, "q", *q_);
   WriteModule(archive, "target", *target_);
   WriteOptimizer(archive, "opt", *opt_);
-  archive.write("replay", BytesToTensor(with_replay ? buffer_.Serialize() : ""));
+  WriteReplay(archive, buffer_, with_replay);
   meta["steps"] = steps_;
   meta["gradient_steps"] = gradient_steps_done_;
   meta["rng"] = RngToJson(rng_);
@@ -158,12 +158,7 @@ void Dqn::LoadState(torch::serialize::InputArchive& archive,
   ReadModule(archive, "q", *q_);
   ReadModule(archive, "target", *target_);
   ReadOptimizer(archive, "opt", *opt_);
-  torch::Tensor replay;
-  archive.read("replay", replay);
-  if (replay.numel() > 0) {
-    Status s = buffer_.Deserialize(TensorToBytes(replay));
-    if (!s.ok()) throw std::runtime_error(s.message());
-  }
+  ReadReplay(archive, buffer_);
   steps_ = meta.at("steps").get<int64_t>();
   gradient_steps_done_ = meta.at("gradient_steps").get<int64_t>();
   RngFromJson(meta.at("rng"), rng_);

@@ -251,7 +251,7 @@ void OffPolicy::SaveState(torch::serialize::OutputArchive& archive, nlohmann::js
   if (alpha_opt_) WriteOptimizer(archive, "alpha_opt", *alpha_opt_);
   archive.write("log_alpha", log_alpha_.detach());
   archive.write("generator", gen_.get_state());
-  archive.write("replay", BytesToTensor(with_replay ? buffer_.Serialize() : ""));
+  WriteReplay(archive, buffer_, with_replay);
   meta["steps"] = steps_;
   meta["updates"] = updates_;
   meta["rng"] = RngToJson(rng_);
@@ -268,7 +268,7 @@ void OffPolicy::LoadState(torch::serialize::InputArchive& archive,
   ReadOptimizer(archive, "actor_opt", *actor_opt_);
   ReadOptimizer(archive, "critic_opt", *critic_opt_);
   if (alpha_opt_) ReadOptimizer(archive, "alpha_opt", *alpha_opt_);
-  torch::Tensor alpha, generator, replay;
+  torch::Tensor alpha, generator;
   archive.read("log_alpha", alpha);
   {
     torch::NoGradGuard no_grad;
@@ -276,11 +276,7 @@ void OffPolicy::LoadState(torch::serialize::InputArchive& archive,
   }
   archive.read("generator", generator);
   gen_.set_state(generator);
-  archive.read("replay", replay);
-  if (replay.numel() > 0) {
-    Status s = buffer_.Deserialize(TensorToBytes(replay));
-    if (!s.ok()) throw std::runtime_error(s.message());
-  }
+  ReadReplay(archive, buffer_);
   steps_ = meta.at("steps").get<int64_t>();
   updates_ = meta.at("updates").get<int64_t>();
   RngFromJson(meta.at("rng"), rng_);

@@ -43,6 +43,19 @@ void ReadOptimizer(torch::serialize::InputArchive& archive,
   optimizer.load(sub);
 }
 
+void WriteReplay(torch::serialize::OutputArchive& archive, const ReplayBuffer& buffer,
+                 bool with_replay) {
+  archive.write("replay", BytesToTensor(with_replay ? buffer.Serialize() : ""));
+}
+
+void ReadReplay(torch::serialize::InputArchive& archive, ReplayBuffer& buffer) {
+  torch::Tensor replay;
+  archive.read("replay", replay);
+  if (replay.numel() == 0) return;
+  Status s = buffer.Deserialize(TensorToBytes(replay));
+  if (!s.ok()) throw std::runtime_error(s.message());
+}
+
 nlohmann::json RngToJson(const Rng& rng) {
   Rng::Snapshot s = rng.GetState();
   // Strings keep all 64 bits exactly (JSON numbers are doubles elsewhere).

@@ -14,6 +14,7 @@
 #include "core/status.h"
 #include "rl/config.h"
 #include "rl/internal/env_runner.h"
+#include "rl/replay_buffer.h"
 
 namespace trainyard::rl::internal {
 
@@ -76,6 +77,12 @@ void WriteOptimizer(torch::serialize::OutputArchive& archive,
                     const std::string& key, torch::optim::Optimizer& optimizer);
 void ReadOptimizer(torch::serialize::InputArchive& archive,
                    const std::string& key, torch::optim::Optimizer& optimizer);
+// The replay buffer under "replay": its bytes when `with_replay`, else an
+// empty tensor; reading an empty one leaves `buffer` as it is. A buffer that
+// does not deserialize throws (the checkpoint loader turns it into a Status).
+void WriteReplay(torch::serialize::OutputArchive& archive, const ReplayBuffer& buffer,
+                 bool with_replay);
+void ReadReplay(torch::serialize::InputArchive& archive, ReplayBuffer& buffer);
 nlohmann::json RngToJson(const Rng& rng);
 void RngFromJson(const nlohmann::json& j, Rng& rng);
 // Sets the learning rate of every parameter group of an Adam optimiser.
