@@ -1,5 +1,6 @@
 #include "app/runtime.h"
 
+#include "app/products.h"
 #include "app/test_jobs.h"
 
 namespace trainyard::app {
@@ -25,6 +26,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config) {
                                                          &rt->file_system);
   if (config.enable_test_jobs)
     TY_RETURN_IF_ERROR(RegisterTestJobs(&rt->handlers));
+  TY_RETURN_IF_ERROR(RegisterProductJobs(rt.get()));
   return rt;
 }
 

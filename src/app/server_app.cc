@@ -11,6 +11,7 @@
 #include "api/router.h"
 #include "api/routes/system_routes.h"
 #include "app/health_probes.h"
+#include "app/products.h"
 #include "core/version.h"
 #include "jobs/job_service.h"
 #include "jobs/worker_pool.h"
@@ -106,6 +107,7 @@ Status ServerApp::Wire() {
     return pool ? pool->running() : 0;
   };
   TY_RETURN_IF_ERROR(api::AddSystemRoutes(router_.get(), std::move(system)));
+  TY_RETURN_IF_ERROR(AddProductRoutes(&rt, job_service_.get(), router_.get()));
 
   dispatcher_ = std::make_unique<api::Dispatcher>(router_.get(), auth_.get(),
                                                   limiter_.get(), clock,

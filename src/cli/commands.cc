@@ -16,6 +16,9 @@ void RegisterAll(CLI::App& app, int* exit_code) {
   RegisterTrainCommand(app, exit_code);
   RegisterEvaluateCommand(app, exit_code);
 #endif
+#ifdef TRAINYARD_HAS_IMPORT_COMMAND
+  RegisterImportCommand(app, exit_code);
+#endif
   RegisterVersionCommand(app, exit_code);
 }
 

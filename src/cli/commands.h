@@ -24,5 +24,7 @@ void RegisterUniv3Command(CLI::App& app, int* exit_code);
 // rl/: `trainyard train ...` and `trainyard evaluate ...`.
 void RegisterTrainCommand(CLI::App& app, int* exit_code);
 void RegisterEvaluateCommand(CLI::App& app, int* exit_code);
+// products/studio: `trainyard import ohlcv --symbol S --csv file.csv`.
+void RegisterImportCommand(CLI::App& app, int* exit_code);
 
 }  // namespace trainyard::cli

@@ -200,4 +200,41 @@ Status Database::Migrate(const std::vector<std::string>& migrations) {
   return Status::Ok();
 }
 
+Status Database::MigrateComponent(const std::string& component,
+                                  const std::vector<std::string>& migrations) {
+  auto lock = Lock();
+  TY_RETURN_IF_ERROR(
+      Exec("CREATE TABLE IF NOT EXISTS component_versions ("
+           "component TEXT PRIMARY KEY, version INTEGER NOT NULL)"));
+  int version = 0;
+  {
+    TY_ASSIGN_OR_RETURN(
+        Statement stmt,
+        Prepare("SELECT version FROM component_versions WHERE component = ?"));
+    stmt.Bind(1, component);
+    TY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (row) version = static_cast<int>(stmt.ColumnInt(0));
+  }
+  if (version > static_cast<int>(migrations.size())) {
+    return Status(
+        ErrorCode::kCorruption,
+        "database schema of " + component + " is version " +
+            std::to_string(version) + ", newer than this trainyard (" +
+            std::to_string(migrations.size()) + "); upgrade trainyard");
+  }
+  for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
+    TY_RETURN_IF_ERROR(Transaction([&]() -> Status {
+      TY_RETURN_IF_ERROR(Exec(migrations[v]));
+      TY_ASSIGN_OR_RETURN(
+          Statement up,
+          Prepare("INSERT INTO component_versions(component, version) "
+                  "VALUES(?, ?) ON CONFLICT(component) DO UPDATE SET "
+                  "version = excluded.version"));
+      up.Bind(1, component).Bind(2, static_cast<int64_t>(v + 1));
+      return up.Run();
+    }));
+  }
+  return Status::Ok();
+}
+
 }  // namespace trainyard::store

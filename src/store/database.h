@@ -123,6 +123,15 @@ class Database {
 
   // The applied schema version (number of migrations applied).
   int schema_version() const { return schema_version_; }
+  // Applies the migrations of a product `component` ("studio", "gym", ...)
+  // newer than the version recorded for it, each in its own transaction.
+  // Components evolve independently of the core schema and of each other;
+  // the same rules hold: never edit a shipped migration, append a new one.
+  // Errors: CORRUPTION if the stored version is newer than `migrations`, or
+  // the failing statement's error (that migration is rolled back).
+  // Takes the lock itself.
+  Status MigrateComponent(const std::string& component,
+                          const std::vector<std::string>& migrations);
   // A trivial query, for health checks. Takes the lock itself.
   Status Ping();
   // Rows changed by the last statement. REQUIRES: Lock() held.

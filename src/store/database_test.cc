@@ -42,6 +42,49 @@ TEST(DatabaseTest, FailedMigrationRollsBackAndReportsError) {
   ASSERT_TRUE(again.ok()) << again.status().ToString();
 }
 
+TEST(DatabaseTest, ComponentMigrationsApplyOnceAndIndependently) {
+  testing::TempDir dir;
+  {
+    auto db = Database::Open(dir.Sub("t.db"), {"CREATE TABLE core (x)"});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->MigrateComponent("a", {"CREATE TABLE a1 (x)"}).ok());
+    ASSERT_TRUE((*db)->MigrateComponent("b", {"CREATE TABLE b1 (x)"}).ok());
+  }
+  auto db = Database::Open(dir.Sub("t.db"), {"CREATE TABLE core (x)"});
+  ASSERT_TRUE(db.ok());
+  // Re-running version 1 would fail with "table a1 already exists".
+  Status s = (*db)->MigrateComponent(
+      "a", {"CREATE TABLE a1 (x)", "CREATE TABLE a2 (x)"});
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  auto lock = (*db)->Lock();
+  auto q = (*db)->Prepare(
+      "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('a1','a2','b1')");
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(q->ColumnInt(0), 3);
+}
+
+TEST(DatabaseTest, ComponentNewerThanBinaryIsCorruption) {
+  auto db = Database::Open(":memory:", {});
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)
+                  ->MigrateComponent(
+                      "a", {"CREATE TABLE a1 (x)", "CREATE TABLE a2 (x)"})
+                  .ok());
+  EXPECT_EQ((*db)->MigrateComponent("a", {"CREATE TABLE a1 (x)"}).code(),
+            ErrorCode::kCorruption);
+}
+
+TEST(DatabaseTest, FailedComponentMigrationRollsBack) {
+  auto db = Database::Open(":memory:", {});
+  ASSERT_TRUE(db.ok());
+  EXPECT_FALSE((*db)
+                   ->MigrateComponent(
+                       "a", {"CREATE TABLE a1 (x); SELECT nope FROM nowhere"})
+                   .ok());
+  EXPECT_TRUE((*db)->MigrateComponent("a", {"CREATE TABLE a1 (x)"}).ok());
+}
+
 TEST(DatabaseTest, TransactionRollsBackWhenBodyFails) {
   auto db = Database::Open(":memory:", {"CREATE TABLE a (x INTEGER)"});
   ASSERT_TRUE(db.ok());

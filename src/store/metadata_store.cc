@@ -26,6 +26,7 @@ class SqliteMetadataStore final : public MetadataStore {
   Status Ping() override { return db_->Ping(); }
   std::string backend() const override { return "sqlite"; }
   int schema_version() const override { return db_->schema_version(); }
+  Database* sqlite() override { return db_.get(); }
 
  private:
   std::unique_ptr<Database> db_;

@@ -13,6 +13,8 @@
 
 namespace trainyard::store {
 
+class Database;
+
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
@@ -27,6 +29,10 @@ class MetadataStore {
   // "sqlite" or "postgresql".
   virtual std::string backend() const = 0;
   virtual int schema_version() const = 0;
+  // The SQLite connection product modules build their own repositories on
+  // (after MigrateComponent). Owned by the store; thread-safe via its lock.
+  // nullptr for a backend that is not SQLite.
+  virtual Database* sqlite() = 0;
 };
 
 // Opens or creates the SQLite store at `path` (":memory:" for tests) and
