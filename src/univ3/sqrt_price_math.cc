@@ -155,6 +155,20 @@ Revert GetAmount0Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,
   if (sqrt_a.IsZero()) return Revert::kSqrtPrice;
   const U256 numerator1 = U256::FromU128(liquidity) << 96;
   const U256 numerator2 = sqrt_b - sqrt_a;
+  if (sqrt_b.FitsU128()) {
+    // The contract divides twice, by sqrt_b and then by sqrt_a. Nested floor
+    // (ceil) divisions by positive integers equal one floor (ceil) division
+    // by their product: ceil(ceil(x/m)/n) = floor((floor((x+m-1)/m)+n-1)/n)
+    // = floor((x+mn-1)/(mn)). Neither contract step can overflow (the first
+    // quotient is below numerator1 since numerator2 < sqrt_b), so one
+    // division by sqrt_a*sqrt_b (< 2^256 here) gives the same amount.
+    U256 q, r;
+    DivMod512(MulWide(numerator1, numerator2),
+              full_math_internal::MulU128(sqrt_a.Low128(), sqrt_b.Low128()), &q,
+              &r);
+    *amount0 = round_up && !r.IsZero() ? q + U256(1) : q;
+    return Revert::kOk;
+  }
   U256 r;
   if (round_up) {
     Revert err = MulDivRoundingUp(numerator1, numerator2, sqrt_b, &r);

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "core/rng.h"
+#include "univ3/full_math.h"
 #include "univ3/test_fixtures.h"
+#include "univ3/tick_math.h"
 
 namespace trainyard::univ3 {
 namespace {
@@ -183,6 +188,66 @@ TEST(SqrtPriceMathTest, Amount0DeltaCertainlyExceedsAgreesWithExactDelta) {
   EXPECT_GT(fired, 10000);
   EXPECT_GT(near_misses_checked, 1000);
   EXPECT_FALSE(Amount0DeltaCertainlyExceeds(U256(0), kPrice1, 1, U256(0)));
+}
+
+// GetAmount0Delta divides once by sqrt_a * sqrt_b where the contract divides
+// by sqrt_b and then by sqrt_a; the contract's two steps (FullMath and
+// UnsafeMath, checked against long division in division_test.cc) are the
+// reference, on prices of every width up to 160 bits, equal prices,
+// neighbours, the price bounds and extreme liquidity.
+TEST(SqrtPriceMathTest, Amount0DeltaEqualsTheContractsTwoDivisions) {
+  auto contract = [](U256 a, U256 b, u128 liquidity, bool round_up) {
+    if (a > b) std::swap(a, b);
+    const U256 n1 = U256::FromU128(liquidity) << 96;
+    U256 r;
+    if (round_up) {
+      EXPECT_EQ(MulDivRoundingUp(n1, b - a, b, &r), Revert::kOk);
+      return DivRoundingUp(r, a);
+    }
+    EXPECT_EQ(MulDiv(n1, b - a, b, &r), Revert::kOk);
+    return r / a;
+  };
+  Rng rng(29);
+  auto random_bits = [&rng](int bits) {
+    U256 v = U256(rng.NextU64()) | (U256(rng.NextU64()) << 64) |
+             (U256(rng.NextU64()) << 128);
+    v = v & ((U256(1) << bits) - U256(1));
+    return v | (U256(1) << (bits - 1));
+  };
+  const U256 kTwo128 = U256(1) << 128;
+  std::vector<std::pair<U256, U256>> prices = {
+      {kMinSqrtRatio, kMaxSqrtRatio},
+      {kMinSqrtRatio, kMinSqrtRatio + U256(1)},
+      {kTwo128 - U256(1), kTwo128},
+      {kTwo128 - U256(2), kTwo128 - U256(1)},
+      {U256(1), kTwo128 - U256(1)},
+      {U256(1), U256(2)},
+      {kPrice1, kPrice1}};
+  for (int i = 0; i < 20000; ++i) {
+    const U256 a = random_bits(1 + static_cast<int>(rng.UniformInt(160)));
+    const U256 b = rng.UniformInt(3) == 0
+                       ? a + U256(rng.UniformInt(1000))
+                       : random_bits(1 + static_cast<int>(rng.UniformInt(160)));
+    prices.push_back({a, b});
+  }
+  const size_t edge_pairs = 7;  // the listed pairs get every edge liquidity
+  for (size_t i = 0; i < prices.size(); ++i) {
+    const auto& [a, b] = prices[i];
+    std::vector<u128> liquidities = {
+        (static_cast<u128>(rng.NextU64()) << 64 | rng.NextU64()) >>
+        rng.UniformInt(128)};
+    if (i < edge_pairs) {
+      liquidities = {1, kOneEther, kU128Max >> 1, kU128Max};
+    }
+    for (const u128 l : liquidities) {
+      for (bool round_up : {false, true}) {
+        U256 got;
+        ASSERT_EQ(GetAmount0Delta(a, b, l, round_up, &got), Revert::kOk);
+        ASSERT_EQ(got, contract(a, b, l, round_up))
+            << ToDecimal(a) << " " << ToDecimal(b) << " " << round_up;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -126,16 +126,10 @@ Revert GetTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick) {
   return Revert::kOk;
 }
 
-Revert SqrtRatioCache::Get(int32_t tick, U256* sqrt_price_x96) {
-  for (const Entry& e : entries_) {
-    if (e.tick == tick) {
-      *sqrt_price_x96 = e.sqrt_price_x96;
-      return Revert::kOk;
-    }
-  }
+Revert SqrtRatioCache::Fill(int32_t tick, Entry* e, U256* sqrt_price_x96) {
   TY_UNIV3_TRY(GetSqrtRatioAtTick(tick, sqrt_price_x96));
-  entries_[next_] = {tick, *sqrt_price_x96};
-  next_ = (next_ + 1) % kSize;
+  e->tick = tick;
+  e->sqrt_price_x96 = *sqrt_price_x96;
   return Revert::kOk;
 }
 

@@ -32,22 +32,36 @@ Revert GetTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick);
 // GetTickAtSqrtRatio.
 Revert FastTickAtSqrtRatio(const U256& sqrt_price_x96, int32_t* tick);
 
-// Memoizes GetSqrtRatioAtTick for a handful of recently used ticks (a swap
-// keeps asking for the same range boundaries). One instance per pool; not
-// thread-safe.
+// Memoizes GetSqrtRatioAtTick for recently used ticks (swaps keep asking
+// for the same range boundaries): a direct-mapped table indexed by a hash of
+// the tick. One instance per pool; not thread-safe.
 class SqrtRatioCache {
  public:
   // GetSqrtRatioAtTick(tick), from the cache when possible.
-  Revert Get(int32_t tick, U256* sqrt_price_x96);
+  Revert Get(int32_t tick, U256* sqrt_price_x96) {
+    Entry& e = entries_[Slot(tick)];
+    // The bound keeps an out-of-range tick from matching an empty slot.
+    if (e.tick == tick && tick <= kMaxTick) [[likely]] {
+      *sqrt_price_x96 = e.sqrt_price_x96;
+      return Revert::kOk;
+    }
+    return Fill(tick, &e, sqrt_price_x96);
+  }
 
  private:
-  static constexpr int kSize = 4;
+  static constexpr int kLogSize = 6;
   struct Entry {
     int32_t tick = kMaxTick + 1;  // never a valid key
     U256 sqrt_price_x96;
   };
-  Entry entries_[kSize];
-  int next_ = 0;
+  // Fibonacci hashing: ticks are multiples of the spacing, so their low bits
+  // alone would leave most slots unused.
+  static uint32_t Slot(int32_t tick) {
+    return (static_cast<uint32_t>(tick) * 2654435769u) >> (32 - kLogSize);
+  }
+  Revert Fill(int32_t tick, Entry* e, U256* sqrt_price_x96);
+
+  Entry entries_[1 << kLogSize];
 };
 
 }  // namespace trainyard::univ3
