@@ -1,0 +1,116 @@
+#include "env/edge_scaling/baselines.h"
+
+#include <gtest/gtest.h>
+
+#include "env/edge_scaling/groups.h"
+
+namespace trainyard::env::edge {
+namespace {
+
+// An observation of the default 4-node, 4-service env with the given
+// replicas and utilisation per service (other entries 0).
+std::vector<float> Observation(const std::vector<float>& replicas,
+                               const std::vector<float>& utilisation) {
+  std::vector<float> obs(3 * 4 + 3 * 4 + 1, 0.0f);
+  for (int s = 0; s < 4; ++s) {
+    obs[12 + 3 * s] = replicas[s];
+    obs[12 + 3 * s + 1] = utilisation[s];
+  }
+  return obs;
+}
+
+TEST(HpaPolicyTest, DesiredIsCeilOfCurrentTimesUtilisationOverTarget) {
+  EdgeScalingConfig c;
+  HpaPolicy hpa(c);
+  std::vector<float> action(4);
+  // s0: 2 x 0.9 / 0.75 = 2.4 -> 3; s1: 3 x 0.3 / 0.75 = 1.2 -> 2;
+  // s2: 1 x 0.8 / 0.75 = 1.067, within the 10% tolerance -> 1;
+  // s3: 2 x 10 / 0.75 = 26.7 -> bounded by max 4.
+  hpa.Act(Observation({2, 3, 1, 2}, {0.9f, 0.3f, 0.8f, 10.0f}), action);
+  EXPECT_EQ(action, (std::vector<float>{3, 2, 1, 4}));
+}
+
+TEST(HpaPolicyTest, NeverBelowMinReplicas) {
+  EdgeScalingConfig c;
+  HpaPolicy hpa(c);
+  std::vector<float> action(4);
+  hpa.Act(Observation({0, 1, 4, 2}, {0, 0, 0.1f, 0}), action);
+  EXPECT_EQ(action, (std::vector<float>{1, 1, 1, 1}));
+}
+
+TEST(BaselinesTest, StaticAndMaxIgnoreTheObservation) {
+  EdgeScalingConfig c;
+  std::vector<float> action(4);
+  StaticPolicy(c, 2).Act(Observation({1, 1, 1, 1}, {5, 5, 5, 5}), action);
+  EXPECT_EQ(action, (std::vector<float>{2, 2, 2, 2}));
+  MaxReplicasPolicy(c).Act(Observation({1, 1, 1, 1}, {0, 0, 0, 0}), action);
+  EXPECT_EQ(action, (std::vector<float>{4, 4, 4, 4}));
+}
+
+TEST(BaselinesTest, JointEncodingIsTheMixedRadixIndex) {
+  EdgeScalingConfig c;
+  c.encoding = ActionEncoding::kJointDiscrete;
+  std::vector<float> action(1);
+  StaticPolicy(c, 1).Act(Observation({1, 1, 1, 1}, {0, 0, 0, 0}), action);
+  EXPECT_EQ(action[0], 1 * 125 + 1 * 25 + 1 * 5 + 1);
+}
+
+TEST(BaselinesTest, UnknownBaselineIsAValidationError) {
+  EXPECT_EQ(MakeBaseline("random", EdgeScalingConfig{}).status().code(),
+            ErrorCode::kValidation);
+}
+
+PolicyRun RunBaseline(const std::string& name, int static_replicas,
+                      const LoadGroup& group) {
+  EdgeScalingConfig c = WithGroup(EdgeScalingConfig{}, group);
+  EdgeScalingEnv env(c);
+  auto policy = MakeBaseline(name, c, static_replicas);
+  EXPECT_TRUE(policy.ok());
+  ScalingPolicy* p = policy->get();
+  auto run = RunPolicy(
+      env,
+      [p](std::span<const float> obs, std::span<float> action) {
+        p->Act(obs, action);
+        return Status::Ok();
+      },
+      500, group.seed);
+  EXPECT_TRUE(run.ok());
+  return *run;
+}
+
+TEST(BaselinesTest, HpaBeatsOneReplicaAndMaxReplicasOnTheDiurnalGroup) {
+  LoadGroup diurnal = *FindBuiltinGroup("diurnal");
+  PolicyRun hpa = RunBaseline("hpa", 0, diurnal);
+  PolicyRun one = RunBaseline("static", 1, diurnal);
+  PolicyRun max = RunBaseline("max_replicas", 0, diurnal);
+  EXPECT_GT(hpa.mean_reward, one.mean_reward);
+  EXPECT_GT(hpa.mean_reward, max.mean_reward);
+  // The rule gets there by using fewer replicas than max at a latency far
+  // below the overloaded single replica's.
+  EXPECT_LT(hpa.mean_replicas, max.mean_replicas);
+  EXPECT_LT(hpa.mean_latency_ms, one.mean_latency_ms);
+}
+
+TEST(RunPolicyTest, CountsEpisodesAndAveragesPerStep) {
+  EdgeScalingConfig c;
+  c.load.poisson_arrivals = false;
+  c.load.start_time_s = 0;
+  EdgeScalingEnv env(c);
+  StaticPolicy two(c, 2);
+  auto run = RunPolicy(
+      env,
+      [&](std::span<const float> obs, std::span<float> action) {
+        two.Act(obs, action);
+        return Status::Ok();
+      },
+      12, 0);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->episodes, 2);  // 5-step episodes
+  EXPECT_EQ(run->mean_replicas, 8.0);
+  // Constant load and placement: every step is the same.
+  EXPECT_NEAR(run->reward_std, 0.0, 1e-9);
+  EXPECT_NEAR(run->mean_episode_return, 5 * run->mean_reward, 1e-9);
+}
+
+}  // namespace
+}  // namespace trainyard::env::edge

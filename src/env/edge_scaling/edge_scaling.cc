@@ -1,0 +1,499 @@
+#include "env/edge_scaling/edge_scaling.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "env/edge_scaling/queueing.h"
+
+namespace trainyard::env::edge {
+
+namespace {
+
+constexpr double kDaySeconds = 86400.0;
+constexpr double kObsCap = 10.0;  // utilisation and network-usage cap
+constexpr double kCapacityTolerance = 1e-9;
+constexpr int64_t kMaxJointActions = 1000000;
+
+int ActionDims(const EdgeScalingConfig& c) {
+  const int services = static_cast<int>(c.services.size());
+  return c.placement == Placement::kSpread
+             ? services
+             : services * static_cast<int>(c.nodes.size());
+}
+
+// Greedy placement of `counts[s]` replicas per service (see kSpread) into
+// `out` (services x nodes). `cpu`/`mem` are scratch arrays of node size.
+// Returns false if some replica fits on no node.
+bool Spread(const EdgeScalingConfig& c, const int* counts, int* out,
+            double* cpu, double* mem) {
+  const int nodes = static_cast<int>(c.nodes.size());
+  const int services = static_cast<int>(c.services.size());
+  for (int n = 0; n < nodes; ++n) cpu[n] = mem[n] = 0.0;
+  for (int s = 0; s < services; ++s) {
+    const ServiceSpec& spec = c.services[s];
+    for (int n = 0; n < nodes; ++n) out[s * nodes + n] = 0;
+    for (int k = 0; k < counts[s]; ++k) {
+      int best = -1;
+      double best_free = -1.0;
+      for (int n = 0; n < nodes; ++n) {
+        const double free_cpu = c.nodes[n].cpu_cores - cpu[n];
+        const bool fits = cpu[n] + spec.cpu_per_replica <=
+                              c.nodes[n].cpu_cores + kCapacityTolerance &&
+                          mem[n] + spec.memory_per_replica <=
+                              c.nodes[n].memory_gib + kCapacityTolerance;
+        if (fits && free_cpu > best_free) {
+          best = n;
+          best_free = free_cpu;
+        }
+      }
+      if (best < 0) return false;
+      cpu[best] += spec.cpu_per_replica;
+      mem[best] += spec.memory_per_replica;
+      ++out[s * nodes + best];
+    }
+  }
+  return true;
+}
+
+double DefaultDelayMs(int region, int node) {
+  return region == node ? 2.0 : 10.0 + 5.0 * std::abs(region - node);
+}
+
+}  // namespace
+
+Result<Placement> ParsePlacement(const std::string& name) {
+  if (name == "spread") return Placement::kSpread;
+  if (name == "per_node") return Placement::kPerNode;
+  return ValidationError("unknown placement",
+                         {{"placement", "must be one of spread, per_node"}});
+}
+
+const char* PlacementName(Placement placement) {
+  return placement == Placement::kSpread ? "spread" : "per_node";
+}
+
+Result<ActionEncoding> ParseActionEncoding(const std::string& name) {
+  if (name == "multi_discrete") return ActionEncoding::kMultiDiscrete;
+  if (name == "joint_discrete") return ActionEncoding::kJointDiscrete;
+  if (name == "continuous") return ActionEncoding::kContinuous;
+  return ValidationError(
+      "unknown action encoding",
+      {{"action_encoding",
+        "must be one of multi_discrete, joint_discrete, continuous"}});
+}
+
+Status ValidateConfig(const EdgeScalingConfig& c) {
+  std::vector<FieldError> errors;
+  auto check = [&](bool ok, const std::string& field, const char* message) {
+    if (!ok) errors.push_back({field, message});
+  };
+  const int nodes = static_cast<int>(c.nodes.size());
+  const int services = static_cast<int>(c.services.size());
+  check(nodes >= 1 && nodes <= 64, "nodes", "must be between 1 and 64");
+  check(services >= 1 && services <= 64, "services",
+        "must be between 1 and 64");
+  for (int n = 0; n < nodes; ++n) {
+    const NodeSpec& node = c.nodes[n];
+    check(node.cpu_cores > 0 && node.memory_gib > 0 && node.network_mbps > 0,
+          "nodes[" + std::to_string(n) + "]",
+          "cpu_cores, memory_gib and network_mbps must be > 0");
+  }
+  double share = 0.0;
+  for (int s = 0; s < services; ++s) {
+    const ServiceSpec& spec = c.services[s];
+    check(spec.cpu_per_replica >= 0 && spec.memory_per_replica >= 0 &&
+              spec.service_rate > 0 && spec.request_kb >= 0 &&
+              spec.traffic_share >= 0,
+          "services[" + std::to_string(s) + "]",
+          "service_rate must be > 0 and the other values >= 0");
+    share += spec.traffic_share;
+  }
+  check(services == 0 || share > 0, "services",
+        "traffic shares must not all be 0");
+  if (!c.delay_ms.empty()) {
+    bool ok = static_cast<int>(c.delay_ms.size()) == nodes;
+    for (const auto& row : c.delay_ms) {
+      ok = ok && static_cast<int>(row.size()) == nodes;
+      for (double d : row) ok = ok && std::isfinite(d) && d >= 0;
+    }
+    check(ok, "delay_ms", "must be nodes x nodes values >= 0");
+  }
+  if (!c.region_weights.empty()) {
+    bool ok = static_cast<int>(c.region_weights.size()) == nodes;
+    double sum = 0.0;
+    for (double w : c.region_weights) {
+      ok = ok && std::isfinite(w) && w >= 0;
+      sum += w;
+    }
+    check(ok && sum > 0, "region_weights",
+          "must be one value >= 0 per node, not all 0");
+  }
+  check(c.max_replicas >= 1 && c.max_replicas <= 64, "max_replicas",
+        "must be between 1 and 64");
+  check(c.initial_replicas >= 0 && c.initial_replicas <= c.max_replicas,
+        "initial_replicas", "must be between 0 and max_replicas");
+  check(c.episode_steps >= 1 && c.episode_steps <= 1000000, "episode_steps",
+        "must be between 1 and 1000000");
+  check(c.step_seconds > 0 && c.step_seconds <= 1e6, "step_seconds",
+        "must be in (0, 1e6]");
+  check(
+      c.replica_cost >= 0 && c.imbalance_cost >= 0 && c.infeasible_penalty >= 0,
+      "reward", "costs and penalty must be >= 0");
+  check(c.unstable_latency_s > 0 && std::isfinite(c.unstable_latency_s),
+        "unstable_latency_s", "must be > 0");
+  check(c.latency_slo_ms > 0, "latency_slo_ms", "must be > 0");
+  if (c.encoding == ActionEncoding::kJointDiscrete && errors.empty()) {
+    double joint = std::pow(c.max_replicas + 1.0, ActionDims(c));
+    check(joint <= kMaxJointActions, "action_encoding",
+          "joint_discrete needs (max_replicas + 1)^dims <= 1000000");
+  }
+  if (errors.empty()) {
+    std::vector<int> counts(services, c.initial_replicas);
+    std::vector<int> out(services * nodes);
+    std::vector<double> cpu(nodes), mem(nodes);
+    check(Spread(c, counts.data(), out.data(), cpu.data(), mem.data()),
+          "initial_replicas", "the initial replicas do not fit the nodes");
+  }
+  Status load = ValidateLoadConfig(c.load);
+  if (!load.ok()) {
+    for (const FieldError& e : load.details()) errors.push_back(e);
+  }
+  if (errors.empty()) return Status::Ok();
+  return ValidationError("invalid EdgeScaling-v0 configuration",
+                         std::move(errors));
+}
+
+EdgeScalingEnv::EdgeScalingEnv(EdgeScalingConfig config)
+    : config_(std::move(config)),
+      num_nodes_(static_cast<int>(config_.nodes.size())),
+      num_services_(static_cast<int>(config_.services.size())),
+      obs_space_(Space::Discrete(1)),
+      action_space_(Space::Discrete(1)) {
+  const int n = num_nodes_, s = num_services_;
+  delay_ms_.resize(n * n);
+  for (int r = 0; r < n; ++r) {
+    for (int k = 0; k < n; ++k) {
+      delay_ms_[r * n + k] = config_.delay_ms.empty() ? DefaultDelayMs(r, k)
+                                                      : config_.delay_ms[r][k];
+    }
+  }
+  region_weight_.assign(n, 1.0 / n);
+  if (!config_.region_weights.empty()) {
+    double sum = 0.0;
+    for (double w : config_.region_weights) sum += w;
+    for (int r = 0; r < n; ++r)
+      region_weight_[r] = config_.region_weights[r] / sum;
+  }
+  double share = 0.0;
+  for (const ServiceSpec& spec : config_.services) share += spec.traffic_share;
+  for (const ServiceSpec& spec : config_.services) {
+    service_weight_.push_back(spec.traffic_share / share);
+  }
+
+  const int dims = ActionDims(config_);
+  const int64_t choices = config_.max_replicas + 1;
+  switch (config_.encoding) {
+    case ActionEncoding::kMultiDiscrete:
+      action_space_ = Space::MultiDiscrete(std::vector<int64_t>(dims, choices));
+      break;
+    case ActionEncoding::kJointDiscrete: {
+      int64_t joint = 1;
+      for (int i = 0; i < dims; ++i) joint *= choices;
+      action_space_ = Space::Discrete(joint);
+      break;
+    }
+    case ActionEncoding::kContinuous:
+      action_space_ = Space::Box(0.0f, static_cast<float>(choices), dims);
+      break;
+  }
+
+  const bool per_node = config_.placement == Placement::kPerNode;
+  std::vector<float> low(3 * (n + s) + 1, 0.0f), high;
+  for (int k = 0; k < n; ++k) {
+    high.insert(high.end(), {1.0f, 1.0f, static_cast<float>(kObsCap)});
+  }
+  for (const ServiceSpec& spec : config_.services) {
+    const double max_count = config_.max_replicas * (per_node ? n : 1);
+    high.push_back(static_cast<float>(max_count));
+    high.push_back(static_cast<float>(kObsCap));
+    high.push_back(static_cast<float>(2.0 * max_count * spec.service_rate));
+  }
+  high.push_back(static_cast<float>(config_.unstable_latency_s));
+  obs_space_ = Space::Box(std::move(low), std::move(high));
+
+  target_.assign(dims, 0);
+  candidate_.assign(s * n, 0);
+  placement_.assign(s * n, 0);
+  service_replicas_.assign(s, 0);
+  rate_.assign(n * s, 0.0);
+  service_rate_sum_.assign(s, 0.0);
+  utilisation_.assign(s, 0.0);
+  response_s_.assign(s, 0.0);
+  node_cpu_.assign(n, 0.0);
+  node_mem_.assign(n, 0.0);
+  node_net_.assign(n, 0.0);
+}
+
+Result<std::unique_ptr<EdgeScalingEnv>> EdgeScalingEnv::Create(
+    EdgeScalingConfig config) {
+  TY_RETURN_IF_ERROR(ValidateConfig(config));
+  return std::make_unique<EdgeScalingEnv>(std::move(config));
+}
+
+void EdgeScalingEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
+                           Info* info) {
+  if (seed) rng_.Seed(*seed);
+  step_ = 0;
+  burst_left_ = 0;
+  const LoadConfig& load = config_.load;
+  if (load.start_time_s >= 0) {
+    start_time_s_ = load.start_time_s;
+  } else if (load.shape == LoadShape::kTrace) {
+    start_time_s_ = rng_.Uniform(0.0, TracePeriod(load.trace));
+  } else {
+    start_time_s_ = rng_.Uniform(0.0, kDaySeconds);
+  }
+  time_s_ = start_time_s_;
+  std::fill(target_.begin(), target_.end(), 0);
+  for (int s = 0; s < num_services_; ++s) target_[s] = config_.initial_replicas;
+  // ValidateConfig checked that the initial replicas fit.
+  Spread(config_, target_.data(), placement_.data(), node_cpu_.data(),
+         node_mem_.data());
+  DrawRates();
+  Measure(false);
+  WriteObservation(obs);
+  FillInfo(info);
+}
+
+StepResult EdgeScalingEnv::Step(std::span<const float> action,
+                                std::span<float> obs, Info* info) {
+  DecodeAction(action);
+  bool fits;
+  if (config_.placement == Placement::kSpread) {
+    fits = Spread(config_, target_.data(), candidate_.data(), node_cpu_.data(),
+                  node_mem_.data());
+  } else {
+    std::copy(target_.begin(), target_.end(), candidate_.begin());
+    fits = Fits();
+  }
+  if (fits) placement_.swap(candidate_);
+  ++step_;
+  time_s_ = start_time_s_ + step_ * config_.step_seconds;
+  DrawRates();
+  Measure(!fits);
+  WriteObservation(obs);
+  FillInfo(info);
+  StepResult result;
+  result.reward = -metrics_.mean_latency_s -
+                  config_.replica_cost * metrics_.total_replicas -
+                  config_.imbalance_cost * metrics_.imbalance -
+                  (fits ? 0.0 : config_.infeasible_penalty);
+  result.truncated = step_ >= config_.episode_steps;
+  return result;
+}
+
+void EdgeScalingEnv::DecodeAction(std::span<const float> action) {
+  const int dims = static_cast<int>(target_.size());
+  const int max = config_.max_replicas;
+  auto clamp_count = [max](double v) {
+    if (!(v >= 0)) return 0;  // also NaN
+    return v >= max ? max : static_cast<int>(v);
+  };
+  switch (config_.encoding) {
+    case ActionEncoding::kMultiDiscrete:
+      for (int i = 0; i < dims; ++i) {
+        target_[i] = clamp_count(std::round(action[i]));
+      }
+      break;
+    case ActionEncoding::kJointDiscrete: {
+      const double n = static_cast<double>(action_space_.n());
+      double v = std::round(action[0]);
+      v = v >= 0 ? (v < n ? v : n - 1) : 0;
+      int64_t index = static_cast<int64_t>(v);
+      for (int i = dims - 1; i >= 0; --i) {
+        target_[i] = static_cast<int>(index % (max + 1));
+        index /= max + 1;
+      }
+      break;
+    }
+    case ActionEncoding::kContinuous:
+      for (int i = 0; i < dims; ++i) {
+        target_[i] = clamp_count(std::floor(action[i]));
+      }
+      break;
+  }
+}
+
+bool EdgeScalingEnv::Fits() const {
+  for (int n = 0; n < num_nodes_; ++n) {
+    double cpu = 0.0, mem = 0.0;
+    for (int s = 0; s < num_services_; ++s) {
+      const int count = candidate_[s * num_nodes_ + n];
+      cpu += count * config_.services[s].cpu_per_replica;
+      mem += count * config_.services[s].memory_per_replica;
+    }
+    if (cpu > config_.nodes[n].cpu_cores + kCapacityTolerance ||
+        mem > config_.nodes[n].memory_gib + kCapacityTolerance) {
+      return false;
+    }
+  }
+  return true;
+}
+
+double EdgeScalingEnv::LoadMultiplier() {
+  const LoadConfig& load = config_.load;
+  switch (load.shape) {
+    case LoadShape::kConstant:
+      return 1.0;
+    case LoadShape::kDiurnal:
+      return DiurnalMultiplier(load.diurnal, load.diurnal_amplitude, time_s_);
+    case LoadShape::kBursts:
+      if (burst_left_ > 0) {
+        --burst_left_;
+        return load.burst_factor;
+      }
+      if (rng_.Uniform() < load.burst_probability) {
+        burst_left_ = load.burst_steps - 1;
+        return load.burst_factor;
+      }
+      return 1.0;
+    case LoadShape::kTrace:
+      return TraceMultiplier(load.trace, time_s_);
+  }
+  return 1.0;
+}
+
+void EdgeScalingEnv::DrawRates() {
+  const double base = config_.load.base_rate() * LoadMultiplier();
+  const double dt = config_.step_seconds;
+  for (int r = 0; r < num_nodes_; ++r) {
+    for (int s = 0; s < num_services_; ++s) {
+      const double mean = base * region_weight_[r] * service_weight_[s];
+      rate_[r * num_services_ + s] =
+          config_.load.poisson_arrivals
+              ? static_cast<double>(rng_.Poisson(mean * dt)) / dt
+              : mean;
+    }
+  }
+}
+
+void EdgeScalingEnv::Measure(bool infeasible) {
+  const int n_nodes = num_nodes_;
+  StepMetrics m;
+  m.infeasible = infeasible;
+  for (int s = 0; s < num_services_; ++s) {
+    const ServiceSpec& spec = config_.services[s];
+    int c = 0;
+    for (int n = 0; n < n_nodes; ++n) c += placement_[s * n_nodes + n];
+    double lambda = 0.0;
+    for (int r = 0; r < n_nodes; ++r) lambda += rate_[r * num_services_ + s];
+    service_replicas_[s] = c;
+    service_rate_sum_[s] = lambda;
+    m.total_replicas += c;
+    const double capacity = c * spec.service_rate;
+    if (lambda <= 0.0) {
+      utilisation_[s] = 0.0;
+      response_s_[s] = 1.0 / spec.service_rate;
+    } else if (lambda >= capacity) {
+      utilisation_[s] = c > 0 ? std::min(lambda / capacity, kObsCap) : kObsCap;
+      response_s_[s] = std::numeric_limits<double>::infinity();
+    } else {
+      utilisation_[s] = lambda / capacity;
+      response_s_[s] = MmcResponseTime(c, lambda, spec.service_rate);
+    }
+  }
+  double latency_sum = 0.0;
+  for (int r = 0; r < n_nodes; ++r) {
+    for (int s = 0; s < num_services_; ++s) {
+      const double rate = rate_[r * num_services_ + s];
+      if (rate <= 0.0) continue;
+      m.offered_rate += rate;
+      if (!std::isfinite(response_s_[s])) {
+        m.failed_rate += rate;
+        latency_sum += rate * config_.unstable_latency_s;
+        continue;
+      }
+      double delay_ms = 0.0;
+      for (int n = 0; n < n_nodes; ++n) {
+        delay_ms += placement_[s * n_nodes + n] * delay_ms_[r * n_nodes + n];
+      }
+      delay_ms /= service_replicas_[s];
+      m.throughput += rate;
+      latency_sum += rate * (delay_ms / 1000.0 + response_s_[s]);
+    }
+  }
+  m.mean_latency_s = m.offered_rate > 0 ? latency_sum / m.offered_rate : 0.0;
+
+  double cpu_mean = 0.0;
+  for (int n = 0; n < n_nodes; ++n) {
+    double cpu = 0.0, mem = 0.0, mbps = 0.0;
+    for (int s = 0; s < num_services_; ++s) {
+      const ServiceSpec& spec = config_.services[s];
+      const int count = placement_[s * n_nodes + n];
+      cpu += count * spec.cpu_per_replica;
+      mem += count * spec.memory_per_replica;
+      if (count > 0) {
+        mbps += service_rate_sum_[s] * count / service_replicas_[s] *
+                spec.request_kb * 8.0 / 1000.0;
+      }
+    }
+    node_cpu_[n] = cpu / config_.nodes[n].cpu_cores;
+    node_mem_[n] = mem / config_.nodes[n].memory_gib;
+    node_net_[n] = std::min(mbps / config_.nodes[n].network_mbps, kObsCap);
+    cpu_mean += node_cpu_[n];
+  }
+  cpu_mean /= n_nodes;
+  double var = 0.0;
+  for (int n = 0; n < n_nodes; ++n) {
+    var += (node_cpu_[n] - cpu_mean) * (node_cpu_[n] - cpu_mean);
+  }
+  m.imbalance = std::sqrt(var / n_nodes);
+  m.met_slo = m.failed_rate == 0.0 &&
+              m.mean_latency_s * 1000.0 <= config_.latency_slo_ms;
+  metrics_ = m;
+}
+
+void EdgeScalingEnv::WriteObservation(std::span<float> obs) const {
+  const std::vector<float>& high = obs_space_.high();
+  for (int n = 0; n < num_nodes_; ++n) {
+    const int o = obs_node_offset(n);
+    obs[o] = static_cast<float>(node_cpu_[n]);
+    obs[o + 1] = static_cast<float>(node_mem_[n]);
+    obs[o + 2] = static_cast<float>(node_net_[n]);
+  }
+  for (int s = 0; s < num_services_; ++s) {
+    const int o = obs_service_offset(s);
+    obs[o] = static_cast<float>(service_replicas_[s]);
+    obs[o + 1] = static_cast<float>(utilisation_[s]);
+    obs[o + 2] =
+        std::min(static_cast<float>(service_rate_sum_[s]), high[o + 2]);
+  }
+  obs[obs_latency_offset()] = static_cast<float>(metrics_.mean_latency_s);
+}
+
+void EdgeScalingEnv::FillInfo(Info* info) const {
+  if (info == nullptr) return;
+  (*info)["mean_latency_ms"] = metrics_.mean_latency_s * 1000.0;
+  (*info)["offered_rate"] = metrics_.offered_rate;
+  (*info)["throughput"] = metrics_.throughput;
+  (*info)["failed_rate"] = metrics_.failed_rate;
+  (*info)["total_replicas"] = metrics_.total_replicas;
+  (*info)["imbalance"] = metrics_.imbalance;
+  (*info)["infeasible"] = metrics_.infeasible ? 1.0 : 0.0;
+  (*info)["met_slo"] = metrics_.met_slo ? 1.0 : 0.0;
+}
+
+Status RegisterEdgeScaling(Registry* registry, const EdgeScalingConfig& config,
+                           const std::string& id) {
+  TY_RETURN_IF_ERROR(ValidateConfig(config));
+  Spec spec;
+  spec.id = id;
+  spec.max_episode_steps = 0;  // the env truncates itself
+  spec.make = [config]() -> std::unique_ptr<Env> {
+    return std::make_unique<EdgeScalingEnv>(config);
+  };
+  return registry->Register(std::move(spec));
+}
+
+}  // namespace trainyard::env::edge

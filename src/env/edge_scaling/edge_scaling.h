@@ -1,0 +1,185 @@
+// EdgeScaling-v0: choose how many replicas of each service run on a cluster
+// of edge nodes so that users see low latency at low cost. Requests arrive
+// from regions (one per node) at rates set by a load profile; each service's
+// replicas form one M/M/c queue (Erlang C) and a request also pays the
+// network delay from its region to the node that serves it. docs/gym.md
+// describes the model, observation, reward and defaults.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "core/status.h"
+#include "env/edge_scaling/load_profile.h"
+#include "env/env.h"
+
+namespace trainyard::env::edge {
+
+inline constexpr const char* kEnvId = "EdgeScaling-v0";
+
+struct NodeSpec {
+  double cpu_cores = 4.0;
+  double memory_gib = 8.0;
+  double network_mbps = 1000.0;
+};
+
+struct ServiceSpec {
+  double cpu_per_replica = 0.5;     // cores
+  double memory_per_replica = 1.0;  // GiB
+  double service_rate = 10.0;       // mu: requests/s one replica completes
+  double request_kb = 50.0;         // response size, for network usage
+  double traffic_share = 1.0;       // relative share of all requests
+};
+
+// How replicas are placed on nodes.
+enum class Placement {
+  // The agent sets a count per service; replicas go one by one (services in
+  // order) to the node with the most free CPU that fits them (ties: lowest
+  // node index).
+  kSpread,
+  // The agent sets a count per (service, node), row-major by service.
+  kPerNode,
+};
+
+// How the action vector encodes the replica counts (the RL algorithms need
+// different space kinds; the decoded counts are the same).
+enum class ActionEncoding {
+  kMultiDiscrete,  // MultiDiscrete([max_replicas + 1] x dims)
+  kJointDiscrete,  // Discrete(prod): index = mixed-radix number, dim 0 first
+  kContinuous,     // Box(0, max_replicas + 1, dims): count = floor, clamped
+};
+
+struct EdgeScalingConfig {
+  std::vector<NodeSpec> nodes = std::vector<NodeSpec>(4);
+  std::vector<ServiceSpec> services = std::vector<ServiceSpec>(4);
+  // Round-trip network delay (ms) from region r (users near node r) to node
+  // n; empty = 2 ms to the own node, 10 + 5 |r - n| ms to others.
+  std::vector<std::vector<double>> delay_ms;
+  // Share of users in each region; empty = equal shares.
+  std::vector<double> region_weights;
+  int max_replicas = 4;        // per service (kSpread) or per node (kPerNode)
+  int initial_replicas = 1;    // per service at reset (placed as kSpread)
+  int episode_steps = 5;       // steps until truncation
+  double step_seconds = 60.0;  // simulated time per step
+  LoadConfig load;
+  Placement placement = Placement::kSpread;
+  ActionEncoding encoding = ActionEncoding::kMultiDiscrete;
+  double replica_cost = 0.1;         // reward per running replica
+  double imbalance_cost = 0.1;       // reward per unit of CPU-usage std
+  double infeasible_penalty = 1.0;   // reward for an action that does not fit
+  double unstable_latency_s = 10.0;  // latency of requests to a rho >= 1 queue
+  double latency_slo_ms = 200.0;     // a step meets the objective below this
+};
+
+// Parses/prints enum names for the API: "spread"/"per_node";
+// "multi_discrete"/"joint_discrete"/"continuous".
+Result<Placement> ParsePlacement(const std::string& name);
+const char* PlacementName(Placement placement);
+Result<ActionEncoding> ParseActionEncoding(const std::string& name);
+
+// VALIDATION_ERROR with one field per bad setting.
+Status ValidateConfig(const EdgeScalingConfig& config);
+
+// What one step measured, for callers that evaluate policies (reconcile,
+// benchmarks) without an Info map.
+struct StepMetrics {
+  double mean_latency_s = 0.0;  // over all requests of the step
+  double offered_rate = 0.0;    // requests/s that arrived
+  double throughput = 0.0;      // requests/s served by stable queues
+  double failed_rate = 0.0;     // requests/s sent to unstable queues
+  int total_replicas = 0;
+  double imbalance = 0.0;   // population std of node CPU usage
+  bool infeasible = false;  // the action did not fit; previous kept
+  bool met_slo = false;     // no failed requests, latency <= SLO
+};
+
+// Observation (Box, all bounds finite), in this order:
+//   per node n:    cpu used / capacity, memory used / capacity,
+//                  network used / capacity (capped at 10)       [3 x nodes]
+//   per service s: replicas, utilisation rho = lambda / (c mu) (capped at 10;
+//                  10 with no replica and some load), request rate (req/s,
+//                  capped at rate_cap)                           [3 x services]
+//   mean latency of the step in seconds (<= unstable_latency_s)  [1]
+// where rate_cap = 2 x max_replicas x mu of that service.
+// Reward: -mean latency (s) - replica_cost x replicas - imbalance_cost x
+// imbalance - infeasible_penalty when the action did not fit (the previous
+// placement then stays). Never terminates; truncates after episode_steps.
+// Info keys (when asked): mean_latency_ms, offered_rate, throughput,
+// failed_rate, total_replicas, imbalance, infeasible, met_slo.
+class EdgeScalingEnv final : public Env {
+ public:
+  // REQUIRES: ValidateConfig(config).ok() (use Create to check).
+  explicit EdgeScalingEnv(EdgeScalingConfig config);
+  static Result<std::unique_ptr<EdgeScalingEnv>> Create(
+      EdgeScalingConfig config);
+
+  const Space& observation_space() const override { return obs_space_; }
+  const Space& action_space() const override { return action_space_; }
+  void Reset(std::optional<uint64_t> seed, std::span<float> obs,
+             Info* info = nullptr) override;
+  StepResult Step(std::span<const float> action, std::span<float> obs,
+                  Info* info = nullptr) override;
+
+  const EdgeScalingConfig& config() const { return config_; }
+  // Measurements of the last Reset/Step.
+  const StepMetrics& last_metrics() const { return metrics_; }
+  // Replicas of service s on node n in the current placement.
+  int replicas(int service, int node) const {
+    return placement_[service * num_nodes_ + node];
+  }
+  // Simulated time (s) of the current step.
+  double time_s() const { return time_s_; }
+
+  // Offsets of the observation's blocks.
+  int obs_node_offset(int node) const { return 3 * node; }
+  int obs_service_offset(int service) const {
+    return 3 * num_nodes_ + 3 * service;
+  }
+  int obs_latency_offset() const { return 3 * (num_nodes_ + num_services_); }
+
+ private:
+  // Writes the counts the action asks for into target_ (per service for
+  // kSpread, per service and node for kPerNode).
+  void DecodeAction(std::span<const float> action);
+  // Fills candidate_ from per-service counts; false if a replica fits
+  // nowhere.
+  bool SpreadPlacement(const int* counts);
+  // True if candidate_ fits every node's CPU and memory.
+  bool Fits() const;
+  double LoadMultiplier();
+  void DrawRates();
+  void Measure(bool infeasible);
+  void WriteObservation(std::span<float> obs) const;
+  void FillInfo(Info* info) const;
+
+  EdgeScalingConfig config_;
+  int num_nodes_, num_services_;
+  Space obs_space_, action_space_;
+  std::vector<double> delay_ms_;        // regions x nodes
+  std::vector<double> region_weight_;   // sums to 1
+  std::vector<double> service_weight_;  // sums to 1
+  Rng rng_;
+  int step_ = 0;
+  double start_time_s_ = 0.0, time_s_ = 0.0;
+  int burst_left_ = 0;
+  std::vector<int> target_;     // decoded action
+  std::vector<int> candidate_;  // services x nodes
+  std::vector<int> placement_;  // services x nodes, current
+  std::vector<int> service_replicas_;
+  std::vector<double> rate_;  // regions x services, requests/s
+  std::vector<double> service_rate_sum_, utilisation_, response_s_;
+  std::vector<double> node_cpu_, node_mem_, node_net_;
+  StepMetrics metrics_;
+};
+
+// Registers kEnvId (or `id`) building EdgeScalingEnv(config) with no extra
+// time limit (the env truncates itself). CONFLICT if the id is taken;
+// VALIDATION_ERROR for a bad config.
+Status RegisterEdgeScaling(Registry* registry, const EdgeScalingConfig& config,
+                           const std::string& id = kEnvId);
+
+}  // namespace trainyard::env::edge
