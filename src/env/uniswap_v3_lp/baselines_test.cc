@@ -1,0 +1,105 @@
+#include "env/uniswap_v3_lp/baselines.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "univ3/tick_math.h"
+
+namespace trainyard::env {
+namespace {
+
+std::unique_ptr<UniswapV3LpEnv> MakeEnv() {
+  UniswapV3LpConfig c;
+  c.warmup_blocks = 2;
+  auto env = UniswapV3LpEnv::Create(c);
+  EXPECT_TRUE(env.ok());
+  return std::move(env).value();
+}
+
+TEST(LpBaselineTest, NamesRoundTripAndUnknownIsRejected) {
+  for (const std::string& name : LpBaselineNames()) {
+    auto b = ParseLpBaseline(name);
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(LpBaselineName(*b), name);
+  }
+  EXPECT_EQ(ParseLpBaseline("cubic").status().code(), ErrorCode::kValidation);
+}
+
+TEST(LpBaselineTest, HodlNeverHoldsAPositionAndEarnsZero) {
+  auto env = MakeEnv();
+  std::vector<float> obs(11);
+  env->Reset(1, obs);
+  LpBaselineStrategy hodl(LpBaseline::kHodl, 0.5);
+  hodl.BeginEpisode();
+  for (int t = 0; t < 10; ++t) {
+    EXPECT_EQ(env->StepTarget(hodl.Next(*env), obs).reward, 0.0);
+    EXPECT_FALSE(env->has_position());
+  }
+}
+
+TEST(LpBaselineTest, FullRangeUsesTheOutermostUsableTicks) {
+  auto env = MakeEnv();
+  std::vector<float> obs(11);
+  env->Reset(1, obs);
+  LpBaselineStrategy full(LpBaseline::kFullRange, 0.5);
+  full.BeginEpisode();
+  LpTarget t = full.Next(*env);
+  // 887272 / 60 = 14787.87: usable ticks are ±14787 · 60 = ±887220.
+  EXPECT_EQ(t.tick_lower, -887220);
+  EXPECT_EQ(t.tick_upper, 887220);
+}
+
+TEST(LpBaselineTest, FixedRangeIsPlacedOnceAtPlusMinusPercentage) {
+  auto env = MakeEnv();
+  std::vector<float> obs(11);
+  env->Reset(1, obs);
+  const double p = env->price();
+  LpBaselineStrategy fixed(LpBaseline::kFixed, 0.5);
+  fixed.BeginEpisode();
+  LpTarget first = fixed.Next(*env);
+  // ±50% of P: [0.5 P, 1.5 P], as ticks of 1.0001 (decimals 18/6).
+  const double tick_lo = std::log(0.5 * p * 1e-12) / std::log(1.0001);
+  const double tick_hi = std::log(1.5 * p * 1e-12) / std::log(1.0001);
+  EXPECT_EQ(first.tick_lower,
+            static_cast<int32_t>(std::floor(std::floor(tick_lo) / 60)) * 60);
+  EXPECT_EQ(first.tick_upper,
+            static_cast<int32_t>(std::ceil(std::floor(tick_hi) / 60)) * 60);
+  double gas = 0.0;
+  for (int t = 0; t < 20; ++t) {
+    LpTarget next = fixed.Next(*env);
+    EXPECT_EQ(next.tick_lower, first.tick_lower);
+    EXPECT_EQ(next.tick_upper, first.tick_upper);
+    env->StepTarget(next, obs);
+    gas += env->last_record().gas_usd;
+  }
+  EXPECT_NEAR(gas, 15.0, 1e-9);  // one mint
+}
+
+TEST(LpBaselineTest, TauResetRecentresOnlyWhenThePriceLeavesTheRange) {
+  auto env = MakeEnv();
+  std::vector<float> obs(11);
+  env->Reset(3, obs);
+  LpBaselineStrategy tau(LpBaseline::kTauReset, 0.001);  // ±0.1%: leaves often
+  tau.BeginEpisode();
+  int recentres = 0;
+  LpTarget held{};
+  for (int t = 0; t < 60; ++t) {
+    const int32_t tick = env->market().pool().slot0().tick;
+    const bool out =
+        t > 0 && (tick < held.tick_lower || tick >= held.tick_upper);
+    LpTarget next = tau.Next(*env);
+    if (t > 0) {
+      const bool moved = next.tick_lower != held.tick_lower ||
+                         next.tick_upper != held.tick_upper;
+      EXPECT_EQ(moved, out) << t;
+      recentres += moved;
+    }
+    env->StepTarget(next, obs);
+    held = next;
+  }
+  EXPECT_GT(recentres, 0);
+}
+
+}  // namespace
+}  // namespace trainyard::env
