@@ -24,6 +24,12 @@ bool ProductFits256(const U256& a, const U256& b, U256* product) {
 // liquidity * diff / 2^96 as mulDiv / mulDivRoundingUp with a power-of-two
 // denominator: a shift of the 288-bit product, which always fits the result.
 U256 MulShift96(u128 liquidity, const U256& diff, bool round_up) {
+  if (diff.FitsU128()) {  // prices below 2^128: a 256-bit product
+    const U256 p = full_math_internal::MulU128(liquidity, diff.Low128());
+    const U256 q = p >> 96;
+    const bool inexact = (p.w[0] | (p.w[1] & 0xffffffffULL)) != 0;
+    return round_up && inexact ? q + U256(1) : q;
+  }
   if (diff.w[3] == 0) {
     // Prices are below 2^160, so diff < 2^192 and the product has at most
     // five limbs: multiply them directly instead of the general MulWide.
@@ -162,8 +168,16 @@ Revert GetAmount0Delta(U256 sqrt_a, U256 sqrt_b, u128 liquidity, bool round_up,
     // = floor((x+mn-1)/(mn)). Neither contract step can overflow (the first
     // quotient is below numerator1 since numerator2 < sqrt_b), so one
     // division by sqrt_a*sqrt_b (< 2^256 here) gives the same amount.
+    // numerator1 * numerator2 = (liquidity * numerator2) << 96.
+    const U256 p = full_math_internal::MulU128(liquidity, numerator2.Low128());
+    U512 product;
+    product.w[1] = p.w[0] << 32;
+    product.w[2] = (p.w[1] << 32) | (p.w[0] >> 32);
+    product.w[3] = (p.w[2] << 32) | (p.w[1] >> 32);
+    product.w[4] = (p.w[3] << 32) | (p.w[2] >> 32);
+    product.w[5] = p.w[3] >> 32;
     U256 q, r;
-    DivMod512(MulWide(numerator1, numerator2),
+    DivMod512(product,
               full_math_internal::MulU128(sqrt_a.Low128(), sqrt_b.Low128()), &q,
               &r);
     *amount0 = round_up && !r.IsZero() ? q + U256(1) : q;

@@ -14,15 +14,29 @@ int32_t Compress(int32_t tick, int32_t spacing) {
   return compressed;
 }
 
-// Bits 0..bit of a 256-bit word set (bit in 0..255), built limb by limb:
-// this runs on every swap step, and the generic 256-bit shift and subtract
-// cost several times more.
-U256 OnesAtOrBelow(int bit) {
-  U256 mask;
-  const int limb = bit >> 6;
-  for (int i = 0; i < limb; ++i) mask.w[i] = ~0ULL;
-  mask.w[limb] = (bit & 63) == 63 ? ~0ULL : (2ULL << (bit & 63)) - 1;
-  return mask;
+// The highest set bit of `word` at or below `bit` (0..255), or -1: limb by
+// limb from bit's limb down, as this runs on every swap step and a 256-bit
+// mask costs several times more.
+int HighestSetBitAtOrBelow(const U256& word, int bit) {
+  int limb = bit >> 6;
+  const int in_limb = bit & 63;
+  uint64_t v = word.w[limb] & (in_limb == 63 ? ~0ULL : (2ULL << in_limb) - 1);
+  while (v == 0) {
+    if (--limb < 0) return -1;
+    v = word.w[limb];
+  }
+  return limb * 64 + 63 - __builtin_clzll(v);
+}
+
+// The lowest set bit of `word` at or above `bit` (0..255), or -1.
+int LowestSetBitAtOrAbove(const U256& word, int bit) {
+  int limb = bit >> 6;
+  uint64_t v = word.w[limb] & (~0ULL << (bit & 63));
+  while (v == 0) {
+    if (++limb > 3) return -1;
+    v = word.w[limb];
+  }
+  return limb * 64 + __builtin_ctzll(v);
 }
 
 }  // namespace
@@ -59,25 +73,21 @@ void TickBitmap::NextInitializedTickWithinOneWord(int32_t tick, bool lte,
   const int32_t compressed = Compress(tick, tick_spacing_);
   if (lte) {
     const int bit_pos = compressed & 0xff;
-    // All the 1s at or to the right of bit_pos.
-    const U256 mask = OnesAtOrBelow(bit_pos);
-    const U256 masked = Word(compressed >> 8) & mask;
-    *initialized = !masked.IsZero();
-    const int64_t c = *initialized
-                          ? compressed - (bit_pos - MostSignificantBit(masked))
-                          : compressed - bit_pos;
+    // The next 1 at or to the right of bit_pos.
+    const int found = HighestSetBitAtOrBelow(Word(compressed >> 8), bit_pos);
+    *initialized = found >= 0;
+    const int64_t c =
+        *initialized ? compressed - (bit_pos - found) : compressed - bit_pos;
     *next = static_cast<int32_t>(c * tick_spacing_);
     return;
   }
   const int32_t start = compressed + 1;
   const int bit_pos = start & 0xff;
-  // All the 1s at or to the left of bit_pos.
-  const U256 mask = bit_pos == 0 ? U256::Max() : ~OnesAtOrBelow(bit_pos - 1);
-  const U256 masked = Word(start >> 8) & mask;
-  *initialized = !masked.IsZero();
-  const int64_t c =
-      *initialized ? int64_t{start} + (LeastSignificantBit(masked) - bit_pos)
-                   : int64_t{start} + (255 - bit_pos);
+  // The next 1 at or to the left of bit_pos.
+  const int found = LowestSetBitAtOrAbove(Word(start >> 8), bit_pos);
+  *initialized = found >= 0;
+  const int64_t c = *initialized ? int64_t{start} + (found - bit_pos)
+                                 : int64_t{start} + (255 - bit_pos);
   *next = static_cast<int32_t>(c * tick_spacing_);
 }
 
