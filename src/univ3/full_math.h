@@ -19,6 +19,26 @@ inline Revert MulDivRoundingUp(const U256& a, const U256& b, const U256& d,
 // UnsafeMath.divRoundingUp: ceil(x/y) with the EVM's x/0 == 0.
 inline U256 DivRoundingUp(const U256& x, const U256& y);
 
+// FullMath.mulDiv(a, 2^128, d) for a < 2^128 — the fee growth per unit of
+// liquidity of a swap step — with a reciprocal of d kept for the divisors
+// seen last: the active liquidity changes only when a swap crosses a tick,
+// and a price moving back and forth keeps meeting the same few values.
+// A value type (copy it with its pool); not thread-safe.
+class Q128Divider {
+ public:
+  // floor(a * 2^128 / d), exactly. REQUIRES: d > 0 (a < 2^128 by type, so
+  // the quotient fits 256 bits and mulDiv cannot fail).
+  U256 Divide(u128 a, u128 d);
+
+ private:
+  static constexpr int kLogSlots = 2;
+  struct Entry {
+    u128 divisor = 0;  // 0: empty (never a valid divisor)
+    U256 reciprocal;   // floor((2^256 - 1) / divisor)
+  };
+  Entry entries_[1 << kLogSlots];
+};
+
 // ---- Implementation: inline, as these run several times per swap step ----
 
 namespace full_math_internal {
@@ -82,6 +102,32 @@ inline U256 DivRoundingUp(const U256& x, const U256& y) {
   U256 q, r;
   DivMod(x, y, &q, &r);
   return r.IsZero() ? q : q + U256(1);
+}
+
+inline U256 Q128Divider::Divide(u128 a, u128 d) {
+  const uint64_t hash =
+      static_cast<uint64_t>(d) ^ static_cast<uint64_t>(d >> 64);
+  Entry& e = entries_[(hash * 0x9E3779B97F4A7C15ULL) >> (64 - kLogSlots)];
+  if (e.divisor != d) [[unlikely]] {
+    e.divisor = d;
+    e.reciprocal = U256::Max() / U256::FromU128(d);
+  }
+  // With R = e.reciprocal > 2^256/d - 2, the estimate floor(a*R / 2^128) is
+  // never above the quotient q and (a < 2^128) at most 2 below it; the
+  // remainder a*2^128 - estimate*d (< 3d, so exact in wrapping 256-bit
+  // arithmetic) tells how many divisors are left.
+  const U512 product = MulWide(U256::FromU128(a), e.reciprocal);
+  U256 q =
+      U256::FromLimbs(product.w[5], product.w[4], product.w[3], product.w[2]);
+  const U256 divisor = U256::FromU128(d);
+  U256 rem = U256::FromLimbs(static_cast<uint64_t>(a >> 64),
+                             static_cast<uint64_t>(a), 0, 0) -
+             q * divisor;
+  while (rem >= divisor) {
+    q = q + U256(1);
+    rem = rem - divisor;
+  }
+  return q;
 }
 
 }  // namespace trainyard::univ3

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "core/rng.h"
 #include "univ3/test_fixtures.h"
 
 namespace trainyard::univ3 {
@@ -49,13 +52,15 @@ TEST(FullMathTest, AccurateWithPhantomOverflow) {
 }
 
 TEST(FullMathTest, RoundingUpRevertsWhenResultWouldBe2To256) {
-  // v3-core: mulDivRoundingUp(535006138814359, 432862656469423142931042426214547535783388063929571229938474969, 2)
+  // v3-core: mulDivRoundingUp(535006138814359,
+  // 432862656469423142931042426214547535783388063929571229938474969, 2)
   U256 out;
-  EXPECT_EQ(MulDivRoundingUp(
-                U256(535006138814359ULL),
-                U("432862656469423142931042426214547535783388063929571229938474969"),
-                U256(2), &out),
-            Revert::kMulDivRoundUp);
+  EXPECT_EQ(
+      MulDivRoundingUp(
+          U256(535006138814359ULL),
+          U("432862656469423142931042426214547535783388063929571229938474969"),
+          U256(2), &out),
+      Revert::kMulDivRoundUp);
 }
 
 // Random vectors whose expected values are plain BigInt floor/ceil.
@@ -81,6 +86,44 @@ TEST(FullMathTest, MatchesBigIntReferenceVectors) {
     ++checked;
   }
   EXPECT_GT(checked, 300);
+}
+
+// Q128Divider against FullMath.mulDiv (itself checked against long division
+// in division_test.cc): edge dividends and divisors (1, 2, powers of two and
+// their neighbours, the maximum), random widths, and divisors alternating
+// faster than its few cached reciprocals can hold.
+TEST(FullMathTest, Q128DividerMatchesMulDiv) {
+  std::vector<u128> edges = {1, 2, 3, kU128Max, kU128Max - 1, kU128Max >> 1};
+  for (int k = 1; k < 128; k += 7) {
+    const u128 p = static_cast<u128>(1) << k;
+    edges.insert(edges.end(), {p - 1, p, p + 1});
+  }
+  Rng rng(31);
+  auto random_u128 = [&rng] {
+    const u128 v = static_cast<u128>(rng.NextU64()) << 64 | rng.NextU64();
+    return v >> rng.UniformInt(128);
+  };
+  Q128Divider divider;
+  auto check = [&divider](u128 a, u128 d) {
+    U256 expected;
+    ASSERT_EQ(MulDiv(U256::FromU128(a), kQ128, U256::FromU128(d), &expected),
+              Revert::kOk);
+    ASSERT_EQ(divider.Divide(a, d), expected)
+        << ToDecimal(U256::FromU128(a)) << " / "
+        << ToDecimal(U256::FromU128(d));
+  };
+  for (u128 d : edges) {
+    for (u128 a : edges) check(a, d);
+    check(0, d);
+  }
+  std::vector<u128> divisors;
+  for (int i = 0; i < 16; ++i) divisors.push_back(random_u128() | 1);
+  for (int i = 0; i < 20000; ++i) {
+    const u128 d = rng.UniformInt(2) == 0
+                       ? divisors[rng.UniformInt(divisors.size())]
+                       : (random_u128() | 1);
+    check(random_u128(), d);
+  }
 }
 
 }  // namespace

@@ -38,11 +38,16 @@ Result<T> ToResult(Revert r, T value) {
 
 int32_t DefaultTickSpacing(uint32_t fee) {
   switch (fee) {
-    case 100: return 1;
-    case 500: return 10;
-    case 3000: return 60;
-    case 10000: return 200;
-    default: return 0;
+    case 100:
+      return 1;
+    case 500:
+      return 10;
+    case 3000:
+      return 60;
+    case 10000:
+      return 200;
+    default:
+      return 0;
   }
 }
 
@@ -244,11 +249,10 @@ Revert Pool::TrySwap(bool zero_for_one, const I256& amount_specified,
   if (amount_specified.IsZero()) return Revert::kAS;
   if (!slot0_.unlocked) return Revert::kLOK;
   const U256& price = slot0_.sqrt_price_x96;
-  const bool limit_ok =
-      zero_for_one ? (sqrt_price_limit_x96 < price &&
-                      sqrt_price_limit_x96 > kMinSqrtRatio)
-                   : (sqrt_price_limit_x96 > price &&
-                      sqrt_price_limit_x96 < kMaxSqrtRatio);
+  const bool limit_ok = zero_for_one ? (sqrt_price_limit_x96 < price &&
+                                        sqrt_price_limit_x96 > kMinSqrtRatio)
+                                     : (sqrt_price_limit_x96 > price &&
+                                        sqrt_price_limit_x96 < kMaxSqrtRatio);
   if (!limit_ok) return Revert::kSPL;
   crossed_.clear();
   const Revert r =
@@ -259,8 +263,8 @@ Revert Pool::TrySwap(bool zero_for_one, const I256& amount_specified,
 
 Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
                       const U256& sqrt_price_limit_x96, SwapResult* out) {
-  const uint8_t fee_protocol = zero_for_one ? (slot0_.fee_protocol % 16)
-                                            : (slot0_.fee_protocol >> 4);
+  const uint8_t fee_protocol =
+      zero_for_one ? (slot0_.fee_protocol % 16) : (slot0_.fee_protocol >> 4);
   const bool exact_input = !IsNegative(amount_specified);
   I256 remaining = amount_specified;
   I256 calculated;
@@ -321,7 +325,11 @@ Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
     }
     if (liquidity > 0) {
       U256 growth;
-      TY_UNIV3_TRY(MulDiv(lp_fee, kQ128, U256::FromU128(liquidity), &growth));
+      if (lp_fee.FitsU128()) {
+        growth = fee_divider_.Divide(lp_fee.Low128(), liquidity);
+      } else {
+        TY_UNIV3_TRY(MulDiv(lp_fee, kQ128, U256::FromU128(liquidity), &growth));
+      }
       fee_growth_global = fee_growth_global + growth;  // wraps by design
     }
 
@@ -334,7 +342,9 @@ Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
             tick_next, zero_for_one ? fee_growth_global : fee_growth_global0_,
             zero_for_one ? fee_growth_global1_ : fee_growth_global);
         // liquidity_net is never int128.min (maxLiquidityPerTick bounds it).
-        if (zero_for_one) net = static_cast<i128>(static_cast<u128>(0) - static_cast<u128>(net));
+        if (zero_for_one)
+          net =
+              static_cast<i128>(static_cast<u128>(0) - static_cast<u128>(net));
         TY_UNIV3_TRY(AddLiquidityDelta(liquidity, net, &liquidity));
         ++crossed;
       }
@@ -442,7 +452,8 @@ Status Pool::SetFeeProtocol(uint8_t fee_protocol0, uint8_t fee_protocol1) {
   if (!valid(fee_protocol0) || !valid(fee_protocol1)) {
     return RevertStatus(Revert::kFeeProtocol);
   }
-  slot0_.fee_protocol = static_cast<uint8_t>(fee_protocol0 + (fee_protocol1 << 4));
+  slot0_.fee_protocol =
+      static_cast<uint8_t>(fee_protocol0 + (fee_protocol1 << 4));
   return Status::Ok();
 }
 
@@ -450,10 +461,10 @@ Result<CollectResult> Pool::CollectProtocol(u128 amount0_requested,
                                             u128 amount1_requested) {
   if (!slot0_.unlocked) return RevertStatus(Revert::kLOK);
   CollectResult out;
-  out.amount0 = amount0_requested > protocol_fees0_ ? protocol_fees0_
-                                                    : amount0_requested;
-  out.amount1 = amount1_requested > protocol_fees1_ ? protocol_fees1_
-                                                    : amount1_requested;
+  out.amount0 =
+      amount0_requested > protocol_fees0_ ? protocol_fees0_ : amount0_requested;
+  out.amount1 =
+      amount1_requested > protocol_fees1_ ? protocol_fees1_ : amount1_requested;
   // The contract leaves 1 wei so the storage slot is not cleared.
   if (out.amount0 > 0) {
     if (out.amount0 == protocol_fees0_) --out.amount0;
@@ -474,8 +485,7 @@ void Pool::FeeGrowthInside(int32_t tick_lower, int32_t tick_upper,
 }
 
 void Pool::UncollectedFees(OwnerId owner, int32_t tick_lower,
-                           int32_t tick_upper, u128* fees0,
-                           u128* fees1) const {
+                           int32_t tick_upper, u128* fees0, u128* fees1) const {
   *fees0 = 0;
   *fees1 = 0;
   const PositionInfo* position = GetPosition(owner, tick_lower, tick_upper);

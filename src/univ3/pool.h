@@ -10,6 +10,7 @@
 
 #include "core/status.h"
 #include "univ3/flat_map.h"
+#include "univ3/full_math.h"
 #include "univ3/position.h"
 #include "univ3/revert.h"
 #include "univ3/tick.h"
@@ -89,7 +90,7 @@ class Pool {
   // liquidity (less the protocol share). Returns the fees due.
   // Errors: "LOK", "L" (no liquidity), "F0"/"F1" (paid less than the fee).
   Result<ModifyResult> Flash(const U256& amount0, const U256& amount1,
-                              const U256& paid0, const U256& paid1);
+                             const U256& paid0, const U256& paid1);
 
   // UniswapV3Pool.setFeeProtocol (the factory-owner check is the caller's).
   // Each value 0 or 4..10. Errors: "LOK", fee protocol range.
@@ -143,7 +144,8 @@ class Pool {
   // a record is observationally empty (a later mint computes exactly what
   // the contract would), so this only reclaims memory in long simulations.
   // Returns false, changing nothing, if the position is not empty.
-  bool PruneEmptyPosition(OwnerId owner, int32_t tick_lower, int32_t tick_upper);
+  bool PruneEmptyPosition(OwnerId owner, int32_t tick_lower,
+                          int32_t tick_upper);
   // Pre-sizes the tables so later mints do not allocate.
   void Reserve(size_t ticks, size_t positions);
 
@@ -187,6 +189,7 @@ class Pool {
   FlatMap<PositionKey, PositionInfo, PositionHash> positions_;
   std::vector<CrossRecord> crossed_;  // scratch for undoing a failed swap
   SqrtRatioCache sqrt_cache_;         // memo of TickMath for swaps
+  Q128Divider fee_divider_;           // fee growth divisions by liquidity
 };
 
 }  // namespace trainyard::univ3
