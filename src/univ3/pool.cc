@@ -276,6 +276,7 @@ Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
   u128 liquidity = liquidity_;
   U256 total_fee;
   int32_t crossed = 0;
+  SwapStep step;  // outside the loop: zeroing 128 bytes per step shows
 
   while (!remaining.IsZero() && sqrt_price != sqrt_price_limit_x96) {
     const U256 sqrt_start = sqrt_price;
@@ -293,7 +294,6 @@ Revert Pool::SwapLoop(bool zero_for_one, const I256& amount_specified,
     TY_UNIV3_TRY(sqrt_cache_.Get(tick_next, &sqrt_next));
     const bool limit_first = zero_for_one ? sqrt_next < sqrt_price_limit_x96
                                           : sqrt_next > sqrt_price_limit_x96;
-    SwapStep step;
     TY_UNIV3_TRY(ComputeSwapStep(sqrt_price,
                                  limit_first ? sqrt_price_limit_x96 : sqrt_next,
                                  liquidity, remaining, fee_, &step));

@@ -12,6 +12,10 @@ namespace {
 constexpr U256 kU160Max = (U256(1) << 160) - U256(1);
 
 bool ProductFits256(const U256& a, const U256& b, U256* product) {
+  if (a.FitsU128() && b.FitsU128()) {
+    *product = full_math_internal::MulU128(a.Low128(), b.Low128());
+    return true;
+  }
   if (a.BitLength() + b.BitLength() <= 256) {
     *product = a * b;
     return true;

@@ -71,6 +71,25 @@ struct U256 {
     }
     return std::strong_ordering::equal;
   }
+  // The relational operators proper, preferred over the rewritten <=>: one
+  // borrow chain instead of a limb loop whose data-dependent branches
+  // mispredict on the swap path.
+  friend constexpr bool operator<(const U256& a, const U256& b) {
+    return Borrows(a, b);
+  }
+  friend constexpr bool operator>(const U256& a, const U256& b) {
+    return Borrows(b, a);
+  }
+  friend constexpr bool operator<=(const U256& a, const U256& b) {
+    return !Borrows(b, a);
+  }
+  friend constexpr bool operator>=(const U256& a, const U256& b) {
+    return !Borrows(a, b);
+  }
+
+ private:
+  // True if a - b borrows, i.e. a < b.
+  static constexpr bool Borrows(const U256& a, const U256& b);
 };
 
 // 512-bit product of two U256 values; w[0] least significant.
@@ -113,6 +132,23 @@ constexpr U256 U256::FromHex(std::string_view hex) {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define TRAINYARD_UNIV3_CARRY_BUILTINS 1
 #endif
+
+constexpr bool U256::Borrows(const U256& a, const U256& b) {
+#ifdef TRAINYARD_UNIV3_CARRY_BUILTINS
+  if (!std::is_constant_evaluated()) {
+    unsigned long long unused;
+    unsigned char c = __builtin_ia32_sbb_u64(0, a.w[0], b.w[0], &unused);
+    c = __builtin_ia32_sbb_u64(c, a.w[1], b.w[1], &unused);
+    c = __builtin_ia32_sbb_u64(c, a.w[2], b.w[2], &unused);
+    c = __builtin_ia32_sbb_u64(c, a.w[3], b.w[3], &unused);
+    return c != 0;
+  }
+#endif
+  for (int i = 3; i >= 0; --i) {
+    if (a.w[i] != b.w[i]) return a.w[i] < b.w[i];
+  }
+  return false;
+}
 
 constexpr U256 operator+(const U256& a, const U256& b) {
 #ifdef TRAINYARD_UNIV3_CARRY_BUILTINS
