@@ -95,76 +95,11 @@ inline uint64_t SubMul(uint64_t* un, const uint64_t* v, int len, uint64_t q) {
   return carry;
 }
 
-// Divides the normalized un[0..m] (m+1 limbs, top n limbs below vn) by the
-// normalized n-limb vn (n >= 2): writes m-n+1 quotient limbs to q and leaves
-// the normalized remainder in un[0..n).
-template <int n>
-void DivNormalized(uint64_t* un, int m, const uint64_t* vn, uint64_t* q) {
-  const uint64_t d1 = vn[n - 1], d0 = vn[n - 2];
-  const uint64_t dinv = Reciprocal3By2(d1, d0);
-  for (int j = m - n; j >= 0; --j) {
-    uint64_t* w = un + j;  // the window w[0..n] holds the partial remainder
-    if (n > 2 && w[n] == d1 && w[n - 1] == d0) [[unlikely]] {
-      // Top limbs equal the divisor's: the quotient limb is exactly 2^64-1.
-      w[n] -= SubMul(w, vn, n, ~0ULL);
-      q[j] = ~0ULL;
-      continue;
-    }
-    u128 rem;
-    uint64_t qd = Div3By2(w[n], w[n - 1], w[n - 2], d1, d0, dinv, &rem);
-    if constexpr (n > 2) {
-      const uint64_t borrow = SubMul(w, vn, n - 2, qd);
-      const bool negative = rem < borrow;
-      rem -= borrow;
-      if (negative) [[unlikely]] {  // One divisor too many: add it back.
-        --qd;
-        u128 c = 0;
-        for (int i = 0; i < n - 2; ++i) {
-          c += static_cast<u128>(w[i]) + vn[i];
-          w[i] = static_cast<uint64_t>(c);
-          c >>= 64;
-        }
-        rem += ((static_cast<u128>(d1) << 64) | d0) + c;
-      }
-    }
-    w[n] = 0;
-    w[n - 1] = static_cast<uint64_t>(rem >> 64);
-    w[n - 2] = static_cast<uint64_t>(rem);
-    q[j] = qd;
-  }
-}
-
-// u has m limbs, v has n limbs with v[n-1] != 0 and m >= n >= 2. Writes
-// m-n+1 quotient limbs to q and n remainder limbs to r.
-template <int n>
-void DivModLimbsN(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
-                  uint64_t* r) {
-  const int s = __builtin_clzll(v[n - 1]);
-  uint64_t vn[n];
-  uint64_t un[9];
-  if (s == 0) {
-    for (int i = 0; i < n; ++i) vn[i] = v[i];
-    for (int i = 0; i < m; ++i) un[i] = u[i];
-    un[m] = 0;
-  } else {
-    for (int i = n - 1; i > 0; --i)
-      vn[i] = (v[i] << s) | (v[i - 1] >> (64 - s));
-    vn[0] = v[0] << s;
-    un[m] = u[m - 1] >> (64 - s);
-    for (int i = m - 1; i > 0; --i)
-      un[i] = (u[i] << s) | (u[i - 1] >> (64 - s));
-    un[0] = u[0] << s;
-  }
-  DivNormalized<n>(un, m, vn, q);
-  if (s == 0) {
-    for (int i = 0; i < n; ++i) r[i] = un[i];
-    return;
-  }
-  for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (un[i + 1] << (64 - s));
-  r[n - 1] = un[n - 1] >> s;
-}
-
-// DivModLimbsN for the most common divisor width, two limbs (sqrt prices
+// u has m limbs, v has n limbs with v[n-1] != 0 and m >= n >= 2: writes
+// m-n+1 quotient limbs to q and n remainder limbs to r. Specialized per
+// divisor width so that the partial remainder stays in registers.
+//
+// Two-limb divisors, the most common width (sqrt prices
 // below 2^128, liquidity): the partial remainder stays in registers and the
 // numerator is normalized limb by limb as the division consumes it.
 void DivModLimbs2(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
@@ -243,6 +178,68 @@ void DivModLimbs3(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
   r[2] = r2 >> s;
 }
 
+// The same for four-limb divisors (products of two sqrt prices, the single
+// division of SqrtPriceMath's amount0 delta): the four-limb partial
+// remainder stays in registers.
+void DivModLimbs4(const uint64_t* u, int m, const uint64_t* v, uint64_t* q,
+                  uint64_t* r) {
+  const int s = __builtin_clzll(v[3]);
+  auto spill = [s](uint64_t x) { return (x >> 1) >> (63 - s); };
+  const uint64_t vn[4] = {v[0] << s, (v[1] << s) | spill(v[0]),
+                          (v[2] << s) | spill(v[1]), (v[3] << s) | spill(v[2])};
+  const uint64_t d3 = vn[3], d2 = vn[2];
+  const u128 d10 = (static_cast<u128>(vn[1]) << 64) | vn[0];
+  const u128 d32 = (static_cast<u128>(d3) << 64) | d2;
+  const uint64_t dinv = Reciprocal3By2(d3, d2);
+  // Partial remainder (r3:r2:r1:r0): the top four normalized numerator limbs.
+  uint64_t r3 = spill(u[m - 1]);
+  uint64_t r2 = (u[m - 1] << s) | spill(u[m - 2]);
+  uint64_t r1 = (u[m - 2] << s) | spill(u[m - 3]);
+  uint64_t r0 = (u[m - 3] << s) | spill(u[m - 4]);
+  for (int j = m - 4; j >= 0; --j) {
+    const uint64_t next = (u[j] << s) | (j > 0 ? spill(u[j - 1]) : 0);
+    uint64_t qd;
+    if (r3 == d3 && r2 == d2) [[unlikely]] {
+      // Top limbs equal the divisor's: the quotient limb is exactly 2^64-1.
+      uint64_t w[5] = {next, r0, r1, r2, r3};
+      qd = ~0ULL;
+      w[4] -= SubMul(w, vn, 4, qd);
+      r3 = w[3];
+      r2 = w[2];
+      r1 = w[1];
+      r0 = w[0];
+    } else {
+      u128 rem;  // (r3:r2:r1) - qd * (d3:d2)
+      qd = Div3By2(r3, r2, r1, d3, d2, dinv, &rem);
+      // Subtract qd * (d1:d0), three limbs, from (rem : r0 : next).
+      const u128 p0 = static_cast<u128>(qd) * vn[0];
+      const u128 p1 = static_cast<u128>(qd) * vn[1] + (p0 >> 64);
+      const u128 low_product =
+          (p1 << 64) | static_cast<uint64_t>(p0);  // low two limbs
+      const u128 low = (static_cast<u128>(r0) << 64) | next;
+      const u128 high_product = (p1 >> 64) + (low < low_product ? 1 : 0);
+      u128 new_low = low - low_product;
+      const bool negative = rem < high_product;
+      rem -= high_product;
+      if (negative) [[unlikely]] {  // One divisor too many: add it back.
+        --qd;
+        const u128 sum = new_low + d10;
+        rem += d32 + (sum < new_low ? 1 : 0);
+        new_low = sum;
+      }
+      r3 = static_cast<uint64_t>(rem >> 64);
+      r2 = static_cast<uint64_t>(rem);
+      r1 = static_cast<uint64_t>(new_low >> 64);
+      r0 = static_cast<uint64_t>(new_low);
+    }
+    q[j] = qd;
+  }
+  r[0] = (r0 >> s) | (r1 << 1 << (63 - s));
+  r[1] = (r1 >> s) | (r2 << 1 << (63 - s));
+  r[2] = (r2 >> s) | (r3 << 1 << (63 - s));
+  r[3] = r3 >> s;
+}
+
 void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
                  uint64_t* q, uint64_t* r) {
   switch (n) {
@@ -257,7 +254,7 @@ void DivModLimbs(const uint64_t* u, int m, const uint64_t* v, int n,
     case 3:
       return DivModLimbs3(u, m, v, q, r);
     default:
-      return DivModLimbsN<4>(u, m, v, q, r);
+      return DivModLimbs4(u, m, v, q, r);
   }
 }
 
