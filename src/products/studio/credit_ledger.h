@@ -1,0 +1,62 @@
+// The per-user compute-credit ledger: every change of a user's credit
+// balance made by AI Studio (training holds and refunds, purchases,
+// subscription payments and income) is applied to the user's balance and
+// recorded with the balance after it. Balances never go negative.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/database.h"
+#include "store/user_store.h"
+
+namespace trainyard::studio {
+
+// Ledger entry kinds.
+inline constexpr const char* kTrainingHold = "training_hold";
+inline constexpr const char* kTrainingRefund = "training_refund";
+inline constexpr const char* kCreditPurchase = "credit_purchase";
+inline constexpr const char* kSubscriptionPayment = "subscription_payment";
+inline constexpr const char* kSubscriptionIncome = "subscription_income";
+
+struct LedgerEntry {
+  int64_t id = 0;
+  std::string user_id;
+  int64_t amount_cents = 0;  // signed: negative debits
+  double balance_after = 0;  // credits (dollars)
+  std::string kind;
+  std::string reference;  // job, subscription or transaction id
+  int64_t created_at = 0;
+};
+
+// Thread-safe. Pointers are not owned.
+class CreditLedger {
+ public:
+  CreditLedger(store::Database* db, store::UserStore* users)
+      : db_(db), users_(users) {}
+  // Adds `cents` (negative debits) to the user's credits and records it.
+  // Returns the new balance, or INSUFFICIENT_CREDITS (nothing changes) if
+  // the balance would become negative.
+  Result<double> Apply(const std::string& user_id, int64_t cents,
+                       const std::string& kind, const std::string& reference,
+                       int64_t now);
+  // The user's entries, newest first; only `kind` and [from, to) when set.
+  Result<std::vector<LedgerEntry>> Entries(const std::string& user_id,
+                                           std::optional<std::string> kind,
+                                           int64_t from, int64_t to);
+  // Sum of the user's entries of `kind` in [from, to).
+  Result<int64_t> Sum(const std::string& user_id, const std::string& kind,
+                      int64_t from, int64_t to);
+
+ private:
+  store::Database* db_;
+  store::UserStore* users_;
+};
+
+// "12.34" for 1234 cents; "-0.05" for -5.
+std::string FormatCents(int64_t cents);
+
+}  // namespace trainyard::studio

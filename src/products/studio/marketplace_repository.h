@@ -1,0 +1,92 @@
+// Marketplace listings (a published model with its price and terms, through
+// PENDING_REVIEW -> APPROVED / REJECTED) and subscriptions to them.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/database.h"
+
+namespace trainyard::studio {
+
+inline constexpr const char* kPendingReview = "PENDING_REVIEW";
+inline constexpr const char* kApproved = "APPROVED";
+inline constexpr const char* kRejected = "REJECTED";
+
+struct Listing {
+  std::string id;
+  std::string model_id;
+  std::string seller_id;
+  std::string title;
+  std::string description;
+  std::string category;
+  std::vector<std::string> asset_classes;
+  std::string pricing_model;
+  int64_t monthly_price_cents = 0;
+  double performance_fee_rate = 0;
+  nlohmann::json sample_signals = nlohmann::json::array();
+  std::string terms_and_conditions;
+  std::string status = kPendingReview;
+  bool is_featured = false;
+  std::string review_note;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct ListingQuery {
+  std::optional<std::string> status;
+  std::optional<std::string> seller_id;
+  std::optional<std::string> model_id;
+  std::optional<std::string> category;
+  std::optional<int64_t> max_price_cents;
+  std::optional<std::string> search;  // substring of title or description
+};
+
+struct Subscription {
+  std::string id;
+  std::string listing_id;
+  std::string model_id;
+  std::string subscriber_id;
+  std::string seller_id;
+  std::string subscription_type;  // MONTHLY
+  bool auto_renew = false;
+  int64_t start_day = 0;  // ml::DayNumber
+  int64_t end_day = 0;    // exclusive: access until the end of end_day - 1
+  int64_t amount_cents = 0;
+  int64_t commission_cents = 0;
+  int64_t created_at = 0;
+};
+
+// Thread-safe. `db` is not owned.
+class MarketplaceRepository {
+ public:
+  explicit MarketplaceRepository(store::Database* db) : db_(db) {}
+  Status CreateListing(const Listing& listing);
+  Result<Listing> GetListing(const std::string& id);  // NOT_FOUND
+  // Newest first (featured first when filtering approved listings).
+  Result<std::vector<Listing>> ListListings(const ListingQuery& query);
+  // Sets status (and note, featured) if the current status is `from`.
+  Status Review(const std::string& id, const std::string& from,
+                const std::string& to, const std::string& note, bool featured,
+                int64_t now);
+
+  Status CreateSubscription(const Subscription& subscription);
+  // Subscriptions of a listing / of a subscriber / for a model.
+  Result<std::vector<Subscription>> ListSubscriptions(
+      std::optional<std::string> listing_id,
+      std::optional<std::string> subscriber_id,
+      std::optional<std::string> seller_id);
+  // The subscriber's subscription to `model_id` active on `day`, if any.
+  Result<std::optional<Subscription>> ActiveSubscription(
+      const std::string& subscriber_id, const std::string& model_id,
+      int64_t day);
+
+ private:
+  store::Database* db_;
+};
+
+}  // namespace trainyard::studio

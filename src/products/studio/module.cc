@@ -1,0 +1,32 @@
+#include "products/studio/module.h"
+
+#include "products/studio/routes.h"
+#include "products/studio/studio_context.h"
+#include "products/studio/training_job.h"
+
+namespace trainyard::studio {
+
+Status RegisterJobs(const products::ProductDeps& deps,
+                    jobs::JobHandlerRegistry* registry) {
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<StudioContext> ctx,
+                      StudioContext::Open(deps, nullptr));
+  return registry->Register(kTrainJobType, [ctx](jobs::JobContext& job) {
+    return RunTrainingJob(*ctx, job);
+  });
+}
+
+Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
+                 api::Router* router) {
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<StudioContext> ctx,
+                      StudioContext::Open(deps, jobs));
+  ctx->deliverer = std::make_unique<notify::WebhookDeliverer>(
+      ctx->webhooks.get(), deps.clock,
+      notify::DeliveryOptionsFromEnvironment());
+  TY_RETURN_IF_ERROR(AddModelRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx, router));
+  // The routes own the context; the deliverer stops with the last of them.
+  ctx->deliverer->Start();
+  return Status::Ok();
+}
+
+}  // namespace trainyard::studio

@@ -1,0 +1,49 @@
+// Everything the AI Studio routes and job handlers share: the product
+// dependencies, settings, repositories over the "studio" tables, market
+// data and the webhook outbox. One context per RegisterJobs / AddRoutes call.
+#pragma once
+
+#include <memory>
+
+#include "jobs/job_service.h"
+#include "notify/webhook_deliverer.h"
+#include "notify/webhook_store.h"
+#include "products/product_deps.h"
+#include "products/studio/billing.h"
+#include "products/studio/credit_ledger.h"
+#include "products/studio/market_data.h"
+#include "products/studio/marketplace_repository.h"
+#include "products/studio/model_repository.h"
+#include "products/studio/training_job_repository.h"
+
+namespace trainyard::studio {
+
+// The job type of a training run.
+inline constexpr const char* kTrainJobType = "studio.train";
+
+struct StudioContext {
+  products::ProductDeps deps;
+  jobs::JobService* jobs = nullptr;  // null outside the server
+  StudioSettings settings;
+  std::unique_ptr<ModelRepository> models;
+  std::unique_ptr<TrainingJobRepository> training_jobs;
+  std::unique_ptr<CreditLedger> ledger;
+  std::unique_ptr<MarketplaceRepository> marketplace;
+  std::unique_ptr<MarketData> market;
+  std::unique_ptr<notify::WebhookStore> webhooks;
+  // Server only: delivers the outbox in the background.
+  std::unique_ptr<notify::WebhookDeliverer> deliverer;
+
+  int64_t NowMillis() const { return deps.clock->NowMillis(); }
+  // Queues a webhook event for `owner_id` (best effort: a failure is logged,
+  // the caller's action still stands).
+  void Emit(const std::string& owner_id, const std::string& event,
+            const nlohmann::json& data) const;
+
+  // Migrates the studio and notify tables and builds the repositories.
+  // INTERNAL_ERROR if the store is not SQLite.
+  static Result<std::shared_ptr<StudioContext>> Open(
+      const products::ProductDeps& deps, jobs::JobService* jobs);
+};
+
+}  // namespace trainyard::studio

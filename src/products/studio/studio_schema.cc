@@ -1,0 +1,105 @@
+#include "products/studio/studio_schema.h"
+
+namespace trainyard::studio {
+
+const std::vector<std::string>& StudioMigrations() {
+  // Money is stored in integer cents (1 credit = $1.00) so sums are exact.
+  static const std::vector<std::string> kMigrations = {
+      R"sql(
+CREATE TABLE studio_models (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  model_type TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  status TEXT NOT NULL,
+  config TEXT NOT NULL,
+  result TEXT NOT NULL DEFAULT '{}',
+  version INTEGER NOT NULL DEFAULT 0,
+  artifact_path TEXT NOT NULL DEFAULT '',
+  data_source TEXT NOT NULL DEFAULT '',
+  total_downloads INTEGER NOT NULL DEFAULT 0,
+  total_earnings_cents INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE INDEX studio_models_owner ON studio_models(owner_id, created_at);
+
+CREATE TABLE studio_training_jobs (
+  id TEXT PRIMARY KEY,
+  model_id TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  job_name TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  model_version INTEGER NOT NULL,
+  estimated_seconds REAL NOT NULL,
+  hold_cents INTEGER NOT NULL,
+  charged_cents INTEGER NOT NULL DEFAULT 0,
+  refund_cents INTEGER NOT NULL DEFAULT 0,
+  compute_seconds REAL NOT NULL DEFAULT 0,
+  settled INTEGER NOT NULL DEFAULT 0,
+  outcome TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  settled_at INTEGER);
+CREATE INDEX studio_training_jobs_owner ON studio_training_jobs(owner_id, created_at);
+
+CREATE TABLE studio_ledger (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL,
+  balance_after REAL NOT NULL,
+  kind TEXT NOT NULL,
+  reference TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL);
+CREATE INDEX studio_ledger_user ON studio_ledger(user_id, created_at);
+
+CREATE TABLE studio_listings (
+  id TEXT PRIMARY KEY,
+  model_id TEXT NOT NULL,
+  seller_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  category TEXT NOT NULL,
+  asset_classes TEXT NOT NULL,
+  pricing_model TEXT NOT NULL,
+  monthly_price_cents INTEGER NOT NULL,
+  performance_fee_rate REAL NOT NULL,
+  sample_signals TEXT NOT NULL,
+  terms_and_conditions TEXT NOT NULL,
+  status TEXT NOT NULL,
+  is_featured INTEGER NOT NULL DEFAULT 0,
+  review_note TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+
+CREATE TABLE studio_subscriptions (
+  id TEXT PRIMARY KEY,
+  listing_id TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  subscriber_id TEXT NOT NULL,
+  seller_id TEXT NOT NULL,
+  subscription_type TEXT NOT NULL,
+  auto_renew INTEGER NOT NULL,
+  start_day INTEGER NOT NULL,
+  end_day INTEGER NOT NULL,
+  amount_cents INTEGER NOT NULL,
+  commission_cents INTEGER NOT NULL,
+  created_at INTEGER NOT NULL);
+CREATE INDEX studio_subscriptions_listing ON studio_subscriptions(listing_id);
+CREATE INDEX studio_subscriptions_subscriber ON studio_subscriptions(subscriber_id);
+
+CREATE TABLE studio_datasets (
+  symbol TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  path TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  first_date TEXT NOT NULL,
+  last_date TEXT NOT NULL,
+  has_volume INTEGER NOT NULL,
+  imported_at INTEGER NOT NULL);
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace trainyard::studio

@@ -1,0 +1,157 @@
+// Test fixture for the AI Studio routes: the real server on an ephemeral
+// port with one job worker, users of each tier, and an HTTP client.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "api/auth.h"
+#include "app/server_app.h"
+#include "core/test_support.h"
+
+namespace trainyard::studio {
+
+using nlohmann::json;
+
+// A model small enough to train in well under a second: one synthetic
+// symbol, two years, 10 shallow trees, 2 walk-forward folds.
+inline json TinyModelBody(const std::string& name = "tiny") {
+  return {{"name", name},
+          {"description", "test model"},
+          {"model_type", "CLASSIFICATION"},
+          {"algorithm", "RANDOM_FOREST"},
+          {"features",
+           {"rsi_14", "macd_signal", "bollinger_position", "volume_ma_ratio"}},
+          {"hyperparameters",
+           {{"n_estimators", 10}, {"max_depth", 3}, {"random_state", 7}}},
+          {"training_config",
+           {{"symbols", {"NIFTY50"}},
+            {"start_date", "2022-01-01"},
+            {"end_date", "2023-12-31"},
+            {"cross_validation_folds", 2}}}};
+}
+
+class StudioServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Every compute second is billed in these tests (no included hours), so
+    // holds, charges and refunds are non-zero.
+    setenv("TRAINYARD_STUDIO_HOURS_FREE", "0", 1);
+    setenv("TRAINYARD_STUDIO_HOURS_PRO", "0", 1);
+    setenv("TRAINYARD_STUDIO_HOURS_ELITE", "0", 1);
+    setenv("TRAINYARD_WEBHOOK_RETRY_BASE_MS", "50", 1);
+    Config config;
+    config.home = tmp_.Sub("home");
+    config.port = 0;
+    config.workers = 1;
+    auto app = app::ServerApp::Create(config);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(*app);
+    admin_ = *app_->bootstrap_token();
+    ASSERT_TRUE(app_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
+    client_->set_read_timeout(60, 0);
+    alice_ = NewUser("alice", store::Tier::kPro, 100.0, &alice_id_);
+    bob_ = NewUser("bob", store::Tier::kFree, 0.0, &bob_id_);
+    carol_ = NewUser("carol", store::Tier::kElite, 10000.0, &carol_id_);
+  }
+  void TearDown() override {
+    if (app_) app_->Stop();
+  }
+
+  std::string NewUser(const std::string& name, store::Tier tier, double credits,
+                      std::string* id) {
+    auto* users = app_->runtime().store->users();
+    auto user = api::CreateUser(users, *SystemClock::Default(), name, tier,
+                                store::Role::kUser, credits);
+    EXPECT_TRUE(user.ok());
+    *id = user->id;
+    return api::IssueToken(users, *SystemClock::Default(), user->id, "t")
+        ->token;
+  }
+  double Credits(const std::string& user_id) {
+    return app_->runtime().store->users()->GetUser(user_id)->credits;
+  }
+
+  httplib::Headers Auth(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+  static std::string Api(const std::string& path) {
+    return "/api/ai-studio/" + path;
+  }
+  httplib::Result Get(const std::string& token, const std::string& path) {
+    return client_->Get(Api(path), Auth(token));
+  }
+  httplib::Result Post(const std::string& token, const std::string& path,
+                       const json& body = json::object()) {
+    return client_->Post(Api(path), Auth(token), body.dump(),
+                         "application/json");
+  }
+  httplib::Result Patch(const std::string& token, const std::string& path,
+                        const json& body) {
+    return client_->Patch(Api(path), Auth(token), body.dump(),
+                          "application/json");
+  }
+  httplib::Result Delete(const std::string& token, const std::string& path) {
+    return client_->Delete(Api(path), Auth(token));
+  }
+  static json Body(const httplib::Result& r) {
+    return r->body.empty() ? json() : json::parse(r->body);
+  }
+  // Asserts status and error code of a standard error answer.
+  static void ExpectError(const httplib::Result& r, int status,
+                          const std::string& code) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+    json body = json::parse(r->body);
+    EXPECT_EQ(body["error"]["code"], code) << r->body;
+    EXPECT_TRUE(body["timestamp"].is_string());
+  }
+
+  std::string CreateModel(const std::string& token, const json& body) {
+    auto r = Post(token, "models/", body);
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 201) << r->body;
+    return Body(r)["id"];
+  }
+  // Polls GET training-jobs/{id}/ until the status is one of the terminal
+  // ones (or `want`); returns the last answer.
+  json WaitForJob(const std::string& token, const std::string& job_id,
+                  const std::string& want = "") {
+    json job;
+    for (int i = 0; i < 3000; ++i) {
+      job = Body(Get(token, "training-jobs/" + job_id + "/"));
+      const std::string s = job.value("status", "");
+      if (s == want || (want.empty() && (s == "COMPLETED" || s == "FAILED" ||
+                                         s == "CANCELLED"))) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return job;
+  }
+  // Creates and trains a tiny model; returns its id.
+  std::string TrainedModel(const std::string& token,
+                           const json& body = TinyModelBody()) {
+    const std::string id = CreateModel(token, body);
+    auto r = Post(token, "models/" + id + "/train/");
+    EXPECT_EQ(r->status, 202) << r->body;
+    json job = WaitForJob(token, Body(r)["job_id"]);
+    EXPECT_EQ(job["status"], "COMPLETED") << job.dump();
+    return id;
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<app::ServerApp> app_;
+  std::unique_ptr<httplib::Client> client_;
+  std::string admin_, alice_, bob_, carol_;
+  std::string alice_id_, bob_id_, carol_id_;
+};
+
+}  // namespace trainyard::studio

@@ -1,0 +1,311 @@
+#include "products/studio/training_job.h"
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "ml/dataset.h"
+#include "ml/file_io.h"
+#include "ml/importance_plot.h"
+#include "ml/shap.h"
+#include "products/studio/model_config.h"
+#include "products/studio/studio_json.h"
+#include "products/studio/training_service.h"
+
+namespace trainyard::studio {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kShapSummaryRows = 200;
+constexpr size_t kEquityPoints = 260;
+
+json MetricsJson(const std::map<std::string, double>& metrics) {
+  json out = json::object();
+  for (const auto& [k, v] : metrics) out[k] = JsonNumber(Round4(v));
+  return out;
+}
+
+json BacktestJson(const ml::TrainedModel& t) {
+  const ml::BacktestResult& b = t.backtest;
+  return {{"total_trades", b.total_trades},
+          {"winning_trades", b.winning_trades},
+          {"losing_trades", b.losing_trades},
+          {"win_rate", JsonNumber(Round4(b.win_rate))},
+          {"avg_win", JsonNumber(Round4(b.avg_win))},
+          {"avg_loss", JsonNumber(Round4(b.avg_loss))},
+          {"profit_factor", JsonNumber(Round4(b.profit_factor))},
+          {"total_return", JsonNumber(Round4(b.total_return))},
+          {"sharpe_ratio", JsonNumber(Round4(b.sharpe_ratio))},
+          {"max_drawdown", JsonNumber(Round4(b.max_drawdown))},
+          {"benchmark_return", JsonNumber(Round4(b.benchmark_return))},
+          {"start_date", ml::FormatDate(t.test_first)},
+          {"end_date", ml::FormatDate(t.test_last)},
+          {"transaction_cost_included", true}};
+}
+
+// At most kEquityPoints evenly spaced points of the equity curve (the last
+// one always included), for the dashboard's performance chart.
+json EquityJson(const ml::BacktestResult& b) {
+  json out = json::array();
+  const size_t n = b.equity.size();
+  if (n == 0) return out;
+  const size_t step = (n + kEquityPoints - 1) / kEquityPoints;
+  for (size_t i = 0; i < n; i += step) {
+    out.push_back({ml::FormatDate(b.equity[i].first), b.equity[i].second});
+  }
+  if ((n - 1) % step != 0) {
+    out.push_back(
+        {ml::FormatDate(b.equity.back().first), b.equity.back().second});
+  }
+  return out;
+}
+
+json FoldsJson(const std::vector<ml::FoldResult>& folds) {
+  json out = json::array();
+  for (const auto& f : folds) {
+    out.push_back({{"fold", f.fold},
+                   {"train_rows", f.train_rows},
+                   {"validation_rows", f.valid_rows},
+                   {"validation_start", ml::FormatDate(f.valid_first)},
+                   {"validation_end", ml::FormatDate(f.valid_last)},
+                   {"metrics", MetricsJson(f.metrics)}});
+  }
+  return out;
+}
+
+// The fold with the best validation score (accuracy, or lowest rmse), 1-based;
+// 0 without cross-validation.
+int BestFold(const std::vector<ml::FoldResult>& folds, bool classification) {
+  int best = 0;
+  double best_score = -INFINITY;
+  for (const auto& f : folds) {
+    auto it = f.metrics.find(classification ? "accuracy" : "rmse");
+    if (it == f.metrics.end() || !std::isfinite(it->second)) continue;
+    const double score = classification ? it->second : -it->second;
+    if (score > best_score) best_score = score, best = f.fold;
+  }
+  return best;
+}
+
+// Renders both plots; the SHAP summary explains up to kShapSummaryRows
+// evenly spaced rows of the test period. Returns the global mean |SHAP|.
+Result<json> RenderPlots(StudioContext& ctx, const StudioModel& model,
+                         const ml::TrainedModel& t,
+                         const std::vector<ml::OhlcvSeries>& series,
+                         const ml::TrainingRequest& request) {
+  std::vector<ml::BarItem> bars;
+  for (const auto& [name, gain] : t.feature_importance) {
+    bars.push_back({name, gain});
+  }
+  TY_ASSIGN_OR_RETURN(
+      std::string bar_png,
+      ml::RenderBarChartPng(model.name + " - feature importance (gain)", bars));
+  TY_ASSIGN_OR_RETURN(
+      std::string bar_path,
+      ctx.deps.data_dir->Resolve(PlotPath(model.id, "feature-importance")));
+  TY_RETURN_IF_ERROR(ctx.deps.file_system->CreateDirectories(
+      bar_path.substr(0, bar_path.rfind('/'))));
+  TY_RETURN_IF_ERROR(ml::WriteFileAtomically(bar_path, bar_png));
+
+  ml::DatasetSpec spec{request.features, t.target, t.test_first, t.test_last,
+                       true};
+  TY_ASSIGN_OR_RETURN(ml::Dataset test, ml::BuildDataset(series, spec));
+  std::vector<size_t> pick;
+  const size_t step = std::max<size_t>(1, test.rows() / kShapSummaryRows);
+  for (size_t i = 0; i < test.rows() && pick.size() < kShapSummaryRows;
+       i += step) {
+    pick.push_back(i);
+  }
+  ml::Dataset sample = test.Subset(pick);
+  ml::MatrixView x{sample.x.data(), sample.rows(), sample.num_features};
+  TY_ASSIGN_OR_RETURN(std::vector<ml::RowExplanation> rows,
+                      ml::ExplainRows(t.model, x));
+  ml::ShapSummaryData data =
+      ml::MakeShapSummaryData(rows, x, sample.feature_names);
+  TY_ASSIGN_OR_RETURN(
+      std::string shap_png,
+      ml::RenderShapSummaryPng(model.name + " - SHAP summary (test period)",
+                               data.features, data.shap, data.values));
+  TY_ASSIGN_OR_RETURN(
+      std::string shap_path,
+      ctx.deps.data_dir->Resolve(PlotPath(model.id, "shap-summary")));
+  TY_RETURN_IF_ERROR(ml::WriteFileAtomically(shap_path, shap_png));
+  ml::GlobalImportance global = ml::ComputeGlobalImportance(rows);
+  json out = json::object();
+  for (size_t i = 0; i < global.features.size(); ++i) {
+    out[global.features[i]] = Round4(global.share[i]);
+  }
+  return out;
+}
+
+struct RunState {
+  int stage = 0;
+};
+
+Status Fail(StudioContext& ctx, jobs::JobContext& job, const StudioModel& model,
+            double seconds, const Status& error) {
+  (void)SettleTraining(ctx, job.job().id, "FAILED", seconds);
+  (void)ctx.models->Transition(model.id, {kTraining},
+                               StatusAfterStoppedRun(model, true),
+                               ctx.NowMillis());
+  ctx.Emit(model.owner_id, "training_job.failed",
+           {{"job_id", job.job().id},
+            {"model_id", model.id},
+            {"status", "FAILED"},
+            {"error",
+             {{"code", ErrorCodeName(error.code())},
+              {"message", error.message()}}}});
+  job.Log("ERROR: training failed: " + error.message());
+  return Status(ErrorCode::kModelTraining, error.message(), error.details());
+}
+
+}  // namespace
+
+Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         started)
+        .count();
+  };
+  TY_ASSIGN_OR_RETURN(TrainingJobRow row, ctx.training_jobs->Get(job.job().id));
+  TY_ASSIGN_OR_RETURN(StudioModel model, ctx.models->Get(row.model_id));
+  if (row.settled) return jobs::JobStopped();  // cancelled and settled already
+  job.Log("INFO: loading price data for " +
+          std::to_string(ConfigSymbols(model.config).size()) + " symbol(s)");
+  std::vector<ml::OhlcvSeries> series;
+  for (const auto& symbol : ConfigSymbols(model.config)) {
+    Result<std::shared_ptr<const ml::OhlcvSeries>> s = ctx.market->Load(symbol);
+    if (!s.ok()) return Fail(ctx, job, model, elapsed(), s.status());
+    series.push_back(**s);
+  }
+  Result<ml::TrainingRequest> request =
+      ToTrainingRequest(model.model_type, model.algorithm, model.config);
+  if (!request.ok()) return Fail(ctx, job, model, elapsed(), request.status());
+
+  RunState state;
+  auto progress = [&](const ml::TrainingProgress& p) {
+    if (p.stage != state.stage) {
+      state.stage = p.stage;
+      job.Log("INFO: Starting epoch " + std::to_string(p.stage) + "/" +
+              std::to_string(p.total_stages) +
+              (p.stage < p.total_stages ? " (cross-validation fold)"
+                                        : " (final fit)"));
+    }
+    json metrics = {{"current_epoch", p.stage},
+                    {"total_epochs", p.total_stages},
+                    {"round", p.round},
+                    {"total_rounds", p.total_rounds},
+                    {"current_metrics", MetricsJson(p.last_fold_metrics)}};
+    job.ReportProgress(std::lround(p.fraction * 1000), 1000, metrics.dump());
+    return !job.ShouldStop();
+  };
+  Result<ml::TrainedModel> trained = ml::TrainModel(series, *request, progress);
+  if (!trained.ok() &&
+      (ml::IsCancelled(trained.status()) || job.ShouldStop())) {
+    if (!job.IsCancelled())
+      return jobs::JobStopped();  // shutdown: resumes later
+    (void)SettleTraining(ctx, row.id, "CANCELLED", elapsed());
+    (void)ctx.models->Transition(model.id, {kTraining},
+                                 StatusAfterStoppedRun(model, false),
+                                 ctx.NowMillis());
+    job.Log("INFO: training cancelled");
+    return jobs::JobStopped();
+  }
+  if (!trained.ok()) return Fail(ctx, job, model, elapsed(), trained.status());
+  const ml::TrainedModel& t = *trained;
+
+  const std::string artifact = "model_storage/studio/" + model.id + "/v" +
+                               std::to_string(row.model_version) + ".json";
+  Result<std::string> artifact_path = ctx.deps.data_dir->Resolve(artifact);
+  if (!artifact_path.ok()) {
+    return Fail(ctx, job, model, elapsed(), artifact_path.status());
+  }
+  Status dirs = ctx.deps.file_system->CreateDirectories(
+      artifact_path->substr(0, artifact_path->rfind('/')));
+  if (dirs.ok()) dirs = t.model.SaveToFile(*artifact_path);
+  if (!dirs.ok()) return Fail(ctx, job, model, elapsed(), dirs);
+  job.Log("INFO: rendering feature-importance and SHAP summary plots");
+  Result<json> shap = RenderPlots(ctx, model, t, series, *request);
+  if (!shap.ok()) return Fail(ctx, job, model, elapsed(), shap.status());
+
+  const bool classification = model.model_type == "CLASSIFICATION";
+  json importance = json::object();
+  for (const auto& [name, gain] : t.feature_importance) {
+    importance[name] = Round4(gain);
+  }
+  json effective = json::object();
+  for (const auto& [k, v] : t.hyperparameters) effective[k] = v;
+  const double seconds = elapsed();
+  model.result = {{"performance_metrics", MetricsJson(t.metrics)},
+                  {"backtest_results", BacktestJson(t)},
+                  {"feature_importance", importance},
+                  {"shap_importance", *shap},
+                  {"cv_metrics", MetricsJson(t.cv_metrics)},
+                  {"folds", FoldsJson(t.folds)},
+                  {"equity", EquityJson(t.backtest)},
+                  {"effective_hyperparameters", effective},
+                  {"training_summary",
+                   {{"train_rows", t.train_rows},
+                    {"test_rows", t.test_rows},
+                    {"train_start", ml::FormatDate(t.train_first)},
+                    {"train_end", ml::FormatDate(t.train_last)},
+                    {"test_start", ml::FormatDate(t.test_first)},
+                    {"test_end", ml::FormatDate(t.test_last)},
+                    {"best_epoch", BestFold(t.folds, classification)},
+                    {"epochs", static_cast<int>(t.folds.size()) + 1},
+                    {"job_id", row.id},
+                    {"compute_seconds", Round4(seconds)}}}};
+  model.status = kCompleted;
+  model.version = row.model_version;
+  model.artifact_path = artifact;
+  model.data_source = t.data_source;
+  model.updated_at = ctx.NowMillis();
+  Status stored = ctx.models->Update(model, kTraining);
+  if (!stored.ok()) return Fail(ctx, job, model, seconds, stored);
+  TY_RETURN_IF_ERROR(
+      SettleTraining(ctx, row.id, "COMPLETED", seconds).status());
+
+  const auto& m = t.metrics;
+  auto metric = [&](const char* k) {
+    auto it = m.find(k);
+    return it == m.end() ? json(nullptr) : JsonNumber(Round4(it->second));
+  };
+  json training_metrics = {{"epochs", static_cast<int>(t.folds.size()) + 1},
+                           {"best_epoch", BestFold(t.folds, classification)}};
+  if (classification) {
+    training_metrics["final_accuracy"] = metric("accuracy");
+    training_metrics["final_loss"] = metric("log_loss");
+  } else {
+    training_metrics["final_rmse"] = metric("rmse");
+    training_metrics["final_loss"] = metric("rmse");
+  }
+  job.SetResult(json{{"training_metrics", training_metrics},
+                     {"validation_metrics", MetricsJson(t.cv_metrics)},
+                     {"performance_metrics", MetricsJson(t.metrics)},
+                     {"model_version", row.model_version},
+                     {"data_source", t.data_source}}
+                    .dump());
+  job.ReportProgress(1000, 1000,
+                     json{{"current_epoch", t.folds.size() + 1},
+                          {"total_epochs", t.folds.size() + 1},
+                          {"current_metrics", MetricsJson(t.metrics)}}
+                         .dump());
+  job.Log("INFO: training completed in " + std::to_string(seconds) + " s");
+  json perf = {{"sharpe_ratio", metric("sharpe_ratio")}};
+  if (classification) {
+    perf["accuracy"] = metric("accuracy");
+  } else {
+    perf["rmse"] = metric("rmse");
+  }
+  ctx.Emit(model.owner_id, "training_job.completed",
+           {{"job_id", row.id},
+            {"model_id", model.id},
+            {"status", "COMPLETED"},
+            {"performance_metrics", perf}});
+  return Status::Ok();
+}
+
+}  // namespace trainyard::studio
