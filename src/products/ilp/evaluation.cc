@@ -1,0 +1,145 @@
+#include "products/ilp/evaluation.h"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <memory>
+
+#include "env/action_transform.h"
+#include "products/ilp/log_rows.h"
+#include "products/ilp/model_loader.h"
+#include "tracking/csv_logger.h"
+#include "tracking/line_plot.h"
+
+namespace trainyard::ilp {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One side of the comparison: an environment and who acts in it.
+struct Side {
+  std::string name;  // "agent" or a baseline name
+  std::unique_ptr<env::UniswapV3LpEnv> env;
+  std::optional<env::LpBaselineStrategy> strategy;  // empty: the agent
+  std::vector<float> obs;
+  bool done = false;
+  SideSummary total;
+  tracking::Series curve;  // cumulative reward over all steps
+  double running = 0.0;
+};
+
+void Accumulate(const env::LpStepRecord& r, Side* side) {
+  side->total.reward_usd += r.reward_usd;
+  side->total.fee_income_usd += r.fee_income_usd;
+  side->total.impermanent_loss_usd += r.impermanent_loss_usd;
+  side->total.gas_usd += r.gas_usd;
+  side->total.steps += 1;
+  side->running += r.reward_usd;
+}
+
+}  // namespace
+
+Result<EvaluateResult> RunEvaluation(const Workspace& workspace,
+                                     const EvaluateRequest& req) {
+  const ModelPaths paths = workspace.PathsFor(req.algo, req.model_name);
+  TY_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(paths.model_dir, req.algo,
+                                                   paths.rel_model_dir));
+  ModelInfo info = model.info;
+  info.agent_budget_usd = req.agent_budget_usd;
+  info.max_steps = 0;  // the loop below bounds episodes by eval_steps
+  if (req.action_transform) info.action_transform = *req.action_transform;
+  TY_ASSIGN_OR_RETURN(env::UniswapV3LpConfig config, EnvConfigFor(info));
+
+  std::vector<Side> sides;
+  sides.push_back(Side{"agent"});
+  for (env::LpBaseline b : req.baselines) {
+    Side s{env::LpBaselineName(b)};
+    s.strategy.emplace(b, req.percentage_range);
+    sides.push_back(std::move(s));
+  }
+  for (Side& s : sides) {
+    TY_ASSIGN_OR_RETURN(s.env, env::UniswapV3LpEnv::Create(config));
+    s.obs.resize(env::UniswapV3LpEnv::kObservationSize);
+    s.curve.name = s.name;
+  }
+
+  std::error_code ec;
+  fs::create_directories(paths.csv_dir, ec);
+  const std::string csv_path = paths.csv_dir + "/" + kEvalLogFile;
+  fs::remove(csv_path, ec);
+  TY_ASSIGN_OR_RETURN(tracking::CsvLogger csv,
+                      tracking::CsvLogger::Open(csv_path));
+
+  float action[2];
+  tracking::CsvLogger::Row row;
+  double x = 0;
+  for (int64_t e = 0; e < req.eval_episodes; ++e) {
+    const uint64_t seed = req.seed + static_cast<uint64_t>(e);
+    for (Side& s : sides) {
+      s.env->Reset(seed, s.obs);
+      s.done = false;
+      if (s.strategy) s.strategy->BeginEpisode();
+    }
+    model.policy->ResetState();
+    for (int64_t t = 1; t <= req.eval_steps; ++t) {
+      row.clear();
+      row.emplace_back("episode", static_cast<double>(e + 1));
+      row.emplace_back("step", static_cast<double>(t));
+      bool any = false;
+      for (size_t i = 0; i < sides.size(); ++i) {
+        Side& s = sides[i];
+        if (s.done) continue;
+        env::StepResult r;
+        if (s.strategy) {
+          r = s.env->StepTarget(s.strategy->Next(*s.env), s.obs);
+        } else {
+          TY_RETURN_IF_ERROR(model.policy->Act(s.obs, true, action));
+          r = s.env->Step(action, s.obs);
+        }
+        const env::LpStepRecord& rec = s.env->last_record();
+        Accumulate(rec, &s);
+        AppendStepColumns(rec, s.name + "_", /*with_pool_state=*/i == 0, &row);
+        s.done = r.terminated || r.truncated;
+        any = true;
+      }
+      if (!any) break;
+      TY_RETURN_IF_ERROR(csv.Log(row));
+      x += 1;
+      for (Side& s : sides) {
+        s.curve.x.push_back(x);
+        s.curve.y.push_back(s.running);
+      }
+    }
+    for (Side& s : sides) s.total.final_value_usd += s.env->value_usd();
+  }
+
+  EvaluateResult result;
+  result.eval_logs_path = paths.rel_csv_dir + "/" + kEvalLogFile;
+  result.action_transform = info.action_transform;
+  result.use_running_statistics = info.use_running_statistics;
+  const double n = static_cast<double>(req.eval_episodes);
+  for (Side& s : sides) {
+    SideSummary m = s.total;
+    m.reward_usd /= n;
+    m.fee_income_usd /= n;
+    m.impermanent_loss_usd /= n;
+    m.gas_usd /= n;
+    m.final_value_usd /= n;
+    m.steps /= n;
+    if (!s.strategy)
+      result.agent = m;
+    else
+      result.baselines.emplace_back(s.name, m);
+  }
+  std::vector<tracking::Series> series;
+  for (Side& s : sides) series.push_back(std::move(s.curve));
+  tracking::PlotOptions plot{
+      .title = req.algo + " " + req.model_name + ": cumulative reward",
+      .x_label = "evaluation step",
+      .y_label = "fees - IL - gas (USD)"};
+  if (RenderLinePlotPng(series, plot, paths.csv_dir + "/" + kEvalPlotFile).ok())
+    result.plot_path = paths.rel_csv_dir + "/" + kEvalPlotFile;
+  return result;
+}
+
+}  // namespace trainyard::ilp

@@ -1,0 +1,55 @@
+// POST ddpg/evaluate and ppo/evaluate: run a trained agent and baseline
+// strategies on the same market seeds of UniswapV3LP-v0, write
+// eval_logs.csv (agent and baselines side by side, one row per step) and
+// eval_plot.png, and summarise fee income, impermanent loss and gas.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "env/uniswap_v3_lp/baselines.h"
+#include "products/ilp/workspace.h"
+
+namespace trainyard::ilp {
+
+struct EvaluateRequest {
+  std::string algo;        // "ddpg" or "ppo"
+  std::string model_name;  // normalised name
+  int64_t eval_steps = 1000;
+  int64_t eval_episodes = 100;
+  double percentage_range = 0.5;
+  double agent_budget_usd = 10000.0;
+  bool use_running_statistics = false;
+  std::optional<std::string> action_transform;  // default: the model's
+  std::vector<env::LpBaseline> baselines = {env::LpBaseline::kFixed};
+  uint64_t seed = 0;  // episode i uses market seed seed + i
+};
+
+// Per-episode means of one side (agent or a baseline), in USD.
+struct SideSummary {
+  double reward_usd = 0.0;  // fee income - impermanent loss - gas
+  double fee_income_usd = 0.0;
+  double impermanent_loss_usd = 0.0;
+  double gas_usd = 0.0;
+  double final_value_usd = 0.0;
+  double steps = 0.0;
+};
+
+struct EvaluateResult {
+  SideSummary agent;
+  std::vector<std::pair<std::string, SideSummary>> baselines;
+  std::string eval_logs_path;  // relative to the ILP base
+  std::string plot_path;       // empty if no plot was drawn
+  std::string action_transform;
+  bool use_running_statistics = false;  // as the model was trained
+};
+
+// Loads the model (NOT_FOUND / VALIDATION_ERROR as LoadModel), runs the
+// episodes and writes the files. IO_ERROR if the logs cannot be written.
+Result<EvaluateResult> RunEvaluation(const Workspace& workspace,
+                                     const EvaluateRequest& request);
+
+}  // namespace trainyard::ilp

@@ -1,0 +1,43 @@
+// ilp_model.json: what a trained ILP model was trained with (algorithm,
+// environment settings, hyperparameters), written beside policy.tyrl so
+// evaluation and inference rebuild the same environment.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "env/uniswap_v3_lp/uniswap_v3_lp.h"
+#include "rl/params.h"
+
+namespace trainyard::ilp {
+
+struct ModelInfo {
+  std::string algo;  // "ddpg" or "ppo"
+  std::string model_name;
+  double agent_budget_usd = 10000.0;
+  std::string action_transform = "linear";
+  bool use_running_statistics = false;
+  std::vector<std::string> pools = {env::kDefaultLpPool};
+  int64_t max_steps = 0;  // episode length
+  int64_t n_episodes = 0;
+  uint64_t seed = 0;
+  rl::ParamMap params;  // as passed to rl::Train
+  // Filled when training finishes.
+  int64_t trained_steps = 0;
+  int64_t episodes = 0;
+  double recent_mean_return = 0.0;
+};
+
+std::string ModelInfoToJson(const ModelInfo& info);
+// VALIDATION_ERROR if the text is not a ModelInfo document.
+Result<ModelInfo> ModelInfoFromJson(const std::string& text);
+// Reads <model_dir>/ilp_model.json; NOT_FOUND if absent.
+Result<ModelInfo> ReadModelInfo(const std::string& model_dir);
+
+// The environment configuration a model was trained with (episode length
+// max_steps). VALIDATION_ERROR for an unusable description.
+Result<env::UniswapV3LpConfig> EnvConfigFor(const ModelInfo& info);
+
+}  // namespace trainyard::ilp

@@ -1,0 +1,105 @@
+#include "products/ilp/predictor.h"
+
+#include <cstdio>
+
+#include "env/action_transform.h"
+#include "market/presets.h"
+#include "univ3/price.h"
+
+namespace trainyard::ilp {
+namespace {
+
+constexpr size_t kMaxCachedStates = 256;
+constexpr int kWarmupBlocks = 48;
+
+uint64_t Fnv1a(const std::string& s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+}  // namespace
+
+Status ValidateDate(const std::string& date) {
+  int y = 0, m = 0, d = 0;
+  char extra = 0;
+  const bool shape =
+      date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+      std::sscanf(date.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3;
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool valid = shape && y >= 1970 && m >= 1 && m <= 12 && d >= 1 &&
+                     d <= kDays[m - 1] + (m == 2 && IsLeap(y) ? 1 : 0);
+  if (valid) return Status::Ok();
+  return ValidationError("invalid date_str '" + date + "'",
+                         {{"date_str", "must be a date YYYY-MM-DD"}});
+}
+
+Result<std::shared_ptr<const Predictor::State>> Predictor::StateFor(
+    const std::string& pool_id, const std::string& date,
+    const ModelInfo& info) {
+  const std::string key = pool_id + "|" + date + "|" + info.action_transform;
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = states_.find(key);
+  if (it != states_.end()) return it->second;
+  env::UniswapV3LpConfig config;
+  config.pools = {pool_id};
+  config.agent_budget_usd = info.agent_budget_usd;
+  config.warmup_blocks = kWarmupBlocks;
+  TY_ASSIGN_OR_RETURN(config.action_transform,
+                      env::ParseActionTransformMode(info.action_transform));
+  auto state = std::make_shared<State>();
+  TY_ASSIGN_OR_RETURN(state->env, env::UniswapV3LpEnv::Create(config));
+  state->obs.resize(env::UniswapV3LpEnv::kObservationSize);
+  state->env->Reset(Fnv1a(pool_id + "|" + date), state->obs);
+  if (states_.size() >= kMaxCachedStates) states_.clear();
+  states_[key] = state;
+  return std::shared_ptr<const State>(state);
+}
+
+Result<RangeAction> Predictor::Run(const std::string& algo,
+                                   const std::string& name,
+                                   const PredictRequest& req,
+                                   PredictResult* out) {
+  const ModelPaths paths = workspace_->PathsFor(algo, name);
+  // The model's description decides the action map; load it first.
+  ModelInfo info;
+  float action[2] = {0.0f, 0.0f};
+  std::vector<float> probe(env::UniswapV3LpEnv::kObservationSize, 0.0f);
+  TY_RETURN_IF_ERROR(cache_.Act(paths.model_dir, algo, paths.rel_model_dir,
+                                probe, action, &info));
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<const State> state,
+                      StateFor(req.pool_id, req.date_str, info));
+  TY_RETURN_IF_ERROR(cache_.Act(paths.model_dir, algo, paths.rel_model_dir,
+                                state->obs, action, nullptr));
+  const env::LpTarget t = state->env->MapAction(action);
+  const market::PoolPreset& p = state->env->market().config().preset;
+  RangeAction r;
+  r.action0 = action[0];
+  r.action1 = action[1];
+  r.tick_lower = t.tick_lower;
+  r.tick_upper = t.tick_upper;
+  r.price_lower = univ3::TickToPrice(t.tick_lower, p.decimals0, p.decimals1);
+  r.price_upper = univ3::TickToPrice(t.tick_upper, p.decimals0, p.decimals1);
+  out->price = state->env->price();
+  out->tick = state->env->market().pool().slot0().tick;
+  return r;
+}
+
+Result<PredictResult> Predictor::Predict(const PredictRequest& req) {
+  if (!market::FindPreset(req.pool_id).ok()) {
+    return ValidationError("unknown pool_id '" + req.pool_id + "'",
+                           {{"pool_id", "not a known pool"}});
+  }
+  TY_RETURN_IF_ERROR(ValidateDate(req.date_str));
+  PredictResult out;
+  TY_ASSIGN_OR_RETURN(out.ddpg, Run("ddpg", req.ddpg_name, req, &out));
+  TY_ASSIGN_OR_RETURN(out.ppo, Run("ppo", req.ppo_name, req, &out));
+  return out;
+}
+
+}  // namespace trainyard::ilp

@@ -1,0 +1,68 @@
+// POST predict-action and the agent half of POST inference: the pool state
+// for (pool_id, date_str) — simulated from the pool's preset and seeded by
+// both, clearly labelled "synthetic", while no market data is imported —
+// fed to the cached DDPG and PPO policies, whose actions are mapped to
+// price and tick ranges exactly as UniswapV3LP-v0 maps them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/status.h"
+#include "env/uniswap_v3_lp/uniswap_v3_lp.h"
+#include "products/ilp/model_loader.h"
+#include "products/ilp/workspace.h"
+
+namespace trainyard::ilp {
+
+struct PredictRequest {
+  std::string pool_id;              // preset name or pool address
+  std::string date_str;             // YYYY-MM-DD
+  std::string ddpg_name, ppo_name;  // normalised model names
+};
+
+struct RangeAction {
+  double price_lower = 0.0, price_upper = 0.0;
+  int32_t tick_lower = 0, tick_upper = 0;
+  float action0 = 0.0f, action1 = 0.0f;  // the policy's raw output
+};
+
+struct PredictResult {
+  RangeAction ddpg, ppo;
+  double price = 0.0;  // pool price of the state the agents saw
+  int32_t tick = 0;
+  std::string data_source = "synthetic";
+};
+
+// VALIDATION_ERROR unless `date` is a calendar date YYYY-MM-DD.
+Status ValidateDate(const std::string& date);
+
+// Thread-safe; models and pool states are cached.
+class Predictor {
+ public:
+  explicit Predictor(const Workspace* workspace) : workspace_(workspace) {}
+  // VALIDATION_ERROR for an unknown pool; model errors as LoadModel.
+  Result<PredictResult> Predict(const PredictRequest& request);
+  const ModelCache& cache() const { return cache_; }
+
+ private:
+  struct State {
+    std::unique_ptr<env::UniswapV3LpEnv> env;  // only const use after Reset
+    std::vector<float> obs;
+  };
+  Result<std::shared_ptr<const State>> StateFor(const std::string& pool_id,
+                                                const std::string& date,
+                                                const ModelInfo& info);
+  Result<RangeAction> Run(const std::string& algo, const std::string& name,
+                          const PredictRequest& request, PredictResult* out);
+
+  const Workspace* workspace_;
+  ModelCache cache_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const State>> states_;
+};
+
+}  // namespace trainyard::ilp

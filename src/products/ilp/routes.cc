@@ -1,0 +1,615 @@
+#include "products/ilp/routes.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "api/error_response.h"
+#include "api/job_json.h"
+#include "api/json_validator.h"
+#include "env/action_transform.h"
+#include "env/uniswap_v3_lp/baselines.h"
+#include "products/ilp/evaluation.h"
+#include "products/ilp/predictor.h"
+#include "products/ilp/strategy.h"
+#include "products/ilp/train_job.h"
+#include "products/ilp/workspace.h"
+#include "rl/config.h"
+
+namespace trainyard::ilp {
+namespace {
+
+namespace fs = std::filesystem;
+using api::JsonResponse;
+using api::JsonValidator;
+using api::Request;
+using api::Response;
+using nlohmann::json;
+
+constexpr int64_t kMaxTotalSteps = 100'000'000;
+constexpr int64_t kMaxEvalSteps = 2'000'000;  // eval_steps x eval_episodes
+constexpr double kMaxBudget = 1e12;
+constexpr double kTiny = 1e-12;  // lower bound of "positive" numbers
+constexpr const char* kDefaultDdpgAgent = "model_storage/ddpg/ddpg_1";
+constexpr const char* kDefaultPpoAgent =
+    "model_storage/ppo/lstm_actor_critic_batch_norm";
+constexpr const char* kDefaultDate = "2024-05-05";
+
+struct Service {
+  products::ProductDeps deps;
+  jobs::JobService* jobs;
+  Workspace workspace;
+  Predictor predictor;
+  Service(const products::ProductDeps& d, jobs::JobService* j)
+      : deps(d), jobs(j), workspace(d.data_dir), predictor(&workspace) {}
+};
+
+std::string Text(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
+}
+
+// Copies a nested validator's errors into `outer` as "<prefix>.<field>".
+void MergeErrors(const JsonValidator& inner, const std::string& prefix,
+                 JsonValidator* outer) {
+  Status s = inner.Finish();
+  for (const FieldError& e : s.details())
+    outer->AddError(prefix + "." + e.field, e.message);
+}
+
+// Reads "pools" (an optional array of preset names or addresses).
+std::vector<std::string> ReadPools(JsonValidator* v) {
+  std::optional<json> pools = v->OptionalArray("pools");
+  if (!pools) return {env::kDefaultLpPool};
+  std::vector<std::string> out;
+  for (const json& p : *pools) {
+    if (!p.is_string() || !market::FindPreset(p.get<std::string>()).ok()) {
+      v->AddError("pools", "each entry must be a known pool name or address");
+      return {env::kDefaultLpPool};
+    }
+    out.push_back(p.get<std::string>());
+  }
+  if (out.empty()) v->AddError("pools", "must not be empty");
+  return out.empty() ? std::vector<std::string>{env::kDefaultLpPool} : out;
+}
+
+// ---------------------------------------------------------------- train
+
+Result<TrainJobSpec> ParseTrainRequest(const Service& s,
+                                       const std::string& algo,
+                                       const json& body) {
+  const bool ppo = algo == "ppo";
+  JsonValidator v(body);
+  std::vector<std::string> allowed = {"max_steps",
+                                      "n_episodes",
+                                      "model_name",
+                                      "alpha",
+                                      "gamma",
+                                      "agent_budget_usd",
+                                      "use_running_statistics",
+                                      "action_transform",
+                                      "pools",
+                                      "seed",
+                                      "batch_size"};
+  const std::vector<std::string> algo_keys =
+      ppo ? std::vector<std::string>{"buffer_size",   "n_epochs",
+                                     "gae_lambda",    "policy_clip",
+                                     "max_grad_norm", "policy"}
+          : std::vector<std::string>{"beta", "tau", "training", "buffer_size"};
+  allowed.insert(allowed.end(), algo_keys.begin(), algo_keys.end());
+  v.RejectUnknownKeys(allowed);
+
+  TrainJobSpec spec;
+  ModelInfo& m = spec.model;
+  m.algo = algo;
+  m.max_steps = v.OptionalInt("max_steps", 1, 1'000'000).value_or(10000);
+  m.n_episodes = v.OptionalInt("n_episodes", 1, 1'000'000).value_or(100);
+  std::optional<std::string> name = v.RequiredString("model_name", 300);
+  m.agent_budget_usd =
+      v.OptionalNumber("agent_budget_usd", kTiny, kMaxBudget).value_or(10000.0);
+  m.use_running_statistics =
+      v.OptionalBool("use_running_statistics").value_or(false);
+  m.action_transform =
+      v.OptionalEnum("action_transform", {"linear", "non-linear"})
+          .value_or("linear");
+  m.pools = ReadPools(&v);
+  m.seed = static_cast<uint64_t>(
+      v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
+  rl::ParamMap& p = m.params;
+  p["use_running_statistics"] = m.use_running_statistics ? "true" : "false";
+  const int64_t total = m.max_steps * m.n_episodes;
+  if (ppo) {
+    const int64_t buffer =
+        v.OptionalInt("buffer_size", 1, 1 << 20).value_or(2048);
+    p["buffer_size"] = std::to_string(buffer);
+    p["n_epochs"] =
+        std::to_string(v.OptionalInt("n_epochs", 1, 1000).value_or(10));
+    p["gamma"] = Text(v.OptionalNumber("gamma", 0.0, 1.0).value_or(0.99));
+    p["alpha"] = Text(v.OptionalNumber("alpha", kTiny, 1.0).value_or(3e-4));
+    p["gae_lambda"] =
+        Text(v.OptionalNumber("gae_lambda", 0.0, 1.0).value_or(0.95));
+    p["policy_clip"] =
+        Text(v.OptionalNumber("policy_clip", kTiny, 10.0).value_or(0.2));
+    p["max_grad_norm"] =
+        Text(v.OptionalNumber("max_grad_norm", kTiny, 1e6).value_or(0.5));
+    // The minibatch cannot exceed one rollout.
+    p["batch_size"] =
+        std::to_string(v.OptionalInt("batch_size", 1, 1 << 20)
+                           .value_or(std::min<int64_t>(64, buffer)));
+    p["policy"] =
+        v.OptionalEnum("policy", {"mlp", "lstm_actor_critic_batch_norm"})
+            .value_or("mlp");
+  } else {
+    p["alpha"] = Text(v.OptionalNumber("alpha", kTiny, 1.0).value_or(1e-3));
+    p["beta"] = Text(v.OptionalNumber("beta", kTiny, 1.0).value_or(1e-3));
+    p["tau"] = Text(v.OptionalNumber("tau", kTiny, 1.0).value_or(0.005));
+    p["batch_size"] =
+        std::to_string(v.OptionalInt("batch_size", 1, 1 << 20).value_or(64));
+    if (std::optional<double> g = v.OptionalNumber("gamma", 0.0, 1.0))
+      p["gamma"] = Text(*g);
+    // The replay buffer never needs more room than the run has steps.
+    p["buffer_size"] =
+        std::to_string(v.OptionalInt("buffer_size", 1, 1'000'000)
+                           .value_or(std::clamp<int64_t>(total, 1, 1'000'000)));
+    std::optional<bool> training = v.OptionalBool("training");
+    if (training && !*training)
+      v.AddError("training", "must be true: this endpoint trains");
+  }
+  if (total > kMaxTotalSteps)
+    v.AddError("max_steps", "max_steps x n_episodes must be at most 1e8");
+  if (name) {
+    Result<std::string> n = ModelNameFromReference(*name, algo, "model_name");
+    if (n.ok())
+      m.model_name = *n;
+    else
+      v.AddError("model_name", n.status().details().empty()
+                                   ? n.status().message()
+                                   : n.status().details()[0].message);
+  }
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(rl::Algo a, rl::ParseAlgo(algo));
+  TY_RETURN_IF_ERROR(rl::ValidateParams(a, p));
+  const ModelPaths paths = s.workspace.PathsFor(algo, m.model_name);
+  spec.model_dir = paths.model_dir;
+  spec.csv_dir = paths.csv_dir;
+  spec.rel_model_dir = paths.rel_model_dir;
+  spec.rel_csv_dir = paths.rel_csv_dir;
+  return spec;
+}
+
+// The queued or running training job for this model directory, if any.
+Result<std::optional<store::JobRecord>> ActiveJobFor(Service& s,
+                                                     const std::string& algo,
+                                                     const std::string& dir) {
+  for (store::JobStatus st :
+       {store::JobStatus::kQueued, store::JobStatus::kRunning}) {
+    store::JobFilter f;
+    f.type = TrainJobType(algo);
+    f.status = st;
+    f.limit = 1000;
+    TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, s.jobs->List(f));
+    for (store::JobRecord& r : rows) {
+      Result<TrainJobSpec> spec = TrainJobSpecFromJson(r.params);
+      if (spec.ok() && spec->model_dir == dir)
+        return std::optional(std::move(r));
+    }
+  }
+  return std::optional<store::JobRecord>();
+}
+
+Result<Response> Train(Service& s, const std::string& algo, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  TY_ASSIGN_OR_RETURN(TrainJobSpec spec, ParseTrainRequest(s, algo, body));
+  TY_ASSIGN_OR_RETURN(std::optional<store::JobRecord> active,
+                      ActiveJobFor(s, algo, spec.model_dir));
+  if (active) {
+    return ConflictError("model '" + spec.rel_model_dir +
+                         "' is already being trained by job " + active->id);
+  }
+  jobs::SubmitRequest submit;
+  submit.type = TrainJobType(algo);
+  submit.owner_id = req.caller().user_id;
+  submit.params_json = TrainJobSpecToJson(spec);
+  submit.total_units = spec.model.max_steps * spec.model.n_episodes;
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, s.jobs->Submit(submit));
+  json out = {
+      {"status", "running"},
+      {"job_id", job.id},
+      {"model_name", spec.rel_model_dir},
+      {algo + "_actor_model_path", spec.rel_model_dir + "/" + kActorFile},
+      {algo + "_critic_model_path", spec.rel_model_dir + "/" + kCriticFile},
+      {"train_logs_path", spec.rel_csv_dir + "/" + kTrainLogFile},
+      {"max_steps", spec.model.max_steps},
+      {"n_episodes", spec.model.n_episodes},
+      {"total_steps", spec.model.max_steps * spec.model.n_episodes},
+      {"time_consumed", 0}};
+  return JsonResponse(200, out.dump());
+}
+
+// ---------------------------------------------------------- train-result
+
+std::string ResultStatus(store::JobStatus st) {
+  switch (st) {
+    case store::JobStatus::kQueued:
+    case store::JobStatus::kRunning:
+      return "running";
+    case store::JobStatus::kCompleted:
+      return "done";
+    case store::JobStatus::kFailed:
+      return "failed";
+    case store::JobStatus::kCancelled:
+      return "cancelled";
+  }
+  return "failed";
+}
+
+Result<Response> TrainResult(Service& s, const std::string& algo,
+                             Request& req) {
+  api::QueryValidator q(req);
+  std::optional<std::string> model = q.String("model_name");
+  std::optional<std::string> job_id = q.String("job_id");
+  TY_RETURN_IF_ERROR(q.Finish());
+  std::string wanted_dir;
+  if (model) {
+    TY_ASSIGN_OR_RETURN(std::string name,
+                        ModelNameFromReference(*model, algo, "model_name"));
+    wanted_dir = s.workspace.PathsFor(algo, name).model_dir;
+  }
+  const api::Principal& caller = req.caller();
+  std::optional<store::JobRecord> found;
+  if (job_id) {
+    Result<store::JobRecord> job = s.jobs->Get(*job_id);
+    if (job.ok() && job->type == TrainJobType(algo) &&
+        (caller.is_admin() || job->owner_id == caller.user_id))
+      found = std::move(*job);
+  } else {
+    store::JobFilter f;
+    f.type = TrainJobType(algo);
+    if (!caller.is_admin()) f.owner_id = caller.user_id;
+    f.limit = 1000;
+    TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, s.jobs->List(f));
+    for (store::JobRecord& r : rows) {  // newest first
+      Result<TrainJobSpec> spec = TrainJobSpecFromJson(r.params);
+      if (!spec.ok()) continue;
+      if (wanted_dir.empty() || spec->model_dir == wanted_dir) {
+        found = std::move(r);
+        break;
+      }
+    }
+  }
+  if (!found) {
+    return NotFoundError("no " + algo + " training job found" +
+                         (model ? " for model '" + *model + "'" : "") +
+                         (job_id ? " with id '" + *job_id + "'" : ""));
+  }
+  TY_ASSIGN_OR_RETURN(TrainJobSpec spec, TrainJobSpecFromJson(found->params));
+  const int64_t end = found->finished_at.value_or(s.deps.clock->NowMillis());
+  const int64_t seconds =
+      found->started_at
+          ? std::max<int64_t>(0, (end - *found->started_at) / 1000)
+          : 0;
+  json out = {
+      {"status", ResultStatus(found->status)},
+      {"job_id", found->id},
+      {"job_status", store::JobStatusName(found->status)},
+      {"model_name", spec.rel_model_dir},
+      {"progress", found->progress},
+      {algo + "_actor_model_path", spec.rel_model_dir + "/" + kActorFile},
+      {algo + "_critic_model_path", spec.rel_model_dir + "/" + kCriticFile},
+      {"train_logs_path", spec.rel_csv_dir + "/" + kTrainLogFile},
+      {"max_steps", spec.model.max_steps},
+      {"n_episodes", spec.model.n_episodes},
+      {"time_consumed", seconds},
+      {"metrics", api::ParseStoredJson(found->metrics)}};
+  if (found->status == store::JobStatus::kCompleted)
+    out["result"] = api::ParseStoredJson(found->result);
+  if (found->status == store::JobStatus::kFailed) out["error"] = found->error;
+  return JsonResponse(200, out.dump());
+}
+
+// -------------------------------------------------------------- evaluate
+
+json SummaryJson(const SideSummary& m) {
+  return {{"mean_reward_usd", m.reward_usd},
+          {"mean_fee_income_usd", m.fee_income_usd},
+          {"mean_impermanent_loss_usd", m.impermanent_loss_usd},
+          {"mean_gas_usd", m.gas_usd},
+          {"mean_final_value_usd", m.final_value_usd},
+          {"mean_steps", m.steps}};
+}
+
+Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  JsonValidator v(body);
+  v.RejectUnknownKeys({"eval_steps", "eval_episodes", "model_name",
+                       "percentage_range", "agent_budget_usd",
+                       "use_running_statistics", "action_transform",
+                       "baselines", "seed"});
+  EvaluateRequest e;
+  e.algo = algo;
+  e.eval_steps = v.OptionalInt("eval_steps", 1, 1'000'000).value_or(1000);
+  e.eval_episodes = v.OptionalInt("eval_episodes", 1, 100'000).value_or(100);
+  std::optional<std::string> name = v.RequiredString("model_name", 300);
+  e.percentage_range =
+      v.OptionalNumber("percentage_range", kTiny, 1.0 - 1e-9).value_or(0.5);
+  e.agent_budget_usd =
+      v.OptionalNumber("agent_budget_usd", kTiny, kMaxBudget).value_or(10000.0);
+  e.use_running_statistics =
+      v.OptionalBool("use_running_statistics").value_or(false);
+  e.action_transform =
+      v.OptionalEnum("action_transform", {"linear", "non-linear"});
+  e.seed = static_cast<uint64_t>(
+      v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
+  if (std::optional<json> list = v.OptionalArray("baselines")) {
+    e.baselines.clear();
+    for (const json& b : *list) {
+      Result<env::LpBaseline> parsed =
+          b.is_string() ? env::ParseLpBaseline(b.get<std::string>())
+                        : Result<env::LpBaseline>(ValidationError("x"));
+      if (!parsed.ok()) {
+        v.AddError("baselines",
+                   "each entry must be one of hodl, full_range, "
+                   "fixed, tau_reset");
+        break;
+      }
+      if (std::find(e.baselines.begin(), e.baselines.end(), *parsed) ==
+          e.baselines.end())
+        e.baselines.push_back(*parsed);
+    }
+  }
+  if (e.eval_steps * e.eval_episodes > kMaxEvalSteps)
+    v.AddError("eval_steps", "eval_steps x eval_episodes must be at most 2e6");
+  if (name) {
+    Result<std::string> n = ModelNameFromReference(*name, algo, "model_name");
+    if (n.ok())
+      e.model_name = *n;
+    else
+      v.AddError("model_name", n.status().details()[0].message);
+  }
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(EvaluateResult r, RunEvaluation(s.workspace, e));
+  json baselines = json::object();
+  for (const auto& [n, m] : r.baselines) baselines[n] = SummaryJson(m);
+  json out = {
+      {"message", "Evaluation performed"},
+      {"model_name", s.workspace.PathsFor(algo, e.model_name).rel_model_dir},
+      {"eval_episodes", e.eval_episodes},
+      {"eval_steps", e.eval_steps},
+      {"percentage_range", e.percentage_range},
+      {"action_transform", r.action_transform},
+      {"use_running_statistics", r.use_running_statistics},
+      {"agent", SummaryJson(r.agent)},
+      {"baselines", baselines},
+      {"eval_logs_path", r.eval_logs_path},
+      {"plot_path", r.plot_path.empty() ? json(nullptr) : json(r.plot_path)}};
+  return JsonResponse(200, out.dump());
+}
+
+// ------------------------------------------------ predict-action / inference
+
+json ActionJson(const RangeAction& a) {
+  return {{"price_lower", a.price_lower},
+          {"price_upper", a.price_upper},
+          {"tick_lower", a.tick_lower},
+          {"tick_upper", a.tick_upper},
+          {"raw_action", {a.action0, a.action1}}};
+}
+
+// Reads pool_id, the two agent paths and date_str into `out`.
+void ReadPredictFields(JsonValidator* v, PredictRequest* out) {
+  out->pool_id =
+      v->OptionalString("pool_id", 128).value_or(env::kDefaultLpPool);
+  out->date_str = v->OptionalString("date_str", 32).value_or(kDefaultDate);
+  const std::string ddpg =
+      v->OptionalString("ddpg_agent_path", 300).value_or(kDefaultDdpgAgent);
+  const std::string ppo =
+      v->OptionalString("ppo_agent_path", 300).value_or(kDefaultPpoAgent);
+  Result<std::string> d =
+      ModelNameFromReference(ddpg, "ddpg", "ddpg_agent_path");
+  Result<std::string> p = ModelNameFromReference(ppo, "ppo", "ppo_agent_path");
+  if (d.ok())
+    out->ddpg_name = *d;
+  else
+    v->AddError("ddpg_agent_path", d.status().details()[0].message);
+  if (p.ok())
+    out->ppo_name = *p;
+  else
+    v->AddError("ppo_agent_path", p.status().details()[0].message);
+  if (!market::FindPreset(out->pool_id).ok())
+    v->AddError("pool_id", "not a known pool (see docs/ilp.md)");
+  Status date = ValidateDate(out->date_str);
+  if (!date.ok()) v->AddError("date_str", "must be a date YYYY-MM-DD");
+}
+
+json PredictJson(const PredictRequest& in, const PredictResult& r) {
+  return {{"ddpg_action", ActionJson(r.ddpg)},
+          {"ppo_action", ActionJson(r.ppo)},
+          {"pool_id", in.pool_id},
+          {"date_str", in.date_str},
+          {"price", r.price},
+          {"tick", r.tick},
+          {"data_source", r.data_source},
+          {"note",
+           "no market data is imported for this pool and date: the "
+           "pool state is simulated from the pool's preset, seeded "
+           "by pool_id and date_str"}};
+}
+
+Result<Response> PredictAction(Service& s, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
+  JsonValidator v(body);
+  v.RejectUnknownKeys(
+      {"pool_id", "ddpg_agent_path", "ppo_agent_path", "date_str"});
+  PredictRequest in;
+  ReadPredictFields(&v, &in);
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
+  return JsonResponse(200, PredictJson(in, r).dump());
+}
+
+Result<Response> Inference(Service& s, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  JsonValidator v(body);
+  v.RejectUnknownKeys({"pool_state", "user_preferences", "pool_id",
+                       "ddpg_agent_path", "ppo_agent_path", "date_str"});
+  std::optional<json> state = v.OptionalObject("pool_state");
+  std::optional<json> prefs = v.OptionalObject("user_preferences");
+  if (!state) v.AddError("pool_state", "required object");
+  if (!prefs) v.AddError("user_preferences", "required object");
+  PositionState ps;
+  UserPreferences up;
+  const json empty = json::object();
+  JsonValidator sv(state ? *state : empty);
+  sv.RejectUnknownKeys({"current_profit", "price_out_of_range",
+                        "time_since_last_adjustment", "pool_volatility"});
+  ps.current_profit =
+      sv.RequiredNumber("current_profit", -1e15, 1e15).value_or(0);
+  if (std::optional<bool> b = sv.OptionalBool("price_out_of_range"))
+    ps.price_out_of_range = *b;
+  else if (!state || !state->contains("price_out_of_range"))
+    sv.AddError("price_out_of_range", "required");
+  ps.time_since_last_adjustment =
+      sv.RequiredNumber("time_since_last_adjustment", 0, 1e15).value_or(0);
+  ps.pool_volatility = sv.RequiredNumber("pool_volatility", 0, 1e6).value_or(0);
+  if (state) MergeErrors(sv, "pool_state", &v);
+
+  JsonValidator uv(prefs ? *prefs : empty);
+  uv.RejectUnknownKeys({"risk_tolerance", "investment_horizon",
+                        "liquidity_preference", "risk_aversion_threshold",
+                        "user_status"});
+  std::optional<json> risk = uv.OptionalObject("risk_tolerance");
+  if (!risk) uv.AddError("risk_tolerance", "required object");
+  JsonValidator rv(risk ? *risk : empty);
+  rv.RejectUnknownKeys({"profit_taking", "stop_loss"});
+  up.profit_taking =
+      rv.RequiredNumber("profit_taking", -1e15, 1e15).value_or(0);
+  up.stop_loss = rv.RequiredNumber("stop_loss", -1e15, 1e15).value_or(0);
+  if (risk) MergeErrors(rv, "risk_tolerance", &uv);
+  up.investment_horizon_days =
+      uv.RequiredNumber("investment_horizon", 0, 1e6).value_or(7);
+  std::optional<json> liq = uv.OptionalObject("liquidity_preference");
+  JsonValidator lv(liq ? *liq : empty);
+  lv.RejectUnknownKeys({"adjust_on_price_out_of_range"});
+  up.adjust_on_price_out_of_range =
+      lv.OptionalBool("adjust_on_price_out_of_range").value_or(true);
+  if (liq) MergeErrors(lv, "liquidity_preference", &uv);
+  up.risk_aversion_threshold =
+      uv.RequiredNumber("risk_aversion_threshold", 0, 1e6).value_or(0);
+  up.user_status =
+      uv.OptionalString("user_status", 64).value_or("existing_user");
+  if (prefs) MergeErrors(uv, "user_preferences", &v);
+
+  PredictRequest in;
+  ReadPredictFields(&v, &in);
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
+  const StrategyDecision d = DecideStrategy(ps, up);
+  json out = PredictJson(in, r);
+  out["strategy_action"] = d.action;
+  out["strategy_reason"] = d.reason;
+  return JsonResponse(200, out.dump());
+}
+
+// ----------------------------------------- initialize-script, file/download
+
+Result<Response> InitializeScript(Service& s, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  JsonValidator v(body);
+  v.RejectUnknownKeys({"base_path", "reset_env_var"});
+  std::optional<std::string> base = v.RequiredString("base_path", 1024);
+  std::optional<bool> reset = v.OptionalBool("reset_env_var");
+  if (!reset && !body.contains("reset_env_var"))
+    v.AddError("reset_env_var", "required");
+  TY_RETURN_IF_ERROR(v.Finish());
+  Workspace candidate(s.deps.data_dir);
+  TY_RETURN_IF_ERROR(candidate.SetBase(*base));  // validate before changing
+  if (*reset) s.workspace.Reset();
+  TY_RETURN_IF_ERROR(s.workspace.SetBase(*base));
+  json out = {
+      {"message", "Base path and reset env var configured successfully"},
+      {"base_path", s.workspace.base()},
+      {"reset_env_var", *reset}};
+  return JsonResponse(200, out.dump());
+}
+
+std::string ContentTypeFor(const std::string& name) {
+  const std::string ext = fs::path(name).extension().string();
+  if (ext == ".csv") return "text/csv";
+  if (ext == ".png") return "image/png";
+  if (ext == ".json") return "application/json";
+  return "application/octet-stream";
+}
+
+Result<Response> Download(Service& s, Request& req) {
+  api::QueryValidator q(req);
+  std::optional<std::string> dir = q.String("file_path");
+  std::optional<std::string> name = q.String("file_name");
+  TY_RETURN_IF_ERROR(q.Finish());
+  std::vector<FieldError> errors;
+  if (!dir || dir->empty()) errors.push_back({"file_path", "required"});
+  if (!name || name->empty())
+    errors.push_back({"file_name", "required"});
+  else if (name->find('/') != std::string::npos || *name == "." ||
+           *name == "..")
+    errors.push_back({"file_name", "must be a file name, not a path"});
+  if (!errors.empty())
+    return ValidationError("invalid download request", std::move(errors));
+  TY_ASSIGN_OR_RETURN(std::string path,
+                      s.workspace.Resolve(*dir + "/" + *name, "file_path"));
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    return ValidationError("file not found: " + *dir + "/" + *name,
+                           {{"file_name", "no such file"}});
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream data;
+  data << in.rdbuf();
+  if (!in) return IoError("cannot read " + path);
+  Response r;
+  r.status = 200;
+  r.body = data.str();
+  r.content_type = ContentTypeFor(*name);
+  r.AddHeader("Content-Disposition", "attachment; filename=\"" + *name + "\"");
+  return r;
+}
+
+}  // namespace
+
+Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
+                    api::Router* router) {
+  auto s = std::make_shared<Service>(deps, jobs);
+  using Fn = Result<Response> (*)(Service&, const std::string&, Request&);
+  auto per_algo = [s](Fn fn, std::string algo) {
+    return [s, fn, algo](Request& r) { return fn(*s, algo, r); };
+  };
+  auto plain = [s](Result<Response> (*fn)(Service&, Request&)) {
+    return [s, fn](Request& r) { return fn(*s, r); };
+  };
+  using api::Access;
+  for (const char* algo : {"ddpg", "ppo"}) {
+    const std::string base = std::string("/api/v1/") + algo;
+    TY_RETURN_IF_ERROR(router->Add(
+        {"POST", base + "/train/", Access::kUser, per_algo(Train, algo)}));
+    TY_RETURN_IF_ERROR(
+        router->Add({"GET", base + "/train-result/", Access::kUser,
+                     per_algo(TrainResult, algo)}));
+    TY_RETURN_IF_ERROR(router->Add({"POST", base + "/evaluate/", Access::kUser,
+                                    per_algo(Evaluate, algo)}));
+  }
+  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/v1/initialize-script/",
+                                  Access::kAdmin, plain(InitializeScript)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/v1/file/download/", Access::kUser, plain(Download)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"POST", "/api/v1/inference/", Access::kUser, plain(Inference)}));
+  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/v1/predict-action/",
+                                  Access::kUser, plain(PredictAction)}));
+  return Status::Ok();
+}
+
+}  // namespace trainyard::ilp

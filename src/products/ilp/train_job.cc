@@ -1,0 +1,152 @@
+#include "products/ilp/train_job.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "env/uniswap_v3_lp/uniswap_v3_lp.h"
+#include "products/ilp/log_rows.h"
+#include "products/ilp/workspace.h"
+#include "rl/trainer.h"
+#include "tracking/csv_logger.h"
+
+namespace trainyard::ilp {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string TrainJobType(const std::string& algo) {
+  return "ilp." + algo + ".train";
+}
+
+std::string TrainJobSpecToJson(const TrainJobSpec& s) {
+  json j = {{"model", json::parse(ModelInfoToJson(s.model))},
+            {"model_dir", s.model_dir},
+            {"csv_dir", s.csv_dir},
+            {"rel_model_dir", s.rel_model_dir},
+            {"rel_csv_dir", s.rel_csv_dir},
+            {"threads", s.threads}};
+  return j.dump();
+}
+
+Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text) {
+  try {
+    json j = json::parse(text);
+    TrainJobSpec s;
+    TY_ASSIGN_OR_RETURN(s.model, ModelInfoFromJson(j.at("model").dump()));
+    s.model_dir = j.at("model_dir").get<std::string>();
+    s.csv_dir = j.at("csv_dir").get<std::string>();
+    s.rel_model_dir = j.value("rel_model_dir", "");
+    s.rel_csv_dir = j.value("rel_csv_dir", "");
+    s.threads = j.value("threads", 1);
+    return s;
+  } catch (const std::exception& e) {
+    return ValidationError(std::string("invalid training job params: ") +
+                           e.what());
+  }
+}
+
+namespace {
+
+Status WriteText(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out) return IoError("cannot write " + path);
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return IoError("cannot rename " + tmp + ": " + ec.message());
+  return Status::Ok();
+}
+
+// Removes what an earlier model of the same name left behind.
+Status ClearModel(const TrainJobSpec& spec) {
+  std::error_code ec;
+  fs::remove_all(spec.model_dir, ec);
+  if (!ec) fs::remove(spec.csv_dir + "/" + kTrainLogFile, ec);
+  if (ec) return IoError("cannot replace the old model: " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status RunTrainJob(jobs::JobContext& ctx) {
+  TY_ASSIGN_OR_RETURN(TrainJobSpec spec,
+                      TrainJobSpecFromJson(ctx.job().params));
+  const bool resume =
+      ctx.job().attempts > 1 &&
+      fs::exists(spec.model_dir + "/" + rl::kCheckpointFileName);
+  if (!resume) TY_RETURN_IF_ERROR(ClearModel(spec));
+  std::error_code ec;
+  fs::create_directories(spec.model_dir, ec);
+  fs::create_directories(spec.csv_dir, ec);
+  if (ec) return IoError("cannot create model directories: " + ec.message());
+  TY_RETURN_IF_ERROR(WriteText(spec.model_dir + "/" + kModelInfoFile,
+                               ModelInfoToJson(spec.model)));
+
+  TY_ASSIGN_OR_RETURN(
+      tracking::CsvLogger csv,
+      tracking::CsvLogger::Open(spec.csv_dir + "/" + kTrainLogFile));
+  Status log_status = Status::Ok();
+  tracking::CsvLogger::Row row;
+  auto observer = [&](const env::LpStepRecord& r) {
+    if (!log_status.ok()) return;
+    row.clear();
+    row.emplace_back("episode", static_cast<double>(r.episode));
+    row.emplace_back("step", static_cast<double>(r.step));
+    AppendStepColumns(r, "", /*with_pool_state=*/true, &row);
+    log_status = csv.Log(row);
+  };
+  TY_ASSIGN_OR_RETURN(env::UniswapV3LpConfig config, EnvConfigFor(spec.model));
+  env::Registry registry;
+  TY_RETURN_IF_ERROR(env::RegisterUniswapV3Lp(&registry, config, observer));
+
+  rl::TrainOptions options;
+  options.algo = spec.model.algo;
+  options.env_id = env::kUniswapV3LpId;
+  options.total_steps = spec.model.max_steps * spec.model.n_episodes;
+  options.seed = spec.model.seed;
+  options.threads = spec.threads;
+  options.params = spec.model.params;
+  options.out_dir = spec.model_dir;
+  options.resume = resume;
+  options.log_interval = std::max<int64_t>(1, options.total_steps / 100);
+  rl::TrainingHooks hooks;
+  hooks.on_progress = [&](const rl::TrainingProgress& p) {
+    json metrics = {{"steps", p.steps},
+                    {"episodes", p.episodes},
+                    {"steps_per_second", p.steps_per_second}};
+    if (std::isfinite(p.recent_mean_return))
+      metrics["recent_mean_return"] = p.recent_mean_return;
+    ctx.ReportProgress(p.steps, p.total_steps, metrics.dump());
+  };
+  hooks.should_stop = [&] { return ctx.ShouldStop(); };
+  ctx.Log("training " + spec.model.algo + " '" + spec.model.model_name +
+          "' for " + std::to_string(options.total_steps) + " steps");
+  TY_ASSIGN_OR_RETURN(rl::TrainResult result,
+                      rl::Train(options, registry, hooks));
+  TY_RETURN_IF_ERROR(log_status);
+  if (result.cancelled) return jobs::JobStopped();
+
+  spec.model.trained_steps = result.steps;
+  spec.model.episodes = result.episodes;
+  spec.model.recent_mean_return = result.recent_mean_return;
+  TY_RETURN_IF_ERROR(WriteText(spec.model_dir + "/" + kModelInfoFile,
+                               ModelInfoToJson(spec.model)));
+  json out = {{"steps", result.steps},
+              {"episodes", result.episodes},
+              {"actor_model_path", spec.rel_model_dir + "/" + kActorFile},
+              {"critic_model_path", spec.rel_model_dir + "/" + kCriticFile},
+              {"train_logs_path", spec.rel_csv_dir + "/" + kTrainLogFile}};
+  if (std::isfinite(result.recent_mean_return))
+    out["recent_mean_return"] = result.recent_mean_return;
+  ctx.SetResult(out.dump());
+  ctx.ReportProgress(options.total_steps, options.total_steps);
+  return Status::Ok();
+}
+
+}  // namespace trainyard::ilp

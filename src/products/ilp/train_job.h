@@ -1,0 +1,39 @@
+// The ILP training jobs (types "ilp.ddpg.train" and "ilp.ppo.train"): train
+// an agent on UniswapV3LP-v0 with rl::Train, writing the model to
+// model_storage/<algo>/<name>/ (policy.tyrl = actor, checkpoint.tyrl =
+// critic and full training state, ilp_model.json, metrics.csv, TensorBoard
+// events) and one row per environment step to
+// model_outdir_csv/<algo>/<name>/train_logs.csv.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+#include "jobs/job_context.h"
+#include "products/ilp/model_info.h"
+
+namespace trainyard::ilp {
+
+// "ilp.<algo>.train".
+std::string TrainJobType(const std::string& algo);
+
+// What a training job needs, stored as the job's params JSON.
+struct TrainJobSpec {
+  ModelInfo model;            // algo, name, env settings, hyperparameters
+  std::string model_dir;      // absolute
+  std::string csv_dir;        // absolute
+  std::string rel_model_dir;  // relative to the ILP base, for answers
+  std::string rel_csv_dir;
+  int threads = 1;  // torch threads
+};
+
+std::string TrainJobSpecToJson(const TrainJobSpec& spec);
+Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text);
+
+// The job handler: trains max_steps x n_episodes environment steps,
+// reporting progress; returns JobStopped() after checkpointing when asked
+// to stop. A first attempt replaces an earlier model of the same name; a
+// retried attempt resumes from its checkpoint.
+Status RunTrainJob(jobs::JobContext& context);
+
+}  // namespace trainyard::ilp

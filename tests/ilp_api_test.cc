@@ -1,0 +1,526 @@
+// The ILP surface (spec/ilp-api.md) against the real server over HTTP: every
+// example request of the document, replayed verbatim (with a bearer token),
+// the files it writes, and the errors for bad input, unknown models and
+// paths that try to leave the data directory. Training runs are tiny.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "api/auth.h"
+#include "app/server_app.h"
+#include "core/test_support.h"
+#include "tracking/csv_logger.h"
+
+namespace trainyard {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// The document's example bodies, verbatim.
+constexpr const char* kInitializeExample = R"({
+    "base_path": "<path_to_your_cloned_repository>",
+    "reset_env_var": true
+})";
+constexpr const char* kDdpgTrainExample = R"({
+    "max_steps": 2,
+    "n_episodes": 2,
+    "model_name": "model_storage/ddpg/ddpg_fazool",
+    "alpha": 0.001,
+    "beta": 0.001,
+    "tau": 0.8,
+    "batch_size": 50,
+    "training": true,
+    "agent_budget_usd": 10000,
+    "use_running_statistics": false
+})";
+constexpr const char* kDdpgEvaluateExample = R"({
+    "eval_steps": 2,
+    "eval_episodes": 2,
+    "model_name": "model_storage/ddpg/ddpg_fazool",
+    "percentage_range": 0.6,
+    "agent_budget_usd": 10000,
+    "use_running_statistics": false
+})";
+constexpr const char* kPpoTrainExample = R"({
+    "max_steps": 2,
+    "n_episodes": 2,
+    "model_name": "model_storage/ppo/ppo2_fazool22",
+    "buffer_size": 5,
+    "n_epochs": 20,
+    "gamma": 0.5,
+    "alpha": 0.001,
+    "gae_lambda": 0.75,
+    "policy_clip": 0.6,
+    "max_grad_norm": 0.6,
+    "agent_budget_usd": 10000,
+    "use_running_statistics": false,
+    "action_transform": "linear"
+})";
+constexpr const char* kPpoEvaluateExample = R"({
+    "eval_steps": 2,
+    "eval_episodes": 2,
+    "model_name": "model_storage/ppo/ppo2_fazool",
+    "percentage_range": 0.5,
+    "agent_budget_usd": 10000,
+    "use_running_statistics": false,
+    "action_transform": "linear"
+})";
+constexpr const char* kInferenceExample = R"({
+    "pool_state": {
+        "current_profit": 500,
+        "price_out_of_range": false,
+        "time_since_last_adjustment": 40000,
+        "pool_volatility": 0.2
+    },
+    "user_preferences": {
+        "risk_tolerance": {"profit_taking": 50, "stop_loss": -500},
+        "investment_horizon": 7,
+        "liquidity_preference": {"adjust_on_price_out_of_range": true},
+        "risk_aversion_threshold": 0.1,
+        "user_status": "new_user"
+    },
+    "pool_id": "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36",
+    "ddpg_agent_path": "model_storage/ddpg/ddpg_1",
+    "ppo_agent_path": "model_storage/ppo/lstm_actor_critic_batch_norm"
+})";
+constexpr const char* kPredictExample = R"({
+    "pool_id": "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36",
+    "ddpg_agent_path": "model_storage/ddpg/ddpg_1",
+    "ppo_agent_path": "model_storage/ppo/lstm_actor_critic_batch_norm",
+    "date_str": "2024-05-05"
+})";
+constexpr const char* kDownloadTrainExample =
+    "/api/v1/file/download/?file_path=model_outdir_csv/ddpg/"
+    "ppo_prod1&file_name=train_logs.csv";
+constexpr const char* kDownloadEvalExample =
+    "/api/v1/file/download/?file_path=model_outdir_csv/ppo/"
+    "ppo_prod1&file_name=eval_logs.csv";
+
+// A tiny training body for `algo` and model `name` (2 episodes of 2 steps).
+std::string TinyTrain(const std::string& algo, const std::string& name,
+                      const std::string& extra = "") {
+  std::string body =
+      R"({"max_steps": 2, "n_episodes": 2, "model_name": ")" + name + "\"";
+  if (algo == "ppo") body += R"(, "buffer_size": 4, "n_epochs": 2)";
+  return body + extra + "}";
+}
+
+class IlpApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Config config;
+    config.home = tmp_.Sub("home");
+    config.port = 0;
+    config.workers = 2;
+    auto app = app::ServerApp::Create(config);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(*app);
+    admin_ = *app_->bootstrap_token();
+    ASSERT_TRUE(app_->Start().ok());
+    home_ = app_->runtime().data_dir->root();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
+    client_->set_read_timeout(120, 0);
+    auto* users = app_->runtime().store->users();
+    auto user = api::CreateUser(users, *SystemClock::Default(), "lp",
+                                store::Tier::kPro, store::Role::kUser);
+    user_ =
+        api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token;
+  }
+  void TearDown() override { app_->Stop(); }
+
+  httplib::Headers Auth(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+  httplib::Result Post(const std::string& path, const std::string& body,
+                       const std::string& token = "") {
+    return client_->Post(path, Auth(token.empty() ? user_ : token), body,
+                         "application/json");
+  }
+  httplib::Result Get(const std::string& path) {
+    return client_->Get(path, Auth(user_));
+  }
+  static json Body(const httplib::Result& r) { return json::parse(r->body); }
+  void ExpectError(const httplib::Result& r, int status,
+                   const std::string& code, const std::string& field = "") {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+    json b = Body(r);
+    EXPECT_EQ(b["error"]["code"], code) << r->body;
+    EXPECT_TRUE(b["timestamp"].is_string());
+    if (!field.empty())
+      EXPECT_TRUE(b["error"]["details"].contains(field)) << r->body;
+  }
+  // Waits until the job leaves "running"; returns the last train-result.
+  json WaitForTraining(const std::string& algo, const std::string& job_id) {
+    json r;
+    for (int i = 0; i < 1200; ++i) {
+      r = Body(Get("/api/v1/" + algo + "/train-result/?job_id=" + job_id));
+      if (r["status"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return r;
+  }
+  // Trains and waits; asserts the job finished.
+  json TrainAndWait(const std::string& algo, const std::string& body) {
+    auto r = Post("/api/v1/" + algo + "/train/", body);
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    json done = WaitForTraining(algo, Body(r)["job_id"]);
+    EXPECT_EQ(done["status"], "done") << done.dump();
+    return done;
+  }
+  std::string Home(const std::string& rel) { return home_ + "/" + rel; }
+  tracking::CsvTable ReadCsv(const std::string& rel) {
+    auto t = tracking::ReadCsv(Home(rel));
+    EXPECT_TRUE(t.ok()) << rel;
+    return t.ok() ? *t : tracking::CsvTable{};
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<app::ServerApp> app_;
+  std::unique_ptr<httplib::Client> client_;
+  std::string admin_, user_, home_;
+};
+
+// ------------------------------------------------------- 1. initialize-script
+
+TEST_F(IlpApiTest, InitializeScriptExampleConfiguresTheBasePath) {
+  auto r = Post("/api/v1/initialize-script/", kInitializeExample, admin_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["message"],
+            "Base path and reset env var configured successfully");
+  // The placeholder is a (strange but legal) directory inside the data dir.
+  EXPECT_TRUE(fs::is_directory(Home("<path_to_your_cloned_repository>")));
+  // Relative model paths now live under it.
+  json t = TrainAndWait("ddpg", TinyTrain("ddpg", "based"));
+  EXPECT_TRUE(
+      fs::exists(Home("<path_to_your_cloned_repository>/model_storage/ddpg/"
+                      "based/policy.tyrl")));
+  // Back to the data directory itself.
+  r = Post("/api/v1/initialize-script/",
+           json{{"base_path", home_}, {"reset_env_var", true}}.dump(), admin_);
+  EXPECT_EQ(r->status, 200) << r->body;
+}
+
+TEST_F(IlpApiTest, InitializeScriptRefusesPathsOutsideTheDataDirectory) {
+  for (const char* bad : {"/etc", "../outside", "a/../../b"}) {
+    ExpectError(
+        Post("/api/v1/initialize-script/",
+             json{{"base_path", bad}, {"reset_env_var", false}}.dump(), admin_),
+        400, "VALIDATION_ERROR", "base_path");
+  }
+  ExpectError(
+      Post("/api/v1/initialize-script/", R"({"base_path": "x"})", admin_), 400,
+      "VALIDATION_ERROR", "reset_env_var");
+}
+
+TEST_F(IlpApiTest, InitializeScriptIsForAdminsOnly) {
+  ExpectError(Post("/api/v1/initialize-script/", kInitializeExample), 403,
+              "PERMISSION_DENIED");
+}
+
+// ---------------------------------------------------------------- 2./3. DDPG
+
+TEST_F(IlpApiTest, DdpgTrainExampleStartsAJobThatWritesModelAndLogs) {
+  auto r = Post("/api/v1/ddpg/train/", kDdpgTrainExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  EXPECT_EQ(b["status"], "running");
+  EXPECT_EQ(b["ddpg_actor_model_path"],
+            "model_storage/ddpg/ddpg_fazool/policy.tyrl");
+  EXPECT_EQ(b["ddpg_critic_model_path"],
+            "model_storage/ddpg/ddpg_fazool/checkpoint.tyrl");
+  EXPECT_EQ(b["max_steps"], 2);
+  EXPECT_EQ(b["time_consumed"], 0);
+  json done = WaitForTraining("ddpg", b["job_id"]);
+  EXPECT_EQ(done["status"], "done") << done.dump();
+  EXPECT_EQ(done["progress"], 1.0);
+  EXPECT_TRUE(done["time_consumed"].is_number_integer());
+  EXPECT_TRUE(fs::exists(Home("model_storage/ddpg/ddpg_fazool/policy.tyrl")));
+  EXPECT_TRUE(
+      fs::exists(Home("model_storage/ddpg/ddpg_fazool/checkpoint.tyrl")));
+  EXPECT_TRUE(
+      fs::exists(Home("model_storage/ddpg/ddpg_fazool/ilp_model.json")));
+  // One row per environment step: 2 episodes x 2 steps.
+  tracking::CsvTable csv =
+      ReadCsv("model_outdir_csv/ddpg/ddpg_fazool/train_logs.csv");
+  ASSERT_EQ(csv.rows.size(), 4u);
+  for (const char* col :
+       {"episode", "step", "action_0", "price_lower", "tick_upper",
+        "reward_usd", "reward", "fee_income_usd", "impermanent_loss_usd",
+        "gas_usd", "cumulative_reward_usd", "value_usd", "sqrt_price_x96",
+        "price", "tick", "liquidity", "fee_growth_global0_x128"}) {
+    EXPECT_NE(std::find(csv.columns.begin(), csv.columns.end(), col),
+              csv.columns.end())
+        << col;
+  }
+}
+
+TEST_F(IlpApiTest, DdpgEvaluateExampleComparesWithTheFixedRangeBaseline) {
+  TrainAndWait("ddpg", kDdpgTrainExample);
+  auto r = Post("/api/v1/ddpg/evaluate/", kDdpgEvaluateExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  EXPECT_EQ(b["message"], "Evaluation performed");
+  EXPECT_TRUE(b["agent"]["mean_reward_usd"].is_number());
+  EXPECT_TRUE(b["baselines"]["fixed"]["mean_gas_usd"].is_number());
+  // The fixed baseline mints once per episode: $15 of gas at 30 gwei.
+  EXPECT_NEAR(b["baselines"]["fixed"]["mean_gas_usd"].get<double>(), 15.0,
+              1e-9);
+  EXPECT_EQ(b["eval_logs_path"],
+            "model_outdir_csv/ddpg/ddpg_fazool/eval_logs.csv");
+  tracking::CsvTable csv =
+      ReadCsv("model_outdir_csv/ddpg/ddpg_fazool/eval_logs.csv");
+  EXPECT_EQ(csv.rows.size(), 4u);
+  EXPECT_NE(
+      std::find(csv.columns.begin(), csv.columns.end(), "fixed_reward_usd"),
+      csv.columns.end());
+  EXPECT_TRUE(
+      fs::exists(Home("model_outdir_csv/ddpg/ddpg_fazool/eval_plot.png")));
+}
+
+TEST_F(IlpApiTest, EvaluateRunsEveryRequestedBaselineOnTheSameSeeds) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "m"));
+  auto r = Post("/api/v1/ddpg/evaluate/",
+                R"({"eval_steps": 3, "eval_episodes": 1, "model_name": "m",
+                    "baselines": ["hodl", "full_range", "fixed", "tau_reset"]})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r)["baselines"];
+  EXPECT_EQ(b.size(), 4u);
+  EXPECT_EQ(b["hodl"]["mean_reward_usd"], 0.0);  // never in the pool
+}
+
+// ----------------------------------------------------------------- 4./5. PPO
+
+TEST_F(IlpApiTest, PpoTrainExampleAnswersWithTheModelPaths) {
+  auto r = Post("/api/v1/ppo/train/", kPpoTrainExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  EXPECT_EQ(b["ppo_actor_model_path"],
+            "model_storage/ppo/ppo2_fazool22/policy.tyrl");
+  EXPECT_EQ(b["ppo_critic_model_path"],
+            "model_storage/ppo/ppo2_fazool22/checkpoint.tyrl");
+  json done = WaitForTraining("ppo", b["job_id"]);
+  EXPECT_EQ(done["status"], "done") << done.dump();
+  EXPECT_TRUE(fs::exists(Home("model_storage/ppo/ppo2_fazool22/policy.tyrl")));
+  // train-result without a job id reports the caller's latest job.
+  json latest = Body(Get("/api/v1/ppo/train-result/"));
+  EXPECT_EQ(latest["job_id"], b["job_id"]);
+  json by_name =
+      Body(Get("/api/v1/ppo/train-result/?model_name=ppo2_fazool22"));
+  EXPECT_EQ(by_name["job_id"], b["job_id"]);
+}
+
+TEST_F(IlpApiTest, PpoEvaluateExampleEvaluatesTheNamedModel) {
+  // The example evaluates ppo2_fazool (the train example writes
+  // ppo2_fazool22): train it with the train example's settings first.
+  std::string body = kPpoTrainExample;
+  body.replace(body.find("ppo2_fazool22"), 13, "ppo2_fazool");
+  TrainAndWait("ppo", body);
+  auto r = Post("/api/v1/ppo/evaluate/", kPpoEvaluateExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["message"], "Evaluation performed");
+  EXPECT_EQ(
+      ReadCsv("model_outdir_csv/ppo/ppo2_fazool/eval_logs.csv").rows.size(),
+      4u);
+}
+
+// ------------------------------------------------- 6./7. inference, predict
+
+class IlpInferenceTest : public IlpApiTest {
+ protected:
+  void SetUp() override {
+    IlpApiTest::SetUp();
+    TrainAndWait("ddpg", TinyTrain("ddpg", "model_storage/ddpg/ddpg_1"));
+    TrainAndWait(
+        "ppo",
+        TinyTrain("ppo", "model_storage/ppo/lstm_actor_critic_batch_norm",
+                  R"(, "policy": "lstm_actor_critic_batch_norm")"));
+  }
+  static void ExpectRange(const json& a) {
+    ASSERT_TRUE(a.is_object()) << a.dump();
+    EXPECT_LT(a["tick_lower"].get<int>(), a["tick_upper"].get<int>());
+    EXPECT_EQ(a["tick_lower"].get<int>() % 60, 0);  // the pool's spacing
+    EXPECT_LT(a["price_lower"].get<double>(), a["price_upper"].get<double>());
+  }
+};
+
+TEST_F(IlpInferenceTest, InferenceExampleAddsLiquidityForANewUser) {
+  auto r = Post("/api/v1/inference/", kInferenceExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  EXPECT_EQ(b["strategy_action"], "add_liquidity");
+  EXPECT_TRUE(b["strategy_reason"].is_string());
+  ExpectRange(b["ddpg_action"]);
+  ExpectRange(b["ppo_action"]);
+  EXPECT_EQ(b["data_source"], "synthetic");
+}
+
+TEST_F(IlpInferenceTest, PredictActionExampleReturnsBothAgentsRanges) {
+  auto r = Post("/api/v1/predict-action/", kPredictExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json b = Body(r);
+  ExpectRange(b["ddpg_action"]);
+  ExpectRange(b["ppo_action"]);
+  // The agents act around the pool price of the (synthetic) state.
+  const double price = b["price"];
+  EXPECT_LE(b["ppo_action"]["price_lower"].get<double>(), price);
+  EXPECT_GE(b["ppo_action"]["price_upper"].get<double>(), price);
+  // Same date, same state, same (deterministic) answer.
+  EXPECT_EQ(Body(Post("/api/v1/predict-action/", kPredictExample)), b);
+}
+
+TEST_F(IlpInferenceTest, BadInferenceInputNamesTheNestedField) {
+  json body = json::parse(kInferenceExample);
+  body["pool_state"].erase("pool_volatility");
+  body["user_preferences"]["risk_tolerance"]["stop_loss"] = "low";
+  auto r = Post("/api/v1/inference/", body.dump());
+  ExpectError(r, 400, "VALIDATION_ERROR", "pool_state.pool_volatility");
+  EXPECT_TRUE(Body(r)["error"]["details"].contains(
+      "user_preferences.risk_tolerance.stop_loss"));
+  ExpectError(Post("/api/v1/predict-action/",
+                   R"({"pool_id": "0xdead", "date_str": "2024-13-01"})"),
+              400, "VALIDATION_ERROR", "pool_id");
+}
+
+TEST_F(IlpApiTest, PredictWithMissingModelsIsNotFound) {
+  ExpectError(Post("/api/v1/predict-action/", kPredictExample), 404,
+              "RESOURCE_NOT_FOUND");
+}
+
+// -------------------------------------------------------------- 8. download
+
+TEST_F(IlpApiTest, DownloadExamplesStreamTheLogsAsAttachments) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "ppo_prod1"));
+  TrainAndWait("ppo", TinyTrain("ppo", "ppo_prod1"));
+  ASSERT_EQ(
+      Post(
+          "/api/v1/ppo/evaluate/",
+          R"({"eval_steps": 2, "eval_episodes": 1, "model_name": "ppo_prod1"})")
+          ->status,
+      200);
+  auto r = Get(kDownloadTrainExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Disposition"),
+            "attachment; filename=\"train_logs.csv\"");
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/csv");
+  std::ifstream f(Home("model_outdir_csv/ddpg/ppo_prod1/train_logs.csv"));
+  std::stringstream content;
+  content << f.rdbuf();
+  EXPECT_EQ(r->body, content.str());
+  r = Get(kDownloadEvalExample);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body.rfind("episode,step,agent_", 0), 0u);
+}
+
+TEST_F(IlpApiTest, DownloadOfAMissingFileIs400) {
+  ExpectError(Get(kDownloadTrainExample), 400, "VALIDATION_ERROR", "file_name");
+  ExpectError(Get("/api/v1/file/download/?file_path=model_outdir_csv"), 400,
+              "VALIDATION_ERROR", "file_name");
+}
+
+TEST_F(IlpApiTest, DownloadRefusesPathsLeavingTheDataDirectory) {
+  ExpectError(
+      Get("/api/v1/file/download/?file_path=../../../etc&file_name=passwd"),
+      400, "VALIDATION_ERROR", "file_path");
+  ExpectError(Get("/api/v1/file/download/?file_path=/etc&file_name=passwd"),
+              400, "VALIDATION_ERROR", "file_path");
+  ExpectError(
+      Get("/api/v1/file/download/?file_path=.&file_name=../../etc/passwd"), 400,
+      "VALIDATION_ERROR", "file_name");
+}
+
+// ------------------------------------------------------------ bad requests
+
+TEST_F(IlpApiTest, BadTrainingParametersAreValidationErrors) {
+  ExpectError(Post("/api/v1/ppo/train/",
+                   TinyTrain("ppo", "m", R"(, "action_transform": "cubic")")),
+              400, "VALIDATION_ERROR", "action_transform");
+  ExpectError(
+      Post("/api/v1/ddpg/train/", R"({"max_steps": -5, "model_name": "m"})"),
+      400, "VALIDATION_ERROR", "max_steps");
+  ExpectError(Post("/api/v1/ddpg/train/", R"({"max_steps": 5})"), 400,
+              "VALIDATION_ERROR", "model_name");
+  ExpectError(
+      Post("/api/v1/ddpg/train/", TinyTrain("ddpg", "m", R"(, "colour": 1)")),
+      400, "VALIDATION_ERROR", "colour");
+  ExpectError(Post("/api/v1/ddpg/train/", TinyTrain("ddpg", "../../escape")),
+              400, "VALIDATION_ERROR", "model_name");
+  ExpectError(
+      Post("/api/v1/ppo/train/", TinyTrain("ppo", "m", R"(, "gamma": 1.5)")),
+      400, "VALIDATION_ERROR", "gamma");
+  ExpectError(Post("/api/v1/ppo/train/", "{not json"), 400, "VALIDATION_ERROR");
+}
+
+TEST_F(IlpApiTest, TrainingNeedsAToken) {
+  auto r = client_->Post("/api/v1/ddpg/train/", kDdpgTrainExample,
+                         "application/json");
+  ExpectError(r, 401, "AUTHENTICATION_ERROR");
+}
+
+TEST_F(IlpApiTest, EvaluatingAnUnknownModelIs404) {
+  ExpectError(Post("/api/v1/ddpg/evaluate/", kDdpgEvaluateExample), 404,
+              "RESOURCE_NOT_FOUND");
+  ExpectError(Get("/api/v1/ddpg/train-result/?model_name=nothing"), 404,
+              "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(IlpApiTest, EvaluatingAModelOfAnotherAlgorithmOrACorruptFileIs400) {
+  TrainAndWait("ppo", TinyTrain("ppo", "p"));
+  // A PPO policy file placed where a DDPG model is expected.
+  fs::create_directories(Home("model_storage/ddpg/wrong"));
+  fs::copy_file(Home("model_storage/ppo/p/policy.tyrl"),
+                Home("model_storage/ddpg/wrong/policy.tyrl"));
+  ExpectError(
+      Post("/api/v1/ddpg/evaluate/",
+           R"({"model_name": "wrong", "eval_steps": 1, "eval_episodes": 1})"),
+      400, "VALIDATION_ERROR", "model_name");
+  // A damaged file.
+  fs::create_directories(Home("model_storage/ddpg/broken"));
+  std::ofstream(Home("model_storage/ddpg/broken/policy.tyrl"))
+      << "TYRLCKPT garbage";
+  ExpectError(
+      Post("/api/v1/ddpg/evaluate/",
+           R"({"model_name": "broken", "eval_steps": 1, "eval_episodes": 1})"),
+      400, "VALIDATION_ERROR", "model_name");
+  // A PPO path sent to the DDPG endpoint.
+  ExpectError(Post("/api/v1/ddpg/evaluate/",
+                   R"({"model_name": "model_storage/ppo/p"})"),
+              400, "VALIDATION_ERROR", "model_name");
+  ExpectError(
+      Post("/api/v1/ppo/evaluate/", R"({"model_name": "p", "eval_steps": 0})"),
+      400, "VALIDATION_ERROR", "eval_steps");
+}
+
+TEST_F(IlpApiTest, CancellingATrainingJobEndsItCancelled) {
+  auto r = Post(
+      "/api/v1/ppo/train/",
+      R"({"max_steps": 100000, "n_episodes": 100, "model_name": "long", "buffer_size": 64})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string id = Body(r)["job_id"];
+  // A second job for the same model is refused while the first is active.
+  ExpectError(Post("/api/v1/ppo/train/", TinyTrain("ppo", "long")), 409,
+              "CONFLICT");
+  auto c = client_->Post("/api/jobs/" + id + "/cancel", Auth(user_), "",
+                         "application/json");
+  ASSERT_EQ(c->status, 200) << c->body;
+  json done = WaitForTraining("ppo", id);
+  EXPECT_EQ(done["status"], "cancelled") << done.dump();
+}
+
+}  // namespace
+}  // namespace trainyard
