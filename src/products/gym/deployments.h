@@ -1,0 +1,94 @@
+// Local serving of deployed gym models: a deployment is N replicas (each its
+// own loaded rl::Policy) inside the server process, answering predict
+// requests; redeploying replaces the replicas with the rolling (new set
+// ready before the old one goes) or recreate (old set removed first)
+// strategy. Every request's latency and the process's CPU and memory are
+// recorded for the model metrics endpoint.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "products/gym/time_series.h"
+
+namespace trainyard::rl {
+class Policy;
+}
+
+namespace trainyard::gym {
+
+struct DeploySpec {
+  int replicas = 1;
+  std::string strategy = "rolling";  // or "recreate"
+};
+
+// Thread-safe. Loading happens on a background thread owned by the manager;
+// the destructor waits for it.
+class DeploymentManager {
+ public:
+  explicit DeploymentManager(const Clock* clock) : clock_(clock) {}
+  ~DeploymentManager();
+
+  // Starts loading `spec.replicas` copies of the policy at `policy_path`
+  // for `model_id` and returns at once (status "deploying"). When the set
+  // is loaded it replaces the current one and `on_done(status)` is called
+  // with OK or the load error (on the loading thread).
+  void Deploy(const std::string& model_id, const std::string& policy_path,
+              const DeploySpec& spec,
+              std::function<void(const Status&)> on_done);
+
+  // "deploying", "deployed", "failed" or "" (never deployed here).
+  std::string StatusOf(const std::string& model_id) const;
+
+  // The action for one observation from the least busy replica.
+  // NOT_FOUND if the model has no deployment here; SERVICE_UNAVAILABLE while
+  // a recreate is loading or after a failed load; VALIDATION_ERROR for an
+  // observation of the wrong size or with non-finite values.
+  Result<std::vector<float>> Predict(const std::string& model_id,
+                                     std::span<const float> observation,
+                                     bool deterministic);
+
+  // {"latency", "throughput", "resource_usage": {"cpu", "memory"}} series
+  // of `model_id` over `window`; empty series if nothing was recorded.
+  nlohmann::json Metrics(const std::string& model_id,
+                         const Window& window) const;
+
+ private:
+  struct Replica {
+    std::mutex mu;
+    std::unique_ptr<rl::Policy> policy;
+  };
+  struct ReplicaSet {
+    std::vector<std::unique_ptr<Replica>> replicas;
+    std::atomic<uint64_t> next{0};
+  };
+  struct Deployment {
+    std::string status;
+    std::shared_ptr<ReplicaSet> serving;  // null while recreating
+    SampleBuffer latency_ms{100000}, requests{100000}, cpu{20000},
+        memory{20000};
+    std::mutex sample_mu;
+    int64_t last_sample_ms = 0;
+    double last_cpu_busy = -1.0, last_cpu_wall = 0.0;
+  };
+
+  std::shared_ptr<Deployment> Find(const std::string& model_id) const;
+  // Records process CPU and memory at most once a second.
+  void SampleUsage(Deployment& d, int64_t now_ms);
+
+  const Clock* clock_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Deployment>> deployments_;
+  std::vector<std::thread> loaders_;
+};
+
+}  // namespace trainyard::gym

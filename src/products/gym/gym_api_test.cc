@@ -1,0 +1,480 @@
+// The gym surface on the real server over HTTP: every example request of
+// spec/gym-api.md (Python and cURL sections), each algorithm training a
+// short task to completion, cancel, reconcile, deploy -> predict -> metrics,
+// and the documented error codes. One server serves the whole suite; tasks
+// are tiny (a few hundred environment steps).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "api/auth.h"
+#include "app/server_app.h"
+#include "core/ids.h"
+#include "core/test_support.h"
+
+namespace trainyard {
+namespace {
+
+using nlohmann::json;
+
+class GymApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new testing::TempDir();
+    Config config;
+    config.home = tmp_->Sub("home");
+    config.port = 0;
+    config.workers = 1;
+    auto app = app::ServerApp::Create(config);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = app->release();
+    admin_ = new std::string(*app_->bootstrap_token());
+    ASSERT_TRUE(app_->Start().ok());
+    auto* users = app_->runtime().store->users();
+    auto user = api::CreateUser(users, *SystemClock::Default(), "bob",
+                                store::Tier::kPro, store::Role::kUser);
+    user_ = new std::string(
+        api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token);
+  }
+  static void TearDownTestSuite() {
+    app_->Stop();
+    delete app_;
+    delete tmp_;
+    delete admin_;
+    delete user_;
+  }
+  void SetUp() override {
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
+    client_->set_read_timeout(60);
+  }
+
+  static httplib::Headers Auth(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}};
+  }
+  static json Body(const httplib::Result& r) { return json::parse(r->body); }
+
+  httplib::Result PostJson(const std::string& path, const json& body,
+                           const std::string& token) {
+    return client_->Post(path, Auth(token), body.dump(), "application/json");
+  }
+  void ExpectError(const httplib::Result& r, int status,
+                   const std::string& code) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+    EXPECT_EQ(Body(r)["error"]["code"], code) << r->body;
+  }
+  // Creates a task and returns its id.
+  std::string Create(const json& body, const std::string& token) {
+    auto r = PostJson("/api/v1/training", body, token);
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    return Body(r)["task_id"];
+  }
+  json WaitForStatus(const std::string& id, const std::string& status,
+                     const std::string& token) {
+    json task;
+    for (int i = 0; i < 3000; ++i) {
+      task = Body(client_->Get("/api/v1/training/" + id, Auth(token)));
+      if (task["status"] == status || task["status"] == "failed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return task;
+  }
+  // A tiny PPO task on the steady group, trained once for the suite.
+  std::string TrainedTask() {
+    static std::string id;
+    if (id.empty()) {
+      id =
+          Create(json{{"name", "shared-ppo"},
+                      {"model_type", "ppo"},
+                      {"parameters", {{"buffer_size", 32}, {"batch_size", 32}}},
+                      {"total_episodes", 40},
+                      {"seed", 3}},
+                 *admin_);
+      json task = WaitForStatus(id, "completed", *admin_);
+      EXPECT_EQ(task["status"], "completed") << task.dump();
+    }
+    return id;
+  }
+  // The reconciliation group of the document's example, saved by a task.
+  void EnsureReconciliationGroup() {
+    static bool done = false;
+    if (done) return;
+    Create(json{{"name", "define-group"},
+                {"model_type", "dqn"},
+                {"parameters", json::object()},
+                {"total_episodes", 1},
+                {"group_id", "reconciliation-group-1"},
+                {"group",
+                 {{"profile", "diurnal"},
+                  {"users", 1600},
+                  {"request_interval_s", 20},
+                  {"step_seconds", 3600},
+                  {"seed", 11}}}},
+           *admin_);
+    done = true;
+  }
+
+  static testing::TempDir* tmp_;
+  static app::ServerApp* app_;
+  static std::string* admin_;
+  static std::string* user_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+testing::TempDir* GymApiTest::tmp_ = nullptr;
+app::ServerApp* GymApiTest::app_ = nullptr;
+std::string* GymApiTest::admin_ = nullptr;
+std::string* GymApiTest::user_ = nullptr;
+
+// ---- the document's examples ----
+
+TEST_F(GymApiTest, DocumentExampleCreateTrainingAnswersCreated) {
+  // Python and cURL sections: the same dqn body.
+  auto r = PostJson("/api/v1/training", json::parse(R"({
+    "name": "test-training",
+    "model_type": "dqn",
+    "parameters": {
+      "learning_rate": 0.001,
+      "discount_factor": 0.99
+    },
+    "total_episodes": 1000
+  })"),
+                    *user_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  json body = Body(r);
+  EXPECT_TRUE(IsHexId24(body["task_id"].get<std::string>()));
+  EXPECT_EQ(body["status"], "created");
+  EXPECT_TRUE(body["created_at"].is_string());
+  // Python: status = response.json()["status"] of GET training/{task_id}.
+  auto status = client_->Get(
+      "/api/v1/training/" + body["task_id"].get<std::string>(), Auth(*user_));
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->status, 200);
+  EXPECT_TRUE(Body(status)["status"].is_string());
+  EXPECT_EQ(Body(status)["total_episodes"], 1000);
+  // Not needed further: cancel so the worker is free.
+  client_->Post(
+      "/api/v1/training/" + body["task_id"].get<std::string>() + "/cancel",
+      Auth(*user_), "", "application/json");
+}
+
+TEST_F(GymApiTest, DocumentExampleCurlPlaceholderIdsAreNotFound) {
+  // The cURL section uses the literal ids "task-id" and "model-id".
+  ExpectError(client_->Get("/api/v1/training/task-id", Auth(*user_)), 404,
+              "RESOURCE_NOT_FOUND");
+  ExpectError(PostJson("/api/v1/models/model-id/deploy",
+                       json{{"replicas", 3},
+                            {"resources", {{"cpu", "1"}, {"memory", "1Gi"}}}},
+                       *user_),
+              404, "RESOURCE_NOT_FOUND");
+  auto r = client_->Post("/api/v1/training/task-id/reconcile", Auth(*user_),
+                         "sample_size=100&group_id=reconciliation-group-1",
+                         "application/x-www-form-urlencoded");
+  ExpectError(r, 404, "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(GymApiTest, DocumentExampleDeployThenPredictThenMetrics) {
+  const std::string id = TrainedTask();
+  auto r = PostJson("/api/v1/models/" + id + "/deploy", json::parse(R"({
+    "replicas": 3,
+    "resources": {
+      "cpu": "1",
+      "memory": "1Gi"
+    }
+  })"),
+                    *admin_);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = Body(r);
+  EXPECT_EQ(body["model_id"], id);
+  EXPECT_EQ(body["status"], "deploying");
+  EXPECT_EQ(body["deployment"]["replicas"], 3);
+  EXPECT_TRUE(body["deployment"]["name"].is_string());
+  EXPECT_TRUE(body["deployment"]["namespace"].is_string());
+  EXPECT_EQ(body["kubernetes"]["status"], "not_configured");
+
+  json models;
+  for (int i = 0; i < 500; ++i) {
+    models =
+        Body(client_->Get("/api/v1/models?status=deployed", Auth(*admin_)));
+    if (models["total"] == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(models["total"], 1) << models.dump();
+  EXPECT_EQ(models["models"][0]["model_id"], id);
+
+  const int kRequests = 7;
+  std::vector<float> obs(25, 0.0f);
+  obs[14] = 10.0f;  // service 0's request rate
+  for (int i = 0; i < kRequests; ++i) {
+    auto p = PostJson("/api/v1/models/" + id + "/predict",
+                      json{{"observation", obs}}, *admin_);
+    ASSERT_TRUE(p);
+    ASSERT_EQ(p->status, 200) << p->body;
+    json a = Body(p);
+    ASSERT_EQ(a["action"].size(), 1u);  // ppo acts on the joint index
+    ASSERT_EQ(a["replicas"].size(), 4u);
+    for (const json& n : a["replicas"]) {
+      EXPECT_GE(n.get<int>(), 0);
+      EXPECT_LE(n.get<int>(), 4);
+    }
+  }
+  auto m = client_->Get("/api/v1/models/" + id + "/metrics?interval=1h",
+                        Auth(*admin_));
+  ASSERT_TRUE(m);
+  ASSERT_EQ(m->status, 200) << m->body;
+  json metrics = Body(m)["metrics"];
+  // One bucket holding the 7 requests: throughput = 7 / 3600 s.
+  ASSERT_EQ(metrics["throughput"]["values"].size(), 1u);
+  EXPECT_NEAR(metrics["throughput"]["values"][0].get<double>(),
+              kRequests / 3600.0, 1e-12);
+  ASSERT_EQ(metrics["latency"]["values"].size(), 1u);
+  EXPECT_GT(metrics["latency"]["values"][0].get<double>(), 0.0);
+  EXPECT_EQ(metrics["resource_usage"]["memory"]["values"].size(), 1u);
+  EXPECT_TRUE(metrics["resource_usage"]["cpu"]["timestamps"].is_array());
+}
+
+TEST_F(GymApiTest, DocumentExampleReconcileWithQueryParameters) {
+  // Python: params={"sample_size": 100, "group_id": "reconciliation-group-1"}.
+  EnsureReconciliationGroup();
+  const std::string id = TrainedTask();
+  auto r = client_->Post("/api/v1/training/" + id +
+                             "/reconcile?sample_size=100&group_id="
+                             "reconciliation-group-1",
+                         Auth(*admin_), "", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = Body(r);
+  EXPECT_EQ(body["task_id"], id);
+  EXPECT_EQ(body["model_type"], "ppo");
+  EXPECT_TRUE(body["wandb_run_id"].is_null());  // no W&B project given
+  EXPECT_EQ(body["sample_size"], 100);
+  EXPECT_TRUE(body["timestamp"].is_string());
+  EXPECT_EQ(body["model_weights_path"],
+            "model_storage/ppo/" + id + "/policy.tyrl");
+  for (const char* key : {"avg_reward", "avg_latency", "avg_throughput",
+                          "success_rate", "latency_std", "reward_std"}) {
+    EXPECT_TRUE(body["metrics"][key].is_number()) << key;
+  }
+  EXPECT_TRUE(body["metrics"].contains("adaptation_score"));
+  const double success = body["metrics"]["success_rate"];
+  EXPECT_GE(success, 0.0);
+  EXPECT_LE(success, 1.0);
+  EXPECT_TRUE(body["baselines"]["hpa"]["avg_reward"].is_number());
+}
+
+TEST_F(GymApiTest, DocumentExampleReconcileWithCurlFormBody) {
+  EnsureReconciliationGroup();
+  const std::string id = TrainedTask();
+  auto r = client_->Post("/api/v1/training/" + id + "/reconcile", Auth(*admin_),
+                         "sample_size=100&group_id=reconciliation-group-1",
+                         "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["sample_size"], 100);
+  EXPECT_EQ(Body(r)["group_id"], "reconciliation-group-1");
+}
+
+// ---- behaviour ----
+
+TEST_F(GymApiTest, ReconcileIsReproducibleForAFixedGroupSeed) {
+  const std::string id = TrainedTask();
+  auto run = [&] {
+    json body = Body(client_->Post(
+        "/api/v1/training/" + id + "/reconcile?sample_size=50&group_id=bursty",
+        Auth(*admin_), "", "application/json"));
+    return body["metrics"];
+  };
+  json a = run(), b = run();
+  EXPECT_EQ(a, b);
+}
+
+TEST_F(GymApiTest, EachAlgorithmTrainsAShortTaskToCompletion) {
+  const std::vector<std::pair<std::string, json>> algos = {
+      {"q_learning", json::object()},
+      {"dqn", {{"learning_starts", 20}, {"batch_size", 16}}},
+      {"ppo", {{"buffer_size", 25}, {"batch_size", 25}, {"epochs", 2}}},
+      {"sac", {{"learning_starts", 20}, {"batch_size", 16}}},
+      {"td3", {{"learning_starts", 20}, {"batch_size", 16}}}};
+  for (const auto& [algo, params] : algos) {
+    const std::string id = Create(json{{"name", "short-" + algo},
+                                       {"model_type", algo},
+                                       {"parameters", params},
+                                       {"total_episodes", 10}},
+                                  *user_);
+    json task = WaitForStatus(id, "completed", *user_);
+    ASSERT_EQ(task["status"], "completed") << algo << ": " << task.dump();
+    EXPECT_EQ(task["progress"], 1.0);
+    EXPECT_EQ(task["current_episode"], 10);
+    EXPECT_EQ(task["metrics"]["episode_rewards"].size(), 10u) << algo;
+    EXPECT_EQ(task["metrics"]["episode_steps"][0], 5) << algo;
+    EXPECT_GT(task["metrics"]["episode_latencies"][0].get<double>(), 0.0);
+    EXPECT_TRUE(task["metrics"]["losses"].is_object());
+  }
+  json models = Body(client_->Get("/api/v1/models?per_page=100", Auth(*user_)));
+  std::set<std::string> types;
+  for (const json& m : models["models"]) types.insert(m["type"]);
+  EXPECT_EQ(types,
+            (std::set<std::string>{"q_learning", "dqn", "ppo", "sac", "td3"}));
+  EXPECT_EQ(models["page"], 1);
+  EXPECT_EQ(models["per_page"], 100);
+}
+
+TEST_F(GymApiTest, ListShowsOnlyTheCallersTasksWithPaging) {
+  json list =
+      Body(client_->Get("/api/v1/training?per_page=2&page=1", Auth(*user_)));
+  EXPECT_EQ(list["page"], 1);
+  EXPECT_EQ(list["per_page"], 2);
+  EXPECT_LE(list["tasks"].size(), 2u);
+  const std::string admin_task = TrainedTask();
+  json all = Body(client_->Get("/api/v1/training?per_page=100", Auth(*user_)));
+  for (const json& t : all["tasks"]) EXPECT_NE(t["task_id"], admin_task);
+  ExpectError(client_->Get("/api/v1/training/" + admin_task, Auth(*user_)), 404,
+              "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(GymApiTest, CancelStopsARunningTaskThenCancellingAgainIs409) {
+  const std::string id =
+      Create(json{{"name", "long"},
+                  {"model_type", "ppo"},
+                  {"parameters", {{"buffer_size", 16}, {"batch_size", 16}}},
+                  {"total_episodes", 100000}},
+             *user_);
+  WaitForStatus(id, "running", *user_);
+  auto r = client_->Post("/api/v1/training/" + id + "/cancel", Auth(*user_), "",
+                         "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(Body(r)["status"], "cancelled") << r->body;
+  EXPECT_TRUE(Body(r)["updated_at"].is_string());
+  ExpectError(client_->Post("/api/v1/training/" + id + "/cancel", Auth(*user_),
+                            "", "application/json"),
+              409, "CONFLICT");
+}
+
+// ---- error codes ----
+
+TEST_F(GymApiTest, MissingFieldsAre400) {
+  ExpectError(PostJson("/api/v1/training", json{{"model_type", "dqn"}}, *user_),
+              400, "VALIDATION_ERROR");
+  ExpectError(PostJson("/api/v1/training",
+                       json{{"name", "x"},
+                            {"model_type", "a2c"},
+                            {"parameters", json::object()},
+                            {"total_episodes", 1}},
+                       *user_),
+              400, "VALIDATION_ERROR");
+}
+
+TEST_F(GymApiTest, UnknownParameterKeysAre422) {
+  auto r = PostJson("/api/v1/training",
+                    json{{"name", "x"},
+                         {"model_type", "q_learning"},
+                         {"parameters", {{"batch_size", 32}, {"epochs", 100}}},
+                         {"total_episodes", 5}},
+                    *user_);
+  ExpectError(r, 422, "VALIDATION_ERROR");
+  EXPECT_TRUE(Body(r)["error"]["details"].contains("parameters.batch_size"));
+}
+
+TEST_F(GymApiTest, BadEnvironmentSettingsAre422) {
+  ExpectError(PostJson("/api/v1/training",
+                       json{{"name", "x"},
+                            {"model_type", "ppo"},
+                            {"parameters", json::object()},
+                            {"total_episodes", 5},
+                            {"environment",
+                             {{"replica_cpu", 8}, {"initial_replicas", 4}}}},
+                       *user_),
+              422, "VALIDATION_ERROR");
+}
+
+TEST_F(GymApiTest, NoTokenIs401) {
+  ExpectError(client_->Get("/api/v1/training"), 401, "AUTHENTICATION_ERROR");
+  ExpectError(client_->Get("/api/v1/models"), 401, "AUTHENTICATION_ERROR");
+}
+
+TEST_F(GymApiTest, SystemMetricsAreForAdminsOnly) {
+  ExpectError(client_->Get("/api/v1/metrics", Auth(*user_)), 403,
+              "PERMISSION_DENIED");
+  auto r = client_->Get("/api/v1/metrics?interval=1m", Auth(*admin_));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = Body(r);
+  EXPECT_GE(body["system"]["cpu_usage"]["values"].size(), 1u);
+  const double memory = body["system"]["memory_usage"]["values"][0];
+  EXPECT_GT(memory, 0.0);
+  EXPECT_LT(memory, 1.0);
+  EXPECT_EQ(body["kubernetes"]["status"], "not_configured");
+  EXPECT_TRUE(body["training"]["active_tasks"].is_number());
+  EXPECT_TRUE(body["training"]["completed_tasks"].is_number());
+}
+
+TEST_F(GymApiTest, UnknownGroupIs404AndRedefiningAGroupIs409) {
+  ExpectError(PostJson("/api/v1/training",
+                       json{{"name", "x"},
+                            {"model_type", "ppo"},
+                            {"parameters", json::object()},
+                            {"total_episodes", 1},
+                            {"group_id", "nope"}},
+                       *user_),
+              404, "RESOURCE_NOT_FOUND");
+  ExpectError(PostJson("/api/v1/training",
+                       json{{"name", "x"},
+                            {"model_type", "ppo"},
+                            {"parameters", json::object()},
+                            {"total_episodes", 1},
+                            {"group_id", "diurnal"},
+                            {"group", {{"profile", "constant"}}}},
+                       *user_),
+              409, "CONFLICT");
+}
+
+TEST_F(GymApiTest, ReconcileErrors) {
+  const std::string id = TrainedTask();
+  ExpectError(client_->Post("/api/v1/training/" + id + "/reconcile",
+                            Auth(*admin_), "", "application/json"),
+              400, "VALIDATION_ERROR");
+  ExpectError(
+      client_->Post("/api/v1/training/" + id + "/reconcile?sample_size=0",
+                    Auth(*admin_), "", "application/json"),
+      400, "VALIDATION_ERROR");
+  ExpectError(client_->Post("/api/v1/training/" + id +
+                                "/reconcile?sample_size=10&group_id=unknown",
+                            Auth(*admin_), "", "application/json"),
+              404, "RESOURCE_NOT_FOUND");
+  // A task that has not trained yet has no model.
+  const std::string queued = Create(json{{"name", "later"},
+                                         {"model_type", "dqn"},
+                                         {"parameters", json::object()},
+                                         {"total_episodes", 100000}},
+                                    *admin_);
+  ExpectError(
+      client_->Post("/api/v1/training/" + queued + "/reconcile?sample_size=10",
+                    Auth(*admin_), "", "application/json"),
+      404, "RESOURCE_NOT_FOUND");
+  client_->Post("/api/v1/training/" + queued + "/cancel", Auth(*admin_), "",
+                "application/json");
+}
+
+TEST_F(GymApiTest, DeployValidatesResourceQuantities) {
+  const std::string id = TrainedTask();
+  auto r = PostJson("/api/v1/models/" + id + "/deploy",
+                    json{{"replicas", 2},
+                         {"resources", {{"cpu", "lots"}, {"memory", "1Gb"}}},
+                         {"strategy", "blue-green"}},
+                    *admin_);
+  ExpectError(r, 400, "VALIDATION_ERROR");
+  json details = Body(r)["error"]["details"];
+  EXPECT_TRUE(details.contains("resources.cpu"));
+  EXPECT_TRUE(details.contains("resources.memory"));
+  EXPECT_TRUE(details.contains("strategy"));
+}
+
+}  // namespace
+}  // namespace trainyard

@@ -1,0 +1,148 @@
+#include "products/gym/gym_store.h"
+
+namespace trainyard::gym {
+
+namespace {
+
+// Never edit a shipped migration; append a new one.
+const std::vector<std::string>& Migrations() {
+  static const std::vector<std::string> migrations = {
+      "CREATE TABLE gym_groups ("
+      "  owner_id TEXT NOT NULL,"
+      "  group_id TEXT NOT NULL,"
+      "  definition TEXT NOT NULL,"
+      "  created_at INTEGER NOT NULL,"
+      "  PRIMARY KEY (owner_id, group_id));"
+      "CREATE TABLE gym_models ("
+      "  model_id TEXT PRIMARY KEY,"
+      "  owner_id TEXT NOT NULL,"
+      "  name TEXT NOT NULL,"
+      "  type TEXT NOT NULL,"
+      "  status TEXT NOT NULL,"
+      "  metrics TEXT NOT NULL,"
+      "  weights_path TEXT NOT NULL,"
+      "  deployment TEXT NOT NULL,"
+      "  created_at INTEGER NOT NULL,"
+      "  updated_at INTEGER NOT NULL);"
+      "CREATE INDEX gym_models_owner ON gym_models(owner_id, created_at);"};
+  return migrations;
+}
+
+constexpr const char* kModelColumns =
+    "model_id, owner_id, name, type, status, metrics, weights_path, "
+    "deployment, created_at, updated_at";
+
+ModelRow ReadModel(const store::Statement& s) {
+  return {s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
+          s.ColumnText(4), s.ColumnText(5), s.ColumnText(6), s.ColumnText(7),
+          s.ColumnInt(8),  s.ColumnInt(9)};
+}
+
+store::WhereClause BuildWhere(const ModelQuery& q) {
+  store::WhereClause where;
+  if (q.owner_id) where.Add("owner_id = ?", *q.owner_id);
+  if (q.status) where.Add("status = ?", *q.status);
+  return where;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<GymStore>> GymStore::Open(store::Database* db) {
+  TY_RETURN_IF_ERROR(db->MigrateComponent("gym", Migrations()));
+  return std::unique_ptr<GymStore>(new GymStore(db));
+}
+
+Status GymStore::CreateGroup(const GroupRow& g) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      store::Statement s,
+      db_->Prepare("INSERT INTO gym_groups(owner_id, group_id, definition, "
+                   "created_at) VALUES(?,?,?,?)"));
+  s.Bind(1, g.owner_id).Bind(2, g.group_id).Bind(3, g.definition);
+  s.Bind(4, g.created_at);
+  Status st = s.Run();
+  if (st.code() == ErrorCode::kConflict) {
+    return ConflictError("group '" + g.group_id + "' already exists");
+  }
+  return st;
+}
+
+Result<GroupRow> GymStore::GetGroup(const std::string& owner_id,
+                                    const std::string& group_id) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      store::Statement s,
+      db_->Prepare("SELECT owner_id, group_id, definition, created_at FROM "
+                   "gym_groups WHERE owner_id = ? AND group_id = ?"));
+  s.Bind(1, owner_id).Bind(2, group_id);
+  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFoundError("group '" + group_id + "' not found");
+  return GroupRow{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2),
+                  s.ColumnInt(3)};
+}
+
+Status GymStore::PutModel(const ModelRow& m) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      store::Statement s,
+      db_->Prepare(std::string("INSERT OR REPLACE INTO gym_models(") +
+                   kModelColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)"));
+  s.Bind(1, m.model_id).Bind(2, m.owner_id).Bind(3, m.name).Bind(4, m.type);
+  s.Bind(5, m.status).Bind(6, m.metrics).Bind(7, m.weights_path);
+  s.Bind(8, m.deployment).Bind(9, m.created_at).Bind(10, m.updated_at);
+  return s.Run();
+}
+
+Result<ModelRow> GymStore::GetModel(const std::string& model_id) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(store::Statement s,
+                      db_->Prepare(std::string("SELECT ") + kModelColumns +
+                                   " FROM gym_models WHERE model_id = ?"));
+  s.Bind(1, model_id);
+  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return NotFoundError("model '" + model_id + "' not found");
+  return ReadModel(s);
+}
+
+Result<std::vector<ModelRow>> GymStore::ListModels(const ModelQuery& q) {
+  auto lock = db_->Lock();
+  store::WhereClause where = BuildWhere(q);
+  TY_ASSIGN_OR_RETURN(
+      store::Statement s,
+      db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM gym_models" +
+                   where.sql() +
+                   " ORDER BY created_at DESC, model_id LIMIT ? OFFSET ?"));
+  int index = where.BindTo(s);
+  s.Bind(index++, q.limit);
+  s.Bind(index, q.offset);
+  return store::ReadRows<ModelRow>(s, ReadModel);
+}
+
+Result<int64_t> GymStore::CountModels(const ModelQuery& q) {
+  auto lock = db_->Lock();
+  store::WhereClause where = BuildWhere(q);
+  TY_ASSIGN_OR_RETURN(
+      store::Statement s,
+      db_->Prepare("SELECT COUNT(*) FROM gym_models" + where.sql()));
+  where.BindTo(s);
+  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.ColumnInt(0) : 0;
+}
+
+Status GymStore::UpdateDeployment(const std::string& model_id,
+                                  const std::string& status,
+                                  const std::string& deployment, int64_t now) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      store::Statement s,
+      db_->Prepare("UPDATE gym_models SET status = ?, deployment = ?, "
+                   "updated_at = ? WHERE model_id = ?"));
+  s.Bind(1, status).Bind(2, deployment).Bind(3, now).Bind(4, model_id);
+  TY_RETURN_IF_ERROR(s.Run());
+  if (db_->Changes() == 0) {
+    return NotFoundError("model '" + model_id + "' not found");
+  }
+  return Status::Ok();
+}
+
+}  // namespace trainyard::gym

@@ -1,0 +1,73 @@
+#include "products/gym/gym_store.h"
+
+#include <gtest/gtest.h>
+
+namespace trainyard::gym {
+namespace {
+
+class GymStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = store::Database::Open(":memory:", {});
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    auto s = GymStore::Open(db_.get());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  ModelRow Model(const std::string& id, const std::string& owner, int64_t t) {
+    ModelRow m;
+    m.model_id = id;
+    m.owner_id = owner;
+    m.name = "n-" + id;
+    m.type = "ppo";
+    m.created_at = m.updated_at = t;
+    return m;
+  }
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<GymStore> store_;
+};
+
+TEST_F(GymStoreTest, MigratingTwiceIsHarmless) {
+  EXPECT_TRUE(GymStore::Open(db_.get()).ok());
+}
+
+TEST_F(GymStoreTest, GroupsArePerOwnerAndUnique) {
+  ASSERT_TRUE(store_->CreateGroup({"u1", "g", "{\"users\":1}", 1}).ok());
+  EXPECT_EQ(store_->CreateGroup({"u1", "g", "{}", 2}).code(),
+            ErrorCode::kConflict);
+  EXPECT_TRUE(store_->CreateGroup({"u2", "g", "{}", 2}).ok());
+  EXPECT_EQ(store_->GetGroup("u1", "g")->definition, "{\"users\":1}");
+  EXPECT_EQ(store_->GetGroup("u3", "g").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(GymStoreTest, ModelsListNewestFirstFilteredByOwnerAndStatus) {
+  ASSERT_TRUE(store_->PutModel(Model("a", "u1", 1)).ok());
+  ASSERT_TRUE(store_->PutModel(Model("b", "u1", 2)).ok());
+  ASSERT_TRUE(store_->PutModel(Model("c", "u2", 3)).ok());
+  ASSERT_TRUE(
+      store_->UpdateDeployment("a", "deployed", "{\"replicas\":3}", 4).ok());
+  ModelQuery q;
+  q.owner_id = "u1";
+  auto rows = store_->ListModels(q);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].model_id, "b");
+  q.status = "deployed";
+  EXPECT_EQ(*store_->CountModels(q), 1);
+  EXPECT_EQ(store_->GetModel("a")->deployment, "{\"replicas\":3}");
+  EXPECT_EQ(store_->UpdateDeployment("zz", "deployed", "{}", 5).code(),
+            ErrorCode::kNotFound);
+}
+
+TEST_F(GymStoreTest, PutModelReplacesARetriedTasksRow) {
+  ModelRow m = Model("a", "u1", 1);
+  ASSERT_TRUE(store_->PutModel(m).ok());
+  m.metrics = "{\"avg_reward\":-1}";
+  ASSERT_TRUE(store_->PutModel(m).ok());
+  EXPECT_EQ(*store_->CountModels({}), 1);
+  EXPECT_EQ(store_->GetModel("a")->metrics, "{\"avg_reward\":-1}");
+}
+
+}  // namespace
+}  // namespace trainyard::gym

@@ -1,0 +1,39 @@
+#include "products/gym/module.h"
+
+#include "products/gym/gym_store.h"
+#include "products/gym/routes.h"
+#include "products/gym/task_spec.h"
+#include "products/gym/training_job.h"
+
+namespace trainyard::gym {
+
+namespace {
+
+Result<std::shared_ptr<GymStore>> OpenStore(const products::ProductDeps& deps) {
+  store::Database* db = deps.store->sqlite();
+  if (db == nullptr) {
+    return Status(ErrorCode::kUnavailable,
+                  "the gym needs the SQLite metadata store");
+  }
+  TY_ASSIGN_OR_RETURN(std::unique_ptr<GymStore> store, GymStore::Open(db));
+  return std::shared_ptr<GymStore>(std::move(store));
+}
+
+}  // namespace
+
+Status RegisterJobs(const products::ProductDeps& deps,
+                    jobs::JobHandlerRegistry* registry) {
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<GymStore> store, OpenStore(deps));
+  return registry->Register(kTrainJobType,
+                            [deps, store](jobs::JobContext& ctx) {
+                              return RunTrainingJob(deps, store.get(), ctx);
+                            });
+}
+
+Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
+                 api::Router* router) {
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<GymStore> store, OpenStore(deps));
+  return AddGymRoutes(deps, jobs, std::move(store), router);
+}
+
+}  // namespace trainyard::gym

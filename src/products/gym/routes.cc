@@ -1,0 +1,685 @@
+#include "products/gym/routes.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <thread>
+
+#include "api/error_response.h"
+#include "api/json_validator.h"
+#include "api/pagination.h"
+#include "api/routes/system_routes.h"
+#include "env/edge_scaling/baselines.h"
+#include "products/gym/deployments.h"
+#include "products/gym/host_sampler.h"
+#include "products/gym/task_spec.h"
+#include "products/gym/training_job.h"
+#include "rl/policy.h"
+#include "rl/trainer.h"
+
+namespace trainyard::gym {
+
+namespace edge = env::edge;
+using api::JsonResponse;
+using api::Request;
+using api::Response;
+using nlohmann::json;
+
+namespace {
+
+struct Context {
+  products::ProductDeps deps;
+  jobs::JobService* jobs = nullptr;
+  std::shared_ptr<GymStore> store;
+  RouteOptions options;
+  // Declared after the store: destroyed first, joining loader threads
+  // whose callbacks write to the store.
+  std::unique_ptr<DeploymentManager> deployments;
+  std::unique_ptr<HostSampler> sampler;
+  std::mutex configs_mu;
+  std::map<std::string, edge::EdgeScalingConfig> deployed_configs;
+};
+
+// The document's task statuses: a queued job is "created".
+std::string TaskStatus(store::JobStatus s) {
+  return s == store::JobStatus::kQueued ? "created" : store::JobStatusName(s);
+}
+
+std::optional<std::string> Iso(const std::optional<int64_t>& ms) {
+  if (!ms) return std::nullopt;
+  return FormatIso8601(FromUnixMillis(*ms));
+}
+
+json NullableIso(const std::optional<int64_t>& ms) {
+  auto s = Iso(ms);
+  return s ? json(*s) : json();
+}
+
+// 422 with the standard body: the request is well-formed but its content
+// cannot be used (bad hyperparameters, environment or group settings).
+Response Unprocessable(const Status& status, const Request& req,
+                       const Clock* clock) {
+  Response r = api::ErrorResponse(status, req.request_id, clock->NowMillis());
+  r.status = 422;
+  return r;
+}
+
+bool IsGroupId(const std::string& id) {
+  static const std::regex kId("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  return std::regex_match(id, kId);
+}
+
+Result<store::JobRecord> VisibleTask(Context& c, const Request& req) {
+  const std::string& id = req.PathParam("task_id");
+  Result<store::JobRecord> job = c.jobs->Get(id);
+  if (!job.ok() || job->type != kTrainJobType ||
+      (!req.caller().is_admin() && job->owner_id != req.caller().user_id)) {
+    // Other users' tasks are reported missing so ids cannot be probed.
+    return NotFoundError("task '" + id + "' not found");
+  }
+  return job;
+}
+
+Result<ModelRow> VisibleModel(Context& c, const Request& req) {
+  const std::string& id = req.PathParam("model_id");
+  Result<ModelRow> model = c.store->GetModel(id);
+  if (!model.ok() ||
+      (!req.caller().is_admin() && model->owner_id != req.caller().user_id)) {
+    return NotFoundError("model '" + id + "' not found");
+  }
+  return model;
+}
+
+// A built-in group, or one the caller saved. NOT_FOUND otherwise.
+Result<edge::LoadGroup> FindGroup(Context& c, const std::string& owner,
+                                  const std::string& id) {
+  if (auto builtin = edge::FindBuiltinGroup(id); builtin.ok()) return builtin;
+  TY_ASSIGN_OR_RETURN(GroupRow row, c.store->GetGroup(owner, id));
+  return GroupFromJson(id, json::parse(row.definition, nullptr, false));
+}
+
+json TaskJson(const store::JobRecord& job, bool with_metrics) {
+  json params = json::parse(job.params, nullptr, false);
+  if (!params.is_object()) params = json::object();
+  json out = {{"task_id", job.id},
+              {"name", params.value("name", "")},
+              {"model_type", params.value("model_type", "")},
+              {"status", TaskStatus(job.status)},
+              {"progress", job.progress},
+              {"current_episode", job.current_units},
+              {"total_episodes", job.total_units},
+              {"group_id", params.value("group_id", "")},
+              {"parameters", params.value("parameters", json::object())},
+              {"environment", params.value("environment", json::object())},
+              {"wandb_project", params.value("wandb_project", json())},
+              {"wandb_run_name", params.value("wandb_run_name", json())},
+              {"seed", params.value("seed", 0)},
+              {"error", job.error.empty() ? json() : json(job.error)},
+              {"created_at", *Iso(job.created_at)},
+              {"updated_at", *Iso(job.updated_at)},
+              {"started_at", NullableIso(job.started_at)},
+              {"finished_at", NullableIso(job.finished_at)}};
+  if (with_metrics) {
+    json m = json::parse(job.metrics, nullptr, false);
+    json metrics = {{"episode_rewards", json::array()},
+                    {"episode_steps", json::array()},
+                    {"episode_latencies", json::array()},
+                    {"losses", json::object()}};
+    if (m.is_object()) {
+      for (auto& [key, value] : metrics.items()) {
+        if (m.contains(key)) value = m[key];
+      }
+    }
+    out["metrics"] = std::move(metrics);
+    json result = json::parse(job.result, nullptr, false);
+    if (result.is_object() && result.contains("model_weights_path")) {
+      out["model_id"] = result["model_id"];
+      out["model_weights_path"] = result["model_weights_path"];
+    }
+  }
+  return out;
+}
+
+// ---- training ----
+
+Result<Response> CreateTraining(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"name", "model_type", "parameters", "total_episodes",
+                       "wandb_project", "wandb_run_name", "group_id", "group",
+                       "environment", "seed"});
+  auto name = v.RequiredString("name", 128);
+  auto model_type = v.RequiredEnum("model_type", ModelTypes());
+  auto total = v.RequiredInt("total_episodes", 1, 100000);
+  auto wandb_project = v.OptionalString("wandb_project", 128);
+  auto wandb_run = v.OptionalString("wandb_run_name", 128);
+  auto group_id = v.OptionalString("group_id", 128);
+  auto group = v.OptionalObject("group");
+  auto environment = v.OptionalObject("environment");
+  auto seed = v.OptionalInt("seed", 0, int64_t{1} << 53);
+  if (!body.contains("parameters")) {
+    v.AddError("parameters", "This field is required");
+  } else if (!body["parameters"].is_object()) {
+    v.AddError("parameters", "must be an object");
+  }
+  if (group && !group->is_object()) v.AddError("group", "must be an object");
+  if (environment && !environment->is_object()) {
+    v.AddError("environment", "must be an object");
+  }
+  if (group_id && !IsGroupId(*group_id)) {
+    v.AddError("group_id", "letters, digits, '.', '_' and '-' only");
+  }
+  TY_RETURN_IF_ERROR(v.Finish());
+
+  const std::string owner = req.caller().user_id;
+  const std::string gid = group_id.value_or(kDefaultGroup);
+  edge::LoadGroup load_group;
+  if (group) {
+    Result<edge::LoadGroup> parsed = GroupFromJson(gid, *group);
+    if (!parsed.ok()) return Unprocessable(parsed.status(), req, c.deps.clock);
+    if (edge::FindBuiltinGroup(gid).ok()) {
+      return ConflictError("group '" + gid + "' is built in");
+    }
+    const std::string definition = GroupToJson(*parsed).dump();
+    Status created = c.store->CreateGroup(
+        {owner, gid, definition, c.deps.clock->NowMillis()});
+    if (created.code() == ErrorCode::kConflict) {
+      // Repeating the same definition is fine; a different one is not.
+      TY_ASSIGN_OR_RETURN(GroupRow existing, c.store->GetGroup(owner, gid));
+      if (existing.definition != definition) {
+        return ConflictError("group '" + gid +
+                             "' exists with a different definition");
+      }
+    } else {
+      TY_RETURN_IF_ERROR(created);
+    }
+    load_group = std::move(*parsed);
+  } else {
+    TY_ASSIGN_OR_RETURN(load_group, FindGroup(c, owner, gid));
+  }
+
+  TaskParams task;
+  task.name = *name;
+  task.model_type = *model_type;
+  task.parameters = body["parameters"];
+  task.total_episodes = *total;
+  task.group_id = gid;
+  task.group = GroupToJson(load_group);
+  task.environment = environment.value_or(json::object());
+  task.wandb_project = wandb_project ? json(*wandb_project) : json();
+  task.wandb_run_name = wandb_run ? json(*wandb_run) : json();
+  task.seed = static_cast<uint64_t>(seed.value_or(0));
+
+  Result<edge::EdgeScalingConfig> config = TaskConfig(task);
+  if (!config.ok()) return Unprocessable(config.status(), req, c.deps.clock);
+  Result<rl::ParamMap> params = ParamsFromJson(task.parameters);
+  if (!params.ok()) return Unprocessable(params.status(), req, c.deps.clock);
+  Status valid = ValidateParameters(task.model_type, *config, *params);
+  if (!valid.ok()) return Unprocessable(valid, req, c.deps.clock);
+
+  jobs::SubmitRequest submit;
+  submit.type = kTrainJobType;
+  submit.owner_id = owner;
+  submit.params_json = TaskParamsToJson(task).dump();
+  submit.total_units = task.total_episodes;
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, c.jobs->Submit(submit));
+  return JsonResponse(200, json{{"task_id", job.id},
+                                {"status", TaskStatus(job.status)},
+                                {"created_at", *Iso(job.created_at)}}
+                               .dump());
+}
+
+Result<Response> ListTraining(Context& c, Request& req) {
+  api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "per_page", 10, 100);
+  auto status = q.Enum(
+      "status", {"created", "running", "completed", "failed", "cancelled"});
+  TY_RETURN_IF_ERROR(q.Finish());
+  store::JobFilter filter;
+  filter.type = kTrainJobType;
+  if (!req.caller().is_admin()) filter.owner_id = req.caller().user_id;
+  if (status) {
+    filter.status = *status == "created" ? store::JobStatus::kQueued
+                                         : *store::ParseJobStatus(*status);
+  }
+  filter.limit = page.page_size;
+  filter.offset = page.offset();
+  TY_ASSIGN_OR_RETURN(int64_t total, c.jobs->Count(filter));
+  TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, c.jobs->List(filter));
+  json tasks = json::array();
+  for (const auto& row : rows) tasks.push_back(TaskJson(row, false));
+  return JsonResponse(
+      200,
+      api::TotalPagePerPage("tasks", page, total, std::move(tasks)).dump());
+}
+
+Result<Response> GetTraining(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, VisibleTask(c, req));
+  return JsonResponse(200, TaskJson(job, true).dump());
+}
+
+Result<Response> CancelTraining(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, VisibleTask(c, req));
+  TY_ASSIGN_OR_RETURN(job, c.jobs->Cancel(job.id));
+  // A running task stops at its next update; wait a little for it so the
+  // answer can say "cancelled".
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(c.options.cancel_wait_ms);
+  while (!store::IsTerminal(job.status) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    TY_ASSIGN_OR_RETURN(job, c.jobs->Get(job.id));
+  }
+  return JsonResponse(200, json{{"task_id", job.id},
+                                {"status", TaskStatus(job.status)},
+                                {"cancel_requested", true},
+                                {"updated_at", *Iso(job.updated_at)}}
+                               .dump());
+}
+
+// Mean per-step reward of the last 100 training episodes, or NaN.
+double TrainingRewardPerStep(const store::JobRecord& job) {
+  json m = json::parse(job.metrics, nullptr, false);
+  if (!m.is_object() || !m.contains("episode_rewards") ||
+      !m.contains("episode_steps")) {
+    return std::nan("");
+  }
+  const json& rewards = m["episode_rewards"];
+  const json& steps = m["episode_steps"];
+  const size_t n = std::min(rewards.size(), steps.size());
+  double reward = 0.0, count = 0.0;
+  for (size_t i = n > 100 ? n - 100 : 0; i < n; ++i) {
+    reward += rewards[i].get<double>();
+    count += steps[i].get<double>();
+  }
+  return count > 0 ? reward / count : std::nan("");
+}
+
+json RunJson(const edge::PolicyRun& run, int episode_steps) {
+  return {{"avg_reward", run.mean_reward * episode_steps},
+          {"reward_per_step", run.mean_reward},
+          {"avg_latency", run.mean_latency_ms},
+          {"p95_latency", run.p95_latency_ms},
+          {"avg_throughput", run.mean_throughput},
+          {"avg_replicas", run.mean_replicas},
+          {"success_rate", run.slo_rate}};
+}
+
+Result<Response> Reconcile(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, VisibleTask(c, req));
+  api::QueryValidator q(req);
+  if (!req.Query("sample_size")) {
+    return ValidationError("invalid query parameters",
+                           {{"sample_size", "This field is required"}});
+  }
+  const int64_t sample_size = q.Int("sample_size", 0, 1, 100000);
+  auto group_id = q.String("group_id");
+  TY_RETURN_IF_ERROR(q.Finish());
+  if (group_id && !IsGroupId(*group_id)) {
+    return ValidationError("invalid query parameters",
+                           {{"group_id", "not a valid group id"}});
+  }
+  json params = json::parse(job.params, nullptr, false);
+  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(params));
+  const std::string weights =
+      RunDirectory(task.model_type, job.id) + "/" + rl::kPolicyFileName;
+  const std::string policy_path =
+      (std::filesystem::path(c.deps.data_dir->root()) / weights).string();
+  if (!std::filesystem::exists(policy_path)) {
+    return NotFoundError("task '" + job.id + "' has no trained model yet");
+  }
+  const std::string gid = group_id.value_or(task.group_id);
+  TY_ASSIGN_OR_RETURN(edge::LoadGroup group, FindGroup(c, job.owner_id, gid));
+  task.group_id = gid;
+  task.group = GroupToJson(group);
+  TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
+
+  TY_ASSIGN_OR_RETURN(std::unique_ptr<rl::Policy> policy,
+                      rl::LoadPolicy(policy_path, group.seed));
+  edge::EdgeScalingEnv env(config);
+  if (!(policy->observation_space() == env.observation_space()) ||
+      !(policy->action_space() == env.action_space())) {
+    return InternalError("the model's spaces do not match its environment");
+  }
+  rl::Policy* p = policy.get();
+  TY_ASSIGN_OR_RETURN(
+      edge::PolicyRun run,
+      edge::RunPolicy(
+          env,
+          [p](std::span<const float> obs, std::span<float> action) {
+            return p->Act(obs, /*deterministic=*/true, action);
+          },
+          sample_size, group.seed));
+
+  json baselines = json::object();
+  for (const char* name : {"hpa", "static", "max_replicas"}) {
+    TY_ASSIGN_OR_RETURN(std::unique_ptr<edge::ScalingPolicy> baseline,
+                        edge::MakeBaseline(name, config, 1));
+    edge::ScalingPolicy* b = baseline.get();
+    TY_ASSIGN_OR_RETURN(
+        edge::PolicyRun base_run,
+        edge::RunPolicy(
+            env,
+            [b](std::span<const float> obs, std::span<float> action) {
+              b->Act(obs, action);
+              return Status::Ok();
+            },
+            sample_size, group.seed));
+    baselines[name] = RunJson(base_run, config.episode_steps);
+  }
+
+  const double trained = TrainingRewardPerStep(job);
+  json adaptation;  // null when undefined
+  if (std::isfinite(trained) && trained != 0 && run.mean_reward != 0 &&
+      (trained < 0) == (run.mean_reward < 0)) {
+    adaptation =
+        trained < 0 ? trained / run.mean_reward : run.mean_reward / trained;
+  }
+  json metrics = RunJson(run, config.episode_steps);
+  metrics["latency_std"] = run.latency_std_ms;
+  metrics["reward_std"] = run.reward_std;
+  metrics["adaptation_score"] = adaptation;
+  metrics["training_reward_per_step"] =
+      std::isfinite(trained) ? json(trained) : json();
+  json wandb_run_id;
+  if (task.wandb_project.is_string()) wandb_run_id = job.id;
+  json out = {{"task_id", job.id},
+              {"model_type", task.model_type},
+              {"group_id", gid},
+              {"wandb_run_id", wandb_run_id},
+              {"metrics", metrics},
+              {"baselines", baselines},
+              {"sample_size", sample_size},
+              {"timestamp", FormatIso8601(c.deps.clock->Now())},
+              {"model_weights_path", weights}};
+  return JsonResponse(200, out.dump());
+}
+
+// ---- models ----
+
+json ModelJson(const ModelRow& m) {
+  json metrics = json::parse(m.metrics, nullptr, false);
+  json deployment = json::parse(m.deployment, nullptr, false);
+  return {{"model_id", m.model_id},
+          {"task_id", m.model_id},
+          {"name", m.name},
+          {"type", m.type},
+          {"status", m.status},
+          {"metrics", metrics.is_object() ? metrics : json::object()},
+          {"model_weights_path", m.weights_path},
+          {"deployment",
+           deployment.is_object() && !deployment.empty() ? deployment : json()},
+          {"created_at", *Iso(m.created_at)},
+          {"updated_at", *Iso(m.updated_at)}};
+}
+
+Result<Response> ListModels(Context& c, Request& req) {
+  api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "per_page", 10, 100);
+  auto status = q.Enum("status", {"trained", "deployed", "archived"});
+  TY_RETURN_IF_ERROR(q.Finish());
+  ModelQuery query;
+  if (!req.caller().is_admin()) query.owner_id = req.caller().user_id;
+  query.status = status;
+  query.limit = page.page_size;
+  query.offset = page.offset();
+  TY_ASSIGN_OR_RETURN(int64_t total, c.store->CountModels(query));
+  TY_ASSIGN_OR_RETURN(std::vector<ModelRow> rows, c.store->ListModels(query));
+  json models = json::array();
+  for (const ModelRow& m : rows) models.push_back(ModelJson(m));
+  return JsonResponse(
+      200,
+      api::TotalPagePerPage("models", page, total, std::move(models)).dump());
+}
+
+bool KubernetesConfigured() {
+  return std::getenv("KUBERNETES_SERVICE_HOST") != nullptr ||
+         std::getenv("KUBECONFIG") != nullptr;
+}
+
+// Kubernetes quantities: CPU "500m", "1", "0.5"; memory "512Mi", "1Gi",
+// "1G", "1000000". Must be positive.
+bool ValidQuantity(const std::string& text, bool memory) {
+  static const std::regex kCpu("([0-9]+m|[0-9]+(\\.[0-9]+)?)");
+  static const std::regex kMemory(
+      "[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|K|M|G|T|P|E)?");
+  if (!std::regex_match(text, memory ? kMemory : kCpu)) return false;
+  return std::strtod(text.c_str(), nullptr) > 0;
+}
+
+Result<Response> Deploy(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(ModelRow model, VisibleModel(c, req));
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"replicas", "resources", "strategy"});
+  auto replicas = v.OptionalInt("replicas", 1, 16);
+  auto strategy = v.OptionalEnum("strategy", {"rolling", "recreate"});
+  auto resources = v.OptionalObject("resources");
+  json resources_out = {{"cpu", "1"}, {"memory", "1Gi"}};
+  if (resources) {
+    if (!resources->is_object()) {
+      v.AddError("resources", "must be an object");
+    } else {
+      for (const auto& [key, value] : resources->items()) {
+        const bool known = key == "cpu" || key == "memory";
+        if (!known) {
+          v.AddError("resources." + key, "unknown resource; use cpu, memory");
+        } else if (!value.is_string() ||
+                   !ValidQuantity(value.get<std::string>(), key == "memory")) {
+          v.AddError(
+              "resources." + key,
+              key == "cpu"
+                  ? "must be a CPU quantity like \"500m\" or \"1\""
+                  : "must be a memory quantity like \"512Mi\" or \"1Gi\"");
+        } else {
+          resources_out[key] = value;
+        }
+      }
+    }
+  }
+  TY_RETURN_IF_ERROR(v.Finish());
+  if (model.status == "archived") {
+    return ConflictError("model '" + model.model_id + "' is archived");
+  }
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, c.jobs->Get(model.model_id));
+  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(json::parse(
+                                           job.params, nullptr, false)));
+  TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
+  {
+    std::lock_guard lock(c.configs_mu);
+    c.deployed_configs[model.model_id] = config;
+  }
+
+  DeploySpec spec;
+  spec.replicas = static_cast<int>(replicas.value_or(1));
+  spec.strategy = strategy.value_or("rolling");
+  const int64_t now = c.deps.clock->NowMillis();
+  json deployment = {
+      {"name", "trainyard-gym-" + model.model_id},
+      {"namespace", "local"},
+      {"replicas", spec.replicas},
+      {"strategy", spec.strategy},
+      {"resources", resources_out},
+      {"target", "local"},
+      {"predict_path", "/api/v1/models/" + model.model_id + "/predict"},
+      {"deployed_at", FormatIso8601(FromUnixMillis(now))}};
+  const std::string path =
+      (std::filesystem::path(c.deps.data_dir->root()) / model.weights_path)
+          .string();
+  std::shared_ptr<GymStore> store = c.store;
+  const Clock* clock = c.deps.clock;
+  const std::string model_id = model.model_id;
+  const std::string previous_status = model.status;
+  c.deployments->Deploy(
+      model_id, path, spec,
+      [store, clock, model_id, deployment, previous_status](const Status& s) {
+        // The listing shows "deployed" once replicas serve; a failed load
+        // leaves the model as it was.
+        if (s.ok()) {
+          (void)store->UpdateDeployment(model_id, "deployed", deployment.dump(),
+                                        clock->NowMillis());
+        }
+      });
+  json kubernetes = {
+      {"status", KubernetesConfigured() ? "unavailable" : "not_configured"},
+      {"message",
+       KubernetesConfigured()
+           ? "a Kubernetes context is configured, but this build does not "
+             "apply manifests; the model is served locally only"
+           : "no Kubernetes context (KUBERNETES_SERVICE_HOST/KUBECONFIG); "
+             "the model is served locally"}};
+  return JsonResponse(200,
+                      json{{"model_id", model.model_id},
+                           {"status", "deploying"},
+                           {"deployment", deployment},
+                           {"kubernetes", kubernetes},
+                           {"created_at", FormatIso8601(FromUnixMillis(now))}}
+                          .dump());
+}
+
+Result<Response> Predict(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(ModelRow model, VisibleModel(c, req));
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"observation", "deterministic"});
+  auto observation = v.OptionalArray("observation");
+  auto deterministic = v.OptionalBool("deterministic");
+  if (!body.contains("observation")) {
+    v.AddError("observation", "This field is required");
+  }
+  std::vector<float> obs;
+  if (observation) {
+    for (const json& x : *observation) {
+      if (!x.is_number()) {
+        v.AddError("observation", "must be a list of numbers");
+        break;
+      }
+      obs.push_back(x.get<float>());
+    }
+  }
+  TY_RETURN_IF_ERROR(v.Finish());
+  edge::EdgeScalingConfig config;
+  {
+    std::lock_guard lock(c.configs_mu);
+    auto it = c.deployed_configs.find(model.model_id);
+    if (it == c.deployed_configs.end()) {
+      return NotFoundError("model '" + model.model_id + "' is not deployed");
+    }
+    config = it->second;
+  }
+  TY_ASSIGN_OR_RETURN(std::vector<float> action,
+                      c.deployments->Predict(model.model_id, obs,
+                                             deterministic.value_or(true)));
+  std::vector<int> counts(edge::ActionDims(config));
+  edge::DecodeReplicaCounts(config, action, counts);
+  return JsonResponse(200, json{{"model_id", model.model_id},
+                                {"action", action},
+                                {"replicas", counts}}
+                               .dump());
+}
+
+Result<Response> ModelMetrics(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(ModelRow model, VisibleModel(c, req));
+  TY_ASSIGN_OR_RETURN(Window window,
+                      ParseWindow(req, c.deps.clock->NowMillis()));
+  return JsonResponse(
+      200, json{{"model_id", model.model_id},
+                {"deployment_status",
+                 c.deployments->StatusOf(model.model_id).empty()
+                     ? json()
+                     : json(c.deployments->StatusOf(model.model_id))},
+                {"units",
+                 {{"latency", "ms"},
+                  {"throughput", "requests/s"},
+                  {"cpu", "cores of the server process"},
+                  {"memory", "fraction of host memory (RSS)"}}},
+                {"metrics", c.deployments->Metrics(model.model_id, window)}}
+               .dump());
+}
+
+// ---- system ----
+
+Result<Response> SystemMetrics(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(Window window,
+                      ParseWindow(req, c.deps.clock->NowMillis()));
+  store::JobFilter filter;
+  filter.type = kTrainJobType;
+  filter.status = store::JobStatus::kRunning;
+  TY_ASSIGN_OR_RETURN(int64_t running, c.jobs->Count(filter));
+  filter.status = store::JobStatus::kQueued;
+  TY_ASSIGN_OR_RETURN(int64_t queued, c.jobs->Count(filter));
+  filter.status = store::JobStatus::kCompleted;
+  TY_ASSIGN_OR_RETURN(int64_t completed, c.jobs->Count(filter));
+  filter.limit = 1000;  // the newest thousand are a fair average
+  TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> done, c.jobs->List(filter));
+  double seconds = 0.0;
+  int64_t timed = 0;
+  for (const auto& job : done) {
+    if (job.started_at && job.finished_at) {
+      seconds += (*job.finished_at - *job.started_at) / 1000.0;
+      ++timed;
+    }
+  }
+  json average_seconds = timed > 0 ? json(seconds / timed) : json();
+  json average_text =
+      timed > 0 ? json(api::FormatUptime(std::llround(seconds / timed)))
+                : json();
+  json kubernetes = {
+      {"status", KubernetesConfigured() ? "unavailable" : "not_configured"},
+      {"node_count", nullptr},
+      {"pod_count", nullptr},
+      {"resource_usage", nullptr}};
+  json out = {{"system", c.sampler->Series(window)},
+              {"kubernetes", kubernetes},
+              {"training",
+               {{"active_tasks", running + queued},
+                {"running_tasks", running},
+                {"queued_tasks", queued},
+                {"completed_tasks", completed},
+                {"average_training_time", average_text},
+                {"average_training_seconds", average_seconds}}}};
+  return JsonResponse(200, out.dump());
+}
+
+}  // namespace
+
+Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
+                    std::shared_ptr<GymStore> store, api::Router* router,
+                    RouteOptions options) {
+  auto c = std::make_shared<Context>();
+  c->deps = deps;
+  c->jobs = jobs;
+  c->store = std::move(store);
+  c->options = options;
+  c->deployments = std::make_unique<DeploymentManager>(deps.clock);
+  c->sampler =
+      std::make_unique<HostSampler>(deps.clock, options.host_sample_period_ms);
+  auto bind = [c](Result<Response> (*fn)(Context&, Request&)) {
+    return [c, fn](Request& req) { return fn(*c, req); };
+  };
+  using api::Access;
+  const std::vector<api::Route> routes = {
+      {"POST", "/api/v1/training", Access::kUser, bind(CreateTraining)},
+      {"GET", "/api/v1/training", Access::kUser, bind(ListTraining)},
+      {"GET", "/api/v1/training/{task_id}", Access::kUser, bind(GetTraining)},
+      {"POST", "/api/v1/training/{task_id}/cancel", Access::kUser,
+       bind(CancelTraining)},
+      {"POST", "/api/v1/training/{task_id}/reconcile", Access::kUser,
+       bind(Reconcile)},
+      {"GET", "/api/v1/models", Access::kUser, bind(ListModels)},
+      {"POST", "/api/v1/models/{model_id}/deploy", Access::kUser, bind(Deploy)},
+      {"POST", "/api/v1/models/{model_id}/predict", Access::kUser,
+       bind(Predict)},
+      {"GET", "/api/v1/models/{model_id}/metrics", Access::kUser,
+       bind(ModelMetrics)},
+      {"GET", "/api/v1/metrics", Access::kAdmin, bind(SystemMetrics)},
+  };
+  for (const api::Route& route : routes) {
+    TY_RETURN_IF_ERROR(router->Add(route));
+  }
+  return Status::Ok();
+}
+
+}  // namespace trainyard::gym

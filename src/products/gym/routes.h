@@ -1,0 +1,29 @@
+// The gym's HTTP surface under /api/v1 (spec/gym-api.md): training tasks
+// (create, list, get, cancel, reconcile), models (list, deploy, predict,
+// metrics) and system metrics. docs/gym.md documents every field.
+#pragma once
+
+#include <memory>
+
+#include "api/router.h"
+#include "core/status.h"
+#include "jobs/job_service.h"
+#include "products/gym/gym_store.h"
+#include "products/product_deps.h"
+
+namespace trainyard::gym {
+
+struct RouteOptions {
+  // How often GET /api/v1/metrics samples the host.
+  int64_t host_sample_period_ms = 10000;
+  // How long POST .../cancel waits for a running task to stop.
+  int64_t cancel_wait_ms = 5000;
+};
+
+// Adds every gym route. The routes keep what they need (the store, a
+// deployment manager, a host sampler) alive as long as the router.
+Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
+                    std::shared_ptr<GymStore> store, api::Router* router,
+                    RouteOptions options = {});
+
+}  // namespace trainyard::gym

@@ -1,0 +1,141 @@
+#include "products/gym/task_spec.h"
+
+#include <gtest/gtest.h>
+
+namespace trainyard::gym {
+namespace {
+
+namespace edge = env::edge;
+using nlohmann::json;
+
+bool HasField(const Status& s, const std::string& field) {
+  for (const FieldError& e : s.details()) {
+    if (e.field == field) return true;
+  }
+  return false;
+}
+
+edge::LoadGroup Steady() { return *edge::FindBuiltinGroup("steady"); }
+
+TEST(ParseEnvironmentTest, AppliesSettingsToEveryNodeAndService) {
+  auto c = ParseEnvironment(json{{"nodes", 2},
+                                 {"services", 3},
+                                 {"node_cpu_cores", 8},
+                                 {"service_rate", 20},
+                                 {"placement", "per_node"}},
+                            Steady());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->nodes.size(), 2u);
+  EXPECT_EQ(c->services.size(), 3u);
+  EXPECT_EQ(c->nodes[1].cpu_cores, 8.0);
+  EXPECT_EQ(c->services[2].service_rate, 20.0);
+  EXPECT_EQ(c->placement, edge::Placement::kPerNode);
+  EXPECT_EQ(c->load.users, 1200.0);  // from the group
+}
+
+TEST(ParseEnvironmentTest, UnknownKeysAndBadValuesNameTheirFields) {
+  auto c = ParseEnvironment(json{{"gpus", 1}, {"nodes", 0}}, Steady());
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(HasField(c.status(), "environment.gpus"));
+  EXPECT_TRUE(HasField(c.status(), "environment.nodes"));
+}
+
+TEST(ParseEnvironmentTest, InitialReplicasThatDoNotFitAreRejected) {
+  // 4 services x 4 replicas x 2 cores = 32 cores on 4 x 4 cores.
+  auto c = ParseEnvironment(json{{"replica_cpu", 2}, {"initial_replicas", 4}},
+                            Steady());
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(HasField(c.status(), "environment.initial_replicas"));
+}
+
+TEST(GroupJsonTest, RoundTripsEveryField) {
+  auto g = GroupFromJson(
+      "evening", json{{"profile", "trace"},
+                      {"users", 500},
+                      {"request_interval_s", 5},
+                      {"step_seconds", 30},
+                      {"episode_steps", 8},
+                      {"seed", 9},
+                      {"trace", json::array({json::array({0, 1}),
+                                             json::array({30, 2.5})})}});
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->load.shape, edge::LoadShape::kTrace);
+  EXPECT_EQ(g->load.base_rate(), 100.0);
+  EXPECT_EQ(g->episode_steps, 8);
+  ASSERT_EQ(g->load.trace.size(), 2u);
+  EXPECT_EQ(g->load.trace[1].multiplier, 2.5);
+  auto back = GroupFromJson("evening", GroupToJson(*g));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(GroupToJson(*back), GroupToJson(*g));
+}
+
+TEST(GroupJsonTest, TraceCsvIsParsedAndATraceProfileNeedsRows) {
+  auto g =
+      GroupFromJson("t", json{{"profile", "trace"},
+                              {"trace_csv", "time_s,multiplier\n0,1\n60,3\n"}});
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->load.trace.size(), 2u);
+  auto missing = GroupFromJson("t", json{{"profile", "trace"}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(HasField(missing.status(), "group.load.trace"));
+}
+
+TEST(ParamsFromJsonTest, NumbersBooleansStringsAndLayerLists) {
+  auto p = ParamsFromJson(json{{"learning_rate", 0.001},
+                               {"double_dqn", true},
+                               {"ent_coef", "auto"},
+                               {"hidden", json::array({32, 32})}});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->at("learning_rate"), "0.001");
+  EXPECT_EQ(p->at("double_dqn"), "true");
+  EXPECT_EQ(p->at("ent_coef"), "auto");
+  EXPECT_EQ(p->at("hidden"), "32,32");
+  EXPECT_FALSE(ParamsFromJson(json{{"x", json::object()}}).ok());
+}
+
+TEST(ValidateParametersTest, TheDocumentsDqnExampleIsValid) {
+  edge::EdgeScalingConfig c;
+  c.encoding = EncodingFor("dqn");
+  EXPECT_TRUE(
+      ValidateParameters(
+          "dqn", c, {{"learning_rate", "0.001"}, {"discount_factor", "0.99"}})
+          .ok());
+}
+
+TEST(ValidateParametersTest, UnknownKeysAreRejectedPerField) {
+  edge::EdgeScalingConfig c;
+  Status s = ValidateParameters("q_learning", c, {{"batch_size", "32"}});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), ErrorCode::kValidation);
+  EXPECT_TRUE(HasField(s, "parameters.batch_size"));
+}
+
+TEST(GymDefaultsTest, UserValuesAndAliasesWin) {
+  edge::EdgeScalingConfig c;
+  rl::ParamMap p = WithGymDefaults("ppo", c, {{"buffer_size", "32"}});
+  EXPECT_EQ(p.count("n_steps"), 0u);  // buffer_size is its alias
+  EXPECT_EQ(p.at("use_running_statistics"), "true");
+  p = WithGymDefaults("dqn", c, {{"learning_starts", "5"}});
+  EXPECT_EQ(p.at("learning_starts"), "5");
+  EXPECT_EQ(p.at("target_update_interval"), "250");
+}
+
+TEST(GymDefaultsTest, QLearningBinsCoverEveryObservationDimension) {
+  edge::EdgeScalingConfig c;
+  rl::ParamMap p = WithGymDefaults("q_learning", c, {});
+  const std::string& bins = p.at("bins");
+  EXPECT_EQ(std::count(bins.begin(), bins.end(), ',') + 1, 3 * 4 + 3 * 4 + 1);
+  c.encoding = EncodingFor("q_learning");
+  EXPECT_TRUE(ValidateParameters("q_learning", c, {}).ok());
+}
+
+TEST(EncodingForTest, DiscreteForValueMethodsContinuousForActorCritics) {
+  EXPECT_EQ(EncodingFor("dqn"), edge::ActionEncoding::kJointDiscrete);
+  EXPECT_EQ(EncodingFor("ppo"), edge::ActionEncoding::kJointDiscrete);
+  EXPECT_EQ(EncodingFor("q_learning"), edge::ActionEncoding::kJointDiscrete);
+  EXPECT_EQ(EncodingFor("sac"), edge::ActionEncoding::kContinuous);
+  EXPECT_EQ(EncodingFor("td3"), edge::ActionEncoding::kContinuous);
+}
+
+}  // namespace
+}  // namespace trainyard::gym
