@@ -11,6 +11,7 @@ namespace {
 
 std::unique_ptr<UniswapV3LpEnv> MakeEnv() {
   UniswapV3LpConfig c;
+  c.keep_tolerance = 0.0;
   c.warmup_blocks = 2;
   auto env = UniswapV3LpEnv::Create(c);
   EXPECT_TRUE(env.ok());

@@ -30,6 +30,7 @@ namespace {
 
 TEST(UniswapV3LpNoAllocationTest, KeepingAndSwitchingKnownRangesDoNotAllocate) {
   UniswapV3LpConfig c;
+  c.keep_tolerance = 0.0;
   c.max_steps = 0;
   auto env = UniswapV3LpEnv::Create(c);
   ASSERT_TRUE(env.ok());

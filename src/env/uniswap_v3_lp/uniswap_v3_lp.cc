@@ -40,8 +40,8 @@ Status UniswapV3LpConfig::Validate() const {
   if (!(max_price_multiple > 1.0 && std::isfinite(max_price_multiple)))
     bad("max_price_multiple", "must be > 1");
   if (min_width_spacings < 1) bad("min_width_spacings", "must be >= 1");
-  if (keep_tolerance_spacings < 0)
-    bad("keep_tolerance_spacings", "must be >= 0");
+  if (!(keep_tolerance >= 0.0 && keep_tolerance <= 1.0))
+    bad("keep_tolerance", "must be in [0, 1]");
   if (!(value_floor_fraction >= 0.0 && value_floor_fraction < 1.0))
     bad("value_floor_fraction", "must be in [0, 1)");
   if (volatility_window < 2 || volatility_window > kMaxVolatilityWindow)
@@ -170,8 +170,8 @@ LpTarget UniswapV3LpEnv::TargetForPrices(double price_lower,
 bool UniswapV3LpEnv::Keeps(const LpTarget& target) const {
   if (target.hold) return !has_position();
   if (!has_position()) return false;
-  const int32_t tol =
-      config_.keep_tolerance_spacings * market().config().preset.tick_spacing;
+  const double tol =
+      config_.keep_tolerance * static_cast<double>(tick_upper_ - tick_lower_);
   return std::abs(target.tick_lower - tick_lower_) <= tol &&
          std::abs(target.tick_upper - tick_upper_) <= tol;
 }

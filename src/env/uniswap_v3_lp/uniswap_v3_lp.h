@@ -42,9 +42,12 @@ struct UniswapV3LpConfig {
   double min_price_multiple = 0.1;
   double max_price_multiple = 2.0;
   int min_width_spacings = 1;  // minimum range width in tick spacings
-  // A new range whose ticks are each within this many spacings of the held
-  // range keeps the held range (no gas). 0 = keep only on identical ticks.
-  int keep_tolerance_spacings = 0;
+  // A requested range whose bounds each lie within keep_tolerance x (the
+  // held range's width in ticks) of the held bounds keeps the held range:
+  // no burn, no mint, no gas. 0 = keep only on identical ticks. Without a
+  // tolerance a policy could hardly ever hit the same ticks again after
+  // the price moved, and would pay gas every step.
+  double keep_tolerance = 0.1;
   // The episode terminates when the agent's value falls below this
   // fraction of agent_budget_usd.
   double value_floor_fraction = 0.5;

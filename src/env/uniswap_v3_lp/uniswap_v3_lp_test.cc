@@ -20,6 +20,7 @@ using univ3::U256;
 
 UniswapV3LpConfig SmallConfig() {
   UniswapV3LpConfig c;
+  c.keep_tolerance = 0.0;  // tests place exact ranges unless they say so
   c.max_steps = 50;
   c.warmup_blocks = 3;
   c.blocks_per_step = 2;
@@ -212,20 +213,22 @@ TEST(UniswapV3LpTest, KeepingTheRangePaysNoGasAndMovingItPaysBurnCollectMint) {
   EXPECT_NEAR(env->last_record().gas_usd, 9.0 + 6.0 + 15.0, 1e-9);
 }
 
-TEST(UniswapV3LpTest, KeepToleranceKeepsNearbyRanges) {
+TEST(UniswapV3LpTest, KeepToleranceIsAFractionOfTheHeldWidth) {
   UniswapV3LpConfig c = SmallConfig();
-  c.keep_tolerance_spacings = 2;
+  c.keep_tolerance = 0.25;
   auto env = MakeEnv(c);
   std::vector<float> obs(11);
   env->Reset(5, obs);
-  const float act[2] = {0.4f, 0.4f};
-  env->Step(act, obs);
-  LpTarget near{false, env->tick_lower() - 120, env->tick_upper() + 60};
-  env->StepTarget(near, obs);
+  const LpTarget held{false, -201000, -199200};  // 1800 ticks wide
+  env->StepTarget(held, obs);
+  ASSERT_EQ(env->tick_lower(), -201000);
+  // 0.25 x 1800 = 450 ticks: 420 is within, 480 is not.
+  env->StepTarget(LpTarget{false, -201420, -199200 + 420}, obs);
   EXPECT_FALSE(env->last_record().adjusted);
-  LpTarget far{false, env->tick_lower() - 180, env->tick_upper()};
-  env->StepTarget(far, obs);
+  EXPECT_EQ(env->tick_lower(), -201000);
+  env->StepTarget(LpTarget{false, -201480, -199200}, obs);
   EXPECT_TRUE(env->last_record().adjusted);
+  EXPECT_EQ(env->tick_lower(), -201480);
 }
 
 TEST(UniswapV3LpTest, HoldingWithoutAPositionEarnsAndPaysNothing) {
