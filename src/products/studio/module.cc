@@ -24,6 +24,7 @@ Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
       notify::DeliveryOptionsFromEnvironment());
   TY_RETURN_IF_ERROR(AddModelRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));
   // The routes own the context; the deliverer stops with the last of them.
   ctx->deliverer->Start();
   return Status::Ok();

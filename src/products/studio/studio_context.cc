@@ -36,6 +36,7 @@ Result<std::shared_ptr<StudioContext>> StudioContext::Open(
   ctx->ledger = std::make_unique<CreditLedger>(db, deps.store->users());
   ctx->marketplace = std::make_unique<MarketplaceRepository>(db);
   ctx->market = std::make_unique<MarketData>(db, deps.data_dir, deps.clock);
+  ctx->model_cache = std::make_unique<ModelCache>();
   TY_ASSIGN_OR_RETURN(ctx->webhooks, notify::WebhookStore::Open(db));
   return ctx;
 }

@@ -13,6 +13,7 @@
 #include "products/studio/credit_ledger.h"
 #include "products/studio/market_data.h"
 #include "products/studio/marketplace_repository.h"
+#include "products/studio/model_cache.h"
 #include "products/studio/model_repository.h"
 #include "products/studio/training_job_repository.h"
 
@@ -30,6 +31,7 @@ struct StudioContext {
   std::unique_ptr<CreditLedger> ledger;
   std::unique_ptr<MarketplaceRepository> marketplace;
   std::unique_ptr<MarketData> market;
+  std::unique_ptr<ModelCache> model_cache;
   std::unique_ptr<notify::WebhookStore> webhooks;
   // Server only: delivers the outbox in the background.
   std::unique_ptr<notify::WebhookDeliverer> deliverer;

@@ -1,0 +1,383 @@
+// predict/, batch-predict/, explain/, feature-importance/ and plots/: what a
+// trained model says, with exact TreeSHAP contributions, and its plots.
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "api/json_validator.h"
+#include "ml/features.h"
+#include "ml/predictor.h"
+#include "ml/shap.h"
+#include "products/studio/route_support.h"
+#include "products/studio/routes.h"
+#include "products/studio/studio_json.h"
+
+namespace trainyard::studio {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int64_t kMaxBatchRows = 1'000'000;
+constexpr size_t kMaxExplainRows = 500;
+constexpr int64_t kLatestWindowDays = 60;
+
+struct LoadedModel {
+  StudioModel row;
+  std::shared_ptr<const ml::XgbModel> model;
+};
+
+// The caller's usable model with its artifact. CONFLICT if never trained.
+Result<LoadedModel> LoadUsable(StudioContext& ctx, const api::Request& req) {
+  TY_ASSIGN_OR_RETURN(StudioModel row, UsableModel(ctx, req));
+  if (row.version == 0 || row.artifact_path.empty()) {
+    return ConflictError("model '" + row.id + "' has not been trained yet (" +
+                         row.status + ")");
+  }
+  TY_ASSIGN_OR_RETURN(std::string path,
+                      ctx.deps.data_dir->Resolve(row.artifact_path));
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<const ml::XgbModel> model,
+                      ctx.model_cache->Load(path));
+  return LoadedModel{std::move(row), std::move(model)};
+}
+
+json Contributions(const ml::RowExplanation& e) {
+  json out = json::object();
+  for (const auto& c : e.contributions) out[c.feature] = Round4(c.value);
+  return out;
+}
+
+// "prediction", "confidence" and (CLASSIFICATION) class probabilities.
+void AddPrediction(const ml::Prediction& p, bool with_confidence, json* out) {
+  if (!p.label.empty()) {
+    (*out)["prediction"] = p.label;
+    if (with_confidence) {
+      (*out)["confidence"] = JsonNumber(Round4(p.confidence));
+      (*out)["probabilities"] = {{"SELL", Round4(p.probabilities[0])},
+                                 {"HOLD", Round4(p.probabilities[1])},
+                                 {"BUY", Round4(p.probabilities[2])}};
+    }
+  } else {
+    (*out)["prediction"] = JsonNumber(p.value);
+    (*out)["predicted_return"] = JsonNumber(p.value);
+    if (with_confidence) (*out)["confidence"] = nullptr;
+  }
+}
+
+Result<std::vector<std::string>> SymbolsField(api::JsonValidator& v,
+                                              const json& body) {
+  std::vector<std::string> symbols;
+  auto arr = v.OptionalArray("symbols");
+  if (!arr) {
+    if (!body.contains("symbols"))
+      v.AddError("symbols", "This field is required");
+    return symbols;
+  }
+  for (const auto& s : *arr) {
+    if (!s.is_string() || s.get<std::string>().empty()) {
+      v.AddError("symbols", "must be an array of symbol names");
+      return symbols;
+    }
+    symbols.push_back(s.get<std::string>());
+  }
+  if (symbols.empty()) v.AddError("symbols", "must not be empty");
+  if (symbols.size() > 100) v.AddError("symbols", "at most 100 symbols");
+  return symbols;
+}
+
+Result<std::vector<ml::OhlcvSeries>> LoadSeries(
+    StudioContext& ctx, const std::vector<std::string>& symbols,
+    std::string* data_source) {
+  TY_RETURN_IF_ERROR(ctx.market->CheckSymbols(symbols, "symbols"));
+  std::vector<ml::OhlcvSeries> out;
+  *data_source = "imported";
+  for (const auto& s : symbols) {
+    TY_ASSIGN_OR_RETURN(auto series, ctx.market->Load(s));
+    if (series->source == ml::DataSource::kSynthetic)
+      *data_source = "synthetic";
+    out.push_back(*series);
+  }
+  return out;
+}
+
+Result<ml::DayNumber> DateField(const std::optional<std::string>& text,
+                                const std::string& field) {
+  auto day = ml::ParseDate(*text);
+  if (!day.ok())
+    return ValidationError("invalid date", {{field, "must be YYYY-MM-DD"}});
+  return *day;
+}
+
+Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"symbols", "features", "include_shap"});
+  TY_ASSIGN_OR_RETURN(std::vector<std::string> symbols, SymbolsField(v, body));
+  auto features = v.OptionalObject("features");
+  auto include_shap = v.OptionalBool("include_shap");
+  if (features) {
+    for (const auto& [symbol, values] : features->items()) {
+      if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
+        v.AddError("features." + symbol, "symbol is not in symbols");
+      } else if (!values.is_object() || values.empty()) {
+        v.AddError("features." + symbol,
+                   "must be an object of feature name -> number");
+      } else {
+        for (const auto& [name, value] : values.items()) {
+          if (!value.is_number()) {
+            v.AddError("features." + symbol + "." + name, "must be a number");
+          }
+        }
+      }
+    }
+  }
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(LoadedModel m, LoadUsable(ctx, req));
+  const bool shap = include_shap.value_or(true);
+  json predictions = json::array();
+  std::string stored_source;
+  for (const auto& symbol : symbols) {
+    json item = {{"symbol", symbol}};
+    ml::Prediction p;
+    if (features && features->contains(symbol)) {
+      std::map<std::string, double> values;
+      for (const auto& [name, value] : (*features)[symbol].items()) {
+        values[name] = value.get<double>();
+      }
+      Result<std::vector<float>> row = ml::RowFromFeatureMap(*m.model, values);
+      if (!row.ok()) {
+        std::vector<FieldError> details;
+        for (const auto& d : row.status().details()) {
+          details.push_back({"features." + symbol, d.message});
+        }
+        return ValidationError(row.status().message(), details);
+      }
+      ml::MatrixView x{row->data(), 1, row->size()};
+      TY_ASSIGN_OR_RETURN(std::vector<ml::Prediction> out,
+                          ml::PredictRows(*m.model, x, shap));
+      p = std::move(out[0]);
+      item["input"] = "features";
+    } else {
+      std::string source;
+      TY_ASSIGN_OR_RETURN(std::vector<ml::OhlcvSeries> series,
+                          LoadSeries(ctx, {symbol}, &source));
+      const ml::DayNumber last = series[0].days.back();
+      TY_ASSIGN_OR_RETURN(
+          std::vector<ml::ScoredRow> rows,
+          ml::PredictSeries(*m.model, series, last - kLatestWindowDays, last,
+                            /*latest_only=*/true, shap));
+      p = std::move(rows.back().prediction);
+      item["input"] = "stored_prices";
+      item["date"] = ml::FormatDate(rows.back().day);
+      item["close"] = rows.back().close;
+      item["data_source"] = source;
+      if (stored_source != "synthetic") stored_source = source;
+    }
+    AddPrediction(p, true, &item);
+    if (p.explanation) {
+      item["feature_contributions"] = Contributions(*p.explanation);
+      item["base_value"] = Round4(p.explanation->base_value);
+    }
+    predictions.push_back(std::move(item));
+  }
+  return Json(200,
+              {{"predictions", predictions},
+               {"model_version", std::to_string(m.row.version)},
+               {"prediction_timestamp", IsoTime(ctx.NowMillis())},
+               {"data_source",
+                stored_source.empty() ? json(nullptr) : json(stored_source)}});
+}
+
+Result<api::Response> BatchPredict(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"symbols", "start_date", "end_date",
+                       "include_confidence", "include_shap"});
+  TY_ASSIGN_OR_RETURN(std::vector<std::string> symbols, SymbolsField(v, body));
+  auto start = v.RequiredString("start_date", 10);
+  auto end = v.RequiredString("end_date", 10);
+  auto confidence = v.OptionalBool("include_confidence");
+  auto shap = v.OptionalBool("include_shap");
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(ml::DayNumber first, DateField(start, "start_date"));
+  TY_ASSIGN_OR_RETURN(ml::DayNumber last, DateField(end, "end_date"));
+  if (last < first) {
+    return ValidationError("invalid range",
+                           {{"end_date", "must not be before start_date"}});
+  }
+  if ((last - first + 1) * static_cast<int64_t>(symbols.size()) >
+      kMaxBatchRows) {
+    return ValidationError("too many rows", {{"end_date",
+                                              "at most 1,000,000 "
+                                              "symbol-days per "
+                                              "request"}});
+  }
+  TY_ASSIGN_OR_RETURN(LoadedModel m, LoadUsable(ctx, req));
+  std::string source;
+  TY_ASSIGN_OR_RETURN(std::vector<ml::OhlcvSeries> series,
+                      LoadSeries(ctx, symbols, &source));
+  const bool with_shap = shap.value_or(false);
+  const bool with_confidence = confidence.value_or(true);
+  TY_ASSIGN_OR_RETURN(std::vector<ml::ScoredRow> rows,
+                      ml::PredictSeries(*m.model, series, first, last,
+                                        /*latest_only=*/false, with_shap));
+  json predictions = json::array();
+  for (const auto& r : rows) {
+    json item = {{"symbol", r.symbol},
+                 {"date", ml::FormatDate(r.day)},
+                 {"close", r.close}};
+    AddPrediction(r.prediction, with_confidence, &item);
+    if (r.prediction.explanation) {
+      item["feature_contributions"] = Contributions(*r.prediction.explanation);
+      item["base_value"] = Round4(r.prediction.explanation->base_value);
+    }
+    predictions.push_back(std::move(item));
+  }
+  return Json(200, {{"predictions", predictions},
+                    {"count", rows.size()},
+                    {"model_version", std::to_string(m.row.version)},
+                    {"prediction_timestamp", IsoTime(ctx.NowMillis())},
+                    {"data_source", source}});
+}
+
+Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {
+  api::QueryValidator q(req);
+  auto symbols_text = q.String("symbols");
+  auto start = q.String("start_date");
+  auto end = q.String("end_date");
+  TY_RETURN_IF_ERROR(q.Finish());
+  std::vector<FieldError> missing;
+  for (auto [field, value] :
+       {std::pair{"symbols", &symbols_text}, std::pair{"start_date", &start},
+        std::pair{"end_date", &end}}) {
+    if (!*value || (*value)->empty()) {
+      missing.push_back({field, "This query parameter is required"});
+    }
+  }
+  if (!missing.empty()) return ValidationError("invalid query", missing);
+  std::vector<std::string> symbols = SplitCsv(*symbols_text);
+  TY_ASSIGN_OR_RETURN(ml::DayNumber first, DateField(start, "start_date"));
+  TY_ASSIGN_OR_RETURN(ml::DayNumber last, DateField(end, "end_date"));
+  if (last < first) {
+    return ValidationError("invalid range",
+                           {{"end_date", "must not be before start_date"}});
+  }
+  TY_ASSIGN_OR_RETURN(LoadedModel m, LoadUsable(ctx, req));
+  std::string source;
+  TY_ASSIGN_OR_RETURN(std::vector<ml::OhlcvSeries> series,
+                      LoadSeries(ctx, symbols, &source));
+  TY_ASSIGN_OR_RETURN(std::vector<ml::ScoredRow> rows,
+                      ml::PredictSeries(*m.model, series, first, last,
+                                        /*latest_only=*/false, true));
+  if (rows.size() > kMaxExplainRows) {
+    return ValidationError(
+        "too many rows to explain",
+        {{"end_date", "at most 500 symbol-days per request; got " +
+                          std::to_string(rows.size())}});
+  }
+  json explanations = json::array();
+  std::vector<ml::RowExplanation> all;
+  for (const auto& r : rows) {
+    const ml::RowExplanation& e = *r.prediction.explanation;
+    json item = {{"symbol", r.symbol},
+                 {"date", ml::FormatDate(r.day)},
+                 {"timestamp", ml::FormatDate(r.day) + "T00:00:00Z"},
+                 {"base_value", e.base_value},
+                 {"expected_value", e.base_value},
+                 {"prediction_value", e.prediction_value},
+                 {"shap_values", json::object()}};
+    for (const auto& c : e.contributions)
+      item["shap_values"][c.feature] = c.value;
+    AddPrediction(r.prediction, true, &item);
+    explanations.push_back(std::move(item));
+    all.push_back(e);
+  }
+  json global = json::object();
+  ml::GlobalImportance g = ml::ComputeGlobalImportance(all);
+  for (size_t i = 0; i < g.features.size(); ++i) {
+    global[g.features[i]] = Round4(g.share[i]);
+  }
+  return Json(200, {{"explanations", explanations},
+                    {"feature_importance_global", global},
+                    {"model_version", std::to_string(m.row.version)},
+                    {"units", m.row.model_type == "CLASSIFICATION"
+                                  ? "log-odds of the predicted class"
+                                  : "predicted return"},
+                    {"method", "tree_shap"},
+                    {"data_source", source}});
+}
+
+Result<api::Response> FeatureImportance(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(StudioModel m, UsableModel(ctx, req));
+  if (m.version == 0) {
+    return ConflictError("model '" + m.id + "' has not been trained yet");
+  }
+  // Ranked by gain share (stored sorted descending as an object, so sort
+  // again here).
+  std::vector<std::pair<std::string, double>> items;
+  for (const auto& [name, value] : m.result["feature_importance"].items()) {
+    items.push_back({name, value.get<double>()});
+  }
+  std::stable_sort(
+      items.begin(), items.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
+  json out = json::object();
+  for (size_t i = 0; i < items.size(); ++i) {
+    out[items[i].first] = {
+        {"importance", items[i].second},
+        {"rank", i + 1},
+        {"description", ml::DescribeModelInput(items[i].first)},
+        {"shap_importance",
+         m.result["shap_importance"].value(items[i].first, 0.0)}};
+  }
+  return Json(200,
+              {{"feature_importance", out},
+               {"importance_type", "gain"},
+               {"model_version", std::to_string(m.version)},
+               {"importance_plot_url", PlotUrl(m.id, "feature-importance")},
+               {"shap_summary_plot_url", PlotUrl(m.id, "shap-summary")}});
+}
+
+Result<api::Response> Plot(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(StudioModel m, UsableModel(ctx, req));
+  const std::string& file = req.PathParam("plot");
+  std::string name;
+  if (file == "feature-importance.png") name = "feature-importance";
+  if (file == "shap-summary.png") name = "shap-summary";
+  if (name.empty() || m.version == 0) {
+    return NotFoundError("plot '" + file +
+                         "' not found; plots are "
+                         "feature-importance.png and shap-summary.png of a "
+                         "trained model");
+  }
+  TY_ASSIGN_OR_RETURN(std::string path,
+                      ctx.deps.data_dir->Resolve(PlotPath(m.id, name)));
+  TY_ASSIGN_OR_RETURN(std::string png, ctx.deps.file_system->ReadFile(path));
+  api::Response res;
+  res.status = 200;
+  res.content_type = "image/png";
+  res.body = std::move(png);
+  res.AddHeader("Cache-Control", "private, max-age=60");
+  return res;
+}
+
+}  // namespace
+
+Status AddPredictionRoutes(const std::shared_ptr<StudioContext>& ctx,
+                           api::Router* router) {
+  using api::Access;
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
+                                    "/models/{model_id}/predict", Access::kUser,
+                                    ctx, Predict));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
+                                    "/models/{model_id}/batch-predict",
+                                    Access::kUser, ctx, BatchPredict));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/models/{model_id}/explain",
+                                    Access::kUser, ctx, Explain));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET",
+                                    "/models/{model_id}/feature-importance",
+                                    Access::kUser, ctx, FeatureImportance));
+  return AddStudioRoute(router, "GET", "/models/{model_id}/plots/{plot}",
+                        Access::kUser, ctx, Plot);
+}
+
+}  // namespace trainyard::studio
