@@ -506,20 +506,42 @@ TEST_F(IlpApiTest, EvaluatingAModelOfAnotherAlgorithmOrACorruptFileIs400) {
       400, "VALIDATION_ERROR", "eval_steps");
 }
 
-TEST_F(IlpApiTest, CancellingATrainingJobEndsItCancelled) {
+TEST_F(IlpApiTest, CancellingARunningTrainingJobEndsItCancelled) {
   auto r = Post(
       "/api/v1/ppo/train/",
-      R"({"max_steps": 100000, "n_episodes": 100, "model_name": "long", "buffer_size": 64})");
+      R"({"max_steps": 1000, "n_episodes": 1000, "model_name": "long", "buffer_size": 64})");
   ASSERT_EQ(r->status, 200) << r->body;
   const std::string id = Body(r)["job_id"];
   // A second job for the same model is refused while the first is active.
   ExpectError(Post("/api/v1/ppo/train/", TinyTrain("ppo", "long")), 409,
               "CONFLICT");
+  // Wait until it has reported progress, i.e. it is really training.
+  json job;
+  for (int i = 0; i < 1200; ++i) {
+    job = Body(Get("/api/jobs/" + id));
+    if (job["current_units"].get<int64_t>() > 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_GT(job["current_units"].get<int64_t>(), 0) << job.dump();
   auto c = client_->Post("/api/jobs/" + id + "/cancel", Auth(user_), "",
                          "application/json");
   ASSERT_EQ(c->status, 200) << c->body;
   json done = WaitForTraining("ppo", id);
   EXPECT_EQ(done["status"], "cancelled") << done.dump();
+  EXPECT_LT(done["progress"].get<double>(), 1.0);
+  // It stopped after writing a checkpoint.
+  EXPECT_TRUE(fs::exists(Home("model_storage/ppo/long/checkpoint.tyrl")));
+}
+
+TEST_F(IlpInferenceTest, PredictionsFollowARetrainedModel) {
+  json before = Body(Post("/api/v1/predict-action/", kPredictExample));
+  // Same name, another seed: other initial weights, new file.
+  TrainAndWait("ddpg", TinyTrain("ddpg", "model_storage/ddpg/ddpg_1",
+                                 R"(, "seed": 12345)"));
+  json after = Body(Post("/api/v1/predict-action/", kPredictExample));
+  EXPECT_NE(before["ddpg_action"]["raw_action"],
+            after["ddpg_action"]["raw_action"]);
+  EXPECT_EQ(before["ppo_action"], after["ppo_action"]);  // unchanged model
 }
 
 }  // namespace
