@@ -229,13 +229,16 @@ TEST_F(GymApiTest, DocumentExampleDeployThenPredictThenMetrics) {
   ASSERT_TRUE(m);
   ASSERT_EQ(m->status, 200) << m->body;
   json metrics = Body(m)["metrics"];
-  // One bucket holding the 7 requests: throughput = 7 / 3600 s.
-  ASSERT_EQ(metrics["throughput"]["values"].size(), 1u);
-  EXPECT_NEAR(metrics["throughput"]["values"][0].get<double>(),
-              kRequests / 3600.0, 1e-12);
-  ASSERT_EQ(metrics["latency"]["values"].size(), 1u);
+  // Hourly buckets (one, or two across an hour boundary): throughput x
+  // 3600 s summed over them counts the requests made.
+  double requests = 0.0;
+  for (const json& v : metrics["throughput"]["values"]) {
+    requests += v.get<double>() * 3600.0;
+  }
+  EXPECT_NEAR(requests, kRequests, 1e-9);
+  ASSERT_GE(metrics["latency"]["values"].size(), 1u);
   EXPECT_GT(metrics["latency"]["values"][0].get<double>(), 0.0);
-  EXPECT_EQ(metrics["resource_usage"]["memory"]["values"].size(), 1u);
+  EXPECT_GE(metrics["resource_usage"]["memory"]["values"].size(), 1u);
   EXPECT_TRUE(metrics["resource_usage"]["cpu"]["timestamps"].is_array());
 }
 

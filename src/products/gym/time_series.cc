@@ -60,9 +60,8 @@ nlohmann::json Aggregate(const std::deque<Sample>& samples,
   std::map<int64_t, std::pair<double, int64_t>> buckets;  // sum, count
   for (const Sample& s : samples) {
     if (s.t_ms < window.start_ms || s.t_ms >= window.end_ms) continue;
-    const int64_t bucket =
-        (s.t_ms - window.start_ms) / window.interval_ms * window.interval_ms +
-        window.start_ms;
+    // Buckets start at multiples of the interval (12:00, 12:01, ...).
+    const int64_t bucket = s.t_ms / window.interval_ms * window.interval_ms;
     auto& [sum, count] = buckets[bucket];
     sum += s.value;
     ++count;

@@ -35,8 +35,9 @@ struct Window {
 // 10,000 buckets.
 Result<Window> ParseWindow(const api::Request& request, int64_t now_ms);
 
-// Buckets of `window` that hold samples, oldest first:
-// {"values": [...], "timestamps": [bucket start, ISO-8601]}.
+// Buckets that hold samples in `window`, oldest first:
+// {"values": [...], "timestamps": [bucket start, ISO-8601]}. Buckets start
+// at multiples of the interval since the Unix epoch (12:00, 12:01, ...).
 nlohmann::json Aggregate(const std::deque<Sample>& samples,
                          const Window& window, Reduce reduce);
 

@@ -13,7 +13,7 @@ TEST(AggregateTest, MeansPerMinuteBucketOldestFirst) {
                                 {kNoon + 59000, 4.0},
                                 {kNoon + 61000, 10.0},
                                 {kNoon + 3 * 60000, 1.0}};
-  Window w{kNoon, kNoon + 2 * 60000, 60000};  // the last sample is outside
+  Window w{kNoon + 500, kNoon + 2 * 60000, 60000};  // the last is outside
   nlohmann::json s = Aggregate(samples, w, Reduce::kMean);
   EXPECT_EQ(s["values"], nlohmann::json({3.0, 10.0}));
   EXPECT_EQ(s["timestamps"],
