@@ -25,6 +25,11 @@ Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(AddModelRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddMarketplaceRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddAnalyticsRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddComputeRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddWebhookRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddMarketDataRoutes(ctx, router));
   // The routes own the context; the deliverer stops with the last of them.
   ctx->deliverer->Start();
   return Status::Ok();

@@ -1,0 +1,486 @@
+// Marketplace: publish (-> PENDING_REVIEW), admin review, browse with
+// filters, subscribe (charges the subscriber, pays the seller minus the
+// platform commission, grants predict/explain access for one month).
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "api/json_validator.h"
+#include "api/pagination.h"
+#include "core/ids.h"
+#include "ml/calendar.h"
+#include "products/studio/route_support.h"
+#include "products/studio/routes.h"
+#include "products/studio/studio_json.h"
+
+namespace trainyard::studio {
+
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kCategories = {
+    "MOMENTUM",  "MEAN_REVERSION", "TREND_FOLLOWING", "BREAKOUT",
+    "ARBITRAGE", "VOLATILITY",     "MULTI_FACTOR",    "OTHER"};
+const std::vector<std::string> kAssetClasses = {
+    "EQUITY", "INDEX", "FOREX", "CRYPTO", "COMMODITY", "DERIVATIVES"};
+
+// A price as the document writes it ("2999.00") or a number; cents.
+std::optional<int64_t> ParsePrice(const json& value) {
+  double amount = 0;
+  if (value.is_number()) {
+    amount = value.get<double>();
+  } else if (value.is_string()) {
+    const std::string text = value.get<std::string>();
+    char* end = nullptr;
+    amount = std::strtod(text.c_str(), &end);
+    if (text.empty() || end == nullptr || *end != '\0') return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (!std::isfinite(amount) || amount < 0 || amount > 1e7) return std::nullopt;
+  const double cents = amount * 100;
+  if (std::fabs(cents - std::round(cents)) > 1e-6) return std::nullopt;
+  return static_cast<int64_t>(std::llround(cents));
+}
+
+// The same calendar day one month later (clamped to the month's last day).
+ml::DayNumber AddOneMonth(ml::DayNumber day) {
+  const std::string d = ml::FormatDate(day);
+  int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2)),
+      dd = std::stoi(d.substr(8, 2));
+  if (++m == 13) m = 1, ++y;
+  for (int day_of_month = dd; day_of_month >= 28; --day_of_month) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, day_of_month);
+    auto parsed = ml::ParseDate(buf);
+    if (parsed.ok()) return *parsed;
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, dd);
+  return *ml::ParseDate(buf);
+}
+
+json ListingJson(StudioContext& ctx, const Listing& l, int64_t today) {
+  Result<StudioModel> model = ctx.models->Get(l.model_id);
+  json perf = json::object();
+  if (model.ok()) {
+    const json& p = model->result.value("performance_metrics", json::object());
+    for (const char* k : {"sharpe_ratio", "max_drawdown", "total_return",
+                          "win_rate", "accuracy"}) {
+      if (p.contains(k)) perf[k] = p[k];
+    }
+  }
+  std::string seller_name;
+  if (auto seller = ctx.deps.store->users()->GetUser(l.seller_id);
+      seller.ok()) {
+    seller_name = seller->name;
+  }
+  ListingQuery by_seller;
+  by_seller.seller_id = l.seller_id;
+  by_seller.status = kApproved;
+  auto seller_listings = ctx.marketplace->ListListings(by_seller);
+  auto subs =
+      ctx.marketplace->ListSubscriptions(l.id, std::nullopt, std::nullopt);
+  int64_t active = 0;
+  if (subs.ok()) {
+    for (const auto& s : *subs)
+      active += s.start_day <= today && s.end_day > today;
+  }
+  return {
+      {"id", l.id},
+      {"model_id", l.model_id},
+      {"title", l.title},
+      {"description", l.description},
+      {"seller",
+       {{"id", l.seller_id},
+        {"username", seller_name},
+        {"rating", nullptr},
+        {"total_models", seller_listings.ok() ? seller_listings->size() : 0}}},
+      {"category", l.category},
+      {"asset_classes", l.asset_classes},
+      {"pricing_model", l.pricing_model},
+      {"monthly_price", FormatCents(l.monthly_price_cents)},
+      {"performance_fee_rate", l.performance_fee_rate},
+      {"performance_metrics", perf},
+      {"data_source", model.ok() && !model->data_source.empty()
+                          ? json(model->data_source)
+                          : json(nullptr)},
+      {"total_subscribers", active},
+      {"average_rating", nullptr},
+      {"is_featured", l.is_featured},
+      {"sample_signals_count", l.sample_signals.size()},
+      {"status", l.status},
+      {"created_at", IsoTime(l.created_at)}};
+}
+
+Result<api::Response> Publish(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(StudioModel model, OwnedModel(ctx, req));
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"title", "description", "category", "asset_classes",
+                       "pricing_model", "monthly_price", "performance_fee_rate",
+                       "sample_signals", "terms_and_conditions"});
+  auto title = v.RequiredString("title", 200);
+  auto description = v.RequiredString("description", 5000);
+  auto category = v.RequiredEnum("category", kCategories);
+  auto classes = v.OptionalArray("asset_classes");
+  auto pricing = v.OptionalEnum("pricing_model", {"FIXED"});
+  auto samples = v.OptionalArray("sample_signals");
+  auto terms = v.OptionalString("terms_and_conditions", 20000);
+  std::optional<int64_t> price;
+  if (!body.contains("monthly_price")) {
+    v.AddError("monthly_price", "This field is required");
+  } else {
+    price = ParsePrice(body["monthly_price"]);
+    if (!price || *price <= 0) {
+      v.AddError("monthly_price",
+                 "must be a positive amount with at most 2 "
+                 "decimals, e.g. \"2999.00\"");
+    }
+  }
+  if (body.contains("performance_fee_rate")) {
+    auto fee = ParsePrice(body["performance_fee_rate"]);
+    if (!fee || *fee != 0) {
+      v.AddError("performance_fee_rate",
+                 "performance fees are not supported; use \"0.00\"");
+    }
+  }
+  std::vector<std::string> asset_classes;
+  if (!classes) {
+    if (!body.contains("asset_classes")) {
+      v.AddError("asset_classes", "This field is required");
+    }
+  } else {
+    for (const auto& c : *classes) {
+      if (!c.is_string() ||
+          std::find(kAssetClasses.begin(), kAssetClasses.end(),
+                    c.get<std::string>()) == kAssetClasses.end()) {
+        v.AddError("asset_classes",
+                   "each must be one of EQUITY, INDEX, FOREX, "
+                   "CRYPTO, COMMODITY, DERIVATIVES");
+        break;
+      }
+      asset_classes.push_back(c.get<std::string>());
+    }
+    if (classes->empty()) v.AddError("asset_classes", "must not be empty");
+  }
+  if (samples) {
+    if (samples->size() > 20) v.AddError("sample_signals", "at most 20");
+    for (const auto& s : *samples) {
+      const bool ok = s.is_object() && s.value("symbol", json()).is_string() &&
+                      s.contains("signal") && s["signal"].is_string() &&
+                      (s["signal"] == "BUY" || s["signal"] == "HOLD" ||
+                       s["signal"] == "SELL");
+      if (!ok) {
+        v.AddError("sample_signals",
+                   "each needs a symbol and a signal BUY, HOLD or SELL");
+        break;
+      }
+    }
+  }
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(store::User user, CallerUser(ctx, req));
+  if (user.tier == store::Tier::kFree) {
+    return Status(ErrorCode::kSubscriptionRequired,
+                  "selling models on the marketplace needs a PRO or ELITE "
+                  "subscription");
+  }
+  if (model.status != kCompleted) {
+    return ConflictError("only COMPLETED models can be published; model '" +
+                         model.id + "' is " + model.status);
+  }
+  ListingQuery existing;
+  existing.model_id = model.id;
+  TY_ASSIGN_OR_RETURN(std::vector<Listing> listings,
+                      ctx.marketplace->ListListings(existing));
+  for (const auto& l : listings) {
+    if (l.status != kRejected) {
+      return ConflictError("model '" + model.id + "' already has listing '" +
+                           l.id + "' (" + l.status + ")");
+    }
+  }
+  Listing l;
+  l.id = NewUuidV4();
+  l.model_id = model.id;
+  l.seller_id = model.owner_id;
+  l.title = *title;
+  l.description = *description;
+  l.category = *category;
+  l.asset_classes = asset_classes;
+  l.pricing_model = pricing.value_or("FIXED");
+  l.monthly_price_cents = *price;
+  l.sample_signals = samples.value_or(json::array());
+  l.terms_and_conditions = terms.value_or("");
+  l.created_at = l.updated_at = ctx.NowMillis();
+  TY_RETURN_IF_ERROR(ctx.marketplace->CreateListing(l));
+  return Json(201, {{"listing_id", l.id},
+                    {"status", kPendingReview},
+                    {"message", "Model submitted for marketplace review"},
+                    {"estimated_review_time", "2-3 business days"}});
+}
+
+Result<api::Response> ListPending(StudioContext& ctx, api::Request& req) {
+  api::QueryValidator q(req);
+  auto status = q.Enum("status", {kPendingReview, kApproved, kRejected});
+  TY_RETURN_IF_ERROR(q.Finish());
+  ListingQuery query;
+  query.status = status.value_or(kPendingReview);
+  TY_ASSIGN_OR_RETURN(std::vector<Listing> listings,
+                      ctx.marketplace->ListListings(query));
+  json results = json::array();
+  for (const auto& l : listings) {
+    results.push_back(ListingJson(ctx, l, TodayDay(ctx)));
+  }
+  return Json(200, {{"count", results.size()}, {"results", results}});
+}
+
+Result<api::Response> Approve(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"is_featured", "note"});
+  auto featured = v.OptionalBool("is_featured");
+  auto note = v.OptionalString("note", 2000);
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(Listing l,
+                      ctx.marketplace->GetListing(req.PathParam("listing_id")));
+  const int64_t now = ctx.NowMillis();
+  Result<std::string> moved =
+      ctx.models->Transition(l.model_id, {kCompleted}, kPublished, now);
+  if (!moved.ok()) {
+    return ConflictError(
+        "the model of listing '" + l.id +
+        "' is no longer COMPLETED: " + moved.status().message());
+  }
+  Status st =
+      ctx.marketplace->Review(l.id, kPendingReview, kApproved,
+                              note.value_or(""), featured.value_or(false), now);
+  if (!st.ok()) {
+    (void)ctx.models->Transition(l.model_id, {kPublished}, kCompleted, now);
+    return st;
+  }
+  TY_ASSIGN_OR_RETURN(Listing approved, ctx.marketplace->GetListing(l.id));
+  return Json(200, ListingJson(ctx, approved, TodayDay(ctx)));
+}
+
+Result<api::Response> Reject(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"reason"});
+  auto reason = v.RequiredString("reason", 2000);
+  TY_RETURN_IF_ERROR(v.Finish());
+  const std::string& id = req.PathParam("listing_id");
+  TY_ASSIGN_OR_RETURN(Listing l, ctx.marketplace->GetListing(id));
+  TY_RETURN_IF_ERROR(ctx.marketplace->Review(l.id, kPendingReview, kRejected,
+                                             *reason, false, ctx.NowMillis()));
+  TY_ASSIGN_OR_RETURN(Listing rejected, ctx.marketplace->GetListing(id));
+  json out = ListingJson(ctx, rejected, TodayDay(ctx));
+  out["review_note"] = rejected.review_note;
+  return Json(200, out);
+}
+
+Result<api::Response> Browse(StudioContext& ctx, api::Request& req) {
+  api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "page_size", 20, 100);
+  auto category = q.Enum("category", kCategories);
+  auto min_sharpe = q.String("min_sharpe_ratio");
+  auto max_price = q.String("max_price");
+  auto classes = q.String("asset_classes");
+  auto search = q.String("search");
+  TY_RETURN_IF_ERROR(q.Finish());
+  ListingQuery query;
+  query.status = kApproved;
+  query.category = category;
+  if (search && !search->empty()) query.search = search;
+  std::vector<FieldError> errors;
+  if (max_price) {
+    auto cents = ParsePrice(json(*max_price));
+    if (!cents) errors.push_back({"max_price", "must be an amount"});
+    query.max_price_cents = cents;
+  }
+  std::optional<double> sharpe;
+  if (min_sharpe) {
+    char* end = nullptr;
+    double value = std::strtod(min_sharpe->c_str(), &end);
+    if (min_sharpe->empty() || *end != '\0' || !std::isfinite(value)) {
+      errors.push_back({"min_sharpe_ratio", "must be a number"});
+    }
+    sharpe = value;
+  }
+  std::vector<std::string> wanted =
+      classes ? SplitCsv(*classes) : std::vector<std::string>{};
+  for (const auto& c : wanted) {
+    if (std::find(kAssetClasses.begin(), kAssetClasses.end(), c) ==
+        kAssetClasses.end()) {
+      errors.push_back({"asset_classes", "unknown asset class '" + c + "'"});
+    }
+  }
+  if (!errors.empty())
+    return ValidationError("invalid query parameters", errors);
+  TY_ASSIGN_OR_RETURN(std::vector<Listing> listings,
+                      ctx.marketplace->ListListings(query));
+  std::vector<json> matching;
+  const int64_t today = TodayDay(ctx);
+  for (const auto& l : listings) {
+    if (!wanted.empty() &&
+        std::none_of(wanted.begin(), wanted.end(), [&](const std::string& c) {
+          return std::find(l.asset_classes.begin(), l.asset_classes.end(), c) !=
+                 l.asset_classes.end();
+        })) {
+      continue;
+    }
+    json item = ListingJson(ctx, l, today);
+    if (sharpe) {
+      const json& s = item["performance_metrics"].value("sharpe_ratio", json());
+      if (!s.is_number() || s.get<double>() < *sharpe) continue;
+    }
+    matching.push_back(std::move(item));
+  }
+  json results = json::array();
+  for (int64_t i = page.offset(); i < static_cast<int64_t>(matching.size()) &&
+                                  i < page.offset() + page.page_size;
+       ++i) {
+    results.push_back(matching[i]);
+  }
+  return Json(200,
+              api::CountNextPreviousPage(
+                  req, page, static_cast<int64_t>(matching.size()), results));
+}
+
+Result<api::Response> ListingDetail(StudioContext& ctx, api::Request& req) {
+  const std::string& id = req.PathParam("listing_id");
+  Result<Listing> l = ctx.marketplace->GetListing(id);
+  if (!l.ok() ||
+      (l->status != kApproved && l->seller_id != req.caller().user_id &&
+       !req.caller().is_admin())) {
+    return NotFoundError("listing '" + id + "' not found");
+  }
+  json out = ListingJson(ctx, *l, TodayDay(ctx));
+  out["sample_signals"] = l->sample_signals;
+  out["terms_and_conditions"] = l->terms_and_conditions;
+  return Json(200, out);
+}
+
+Result<api::Response> Subscribe(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
+  api::JsonValidator v(body);
+  v.RejectUnknownKeys({"subscription_type", "auto_renew"});
+  auto type = v.OptionalEnum("subscription_type", {"MONTHLY"});
+  auto auto_renew = v.OptionalBool("auto_renew");
+  TY_RETURN_IF_ERROR(v.Finish());
+  const std::string& id = req.PathParam("listing_id");
+  Result<Listing> listing = ctx.marketplace->GetListing(id);
+  if (!listing.ok() || listing->status != kApproved) {
+    return NotFoundError("listing '" + id + "' not found");
+  }
+  const api::Principal& caller = req.caller();
+  if (listing->seller_id == caller.user_id) {
+    return Status(ErrorCode::kPermissionDenied,
+                  "you cannot subscribe to your own model");
+  }
+  const int64_t today = TodayDay(ctx);
+  TY_ASSIGN_OR_RETURN(std::optional<Subscription> active,
+                      ctx.marketplace->ActiveSubscription(
+                          caller.user_id, listing->model_id, today));
+  if (active) {
+    return ConflictError("you already have subscription '" + active->id +
+                         "' to this model until " +
+                         ml::FormatDate(active->end_day));
+  }
+  Subscription s;
+  s.id = NewUuidV4();
+  s.listing_id = listing->id;
+  s.model_id = listing->model_id;
+  s.subscriber_id = caller.user_id;
+  s.seller_id = listing->seller_id;
+  s.subscription_type = type.value_or("MONTHLY");
+  s.auto_renew = auto_renew.value_or(false);
+  s.start_day = today;
+  s.end_day = AddOneMonth(today);
+  s.amount_cents = listing->monthly_price_cents;
+  s.commission_cents = static_cast<int64_t>(
+      std::llround(s.amount_cents * ctx.settings.commission_rate));
+  s.created_at = ctx.NowMillis();
+  TY_RETURN_IF_ERROR(ctx.ledger
+                         ->Apply(caller.user_id, -s.amount_cents,
+                                 kSubscriptionPayment, s.id, s.created_at)
+                         .status());
+  Status created = ctx.marketplace->CreateSubscription(s);
+  if (!created.ok()) {
+    (void)ctx.ledger->Apply(caller.user_id, s.amount_cents,
+                            kSubscriptionPayment, s.id, s.created_at);
+    return created;
+  }
+  const int64_t seller_share = s.amount_cents - s.commission_cents;
+  TY_RETURN_IF_ERROR(ctx.ledger
+                         ->Apply(s.seller_id, seller_share, kSubscriptionIncome,
+                                 s.id, s.created_at)
+                         .status());
+  TY_RETURN_IF_ERROR(
+      ctx.models->AddSale(s.model_id, seller_share, s.created_at));
+  ctx.Emit(s.seller_id, "model.subscribed",
+           {{"listing_id", s.listing_id},
+            {"subscriber_id", s.subscriber_id},
+            {"subscription_id", s.id},
+            {"amount", FormatCents(s.amount_cents)}});
+  return Json(201,
+              {{"subscription_id", s.id},
+               {"status", "ACTIVE"},
+               {"model_id", s.model_id},
+               {"start_date", ml::FormatDate(s.start_day)},
+               {"end_date", ml::FormatDate(s.end_day)},
+               {"next_billing_date",
+                s.auto_renew ? json(ml::FormatDate(s.end_day)) : json(nullptr)},
+               {"auto_renew", s.auto_renew},
+               {"total_amount", FormatCents(s.amount_cents)},
+               {"message", "Successfully subscribed to model"}});
+}
+
+Result<api::Response> MySubscriptions(StudioContext& ctx, api::Request& req) {
+  TY_ASSIGN_OR_RETURN(std::vector<Subscription> subs,
+                      ctx.marketplace->ListSubscriptions(
+                          std::nullopt, req.caller().user_id, std::nullopt));
+  const int64_t today = TodayDay(ctx);
+  json results = json::array();
+  for (const auto& s : subs) {
+    results.push_back(
+        {{"subscription_id", s.id},
+         {"listing_id", s.listing_id},
+         {"model_id", s.model_id},
+         {"status",
+          s.start_day <= today && s.end_day > today ? "ACTIVE" : "EXPIRED"},
+         {"start_date", ml::FormatDate(s.start_day)},
+         {"end_date", ml::FormatDate(s.end_day)},
+         {"auto_renew", s.auto_renew},
+         {"total_amount", FormatCents(s.amount_cents)}});
+  }
+  return Json(200, {{"count", results.size()}, {"results", results}});
+}
+
+}  // namespace
+
+Status AddMarketplaceRoutes(const std::shared_ptr<StudioContext>& ctx,
+                            api::Router* router) {
+  using api::Access;
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
+                                    "/models/{model_id}/publish", Access::kUser,
+                                    ctx, Publish));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace",
+                                    Access::kUser, ctx, Browse));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace/subscriptions",
+                                    Access::kUser, ctx, MySubscriptions));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace/{listing_id}",
+                                    Access::kUser, ctx, ListingDetail));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
+                                    "/marketplace/{listing_id}/subscribe",
+                                    Access::kUser, ctx, Subscribe));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/admin/listings",
+                                    Access::kAdmin, ctx, ListPending));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
+                                    "/admin/listings/{listing_id}/approve",
+                                    Access::kAdmin, ctx, Approve));
+  return AddStudioRoute(router, "POST", "/admin/listings/{listing_id}/reject",
+                        Access::kAdmin, ctx, Reject);
+}
+
+}  // namespace trainyard::studio
