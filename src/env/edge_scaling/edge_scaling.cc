@@ -15,13 +15,6 @@ constexpr double kObsCap = 10.0;  // utilisation and network-usage cap
 constexpr double kCapacityTolerance = 1e-9;
 constexpr int64_t kMaxJointActions = 1000000;
 
-int ActionDims(const EdgeScalingConfig& c) {
-  const int services = static_cast<int>(c.services.size());
-  return c.placement == Placement::kSpread
-             ? services
-             : services * static_cast<int>(c.nodes.size());
-}
-
 // Greedy placement of `counts[s]` replicas per service (see kSpread) into
 // `out` (services x nodes). `cpu`/`mem` are scratch arrays of node size.
 // Returns false if some replica fits on no node.
@@ -61,6 +54,44 @@ double DefaultDelayMs(int region, int node) {
 }
 
 }  // namespace
+
+int ActionDims(const EdgeScalingConfig& c) {
+  const int services = static_cast<int>(c.services.size());
+  return c.placement == Placement::kSpread
+             ? services
+             : services * static_cast<int>(c.nodes.size());
+}
+
+void DecodeReplicaCounts(const EdgeScalingConfig& config,
+                         std::span<const float> action, std::span<int> counts) {
+  const int dims = static_cast<int>(counts.size());
+  const int max = config.max_replicas;
+  auto clamp_count = [max](double v) {
+    if (!(v >= 0)) return 0;  // also NaN
+    return v >= max ? max : static_cast<int>(v);
+  };
+  switch (config.encoding) {
+    case ActionEncoding::kMultiDiscrete:
+      for (int i = 0; i < dims; ++i)
+        counts[i] = clamp_count(std::round(action[i]));
+      break;
+    case ActionEncoding::kJointDiscrete: {
+      const double n = std::pow(max + 1.0, dims);
+      double v = std::round(action[0]);
+      v = v >= 0 ? (v < n ? v : n - 1) : 0;
+      int64_t index = static_cast<int64_t>(v);
+      for (int i = dims - 1; i >= 0; --i) {
+        counts[i] = static_cast<int>(index % (max + 1));
+        index /= max + 1;
+      }
+      break;
+    }
+    case ActionEncoding::kContinuous:
+      for (int i = 0; i < dims; ++i)
+        counts[i] = clamp_count(std::floor(action[i]));
+      break;
+  }
+}
 
 Result<Placement> ParsePlacement(const std::string& name) {
   if (name == "spread") return Placement::kSpread;
@@ -271,8 +302,15 @@ StepResult EdgeScalingEnv::Step(std::span<const float> action,
   DecodeAction(action);
   bool fits;
   if (config_.placement == Placement::kSpread) {
-    fits = Spread(config_, target_.data(), candidate_.data(), node_cpu_.data(),
-                  node_mem_.data());
+    // The greedy placement depends only on the counts: unchanged counts
+    // keep the current placement.
+    if (std::equal(target_.begin(), target_.end(), service_replicas_.begin())) {
+      candidate_ = placement_;
+      fits = true;
+    } else {
+      fits = Spread(config_, target_.data(), candidate_.data(),
+                    node_cpu_.data(), node_mem_.data());
+    }
   } else {
     std::copy(target_.begin(), target_.end(), candidate_.begin());
     fits = Fits();
@@ -294,35 +332,7 @@ StepResult EdgeScalingEnv::Step(std::span<const float> action,
 }
 
 void EdgeScalingEnv::DecodeAction(std::span<const float> action) {
-  const int dims = static_cast<int>(target_.size());
-  const int max = config_.max_replicas;
-  auto clamp_count = [max](double v) {
-    if (!(v >= 0)) return 0;  // also NaN
-    return v >= max ? max : static_cast<int>(v);
-  };
-  switch (config_.encoding) {
-    case ActionEncoding::kMultiDiscrete:
-      for (int i = 0; i < dims; ++i) {
-        target_[i] = clamp_count(std::round(action[i]));
-      }
-      break;
-    case ActionEncoding::kJointDiscrete: {
-      const double n = static_cast<double>(action_space_.n());
-      double v = std::round(action[0]);
-      v = v >= 0 ? (v < n ? v : n - 1) : 0;
-      int64_t index = static_cast<int64_t>(v);
-      for (int i = dims - 1; i >= 0; --i) {
-        target_[i] = static_cast<int>(index % (max + 1));
-        index /= max + 1;
-      }
-      break;
-    }
-    case ActionEncoding::kContinuous:
-      for (int i = 0; i < dims; ++i) {
-        target_[i] = clamp_count(std::floor(action[i]));
-      }
-      break;
-  }
+  DecodeReplicaCounts(config_, action, target_);
 }
 
 bool EdgeScalingEnv::Fits() const {
@@ -367,13 +377,14 @@ double EdgeScalingEnv::LoadMultiplier() {
 void EdgeScalingEnv::DrawRates() {
   const double base = config_.load.base_rate() * LoadMultiplier();
   const double dt = config_.step_seconds;
-  for (int r = 0; r < num_nodes_; ++r) {
-    for (int s = 0; s < num_services_; ++s) {
-      const double mean = base * region_weight_[r] * service_weight_[s];
-      rate_[r * num_services_ + s] =
-          config_.load.poisson_arrivals
-              ? static_cast<double>(rng_.Poisson(mean * dt)) / dt
-              : mean;
+  for (int s = 0; s < num_services_; ++s) {
+    // One Poisson draw per service; the regions get their shares of it.
+    const double mean = base * service_weight_[s];
+    const double rate = config_.load.poisson_arrivals
+                            ? static_cast<double>(rng_.Poisson(mean * dt)) / dt
+                            : mean;
+    for (int r = 0; r < num_nodes_; ++r) {
+      rate_[r * num_services_ + s] = rate * region_weight_[r];
     }
   }
 }
@@ -401,6 +412,11 @@ void EdgeScalingEnv::Measure(bool infeasible) {
     } else {
       utilisation_[s] = lambda / capacity;
       response_s_[s] = MmcResponseTime(c, lambda, spec.service_rate);
+      // Close to rho = 1 the mean response time grows without bound; past
+      // the unstable latency the requests count as timed out (failed).
+      if (response_s_[s] >= config_.unstable_latency_s) {
+        response_s_[s] = std::numeric_limits<double>::infinity();
+      }
     }
   }
   double latency_sum = 0.0;

@@ -84,6 +84,19 @@ Result<ActionEncoding> ParseActionEncoding(const std::string& name);
 // VALIDATION_ERROR with one field per bad setting.
 Status ValidateConfig(const EdgeScalingConfig& config);
 
+// Number of replica counts an action sets: services (kSpread) or services x
+// nodes (kPerNode).
+int ActionDims(const EdgeScalingConfig& config);
+
+// Decodes `action` (config.encoding) into ActionDims(config) replica counts,
+// each clamped to [0, max_replicas]: multi_discrete rounds, continuous
+// floors, joint_discrete reads the mixed-radix index (dimension 0 most
+// significant, out-of-range indices clamped). NaN counts as 0. Does not
+// allocate. REQUIRES: action sized for the action space, counts.size() ==
+// ActionDims(config).
+void DecodeReplicaCounts(const EdgeScalingConfig& config,
+                         std::span<const float> action, std::span<int> counts);
+
 // What one step measured, for callers that evaluate policies (reconcile,
 // benchmarks) without an Info map.
 struct StepMetrics {

@@ -75,6 +75,34 @@ TEST(EdgeScalingTest, StepByStepReference) {
   EXPECT_TRUE(s.env.last_metrics().met_slo);
 }
 
+TEST(EdgeScalingTest, ResponseTimesBeyondTheUnstableLatencyCountAsFailed) {
+  EdgeScalingConfig c = TwoNodeConfig();
+  c.load.users = 99.5;  // 9.95 requests/s on one replica of mu = 10:
+  Stepper s(c);         // W = 1 / (10 - 9.95) = 20 s > 10 s
+  s.env.Reset(0, s.obs);
+  StepResult r = s.Step({1});
+  EXPECT_NEAR(s.env.last_metrics().failed_rate, 9.95, 1e-12);
+  // One replica on node 0 of two: CPU use 0.125 and 0, std 0.0625.
+  EXPECT_NEAR(r.reward, -10.0 - 0.1 - 0.1 * 0.0625, 1e-12);
+  EXPECT_EQ(s.obs[s.env.obs_latency_offset()], 10.0f);
+}
+
+TEST(EdgeScalingTest, PoissonArrivalsAverageTheConfiguredRate) {
+  EdgeScalingConfig c = TwoNodeConfig();
+  c.load.poisson_arrivals = true;
+  Stepper s(c);
+  s.env.Reset(5, s.obs);
+  double sum = 0.0;
+  const int kSteps = 20000;
+  for (int t = 0; t < kSteps; ++t) {
+    if (s.Step({3}).truncated) s.env.Reset(std::nullopt, s.obs);
+    sum += s.env.last_metrics().offered_rate;
+  }
+  // Each step's rate is Poisson(15 * 60) / 60: sd 0.5 per step, so the
+  // mean of 20000 steps has sd 0.0035.
+  EXPECT_NEAR(sum / kSteps, 15.0, 0.02);
+}
+
 TEST(EdgeScalingTest, TruncatesAfterEpisodeSteps) {
   EdgeScalingConfig c = TwoNodeConfig();
   c.episode_steps = 3;
