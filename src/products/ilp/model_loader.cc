@@ -46,19 +46,18 @@ Result<LoadedModel> LoadModel(const std::string& model_dir,
   return m;
 }
 
-Status ModelCache::Act(const std::string& model_dir, const std::string& algo,
-                       const std::string& display_name,
-                       std::span<const float> obs, std::span<float> action,
-                       ModelInfo* info) {
+Result<std::shared_ptr<ModelCache::Entry>> ModelCache::Fresh(
+    const std::string& model_dir, const std::string& algo,
+    const std::string& display_name, std::unique_lock<std::mutex>* lock) {
   const std::string path = model_dir + "/" + kActorFile;
   std::shared_ptr<Entry> entry;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> map_lock(mu_);
     std::shared_ptr<Entry>& e = entries_[path];
     if (!e) e = std::make_shared<Entry>();
     entry = e;
   }
-  std::lock_guard<std::mutex> lock(entry->mu);
+  *lock = std::unique_lock<std::mutex>(entry->mu);
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     entry->model = LoadedModel();
@@ -77,6 +76,25 @@ Status ModelCache::Act(const std::string& model_dir, const std::string& algo,
     std::lock_guard<std::mutex> count_lock(mu_);
     ++loads_;
   }
+  return entry;
+}
+
+Result<ModelInfo> ModelCache::Describe(const std::string& model_dir,
+                                       const std::string& algo,
+                                       const std::string& display_name) {
+  std::unique_lock<std::mutex> lock;
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry,
+                      Fresh(model_dir, algo, display_name, &lock));
+  return entry->model.info;
+}
+
+Status ModelCache::Act(const std::string& model_dir, const std::string& algo,
+                       const std::string& display_name,
+                       std::span<const float> obs, std::span<float> action,
+                       ModelInfo* info) {
+  std::unique_lock<std::mutex> lock;
+  TY_ASSIGN_OR_RETURN(std::shared_ptr<Entry> entry,
+                      Fresh(model_dir, algo, display_name, &lock));
   if (info) *info = entry->model.info;
   entry->model.policy->ResetState();
   return entry->model.policy->Act(obs, /*deterministic=*/true, action);

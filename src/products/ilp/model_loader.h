@@ -40,10 +40,21 @@ class ModelCache {
   Status Act(const std::string& model_dir, const std::string& algo,
              const std::string& display_name, std::span<const float> obs,
              std::span<float> action, ModelInfo* info);
+  // The description of the model in `model_dir` (loading it as Act does).
+  Result<ModelInfo> Describe(const std::string& model_dir,
+                             const std::string& algo,
+                             const std::string& display_name);
   // How many times a model was (re)loaded from disk; for tests.
   int64_t loads() const;
 
  private:
+  struct Entry;
+  // The entry for `model_dir`, loaded and current. REQUIRES: the caller
+  // holds the returned entry's mutex until it is done with the model.
+  Result<std::shared_ptr<Entry>> Fresh(const std::string& model_dir,
+                                       const std::string& algo,
+                                       const std::string& display_name,
+                                       std::unique_lock<std::mutex>* lock);
   struct Entry {
     std::mutex mu;
     int64_t size = -1;

@@ -67,11 +67,9 @@ Result<RangeAction> Predictor::Run(const std::string& algo,
                                    PredictResult* out) {
   const ModelPaths paths = workspace_->PathsFor(algo, name);
   // The model's description decides the action map; load it first.
-  ModelInfo info;
+  TY_ASSIGN_OR_RETURN(ModelInfo info, cache_.Describe(paths.model_dir, algo,
+                                                      paths.rel_model_dir));
   float action[2] = {0.0f, 0.0f};
-  std::vector<float> probe(env::UniswapV3LpEnv::kObservationSize, 0.0f);
-  TY_RETURN_IF_ERROR(cache_.Act(paths.model_dir, algo, paths.rel_model_dir,
-                                probe, action, &info));
   TY_ASSIGN_OR_RETURN(std::shared_ptr<const State> state,
                       StateFor(req.pool_id, req.date_str, info));
   TY_RETURN_IF_ERROR(cache_.Act(paths.model_dir, algo, paths.rel_model_dir,
