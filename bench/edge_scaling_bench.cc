@@ -46,7 +46,8 @@ Result Run(edge::EdgeScalingEnv& env, int64_t steps, trainyard::env::Info* info,
     r.checksum += s.reward;
     if (s.truncated) env.Reset(std::nullopt, obs);
   }
-  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(Clock::now() - start).count();
   r.steps_per_second = steps / secs;
   return r;
 }
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
     const Result baseline = Run(env, steps / 5, &info, nullptr);
     std::printf(
         "%-8s Step: %6.2f M steps/s   HPA+Step: %6.2f M steps/s   "
-        "baseline (Info map): %5.2f M steps/s   ratio %.1fx   (checksum %.3g)\n",
+        "baseline (Info map): %5.2f M steps/s   ratio %.1fx   (checksum "
+        "%.3g)\n",
         group.id.c_str(), fast.steps_per_second / 1e6,
         with_hpa.steps_per_second / 1e6, baseline.steps_per_second / 1e6,
         fast.steps_per_second / baseline.steps_per_second,
