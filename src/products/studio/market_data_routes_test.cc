@@ -1,0 +1,89 @@
+// market-data/ upload and list through HTTP, and a model trained on the
+// imported prices (data_source "imported").
+#include <cmath>
+
+#include "products/studio/studio_test_support.h"
+
+namespace trainyard::studio {
+namespace {
+
+using MarketDataRoutesTest = StudioServerTest;
+
+// 400 business days of a smooth, always-valid price path.
+std::string ValidCsv() {
+  std::string csv = "Date,Open,High,Low,Close,Volume\n";
+  int year = 2020, month = 1, day = 1, weekday = 2;  // 2020-01-01: Wednesday
+  const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (int n = 0; n < 400;) {
+    if (weekday < 5) {
+      const double close = 100 + 10 * std::sin(n / 9.0) + n * 0.05;
+      char row[128];
+      std::snprintf(row, sizeof row, "%04d-%02d-%02d,%.4f,%.4f,%.4f,%.4f,%d\n",
+                    year, month, day, close - 0.5, close + 1.0, close - 1.0,
+                    close, 1000 + (n * 37) % 500);
+      csv += row;
+      ++n;
+    }
+    weekday = (weekday + 1) % 7;
+    const int len = days_in[month - 1] - (month == 2 && year % 4 != 0 ? 1 : 0);
+    if (++day > len) day = 1, ++month;
+    if (month > 12) month = 1, ++year;
+  }
+  return csv;
+}
+
+TEST_F(MarketDataRoutesTest, UploadedCsvIsImportedAndTrainsAnImportedModel) {
+  auto r = client_->Post(Api("market-data/MYIDX/"), Auth(alice_), ValidCsv(),
+                         "text/csv");
+  ASSERT_EQ(r->status, 201) << r->body;
+  json info = Body(r);
+  EXPECT_EQ(info["rows"], 400);
+  EXPECT_EQ(info["first_date"], "2020-01-01");
+  EXPECT_EQ(info["data_source"], "imported");
+  json list = Body(Get(alice_, "market-data/"));
+  bool found = false;
+  for (const auto& d : list["results"]) found |= d["symbol"] == "MYIDX";
+  EXPECT_TRUE(found);
+
+  json body = TinyModelBody("on-imported");
+  body["training_config"]["symbols"] = {"MYIDX"};
+  body["training_config"]["start_date"] = "2020-01-01";
+  body["training_config"]["end_date"] = "2021-12-31";
+  const std::string id = TrainedModel(alice_, body);
+  EXPECT_EQ(Body(Get(alice_, "models/" + id + "/"))["data_source"], "imported");
+}
+
+TEST_F(MarketDataRoutesTest, BadRowsAreReportedByRowAndColumn) {
+  const std::string csv =
+      "date,open,high,low,close,volume\n"
+      "2024-01-02,10,11,9,10,100\n"
+      "2024-01-03,10,9,11,10,100\n"   // high < low
+      "2024-01-03,10,11,9,10,100\n"   // duplicate date
+      "2024-01-05,10,11,9,-4,100\n";  // negative close
+  auto r =
+      client_->Post(Api("market-data/BAD/"), Auth(alice_), csv, "text/csv");
+  ExpectError(r, 400, "VALIDATION_ERROR");
+  json details = Body(r)["error"]["details"];
+  EXPECT_GE(details.size(), 3u) << details.dump();
+  EXPECT_EQ(Get(alice_, "market-data/")->body.find("\"BAD\""),
+            std::string::npos);
+}
+
+TEST_F(MarketDataRoutesTest, JsonBodyAndSymbolRules) {
+  auto r = Post(alice_, "market-data/JSONSYM/", {{"csv", ValidCsv()}});
+  EXPECT_EQ(r->status, 201) << r->body;
+  ExpectError(Post(alice_, "market-data/bad%20name/", {{"csv", ValidCsv()}}),
+              400, "VALIDATION_ERROR");
+  // Someone else's symbol cannot be replaced; the importer and admins can.
+  ExpectError(Post(bob_, "market-data/JSONSYM/", {{"csv", ValidCsv()}}), 409,
+              "CONFLICT");
+  EXPECT_EQ(Post(alice_, "market-data/JSONSYM/", {{"csv", ValidCsv()}})->status,
+            201);
+  EXPECT_EQ(Post(admin_, "market-data/JSONSYM/", {{"csv", ValidCsv()}})->status,
+            201);
+  ExpectError(client_->Post(Api("market-data/X/"), ValidCsv(), "text/csv"), 401,
+              "AUTHENTICATION_ERROR");
+}
+
+}  // namespace
+}  // namespace trainyard::studio
