@@ -481,3 +481,74 @@ TEST_F(GymApiTest, DeployValidatesResourceQuantities) {
 
 }  // namespace
 }  // namespace trainyard
+
+namespace trainyard {
+namespace {
+
+// Deployments live in the server process; a restarted server brings back
+// the models its store lists as deployed.
+TEST(GymRestartTest, DeployedModelsServeAgainAfterARestart) {
+  testing::TempDir tmp;
+  Config config;
+  config.home = tmp.Sub("home");
+  config.port = 0;
+  config.workers = 1;
+  std::string token, id;
+  auto post = [](httplib::Client& client, const std::string& token,
+                 const std::string& path, const json& body) {
+    return client.Post(path, {{"Authorization", "Bearer " + token}},
+                       body.dump(), "application/json");
+  };
+  {
+    auto app = app::ServerApp::Create(config);
+    ASSERT_TRUE(app.ok());
+    token = *(*app)->bootstrap_token();
+    ASSERT_TRUE((*app)->Start().ok());
+    httplib::Client client("127.0.0.1", (*app)->port());
+    auto r = post(client, token, "/api/v1/training",
+                  json{{"name", "r"},
+                       {"model_type", "q_learning"},
+                       {"parameters", json::object()},
+                       {"total_episodes", 4}});
+    ASSERT_EQ(r->status, 200) << r->body;
+    id = json::parse(r->body)["task_id"];
+    for (int i = 0; i < 1000; ++i) {
+      auto t = client.Get("/api/v1/training/" + id,
+                          {{"Authorization", "Bearer " + token}});
+      if (json::parse(t->body)["status"] == "completed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(post(client, token, "/api/v1/models/" + id + "/deploy",
+                   json{{"replicas", 2}})
+                  ->status,
+              200);
+    for (int i = 0; i < 500; ++i) {
+      auto m = client.Get("/api/v1/models?status=deployed",
+                          {{"Authorization", "Bearer " + token}});
+      if (json::parse(m->body)["total"] == 1) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    (*app)->Stop();
+  }
+  auto app = app::ServerApp::Create(config);
+  ASSERT_TRUE(app.ok());
+  ASSERT_TRUE((*app)->Start().ok());
+  httplib::Client client("127.0.0.1", (*app)->port());
+  int status = 0;
+  std::string body;
+  for (int i = 0; i < 500 && status != 200; ++i) {
+    auto p = post(client, token, "/api/v1/models/" + id + "/predict",
+                  json{{"observation", std::vector<float>(25, 0.0f)}});
+    ASSERT_TRUE(p);
+    status = p->status;
+    body = p->body;
+    if (status != 200)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(status, 200) << body;
+  EXPECT_EQ(json::parse(body)["replicas"].size(), 4u);
+  (*app)->Stop();
+}
+
+}  // namespace
+}  // namespace trainyard

@@ -449,6 +449,54 @@ bool ValidQuantity(const std::string& text, bool memory) {
   return std::strtod(text.c_str(), nullptr) > 0;
 }
 
+// Loads the model's replicas in the background; the model row becomes
+// "deployed" with `deployment` once they serve (a failed load leaves it as
+// it was).
+Status StartDeployment(Context& c, const ModelRow& model,
+                       const DeploySpec& spec, const json& deployment) {
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, c.jobs->Get(model.model_id));
+  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(json::parse(
+                                           job.params, nullptr, false)));
+  TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
+  {
+    std::lock_guard lock(c.configs_mu);
+    c.deployed_configs[model.model_id] = config;
+  }
+  const std::string path =
+      (std::filesystem::path(c.deps.data_dir->root()) / model.weights_path)
+          .string();
+  std::shared_ptr<GymStore> store = c.store;
+  const Clock* clock = c.deps.clock;
+  const std::string model_id = model.model_id;
+  c.deployments->Deploy(model_id, path, spec,
+                        [store, clock, model_id, deployment](const Status& s) {
+                          if (s.ok()) {
+                            (void)store->UpdateDeployment(model_id, "deployed",
+                                                          deployment.dump(),
+                                                          clock->NowMillis());
+                          }
+                        });
+  return Status::Ok();
+}
+
+// Deployments live in the server process: bring back the ones the store
+// lists as deployed when the server starts.
+void RestoreDeployments(Context& c) {
+  ModelQuery query;
+  query.status = "deployed";
+  query.limit = 1000;
+  Result<std::vector<ModelRow>> rows = c.store->ListModels(query);
+  if (!rows.ok()) return;
+  for (const ModelRow& model : *rows) {
+    json deployment = json::parse(model.deployment, nullptr, false);
+    if (!deployment.is_object()) continue;
+    DeploySpec spec;
+    spec.replicas = deployment.value("replicas", 1);
+    spec.strategy = deployment.value("strategy", std::string("rolling"));
+    (void)StartDeployment(c, model, spec, deployment);
+  }
+}
+
 Result<Response> Deploy(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(ModelRow model, VisibleModel(c, req));
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
@@ -483,15 +531,6 @@ Result<Response> Deploy(Context& c, Request& req) {
   if (model.status == "archived") {
     return ConflictError("model '" + model.model_id + "' is archived");
   }
-  TY_ASSIGN_OR_RETURN(store::JobRecord job, c.jobs->Get(model.model_id));
-  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(json::parse(
-                                           job.params, nullptr, false)));
-  TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
-  {
-    std::lock_guard lock(c.configs_mu);
-    c.deployed_configs[model.model_id] = config;
-  }
-
   DeploySpec spec;
   spec.replicas = static_cast<int>(replicas.value_or(1));
   spec.strategy = strategy.value_or("rolling");
@@ -505,23 +544,7 @@ Result<Response> Deploy(Context& c, Request& req) {
       {"target", "local"},
       {"predict_path", "/api/v1/models/" + model.model_id + "/predict"},
       {"deployed_at", FormatIso8601(FromUnixMillis(now))}};
-  const std::string path =
-      (std::filesystem::path(c.deps.data_dir->root()) / model.weights_path)
-          .string();
-  std::shared_ptr<GymStore> store = c.store;
-  const Clock* clock = c.deps.clock;
-  const std::string model_id = model.model_id;
-  const std::string previous_status = model.status;
-  c.deployments->Deploy(
-      model_id, path, spec,
-      [store, clock, model_id, deployment, previous_status](const Status& s) {
-        // The listing shows "deployed" once replicas serve; a failed load
-        // leaves the model as it was.
-        if (s.ok()) {
-          (void)store->UpdateDeployment(model_id, "deployed", deployment.dump(),
-                                        clock->NowMillis());
-        }
-      });
+  TY_RETURN_IF_ERROR(StartDeployment(c, model, spec, deployment));
   json kubernetes = {
       {"status", KubernetesConfigured() ? "unavailable" : "not_configured"},
       {"message",
@@ -656,6 +679,7 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   c->deployments = std::make_unique<DeploymentManager>(deps.clock);
   c->sampler =
       std::make_unique<HostSampler>(deps.clock, options.host_sample_period_ms);
+  RestoreDeployments(*c);
   auto bind = [c](Result<Response> (*fn)(Context&, Request&)) {
     return [c, fn](Request& req) { return fn(*c, req); };
   };
