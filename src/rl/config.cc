@@ -100,6 +100,7 @@ Result<DqnConfig> ParseDqnConfig(const ParamMap& params) {
   c.buffer_size = r.Int("buffer_size", c.buffer_size, 1, 50000000);
   c.batch_size = r.Int("batch_size", c.batch_size, 1, 1 << 20);
   c.learning_rate = r.Real("learning_rate", c.learning_rate, 0, 1, Bounds::kOpenLow);
+  c.lr_schedule = r.Choice("lr_schedule", c.lr_schedule, {"constant", "linear"});
   c.gamma = r.Real("gamma", c.gamma, 0, 1);
   c.tau = r.Real("tau", c.tau, 0, 1, Bounds::kOpenLow);
   c.target_update_interval =

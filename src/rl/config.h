@@ -60,6 +60,7 @@ struct DqnConfig {
   bool double_dqn = false;
   std::vector<int64_t> hidden = {64, 64};
   bool use_running_statistics = false;
+  std::string lr_schedule = "constant";  // or "linear" (decays to 0)
 };
 
 // DDPG, TD3 and SAC share this; fields an algorithm does not use are

@@ -29,6 +29,7 @@ class Dqn : public Algorithm {
 
  private:
   double Epsilon() const;
+  double LearningRate() const;  // lr_schedule at the current step
   void Train(Metrics* metrics);
 
   DqnConfig c_;
@@ -75,7 +76,15 @@ double Dqn::Epsilon() const {
              (c_.exploration_final_eps - c_.exploration_initial_eps);
 }
 
+double Dqn::LearningRate() const {
+  if (c_.lr_schedule != "linear") return c_.learning_rate;
+  const double remaining =
+      1.0 - static_cast<double>(steps_) / static_cast<double>(total_steps_);
+  return c_.learning_rate * std::max(remaining, 0.0);
+}
+
 void Dqn::Train(Metrics* metrics) {
+  SetAdamLearningRate(*opt_, LearningRate());
   for (int64_t g = 0; g < c_.gradient_steps; ++g) {
     buffer_.Sample(c_.batch_size, rng_, &batch_);
     const int64_t b = c_.batch_size;
@@ -135,7 +144,7 @@ Status Dqn::Iterate(Metrics* metrics) {
     }
     if (steps_ > c_.learning_starts && buffer_.size() >= 1) Train(metrics);
     (*metrics)["exploration_rate"] = Epsilon();
-    (*metrics)["learning_rate"] = c_.learning_rate;
+    (*metrics)["learning_rate"] = LearningRate();
   } catch (const std::exception& e) {
     return InternalError(std::string("dqn update failed: ") + e.what());
   }

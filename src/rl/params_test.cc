@@ -115,6 +115,18 @@ TEST(DqnConfigTest, GymApiNamesAreAccepted) {
   EXPECT_EQ(c->gradient_steps, 4);
 }
 
+TEST(DqnConfigTest, LearningRateScheduleIsConstantOrLinear) {
+  auto defaults = ParseDqnConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->lr_schedule, "constant");
+  auto linear = ParseDqnConfig({{"lr_schedule", "linear"}});
+  ASSERT_TRUE(linear.ok()) << linear.status().ToString();
+  EXPECT_EQ(linear->lr_schedule, "linear");
+  auto bad = ParseDqnConfig({{"lr_schedule", "cosine"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(HasFieldError(bad.status(), "lr_schedule"));
+}
+
 TEST(QLearningConfigTest, RejectsOutOfRangeLearningRate) {
   auto c = ParseQLearningConfig({{"learning_rate", "0"}});
   ASSERT_FALSE(c.ok());

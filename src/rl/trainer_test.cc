@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "rl/checkpoint_file.h"
 #include "core/rng.h"
@@ -96,6 +98,30 @@ TEST_F(TrainerTest, DqnLearnsCartPoleAboveRandom) {
   auto eval = Evaluate(**policy, registry_, 5, true, 100);
   ASSERT_TRUE(eval.ok());
   EXPECT_GT(eval->mean, 60.0);
+}
+
+// lr_schedule=linear: each training round uses learning_rate * (1 -
+// steps / total_steps), as SB3's linear schedule, reaching 0 at the end.
+TEST_F(TrainerTest, DqnLinearScheduleDecaysTheLearningRateToZero) {
+  TrainOptions o = Options("dqn", "CartPole-v1", 1024, "dqn_linear");
+  o.params = {{"learning_rate", "0.001"}, {"lr_schedule", "linear"},
+              {"learning_starts", "0"},   {"train_freq", "256"},
+              {"gradient_steps", "2"},    {"hidden", "16"}};
+  o.log_interval = 0;
+  std::vector<std::pair<int64_t, double>> seen;
+  TrainingHooks hooks;
+  hooks.on_progress = [&](const TrainingProgress& p) {
+    seen.push_back({p.steps, p.metrics.at("learning_rate")});
+  };
+  ASSERT_TRUE(Train(o, registry_, hooks).ok());
+  // Rounds after 256, 512, 768 and 1024 steps: 0.00075, 0.0005, 0.00025, 0.
+  const std::vector<std::pair<int64_t, double>> expected = {
+      {256, 0.00075}, {512, 0.0005}, {768, 0.00025}, {1024, 0.0}};
+  ASSERT_EQ(seen.size(), expected.size());
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].first, expected[i].first);
+    EXPECT_NEAR(seen[i].second, expected[i].second, 1e-12);
+  }
 }
 
 TEST_F(TrainerTest, QLearningBeatsRandomOnCartPole) {
