@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "ml/calendar.h"
 #include "ml/file_io.h"
@@ -23,19 +24,23 @@ bool ValidSymbol(const std::string& s) {
   });
 }
 
+// The shortest of %.15g / %.17g that reads back as the same double.
+std::string Number(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  if (std::strtod(buf, nullptr) != v)
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
 std::string ToCsv(const ml::OhlcvSeries& s) {
   std::string out = s.has_volume ? "date,open,high,low,close,volume\n"
                                  : "date,open,high,low,close\n";
-  char buf[160];
   for (size_t i = 0; i < s.size(); ++i) {
-    int n = std::snprintf(buf, sizeof buf, "%s,%.17g,%.17g,%.17g,%.17g",
-                          ml::FormatDate(s.days[i]).c_str(), s.open[i],
-                          s.high[i], s.low[i], s.close[i]);
-    out.append(buf, n);
-    if (s.has_volume) {
-      n = std::snprintf(buf, sizeof buf, ",%.17g", s.volume[i]);
-      out.append(buf, n);
-    }
+    out += ml::FormatDate(s.days[i]) + "," + Number(s.open[i]) + "," +
+           Number(s.high[i]) + "," + Number(s.low[i]) + "," +
+           Number(s.close[i]);
+    if (s.has_volume) out += "," + Number(s.volume[i]);
     out += '\n';
   }
   return out;
