@@ -38,8 +38,14 @@ struct Context {
   // whose callbacks write to the store.
   std::unique_ptr<DeploymentManager> deployments;
   std::unique_ptr<HostSampler> sampler;
-  std::mutex configs_mu;
-  std::map<std::string, edge::EdgeScalingConfig> deployed_configs;
+  // What predict needs of a deployed model, so that it does not query the
+  // store: its owner and its environment's configuration.
+  struct Served {
+    std::string owner_id;
+    edge::EdgeScalingConfig config;
+  };
+  std::mutex served_mu;
+  std::map<std::string, std::shared_ptr<const Served>> served;
 };
 
 // The document's task statuses: a queued job is "created".
@@ -459,8 +465,9 @@ Status StartDeployment(Context& c, const ModelRow& model,
                                            job.params, nullptr, false)));
   TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
   {
-    std::lock_guard lock(c.configs_mu);
-    c.deployed_configs[model.model_id] = config;
+    std::lock_guard lock(c.served_mu);
+    c.served[model.model_id] = std::make_shared<const Context::Served>(
+        Context::Served{model.owner_id, std::move(config)});
   }
   const std::string path =
       (std::filesystem::path(c.deps.data_dir->root()) / model.weights_path)
@@ -563,7 +570,18 @@ Result<Response> Deploy(Context& c, Request& req) {
 }
 
 Result<Response> Predict(Context& c, Request& req) {
-  TY_ASSIGN_OR_RETURN(ModelRow model, VisibleModel(c, req));
+  const std::string& id = req.PathParam("model_id");
+  std::shared_ptr<const Context::Served> served;
+  {
+    std::lock_guard lock(c.served_mu);
+    auto it = c.served.find(id);
+    if (it != c.served.end()) served = it->second;
+  }
+  if (!served ||
+      (!req.caller().is_admin() && served->owner_id != req.caller().user_id)) {
+    // Unknown, someone else's, or not deployed in this server process.
+    return NotFoundError("model '" + id + "' is not deployed");
+  }
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   api::JsonValidator v(body);
   v.RejectUnknownKeys({"observation", "deterministic"});
@@ -583,24 +601,14 @@ Result<Response> Predict(Context& c, Request& req) {
     }
   }
   TY_RETURN_IF_ERROR(v.Finish());
-  edge::EdgeScalingConfig config;
-  {
-    std::lock_guard lock(c.configs_mu);
-    auto it = c.deployed_configs.find(model.model_id);
-    if (it == c.deployed_configs.end()) {
-      return NotFoundError("model '" + model.model_id + "' is not deployed");
-    }
-    config = it->second;
-  }
-  TY_ASSIGN_OR_RETURN(std::vector<float> action,
-                      c.deployments->Predict(model.model_id, obs,
-                                             deterministic.value_or(true)));
-  std::vector<int> counts(edge::ActionDims(config));
-  edge::DecodeReplicaCounts(config, action, counts);
-  return JsonResponse(200, json{{"model_id", model.model_id},
-                                {"action", action},
-                                {"replicas", counts}}
-                               .dump());
+  TY_ASSIGN_OR_RETURN(
+      std::vector<float> action,
+      c.deployments->Predict(id, obs, deterministic.value_or(true)));
+  std::vector<int> counts(edge::ActionDims(served->config));
+  edge::DecodeReplicaCounts(served->config, action, counts);
+  return JsonResponse(
+      200,
+      json{{"model_id", id}, {"action", action}, {"replicas", counts}}.dump());
 }
 
 Result<Response> ModelMetrics(Context& c, Request& req) {
