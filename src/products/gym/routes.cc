@@ -188,19 +188,6 @@ Result<Response> CreateTraining(Context& c, Request& req) {
     if (edge::FindBuiltinGroup(gid).ok()) {
       return ConflictError("group '" + gid + "' is built in");
     }
-    const std::string definition = GroupToJson(*parsed).dump();
-    Status created = c.store->CreateGroup(
-        {owner, gid, definition, c.deps.clock->NowMillis()});
-    if (created.code() == ErrorCode::kConflict) {
-      // Repeating the same definition is fine; a different one is not.
-      TY_ASSIGN_OR_RETURN(GroupRow existing, c.store->GetGroup(owner, gid));
-      if (existing.definition != definition) {
-        return ConflictError("group '" + gid +
-                             "' exists with a different definition");
-      }
-    } else {
-      TY_RETURN_IF_ERROR(created);
-    }
     load_group = std::move(*parsed);
   } else {
     TY_ASSIGN_OR_RETURN(load_group, FindGroup(c, owner, gid));
@@ -224,6 +211,23 @@ Result<Response> CreateTraining(Context& c, Request& req) {
   if (!params.ok()) return Unprocessable(params.status(), req, c.deps.clock);
   Status valid = ValidateParameters(task.model_type, *config, *params);
   if (!valid.ok()) return Unprocessable(valid, req, c.deps.clock);
+
+  if (group) {
+    // Saved only once the whole request is known to be usable.
+    const std::string definition = task.group.dump();
+    Status created = c.store->CreateGroup(
+        {owner, gid, definition, c.deps.clock->NowMillis()});
+    if (created.code() == ErrorCode::kConflict) {
+      // Repeating the same definition is fine; a different one is not.
+      TY_ASSIGN_OR_RETURN(GroupRow existing, c.store->GetGroup(owner, gid));
+      if (existing.definition != definition) {
+        return ConflictError("group '" + gid +
+                             "' exists with a different definition");
+      }
+    } else {
+      TY_RETURN_IF_ERROR(created);
+    }
+  }
 
   jobs::SubmitRequest submit;
   submit.type = kTrainJobType;
