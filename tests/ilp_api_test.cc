@@ -348,6 +348,7 @@ class IlpInferenceTest : public IlpApiTest {
         TinyTrain("ppo", "model_storage/ppo/lstm_actor_critic_batch_norm",
                   R"(, "policy": "lstm_actor_critic_batch_norm")"));
   }
+  const std::string env_pool_ = "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36";
   static void ExpectRange(const json& a) {
     ASSERT_TRUE(a.is_object()) << a.dump();
     EXPECT_LT(a["tick_lower"].get<int>(), a["tick_upper"].get<int>());
@@ -394,6 +395,31 @@ TEST_F(IlpInferenceTest, BadInferenceInputNamesTheNestedField) {
   ExpectError(Post("/api/v1/predict-action/",
                    R"({"pool_id": "0xdead", "date_str": "2024-13-01"})"),
               400, "VALIDATION_ERROR", "pool_id");
+}
+
+TEST_F(IlpInferenceTest, PredictionUsesImportedPoolDataWhenPresent) {
+  // Prices around 3000 (the preset starts at 2000) up to 2024-05-05.
+  std::string csv = "timestamp,price\n";
+  for (int i = 0; i < 60; ++i)
+    csv += std::to_string(1714780800 + i * 3600) + "," +
+           std::to_string(3000 + i) + "\n";
+  ExpectError(Post("/api/v1/pool-data/import/",
+                   json{{"pool_id", env_pool_}, {"csv", csv}}.dump()),
+              403, "PERMISSION_DENIED");
+  auto r = Post("/api/v1/pool-data/import/",
+                json{{"pool_id", env_pool_}, {"csv", csv}}.dump(), admin_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["rows"], 60);
+  json b = Body(Post("/api/v1/predict-action/", kPredictExample));
+  EXPECT_EQ(b["data_source"], "imported");
+  // The last price at or before 2024-05-05 23:59 is row 47 (3047); the
+  // arbitrageur keeps the pool within the 0.3% fee band plus 0.05%.
+  EXPECT_NEAR(b["price"].get<double>(), 3047.0, 3047.0 * 0.0036);
+  EXPECT_EQ(b["data_timestamp"], 1714780800 + 47 * 3600);
+  ExpectError(
+      Post("/api/v1/pool-data/import/",
+           json{{"pool_id", env_pool_}, {"csv", "1,5\n1,6\n"}}.dump(), admin_),
+      400, "VALIDATION_ERROR", "csv");
 }
 
 TEST_F(IlpApiTest, PredictWithMissingModelsIsNotFound) {

@@ -63,6 +63,10 @@ Result<std::unique_ptr<UniswapV3LpEnv>> UniswapV3LpEnv::Create(
                         market::DefaultMarketConfig(name));
     if (config.noise_trades_per_step > 0.0)
       mc.noise.trades_per_step = config.noise_trades_per_step;
+    if (!config.replay_prices.empty()) {
+      mc.process.kind = market::ProcessKind::kReplay;
+      mc.process.replay_prices = config.replay_prices;
+    }
     TY_ASSIGN_OR_RETURN(market::Market m, market::Market::Create(mc, 0));
     markets.push_back(std::move(m));
   }

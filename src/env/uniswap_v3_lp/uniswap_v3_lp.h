@@ -55,6 +55,10 @@ struct UniswapV3LpConfig {
   int warmup_blocks = 24;      // market blocks run at Reset before acting
   // Market overrides applied to every pool (0 = the preset's defaults).
   double noise_trades_per_step = 0.0;
+  // When set (>= 2 positive prices), the external price replays these
+  // prices, one per block, instead of the preset's random process; the pool
+  // starts at the first (imported market data).
+  std::vector<double> replay_prices;
 
   static constexpr int kMaxVolatilityWindow = 256;
   // VALIDATION_ERROR with one FieldError per bad field (unknown pool,

@@ -40,9 +40,11 @@ Status ValidateDate(const std::string& date) {
 }
 
 Result<std::shared_ptr<const Predictor::State>> Predictor::StateFor(
-    const std::string& pool_id, const std::string& date,
-    const ModelInfo& info) {
-  const std::string key = pool_id + "|" + date + "|" + info.action_transform;
+    const std::string& pool_id, const std::string& date, const ModelInfo& info,
+    const std::optional<PoolHistory>& history) {
+  const std::string key =
+      pool_id + "|" + date + "|" + info.action_transform + "|" +
+      (history ? std::to_string(history->file_mtime_ns) : "synthetic");
   std::lock_guard<std::mutex> lock(mu_);
   auto it = states_.find(key);
   if (it != states_.end()) return it->second;
@@ -50,6 +52,12 @@ Result<std::shared_ptr<const Predictor::State>> Predictor::StateFor(
   config.pools = {pool_id};
   config.agent_budget_usd = info.agent_budget_usd;
   config.warmup_blocks = kWarmupBlocks;
+  if (history) {
+    config.replay_prices = history->prices;
+    if (config.replay_prices.size() < 2)  // the process needs two prices
+      config.replay_prices.push_back(config.replay_prices.front());
+    config.warmup_blocks = static_cast<int>(config.replay_prices.size()) - 1;
+  }
   TY_ASSIGN_OR_RETURN(config.action_transform,
                       env::ParseActionTransformMode(info.action_transform));
   auto state = std::make_shared<State>();
@@ -70,8 +78,15 @@ Result<RangeAction> Predictor::Run(const std::string& algo,
   TY_ASSIGN_OR_RETURN(ModelInfo info, cache_.Describe(paths.model_dir, algo,
                                                       paths.rel_model_dir));
   float action[2] = {0.0f, 0.0f};
+  TY_ASSIGN_OR_RETURN(std::optional<PoolHistory> history,
+                      LoadPoolHistory(*data_dir_, req.pool_id, req.date_str,
+                                      kWarmupBlocks + 1));
+  if (history) {
+    out->data_source = "imported";
+    out->data_timestamp = history->last_timestamp;
+  }
   TY_ASSIGN_OR_RETURN(std::shared_ptr<const State> state,
-                      StateFor(req.pool_id, req.date_str, info));
+                      StateFor(req.pool_id, req.date_str, info, history));
   TY_RETURN_IF_ERROR(cache_.Act(paths.model_dir, algo, paths.rel_model_dir,
                                 state->obs, action, nullptr));
   const env::LpTarget t = state->env->MapAction(action);

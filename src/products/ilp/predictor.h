@@ -1,8 +1,9 @@
 // POST predict-action and the agent half of POST inference: the pool state
-// for (pool_id, date_str) — simulated from the pool's preset and seeded by
-// both, clearly labelled "synthetic", while no market data is imported —
-// fed to the cached DDPG and PPO policies, whose actions are mapped to
-// price and tick ranges exactly as UniswapV3LP-v0 maps them.
+// for (pool_id, date_str) — the imported prices up to that date replayed
+// through the pool ("imported"), or, when none are imported, simulated from
+// the pool's preset seeded by both ("synthetic") — fed to the cached DDPG and
+// PPO policies, whose actions are mapped to price and tick ranges exactly as
+// UniswapV3LP-v0 maps them.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +15,9 @@
 #include "core/status.h"
 #include "env/uniswap_v3_lp/uniswap_v3_lp.h"
 #include "products/ilp/model_loader.h"
+#include "products/ilp/pool_data.h"
 #include "products/ilp/workspace.h"
+#include "store/data_dir.h"
 
 namespace trainyard::ilp {
 
@@ -34,7 +37,8 @@ struct PredictResult {
   RangeAction ddpg, ppo;
   double price = 0.0;  // pool price of the state the agents saw
   int32_t tick = 0;
-  std::string data_source = "synthetic";
+  std::string data_source = "synthetic";  // or "imported"
+  int64_t data_timestamp = 0;  // imported: time of the last price used
 };
 
 // VALIDATION_ERROR unless `date` is a calendar date YYYY-MM-DD.
@@ -43,7 +47,8 @@ Status ValidateDate(const std::string& date);
 // Thread-safe; models and pool states are cached.
 class Predictor {
  public:
-  explicit Predictor(const Workspace* workspace) : workspace_(workspace) {}
+  Predictor(const Workspace* workspace, const store::DataDir* data_dir)
+      : workspace_(workspace), data_dir_(data_dir) {}
   // VALIDATION_ERROR for an unknown pool; model errors as LoadModel.
   Result<PredictResult> Predict(const PredictRequest& request);
   const ModelCache& cache() const { return cache_; }
@@ -53,13 +58,14 @@ class Predictor {
     std::unique_ptr<env::UniswapV3LpEnv> env;  // only const use after Reset
     std::vector<float> obs;
   };
-  Result<std::shared_ptr<const State>> StateFor(const std::string& pool_id,
-                                                const std::string& date,
-                                                const ModelInfo& info);
+  Result<std::shared_ptr<const State>> StateFor(
+      const std::string& pool_id, const std::string& date,
+      const ModelInfo& info, const std::optional<PoolHistory>& history);
   Result<RangeAction> Run(const std::string& algo, const std::string& name,
                           const PredictRequest& request, PredictResult* out);
 
   const Workspace* workspace_;
+  const store::DataDir* data_dir_;
   ModelCache cache_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const State>> states_;

@@ -13,6 +13,7 @@
 #include "env/action_transform.h"
 #include "env/uniswap_v3_lp/baselines.h"
 #include "products/ilp/evaluation.h"
+#include "products/ilp/pool_data.h"
 #include "products/ilp/predictor.h"
 #include "products/ilp/strategy.h"
 #include "products/ilp/train_job.h"
@@ -44,7 +45,10 @@ struct Service {
   Workspace workspace;
   Predictor predictor;
   Service(const products::ProductDeps& d, jobs::JobService* j)
-      : deps(d), jobs(j), workspace(d.data_dir), predictor(&workspace) {}
+      : deps(d),
+        jobs(j),
+        workspace(d.data_dir),
+        predictor(&workspace, d.data_dir) {}
 };
 
 std::string Text(double v) {
@@ -427,17 +431,41 @@ void ReadPredictFields(JsonValidator* v, PredictRequest* out) {
 }
 
 json PredictJson(const PredictRequest& in, const PredictResult& r) {
-  return {{"ddpg_action", ActionJson(r.ddpg)},
-          {"ppo_action", ActionJson(r.ppo)},
-          {"pool_id", in.pool_id},
-          {"date_str", in.date_str},
-          {"price", r.price},
-          {"tick", r.tick},
-          {"data_source", r.data_source},
-          {"note",
-           "no market data is imported for this pool and date: the "
-           "pool state is simulated from the pool's preset, seeded "
-           "by pool_id and date_str"}};
+  json out = {{"ddpg_action", ActionJson(r.ddpg)},
+              {"ppo_action", ActionJson(r.ppo)},
+              {"pool_id", in.pool_id},
+              {"date_str", in.date_str},
+              {"price", r.price},
+              {"tick", r.tick},
+              {"data_source", r.data_source}};
+  if (r.data_source == "imported") {
+    out["data_timestamp"] = r.data_timestamp;
+  } else {
+    out["note"] =
+        "no market data is imported for this pool up to this date: the pool "
+        "state is simulated from the pool's preset, seeded by pool_id and "
+        "date_str";
+  }
+  return out;
+}
+
+Result<Response> ImportPool(Service& s, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
+  JsonValidator v(body);
+  v.RejectUnknownKeys({"pool_id", "csv"});
+  std::optional<std::string> pool = v.RequiredString("pool_id", 128);
+  std::optional<std::string> csv = v.RequiredString("csv", size_t{64} << 20);
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(ImportSummary r,
+                      ImportPoolData(*s.deps.data_dir, *pool, *csv));
+  json out = {{"message", "Pool data imported"},
+              {"pool_id", *pool},
+              {"pool", r.pool},
+              {"rows", r.rows},
+              {"first_timestamp", r.first_timestamp},
+              {"last_timestamp", r.last_timestamp},
+              {"path", r.path}};
+  return JsonResponse(200, out.dump());
 }
 
 Result<Response> PredictAction(Service& s, Request& req) {
@@ -609,6 +637,9 @@ Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
       {"POST", "/api/v1/inference/", Access::kUser, plain(Inference)}));
   TY_RETURN_IF_ERROR(router->Add({"POST", "/api/v1/predict-action/",
                                   Access::kUser, plain(PredictAction)}));
+  TY_RETURN_IF_ERROR(
+      router->Add({"POST", "/api/v1/pool-data/import/", Access::kAdmin,
+                   plain(ImportPool), int64_t{64} << 20}));
   return Status::Ok();
 }
 
