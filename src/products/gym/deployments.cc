@@ -57,17 +57,16 @@ void DeploymentManager::Deploy(const std::string& model_id,
       replica->policy = std::move(*policy);
       set->replicas.push_back(std::move(replica));
     }
-    {
+    if (status.ok()) {
       std::lock_guard lock(mu_);
-      if (status.ok()) {
-        d->serving = std::move(set);  // the old set goes when its last
-                                      // in-flight request returns
-        d->status = "deployed";
-      } else {
-        d->status = "failed";
-      }
+      // The old set goes when its last in-flight request returns.
+      d->serving = std::move(set);
     }
+    // The new replicas serve before on_done runs; the status flips after
+    // it, so whoever sees the new status also sees what on_done did.
     if (on_done) on_done(status);
+    std::lock_guard lock(mu_);
+    d->status = status.ok() ? "deployed" : "failed";
   };
   std::lock_guard lock(mu_);
   loaders_.emplace_back(std::move(load));

@@ -40,8 +40,9 @@ class DeploymentManager {
 
   // Starts loading `spec.replicas` copies of the policy at `policy_path`
   // for `model_id` and returns at once (status "deploying"). When the set
-  // is loaded it replaces the current one and `on_done(status)` is called
-  // with OK or the load error (on the loading thread).
+  // is loaded it replaces the current one, then `on_done(status)` is
+  // called with OK or the load error (on the loading thread), then the
+  // status becomes "deployed" (or "failed").
   void Deploy(const std::string& model_id, const std::string& policy_path,
               const DeploySpec& spec,
               std::function<void(const Status&)> on_done);
