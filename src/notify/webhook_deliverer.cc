@@ -36,6 +36,7 @@ bool SplitUrl(const std::string& url, std::string* origin, std::string* path) {
 DeliveryOptions DeliveryOptionsFromEnvironment() {
   DeliveryOptions o;
   ReadPositiveEnv("TRAINYARD_WEBHOOK_RETRY_BASE_MS", &o.base_delay_ms);
+  ReadPositiveEnv("TRAINYARD_WEBHOOK_MAX_DELAY_MS", &o.max_delay_ms);
   int64_t attempts = o.max_attempts;
   ReadPositiveEnv("TRAINYARD_WEBHOOK_MAX_ATTEMPTS", &attempts);
   o.max_attempts = static_cast<int>(std::min<int64_t>(attempts, 100));

@@ -25,8 +25,9 @@ struct DeliveryOptions {
   int poll_ms = 250;      // how often the background loop looks for work
 };
 
-// Defaults overridden by TRAINYARD_WEBHOOK_RETRY_BASE_MS and
-// TRAINYARD_WEBHOOK_MAX_ATTEMPTS when set to positive integers.
+// Defaults overridden by TRAINYARD_WEBHOOK_RETRY_BASE_MS,
+// TRAINYARD_WEBHOOK_MAX_DELAY_MS and TRAINYARD_WEBHOOK_MAX_ATTEMPTS when set
+// to positive integers.
 DeliveryOptions DeliveryOptionsFromEnvironment();
 
 // The signature header value for `body`: lower-case hex HMAC-SHA256.

@@ -127,7 +127,6 @@ TEST_F(WebhookTest, ReceiverThatWasDownGetsTheEventOnRetry) {
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
   DeliveryOptions options;
   options.base_delay_ms = 1;
-  options.timeout_ms = 1000;
   WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   auto log = *store_->Deliveries(endpoint_id_, 10);

@@ -45,7 +45,11 @@ class StudioServerTest : public ::testing::Test {
     setenv("TRAINYARD_STUDIO_HOURS_FREE", "0", 1);
     setenv("TRAINYARD_STUDIO_HOURS_PRO", "0", 1);
     setenv("TRAINYARD_STUDIO_HOURS_ELITE", "0", 1);
+    // Retries every 50-200 ms for up to 100 attempts: a receiver that comes
+    // up during a test is reached quickly, and none gives up early.
     setenv("TRAINYARD_WEBHOOK_RETRY_BASE_MS", "50", 1);
+    setenv("TRAINYARD_WEBHOOK_MAX_DELAY_MS", "200", 1);
+    setenv("TRAINYARD_WEBHOOK_MAX_ATTEMPTS", "100", 1);
     Config config;
     config.home = tmp_.Sub("home");
     config.port = 0;

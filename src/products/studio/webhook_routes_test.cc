@@ -159,6 +159,43 @@ TEST_F(WebhookRoutesTest, AReceiverThatWasDownGetsTheEventOnARetry) {
   EXPECT_EQ(attempts.back()["status_code"], 200);
 }
 
+TEST_F(WebhookRoutesTest, PendingDeliveriesSurviveARestart) {
+  int port = 0;
+  {
+    httplib::Server probe;
+    port = probe.bind_to_any_port("127.0.0.1");
+  }
+  const std::string hook =
+      Register(alice_, "http://127.0.0.1:" + std::to_string(port) + "/hook",
+               {{"events", {"training_job.completed"}}});
+  TrainedModel(alice_);
+  app_->Stop();
+  app_.reset();
+
+  // The same data directory, a new server, and now the receiver is up.
+  Receiver receiver(port);
+  ASSERT_EQ(receiver.port, port);
+  Config config;
+  config.home = tmp_.Sub("home");
+  config.port = 0;
+  config.workers = 1;
+  auto app = app::ServerApp::Create(config);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  app_ = std::move(*app);
+  ASSERT_TRUE(app_->Start().ok());
+  client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
+  auto got = receiver.WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].get_header_value("X-Sharewise-Event"),
+            "training_job.completed");
+  json log = Body(Get(alice_, "webhooks/" + hook + "/deliveries/"));
+  for (int i = 0; i < 200 && log["results"][0]["status"] != "DELIVERED"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    log = Body(Get(alice_, "webhooks/" + hook + "/deliveries/"));
+  }
+  EXPECT_EQ(log["results"][0]["status"], "DELIVERED");
+}
+
 TEST_F(WebhookRoutesTest, RegisterListDeleteAndValidation) {
   auto r = Post(alice_, "webhooks/", {{"url", "http://127.0.0.1:9/hook"}});
   ASSERT_EQ(r->status, 201) << r->body;
