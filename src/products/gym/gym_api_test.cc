@@ -301,7 +301,8 @@ TEST_F(GymApiTest, EachAlgorithmTrainsAShortTaskToCompletion) {
   const std::vector<std::pair<std::string, json>> algos = {
       {"q_learning", json::object()},
       {"dqn", {{"learning_starts", 20}, {"batch_size", 16}}},
-      {"ppo", {{"buffer_size", 25}, {"batch_size", 25}, {"epochs", 2}}},
+      // 16-step rollouts: the last one runs past the 10th episode.
+      {"ppo", {{"buffer_size", 16}, {"batch_size", 16}, {"epochs", 2}}},
       {"sac", {{"learning_starts", 20}, {"batch_size", 16}}},
       {"td3", {{"learning_starts", 20}, {"batch_size", 16}}}};
   for (const auto& [algo, params] : algos) {

@@ -20,8 +20,12 @@ namespace {
 // Finished episodes of a run, shared by every environment copy.
 class EpisodeLog {
  public:
+  // Keeps the first `capacity` episodes: a PPO rollout may run past the
+  // task's last episode, which the task does not report.
+  explicit EpisodeLog(int64_t capacity) : capacity_(capacity) {}
   void Add(double reward, int64_t steps, double latency_ms) {
     std::lock_guard lock(mu_);
+    if (static_cast<int64_t>(rewards_.size()) >= capacity_) return;
     rewards_.push_back(reward);
     steps_.push_back(steps);
     latencies_.push_back(latency_ms);
@@ -71,6 +75,7 @@ class EpisodeLog {
   }
 
  private:
+  const int64_t capacity_;
   mutable std::mutex mu_;
   std::vector<double> rewards_;
   std::vector<int64_t> steps_;
@@ -199,7 +204,7 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   TY_ASSIGN_OR_RETURN(rl::ParamMap user_params,
                       ParamsFromJson(task.parameters));
 
-  auto episodes = std::make_shared<EpisodeLog>();
+  auto episodes = std::make_shared<EpisodeLog>(task.total_episodes);
   LossLog losses;
   const json previous = json::parse(job.metrics, nullptr, false);
   episodes->Restore(previous);
