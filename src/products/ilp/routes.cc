@@ -353,8 +353,7 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
     e.baselines.clear();
     for (const json& b : *list) {
       Result<env::LpBaseline> parsed =
-          b.is_string() ? env::ParseLpBaseline(b.get<std::string>())
-                        : Result<env::LpBaseline>(ValidationError("x"));
+          env::ParseLpBaseline(b.is_string() ? b.get<std::string>() : "");
       if (!parsed.ok()) {
         v.AddError("baselines",
                    "each entry must be one of hodl, full_range, "
