@@ -110,10 +110,11 @@ Result<ml::DayNumber> DateField(const std::optional<std::string>& text,
 Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   api::JsonValidator v(body);
-  v.RejectUnknownKeys({"symbols", "features", "include_shap"});
+  v.RejectUnknownKeys({"symbols", "features", "include_shap", "shap_method"});
   TY_ASSIGN_OR_RETURN(std::vector<std::string> symbols, SymbolsField(v, body));
   auto features = v.OptionalObject("features");
   auto include_shap = v.OptionalBool("include_shap");
+  auto shap_method = v.OptionalEnum("shap_method", {"exact", "approximate"});
   if (features) {
     for (const auto& [symbol, values] : features->items()) {
       if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
@@ -133,6 +134,12 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(LoadedModel m, LoadUsable(ctx, req));
   const bool shap = include_shap.value_or(true);
+  // "approximate" = Saabas path attribution: also sums to the margin, far
+  // cheaper, but not Shapley values (labelled in the answer).
+  const ml::ContributionMethod method =
+      shap_method.value_or("exact") == "approximate"
+          ? ml::ContributionMethod::kSaabas
+          : ml::ContributionMethod::kTreeShap;
   json predictions = json::array();
   std::string stored_source;
   for (const auto& symbol : symbols) {
@@ -153,7 +160,7 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
       }
       ml::MatrixView x{row->data(), 1, row->size()};
       TY_ASSIGN_OR_RETURN(std::vector<ml::Prediction> out,
-                          ml::PredictRows(*m.model, x, shap));
+                          ml::PredictRows(*m.model, x, shap, method));
       p = std::move(out[0]);
       item["input"] = "features";
     } else {
@@ -164,7 +171,7 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
       TY_ASSIGN_OR_RETURN(
           std::vector<ml::ScoredRow> rows,
           ml::PredictSeries(*m.model, series, last - kLatestWindowDays, last,
-                            /*latest_only=*/true, shap));
+                            /*latest_only=*/true, shap, method));
       p = std::move(rows.back().prediction);
       item["input"] = "stored_prices";
       item["date"] = ml::FormatDate(rows.back().day);
@@ -183,6 +190,11 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
               {{"predictions", predictions},
                {"model_version", std::to_string(m.row.version)},
                {"prediction_timestamp", IsoTime(ctx.NowMillis())},
+               {"contribution_method",
+                !shap ? json(nullptr)
+                      : json(method == ml::ContributionMethod::kSaabas
+                                 ? "saabas (approximate)"
+                                 : "tree_shap")},
                {"data_source",
                 stored_source.empty() ? json(nullptr) : json(stored_source)}});
 }

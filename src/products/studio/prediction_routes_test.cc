@@ -80,6 +80,32 @@ TEST_F(PredictionRoutesTest,
   EXPECT_EQ(batch["predictions"][0]["confidence"], p["confidence"]);
 }
 
+TEST_F(PredictionRoutesTest, ApproximateContributionsAlsoSumToTheMargin) {
+  json body = json::parse(kDocPredictBody);
+  body["shap_method"] = "approximate";
+  auto approx = Post(alice_, "models/" + model_ + "/predict/", body);
+  ASSERT_EQ(approx->status, 200) << approx->body;
+  EXPECT_EQ(Body(approx)["contribution_method"], "saabas (approximate)");
+  auto exact = client_->Post(Api("models/" + model_ + "/predict/"),
+                             Auth(alice_), kDocPredictBody, "application/json");
+  EXPECT_EQ(Body(exact)["contribution_method"], "tree_shap");
+  // Both attributions add up (with the same bias) to the same raw margin.
+  const json approx_body = Body(approx), exact_body = Body(exact);
+  for (int i = 0; i < 2; ++i) {
+    const json& a = approx_body["predictions"][i];
+    const json& e = exact_body["predictions"][i];
+    double sa = a["base_value"], se = e["base_value"];
+    for (const auto& [k, v] : a["feature_contributions"].items()) {
+      sa += v.get<double>();
+    }
+    for (const auto& [k, v] : e["feature_contributions"].items()) {
+      se += v.get<double>();
+    }
+    EXPECT_NEAR(sa, se, 1e-3);
+    EXPECT_EQ(a["prediction"], e["prediction"]);
+  }
+}
+
 TEST_F(PredictionRoutesTest, UnknownFeatureOrSymbolIsAValidationError) {
   ExpectError(Post(alice_, "models/" + model_ + "/predict/",
                    {{"symbols", {"NIFTY50"}},
