@@ -1,5 +1,9 @@
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -13,6 +17,24 @@
 
 namespace trainyard::notify {
 namespace {
+
+// A TCP port that nothing listens on: bound to an ephemeral port, then
+// closed (a bound httplib::Server that never listened keeps its socket).
+inline int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
 
 using nlohmann::json;
 
@@ -53,8 +75,9 @@ struct Receiver {
             ? (server.bind_to_port("127.0.0.1", fixed_port) ? fixed_port : -1)
             : server.bind_to_any_port("127.0.0.1");
     thread = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running())
+    while (port > 0 && !server.is_running()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
   }
   ~Receiver() {
     server.stop();
@@ -113,16 +136,13 @@ TEST_F(WebhookTest, SignedDeliveryReachesTheReceiver) {
   auto log = *store_->Deliveries(endpoint_id_, 10);
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].status, kDelivered);
+  ASSERT_TRUE(log[0].last_status_code.has_value());
   EXPECT_EQ(*log[0].last_status_code, 204);
 }
 
 TEST_F(WebhookTest, ReceiverThatWasDownGetsTheEventOnRetry) {
   // Reserve a free port, then close it so the first attempt is refused.
-  int port = 0;
-  {
-    httplib::Server probe;
-    port = probe.bind_to_any_port("127.0.0.1");
-  }
+  const int port = FreePort();
   AddEndpoint("http://127.0.0.1:" + std::to_string(port) + "/hook");
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
   DeliveryOptions options;
@@ -146,6 +166,7 @@ TEST_F(WebhookTest, ReceiverThatWasDownGetsTheEventOnRetry) {
   auto attempts = *store_->Attempts(log[0].id);
   ASSERT_EQ(attempts.size(), 2u);
   EXPECT_FALSE(attempts[0].status_code.has_value());
+  ASSERT_TRUE(attempts[1].status_code.has_value());
   EXPECT_EQ(*attempts[1].status_code, 204);
 }
 

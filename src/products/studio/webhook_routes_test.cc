@@ -1,6 +1,11 @@
 // webhooks/ through HTTP with a local receiver: registration, signed
 // deliveries of training_job.completed / .failed and model.subscribed, and
 // a receiver that was down getting the event on a retry.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <mutex>
 
 #include "core/crypto.h"
@@ -8,6 +13,24 @@
 
 namespace trainyard::studio {
 namespace {
+
+// A TCP port that nothing listens on: bound to an ephemeral port, then
+// closed (a bound httplib::Server that never listened keeps its socket).
+inline int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
 
 struct Receiver {
   httplib::Server server;
@@ -126,11 +149,7 @@ TEST_F(WebhookRoutesTest, FailedTrainingAndSubscriptionEventsReachTheirOwners) {
 }
 
 TEST_F(WebhookRoutesTest, AReceiverThatWasDownGetsTheEventOnARetry) {
-  int port = 0;
-  {
-    httplib::Server probe;
-    port = probe.bind_to_any_port("127.0.0.1");
-  }
+  const int port = FreePort();
   const std::string hook =
       Register(alice_, "http://127.0.0.1:" + std::to_string(port) + "/hook",
                {{"events", {"training_job.completed"}}});
@@ -160,11 +179,7 @@ TEST_F(WebhookRoutesTest, AReceiverThatWasDownGetsTheEventOnARetry) {
 }
 
 TEST_F(WebhookRoutesTest, PendingDeliveriesSurviveARestart) {
-  int port = 0;
-  {
-    httplib::Server probe;
-    port = probe.bind_to_any_port("127.0.0.1");
-  }
+  const int port = FreePort();
   const std::string hook =
       Register(alice_, "http://127.0.0.1:" + std::to_string(port) + "/hook",
                {{"events", {"training_job.completed"}}});
