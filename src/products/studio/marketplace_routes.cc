@@ -12,6 +12,7 @@
 #include "products/studio/route_support.h"
 #include "products/studio/routes.h"
 #include "products/studio/studio_json.h"
+#include "products/studio/subscriptions.h"
 
 namespace trainyard::studio {
 
@@ -42,23 +43,6 @@ std::optional<int64_t> ParsePrice(const json& value) {
   const double cents = amount * 100;
   if (std::fabs(cents - std::round(cents)) > 1e-6) return std::nullopt;
   return static_cast<int64_t>(std::llround(cents));
-}
-
-// The same calendar day one month later (clamped to the month's last day).
-ml::DayNumber AddOneMonth(ml::DayNumber day) {
-  const std::string d = ml::FormatDate(day);
-  int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2)),
-      dd = std::stoi(d.substr(8, 2));
-  if (++m == 13) m = 1, ++y;
-  for (int day_of_month = dd; day_of_month >= 28; --day_of_month) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, day_of_month);
-    auto parsed = ml::ParseDate(buf);
-    if (parsed.ok()) return *parsed;
-  }
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, dd);
-  return *ml::ParseDate(buf);
 }
 
 json ListingJson(StudioContext& ctx, const Listing& l, int64_t today) {
@@ -387,42 +371,10 @@ Result<api::Response> Subscribe(StudioContext& ctx, api::Request& req) {
                          "' to this model until " +
                          ml::FormatDate(active->end_day));
   }
-  Subscription s;
-  s.id = NewUuidV4();
-  s.listing_id = listing->id;
-  s.model_id = listing->model_id;
-  s.subscriber_id = caller.user_id;
-  s.seller_id = listing->seller_id;
-  s.subscription_type = type.value_or("MONTHLY");
-  s.auto_renew = auto_renew.value_or(false);
-  s.start_day = today;
-  s.end_day = AddOneMonth(today);
-  s.amount_cents = listing->monthly_price_cents;
-  s.commission_cents = static_cast<int64_t>(
-      std::llround(s.amount_cents * ctx.settings.commission_rate));
-  s.created_at = ctx.NowMillis();
-  TY_RETURN_IF_ERROR(ctx.ledger
-                         ->Apply(caller.user_id, -s.amount_cents,
-                                 kSubscriptionPayment, s.id, s.created_at)
-                         .status());
-  Status created = ctx.marketplace->CreateSubscription(s);
-  if (!created.ok()) {
-    (void)ctx.ledger->Apply(caller.user_id, s.amount_cents,
-                            kSubscriptionPayment, s.id, s.created_at);
-    return created;
-  }
-  const int64_t seller_share = s.amount_cents - s.commission_cents;
-  TY_RETURN_IF_ERROR(ctx.ledger
-                         ->Apply(s.seller_id, seller_share, kSubscriptionIncome,
-                                 s.id, s.created_at)
-                         .status());
-  TY_RETURN_IF_ERROR(
-      ctx.models->AddSale(s.model_id, seller_share, s.created_at));
-  ctx.Emit(s.seller_id, "model.subscribed",
-           {{"listing_id", s.listing_id},
-            {"subscriber_id", s.subscriber_id},
-            {"subscription_id", s.id},
-            {"amount", FormatCents(s.amount_cents)}});
+  TY_ASSIGN_OR_RETURN(
+      Subscription s,
+      StartSubscription(ctx, *listing, caller.user_id, type.value_or("MONTHLY"),
+                        auto_renew.value_or(false), today));
   return Json(201,
               {{"subscription_id", s.id},
                {"status", "ACTIVE"},

@@ -3,6 +3,8 @@
 // the commission), and the subscriber's limited access.
 #include <cmath>
 
+#include "core/ids.h"
+#include "products/studio/marketplace_repository.h"
 #include "products/studio/studio_test_support.h"
 
 namespace trainyard::studio {
@@ -176,6 +178,73 @@ TEST_F(MarketplaceRoutesTest, SubscribersMayPredictAndExplainButNothingElse) {
   // Bob, without a subscription, still cannot.
   ExpectError(Post(bob_, "models/" + model_ + "/predict/", predict), 402,
               "SUBSCRIPTION_REQUIRED");
+}
+
+// Stores a subscription of Carol to the listing that ended yesterday, as if
+// it had been bought a month ago.
+void AddExpiredSubscription(app::ServerApp& app, const std::string& listing,
+                            const std::string& model,
+                            const std::string& subscriber,
+                            const std::string& seller, bool auto_renew) {
+  MarketplaceRepository repo(app.runtime().store->sqlite());
+  const int64_t today = SystemClock::Default()->NowMillis() / 86'400'000;
+  Subscription s;
+  s.id = NewUuidV4();
+  s.listing_id = listing;
+  s.model_id = model;
+  s.subscriber_id = subscriber;
+  s.seller_id = seller;
+  s.subscription_type = "MONTHLY";
+  s.auto_renew = auto_renew;
+  s.start_day = today - 31;
+  s.end_day = today;  // exclusive: access ended at the end of yesterday
+  s.amount_cents = 299900;
+  s.commission_cents = 29990;
+  s.created_at = (today - 31) * 86'400'000;
+  ASSERT_TRUE(repo.CreateSubscription(s).ok());
+}
+
+TEST_F(MarketplaceRoutesTest,
+       AnExpiredAutoRenewingSubscriptionRenewsOnNextUse) {
+  Approve(listing_);
+  AddExpiredSubscription(*app_, listing_, model_, carol_id_, alice_id_, true);
+  const double carol_before = Credits(carol_id_);
+  const double alice_before = Credits(alice_id_);
+  auto r = Post(carol_, "models/" + model_ + "/predict/",
+                {{"symbols", {"NIFTY50"}}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NEAR(Credits(carol_id_), carol_before - 2999.00, 1e-6);
+  EXPECT_NEAR(Credits(alice_id_), alice_before + 2699.10, 1e-6);
+  json subs = Body(Get(carol_, "marketplace/subscriptions/"));
+  ASSERT_EQ(subs["count"], 2);
+  EXPECT_EQ(subs["results"][0]["status"], "ACTIVE");
+  EXPECT_EQ(subs["results"][0]["auto_renew"], true);
+  EXPECT_EQ(subs["results"][1]["status"], "EXPIRED");
+  // Used again the same month: no second charge.
+  ASSERT_EQ(
+      Post(carol_, "models/" + model_ + "/predict/", {{"symbols", {"NIFTY50"}}})
+          ->status,
+      200);
+  EXPECT_NEAR(Credits(carol_id_), carol_before - 2999.00, 1e-6);
+}
+
+TEST_F(MarketplaceRoutesTest, AnExpiredSubscriptionWithoutAutoRenewEndsAccess) {
+  Approve(listing_);
+  AddExpiredSubscription(*app_, listing_, model_, carol_id_, alice_id_, false);
+  const double before = Credits(carol_id_);
+  ExpectError(Post(carol_, "models/" + model_ + "/predict/",
+                   {{"symbols", {"NIFTY50"}}}),
+              402, "SUBSCRIPTION_REQUIRED");
+  EXPECT_NEAR(Credits(carol_id_), before, 1e-9);
+}
+
+TEST_F(MarketplaceRoutesTest, ARenewalThatCannotBePaidEndsAccess) {
+  Approve(listing_);
+  AddExpiredSubscription(*app_, listing_, model_, bob_id_, alice_id_, true);
+  ExpectError(
+      Post(bob_, "models/" + model_ + "/predict/", {{"symbols", {"NIFTY50"}}}),
+      402, "SUBSCRIPTION_REQUIRED");
+  EXPECT_EQ(Credits(bob_id_), 0.0);
 }
 
 TEST_F(MarketplaceRoutesTest, BrowseFiltersByEveryDocumentedParameter) {

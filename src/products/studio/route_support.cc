@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "products/studio/subscriptions.h"
+
 namespace trainyard::studio {
 
 Status AddStudioRoute(api::Router* router, const std::string& method,
@@ -40,6 +42,10 @@ Result<StudioModel> UsableModel(StudioContext& ctx, const api::Request& req) {
                       ctx.marketplace->ActiveSubscription(req.caller().user_id,
                                                           id, TodayDay(ctx)));
   if (sub) return model;
+  TY_ASSIGN_OR_RETURN(
+      bool renewed,
+      RenewDueSubscription(ctx, req.caller().user_id, id, TodayDay(ctx)));
+  if (renewed) return model;
   ListingQuery q;
   q.model_id = id;
   q.status = kApproved;
