@@ -18,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr size_t kShapSummaryRows = 200;
+constexpr size_t kShapSummaryRows = 100;
 constexpr size_t kEquityPoints = 260;
 
 json MetricsJson(const std::map<std::string, double>& metrics) {
