@@ -51,7 +51,8 @@ TEST_F(SoldModelTest, DashboardSummarisesTheUsersRows) {
   EXPECT_EQ(s["training_jobs_this_month"], 2);
   EXPECT_EQ(s["total_earnings"], "90.00");  // 100.00 minus 10 % commission
   double hours = 0;
-  for (const auto& j : Body(Get(alice_, "training-jobs/"))["results"]) {
+  const json jobs = Body(Get(alice_, "training-jobs/"));
+  for (const auto& j : jobs["results"]) {
     hours += j["compute_hours"].get<double>();
   }
   EXPECT_NEAR(s["compute_hours_used"].get<double>(), hours, 2e-4);
