@@ -1,6 +1,8 @@
 // The `trainyard` command line as a user types it.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "child_process.h"
 #include "core/test_support.h"
 
@@ -76,6 +78,37 @@ TEST_F(CliTest, UnknownJobIsReported) {
   CliRun r = Trainyard({"jobs", "show", "nope"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("not found"), std::string::npos);
+}
+
+TEST_F(CliTest, MissingRequiredOptionIsBadUsageExitTwo) {
+  CliRun r = Trainyard({"token", "create"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--user"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, UnknownOptionIsBadUsageExitTwo) {
+  EXPECT_EQ(Trainyard({"version", "--no-such-flag"}).code, 2);
+}
+
+TEST_F(CliTest, ImportPoolDataStoresAValidPriceHistory) {
+  std::ofstream(tmp_.Sub("prices.csv")) << "timestamp,price\n"
+                                        << "1714780800,3000\n"
+                                        << "1714784400,3010.5\n";
+  CliRun r = Trainyard({"import", "pool-data", "--pool",
+                        "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36", "--csv",
+                        tmp_.Sub("prices.csv")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("imported 2 prices"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, ImportPoolDataNamesTheBadLine) {
+  std::ofstream(tmp_.Sub("prices.csv")) << "1714780800,3000\n"
+                                        << "1714784400,-1\n";
+  CliRun r = Trainyard({"import", "pool-data", "--pool",
+                        "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36", "--csv",
+                        tmp_.Sub("prices.csv")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
 }
 
 TEST_F(CliTest, VersionPrintsTheVersion) {

@@ -1,6 +1,8 @@
 // `trainyard import ohlcv --symbol S --csv file.csv`: validates a daily OHLCV
 // CSV and stores it as an AI Studio symbol in the data directory (the same
 // path as POST /api/ai-studio/market-data/{symbol}/).
+// `trainyard import pool-data --pool ID --csv file.csv`: a pool's price
+// history for ILP predict-action/inference (as POST /api/v1/pool-data/import/).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -8,6 +10,9 @@
 #include "cli/config_flags.h"
 #include "core/clock.h"
 #include "ml/file_io.h"
+#ifdef TRAINYARD_HAS_ILP_IMPORT
+#include "products/ilp/pool_data.h"
+#endif
 #include "products/studio/market_data.h"
 
 namespace trainyard::cli {
@@ -17,6 +22,7 @@ namespace {
 struct ImportArgs {
   ConfigFlags flags;
   std::string symbol;
+  std::string pool;
   std::string csv;
 };
 
@@ -41,6 +47,22 @@ int ImportOhlcv(const ImportArgs& a) {
   return 0;
 }
 
+#ifdef TRAINYARD_HAS_ILP_IMPORT
+int ImportPoolData(const ImportArgs& a) {
+  auto rt = OpenDataDirectory(a.flags);
+  if (!rt.ok()) return ReportError(rt.status());
+  auto text = ml::ReadFile(a.csv, "CSV file");
+  if (!text.ok()) return ReportError(text.status());
+  auto info = ilp::ImportPoolData(*(*rt)->data_dir, a.pool, *text);
+  if (!info.ok()) return ReportError(info.status());
+  std::cout << "imported " << info->rows << " prices of pool " << info->pool
+            << " (timestamps " << info->first_timestamp << " .. "
+            << info->last_timestamp << ") into " << (*rt)->data_dir->root()
+            << "/" << info->path << "\n";
+  return 0;
+}
+#endif
+
 }  // namespace
 
 void RegisterImportCommand(CLI::App& app, int* exit_code) {
@@ -56,6 +78,17 @@ void RegisterImportCommand(CLI::App& app, int* exit_code) {
       ->required();
   ohlcv->add_option("--csv", args->csv, "Path of the CSV file")->required();
   ohlcv->callback([args, exit_code] { *exit_code = ImportOhlcv(*args); });
+#ifdef TRAINYARD_HAS_ILP_IMPORT
+  CLI::App* pool = cmd->add_subcommand(
+      "pool-data",
+      "Import a pool's price history (timestamp,price[,volume]) for ILP "
+      "predict-action and inference");
+  args->flags.AddTo(pool, /*server=*/false);
+  pool->add_option("--pool", args->pool, "Pool id (address or preset name)")
+      ->required();
+  pool->add_option("--csv", args->csv, "Path of the CSV file")->required();
+  pool->callback([args, exit_code] { *exit_code = ImportPoolData(*args); });
+#endif
 }
 
 }  // namespace trainyard::cli

@@ -11,6 +11,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   trainyard::cli::RegisterAll(app, &exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (or the help) itself; its own exit codes
+    // (106 for a missing option, ...) become our documented 2 = bad usage.
+    const int cli11_code = app.exit(e);
+    return cli11_code == 0 ? 0 : 2;
+  }
   return exit_code;
 }

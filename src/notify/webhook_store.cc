@@ -114,7 +114,7 @@ Result<std::vector<WebhookEndpoint>> WebhookStore::ListEndpoints(
       Statement s,
       db_->Prepare(std::string("SELECT ") + kEndpointColumns +
                    " FROM notify_endpoints WHERE owner_id = ? ORDER BY "
-                   "created_at DESC, id"));
+                   "created_at DESC, rowid DESC"));
   s.Bind(1, owner_id);
   return store::ReadRows<WebhookEndpoint>(
       s, [](const Statement& r) { return ReadEndpoint(r); });

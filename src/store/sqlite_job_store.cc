@@ -138,7 +138,7 @@ Result<std::vector<JobRecord>> SqliteJobStore::List(const JobFilter& f) {
       Statement s,
       db_->Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs" +
                    where.sql() +
-                   " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"));
+                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
   int idx = where.BindTo(s);
   s.Bind(idx++, f.limit);
   s.Bind(idx, f.offset);

@@ -74,7 +74,7 @@ Result<std::vector<ModelRecord>> SqliteModelStore::List(const ModelFilter& f) {
       Statement s,
       db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM models" +
                    where.sql() +
-                   " ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
+                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
   int idx = where.BindTo(s);
   s.Bind(idx++, f.limit);
   s.Bind(idx, f.offset);

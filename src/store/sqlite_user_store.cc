@@ -179,7 +179,7 @@ Result<std::vector<TokenInfo>> SqliteUserStore::ListTokens(
   auto lock = db_->Lock();
   std::string sql = std::string("SELECT ") + kTokenColumns + " FROM tokens";
   if (user_id) sql += " WHERE user_id = ?";
-  sql += " ORDER BY created_at DESC, id";
+  sql += " ORDER BY created_at DESC, rowid DESC";
   TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
   if (user_id) s.Bind(1, *user_id);
   return ReadRows<TokenInfo>(

@@ -110,7 +110,7 @@ Result<std::vector<Listing>> MarketplaceRepository::ListListings(
     text.push_back(*q.search);
   }
   if (q.max_price_cents) sql += " AND monthly_price_cents <= ?";
-  sql += " ORDER BY is_featured DESC, created_at DESC, id";
+  sql += " ORDER BY is_featured DESC, created_at DESC, rowid DESC";
   TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
   int idx = 1;
   for (const auto& t : text) s.Bind(idx++, t);
@@ -162,7 +162,7 @@ Result<std::vector<Subscription>> MarketplaceRepository::ListSubscriptions(
   TY_ASSIGN_OR_RETURN(
       Statement s, db_->Prepare(std::string("SELECT ") + kSubscriptionColumns +
                                 " FROM studio_subscriptions" + where.sql() +
-                                " ORDER BY created_at DESC, id"));
+                                " ORDER BY created_at DESC, rowid DESC"));
   where.BindTo(s);
   return store::ReadRows<Subscription>(s, ReadSubscription);
 }

@@ -93,7 +93,7 @@ Result<std::vector<StudioModel>> ModelRepository::List(const ModelQuery& q) {
       Statement s,
       db_->Prepare(std::string("SELECT ") + kColumns + " FROM studio_models" +
                    where.sql() +
-                   " ORDER BY created_at DESC, id LIMIT ? OFFSET ?"));
+                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
   int idx = where.BindTo(s);
   s.Bind(idx++, q.limit).Bind(idx, q.offset);
   return store::ReadRows<StudioModel>(s, ReadModel);

@@ -66,7 +66,7 @@ Result<std::vector<TrainingJobRow>> TrainingJobRepository::List(
   if (q.model_id) sql += " AND model_id = ?";
   if (q.settled_from) sql += " AND settled = 1 AND settled_at >= ?";
   if (q.settled_to) sql += " AND settled = 1 AND settled_at < ?";
-  sql += " ORDER BY created_at DESC, id";
+  sql += " ORDER BY created_at DESC, rowid DESC";
   TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
   int idx = 1;
   s.Bind(idx++, q.owner_id);
