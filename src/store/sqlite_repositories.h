@@ -17,8 +17,8 @@ class SqliteUserStore final : public UserStore {
   Result<User> FindUserByName(const std::string& name) override;
   Result<std::vector<User>> ListUsers() override;
   Result<int64_t> CountUsers() override;
-  Result<double> AdjustCredits(const std::string& user_id,
-                               double delta) override;
+  Result<double> AdjustCredits(const std::string& user_id, double delta,
+                               const CreditJournal& journal) override;
   Status CreateToken(const TokenInfo& info, const std::string& hash) override;
   Result<std::pair<TokenInfo, User>> FindActiveToken(
       const std::string& hash) override;

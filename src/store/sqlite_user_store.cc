@@ -120,7 +120,8 @@ Result<int64_t> SqliteUserStore::CountUsers() {
 }
 
 Result<double> SqliteUserStore::AdjustCredits(const std::string& user_id,
-                                              double delta) {
+                                              double delta,
+                                              const CreditJournal& journal) {
   auto lock = db_->Lock();
   double balance = 0;
   Status st = db_->Transaction([&]() -> Status {
@@ -139,7 +140,8 @@ Result<double> SqliteUserStore::AdjustCredits(const std::string& user_id,
     TY_ASSIGN_OR_RETURN(
         Statement u, db_->Prepare("UPDATE users SET credits = ? WHERE id = ?"));
     u.Bind(1, balance).Bind(2, user_id);
-    return u.Run();
+    TY_RETURN_IF_ERROR(u.Run());
+    return journal ? journal(balance) : Status::Ok();
   });
   if (!st.ok()) return st;
   return balance;

@@ -63,5 +63,16 @@ TEST_F(UserStoreTest, CreditsNeverGoNegative) {
   EXPECT_DOUBLE_EQ(users_->GetUser("u1")->credits, 6.0);
 }
 
+TEST_F(UserStoreTest, FailingCreditJournalRollsTheBalanceBack) {
+  double journalled = 0;
+  auto r = users_->AdjustCredits("u1", -4.0, [&](double balance) {
+    journalled = balance;
+    return IoError("disk full");
+  });
+  EXPECT_EQ(r.status().code(), ErrorCode::kIo);
+  EXPECT_DOUBLE_EQ(journalled, 6.0);
+  EXPECT_DOUBLE_EQ(users_->GetUser("u1")->credits, 10.0);
+}
+
 }  // namespace
 }  // namespace trainyard::store

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,8 +53,13 @@ class UserStore {
   virtual Result<int64_t> CountUsers() = 0;
   // Adds `delta` (may be negative) to the user's credits unless that would
   // make them negative: then INSUFFICIENT_CREDITS and nothing changes.
-  virtual Result<double> AdjustCredits(const std::string& user_id,
-                                       double delta) = 0;
+  // `journal`, when set, runs inside the same transaction with the new
+  // balance (e.g. to write a ledger row); its error rolls the change back,
+  // so the balance and its record never disagree, even after a crash.
+  // REQUIRES: `journal` uses the store's database without taking its lock.
+  using CreditJournal = std::function<Status(double new_balance)>;
+  virtual Result<double> AdjustCredits(const std::string& user_id, double delta,
+                                       const CreditJournal& journal = {}) = 0;
 
   // Stores a token by its hash. CONFLICT on a duplicate hash.
   virtual Status CreateToken(const TokenInfo& info,

@@ -16,27 +16,28 @@ std::string FormatCents(int64_t cents) {
 Result<double> CreditLedger::Apply(const std::string& user_id, int64_t cents,
                                    const std::string& kind,
                                    const std::string& reference, int64_t now) {
-  Result<double> balance =
-      users_->AdjustCredits(user_id, static_cast<double>(cents) / 100.0);
-  if (!balance.ok()) {
-    if (balance.status().code() != ErrorCode::kInsufficientCredits) {
-      return balance.status();
-    }
-    return Status(ErrorCode::kInsufficientCredits,
-                  "not enough compute credits: " + FormatCents(-cents) +
-                      " needed; buy more with POST "
-                      "/api/ai-studio/compute/purchase-credits/");
+  // The ledger row is written in the balance change's own transaction (the
+  // user store holds the database lock while `journal` runs).
+  auto journal = [&](double balance) -> Status {
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("INSERT INTO studio_ledger(user_id, amount_cents, "
+                     "balance_after, kind, reference, created_at) "
+                     "VALUES(?,?,?,?,?,?)"));
+    s.Bind(1, user_id).Bind(2, cents).Bind(3, balance).Bind(4, kind);
+    s.Bind(5, reference).Bind(6, now);
+    return s.Run();
+  };
+  Result<double> balance = users_->AdjustCredits(
+      user_id, static_cast<double>(cents) / 100.0, journal);
+  if (balance.ok()) return *balance;
+  if (balance.status().code() != ErrorCode::kInsufficientCredits) {
+    return balance.status();
   }
-  auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("INSERT INTO studio_ledger(user_id, amount_cents, "
-                   "balance_after, kind, reference, created_at) "
-                   "VALUES(?,?,?,?,?,?)"));
-  s.Bind(1, user_id).Bind(2, cents).Bind(3, *balance).Bind(4, kind);
-  s.Bind(5, reference).Bind(6, now);
-  TY_RETURN_IF_ERROR(s.Run());
-  return *balance;
+  return Status(ErrorCode::kInsufficientCredits,
+                "not enough compute credits: " + FormatCents(-cents) +
+                    " needed; buy more with POST "
+                    "/api/ai-studio/compute/purchase-credits/");
 }
 
 Result<std::vector<LedgerEntry>> CreditLedger::Entries(
