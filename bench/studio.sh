@@ -17,7 +17,7 @@ trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm
 
 scripts/fetch-datasets.sh "$work/data" >/dev/null
 "$bin" import ohlcv --home "$work/home" --symbol SP500 --csv "$work/data/sp500-2000.csv" >/dev/null
-OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" TRAINYARD_STUDIO_HOURS_ELITE=1000 "$bin" serve --home "$work/home" --port "$port" \
+TRAINYARD_STUDIO_HOURS_ELITE=1000 "$bin" serve --home "$work/home" --port "$port" \
   --auth=off --workers 1 --log-level warn >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
