@@ -1,33 +1,17 @@
-// Step must not allocate (EnvPool-style hot loop). This binary replaces the
-// global allocation functions with counting versions to check that.
+// Step must not allocate (EnvPool-style hot loop).
+// allocation_counter_for_test.cc counts every global allocation of this binary
+// to check that.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <vector>
 
 #include "env/action_bounds.h"
 #include "env/action_transform.h"
+#include "env/allocation_counter_for_test.h"
 #include "env/episode_statistics.h"
 #include "env/normalize.h"
 #include "env/vector_env.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace trainyard::env {
 namespace {
@@ -35,15 +19,15 @@ namespace {
 // Steps `venv` with a fixed action pattern; returns allocations counted.
 long AllocationsWhileStepping(VectorEnv& venv, const std::vector<float>& a,
                               const std::vector<float>& b, int steps) {
-  const long before = g_allocations.load();
+  const long before = AllocationCountForTest();
   for (int t = 0; t < steps; ++t) venv.Step(t % 3 == 0 ? a : b);
-  return g_allocations.load() - before;
+  return AllocationCountForTest() - before;
 }
 
 TEST(NoAllocationTest, CounterSeesAllocations) {
-  const long before = g_allocations.load();
+  const long before = AllocationCountForTest();
   auto v = std::make_unique<std::vector<int>>(100);
-  EXPECT_GE(g_allocations.load() - before, 2);  // the vector and its buffer
+  EXPECT_GE(AllocationCountForTest() - before, 2);  // the vector and its buffer
 }
 
 TEST(NoAllocationTest, WrappedCartPoleVectorStepDoesNotAllocate) {

@@ -1,30 +1,13 @@
 // EdgeScalingEnv::Step and the baselines' Act must not allocate (EnvPool-
-// style hot loop). This binary replaces the global allocation functions with
-// counting versions to check that.
+// style hot loop). allocation_counter_for_test.cc counts
+// every global allocation of this binary to check that.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
+#include "env/allocation_counter_for_test.h"
 #include "env/edge_scaling/baselines.h"
 #include "env/edge_scaling/edge_scaling.h"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace trainyard::env::edge {
 namespace {
@@ -35,18 +18,18 @@ long AllocationsOver(EdgeScalingConfig config, int steps) {
   std::vector<float> obs(env.observation_space().flat_size());
   std::vector<float> action(env.action_space().flat_size());
   env.Reset(3, obs);
-  const long before = g_allocations.load();
+  const long before = AllocationCountForTest();
   for (int t = 0; t < steps; ++t) {
     hpa.Act(obs, action);
     if (env.Step(action, obs).truncated) env.Reset(std::nullopt, obs);
   }
-  return g_allocations.load() - before;
+  return AllocationCountForTest() - before;
 }
 
 TEST(EdgeScalingNoAllocationTest, CounterSeesAllocations) {
-  const long before = g_allocations.load();
+  const long before = AllocationCountForTest();
   std::vector<int> v(10);
-  EXPECT_GE(g_allocations.load() - before, 1);
+  EXPECT_GE(AllocationCountForTest() - before, 1);
 }
 
 TEST(EdgeScalingNoAllocationTest, StepAndHpaDoNotAllocate) {
