@@ -128,8 +128,10 @@ Result<TrainJobSpec> ParseTrainRequest(const Service& s,
   p["use_running_statistics"] = m.use_running_statistics ? "true" : "false";
   const int64_t total = m.max_steps * m.n_episodes;
   if (ppo) {
-    const int64_t buffer =
-        v.OptionalInt("buffer_size", 1, 1 << 20).value_or(2048);
+    // PPO trains whole rollouts: a default rollout longer than the run would
+    // train past the requested steps.
+    const int64_t buffer = v.OptionalInt("buffer_size", 1, 1 << 20)
+                               .value_or(std::min<int64_t>(2048, total));
     p["buffer_size"] = std::to_string(buffer);
     p["n_epochs"] =
         std::to_string(v.OptionalInt("n_epochs", 1, 1000).value_or(10));
