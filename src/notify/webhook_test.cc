@@ -1,9 +1,5 @@
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -11,30 +7,13 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/test_support.h"
 #include "core/ids.h"
 #include "notify/webhook_deliverer.h"
 #include "notify/webhook_store.h"
 
 namespace trainyard::notify {
 namespace {
-
-// A TCP port that nothing listens on: bound to an ephemeral port, then
-// closed (a bound httplib::Server that never listened keeps its socket).
-inline int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 using nlohmann::json;
 
@@ -142,7 +121,7 @@ TEST_F(WebhookTest, SignedDeliveryReachesTheReceiver) {
 
 TEST_F(WebhookTest, ReceiverThatWasDownGetsTheEventOnRetry) {
   // Reserve a free port, then close it so the first attempt is refused.
-  const int port = FreePort();
+  const int port = testing::ClosedLoopbackPort();
   AddEndpoint("http://127.0.0.1:" + std::to_string(port) + "/hook");
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
   DeliveryOptions options;

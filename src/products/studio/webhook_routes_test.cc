@@ -1,36 +1,15 @@
 // webhooks/ through HTTP with a local receiver: registration, signed
 // deliveries of training_job.completed / .failed and model.subscribed, and
 // a receiver that was down getting the event on a retry.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <mutex>
 
 #include "core/crypto.h"
+#include "core/test_support.h"
 #include "products/studio/studio_test_support.h"
 
 namespace trainyard::studio {
 namespace {
-
-// A TCP port that nothing listens on: bound to an ephemeral port, then
-// closed (a bound httplib::Server that never listened keeps its socket).
-inline int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 struct Receiver {
   httplib::Server server;
@@ -149,7 +128,7 @@ TEST_F(WebhookRoutesTest, FailedTrainingAndSubscriptionEventsReachTheirOwners) {
 }
 
 TEST_F(WebhookRoutesTest, AReceiverThatWasDownGetsTheEventOnARetry) {
-  const int port = FreePort();
+  const int port = testing::ClosedLoopbackPort();
   const std::string hook =
       Register(alice_, "http://127.0.0.1:" + std::to_string(port) + "/hook",
                {{"events", {"training_job.completed"}}});
@@ -179,7 +158,7 @@ TEST_F(WebhookRoutesTest, AReceiverThatWasDownGetsTheEventOnARetry) {
 }
 
 TEST_F(WebhookRoutesTest, PendingDeliveriesSurviveARestart) {
-  const int port = FreePort();
+  const int port = testing::ClosedLoopbackPort();
   const std::string hook =
       Register(alice_, "http://127.0.0.1:" + std::to_string(port) + "/hook",
                {{"events", {"training_job.completed"}}});
