@@ -7,8 +7,8 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
-#include "core/test_support.h"
 #include "core/ids.h"
+#include "core/test_support.h"
 #include "notify/webhook_deliverer.h"
 #include "notify/webhook_store.h"
 
