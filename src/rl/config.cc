@@ -29,6 +29,18 @@ void ParseEntCoef(const std::string& text, ParamReader& r, OffPolicyConfig& c) {
   c.ent_coef = v;
 }
 
+// use_sde and sde_sample_freq (-1 or >= 1; it needs use_sde).
+void ParseSde(ParamReader& r, bool* use_sde, int64_t* sample_freq) {
+  *use_sde = r.Bool("use_sde", *use_sde);
+  if (!r.Has("sde_sample_freq")) return;
+  *sample_freq = r.Int("sde_sample_freq", *sample_freq, -1, 1 << 20);
+  if (*sample_freq == 0) {
+    r.AddError("sde_sample_freq", "must be -1 (resample only at the start of each "
+                                  "rollout) or a positive number of steps, got 0");
+  }
+  if (!*use_sde) r.AddError("sde_sample_freq", "applies only with use_sde=true");
+}
+
 }  // namespace
 
 Result<Algo> ParseAlgo(const std::string& name) {
@@ -84,6 +96,7 @@ Result<PpoConfig> ParsePpoConfig(const ParamMap& params) {
   c.log_std_init = r.Real("log_std_init", c.log_std_init, -20, 5);
   c.use_running_statistics =
       r.Bool("use_running_statistics", c.use_running_statistics);
+  ParseSde(r, &c.use_sde, &c.sde_sample_freq);
   if (c.batch_size > c.n_steps * c.n_envs) {
     r.AddError("batch_size", "must be at most n_envs * n_steps (buffer_size) = " +
                                  std::to_string(c.n_steps * c.n_envs));
@@ -170,6 +183,12 @@ Result<OffPolicyConfig> ParseOffPolicyConfig(Algo algo, const ParamMap& params) 
       c.target_entropy = r.Real("target_entropy", 0, -1e6, 1e6);
       c.auto_target_entropy = false;
     }
+    ParseSde(r, &c.use_sde, &c.sde_sample_freq);
+    for (const char* name : {"use_sde_at_warmup", "log_std_init"}) {
+      if (r.Has(name) && !c.use_sde) r.AddError(name, "applies only with use_sde=true");
+    }
+    c.use_sde_at_warmup = r.Bool("use_sde_at_warmup", c.use_sde_at_warmup);
+    c.log_std_init = r.Real("log_std_init", c.log_std_init, -20, 5);
   }
   TY_RETURN_IF_ERROR(r.Finish(name));
   return c;

@@ -41,6 +41,10 @@ struct PpoConfig {
   std::string activation = "tanh";  // or "relu"
   double log_std_init = 0.0;      // Gaussian policies
   bool use_running_statistics = false;  // normalise observations + rewards
+  // gSDE (Box actions): state-dependent exploration noise, resampled every
+  // sde_sample_freq steps (-1: only at the start of each rollout).
+  bool use_sde = false;
+  int64_t sde_sample_freq = -1;
 };
 
 struct DqnConfig {
@@ -88,6 +92,14 @@ struct OffPolicyConfig {
   bool auto_target_entropy = true;
   double max_grad_norm = 0.0;     // 0 = no clipping
   bool use_running_statistics = false;
+  // SAC only: gSDE exploration (rl/internal/sde.h) instead of the
+  // state-dependent log-std head; the noise matrix is resampled every
+  // sde_sample_freq steps (-1: only when a collection phase starts, i.e.
+  // after each round of gradient steps) and before each gradient step.
+  bool use_sde = false;
+  int64_t sde_sample_freq = -1;
+  bool use_sde_at_warmup = false;  // gSDE instead of uniform actions before learning_starts
+  double log_std_init = -3.0;      // gSDE log std (SB3's SAC default)
 };
 
 struct QLearningConfig {

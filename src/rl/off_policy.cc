@@ -5,7 +5,10 @@
 // one critic, no policy delay and no target smoothing. SAC uses twin
 // critics, a tanh-squashed Gaussian actor with the log-prob correction and
 // (by default) automatic tuning of the entropy coefficient towards
-// target_entropy = -dim(A).
+// target_entropy = -dim(A). With use_sde, SAC explores with gSDE instead
+// (rl/internal/sde.h, sde_actor.h): the noise matrix is resampled when each
+// collection phase starts (after each round of gradient steps), every
+// sde_sample_freq steps within it, and before each gradient step.
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
@@ -13,6 +16,8 @@
 
 #include "rl/internal/algorithm.h"
 #include "rl/internal/nets.h"
+#include "rl/internal/sde.h"
+#include "rl/internal/sde_actor.h"
 #include "rl/replay_buffer.h"
 
 namespace trainyard::rl::internal {
@@ -35,8 +40,11 @@ class OffPolicy : public Algorithm {
 
  private:
   bool sac() const { return algo_ == Algo::kSac; }
-  // Squashed action and (SAC) its log-probability for a batch of obs.
-  std::pair<torch::Tensor, torch::Tensor> ActorSample(Mlp& actor, const torch::Tensor& obs);
+  bool sde() const { return sac() && c_.use_sde; }
+  // The trained actor: the gSDE actor with use_sde, else the MLP.
+  torch::nn::Module& actor_module();
+  // SAC: a squashed action for a batch of obs and its log-probability.
+  std::pair<torch::Tensor, torch::Tensor> ActorSample(const torch::Tensor& obs);
   torch::Tensor Q(int i, bool target, const torch::Tensor& obs, const torch::Tensor& act);
   void SelectAction(float* y);
   void Train(Metrics* metrics);
@@ -48,7 +56,9 @@ class OffPolicy : public Algorithm {
   const int64_t obs_dim_, act_dim_;
   const int n_critics_;
   at::Generator gen_;
-  Mlp actor_{nullptr}, actor_target_{nullptr};
+  Mlp actor_{nullptr}, actor_target_{nullptr};  // not built with use_sde
+  SdeActor sde_actor_{nullptr};                  // use_sde only
+  SdeNoise sde_;
   std::vector<Mlp> critics_, critic_targets_;
   std::unique_ptr<torch::optim::Adam> actor_opt_, critic_opt_, alpha_opt_;
   torch::Tensor log_alpha_;
@@ -71,10 +81,15 @@ OffPolicy::OffPolicy(Algo algo, const OffPolicyConfig& config, const AlgoContext
       buffer_(config.buffer_size, context.runner->obs_dim(),
               context.runner->action_space().flat_size()),
       rng_(context.seed ^ 0x9e3779b97f4a7c15ULL) {
-  const int64_t actor_out = sac() ? 2 * act_dim_ : act_dim_;
-  actor_ = Mlp(obs_dim_, c_.hidden, actor_out, Activation::kRelu, 0.0, gen_);
-  actor_target_ = Mlp(obs_dim_, c_.hidden, actor_out, Activation::kRelu, 0.0, gen_);
-  HardUpdate(*actor_, *actor_target_);
+  if (sde()) {
+    sde_actor_ = SdeActor(obs_dim_, c_.hidden, act_dim_, c_.log_std_init, gen_);
+    sde_ = SdeNoise(sde_actor_->latent_dim(), act_dim_);
+  } else {
+    const int64_t actor_out = sac() ? 2 * act_dim_ : act_dim_;
+    actor_ = Mlp(obs_dim_, c_.hidden, actor_out, Activation::kRelu, 0.0, gen_);
+    actor_target_ = Mlp(obs_dim_, c_.hidden, actor_out, Activation::kRelu, 0.0, gen_);
+    HardUpdate(*actor_, *actor_target_);
+  }
   std::vector<torch::Tensor> critic_params;
   for (int i = 0; i < n_critics_; ++i) {
     critics_.push_back(Mlp(obs_dim_ + act_dim_, c_.hidden, 1, Activation::kRelu, 0.0, gen_));
@@ -83,7 +98,7 @@ OffPolicy::OffPolicy(Algo algo, const OffPolicyConfig& config, const AlgoContext
     HardUpdate(*critics_[i], *critic_targets_[i]);
     for (auto& p : critics_[i]->parameters()) critic_params.push_back(p);
   }
-  actor_opt_ = std::make_unique<torch::optim::Adam>(actor_->parameters(),
+  actor_opt_ = std::make_unique<torch::optim::Adam>(actor_module().parameters(),
                                                     torch::optim::AdamOptions(c_.actor_lr));
   critic_opt_ = std::make_unique<torch::optim::Adam>(critic_params,
                                                      torch::optim::AdamOptions(c_.critic_lr));
@@ -98,10 +113,19 @@ OffPolicy::OffPolicy(Algo algo, const OffPolicyConfig& config, const AlgoContext
   env_action_.resize(act_dim_);
 }
 
-std::pair<torch::Tensor, torch::Tensor> OffPolicy::ActorSample(Mlp& actor,
-                                                              const torch::Tensor& obs) {
-  auto out = actor->forward(obs);
-  if (!sac()) return {torch::tanh(out), torch::Tensor()};
+torch::nn::Module& OffPolicy::actor_module() {
+  if (sde()) return *sde_actor_;
+  return *actor_;
+}
+
+std::pair<torch::Tensor, torch::Tensor> OffPolicy::ActorSample(const torch::Tensor& obs) {
+  if (sde()) {
+    auto out = sde_actor_->forward(obs);
+    auto u = out.mean + sde_.Apply(out.latent, sde_actor_->log_std());
+    auto log_std = SdeLogStd(out.latent, sde_actor_->log_std());
+    return {torch::tanh(u), SquashedGaussianLogProb(out.mean, log_std, u)};
+  }
+  auto out = actor_->forward(obs);
   auto mean = out.slice(1, 0, act_dim_);
   auto log_std = torch::clamp(out.slice(1, act_dim_, 2 * act_dim_), kLogStdMin, kLogStdMax);
   auto u = mean + torch::exp(log_std) * torch::randn(mean.sizes(), gen_);
@@ -115,11 +139,18 @@ torch::Tensor OffPolicy::Q(int i, bool target, const torch::Tensor& obs,
 }
 
 void OffPolicy::SelectAction(float* y) {
-  if (steps_ < c_.learning_starts) {
+  if (steps_ < c_.learning_starts && !(sde() && c_.use_sde_at_warmup)) {
     for (int64_t j = 0; j < act_dim_; ++j) y[j] = static_cast<float>(rng_.Uniform(-1, 1));
     return;
   }
   torch::NoGradGuard no_grad;
+  if (sde()) {
+    auto out = sde_actor_->forward(torch::from_blob(obs_.data(), {1, obs_dim_}));
+    auto u = (out.mean + sde_.Apply(out.latent, sde_actor_->log_std()))[0];
+    auto a = u.accessor<float, 1>();
+    for (int64_t j = 0; j < act_dim_; ++j) y[j] = std::tanh(a[j]);
+    return;
+  }
   auto out = actor_->forward(torch::from_blob(obs_.data(), {1, obs_dim_}))[0];
   auto o = out.accessor<float, 1>();
   for (int64_t j = 0; j < act_dim_; ++j) {
@@ -151,9 +182,11 @@ void OffPolicy::Train(Metrics* metrics) {
     auto rew = torch::from_blob(batch_.rewards.data(), {b});
     auto term = torch::from_blob(batch_.terminated.data(), {b});
     torch::Tensor alpha = log_alpha_.detach().exp();
+    // log_std changed with the last step: a new matrix (as SB3's reset_noise).
+    if (sde()) sde_.Resample(1, gen_);
     if (sac() && c_.auto_ent_coef) {
       // Entropy coefficient first, from a fresh sample (as SB3 does).
-      auto [a_pi, logp] = ActorSample(actor_, obs);
+      auto [a_pi, logp] = ActorSample(obs);
       auto alpha_loss = -(log_alpha_ * (logp + target_entropy_).detach()).mean();
       alpha_opt_->zero_grad();
       alpha_loss.backward();
@@ -166,7 +199,7 @@ void OffPolicy::Train(Metrics* metrics) {
       torch::Tensor next_a, next_logp;
       auto next = torch::from_blob(batch_.next_obs.data(), {b, obs_dim_});
       if (sac()) {
-        std::tie(next_a, next_logp) = ActorSample(actor_, next);
+        std::tie(next_a, next_logp) = ActorSample(next);
       } else {
         next_a = torch::tanh(actor_target_->forward(next));
         if (c_.target_policy_noise > 0) {
@@ -197,13 +230,13 @@ void OffPolicy::Train(Metrics* metrics) {
     if (updates_ % c_.policy_delay != 0) continue;
     torch::Tensor actor_loss;
     if (sac()) {
-      auto [a_pi, logp] = ActorSample(actor_, obs);
+      auto [a_pi, logp] = ActorSample(obs);
       auto q = torch::min(Q(0, false, obs, a_pi), Q(1, false, obs, a_pi));
       actor_loss = (alpha * logp - q).mean();
     } else {
       actor_loss = -Q(0, false, obs, torch::tanh(actor_->forward(obs))).mean();
     }
-    Step(*actor_opt_, actor_loss, *actor_);
+    Step(*actor_opt_, actor_loss, actor_module());
     actor_loss_v = actor_loss.item<double>();
     for (int i = 0; i < n_critics_; ++i) PolyakUpdate(*critics_[i], *critic_targets_[i], c_.tau);
     if (!sac()) PolyakUpdate(*actor_, *actor_target_, c_.tau);
@@ -212,6 +245,7 @@ void OffPolicy::Train(Metrics* metrics) {
   (*metrics)["critic_loss"] = critic_loss_v;
   (*metrics)["actor_loss"] = actor_loss_v;
   if (sac()) (*metrics)["ent_coef"] = alpha_v;
+  if (sde()) (*metrics)["std"] = sde_actor_->log_std().exp().mean().item<double>();
   (*metrics)["learning_rate"] = c_.actor_lr;
 }
 
@@ -220,6 +254,9 @@ Status OffPolicy::Iterate(Metrics* metrics) {
     env::VectorEnv& venv = runner_->venv();
     const env::Space& space = runner_->action_space();
     for (int64_t k = 0; k < c_.train_freq; ++k) {
+      if (sde() && (k == 0 || (c_.sde_sample_freq > 0 && k % c_.sde_sample_freq == 0))) {
+        sde_.Resample(1, rng_);
+      }
       std::copy(venv.observations().begin(), venv.observations().end(), obs_.begin());
       SelectAction(y_.data());
       for (int64_t j = 0; j < act_dim_; ++j) {
@@ -240,8 +277,8 @@ Status OffPolicy::Iterate(Metrics* metrics) {
 
 void OffPolicy::SaveState(torch::serialize::OutputArchive& archive, nlohmann::json& meta,
                           bool with_replay) {
-  WriteModule(archive, "actor", *actor_);
-  WriteModule(archive, "actor_target", *actor_target_);
+  WriteModule(archive, "actor", actor_module());
+  if (actor_target_) WriteModule(archive, "actor_target", *actor_target_);
   for (int i = 0; i < n_critics_; ++i) {
     WriteModule(archive, "critic" + std::to_string(i), *critics_[i]);
     WriteModule(archive, "critic_target" + std::to_string(i), *critic_targets_[i]);
@@ -259,8 +296,8 @@ void OffPolicy::SaveState(torch::serialize::OutputArchive& archive, nlohmann::js
 
 void OffPolicy::LoadState(torch::serialize::InputArchive& archive,
                           const nlohmann::json& meta) {
-  ReadModule(archive, "actor", *actor_);
-  ReadModule(archive, "actor_target", *actor_target_);
+  ReadModule(archive, "actor", actor_module());
+  if (actor_target_) ReadModule(archive, "actor_target", *actor_target_);
   for (int i = 0; i < n_critics_; ++i) {
     ReadModule(archive, "critic" + std::to_string(i), *critics_[i]);
     ReadModule(archive, "critic_target" + std::to_string(i), *critic_targets_[i]);
@@ -283,6 +320,11 @@ void OffPolicy::LoadState(torch::serialize::InputArchive& archive,
 }
 
 void OffPolicy::ExportPolicy(torch::serialize::OutputArchive& archive, nlohmann::json& net) {
+  if (sde()) {
+    WriteModule(archive, "net", *sde_actor_);
+    net = {{"type", "sde_actor"}, {"in", obs_dim_}, {"hidden", c_.hidden}, {"out", act_dim_}};
+    return;
+  }
   WriteModule(archive, "net", *actor_);
   net = {{"type", "mlp"},
          {"in", obs_dim_},

@@ -10,6 +10,8 @@
 #include "rl/internal/actor_critic.h"
 #include "rl/internal/algorithm.h"
 #include "rl/internal/nets.h"
+#include "rl/internal/sde.h"
+#include "rl/internal/sde_actor.h"
 #include "rl/internal/space_json.h"
 #include "rl/trainer.h"
 
@@ -81,9 +83,15 @@ class ActorCriticPolicy : public Policy {
         net_(std::move(net)),
         rng_(seed) {
     net_->eval();
+    if (net_->spec().use_sde) {
+      sde_ = internal::SdeNoise(net_->latent_dim(), net_->spec().action_dim);
+    }
     ResetState();
   }
+  // Also draws a new gSDE exploration matrix: one per episode, as SB3's
+  // predict between reset_noise calls.
   void ResetState() override {
+    if (net_->spec().use_sde) sde_.Resample(1, rng_);
     const int64_t h = net_->state_size();
     if (h > 0) {
       h_ = torch::zeros({1, h});
@@ -116,6 +124,12 @@ class ActorCriticPolicy : public Policy {
       action[0] = static_cast<float>(a + action_space().start());
       return Status::Ok();
     }
+    if (net_->spec().use_sde) {
+      torch::Tensor a = out.dist;
+      if (!deterministic) a = a + sde_.Apply(out.latent, net_->log_std());
+      ClampToBox(a[0], action);
+      return Status::Ok();
+    }
     torch::Tensor mean_t = out.dist[0], log_std_t = net_->log_std();
     auto mean = mean_t.accessor<float, 1>();
     auto log_std = log_std_t.accessor<float, 1>();
@@ -128,9 +142,49 @@ class ActorCriticPolicy : public Policy {
     return Status::Ok();
   }
 
+  void ClampToBox(const torch::Tensor& a, std::span<float> action) const {
+    auto v = a.accessor<float, 1>();
+    for (size_t j = 0; j < action.size(); ++j) {
+      action[j] = std::clamp(v[j], action_space().low()[j], action_space().high()[j]);
+    }
+  }
+
   ActorCritic net_;
   Rng rng_;
   torch::Tensor h_, c_;
+  internal::SdeNoise sde_;
+};
+
+// SAC with gSDE: tanh of the clipped mean, plus (stochastic) the noise of an
+// exploration matrix drawn per episode.
+class SdeActorPolicy : public Policy {
+ public:
+  SdeActorPolicy(const Description& d, internal::SdeActor net, uint64_t seed)
+      : Policy(d.algo, d.env_id, d.obs_space, d.action_space, d.mean, d.var),
+        net_(std::move(net)),
+        sde_(net_->latent_dim(), d.action_space.flat_size()),
+        rng_(seed) {
+    ResetState();
+  }
+  void ResetState() override { sde_.Resample(1, rng_); }
+
+ private:
+  Status DoAct(std::span<const float> obs, bool deterministic,
+               std::span<float> action) override {
+    torch::NoGradGuard no_grad;
+    auto x = torch::from_blob(const_cast<float*>(obs.data()),
+                              {1, static_cast<int64_t>(obs.size())});
+    auto out = net_->forward(x);
+    torch::Tensor u = out.mean;
+    if (!deterministic) u = u + sde_.Apply(out.latent, net_->log_std());
+    torch::Tensor y = torch::tanh(u[0]).contiguous();
+    RescaleToBox(action_space(), y.data_ptr<float>(), action);
+    return Status::Ok();
+  }
+
+  internal::SdeActor net_;
+  internal::SdeNoise sde_;
+  Rng rng_;
 };
 
 // DDPG/TD3 (tanh of the MLP), SAC (tanh of a Gaussian whose mean and log
@@ -215,6 +269,13 @@ Result<std::unique_ptr<Policy>> Build(const Description& d, const nlohmann::json
              : head == "squashed_gaussian" ? MlpPolicy::Head::kSquashedGaussian
                                            : MlpPolicy::Head::kDeterministic;
     return std::unique_ptr<Policy>(new MlpPolicy(d, mlp, h, seed));
+  }
+  if (type == "sde_actor") {
+    internal::SdeActor actor(net.at("in").get<int64_t>(),
+                             net.at("hidden").get<std::vector<int64_t>>(),
+                             net.at("out").get<int64_t>(), 0.0, gen);
+    internal::ReadModule(archive, "net", *actor);
+    return std::unique_ptr<Policy>(new SdeActorPolicy(d, actor, seed));
   }
   if (type == "q_table") {
     TY_ASSIGN_OR_RETURN(Discretizer disc,

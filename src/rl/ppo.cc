@@ -1,7 +1,8 @@
 // PPO (Schulman et al. 2017) as in Stable-Baselines3: clipped surrogate,
 // GAE(lambda), per-minibatch advantage normalisation, optional value
 // clipping, entropy bonus, minibatch epochs, global grad-norm clipping and
-// constant or linear learning-rate / clip-range schedules.
+// constant or linear learning-rate / clip-range schedules; Box actions use
+// a diagonal Gaussian with a state-independent log std or gSDE (use_sde).
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include "rl/gae.h"
 #include "rl/internal/actor_critic.h"
 #include "rl/internal/algorithm.h"
+#include "rl/internal/fast_actor_critic.h"
+#include "rl/internal/sde.h"
 
 namespace trainyard::rl::internal {
 namespace {
@@ -32,10 +35,33 @@ class Ppo : public Algorithm {
  private:
   void Collect();
   void Update(Metrics* metrics);
+  // Update on the fused path (fast_actor_critic.h): the same loss, the same
+  // minibatches, Adam and clipping over the flat parameter buffer.
+  void UpdateFused(Metrics* metrics);
+  // What both updates report (sums over minibatches; kl and clipped over
+  // the last epoch's).
+  struct UpdateSums {
+    double pg = 0, v = 0, ent = 0, kl = 0, clipped = 0;
+    int64_t batches = 0;
+  };
+  void WriteUpdateMetrics(const UpdateSums& sums, double lr, double clip,
+                          Metrics* metrics);
+  // A fresh random order of the rollout's rows.
+  void ShuffleRows(std::vector<int64_t>& perm);
+  // The non-recurrent network's outputs for n rows of obs: the fused path's
+  // (viewing its workspaces until its next call) or the module's.
+  ActorCriticImpl::Output ForwardMlp(const float* obs, int64_t n);
   // Samples one action for row `e` of `out`; writes the network action and
   // the environment action and returns log pi(action).
   double SampleAction(const ActorCriticImpl::Output& out, const torch::Tensor& log_probs,
                       int64_t e, float* net_action, float* env_action);
+  // gSDE: mean + the noise of env e's exploration matrix (sde_noise_),
+  // log-density under the state-dependent std (sde_log_std_).
+  double SampleSdeAction(const ActorCriticImpl::Output& out, int64_t e,
+                         float* net_action, float* env_action);
+  // Before rollout step t: new exploration matrices (one per env) at t = 0
+  // and every sde_sample_freq steps, as SB3's collect_rollouts.
+  void MaybeResampleSde(int64_t t);
   double BootstrapValue(int64_t e, const ActorCriticImpl::Output& out);
   double Schedule(const std::string& kind, double initial) const;
 
@@ -47,6 +73,10 @@ class Ppo : public Algorithm {
   at::Generator gen_;
   ActorCritic net_{nullptr};
   std::unique_ptr<torch::optim::Adam> opt_;
+  // The fused path, when it computes this network (else null), and its
+  // Adam; opt_ then only carries the Adam state into checkpoints.
+  std::unique_ptr<FastActorCritic> fast_;
+  std::unique_ptr<FlatAdam> fast_adam_;
   Rng rng_;
   int64_t steps_ = 0;
   int64_t updates_ = 0;
@@ -56,6 +86,8 @@ class Ppo : public Algorithm {
   std::vector<uint8_t> ends_;
   std::vector<float> h_, cs_, cur_h_, cur_c_;
   std::vector<float> env_actions_, last_values_;
+  SdeNoise sde_;                          // use_sde only
+  torch::Tensor sde_noise_, sde_log_std_;  // [n_envs, d] at the current step
 };
 
 Ppo::Ppo(const PpoConfig& config, const AlgoContext& context)
@@ -80,9 +112,17 @@ Ppo::Ppo(const PpoConfig& config, const AlgoContext& context)
   spec.activation = c_.activation;
   spec.recurrent = state_size_ > 0;
   spec.log_std_init = c_.log_std_init;
+  spec.use_sde = c_.use_sde;
   net_ = ActorCritic(spec, gen_);
+  if (c_.use_sde) sde_ = SdeNoise(net_->latent_dim(), net_act_dim_);
   opt_ = std::make_unique<torch::optim::Adam>(
       net_->parameters(), torch::optim::AdamOptions(c_.learning_rate).eps(1e-5));
+  if (context.fused_networks && FastActorCritic::Supports(*net_)) {
+    const int64_t max_batch =
+        std::max(std::min(c_.batch_size, c_.n_steps * n_envs_), n_envs_);
+    fast_ = std::make_unique<FastActorCritic>(*net_, max_batch);
+    fast_adam_ = std::make_unique<FlatAdam>(fast_->params().size(), 1e-5);
+  }
   const int64_t rows = c_.n_steps * n_envs_;
   obs_.resize(rows * obs_dim_);
   actions_.resize(rows * (discrete_ ? 1 : net_act_dim_));
@@ -126,6 +166,7 @@ double Ppo::SampleAction(const ActorCriticImpl::Output& out,
     env_action[0] = static_cast<float>(a + space.start());
     return acc[a];
   }
+  if (c_.use_sde) return SampleSdeAction(out, e, net_action, env_action);
   auto mean = out.dist.accessor<float, 2>();
   torch::Tensor log_std_t = net_->log_std().detach();
   auto log_std = log_std_t.accessor<float, 1>();
@@ -138,6 +179,39 @@ double Ppo::SampleAction(const ActorCriticImpl::Output& out,
     env_action[j] = std::clamp(static_cast<float>(a), space.low()[j], space.high()[j]);
   }
   return logp;
+}
+
+double Ppo::SampleSdeAction(const ActorCriticImpl::Output& out, int64_t e,
+                            float* net_action, float* env_action) {
+  const env::Space& space = runner_->action_space();
+  auto mean = out.dist.accessor<float, 2>();
+  auto noise = sde_noise_.accessor<float, 2>();
+  auto log_std = sde_log_std_.accessor<float, 2>();
+  double logp = 0.0;
+  for (int64_t j = 0; j < net_act_dim_; ++j) {
+    const double z = noise[e][j] * std::exp(-log_std[e][j]);
+    const double a = mean[e][j] + noise[e][j];
+    logp += -0.5 * z * z - log_std[e][j] - kHalfLog2Pi;
+    net_action[j] = static_cast<float>(a);
+    env_action[j] = std::clamp(static_cast<float>(a), space.low()[j], space.high()[j]);
+  }
+  return logp;
+}
+
+void Ppo::MaybeResampleSde(int64_t t) {
+  if (!c_.use_sde) return;
+  if (t == 0 || (c_.sde_sample_freq > 0 && t % c_.sde_sample_freq == 0)) {
+    sde_.Resample(n_envs_, rng_);
+  }
+}
+
+ActorCriticImpl::Output Ppo::ForwardMlp(const float* obs, int64_t n) {
+  if (!fast_) return net_->forward(torch::from_blob(const_cast<float*>(obs), {n, obs_dim_}));
+  const FastActorCritic::Outputs o = fast_->Forward(obs, n);
+  ActorCriticImpl::Output out;
+  out.dist = torch::from_blob(const_cast<float*>(o.dist), {n, net_act_dim_});
+  out.value = torch::from_blob(const_cast<float*>(o.value), {n});
+  return out;
 }
 
 double Ppo::BootstrapValue(int64_t e, const ActorCriticImpl::Output& out) {
@@ -166,11 +240,16 @@ void Ppo::Collect() {
       out = net_->forward(obs, torch::from_blob(cur_h_.data(), {n_envs_, state_size_}),
                           torch::from_blob(cur_c_.data(), {n_envs_, state_size_}));
     } else {
-      out = net_->forward(obs);
+      out = ForwardMlp(obs_.data() + row0 * obs_dim_, n_envs_);
     }
     auto value = out.value.accessor<float, 1>();
     torch::Tensor log_probs;
     if (discrete_) log_probs = torch::log_softmax(out.dist, -1).contiguous();
+    if (c_.use_sde) {
+      MaybeResampleSde(t);
+      sde_noise_ = sde_.Apply(out.latent, net_->log_std()).contiguous();
+      sde_log_std_ = net_->LogStd(out).contiguous();
+    }
     for (int64_t e = 0; e < n_envs_; ++e) {
       values_[row0 + e] = value[e];
       logp_[row0 + e] = static_cast<float>(
@@ -202,14 +281,80 @@ void Ppo::Collect() {
   auto last = state_size_ > 0
                   ? net_->forward(obs, torch::from_blob(cur_h_.data(), {n_envs_, state_size_}),
                                   torch::from_blob(cur_c_.data(), {n_envs_, state_size_}))
-                  : net_->forward(obs);
+                  : ForwardMlp(venv.observations().data(), n_envs_);
   auto lv = last.value.accessor<float, 1>();
   for (int64_t e = 0; e < n_envs_; ++e) last_values_[e] = lv[e];
   ComputeGae(rewards_, values_, ends_, last_values_, n_envs_, c_.gamma,
              c_.gae_lambda, adv_, ret_);
 }
 
+void Ppo::ShuffleRows(std::vector<int64_t>& perm) {
+  const int64_t rows = static_cast<int64_t>(perm.size());
+  for (int64_t i = 0; i < rows; ++i) perm[i] = i;
+  for (int64_t i = rows - 1; i > 0; --i) {
+    std::swap(perm[i], perm[rng_.UniformInt(static_cast<uint64_t>(i + 1))]);
+  }
+}
+
+void Ppo::UpdateFused(Metrics* metrics) {
+  const double lr = Schedule(c_.lr_schedule, c_.learning_rate);
+  const double clip = Schedule(c_.clip_schedule, c_.policy_clip);
+  const int64_t rows = c_.n_steps * n_envs_;
+  const FastActorCritic::PpoRollout rollout = {obs_.data(), actions_.data(),
+                                               logp_.data(), adv_.data(),
+                                               ret_.data(),  values_.data()};
+  FastActorCritic::PpoLossOptions options;
+  options.clip_range = clip;
+  options.value_clip = c_.value_clip;
+  options.ent_coef = c_.ent_coef;
+  options.vf_coef = c_.vf_coef;
+  options.normalize_advantage = c_.normalize_advantage;
+  std::vector<int64_t> perm(rows);
+  UpdateSums sums;
+  for (int64_t epoch = 0; epoch < c_.n_epochs; ++epoch) {
+    ShuffleRows(perm);
+    for (int64_t start = 0; start < rows; start += c_.batch_size) {
+      const int64_t b = std::min(c_.batch_size, rows - start);
+      const FastActorCritic::PpoLossStats s = fast_->PpoLossGrad(
+          rollout, {perm.data() + start, static_cast<size_t>(b)}, options);
+      ClipGradNormFlat(fast_->grads(), c_.max_grad_norm);
+      fast_adam_->Step(fast_->params(), fast_->grads(), lr);
+      sums.pg += s.policy_loss;
+      sums.v += s.value_loss;
+      sums.ent += s.entropy;
+      if (epoch + 1 == c_.n_epochs) {  // diagnostics of the last epoch
+        sums.kl += s.approx_kl;
+        sums.clipped += s.clip_fraction;
+      }
+      ++sums.batches;
+    }
+  }
+  ++updates_;
+  WriteUpdateMetrics(sums, lr, clip, metrics);
+}
+
+void Ppo::WriteUpdateMetrics(const UpdateSums& sums, double lr, double clip,
+                             Metrics* metrics) {
+  const int64_t rows = c_.n_steps * n_envs_;
+  auto all_ret = torch::from_blob(ret_.data(), {rows});
+  auto all_val = torch::from_blob(values_.data(), {rows});
+  double var_ret = all_ret.var().item<double>();
+  double var_res = (all_ret - all_val).var().item<double>();
+  const double batches = static_cast<double>(sums.batches);
+  const double last_epoch_batches = batches / c_.n_epochs;
+  (*metrics)["policy_loss"] = sums.pg / batches;
+  (*metrics)["value_loss"] = sums.v / batches;
+  (*metrics)["entropy"] = sums.ent / batches;
+  (*metrics)["approx_kl"] = sums.kl / last_epoch_batches;
+  (*metrics)["clip_fraction"] = sums.clipped / last_epoch_batches;
+  (*metrics)["learning_rate"] = lr;
+  (*metrics)["clip_range"] = clip;
+  (*metrics)["explained_variance"] = var_ret > 0 ? 1.0 - var_res / var_ret : 0.0;
+  if (!discrete_) (*metrics)["std"] = net_->log_std().exp().mean().item<double>();
+}
+
 void Ppo::Update(Metrics* metrics) {
+  if (fast_) return UpdateFused(metrics);
   net_->train();
   const double lr = Schedule(c_.lr_schedule, c_.learning_rate);
   const double clip = Schedule(c_.clip_schedule, c_.policy_clip);
@@ -235,10 +380,7 @@ void Ppo::Update(Metrics* metrics) {
                 clipped_sum = torch::zeros({});
   int64_t batches = 0;
   for (int64_t epoch = 0; epoch < c_.n_epochs; ++epoch) {
-    for (int64_t i = 0; i < rows; ++i) perm[i] = i;
-    for (int64_t i = rows - 1; i > 0; --i) {
-      std::swap(perm[i], perm[rng_.UniformInt(static_cast<uint64_t>(i + 1))]);
-    }
+    ShuffleRows(perm);
     for (int64_t start = 0; start < rows; start += c_.batch_size) {
       const int64_t b = std::min(c_.batch_size, rows - start);
       auto idx = torch::from_blob(perm.data() + start, {b}, torch::kLong);
@@ -284,18 +426,10 @@ void Ppo::Update(Metrics* metrics) {
     }
   }
   ++updates_;
-  double var_ret = all_ret.var().item<double>();
-  double var_res = (all_ret - all_val).var().item<double>();
-  const double last_epoch_batches = static_cast<double>(batches) / c_.n_epochs;
-  (*metrics)["policy_loss"] = pg_sum.item<double>() / batches;
-  (*metrics)["value_loss"] = v_sum.item<double>() / batches;
-  (*metrics)["entropy"] = ent_sum.item<double>() / batches;
-  (*metrics)["approx_kl"] = kl_sum.item<double>() / last_epoch_batches;
-  (*metrics)["clip_fraction"] = clipped_sum.item<double>() / last_epoch_batches;
-  (*metrics)["learning_rate"] = lr;
-  (*metrics)["clip_range"] = clip;
-  (*metrics)["explained_variance"] = var_ret > 0 ? 1.0 - var_res / var_ret : 0.0;
-  if (!discrete_) (*metrics)["std"] = net_->log_std().exp().mean().item<double>();
+  const UpdateSums sums = {pg_sum.item<double>(), v_sum.item<double>(),
+                           ent_sum.item<double>(), kl_sum.item<double>(),
+                           clipped_sum.item<double>(), batches};
+  WriteUpdateMetrics(sums, lr, clip, metrics);
 }
 
 Status Ppo::Iterate(Metrics* metrics) {
@@ -311,6 +445,7 @@ Status Ppo::Iterate(Metrics* metrics) {
 void Ppo::SaveState(torch::serialize::OutputArchive& archive,
                     nlohmann::json& meta, bool /*with_replay*/) {
   WriteModule(archive, "net", *net_);
+  if (fast_) fast_->SaveAdamState(*fast_adam_, *opt_);
   WriteOptimizer(archive, "opt", *opt_);
   meta["steps"] = steps_;
   meta["updates"] = updates_;
@@ -321,6 +456,10 @@ void Ppo::LoadState(torch::serialize::InputArchive& archive,
                     const nlohmann::json& meta) {
   ReadModule(archive, "net", *net_);
   ReadOptimizer(archive, "opt", *opt_);
+  if (fast_) {  // loading replaced the parameters' storage
+    fast_->Rebind();
+    fast_->LoadAdamState(*opt_, *fast_adam_);
+  }
   steps_ = meta.at("steps").get<int64_t>();
   updates_ = meta.at("updates").get<int64_t>();
   RngFromJson(meta.at("rng"), rng_);
@@ -340,6 +479,10 @@ Result<std::unique_ptr<Algorithm>> MakePpo(const PpoConfig& config,
   if (a.kind() == env::Space::Kind::kMultiDiscrete) {
     return ValidationError("ppo supports Discrete and Box action spaces",
                            {{"env", "action space " + a.ToString() + " is not supported"}});
+  }
+  if (config.use_sde && a.kind() != env::Space::Kind::kBox) {
+    return ValidationError("invalid ppo hyperparameters",
+                           {{"use_sde", "needs a Box action space, not " + a.ToString()}});
   }
   if (config.policy == "lstm_actor_critic_batch_norm" && config.batch_size < 2) {
     return ValidationError("invalid ppo hyperparameters",

@@ -26,6 +26,9 @@ struct AlgoContext {
   EnvRunner* runner = nullptr;
   uint64_t seed = 0;
   int64_t total_steps = 0;
+  // PPO: use the fused small-network path (fast_actor_critic.h) when it
+  // computes the network; tests turn it off to compare with libtorch.
+  bool fused_networks = true;
 };
 
 // One algorithm's training state. Not thread-safe.

@@ -58,6 +58,14 @@ torch::Tensor MlpImpl::forward(torch::Tensor x) {
   return x;
 }
 
+std::pair<torch::Tensor, torch::Tensor> MlpImpl::ForwardWithLatent(torch::Tensor x) {
+  for (size_t i = 0; i + 1 < layers_.size(); ++i) {
+    x = layers_[i]->forward(x);
+    x = activation_ == Activation::kTanh ? torch::tanh(x) : torch::relu(x);
+  }
+  return {layers_.back()->forward(x), x};
+}
+
 void PolyakUpdate(torch::nn::Module& source, torch::nn::Module& target,
                   double tau) {
   torch::NoGradGuard no_grad;

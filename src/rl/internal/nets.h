@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace trainyard::rl::internal {
@@ -23,6 +24,10 @@ class MlpImpl : public torch::nn::Module {
   MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out,
           Activation activation, double out_gain, at::Generator& gen);
   torch::Tensor forward(torch::Tensor x);
+  // forward(x) and the input of the last layer (the last hidden layer's
+  // activation; x itself with no hidden layers): gSDE's latent features.
+  std::pair<torch::Tensor, torch::Tensor> ForwardWithLatent(torch::Tensor x);
+  int64_t latent_dim() const { return layers_.back()->options.in_features(); }
 
  private:
   std::vector<torch::nn::Linear> layers_;

@@ -1,0 +1,258 @@
+#include "rl/internal/fused_mlp.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstring>
+#include <utility>
+
+// The kernels are compiled for AVX-512, AVX2+FMA and baseline x86-64 and the
+// best one is chosen when the program loads (GCC function multiversioning),
+// so the binary still runs on any x86-64 machine.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define TY_MULTIVERSION \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define TY_MULTIVERSION
+#endif
+
+namespace trainyard::rl::internal {
+namespace {
+
+// 16 floats: one AVX-512 register, two AVX2 or four SSE registers. GCC's
+// generic vectors keep the register tiles below explicit without
+// target-specific intrinsics.
+typedef float V16 __attribute__((vector_size(64)));
+constexpr int64_t kLanes = 16;
+constexpr int kTileRows = 6;  // 6 x 16 accumulators fit AVX2's 16 registers
+
+// (By reference: returning a 64-byte vector would change the ABI between
+// the clones.)
+inline void Load(V16& v, const float* p) { std::memcpy(&v, p, sizeof(v)); }
+inline void Store(float* p, const V16& v) { std::memcpy(p, &v, sizeof(v)); }
+
+// One MR x 16 block of C: C[i][0..15] (+)= sum_k A(i, k) * B[k][0..15].
+template <int MR>
+__attribute__((always_inline)) inline void Tile(int64_t K, const float* a,
+                                                int64_t sam, int64_t sak,
+                                                const float* b, int64_t ldb,
+                                                float* c, int64_t ldc,
+                                                bool accumulate) {
+  V16 acc[MR];
+  for (int i = 0; i < MR; ++i) acc[i] = V16{};
+  for (int64_t k = 0; k < K; ++k) {
+    V16 bk;
+    Load(bk, b + k * ldb);
+    const float* ak = a + k * sak;
+    for (int i = 0; i < MR; ++i) acc[i] += ak[i * sam] * bk;
+  }
+  for (int i = 0; i < MR; ++i) {
+    if (accumulate) {
+      V16 old;
+      Load(old, c + i * ldc);
+      acc[i] += old;
+    }
+    Store(c + i * ldc, acc[i]);
+  }
+}
+
+// C[m][n] (+)= sum_k A[m*sam + k*sak] * B[k*ldb + n]; C rows are ldc apart.
+// Vectorised over n, so B and C must be contiguous along n (A may be read
+// row-wise or column-wise, which covers X W^T, dY W and dY^T X).
+TY_MULTIVERSION void Gemm(int64_t M, int64_t N, int64_t K, const float* A,
+                          int64_t sam, int64_t sak, const float* B, int64_t ldb,
+                          float* C, int64_t ldc, bool accumulate) {
+  const int64_t n_full = N - N % kLanes;
+  for (int64_t n0 = 0; n0 < n_full; n0 += kLanes) {
+    int64_t m0 = 0;
+    for (; m0 + kTileRows <= M; m0 += kTileRows) {
+      Tile<kTileRows>(K, A + m0 * sam, sam, sak, B + n0, ldb, C + m0 * ldc + n0,
+                      ldc, accumulate);
+    }
+    const float* a = A + m0 * sam;
+    float* c = C + m0 * ldc + n0;
+    switch (M - m0) {
+      case 5: Tile<5>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
+      case 4: Tile<4>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
+      case 3: Tile<3>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
+      case 2: Tile<2>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
+      case 1: Tile<1>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
+      default: break;
+    }
+  }
+  if (n_full == N) return;
+  for (int64_t m = 0; m < M; ++m) {  // the last N % 16 columns
+    for (int64_t n = n_full; n < N; ++n) {
+      float s = 0.0f;
+      for (int64_t k = 0; k < K; ++k) s += A[m * sam + k * sak] * B[k * ldb + n];
+      C[m * ldc + n] = accumulate ? C[m * ldc + n] + s : s;
+    }
+  }
+}
+
+// C[m][n] = sum_k A[m*lda + k] * B[n*ldb + k]: dot products, for the narrow
+// output layers (a few columns) where vectorising over n would not pay.
+TY_MULTIVERSION void GemmDot(int64_t M, int64_t N, int64_t K, const float* A,
+                             int64_t lda, const float* B, int64_t ldb, float* C,
+                             int64_t ldc) {
+  const int64_t k_full = K - K % kLanes;
+  for (int64_t m = 0; m < M; ++m) {
+    const float* a = A + m * lda;
+    for (int64_t n = 0; n < N; ++n) {
+      const float* b = B + n * ldb;
+      V16 acc = V16{};
+      for (int64_t k = 0; k < k_full; k += kLanes) {
+        V16 x, y;
+        Load(x, a + k);
+        Load(y, b + k);
+        acc += x * y;
+      }
+      float s = 0.0f;
+      for (int64_t l = 0; l < kLanes; ++l) s += acc[l];
+      for (int64_t k = k_full; k < K; ++k) s += a[k] * b[k];
+      C[m * ldc + n] = s;
+    }
+  }
+}
+
+// tanh to within a few float ulps, as a rational function that vectorises
+// (Eigen's generic_fast_tanh_float): odd degree-13 over even degree-6
+// polynomial on [-9, 9], where tanh is +-1 in float beyond.
+inline float FastTanh(float x) {
+  const float c = std::clamp(x, -7.90531110763549805f, 7.90531110763549805f);
+  const float x2 = c * c;
+  float p = -2.76076847742355e-16f;
+  p = p * x2 + 2.00018790482477e-13f;
+  p = p * x2 + -8.60467152213735e-11f;
+  p = p * x2 + 5.12229709037114e-08f;
+  p = p * x2 + 1.48572235717979e-05f;
+  p = p * x2 + 6.37261928875436e-04f;
+  p = p * x2 + 4.89352455891786e-03f;
+  p = p * c;
+  float q = 1.19825839466702e-06f;
+  q = q * x2 + 1.18534705686654e-04f;
+  q = q * x2 + 2.26843463243900e-03f;
+  q = q * x2 + 4.89352518554385e-03f;
+  return std::abs(x) < 0.0004f ? x : p / q;
+}
+
+enum class Act { kNone, kTanh, kRelu };
+
+// y[r][n] = act(y[r][n] + bias[n]).
+TY_MULTIVERSION void BiasActivate(float* y, int64_t rows, int64_t cols,
+                                  const float* bias, Act act) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* row = y + r * cols;
+    switch (act) {
+      case Act::kNone:
+        for (int64_t n = 0; n < cols; ++n) row[n] += bias[n];
+        break;
+      case Act::kTanh:
+        for (int64_t n = 0; n < cols; ++n) row[n] = FastTanh(row[n] + bias[n]);
+        break;
+      case Act::kRelu:
+        for (int64_t n = 0; n < cols; ++n) row[n] = std::max(row[n] + bias[n], 0.0f);
+        break;
+    }
+  }
+}
+
+// delta *= act'(pre-activation), written in terms of the output h = act(z).
+TY_MULTIVERSION void ActivationBackward(float* delta, const float* h, int64_t n,
+                                        bool tanh) {
+  if (tanh) {
+    for (int64_t i = 0; i < n; ++i) delta[i] *= 1.0f - h[i] * h[i];
+  } else {
+    for (int64_t i = 0; i < n; ++i) delta[i] = h[i] > 0.0f ? delta[i] : 0.0f;
+  }
+}
+
+// out[n] = sum_r x[r][n].
+TY_MULTIVERSION void ColumnSums(const float* x, int64_t rows, int64_t cols,
+                                float* out) {
+  std::fill_n(out, cols, 0.0f);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = x + r * cols;
+    for (int64_t n = 0; n < cols; ++n) out[n] += row[n];
+  }
+}
+
+// dst [cols, rows] = src [rows, cols] transposed.
+void Transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
+  }
+}
+
+}  // namespace
+
+FusedMlp::FusedMlp(std::vector<int64_t> sizes, bool tanh, int64_t max_batch)
+    : sizes_(std::move(sizes)), tanh_(tanh), max_batch_(max_batch) {
+  assert(sizes_.size() >= 2 && max_batch_ >= 1);
+  int64_t max_weights = 0;
+  for (size_t l = 0; l + 1 < sizes_.size(); ++l) {
+    const int64_t in = sizes_[l], out = sizes_[l + 1];
+    offsets_.push_back(num_params_);
+    num_params_ += out * (in + 1);
+    max_weights = std::max(max_weights, in * out);
+    max_width_ = std::max({max_width_, in, out});
+    acts_.emplace_back(max_batch_ * out);
+  }
+  wt_.resize(max_weights);
+  dwt_.resize(max_weights);
+  delta_.resize(max_batch_ * max_width_);
+  delta_next_.resize(max_batch_ * max_width_);
+}
+
+const float* FusedMlp::Forward(const float* params, const float* x, int64_t batch) {
+  assert(batch >= 1 && batch <= max_batch_);
+  input_ = x;
+  batch_ = batch;
+  const float* in = x;
+  const size_t layers = acts_.size();
+  for (size_t l = 0; l < layers; ++l) {
+    const int64_t n_in = sizes_[l], n_out = sizes_[l + 1];
+    const float* w = params + offsets_[l];
+    float* y = acts_[l].data();
+    if (n_out >= kLanes) {
+      Transpose(w, n_out, n_in, wt_.data());
+      Gemm(batch, n_out, n_in, in, n_in, 1, wt_.data(), n_out, y, n_out, false);
+    } else {
+      GemmDot(batch, n_out, n_in, in, n_in, w, n_in, y, n_out);
+    }
+    const Act act = l + 1 == layers ? Act::kNone : tanh_ ? Act::kTanh : Act::kRelu;
+    BiasActivate(y, batch, n_out, w + n_out * n_in, act);
+    in = y;
+  }
+  return acts_.back().data();
+}
+
+void FusedMlp::Backward(const float* params, const float* d_out, float* grads) {
+  const int64_t batch = batch_;
+  const float* delta = d_out;  // dL/d(pre-activation of layer l)
+  float* spare = delta_.data();
+  float* other = delta_next_.data();
+  for (size_t l = acts_.size(); l-- > 0;) {
+    const int64_t n_in = sizes_[l], n_out = sizes_[l + 1];
+    const float* in = l == 0 ? input_ : acts_[l - 1].data();
+    const float* w = params + offsets_[l];
+    float* gw = grads + offsets_[l];
+    // dW[o][i] = sum_b delta[b][o] in[b][i]
+    if (n_in >= kLanes || n_out < kLanes) {
+      Gemm(n_out, n_in, batch, delta, 1, n_out, in, n_in, gw, n_in, false);
+    } else {  // a narrow input: vectorise over the outputs, then transpose
+      Gemm(n_in, n_out, batch, in, 1, n_in, delta, n_out, dwt_.data(), n_out, false);
+      Transpose(dwt_.data(), n_in, n_out, gw);
+    }
+    ColumnSums(delta, batch, n_out, gw + n_out * n_in);
+    if (l == 0) break;
+    // dL/d(output of layer l-1)[b][i] = sum_o delta[b][o] W[o][i]
+    Gemm(batch, n_in, n_out, delta, n_out, 1, w, n_in, spare, n_in, false);
+    ActivationBackward(spare, in, batch * n_in, tanh_);
+    delta = spare;
+    std::swap(spare, other);
+  }
+}
+
+}  // namespace trainyard::rl::internal
