@@ -450,6 +450,20 @@ Result<CollectResult> Market::Collect(OwnerId owner, int32_t tick_lower,
   return pool_.Collect(owner, tick_lower, tick_upper, kU128Max, kU128Max);
 }
 
+bool Market::RemoveEmptyPosition(OwnerId owner, int32_t tick_lower,
+                                 int32_t tick_upper) {
+  if (owner >= kReservedOwnerBase) return false;
+  if (!pool_.PruneEmptyPosition(owner, tick_lower, tick_upper)) return false;
+  for (size_t i = 0; i < tracked_.size(); ++i) {
+    const Tracked& t = tracked_[i];
+    if (t.owner == owner && t.lower == tick_lower && t.upper == tick_upper) {
+      tracked_.erase(tracked_.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  }
+  return true;
+}
+
 univ3::PositionValue Market::Value(OwnerId owner, int32_t tick_lower,
                                    int32_t tick_upper) const {
   return univ3::ValuePosition(pool_, owner, tick_lower, tick_upper);

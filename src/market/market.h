@@ -149,6 +149,14 @@ class Market {
   // Collects everything owed to the position.
   Result<univ3::CollectResult> Collect(univ3::OwnerId owner, int32_t tick_lower,
                                        int32_t tick_upper);
+  // Forgets an outside agent's finished position (no liquidity, nothing
+  // owed — after Burn and Collect): the pool drops its record and step
+  // reports stop listing it, so an agent that keeps moving its range keeps
+  // the market's tables bounded (no allocation once warm). Returns false,
+  // changing nothing, if the position still holds liquidity or fees; true
+  // if it is gone (or never existed).
+  bool RemoveEmptyPosition(univ3::OwnerId owner, int32_t tick_lower,
+                           int32_t tick_upper);
   // Value and fees of a position now (raw token units; value in raw token1).
   univ3::PositionValue Value(univ3::OwnerId owner, int32_t tick_lower,
                              int32_t tick_upper) const;

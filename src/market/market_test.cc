@@ -140,6 +140,47 @@ TEST(MarketTest, OutsideAgentPositionEarnsFeesAndIsReported) {
   EXPECT_FALSE(m.Mint(Market::kReservedOwnerBase, lower, upper, 1).ok());
 }
 
+TEST(MarketTest, RemovingAFinishedPositionDropsItFromPoolAndReports) {
+  Market m = MakeMarket("WETH/USDC", 8);
+  const int32_t tick = m.pool().slot0().tick;
+  const int32_t lower = (tick / 60 - 20) * 60, upper = (tick / 60 + 20) * 60;
+  Result<univ3::u128> liquidity = m.LiquidityForAmounts(lower, upper, 10.0, 20000.0);
+  ASSERT_TRUE(liquidity.ok());
+  ASSERT_TRUE(m.Mint(42, lower, upper, *liquidity).ok());
+  const size_t with_mine = m.Step().positions.size();
+  // Still holding liquidity: refused, nothing changes.
+  EXPECT_FALSE(m.RemoveEmptyPosition(42, lower, upper));
+  ASSERT_NE(m.pool().GetPosition(42, lower, upper), nullptr);
+  ASSERT_TRUE(m.Burn(42, lower, upper, *liquidity).ok());
+  // Burned but tokens still owed: refused.
+  EXPECT_FALSE(m.RemoveEmptyPosition(42, lower, upper));
+  ASSERT_TRUE(m.Collect(42, lower, upper).ok());
+  EXPECT_TRUE(m.RemoveEmptyPosition(42, lower, upper));
+  EXPECT_EQ(m.pool().GetPosition(42, lower, upper), nullptr);
+  const StepReport& r = m.Step();
+  EXPECT_EQ(r.positions.size(), with_mine - 1);
+  for (const PositionReport& p : r.positions) EXPECT_NE(p.owner, 42u);
+  // Removing what is not there is a no-op success.
+  EXPECT_TRUE(m.RemoveEmptyPosition(42, lower, upper));
+}
+
+TEST(MarketTest, RemovedPositionsFreeTheirTrackingSlots) {
+  Market m = MakeMarket("WETH/USDC", 8);
+  const int32_t tick = m.pool().slot0().tick / 60 * 60;
+  // Far more distinct ranges than tracking slots, one at a time.
+  for (int i = 0; i < 3 * static_cast<int>(Market::kMaxTrackedPositions); ++i) {
+    const int32_t lower = tick - 600 - 60 * i, upper = tick + 600 + 60 * i;
+    Result<univ3::u128> l = m.LiquidityForAmounts(lower, upper, 1.0, 2000.0);
+    ASSERT_TRUE(l.ok());
+    ASSERT_TRUE(m.Mint(7, lower, upper, *l).ok());
+    const StepReport& r = m.Step();
+    ASSERT_EQ(r.positions.back().owner, 7u) << "range " << i << " untracked";
+    ASSERT_TRUE(m.Burn(7, lower, upper, *l).ok());
+    ASSERT_TRUE(m.Collect(7, lower, upper).ok());
+    ASSERT_TRUE(m.RemoveEmptyPosition(7, lower, upper));
+  }
+}
+
 TEST(MarketTest, GasCostIsGasTimesGweiTimesEthPrice) {
   Market m = MakeMarket("WETH/USDC", 1);
   // 130,000 gas * 30 gwei * 1e-9 ETH/gwei * 2000 USD/ETH = 7.8 USD.

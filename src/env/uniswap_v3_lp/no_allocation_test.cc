@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "core/rng.h"
 #include "env/allocation_counter_for_test.h"
 #include "env/uniswap_v3_lp/uniswap_v3_lp.h"
 
@@ -31,6 +32,39 @@ TEST(UniswapV3LpNoAllocationTest, KeepingAndSwitchingKnownRangesDoNotAllocate) {
   }
   (*env)->Step(wide, obs);
   EXPECT_EQ(AllocationCountForTest() - before, 0);
+}
+
+// Moving to ranges never seen before: the burned positions are dropped, so
+// the pool's tables stop growing once warm.
+TEST(UniswapV3LpNoAllocationTest, ReRangingEveryStepDoesNotAllocateAfterWarmUp) {
+  for (LpActionMode mode : {LpActionMode::kBounds, LpActionMode::kRecentre}) {
+    UniswapV3LpConfig c;
+    c.keep_tolerance = 0.0;
+    c.max_steps = 0;
+    c.action_mode = mode;
+    c.agent_budget_usd = 1e6;  // $30 of gas a step never drains it
+    auto env = UniswapV3LpEnv::Create(c);
+    ASSERT_TRUE(env.ok());
+    std::vector<float> obs(11);
+    (*env)->Reset(3, obs);
+    Rng rng(11);
+    float act[2];
+    auto step = [&] {
+      act[0] = static_cast<float>(rng.Uniform());
+      // Move (kRecentre: 1/3 <= a1 < 2/3; kBounds ignores a1's meaning).
+      act[1] = 0.34f + 0.3f * static_cast<float>(rng.Uniform());
+      (*env)->Step(act, obs);
+    };
+    for (int t = 0; t < 2000; ++t) step();  // warm-up
+    int moved = 0;
+    const long before = AllocationCountForTest();
+    for (int t = 0; t < 3000; ++t) {
+      step();
+      moved += (*env)->last_record().adjusted ? 1 : 0;
+    }
+    EXPECT_EQ(AllocationCountForTest() - before, 0);
+    EXPECT_GT(moved, 2500);  // it really re-ranged
+  }
 }
 
 }  // namespace

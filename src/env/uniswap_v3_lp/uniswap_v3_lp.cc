@@ -39,6 +39,9 @@ Status UniswapV3LpConfig::Validate() const {
     bad("min_price_multiple", "must be in (0, 1)");
   if (!(max_price_multiple > 1.0 && std::isfinite(max_price_multiple)))
     bad("max_price_multiple", "must be > 1");
+  if (!(min_half_width > 0.0 && min_half_width <= max_half_width &&
+        std::isfinite(max_half_width)))
+    bad("min_half_width", "must satisfy 0 < min_half_width <= max_half_width");
   if (min_width_spacings < 1) bad("min_width_spacings", "must be >= 1");
   if (!(keep_tolerance >= 0.0 && keep_tolerance <= 1.0))
     bad("keep_tolerance", "must be in [0, 1]");
@@ -153,12 +156,21 @@ LpTarget UniswapV3LpEnv::Snap(int32_t raw_lower, int32_t raw_upper,
 }
 
 LpTarget UniswapV3LpEnv::MapAction(std::span<const float> action) const {
+  const double p = price();
+  if (config_.action_mode == LpActionMode::kRecentre) {
+    const double w =
+        config_.min_half_width *
+        std::pow(config_.max_half_width / config_.min_half_width,
+                 Clamp01(action[0]));
+    const double lower = std::max(p / (1.0 + w), config_.min_price_multiple * p);
+    const double upper = std::min(p * (1.0 + w), config_.max_price_multiple * p);
+    return Snap(RawTick(lower), RawTick(upper), /*contain_price=*/true);
+  }
   auto g = [&](double u) {
     return config_.action_transform == ActionTransformMode::kLinear
                ? u
                : std::expm1(config_.curvature * u) / expm1_k_;
   };
-  const double p = price();
   const double lower =
       p - (p - config_.min_price_multiple * p) * g(Clamp01(action[0]));
   const double upper =
@@ -180,6 +192,17 @@ bool UniswapV3LpEnv::Keeps(const LpTarget& target) const {
          std::abs(target.tick_upper - tick_upper_) <= tol;
 }
 
+LpTarget UniswapV3LpEnv::TargetFor(std::span<const float> action) const {
+  if (config_.action_mode != LpActionMode::kRecentre) return MapAction(action);
+  const double choice = Clamp01(action[1]);
+  if (choice < kRecentreMoveFrom) {
+    return has_position() ? LpTarget{false, tick_lower_, tick_upper_}
+                          : LpTarget{true, 0, 0};
+  }
+  if (choice < kRecentreExitFrom) return MapAction(action);
+  return LpTarget{true, 0, 0};
+}
+
 // ---- Position changes ----
 
 double UniswapV3LpEnv::ExitPosition() {
@@ -193,6 +216,9 @@ double UniswapV3LpEnv::ExitPosition() {
     const double y = Whole1(static_cast<double>(c->amount1));
     idle_usd_ += Usd(x * price() + y);
   }
+  // Burned and collected: drop the record so re-ranging never grows the
+  // pool's tables.
+  m.RemoveEmptyPosition(kOwner, tick_lower_, tick_upper_);
   idle_usd_ -= gas;
   liquidity_ = 0;
   return gas;
@@ -335,7 +361,7 @@ void UniswapV3LpEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
 
 StepResult UniswapV3LpEnv::Step(std::span<const float> action,
                                 std::span<float> obs, Info* info) {
-  return Apply(MapAction(action), action[0], action[1], obs, info);
+  return Apply(TargetFor(action), action[0], action[1], obs, info);
 }
 
 StepResult UniswapV3LpEnv::StepTarget(const LpTarget& target,

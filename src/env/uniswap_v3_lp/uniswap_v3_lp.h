@@ -27,6 +27,22 @@ inline constexpr const char* kUniswapV3LpId = "UniswapV3LP-v0";
 inline constexpr const char* kDefaultLpPool =
     "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36";
 
+// How the two action numbers choose a range.
+//  kBounds:   a0 -> price_lower, a1 -> price_upper through action_transform
+//             (the documented linear / non-linear maps, see MapAction).
+//  kRecentre: a0 -> the range's half-width w (log scale between
+//             min_half_width and max_half_width of the price), a1 -> what to
+//             do: a1 < 1/3 keeps what is held (the range, or no position) at
+//             no gas; 1/3 <= a1 < 2/3 places [P/(1+w), P(1+w)] centred on the
+//             current price; a1 >= 2/3 exits (burn + collect, the capital
+//             waits outside the pool). A policy reaches "keep", "move" and
+//             "stay out" with a third of its action each, without having to
+//             track the price with its bounds.
+enum class LpActionMode { kBounds, kRecentre };
+// kRecentre: a1 below kRecentreMoveFrom keeps, from kRecentreExitFrom exits.
+inline constexpr double kRecentreMoveFrom = 1.0 / 3.0;
+inline constexpr double kRecentreExitFrom = 2.0 / 3.0;
+
 struct UniswapV3LpConfig {
   // Market presets (names or pool addresses); one is sampled uniformly per
   // episode. Default: the WETH/USDT pool above.
@@ -37,6 +53,10 @@ struct UniswapV3LpConfig {
   int blocks_per_step = 1;  // market steps between agent decisions
   ActionTransformMode action_transform = ActionTransformMode::kLinear;
   double curvature = ActionMapping::kDefaultCurvature;  // non-linear map
+  LpActionMode action_mode = LpActionMode::kBounds;
+  // kRecentre: the half-width a0 = 0 / a0 = 1 asks for, as fractions of P.
+  double min_half_width = 0.005;
+  double max_half_width = 1.0;
   // The bounds the action can reach, as multiples of the current price:
   // price_lower in [min_price_multiple, 1]·P, price_upper in [1, max]·P.
   double min_price_multiple = 0.1;
@@ -133,7 +153,9 @@ class UniswapV3LpEnv final : public Env {
   // Steps with an explicit target instead of an action (baselines).
   StepResult StepTarget(const LpTarget& target, std::span<float> obs);
 
-  // The range an action asks for at the current price P: with u = clamp(a,
+  // The range an action asks for at the current price P (kRecentre: the
+  // range a "move" would place, whatever a1 says; see TargetFor). kBounds:
+  // with u = clamp(a,
   // 0, 1) (NaN -> 0) and g the configured map of [0, 1] onto itself
   // (identity when linear, (e^{ku}-1)/(e^k-1) when non-linear),
   //   price_lower = P - (P - m·P)·g(u0)   (m = min_price_multiple)
@@ -144,6 +166,9 @@ class UniswapV3LpEnv final : public Env {
   // rounded up to the tick spacing, widened to min_width_spacings and so
   // that the current tick is inside, clamped to the usable tick range.
   LpTarget MapAction(std::span<const float> action) const;
+  // What Step does with `action`: MapAction for kBounds; for kRecentre the
+  // held range / no position (keep), MapAction (move) or hold (exit).
+  LpTarget TargetFor(std::span<const float> action) const;
   // Snapped ticks for explicit prices (lower rounded down, upper up, at
   // least min_width_spacings wide); the range need not contain the price.
   LpTarget TargetForPrices(double price_lower, double price_upper) const;

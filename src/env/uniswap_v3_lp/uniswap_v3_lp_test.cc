@@ -213,6 +213,76 @@ TEST(UniswapV3LpTest, KeepingTheRangePaysNoGasAndMovingItPaysBurnCollectMint) {
   EXPECT_NEAR(env->last_record().gas_usd, 9.0 + 6.0 + 15.0, 1e-9);
 }
 
+UniswapV3LpConfig RecentreConfig() {
+  UniswapV3LpConfig c = SmallConfig();
+  c.action_mode = LpActionMode::kRecentre;
+  return c;
+}
+
+TEST(UniswapV3LpTest, RecentreActionMapsWidthLogarithmicallyAroundThePrice) {
+  auto env = MakeEnv(RecentreConfig());
+  std::vector<float> obs(11);
+  env->Reset(1, obs);
+  const double p = env->price();
+  // a0 = 0.5: w = 0.005 * (1.0 / 0.005)^0.5 = 0.0707107; a1 is ignored here.
+  const double w = 0.0707107;
+  const float act[2] = {0.5f, 0.9f};
+  LpTarget t = env->MapAction(act);
+  EXPECT_EQ(t.tick_lower, FloorTick(p / (1 + w), 18, 6, 60));
+  EXPECT_EQ(t.tick_upper, CeilTick(p * (1 + w), 18, 6, 60));
+  // a0 = 1: w = 1, so [P/2, 2P] (2P is also max_price_multiple).
+  const float wide[2] = {1.0f, 0.9f};
+  t = env->MapAction(wide);
+  EXPECT_EQ(t.tick_lower, FloorTick(p / 2, 18, 6, 60));
+  EXPECT_EQ(t.tick_upper, CeilTick(2 * p, 18, 6, 60));
+}
+
+TEST(UniswapV3LpTest, RecentreSecondActionKeepsMovesOrExits) {
+  auto env = MakeEnv(RecentreConfig());
+  std::vector<float> obs(11);
+  env->Reset(5, obs);
+  // Keep without a position: stay out, nothing paid.
+  const float keep_narrow[2] = {0.2f, 0.1f};
+  env->Step(keep_narrow, obs);
+  EXPECT_FALSE(env->has_position());
+  EXPECT_EQ(env->last_record().gas_usd, 0.0);
+  // Move: mint the range the width asks for ($15 mint gas).
+  const float move_narrow[2] = {0.2f, 0.4f};
+  LpTarget want = env->MapAction(move_narrow);
+  env->Step(move_narrow, obs);
+  EXPECT_TRUE(env->has_position());
+  EXPECT_EQ(env->tick_lower(), want.tick_lower);
+  EXPECT_EQ(env->tick_upper(), want.tick_upper);
+  EXPECT_NEAR(env->last_record().gas_usd, 15.0, 1e-9);
+  const int32_t lower = env->tick_lower(), upper = env->tick_upper();
+  // Keep with a very different width: same range, no gas, while the price
+  // moves.
+  const float keep_wide[2] = {1.0f, 0.33f};
+  for (int t = 0; t < 20; ++t) {
+    env->Step(keep_wide, obs);
+    ASSERT_FALSE(env->last_record().adjusted) << t;
+    ASSERT_EQ(env->last_record().gas_usd, 0.0);
+    ASSERT_EQ(env->tick_lower(), lower);
+    ASSERT_EQ(env->tick_upper(), upper);
+  }
+  // Move to the wide range: burn + collect + mint.
+  const float move_wide[2] = {1.0f, 0.5f};
+  want = env->MapAction(move_wide);
+  env->Step(move_wide, obs);
+  EXPECT_TRUE(env->last_record().adjusted);
+  EXPECT_NEAR(env->last_record().gas_usd, 9.0 + 6.0 + 15.0, 1e-9);
+  EXPECT_EQ(env->tick_lower(), want.tick_lower);
+  EXPECT_EQ(env->tick_upper(), want.tick_upper);
+  // Exit: burn + collect, then nothing while out.
+  const float exit[2] = {0.5f, 0.7f};
+  env->Step(exit, obs);
+  EXPECT_FALSE(env->has_position());
+  EXPECT_NEAR(env->last_record().gas_usd, 9.0 + 6.0, 1e-9);
+  env->Step(exit, obs);
+  EXPECT_EQ(env->last_record().gas_usd, 0.0);
+  EXPECT_EQ(env->last_record().reward_usd, 0.0);
+}
+
 TEST(UniswapV3LpTest, KeepToleranceIsAFractionOfTheHeldWidth) {
   UniswapV3LpConfig c = SmallConfig();
   c.keep_tolerance = 0.25;
