@@ -7,17 +7,23 @@
 //
 // Usage: gym_reference [--seeds N] [--steps N] [--eval-steps N] [--out DIR]
 //                      [--groups steady,diurnal,bursty] [--algos ppo,dqn]
+//                      [--env JSON] [--params JSON] [--first-seed N]
+// --env: the agents' environment settings as POST /training takes them
+// (docs/gym.md; default: the gym's defaults); --params: hyperparameters
+// for every agent (default: the gym's defaults).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "env/edge_scaling/baselines.h"
 #include "env/edge_scaling/groups.h"
+#include "env/edge_scaling/per_service.h"
 #include "products/gym/task_spec.h"
 #include "rl/policy.h"
 #include "rl/trainer.h"
@@ -36,6 +42,9 @@ struct Options {
   std::string out = "gym-reference-runs";
   std::vector<std::string> groups = {"steady", "diurnal", "bursty"};
   std::vector<std::string> algos = {"ppo", "dqn"};
+  nlohmann::json env = nlohmann::json::object();
+  nlohmann::json params = nlohmann::json::object();
+  int first_seed = 0;
 };
 
 std::vector<std::string> Split(const std::string& text) {
@@ -68,17 +77,21 @@ Result<edge::PolicyRun> Evaluate(const edge::EdgeScalingConfig& config,
 Result<edge::PolicyRun> TrainAndEvaluate(const std::string& algo,
                                          const edge::LoadGroup& group, int seed,
                                          const Options& o) {
-  edge::EdgeScalingConfig config =
-      edge::WithGroup(edge::EdgeScalingConfig{}, group);
-  config.encoding = trainyard::gym::EncodingFor(algo);
+  TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config,
+                      trainyard::gym::ParseEnvironment(o.env, group));
+  TY_RETURN_IF_ERROR(trainyard::gym::ApplyEncoding(algo, &config));
+  TY_ASSIGN_OR_RETURN(rl::ParamMap user,
+                      trainyard::gym::ParamsFromJson(o.params));
   trainyard::env::Registry registry;
   TY_RETURN_IF_ERROR(edge::RegisterEdgeScaling(&registry, config));
   rl::TrainOptions t;
   t.algo = algo;
   t.env_id = edge::kEnvId;
-  t.total_steps = o.steps;
+  // --steps counts full environment steps; per_service takes one agent
+  // step per service for each.
+  t.total_steps = o.steps * edge::AgentStepsPerStep(config);
   t.seed = static_cast<uint64_t>(seed);
-  t.params = trainyard::gym::WithGymDefaults(algo, config, {});
+  t.params = trainyard::gym::WithGymDefaults(algo, config, user);
   t.out_dir = o.out + "/" + group.id + "-" + algo + "-" + std::to_string(seed);
   std::filesystem::remove_all(t.out_dir);
   t.log_interval = o.steps / 20;
@@ -86,12 +99,12 @@ Result<edge::PolicyRun> TrainAndEvaluate(const std::string& algo,
   TY_ASSIGN_OR_RETURN(std::unique_ptr<rl::Policy> policy,
                       rl::LoadPolicy(trained.policy_path, 0));
   rl::Policy* p = policy.get();
-  return Evaluate(
-      config,
-      [p](std::span<const float> obs, std::span<float> action) {
-        return p->Act(obs, true, action);
-      },
-      o.eval_steps, 1000 + seed);
+  const edge::ActFn act = [p](std::span<const float> obs,
+                              std::span<float> action) {
+    return p->Act(obs, true, action);
+  };
+  return Evaluate(config, edge::FullStepAct(config, act), o.eval_steps,
+                  1000 + seed);
 }
 
 }  // namespace
@@ -112,6 +125,12 @@ int main(int argc, char** argv) {
       o.groups = Split(value);
     else if (flag == "--algos")
       o.algos = Split(value);
+    else if (flag == "--env")
+      o.env = nlohmann::json::parse(value);
+    else if (flag == "--params")
+      o.params = nlohmann::json::parse(value);
+    else if (flag == "--first-seed")
+      o.first_seed = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
@@ -128,7 +147,7 @@ int main(int argc, char** argv) {
     }
     std::map<std::string, Row> rows;
     std::vector<std::string> order;
-    for (int seed = 0; seed < o.seeds; ++seed) {
+    for (int seed = o.first_seed; seed < o.first_seed + o.seeds; ++seed) {
       edge::EdgeScalingConfig config =
           edge::WithGroup(edge::EdgeScalingConfig{}, *group);
       for (const char* name : {"hpa", "static", "max_replicas"}) {
@@ -141,7 +160,7 @@ int main(int argc, char** argv) {
               return Status::Ok();
             },
             o.eval_steps, 1000 + seed);
-        if (seed == 0) order.push_back(name);
+        if (seed == o.first_seed) order.push_back(name);
         rows[name].Add(*run);
       }
       for (const std::string& algo : o.algos) {
@@ -151,7 +170,7 @@ int main(int argc, char** argv) {
                        run.status().ToString().c_str());
           return 1;
         }
-        if (seed == 0) order.push_back(algo);
+        if (seed == o.first_seed) order.push_back(algo);
         rows[algo].Add(*run);
       }
     }

@@ -9,6 +9,7 @@ namespace trainyard::env::edge {
 ScalingPolicy::ScalingPolicy(const EdgeScalingConfig& config)
     : config_(config),
       counts_(config.services.size(), 0),
+      current_(config.services.size(), 0),
       per_node_(config.services.size() * config.nodes.size(), 0) {}
 
 void ScalingPolicy::Act(std::span<const float> obs, std::span<float> action) {
@@ -28,6 +29,7 @@ void ScalingPolicy::Act(std::span<const float> obs, std::span<float> action) {
   }
   switch (config_.encoding) {
     case ActionEncoding::kMultiDiscrete:
+    case ActionEncoding::kPerService:  // the full env's multi_discrete action
       for (size_t i = 0; i < dims.size(); ++i) action[i] = dims[i];
       break;
     case ActionEncoding::kContinuous:
@@ -37,6 +39,18 @@ void ScalingPolicy::Act(std::span<const float> obs, std::span<float> action) {
     case ActionEncoding::kJointDiscrete: {
       int64_t index = 0;
       for (int d : dims) index = index * (config_.max_replicas + 1) + d;
+      action[0] = static_cast<float>(index);
+      break;
+    }
+    case ActionEncoding::kRelativeDiscrete: {
+      // The nearest reachable counts: each move clamped to -k..+k.
+      const int k = config_.relative_step;
+      ObservedReplicaCounts(config_, obs, current_);
+      int64_t index = 0;
+      for (int s = 0; s < services; ++s) {
+        const int move = std::clamp(counts_[s] - current_[s], -k, k);
+        index = index * (2 * k + 1) + move + k;
+      }
       action[0] = static_cast<float>(index);
       break;
     }

@@ -17,7 +17,9 @@
 namespace trainyard::env::edge {
 
 // Maps an observation of an env with `config` to an action in its action
-// space (any encoding). Act does not allocate. Not thread-safe.
+// space (any encoding; with relative_discrete the policy moves each count
+// towards its decision by at most relative_step). Act does not allocate.
+// Not thread-safe.
 class ScalingPolicy {
  public:
   explicit ScalingPolicy(const EdgeScalingConfig& config);
@@ -35,6 +37,8 @@ class ScalingPolicy {
   std::vector<int> counts_;  // per service
 
  private:
+  // Running counts read from the observation (kRelativeDiscrete).
+  std::vector<int> current_;
   // Per-node placement of counts_ (kPerNode encodings).
   std::vector<int> per_node_;
 };

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "env/edge_scaling/per_service.h"
 #include "env/edge_scaling/queueing.h"
 
 namespace trainyard::env::edge {
@@ -63,7 +64,8 @@ int ActionDims(const EdgeScalingConfig& c) {
 }
 
 void DecodeReplicaCounts(const EdgeScalingConfig& config,
-                         std::span<const float> action, std::span<int> counts) {
+                         std::span<const float> action,
+                         std::span<const int> current, std::span<int> counts) {
   const int dims = static_cast<int>(counts.size());
   const int max = config.max_replicas;
   auto clamp_count = [max](double v) {
@@ -72,6 +74,7 @@ void DecodeReplicaCounts(const EdgeScalingConfig& config,
   };
   switch (config.encoding) {
     case ActionEncoding::kMultiDiscrete:
+    case ActionEncoding::kPerService:
       for (int i = 0; i < dims; ++i)
         counts[i] = clamp_count(std::round(action[i]));
       break;
@@ -90,7 +93,36 @@ void DecodeReplicaCounts(const EdgeScalingConfig& config,
       for (int i = 0; i < dims; ++i)
         counts[i] = clamp_count(std::floor(action[i]));
       break;
+    case ActionEncoding::kRelativeDiscrete: {
+      const int k = config.relative_step;
+      const double n = std::pow(2.0 * k + 1.0, dims);
+      double v = std::round(action[0]);
+      v = v >= 0 ? (v < n ? v : n - 1) : 0;
+      int64_t index = static_cast<int64_t>(v);
+      for (int i = dims - 1; i >= 0; --i) {
+        const int move = static_cast<int>(index % (2 * k + 1)) - k;
+        index /= 2 * k + 1;
+        counts[i] = std::clamp(current[i] + move, 0, max);
+      }
+      break;
+    }
   }
+}
+
+void ObservedReplicaCounts(const EdgeScalingConfig& config,
+                           std::span<const float> obs, std::span<int> counts) {
+  const int nodes = static_cast<int>(config.nodes.size());
+  for (size_t s = 0; s < counts.size(); ++s) {
+    const float v = obs[3 * nodes + 3 * s];
+    counts[s] = v >= 0 ? static_cast<int>(std::lround(v)) : 0;
+  }
+}
+
+int ObservationSize(const EdgeScalingConfig& config) {
+  const int nodes = static_cast<int>(config.nodes.size());
+  const int services = static_cast<int>(config.services.size());
+  return 3 * (nodes + services) + 1 + (config.observe_time ? 2 : 0) +
+         (config.observe_trend ? services : 0);
 }
 
 Result<Placement> ParsePlacement(const std::string& name) {
@@ -108,10 +140,13 @@ Result<ActionEncoding> ParseActionEncoding(const std::string& name) {
   if (name == "multi_discrete") return ActionEncoding::kMultiDiscrete;
   if (name == "joint_discrete") return ActionEncoding::kJointDiscrete;
   if (name == "continuous") return ActionEncoding::kContinuous;
+  if (name == "relative_discrete") return ActionEncoding::kRelativeDiscrete;
+  if (name == "per_service") return ActionEncoding::kPerService;
   return ValidationError(
       "unknown action encoding",
       {{"action_encoding",
-        "must be one of multi_discrete, joint_discrete, continuous"}});
+        "must be one of multi_discrete, joint_discrete, continuous, "
+        "relative_discrete, per_service"}});
 }
 
 Status ValidateConfig(const EdgeScalingConfig& c) {
@@ -179,6 +214,19 @@ Status ValidateConfig(const EdgeScalingConfig& c) {
     check(joint <= kMaxJointActions, "action_encoding",
           "joint_discrete needs (max_replicas + 1)^dims <= 1000000");
   }
+  if (c.encoding == ActionEncoding::kPerService) {
+    check(c.placement == Placement::kSpread, "action_encoding",
+          "per_service needs placement spread");
+  }
+  if (c.encoding == ActionEncoding::kRelativeDiscrete && errors.empty()) {
+    check(c.placement == Placement::kSpread, "action_encoding",
+          "relative_discrete needs placement spread");
+    check(c.relative_step >= 1 && c.relative_step <= c.max_replicas,
+          "relative_step", "must be between 1 and max_replicas");
+    double joint = std::pow(2.0 * c.relative_step + 1.0, ActionDims(c));
+    check(joint <= kMaxJointActions, "action_encoding",
+          "relative_discrete needs (2 relative_step + 1)^dims <= 1000000");
+  }
   if (errors.empty()) {
     std::vector<int> counts(services, c.initial_replicas);
     std::vector<int> out(services * nodes);
@@ -226,6 +274,7 @@ EdgeScalingEnv::EdgeScalingEnv(EdgeScalingConfig config)
   const int64_t choices = config_.max_replicas + 1;
   switch (config_.encoding) {
     case ActionEncoding::kMultiDiscrete:
+    case ActionEncoding::kPerService:
       action_space_ = Space::MultiDiscrete(std::vector<int64_t>(dims, choices));
       break;
     case ActionEncoding::kJointDiscrete: {
@@ -237,6 +286,12 @@ EdgeScalingEnv::EdgeScalingEnv(EdgeScalingConfig config)
     case ActionEncoding::kContinuous:
       action_space_ = Space::Box(0.0f, static_cast<float>(choices), dims);
       break;
+    case ActionEncoding::kRelativeDiscrete: {
+      int64_t joint = 1;
+      for (int i = 0; i < dims; ++i) joint *= 2 * config_.relative_step + 1;
+      action_space_ = Space::Discrete(joint);
+      break;
+    }
   }
 
   const bool per_node = config_.placement == Placement::kPerNode;
@@ -251,6 +306,17 @@ EdgeScalingEnv::EdgeScalingEnv(EdgeScalingConfig config)
     high.push_back(static_cast<float>(2.0 * max_count * spec.service_rate));
   }
   high.push_back(static_cast<float>(config_.unstable_latency_s));
+  if (config_.observe_time) {
+    low.insert(low.end(), {-1.0f, -1.0f});
+    high.insert(high.end(), {1.0f, 1.0f});
+  }
+  if (config_.observe_trend) {
+    for (int k = 0; k < s; ++k) {
+      const float cap = high[obs_service_offset(k) + 2];
+      low.push_back(-cap);
+      high.push_back(cap);
+    }
+  }
   obs_space_ = Space::Box(std::move(low), std::move(high));
 
   target_.assign(dims, 0);
@@ -259,6 +325,7 @@ EdgeScalingEnv::EdgeScalingEnv(EdgeScalingConfig config)
   service_replicas_.assign(s, 0);
   rate_.assign(n * s, 0.0);
   service_rate_sum_.assign(s, 0.0);
+  previous_rate_sum_.assign(s, 0.0);
   utilisation_.assign(s, 0.0);
   response_s_.assign(s, 0.0);
   node_cpu_.assign(n, 0.0);
@@ -293,6 +360,8 @@ void EdgeScalingEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
          node_mem_.data());
   DrawRates();
   Measure(false);
+  // No earlier step: the trend starts at 0.
+  previous_rate_sum_ = service_rate_sum_;
   WriteObservation(obs);
   FillInfo(info);
 }
@@ -318,6 +387,7 @@ StepResult EdgeScalingEnv::Step(std::span<const float> action,
   if (fits) placement_.swap(candidate_);
   ++step_;
   time_s_ = start_time_s_ + step_ * config_.step_seconds;
+  previous_rate_sum_.swap(service_rate_sum_);
   DrawRates();
   Measure(!fits);
   WriteObservation(obs);
@@ -332,7 +402,9 @@ StepResult EdgeScalingEnv::Step(std::span<const float> action,
 }
 
 void EdgeScalingEnv::DecodeAction(std::span<const float> action) {
-  DecodeReplicaCounts(config_, action, target_);
+  // service_replicas_ holds the running counts (kSpread: one per service,
+  // the only placement kRelativeDiscrete allows).
+  DecodeReplicaCounts(config_, action, service_replicas_, target_);
 }
 
 bool EdgeScalingEnv::Fits() const {
@@ -486,6 +558,20 @@ void EdgeScalingEnv::WriteObservation(std::span<float> obs) const {
         std::min(static_cast<float>(service_rate_sum_[s]), high[o + 2]);
   }
   obs[obs_latency_offset()] = static_cast<float>(metrics_.mean_latency_s);
+  if (config_.observe_time) {
+    const double phase =
+        2.0 * M_PI * std::fmod(time_s_, kDaySeconds) / kDaySeconds;
+    obs[obs_time_offset()] = static_cast<float>(std::sin(phase));
+    obs[obs_time_offset() + 1] = static_cast<float>(std::cos(phase));
+  }
+  if (config_.observe_trend) {
+    for (int s = 0; s < num_services_; ++s) {
+      const int o = obs_trend_offset() + s;
+      const float trend = static_cast<float>(service_rate_sum_[s] -
+                                             previous_rate_sum_[s]);
+      obs[o] = std::clamp(trend, obs_space_.low()[o], high[o]);
+    }
+  }
 }
 
 void EdgeScalingEnv::FillInfo(Info* info) const {
@@ -507,7 +593,7 @@ Status RegisterEdgeScaling(Registry* registry, const EdgeScalingConfig& config,
   spec.id = id;
   spec.max_episode_steps = 0;  // the env truncates itself
   spec.make = [config]() -> std::unique_ptr<Env> {
-    return std::make_unique<EdgeScalingEnv>(config);
+    return MakeAgentEnv(config);
   };
   return registry->Register(std::move(spec));
 }

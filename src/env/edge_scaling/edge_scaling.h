@@ -51,6 +51,17 @@ enum class ActionEncoding {
   kMultiDiscrete,  // MultiDiscrete([max_replicas + 1] x dims)
   kJointDiscrete,  // Discrete(prod): index = mixed-radix number, dim 0 first
   kContinuous,     // Box(0, max_replicas + 1, dims): count = floor, clamped
+  // Discrete((2k + 1)^dims), k = relative_step: digit i (mixed radix, dim 0
+  // first) minus k is the change of service i's count from its current
+  // count (clamped to [0, max_replicas]). Factors the decision per service
+  // into -k..+k moves: 81 actions for 4 services and k = 1 instead of the
+  // 625 of kJointDiscrete. kSpread placement only.
+  kRelativeDiscrete,
+  // One decision per service: agents train on PerServiceEnv
+  // (per_service.h), which asks for one count per sub-step
+  // (Discrete(max_replicas + 1)); EdgeScalingEnv itself then takes a
+  // multi_discrete action. kSpread placement only.
+  kPerService,
 };
 
 struct EdgeScalingConfig {
@@ -73,10 +84,16 @@ struct EdgeScalingConfig {
   double infeasible_penalty = 1.0;   // reward for an action that does not fit
   double unstable_latency_s = 10.0;  // latency of requests to a rho >= 1 queue
   double latency_slo_ms = 200.0;     // a step meets the objective below this
+  int relative_step = 1;  // k of kRelativeDiscrete: moves -k..+k per step
+  // Extra observation features, appended after the mean latency (off by
+  // default so that the 3 (nodes + services) + 1 layout stays as it was):
+  bool observe_time = false;   // sin, cos of the time of day (2 values)
+  bool observe_trend = false;  // per service: request-rate change (req/s)
 };
 
 // Parses/prints enum names for the API: "spread"/"per_node";
-// "multi_discrete"/"joint_discrete"/"continuous".
+// "multi_discrete"/"joint_discrete"/"continuous"/"relative_discrete"/
+// "per_service".
 Result<Placement> ParsePlacement(const std::string& name);
 const char* PlacementName(Placement placement);
 Result<ActionEncoding> ParseActionEncoding(const std::string& name);
@@ -91,11 +108,23 @@ int ActionDims(const EdgeScalingConfig& config);
 // Decodes `action` (config.encoding) into ActionDims(config) replica counts,
 // each clamped to [0, max_replicas]: multi_discrete rounds, continuous
 // floors, joint_discrete reads the mixed-radix index (dimension 0 most
-// significant, out-of-range indices clamped). NaN counts as 0. Does not
-// allocate. REQUIRES: action sized for the action space, counts.size() ==
-// ActionDims(config).
+// significant, out-of-range indices clamped), relative_discrete reads the
+// mixed-radix moves and adds them to `current` (the running counts; ignored
+// by the other encodings). NaN counts as 0. Does not allocate. REQUIRES:
+// action sized for the action space, counts.size() == ActionDims(config),
+// and for relative_discrete current.size() == counts.size().
 void DecodeReplicaCounts(const EdgeScalingConfig& config,
-                         std::span<const float> action, std::span<int> counts);
+                         std::span<const float> action,
+                         std::span<const int> current, std::span<int> counts);
+
+// The running replica count of every service as the observation reports it
+// (kSpread). Does not allocate. REQUIRES: obs sized for the observation
+// space, counts.size() == number of services.
+void ObservedReplicaCounts(const EdgeScalingConfig& config,
+                           std::span<const float> obs, std::span<int> counts);
+
+// Size of the observation vector for `config` (see EdgeScalingEnv).
+int ObservationSize(const EdgeScalingConfig& config);
 
 // What one step measured, for callers that evaluate policies (reconcile,
 // benchmarks) without an Info map.
@@ -117,6 +146,9 @@ struct StepMetrics {
 //                  10 with no replica and some load), request rate (req/s,
 //                  capped at rate_cap)                           [3 x services]
 //   mean latency of the step in seconds (<= unstable_latency_s)  [1]
+//   observe_time:  sin, cos of 2 pi x (time of day of the step) / 24 h [2]
+//   observe_trend: per service, request rate minus the previous step's
+//                  (req/s, within +-rate_cap; 0 at Reset)     [services]
 // where rate_cap = 2 x max_replicas x mu of that service.
 // Reward: -mean latency (s) - replica_cost x replicas - imbalance_cost x
 // imbalance - infeasible_penalty when the action did not fit (the previous
@@ -153,6 +185,15 @@ class EdgeScalingEnv final : public Env {
     return 3 * num_nodes_ + 3 * service;
   }
   int obs_latency_offset() const { return 3 * (num_nodes_ + num_services_); }
+  // Offsets of the optional blocks; -1 when the feature is off.
+  int obs_time_offset() const {
+    return config_.observe_time ? obs_latency_offset() + 1 : -1;
+  }
+  int obs_trend_offset() const {
+    return config_.observe_trend
+               ? obs_latency_offset() + 1 + (config_.observe_time ? 2 : 0)
+               : -1;
+  }
 
  private:
   // Writes the counts the action asks for into target_ (per service for
@@ -185,12 +226,14 @@ class EdgeScalingEnv final : public Env {
   std::vector<int> service_replicas_;
   std::vector<double> rate_;  // regions x services, requests/s
   std::vector<double> service_rate_sum_, utilisation_, response_s_;
+  std::vector<double> previous_rate_sum_;  // per service, the step before
   std::vector<double> node_cpu_, node_mem_, node_net_;
   StepMetrics metrics_;
 };
 
-// Registers kEnvId (or `id`) building EdgeScalingEnv(config) with no extra
-// time limit (the env truncates itself). CONFLICT if the id is taken;
+// Registers kEnvId (or `id`) building EdgeScalingEnv(config) — or
+// PerServiceEnv(config) for the per_service encoding — with no extra time
+// limit (the env truncates itself). CONFLICT if the id is taken;
 // VALIDATION_ERROR for a bad config.
 Status RegisterEdgeScaling(Registry* registry, const EdgeScalingConfig& config,
                            const std::string& id = kEnvId);

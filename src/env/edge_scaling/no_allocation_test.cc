@@ -52,5 +52,13 @@ TEST(EdgeScalingNoAllocationTest, EveryEncodingAndPlacementIsAllocationFree) {
   EXPECT_EQ(AllocationsOver(c, 500), 0);
 }
 
+TEST(EdgeScalingNoAllocationTest, RelativeEncodingAndExtraFeaturesToo) {
+  EdgeScalingConfig c;
+  c.load.shape = LoadShape::kBursts;
+  c.encoding = ActionEncoding::kRelativeDiscrete;
+  c.observe_time = c.observe_trend = true;
+  EXPECT_EQ(AllocationsOver(c, 500), 0);
+}
+
 }  // namespace
 }  // namespace trainyard::env::edge

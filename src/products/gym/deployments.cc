@@ -1,11 +1,22 @@
 #include "products/gym/deployments.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "products/gym/process_usage.h"
 #include "rl/policy.h"
 
 namespace trainyard::gym {
+
+namespace {
+
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 DeploymentManager::~DeploymentManager() {
   std::vector<std::thread> loaders;
@@ -37,17 +48,19 @@ void DeploymentManager::Deploy(const std::string& model_id,
     if (spec.strategy == "recreate") d->serving.reset();
   }
   {
-    // A first CPU reading, so the first request after deploy gets a sample.
+    // A first reading, so the first request after deploy gets a sample.
     std::lock_guard lock(d->sample_mu);
-    if (auto cpu = ReadProcessCpu(); cpu && d->last_cpu_busy < 0) {
-      d->last_cpu_busy = cpu->busy_seconds;
-      d->last_cpu_wall = cpu->total_seconds;
+    if (d->last_wall_ns < 0) {
+      d->last_wall_ns = SteadyNanos();
+      d->last_cpu_ns = d->cpu_ns.load();
     }
   }
   auto load = [this, d, policy_path, spec, on_done = std::move(on_done)] {
     auto set = std::make_shared<ReplicaSet>();
     Status status = Status::Ok();
+    std::vector<int64_t> growth;
     for (int i = 0; i < spec.replicas && status.ok(); ++i) {
+      const int64_t heap_before = HeapInUseBytes();
       auto policy = rl::LoadPolicy(policy_path, static_cast<uint64_t>(i));
       if (!policy.ok()) {
         status = policy.status();
@@ -56,11 +69,19 @@ void DeploymentManager::Deploy(const std::string& model_id,
       auto replica = std::make_unique<Replica>();
       replica->policy = std::move(*policy);
       set->replicas.push_back(std::move(replica));
+      growth.push_back(HeapInUseBytes() - heap_before);
     }
     if (status.ok()) {
+      // Other threads allocate and free meanwhile: the median replica's
+      // growth is the robust per-replica figure.
+      std::sort(growth.begin(), growth.end());
+      set->heap_bytes =
+          std::max<int64_t>(0, growth[growth.size() / 2]) *
+          static_cast<int64_t>(growth.size());
       std::lock_guard lock(mu_);
       // The old set goes when its last in-flight request returns.
       d->serving = std::move(set);
+      d->model_bytes = d->serving->heap_bytes;
     }
     // The new replicas serve before on_done runs; the status flips after
     // it, so whoever sees the new status also sees what on_done did.
@@ -81,7 +102,7 @@ std::string DeploymentManager::StatusOf(const std::string& model_id) const {
 
 Result<std::vector<float>> DeploymentManager::Predict(
     const std::string& model_id, std::span<const float> observation,
-    bool deterministic) {
+    bool deterministic, const Adapter* adapter) {
   std::shared_ptr<Deployment> d = Find(model_id);
   if (!d) return NotFoundError("model '" + model_id + "' is not deployed");
   std::shared_ptr<ReplicaSet> set;
@@ -112,8 +133,22 @@ Result<std::vector<float>> DeploymentManager::Predict(
     chosen = set->replicas[first].get();
     held = std::unique_lock<std::mutex>(chosen->mu);
   }
-  std::vector<float> action(chosen->policy->action_space().flat_size());
-  Status st = chosen->policy->Act(observation, deterministic, action);
+  std::vector<float> action;
+  rl::Policy* policy = chosen->policy.get();
+  const int64_t cpu_before = ThreadCpuNanos();
+  Status st;
+  if (adapter != nullptr) {
+    st = (*adapter)(
+        [policy, deterministic](std::span<const float> obs,
+                                std::span<float> out) {
+          return policy->Act(obs, deterministic, out);
+        },
+        observation, &action);
+  } else {
+    action.resize(policy->action_space().flat_size());
+    st = policy->Act(observation, deterministic, action);
+  }
+  d->cpu_ns += ThreadCpuNanos() - cpu_before;
   held.unlock();
   if (!st.ok()) return st;
   const double ms = std::chrono::duration<double, std::milli>(
@@ -130,18 +165,15 @@ void DeploymentManager::SampleUsage(Deployment& d, int64_t now_ms) {
   std::lock_guard lock(d.sample_mu);
   if (now_ms - d.last_sample_ms < 1000) return;
   d.last_sample_ms = now_ms;
-  if (auto cpu = ReadProcessCpu()) {
-    if (d.last_cpu_busy >= 0) {
-      d.cpu.Add(now_ms, CpuFraction({d.last_cpu_busy, d.last_cpu_wall}, *cpu));
-    }
-    d.last_cpu_busy = cpu->busy_seconds;
-    d.last_cpu_wall = cpu->total_seconds;
+  const int64_t wall = SteadyNanos(), cpu = d.cpu_ns.load();
+  if (d.last_wall_ns >= 0 && wall > d.last_wall_ns) {
+    d.cpu.Add(now_ms, static_cast<double>(cpu - d.last_cpu_ns) /
+                          static_cast<double>(wall - d.last_wall_ns));
   }
-  auto rss = ReadProcessRssBytes();
-  auto total = ReadHostMemoryTotalBytes();
-  if (rss && total && *total > 0) {
-    d.memory.Add(now_ms, static_cast<double>(*rss) / *total);
-  }
+  d.last_wall_ns = wall;
+  d.last_cpu_ns = cpu;
+  d.memory.Add(now_ms, static_cast<double>(d.model_bytes.load()) /
+                           (1024.0 * 1024.0));
 }
 
 nlohmann::json DeploymentManager::Metrics(const std::string& model_id,

@@ -1,5 +1,8 @@
 #include "products/gym/process_usage.h"
 
+#include <malloc.h>
+#include <time.h>
+
 #include <unistd.h>
 
 #include <chrono>
@@ -8,6 +11,18 @@
 #include <string>
 
 namespace trainyard::gym {
+
+int64_t ThreadCpuNanos() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+int64_t HeapInUseBytes() {
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<int64_t>(info.uordblks + info.hblkhd);
+}
+
 
 namespace {
 

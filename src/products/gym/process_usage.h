@@ -29,4 +29,13 @@ std::optional<double> ReadHostMemoryFraction();
 // MemTotal in bytes.
 std::optional<int64_t> ReadHostMemoryTotalBytes();
 
+// CPU time the calling thread has used (CLOCK_THREAD_CPUTIME_ID), in ns;
+// the difference around a piece of work is the CPU it cost on this thread,
+// whatever else the process does meanwhile.
+int64_t ThreadCpuNanos();
+
+// Bytes the C heap has handed out and not taken back (glibc mallinfo2:
+// in-use chunks plus mmapped blocks). Process-wide.
+int64_t HeapInUseBytes();
+
 }  // namespace trainyard::gym

@@ -12,6 +12,7 @@
 #include "api/pagination.h"
 #include "api/routes/system_routes.h"
 #include "env/edge_scaling/baselines.h"
+#include "env/edge_scaling/per_service.h"
 #include "products/gym/deployments.h"
 #include "products/gym/host_sampler.h"
 #include "products/gym/task_spec.h"
@@ -46,7 +47,24 @@ struct Context {
   };
   std::mutex served_mu;
   std::map<std::string, std::shared_ptr<const Served>> served;
+  std::unique_ptr<ProcessRunner> own_runner;
+  std::unique_ptr<KubernetesClient> kube;
+  std::mutex kube_mu;
+  int64_t kube_state_at_ms = -1;
+  json kube_state;
 };
+
+// kubectl's node and pod counts, asked at most once per kube_state_ttl_ms.
+json KubeState(Context& c) {
+  std::lock_guard lock(c.kube_mu);
+  const int64_t now = c.deps.clock->NowMillis();
+  if (c.kube_state_at_ms < 0 ||
+      now - c.kube_state_at_ms >= c.options.kube_state_ttl_ms) {
+    c.kube_state = c.kube->State();
+    c.kube_state_at_ms = now;
+  }
+  return c.kube_state;
+}
 
 // The document's task statuses: a queued job is "created".
 std::string TaskStatus(store::JobStatus s) {
@@ -349,8 +367,9 @@ Result<Response> Reconcile(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(std::unique_ptr<rl::Policy> policy,
                       rl::LoadPolicy(policy_path, group.seed));
   edge::EdgeScalingEnv env(config);
-  if (!(policy->observation_space() == env.observation_space()) ||
-      !(policy->action_space() == env.action_space())) {
+  const std::unique_ptr<env::Env> agent_env = edge::MakeAgentEnv(config);
+  if (!(policy->observation_space() == agent_env->observation_space()) ||
+      !(policy->action_space() == agent_env->action_space())) {
     return InternalError("the model's spaces do not match its environment");
   }
   rl::Policy* p = policy.get();
@@ -358,9 +377,12 @@ Result<Response> Reconcile(Context& c, Request& req) {
       edge::PolicyRun run,
       edge::RunPolicy(
           env,
-          [p](std::span<const float> obs, std::span<float> action) {
-            return p->Act(obs, /*deterministic=*/true, action);
-          },
+          edge::FullStepAct(config,
+                            [p](std::span<const float> obs,
+                                std::span<float> action) {
+                              return p->Act(obs, /*deterministic=*/true,
+                                            action);
+                            }),
           sample_size, group.seed));
 
   json baselines = json::object();
@@ -442,11 +464,6 @@ Result<Response> ListModels(Context& c, Request& req) {
   return JsonResponse(
       200,
       api::TotalPagePerPage("models", page, total, std::move(models)).dump());
-}
-
-bool KubernetesConfigured() {
-  return std::getenv("KUBERNETES_SERVICE_HOST") != nullptr ||
-         std::getenv("KUBECONFIG") != nullptr;
 }
 
 // Kubernetes quantities: CPU "500m", "1", "0.5"; memory "512Mi", "1Gi",
@@ -555,15 +572,25 @@ Result<Response> Deploy(Context& c, Request& req) {
       {"target", "local"},
       {"predict_path", "/api/v1/models/" + model.model_id + "/predict"},
       {"deployed_at", FormatIso8601(FromUnixMillis(now))}};
-  TY_RETURN_IF_ERROR(StartDeployment(c, model, spec, deployment));
   json kubernetes = {
-      {"status", KubernetesConfigured() ? "unavailable" : "not_configured"},
+      {"status", "not_configured"},
       {"message",
-       KubernetesConfigured()
-           ? "a Kubernetes context is configured, but this build does not "
-             "apply manifests; the model is served locally only"
-           : "no Kubernetes context (KUBERNETES_SERVICE_HOST/KUBECONFIG); "
-             "the model is served locally"}};
+       "no Kubernetes context (TRAINYARD_KUBE_CONTEXT); the model is served "
+       "locally only"}};
+  if (c.kube->configured()) {
+    // The cluster first: if kubectl refuses, nothing changes here either.
+    KubeDeployment kd;
+    kd.model_id = model.model_id;
+    kd.replicas = spec.replicas;
+    kd.cpu = resources_out["cpu"].get<std::string>();
+    kd.memory = resources_out["memory"].get<std::string>();
+    kd.strategy = spec.strategy;
+    kd.model_path = model.weights_path;
+    TY_ASSIGN_OR_RETURN(kubernetes, c.kube->Apply(kd));
+    deployment["target"] = "local+kubernetes";
+    deployment["kubernetes_namespace"] = c.kube->settings().kube_namespace;
+  }
+  TY_RETURN_IF_ERROR(StartDeployment(c, model, spec, deployment));
   return JsonResponse(200,
                       json{{"model_id", model.model_id},
                            {"status", "deploying"},
@@ -605,11 +632,34 @@ Result<Response> Predict(Context& c, Request& req) {
     }
   }
   TY_RETURN_IF_ERROR(v.Finish());
+  const edge::EdgeScalingConfig& config = served->config;
+  DeploymentManager::Adapter adapter;
+  if (config.encoding == edge::ActionEncoding::kPerService) {
+    // The policy decides one service at a time from the full observation.
+    if (obs.size() != static_cast<size_t>(edge::ObservationSize(config))) {
+      return ValidationError(
+          "invalid observation",
+          {{"observation", "must have " +
+                               std::to_string(edge::ObservationSize(config)) +
+                               " values"}});
+    }
+    adapter = [&config](const edge::ActFn& replica_act,
+                        std::span<const float> full_obs,
+                        std::vector<float>* action) {
+      action->assign(config.services.size(), 0.0f);
+      return edge::FullStepAct(config, replica_act)(full_obs, *action);
+    };
+  }
   TY_ASSIGN_OR_RETURN(
       std::vector<float> action,
-      c.deployments->Predict(id, obs, deterministic.value_or(true)));
+      c.deployments->Predict(id, obs, deterministic.value_or(true),
+                             adapter ? &adapter : nullptr));
   std::vector<int> counts(edge::ActionDims(served->config));
-  edge::DecodeReplicaCounts(served->config, action, counts);
+  std::vector<int> current(served->config.services.size());
+  if (served->config.encoding == edge::ActionEncoding::kRelativeDiscrete) {
+    edge::ObservedReplicaCounts(served->config, obs, current);
+  }
+  edge::DecodeReplicaCounts(served->config, action, current, counts);
   return JsonResponse(
       200,
       json{{"model_id", id}, {"action", action}, {"replicas", counts}}.dump());
@@ -628,8 +678,8 @@ Result<Response> ModelMetrics(Context& c, Request& req) {
                 {"units",
                  {{"latency", "ms"},
                   {"throughput", "requests/s"},
-                  {"cpu", "cores of the server process"},
-                  {"memory", "fraction of host memory (RSS)"}}},
+                  {"cpu", "cores used by the deployment's forward passes"},
+                  {"memory", "MiB of heap held by the deployment's replicas"}}},
                 {"metrics", c.deployments->Metrics(model.model_id, window)}}
                .dump());
 }
@@ -661,11 +711,8 @@ Result<Response> SystemMetrics(Context& c, Request& req) {
   json average_text =
       timed > 0 ? json(api::FormatUptime(std::llround(seconds / timed)))
                 : json();
-  json kubernetes = {
-      {"status", KubernetesConfigured() ? "unavailable" : "not_configured"},
-      {"node_count", nullptr},
-      {"pod_count", nullptr},
-      {"resource_usage", nullptr}};
+  json kubernetes = KubeState(c);
+  kubernetes["resource_usage"] = nullptr;
   json out = {{"system", c.sampler->Series(window)},
               {"kubernetes", kubernetes},
               {"training",
@@ -691,6 +738,17 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   c->deployments = std::make_unique<DeploymentManager>(deps.clock);
   c->sampler =
       std::make_unique<HostSampler>(deps.clock, options.host_sample_period_ms);
+  ProcessRunner* runner = options.process_runner;
+  if (runner == nullptr) {
+    c->own_runner = std::make_unique<SubprocessRunner>();
+    runner = c->own_runner.get();
+  }
+  c->kube = std::make_unique<KubernetesClient>(
+      options.kube ? *options.kube
+                   : KubeSettingsFromEnvironment(
+                         deps.config ? deps.config->kubeconfig : "",
+                         TRAINYARD_DEPLOY_TEMPLATES_DIR),
+      runner);
   RestoreDeployments(*c);
   auto bind = [c](Result<Response> (*fn)(Context&, Request&)) {
     return [c, fn](Request& req) { return fn(*c, req); };

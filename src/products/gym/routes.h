@@ -4,11 +4,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "api/router.h"
 #include "core/status.h"
 #include "jobs/job_service.h"
 #include "products/gym/gym_store.h"
+#include "products/gym/kubernetes.h"
+#include "products/gym/process_runner.h"
 #include "products/product_deps.h"
 
 namespace trainyard::gym {
@@ -18,6 +21,14 @@ struct RouteOptions {
   int64_t host_sample_period_ms = 10000;
   // How long POST .../cancel waits for a running task to stop.
   int64_t cancel_wait_ms = 5000;
+  // The Kubernetes deploy path; unset = KubeSettingsFromEnvironment (with
+  // the configured KUBECONFIG and the source tree's deploy/k8s templates).
+  std::optional<KubeSettings> kube;
+  // Runs kubectl; null = a SubprocessRunner owned by the routes. Must
+  // outlive the router when given.
+  ProcessRunner* process_runner = nullptr;
+  // How long GET /api/v1/metrics reuses kubectl's node and pod counts.
+  int64_t kube_state_ttl_ms = 10000;
 };
 
 // Adds every gym route. The routes keep what they need (the store, a

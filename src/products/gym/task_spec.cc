@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "api/json_validator.h"
+#include "env/edge_scaling/per_service.h"
 #include "rl/config.h"
 
 namespace trainyard::gym {
@@ -66,7 +67,8 @@ Result<edge::EdgeScalingConfig> ParseEnvironment(const json& settings,
        "node_cpu_cores", "node_memory_gib", "node_network_mbps", "replica_cpu",
        "replica_memory_gib", "service_rate", "request_kb", "replica_cost",
        "imbalance_cost", "infeasible_penalty", "unstable_latency_s",
-       "latency_slo_ms", "step_seconds", "episode_steps"});
+       "latency_slo_ms", "step_seconds", "episode_steps", "action_mode",
+       "relative_step", "observe_time", "observe_trend"});
   auto nodes = v.OptionalInt("nodes", 1, 16);
   auto services = v.OptionalInt("services", 1, 16);
   Set(v.OptionalInt("max_replicas", 1, 16), &c.max_replicas);
@@ -87,6 +89,11 @@ Result<edge::EdgeScalingConfig> ParseEnvironment(const json& settings,
   Set(v.OptionalNumber("latency_slo_ms", kTiny, 1e6), &c.latency_slo_ms);
   Set(v.OptionalNumber("step_seconds", kTiny, 1e6), &c.step_seconds);
   Set(v.OptionalInt("episode_steps", 1, 100000), &c.episode_steps);
+  auto action_mode =
+      v.OptionalEnum("action_mode", {"joint", "relative", "per_service"});
+  Set(v.OptionalInt("relative_step", 1, 16), &c.relative_step);
+  Set(v.OptionalBool("observe_time"), &c.observe_time);
+  Set(v.OptionalBool("observe_trend"), &c.observe_trend);
   TY_RETURN_IF_ERROR(Prefixed(v.Finish("invalid environment"), "environment"));
   if (nodes) c.nodes.resize(*nodes);
   if (services) c.services.resize(*services);
@@ -102,6 +109,11 @@ Result<edge::EdgeScalingConfig> ParseEnvironment(const json& settings,
     Set(request_kb, &s.request_kb);
   }
   if (placement) c.placement = *edge::ParsePlacement(*placement);
+  if (action_mode == "relative") {
+    c.encoding = edge::ActionEncoding::kRelativeDiscrete;
+  } else if (action_mode == "per_service") {
+    c.encoding = edge::ActionEncoding::kPerService;
+  }
   TY_RETURN_IF_ERROR(Prefixed(edge::ValidateConfig(c), "environment"));
   return c;
 }
@@ -213,6 +225,23 @@ edge::ActionEncoding EncodingFor(const std::string& model_type) {
              : edge::ActionEncoding::kJointDiscrete;
 }
 
+Status ApplyEncoding(const std::string& model_type,
+                     edge::EdgeScalingConfig* config) {
+  const bool factored =
+      config->encoding == edge::ActionEncoding::kRelativeDiscrete ||
+      config->encoding == edge::ActionEncoding::kPerService;
+  const edge::ActionEncoding native = EncodingFor(model_type);
+  if (factored && native == edge::ActionEncoding::kContinuous) {
+    return ValidationError(
+        "invalid environment",
+        {{"environment.action_mode",
+          "relative and per_service need a discrete-action model_type "
+          "(q_learning, dqn, ppo)"}});
+  }
+  if (!factored) config->encoding = native;
+  return Prefixed(edge::ValidateConfig(*config), "environment");
+}
+
 rl::ParamMap WithGymDefaults(const std::string& model_type,
                              const edge::EdgeScalingConfig& config,
                              rl::ParamMap user) {
@@ -246,6 +275,12 @@ rl::ParamMap WithGymDefaults(const std::string& model_type,
     for (int i = 0; i < 3 * nodes; ++i) bins += "1,";
     for (int s = 0; s < services; ++s) bins += "1,1,5,";
     bins += "1";
+    const int agent_obs =
+        config.encoding == edge::ActionEncoding::kPerService
+            ? edge::PerServiceObservationSize(config)
+            : edge::ObservationSize(config);
+    const int extra = agent_obs - (3 * (nodes + services) + 1);
+    for (int i = 0; i < extra; ++i) bins += ",1";
     defaults = {{{"bins"}, bins}};
   }
   for (const ParamDefault& d : defaults) {

@@ -28,7 +28,10 @@ const std::vector<std::string>& ModelTypes();
 // node_memory_gib, node_network_mbps, replica_cpu, replica_memory_gib,
 // service_rate, request_kb, replica_cost, imbalance_cost,
 // infeasible_penalty, unstable_latency_s, latency_slo_ms, step_seconds,
-// episode_steps (the last two override the group's). Unknown keys, wrong
+// episode_steps (the last two override the group's), action_mode
+// ("joint": the algorithm's native encoding, "relative": relative_discrete,
+// "per_service": one decision per service), relative_step,
+// observe_time, observe_trend. Unknown keys, wrong
 // types and out-of-range values are VALIDATION_ERRORs on
 // "environment.<key>".
 Result<env::edge::EdgeScalingConfig> ParseEnvironment(
@@ -51,6 +54,13 @@ Result<rl::ParamMap> ParamsFromJson(const nlohmann::json& parameters);
 // The action encoding each algorithm needs: joint_discrete for q_learning,
 // dqn and ppo; continuous for sac and td3.
 env::edge::ActionEncoding EncodingFor(const std::string& model_type);
+
+// Sets config->encoding for `model_type`: EncodingFor(model_type), except
+// that relative_discrete and per_service configs (action_mode) stay.
+// VALIDATION_ERROR ("environment.action_mode") for those with sac/td3,
+// or when the resulting config is invalid.
+Status ApplyEncoding(const std::string& model_type,
+                     env::edge::EdgeScalingConfig* config);
 
 // `user` plus the gym's defaults for `model_type` where the user gave none
 // (smaller buffers and earlier learning than rl's Atari/MuJoCo-sized

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "env/edge_scaling/per_service.h"
 #include "env/wrapper.h"
 #include "products/gym/task_spec.h"
 #include "rl/trainer.h"
@@ -86,10 +87,14 @@ class EpisodeLog {
 // log. Allocates only when an episode ends.
 class RecordEpisodes final : public env::Wrapper {
  public:
-  RecordEpisodes(std::unique_ptr<edge::EdgeScalingEnv> env,
-                 std::shared_ptr<EpisodeLog> log)
+  // `env` is what edge::MakeAgentEnv builds: an EdgeScalingEnv, or a
+  // PerServiceEnv whose full steps are what an episode counts.
+  RecordEpisodes(std::unique_ptr<env::Env> env, std::shared_ptr<EpisodeLog> log)
       : Wrapper(std::move(env)), log_(std::move(log)) {
-    edge_ = static_cast<edge::EdgeScalingEnv*>(&inner());
+    per_service_ = dynamic_cast<edge::PerServiceEnv*>(&inner());
+    edge_ = per_service_ != nullptr
+                ? &per_service_->inner()
+                : static_cast<const edge::EdgeScalingEnv*>(&inner());
   }
   void Reset(std::optional<uint64_t> seed, std::span<float> obs,
              env::Info* info) override {
@@ -101,6 +106,7 @@ class RecordEpisodes final : public env::Wrapper {
                        env::Info* info) override {
     env::StepResult r = inner_->Step(action, obs, info);
     reward_ += r.reward;
+    if (per_service_ != nullptr && !per_service_->stepped()) return r;
     latency_ += edge_->last_metrics().mean_latency_s * 1000.0;
     ++steps_;
     if (r.terminated || r.truncated) {
@@ -111,7 +117,8 @@ class RecordEpisodes final : public env::Wrapper {
 
  private:
   std::shared_ptr<EpisodeLog> log_;
-  edge::EdgeScalingEnv* edge_;
+  const edge::EdgeScalingEnv* edge_;
+  edge::PerServiceEnv* per_service_ = nullptr;
   double reward_ = 0.0, latency_ = 0.0;
   int64_t steps_ = 0;
 };
@@ -185,8 +192,7 @@ Result<edge::EdgeScalingConfig> TaskConfig(const TaskParams& task) {
                       GroupFromJson(task.group_id, task.group));
   TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config,
                       ParseEnvironment(task.environment, group));
-  config.encoding = EncodingFor(task.model_type);
-  TY_RETURN_IF_ERROR(edge::ValidateConfig(config));
+  TY_RETURN_IF_ERROR(ApplyEncoding(task.model_type, &config));
   return config;
 }
 
@@ -214,8 +220,8 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   env::Spec spec;
   spec.id = edge::kEnvId;
   spec.make = [config, episodes]() -> std::unique_ptr<env::Env> {
-    return std::make_unique<RecordEpisodes>(
-        std::make_unique<edge::EdgeScalingEnv>(config), episodes);
+    return std::make_unique<RecordEpisodes>(edge::MakeAgentEnv(config),
+                                            episodes);
   };
   TY_RETURN_IF_ERROR(registry.Register(std::move(spec)));
 
@@ -223,7 +229,11 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   rl::TrainOptions options;
   options.algo = task.model_type;
   options.env_id = edge::kEnvId;
-  options.total_steps = task.total_episodes * config.episode_steps;
+  // Agent steps: per_service takes one per service for each env step.
+  const int64_t agent_episode_steps =
+      static_cast<int64_t>(config.episode_steps) *
+      edge::AgentStepsPerStep(config);
+  options.total_steps = task.total_episodes * agent_episode_steps;
   options.seed = task.seed;
   options.params = WithGymDefaults(task.model_type, config, user_params);
   options.out_dir =
@@ -231,9 +241,9 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   options.resume = std::filesystem::exists(
       std::filesystem::path(ctx.checkpoint_dir()) / rl::kCheckpointFileName);
   options.log_interval =
-      std::max<int64_t>(config.episode_steps, options.total_steps / 1000);
+      std::max<int64_t>(agent_episode_steps, options.total_steps / 1000);
   options.checkpoint_interval =
-      std::max<int64_t>(config.episode_steps, options.total_steps / 10);
+      std::max<int64_t>(agent_episode_steps, options.total_steps / 10);
 
   auto metrics_json = [&](const rl::TrainingProgress* p) {
     json m = episodes->ToJson();
