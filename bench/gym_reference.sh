@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Learning check of the edge-scaling gym (docs/gym.md): PPO and DQN against
 # the HPA rule, static and max-replica policies on a steady, a diurnal and a
-# bursty group, 5 seeds each; prints a Markdown table.
-#   bench/gym_reference.sh [build-dir] [steps-per-run] [seeds]
+# bursty group, 5 seeds each; prints a Markdown table. The agents use one
+# decision per service and the time-of-day and rate-trend features (the
+# environment settings below, as POST /api/v1/training takes them).
+#   bench/gym_reference.sh [build-dir] [steps-per-run] [seeds] [env-json]
 set -euo pipefail
 build=${1:-build/release}
-steps=${2:-20000}
+steps=${2:-30000}
 seeds=${3:-5}
+env_json=${4:-'{"action_mode":"per_service","observe_time":true,"observe_trend":true}'}
 cmake --build "$build" --target gym_reference
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$build/bench/gym_reference" --seeds "$seeds" --steps "$steps" \
-  --eval-steps 1000 --out "$out"
+  --eval-steps 1000 --out "$out" --env "$env_json"
