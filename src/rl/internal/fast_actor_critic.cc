@@ -101,6 +101,7 @@ FastActorCritic::FastActorCritic(ActorCriticImpl& net, int64_t max_batch)
 
 void FastActorCritic::Rebind() {
   torch::NoGradGuard no_grad;
+  ++version_;
   float* flat = flat_.data_ptr<float>();
   for (auto& [p, offset] : layout_) {
     torch::Tensor values = p.detach().contiguous();
@@ -111,7 +112,8 @@ void FastActorCritic::Rebind() {
 
 FastActorCritic::Outputs FastActorCritic::Forward(const float* obs, int64_t n) {
   const float* params = flat_.data_ptr<float>();
-  return {actor_.Forward(params, obs, n), critic_.Forward(params + critic_offset_, obs, n)};
+  return {actor_.Forward(params, obs, n, version_),
+          critic_.Forward(params + critic_offset_, obs, n, version_)};
 }
 
 void FastActorCritic::GatherRows(const float* src, int64_t cols,

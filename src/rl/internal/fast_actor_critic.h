@@ -80,7 +80,13 @@ class FastActorCritic {
   PpoLossStats PpoLossGrad(const PpoRollout& rollout, std::span<const int64_t> rows,
                            const PpoLossOptions& options);
 
-  std::span<float> params() { return {flat_.data_ptr<float>(), size_}; }
+  // The parameters, writable: every call counts as a change (the fused
+  // networks then re-read them). Writes made otherwise, e.g. through the
+  // module, need Rebind() before the next Forward / PpoLossGrad.
+  std::span<float> params() {
+    ++version_;
+    return {flat_.data_ptr<float>(), size_};
+  }
   std::span<float> grads() { return grads_; }
 
   // Copies `adam`'s state into `opt`'s per-parameter state (the torch Adam
@@ -105,6 +111,7 @@ class FastActorCritic {
   size_t size_ = 0;
   int64_t critic_offset_ = 0, log_std_offset_ = 0;
   torch::Tensor flat_;
+  uint64_t version_ = 1;  // of the parameter values, for FusedMlp::Forward
   std::vector<float> grads_;
   // The module's parameters and their offsets in flat_.
   std::vector<std::pair<torch::Tensor, int64_t>> layout_;

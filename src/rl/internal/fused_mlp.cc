@@ -6,16 +6,8 @@
 #include <cstring>
 #include <utility>
 
-// The kernels are compiled for AVX-512, AVX2+FMA and baseline x86-64 and the
-// best one is chosen when the program loads (GCC function multiversioning),
-// so the binary still runs on any x86-64 machine.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define TY_MULTIVERSION \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define TY_MULTIVERSION
-#endif
+#include "rl/internal/multiversion.h"
+
 
 namespace trainyard::rl::internal {
 namespace {
@@ -91,6 +83,21 @@ TY_MULTIVERSION void Gemm(int64_t M, int64_t N, int64_t K, const float* A,
   }
 }
 
+// The sum of the 16 lanes, by halving (vector adds, then 4 scalar ones).
+__attribute__((always_inline)) inline float HorizontalSum(const V16& v) {
+  typedef float V8 __attribute__((vector_size(32)));
+  typedef float V4 __attribute__((vector_size(16)));
+  V8 lo, hi;
+  std::memcpy(&lo, &v, sizeof(lo));
+  std::memcpy(&hi, reinterpret_cast<const char*>(&v) + sizeof(lo), sizeof(hi));
+  const V8 s8 = lo + hi;
+  V4 a, b;
+  std::memcpy(&a, &s8, sizeof(a));
+  std::memcpy(&b, reinterpret_cast<const char*>(&s8) + sizeof(a), sizeof(b));
+  const V4 s4 = a + b;
+  return (s4[0] + s4[1]) + (s4[2] + s4[3]);
+}
+
 // C[m][n] = sum_k A[m*lda + k] * B[n*ldb + k]: dot products, for the narrow
 // output layers (a few columns) where vectorising over n would not pay.
 TY_MULTIVERSION void GemmDot(int64_t M, int64_t N, int64_t K, const float* A,
@@ -108,8 +115,7 @@ TY_MULTIVERSION void GemmDot(int64_t M, int64_t N, int64_t K, const float* A,
         Load(y, b + k);
         acc += x * y;
       }
-      float s = 0.0f;
-      for (int64_t l = 0; l < kLanes; ++l) s += acc[l];
+      float s = HorizontalSum(acc);
       for (int64_t k = k_full; k < K; ++k) s += a[k] * b[k];
       C[m * ldc + n] = s;
     }
@@ -198,17 +204,21 @@ FusedMlp::FusedMlp(std::vector<int64_t> sizes, bool tanh, int64_t max_batch)
     max_weights = std::max(max_weights, in * out);
     max_width_ = std::max({max_width_, in, out});
     acts_.emplace_back(max_batch_ * out);
+    wts_.emplace_back(out >= kLanes ? in * out : 0);
   }
-  wt_.resize(max_weights);
   dwt_.resize(max_weights);
   delta_.resize(max_batch_ * max_width_);
   delta_next_.resize(max_batch_ * max_width_);
 }
 
-const float* FusedMlp::Forward(const float* params, const float* x, int64_t batch) {
+const float* FusedMlp::Forward(const float* params, const float* x, int64_t batch,
+                               uint64_t version) {
   assert(batch >= 1 && batch <= max_batch_);
   input_ = x;
   batch_ = batch;
+  const bool transposed = version != 0 && version == wt_version_ && params == wt_params_;
+  wt_version_ = version;
+  wt_params_ = params;
   const float* in = x;
   const size_t layers = acts_.size();
   for (size_t l = 0; l < layers; ++l) {
@@ -216,9 +226,9 @@ const float* FusedMlp::Forward(const float* params, const float* x, int64_t batc
     const float* w = params + offsets_[l];
     float* y = acts_[l].data();
     if (n_out >= kLanes) {
-      Transpose(w, n_out, n_in, wt_.data());
-      Gemm(batch, n_out, n_in, in, n_in, 1, wt_.data(), n_out, y, n_out, false);
-    } else {
+      if (!transposed) Transpose(w, n_out, n_in, wts_[l].data());
+      Gemm(batch, n_out, n_in, in, n_in, 1, wts_[l].data(), n_out, y, n_out, false);
+    } else {  // narrow outputs: dot products, no transpose
       GemmDot(batch, n_out, n_in, in, n_in, w, n_in, y, n_out);
     }
     const Act act = l + 1 == layers ? Act::kNone : tanh_ ? Act::kTanh : Act::kRelu;

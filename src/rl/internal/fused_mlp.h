@@ -28,8 +28,13 @@ class FusedMlp {
 
   // Output [batch, out] for the rows x [batch, in] under `params`. The
   // result stays valid (and is what Backward differentiates) until the next
-  // Forward. REQUIRES: 1 <= batch <= max_batch(); params has num_params().
-  const float* Forward(const float* params, const float* x, int64_t batch);
+  // Forward. `version` names the parameter values: a nonzero version equal
+  // to the previous call's (same params pointer) reuses that call's
+  // transposed weights, so pass a new one whenever the values changed; 0
+  // always recomputes. REQUIRES: 1 <= batch <= max_batch(); params has
+  // num_params().
+  const float* Forward(const float* params, const float* x, int64_t batch,
+                       uint64_t version = 0);
 
   // Given d_out = dL/d(output) [batch, out] of the last Forward (same
   // params), writes dL/d(params) into `grads` (num_params() floats,
@@ -48,7 +53,11 @@ class FusedMlp {
   // acts_[i]: output of layer i [max_batch, sizes_[i + 1]] (after the
   // activation for hidden layers).
   std::vector<std::vector<float>> acts_;
-  std::vector<float> wt_;          // one transposed weight [in, out]
+  // Transposed weights [in, out] of the layers with >= 16 outputs, for
+  // the parameters (pointer, version) of the last Forward.
+  std::vector<std::vector<float>> wts_;
+  const float* wt_params_ = nullptr;
+  uint64_t wt_version_ = 0;
   std::vector<float> delta_, delta_next_;  // dL/d(pre-activation) ping-pong
   std::vector<float> dwt_;         // transposed weight gradient (small `in`)
 };

@@ -119,5 +119,22 @@ TEST(FusedMlpTest, ForwardDependsOnlyOnItsInputs) {
   for (int i = 0; i < 6; ++i) EXPECT_EQ(o[i], alone[i]);
 }
 
+TEST(FusedMlpTest, NewVersionSeesChangedParametersAndTheSameReusesTransposes) {
+  FusedMlp mlp({4, 32, 2}, true, 4);
+  torch::manual_seed(7);
+  auto p = torch::randn({mlp.num_params()}) * 0.3;
+  auto x = torch::randn({4, 4});
+  std::vector<float> before(8);
+  const float* o = mlp.Forward(p.data_ptr<float>(), x.data_ptr<float>(), 4, 1);
+  std::copy(o, o + 8, before.begin());
+  p.narrow(0, 0, 32 * 4).mul_(-1.0f);  // first layer's weights change
+  o = mlp.Forward(p.data_ptr<float>(), x.data_ptr<float>(), 4, 2);
+  const float changed = o[0];
+  EXPECT_NE(changed, before[0]);
+  // Version 0 always recomputes: the same output as a fresh network.
+  FusedMlp fresh({4, 32, 2}, true, 4);
+  EXPECT_EQ(fresh.Forward(p.data_ptr<float>(), x.data_ptr<float>(), 4, 0)[0], changed);
+}
+
 }  // namespace
 }  // namespace trainyard::rl::internal
