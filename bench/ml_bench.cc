@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "ml/metrics.h"
 #include "ml/predictor.h"
 #include "ml/shap.h"
+#include "ml/synthetic.h"
 #include "ml/xgb_model.h"
 
 namespace ml = trainyard::ml;
@@ -180,11 +182,101 @@ void SplitComparison(const ml::Dataset& d, const std::string& export_dir) {
   std::printf("exported %s/train.csv and test.csv\n", export_dir.c_str());
 }
 
+// bench/studio.sh's half of the scikit-learn comparison: rebuilds the rows
+// an AI Studio training job uses (the same series, features, target and
+// time-ordered split with embargo, by the same functions ml::TrainModel
+// calls) and writes them as DIR/train.csv and DIR/test.csv.
+//   ml_bench --studio-export DIR --symbols A,B,... --start YYYY-MM-DD
+//            --end YYYY-MM-DD [--imported SYMBOL=CSV ...]
+// Symbols without --imported get the studio's synthetic history (from
+// 2000-01-03, as src/products/studio/market_data.cc generates it).
+int StudioExport(int argc, char** argv) {
+  std::string dir, symbols, start, end;
+  std::map<std::string, std::string> imported;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string key = argv[i], value = argv[i + 1];
+    if (key == "--studio-export") dir = value;
+    if (key == "--symbols") symbols = value;
+    if (key == "--start") start = value;
+    if (key == "--end") end = value;
+    if (key == "--imported" && value.find('=') != std::string::npos) {
+      imported[value.substr(0, value.find('='))] =
+          value.substr(value.find('=') + 1);
+    }
+  }
+  auto first = ml::ParseDate(start), last = ml::ParseDate(end);
+  if (dir.empty() || symbols.empty() || !first.ok() || !last.ok()) {
+    std::fprintf(stderr,
+                 "usage: ml_bench --studio-export DIR --symbols A,B --start "
+                 "YYYY-MM-DD --end YYYY-MM-DD [--imported SYMBOL=CSV ...]\n");
+    return 2;
+  }
+  const ml::DayNumber today = static_cast<ml::DayNumber>(
+      std::chrono::duration_cast<std::chrono::hours>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count() /
+      24);
+  std::vector<ml::OhlcvSeries> series;
+  size_t from = 0;
+  while (from <= symbols.size()) {
+    size_t comma = symbols.find(',', from);
+    if (comma == std::string::npos) comma = symbols.size();
+    const std::string sym = symbols.substr(from, comma - from);
+    from = comma + 1;
+    auto it = imported.find(sym);
+    auto s = it != imported.end()
+                 ? ml::LoadOhlcvCsv(sym, it->second)
+                 : ml::GenerateSyntheticOhlcv(
+                       sym, *ml::ParseDate("2000-01-03"), today);
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", sym.c_str(),
+                   s.status().ToString().c_str());
+      return 1;
+    }
+    series.push_back(std::move(*s));
+  }
+  // AI Studio's defaults: 5-day horizon, 1 % threshold, 80/20 split.
+  ml::DatasetSpec spec;
+  spec.features = kFeatures;
+  spec.target = {ml::ModelType::kClassification, 5, 0.01, 3};
+  spec.first_day = *first;
+  spec.last_day = *last;
+  auto data = ml::BuildDataset(series, spec);
+  if (!data.ok()) {
+    std::fprintf(stderr, "%s\n", data.status().ToString().c_str());
+    return 1;
+  }
+  auto split = ml::TimeOrderedSplit(*data, 0.8, spec.target.horizon);
+  if (!split.ok()) {
+    std::fprintf(stderr, "%s\n", split.status().ToString().c_str());
+    return 1;
+  }
+  ExportCsv(*data, split->train, dir + "/train.csv");
+  ExportCsv(*data, split->test, dir + "/test.csv");
+  std::printf("exported train %zu rows, test %zu rows, %zu features\n",
+              split->train.size(), split->test.size(), data->num_features);
+  // The engine alone on the same rows (no server, no job around it).
+  const ml::Dataset train = data->Subset(split->train);
+  const ml::Dataset test = data->Subset(split->test);
+  std::vector<ml::XgbModel> keep;
+  const TrainTime t =
+      TrainSeconds(train, ml::Algorithm::kRandomForest, 1, 3, &keep);
+  auto p = keep[0].Predict({test.x.data(), test.rows(), test.num_features});
+  std::printf("engine in-process: fit %.3f s wall (%.3f s CPU, median of 3), "
+              "test accuracy %.4f\n",
+              t.wall, t.cpu,
+              ml::ComputeClassificationMetrics(test.y, *p, 3).accuracy);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // Line-buffered so progress shows through pipes (bench/ml_bench.sh | tee).
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  if (argc > 1 && std::strcmp(argv[1], "--studio-export") == 0) {
+    return StudioExport(argc, argv);
+  }
   std::string plot_dir, export_dir;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--plots") == 0) plot_dir = argv[i + 1];

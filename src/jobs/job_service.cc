@@ -23,6 +23,7 @@ Result<store::JobRecord> JobService::Submit(const SubmitRequest& r) {
   job.params = r.params_json;
   job.total_units = r.total_units;
   job.max_attempts = r.max_attempts;
+  job.priority = r.priority;
   TY_RETURN_IF_ERROR(store_->Insert(job, clock_->NowMillis()));
   if (pool_) pool_->Wake();
   return store_->Get(job.id);

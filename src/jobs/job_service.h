@@ -15,6 +15,14 @@
 
 namespace trainyard::jobs {
 
+// Queue priorities (store::JobRecord::priority). Workers claim the highest
+// priority first and the oldest job first within a priority; the order is in
+// the database, so it survives restarts and holds across worker processes.
+// Any int works; these are the named levels.
+inline constexpr int kPriorityLow = -1;
+inline constexpr int kPriorityNormal = 0;
+inline constexpr int kPriorityHigh = 1;
+
 struct SubmitRequest {
   std::string type;
   std::string owner_id;
@@ -22,6 +30,7 @@ struct SubmitRequest {
   int64_t total_units = 0;
   std::optional<std::string> id;  // default: a new 24-hex id
   int max_attempts = 3;
+  int priority = kPriorityNormal;
 };
 
 // Thread-safe. Pointers are not owned; `pool` may be null (API-only server

@@ -29,7 +29,7 @@ TEST(HyperparametersTest, RandomForestIsOneRoundOfParallelTrees) {
   EXPECT_EQ(Param(*c, "colsample_bynode"), "0.80000000000000004");
   EXPECT_EQ(Param(*c, "objective"), "multi:softprob");
   EXPECT_EQ(Param(*c, "tree_method"), "hist");
-  EXPECT_EQ(Param(*c, "max_bin"), "64");
+  EXPECT_EQ(Param(*c, "max_bin"), "32");
   EXPECT_EQ(Param(*c, "num_class"), "3");
   // min_samples_split 5 -> 0.25 * 5 / 2 = 0.625 < XGBoost's default 1.
   EXPECT_EQ(Param(*c, "min_child_weight"), "1");

@@ -1,5 +1,7 @@
 #include "ml/trainer.h"
 
+#include <time.h>
+
 #include <chrono>
 #include <cmath>
 
@@ -8,6 +10,14 @@
 
 namespace trainyard::ml {
 namespace {
+
+// CPU seconds used by the calling thread: unlike wall time, not stretched
+// when other processes share the cores.
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 MatrixView ViewOf(const Dataset& d) {
   return {d.x.data(), d.rows(), d.num_features};
@@ -147,6 +157,7 @@ Result<TrainedModel> TrainModel(const std::vector<OhlcvSeries>& series,
                             fold_valid.info.back().day, last_metrics});
   }
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = ThreadCpuSeconds();
   TY_ASSIGN_OR_RETURN(
       XgbModel model,
       Fit(train, request, config,
@@ -156,6 +167,7 @@ Result<TrainedModel> TrainModel(const std::vector<OhlcvSeries>& series,
           .count();
   TrainedModel out{std::move(model)};
   out.train_seconds = seconds;
+  out.train_cpu_seconds = ThreadCpuSeconds() - cpu_start;
   TY_ASSIGN_OR_RETURN(
       out.metrics, EvaluateModel(out.model, test, spec.target, request.backtest,
                                  &out.backtest));

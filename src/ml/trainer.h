@@ -75,7 +75,9 @@ struct TrainedModel {
   std::vector<std::pair<std::string, double>> feature_importance;
   size_t train_rows = 0, test_rows = 0;
   DayNumber train_first = 0, train_last = 0, test_first = 0, test_last = 0;
-  double train_seconds = 0;  // wall time of the final fit
+  double train_seconds = 0;      // wall time of the final fit
+  double train_cpu_seconds = 0;  // CPU time of the final fit's thread (all
+                                 // of it with threads = 1)
 };
 
 // Runs the pipeline on `series` (one per symbol, already loaded: imported

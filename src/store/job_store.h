@@ -32,6 +32,9 @@ struct JobRecord {
   std::string error;
   int attempts = 0;
   int max_attempts = 3;
+  // Queue order: higher priorities are claimed first, oldest first within a
+  // priority (see jobs::JobPriority). Fixed at insert.
+  int priority = 0;
   bool cancel_requested = false;
   std::optional<std::string> lease_owner;
   std::optional<int64_t> lease_expires_at;
@@ -84,7 +87,8 @@ class JobStore {
   virtual Result<std::vector<JobRecord>> List(const JobFilter& filter) = 0;
   virtual Result<int64_t> Count(const JobFilter& filter) = 0;
 
-  // Atomically takes the oldest queued job whose type is in `types`, marks it
+  // Atomically takes the queued job whose type is in `types` with the highest
+  // priority (the oldest one among equals), marks it
   // running under `worker_id` until `lease_until`, and counts an attempt.
   // Returns nullopt when nothing is queued.
   virtual Result<std::optional<JobRecord>> ClaimNext(

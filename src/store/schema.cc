@@ -89,6 +89,12 @@ CREATE TABLE audit_log (
   detail TEXT NOT NULL DEFAULT '{}',
   created_at INTEGER NOT NULL);
 )sql",
+      // Job priority: higher values are claimed first, FIFO within a value
+      // (jobs::JobPriority; 0 = normal, the default for existing rows).
+      R"sql(
+ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_queue ON jobs(status, priority DESC, created_at);
+)sql",
   };
   return kMigrations;
 }

@@ -42,7 +42,7 @@ constexpr const char* kJobColumns =
     "id, type, owner_id, params, status, progress, current_units, "
     "total_units, metrics, result, error, attempts, max_attempts, "
     "cancel_requested, lease_owner, lease_expires_at, created_at, started_at, "
-    "finished_at, updated_at";
+    "finished_at, updated_at, priority";
 
 JobRecord ReadJob(const Statement& s) {
   JobRecord j;
@@ -67,6 +67,7 @@ JobRecord ReadJob(const Statement& s) {
   j.started_at = s.ColumnOptionalInt(17);
   j.finished_at = s.ColumnOptionalInt(18);
   j.updated_at = s.ColumnInt(19);
+  j.priority = static_cast<int>(s.ColumnInt(20));
   return j;
 }
 
@@ -112,11 +113,11 @@ Status SqliteJobStore::Insert(const JobRecord& j, int64_t now) {
     TY_ASSIGN_OR_RETURN(
         Statement s,
         db_->Prepare("INSERT INTO jobs(id, type, owner_id, params, status, "
-                     "total_units, max_attempts, created_at, updated_at) "
-                     "VALUES(?,?,?,?,'queued',?,?,?,?)"));
+                     "total_units, max_attempts, created_at, updated_at, "
+                     "priority) VALUES(?,?,?,?,'queued',?,?,?,?,?)"));
     s.Bind(1, j.id).Bind(2, j.type).Bind(3, j.owner_id).Bind(4, j.params);
     s.Bind(5, j.total_units).Bind(6, static_cast<int64_t>(j.max_attempts));
-    s.Bind(7, now).Bind(8, now);
+    s.Bind(7, now).Bind(8, now).Bind(9, static_cast<int64_t>(j.priority));
     Status st = s.Run();
     if (st.code() == ErrorCode::kConflict) {
       return ConflictError("job '" + j.id + "' already exists");
@@ -169,7 +170,8 @@ Result<std::optional<JobRecord>> SqliteJobStore::ClaimNext(
         Statement q,
         db_->Prepare(
             "SELECT id FROM jobs WHERE status = 'queued' AND type IN (" +
-            placeholders + ") ORDER BY created_at, id LIMIT 1"));
+            placeholders +
+            ") ORDER BY priority DESC, created_at, rowid LIMIT 1"));
     int idx = 1;
     for (const auto& t : types) q.Bind(idx++, t);
     TY_ASSIGN_OR_RETURN(bool row, q.Step());

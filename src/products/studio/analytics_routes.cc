@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "api/json_validator.h"
@@ -67,19 +68,46 @@ Result<std::vector<Activity>> RecentActivity(
   TY_ASSIGN_OR_RETURN(
       std::vector<Subscription> sold,
       ctx.marketplace->ListSubscriptions(std::nullopt, std::nullopt, user_id));
+  // A subscription named in another's renewed_by continues it (automatic
+  // renewal, or a new subscription after the old one ended).
+  auto renewals = [](const std::vector<Subscription>& subs) {
+    std::set<std::string> ids;
+    for (const auto& s : subs) {
+      if (s.renewed_by) ids.insert(*s.renewed_by);
+    }
+    return ids;
+  };
+  const std::set<std::string> sold_renewals = renewals(sold);
   for (const auto& s : sold) {
     const std::string name =
         names.count(s.model_id) ? names[s.model_id] : s.model_id;
-    out.push_back({s.created_at, "MODEL_SUBSCRIBED",
-                   "New subscriber to " + name + " (" +
+    const bool renewal = sold_renewals.count(s.id) > 0;
+    out.push_back({s.created_at,
+                   renewal ? "SUBSCRIPTION_RENEWED" : "MODEL_SUBSCRIBED",
+                   (renewal ? "Subscription to " + name + " renewed (" :
+                              "New subscriber to " + name + " (") +
                        FormatCents(s.amount_cents) + ")"});
   }
   TY_ASSIGN_OR_RETURN(
       std::vector<Subscription> bought,
       ctx.marketplace->ListSubscriptions(std::nullopt, user_id, std::nullopt));
+  const std::set<std::string> bought_renewals = renewals(bought);
   for (const auto& s : bought) {
-    out.push_back({s.created_at, "SUBSCRIPTION_STARTED",
-                   "Subscribed to listing " + s.listing_id});
+    const bool renewal = bought_renewals.count(s.id) > 0;
+    out.push_back(
+        {s.created_at, renewal ? "SUBSCRIPTION_RENEWED" : "SUBSCRIPTION_STARTED",
+         (renewal ? "Renewed subscription to listing "
+                  : "Subscribed to listing ") +
+             s.listing_id + " (" + FormatCents(s.amount_cents) + ")"});
+    if (s.renewal_status == kRenewalInsufficientCredits ||
+        s.renewal_status == kRenewalListingUnavailable) {
+      out.push_back({s.end_day * kMsPerDay, "SUBSCRIPTION_EXPIRED",
+                     "Subscription to listing " + s.listing_id +
+                         " expired: " +
+                         (s.renewal_status == kRenewalInsufficientCredits
+                              ? "not enough credits to renew"
+                              : "the listing is no longer available")});
+    }
   }
   std::stable_sort(
       out.begin(), out.end(),

@@ -44,7 +44,7 @@ Listing ReadListing(const Statement& s) {
 constexpr const char* kSubscriptionColumns =
     "id, listing_id, model_id, subscriber_id, seller_id, subscription_type, "
     "auto_renew, start_day, end_day, amount_cents, commission_cents, "
-    "created_at";
+    "created_at, renewal_status, renewed_by";
 
 Subscription ReadSubscription(const Statement& s) {
   Subscription x;
@@ -60,6 +60,8 @@ Subscription ReadSubscription(const Statement& s) {
   x.amount_cents = s.ColumnInt(9);
   x.commission_cents = s.ColumnInt(10);
   x.created_at = s.ColumnInt(11);
+  x.renewal_status = s.ColumnText(12);
+  x.renewed_by = s.ColumnOptionalText(13);
   return x;
 }
 
@@ -141,12 +143,14 @@ Status MarketplaceRepository::CreateSubscription(const Subscription& x) {
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(std::string("INSERT INTO studio_subscriptions(") +
-                   kSubscriptionColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
+                   kSubscriptionColumns +
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   s.Bind(1, x.id).Bind(2, x.listing_id).Bind(3, x.model_id);
   s.Bind(4, x.subscriber_id).Bind(5, x.seller_id).Bind(6, x.subscription_type);
   s.Bind(7, int64_t{x.auto_renew ? 1 : 0}).Bind(8, x.start_day);
   s.Bind(9, x.end_day).Bind(10, x.amount_cents).Bind(11, x.commission_cents);
   s.Bind(12, x.created_at);
+  s.Bind(13, x.auto_renew ? kRenewalPending : "").Bind(14, std::nullopt);
   return s.Run();
 }
 
@@ -181,6 +185,43 @@ Result<std::optional<Subscription>> MarketplaceRepository::ActiveSubscription(
   TY_ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<Subscription>();
   return std::optional<Subscription>(ReadSubscription(s));
+}
+
+Result<std::vector<Subscription>> MarketplaceRepository::DueRenewals(
+    int64_t day) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(std::string("SELECT ") + kSubscriptionColumns +
+                   " FROM studio_subscriptions WHERE renewal_status = ? AND "
+                   "end_day <= ? ORDER BY end_day, created_at, rowid"));
+  s.Bind(1, kRenewalPending).Bind(2, day);
+  return store::ReadRows<Subscription>(s, ReadSubscription);
+}
+
+Result<bool> MarketplaceRepository::ClaimRenewal(const std::string& id) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("UPDATE studio_subscriptions SET renewal_status = ? "
+                   "WHERE id = ? AND renewal_status = ?"));
+  s.Bind(1, kRenewalInProgress).Bind(2, id).Bind(3, kRenewalPending);
+  TY_RETURN_IF_ERROR(s.Run());
+  return db_->Changes() == 1;
+}
+
+Status MarketplaceRepository::FinishRenewal(
+    const std::string& id, const std::string& status,
+    const std::optional<std::string>& renewed_by) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("UPDATE studio_subscriptions SET renewal_status = ?, "
+                   "renewed_by = ? WHERE id = ? AND renewal_status = ?"));
+  s.Bind(1, status).Bind(2, renewed_by).Bind(3, id).Bind(4, kRenewalInProgress);
+  TY_RETURN_IF_ERROR(s.Run());
+  if (db_->Changes() == 1) return Status::Ok();
+  return ConflictError("renewal of subscription '" + id + "' is not running");
 }
 
 }  // namespace trainyard::studio

@@ -46,6 +46,15 @@ struct ListingQuery {
   std::optional<std::string> search;  // substring of title or description
 };
 
+// Subscription::renewal_status values ('' = no auto-renewal).
+inline constexpr const char* kRenewalPending = "PENDING";
+inline constexpr const char* kRenewalInProgress = "RENEWING";
+inline constexpr const char* kRenewed = "RENEWED";
+inline constexpr const char* kRenewalInsufficientCredits =
+    "INSUFFICIENT_CREDITS";
+inline constexpr const char* kRenewalListingUnavailable =
+    "LISTING_UNAVAILABLE";
+
 struct Subscription {
   std::string id;
   std::string listing_id;
@@ -59,6 +68,9 @@ struct Subscription {
   int64_t amount_cents = 0;
   int64_t commission_cents = 0;
   int64_t created_at = 0;
+  // Set from auto_renew by CreateSubscription; see kRenewal* above.
+  std::string renewal_status;
+  std::optional<std::string> renewed_by;  // the next month's subscription
 };
 
 // Thread-safe. `db` is not owned.
@@ -84,6 +96,18 @@ class MarketplaceRepository {
   Result<std::optional<Subscription>> ActiveSubscription(
       const std::string& subscriber_id, const std::string& model_id,
       int64_t day);
+
+  // Auto-renewing subscriptions still PENDING whose period ended by `day`
+  // (end_day <= day), oldest end first.
+  Result<std::vector<Subscription>> DueRenewals(int64_t day);
+  // Moves `id` from PENDING to RENEWING; false if another sweep or request
+  // got there first (or it is not pending), so each renewal runs once.
+  Result<bool> ClaimRenewal(const std::string& id);
+  // Ends a claimed renewal with `status` (kRenewed with the successor's id,
+  // or a failure status), or puts it back to PENDING (`status` =
+  // kRenewalPending) after an unexpected error.
+  Status FinishRenewal(const std::string& id, const std::string& status,
+                       const std::optional<std::string>& renewed_by);
 
  private:
   store::Database* db_;

@@ -206,17 +206,18 @@ Result<api::Response> Publish(StudioContext& ctx, api::Request& req) {
 
 Result<api::Response> ListPending(StudioContext& ctx, api::Request& req) {
   api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "page_size", 20, 100);
   auto status = q.Enum("status", {kPendingReview, kApproved, kRejected});
   TY_RETURN_IF_ERROR(q.Finish());
   ListingQuery query;
   query.status = status.value_or(kPendingReview);
   TY_ASSIGN_OR_RETURN(std::vector<Listing> listings,
                       ctx.marketplace->ListListings(query));
-  json results = json::array();
+  std::vector<json> results;
   for (const auto& l : listings) {
     results.push_back(ListingJson(ctx, l, TodayDay(ctx)));
   }
-  return Json(200, {{"count", results.size()}, {"results", results}});
+  return Json(200, PageOf(req, page, results));
 }
 
 Result<api::Response> Approve(StudioContext& ctx, api::Request& req) {
@@ -320,15 +321,7 @@ Result<api::Response> Browse(StudioContext& ctx, api::Request& req) {
     }
     matching.push_back(std::move(item));
   }
-  json results = json::array();
-  for (int64_t i = page.offset(); i < static_cast<int64_t>(matching.size()) &&
-                                  i < page.offset() + page.page_size;
-       ++i) {
-    results.push_back(matching[i]);
-  }
-  return Json(200,
-              api::CountNextPreviousPage(
-                  req, page, static_cast<int64_t>(matching.size()), results));
+  return Json(200, PageOf(req, page, matching));
 }
 
 Result<api::Response> ListingDetail(StudioContext& ctx, api::Request& req) {
@@ -389,11 +382,14 @@ Result<api::Response> Subscribe(StudioContext& ctx, api::Request& req) {
 }
 
 Result<api::Response> MySubscriptions(StudioContext& ctx, api::Request& req) {
+  api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "page_size", 20, 100);
+  TY_RETURN_IF_ERROR(q.Finish());
   TY_ASSIGN_OR_RETURN(std::vector<Subscription> subs,
                       ctx.marketplace->ListSubscriptions(
                           std::nullopt, req.caller().user_id, std::nullopt));
   const int64_t today = TodayDay(ctx);
-  json results = json::array();
+  std::vector<json> results;
   for (const auto& s : subs) {
     results.push_back(
         {{"subscription_id", s.id},
@@ -403,10 +399,17 @@ Result<api::Response> MySubscriptions(StudioContext& ctx, api::Request& req) {
           s.start_day <= today && s.end_day > today ? "ACTIVE" : "EXPIRED"},
          {"start_date", ml::FormatDate(s.start_day)},
          {"end_date", ml::FormatDate(s.end_day)},
+         {"next_billing_date", s.renewal_status == kRenewalPending
+                                   ? json(ml::FormatDate(s.end_day))
+                                   : json(nullptr)},
          {"auto_renew", s.auto_renew},
+         {"renewal_status", s.renewal_status.empty()
+                                ? json(nullptr)
+                                : json(s.renewal_status)},
+         {"renewed_by", s.renewed_by ? json(*s.renewed_by) : json(nullptr)},
          {"total_amount", FormatCents(s.amount_cents)}});
   }
-  return Json(200, {{"count", results.size()}, {"results", results}});
+  return Json(200, PageOf(req, page, results));
 }
 
 }  // namespace

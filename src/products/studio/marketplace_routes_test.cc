@@ -220,6 +220,11 @@ TEST_F(MarketplaceRoutesTest,
   EXPECT_EQ(subs["results"][0]["status"], "ACTIVE");
   EXPECT_EQ(subs["results"][0]["auto_renew"], true);
   EXPECT_EQ(subs["results"][1]["status"], "EXPIRED");
+  EXPECT_EQ(subs["results"][1]["renewal_status"], "RENEWED");
+  EXPECT_EQ(subs["results"][1]["renewed_by"], subs["results"][0]["subscription_id"]);
+  EXPECT_EQ(subs["results"][0]["renewal_status"], "PENDING");
+  EXPECT_EQ(subs["results"][0]["next_billing_date"],
+            subs["results"][0]["end_date"]);
   // Used again the same month: no second charge.
   ASSERT_EQ(
       Post(carol_, "models/" + model_ + "/predict/", {{"symbols", {"NIFTY50"}}})
@@ -245,6 +250,11 @@ TEST_F(MarketplaceRoutesTest, ARenewalThatCannotBePaidEndsAccess) {
       Post(bob_, "models/" + model_ + "/predict/", {{"symbols", {"NIFTY50"}}}),
       402, "SUBSCRIPTION_REQUIRED");
   EXPECT_EQ(Credits(bob_id_), 0.0);
+  json subs = Body(Get(bob_, "marketplace/subscriptions/"));
+  ASSERT_EQ(subs["count"], 1);
+  EXPECT_EQ(subs["results"][0]["status"], "EXPIRED");
+  EXPECT_EQ(subs["results"][0]["renewal_status"], "INSUFFICIENT_CREDITS");
+  EXPECT_TRUE(subs["results"][0]["next_billing_date"].is_null());
 }
 
 TEST_F(MarketplaceRoutesTest, BrowseFiltersByEveryDocumentedParameter) {

@@ -1,5 +1,6 @@
 #include "products/studio/module.h"
 
+#include "products/studio/renewal_scheduler.h"
 #include "products/studio/routes.h"
 #include "products/studio/studio_context.h"
 #include "products/studio/training_job.h"
@@ -32,6 +33,9 @@ Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(AddMarketDataRoutes(ctx, router));
   // The routes own the context; the deliverer stops with the last of them.
   ctx->deliverer->Start();
+  ctx->renewals = std::make_unique<RenewalScheduler>(
+      ctx.get(), RenewalIntervalMsFromEnvironment());
+  ctx->renewals->Start();
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include "ml/features.h"
 #include "ml/predictor.h"
 #include "ml/shap.h"
+#include "products/studio/json_text_writer.h"
 #include "products/studio/route_support.h"
 #include "products/studio/routes.h"
 #include "products/studio/studio_json.h"
@@ -199,6 +200,79 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
                 stored_source.empty() ? json(nullptr) : json(stored_source)}});
 }
 
+// The batch-predict/ answer, written as text directly: a million-row answer
+// built as nlohmann::json objects cost more than the predictions themselves.
+// Same members as predict/'s items (AddPrediction, Contributions).
+std::string BatchPredictionsText(const std::vector<ml::ScoredRow>& rows,
+                                 bool with_confidence, int64_t version,
+                                 const std::string& timestamp,
+                                 const std::string& source) {
+  JsonTextWriter w;
+  w.Reserve(rows.size() *
+            (with_confidence ? 150 : 70) *
+            (rows.empty() || !rows[0].prediction.explanation ? 1 : 3));
+  w.BeginObject();
+  w.Key("predictions");
+  w.BeginArray();
+  static constexpr const char* kClasses[] = {"SELL", "HOLD", "BUY"};
+  for (const auto& r : rows) {
+    const ml::Prediction& p = r.prediction;
+    w.BeginObject();
+    w.Key("symbol");
+    w.String(r.symbol);
+    w.Key("date");
+    w.String(ml::FormatDate(r.day));
+    w.Key("close");
+    w.Number(r.close);
+    w.Key("prediction");
+    if (!p.label.empty()) {
+      w.String(p.label);
+      if (with_confidence) {
+        w.Key("confidence");
+        w.Number(Round4(p.confidence));
+        w.Key("probabilities");
+        w.BeginObject();
+        for (size_t k = 0; k < p.probabilities.size() && k < 3; ++k) {
+          w.Key(kClasses[k]);
+          w.Number(Round4(p.probabilities[k]));
+        }
+        w.EndObject();
+      }
+    } else {
+      w.Number(p.value);
+      w.Key("predicted_return");
+      w.Number(p.value);
+      if (with_confidence) {
+        w.Key("confidence");
+        w.Null();
+      }
+    }
+    if (p.explanation) {
+      w.Key("feature_contributions");
+      w.BeginObject();
+      for (const auto& c : p.explanation->contributions) {
+        w.Key(c.feature);
+        w.Number(Round4(c.value));
+      }
+      w.EndObject();
+      w.Key("base_value");
+      w.Number(Round4(p.explanation->base_value));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("count");
+  w.Int(static_cast<int64_t>(rows.size()));
+  w.Key("model_version");
+  w.String(std::to_string(version));
+  w.Key("prediction_timestamp");
+  w.String(timestamp);
+  w.Key("data_source");
+  w.String(source);
+  w.EndObject();
+  return std::move(w.text());
+}
+
 Result<api::Response> BatchPredict(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   api::JsonValidator v(body);
@@ -232,23 +306,9 @@ Result<api::Response> BatchPredict(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(std::vector<ml::ScoredRow> rows,
                       ml::PredictSeries(*m.model, series, first, last,
                                         /*latest_only=*/false, with_shap));
-  json predictions = json::array();
-  for (const auto& r : rows) {
-    json item = {{"symbol", r.symbol},
-                 {"date", ml::FormatDate(r.day)},
-                 {"close", r.close}};
-    AddPrediction(r.prediction, with_confidence, &item);
-    if (r.prediction.explanation) {
-      item["feature_contributions"] = Contributions(*r.prediction.explanation);
-      item["base_value"] = Round4(r.prediction.explanation->base_value);
-    }
-    predictions.push_back(std::move(item));
-  }
-  return Json(200, {{"predictions", predictions},
-                    {"count", rows.size()},
-                    {"model_version", std::to_string(m.row.version)},
-                    {"prediction_timestamp", IsoTime(ctx.NowMillis())},
-                    {"data_source", source}});
+  return api::JsonResponse(
+      200, BatchPredictionsText(rows, with_confidence, m.row.version,
+                                IsoTime(ctx.NowMillis()), source));
 }
 
 Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {

@@ -68,6 +68,17 @@ int64_t TodayDay(const StudioContext& ctx) {
   return ctx.NowMillis() / 86'400'000;
 }
 
+nlohmann::json PageOf(const api::Request& req, const api::PageRequest& page,
+                      const std::vector<nlohmann::json>& items) {
+  nlohmann::json results = nlohmann::json::array();
+  const auto total = static_cast<int64_t>(items.size());
+  for (int64_t i = page.offset(); i < total && i < page.offset() + page.page_size;
+       ++i) {
+    results.push_back(items[i]);
+  }
+  return api::CountNextPreviousPage(req, page, total, std::move(results));
+}
+
 std::vector<std::string> SplitCsv(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in(text);

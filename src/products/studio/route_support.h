@@ -10,6 +10,7 @@
 
 #include "api/error_response.h"
 #include "api/http_types.h"
+#include "api/pagination.h"
 #include "api/router.h"
 #include "products/studio/studio_context.h"
 
@@ -40,6 +41,12 @@ Result<store::User> CallerUser(StudioContext& ctx, const api::Request& req);
 
 // Today's day number (UTC).
 int64_t TodayDay(const StudioContext& ctx);
+
+// One page of `items` (all matching rows, in order) as {"count", "next",
+// "previous", "results"} with links that keep the request's other query
+// parameters.
+nlohmann::json PageOf(const api::Request& req, const api::PageRequest& page,
+                      const std::vector<nlohmann::json>& items);
 
 // Splits "a,b,c" (trimming blanks, dropping empty items).
 std::vector<std::string> SplitCsv(const std::string& text);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.h"
+#include "products/studio/renewal_scheduler.h"
 #include "products/studio/studio_schema.h"
 
 namespace trainyard::studio {
@@ -40,5 +41,7 @@ Result<std::shared_ptr<StudioContext>> StudioContext::Open(
   TY_ASSIGN_OR_RETURN(ctx->webhooks, notify::WebhookStore::Open(db));
   return ctx;
 }
+
+StudioContext::~StudioContext() { renewals.reset(); }
 
 }  // namespace trainyard::studio

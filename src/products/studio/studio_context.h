@@ -22,6 +22,8 @@ namespace trainyard::studio {
 // The job type of a training run.
 inline constexpr const char* kTrainJobType = "studio.train";
 
+class RenewalScheduler;
+
 struct StudioContext {
   products::ProductDeps deps;
   jobs::JobService* jobs = nullptr;  // null outside the server
@@ -35,6 +37,9 @@ struct StudioContext {
   std::unique_ptr<notify::WebhookStore> webhooks;
   // Server only: delivers the outbox in the background.
   std::unique_ptr<notify::WebhookDeliverer> deliverer;
+  // Server only: the periodic subscription renewal sweep. Declared last so
+  // it stops before the repositories it uses are destroyed.
+  std::unique_ptr<RenewalScheduler> renewals;
 
   int64_t NowMillis() const { return deps.clock->NowMillis(); }
   // Queues a webhook event for `owner_id` (best effort: a failure is logged,
@@ -46,6 +51,8 @@ struct StudioContext {
   // INTERNAL_ERROR if the store is not SQLite.
   static Result<std::shared_ptr<StudioContext>> Open(
       const products::ProductDeps& deps, jobs::JobService* jobs);
+
+  ~StudioContext();  // stops the renewal scheduler first
 };
 
 }  // namespace trainyard::studio

@@ -98,6 +98,25 @@ CREATE TABLE studio_datasets (
   has_volume INTEGER NOT NULL,
   imported_at INTEGER NOT NULL);
 )sql",
+      // Auto-renewal state per subscription (subscriptions.h): PENDING until
+      // the renewal sweep (or the next use) renews it (RENEWED, renewed_by =
+      // the next subscription) or lets it expire (INSUFFICIENT_CREDITS,
+      // LISTING_UNAVAILABLE); '' without auto_renew. Rows renewed on use
+      // before this migration already have a successor.
+      R"sql(
+ALTER TABLE studio_subscriptions ADD COLUMN renewal_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE studio_subscriptions ADD COLUMN renewed_by TEXT;
+UPDATE studio_subscriptions SET renewal_status = CASE
+  WHEN auto_renew = 0 THEN ''
+  WHEN EXISTS (SELECT 1 FROM studio_subscriptions o
+               WHERE o.subscriber_id = studio_subscriptions.subscriber_id
+                 AND o.model_id = studio_subscriptions.model_id
+                 AND o.created_at > studio_subscriptions.created_at)
+    THEN 'RENEWED'
+  ELSE 'PENDING' END;
+CREATE INDEX studio_subscriptions_renewal
+  ON studio_subscriptions(renewal_status, end_day);
+)sql",
   };
   return kMigrations;
 }

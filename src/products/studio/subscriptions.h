@@ -1,7 +1,8 @@
 // Subscription money flows: starting a monthly subscription (charge the
 // subscriber, pay the seller minus the platform commission, count the sale,
-// notify the seller) and renewing an expired auto-renewing one when its
-// subscriber next uses the model.
+// notify the seller) and renewing auto-renewing ones when they end (by the
+// periodic sweep of renewal_scheduler.h, or when the subscriber next uses the
+// model before the sweep ran).
 #pragma once
 
 #include <string>
@@ -23,10 +24,41 @@ Result<Subscription> StartSubscription(StudioContext& ctx,
                                        const std::string& type, bool auto_renew,
                                        ml::DayNumber today);
 
-// If the subscriber's latest subscription to `model_id` has auto_renew, has
-// ended and its listing is still approved, starts the next month (charged
-// as above). Returns whether a renewal happened; false also when the
-// subscriber cannot pay (the caller then has no access).
+// What happened to one due auto-renewing subscription.
+enum class RenewalOutcome {
+  kRenewed,              // next month charged and started (renewed_by set)
+  kInsufficientCredits,  // expired: the subscriber could not pay
+  kListingUnavailable,   // expired: the listing is no longer approved
+  kNotDue,               // not pending, not ended, or renewed by another
+};
+
+// Renews `due` (an auto-renewing subscription whose end_day <= today, still
+// PENDING): charges the subscriber the listing's current monthly price, pays
+// the seller minus the commission, counts the sale and emits
+// model.subscribed (with "renewal_of") as StartSubscription does. The next
+// period starts at due.end_day, so an on-time renewal leaves no gap; a
+// renewal more than a month late starts today (missed months are not
+// charged). When it cannot be paid or the listing is gone, the subscription
+// is marked expired with that reason and the subscriber gets a
+// subscription.renewal_failed event. Each subscription renews at most once
+// (claimed in the database), so the sweep and on-use renewals may race.
+Result<RenewalOutcome> RenewSubscription(StudioContext& ctx,
+                                         const Subscription& due,
+                                         ml::DayNumber today);
+
+struct RenewalSweepResult {
+  int renewed = 0;
+  int expired = 0;  // insufficient credits or listing unavailable
+};
+
+// Renews every subscription due by `today` (RenewSubscription each). An
+// error on one subscription is logged and the sweep goes on; the result
+// counts what happened.
+Result<RenewalSweepResult> RenewDueSubscriptions(StudioContext& ctx,
+                                                 ml::DayNumber today);
+
+// On-use renewal between sweeps: renews the subscriber's due subscription to
+// `model_id`, if any. Returns whether access continues through a renewal.
 Result<bool> RenewDueSubscription(StudioContext& ctx,
                                   const std::string& subscriber_id,
                                   const std::string& model_id,

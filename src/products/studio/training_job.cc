@@ -181,6 +181,7 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
     if (!s.ok()) return Fail(ctx, job, model, elapsed(), s.status());
     series.push_back(**s);
   }
+  const double load_seconds = elapsed();
   Result<ml::TrainingRequest> request =
       ToTrainingRequest(model.model_type, model.algorithm, model.config);
   if (!request.ok()) return Fail(ctx, job, model, elapsed(), request.status());
@@ -216,6 +217,7 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   }
   if (!trained.ok()) return Fail(ctx, job, model, elapsed(), trained.status());
   const ml::TrainedModel& t = *trained;
+  const double pipeline_done = elapsed();
 
   const std::string artifact = "model_storage/studio/" + model.id + "/v" +
                                std::to_string(row.model_version) + ".json";
@@ -230,6 +232,7 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   job.Log("INFO: rendering feature-importance and SHAP summary plots");
   Result<json> shap = RenderPlots(ctx, model, t, series, *request);
   if (!shap.ok()) return Fail(ctx, job, model, elapsed(), shap.status());
+  const double plots_seconds = elapsed() - pipeline_done;
 
   const bool classification = model.model_type == "CLASSIFICATION";
   json importance = json::object();
@@ -257,7 +260,17 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
                     {"best_epoch", BestFold(t.folds, classification)},
                     {"epochs", static_cast<int>(t.folds.size()) + 1},
                     {"job_id", row.id},
-                    {"compute_seconds", Round4(seconds)}}}};
+                    {"compute_seconds", Round4(seconds)},
+                    // Where the job's time went: loading prices, features +
+                    // CV + final fit + test metrics + backtest, the final
+                    // fit alone, saving and the two plots (with SHAP).
+                    {"timings",
+                     {{"load_data_seconds", Round4(load_seconds)},
+                      {"pipeline_seconds",
+                       Round4(pipeline_done - load_seconds)},
+                      {"fit_seconds", Round4(t.train_seconds)},
+                      {"fit_cpu_seconds", Round4(t.train_cpu_seconds)},
+                      {"save_and_plots_seconds", Round4(plots_seconds)}}}}}};
   model.status = kCompleted;
   model.version = row.model_version;
   model.artifact_path = artifact;

@@ -79,7 +79,12 @@ json RunJson(const Run& run) {
       {"data_source", result.is_object()
                           ? result.value("data_source", json(nullptr))
                           : json(nullptr)},
-      {"error", j.error.empty() ? json(nullptr) : json(j.error)}};
+      {"error", j.error.empty() ? json(nullptr) : json(j.error)},
+      // The document's error code for a failed fit (the handler fails jobs
+      // with MODEL_TRAINING_ERROR); null otherwise.
+      {"error_code", j.status == store::JobStatus::kFailed
+                         ? json(ErrorCodeName(ErrorCode::kModelTraining))
+                         : json(nullptr)}};
   return out;
 }
 
@@ -142,15 +147,7 @@ Result<api::Response> ListTrainingJobs(StudioContext& ctx, api::Request& req) {
     if (status && *status != StudioJobStatus(run.job.status)) continue;
     matching.push_back(RunJson(run));
   }
-  json results = json::array();
-  for (int64_t i = page.offset(); i < static_cast<int64_t>(matching.size()) &&
-                                  i < page.offset() + page.page_size;
-       ++i) {
-    results.push_back(matching[i]);
-  }
-  return Json(200,
-              api::CountNextPreviousPage(
-                  req, page, static_cast<int64_t>(matching.size()), results));
+  return Json(200, PageOf(req, page, matching));
 }
 
 Result<api::Response> GetTrainingJob(StudioContext& ctx, api::Request& req) {
@@ -159,8 +156,16 @@ Result<api::Response> GetTrainingJob(StudioContext& ctx, api::Request& req) {
   json metrics = api::ParseStoredJson(run.job.metrics);
   if (!metrics.is_object()) metrics = json::object();
   out["current_epoch"] = metrics.value("current_epoch", 0);
-  out["total_epochs"] =
-      metrics.value("total_epochs", static_cast<int>(std::max<int64_t>(1, 1)));
+  if (metrics.contains("total_epochs")) {
+    out["total_epochs"] = metrics["total_epochs"];
+  } else {
+    // Not started yet: the folds of the model's configuration + final fit.
+    int64_t folds = 0;
+    if (Result<StudioModel> m = ctx.models->Get(run.row.model_id); m.ok()) {
+      folds = m->config["training_config"].value("cross_validation_folds", 0);
+    }
+    out["total_epochs"] = (folds >= 2 ? folds : 0) + 1;
+  }
   out["current_metrics"] = metrics.value("current_metrics", json::object());
   int64_t eta = run.row.created_at +
                 static_cast<int64_t>(run.row.estimated_seconds * 1000);

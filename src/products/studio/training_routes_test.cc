@@ -198,6 +198,7 @@ TEST_F(TrainingRoutesTest, AFailedFitRefundsEverythingAndMarksTheModelFailed) {
   json job = WaitForJob(alice_, started["job_id"]);
   EXPECT_EQ(job["status"], "FAILED");
   EXPECT_TRUE(job["error"].is_string());
+  EXPECT_EQ(job["error_code"], "MODEL_TRAINING_ERROR");
   EXPECT_EQ(job["cost"], "0.00");
   EXPECT_EQ(job["refund_amount"], started["estimated_cost"]);
   EXPECT_NEAR(Credits(alice_id_), 100.0, 1e-9);

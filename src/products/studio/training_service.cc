@@ -125,6 +125,9 @@ Result<StartedTraining> StartTraining(StudioContext& ctx,
   submit.id = row.id;
   submit.params_json = json{{"model_id", model.id}}.dump();
   submit.total_units = 1000;
+  submit.priority = priority == "HIGH"  ? jobs::kPriorityHigh
+                    : priority == "LOW" ? jobs::kPriorityLow
+                                        : jobs::kPriorityNormal;
   Result<store::JobRecord> job = ctx.jobs->Submit(submit);
   if (!job.ok()) {
     (void)ctx.training_jobs->Settle(row.id, 0, 0, row.hold_cents, "FAILED",

@@ -17,7 +17,8 @@ using nlohmann::json;
 namespace {
 
 const std::vector<std::string> kEvents = {
-    "training_job.completed", "training_job.failed", "model.subscribed"};
+    "training_job.completed", "training_job.failed", "model.subscribed",
+    "subscription.renewal_failed"};
 
 json EndpointJson(const notify::WebhookEndpoint& e) {
   return {{"id", e.id},
@@ -49,7 +50,8 @@ Result<api::Response> CreateWebhook(StudioContext& ctx, api::Request& req) {
                                       e.get<std::string>()) == kEvents.end()) {
         v.AddError("events",
                    "each must be one of training_job.completed, "
-                   "training_job.failed, model.subscribed");
+                   "training_job.failed, model.subscribed, "
+                   "subscription.renewal_failed");
         break;
       }
       wanted.push_back(e.get<std::string>());

@@ -194,7 +194,7 @@ TEST_F(WebhookRoutesTest, RegisterListDeleteAndValidation) {
   auto r = Post(alice_, "webhooks/", {{"url", "http://127.0.0.1:9/hook"}});
   ASSERT_EQ(r->status, 201) << r->body;
   json created = Body(r);
-  EXPECT_EQ(created["events"].size(), 3u);
+  EXPECT_EQ(created["events"].size(), 4u);
   EXPECT_GE(created["secret"].get<std::string>().size(), 32u);  // generated
   json list = Body(Get(alice_, "webhooks/"));
   EXPECT_EQ(list["count"], 1);
