@@ -12,12 +12,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
 #include "app/server_app.h"
+#include "rl/policy.h"
 
 namespace {
 
@@ -115,19 +117,44 @@ int main(int argc, char** argv) {
                               "application/json");
     if (!r || r->status != 200) std::abort();
   });
+  // The forward pass alone (one thread, no HTTP): what the policy costs of
+  // each predict.
+  {
+    auto policy = trainyard::rl::LoadPolicy(
+        home + "/model_storage/ppo/" + id + "/policy.tyrl", 0);
+    if (policy.ok()) {
+      std::vector<float> obs(25, 0.5f), action(1);
+      std::vector<double> us;
+      for (int i = 0; i < 5000; ++i) {
+        const auto t0 = Clock::now();
+        (void)(*policy)->Act(obs, true, action);
+        us.push_back(
+            std::chrono::duration<double, std::micro>(Clock::now() - t0)
+                .count());
+      }
+      std::sort(us.begin(), us.end());
+      std::printf("policy forward alone: p50 %.1f us  p99 %.1f us\n",
+                  us[us.size() / 2], us[us.size() * 99 / 100]);
+    }
+  }
+  // Printed before the reference runs, so that a failure there cannot hide it.
+  std::printf(
+      "predict (4 replicas, %d clients): %.0f req/s  p50 %.3f ms  p99 %.3f "
+      "ms\n",
+      kClients, predict.rps, predict.p50, predict.p99);
+  std::fflush(stdout);
   Stats health = Measure(kClients, per_client, [&](int c) {
     auto r = clients[c]->Get("/api/v1/health");
     if (!r) std::abort();
   });
   std::printf(
-      "predict (4 replicas, %d clients): %.0f req/s  p50 %.3f ms  p99 %.3f "
-      "ms\n",
-      kClients, predict.rps, predict.p50, predict.p99);
-  std::printf(
       "health  (reference, %d clients):  %.0f req/s  p50 %.3f ms  p99 %.3f "
       "ms\n",
       kClients, health.rps, health.p50, health.p99);
   std::printf("p99 ratio predict/health: %.2f\n", predict.p99 / health.p99);
+  double load1 = 0;
+  std::ifstream("/proc/loadavg") >> load1;
+  std::printf("load average (1 min): %.2f\n", load1);
   (*app)->Stop();
   std::filesystem::remove_all(home);
   return 0;
