@@ -140,11 +140,14 @@ TEST(FastActorCriticTest, ModuleSeesTheFlatParametersAndKeepsItsValues) {
   EXPECT_FALSE(torch::allclose(net->forward(x).dist, before));
 }
 
-TEST(FastActorCriticTest, RecurrentNetworkIsNotSupportedMlpsAre) {
+TEST(FastActorCriticTest, RecurrentAndGsdeNetworksAreNotSupportedMlpsAre) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
   ActorCriticSpec recurrent = Spec(false, 3, 1);
   recurrent.recurrent = true;
   EXPECT_FALSE(FastActorCritic::Supports(*ActorCritic(recurrent, gen)));
+  ActorCriticSpec sde = Spec(false, 3, 1);
+  sde.use_sde = true;  // matrix-shaped log std
+  EXPECT_FALSE(FastActorCritic::Supports(*ActorCritic(sde, gen)));
   EXPECT_TRUE(FastActorCritic::Supports(*ActorCritic(Spec(false, 3, 1), gen)));
   EXPECT_TRUE(FastActorCritic::Supports(*ActorCritic(Spec(true, 3, 4), gen)));
 }
