@@ -36,8 +36,10 @@ rows=(
   "sac Pendulum-v1 20000 -200 learning_rate=0.001"
   "td3 Pendulum-v1 20000 -200 learning_rate=0.001 learning_starts=10000 action_noise=0.1 hidden=400,300"
   "ddpg Pendulum-v1 20000 -200 learning_rate=0.001 learning_starts=10000 action_noise=0.1 hidden=400,300"
-  "ppo Pendulum-v1 200000 -250 n_envs=4 buffer_size=1024 batch_size=64 gae_lambda=0.95 gamma=0.9 n_epochs=10 learning_rate=0.001 policy_clip=0.2 use_running_statistics=true log_std_init=-1"
-  "sac MountainCarContinuous-v0 50000 90 learning_rate=0.0003 buffer_size=50000 batch_size=512 ent_coef=0.1 train_freq=32 gradient_steps=32 gamma=0.9999 tau=0.01 learning_starts=0 hidden=64,64"
+  # The zoo's PPO Pendulum-v1 and SAC MountainCarContinuous-v0 settings, both
+  # with gSDE (use_sde; the zoo's log_std_init where it sets one).
+  "ppo Pendulum-v1 200000 -250 n_envs=4 buffer_size=1024 batch_size=64 gae_lambda=0.95 gamma=0.9 n_epochs=10 ent_coef=0 learning_rate=0.001 policy_clip=0.2 use_sde=true sde_sample_freq=4"
+  "sac MountainCarContinuous-v0 50000 90 learning_rate=0.0003 buffer_size=50000 batch_size=512 ent_coef=0.1 train_freq=32 gradient_steps=32 gamma=0.9999 tau=0.01 learning_starts=0 hidden=64,64 use_sde=true log_std_init=-3.67"
   "q_learning CartPole-v1 200000 400 bins=1,1,12,12 obs_clip=0.87 learning_rate=0.1 gamma=0.99 exploration_fraction=0.5 exploration_final_eps=0"
 )
 

@@ -105,6 +105,47 @@ TEST(OffPolicyConfigTest, SacEntropyCoefficientForms) {
   EXPECT_FALSE(ParseOffPolicyConfig(Algo::kSac, {{"ent_coef", "autox"}}).ok());
 }
 
+TEST(SdeConfigTest, OffByDefaultAndResampledOnlyAtRolloutStart) {
+  // SB3's defaults: use_sde=False, sde_sample_freq=-1; SAC's gSDE
+  // log_std_init=-3, use_sde_at_warmup=False.
+  auto ppo = ParsePpoConfig({});
+  ASSERT_TRUE(ppo.ok());
+  EXPECT_FALSE(ppo->use_sde);
+  EXPECT_EQ(ppo->sde_sample_freq, -1);
+  auto sac = ParseOffPolicyConfig(Algo::kSac, {});
+  ASSERT_TRUE(sac.ok());
+  EXPECT_FALSE(sac->use_sde);
+  EXPECT_EQ(sac->sde_sample_freq, -1);
+  EXPECT_FALSE(sac->use_sde_at_warmup);
+  EXPECT_DOUBLE_EQ(sac->log_std_init, -3.0);
+}
+
+TEST(SdeConfigTest, ZooSettingsParse) {
+  auto ppo = ParsePpoConfig({{"use_sde", "true"}, {"sde_sample_freq", "4"}});
+  ASSERT_TRUE(ppo.ok()) << ppo.status().ToString();
+  EXPECT_TRUE(ppo->use_sde);
+  EXPECT_EQ(ppo->sde_sample_freq, 4);
+  auto sac = ParseOffPolicyConfig(
+      Algo::kSac, {{"use_sde", "true"}, {"log_std_init", "-3.67"}, {"use_sde_at_warmup", "true"}});
+  ASSERT_TRUE(sac.ok()) << sac.status().ToString();
+  EXPECT_TRUE(sac->use_sde);
+  EXPECT_TRUE(sac->use_sde_at_warmup);
+  EXPECT_DOUBLE_EQ(sac->log_std_init, -3.67);
+}
+
+TEST(SdeConfigTest, SampleFreqNeedsUseSdeAndIsNotZero) {
+  EXPECT_TRUE(HasFieldError(ParsePpoConfig({{"sde_sample_freq", "8"}}).status(),
+                            "sde_sample_freq"));
+  EXPECT_TRUE(HasFieldError(
+      ParsePpoConfig({{"use_sde", "true"}, {"sde_sample_freq", "0"}}).status(),
+      "sde_sample_freq"));
+  EXPECT_TRUE(HasFieldError(
+      ParseOffPolicyConfig(Algo::kSac, {{"use_sde_at_warmup", "true"}}).status(),
+      "use_sde_at_warmup"));
+  EXPECT_TRUE(HasFieldError(
+      ParseOffPolicyConfig(Algo::kDdpg, {{"use_sde", "true"}}).status(), "use_sde"));
+}
+
 TEST(DqnConfigTest, GymApiNamesAreAccepted) {
   auto c = ParseDqnConfig({{"learning_rate", "0.001"},
                            {"discount_factor", "0.9"},
