@@ -11,20 +11,29 @@
 # with Trainyard); import real prices with POST /api/v1/pool-data/import/ to
 # use them for predict-action.
 #
+# Both agents use action_transform "recentre" (a0 = width of a range centred
+# on the price, a1 = keep / move / exit; docs/ilp.md) and running statistics;
+# PPO starts with log_std_init -1 (std 0.37 on the unit box) so its first
+# policy mostly keeps instead of paying gas every step.
+#
 # Usage: bench/ilp_reference.sh [trainyard-binary]
-#   ILP_BENCH_EPISODES=100   training episodes per agent and window
+#   ILP_BENCH_EPISODES=50    training episodes per agent and window
 #   ILP_BENCH_STEPS=200      steps per episode (train and evaluation)
 #   ILP_BENCH_EVAL_EPISODES=10
 #   ILP_BENCH_RANGE=0.1      percentage_range of the fixed / tau_reset baselines
+#   ILP_BENCH_TRANSFORM=recentre   or linear / non-linear (the bound maps)
+#   ILP_BENCH_PPO_LOG_STD=-1.0
 #   ILP_BENCH_WINDOWS="WETH/USDC:1 ETH/DAI:2 BTC/USDT:3 BTC/WETH:4 WETH/USDT:5 WETH/USDC:6"
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="${1:-$here/../build/release/src/cli/trainyard}"
 [[ -x "$bin" ]] || { echo "trainyard binary not found: $bin" >&2; exit 2; }
-episodes="${ILP_BENCH_EPISODES:-100}"
+episodes="${ILP_BENCH_EPISODES:-50}"
 steps="${ILP_BENCH_STEPS:-200}"
 eval_episodes="${ILP_BENCH_EVAL_EPISODES:-10}"
 range="${ILP_BENCH_RANGE:-0.1}"
+transform="${ILP_BENCH_TRANSFORM:-recentre}"
+ppo_log_std="${ILP_BENCH_PPO_LOG_STD:--1.0}"
 windows="${ILP_BENCH_WINDOWS:-WETH/USDC:1 ETH/DAI:2 BTC/USDT:3 BTC/WETH:4 WETH/USDT:5 WETH/USDC:6}"
 home="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
@@ -44,23 +53,26 @@ wait_job() {  # algo job_id
   done
 }
 
-declare -A wins
+declare -A wins ties
+start=$(date +%s)
+echo "settings: $episodes x $steps training steps per agent and window, action_transform $transform, PPO log_std_init $ppo_log_std, eval $eval_episodes x $steps on unseen seeds"
 baselines="hodl full_range fixed tau_reset"
-printf "| window | pool | PPO | DDPG | hodl | full_range | fixed ±%s | tau_reset ±%s |\n" "$range" "$range"
-printf "|---|---|---|---|---|---|---|---|\n"
+printf "| window | pool | PPO | DDPG | hodl | full_range | fixed ±%s | tau_reset ±%s | PPO fees / gas | DDPG fees / gas |\n" "$range" "$range"
+printf "|---|---|---|---|---|---|---|---|---|---|\n"
 n=0
 for w in $windows; do
   pool="${w%%:*}"; seed="${w##*:}"; n=$((n + 1))
-  declare -A agent=()
+  declare -A agent=() fees=() gas=()
   for algo in ppo ddpg; do
     name="w${n}_${algo}"
     if [[ $algo == ppo ]]; then
-      extra='"buffer_size": 512, "n_epochs": 10, "alpha": 0.0003'
+      extra="\"buffer_size\": 1000, \"n_epochs\": 10, \"alpha\": 0.0003, \"log_std_init\": $ppo_log_std"
     else
       extra='"alpha": 0.0003, "beta": 0.001, "batch_size": 128'
     fi
     body="{\"max_steps\": $steps, \"n_episodes\": $episodes, \"model_name\": \"$name\",
-           \"pools\": [\"$pool\"], \"seed\": $seed, \"use_running_statistics\": true, $extra}"
+           \"pools\": [\"$pool\"], \"seed\": $seed, \"use_running_statistics\": true,
+           \"action_transform\": \"$transform\", $extra}"
     job=$(post "$algo/train/" "$body" | jq -r .job_id)
     status=$(wait_job "$algo" "$job")
     [[ "$status" == done ]] || { echo "training $name: $status" >&2; exit 1; }
@@ -69,16 +81,21 @@ for w in $windows; do
                 \"baselines\": [\"hodl\", \"full_range\", \"fixed\", \"tau_reset\"]}"
     result=$(post "$algo/evaluate/" "$eval_body")
     agent[$algo]=$(jq .agent.mean_reward_usd <<<"$result")
+    fees[$algo]=$(jq .agent.mean_fee_income_usd <<<"$result")
+    gas[$algo]=$(jq .agent.mean_gas_usd <<<"$result")
     declare -A base_r
     for b in $baselines; do base_r[$b]=$(jq ".baselines.$b.mean_reward_usd" <<<"$result"); done
   done
-  printf "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |\n" "$n" "$pool" \
-    "${agent[ppo]}" "${agent[ddpg]}" "${base_r[hodl]}" "${base_r[full_range]}" \
-    "${base_r[fixed]}" "${base_r[tau_reset]}"
+  printf "| %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f | %.1f / %.1f |\n" \
+    "$n" "$pool" "${agent[ppo]}" "${agent[ddpg]}" "${base_r[hodl]}" \
+    "${base_r[full_range]}" "${base_r[fixed]}" "${base_r[tau_reset]}" \
+    "${fees[ppo]}" "${gas[ppo]}" "${fees[ddpg]}" "${gas[ddpg]}"
   for algo in ppo ddpg; do
     for b in $baselines; do
       if awk -v a="${agent[$algo]}" -v c="${base_r[$b]}" 'BEGIN{exit !(a > c)}'; then
         wins[$algo,$b]=$(( ${wins[$algo,$b]:-0} + 1 ))
+      elif awk -v a="${agent[$algo]}" -v c="${base_r[$b]}" 'BEGIN{exit !(a == c)}'; then
+        ties[$algo,$b]=$(( ${ties[$algo,$b]:-0} + 1 ))
       fi
     done
   done
@@ -87,6 +104,10 @@ echo
 echo "Windows won (mean fee income - IL - gas per test episode above the baseline's), of $n:"
 for algo in ppo ddpg; do
   line="$algo:"
-  for b in $baselines; do line+=" vs $b ${wins[$algo,$b]:-0}"; done
+  for b in $baselines; do
+    line+=" vs $b ${wins[$algo,$b]:-0}"
+    [[ -n "${ties[$algo,$b]:-}" ]] && line+=" (+${ties[$algo,$b]} tied)"
+  done
   echo "$line"
 done
+echo "(ties: equal mean, e.g. an agent that stays out of the pool like HODL; $(( $(date +%s) - start )) s)"

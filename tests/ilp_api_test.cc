@@ -114,18 +114,8 @@ std::string TinyTrain(const std::string& algo, const std::string& name,
 class IlpApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.home = tmp_.Sub("home");
-    config.port = 0;
-    config.workers = 2;
-    auto app = app::ServerApp::Create(config);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = std::move(*app);
+    StartApp();
     admin_ = *app_->bootstrap_token();
-    ASSERT_TRUE(app_->Start().ok());
-    home_ = app_->runtime().data_dir->root();
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
-    client_->set_read_timeout(120, 0);
     auto* users = app_->runtime().store->users();
     auto user = api::CreateUser(users, *SystemClock::Default(), "lp",
                                 store::Tier::kPro, store::Role::kUser);
@@ -133,6 +123,31 @@ class IlpApiTest : public ::testing::Test {
         api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token;
   }
   void TearDown() override { app_->Stop(); }
+  // A fresh server process on the same data directory (tokens persist).
+  void StartApp() {
+    Config config;
+    config.home = tmp_.Sub("home");
+    config.port = 0;
+    config.workers = 2;
+    auto app = app::ServerApp::Create(config);
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(*app);
+    ASSERT_TRUE(app_->Start().ok());
+    home_ = app_->runtime().data_dir->root();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
+    client_->set_read_timeout(120, 0);
+  }
+  void RestartApp() {
+    client_.reset();
+    app_->Stop();
+    app_.reset();
+    StartApp();
+  }
+  // Writes `content` at <data dir>/<rel>, creating directories.
+  void WriteHomeFile(const std::string& rel, const std::string& content) {
+    fs::create_directories(fs::path(Home(rel)).parent_path());
+    std::ofstream(Home(rel), std::ios::binary) << content;
+  }
 
   httplib::Headers Auth(const std::string& token) {
     return {{"Authorization", "Bearer " + token}};
@@ -219,6 +234,28 @@ TEST_F(IlpApiTest, InitializeScriptRefusesPathsOutsideTheDataDirectory) {
   ExpectError(
       Post("/api/v1/initialize-script/", R"({"base_path": "x"})", admin_), 400,
       "VALIDATION_ERROR", "reset_env_var");
+}
+
+TEST_F(IlpApiTest, TheBasePathSurvivesARestartUntilReset) {
+  WriteHomeFile("projects/lp/model_outdir_csv/m/a.csv", "in the base\n");
+  WriteHomeFile("model_outdir_csv/m/a.csv", "in the data directory\n");
+  const std::string url =
+      "/api/v1/file/download/?file_path=model_outdir_csv/m&file_name=a.csv";
+  auto r = Post("/api/v1/initialize-script/",
+                R"({"base_path": "projects/lp", "reset_env_var": false})",
+                admin_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  RestartApp();
+  r = Get(url);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "in the base\n");
+  // reset_env_var restores the default before applying base_path ".".
+  r = Post("/api/v1/initialize-script/",
+           R"({"base_path": ".", "reset_env_var": true})", admin_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["base_path"], home_);
+  RestartApp();
+  EXPECT_EQ(Get(url)->body, "in the data directory\n");
 }
 
 TEST_F(IlpApiTest, InitializeScriptIsForAdminsOnly) {
@@ -453,6 +490,26 @@ TEST_F(IlpApiTest, DownloadExamplesStreamTheLogsAsAttachments) {
   EXPECT_EQ(r->body.rfind("episode,step,agent_", 0), 0u);
 }
 
+TEST_F(IlpApiTest, ALargeFileDownloadsIntactInChunks) {
+  // 5 MiB + 7 bytes of varied content: many 64 KiB chunks and a short tail.
+  std::string content(5 * 1024 * 1024 + 7, '\0');
+  uint32_t x = 12345;
+  for (char& c : content) {
+    x = x * 1103515245u + 12345u;
+    c = static_cast<char>(x >> 24);
+  }
+  WriteHomeFile("model_outdir_csv/big/blob.bin", content);
+  auto r = Get(
+      "/api/v1/file/download/?file_path=model_outdir_csv/big&file_name=blob.bin");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/octet-stream");
+  EXPECT_EQ(r->get_header_value("Content-Length"),
+            std::to_string(content.size()));
+  EXPECT_EQ(r->body.size(), content.size());
+  EXPECT_TRUE(r->body == content);
+}
+
 TEST_F(IlpApiTest, DownloadOfAMissingFileIs400) {
   ExpectError(Get(kDownloadTrainExample), 400, "VALIDATION_ERROR", "file_name");
   ExpectError(Get("/api/v1/file/download/?file_path=model_outdir_csv"), 400,
@@ -490,6 +547,68 @@ TEST_F(IlpApiTest, BadTrainingParametersAreValidationErrors) {
       Post("/api/v1/ppo/train/", TinyTrain("ppo", "m", R"(, "gamma": 1.5)")),
       400, "VALIDATION_ERROR", "gamma");
   ExpectError(Post("/api/v1/ppo/train/", "{not json"), 400, "VALIDATION_ERROR");
+}
+
+TEST_F(IlpApiTest, WelcomeExampleNeedsNoToken) {
+  auto r = client_->Get("/api/v1/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json::parse(r->body), "Intelligent Liquidity Provisioning Framework");
+}
+
+TEST_F(IlpApiTest, BadEvaluationParametersAreValidationErrors) {
+  const std::string name = R"("model_name": "model_storage/ppo/ppo2_fazool")";
+  ExpectError(Post("/api/v1/ppo/evaluate/",
+                   "{" + name + R"(, "action_transform": "cubic"})"),
+              400, "VALIDATION_ERROR", "action_transform");
+  ExpectError(Post("/api/v1/ppo/evaluate/", "{" + name + R"(, "eval_steps": -2})"),
+              400, "VALIDATION_ERROR", "eval_steps");
+  ExpectError(
+      Post("/api/v1/ddpg/evaluate/", R"({"eval_steps": 2, "eval_episodes": 2})"),
+      400, "VALIDATION_ERROR", "model_name");
+  ExpectError(Post("/api/v1/ppo/evaluate/",
+                   "{" + name + R"(, "percentage_range": 1.5})"),
+              400, "VALIDATION_ERROR", "percentage_range");
+  ExpectError(Post("/api/v1/ppo/evaluate/",
+                   "{" + name + R"(, "baselines": ["hodl", "moon"]})"),
+              400, "VALIDATION_ERROR", "baselines");
+  ExpectError(Post("/api/v1/ppo/train/",
+                   TinyTrain("ppo", "m", R"(, "blocks_per_step": 0)")),
+              400, "VALIDATION_ERROR", "blocks_per_step");
+  ExpectError(Post("/api/v1/ddpg/train/",
+                   TinyTrain("ddpg", "m", R"(, "log_std_init": -1)")),
+              400, "VALIDATION_ERROR", "log_std_init");  // PPO only
+}
+
+TEST_F(IlpApiTest, RecentreModelsTrainEvaluateAndPredictWithTheirDecision) {
+  TrainAndWait("ppo", TinyTrain("ppo", "lstm_actor_critic_batch_norm",
+                                R"(, "action_transform": "recentre",
+                                   "log_std_init": -1, "blocks_per_step": 3)"));
+  TrainAndWait("ddpg",
+               TinyTrain("ddpg", "ddpg_1", R"(, "action_transform": "recentre")"));
+  auto r = Post("/api/v1/ppo/evaluate/",
+                R"({"eval_steps": 3, "eval_episodes": 1,
+                    "model_name": "lstm_actor_critic_batch_norm",
+                    "baselines": ["hodl", "tau_reset"]})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["action_transform"], "recentre");
+  EXPECT_EQ(Body(r)["baselines"]["hodl"]["mean_reward_usd"], 0.0);
+  // The model records its market setting; evaluation rebuilds it from there.
+  std::ifstream info(
+      Home("model_storage/ppo/lstm_actor_critic_batch_norm/ilp_model.json"));
+  EXPECT_EQ(json::parse(info)["blocks_per_step"], 3);
+  r = Post("/api/v1/predict-action/", R"({"date_str": "2024-05-05"})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  for (const char* side : {"ddpg_action", "ppo_action"}) {
+    const json a = Body(r)[side];
+    const double a1 = a["raw_action"][1];
+    const std::string want = !(a1 >= 1.0 / 3) ? "keep"
+                             : a1 < 2.0 / 3   ? "move"
+                                              : "exit";
+    EXPECT_EQ(a["decision"], want) << side;
+    EXPECT_LT(a["price_lower"].get<double>(), Body(r)["price"].get<double>());
+    EXPECT_GT(a["price_upper"].get<double>(), Body(r)["price"].get<double>());
+  }
 }
 
 TEST_F(IlpApiTest, TrainingNeedsAToken) {

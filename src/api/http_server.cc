@@ -34,9 +34,26 @@ Request FromHttplib(const httplib::Request& in) {
   return out;
 }
 
+// Largest piece of a streamed body read at once.
+constexpr int64_t kMaxStreamChunk = 64 * 1024;
+
 void ToHttplib(const Response& in, httplib::Response* out) {
   out->status = in.status;
   for (const auto& [name, value] : in.headers) out->set_header(name, value);
+  if (in.stream) {
+    out->set_content_provider(
+        static_cast<size_t>(in.stream_size), in.content_type,
+        [stream = in.stream, chunk = std::string()](
+            size_t offset, size_t length, httplib::DataSink& sink) mutable {
+          const int64_t want =
+              std::min<int64_t>(static_cast<int64_t>(length), kMaxStreamChunk);
+          if (!stream(static_cast<int64_t>(offset), want, &chunk) ||
+              chunk.empty())
+            return false;
+          return sink.write(chunk.data(), chunk.size());
+        });
+    return;
+  }
   out->set_content(in.body, in.content_type);
 }
 

@@ -54,6 +54,12 @@ struct Response {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // A streamed body (file downloads): when set, `body` is ignored and the
+  // server sends `stream_size` bytes pulled from `stream` in chunks.
+  // stream(offset, max_bytes, &chunk) fills chunk with 1..max_bytes bytes
+  // starting at offset; false aborts the response (read error).
+  std::function<bool(int64_t, int64_t, std::string*)> stream;
+  int64_t stream_size = 0;
 
   // Appends a header (the same name may repeat).
   void AddHeader(std::string name, std::string value) {

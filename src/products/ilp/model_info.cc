@@ -20,6 +20,7 @@ std::string ModelInfoToJson(const ModelInfo& i) {
             {"action_transform", i.action_transform},
             {"use_running_statistics", i.use_running_statistics},
             {"pools", i.pools},
+            {"blocks_per_step", i.blocks_per_step},
             {"max_steps", i.max_steps},
             {"n_episodes", i.n_episodes},
             {"seed", i.seed},
@@ -42,6 +43,7 @@ Result<ModelInfo> ModelInfoFromJson(const std::string& text) {
     i.action_transform = j.value("action_transform", "linear");
     i.use_running_statistics = j.value("use_running_statistics", false);
     i.pools = j.value("pools", std::vector<std::string>{env::kDefaultLpPool});
+    i.blocks_per_step = j.value("blocks_per_step", 1);
     i.max_steps = j.value("max_steps", int64_t{0});
     i.n_episodes = j.value("n_episodes", int64_t{0});
     i.seed = j.value("seed", uint64_t{0});
@@ -65,13 +67,35 @@ Result<ModelInfo> ReadModelInfo(const std::string& model_dir) {
   return ModelInfoFromJson(text.str());
 }
 
+std::vector<std::string> ActionTransformNames() {
+  return {"linear", "non-linear", kRecentreTransform};
+}
+
+Status SetActionTransform(const std::string& name,
+                          env::UniswapV3LpConfig* config) {
+  if (name == kRecentreTransform) {
+    config->action_mode = env::LpActionMode::kRecentre;
+    return Status::Ok();
+  }
+  Result<env::ActionTransformMode> mode = env::ParseActionTransformMode(name);
+  if (!mode.ok()) {
+    return ValidationError(
+        "invalid action_transform",
+        {{"action_transform",
+          "must be one of linear, non-linear, recentre"}});
+  }
+  config->action_mode = env::LpActionMode::kBounds;
+  config->action_transform = *mode;
+  return Status::Ok();
+}
+
 Result<env::UniswapV3LpConfig> EnvConfigFor(const ModelInfo& info) {
   env::UniswapV3LpConfig c;
   c.pools = info.pools;
   c.agent_budget_usd = info.agent_budget_usd;
   c.max_steps = static_cast<int>(info.max_steps);
-  TY_ASSIGN_OR_RETURN(c.action_transform,
-                      env::ParseActionTransformMode(info.action_transform));
+  c.blocks_per_step = info.blocks_per_step;
+  TY_RETURN_IF_ERROR(SetActionTransform(info.action_transform, &c));
   TY_RETURN_IF_ERROR(c.Validate());
   return c;
 }

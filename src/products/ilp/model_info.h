@@ -20,6 +20,7 @@ struct ModelInfo {
   std::string action_transform = "linear";
   bool use_running_statistics = false;
   std::vector<std::string> pools = {env::kDefaultLpPool};
+  int blocks_per_step = 1;  // market blocks between two agent decisions
   int64_t max_steps = 0;  // episode length
   int64_t n_episodes = 0;
   uint64_t seed = 0;
@@ -35,6 +36,15 @@ std::string ModelInfoToJson(const ModelInfo& info);
 Result<ModelInfo> ModelInfoFromJson(const std::string& text);
 // Reads <model_dir>/ilp_model.json; NOT_FOUND if absent.
 Result<ModelInfo> ReadModelInfo(const std::string& model_dir);
+
+// The action_transform values the API accepts: the environment's two bound
+// maps and "recentre" (LpActionMode::kRecentre: width + keep/move).
+inline constexpr const char* kRecentreTransform = "recentre";
+std::vector<std::string> ActionTransformNames();
+// Sets config->action_transform / action_mode from one of those names;
+// VALIDATION_ERROR on field "action_transform" otherwise.
+Status SetActionTransform(const std::string& name,
+                          env::UniswapV3LpConfig* config);
 
 // The environment configuration a model was trained with (episode length
 // max_steps). VALIDATION_ERROR for an unusable description.

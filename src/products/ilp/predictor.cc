@@ -58,8 +58,7 @@ Result<std::shared_ptr<const Predictor::State>> Predictor::StateFor(
       config.replay_prices.push_back(config.replay_prices.front());
     config.warmup_blocks = static_cast<int>(config.replay_prices.size()) - 1;
   }
-  TY_ASSIGN_OR_RETURN(config.action_transform,
-                      env::ParseActionTransformMode(info.action_transform));
+  TY_RETURN_IF_ERROR(SetActionTransform(info.action_transform, &config));
   auto state = std::make_shared<State>();
   TY_ASSIGN_OR_RETURN(state->env, env::UniswapV3LpEnv::Create(config));
   state->obs.resize(env::UniswapV3LpEnv::kObservationSize);
@@ -94,6 +93,12 @@ Result<RangeAction> Predictor::Run(const std::string& algo,
   RangeAction r;
   r.action0 = action[0];
   r.action1 = action[1];
+  if (info.action_transform == kRecentreTransform) {
+    const float a1 = action[1];  // NaN keeps, as in the environment
+    r.decision = !(a1 >= env::kRecentreMoveFrom)  ? "keep"
+                 : a1 < env::kRecentreExitFrom ? "move"
+                                               : "exit";
+  }
   r.tick_lower = t.tick_lower;
   r.tick_upper = t.tick_upper;
   r.price_lower = univ3::TickToPrice(t.tick_lower, p.decimals0, p.decimals1);

@@ -31,6 +31,9 @@ struct RangeAction {
   double price_lower = 0.0, price_upper = 0.0;
   int32_t tick_lower = 0, tick_upper = 0;
   float action0 = 0.0f, action1 = 0.0f;  // the policy's raw output
+  // "place" (bound maps: always the range above); "recentre" models:
+  // "keep" (keep what is held), "move" (place the range above) or "exit".
+  std::string decision = "place";
 };
 
 struct PredictResult {

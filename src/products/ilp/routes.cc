@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "api/error_response.h"
+#include "api/file_response.h"
 #include "api/job_json.h"
 #include "api/json_validator.h"
 #include "env/action_transform.h"
@@ -15,6 +16,7 @@
 #include "products/ilp/evaluation.h"
 #include "products/ilp/pool_data.h"
 #include "products/ilp/predictor.h"
+#include "products/ilp/settings_store.h"
 #include "products/ilp/strategy.h"
 #include "products/ilp/train_job.h"
 #include "products/ilp/workspace.h"
@@ -31,6 +33,7 @@ using api::Response;
 using nlohmann::json;
 
 constexpr int64_t kMaxTotalSteps = 100'000'000;
+constexpr int64_t kMaxBlocksPerStep = 10000;
 constexpr int64_t kMaxEvalSteps = 2'000'000;  // eval_steps x eval_episodes
 constexpr double kMaxBudget = 1e12;
 constexpr double kTiny = 1e-12;  // lower bound of "positive" numbers
@@ -44,12 +47,24 @@ struct Service {
   jobs::JobService* jobs;
   Workspace workspace;
   Predictor predictor;
+  std::unique_ptr<SettingsStore> settings;  // initialize-script's base_path
   Service(const products::ProductDeps& d, jobs::JobService* j)
       : deps(d),
         jobs(j),
         workspace(d.data_dir),
         predictor(&workspace, d.data_dir) {}
 };
+
+// Opens the settings table and restores the stored base_path. A stored base
+// that is no longer usable (moved data directory) falls back to the default.
+Status RestoreSettings(Service* s) {
+  TY_ASSIGN_OR_RETURN(s->settings,
+                      SettingsStore::Open(s->deps.store->sqlite()));
+  TY_ASSIGN_OR_RETURN(std::optional<std::string> base,
+                      s->settings->Get(kBasePathSetting));
+  if (base && !s->workspace.SetBase(*base).ok()) s->workspace.Reset();
+  return Status::Ok();
+}
 
 std::string Text(double v) {
   std::ostringstream out;
@@ -99,11 +114,13 @@ Result<TrainJobSpec> ParseTrainRequest(const Service& s,
                                       "action_transform",
                                       "pools",
                                       "seed",
-                                      "batch_size"};
+                                      "batch_size",
+                                      "blocks_per_step"};
   const std::vector<std::string> algo_keys =
       ppo ? std::vector<std::string>{"buffer_size",   "n_epochs",
                                      "gae_lambda",    "policy_clip",
-                                     "max_grad_norm", "policy"}
+                                     "max_grad_norm", "policy",
+                                     "log_std_init"}
           : std::vector<std::string>{"beta", "tau", "training", "buffer_size"};
   allowed.insert(allowed.end(), algo_keys.begin(), algo_keys.end());
   v.RejectUnknownKeys(allowed);
@@ -119,8 +136,10 @@ Result<TrainJobSpec> ParseTrainRequest(const Service& s,
   m.use_running_statistics =
       v.OptionalBool("use_running_statistics").value_or(false);
   m.action_transform =
-      v.OptionalEnum("action_transform", {"linear", "non-linear"})
+      v.OptionalEnum("action_transform", ActionTransformNames())
           .value_or("linear");
+  m.blocks_per_step = static_cast<int>(
+      v.OptionalInt("blocks_per_step", 1, kMaxBlocksPerStep).value_or(1));
   m.pools = ReadPools(&v);
   m.seed = static_cast<uint64_t>(
       v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
@@ -150,6 +169,8 @@ Result<TrainJobSpec> ParseTrainRequest(const Service& s,
     p["policy"] =
         v.OptionalEnum("policy", {"mlp", "lstm_actor_critic_batch_norm"})
             .value_or("mlp");
+    p["log_std_init"] =
+        Text(v.OptionalNumber("log_std_init", -5.0, 2.0).value_or(0.0));
   } else {
     p["alpha"] = Text(v.OptionalNumber("alpha", kTiny, 1.0).value_or(1e-3));
     p["beta"] = Text(v.OptionalNumber("beta", kTiny, 1.0).value_or(1e-3));
@@ -348,7 +369,7 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   e.use_running_statistics =
       v.OptionalBool("use_running_statistics").value_or(false);
   e.action_transform =
-      v.OptionalEnum("action_transform", {"linear", "non-linear"});
+      v.OptionalEnum("action_transform", ActionTransformNames());
   e.seed = static_cast<uint64_t>(
       v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
   if (std::optional<json> list = v.OptionalArray("baselines")) {
@@ -402,7 +423,8 @@ json ActionJson(const RangeAction& a) {
           {"price_upper", a.price_upper},
           {"tick_lower", a.tick_lower},
           {"tick_upper", a.tick_upper},
-          {"raw_action", {a.action0, a.action1}}};
+          {"raw_action", {a.action0, a.action1}},
+          {"decision", a.decision}};
 }
 
 // Reads pool_id, the two agent paths and date_str into `out`.
@@ -557,8 +579,15 @@ Result<Response> InitializeScript(Service& s, Request& req) {
   TY_RETURN_IF_ERROR(v.Finish());
   Workspace candidate(s.deps.data_dir);
   TY_RETURN_IF_ERROR(candidate.SetBase(*base));  // validate before changing
-  if (*reset) s.workspace.Reset();
+  if (*reset) {
+    TY_RETURN_IF_ERROR(s.settings->Erase(kBasePathSetting));
+    s.workspace.Reset();
+  }
   TY_RETURN_IF_ERROR(s.workspace.SetBase(*base));
+  // Stored relative to the data directory, so a moved data directory keeps
+  // its setting.
+  TY_RETURN_IF_ERROR(s.settings->Set(
+      kBasePathSetting, s.deps.data_dir->Relative(s.workspace.base())));
   json out = {
       {"message", "Base path and reset env var configured successfully"},
       {"base_path", s.workspace.base()},
@@ -595,15 +624,12 @@ Result<Response> Download(Service& s, Request& req) {
     return ValidationError("file not found: " + *dir + "/" + *name,
                            {{"file_name", "no such file"}});
   }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream data;
-  data << in.rdbuf();
-  if (!in) return IoError("cannot read " + path);
-  Response r;
-  r.status = 200;
-  r.body = data.str();
-  r.content_type = ContentTypeFor(*name);
-  r.AddHeader("Content-Disposition", "attachment; filename=\"" + *name + "\"");
+  Result<Response> r =
+      api::FileAttachmentResponse(path, *name, ContentTypeFor(*name));
+  if (r.status().code() == ErrorCode::kNotFound) {
+    return ValidationError("file not found: " + *dir + "/" + *name,
+                           {{"file_name", "no such file"}});
+  }
   return r;
 }
 
@@ -612,6 +638,7 @@ Result<Response> Download(Service& s, Request& req) {
 Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
                     api::Router* router) {
   auto s = std::make_shared<Service>(deps, jobs);
+  TY_RETURN_IF_ERROR(RestoreSettings(s.get()));
   using Fn = Result<Response> (*)(Service&, const std::string&, Request&);
   auto per_algo = [s](Fn fn, std::string algo) {
     return [s, fn, algo](Request& r) { return fn(*s, algo, r); };
