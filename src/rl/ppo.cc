@@ -117,7 +117,8 @@ Ppo::Ppo(const PpoConfig& config, const AlgoContext& context)
   if (c_.use_sde) sde_ = SdeNoise(net_->latent_dim(), net_act_dim_);
   opt_ = std::make_unique<torch::optim::Adam>(
       net_->parameters(), torch::optim::AdamOptions(c_.learning_rate).eps(1e-5));
-  if (context.fused_networks && FastActorCritic::Supports(*net_)) {
+  // gSDE samples from the latent features: libtorch path only.
+  if (context.fused_networks && !c_.use_sde && FastActorCritic::Supports(*net_)) {
     const int64_t max_batch =
         std::max(std::min(c_.batch_size, c_.n_steps * n_envs_), n_envs_);
     fast_ = std::make_unique<FastActorCritic>(*net_, max_batch);
