@@ -151,6 +151,9 @@ print(f"ratio: trainyard fits x{sk_fit / ours_fit:.2f} faster by wall time, "
       f"({'equal or better' if ours_acc >= sk_acc - 1e-9 else 'LOWER'}); "
       f"majority class alone: {max(np.bincount(yte)) / len(yte):.4f}")
 
+# The server closed the idle keep-alive connection while scikit-learn ran.
+conn.close()
+conn = http.client.HTTPConnection("127.0.0.1", port)
 row = {"rsi_14": 55.0, "macd_signal": 0.001, "bollinger_position": 0.6,
        "volume_ma_ratio": 1.1, "price_ma_50_ratio": 1.02, "return_1d": 0.002,
        "return_5d": 0.01, "return_20d": 0.03, "volatility_20": 0.01,
