@@ -242,6 +242,58 @@ TEST_F(GymApiTest, DocumentExampleDeployThenPredictThenMetrics) {
   EXPECT_TRUE(metrics["resource_usage"]["cpu"]["timestamps"].is_array());
 }
 
+TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
+  const std::string id = Create(
+      json{{"name", "per-service"},
+           {"model_type", "ppo"},
+           {"parameters", {{"buffer_size", 32}, {"batch_size", 32}}},
+           {"total_episodes", 20},
+           {"group_id", "bursty"},
+           {"environment",
+            {{"action_mode", "per_service"},
+             {"observe_time", true},
+             {"observe_trend", true}}}},
+      *admin_);
+  json task = WaitForStatus(id, "completed", *admin_);
+  ASSERT_EQ(task["status"], "completed") << task.dump();
+  // Episodes count environment steps (5), not the 20 agent steps.
+  ASSERT_FALSE(task["metrics"]["episode_steps"].empty());
+  EXPECT_EQ(task["metrics"]["episode_steps"][0], 5);
+
+  auto rec = client_->Post("/api/v1/training/" + id + "/reconcile?sample_size=10",
+                           Auth(*admin_), "", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(rec);
+  ASSERT_EQ(rec->status, 200) << rec->body;
+  EXPECT_TRUE(Body(rec)["metrics"]["avg_latency"].is_number());
+
+  auto d = PostJson("/api/v1/models/" + id + "/deploy", json{{"replicas", 1}},
+                    *admin_);
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->status, 200) << d->body;
+  // The full observation: 25 values + time (2) + trend (4).
+  std::vector<float> obs(31, 0.1f);
+  auto predict = [&] {
+    return PostJson("/api/v1/models/" + id + "/predict",
+                    json{{"observation", obs}}, *admin_);
+  };
+  httplib::Result p = predict();
+  for (int i = 0; i < 500 && p && p->status == 503; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    p = predict();
+  }
+  ASSERT_TRUE(p);
+  ASSERT_EQ(p->status, 200) << p->body;
+  json a = Body(p);
+  ASSERT_EQ(a["action"].size(), 4u);  // one count per service
+  for (size_t s = 0; s < 4; ++s) {
+    EXPECT_EQ(a["replicas"][s], a["action"][s]);
+  }
+  auto wrong = PostJson("/api/v1/models/" + id + "/predict",
+                        json{{"observation", std::vector<float>(25, 0.1f)}},
+                        *admin_);
+  ExpectError(wrong, 400, "VALIDATION_ERROR");
+}
+
 TEST_F(GymApiTest, DocumentExampleReconcileWithQueryParameters) {
   // Python: params={"sample_size": 100, "group_id": "reconciliation-group-1"}.
   EnsureReconciliationGroup();

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "env/edge_scaling/per_service.h"
+
 namespace trainyard::gym {
 namespace {
 
@@ -135,6 +139,68 @@ TEST(EncodingForTest, DiscreteForValueMethodsContinuousForActorCritics) {
   EXPECT_EQ(EncodingFor("q_learning"), edge::ActionEncoding::kJointDiscrete);
   EXPECT_EQ(EncodingFor("sac"), edge::ActionEncoding::kContinuous);
   EXPECT_EQ(EncodingFor("td3"), edge::ActionEncoding::kContinuous);
+}
+
+TEST(ParseEnvironmentTest, ActionModeAndObservationFeatures) {
+  auto c = ParseEnvironment(json{{"action_mode", "per_service"},
+                                 {"observe_time", true},
+                                 {"observe_trend", true}},
+                            Steady());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->encoding, edge::ActionEncoding::kPerService);
+  EXPECT_TRUE(c->observe_time);
+  EXPECT_TRUE(c->observe_trend);
+  auto r = ParseEnvironment(json{{"action_mode", "relative"},
+                                 {"relative_step", 2}},
+                            Steady());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->encoding, edge::ActionEncoding::kRelativeDiscrete);
+  EXPECT_EQ(r->relative_step, 2);
+  auto bad = ParseEnvironment(json{{"action_mode", "mixed"},
+                                   {"observe_time", "yes"}},
+                              Steady());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(HasField(bad.status(), "environment.action_mode"));
+  EXPECT_TRUE(HasField(bad.status(), "environment.observe_time"));
+}
+
+TEST(ParseEnvironmentTest, DefaultsKeepTheOriginalDesign) {
+  auto c = ParseEnvironment(json::object(), Steady());
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->observe_time);
+  EXPECT_FALSE(c->observe_trend);
+  ASSERT_TRUE(ApplyEncoding("ppo", &*c).ok());
+  EXPECT_EQ(c->encoding, edge::ActionEncoding::kJointDiscrete);
+}
+
+TEST(ApplyEncodingTest, FactoredModesStayForDiscreteAlgorithmsOnly) {
+  auto c = ParseEnvironment(json{{"action_mode", "per_service"}}, Steady());
+  ASSERT_TRUE(c.ok());
+  edge::EdgeScalingConfig dqn = *c;
+  ASSERT_TRUE(ApplyEncoding("dqn", &dqn).ok());
+  EXPECT_EQ(dqn.encoding, edge::ActionEncoding::kPerService);
+  edge::EdgeScalingConfig sac = *c;
+  Status s = ApplyEncoding("sac", &sac);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(HasField(s, "environment.action_mode"));
+  auto per_node = ParseEnvironment(
+      json{{"action_mode", "relative"}, {"placement", "per_node"}}, Steady());
+  EXPECT_FALSE(per_node.ok());
+}
+
+TEST(GymDefaultsTest, QLearningBinsCoverTheExtraFeatures) {
+  auto c = ParseEnvironment(json{{"observe_time", true},
+                                 {"observe_trend", true}},
+                            Steady());
+  ASSERT_TRUE(c.ok());
+  rl::ParamMap p = WithGymDefaults("q_learning", *c, {});
+  // 25 + 2 + 4 values: one bin count each.
+  const std::string bins = p.at("bins");
+  EXPECT_EQ(std::count(bins.begin(), bins.end(), ',') + 1, 31);
+  c->encoding = edge::ActionEncoding::kPerService;
+  const std::string sub = WithGymDefaults("q_learning", *c, {}).at("bins");
+  EXPECT_EQ(std::count(sub.begin(), sub.end(), ',') + 1,
+            edge::PerServiceObservationSize(*c));
 }
 
 }  // namespace
