@@ -174,12 +174,12 @@ std::vector<float> FlatForest::Predict(MatrixView x) const {
       float* margin = out.data() + r * g;
       float wmax = margin[0];
       for (size_t k = 1; k < g; ++k) wmax = std::max(wmax, margin[k]);
-      float wsum = 0.0f;
+      double wsum = 0.0;  // XGBoost sums in double
       for (size_t k = 0; k < g; ++k) {
         margin[k] = std::exp(margin[k] - wmax);
         wsum += margin[k];
       }
-      for (size_t k = 0; k < g; ++k) margin[k] /= wsum;
+      for (size_t k = 0; k < g; ++k) margin[k] /= static_cast<float>(wsum);
     }
   }
   return out;
