@@ -23,6 +23,8 @@
 #   ILP_BENCH_RANGE=0.1      percentage_range of the fixed / tau_reset baselines
 #   ILP_BENCH_TRANSFORM=recentre   or linear / non-linear (the bound maps)
 #   ILP_BENCH_PPO_LOG_STD=-1.0
+#   ILP_BENCH_PPO_EPISODES=$ILP_BENCH_EPISODES   (PPO trains ~30x faster than DDPG)
+#   ILP_BENCH_AGENTS="ppo ddpg"
 #   ILP_BENCH_WINDOWS="WETH/USDC:1 ETH/DAI:2 BTC/USDT:3 BTC/WETH:4 WETH/USDT:5 WETH/USDC:6"
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -34,6 +36,8 @@ eval_episodes="${ILP_BENCH_EVAL_EPISODES:-10}"
 range="${ILP_BENCH_RANGE:-0.1}"
 transform="${ILP_BENCH_TRANSFORM:-recentre}"
 ppo_log_std="${ILP_BENCH_PPO_LOG_STD:--1.0}"
+ppo_episodes="${ILP_BENCH_PPO_EPISODES:-$episodes}"
+agents="${ILP_BENCH_AGENTS:-ppo ddpg}"
 windows="${ILP_BENCH_WINDOWS:-WETH/USDC:1 ETH/DAI:2 BTC/USDT:3 BTC/WETH:4 WETH/USDT:5 WETH/USDC:6}"
 home="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
@@ -55,22 +59,23 @@ wait_job() {  # algo job_id
 
 declare -A wins ties
 start=$(date +%s)
-echo "settings: $episodes x $steps training steps per agent and window, action_transform $transform, PPO log_std_init $ppo_log_std, eval $eval_episodes x $steps on unseen seeds"
+echo "settings: agents $agents, $episodes (PPO $ppo_episodes) x $steps training steps per agent and window, action_transform $transform, PPO log_std_init $ppo_log_std, eval $eval_episodes x $steps on unseen seeds"
 baselines="hodl full_range fixed tau_reset"
 printf "| window | pool | PPO | DDPG | hodl | full_range | fixed ±%s | tau_reset ±%s | PPO fees / gas | DDPG fees / gas |\n" "$range" "$range"
 printf "|---|---|---|---|---|---|---|---|---|---|\n"
 n=0
 for w in $windows; do
   pool="${w%%:*}"; seed="${w##*:}"; n=$((n + 1))
-  declare -A agent=() fees=() gas=()
-  for algo in ppo ddpg; do
+  declare -A agent=([ppo]=nan [ddpg]=nan) fees=([ppo]=nan [ddpg]=nan) gas=([ppo]=nan [ddpg]=nan)
+  for algo in $agents; do
     name="w${n}_${algo}"
     if [[ $algo == ppo ]]; then
       extra="\"buffer_size\": 1000, \"n_epochs\": 10, \"alpha\": 0.0003, \"log_std_init\": $ppo_log_std"
     else
       extra='"alpha": 0.0003, "beta": 0.001, "batch_size": 128'
     fi
-    body="{\"max_steps\": $steps, \"n_episodes\": $episodes, \"model_name\": \"$name\",
+    n_ep=$episodes; [[ $algo == ppo ]] && n_ep=$ppo_episodes
+    body="{\"max_steps\": $steps, \"n_episodes\": $n_ep, \"model_name\": \"$name\",
            \"pools\": [\"$pool\"], \"seed\": $seed, \"use_running_statistics\": true,
            \"action_transform\": \"$transform\", $extra}"
     job=$(post "$algo/train/" "$body" | jq -r .job_id)
@@ -90,7 +95,7 @@ for w in $windows; do
     "$n" "$pool" "${agent[ppo]}" "${agent[ddpg]}" "${base_r[hodl]}" \
     "${base_r[full_range]}" "${base_r[fixed]}" "${base_r[tau_reset]}" \
     "${fees[ppo]}" "${gas[ppo]}" "${fees[ddpg]}" "${gas[ddpg]}"
-  for algo in ppo ddpg; do
+  for algo in $agents; do
     for b in $baselines; do
       if awk -v a="${agent[$algo]}" -v c="${base_r[$b]}" 'BEGIN{exit !(a > c)}'; then
         wins[$algo,$b]=$(( ${wins[$algo,$b]:-0} + 1 ))
@@ -102,7 +107,7 @@ for w in $windows; do
 done
 echo
 echo "Windows won (mean fee income - IL - gas per test episode above the baseline's), of $n:"
-for algo in ppo ddpg; do
+for algo in $agents; do
   line="$algo:"
   for b in $baselines; do
     line+=" vs $b ${wins[$algo,$b]:-0}"
