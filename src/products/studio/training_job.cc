@@ -27,6 +27,19 @@ json MetricsJson(const std::map<std::string, double>& metrics) {
   return out;
 }
 
+// A job's current_metrics: the metrics plus the document's "loss" (log
+// loss for classification, rmse otherwise).
+json CurrentMetricsJson(const std::map<std::string, double>& metrics) {
+  json out = MetricsJson(metrics);
+  for (const char* k : {"log_loss", "rmse"}) {
+    if (auto it = metrics.find(k); it != metrics.end()) {
+      out["loss"] = JsonNumber(Round4(it->second));
+      break;
+    }
+  }
+  return out;
+}
+
 json BacktestJson(const ml::TrainedModel& t) {
   const ml::BacktestResult& b = t.backtest;
   return {{"total_trades", b.total_trades},
@@ -199,7 +212,7 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
                     {"total_epochs", p.total_stages},
                     {"round", p.round},
                     {"total_rounds", p.total_rounds},
-                    {"current_metrics", MetricsJson(p.last_fold_metrics)}};
+                    {"current_metrics", CurrentMetricsJson(p.last_fold_metrics)}};
     job.ReportProgress(std::lround(p.fraction * 1000), 1000, metrics.dump());
     return !job.ShouldStop();
   };
@@ -304,7 +317,7 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   job.ReportProgress(1000, 1000,
                      json{{"current_epoch", t.folds.size() + 1},
                           {"total_epochs", t.folds.size() + 1},
-                          {"current_metrics", MetricsJson(t.metrics)}}
+                          {"current_metrics", CurrentMetricsJson(t.metrics)}}
                          .dump());
   job.Log("INFO: training completed in " + std::to_string(seconds) + " s");
   json perf = {{"sharpe_ratio", metric("sharpe_ratio")}};

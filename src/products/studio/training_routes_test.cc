@@ -46,6 +46,9 @@ TEST_F(TrainingRoutesTest, DocumentTrainBodyQueuesARealFitThatCompletes) {
   EXPECT_EQ(job["progress"], 100);
   EXPECT_EQ(job["total_epochs"], 3);  // 2 walk-forward folds + final fit
   EXPECT_EQ(job["current_epoch"], 3);
+  // The document's current_metrics {accuracy, loss}: loss is the log loss.
+  EXPECT_EQ(job["current_metrics"]["loss"], job["current_metrics"]["log_loss"]);
+  EXPECT_TRUE(job["current_metrics"]["accuracy"].is_number());
   EXPECT_EQ(job["data_source"], "synthetic");
   bool saw_epoch_log = false;
   for (const auto& line : job["logs"]) {
