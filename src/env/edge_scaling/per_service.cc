@@ -12,6 +12,12 @@ EdgeScalingConfig MultiDiscrete(EdgeScalingConfig config) {
   return config;
 }
 
+// A sub-step's action as a count: rounded, clamped to [0, max]; NaN is 0.
+int CountOf(float action, int max) {
+  if (!(action >= 0)) return 0;
+  return action >= max ? max : static_cast<int>(std::lround(action));
+}
+
 int BlockSize(const EdgeScalingConfig& c) { return c.observe_trend ? 4 : 3; }
 
 int ServiceOffset(const EdgeScalingConfig& c, int service) {
@@ -103,9 +109,7 @@ void PerServiceEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
 StepResult PerServiceEnv::Step(std::span<const float> action,
                                std::span<float> obs, Info* info) {
   const int max = inner_.config().max_replicas;
-  const float a = action[0];
-  decided_[service_] =
-      a >= 0 ? std::min(max, static_cast<int>(std::lround(a))) : 0;
+  decided_[service_] = CountOf(action[0], max);
   ++service_;
   StepResult result;
   stepped_ = service_ == static_cast<int>(decided_.size());
@@ -129,10 +133,7 @@ Status ActPerService(const EdgeScalingConfig& config, const ActFn& sub_act,
   for (int s = 0; s < services; ++s) {
     WritePerServiceObservation(config, obs, s, decided, sub_obs);
     TY_RETURN_IF_ERROR(sub_act(sub_obs, sub_action));
-    const float a = sub_action[0];
-    decided[s] = a >= 0 ? std::min(config.max_replicas,
-                                   static_cast<int>(std::lround(a)))
-                        : 0;
+    decided[s] = CountOf(sub_action[0], config.max_replicas);
   }
   // The full env's action in its own encoding.
   for (int s = 0; s < services; ++s) action[s] = decided[s];
