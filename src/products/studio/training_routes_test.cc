@@ -3,6 +3,7 @@
 // tier rules and visibility.
 #include <cmath>
 
+#include "jobs/job_service.h"
 #include "products/studio/studio_test_support.h"
 
 namespace trainyard::studio {
@@ -123,6 +124,24 @@ TEST_F(TrainingRoutesTest, WithoutCreditsTrainingIs402AndTheModelStaysDraft) {
   EXPECT_EQ(Body(Get(bob_, "models/" + id + "/"))["status"], "DRAFT");
   EXPECT_EQ(Body(Get(bob_, "training-jobs/"))["count"], 0);
   EXPECT_EQ(Credits(bob_id_), 0.0);
+}
+
+TEST_F(TrainingRoutesTest, ThePriorityIsQueuedWithTheJob) {
+  for (const auto& [level, stored] :
+       std::vector<std::pair<std::string, int>>{{"HIGH", jobs::kPriorityHigh},
+                                                {"LOW", jobs::kPriorityLow},
+                                                {"NORMAL",
+                                                 jobs::kPriorityNormal}}) {
+    const std::string id = CreateModel(carol_, TinyModelBody(level));
+    auto r = Post(carol_, "models/" + id + "/train/", {{"priority", level}});
+    ASSERT_EQ(r->status, 202) << r->body;
+    const std::string job_id = Body(r)["job_id"];
+    // The job system orders its queue by this (src/jobs/job_priority_test.cc).
+    EXPECT_EQ(app_->runtime().store->jobs()->Get(job_id)->priority, stored);
+    EXPECT_EQ(Body(Get(carol_, "training-jobs/" + job_id + "/"))["priority"],
+              level);
+    WaitForJob(carol_, job_id);
+  }
 }
 
 TEST_F(TrainingRoutesTest, HighPriorityNeedsAPaidTier) {
