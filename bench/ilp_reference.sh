@@ -13,7 +13,7 @@
 #
 # Both agents use action_transform "recentre" (a0 = width of a range centred
 # on the price, a1 = keep / move / exit; docs/ilp.md) and running statistics;
-# PPO starts with log_std_init -1 (std 0.37 on the unit box) so its first
+# PPO starts with log_std_init -2 (std 0.14 on the unit box) so its first
 # policy mostly keeps instead of paying gas every step.
 #
 # Usage: bench/ilp_reference.sh [trainyard-binary]
@@ -22,8 +22,8 @@
 #   ILP_BENCH_EVAL_EPISODES=10
 #   ILP_BENCH_RANGE=0.1      percentage_range of the fixed / tau_reset baselines
 #   ILP_BENCH_TRANSFORM=recentre   or linear / non-linear (the bound maps)
-#   ILP_BENCH_PPO_LOG_STD=-1.0
-#   ILP_BENCH_PPO_EPISODES=$ILP_BENCH_EPISODES   (PPO trains ~30x faster than DDPG)
+#   ILP_BENCH_PPO_LOG_STD=-2.0
+#   ILP_BENCH_PPO_EPISODES=250   (PPO trains ~30x faster than DDPG)
 #   ILP_BENCH_AGENTS="ppo ddpg"
 #   ILP_BENCH_WINDOWS="WETH/USDC:1 ETH/DAI:2 BTC/USDT:3 BTC/WETH:4 WETH/USDT:5 WETH/USDC:6"
 set -euo pipefail
@@ -35,8 +35,8 @@ steps="${ILP_BENCH_STEPS:-200}"
 eval_episodes="${ILP_BENCH_EVAL_EPISODES:-10}"
 range="${ILP_BENCH_RANGE:-0.1}"
 transform="${ILP_BENCH_TRANSFORM:-recentre}"
-ppo_log_std="${ILP_BENCH_PPO_LOG_STD:--1.0}"
-ppo_episodes="${ILP_BENCH_PPO_EPISODES:-$episodes}"
+ppo_log_std="${ILP_BENCH_PPO_LOG_STD:--2.0}"
+ppo_episodes="${ILP_BENCH_PPO_EPISODES:-250}"
 agents="${ILP_BENCH_AGENTS:-ppo ddpg}"
 windows="${ILP_BENCH_WINDOWS:-WETH/USDC:1 ETH/DAI:2 BTC/USDT:3 BTC/WETH:4 WETH/USDT:5 WETH/USDC:6}"
 home="$(mktemp -d)"
