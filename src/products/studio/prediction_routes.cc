@@ -337,15 +337,19 @@ Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {
   std::string source;
   TY_ASSIGN_OR_RETURN(std::vector<ml::OhlcvSeries> series,
                       LoadSeries(ctx, symbols, &source));
+  // Count the rows first (cheap, no SHAP): exact SHAP costs milliseconds a
+  // row, so an oversized range must be refused before computing it.
   TY_ASSIGN_OR_RETURN(std::vector<ml::ScoredRow> rows,
                       ml::PredictSeries(*m.model, series, first, last,
-                                        /*latest_only=*/false, true));
+                                        /*latest_only=*/false, false));
   if (rows.size() > kMaxExplainRows) {
     return ValidationError(
         "too many rows to explain",
         {{"end_date", "at most 500 symbol-days per request; got " +
                           std::to_string(rows.size())}});
   }
+  TY_ASSIGN_OR_RETURN(rows, ml::PredictSeries(*m.model, series, first, last,
+                                              /*latest_only=*/false, true));
   json explanations = json::array();
   std::vector<ml::RowExplanation> all;
   for (const auto& r : rows) {

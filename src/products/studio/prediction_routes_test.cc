@@ -171,6 +171,17 @@ TEST_F(PredictionRoutesTest, ShapValuesSumWithTheBaseToTheModelsRawPrediction) {
   EXPECT_NEAR(share, 1.0, 1e-3);
 }
 
+TEST_F(PredictionRoutesTest, ExplainRefusesMoreThan500RowsBeforeComputingShap) {
+  // 2 symbols x ~5 years of business days: thousands of rows.
+  auto r = Get(alice_, "models/" + model_ +
+                           "/explain/?symbols=NIFTY50,BANKNIFTY&start_date="
+                           "2019-01-01&end_date=2023-12-31");
+  ExpectError(r, 400, "VALIDATION_ERROR");
+  const std::string detail = Body(r)["error"]["details"]["end_date"][0];
+  EXPECT_NE(detail.find("at most 500 symbol-days"), std::string::npos)
+      << detail;
+}
+
 TEST_F(PredictionRoutesTest, ExplainNeedsItsQueryParameters) {
   auto r = Get(alice_, "models/" + model_ + "/explain/?symbols=NIFTY50");
   ExpectError(r, 400, "VALIDATION_ERROR");
