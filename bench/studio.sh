@@ -13,7 +13,9 @@
 #     of the rows per tree, one thread each (the server's worker trains on one
 #     thread; sklearn n_jobs=1);
 #  3. prints both fit times (median of 3), both test accuracies and the ratio;
-#  4. measures single predict/ latency (p50/p99) and batch-predict/ rows/s.
+#  4. measures single predict/ latency (p50/p99) and batch-predict/ rows/s
+#     (wall, and per server CPU-second from /proc, which a loaded machine
+#     does not stretch).
 #
 # Usage: bench/studio.sh [BUILD_DIR] [PORT]   (default build/release, 18799)
 # Needs trainyard and bench/ml_bench built in BUILD_DIR, npm (data) and the
@@ -47,13 +49,20 @@ for _ in $(seq 1 100); do
 done
 
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average: $(cut -d' ' -f1-3 /proc/loadavg); cores: $(nproc)"
-PORT="$port" WORK="$work" EXPORTER="$exporter" "$py" - <<'PY'
+SERVER_PID="$server" PORT="$port" WORK="$work" EXPORTER="$exporter" "$py" - <<'PY'
 import http.client, json, os, subprocess, time
 import numpy as np
 from sklearn.ensemble import RandomForestClassifier
 
 port, work = int(os.environ["PORT"]), os.environ["WORK"]
 conn = http.client.HTTPConnection("127.0.0.1", port)
+
+def server_cpu():
+    """CPU seconds the server process has used (user + system): unlike wall
+    time, not stretched when other work shares the cores."""
+    with open(f"/proc/{os.environ['SERVER_PID']}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 def call(method, path, body=None):
     """Seconds until the whole answer has arrived (client JSON parsing is not
@@ -178,11 +187,15 @@ for shap, syms, first, reps in ((False, symbols, start, 5),
     body = {"symbols": syms, "start_date": first, "end_date": end,
             "include_confidence": True, "include_shap": shap}
     times = []
+    cpu0 = server_cpu()
     for _ in range(reps):
         dt, out = call("POST", f"models/{mid}/batch-predict/", body)
         times.append(dt)
+    cpu = (server_cpu() - cpu0) / reps
     dt = sorted(times)[len(times) // 2]
     print(f"batch-predict/ {'with exact SHAP' if shap else 'confidence, no SHAP'}: "
           f"{out['count']} rows in {dt * 1000:.0f} ms = {out['count'] / dt:,.0f} rows/s"
-          + ("" if shap else " (median of 5; goal >= 100,000)"))
+          f"; server CPU {cpu * 1000:.0f} ms a request = "
+          f"{out['count'] / max(cpu, 1e-9):,.0f} rows per CPU-second"
+          + ("" if shap else " (median of 5; goal >= 100,000 rows/s)"))
 PY
