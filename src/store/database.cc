@@ -3,13 +3,28 @@
 #include <sqlite3.h>
 
 namespace trainyard::store {
+namespace {
+
+// Enough for every distinct query the repositories issue; dynamic SQL (list
+// filters) beyond that is finalized instead of growing the cache.
+constexpr size_t kMaxCachedStatements = 256;
+
+}  // namespace
 
 Statement::~Statement() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (!stmt_) return;
+  if (cache_) {
+    cache_->Release(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), bind_error_(other.bind_error_) {
+    : db_(other.db_),
+      stmt_(other.stmt_),
+      cache_(other.cache_),
+      bind_error_(other.bind_error_) {
   other.stmt_ = nullptr;
 }
 
@@ -122,18 +137,41 @@ Result<std::unique_ptr<Database>> Database::Open(
   return db;
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (auto& [sql, stmt] : idle_statements_) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
 
 Status Database::ErrorStatus(std::string_view what) const {
   return IoError(std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
+  if (auto it = idle_statements_.find(sql); it != idle_statements_.end()) {
+    sqlite3_stmt* cached = it->second;
+    idle_statements_.erase(it);
+    return Statement(db_, cached, this);
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()),
-                              &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return ErrorStatus("sqlite prepare");
-  return Statement(db_, stmt);
+  return Statement(db_, stmt, this);
+}
+
+void Database::Release(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (idle_statements_.size() >= kMaxCachedStatements) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  // sqlite3_sql is the text given to prepare, so it is the cache key.
+  idle_statements_.emplace(sqlite3_sql(stmt), stmt);
+}
+
+size_t Database::cached_statement_count() const {
+  return idle_statements_.size();
 }
 
 Status Database::Exec(std::string_view sql) {

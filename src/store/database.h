@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,11 +20,17 @@ struct sqlite3_stmt;
 
 namespace trainyard::store {
 
+class Database;
+
 // A prepared statement. Bind parameters are 1-based as in SQLite.
-// Not thread-safe; use only while holding the Database lock (see Database).
+// Not thread-safe; use only while holding the Database lock (see Database),
+// and destroy it while still holding the lock: a statement from
+// Database::Prepare goes back to the database's statement cache then.
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // `cache` (may be null) receives the statement back on destruction.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, Database* cache = nullptr)
+      : db_(db), stmt_(stmt), cache_(cache) {}
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -60,6 +67,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  Database* cache_;
   int bind_error_ = 0;
 };
 
@@ -113,7 +121,10 @@ class Database {
   // transactions: `auto lock = db.Lock();`.
   std::unique_lock<std::mutex> Lock() { return std::unique_lock(mu_); }
 
-  // REQUIRES: the caller holds Lock().
+  // A statement for `sql`, reused from the statement cache when an idle one
+  // for the same text exists (compiling SQL costs more than running a
+  // point query, and the API asks the same few queries on every request).
+  // REQUIRES: the caller holds Lock(), also when the Statement is destroyed.
   Result<Statement> Prepare(std::string_view sql);
   // Runs one or more statements without results. REQUIRES: Lock() held.
   Status Exec(std::string_view sql);
@@ -136,8 +147,15 @@ class Database {
   Status Ping();
   // Rows changed by the last statement. REQUIRES: Lock() held.
   int64_t Changes() const;
+  // Idle statements held by the cache (for tests). REQUIRES: Lock() held.
+  size_t cached_statement_count() const;
 
  private:
+  friend class Statement;
+  // Resets `stmt` and keeps it for reuse, or finalizes it when the cache is
+  // full. REQUIRES: Lock() held.
+  void Release(sqlite3_stmt* stmt);
+
   explicit Database(sqlite3* db) : db_(db) {}
   Status Migrate(const std::vector<std::string>& migrations);
   Status ErrorStatus(std::string_view what) const;
@@ -145,6 +163,8 @@ class Database {
   sqlite3* db_;
   std::mutex mu_;
   int schema_version_ = 0;
+  // SQL text -> idle prepared statements. Bounded by kMaxCachedStatements.
+  std::multimap<std::string, sqlite3_stmt*, std::less<>> idle_statements_;
 };
 
 }  // namespace trainyard::store

@@ -100,6 +100,60 @@ TEST(DatabaseTest, TransactionRollsBackWhenBodyFails) {
   EXPECT_EQ(q->ColumnInt(0), 0);
 }
 
+// Reads the single integer the query returns, binding `x` to its '?'.
+int64_t QueryInt(Database& db, const char* sql, int64_t x) {
+  auto q = db.Prepare(sql);
+  EXPECT_TRUE(q.ok());
+  q->Bind(1, x);
+  auto row = q->Step();
+  EXPECT_TRUE(row.ok() && *row);
+  return q->ColumnInt(0);
+}
+
+TEST(DatabaseTest, ReleasedStatementIsReusedWithFreshBindings) {
+  auto db = Database::Open(":memory:", {"CREATE TABLE a (x INTEGER)"});
+  ASSERT_TRUE(db.ok());
+  auto lock = (*db)->Lock();
+  ASSERT_TRUE((*db)->Exec("INSERT INTO a VALUES (1), (2), (3)").ok());
+  const size_t before = (*db)->cached_statement_count();  // migrations'
+  const char* kSql = "SELECT COUNT(*) FROM a WHERE x >= ?";
+  EXPECT_EQ(QueryInt(**db, kSql, 2), 2);
+  EXPECT_EQ((*db)->cached_statement_count(), before + 1);
+  EXPECT_EQ(QueryInt(**db, kSql, 3), 1);  // the cached one, rebound
+  EXPECT_EQ((*db)->cached_statement_count(), before + 1);
+}
+
+TEST(DatabaseTest, SameSqlPreparedTwiceAtOnceGivesIndependentStatements) {
+  auto db = Database::Open(":memory:", {"CREATE TABLE a (x INTEGER)"});
+  ASSERT_TRUE(db.ok());
+  auto lock = (*db)->Lock();
+  ASSERT_TRUE((*db)->Exec("INSERT INTO a VALUES (1), (2)").ok());
+  const char* kSql = "SELECT x FROM a ORDER BY x";
+  auto outer = (*db)->Prepare(kSql);
+  ASSERT_TRUE(outer.ok());
+  ASSERT_TRUE(*outer->Step());
+  {
+    auto inner = (*db)->Prepare(kSql);
+    ASSERT_TRUE(inner.ok());
+    ASSERT_TRUE(*inner->Step());
+    EXPECT_EQ(inner->ColumnInt(0), 1);
+  }
+  EXPECT_EQ(outer->ColumnInt(0), 1);  // the inner query did not move it
+  ASSERT_TRUE(*outer->Step());
+  EXPECT_EQ(outer->ColumnInt(0), 2);
+}
+
+TEST(DatabaseTest, CachedStatementSeesSchemaChanges) {
+  auto db = Database::Open(":memory:", {"CREATE TABLE a (x INTEGER)"});
+  ASSERT_TRUE(db.ok());
+  auto lock = (*db)->Lock();
+  const char* kSql = "SELECT COUNT(*) FROM a WHERE x >= ?";
+  EXPECT_EQ(QueryInt(**db, kSql, 0), 0);
+  ASSERT_TRUE((*db)->Exec("DROP TABLE a; CREATE TABLE a (y INTEGER, x INTEGER);"
+                          "INSERT INTO a VALUES (5, 7)").ok());
+  EXPECT_EQ(QueryInt(**db, kSql, 7), 1);
+}
+
 TEST(DatabaseTest, ProductionSchemaOpensInWalMode) {
   testing::TempDir dir;
   auto store = OpenSqliteStore(dir.Sub("trainyard.db"));
