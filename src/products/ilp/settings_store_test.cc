@@ -22,7 +22,7 @@ TEST_F(SettingsStoreTest, AnUnsetKeyHasNoValue) {
   auto settings = SettingsStore::Open(db.get());
   ASSERT_TRUE(settings.ok());
   auto v = (*settings)->Get(kBasePathSetting);
-  ASSERT_TRUE(v.ok());
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_FALSE(v->has_value());
 }
 
