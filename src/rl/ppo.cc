@@ -121,7 +121,10 @@ Ppo::Ppo(const PpoConfig& config, const AlgoContext& context)
   if (context.fused_networks && !c_.use_sde && FastActorCritic::Supports(*net_)) {
     const int64_t max_batch =
         std::max(std::min(c_.batch_size, c_.n_steps * n_envs_), n_envs_);
-    fast_ = std::make_unique<FastActorCritic>(*net_, max_batch);
+    // torch's thread count (trainyard train --threads) also lets the
+    // fused path put the critic on a second core.
+    fast_ = std::make_unique<FastActorCritic>(*net_, max_batch,
+                                              torch::get_num_threads());
     fast_adam_ = std::make_unique<FlatAdam>(fast_->params().size(), 1e-5);
   }
   const int64_t rows = c_.n_steps * n_envs_;

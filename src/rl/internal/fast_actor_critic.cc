@@ -58,7 +58,8 @@ bool FastActorCritic::Supports(const ActorCriticImpl& net) {
   return true;
 }
 
-FastActorCritic::FastActorCritic(ActorCriticImpl& net, int64_t max_batch)
+FastActorCritic::FastActorCritic(ActorCriticImpl& net, int64_t max_batch,
+                                 int threads)
     : net_(net),
       obs_dim_(net.spec().obs_dim),
       action_dim_(net.spec().action_dim),
@@ -97,6 +98,7 @@ FastActorCritic::FastActorCritic(ActorCriticImpl& net, int64_t max_batch)
   adv_mb_.resize(max_batch);
   d_dist_.resize(max_batch * action_dim_);
   d_value_.resize(max_batch);
+  if (threads >= 2) helper_ = std::make_unique<TaskThread>();
 }
 
 void FastActorCritic::Rebind() {
@@ -128,18 +130,42 @@ FastActorCritic::PpoLossStats FastActorCritic::PpoLossGrad(
     const PpoLossOptions& options) {
   const int64_t b = static_cast<int64_t>(rows.size());
   GatherRows(rollout.obs, obs_dim_, rows, obs_mb_.data());
-  const Outputs out = Forward(obs_mb_.data(), b);
+  const float* params = flat_.data_ptr<float>();
+  // The critic's forward, loss and backward touch only its own workspaces
+  // and its slice of grads_, so they may run beside the actor's.
+  double value_loss = 0.0;
+  auto critic_part = [&] {
+    const float* value = critic_.Forward(params + critic_offset_, obs_mb_.data(), b, version_);
+    value_loss = ValueLossGrad(rollout, rows, options, value);
+    critic_.Backward(params + critic_offset_, d_value_.data(), grads_.data() + critic_offset_);
+  };
+  if (helper_) helper_->Start(critic_part);
   PpoLossStats stats;
+  const float* dist = actor_.Forward(params, obs_mb_.data(), b, version_);
   if (!discrete_) std::fill_n(grads_.begin() + log_std_offset_, action_dim_, 0.0f);
-  PolicyTerms(rollout, rows, options, out.dist, &stats);
+  PolicyTerms(rollout, rows, options, dist, &stats);
+  actor_.Backward(params, d_dist_.data(), grads_.data());
+  if (helper_) {
+    helper_->Wait();
+  } else {
+    critic_part();
+  }
+  stats.value_loss = value_loss;
+  return stats;
+}
 
+double FastActorCritic::ValueLossGrad(const PpoRollout& rollout,
+                                      std::span<const int64_t> rows,
+                                      const PpoLossOptions& options,
+                                      const float* value) {
+  const int64_t b = static_cast<int64_t>(rows.size());
   const float inv_b = 1.0f / static_cast<float>(b);
   const float vc = static_cast<float>(options.value_clip);
   double v_sum = 0.0;
   for (int64_t i = 0; i < b; ++i) {
     const float ret = rollout.returns[rows[i]];
     const float old = rollout.values[rows[i]];
-    float v = out.value[i];
+    float v = value[i];
     bool passes = true;
     if (options.value_clip > 0) {
       const float diff = v - old;
@@ -150,12 +176,7 @@ FastActorCritic::PpoLossStats FastActorCritic::PpoLossGrad(
     v_sum += static_cast<double>(err) * err;
     d_value_[i] = passes ? static_cast<float>(options.vf_coef) * 2.0f * err * inv_b : 0.0f;
   }
-  stats.value_loss = v_sum / b;
-
-  const float* params = flat_.data_ptr<float>();
-  actor_.Backward(params, d_dist_.data(), grads_.data());
-  critic_.Backward(params + critic_offset_, d_value_.data(), grads_.data() + critic_offset_);
-  return stats;
+  return v_sum / b;
 }
 
 void FastActorCritic::PolicyTerms(const PpoRollout& rollout,

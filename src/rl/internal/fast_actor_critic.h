@@ -11,6 +11,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "rl/internal/actor_critic.h"
 #include "rl/internal/flat_adam.h"
 #include "rl/internal/fused_mlp.h"
+#include "rl/internal/task_thread.h"
 
 namespace trainyard::rl::internal {
 
@@ -32,8 +34,11 @@ class FastActorCritic {
 
   // Moves `net`'s parameters into the flat buffer (values unchanged).
   // `max_batch`: the most rows any Forward / PpoLossGrad call will pass.
+  // With `threads` >= 2, PpoLossGrad differentiates the critic on a helper
+  // thread while the actor runs on the caller's: the networks share no
+  // parameters, so the results are the same bits as with one thread.
   // REQUIRES: Supports(net), max_batch >= 1.
-  FastActorCritic(ActorCriticImpl& net, int64_t max_batch);
+  FastActorCritic(ActorCriticImpl& net, int64_t max_batch, int threads = 1);
 
   // Makes the module's parameters views of the flat buffer again, keeping
   // their current values; call after something replaced their storage
@@ -103,6 +108,10 @@ class FastActorCritic {
   void PolicyTerms(const PpoRollout& rollout, std::span<const int64_t> rows,
                    const PpoLossOptions& options, const float* dist,
                    PpoLossStats* stats);
+  // The value loss of `value` [rows] (returned), writing dL/d(value) into
+  // d_value_.
+  double ValueLossGrad(const PpoRollout& rollout, std::span<const int64_t> rows,
+                       const PpoLossOptions& options, const float* value);
 
   ActorCriticImpl& net_;
   const int64_t obs_dim_, action_dim_;
@@ -117,6 +126,7 @@ class FastActorCritic {
   std::vector<std::pair<torch::Tensor, int64_t>> layout_;
   // Minibatch workspaces.
   std::vector<float> obs_mb_, adv_mb_, d_dist_, d_value_;
+  std::unique_ptr<TaskThread> helper_;  // null with one thread
 };
 
 }  // namespace trainyard::rl::internal

@@ -124,6 +124,42 @@ TEST(FastActorCriticTest, GaussianPpoLossGradientWithValueClippingMatchesTorch) 
   ExpectLossGradientMatchesTorch(false, 2, true);
 }
 
+// With two threads the critic runs on a helper thread; the networks share
+// nothing, so every gradient and statistic must be the same bits.
+void ExpectTwoThreadsGiveTheSameBits(bool discrete, int64_t action_dim) {
+  auto gen1 = at::make_generator<at::CPUGeneratorImpl>(5);
+  auto gen2 = at::make_generator<at::CPUGeneratorImpl>(5);
+  ActorCritic net1(Spec(discrete, 5, action_dim), gen1);
+  ActorCritic net2(Spec(discrete, 5, action_dim), gen2);
+  FastActorCritic one(*net1, 64, 1), two(*net2, 64, 2);
+  torch::manual_seed(17);
+  Rollout r = RandomRollout(*net1, 100);
+  FastActorCritic::PpoLossOptions o;
+  o.value_clip = 0.2;
+  o.ent_coef = 0.01;
+  for (int64_t start : {0, 40, 7}) {  // several calls reuse the helper
+    std::vector<int64_t> rows;
+    for (int64_t i = 0; i < 50; ++i) rows.push_back((start + 3 * i) % 100);
+    const auto a = one.PpoLossGrad(r.View(), rows, o);
+    const auto b = two.PpoLossGrad(r.View(), rows, o);
+    EXPECT_EQ(a.policy_loss, b.policy_loss);
+    EXPECT_EQ(a.value_loss, b.value_loss);
+    EXPECT_EQ(a.entropy, b.entropy);
+    ASSERT_EQ(one.grads().size(), two.grads().size());
+    for (size_t i = 0; i < one.grads().size(); ++i) {
+      ASSERT_EQ(one.grads()[i], two.grads()[i]) << "gradient " << i;
+    }
+  }
+}
+
+TEST(FastActorCriticTest, TwoThreadsGiveTheSameCategoricalGradientBits) {
+  ExpectTwoThreadsGiveTheSameBits(true, 3);
+}
+
+TEST(FastActorCriticTest, TwoThreadsGiveTheSameGaussianGradientBits) {
+  ExpectTwoThreadsGiveTheSameBits(false, 2);
+}
+
 TEST(FastActorCriticTest, ModuleSeesTheFlatParametersAndKeepsItsValues) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(4);
   ActorCritic net(Spec(true, 4, 2), gen);
