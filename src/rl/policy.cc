@@ -63,6 +63,13 @@ namespace {
 using internal::ActorCritic;
 using internal::ActorCriticSpec;
 
+// One observation as a [1, obs_size] tensor over the caller's memory (not
+// copied; valid while `obs` is).
+torch::Tensor ObservationRow(std::span<const float> obs) {
+  return torch::from_blob(const_cast<float*>(obs.data()),
+                          {1, static_cast<int64_t>(obs.size())});
+}
+
 struct Description {
   std::string algo, env_id;
   env::Space obs_space = env::Space::Discrete(1), action_space = env::Space::Discrete(1);
@@ -103,8 +110,7 @@ class ActorCriticPolicy : public Policy {
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
     torch::NoGradGuard no_grad;
-    auto x = torch::from_blob(const_cast<float*>(obs.data()),
-                              {1, static_cast<int64_t>(obs.size())});
+    auto x = ObservationRow(obs);
     auto out = net_->forward(x, h_, c_);
     if (net_->state_size() > 0) {
       h_ = out.h;
@@ -127,7 +133,10 @@ class ActorCriticPolicy : public Policy {
     if (net_->spec().use_sde) {
       torch::Tensor a = out.dist;
       if (!deterministic) a = a + sde_.Apply(out.latent, net_->log_std());
-      ClampToBox(a[0], action);
+      torch::Tensor row = a[0];
+      auto v = row.accessor<float, 1>();
+      for (size_t j = 0; j < action.size(); ++j) action[j] = v[j];
+      ClampToBox(action);
       return Status::Ok();
     }
     torch::Tensor mean_t = out.dist[0], log_std_t = net_->log_std();
@@ -136,16 +145,15 @@ class ActorCriticPolicy : public Policy {
     for (size_t j = 0; j < action.size(); ++j) {
       double a = mean[j];
       if (!deterministic) a += std::exp(log_std[j]) * rng_.Normal();
-      action[j] = std::clamp(static_cast<float>(a), action_space().low()[j],
-                             action_space().high()[j]);
+      action[j] = static_cast<float>(a);
     }
+    ClampToBox(action);
     return Status::Ok();
   }
 
-  void ClampToBox(const torch::Tensor& a, std::span<float> action) const {
-    auto v = a.accessor<float, 1>();
+  void ClampToBox(std::span<float> action) const {
     for (size_t j = 0; j < action.size(); ++j) {
-      action[j] = std::clamp(v[j], action_space().low()[j], action_space().high()[j]);
+      action[j] = std::clamp(action[j], action_space().low()[j], action_space().high()[j]);
     }
   }
 
@@ -172,8 +180,7 @@ class SdeActorPolicy : public Policy {
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
     torch::NoGradGuard no_grad;
-    auto x = torch::from_blob(const_cast<float*>(obs.data()),
-                              {1, static_cast<int64_t>(obs.size())});
+    auto x = ObservationRow(obs);
     auto out = net_->forward(x);
     torch::Tensor u = out.mean;
     if (!deterministic) u = u + sde_.Apply(out.latent, net_->log_std());
@@ -202,8 +209,7 @@ class MlpPolicy : public Policy {
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
     torch::NoGradGuard no_grad;
-    auto x = torch::from_blob(const_cast<float*>(obs.data()),
-                              {1, static_cast<int64_t>(obs.size())});
+    auto x = ObservationRow(obs);
     auto out = net_->forward(x)[0].contiguous();
     const float* o = out.data_ptr<float>();
     if (head_ == Head::kArgmax) {
