@@ -11,6 +11,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/test_support.h"
 #include "rl/checkpoint_file.h"
 #include "rl/policy.h"
 #include "rl/trainer.h"
@@ -75,10 +76,6 @@ class TargetEnv : public env::Env {
 class SdeTrainingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("ty_sde_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
     env::Spec constant;
     constant.id = "Constant-v0";
     constant.make = [a = actions_] { return std::make_unique<ConstantEnv>(a); };
@@ -88,7 +85,6 @@ class SdeTrainingTest : public ::testing::Test {
     target.make = [] { return std::make_unique<TargetEnv>(); };
     ASSERT_TRUE(registry_.Register(target).ok());
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   TrainOptions Options(const std::string& algo, const std::string& env,
                        int64_t steps, const std::string& dir, ParamMap params) {
@@ -97,7 +93,7 @@ class SdeTrainingTest : public ::testing::Test {
     o.env_id = env;
     o.total_steps = steps;
     o.seed = 7;
-    o.out_dir = (root_ / dir).string();
+    o.out_dir = root_.Sub(dir);
     o.tensorboard = false;
     o.params = std::move(params);
     return o;
@@ -112,7 +108,7 @@ class SdeTrainingTest : public ::testing::Test {
     return s.str();
   }
 
-  fs::path root_;
+  testing::TempDir root_;
   std::shared_ptr<std::vector<float>> actions_ = std::make_shared<std::vector<float>>();
   env::Registry registry_ = env::Registry::WithBuiltins();
 };
