@@ -62,6 +62,11 @@ Statement& Statement::Bind(int index, const std::optional<std::string>& value) {
                : Bind(index, std::nullopt);
 }
 
+Statement& BindValue(Statement& stmt, int index, const SqlValue& value) {
+  return std::visit(
+      [&](const auto& v) -> Statement& { return stmt.Bind(index, v); }, value);
+}
+
 Result<bool> Statement::Step() {
   if (bind_error_ != SQLITE_OK) {
     return InternalError(std::string("sqlite bind: ") +

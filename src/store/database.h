@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/status.h"
@@ -82,27 +83,54 @@ Result<std::vector<T>> ReadRows(Statement& stmt, ReadRow read) {
   }
 }
 
-// A WHERE clause of ANDed "column = ?" conditions with their text values.
+// A value for a '?' parameter: NULL, an integer, a real or text.
+using SqlValue = std::variant<std::nullopt_t, int64_t, double, std::string>;
+
+// Binds `value` at `index` with its own SQLite type.
+Statement& BindValue(Statement& stmt, int index, const SqlValue& value);
+
+// A WHERE clause of ANDed conditions with their typed values, for list
+// queries whose filters are optional:
+//   WhereClause where;
+//   if (q.owner) where.Add("owner_id = ?", *q.owner);
+//   db.Prepare("SELECT ... FROM t" + where.sql() + " ORDER BY ..." +
+//              kPageSql);
+//   BindPage(stmt, where.BindTo(stmt), q.limit, q.offset);
+// Column names and SQL text are the caller's own; only values are bound.
 class WhereClause {
  public:
-  // Adds `condition` (containing exactly one '?') bound to `value`.
-  void Add(const std::string& condition, const std::string& value) {
+  // Adds `condition`, containing exactly one '?', bound to `value`. Integers
+  // are passed as int64_t so that they compare as SQLite integers.
+  void Add(const std::string& condition, SqlValue value) {
+    Add(condition, std::vector<SqlValue>{std::move(value)});
+  }
+  // Adds `condition` with one '?' per element of `values`, in order.
+  void Add(const std::string& condition, std::vector<SqlValue> values) {
     sql_ += sql_.empty() ? " WHERE " : " AND ";
     sql_ += condition;
-    values_.push_back(value);
+    for (auto& v : values) values_.push_back(std::move(v));
   }
+  // " WHERE a AND b ..." or "" without conditions.
   const std::string& sql() const { return sql_; }
-  // Binds the values from parameter 1 on; returns the next free index.
-  int BindTo(Statement& stmt) const {
-    int index = 1;
-    for (const auto& v : values_) stmt.Bind(index++, v);
+  // Binds the values from parameter `first` on; returns the next free index.
+  int BindTo(Statement& stmt, int first = 1) const {
+    int index = first;
+    for (const auto& v : values_) BindValue(stmt, index++, v);
     return index;
   }
 
  private:
   std::string sql_;
-  std::vector<std::string> values_;
+  std::vector<SqlValue> values_;
 };
+
+// The page window of a list query, appended after its ORDER BY.
+inline constexpr const char* kPageSql = " LIMIT ? OFFSET ?";
+// Binds the two parameters of kPageSql at `index` and `index + 1`.
+inline void BindPage(Statement& stmt, int index, int64_t limit,
+                     int64_t offset) {
+  stmt.Bind(index, limit).Bind(index + 1, offset);
+}
 
 // One SQLite database file, shared by several threads through a mutex: every
 // repository call takes the lock for its whole duration, so statements and

@@ -154,6 +154,93 @@ TEST(DatabaseTest, CachedStatementSeesSchemaChanges) {
   EXPECT_EQ(QueryInt(**db, kSql, 7), 1);
 }
 
+// Rows of an untyped column `v` (no affinity, so SQLite compares values by
+// their bound type: every integer or real sorts before every text).
+class WhereClauseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open(":memory:", {"CREATE TABLE t (name TEXT, v)"});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+    auto lock = db_->Lock();
+    ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES ('five', 5), ('twenty', 20), "
+                          "('half', 0.5), ('word', 'abc'), ('none', NULL)")
+                    .ok());
+  }
+  // Names matching `where`, by name, in the page `limit`/`offset`.
+  std::vector<std::string> Names(const WhereClause& where, int64_t limit = 10,
+                                 int64_t offset = 0) {
+    auto lock = db_->Lock();
+    auto s = db_->Prepare("SELECT name FROM t" + where.sql() +
+                          " ORDER BY name" + kPageSql);
+    EXPECT_TRUE(s.ok());
+    BindPage(*s, where.BindTo(*s), limit, offset);
+    auto rows = ReadRows<std::string>(
+        *s, [](const Statement& r) { return r.ColumnText(0); });
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? *rows : std::vector<std::string>{};
+  }
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(WhereClauseTest, NoConditionsIsEmptySqlAndBindsNothing) {
+  WhereClause where;
+  EXPECT_EQ(where.sql(), "");
+  EXPECT_EQ(Names(where).size(), 5u);
+}
+
+TEST_F(WhereClauseTest, IntegerValueComparesAsNumber) {
+  WhereClause where;
+  where.Add("v <= ?", int64_t{10});
+  // As text, "10" would be above every number and below 'abc'.
+  EXPECT_EQ(Names(where), (std::vector<std::string>{"five", "half"}));
+}
+
+TEST_F(WhereClauseTest, TextValueComparesAsText) {
+  WhereClause where;
+  where.Add("v = ?", "abc");
+  EXPECT_EQ(Names(where), std::vector<std::string>{"word"});
+}
+
+TEST_F(WhereClauseTest, RealValueComparesAsNumber) {
+  WhereClause where;
+  where.Add("v < ?", 1.5);
+  EXPECT_EQ(Names(where), std::vector<std::string>{"half"});
+}
+
+TEST_F(WhereClauseTest, NullValueMatchesNullWithIs) {
+  WhereClause where;
+  where.Add("v IS ?", std::nullopt);
+  EXPECT_EQ(Names(where), std::vector<std::string>{"none"});
+}
+
+TEST_F(WhereClauseTest, ConditionsAreAndedWithValuesInOrder) {
+  WhereClause where;
+  where.Add("v >= ?", int64_t{5});
+  where.Add("(name = ? OR name = ?)", {"twenty", "word"});
+  EXPECT_EQ(where.sql(), " WHERE v >= ? AND (name = ? OR name = ?)");
+  EXPECT_EQ(Names(where), (std::vector<std::string>{"twenty", "word"}));
+}
+
+TEST_F(WhereClauseTest, PageBindsAfterTheConditions) {
+  WhereClause where;
+  where.Add("name <> ?", "none");
+  EXPECT_EQ(Names(where, 2, 1), (std::vector<std::string>{"half", "twenty"}));
+}
+
+TEST_F(WhereClauseTest, BindToStartsAtTheGivenIndex) {
+  WhereClause where;
+  where.Add("v = ?", int64_t{20});
+  auto lock = db_->Lock();
+  auto s = db_->Prepare("SELECT name FROM (SELECT * FROM t WHERE name <> ?)" +
+                        where.sql());
+  ASSERT_TRUE(s.ok());
+  s->Bind(1, "five");
+  EXPECT_EQ(where.BindTo(*s, 2), 3);
+  ASSERT_TRUE(*s->Step());
+  EXPECT_EQ(s->ColumnText(0), "twenty");
+}
+
 TEST(DatabaseTest, ProductionSchemaOpensInWalMode) {
   testing::TempDir dir;
   auto store = OpenSqliteStore(dir.Sub("trainyard.db"));

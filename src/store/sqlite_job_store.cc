@@ -138,11 +138,9 @@ Result<std::vector<JobRecord>> SqliteJobStore::List(const JobFilter& f) {
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(std::string("SELECT ") + kJobColumns + " FROM jobs" +
-                   where.sql() +
-                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
-  int idx = where.BindTo(s);
-  s.Bind(idx++, f.limit);
-  s.Bind(idx, f.offset);
+                   where.sql() + " ORDER BY created_at DESC, rowid DESC" +
+                   kPageSql));
+  BindPage(s, where.BindTo(s), f.limit, f.offset);
   return ReadRows<JobRecord>(s,
                              [](const Statement& row) { return ReadJob(row); });
 }

@@ -73,11 +73,9 @@ Result<std::vector<ModelRecord>> SqliteModelStore::List(const ModelFilter& f) {
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM models" +
-                   where.sql() +
-                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
-  int idx = where.BindTo(s);
-  s.Bind(idx++, f.limit);
-  s.Bind(idx, f.offset);
+                   where.sql() + " ORDER BY created_at DESC, rowid DESC" +
+                   kPageSql));
+  BindPage(s, where.BindTo(s), f.limit, f.offset);
   return ReadRows<ModelRecord>(
       s, [](const Statement& row) { return ReadModel(row); });
 }

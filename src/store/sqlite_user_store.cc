@@ -179,11 +179,13 @@ Result<std::pair<TokenInfo, User>> SqliteUserStore::FindActiveToken(
 Result<std::vector<TokenInfo>> SqliteUserStore::ListTokens(
     std::optional<std::string> user_id) {
   auto lock = db_->Lock();
-  std::string sql = std::string("SELECT ") + kTokenColumns + " FROM tokens";
-  if (user_id) sql += " WHERE user_id = ?";
-  sql += " ORDER BY created_at DESC, rowid DESC";
-  TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
-  if (user_id) s.Bind(1, *user_id);
+  WhereClause where;
+  if (user_id) where.Add("user_id = ?", *user_id);
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens" +
+                   where.sql() + " ORDER BY created_at DESC, rowid DESC"));
+  where.BindTo(s);
   return ReadRows<TokenInfo>(
       s, [](const Statement& row) { return ReadToken(row); });
 }
