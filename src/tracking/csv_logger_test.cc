@@ -1,29 +1,19 @@
 #include "tracking/csv_logger.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 
+#include "core/test_support.h"
+
 namespace trainyard::tracking {
 namespace {
 
-namespace fs = std::filesystem;
-
 class CsvLoggerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ty_csv_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "metrics.csv").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { path_ = tmp_.Sub("metrics.csv"); }
 
   std::string Contents() const {
     std::ifstream in(path_, std::ios::binary);
@@ -31,7 +21,7 @@ class CsvLoggerTest : public ::testing::Test {
                        std::istreambuf_iterator<char>());
   }
 
-  fs::path dir_;
+  testing::TempDir tmp_;
   std::string path_;
 };
 

@@ -1,13 +1,13 @@
 #include "tracking/event_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 
+#include "core/test_support.h"
 #include "tracking/crc32c.h"
 
 namespace trainyard::tracking {
@@ -17,14 +17,7 @@ namespace fs = std::filesystem;
 
 class EventFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = (fs::temp_directory_path() /
-            ("ty_events_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-               .string();
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { dir_ = tmp_.Sub("events"); }
 
   static std::string ReadAll(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -35,7 +28,8 @@ class EventFileTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
   }
 
-  std::string dir_;
+  testing::TempDir tmp_;
+  std::string dir_;  // not created: the writer makes it
 };
 
 TEST_F(EventFileTest, EncodesEventWithHandAssembledWireBytes) {

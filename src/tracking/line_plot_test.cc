@@ -2,11 +2,11 @@
 
 #include <cairo.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
+#include "core/test_support.h"
 #include "tracking/csv_logger.h"
 
 namespace trainyard::tracking {
@@ -16,14 +16,8 @@ namespace fs = std::filesystem;
 
 class LinePlotTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    path_ = (fs::temp_directory_path() /
-             ("ty_plot_" + std::to_string(::getpid()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-              ".png"))
-                .string();
-  }
-  void TearDown() override { fs::remove(path_); }
+  void SetUp() override { path_ = tmp_.Sub("plot.png"); }
+  testing::TempDir tmp_;
   std::string path_;
 };
 
