@@ -6,20 +6,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/test_support.h"
+
 namespace trainyard::rl {
 namespace {
 
 class CheckpointFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ty_ckpt_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string Path() const { return (dir_ / "model.tyrl").string(); }
-  std::filesystem::path dir_;
+  testing::TempDir tmp_;
+  std::filesystem::path dir_ = tmp_.Sub("ckpt");  // not created up front
 };
 
 std::string ReadAll(const std::string& path) {

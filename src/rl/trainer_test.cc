@@ -12,8 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "rl/checkpoint_file.h"
 #include "core/rng.h"
+#include "core/test_support.h"
+#include "rl/checkpoint_file.h"
 #include "rl/policy.h"
 #include "tracking/csv_logger.h"
 #include "tracking/event_file.h"
@@ -32,14 +33,6 @@ const ParamMap kPpoCartPole = {
 
 class TrainerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("ty_rl_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   TrainOptions Options(const std::string& algo, const std::string& env,
                        int64_t steps, const std::string& dir) {
     TrainOptions o;
@@ -52,7 +45,8 @@ class TrainerTest : public ::testing::Test {
     return o;
   }
 
-  fs::path root_;
+  testing::TempDir tmp_;
+  fs::path root_ = tmp_.Sub("runs");  // not created up front
   env::Registry registry_ = env::Registry::WithBuiltins();
 };
 
