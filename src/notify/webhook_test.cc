@@ -10,6 +10,7 @@
 #include "core/ids.h"
 #include "core/test_support.h"
 #include "notify/webhook_deliverer.h"
+#include "notify/webhook_receiver_test_support.h"
 #include "notify/webhook_store.h"
 
 namespace trainyard::notify {
@@ -33,36 +34,6 @@ TEST(RetryDelayTest, DoublesFromTheBaseUpToTheCap) {
   EXPECT_EQ(RetryDelayMs(o, 5), 1000);
   EXPECT_EQ(RetryDelayMs(o, 40), 1000);
 }
-
-// A local receiver that records what it was sent.
-struct Receiver {
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
-  std::mutex mu;
-  std::vector<httplib::Request> requests;
-
-  void Start(int fixed_port = 0) {
-    server.Post("/hook",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  std::lock_guard<std::mutex> lock(mu);
-                  requests.push_back(req);
-                  res.status = 204;
-                });
-    port =
-        fixed_port
-            ? (server.bind_to_port("127.0.0.1", fixed_port) ? fixed_port : -1)
-            : server.bind_to_any_port("127.0.0.1");
-    thread = std::thread([this] { server.listen_after_bind(); });
-    while (port > 0 && !server.is_running()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  ~Receiver() {
-    server.stop();
-    if (thread.joinable()) thread.join();
-  }
-};
 
 class WebhookTest : public ::testing::Test {
  protected:
@@ -93,16 +64,16 @@ TEST_F(WebhookTest, OnlyEndpointsThatWantTheEventGetADelivery) {
 }
 
 TEST_F(WebhookTest, SignedDeliveryReachesTheReceiver) {
-  Receiver receiver;
-  receiver.Start();
-  AddEndpoint("http://127.0.0.1:" + std::to_string(receiver.port) + "/hook");
+  WebhookReceiver receiver;
+  AddEndpoint(receiver.url());
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed",
                              R"({"job_id":"j1"})", "2025-01-15T14:22:00Z", 0),
             1);
   WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), {});
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
-  ASSERT_EQ(receiver.requests.size(), 1u);
-  const httplib::Request& req = receiver.requests[0];
+  const std::vector<httplib::Request> got = receiver.requests();
+  ASSERT_EQ(got.size(), 1u);
+  const httplib::Request& req = got[0];
   EXPECT_EQ(req.get_header_value("X-Sharewise-Event"),
             "training_job.completed");
   EXPECT_EQ(req.get_header_value("X-Sharewise-Signature"),
@@ -134,12 +105,11 @@ TEST_F(WebhookTest, ReceiverThatWasDownGetsTheEventOnRetry) {
   EXPECT_EQ(log[0].attempts, 1);
   EXPECT_FALSE(log[0].last_error.empty());
 
-  Receiver receiver;
-  receiver.Start(port);
-  ASSERT_EQ(receiver.port, port);
+  WebhookReceiver receiver(port);
+  ASSERT_EQ(receiver.port(), port);
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
-  EXPECT_EQ(receiver.requests.size(), 1u);
+  EXPECT_EQ(receiver.requests().size(), 1u);
   log = *store_->Deliveries(endpoint_id_, 10);
   EXPECT_EQ(log[0].status, kDelivered);
   auto attempts = *store_->Attempts(log[0].id);
