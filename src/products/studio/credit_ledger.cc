@@ -44,15 +44,17 @@ Result<std::vector<LedgerEntry>> CreditLedger::Entries(
     const std::string& user_id, std::optional<std::string> kind, int64_t from,
     int64_t to) {
   auto lock = db_->Lock();
-  std::string sql =
-      "SELECT id, user_id, amount_cents, balance_after, kind, reference, "
-      "created_at FROM studio_ledger WHERE user_id = ? AND created_at >= ? "
-      "AND created_at < ?";
-  if (kind) sql += " AND kind = ?";
-  sql += " ORDER BY id DESC";
-  TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
-  s.Bind(1, user_id).Bind(2, from).Bind(3, to);
-  if (kind) s.Bind(4, *kind);
+  store::WhereClause where;
+  where.Add("user_id = ?", user_id);
+  where.Add("created_at >= ?", from);
+  where.Add("created_at < ?", to);
+  if (kind) where.Add("kind = ?", *kind);
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("SELECT id, user_id, amount_cents, balance_after, kind, "
+                   "reference, created_at FROM studio_ledger" +
+                   where.sql() + " ORDER BY id DESC"));
+  where.BindTo(s);
   return store::ReadRows<LedgerEntry>(s, [](const Statement& r) {
     return LedgerEntry{r.ColumnInt(0),    r.ColumnText(1), r.ColumnInt(2),
                        r.ColumnDouble(3), r.ColumnText(4), r.ColumnText(5),

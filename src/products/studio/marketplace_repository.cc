@@ -97,26 +97,26 @@ Result<Listing> MarketplaceRepository::GetListing(const std::string& id) {
 Result<std::vector<Listing>> MarketplaceRepository::ListListings(
     const ListingQuery& q) {
   auto lock = db_->Lock();
-  std::string sql = std::string("SELECT ") + kListingColumns +
-                    " FROM studio_listings WHERE 1 = 1";
-  std::vector<std::string> text;
-  if (q.status) sql += " AND status = ?", text.push_back(*q.status);
-  if (q.seller_id) sql += " AND seller_id = ?", text.push_back(*q.seller_id);
-  if (q.model_id) sql += " AND model_id = ?", text.push_back(*q.model_id);
-  if (q.category) sql += " AND category = ?", text.push_back(*q.category);
+  store::WhereClause where;
+  if (q.status) where.Add("status = ?", *q.status);
+  if (q.seller_id) where.Add("seller_id = ?", *q.seller_id);
+  if (q.model_id) where.Add("model_id = ?", *q.model_id);
+  if (q.category) where.Add("category = ?", *q.category);
   if (q.search) {
-    sql +=
-        " AND (instr(lower(title), lower(?)) > 0 OR "
-        "instr(lower(description), lower(?)) > 0)";
-    text.push_back(*q.search);
-    text.push_back(*q.search);
+    where.Add(
+        "(instr(lower(title), lower(?)) > 0 OR "
+        "instr(lower(description), lower(?)) > 0)",
+        {*q.search, *q.search});
   }
-  if (q.max_price_cents) sql += " AND monthly_price_cents <= ?";
-  sql += " ORDER BY is_featured DESC, created_at DESC, rowid DESC";
-  TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
-  int idx = 1;
-  for (const auto& t : text) s.Bind(idx++, t);
-  if (q.max_price_cents) s.Bind(idx++, *q.max_price_cents);
+  if (q.max_price_cents) {
+    where.Add("monthly_price_cents <= ?", *q.max_price_cents);
+  }
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(std::string("SELECT ") + kListingColumns +
+                   " FROM studio_listings" + where.sql() +
+                   " ORDER BY is_featured DESC, created_at DESC, rowid DESC"));
+  where.BindTo(s);
   return store::ReadRows<Listing>(s, ReadListing);
 }
 

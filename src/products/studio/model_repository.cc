@@ -92,10 +92,9 @@ Result<std::vector<StudioModel>> ModelRepository::List(const ModelQuery& q) {
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(std::string("SELECT ") + kColumns + " FROM studio_models" +
-                   where.sql() +
-                   " ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?"));
-  int idx = where.BindTo(s);
-  s.Bind(idx++, q.limit).Bind(idx, q.offset);
+                   where.sql() + " ORDER BY created_at DESC, rowid DESC" +
+                   store::kPageSql));
+  store::BindPage(s, where.BindTo(s), q.limit, q.offset);
   return store::ReadRows<StudioModel>(s, ReadModel);
 }
 

@@ -61,18 +61,18 @@ Result<TrainingJobRow> TrainingJobRepository::Get(const std::string& id) {
 Result<std::vector<TrainingJobRow>> TrainingJobRepository::List(
     const TrainingJobQuery& q) {
   auto lock = db_->Lock();
-  std::string sql = std::string("SELECT ") + kColumns +
-                    " FROM studio_training_jobs WHERE owner_id = ?";
-  if (q.model_id) sql += " AND model_id = ?";
-  if (q.settled_from) sql += " AND settled = 1 AND settled_at >= ?";
-  if (q.settled_to) sql += " AND settled = 1 AND settled_at < ?";
-  sql += " ORDER BY created_at DESC, rowid DESC";
-  TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
-  int idx = 1;
-  s.Bind(idx++, q.owner_id);
-  if (q.model_id) s.Bind(idx++, *q.model_id);
-  if (q.settled_from) s.Bind(idx++, *q.settled_from);
-  if (q.settled_to) s.Bind(idx++, *q.settled_to);
+  store::WhereClause where;
+  where.Add("owner_id = ?", q.owner_id);
+  if (q.model_id) where.Add("model_id = ?", *q.model_id);
+  if (q.settled_from) {
+    where.Add("settled = 1 AND settled_at >= ?", *q.settled_from);
+  }
+  if (q.settled_to) where.Add("settled = 1 AND settled_at < ?", *q.settled_to);
+  TY_ASSIGN_OR_RETURN(Statement s,
+                      db_->Prepare(std::string("SELECT ") + kColumns +
+                                   " FROM studio_training_jobs" + where.sql() +
+                                   " ORDER BY created_at DESC, rowid DESC"));
+  where.BindTo(s);
   return store::ReadRows<TrainingJobRow>(s, ReadRow);
 }
 

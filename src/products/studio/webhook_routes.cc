@@ -78,15 +78,9 @@ Result<api::Response> ListWebhooks(StudioContext& ctx, api::Request& req) {
   TY_RETURN_IF_ERROR(q.Finish());
   TY_ASSIGN_OR_RETURN(auto endpoints,
                       ctx.webhooks->ListEndpoints(req.caller().user_id));
-  json results = json::array();
-  for (int64_t i = page.offset(); i < static_cast<int64_t>(endpoints.size()) &&
-                                  i < page.offset() + page.page_size;
-       ++i) {
-    results.push_back(EndpointJson(endpoints[i]));
-  }
-  return Json(200,
-              api::CountNextPreviousPage(
-                  req, page, static_cast<int64_t>(endpoints.size()), results));
+  std::vector<json> items;
+  for (const auto& e : endpoints) items.push_back(EndpointJson(e));
+  return Json(200, PageOf(req, page, items));
 }
 
 Result<api::Response> DeleteWebhook(StudioContext& ctx, api::Request& req) {

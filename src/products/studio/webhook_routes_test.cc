@@ -6,52 +6,14 @@
 
 #include "core/crypto.h"
 #include "core/test_support.h"
+#include "notify/webhook_receiver_test_support.h"
 #include "products/studio/studio_test_support.h"
 
 namespace trainyard::studio {
 namespace {
 
-struct Receiver {
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
-  std::mutex mu;
-  std::vector<httplib::Request> requests;
-
-  explicit Receiver(int fixed_port = 0) {
-    server.Post("/hook",
-                [this](const httplib::Request& req, httplib::Response& res) {
-                  std::lock_guard<std::mutex> lock(mu);
-                  requests.push_back(req);
-                  res.status = 200;
-                });
-    if (fixed_port == 0) {
-      port = server.bind_to_any_port("127.0.0.1");
-    } else if (server.bind_to_port("127.0.0.1", fixed_port)) {
-      port = fixed_port;
-    }
-    if (port > 0) thread = std::thread([this] { server.listen_after_bind(); });
-  }
-  ~Receiver() {
-    server.stop();
-    if (thread.joinable()) thread.join();
-  }
-  std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port) + "/hook";
-  }
-  // Waits until `n` requests arrived; returns a copy of them.
-  std::vector<httplib::Request> WaitFor(size_t n) {
-    for (int i = 0; i < 1000; ++i) {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        if (requests.size() >= n) return requests;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    return requests;
-  }
-};
+// Receivers here answer 200: the delivery log tests expect that status.
+using notify::WebhookReceiver;
 
 class WebhookRoutesTest : public StudioServerTest {
  protected:
@@ -67,7 +29,7 @@ class WebhookRoutesTest : public StudioServerTest {
 
 TEST_F(WebhookRoutesTest,
        CompletedTrainingIsDeliveredSignedWithTheDocumentedPayload) {
-  Receiver receiver;
+  WebhookReceiver receiver(0, 200);
   Register(alice_, receiver.url());
   const std::string model = TrainedModel(alice_);
   auto got = receiver.WaitFor(1);
@@ -91,7 +53,7 @@ TEST_F(WebhookRoutesTest,
 }
 
 TEST_F(WebhookRoutesTest, FailedTrainingAndSubscriptionEventsReachTheirOwners) {
-  Receiver alice_hooks;
+  WebhookReceiver alice_hooks(0, 200);
   Register(alice_, alice_hooks.url());
   json body = TinyModelBody("short");
   body["training_config"]["start_date"] = "2023-01-02";
@@ -143,8 +105,8 @@ TEST_F(WebhookRoutesTest, AReceiverThatWasDownGetsTheEventOnARetry) {
   EXPECT_EQ(log["results"][0]["status"], "PENDING");
   EXPECT_TRUE(log["results"][0]["log"][0]["error"].is_string());
 
-  Receiver receiver(port);
-  ASSERT_EQ(receiver.port, port);
+  WebhookReceiver receiver(port, 200);
+  ASSERT_EQ(receiver.port(), port);
   ASSERT_EQ(receiver.WaitFor(1).size(), 1u);
   for (int i = 0; i < 500; ++i) {
     log = Body(Get(alice_, "webhooks/" + hook + "/deliveries/"));
@@ -167,8 +129,8 @@ TEST_F(WebhookRoutesTest, PendingDeliveriesSurviveARestart) {
   app_.reset();
 
   // The same data directory, a new server, and now the receiver is up.
-  Receiver receiver(port);
-  ASSERT_EQ(receiver.port, port);
+  WebhookReceiver receiver(port, 200);
+  ASSERT_EQ(receiver.port(), port);
   Config config;
   config.home = tmp_.Sub("home");
   config.port = 0;
