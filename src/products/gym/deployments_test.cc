@@ -4,11 +4,9 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <thread>
 
-#include <unistd.h>
-
+#include "core/test_support.h"
 #include "env/edge_scaling/edge_scaling.h"
 #include "products/gym/process_usage.h"
 #include "rl/trainer.h"
@@ -60,9 +58,8 @@ TEST(ThreadCpuNanosTest, CountsThisThreadsWork) {
 // A tiny PPO policy of EdgeScaling-v0 (128 steps), written once per run.
 std::string TinyPolicy() {
   static const std::string path = [] {
-    const std::string dir = (std::filesystem::temp_directory_path() /
-                             ("gym-deploy-test-" + std::to_string(getpid())))
-                                .string();
+    static const testing::TempDir tmp;  // removed when the test exits
+    const std::string dir = tmp.Sub("policy");
     env::Registry registry;
     env::edge::EdgeScalingConfig config;
     config.encoding = env::edge::ActionEncoding::kRelativeDiscrete;

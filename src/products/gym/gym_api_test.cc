@@ -13,26 +13,17 @@
 #include "api/auth.h"
 #include "app/server_app.h"
 #include "core/ids.h"
-#include "core/test_support.h"
+#include "products/gym/gym_test_support.h"
 
 namespace trainyard {
 namespace {
 
 using nlohmann::json;
 
-class GymApiTest : public ::testing::Test {
+class GymApiTest : public gym::GymServerTest {
  protected:
   static void SetUpTestSuite() {
-    tmp_ = new testing::TempDir();
-    Config config;
-    config.home = tmp_->Sub("home");
-    config.port = 0;
-    config.workers = 1;
-    auto app = app::ServerApp::Create(config);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = app->release();
-    admin_ = new std::string(*app_->bootstrap_token());
-    ASSERT_TRUE(app_->Start().ok());
+    StartServer();
     auto* users = app_->runtime().store->users();
     auto user = api::CreateUser(users, *SystemClock::Default(), "bob",
                                 store::Tier::kPro, store::Role::kUser);
@@ -40,48 +31,15 @@ class GymApiTest : public ::testing::Test {
         api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token);
   }
   static void TearDownTestSuite() {
-    app_->Stop();
-    delete app_;
-    delete tmp_;
-    delete admin_;
+    GymServerTest::TearDownTestSuite();
     delete user_;
   }
-  void SetUp() override {
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
-    client_->set_read_timeout(60);
-  }
 
-  static httplib::Headers Auth(const std::string& token) {
-    return {{"Authorization", "Bearer " + token}};
-  }
-  static json Body(const httplib::Result& r) { return json::parse(r->body); }
-
-  httplib::Result PostJson(const std::string& path, const json& body,
-                           const std::string& token) {
-    return client_->Post(path, Auth(token), body.dump(), "application/json");
-  }
   void ExpectError(const httplib::Result& r, int status,
                    const std::string& code) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, status) << r->body;
     EXPECT_EQ(Body(r)["error"]["code"], code) << r->body;
-  }
-  // Creates a task and returns its id.
-  std::string Create(const json& body, const std::string& token) {
-    auto r = PostJson("/api/v1/training", body, token);
-    EXPECT_TRUE(r);
-    EXPECT_EQ(r->status, 200) << r->body;
-    return Body(r)["task_id"];
-  }
-  json WaitForStatus(const std::string& id, const std::string& status,
-                     const std::string& token) {
-    json task;
-    for (int i = 0; i < 3000; ++i) {
-      task = Body(client_->Get("/api/v1/training/" + id, Auth(token)));
-      if (task["status"] == status || task["status"] == "failed") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return task;
   }
   // A tiny PPO task on the steady group, trained once for the suite.
   std::string TrainedTask() {
@@ -118,16 +76,9 @@ class GymApiTest : public ::testing::Test {
     done = true;
   }
 
-  static testing::TempDir* tmp_;
-  static app::ServerApp* app_;
-  static std::string* admin_;
   static std::string* user_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
-testing::TempDir* GymApiTest::tmp_ = nullptr;
-app::ServerApp* GymApiTest::app_ = nullptr;
-std::string* GymApiTest::admin_ = nullptr;
 std::string* GymApiTest::user_ = nullptr;
 
 // ---- the document's examples ----

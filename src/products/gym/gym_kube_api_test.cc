@@ -8,15 +8,12 @@
 #include <httplib.h>
 #include <stdlib.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
-#include "app/server_app.h"
-#include "core/test_support.h"
+#include "products/gym/gym_test_support.h"
 
 namespace trainyard {
 namespace {
@@ -30,11 +27,11 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-class GymKubeApiTest : public ::testing::Test {
+class GymKubeApiTest : public gym::GymServerTest {
  protected:
   static void SetUpTestSuite() {
-    tmp_ = new testing::TempDir();
-    dir_ = new std::string(tmp_->Sub("kubectl"));
+    kubectl_tmp_ = new testing::TempDir();
+    dir_ = new std::string(kubectl_tmp_->Sub("kubectl"));
     std::filesystem::create_directories(*dir_);
     const std::string script = *dir_ + "/kubectl";
     {
@@ -60,72 +57,45 @@ class GymKubeApiTest : public ::testing::Test {
     setenv("TRAINYARD_KUBE_NAMESPACE", "gym", 1);
     setenv("TRAINYARD_KUBE_IMAGE", "registry.local/trainyard:0.1", 1);
     unsetenv("KUBECONFIG");
-    Config config;
-    config.home = tmp_->Sub("home");
-    config.port = 0;
-    config.workers = 1;
-    auto app = app::ServerApp::Create(config);
-    ASSERT_TRUE(app.ok()) << app.status().ToString();
-    app_ = app->release();
-    admin_ = new std::string(*app_->bootstrap_token());
-    ASSERT_TRUE(app_->Start().ok());
+    StartServer();
   }
   static void TearDownTestSuite() {
-    app_->Stop();
-    delete app_;
-    delete admin_;
+    GymServerTest::TearDownTestSuite();
     delete dir_;
-    delete tmp_;
+    delete kubectl_tmp_;
   }
   void SetUp() override {
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", app_->port());
-    client_->set_read_timeout(60);
+    GymServerTest::SetUp();
     std::filesystem::remove(*dir_ + "/fail");
     std::filesystem::remove(*dir_ + "/calls");
     std::filesystem::remove(*dir_ + "/stdin.yaml");
   }
-  httplib::Headers Auth() const {
-    return {{"Authorization", "Bearer " + *admin_}};
-  }
   // A tiny PPO task, trained to completion; its model id.
   std::string TrainedModel() {
-    auto r = client_->Post(
-        "/api/v1/training", Auth(),
-        json{{"name", "kube"},
-             {"model_type", "ppo"},
-             {"parameters", {{"buffer_size", 32}, {"batch_size", 32}}},
-             {"total_episodes", 20}}
-            .dump(),
-        "application/json");
-    EXPECT_TRUE(r && r->status == 200);
-    const std::string id = json::parse(r->body)["task_id"];
-    for (int i = 0; i < 3000; ++i) {
-      json task = json::parse(client_->Get("/api/v1/training/" + id, Auth())->body);
-      if (task["status"] == "completed" || task["status"] == "failed") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    const std::string id =
+        Create(json{{"name", "kube"},
+                    {"model_type", "ppo"},
+                    {"parameters", {{"buffer_size", 32}, {"batch_size", 32}}},
+                    {"total_episodes", 20}},
+               *admin_);
+    WaitForStatus(id, "completed", *admin_);
     return id;
   }
   httplib::Result Deploy(const std::string& id) {
-    return client_->Post("/api/v1/models/" + id + "/deploy", Auth(),
-                         json{{"replicas", 3},
-                              {"resources", {{"cpu", "500m"}, {"memory", "1Gi"}}},
-                              {"strategy", "recreate"}}
-                             .dump(),
-                         "application/json");
+    return PostJson("/api/v1/models/" + id + "/deploy",
+                    json{{"replicas", 3},
+                         {"resources", {{"cpu", "500m"}, {"memory", "1Gi"}}},
+                         {"strategy", "recreate"}},
+                    *admin_);
   }
 
-  static testing::TempDir* tmp_;
+  // The fake kubectl's directory (the server's home is the base's).
+  static testing::TempDir* kubectl_tmp_;
   static std::string* dir_;
-  static app::ServerApp* app_;
-  static std::string* admin_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
-testing::TempDir* GymKubeApiTest::tmp_ = nullptr;
+testing::TempDir* GymKubeApiTest::kubectl_tmp_ = nullptr;
 std::string* GymKubeApiTest::dir_ = nullptr;
-app::ServerApp* GymKubeApiTest::app_ = nullptr;
-std::string* GymKubeApiTest::admin_ = nullptr;
 
 TEST_F(GymKubeApiTest, DeployAppliesTheRenderedManifestsWithKubectl) {
   const std::string id = TrainedModel();
@@ -162,16 +132,15 @@ TEST_F(GymKubeApiTest, FailingApplyIs503WithKubectlsMessage) {
       << message;
   EXPECT_NE(message.find("provide credentials"), std::string::npos);
   // Nothing was deployed locally either.
-  auto p = client_->Post("/api/v1/models/" + id + "/predict", Auth(),
-                         json{{"observation", std::vector<float>(25, 0.1f)}}
-                             .dump(),
-                         "application/json");
+  auto p = PostJson("/api/v1/models/" + id + "/predict",
+                    json{{"observation", std::vector<float>(25, 0.1f)}},
+                    *admin_);
   ASSERT_TRUE(p);
   EXPECT_EQ(p->status, 404) << p->body;
 }
 
 TEST_F(GymKubeApiTest, SystemMetricsCountNodesAndPodsThroughKubectl) {
-  auto r = client_->Get("/api/v1/metrics", Auth());
+  auto r = client_->Get("/api/v1/metrics", Auth(*admin_));
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
   json k = json::parse(r->body)["kubernetes"];

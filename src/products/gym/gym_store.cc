@@ -110,11 +110,9 @@ Result<std::vector<ModelRow>> GymStore::ListModels(const ModelQuery& q) {
   TY_ASSIGN_OR_RETURN(
       store::Statement s,
       db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM gym_models" +
-                   where.sql() +
-                   " ORDER BY created_at DESC, model_id LIMIT ? OFFSET ?"));
-  int index = where.BindTo(s);
-  s.Bind(index++, q.limit);
-  s.Bind(index, q.offset);
+                   where.sql() + " ORDER BY created_at DESC, model_id" +
+                   store::kPageSql));
+  store::BindPage(s, where.BindTo(s), q.limit, q.offset);
   return store::ReadRows<ModelRow>(s, ReadModel);
 }
 
