@@ -5,37 +5,66 @@
 #include <map>
 #include <numeric>
 
+#include "ml/flat_forest.h"
 #include "ml/metrics.h"
 
 namespace trainyard::ml {
 
+namespace {
+
+// Fills e from one group's SHAP values (features, then the bias).
+void FillExplanation(const std::vector<std::string>& names, const float* phi,
+                     RowExplanation* e) {
+  const size_t n = names.size();
+  e->base_value = phi[n];
+  double margin = e->base_value;
+  e->contributions.reserve(n);
+  for (size_t f = 0; f < n; ++f) {
+    e->contributions.push_back({names[f], phi[f]});
+    margin += phi[f];
+  }
+  e->prediction_value = margin;
+  std::sort(e->contributions.begin(), e->contributions.end(),
+            [](const FeatureContribution& a, const FeatureContribution& b) {
+              const double ma = std::fabs(a.value), mb = std::fabs(b.value);
+              return ma != mb ? ma > mb : a.feature < b.feature;
+            });
+}
+
+}  // namespace
+
 Result<std::vector<RowExplanation>> ExplainRows(const XgbModel& model,
                                                 MatrixView x,
                                                 ContributionMethod method) {
-  TY_ASSIGN_OR_RETURN(const Contributions c,
-                      model.PredictContributions(x, method));
   TY_ASSIGN_OR_RETURN(const std::vector<float> pred, model.Predict(x));
   const bool classify = model.type() == ModelType::kClassification;
   const std::vector<int> classes =
       classify ? ArgMax(pred, kNumSignals) : std::vector<int>(x.rows, 0);
   std::vector<RowExplanation> out(x.rows);
   for (size_t r = 0; r < x.rows; ++r) {
-    RowExplanation& e = out[r];
-    const size_t g = classes[r];
-    e.predicted_class = classify ? classes[r] : -1;
-    e.base_value = c.bias(r, g);
-    e.probability = classify ? pred[r * kNumSignals + g] : pred[r];
-    double margin = e.base_value;
-    for (size_t f = 0; f < c.features; ++f) {
-      e.contributions.push_back({model.feature_names()[f], c.at(r, g, f)});
-      margin += c.at(r, g, f);
+    out[r].predicted_class = classify ? classes[r] : -1;
+    out[r].probability =
+        classify ? pred[r * kNumSignals + classes[r]] : pred[r];
+  }
+  // Exact TreeSHAP of the explained group only, on the flattened trees
+  // (same values as XGBoost's pred_contribs, several times faster); the
+  // booster answers when the model could not be flattened.
+  const FlatForest* flat = model.flat_forest();
+  if (method == ContributionMethod::kTreeShap && flat != nullptr &&
+      flat->explainable()) {
+    std::vector<float> phi(x.cols + 1);
+    for (size_t r = 0; r < x.rows; ++r) {
+      flat->ShapValues(x.data + r * x.cols, classes[r], phi.data());
+      FillExplanation(model.feature_names(), phi.data(), &out[r]);
     }
-    e.prediction_value = margin;
-    std::sort(e.contributions.begin(), e.contributions.end(),
-              [](const FeatureContribution& a, const FeatureContribution& b) {
-                const double ma = std::fabs(a.value), mb = std::fabs(b.value);
-                return ma != mb ? ma > mb : a.feature < b.feature;
-              });
+    return out;
+  }
+  TY_ASSIGN_OR_RETURN(const Contributions c,
+                      model.PredictContributions(x, method));
+  std::vector<float> phi(c.features + 1);
+  for (size_t r = 0; r < x.rows; ++r) {
+    for (size_t f = 0; f <= c.features; ++f) phi[f] = c.at(r, classes[r], f);
+    FillExplanation(model.feature_names(), phi.data(), &out[r]);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/rng.h"
@@ -61,6 +62,42 @@ TEST(ShapTest, ExplanationSumsToPredictedClassMarginAndIsSorted) {
     for (size_t k = 1; k < 3; ++k) {
       EXPECT_GE(std::fabs(e.contributions[k - 1].value),
                 std::fabs(e.contributions[k].value));
+    }
+  }
+}
+
+// A loaded model explains with the flattened trees' TreeSHAP; a freshly
+// trained one (not flattened) with XGBoost's pred_contribs. Same answers,
+// also for rows with missing values.
+TEST(ShapTest, LoadedModelExplainsLikeXgboostPredContribs) {
+  Data d = MakeData(800, 3);
+  for (size_t i = 0; i < 60; i += 4) d.x[i] = std::nanf("");
+  for (ModelType type :
+       {ModelType::kClassification, ModelType::kRegression}) {
+    const XgbModel trained = Train(type, d, 800);
+    ASSERT_EQ(trained.flat_forest(), nullptr);
+    auto json = trained.Serialize();
+    ASSERT_TRUE(json.ok());
+    auto loaded = XgbModel::Deserialize(*json);
+    ASSERT_TRUE(loaded.ok());
+    ASSERT_NE(loaded->flat_forest(), nullptr);
+    auto want = ExplainRows(trained, d.view(40));
+    auto got = ExplainRows(*loaded, d.view(40));
+    ASSERT_TRUE(want.ok() && got.ok());
+    for (size_t r = 0; r < 40; ++r) {
+      const RowExplanation& w = (*want)[r];
+      const RowExplanation& g = (*got)[r];
+      EXPECT_EQ(g.predicted_class, w.predicted_class);
+      EXPECT_NEAR(g.base_value, w.base_value, 1e-4);
+      EXPECT_NEAR(g.prediction_value, w.prediction_value, 1e-4);
+      EXPECT_NEAR(g.probability, w.probability, 1e-6);
+      ASSERT_EQ(g.contributions.size(), 3u);
+      for (size_t k = 0; k < 3; ++k) {
+        EXPECT_EQ(g.contributions[k].feature, w.contributions[k].feature)
+            << "row " << r;
+        EXPECT_NEAR(g.contributions[k].value, w.contributions[k].value,
+                    1e-4 * std::max(1.0, std::fabs(w.contributions[k].value)));
+      }
     }
   }
 }

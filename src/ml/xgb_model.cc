@@ -211,6 +211,8 @@ Result<std::vector<float>> XgbModel::Predict(MatrixView x) const {
   return RunPredict(impl_->booster, x, 0, &shape);
 }
 
+const FlatForest* XgbModel::flat_forest() const { return impl_->flat.get(); }
+
 Result<std::vector<float>> XgbModel::PredictMargin(MatrixView x) const {
   TY_RETURN_IF_ERROR(CheckShape(x));
   std::lock_guard<std::mutex> lock(impl_->mu);

@@ -53,6 +53,8 @@ enum class ContributionMethod {
   kSaabas,
 };
 
+class FlatForest;  // flat_forest.h
+
 // True for the Status that Train returns when ProgressFn asked to stop.
 bool IsCancelled(const Status& status);
 
@@ -106,6 +108,11 @@ class XgbModel {
   Status SetAttribute(const std::string& key, const std::string& value);
   // The value, or NOT_FOUND if the model has no such attribute.
   Result<std::string> GetAttribute(const std::string& key) const;
+
+  // The same trees as plain arrays (flat_forest.h) for loaded models that
+  // could be flattened, else null (freshly trained models, other
+  // objectives). Lives as long as the model.
+  const FlatForest* flat_forest() const;
 
   ModelType type() const { return type_; }
   const std::vector<std::string>& feature_names() const { return names_; }
