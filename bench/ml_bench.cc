@@ -7,6 +7,10 @@
 // Optionally writes the model's feature-importance and SHAP summary PNGs.
 //
 // Usage: ml_bench <sp500-2000.csv> [--plots DIR] [--export DIR]
+//        ml_bench --shap <sp500-2000.csv>
+//   --shap: per-row exact TreeSHAP time of our FlatForest path (explained
+//   class only) against XGBoost's pred_contribs (all classes), same model
+//   (AI Studio's default random forest), same rows, same run; the ratio.
 //   --export writes DIR/train.csv and DIR/test.csv (the time-ordered 80/20
 //   split used for the accuracy comparison; bench/ml_bench.sh feeds them to
 //   scikit-learn).
@@ -14,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "ml/dataset.h"
+#include "ml/flat_forest.h"
 #include "ml/importance_plot.h"
 #include "ml/metrics.h"
 #include "ml/predictor.h"
@@ -271,11 +277,92 @@ int StudioExport(int argc, char** argv) {
 
 }  // namespace
 
+// Per-row SHAP: ours (FlatForest::ShapValues, predicted class only, and
+// ExplainRows on a loaded model) vs XGBoost's pred_contribs (every class).
+int ShapBench(const ml::Dataset& d) {
+  std::vector<ml::XgbModel> models;
+  TrainSeconds(d, ml::Algorithm::kRandomForest, 1, 1, &models);
+  auto json = models[0].Serialize();
+  auto loaded = ml::XgbModel::Deserialize(*json);
+  if (!json.ok() || !loaded.ok() || loaded->flat_forest() == nullptr ||
+      !loaded->flat_forest()->explainable()) {
+    std::fprintf(stderr, "model could not be flattened for SHAP\n");
+    return 1;
+  }
+  const ml::XgbModel& xgb = models[0];  // not flattened: booster answers
+  const ml::FlatForest& flat = *loaded->flat_forest();
+  const size_t nf = d.num_features, rows = std::min<size_t>(d.rows(), 1000);
+  auto row = [&](size_t r) {
+    return ml::MatrixView{d.x.data() + r * nf, 1, nf};
+  };
+  auto pred = loaded->Predict({d.x.data(), rows, nf});
+  std::vector<int> cls = ml::ArgMax(*pred, ml::kNumSignals);
+  // Median and p99 over `rows` single-row calls of fn(r), in ms; 2 passes,
+  // the second timed.
+  auto per_row = [&](auto fn) {
+    std::vector<double> lat;
+    for (int pass = 0; pass < 2; ++pass) {
+      lat.clear();
+      for (size_t r = 0; r < rows; ++r) {
+        const auto t0 = Clock::now();
+        if (!fn(r)) std::exit(1);
+        lat.push_back(Seconds(t0) * 1e3);
+      }
+    }
+    std::sort(lat.begin(), lat.end());
+    return std::pair{lat[lat.size() / 2], lat[lat.size() * 99 / 100]};
+  };
+  std::vector<float> phi(nf + 1);
+  const auto ours = per_row([&](size_t r) {
+    flat.ShapValues(d.x.data() + r * nf, cls[r], phi.data());
+    return true;
+  });
+  const auto theirs = per_row(
+      [&](size_t r) { return xgb.PredictContributions(row(r)).ok(); });
+  const auto explain_ours =
+      per_row([&](size_t r) { return ml::ExplainRows(*loaded, row(r)).ok(); });
+  const auto explain_xgb =
+      per_row([&](size_t r) { return ml::ExplainRows(xgb, row(r)).ok(); });
+  // Agreement on these rows (max |ours - XGBoost| over the explained class).
+  double max_diff = 0;
+  for (size_t r = 0; r < rows; r += 10) {
+    flat.ShapValues(d.x.data() + r * nf, cls[r], phi.data());
+    auto c = xgb.PredictContributions(row(r));
+    for (size_t k = 0; k <= nf; ++k) {
+      max_diff = std::max<double>(max_diff,
+                                  std::fabs(phi[k] - c->at(0, cls[r], k)));
+    }
+  }
+  std::printf(
+      "model: RANDOM_FOREST 100 trees x 3 classes, max_depth 8, %zu "
+      "features; %zu single rows\n",
+      nf, rows);
+  std::printf(
+      "TreeSHAP per row p50/p99 ms: ours (FlatForest, predicted class) "
+      "%.3f/%.3f   XGBoost pred_contribs (3 classes) %.3f/%.3f   "
+      "ratio (p50) x%.1f\n",
+      ours.first, ours.second, theirs.first, theirs.second,
+      theirs.first / ours.first);
+  std::printf(
+      "ExplainRows per row p50/p99 ms: loaded model (ours) %.3f/%.3f   "
+      "booster (XGBoost) %.3f/%.3f   ratio (p50) x%.1f\n",
+      explain_ours.first, explain_ours.second, explain_xgb.first,
+      explain_xgb.second, explain_xgb.first / explain_ours.first);
+  std::printf("max |ours - XGBoost| over %zu rows: %.3g\n", rows / 10,
+              max_diff);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   // Line-buffered so progress shows through pipes (bench/ml_bench.sh | tee).
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (argc > 1 && std::strcmp(argv[1], "--studio-export") == 0) {
     return StudioExport(argc, argv);
+  }
+  const bool shap_only = argc == 3 && std::strcmp(argv[1], "--shap") == 0;
+  if (shap_only) {
+    ++argv;
+    --argc;
   }
   std::string plot_dir, export_dir;
   for (int i = 2; i + 1 < argc; i += 2) {
@@ -304,6 +391,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const ml::Dataset& d = *data;
+  if (shap_only) return ShapBench(d);
   const int cores = std::max(1u, std::thread::hardware_concurrency());
   std::printf("data: SP500 (imported, real prices), %zu rows x %zu features\n",
               d.rows(), d.num_features);
