@@ -232,8 +232,8 @@ int StudioExport(int argc, char** argv) {
     auto it = imported.find(sym);
     auto s = it != imported.end()
                  ? ml::LoadOhlcvCsv(sym, it->second)
-                 : ml::GenerateSyntheticOhlcv(
-                       sym, *ml::ParseDate("2000-01-03"), today);
+                 : ml::GenerateSyntheticOhlcv(sym, *ml::ParseDate("2000-01-03"),
+                                              today);
     if (!s.ok()) {
       std::fprintf(stderr, "%s: %s\n", sym.c_str(),
                    s.status().ToString().c_str());
@@ -268,10 +268,10 @@ int StudioExport(int argc, char** argv) {
   const TrainTime t =
       TrainSeconds(train, ml::Algorithm::kRandomForest, 1, 3, &keep);
   auto p = keep[0].Predict({test.x.data(), test.rows(), test.num_features});
-  std::printf("engine in-process: fit %.3f s wall (%.3f s CPU, median of 3), "
-              "test accuracy %.4f\n",
-              t.wall, t.cpu,
-              ml::ComputeClassificationMetrics(test.y, *p, 3).accuracy);
+  std::printf(
+      "engine in-process: fit %.3f s wall (%.3f s CPU, median of 3), "
+      "test accuracy %.4f\n",
+      t.wall, t.cpu, ml::ComputeClassificationMetrics(test.y, *p, 3).accuracy);
   return 0;
 }
 
@@ -317,8 +317,8 @@ int ShapBench(const ml::Dataset& d) {
     flat.ShapValues(d.x.data() + r * nf, cls[r], phi.data());
     return true;
   });
-  const auto theirs = per_row(
-      [&](size_t r) { return xgb.PredictContributions(row(r)).ok(); });
+  const auto theirs =
+      per_row([&](size_t r) { return xgb.PredictContributions(row(r)).ok(); });
   const auto explain_ours =
       per_row([&](size_t r) { return ml::ExplainRows(*loaded, row(r)).ok(); });
   const auto explain_xgb =
@@ -329,8 +329,8 @@ int ShapBench(const ml::Dataset& d) {
     flat.ShapValues(d.x.data() + r * nf, cls[r], phi.data());
     auto c = xgb.PredictContributions(row(r));
     for (size_t k = 0; k <= nf; ++k) {
-      max_diff = std::max<double>(max_diff,
-                                  std::fabs(phi[k] - c->at(0, cls[r], k)));
+      max_diff =
+          std::max<double>(max_diff, std::fabs(phi[k] - c->at(0, cls[r], k)));
     }
   }
   std::printf(

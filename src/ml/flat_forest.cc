@@ -31,8 +31,7 @@ Result<double> NumberParam(const json& params, const char* key) {
 }
 
 Status Unsupported(const std::string& what) {
-  return Status(ErrorCode::kInternal,
-                "flat forest cannot evaluate " + what);
+  return Status(ErrorCode::kInternal, "flat forest cannot evaluate " + what);
 }
 
 // Path-dependent TreeSHAP (Lundberg et al. 2018, Algorithm 2), written as
@@ -82,8 +81,7 @@ void UnwindPath(PathElement* path, unsigned depth, unsigned index) {
   }
 }
 
-float UnwoundPathSum(const PathElement* path, unsigned depth,
-                     unsigned index) {
+float UnwoundPathSum(const PathElement* path, unsigned depth, unsigned index) {
   const float one_fraction = path[index].one_fraction;
   const float zero_fraction = path[index].zero_fraction;
   float next_one_portion = path[depth].pweight;
@@ -158,8 +156,8 @@ struct ShapWalk {
     }
     Visit(hot, depth + 1, path, hot_zero_fraction * incoming_zero_fraction,
           incoming_one_fraction, feature);
-    Visit(cold, depth + 1, path, cold_zero_fraction * incoming_zero_fraction,
-          0, feature);
+    Visit(cold, depth + 1, path, cold_zero_fraction * incoming_zero_fraction, 0,
+          feature);
   }
 };
 
@@ -236,7 +234,7 @@ Result<FlatForest> FlatForest::FromXgboostJson(std::string_view text) {
         if (order.size() > n) {
           return Status(ErrorCode::kCorruption, "tree is not a tree");
         }
-        const size_t at = offset + k;  // (emplace_back below reallocates)
+        const size_t at = offset + k;   // (emplace_back below reallocates)
         f.nodes_[at].value = cond[id];  // XGBoost stores a leaf's value here
         f.max_depth_ = std::max(f.max_depth_, depth[k]);
         if (left[id] < 0) continue;
@@ -302,8 +300,8 @@ void FlatForest::ShapValues(const float* row, int group, float* phi) const {
   }
   if (tree_phi.size() < nf + 1) tree_phi.resize(nf + 1);
   std::fill(phi, phi + nf + 1, 0.0f);
-  const ShapWalk<Node> walk{nodes_.data(), cover_.data(), row,
-                            tree_phi.data(), kDefaultLeft};
+  const ShapWalk<Node> walk{nodes_.data(), cover_.data(), row, tree_phi.data(),
+                            kDefaultLeft};
   for (size_t t = 0; t < roots_.size(); ++t) {
     if (group_[t] != group) continue;
     // Per tree into zeros, then added, as XGBoost's PredictContribution.
@@ -340,8 +338,8 @@ std::vector<float> FlatForest::Predict(MatrixView x) const {
           for (size_t j = 0; j < lanes; ++j) {
             const Node* node = at[j];
             if (node->left < 0) continue;
-            const float v = x.data[(r0 + j) * x.cols +
-                                   (node->feature & ~kDefaultLeft)];
+            const float v =
+                x.data[(r0 + j) * x.cols + (node->feature & ~kDefaultLeft)];
             // Right unless v < threshold, or v is missing and defaults
             // left (NaN compares false). Branch-free.
             const int right = !(v < node->value) &

@@ -49,7 +49,7 @@ class FlatForest {
   // 12 bytes; a split's children are adjacent (left, left + 1), so a
   // traversal step is branch-free: next = left + (goes right).
   struct Node {
-    int32_t left = -1;  // -1 for a leaf
+    int32_t left = -1;     // -1 for a leaf
     uint32_t feature = 0;  // kDefaultLeft bit: missing values go left
     float value = 0;  // split threshold (go left if x < value), or leaf value
   };
@@ -62,7 +62,7 @@ class FlatForest {
   // XGBoost's FillNodeMeanValues: cover-weighted mean of the leaves below.
   float NodeMean(int32_t node) const;
 
-  std::vector<Node> nodes_;    // all trees, children indices absolute
+  std::vector<Node> nodes_;     // all trees, children indices absolute
   std::vector<int32_t> roots_;  // first node of each tree
   std::vector<int32_t> group_;  // output group of each tree
   // TreeSHAP inputs: each node's cover (XGBoost's sum_hessian, the training

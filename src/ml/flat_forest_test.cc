@@ -31,8 +31,8 @@ constexpr char kTinyModel[] = R"({"learner": {
 TEST(FlatForestTest, FollowsSplitsAndMissingDirectionsOfAHandWrittenTree) {
   auto f = FlatForest::FromXgboostJson(kTinyModel);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
-  const std::vector<float> x = {0.2f, 9.0f,  0.7f, 1.0f, 0.7f, 2.0f,
-                                kNaN, 5.0f,  0.5f, kNaN};
+  const std::vector<float> x = {0.2f, 9.0f, 0.7f, 1.0f, 0.7f,
+                                2.0f, kNaN, 5.0f, 0.5f, kNaN};
   const std::vector<float> out = f->Predict({x.data(), 5, 2});
   // 0.5 + leaf: left; right then left; right then right (2 is not < 2);
   // missing x0 goes left; x0 = 0.5 goes right, missing x1 goes right.
@@ -62,7 +62,9 @@ void MakeData(size_t rows, uint64_t seed, bool regression,
     }
     const double s = v[0] + 0.5 * v[1] * v[2] + 0.3 * rng.Normal();
     y->push_back(regression ? static_cast<float>(s)
-                            : static_cast<float>(s < -0.4 ? 0 : s < 0.4 ? 1 : 2));
+                            : static_cast<float>(s < -0.4  ? 0
+                                                 : s < 0.4 ? 1
+                                                           : 2));
   }
 }
 
@@ -76,8 +78,8 @@ void ExpectSameAsXgboost(Algorithm algo, ModelType type) {
   auto cfg = MapHyperparameters(algo, type,
                                 {{"n_estimators", 30}, {"max_depth", 6}}, 1);
   ASSERT_TRUE(cfg.ok());
-  auto trained = XgbModel::Train(type, {"a", "b", "c", "d"},
-                                 {x.data(), 2000, 4}, y, *cfg);
+  auto trained =
+      XgbModel::Train(type, {"a", "b", "c", "d"}, {x.data(), 2000, 4}, y, *cfg);
   ASSERT_TRUE(trained.ok()) << trained.status().ToString();
   const MatrixView test{tx.data(), 3000, 4};
   auto reference = trained->Predict(test);
@@ -104,8 +106,7 @@ TEST(FlatForestTest, RandomForestClassifierMatchesXgboost) {
 }
 
 TEST(FlatForestTest, GradientBoostingClassifierMatchesXgboost) {
-  ExpectSameAsXgboost(Algorithm::kGradientBoosting,
-                      ModelType::kClassification);
+  ExpectSameAsXgboost(Algorithm::kGradientBoosting, ModelType::kClassification);
 }
 
 TEST(FlatForestTest, RegressionForestsMatchXgboost) {
@@ -151,8 +152,8 @@ void ExpectShapSameAsXgboost(Algorithm algo, ModelType type) {
   auto cfg = MapHyperparameters(algo, type,
                                 {{"n_estimators", 20}, {"max_depth", 6}}, 1);
   ASSERT_TRUE(cfg.ok());
-  auto trained = XgbModel::Train(type, {"a", "b", "c", "d"},
-                                 {x.data(), 2000, 4}, y, *cfg);
+  auto trained =
+      XgbModel::Train(type, {"a", "b", "c", "d"}, {x.data(), 2000, 4}, y, *cfg);
   ASSERT_TRUE(trained.ok()) << trained.status().ToString();
   const MatrixView test{tx.data(), 300, 4};
   auto reference = trained->PredictContributions(test);
@@ -183,8 +184,7 @@ void ExpectShapSameAsXgboost(Algorithm algo, ModelType type) {
 }
 
 TEST(FlatForestTest, ShapOfRandomForestClassifierMatchesXgboost) {
-  ExpectShapSameAsXgboost(Algorithm::kRandomForest,
-                          ModelType::kClassification);
+  ExpectShapSameAsXgboost(Algorithm::kRandomForest, ModelType::kClassification);
 }
 
 TEST(FlatForestTest, ShapOfGradientBoostingClassifierMatchesXgboost) {
@@ -194,8 +194,7 @@ TEST(FlatForestTest, ShapOfGradientBoostingClassifierMatchesXgboost) {
 
 TEST(FlatForestTest, ShapOfRegressionForestsMatchesXgboost) {
   ExpectShapSameAsXgboost(Algorithm::kRandomForest, ModelType::kRegression);
-  ExpectShapSameAsXgboost(Algorithm::kGradientBoosting,
-                          ModelType::kRegression);
+  ExpectShapSameAsXgboost(Algorithm::kGradientBoosting, ModelType::kRegression);
 }
 
 TEST(FlatForestTest, ShapForOneGroupLeavesOtherGroupsTreesOut) {

@@ -72,8 +72,7 @@ TEST(ShapTest, ExplanationSumsToPredictedClassMarginAndIsSorted) {
 TEST(ShapTest, LoadedModelExplainsLikeXgboostPredContribs) {
   Data d = MakeData(800, 3);
   for (size_t i = 0; i < 60; i += 4) d.x[i] = std::nanf("");
-  for (ModelType type :
-       {ModelType::kClassification, ModelType::kRegression}) {
+  for (ModelType type : {ModelType::kClassification, ModelType::kRegression}) {
     const XgbModel trained = Train(type, d, 800);
     ASSERT_EQ(trained.flat_forest(), nullptr);
     auto json = trained.Serialize();
