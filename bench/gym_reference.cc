@@ -4,13 +4,21 @@
 // Every policy is evaluated on the same held-out episodes (deterministic
 // actions, seed 1000 + s); the table gives mean latency, p95 of the
 // per-step latency, replicas used and reward per step, averaged over seeds.
+// The reward column always uses the environment's default weights (replica,
+// imbalance and infeasible costs of EdgeScalingConfig{}), whatever weights
+// --env trained the agents with, so that rows trained with a shaped reward
+// stay comparable.
 //
 // Usage: gym_reference [--seeds N] [--steps N] [--eval-steps N] [--out DIR]
 //                      [--groups steady,diurnal,bursty] [--algos ppo,dqn]
 //                      [--env JSON] [--params JSON] [--first-seed N]
+//                      [--tag TEXT] [--hpa-targets 0.6,0.9]
 // --env: the agents' environment settings as POST /training takes them
 // (docs/gym.md; default: the gym's defaults); --params: hyperparameters
-// for every agent (default: the gym's defaults).
+// for every agent (default: the gym's defaults); --tag: appended to the
+// agents' row names ("dqn rc=0.02") and run directories, to tell sweeps
+// apart; --hpa-targets: extra HPA rows with these utilisation targets
+// (the default row uses 0.75); --algos "" evaluates the baselines only.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -45,6 +53,8 @@ struct Options {
   nlohmann::json env = nlohmann::json::object();
   nlohmann::json params = nlohmann::json::object();
   int first_seed = 0;
+  std::string tag;
+  std::vector<double> hpa_targets;
 };
 
 std::vector<std::string> Split(const std::string& text) {
@@ -67,11 +77,25 @@ struct Row {
   }
 };
 
-Result<edge::PolicyRun> Evaluate(const edge::EdgeScalingConfig& config,
+// Runs `act` on `config`'s load with the default reward weights, so that
+// every row's reward is the one the issue defines (latency and replicas do
+// not depend on the weights).
+Result<edge::PolicyRun> Evaluate(edge::EdgeScalingConfig config,
                                  const edge::ActFn& act, int64_t steps,
                                  uint64_t seed) {
+  const edge::EdgeScalingConfig defaults;
+  config.replica_cost = defaults.replica_cost;
+  config.imbalance_cost = defaults.imbalance_cost;
+  config.infeasible_penalty = defaults.infeasible_penalty;
   edge::EdgeScalingEnv env(config);
   return edge::RunPolicy(env, act, steps, seed);
+}
+
+edge::ActFn BaselineAct(edge::ScalingPolicy* b) {
+  return [b](std::span<const float> obs, std::span<float> action) {
+    b->Act(obs, action);
+    return Status::Ok();
+  };
 }
 
 Result<edge::PolicyRun> TrainAndEvaluate(const std::string& algo,
@@ -92,7 +116,11 @@ Result<edge::PolicyRun> TrainAndEvaluate(const std::string& algo,
   t.total_steps = o.steps * edge::AgentStepsPerStep(config);
   t.seed = static_cast<uint64_t>(seed);
   t.params = trainyard::gym::WithGymDefaults(algo, config, user);
-  t.out_dir = o.out + "/" + group.id + "-" + algo + "-" + std::to_string(seed);
+  t.out_dir = o.out + "/" + group.id + "-" + algo +
+              (o.tag.empty() ? "" : "-" + o.tag) + "-" + std::to_string(seed);
+  for (char& ch : t.out_dir) {
+    if (ch == ' ' || ch == '=') ch = '_';
+  }
   std::filesystem::remove_all(t.out_dir);
   t.log_interval = o.steps / 20;
   TY_ASSIGN_OR_RETURN(rl::TrainResult trained, rl::Train(t, registry));
@@ -131,6 +159,11 @@ int main(int argc, char** argv) {
       o.params = nlohmann::json::parse(value);
     else if (flag == "--first-seed")
       o.first_seed = std::atoi(value.c_str());
+    else if (flag == "--tag")
+      o.tag = value;
+    else if (flag == "--hpa-targets")
+      for (const std::string& t : Split(value))
+        o.hpa_targets.push_back(std::atof(t.c_str()));
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
@@ -152,14 +185,17 @@ int main(int argc, char** argv) {
           edge::WithGroup(edge::EdgeScalingConfig{}, *group);
       for (const char* name : {"hpa", "static", "max_replicas"}) {
         auto baseline = edge::MakeBaseline(name, config, 1);
-        edge::ScalingPolicy* b = baseline->get();
-        auto run = Evaluate(
-            config,
-            [b](std::span<const float> obs, std::span<float> action) {
-              b->Act(obs, action);
-              return Status::Ok();
-            },
-            o.eval_steps, 1000 + seed);
+        auto run = Evaluate(config, BaselineAct(baseline->get()),
+                            o.eval_steps, 1000 + seed);
+        if (seed == o.first_seed) order.push_back(name);
+        rows[name].Add(*run);
+      }
+      for (double target : o.hpa_targets) {
+        edge::HpaPolicy hpa(config, target);
+        auto run = Evaluate(config, BaselineAct(&hpa), o.eval_steps,
+                            1000 + seed);
+        char name[32];
+        std::snprintf(name, sizeof name, "hpa@%.2f", target);
         if (seed == o.first_seed) order.push_back(name);
         rows[name].Add(*run);
       }
@@ -170,8 +206,9 @@ int main(int argc, char** argv) {
                        run.status().ToString().c_str());
           return 1;
         }
-        if (seed == o.first_seed) order.push_back(algo);
-        rows[algo].Add(*run);
+        const std::string name = o.tag.empty() ? algo : algo + " " + o.tag;
+        if (seed == o.first_seed) order.push_back(name);
+        rows[name].Add(*run);
       }
     }
     for (const std::string& name : order) {
