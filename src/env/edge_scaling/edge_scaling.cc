@@ -6,6 +6,7 @@
 
 #include "env/edge_scaling/per_service.h"
 #include "env/edge_scaling/queueing.h"
+#include "env/edge_scaling/replica_budget.h"
 
 namespace trainyard::env::edge {
 
@@ -209,6 +210,13 @@ Status ValidateConfig(const EdgeScalingConfig& c) {
   check(c.unstable_latency_s > 0 && std::isfinite(c.unstable_latency_s),
         "unstable_latency_s", "must be > 0");
   check(c.latency_slo_ms > 0, "latency_slo_ms", "must be > 0");
+  const double most_replicas =
+      static_cast<double>(ActionDims(c)) * c.max_replicas;
+  check(c.replica_budget >= 0 && c.replica_budget <= most_replicas,
+        "replica_budget",
+        "must be between 0 and the replicas of a full action");
+  check(c.replica_budget_step > 0 && c.replica_budget_step <= 1,
+        "replica_budget_step", "must be in (0, 1]");
   if (c.encoding == ActionEncoding::kJointDiscrete && errors.empty()) {
     double joint = std::pow(c.max_replicas + 1.0, ActionDims(c));
     check(joint <= kMaxJointActions, "action_encoding",
@@ -593,6 +601,9 @@ Status RegisterEdgeScaling(Registry* registry, const EdgeScalingConfig& config,
   spec.id = id;
   spec.max_episode_steps = 0;  // the env truncates itself
   spec.make = [config]() -> std::unique_ptr<Env> {
+    if (config.replica_budget > 0) {
+      return std::make_unique<ReplicaBudgetEnv>(config);
+    }
     return MakeAgentEnv(config);
   };
   return registry->Register(std::move(spec));

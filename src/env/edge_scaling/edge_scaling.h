@@ -85,6 +85,14 @@ struct EdgeScalingConfig {
   double unstable_latency_s = 10.0;  // latency of requests to a rho >= 1 queue
   double latency_slo_ms = 200.0;     // a step meets the objective below this
   int relative_step = 1;  // k of kRelativeDiscrete: moves -k..+k per step
+  // Training only (replica_budget.h): with replica_budget > 0 the env that
+  // RegisterEdgeScaling builds charges an adaptive price per replica,
+  // starting at replica_cost and moved by replica_budget_step x (replicas -
+  // replica_budget) after every step, so that the agent learns to run about
+  // replica_budget replicas on average. EdgeScalingEnv itself (evaluation,
+  // reconcile) always charges replica_cost. 0 = off.
+  double replica_budget = 0.0;
+  double replica_budget_step = 1e-4;
   // Extra observation features, appended after the mean latency (off by
   // default so that the 3 (nodes + services) + 1 layout stays as it was):
   bool observe_time = false;   // sin, cos of the time of day (2 values)
@@ -232,7 +240,8 @@ class EdgeScalingEnv final : public Env {
 };
 
 // Registers kEnvId (or `id`) building EdgeScalingEnv(config) — or
-// PerServiceEnv(config) for the per_service encoding — with no extra time
+// PerServiceEnv(config) for the per_service encoding, wrapped in
+// ReplicaBudgetEnv when config.replica_budget > 0 — with no extra time
 // limit (the env truncates itself). CONFLICT if the id is taken;
 // VALIDATION_ERROR for a bad config.
 Status RegisterEdgeScaling(Registry* registry, const EdgeScalingConfig& config,

@@ -62,13 +62,31 @@ Result<edge::EdgeScalingConfig> ParseEnvironment(const json& settings,
                                                  const edge::LoadGroup& group) {
   edge::EdgeScalingConfig c = edge::WithGroup(edge::EdgeScalingConfig{}, group);
   api::JsonValidator v(settings);
-  v.RejectUnknownKeys(
-      {"nodes", "services", "max_replicas", "initial_replicas", "placement",
-       "node_cpu_cores", "node_memory_gib", "node_network_mbps", "replica_cpu",
-       "replica_memory_gib", "service_rate", "request_kb", "replica_cost",
-       "imbalance_cost", "infeasible_penalty", "unstable_latency_s",
-       "latency_slo_ms", "step_seconds", "episode_steps", "action_mode",
-       "relative_step", "observe_time", "observe_trend"});
+  v.RejectUnknownKeys({"nodes",
+                       "services",
+                       "max_replicas",
+                       "initial_replicas",
+                       "placement",
+                       "node_cpu_cores",
+                       "node_memory_gib",
+                       "node_network_mbps",
+                       "replica_cpu",
+                       "replica_memory_gib",
+                       "service_rate",
+                       "request_kb",
+                       "replica_cost",
+                       "imbalance_cost",
+                       "infeasible_penalty",
+                       "unstable_latency_s",
+                       "latency_slo_ms",
+                       "step_seconds",
+                       "episode_steps",
+                       "action_mode",
+                       "relative_step",
+                       "observe_time",
+                       "observe_trend",
+                       "replica_budget",
+                       "replica_budget_step"});
   auto nodes = v.OptionalInt("nodes", 1, 16);
   auto services = v.OptionalInt("services", 1, 16);
   Set(v.OptionalInt("max_replicas", 1, 16), &c.max_replicas);
@@ -94,6 +112,9 @@ Result<edge::EdgeScalingConfig> ParseEnvironment(const json& settings,
   Set(v.OptionalInt("relative_step", 1, 16), &c.relative_step);
   Set(v.OptionalBool("observe_time"), &c.observe_time);
   Set(v.OptionalBool("observe_trend"), &c.observe_trend);
+  Set(v.OptionalNumber("replica_budget", 0, 1024), &c.replica_budget);
+  Set(v.OptionalNumber("replica_budget_step", kTiny, 1),
+      &c.replica_budget_step);
   TY_RETURN_IF_ERROR(Prefixed(v.Finish("invalid environment"), "environment"));
   if (nodes) c.nodes.resize(*nodes);
   if (services) c.services.resize(*services);

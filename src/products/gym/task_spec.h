@@ -31,7 +31,9 @@ const std::vector<std::string>& ModelTypes();
 // episode_steps (the last two override the group's), action_mode
 // ("joint": the algorithm's native encoding, "relative": relative_discrete,
 // "per_service": one decision per service), relative_step,
-// observe_time, observe_trend. Unknown keys, wrong
+// observe_time, observe_trend, replica_budget, replica_budget_step
+// (training only: an adaptive replica price, replica_budget.h). Unknown
+// keys, wrong
 // types and out-of-range values are VALIDATION_ERRORs on
 // "environment.<key>".
 Result<env::edge::EdgeScalingConfig> ParseEnvironment(

@@ -164,6 +164,25 @@ TEST(ParseEnvironmentTest, ActionModeAndObservationFeatures) {
   EXPECT_TRUE(HasField(bad.status(), "environment.observe_time"));
 }
 
+TEST(ParseEnvironmentTest, ReplicaBudgetIsATrainingSetting) {
+  auto c = ParseEnvironment(
+      json{{"replica_budget", 13}, {"replica_budget_step", 0.0002}}, Steady());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->replica_budget, 13);
+  EXPECT_EQ(c->replica_budget_step, 0.0002);
+  auto off = ParseEnvironment(json::object(), Steady());
+  ASSERT_TRUE(off.ok());
+  EXPECT_EQ(off->replica_budget, 0);
+  auto bad = ParseEnvironment(
+      json{{"replica_budget", 40}, {"replica_budget_step", 0}}, Steady());
+  ASSERT_FALSE(bad.ok());
+  // 40 exceeds 4 services x 4 replicas (the env's check); 0 is out of range.
+  EXPECT_TRUE(HasField(bad.status(), "environment.replica_budget_step"));
+  auto too_many = ParseEnvironment(json{{"replica_budget", 40}}, Steady());
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_TRUE(HasField(too_many.status(), "environment.replica_budget"));
+}
+
 TEST(ParseEnvironmentTest, DefaultsKeepTheOriginalDesign) {
   auto c = ParseEnvironment(json::object(), Steady());
   ASSERT_TRUE(c.ok());

@@ -1,0 +1,41 @@
+#include "env/edge_scaling/replica_budget.h"
+
+#include <algorithm>
+
+namespace trainyard::env::edge {
+
+ReplicaBudgetEnv::ReplicaBudgetEnv(const EdgeScalingConfig& config)
+    : base_cost_(config.replica_cost),
+      budget_(config.replica_budget),
+      step_size_(config.replica_budget_step),
+      inner_(MakeAgentEnv(config)),
+      price_(config.replica_cost) {
+  per_service_ = dynamic_cast<PerServiceEnv*>(inner_.get());
+  if (per_service_ == nullptr) {
+    direct_ = static_cast<EdgeScalingEnv*>(inner_.get());
+  }
+}
+
+void ReplicaBudgetEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
+                             Info* info) {
+  inner_->Reset(seed, obs, info);
+  if (info != nullptr) (*info)["replica_price"] = price_;
+}
+
+StepResult ReplicaBudgetEnv::Step(std::span<const float> action,
+                                  std::span<float> obs, Info* info) {
+  StepResult result = inner_->Step(action, obs, info);
+  const bool stepped = per_service_ == nullptr || per_service_->stepped();
+  if (stepped) {
+    const int replicas =
+        per_service_ != nullptr
+            ? per_service_->inner().last_metrics().total_replicas
+            : direct_->last_metrics().total_replicas;
+    result.reward += (base_cost_ - price_) * replicas;
+    price_ = std::max(0.0, price_ + step_size_ * (replicas - budget_));
+  }
+  if (info != nullptr) (*info)["replica_price"] = price_;
+  return result;
+}
+
+}  // namespace trainyard::env::edge
