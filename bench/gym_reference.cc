@@ -7,18 +7,21 @@
 // The reward column always uses the environment's default weights (replica,
 // imbalance and infeasible costs of EdgeScalingConfig{}), whatever weights
 // --env trained the agents with, so that rows trained with a shaped reward
-// stay comparable.
+// stay comparable. Agents trained with a replica budget (--env
+// {"replica_budget": B}, docs/gym.md) pay an adaptive replica price only
+// while training; evaluation runs EdgeScalingEnv, which never adapts it.
 //
 // Usage: gym_reference [--seeds N] [--steps N] [--eval-steps N] [--out DIR]
 //                      [--groups steady,diurnal,bursty] [--algos ppo,dqn]
 //                      [--env JSON] [--params JSON] [--first-seed N]
-//                      [--tag TEXT] [--hpa-targets 0.6,0.9]
+//                      [--tag TEXT] [--hpa-targets 0.6,0.9] [--per-seed 1]
 // --env: the agents' environment settings as POST /training takes them
 // (docs/gym.md; default: the gym's defaults); --params: hyperparameters
 // for every agent (default: the gym's defaults); --tag: appended to the
 // agents' row names ("dqn rc=0.02") and run directories, to tell sweeps
 // apart; --hpa-targets: extra HPA rows with these utilisation targets
-// (the default row uses 0.75); --algos "" evaluates the baselines only.
+// (the default row uses 0.75); --algos "" evaluates the baselines only;
+// --per-seed 1 also prints every seed's figures after each group's table.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -55,6 +58,7 @@ struct Options {
   int first_seed = 0;
   std::string tag;
   std::vector<double> hpa_targets;
+  bool per_seed = false;
 };
 
 std::vector<std::string> Split(const std::string& text) {
@@ -67,7 +71,9 @@ std::vector<std::string> Split(const std::string& text) {
 struct Row {
   double latency = 0, p95 = 0, replicas = 0, reward = 0, slo = 0;
   int n = 0;
+  std::vector<edge::PolicyRun> runs;  // one per seed, in seed order
   void Add(const edge::PolicyRun& r) {
+    runs.push_back(r);
     latency += r.mean_latency_ms;
     p95 += r.p95_latency_ms;
     replicas += r.mean_replicas;
@@ -161,6 +167,8 @@ int main(int argc, char** argv) {
       o.first_seed = std::atoi(value.c_str());
     else if (flag == "--tag")
       o.tag = value;
+    else if (flag == "--per-seed")
+      o.per_seed = std::atoi(value.c_str()) != 0;
     else if (flag == "--hpa-targets")
       for (const std::string& t : Split(value))
         o.hpa_targets.push_back(std::atof(t.c_str()));
@@ -185,15 +193,15 @@ int main(int argc, char** argv) {
           edge::WithGroup(edge::EdgeScalingConfig{}, *group);
       for (const char* name : {"hpa", "static", "max_replicas"}) {
         auto baseline = edge::MakeBaseline(name, config, 1);
-        auto run = Evaluate(config, BaselineAct(baseline->get()),
-                            o.eval_steps, 1000 + seed);
+        auto run = Evaluate(config, BaselineAct(baseline->get()), o.eval_steps,
+                            1000 + seed);
         if (seed == o.first_seed) order.push_back(name);
         rows[name].Add(*run);
       }
       for (double target : o.hpa_targets) {
         edge::HpaPolicy hpa(config, target);
-        auto run = Evaluate(config, BaselineAct(&hpa), o.eval_steps,
-                            1000 + seed);
+        auto run =
+            Evaluate(config, BaselineAct(&hpa), o.eval_steps, 1000 + seed);
         char name[32];
         std::snprintf(name, sizeof name, "hpa@%.2f", target);
         if (seed == o.first_seed) order.push_back(name);
@@ -216,6 +224,22 @@ int main(int argc, char** argv) {
       std::printf("| %s | %s | %.1f | %.1f | %.2f | %.3f | %.2f |\n",
                   gid.c_str(), name.c_str(), r.latency / r.n, r.p95 / r.n,
                   r.replicas / r.n, r.reward / r.n, r.slo / r.n);
+    }
+    if (o.per_seed) {
+      std::printf(
+          "\n| group | policy | seed | mean latency ms | p95 latency ms | "
+          "replicas | reward/step |\n|---|---|---:|---:|---:|---:|---:|\n");
+      for (const std::string& name : order) {
+        const Row& r = rows[name];
+        for (size_t i = 0; i < r.runs.size(); ++i) {
+          const edge::PolicyRun& run = r.runs[i];
+          std::printf("| %s | %s | %d | %.1f | %.1f | %.2f | %.3f |\n",
+                      gid.c_str(), name.c_str(),
+                      o.first_seed + static_cast<int>(i), run.mean_latency_ms,
+                      run.p95_latency_ms, run.mean_replicas, run.mean_reward);
+        }
+      }
+      std::printf("\n");
     }
     std::fflush(stdout);
   }

@@ -5,13 +5,20 @@
 # decision per service and the time-of-day and rate-trend features (the
 # environment settings below, as POST /api/v1/training takes them).
 #   bench/gym_reference.sh [build-dir] [steps-per-run] [seeds] [env-json]
+#                          [params-json] [extra gym_reference flags...]
+# e.g. the tuned DQN of docs/gym.md on diurnal load:
+#   bench/gym_reference.sh build/release 30000 5 \
+#     '{"action_mode":"per_service","observe_time":true,"observe_trend":true,"replica_cost":0.04}' \
+#     '{"learning_rate":0.0005,"gamma":0.9}' --groups diurnal --algos dqn --per-seed 1
 set -euo pipefail
 build=${1:-build/release}
 steps=${2:-30000}
 seeds=${3:-5}
 env_json=${4:-'{"action_mode":"per_service","observe_time":true,"observe_trend":true}'}
+params_json=${5:-'{}'}
+shift $(($# < 5 ? $# : 5))
 cmake --build "$build" --target gym_reference
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$build/bench/gym_reference" --seeds "$seeds" --steps "$steps" \
-  --eval-steps 1000 --out "$out" --env "$env_json"
+  --eval-steps 1000 --out "$out" --env "$env_json" --params "$params_json" "$@"
