@@ -15,7 +15,8 @@ std::string FormatCents(int64_t cents) {
 
 Result<double> CreditLedger::Apply(const std::string& user_id, int64_t cents,
                                    const std::string& kind,
-                                   const std::string& reference, int64_t now) {
+                                   const std::string& reference, int64_t now,
+                                   const Also& also) {
   // The ledger row is written in the balance change's own transaction (the
   // user store holds the database lock while `journal` runs).
   auto journal = [&](double balance) -> Status {
@@ -26,7 +27,8 @@ Result<double> CreditLedger::Apply(const std::string& user_id, int64_t cents,
                      "VALUES(?,?,?,?,?,?)"));
     s.Bind(1, user_id).Bind(2, cents).Bind(3, balance).Bind(4, kind);
     s.Bind(5, reference).Bind(6, now);
-    return s.Run();
+    TY_RETURN_IF_ERROR(s.Run());
+    return also ? also() : Status::Ok();
   };
   Result<double> balance = users_->AdjustCredits(
       user_id, static_cast<double>(cents) / 100.0, journal);

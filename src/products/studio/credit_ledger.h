@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,12 +38,17 @@ class CreditLedger {
  public:
   CreditLedger(store::Database* db, store::UserStore* users)
       : db_(db), users_(users) {}
-  // Adds `cents` (negative debits) to the user's credits and records it.
-  // Returns the new balance, or INSUFFICIENT_CREDITS (nothing changes) if
-  // the balance would become negative.
+  // Work done in the same transaction as a balance change and its ledger
+  // row; an error rolls all of it back. REQUIRES: it uses the database
+  // without taking its lock (the ledger holds it).
+  using Also = std::function<Status()>;
+  // Adds `cents` (negative debits) to the user's credits and records it,
+  // with `also` (if set) in the same transaction. Returns the new balance,
+  // INSUFFICIENT_CREDITS (nothing changes) if the balance would become
+  // negative, or `also`'s error (nothing changes).
   Result<double> Apply(const std::string& user_id, int64_t cents,
                        const std::string& kind, const std::string& reference,
-                       int64_t now);
+                       int64_t now, const Also& also = {});
   // The user's entries, newest first; only `kind` and [from, to) when set.
   Result<std::vector<LedgerEntry>> Entries(const std::string& user_id,
                                            std::optional<std::string> kind,

@@ -44,7 +44,8 @@ Listing ReadListing(const Statement& s) {
 constexpr const char* kSubscriptionColumns =
     "id, listing_id, model_id, subscriber_id, seller_id, subscription_type, "
     "auto_renew, start_day, end_day, amount_cents, commission_cents, "
-    "created_at, renewal_status, renewed_by";
+    "created_at, renewal_status, renewed_by, renewal_of, settlement, "
+    "cancelled_at";
 
 Subscription ReadSubscription(const Statement& s) {
   Subscription x;
@@ -62,7 +63,40 @@ Subscription ReadSubscription(const Statement& s) {
   x.created_at = s.ColumnInt(11);
   x.renewal_status = s.ColumnText(12);
   x.renewed_by = s.ColumnOptionalText(13);
+  x.renewal_of = s.ColumnOptionalText(14);
+  x.settlement = s.ColumnText(15);
+  x.cancelled_at = s.ColumnOptionalInt(16);
   return x;
+}
+
+// Compare-and-set on one state column of a subscription (renewal_status or
+// settlement): `from` -> `to`, and renewed_by when given. Returns whether
+// the row was in `from` (and so changed). REQUIRES: the database lock.
+Result<bool> MoveSubscription(
+    store::Database* db, const std::string& id, const std::string& column,
+    const std::string& from, const std::string& to,
+    const std::optional<std::string>& renewed_by = std::nullopt) {
+  TY_ASSIGN_OR_RETURN(Statement s,
+                      db->Prepare("UPDATE studio_subscriptions SET " + column +
+                                  " = ?, renewed_by = COALESCE(?, renewed_by) "
+                                  "WHERE id = ? AND " +
+                                  column + " = ?"));
+  s.Bind(1, to).Bind(2, renewed_by).Bind(3, id).Bind(4, from);
+  TY_RETURN_IF_ERROR(s.Run());
+  return db->Changes() == 1;
+}
+
+// The subscriptions matching `where_sql` (with one '?' bound to `value`).
+// REQUIRES: the database lock is held.
+Result<std::vector<Subscription>> SelectSubscriptions(
+    store::Database* db, const std::string& where_sql, const std::string& value,
+    const std::string& order = " ORDER BY created_at, rowid") {
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db->Prepare(std::string("SELECT ") + kSubscriptionColumns +
+                  " FROM studio_subscriptions WHERE " + where_sql + order));
+  s.Bind(1, value);
+  return store::ReadRows<Subscription>(s, ReadSubscription);
 }
 
 }  // namespace
@@ -140,18 +174,32 @@ Status MarketplaceRepository::Review(const std::string& id,
 
 Status MarketplaceRepository::CreateSubscription(const Subscription& x) {
   auto lock = db_->Lock();
+  return CreateSubscriptionLocked(x);
+}
+
+Status MarketplaceRepository::CreateSubscriptionLocked(const Subscription& x) {
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(std::string("INSERT INTO studio_subscriptions(") +
                    kSubscriptionColumns +
-                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   s.Bind(1, x.id).Bind(2, x.listing_id).Bind(3, x.model_id);
   s.Bind(4, x.subscriber_id).Bind(5, x.seller_id).Bind(6, x.subscription_type);
   s.Bind(7, int64_t{x.auto_renew ? 1 : 0}).Bind(8, x.start_day);
   s.Bind(9, x.end_day).Bind(10, x.amount_cents).Bind(11, x.commission_cents);
   s.Bind(12, x.created_at);
   s.Bind(13, x.auto_renew ? kRenewalPending : "").Bind(14, std::nullopt);
+  s.Bind(15, x.renewal_of).Bind(16, x.settlement).Bind(17, x.cancelled_at);
   return s.Run();
+}
+
+Result<Subscription> MarketplaceRepository::GetSubscription(
+    const std::string& id) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(std::vector<Subscription> rows,
+                      SelectSubscriptions(db_, "id = ?", id));
+  if (rows.empty()) return NotFoundError("subscription '" + id + "' not found");
+  return rows[0];
 }
 
 Result<std::vector<Subscription>> MarketplaceRepository::ListSubscriptions(
@@ -201,27 +249,90 @@ Result<std::vector<Subscription>> MarketplaceRepository::DueRenewals(
 
 Result<bool> MarketplaceRepository::ClaimRenewal(const std::string& id) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("UPDATE studio_subscriptions SET renewal_status = ? "
-                   "WHERE id = ? AND renewal_status = ?"));
-  s.Bind(1, kRenewalInProgress).Bind(2, id).Bind(3, kRenewalPending);
-  TY_RETURN_IF_ERROR(s.Run());
-  return db_->Changes() == 1;
+  return MoveSubscription(db_, id, "renewal_status", kRenewalPending,
+                          kRenewalInProgress);
 }
 
 Status MarketplaceRepository::FinishRenewal(
     const std::string& id, const std::string& status,
     const std::optional<std::string>& renewed_by) {
   auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(bool moved,
+                      MoveSubscription(db_, id, "renewal_status",
+                                       kRenewalInProgress, status, renewed_by));
+  if (moved) return Status::Ok();
+  return ConflictError("renewal of subscription '" + id + "' is not running");
+}
+
+Status MarketplaceRepository::MarkPaidLocked(const Subscription& sale) {
+  TY_ASSIGN_OR_RETURN(bool paid,
+                      MoveSubscription(db_, sale.id, "settlement",
+                                       kSettlementCharged, kSettlementPaid));
+  if (!paid) {
+    return ConflictError("the seller of subscription '" + sale.id +
+                         "' was already paid");
+  }
+  if (!sale.renewal_of) return Status::Ok();
+  return MoveSubscription(db_, *sale.renewal_of, "renewal_status",
+                          kRenewalInProgress, kRenewed, sale.id)
+      .status();
+}
+
+Result<bool> MarketplaceRepository::MarkSettled(const std::string& id) {
+  auto lock = db_->Lock();
+  return MoveSubscription(db_, id, "settlement", kSettlementPaid, kSettled);
+}
+
+Result<std::vector<Subscription>> MarketplaceRepository::UnsettledSales() {
+  auto lock = db_->Lock();
+  return SelectSubscriptions(db_, "settlement != ?", kSettled);
+}
+
+Result<std::vector<Subscription>> MarketplaceRepository::StalledRenewals() {
+  auto lock = db_->Lock();
+  return SelectSubscriptions(db_, "renewal_status = ?", kRenewalInProgress);
+}
+
+Result<bool> MarketplaceRepository::ReleaseRenewal(const std::string& id) {
+  auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
-      db_->Prepare("UPDATE studio_subscriptions SET renewal_status = ?, "
-                   "renewed_by = ? WHERE id = ? AND renewal_status = ?"));
-  s.Bind(1, status).Bind(2, renewed_by).Bind(3, id).Bind(4, kRenewalInProgress);
+      db_->Prepare("UPDATE studio_subscriptions SET renewal_status = ? WHERE "
+                   "id = ? AND renewal_status = ? AND NOT EXISTS (SELECT 1 "
+                   "FROM studio_subscriptions n WHERE n.renewal_of = ?)"));
+  s.Bind(1, kRenewalPending).Bind(2, id).Bind(3, kRenewalInProgress);
+  s.Bind(4, id);
+  TY_RETURN_IF_ERROR(s.Run());
+  return db_->Changes() == 1;
+}
+
+Status MarketplaceRepository::SetAutoRenew(const std::string& id,
+                                           bool auto_renew, int64_t today) {
+  return ChangeBySubscriber(id, auto_renew, std::nullopt, today, "changed");
+}
+
+Status MarketplaceRepository::Cancel(const std::string& id, int64_t now,
+                                     int64_t today) {
+  return ChangeBySubscriber(id, false, now, today, "cancelled");
+}
+
+Status MarketplaceRepository::ChangeBySubscriber(
+    const std::string& id, bool auto_renew, std::optional<int64_t> cancelled_at,
+    int64_t today, const std::string& what) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("UPDATE studio_subscriptions SET auto_renew = ?, "
+                   "renewal_status = ?, cancelled_at = COALESCE(?, "
+                   "cancelled_at) WHERE id = ? AND end_day > ? AND "
+                   "cancelled_at IS NULL AND renewal_status IN ('', ?)"));
+  s.Bind(1, int64_t{auto_renew ? 1 : 0});
+  s.Bind(2, auto_renew ? kRenewalPending : "").Bind(3, cancelled_at);
+  s.Bind(4, id).Bind(5, today).Bind(6, kRenewalPending);
   TY_RETURN_IF_ERROR(s.Run());
   if (db_->Changes() == 1) return Status::Ok();
-  return ConflictError("renewal of subscription '" + id + "' is not running");
+  return ConflictError("subscription '" + id + "' can no longer be " + what +
+                       " (it ended, was cancelled or is being renewed)");
 }
 
 }  // namespace trainyard::studio

@@ -55,6 +55,12 @@ inline constexpr const char* kRenewalInsufficientCredits =
 inline constexpr const char* kRenewalListingUnavailable =
     "LISTING_UNAVAILABLE";
 
+// Subscription::settlement values: how far the sale of the row's month has
+// been carried out (subscriptions.h); only SETTLED rows are complete.
+inline constexpr const char* kSettlementCharged = "CHARGED";
+inline constexpr const char* kSettlementPaid = "PAID";
+inline constexpr const char* kSettled = "SETTLED";
+
 struct Subscription {
   std::string id;
   std::string listing_id;
@@ -71,6 +77,9 @@ struct Subscription {
   // Set from auto_renew by CreateSubscription; see kRenewal* above.
   std::string renewal_status;
   std::optional<std::string> renewed_by;  // the next month's subscription
+  std::optional<std::string> renewal_of;  // the subscription this renews
+  std::string settlement = kSettled;      // see kSettlement* above
+  std::optional<int64_t> cancelled_at;    // unix millis
 };
 
 // Thread-safe. `db` is not owned.
@@ -87,6 +96,12 @@ class MarketplaceRepository {
                 int64_t now);
 
   Status CreateSubscription(const Subscription& subscription);
+  // The same inside a caller's transaction (a ledger change's `also`).
+  // REQUIRES: the database lock is held. A second row with the same
+  // renewal_of fails (unique), which rolls the caller's transaction back.
+  Status CreateSubscriptionLocked(const Subscription& subscription);
+  // NOT_FOUND if absent.
+  Result<Subscription> GetSubscription(const std::string& id);
   // Subscriptions of a listing / of a subscriber / for a model.
   Result<std::vector<Subscription>> ListSubscriptions(
       std::optional<std::string> listing_id,
@@ -109,7 +124,37 @@ class MarketplaceRepository {
   Status FinishRenewal(const std::string& id, const std::string& status,
                        const std::optional<std::string>& renewed_by);
 
+  // Sale settlement (subscriptions.h). Inside the seller's ledger
+  // transaction: moves `sale` from CHARGED to PAID and, for a renewal,
+  // marks the renewed subscription RENEWED by it. CONFLICT (roll back) if
+  // it is not CHARGED any more, i.e. the seller was already paid.
+  // REQUIRES: the database lock is held.
+  Status MarkPaidLocked(const Subscription& sale);
+  // PAID -> SETTLED; false if it was not PAID.
+  Result<bool> MarkSettled(const std::string& id);
+  // Rows whose sale was interrupted (CHARGED or PAID), oldest first.
+  Result<std::vector<Subscription>> UnsettledSales();
+  // Subscriptions whose renewal was claimed (RENEWING) but not finished.
+  Result<std::vector<Subscription>> StalledRenewals();
+  // RENEWING -> PENDING for a claimed renewal that never charged (no
+  // subscription has renewal_of = id); false otherwise.
+  Result<bool> ReleaseRenewal(const std::string& id);
+
+  // Subscriber changes. Both apply only to a subscription that is neither
+  // cancelled nor ended by `today` and whose renewal is not running
+  // (renewal_status '' or PENDING); CONFLICT otherwise.
+  // auto_renew on: renewal_status PENDING; off: ''.
+  Status SetAutoRenew(const std::string& id, bool auto_renew, int64_t today);
+  // Stops auto-renewal and records cancelled_at = now; access continues
+  // until end_day.
+  Status Cancel(const std::string& id, int64_t now, int64_t today);
+
  private:
+  // SetAutoRenew and Cancel: the guarded update, CONFLICT naming `what`.
+  Status ChangeBySubscriber(const std::string& id, bool auto_renew,
+                            std::optional<int64_t> cancelled_at, int64_t today,
+                            const std::string& what);
+
   store::Database* db_;
 };
 

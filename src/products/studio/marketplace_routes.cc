@@ -381,37 +381,6 @@ Result<api::Response> Subscribe(StudioContext& ctx, api::Request& req) {
                {"message", "Successfully subscribed to model"}});
 }
 
-Result<api::Response> MySubscriptions(StudioContext& ctx, api::Request& req) {
-  api::QueryValidator q(req);
-  api::PageRequest page = api::ParsePage(q, "page_size", 20, 100);
-  TY_RETURN_IF_ERROR(q.Finish());
-  TY_ASSIGN_OR_RETURN(std::vector<Subscription> subs,
-                      ctx.marketplace->ListSubscriptions(
-                          std::nullopt, req.caller().user_id, std::nullopt));
-  const int64_t today = TodayDay(ctx);
-  std::vector<json> results;
-  for (const auto& s : subs) {
-    results.push_back(
-        {{"subscription_id", s.id},
-         {"listing_id", s.listing_id},
-         {"model_id", s.model_id},
-         {"status",
-          s.start_day <= today && s.end_day > today ? "ACTIVE" : "EXPIRED"},
-         {"start_date", ml::FormatDate(s.start_day)},
-         {"end_date", ml::FormatDate(s.end_day)},
-         {"next_billing_date", s.renewal_status == kRenewalPending
-                                   ? json(ml::FormatDate(s.end_day))
-                                   : json(nullptr)},
-         {"auto_renew", s.auto_renew},
-         {"renewal_status", s.renewal_status.empty()
-                                ? json(nullptr)
-                                : json(s.renewal_status)},
-         {"renewed_by", s.renewed_by ? json(*s.renewed_by) : json(nullptr)},
-         {"total_amount", FormatCents(s.amount_cents)}});
-  }
-  return Json(200, PageOf(req, page, results));
-}
-
 }  // namespace
 
 Status AddMarketplaceRoutes(const std::shared_ptr<StudioContext>& ctx,
@@ -422,8 +391,6 @@ Status AddMarketplaceRoutes(const std::shared_ptr<StudioContext>& ctx,
                                     ctx, Publish));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace",
                                     Access::kUser, ctx, Browse));
-  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace/subscriptions",
-                                    Access::kUser, ctx, MySubscriptions));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace/{listing_id}",
                                     Access::kUser, ctx, ListingDetail));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",

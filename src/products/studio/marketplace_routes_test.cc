@@ -3,8 +3,6 @@
 // the commission), and the subscriber's limited access.
 #include <cmath>
 
-#include "core/ids.h"
-#include "products/studio/marketplace_repository.h"
 #include "products/studio/studio_test_support.h"
 
 namespace trainyard::studio {
@@ -180,34 +178,10 @@ TEST_F(MarketplaceRoutesTest, SubscribersMayPredictAndExplainButNothingElse) {
               "SUBSCRIPTION_REQUIRED");
 }
 
-// Stores a subscription of Carol to the listing that ended yesterday, as if
-// it had been bought a month ago.
-void AddExpiredSubscription(app::ServerApp& app, const std::string& listing,
-                            const std::string& model,
-                            const std::string& subscriber,
-                            const std::string& seller, bool auto_renew) {
-  MarketplaceRepository repo(app.runtime().store->sqlite());
-  const int64_t today = SystemClock::Default()->NowMillis() / 86'400'000;
-  Subscription s;
-  s.id = NewUuidV4();
-  s.listing_id = listing;
-  s.model_id = model;
-  s.subscriber_id = subscriber;
-  s.seller_id = seller;
-  s.subscription_type = "MONTHLY";
-  s.auto_renew = auto_renew;
-  s.start_day = today - 31;
-  s.end_day = today;  // exclusive: access ended at the end of yesterday
-  s.amount_cents = 299900;
-  s.commission_cents = 29990;
-  s.created_at = (today - 31) * 86'400'000;
-  ASSERT_TRUE(repo.CreateSubscription(s).ok());
-}
-
 TEST_F(MarketplaceRoutesTest,
        AnExpiredAutoRenewingSubscriptionRenewsOnNextUse) {
   Approve(listing_);
-  AddExpiredSubscription(*app_, listing_, model_, carol_id_, alice_id_, true);
+  AddExpiredSubscription(listing_, model_, carol_id_, alice_id_, true);
   const double carol_before = Credits(carol_id_);
   const double alice_before = Credits(alice_id_);
   auto r = Post(carol_, "models/" + model_ + "/predict/",
@@ -235,7 +209,7 @@ TEST_F(MarketplaceRoutesTest,
 
 TEST_F(MarketplaceRoutesTest, AnExpiredSubscriptionWithoutAutoRenewEndsAccess) {
   Approve(listing_);
-  AddExpiredSubscription(*app_, listing_, model_, carol_id_, alice_id_, false);
+  AddExpiredSubscription(listing_, model_, carol_id_, alice_id_, false);
   const double before = Credits(carol_id_);
   ExpectError(Post(carol_, "models/" + model_ + "/predict/",
                    {{"symbols", {"NIFTY50"}}}),
@@ -245,7 +219,7 @@ TEST_F(MarketplaceRoutesTest, AnExpiredSubscriptionWithoutAutoRenewEndsAccess) {
 
 TEST_F(MarketplaceRoutesTest, ARenewalThatCannotBePaidEndsAccess) {
   Approve(listing_);
-  AddExpiredSubscription(*app_, listing_, model_, bob_id_, alice_id_, true);
+  AddExpiredSubscription(listing_, model_, bob_id_, alice_id_, true);
   ExpectError(
       Post(bob_, "models/" + model_ + "/predict/", {{"symbols", {"NIFTY50"}}}),
       402, "SUBSCRIPTION_REQUIRED");

@@ -168,6 +168,11 @@ Result<std::string> ModelRepository::Transition(
 Status ModelRepository::AddSale(const std::string& id, int64_t cents,
                                 int64_t now) {
   auto lock = db_->Lock();
+  return AddSaleLocked(id, cents, now);
+}
+
+Status ModelRepository::AddSaleLocked(const std::string& id, int64_t cents,
+                                      int64_t now) {
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare("UPDATE studio_models SET total_downloads = "

@@ -77,6 +77,8 @@ class ModelRepository {
                                  const std::string& to, int64_t now);
   // Adds a sale: downloads + 1 and earnings + cents.
   Status AddSale(const std::string& id, int64_t cents, int64_t now);
+  // The same inside a caller's transaction. REQUIRES: the lock is held.
+  Status AddSaleLocked(const std::string& id, int64_t cents, int64_t now);
 
  private:
   store::Database* db_;

@@ -27,6 +27,7 @@ Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddMarketplaceRoutes(ctx, router));
+  TY_RETURN_IF_ERROR(AddSubscriptionRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddAnalyticsRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddComputeRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddWebhookRoutes(ctx, router));

@@ -104,6 +104,41 @@ class RenewalTest : public ::testing::Test {
     return out;
   }
 
+  // Makes the next renewal or sale stop at `point` as if the process died
+  // there (StudioContext::fault_hook).
+  void CrashAt(const std::string& point) {
+    ctx_->fault_hook = [point](std::string_view at) {
+      return at == point ? InternalError("simulated crash at " + point)
+                         : Status::Ok();
+    };
+  }
+  // A new StudioContext on the same database, as after a restart.
+  void Restart() {
+    ctx_.reset();
+    products::ProductDeps deps;
+    deps.store = store_.get();
+    deps.clock = &clock_;
+    ctx_ = std::move(*StudioContext::Open(deps, nullptr));
+  }
+  // The buyer paid `months` months and the seller got their share of each.
+  void ExpectMonthsPaid(int months) {
+    EXPECT_NEAR(Credits("buyer"), 10000 - months * 2999.00, 1e-9);
+    EXPECT_NEAR(Credits("seller"), months * 2699.10, 1e-9);
+  }
+  // The subscription that renewed `id` (which must be RENEWED).
+  Subscription Successor(const std::string& id) {
+    const Subscription old = Reload(id);
+    EXPECT_EQ(old.renewal_status, kRenewed);
+    if (!old.renewed_by) {
+      ADD_FAILURE() << id << " was not renewed";
+      return {};
+    }
+    return Reload(*old.renewed_by);
+  }
+  std::vector<LedgerEntry> Ledger(const std::string& user, const char* kind) {
+    return *ctx_->ledger->Entries(user, std::string(kind), 0, INT64_MAX);
+  }
+
   testing::TempDir tmp_;
   ManualClock clock_;
   std::unique_ptr<store::MetadataStore> store_;
@@ -131,12 +166,8 @@ TEST_F(RenewalTest, ADueSubscriptionIsRenewedChargedAndThePeriodContinues) {
   EXPECT_EQ(r->renewed, 1);
   EXPECT_EQ(r->expired, 0);
   // Two payments of 2999.00; the seller gets 2999.00 - 10 % = 2699.10 each.
-  EXPECT_NEAR(Credits("buyer"), 10000 - 2 * 2999.00, 1e-9);
-  EXPECT_NEAR(Credits("seller"), 2 * 2699.10, 1e-9);
-  const Subscription old = Reload(first.id);
-  EXPECT_EQ(old.renewal_status, kRenewed);
-  ASSERT_TRUE(old.renewed_by.has_value());
-  const Subscription next = Reload(*old.renewed_by);
+  ExpectMonthsPaid(2);
+  const Subscription next = Successor(first.id);
   EXPECT_EQ(ml::FormatDate(next.start_day), "2025-02-15");  // no gap
   EXPECT_EQ(ml::FormatDate(next.end_day), "2025-03-15");
   EXPECT_TRUE(next.auto_renew);
@@ -273,6 +304,117 @@ TEST_F(RenewalTest, TheSchedulerSweepsInTheBackground) {
   scheduler.Stop();
   EXPECT_TRUE(renewed);
   EXPECT_NEAR(Credits("buyer"), 10000 - 2 * 2999.00, 1e-9);
+}
+
+TEST_F(RenewalTest, ACrashBeforeTheChargeIsRenewedOnceOnResume) {
+  Subscription s = Subscribe(true);
+  GoTo("2025-02-15");
+  CrashAt("renewal.claimed");
+  EXPECT_FALSE(RenewDueSubscriptions(*ctx_, Today())->renewed);
+  EXPECT_EQ(Reload(s.id).renewal_status, kRenewalInProgress);
+  EXPECT_NEAR(Credits("buyer"), 10000 - 2999.00, 1e-9);  // not charged yet
+  Restart();
+  RenewalScheduler scheduler(ctx_.get(), 600'000);  // its start-up sweep
+  auto r = scheduler.RunOnce();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->released, 1);
+  EXPECT_EQ(r->renewed, 1);
+  ExpectMonthsPaid(2);
+  EXPECT_EQ(Successor(s.id).renewal_of, s.id);
+  EXPECT_EQ(RenewDueSubscriptions(*ctx_, Today())->renewed, 0);
+  EXPECT_EQ(Ledger("buyer", kSubscriptionPayment).size(), 2u);
+}
+
+TEST_F(RenewalTest, ACrashAfterTheChargeIsNotChargedAgainAndThePeriodAdvances) {
+  const std::string seller_hook = Endpoint("seller");
+  Subscription s = Subscribe(true);
+  GoTo("2025-02-15");
+  CrashAt("sale.charged");
+  EXPECT_EQ(RenewDueSubscriptions(*ctx_, Today())->renewed, 0);
+  // The subscriber paid; the seller was not paid and the old period is
+  // still being renewed.
+  EXPECT_NEAR(Credits("buyer"), 10000 - 2 * 2999.00, 1e-9);
+  EXPECT_NEAR(Credits("seller"), 2699.10, 1e-9);
+  EXPECT_EQ(Reload(s.id).renewal_status, kRenewalInProgress);
+  Restart();
+  auto r = RenewDueSubscriptions(*ctx_, Today());
+  EXPECT_EQ(r->resumed, 1);
+  EXPECT_EQ(r->renewed + r->released, 0);
+  ExpectMonthsPaid(2);
+  const Subscription next = Successor(s.id);
+  EXPECT_EQ(next.renewal_of, s.id);
+  EXPECT_EQ(next.settlement, kSettled);
+  EXPECT_EQ(ml::FormatDate(next.start_day), "2025-02-15");
+  EXPECT_EQ(ml::FormatDate(next.end_day), "2025-03-15");
+  EXPECT_EQ(Ledger("buyer", kSubscriptionPayment).size(), 2u);
+  EXPECT_EQ(Ledger("seller", kSubscriptionIncome).size(), 2u);
+  EXPECT_EQ(ctx_->models->Get("model-1")->total_downloads, 2);
+  EXPECT_EQ(Events(seller_hook).size(), 2u);
+  // Nothing is left to resume, and the new period renews normally.
+  r = RenewDueSubscriptions(*ctx_, Today());
+  EXPECT_EQ(r->resumed + r->renewed + r->released, 0);
+  GoTo("2025-03-15");
+  EXPECT_EQ(RenewDueSubscriptions(*ctx_, Today())->renewed, 1);
+  EXPECT_NEAR(Credits("buyer"), 10000 - 3 * 2999.00, 1e-9);
+}
+
+TEST_F(RenewalTest, ACrashBeforeTheAnnouncementAnnouncesOnResumeOnly) {
+  const std::string seller_hook = Endpoint("seller");
+  Subscribe(true);
+  GoTo("2025-02-15");
+  CrashAt("sale.paid");
+  RenewDueSubscriptions(*ctx_, Today());
+  EXPECT_EQ(Events(seller_hook).size(), 1u);  // the first month's only
+  Restart();
+  EXPECT_EQ(RenewDueSubscriptions(*ctx_, Today())->resumed, 1);
+  std::vector<json> events = Events(seller_hook);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[1]["data"].contains("renewal_of"));
+  ExpectMonthsPaid(2);
+  EXPECT_EQ(ctx_->models->Get("model-1")->total_downloads, 2);
+}
+
+TEST_F(RenewalTest, ANewSubscriptionInterruptedAfterTheChargePaysTheSeller) {
+  CrashAt("sale.charged");
+  auto s =
+      StartSubscription(*ctx_, listing_, "buyer", "MONTHLY", false, Today());
+  EXPECT_FALSE(s.ok());
+  EXPECT_NEAR(Credits("buyer"), 10000 - 2999.00, 1e-9);
+  EXPECT_NEAR(Credits("seller"), 0, 1e-9);
+  // The subscriber has access for the month paid for.
+  EXPECT_TRUE(ctx_->marketplace->ActiveSubscription("buyer", "model-1", Today())
+                  ->has_value());
+  Restart();
+  EXPECT_EQ(RenewDueSubscriptions(*ctx_, Today())->resumed, 1);
+  ExpectMonthsPaid(1);
+  EXPECT_EQ(ctx_->models->Get("model-1")->total_downloads, 1);
+}
+
+TEST_F(RenewalTest, TurningAutoRenewOffLetsItExpireAtTheEndWithoutCharge) {
+  Subscription s = Subscribe(true);
+  ASSERT_TRUE(ctx_->marketplace->SetAutoRenew(s.id, false, Today()).ok());
+  GoTo("2025-02-14");  // the last day of access
+  EXPECT_TRUE(ctx_->marketplace->ActiveSubscription("buyer", "model-1", Today())
+                  ->has_value());
+  GoTo("2025-02-15");  // expires_at
+  auto r = RenewDueSubscriptions(*ctx_, Today());
+  EXPECT_EQ(r->renewed + r->expired, 0);
+  EXPECT_FALSE(
+      ctx_->marketplace->ActiveSubscription("buyer", "model-1", Today())
+          ->has_value());
+  EXPECT_FALSE(*RenewDueSubscription(*ctx_, "buyer", "model-1", Today()));
+  EXPECT_NEAR(Credits("buyer"), 10000 - 2999.00, 1e-9);
+  EXPECT_EQ(Ledger("buyer", kSubscriptionPayment).size(), 1u);
+}
+
+TEST_F(RenewalTest, ACancelledSubscriptionIsNotRenewed) {
+  Subscription s = Subscribe(true);
+  ASSERT_TRUE(
+      ctx_->marketplace->Cancel(s.id, clock_.NowMillis(), Today()).ok());
+  GoTo("2025-02-15");
+  EXPECT_EQ(RenewDueSubscriptions(*ctx_, Today())->renewed, 0);
+  EXPECT_NEAR(Credits("buyer"), 10000 - 2999.00, 1e-9);
+  EXPECT_TRUE(Reload(s.id).cancelled_at.has_value());
 }
 
 TEST(RenewalIntervalTest, ComesFromTheEnvironmentWithASafeDefault) {

@@ -16,6 +16,8 @@ Status AddPredictionRoutes(const std::shared_ptr<StudioContext>& ctx,
                            api::Router* router);
 Status AddMarketplaceRoutes(const std::shared_ptr<StudioContext>& ctx,
                             api::Router* router);
+Status AddSubscriptionRoutes(const std::shared_ptr<StudioContext>& ctx,
+                             api::Router* router);
 Status AddAnalyticsRoutes(const std::shared_ptr<StudioContext>& ctx,
                           api::Router* router);
 Status AddComputeRoutes(const std::shared_ptr<StudioContext>& ctx,

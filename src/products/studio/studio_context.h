@@ -3,7 +3,10 @@
 // data and the webhook outbox. One context per RegisterJobs / AddRoutes call.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <string_view>
 
 #include "jobs/job_service.h"
 #include "notify/webhook_deliverer.h"
@@ -37,6 +40,20 @@ struct StudioContext {
   std::unique_ptr<notify::WebhookStore> webhooks;
   // Server only: delivers the outbox in the background.
   std::unique_ptr<notify::WebhookDeliverer> deliverer;
+  // Serialises the money flows of subscriptions in this process (sales,
+  // renewals and the sweep's recovery of interrupted ones), so a recovery
+  // never runs beside the sale it resumes. Every step is also guarded in
+  // the database (subscriptions.h), so a second process could only fail.
+  std::mutex sales_mu;
+  // Test hook: called at named points between the steps of a multi-step
+  // operation ("renewal.claimed", "sale.charged", "sale.paid"; see
+  // subscriptions.cc). A non-OK answer stops the operation right there, as
+  // a crash would: nothing after it runs and nothing is undone. Unset in
+  // production.
+  std::function<Status(std::string_view point)> fault_hook;
+  Status Fault(std::string_view point) const {
+    return fault_hook ? fault_hook(point) : Status::Ok();
+  }
   // Server only: the periodic subscription renewal sweep. Declared last so
   // it stops before the repositories it uses are destroyed.
   std::unique_ptr<RenewalScheduler> renewals;

@@ -117,6 +117,23 @@ UPDATE studio_subscriptions SET renewal_status = CASE
 CREATE INDEX studio_subscriptions_renewal
   ON studio_subscriptions(renewal_status, end_day);
 )sql",
+      // Crash-safe sales (subscriptions.h). settlement: CHARGED (the
+      // subscriber's debit, its ledger row and this row were written in one
+      // transaction), PAID (the seller's credit, its ledger row, the sale
+      // count and the renewed subscription's RENEWED mark in another),
+      // SETTLED (model.subscribed queued). renewal_of names the subscription
+      // a renewal continues: unique, so one period is charged at most once
+      // (the renewal's idempotency key). cancelled_at: POST
+      // subscriptions/{id}/cancel/. Existing rows were settled in full.
+      R"sql(
+ALTER TABLE studio_subscriptions ADD COLUMN renewal_of TEXT;
+ALTER TABLE studio_subscriptions ADD COLUMN settlement TEXT NOT NULL DEFAULT 'SETTLED';
+ALTER TABLE studio_subscriptions ADD COLUMN cancelled_at INTEGER;
+CREATE UNIQUE INDEX studio_subscriptions_renewal_of
+  ON studio_subscriptions(renewal_of) WHERE renewal_of IS NOT NULL;
+CREATE INDEX studio_subscriptions_settlement
+  ON studio_subscriptions(settlement);
+)sql",
   };
   return kMigrations;
 }

@@ -13,7 +13,9 @@
 
 #include "api/auth.h"
 #include "app/server_app.h"
+#include "core/ids.h"
 #include "core/test_support.h"
+#include "products/studio/marketplace_repository.h"
 
 namespace trainyard::studio {
 
@@ -149,6 +151,49 @@ class StudioServerTest : public ::testing::Test {
     json job = WaitForJob(token, Body(r)["job_id"]);
     EXPECT_EQ(job["status"], "COMPLETED") << job.dump();
     return id;
+  }
+
+  // Publishes `owner`'s model at `price` and has the admin approve it;
+  // returns the listing id.
+  std::string ApprovedListing(const std::string& owner,
+                              const std::string& model_id,
+                              const std::string& price = "2999.00") {
+    auto r = Post(owner, "models/" + model_id + "/publish/",
+                  {{"title", "Listing of " + model_id},
+                   {"description", "test listing"},
+                   {"category", "MOMENTUM"},
+                   {"asset_classes", {"INDEX"}},
+                   {"monthly_price", price}});
+    EXPECT_EQ(r->status, 201) << r->body;
+    const std::string listing = Body(r)["listing_id"];
+    r = Post(admin_, "admin/listings/" + listing + "/approve/");
+    EXPECT_EQ(r->status, 200) << r->body;
+    return listing;
+  }
+  // Stores a subscription of `subscriber` to `listing` that ended today
+  // (end_date = today, exclusive), as if bought a month ago; returns its id.
+  std::string AddExpiredSubscription(const std::string& listing,
+                                     const std::string& model,
+                                     const std::string& subscriber,
+                                     const std::string& seller,
+                                     bool auto_renew) {
+    MarketplaceRepository repo(app_->runtime().store->sqlite());
+    const int64_t today = SystemClock::Default()->NowMillis() / 86'400'000;
+    Subscription s;
+    s.id = NewUuidV4();
+    s.listing_id = listing;
+    s.model_id = model;
+    s.subscriber_id = subscriber;
+    s.seller_id = seller;
+    s.subscription_type = "MONTHLY";
+    s.auto_renew = auto_renew;
+    s.start_day = today - 31;
+    s.end_day = today;
+    s.amount_cents = 299900;
+    s.commission_cents = 29990;
+    s.created_at = (today - 31) * 86'400'000;
+    EXPECT_TRUE(repo.CreateSubscription(s).ok());
+    return s.id;
   }
 
   testing::TempDir tmp_;

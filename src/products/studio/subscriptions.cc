@@ -1,11 +1,13 @@
 #include "products/studio/subscriptions.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "core/ids.h"
-#include <spdlog/spdlog.h>
 
 namespace trainyard::studio {
 
@@ -27,13 +29,14 @@ ml::DayNumber AddOneMonth(ml::DayNumber day) {
 
 namespace {
 
-// Charges, records and announces one month from `start`; `renewal_of` is
-// the subscription it continues, if any.
-Result<Subscription> ChargeMonth(StudioContext& ctx, const Listing& listing,
-                                 const std::string& subscriber_id,
-                                 const std::string& type, bool auto_renew,
-                                 ml::DayNumber start,
-                                 const std::string& renewal_of) {
+// Step 1 of a sale (see subscriptions.h): one month from `start` charged to
+// `subscriber_id` and stored with settlement CHARGED, in one transaction.
+// `renewal_of` is the subscription it continues, if any.
+Result<Subscription> Charge(StudioContext& ctx, const Listing& listing,
+                            const std::string& subscriber_id,
+                            const std::string& type, bool auto_renew,
+                            ml::DayNumber start,
+                            std::optional<std::string> renewal_of) {
   Subscription s;
   s.id = NewUuidV4();
   s.listing_id = listing.id;
@@ -48,64 +51,61 @@ Result<Subscription> ChargeMonth(StudioContext& ctx, const Listing& listing,
   s.commission_cents = static_cast<int64_t>(
       std::llround(s.amount_cents * ctx.settings.commission_rate));
   s.created_at = ctx.NowMillis();
-  TY_RETURN_IF_ERROR(ctx.ledger
-                         ->Apply(subscriber_id, -s.amount_cents,
-                                 kSubscriptionPayment, s.id, s.created_at)
-                         .status());
-  Status created = ctx.marketplace->CreateSubscription(s);
-  if (!created.ok()) {
-    (void)ctx.ledger->Apply(subscriber_id, s.amount_cents, kSubscriptionPayment,
-                            s.id, s.created_at);
-    return created;
-  }
-  const int64_t seller_share = s.amount_cents - s.commission_cents;
-  TY_RETURN_IF_ERROR(ctx.ledger
-                         ->Apply(s.seller_id, seller_share, kSubscriptionIncome,
-                                 s.id, s.created_at)
-                         .status());
+  s.renewal_of = std::move(renewal_of);
+  s.settlement = kSettlementCharged;
   TY_RETURN_IF_ERROR(
-      ctx.models->AddSale(s.model_id, seller_share, s.created_at));
-  nlohmann::json event = {{"listing_id", s.listing_id},
-                          {"subscriber_id", s.subscriber_id},
-                          {"subscription_id", s.id},
-                          {"amount", FormatCents(s.amount_cents)}};
-  if (!renewal_of.empty()) event["renewal_of"] = renewal_of;
-  ctx.Emit(s.seller_id, "model.subscribed", event);
+      ctx.ledger
+          ->Apply(subscriber_id, -s.amount_cents, kSubscriptionPayment, s.id,
+                  s.created_at,
+                  [&] { return ctx.marketplace->CreateSubscriptionLocked(s); })
+          .status());
   return s;
 }
 
-}  // namespace
-
-Result<Subscription> StartSubscription(StudioContext& ctx,
-                                       const Listing& listing,
-                                       const std::string& subscriber_id,
-                                       const std::string& type, bool auto_renew,
-                                       ml::DayNumber today) {
-  TY_ASSIGN_OR_RETURN(
-      Subscription s,
-      ChargeMonth(ctx, listing, subscriber_id, type, auto_renew, today, ""));
-  // An ended auto-renewing subscription the sweep has not reached yet is
-  // continued by this one; it must not be renewed (charged) again later.
-  TY_ASSIGN_OR_RETURN(std::vector<Subscription> due,
-                      ctx.marketplace->DueRenewals(today));
-  for (const Subscription& old : due) {
-    if (old.subscriber_id != subscriber_id || old.model_id != s.model_id) {
-      continue;
-    }
-    TY_ASSIGN_OR_RETURN(bool claimed, ctx.marketplace->ClaimRenewal(old.id));
-    if (claimed) {
-      TY_RETURN_IF_ERROR(ctx.marketplace->FinishRenewal(old.id, kRenewed, s.id));
-    }
+// Steps 2 and 3 of a charged sale, from wherever `sale` stopped. Ledger
+// rows and the sale count are dated at the sale, so a resumed sale counts
+// in the period it was made.
+Status Settle(StudioContext& ctx, Subscription sale) {
+  if (sale.settlement == kSettlementCharged) {
+    const int64_t seller_share = sale.amount_cents - sale.commission_cents;
+    TY_RETURN_IF_ERROR(
+        ctx.ledger
+            ->Apply(sale.seller_id, seller_share, kSubscriptionIncome, sale.id,
+                    sale.created_at,
+                    [&]() -> Status {
+                      TY_RETURN_IF_ERROR(ctx.marketplace->MarkPaidLocked(sale));
+                      return ctx.models->AddSaleLocked(
+                          sale.model_id, seller_share, sale.created_at);
+                    })
+            .status());
+    sale.settlement = kSettlementPaid;
+    TY_RETURN_IF_ERROR(ctx.Fault("sale.paid"));
   }
-  return s;
+  if (sale.settlement != kSettlementPaid) return Status::Ok();
+  nlohmann::json event = {{"listing_id", sale.listing_id},
+                          {"subscriber_id", sale.subscriber_id},
+                          {"subscription_id", sale.id},
+                          {"amount", FormatCents(sale.amount_cents)}};
+  if (sale.renewal_of) event["renewal_of"] = *sale.renewal_of;
+  ctx.Emit(sale.seller_id, "model.subscribed", event);
+  return ctx.marketplace->MarkSettled(sale.id).status();
 }
 
-Result<RenewalOutcome> RenewSubscription(StudioContext& ctx,
-                                         const Subscription& due,
-                                         ml::DayNumber today) {
+// RenewSubscription with ctx.sales_mu held.
+Result<RenewalOutcome> RenewLocked(StudioContext& ctx, const Subscription& due,
+                                   ml::DayNumber today) {
   if (due.end_day > today) return RenewalOutcome::kNotDue;
   TY_ASSIGN_OR_RETURN(bool claimed, ctx.marketplace->ClaimRenewal(due.id));
   if (!claimed) return RenewalOutcome::kNotDue;
+  TY_RETURN_IF_ERROR(ctx.Fault("renewal.claimed"));
+  TY_ASSIGN_OR_RETURN(std::optional<Subscription> current,
+                      ctx.marketplace->ActiveSubscription(due.subscriber_id,
+                                                          due.model_id, today));
+  if (current) {
+    TY_RETURN_IF_ERROR(
+        ctx.marketplace->FinishRenewal(due.id, kRenewed, current->id));
+    return RenewalOutcome::kNotDue;
+  }
   auto expire = [&](const char* status, const std::string& message,
                     RenewalOutcome outcome) -> Result<RenewalOutcome> {
     TY_RETURN_IF_ERROR(
@@ -131,8 +131,8 @@ Result<RenewalOutcome> RenewSubscription(StudioContext& ctx,
   const ml::DayNumber start =
       AddOneMonth(due.end_day) > today ? due.end_day : today;
   Result<Subscription> next =
-      ChargeMonth(ctx, *listing, due.subscriber_id, due.subscription_type,
-                  /*auto_renew=*/true, start, due.id);
+      Charge(ctx, *listing, due.subscriber_id, due.subscription_type,
+             /*auto_renew=*/true, start, due.id);
   if (next.status().code() == ErrorCode::kInsufficientCredits) {
     return expire(kRenewalInsufficientCredits,
                   "not enough credits for " +
@@ -140,22 +140,87 @@ Result<RenewalOutcome> RenewSubscription(StudioContext& ctx,
                       "; subscribe again after adding credits",
                   RenewalOutcome::kInsufficientCredits);
   }
-  if (!next.ok()) {
-    (void)ctx.marketplace->FinishRenewal(due.id, kRenewalPending,
-                                         std::nullopt);
-    return next.status();
-  }
-  TY_RETURN_IF_ERROR(ctx.marketplace->FinishRenewal(due.id, kRenewed, next->id));
+  TY_RETURN_IF_ERROR(next.status());
+  TY_RETURN_IF_ERROR(ctx.Fault("sale.charged"));
+  TY_RETURN_IF_ERROR(Settle(ctx, *next));
   return RenewalOutcome::kRenewed;
+}
+
+// Finishes interrupted sales and releases claimed renewals that never
+// charged (subscriptions.h). REQUIRES: ctx.sales_mu held.
+Status RecoverInterrupted(StudioContext& ctx, RenewalSweepResult& out) {
+  TY_ASSIGN_OR_RETURN(std::vector<Subscription> unsettled,
+                      ctx.marketplace->UnsettledSales());
+  for (const Subscription& sale : unsettled) {
+    Status st = Settle(ctx, sale);
+    if (!st.ok()) {
+      spdlog::warn("studio: finishing the sale of subscription {} failed: {}",
+                   sale.id, st.ToString());
+      continue;
+    }
+    ++out.resumed;
+  }
+  TY_ASSIGN_OR_RETURN(std::vector<Subscription> stalled,
+                      ctx.marketplace->StalledRenewals());
+  for (const Subscription& s : stalled) {
+    TY_ASSIGN_OR_RETURN(bool released, ctx.marketplace->ReleaseRenewal(s.id));
+    out.released += released;
+  }
+  if (out.resumed + out.released > 0) {
+    spdlog::info(
+        "studio: recovered interrupted subscription sales: {} finished, {} "
+        "renewals released to be redone",
+        out.resumed, out.released);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Subscription> StartSubscription(StudioContext& ctx,
+                                       const Listing& listing,
+                                       const std::string& subscriber_id,
+                                       const std::string& type, bool auto_renew,
+                                       ml::DayNumber today) {
+  std::lock_guard<std::mutex> lock(ctx.sales_mu);
+  TY_ASSIGN_OR_RETURN(Subscription s, Charge(ctx, listing, subscriber_id, type,
+                                             auto_renew, today, std::nullopt));
+  TY_RETURN_IF_ERROR(ctx.Fault("sale.charged"));
+  TY_RETURN_IF_ERROR(Settle(ctx, s));
+  s.settlement = kSettled;
+  // An ended auto-renewing subscription the sweep has not reached yet is
+  // continued by this one; it must not be renewed (charged) again later.
+  TY_ASSIGN_OR_RETURN(std::vector<Subscription> due,
+                      ctx.marketplace->DueRenewals(today));
+  for (const Subscription& old : due) {
+    if (old.subscriber_id != subscriber_id || old.model_id != s.model_id) {
+      continue;
+    }
+    TY_ASSIGN_OR_RETURN(bool claimed, ctx.marketplace->ClaimRenewal(old.id));
+    if (claimed) {
+      TY_RETURN_IF_ERROR(
+          ctx.marketplace->FinishRenewal(old.id, kRenewed, s.id));
+    }
+  }
+  return s;
+}
+
+Result<RenewalOutcome> RenewSubscription(StudioContext& ctx,
+                                         const Subscription& due,
+                                         ml::DayNumber today) {
+  std::lock_guard<std::mutex> lock(ctx.sales_mu);
+  return RenewLocked(ctx, due, today);
 }
 
 Result<RenewalSweepResult> RenewDueSubscriptions(StudioContext& ctx,
                                                  ml::DayNumber today) {
+  std::lock_guard<std::mutex> lock(ctx.sales_mu);
+  RenewalSweepResult out;
+  TY_RETURN_IF_ERROR(RecoverInterrupted(ctx, out));
   TY_ASSIGN_OR_RETURN(std::vector<Subscription> due,
                       ctx.marketplace->DueRenewals(today));
-  RenewalSweepResult out;
   for (const Subscription& s : due) {
-    Result<RenewalOutcome> r = RenewSubscription(ctx, s, today);
+    Result<RenewalOutcome> r = RenewLocked(ctx, s, today);
     if (!r.ok()) {
       spdlog::warn("studio: renewing subscription {} failed: {}", s.id,
                    r.status().ToString());
@@ -177,9 +242,10 @@ Result<bool> RenewDueSubscription(StudioContext& ctx,
   TY_ASSIGN_OR_RETURN(std::vector<Subscription> subs,
                       ctx.marketplace->ListSubscriptions(
                           std::nullopt, subscriber_id, std::nullopt));
+  std::lock_guard<std::mutex> lock(ctx.sales_mu);
   for (const auto& s : subs) {
     if (s.model_id != model_id || s.renewal_status != kRenewalPending) continue;
-    TY_ASSIGN_OR_RETURN(RenewalOutcome r, RenewSubscription(ctx, s, today));
+    TY_ASSIGN_OR_RETURN(RenewalOutcome r, RenewLocked(ctx, s, today));
     if (r == RenewalOutcome::kRenewed) return true;
   }
   return false;
