@@ -374,6 +374,38 @@ TEST_F(RenewalTest, ACrashBeforeTheAnnouncementAnnouncesOnResumeOnly) {
   EXPECT_EQ(ctx_->models->Get("model-1")->total_downloads, 2);
 }
 
+TEST_F(RenewalTest, TheRenewalKeyRollsBackASecondChargeForThePeriod) {
+  Subscription s = Subscribe(true);
+  GoTo("2025-02-15");
+  CrashAt("sale.charged");
+  RenewDueSubscriptions(*ctx_, Today());
+  // A second charge for the same period (a racing or repeated attempt):
+  // the subscription row with the same renewal_of is refused, and the
+  // debit in its transaction is rolled back with it.
+  Subscription again = s;
+  again.id = "second-attempt";
+  again.renewal_of = s.id;
+  again.settlement = kSettlementCharged;
+  auto r = ctx_->ledger->Apply(
+      "buyer", -299900, kSubscriptionPayment, again.id, clock_.NowMillis(),
+      [&] { return ctx_->marketplace->CreateSubscriptionLocked(again); });
+  EXPECT_FALSE(r.ok());
+  EXPECT_NEAR(Credits("buyer"), 10000 - 2 * 2999.00, 1e-9);
+  EXPECT_EQ(Ledger("buyer", kSubscriptionPayment).size(), 2u);
+}
+
+TEST_F(RenewalTest, TheSellerOfASaleIsPaidOnlyOnce) {
+  Subscription s = Subscribe(true);
+  ASSERT_EQ(Reload(s.id).settlement, kSettled);
+  s.settlement = kSettlementCharged;  // as if a resumed attempt had not seen
+  auto r = ctx_->ledger->Apply(
+      "seller", 269910, kSubscriptionIncome, s.id, clock_.NowMillis(),
+      [&] { return ctx_->marketplace->MarkPaidLocked(s); });
+  EXPECT_EQ(r.status().code(), ErrorCode::kConflict);
+  ExpectMonthsPaid(1);
+  EXPECT_EQ(Ledger("seller", kSubscriptionIncome).size(), 1u);
+}
+
 TEST_F(RenewalTest, ANewSubscriptionInterruptedAfterTheChargePaysTheSeller) {
   CrashAt("sale.charged");
   auto s =
