@@ -64,8 +64,10 @@ Result<Principal> Authenticator::Authenticate(const std::string& header) const {
       std::string_view(header).substr(0, kScheme.size()) != kScheme) {
     return fail("Authorization header must be 'Bearer <token>'");
   }
-  std::string token = header.substr(kScheme.size());
-  auto found = users_->FindActiveToken(Sha256Hex(token));
+  const std::string hash =
+      Sha256Hex(std::string_view(header).substr(kScheme.size()));
+  if (std::optional<Principal> cached = cache_.Find(hash)) return *cached;
+  auto found = users_->FindActiveToken(hash);
   if (!found.ok()) {
     if (found.status().code() == ErrorCode::kNotFound) {
       return fail("invalid or revoked token");
@@ -77,7 +79,9 @@ Result<Principal> Authenticator::Authenticate(const std::string& header) const {
   if (!info.last_used_at || now - *info.last_used_at > kTouchIntervalMs) {
     (void)users_->TouchToken(info.id, now);  // best effort bookkeeping
   }
-  return Principal{user.id, user.name, user.tier, user.role, info.id};
+  Principal principal{user.id, user.name, user.tier, user.role, info.id};
+  cache_.Put(hash, principal);
+  return principal;
 }
 
 }  // namespace trainyard::api

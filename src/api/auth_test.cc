@@ -65,6 +65,43 @@ TEST_F(AuthTest, MissingMalformedUnknownAndRevokedTokensAreRejected) {
   }
 }
 
+TEST_F(AuthTest, RevocationInTheDatabaseTakesEffectWithinTheCacheTtl) {
+  auto user =
+      CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
+  auto issued = IssueToken(users_, clock_, user->id, "");
+  Authenticator auth(users_, &clock_, true, {}, {.capacity = 16, .ttl_ms = 2000});
+  ASSERT_TRUE(auth.Authenticate("Bearer " + issued->token).ok());
+  // Revoked by another process: this one still has the verified token cached.
+  ASSERT_TRUE(users_->RevokeToken(issued->info.id, 5).ok());
+  clock_.AdvanceMillis(1999);
+  EXPECT_TRUE(auth.Authenticate("Bearer " + issued->token).ok());
+  clock_.AdvanceMillis(1);
+  auto p = auth.Authenticate("Bearer " + issued->token);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), ErrorCode::kAuthentication);
+}
+
+TEST_F(AuthTest, ForgetTokenRefusesARevokedTokenAtOnce) {
+  auto user =
+      CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
+  auto issued = IssueToken(users_, clock_, user->id, "");
+  Authenticator auth(users_, &clock_, true, {});
+  ASSERT_TRUE(auth.Authenticate("Bearer " + issued->token).ok());
+  ASSERT_TRUE(users_->RevokeToken(issued->info.id, 5).ok());
+  auth.ForgetToken(issued->info.id);
+  EXPECT_FALSE(auth.Authenticate("Bearer " + issued->token).ok());
+}
+
+TEST_F(AuthTest, WithoutCacheRevocationTakesEffectAtOnce) {
+  auto user =
+      CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
+  auto issued = IssueToken(users_, clock_, user->id, "");
+  Authenticator auth(users_, &clock_, true, {}, {.capacity = 16, .ttl_ms = 0});
+  ASSERT_TRUE(auth.Authenticate("Bearer " + issued->token).ok());
+  ASSERT_TRUE(users_->RevokeToken(issued->info.id, 5).ok());
+  EXPECT_FALSE(auth.Authenticate("Bearer " + issued->token).ok());
+}
+
 TEST_F(AuthTest, DisabledAuthActsAsLocalAdmin) {
   Principal admin{"id", "admin", store::Tier::kElite, store::Role::kAdmin, ""};
   Authenticator auth(users_, &clock_, false, admin);

@@ -26,8 +26,9 @@ Request FromHttplib(const httplib::Request& in) {
   out.remote_addr = in.remote_addr;
   for (const auto& [name, value] : in.headers) {
     std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    for (char& c : lower) {  // ASCII only, without a libc call per character
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
     out.headers.emplace(std::move(lower), value);
   }
   out.query.insert(in.params.begin(), in.params.end());

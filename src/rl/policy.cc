@@ -109,7 +109,7 @@ class ActorCriticPolicy : public Policy {
  private:
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;  // no autograd bookkeeping at all
     auto x = ObservationRow(obs);
     auto out = net_->forward(x, h_, c_);
     if (net_->state_size() > 0) {
@@ -179,7 +179,7 @@ class SdeActorPolicy : public Policy {
  private:
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;  // no autograd bookkeeping at all
     auto x = ObservationRow(obs);
     auto out = net_->forward(x);
     torch::Tensor u = out.mean;
@@ -208,7 +208,7 @@ class MlpPolicy : public Policy {
  private:
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;  // no autograd bookkeeping at all
     auto x = ObservationRow(obs);
     auto out = net_->forward(x)[0].contiguous();
     const float* o = out.data_ptr<float>();
