@@ -40,8 +40,10 @@ Status RegisterProductJobs(Runtime* runtime) {
 
 Status AddProductRoutes([[maybe_unused]] Runtime* runtime,
                         [[maybe_unused]] jobs::JobService* jobs,
-                        [[maybe_unused]] api::Router* router) {
+                        [[maybe_unused]] api::Router* router,
+                        products::HealthChecks* health) {
   [[maybe_unused]] products::ProductDeps deps = MakeProductDeps(runtime);
+  deps.health = health;
 #ifdef TRAINYARD_HAS_ILP
   TY_RETURN_IF_ERROR(ilp::AddRoutes(deps, jobs, router));
 #endif

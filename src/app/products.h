@@ -22,9 +22,11 @@ products::ProductDeps MakeProductDeps(Runtime* runtime);
 Status RegisterProductJobs(Runtime* runtime);
 
 // Adds every product's HTTP routes. REQUIRES: RegisterProductJobs ran on
-// `runtime`. `jobs` and `router` must outlive the server.
+// `runtime`. `jobs` and `router` must outlive the server; `health` (may be
+// null) receives the products' health checks and must outlive the router.
 Status AddProductRoutes(Runtime* runtime, jobs::JobService* jobs,
-                        api::Router* router);
+                        api::Router* router,
+                        products::HealthChecks* health = nullptr);
 
 // Names of the products in this build ("ilp", "studio", "gym").
 std::vector<std::string> ProductNames();

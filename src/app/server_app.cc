@@ -98,7 +98,15 @@ Status ServerApp::Wire() {
   auto database = std::make_shared<CachedProbe>(
       [store = rt.store.get()] { return ProbeDatabase(store); }, std::chrono::seconds(1));
   system.database = [database] { return (*database)(); };
-  system.kubernetes = [kubernetes] { return (*kubernetes)(); };
+  // A product's check of a component (the gym's kubectl against its
+  // configured context) replaces the server's own probe.
+  auto product_checks = std::make_shared<products::HealthChecks>();
+  system.kubernetes = [kubernetes, product_checks]() -> api::ComponentState {
+    if (auto state = product_checks->Run("kubernetes")) {
+      return {state->status, state->message};
+    }
+    return (*kubernetes)();
+  };
   system.wandb = [key = rt.config.wandb_api_key] { return ProbeWandb(key); };
   system.job_workers = [pool = pool_.get()] {
     return pool ? pool->threads() : 0;
@@ -107,7 +115,8 @@ Status ServerApp::Wire() {
     return pool ? pool->running() : 0;
   };
   TY_RETURN_IF_ERROR(api::AddSystemRoutes(router_.get(), std::move(system)));
-  TY_RETURN_IF_ERROR(AddProductRoutes(&rt, job_service_.get(), router_.get()));
+  TY_RETURN_IF_ERROR(AddProductRoutes(&rt, job_service_.get(), router_.get(),
+                                      product_checks.get()));
 
   dispatcher_ = std::make_unique<api::Dispatcher>(router_.get(), auth_.get(),
                                                   limiter_.get(), clock,

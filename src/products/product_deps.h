@@ -3,6 +3,12 @@
 // its job handlers and HTTP routes from these and nothing global.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
 #include "core/clock.h"
 #include "core/config.h"
 #include "store/artifact_store.h"
@@ -11,6 +17,40 @@
 #include "store/metadata_store.h"
 
 namespace trainyard::products {
+
+// Checks a product contributes to GET /api/v1/health, by component name
+// (the gym's "kubernetes": kubectl against its configured context). A
+// registered check replaces the server's default probe of that component.
+// Thread-safe.
+class HealthChecks {
+ public:
+  struct State {
+    std::string status;   // "healthy", "unhealthy", "not_configured", ...
+    std::string message;  // why, when not healthy
+  };
+  using Check = std::function<State()>;
+
+  void Set(const std::string& component, Check check) {
+    std::lock_guard lock(mu_);
+    checks_[component] = std::move(check);
+  }
+  // The registered check's answer (run outside the registry's lock);
+  // nullopt when no product registered `component`.
+  std::optional<State> Run(const std::string& component) const {
+    Check check;
+    {
+      std::lock_guard lock(mu_);
+      auto it = checks_.find(component);
+      if (it == checks_.end()) return std::nullopt;
+      check = it->second;
+    }
+    return check();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Check> checks_;
+};
 
 // Non-owning pointers; all outlive every handler and route of the product.
 // Every pointee is thread-safe.
@@ -21,6 +61,8 @@ struct ProductDeps {
   store::ArtifactStore* artifacts = nullptr;
   store::FileSystem* file_system = nullptr;
   const Clock* clock = nullptr;
+  // Set for routes of an HTTP server; null elsewhere (workers, CLI).
+  HealthChecks* health = nullptr;
 };
 
 }  // namespace trainyard::products

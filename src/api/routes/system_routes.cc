@@ -48,9 +48,18 @@ Result<store::JobRecord> JobVisibleTo(jobs::JobService* jobs,
 }
 
 Result<Response> Health(const SystemRoutesDeps& d, Request&) {
-  const std::string database = d.database(), kubernetes = d.kubernetes(),
-                    wandb = d.wandb();
+  const ComponentState db = d.database(), kube = d.kubernetes(),
+                       wb = d.wandb();
+  const std::string &database = db.status, &kubernetes = kube.status,
+                    &wandb = wb.status;
   const std::string status = OverallHealth(database, kubernetes, wandb);
+  json details = json::object();
+  for (const auto& [name, state] :
+       {std::pair<const char*, const ComponentState*>{"database", &db},
+        {"kubernetes", &kube},
+        {"wandb", &wb}}) {
+    if (!state->message.empty()) details[name] = state->message;
+  }
   const int64_t uptime_s = (d.clock->NowMillis() - d.started_at_ms) / 1000;
   json body = {
       {"status", status},
@@ -59,6 +68,7 @@ Result<Response> Health(const SystemRoutesDeps& d, Request&) {
         {"database", database},
         {"kubernetes", kubernetes},
         {"wandb", wandb}}},
+      {"details", details},
       {"version", d.version},
       {"uptime", FormatUptime(uptime_s)},
       {"uptime_seconds", uptime_s},

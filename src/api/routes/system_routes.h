@@ -13,8 +13,17 @@
 namespace trainyard::api {
 
 // The state of one dependency, for the health answer: "healthy",
-// "unhealthy", "unreachable", "not_configured", ...
-using ComponentProbe = std::function<std::string()>;
+// "unhealthy", "unreachable", "not_configured", ..., and why when it is not
+// healthy (shown under "details"; empty = nothing to say). Converts from a
+// plain status string.
+struct ComponentState {
+  ComponentState(std::string s = "", std::string m = "")
+      : status(std::move(s)), message(std::move(m)) {}
+  ComponentState(const char* s) : status(s) {}
+  std::string status;
+  std::string message;
+};
+using ComponentProbe = std::function<ComponentState()>;
 
 struct SystemRoutesDeps {
   jobs::JobService* jobs = nullptr;

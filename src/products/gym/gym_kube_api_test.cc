@@ -46,6 +46,10 @@ class GymKubeApiTest : public gym::GymServerTest {
              "provide credentials' >&2; exit 1; fi\n"
           << "    echo 'deployment.apps/x configured'; echo 'service/x "
              "configured' ;;\n"
+          << "  *' get --raw /readyz') if [ -f \"$d/unready\" ]; then\n"
+          << "      echo 'Unable to connect to the server: dial tcp "
+             "10.0.0.1:6443: i/o timeout' >&2; exit 1; fi\n"
+          << "    echo ok ;;\n"
           << "  *' get nodes '*) printf 'node/edge-a\\nnode/edge-b\\n' ;;\n"
           << "  *' get pods '*) printf 'pod/p-1\\npod/p-2\\npod/p-3\\n' ;;\n"
           << "esac\n";
@@ -67,6 +71,7 @@ class GymKubeApiTest : public gym::GymServerTest {
   void SetUp() override {
     GymServerTest::SetUp();
     std::filesystem::remove(*dir_ + "/fail");
+    std::filesystem::remove(*dir_ + "/unready");
     std::filesystem::remove(*dir_ + "/calls");
     std::filesystem::remove(*dir_ + "/stdin.yaml");
   }
@@ -148,6 +153,41 @@ TEST_F(GymKubeApiTest, SystemMetricsCountNodesAndPodsThroughKubectl) {
   EXPECT_EQ(k["context"], "edge-lab");
   EXPECT_EQ(k["node_count"], 2);
   EXPECT_EQ(k["pod_count"], 3);
+}
+
+TEST_F(GymKubeApiTest, HealthAsksKubectlForTheContextsReadiness) {
+  auto r = client_->Get("/api/v1/health");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = json::parse(r->body);
+  EXPECT_EQ(body["components"]["kubernetes"], "healthy");
+  EXPECT_EQ(body["status"], "healthy");
+  EXPECT_FALSE(body["details"].contains("kubernetes")) << r->body;
+  EXPECT_NE(ReadAll(*dir_ + "/calls").find("--context edge-lab get --raw "
+                                           "/readyz\n"),
+            std::string::npos);
+}
+
+// Its own server, so that no earlier health answer is cached.
+class GymKubeUnreadyApiTest : public GymKubeApiTest {
+ protected:
+  void SetUp() override {
+    GymKubeApiTest::SetUp();
+    std::ofstream(*dir_ + "/unready") << "1";
+  }
+};
+
+TEST_F(GymKubeUnreadyApiTest, HealthReportsAnUnreadyClusterWithKubectlsReason) {
+  auto r = client_->Get("/api/v1/health");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;  // degraded, still serving
+  json body = json::parse(r->body);
+  EXPECT_EQ(body["components"]["kubernetes"], "unhealthy");
+  EXPECT_EQ(body["status"], "degraded");
+  const std::string why = body["details"]["kubernetes"];
+  EXPECT_NE(why.find("get --raw /readyz failed (exit 1)"), std::string::npos)
+      << why;
+  EXPECT_NE(why.find("i/o timeout"), std::string::npos) << why;
 }
 
 }  // namespace

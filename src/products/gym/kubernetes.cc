@@ -152,6 +152,25 @@ Result<json> KubernetesClient::Apply(const KubeDeployment& d) {
               {"output", run->stdout_text}};
 }
 
+KubernetesClient::Health KubernetesClient::CheckHealth() {
+  if (!configured()) {
+    return {"not_configured", "no Kubernetes context (TRAINYARD_KUBE_CONTEXT)"};
+  }
+  const std::vector<std::string> argv = Command({"get", "--raw", "/readyz"});
+  Result<ProcessResult> run =
+      runner_->Run(argv, "", settings_.health_timeout_ms);
+  const std::string what = "kubectl --context " + settings_.context +
+                           " get --raw /readyz";
+  if (!run.ok()) return {"unhealthy", what + ": " + run.status().message()};
+  if (run->exit_code != 0) {
+    const std::string err = FirstLine(run->stderr_text);
+    return {"unhealthy", what + " failed (exit " +
+                             std::to_string(run->exit_code) + ")" +
+                             (err.empty() ? "" : ": " + err)};
+  }
+  return {"healthy", ""};
+}
+
 json KubernetesClient::State() {
   json state = {{"status", "not_configured"},
                 {"context", nullptr},

@@ -27,6 +27,7 @@ struct KubeSettings {
   std::string kubectl = "kubectl";         // TRAINYARD_KUBECTL
   int port = 8000;                         // container port of the server
   int timeout_ms = 30000;                  // per kubectl call
+  int health_timeout_ms = 3000;            // the health probe's kubectl call
 };
 
 // The settings from the environment variables above; templates_dir
@@ -69,6 +70,17 @@ class KubernetesClient {
   // "output"}. UNAVAILABLE if not configured, kubectl cannot run, times out
   // or exits non-zero (the message quotes its stderr).
   Result<nlohmann::json> Apply(const KubeDeployment& d);
+
+  // The health probe of GET /api/v1/health: `kubectl --context <context>
+  // get --raw /readyz` (timeout health_timeout_ms). status "healthy" when it
+  // exits 0, "unhealthy" when it fails, times out or cannot run (message:
+  // why, quoting kubectl's first stderr line), "not_configured" without a
+  // context (no kubectl call).
+  struct Health {
+    std::string status;
+    std::string message;
+  };
+  Health CheckHealth();
 
   // {"status": "healthy"|"unreachable"|"not_configured", "context",
   // "node_count", "pod_count", "message"}: nodes from `kubectl get nodes`,

@@ -13,10 +13,12 @@ class FakeRunner final : public ProcessRunner {
   struct Call {
     std::vector<std::string> argv;
     std::string stdin_text;
+    int timeout_ms = 0;
   };
   Result<ProcessResult> Run(const std::vector<std::string>& argv,
-                            const std::string& stdin_text, int) override {
-    calls.push_back({argv, stdin_text});
+                            const std::string& stdin_text,
+                            int timeout_ms) override {
+    calls.push_back({argv, stdin_text, timeout_ms});
     if (answers.empty()) return ProcessResult{};
     Result<ProcessResult> next = answers.front();
     answers.pop_front();
@@ -186,6 +188,67 @@ TEST(KubernetesStateTest, FailingKubectlIsUnreachable) {
   EXPECT_TRUE(state["node_count"].is_null());
   EXPECT_TRUE(Contains(state["message"].get<std::string>(),
                        "Unable to connect"));
+}
+
+TEST(KubernetesHealthTest, ReadyApiServerIsHealthy) {
+  FakeRunner runner;
+  runner.answers.push_back(ProcessResult{0, "ok", ""});
+  KubernetesClient kube(Settings(), &runner);
+  KubernetesClient::Health health = kube.CheckHealth();
+  EXPECT_EQ(health.status, "healthy");
+  EXPECT_EQ(health.message, "");
+  ASSERT_EQ(runner.calls.size(), 1u);
+  const std::vector<std::string> readyz = {
+      "kubectl", "--context", "edge-lab", "--kubeconfig", "/etc/kube/config",
+      "get",     "--raw",     "/readyz"};
+  EXPECT_EQ(runner.calls[0].argv, readyz);
+}
+
+TEST(KubernetesHealthTest, ProbeUsesTheShortHealthTimeout) {
+  FakeRunner runner;
+  KubeSettings s = Settings();
+  s.health_timeout_ms = 1500;
+  KubernetesClient kube(s, &runner);
+  kube.CheckHealth();
+  ASSERT_EQ(runner.calls.size(), 1u);
+  EXPECT_EQ(runner.calls[0].timeout_ms, 1500);
+}
+
+TEST(KubernetesHealthTest, FailingReadyzIsUnhealthyWithKubectlsReason) {
+  FakeRunner runner;
+  runner.answers.push_back(ProcessResult{
+      1, "", "Unable to connect to the server: dial tcp 10.0.0.1:6443\nmore\n"});
+  KubernetesClient kube(Settings(), &runner);
+  KubernetesClient::Health health = kube.CheckHealth();
+  EXPECT_EQ(health.status, "unhealthy");
+  EXPECT_TRUE(Contains(health.message, "--context edge-lab get --raw /readyz"))
+      << health.message;
+  EXPECT_TRUE(Contains(health.message, "exit 1")) << health.message;
+  EXPECT_TRUE(Contains(health.message, "Unable to connect to the server"));
+  EXPECT_FALSE(Contains(health.message, "more"));
+}
+
+TEST(KubernetesHealthTest, KubectlTimeoutOrMissingIsUnhealthy) {
+  FakeRunner runner;
+  runner.answers.push_back(
+      Status(ErrorCode::kUnavailable, "kubectl timed out after 3000 ms"));
+  runner.answers.push_back(NotFoundError("cannot run 'kubectl'"));
+  KubernetesClient kube(Settings(), &runner);
+  KubernetesClient::Health timed_out = kube.CheckHealth();
+  EXPECT_EQ(timed_out.status, "unhealthy");
+  EXPECT_TRUE(Contains(timed_out.message, "timed out")) << timed_out.message;
+  KubernetesClient::Health missing = kube.CheckHealth();
+  EXPECT_EQ(missing.status, "unhealthy");
+  EXPECT_TRUE(Contains(missing.message, "cannot run")) << missing.message;
+}
+
+TEST(KubernetesHealthTest, NoContextIsNotConfiguredWithoutKubectl) {
+  FakeRunner runner;
+  KubeSettings s = Settings();
+  s.context.clear();
+  KubernetesClient kube(s, &runner);
+  EXPECT_EQ(kube.CheckHealth().status, "not_configured");
+  EXPECT_TRUE(runner.calls.empty());
 }
 
 TEST(SubprocessRunnerTest, FeedsStdinAndCollectsOutputAndExitCode) {

@@ -52,7 +52,23 @@ struct Context {
   std::mutex kube_mu;
   int64_t kube_state_at_ms = -1;
   json kube_state;
+  std::mutex kube_health_mu;
+  int64_t kube_health_at_ms = -1;
+  KubernetesClient::Health kube_health;
 };
+
+// The health probe's kubectl answer, asked at most once per
+// kube_state_ttl_ms (health is public: no request may spawn kubectl).
+KubernetesClient::Health KubeHealth(Context& c) {
+  std::lock_guard lock(c.kube_health_mu);
+  const int64_t now = c.deps.clock->NowMillis();
+  if (c.kube_health_at_ms < 0 ||
+      now - c.kube_health_at_ms >= c.options.kube_state_ttl_ms) {
+    c.kube_health = c.kube->CheckHealth();
+    c.kube_health_at_ms = now;
+  }
+  return c.kube_health;
+}
 
 // kubectl's node and pod counts, asked at most once per kube_state_ttl_ms.
 json KubeState(Context& c) {
@@ -750,6 +766,14 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
                          TRAINYARD_DEPLOY_TEMPLATES_DIR),
       runner);
   RestoreDeployments(*c);
+  if (deps.health != nullptr) {
+    deps.health->Set("kubernetes", [weak = std::weak_ptr<Context>(c)] {
+      std::shared_ptr<Context> ctx = weak.lock();
+      if (!ctx) return products::HealthChecks::State{"not_configured", ""};
+      KubernetesClient::Health h = KubeHealth(*ctx);
+      return products::HealthChecks::State{h.status, h.message};
+    });
+  }
   auto bind = [c](Result<Response> (*fn)(Context&, Request&)) {
     return [c, fn](Request& req) { return fn(*c, req); };
   };
