@@ -5,7 +5,8 @@
 // is GET /api/v1/health, the cheapest authenticated-free route, measured the
 // same way.
 //
-// Usage: gym_predict_bench [requests per client] [clients]   (2000, 8)
+// Usage: gym_predict_bench [requests per client] [clients] [replicas]
+//        (2000, 8, 4)
 #include <httplib.h>
 
 #include <algorithm>
@@ -64,6 +65,7 @@ Stats Measure(int clients, int per_client, Call call) {
 int main(int argc, char** argv) {
   const int per_client = argc > 1 ? std::atoi(argv[1]) : 2000;
   const int kClients = argc > 2 ? std::atoi(argv[2]) : 8;
+  const int replicas = argc > 3 ? std::atoi(argv[3]) : 4;
   const std::string home =
       (std::filesystem::temp_directory_path() / "gym_predict_bench").string();
   std::filesystem::remove_all(home);
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   client.Post("/api/v1/models/" + id + "/deploy", auth,
-              json{{"replicas", 4}}.dump(), "application/json");
+              json{{"replicas", replicas}}.dump(), "application/json");
   const std::string body =
       json{{"observation", std::vector<float>(25, 0.5f)}}.dump();
   std::vector<std::unique_ptr<httplib::Client>> clients;
@@ -139,9 +141,9 @@ int main(int argc, char** argv) {
   }
   // Printed before the reference runs, so that a failure there cannot hide it.
   std::printf(
-      "predict (4 replicas, %d clients): %.0f req/s  p50 %.3f ms  p99 %.3f "
+      "predict (%d replicas, %d clients): %.0f req/s  p50 %.3f ms  p99 %.3f "
       "ms\n",
-      kClients, predict.rps, predict.p50, predict.p99);
+      replicas, kClients, predict.rps, predict.p50, predict.p99);
   std::fflush(stdout);
   Stats health = Measure(kClients, per_client, [&](int c) {
     auto r = clients[c]->Get("/api/v1/health");
