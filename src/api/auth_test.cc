@@ -69,7 +69,8 @@ TEST_F(AuthTest, RevocationInTheDatabaseTakesEffectWithinTheCacheTtl) {
   auto user =
       CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "");
-  Authenticator auth(users_, &clock_, true, {}, {.capacity = 16, .ttl_ms = 2000});
+  Authenticator auth(users_, &clock_, true, {},
+                     {.capacity = 16, .ttl_ms = 2000});
   ASSERT_TRUE(auth.Authenticate("Bearer " + issued->token).ok());
   // Revoked by another process: this one still has the verified token cached.
   ASSERT_TRUE(users_->RevokeToken(issued->info.id, 5).ok());

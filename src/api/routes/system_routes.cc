@@ -48,8 +48,7 @@ Result<store::JobRecord> JobVisibleTo(jobs::JobService* jobs,
 }
 
 Result<Response> Health(const SystemRoutesDeps& d, Request&) {
-  const ComponentState db = d.database(), kube = d.kubernetes(),
-                       wb = d.wandb();
+  const ComponentState db = d.database(), kube = d.kubernetes(), wb = d.wandb();
   const std::string &database = db.status, &kubernetes = kube.status,
                     &wandb = wb.status;
   const std::string status = OverallHealth(database, kubernetes, wandb);

@@ -163,9 +163,9 @@ TEST_F(GymKubeApiTest, HealthAsksKubectlForTheContextsReadiness) {
   EXPECT_EQ(body["components"]["kubernetes"], "healthy");
   EXPECT_EQ(body["status"], "healthy");
   EXPECT_FALSE(body["details"].contains("kubernetes")) << r->body;
-  EXPECT_NE(ReadAll(*dir_ + "/calls").find("--context edge-lab get --raw "
-                                           "/readyz\n"),
-            std::string::npos);
+  EXPECT_NE(
+      ReadAll(*dir_ + "/calls").find("--context edge-lab get --raw /readyz\n"),
+      std::string::npos);
 }
 
 // Its own server, so that no earlier health answer is cached.

@@ -159,8 +159,8 @@ KubernetesClient::Health KubernetesClient::CheckHealth() {
   const std::vector<std::string> argv = Command({"get", "--raw", "/readyz"});
   Result<ProcessResult> run =
       runner_->Run(argv, "", settings_.health_timeout_ms);
-  const std::string what = "kubectl --context " + settings_.context +
-                           " get --raw /readyz";
+  const std::string what =
+      "kubectl --context " + settings_.context + " get --raw /readyz";
   if (!run.ok()) return {"unhealthy", what + ": " + run.status().message()};
   if (run->exit_code != 0) {
     const std::string err = FirstLine(run->stderr_text);

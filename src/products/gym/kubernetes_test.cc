@@ -199,8 +199,8 @@ TEST(KubernetesHealthTest, ReadyApiServerIsHealthy) {
   EXPECT_EQ(health.message, "");
   ASSERT_EQ(runner.calls.size(), 1u);
   const std::vector<std::string> readyz = {
-      "kubectl", "--context", "edge-lab", "--kubeconfig", "/etc/kube/config",
-      "get",     "--raw",     "/readyz"};
+      "kubectl",          "--context", "edge-lab", "--kubeconfig",
+      "/etc/kube/config", "get",       "--raw",    "/readyz"};
   EXPECT_EQ(runner.calls[0].argv, readyz);
 }
 
@@ -217,7 +217,8 @@ TEST(KubernetesHealthTest, ProbeUsesTheShortHealthTimeout) {
 TEST(KubernetesHealthTest, FailingReadyzIsUnhealthyWithKubectlsReason) {
   FakeRunner runner;
   runner.answers.push_back(ProcessResult{
-      1, "", "Unable to connect to the server: dial tcp 10.0.0.1:6443\nmore\n"});
+      1, "",
+      "Unable to connect to the server: dial tcp 10.0.0.1:6443\nmore\n"});
   KubernetesClient kube(Settings(), &runner);
   KubernetesClient::Health health = kube.CheckHealth();
   EXPECT_EQ(health.status, "unhealthy");
