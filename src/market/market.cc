@@ -65,6 +65,7 @@ Result<MarketConfig> DefaultMarketConfig(const std::string& preset) {
   c.preset = p;
   c.process.initial_price = p.price;
   c.process.volatility = p.volatility;
+  if (p.gas_price_gwei > 0.0) c.gas.gas_price_gwei = p.gas_price_gwei;
   if (p.token0 == "WETH" || p.token0 == "ETH") {
     c.gas.eth_usd = p.price * p.token1_usd;
   } else if (p.token1 == "WETH") {

@@ -190,18 +190,41 @@ TEST(MarketTest, GasCostIsGasTimesGweiTimesEthPrice) {
 }
 
 TEST(MarketTest, PresetsCoverTheTrainingPools) {
-  ASSERT_EQ(Presets().size(), 5u);
+  ASSERT_EQ(Presets().size(), 9u);
+  const char* training[] = {"WETH/USDC", "ETH/DAI", "BTC/USDT", "BTC/WETH", "WETH/USDT"};
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(Presets()[i].name, training[i]);
+    EXPECT_EQ(Presets()[i].fee, 3000u) << training[i];
+    EXPECT_EQ(Presets()[i].gas_price_gwei, 0.0) << training[i];
+  }
   for (const PoolPreset& p : Presets()) {
-    EXPECT_EQ(p.fee, 3000u) << p.name;
     Market m = MakeMarket(p.name, 1);
     EXPECT_NEAR(m.pool_price() / p.price, 1.0, 1e-9) << p.name;
     EXPECT_GT(m.pool().liquidity(), 0u) << p.name;
+    EXPECT_GT(m.Step().swaps, 0) << p.name;
   }
   Result<PoolPreset> usdt = FindPreset("0x4e68ccd3e89f51c3074ca5072bbac773960dfa36");
   ASSERT_TRUE(usdt.ok());
   EXPECT_EQ(usdt->decimals0, 18);
   EXPECT_EQ(usdt->decimals1, 6);
   EXPECT_EQ(FindPreset("DOGE/SHIB").status().code(), ErrorCode::kNotFound);
+}
+
+TEST(MarketTest, RegimePresetsHaveTheirFeeTierAndGasPrice) {
+  const PoolPreset busy = FindPreset("WETH/USDC-0.05").value();
+  EXPECT_EQ(busy.fee, 500u);
+  EXPECT_EQ(busy.tick_spacing, 10);
+  EXPECT_EQ(FindPreset("wstETH/WETH")->fee, 100u);
+  EXPECT_EQ(FindPreset("USDC/USDT")->tick_spacing, 1);
+  // 250,000 gas * 5 gwei * 1e-9 * 2000 USD/ETH (the default ETH price for a
+  // pair without ETH) = 2.5 USD.
+  EXPECT_NEAR(MakeMarket("USDC/USDT", 1).GasCostUsd(GasOp::kMint), 2.5, 1e-9);
+  // wstETH/WETH: ETH priced by token1 (2000 USD).
+  EXPECT_NEAR(MakeMarket("wstETH/WETH", 1).GasCostUsd(GasOp::kMint), 2.5, 1e-9);
+  // 10 gwei at the pool's 2000 USD/ETH.
+  EXPECT_NEAR(MakeMarket("WETH/USDC-0.05", 1).GasCostUsd(GasOp::kMint), 5.0, 1e-9);
+  // No gas price in the preset: GasConfig's 30 gwei.
+  EXPECT_NEAR(MakeMarket("WETH/USDC-calm", 1).GasCostUsd(GasOp::kMint), 15.0, 1e-9);
 }
 
 TEST(MarketTest, ReplayedPricesDriveTheExternalPrice) {

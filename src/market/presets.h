@@ -25,10 +25,13 @@ struct PoolPreset {
   double lp_capital = 1e6;        // per passive LP, whole token1
   double token1_usd = 1.0;        // USD value of one token1
   std::string address;            // mainnet pool this preset models, if any
+  double gas_price_gwei = 0.0;    // 0 = GasConfig's default (30 gwei)
 };
 
 // All presets, in a stable order: WETH/USDC, ETH/DAI, BTC/USDT, BTC/WETH,
-// WETH/USDT.
+// WETH/USDT (the four training pools and the default pool, fee 0.3%), then
+// the regimes added for the ILP learning check: WETH/USDC-calm,
+// WETH/USDC-0.05, wstETH/WETH, USDC/USDT (docs/market.md).
 const std::vector<PoolPreset>& Presets();
 
 // The preset with this name (case-sensitive, e.g. "BTC/USDT") or with this

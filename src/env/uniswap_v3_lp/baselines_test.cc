@@ -102,5 +102,49 @@ TEST(LpBaselineTest, TauResetRecentresOnlyWhenThePriceLeavesTheRange) {
   EXPECT_GT(recentres, 0);
 }
 
+// Mean fee income - IL - gas per episode (USD, budget $10,000) of a
+// baseline over `episodes` seeded 200-step episodes of `pool`.
+double MeanBaselineReward(const std::string& pool, LpBaseline kind,
+                          double range, int episodes) {
+  UniswapV3LpConfig c;
+  c.pools = {pool};
+  c.max_steps = 200;
+  auto env = UniswapV3LpEnv::Create(c);
+  EXPECT_TRUE(env.ok());
+  LpBaselineStrategy strategy(kind, range);
+  std::vector<float> obs(UniswapV3LpEnv::kObservationSize);
+  double total = 0.0;
+  for (int e = 0; e < episodes; ++e) {
+    (*env)->Reset(static_cast<uint64_t>(7000 + e), obs);
+    strategy.BeginEpisode();
+    for (int t = 0; t < c.max_steps; ++t) {
+      const StepResult r = (*env)->StepTarget(strategy.Next(**env), obs);
+      total += (*env)->last_record().reward_usd;
+      if (r.terminated) break;
+    }
+  }
+  return total / episodes;
+}
+
+// The calibration the ILP learning check relies on (docs/market.md): in the
+// regime presets a well-chosen range earns more fees than it loses to
+// impermanent loss and gas, while the same range loses money in the
+// volatile training pool, so the agent's choice of range matters.
+TEST(LpBaselineTest, RegimePresetsPayAWellChosenRangeOverManySeeds) {
+  constexpr int kEpisodes = 20;
+  EXPECT_GT(MeanBaselineReward("WETH/USDC-calm", LpBaseline::kFixed, 0.02, kEpisodes), 0.0);
+  EXPECT_GT(MeanBaselineReward("WETH/USDC-0.05", LpBaseline::kTauReset, 0.1, kEpisodes), 0.0);
+  EXPECT_GT(MeanBaselineReward("wstETH/WETH", LpBaseline::kFixed, 0.02, kEpisodes), 0.0);
+  EXPECT_GT(MeanBaselineReward("USDC/USDT", LpBaseline::kFixed, 0.005, kEpisodes), 0.0);
+  EXPECT_LT(MeanBaselineReward("WETH/USDC", LpBaseline::kFixed, 0.02, kEpisodes), 0.0);
+  EXPECT_LT(MeanBaselineReward("WETH/USDC", LpBaseline::kTauReset, 0.1, kEpisodes), 0.0);
+}
+
+// Too narrow a range re-centred on every exit pays more gas and loss than
+// it earns even where LPing pays: the width is a real choice.
+TEST(LpBaselineTest, RegimePresetsPunishARangeThatIsTooNarrow) {
+  EXPECT_LT(MeanBaselineReward("WETH/USDC-0.05", LpBaseline::kTauReset, 0.005, 20), 0.0);
+}
+
 }  // namespace
 }  // namespace trainyard::env
