@@ -547,6 +547,24 @@ TEST_F(IlpApiTest, BadTrainingParametersAreValidationErrors) {
       Post("/api/v1/ppo/train/", TinyTrain("ppo", "m", R"(, "gamma": 1.5)")),
       400, "VALIDATION_ERROR", "gamma");
   ExpectError(Post("/api/v1/ppo/train/", "{not json"), 400, "VALIDATION_ERROR");
+  ExpectError(
+      Post("/api/v1/ddpg/train/", TinyTrain("ddpg", "m", R"(, "hidden": [0])")),
+      400, "VALIDATION_ERROR", "hidden");
+  ExpectError(
+      Post("/api/v1/ppo/train/", TinyTrain("ppo", "m", R"(, "hidden": [])")),
+      400, "VALIDATION_ERROR", "hidden");
+  ExpectError(Post("/api/v1/ddpg/train/",
+                   TinyTrain("ddpg", "m", R"(, "hidden": [8, 8, 8, 8, 8])")),
+              400, "VALIDATION_ERROR", "hidden");
+}
+
+TEST_F(IlpApiTest, HiddenLayerSizesAreRecordedAndTheModelEvaluates) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "small", R"(, "hidden": [16, 8])"));
+  std::ifstream info(Home("model_storage/ddpg/small/ilp_model.json"));
+  EXPECT_EQ(json::parse(info)["params"]["hidden"], "16,8");
+  auto r = Post("/api/v1/ddpg/evaluate/",
+                R"({"model_name": "small", "eval_steps": 2, "eval_episodes": 1})");
+  ASSERT_EQ(r->status, 200) << r->body;
 }
 
 TEST_F(IlpApiTest, WelcomeExampleNeedsNoToken) {

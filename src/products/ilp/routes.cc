@@ -97,6 +97,28 @@ std::vector<std::string> ReadPools(JsonValidator* v) {
   return out.empty() ? std::vector<std::string>{env::kDefaultLpPool} : out;
 }
 
+// Reads "hidden" (an optional array of 1 to 4 hidden-layer sizes in
+// [1, 1024]) into the rl parameter "hidden" ("64,64"); without it the rl
+// layer's default network is used (PPO 64x64, DDPG 256x256).
+void ReadHidden(JsonValidator* v, rl::ParamMap* p) {
+  std::optional<json> hidden = v->OptionalArray("hidden");
+  if (!hidden) return;
+  if (hidden->empty() || hidden->size() > 4) {
+    v->AddError("hidden", "must list 1 to 4 layer sizes");
+    return;
+  }
+  std::string text;
+  for (const json& h : *hidden) {
+    if (!h.is_number_integer() || h.get<int64_t>() < 1 ||
+        h.get<int64_t>() > 1024) {
+      v->AddError("hidden", "each layer size must be an integer in [1, 1024]");
+      return;
+    }
+    text += (text.empty() ? "" : ",") + std::to_string(h.get<int64_t>());
+  }
+  (*p)["hidden"] = text;
+}
+
 // ---------------------------------------------------------------- train
 
 Result<TrainJobSpec> ParseTrainRequest(const Service& s,
@@ -115,7 +137,8 @@ Result<TrainJobSpec> ParseTrainRequest(const Service& s,
                                       "pools",
                                       "seed",
                                       "batch_size",
-                                      "blocks_per_step"};
+                                      "blocks_per_step",
+                                      "hidden"};
   const std::vector<std::string> algo_keys =
       ppo ? std::vector<std::string>{"buffer_size",   "n_epochs",
                                      "gae_lambda",    "policy_clip",
@@ -145,6 +168,7 @@ Result<TrainJobSpec> ParseTrainRequest(const Service& s,
       v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
   rl::ParamMap& p = m.params;
   p["use_running_statistics"] = m.use_running_statistics ? "true" : "false";
+  ReadHidden(&v, &p);
   const int64_t total = m.max_steps * m.n_episodes;
   if (ppo) {
     // PPO trains whole rollouts: a default rollout longer than the run would
