@@ -9,6 +9,8 @@
 #include "rl/discretizer.h"
 #include "rl/internal/actor_critic.h"
 #include "rl/internal/algorithm.h"
+#include "rl/internal/fast_actor_critic.h"
+#include "rl/internal/fused_mlp.h"
 #include "rl/internal/nets.h"
 #include "rl/internal/sde.h"
 #include "rl/internal/sde_actor.h"
@@ -83,18 +85,94 @@ void RescaleToBox(const env::Space& space, const float* y, std::span<float> acti
   }
 }
 
+// A copy of the weights of an MlpImpl (nets.h) evaluated one row at a time
+// by FusedMlp: no torch dispatch, no allocation per call.
+class PlainMlp {
+ public:
+  // The MLP whose parameters in `module` are "<prefix>l0.weight",
+  // "<prefix>l0.bias", ... for the layer sizes `sizes` ({in, hidden...,
+  // out}); null if `module` has any other parameter under `prefix`, any
+  // buffer, or a shape or dtype that differs (then it is no plain MLP).
+  static std::unique_ptr<PlainMlp> From(const torch::nn::Module& module,
+                                        const std::string& prefix,
+                                        const std::vector<int64_t>& sizes,
+                                        bool tanh) {
+    if (!module.named_buffers(/*recurse=*/true).is_empty()) return nullptr;
+    const auto named = module.named_parameters(/*recurse=*/true);
+    size_t under_prefix = 0;
+    for (const auto& item : named) {
+      if (item.key().rfind(prefix, 0) == 0) ++under_prefix;
+    }
+    if (under_prefix != 2 * (sizes.size() - 1)) return nullptr;
+    std::unique_ptr<PlainMlp> mlp(new PlainMlp(sizes, tanh));
+    mlp->params_.reserve(mlp->net_.num_params());
+    for (size_t l = 0; l + 1 < sizes.size(); ++l) {
+      const std::string layer = prefix + "l" + std::to_string(l);
+      const torch::Tensor* w = named.find(layer + ".weight");
+      const torch::Tensor* b = named.find(layer + ".bias");
+      if (w == nullptr || b == nullptr || w->scalar_type() != torch::kFloat ||
+          b->scalar_type() != torch::kFloat ||
+          w->sizes().vec() != std::vector<int64_t>{sizes[l + 1], sizes[l]} ||
+          b->sizes().vec() != std::vector<int64_t>{sizes[l + 1]}) {
+        return nullptr;
+      }
+      for (const torch::Tensor* t : {w, b}) {
+        const torch::Tensor c = t->detach().contiguous();
+        const float* p = c.data_ptr<float>();
+        mlp->params_.insert(mlp->params_.end(), p, p + c.numel());
+      }
+    }
+    return mlp;
+  }
+
+  // The output row (out floats) for the input row `x` (in floats); valid
+  // until the next call.
+  const float* Forward(const float* x) {
+    // The weights never change: version 1 keeps FusedMlp's transposed copy.
+    return net_.Forward(params_.data(), x, 1, /*version=*/1);
+  }
+
+ private:
+  PlainMlp(const std::vector<int64_t>& sizes, bool tanh)
+      : net_(sizes, tanh, 1) {}
+
+  internal::FusedMlp net_;
+  std::vector<float> params_;
+};
+
 class ActorCriticPolicy : public Policy {
  public:
-  ActorCriticPolicy(const Description& d, ActorCritic net, uint64_t seed)
+  ActorCriticPolicy(const Description& d, ActorCritic net, uint64_t seed,
+                    PolicyBackend backend)
       : Policy(d.algo, d.env_id, d.obs_space, d.action_space, d.mean, d.var),
         net_(std::move(net)),
         rng_(seed) {
     net_->eval();
-    if (net_->spec().use_sde) {
-      sde_ = internal::SdeNoise(net_->latent_dim(), net_->spec().action_dim);
+    const ActorCriticSpec& spec = net_->spec();
+    if (spec.use_sde) {
+      sde_ = internal::SdeNoise(net_->latent_dim(), spec.action_dim);
+    }
+    // (Sizes that disagree with the spaces stay on libtorch, which reports
+    // them, rather than reading past the caller's buffers.)
+    if (backend == PolicyBackend::kAuto && !spec.use_sde && !spec.recurrent &&
+        spec.obs_dim == d.obs_space.flat_size() &&
+        (spec.discrete || spec.action_dim == d.action_space.flat_size()) &&
+        internal::FastActorCritic::Supports(*net_)) {
+      std::vector<int64_t> sizes = {spec.obs_dim};
+      sizes.insert(sizes.end(), spec.hidden.begin(), spec.hidden.end());
+      sizes.push_back(spec.action_dim);
+      plain_ =
+          PlainMlp::From(*net_, "actor.", sizes, spec.activation == "tanh");
+      if (plain_ && !spec.discrete) {
+        const torch::Tensor log_std = net_->log_std().detach().contiguous();
+        log_std_.assign(log_std.data_ptr<float>(),
+                        log_std.data_ptr<float>() + log_std.numel());
+      }
+      probs_.resize(spec.discrete ? spec.action_dim : 0);
     }
     ResetState();
   }
+  bool plain_forward() const override { return plain_ != nullptr; }
   // Also draws a new gSDE exploration matrix: one per episode, as SB3's
   // predict between reset_noise calls.
   void ResetState() override {
@@ -109,6 +187,7 @@ class ActorCriticPolicy : public Policy {
  private:
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
+    if (plain_) return PlainAct(obs, deterministic, action);
     c10::InferenceMode inference;  // no autograd bookkeeping at all
     auto x = ObservationRow(obs);
     auto out = net_->forward(x, h_, c_);
@@ -117,17 +196,10 @@ class ActorCriticPolicy : public Policy {
       c_ = out.c;
     }
     if (net_->spec().discrete) {
-      auto probs = torch::softmax(out.dist[0], -1);
-      auto p = probs.accessor<float, 1>();
-      int64_t a = probs.argmax().item<int64_t>();
-      if (!deterministic) {
-        double u = rng_.Uniform(), cum = 0;
-        for (int64_t k = 0; k < probs.size(0); ++k) {
-          cum += p[k];
-          if (u < cum) { a = k; break; }
-        }
-      }
-      action[0] = static_cast<float>(a + action_space().start());
+      torch::Tensor probs = torch::softmax(out.dist[0], -1).contiguous();
+      action[0] = static_cast<float>(
+          PickClass(probs.data_ptr<float>(), probs.size(0), deterministic) +
+          action_space().start());
       return Status::Ok();
     }
     if (net_->spec().use_sde) {
@@ -139,16 +211,64 @@ class ActorCriticPolicy : public Policy {
       ClampToBox(action);
       return Status::Ok();
     }
-    torch::Tensor mean_t = out.dist[0], log_std_t = net_->log_std();
-    auto mean = mean_t.accessor<float, 1>();
-    auto log_std = log_std_t.accessor<float, 1>();
+    torch::Tensor mean_t = out.dist[0].contiguous();
+    torch::Tensor log_std_t = net_->log_std().contiguous();
+    GaussianAction(mean_t.data_ptr<float>(), log_std_t.data_ptr<float>(),
+                   deterministic, action);
+    return Status::Ok();
+  }
+
+  // DoAct on the plain C++ copy of the actor (the critic is not needed).
+  Status PlainAct(std::span<const float> obs, bool deterministic,
+                  std::span<float> action) {
+    const float* dist = plain_->Forward(obs.data());
+    if (net_->spec().discrete) {
+      // softmax, as torch::softmax computes it (shifted by the max).
+      const int64_t n = static_cast<int64_t>(probs_.size());
+      float max = dist[0];
+      for (int64_t k = 1; k < n; ++k) max = std::max(max, dist[k]);
+      float sum = 0.0f;
+      for (int64_t k = 0; k < n; ++k)
+        sum += probs_[k] = std::exp(dist[k] - max);
+      for (int64_t k = 0; k < n; ++k) probs_[k] /= sum;
+      action[0] = static_cast<float>(
+          PickClass(probs_.data(), n, deterministic) + action_space().start());
+      return Status::Ok();
+    }
+    GaussianAction(dist, log_std_.data(), deterministic, action);
+    return Status::Ok();
+  }
+
+  // The most probable class of probs[0..n) (the first on ties) or, not
+  // deterministic, a sample.
+  int64_t PickClass(const float* probs, int64_t n, bool deterministic) {
+    int64_t a = 0;
+    for (int64_t k = 1; k < n; ++k) {
+      if (probs[k] > probs[a]) a = k;
+    }
+    if (!deterministic) {
+      double u = rng_.Uniform(), cum = 0;
+      for (int64_t k = 0; k < n; ++k) {
+        cum += probs[k];
+        if (u < cum) {
+          a = k;
+          break;
+        }
+      }
+    }
+    return a;
+  }
+
+  // The mean (deterministic) or a sample of the diagonal Gaussian, clamped
+  // to the action box.
+  void GaussianAction(const float* mean, const float* log_std,
+                      bool deterministic, std::span<float> action) {
     for (size_t j = 0; j < action.size(); ++j) {
       double a = mean[j];
       if (!deterministic) a += std::exp(log_std[j]) * rng_.Normal();
       action[j] = static_cast<float>(a);
     }
     ClampToBox(action);
-    return Status::Ok();
   }
 
   void ClampToBox(std::span<float> action) const {
@@ -161,6 +281,9 @@ class ActorCriticPolicy : public Policy {
   Rng rng_;
   torch::Tensor h_, c_;
   internal::SdeNoise sde_;
+  std::unique_ptr<PlainMlp> plain_;  // null: libtorch computes the actor
+  std::vector<float> log_std_;       // plain_ with Box actions
+  std::vector<float> probs_;         // plain_ with Discrete actions
 };
 
 // SAC with gSDE: tanh of the clipped mean, plus (stochastic) the noise of an
@@ -199,25 +322,48 @@ class SdeActorPolicy : public Policy {
 class MlpPolicy : public Policy {
  public:
   enum class Head { kDeterministic, kSquashedGaussian, kArgmax };
-  MlpPolicy(const Description& d, internal::Mlp net, Head head, uint64_t seed)
+  // `sizes`: {in, hidden..., out} of `net`.
+  MlpPolicy(const Description& d, internal::Mlp net,
+            const std::vector<int64_t>& sizes, bool tanh, Head head,
+            uint64_t seed, PolicyBackend backend)
       : Policy(d.algo, d.env_id, d.obs_space, d.action_space, d.mean, d.var),
         net_(std::move(net)),
         head_(head),
-        rng_(seed) {}
+        rng_(seed),
+        out_size_(sizes.back()),
+        y_(d.action_space.flat_size()) {
+    const int64_t d_out = d.action_space.flat_size();
+    const int64_t min_out = head == Head::kSquashedGaussian ? 2 * d_out : d_out;
+    const bool sizes_fit = sizes.front() == d.obs_space.flat_size() &&
+                           (head == Head::kArgmax || sizes.back() >= min_out);
+    if (backend == PolicyBackend::kAuto && sizes_fit) {
+      plain_ = PlainMlp::From(*net_, "", sizes, tanh);
+    }
+  }
+  bool plain_forward() const override { return plain_ != nullptr; }
 
  private:
   Status DoAct(std::span<const float> obs, bool deterministic,
                std::span<float> action) override {
-    c10::InferenceMode inference;  // no autograd bookkeeping at all
-    auto x = ObservationRow(obs);
-    auto out = net_->forward(x)[0].contiguous();
-    const float* o = out.data_ptr<float>();
+    torch::Tensor out;  // the torch path's output, which `o` points into
+    const float* o = nullptr;
+    if (plain_) {
+      o = plain_->Forward(obs.data());
+    } else {
+      c10::InferenceMode inference;  // no autograd bookkeeping at all
+      out = net_->forward(ObservationRow(obs))[0].contiguous();
+      o = out.data_ptr<float>();
+    }
     if (head_ == Head::kArgmax) {
-      action[0] = static_cast<float>(out.argmax().item<int64_t>() + action_space().start());
+      int64_t a = 0;  // the first maximum, as torch::argmax
+      for (int64_t k = 1; k < out_size_; ++k) {
+        if (o[k] > o[a]) a = k;
+      }
+      action[0] = static_cast<float>(a + action_space().start());
       return Status::Ok();
     }
     const int64_t d = static_cast<int64_t>(action.size());
-    std::vector<float> y(d);
+    std::vector<float>& y = y_;
     for (int64_t j = 0; j < d; ++j) {
       double u = o[j];
       if (head_ == Head::kSquashedGaussian && !deterministic) {
@@ -233,6 +379,9 @@ class MlpPolicy : public Policy {
   internal::Mlp net_;
   Head head_;
   Rng rng_;
+  int64_t out_size_;
+  std::vector<float> y_;             // tanh outputs, before rescaling
+  std::unique_ptr<PlainMlp> plain_;  // null: libtorch computes the network
 };
 
 class QTablePolicy : public Policy {
@@ -253,28 +402,34 @@ class QTablePolicy : public Policy {
   torch::Tensor table_;
 };
 
-Result<std::unique_ptr<Policy>> Build(const Description& d, const nlohmann::json& net,
+Result<std::unique_ptr<Policy>> Build(const Description& d,
+                                      const nlohmann::json& net,
                                       torch::serialize::InputArchive& archive,
-                                      uint64_t seed) {
+                                      uint64_t seed, PolicyBackend backend) {
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(0);
   const std::string type = net.at("type").get<std::string>();
   if (type == "actor_critic") {
     ActorCritic ac(ActorCriticSpec::FromJson(net.at("spec")), gen);
     internal::ReadModule(archive, "net", *ac);
-    return std::unique_ptr<Policy>(new ActorCriticPolicy(d, ac, seed));
+    return std::unique_ptr<Policy>(new ActorCriticPolicy(d, ac, seed, backend));
   }
   if (type == "mlp") {
-    internal::Mlp mlp(net.at("in").get<int64_t>(),
-                      net.at("hidden").get<std::vector<int64_t>>(),
-                      net.at("out").get<int64_t>(),
-                      internal::ParseActivation(net.at("activation").get<std::string>()),
-                      0.0, gen);
+    const auto hidden = net.at("hidden").get<std::vector<int64_t>>();
+    const auto activation =
+        internal::ParseActivation(net.at("activation").get<std::string>());
+    std::vector<int64_t> sizes = {net.at("in").get<int64_t>()};
+    sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+    sizes.push_back(net.at("out").get<int64_t>());
+    internal::Mlp mlp(sizes.front(), hidden, sizes.back(), activation, 0.0,
+                      gen);
     internal::ReadModule(archive, "net", *mlp);
     const std::string head = net.at("head").get<std::string>();
     auto h = head == "argmax" ? MlpPolicy::Head::kArgmax
              : head == "squashed_gaussian" ? MlpPolicy::Head::kSquashedGaussian
                                            : MlpPolicy::Head::kDeterministic;
-    return std::unique_ptr<Policy>(new MlpPolicy(d, mlp, h, seed));
+    return std::unique_ptr<Policy>(
+        new MlpPolicy(d, mlp, sizes, activation == internal::Activation::kTanh,
+                      h, seed, backend));
   }
   if (type == "sde_actor") {
     internal::SdeActor actor(net.at("in").get<int64_t>(),
@@ -300,7 +455,9 @@ Result<std::unique_ptr<Policy>> Build(const Description& d, const nlohmann::json
 
 }  // namespace
 
-Result<std::unique_ptr<Policy>> LoadPolicy(const std::string& path, uint64_t seed) {
+Result<std::unique_ptr<Policy>> LoadPolicy(const std::string& path,
+                                           uint64_t seed,
+                                           PolicyBackend backend) {
   std::string file_path = path;
   if (std::filesystem::is_directory(path)) {
     file_path = (std::filesystem::path(path) / kPolicyFileName).string();
@@ -330,7 +487,7 @@ Result<std::unique_ptr<Policy>> LoadPolicy(const std::string& path, uint64_t see
     }
     torch::serialize::InputArchive archive;
     archive.load_from(file.payload.data(), file.payload.size());
-    auto policy = Build(d, meta.at("net"), archive, seed);
+    auto policy = Build(d, meta.at("net"), archive, seed, backend);
     if (!policy.ok()) return corrupt(policy.status().message());
     return policy;
   } catch (const std::exception& e) {

@@ -1,8 +1,10 @@
 // Trained policies for inference: LoadPolicy reads a policy.tyrl written by
 // Train (no optimiser or replay state), and Policy maps one observation to
 // one action, applying the frozen observation statistics saved with it.
-// Evaluate runs a policy for whole episodes. This is what the serving layer
-// calls.
+// Plain MLP networks run a copy of their weights in allocation-free C++
+// (libtorch's per-operator dispatch costs more than their arithmetic); the
+// rest (LSTM, gSDE) run libtorch. Evaluate runs a policy for whole
+// episodes. This is what the serving layer calls.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +41,9 @@ class Policy {
   // Starts a new episode (clears a recurrent policy's state).
   virtual void ResetState() {}
 
+  // Whether Act runs the plain C++ forward rather than libtorch's.
+  virtual bool plain_forward() const { return false; }
+
  protected:
   Policy(std::string algo, std::string env_id, env::Space obs_space,
          env::Space action_space, std::vector<double> obs_mean,
@@ -55,12 +60,18 @@ class Policy {
   std::vector<float> normalized_;
 };
 
+// Which forward Act runs. kAuto: the plain C++ one for plain MLP networks
+// (deterministic actions equal libtorch's; values within float rounding),
+// libtorch otherwise. kTorch: always libtorch (the reference, for tests).
+enum class PolicyBackend { kAuto, kTorch };
+
 // Loads `path`, a policy.tyrl file or a run directory holding one. `seed`
 // seeds stochastic actions. NOT_FOUND if missing; CORRUPTION with a clear
 // message if the file is damaged, is a training checkpoint rather than a
 // policy, or its weights do not match its description.
-Result<std::unique_ptr<Policy>> LoadPolicy(const std::string& path,
-                                           uint64_t seed = 0);
+Result<std::unique_ptr<Policy>> LoadPolicy(
+    const std::string& path, uint64_t seed = 0,
+    PolicyBackend backend = PolicyBackend::kAuto);
 
 struct EvaluationResult {
   std::vector<double> returns;  // one per episode
