@@ -30,6 +30,26 @@ using nlohmann::json;
 
 namespace {
 
+// A value recomputed at most once per ttl_ms; thread-safe.
+template <typename T>
+class TtlValue {
+ public:
+  template <typename Fetch>
+  T Get(int64_t now_ms, int64_t ttl_ms, Fetch fetch) {
+    std::lock_guard lock(mu_);
+    if (at_ms_ < 0 || now_ms - at_ms_ >= ttl_ms) {
+      value_ = fetch();
+      at_ms_ = now_ms;
+    }
+    return value_;
+  }
+
+ private:
+  std::mutex mu_;
+  int64_t at_ms_ = -1;
+  T value_{};
+};
+
 struct Context {
   products::ProductDeps deps;
   jobs::JobService* jobs = nullptr;
@@ -49,37 +69,24 @@ struct Context {
   std::map<std::string, std::shared_ptr<const Served>> served;
   std::unique_ptr<ProcessRunner> own_runner;
   std::unique_ptr<KubernetesClient> kube;
-  std::mutex kube_mu;
-  int64_t kube_state_at_ms = -1;
-  json kube_state;
-  std::mutex kube_health_mu;
-  int64_t kube_health_at_ms = -1;
-  KubernetesClient::Health kube_health;
+  // kubectl answers, asked at most once per kube_state_ttl_ms (health is
+  // public: no request may spawn kubectl).
+  TtlValue<json> kube_state;
+  TtlValue<KubernetesClient::Health> kube_health;
 };
 
-// The health probe's kubectl answer, asked at most once per
-// kube_state_ttl_ms (health is public: no request may spawn kubectl).
+// The health probe's kubectl readiness answer.
 KubernetesClient::Health KubeHealth(Context& c) {
-  std::lock_guard lock(c.kube_health_mu);
-  const int64_t now = c.deps.clock->NowMillis();
-  if (c.kube_health_at_ms < 0 ||
-      now - c.kube_health_at_ms >= c.options.kube_state_ttl_ms) {
-    c.kube_health = c.kube->CheckHealth();
-    c.kube_health_at_ms = now;
-  }
-  return c.kube_health;
+  return c.kube_health.Get(c.deps.clock->NowMillis(),
+                           c.options.kube_state_ttl_ms,
+                           [&] { return c.kube->CheckHealth(); });
 }
 
-// kubectl's node and pod counts, asked at most once per kube_state_ttl_ms.
+// kubectl's node and pod counts.
 json KubeState(Context& c) {
-  std::lock_guard lock(c.kube_mu);
-  const int64_t now = c.deps.clock->NowMillis();
-  if (c.kube_state_at_ms < 0 ||
-      now - c.kube_state_at_ms >= c.options.kube_state_ttl_ms) {
-    c.kube_state = c.kube->State();
-    c.kube_state_at_ms = now;
-  }
-  return c.kube_state;
+  return c.kube_state.Get(c.deps.clock->NowMillis(),
+                          c.options.kube_state_ttl_ms,
+                          [&] { return c.kube->State(); });
 }
 
 // The document's task statuses: a queued job is "created".
@@ -393,12 +400,11 @@ Result<Response> Reconcile(Context& c, Request& req) {
       edge::PolicyRun run,
       edge::RunPolicy(
           env,
-          edge::FullStepAct(config,
-                            [p](std::span<const float> obs,
-                                std::span<float> action) {
-                              return p->Act(obs, /*deterministic=*/true,
-                                            action);
-                            }),
+          edge::FullStepAct(
+              config,
+              [p](std::span<const float> obs, std::span<float> action) {
+                return p->Act(obs, /*deterministic=*/true, action);
+              }),
           sample_size, group.seed));
 
   json baselines = json::object();
