@@ -4,7 +4,8 @@
 // Plain MLP networks run a copy of their weights in allocation-free C++
 // (libtorch's per-operator dispatch costs more than their arithmetic); the
 // rest (LSTM, gSDE) run libtorch. Evaluate runs a policy for whole
-// episodes. This is what the serving layer calls.
+// episodes. The products serve their models through it (there is no
+// separate serving layer; docs/development.md).
 #pragma once
 
 #include <cstdint>
