@@ -59,6 +59,7 @@ struct Options {
   std::string tag;
   std::vector<double> hpa_targets;
   bool per_seed = false;
+  bool sample = false;  // agents act with sampled, not deterministic, actions
 };
 
 std::vector<std::string> Split(const std::string& text) {
@@ -131,11 +132,12 @@ Result<edge::PolicyRun> TrainAndEvaluate(const std::string& algo,
   t.log_interval = o.steps / 20;
   TY_ASSIGN_OR_RETURN(rl::TrainResult trained, rl::Train(t, registry));
   TY_ASSIGN_OR_RETURN(std::unique_ptr<rl::Policy> policy,
-                      rl::LoadPolicy(trained.policy_path, 0));
+                      rl::LoadPolicy(trained.policy_path, 1000 + seed));
   rl::Policy* p = policy.get();
-  const edge::ActFn act = [p](std::span<const float> obs,
-                              std::span<float> action) {
-    return p->Act(obs, true, action);
+  const bool deterministic = !o.sample;
+  const edge::ActFn act = [p, deterministic](std::span<const float> obs,
+                                             std::span<float> action) {
+    return p->Act(obs, deterministic, action);
   };
   return Evaluate(config, edge::FullStepAct(config, act), o.eval_steps,
                   1000 + seed);
@@ -167,6 +169,8 @@ int main(int argc, char** argv) {
       o.first_seed = std::atoi(value.c_str());
     else if (flag == "--tag")
       o.tag = value;
+    else if (flag == "--sample")
+      o.sample = std::atoi(value.c_str()) != 0;
     else if (flag == "--per-seed")
       o.per_seed = std::atoi(value.c_str()) != 0;
     else if (flag == "--hpa-targets")

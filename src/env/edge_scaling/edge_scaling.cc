@@ -226,6 +226,8 @@ Status ValidateConfig(const EdgeScalingConfig& c) {
     check(c.placement == Placement::kSpread, "action_encoding",
           "per_service needs placement spread");
   }
+  check(!c.service_rewards || c.encoding == ActionEncoding::kPerService,
+        "service_rewards", "needs the per_service action mode");
   if (c.encoding == ActionEncoding::kRelativeDiscrete && errors.empty()) {
     check(c.placement == Placement::kSpread, "action_encoding",
           "relative_discrete needs placement spread");
@@ -339,6 +341,10 @@ EdgeScalingEnv::EdgeScalingEnv(EdgeScalingConfig config)
   node_cpu_.assign(n, 0.0);
   node_mem_.assign(n, 0.0);
   node_net_.assign(n, 0.0);
+  next_counts_.assign(s, 0);
+  next_placement_.assign(s * n, 0);
+  next_cpu_.assign(n, 0.0);
+  next_mem_.assign(n, 0.0);
 }
 
 Result<std::unique_ptr<EdgeScalingEnv>> EdgeScalingEnv::Create(
@@ -361,6 +367,7 @@ void EdgeScalingEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
     start_time_s_ = rng_.Uniform(0.0, kDaySeconds);
   }
   time_s_ = start_time_s_;
+  next_load_drawn_ = false;
   std::fill(target_.begin(), target_.end(), 0);
   for (int s = 0; s < num_services_; ++s) target_[s] = config_.initial_replicas;
   // ValidateConfig checked that the initial replicas fit.
@@ -396,7 +403,8 @@ StepResult EdgeScalingEnv::Step(std::span<const float> action,
   ++step_;
   time_s_ = start_time_s_ + step_ * config_.step_seconds;
   previous_rate_sum_.swap(service_rate_sum_);
-  DrawRates();
+  if (!next_load_drawn_) DrawRates();
+  next_load_drawn_ = false;
   Measure(!fits);
   WriteObservation(obs);
   FillInfo(info);
@@ -469,6 +477,69 @@ void EdgeScalingEnv::DrawRates() {
   }
 }
 
+double EdgeScalingEnv::ResponseTime(int s, int replicas,
+                                    double lambda) const {
+  const double mu = config_.services[s].service_rate;
+  if (lambda <= 0.0) return 1.0 / mu;
+  if (lambda >= replicas * mu) return std::numeric_limits<double>::infinity();
+  const double w = MmcResponseTime(replicas, lambda, mu);
+  // Close to rho = 1 the mean response time grows without bound; past the
+  // unstable latency the requests count as timed out (failed).
+  return w >= config_.unstable_latency_s
+             ? std::numeric_limits<double>::infinity()
+             : w;
+}
+
+double EdgeScalingEnv::MeanDelayMs(const int* row, int replicas,
+                                   int region) const {
+  double delay_ms = 0.0;
+  for (int n = 0; n < num_nodes_; ++n) {
+    delay_ms += row[n] * delay_ms_[region * num_nodes_ + n];
+  }
+  return delay_ms / replicas;
+}
+
+void EdgeScalingEnv::DrawNextLoad() {
+  if (next_load_drawn_) return;
+  // The load of a step depends on its time (diurnal, trace): draw at the
+  // time Step will give the next step, and keep the current one.
+  const double now = time_s_;
+  time_s_ = start_time_s_ + (step_ + 1) * config_.step_seconds;
+  DrawRates();
+  time_s_ = now;
+  next_load_drawn_ = true;
+}
+
+double EdgeScalingEnv::NextServiceLatency(int service,
+                                          std::span<const int> counts) {
+  for (int s = 0; s < num_services_; ++s) {
+    next_counts_[s] = s <= service ? counts[s] : 0;
+  }
+  // Spread places services in order, so service's replicas land where the
+  // full step would put them; a count that does not fit keeps what fitted
+  // (the full step then reports the action infeasible).
+  Spread(config_, next_counts_.data(), next_placement_.data(),
+         next_cpu_.data(), next_mem_.data());
+  const int* row = &next_placement_[service * num_nodes_];
+  int replicas = 0;
+  for (int n = 0; n < num_nodes_; ++n) replicas += row[n];
+  double lambda = 0.0, offered = 0.0;
+  for (int r = 0; r < num_nodes_; ++r) {
+    lambda += rate_[r * num_services_ + service];
+    for (int s = 0; s < num_services_; ++s) offered += rate_[r * num_services_ + s];
+  }
+  if (offered <= 0.0 || lambda <= 0.0) return 0.0;
+  const double w = ResponseTime(service, replicas, lambda);
+  if (!std::isfinite(w)) return lambda * config_.unstable_latency_s / offered;
+  double sum = 0.0;
+  for (int r = 0; r < num_nodes_; ++r) {
+    const double rate = rate_[r * num_services_ + service];
+    if (rate <= 0.0) continue;
+    sum += rate * (MeanDelayMs(row, replicas, r) / 1000.0 + w);
+  }
+  return sum / offered;
+}
+
 void EdgeScalingEnv::Measure(bool infeasible) {
   const int n_nodes = num_nodes_;
   StepMetrics m;
@@ -485,19 +556,12 @@ void EdgeScalingEnv::Measure(bool infeasible) {
     const double capacity = c * spec.service_rate;
     if (lambda <= 0.0) {
       utilisation_[s] = 0.0;
-      response_s_[s] = 1.0 / spec.service_rate;
     } else if (lambda >= capacity) {
       utilisation_[s] = c > 0 ? std::min(lambda / capacity, kObsCap) : kObsCap;
-      response_s_[s] = std::numeric_limits<double>::infinity();
     } else {
       utilisation_[s] = lambda / capacity;
-      response_s_[s] = MmcResponseTime(c, lambda, spec.service_rate);
-      // Close to rho = 1 the mean response time grows without bound; past
-      // the unstable latency the requests count as timed out (failed).
-      if (response_s_[s] >= config_.unstable_latency_s) {
-        response_s_[s] = std::numeric_limits<double>::infinity();
-      }
     }
+    response_s_[s] = ResponseTime(s, c, lambda);
   }
   double latency_sum = 0.0;
   for (int r = 0; r < n_nodes; ++r) {
@@ -510,11 +574,8 @@ void EdgeScalingEnv::Measure(bool infeasible) {
         latency_sum += rate * config_.unstable_latency_s;
         continue;
       }
-      double delay_ms = 0.0;
-      for (int n = 0; n < n_nodes; ++n) {
-        delay_ms += placement_[s * n_nodes + n] * delay_ms_[r * n_nodes + n];
-      }
-      delay_ms /= service_replicas_[s];
+      const double delay_ms = MeanDelayMs(&placement_[s * n_nodes],
+                                          service_replicas_[s], r);
       m.throughput += rate;
       latency_sum += rate * (delay_ms / 1000.0 + response_s_[s]);
     }

@@ -97,6 +97,10 @@ struct EdgeScalingConfig {
   // default so that the 3 (nodes + services) + 1 layout stays as it was):
   bool observe_time = false;   // sin, cos of the time of day (2 values)
   bool observe_trend = false;  // per service: request-rate change (req/s)
+  // per_service encoding only (per_service.h): each sub-step pays its own
+  // service's part of the next step's reward at once instead of the whole
+  // reward arriving on the last sub-step. Same total per step.
+  bool service_rewards = false;
 };
 
 // Parses/prints enum names for the API: "spread"/"per_node";
@@ -187,6 +191,23 @@ class EdgeScalingEnv final : public Env {
   // Simulated time (s) of the current step.
   double time_s() const { return time_s_; }
 
+  // Draws the load of the next step now, so that a caller can price a
+  // decision before stepping (PerServiceEnv with service_rewards); the next
+  // Step uses this load instead of drawing one. It draws from the same
+  // random stream in the same order as Step would, so trajectories do not
+  // change. A second call before Step does nothing. Does not allocate.
+  void DrawNextLoad();
+
+  // The share (seconds) of the next step's mean latency that `service`'s
+  // requests would take if services 0..service ran `counts` replicas
+  // (kSpread placement of those services, later ones ignored) under the
+  // load DrawNextLoad drew: their rate-weighted latency (unstable queues
+  // at unstable_latency_s) over the offered rate of all services. With
+  // the final counts the shares sum to the next step's mean latency when
+  // the action fits. Does not allocate. REQUIRES: DrawNextLoad called since
+  // the last Reset/Step, placement kSpread, counts.size() == services.
+  double NextServiceLatency(int service, std::span<const int> counts);
+
   // Offsets of the observation's blocks.
   int obs_node_offset(int node) const { return 3 * node; }
   int obs_service_offset(int service) const {
@@ -214,6 +235,13 @@ class EdgeScalingEnv final : public Env {
   bool Fits() const;
   double LoadMultiplier();
   void DrawRates();
+  // Mean response time (s) of `replicas` replicas of service s at arrival
+  // rate `lambda`; infinity for an unstable queue (rho >= 1, or a response
+  // at least unstable_latency_s).
+  double ResponseTime(int s, int replicas, double lambda) const;
+  // Mean network delay (ms) from `region` to the replicas of one service
+  // placed as `row` (replicas per node, `replicas` in all; > 0).
+  double MeanDelayMs(const int* row, int replicas, int region) const;
   void Measure(bool infeasible);
   void WriteObservation(std::span<float> obs) const;
   void FillInfo(Info* info) const;
@@ -228,6 +256,7 @@ class EdgeScalingEnv final : public Env {
   int step_ = 0;
   double start_time_s_ = 0.0, time_s_ = 0.0;
   int burst_left_ = 0;
+  bool next_load_drawn_ = false;  // DrawNextLoad ran since the last step
   std::vector<int> target_;     // decoded action
   std::vector<int> candidate_;  // services x nodes
   std::vector<int> placement_;  // services x nodes, current
@@ -236,6 +265,9 @@ class EdgeScalingEnv final : public Env {
   std::vector<double> service_rate_sum_, utilisation_, response_s_;
   std::vector<double> previous_rate_sum_;  // per service, the step before
   std::vector<double> node_cpu_, node_mem_, node_net_;
+  // Scratch of NextServiceLatency.
+  std::vector<int> next_counts_, next_placement_;
+  std::vector<double> next_cpu_, next_mem_;
   StepMetrics metrics_;
 };
 

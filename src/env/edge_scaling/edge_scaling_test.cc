@@ -222,6 +222,56 @@ TEST(EdgeScalingTest, SameSeedSameTrajectory) {
   EXPECT_NE(run(7), run(8));
 }
 
+TEST(EdgeScalingTest, DrawingTheNextLoadEarlyDoesNotChangeTheTrajectory) {
+  EdgeScalingConfig c;
+  c.load.shape = LoadShape::kDiurnal;  // the load depends on the step's time
+  c.load.diurnal = DiurnalShape::kTwoPeak;
+  auto run = [&](bool early) {
+    Stepper s(c);
+    std::vector<double> trace;
+    s.env.Reset(11, s.obs);
+    for (int t = 0; t < 30; ++t) {
+      if (early) {
+        s.env.DrawNextLoad();
+        s.env.DrawNextLoad();  // a second call draws nothing
+      }
+      StepResult r = s.Step({float(1 + t % 4), 2, 3, 4});
+      trace.push_back(r.reward);
+      trace.insert(trace.end(), s.obs.begin(), s.obs.end());
+      if (r.truncated) s.env.Reset(std::nullopt, s.obs);
+    }
+    return trace;
+  };
+  EXPECT_EQ(run(true), run(false));
+}
+
+TEST(EdgeScalingTest, ServiceLatencySharesSumToTheNextStepsMeanLatency) {
+  EdgeScalingConfig c;
+  c.load.shape = LoadShape::kBursts;
+  c.load.burst_probability = 0.5;
+  Stepper s(c);
+  s.env.Reset(3, s.obs);
+  for (int t = 0; t < 20; ++t) {
+    // Service 0 is unstable at one replica; the others vary.
+    const std::vector<int> counts = {1, 2 + t % 3, 4, 1 + t % 4};
+    s.env.DrawNextLoad();
+    double shares = 0.0;
+    for (int k = 0; k < 4; ++k) shares += s.env.NextServiceLatency(k, counts);
+    s.Step(std::vector<float>(counts.begin(), counts.end()));
+    EXPECT_NEAR(shares, s.env.last_metrics().mean_latency_s, 1e-12) << t;
+  }
+}
+
+TEST(EdgeScalingTest, ServiceLatencyShareOfAnUnstableServiceIsItsRateAtTheCap) {
+  EdgeScalingConfig c = TwoNodeConfig();  // 15 req/s, mu = 10
+  Stepper s(c);
+  s.env.Reset(0, s.obs);
+  s.env.DrawNextLoad();
+  EXPECT_DOUBLE_EQ(s.env.NextServiceLatency(0, std::vector<int>{1}),
+                   c.unstable_latency_s);
+  EXPECT_LT(s.env.NextServiceLatency(0, std::vector<int>{2}), 1.0);
+}
+
 TEST(EdgeScalingTest, BurstsMultiplyTheRateForBurstSteps) {
   EdgeScalingConfig c = TwoNodeConfig();
   c.load.shape = LoadShape::kBursts;

@@ -102,22 +102,39 @@ void PerServiceEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
   inner_.Reset(seed, full_obs_, info);
   service_ = 0;
   stepped_ = false;
+  paid_ = 0.0;
+  if (inner_.config().service_rewards) inner_.DrawNextLoad();
   std::fill(decided_.begin(), decided_.end(), 0);
   WritePerServiceObservation(inner_.config(), full_obs_, 0, decided_, obs);
 }
 
 StepResult PerServiceEnv::Step(std::span<const float> action,
                                std::span<float> obs, Info* info) {
-  const int max = inner_.config().max_replicas;
-  decided_[service_] = CountOf(action[0], max);
-  ++service_;
+  const EdgeScalingConfig& config = inner_.config();
+  last_count_ = CountOf(action[0], config.max_replicas);
+  decided_[service_] = last_count_;
   StepResult result;
-  stepped_ = service_ == static_cast<int>(decided_.size());
-  if (stepped_) {
+  stepped_ = service_ + 1 == static_cast<int>(decided_.size());
+  if (!stepped_) {
+    if (config.service_rewards) {
+      result.reward =
+          -inner_.NextServiceLatency(service_, decided_) -
+          config.replica_cost * last_count_;
+      paid_ += result.reward;
+    }
+    ++service_;
+  } else {
     for (size_t s = 0; s < decided_.size(); ++s) full_action_[s] = decided_[s];
     result = inner_.Step(full_action_, full_obs_, info);
+    result.reward -= paid_;
+    paid_ = 0.0;
     service_ = 0;
     std::fill(decided_.begin(), decided_.end(), 0);
+    // The next step's load, for pricing its sub-steps (after the last
+    // step of an episode the caller resets, which draws it).
+    if (config.service_rewards && !result.terminated && !result.truncated) {
+      inner_.DrawNextLoad();
+    }
   }
   WritePerServiceObservation(inner_.config(), full_obs_, service_, decided_,
                              obs);

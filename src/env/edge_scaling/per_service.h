@@ -6,6 +6,13 @@
 // RL algorithms that only have a single categorical head. The reward of
 // the underlying step (unchanged: latency, replicas, imbalance, infeasible
 // penalty) is paid on the last sub-step; the others pay 0. docs/gym.md.
+// With config.service_rewards, each sub-step instead pays its own service's
+// part at once, priced on the next step's load drawn in advance (hidden
+// from the agent): -(its share of the mean latency) - replica_cost x its
+// count; the last sub-step pays the rest of the step's reward (its own
+// part, imbalance, infeasible penalty), so a step's total is unchanged.
+// The decision for one service then is credited with its own outcome
+// only, not the noise of the other services' latencies.
 #pragma once
 
 #include <memory>
@@ -51,6 +58,8 @@ class PerServiceEnv final : public Env {
   // True right after a full step ran (the sub-step just taken was the last
   // service's).
   bool stepped() const { return stepped_; }
+  // The count the sub-step just taken chose.
+  int last_count() const { return last_count_; }
 
  private:
   EdgeScalingEnv inner_;
@@ -58,7 +67,9 @@ class PerServiceEnv final : public Env {
   std::vector<float> full_obs_, full_action_;
   std::vector<int> decided_;
   int service_ = 0;
+  int last_count_ = 0;
   bool stepped_ = false;
+  double paid_ = 0.0;  // service_rewards: reward paid so far this step
 };
 
 // The replica counts of a full step chosen by a policy of PerServiceEnv:

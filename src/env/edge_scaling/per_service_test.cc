@@ -76,6 +76,66 @@ TEST(PerServiceEnvTest, FourSubStepsMakeOneStepWithItsReward) {
   EXPECT_EQ(obs[25 + 3], 1.0f);  // service 0 decides next
 }
 
+// The sub-step rewards of `steps` full steps (counts 1..4 in turn), one
+// vector per full step.
+std::vector<std::vector<double>> SubStepRewards(const EdgeScalingConfig& c,
+                                                int steps) {
+  PerServiceEnv env(c);
+  std::vector<float> obs(env.observation_space().flat_size());
+  env.Reset(9, obs);
+  std::vector<std::vector<double>> out;
+  for (int t = 0; t < steps; ++t) {
+    std::vector<double> rewards;
+    for (int s = 0; s < 4; ++s) {
+      const float count = static_cast<float>(1 + (t + s) % 4);
+      StepResult r = env.Step(std::vector<float>{count}, obs);
+      rewards.push_back(r.reward);
+      if (r.truncated) env.Reset(std::nullopt, obs);
+    }
+    out.push_back(rewards);
+  }
+  return out;
+}
+
+TEST(PerServiceEnvTest, ServiceRewardsKeepEachStepsTotal) {
+  EdgeScalingConfig c = Quiet();
+  c.load.shape = LoadShape::kBursts;
+  c.load.poisson_arrivals = true;
+  const auto whole = SubStepRewards(c, 12);
+  c.service_rewards = true;
+  const auto split = SubStepRewards(c, 12);
+  for (size_t t = 0; t < whole.size(); ++t) {
+    double total = 0.0;
+    for (double r : split[t]) total += r;
+    EXPECT_NEAR(total, whole[t][3], 1e-9) << t;
+  }
+}
+
+TEST(PerServiceEnvTest, ServiceRewardsPayEachServiceItsOwnPartAtOnce) {
+  EdgeScalingConfig c = Quiet();  // 15 req/s per service, mu = 10
+  c.service_rewards = true;
+  PerServiceEnv env(c);
+  std::vector<float> obs(env.observation_space().flat_size());
+  env.Reset(0, obs);
+  // One replica is unstable: a quarter of the requests at 10 s, plus the
+  // replica's cost.
+  const double unstable =
+      env.Step(std::vector<float>{1}, obs).reward;
+  EXPECT_NEAR(unstable, -0.25 * c.unstable_latency_s - c.replica_cost, 1e-9);
+  // Two replicas are stable: far less latency, two replicas' cost.
+  const double stable = env.Step(std::vector<float>{2}, obs).reward;
+  EXPECT_LT(stable, -2 * c.replica_cost);
+  EXPECT_GT(stable, -0.25 - 2 * c.replica_cost);
+}
+
+TEST(PerServiceEnvTest, ServiceRewardsNeedThePerServiceMode) {
+  EdgeScalingConfig c;
+  c.service_rewards = true;
+  EXPECT_FALSE(ValidateConfig(c).ok());
+  c.encoding = ActionEncoding::kPerService;
+  EXPECT_TRUE(ValidateConfig(c).ok());
+}
+
 TEST(PerServiceEnvTest, TruncatesAfterEpisodeStepsFullSteps) {
   EdgeScalingConfig c = Quiet();
   c.episode_steps = 2;

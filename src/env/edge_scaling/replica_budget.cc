@@ -26,12 +26,20 @@ StepResult ReplicaBudgetEnv::Step(std::span<const float> action,
                                   std::span<float> obs, Info* info) {
   StepResult result = inner_->Step(action, obs, info);
   const bool stepped = per_service_ == nullptr || per_service_->stepped();
-  if (stepped) {
-    const int replicas =
-        per_service_ != nullptr
-            ? per_service_->inner().last_metrics().total_replicas
-            : direct_->last_metrics().total_replicas;
+  const int replicas =
+      !stepped ? 0
+      : per_service_ != nullptr
+          ? per_service_->inner().last_metrics().total_replicas
+          : direct_->last_metrics().total_replicas;
+  // With service_rewards each sub-step paid for its own replicas, so each
+  // is repriced; otherwise the step's reward (last sub-step) holds them all.
+  if (per_service_ != nullptr &&
+      per_service_->inner().config().service_rewards) {
+    result.reward += (base_cost_ - price_) * per_service_->last_count();
+  } else {
     result.reward += (base_cost_ - price_) * replicas;
+  }
+  if (stepped) {
     price_ = std::max(0.0, price_ + step_size_ * (replicas - budget_));
   }
   if (info != nullptr) (*info)["replica_price"] = price_;

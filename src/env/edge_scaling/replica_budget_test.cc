@@ -103,6 +103,32 @@ TEST(ReplicaBudgetEnvTest, PerServiceUpdatesOncePerFullStep) {
   EXPECT_NEAR(env.price(), 0.14, 1e-12);
 }
 
+TEST(ReplicaBudgetEnvTest, ServiceRewardsChargeThePricePerSubStep) {
+  EdgeScalingConfig c = Budgeted();
+  c.encoding = ActionEncoding::kPerService;
+  EdgeScalingConfig split = c;
+  split.service_rewards = true;
+  ReplicaBudgetEnv whole_env(c), split_env(split);
+  std::vector<float> obs(whole_env.observation_space().flat_size());
+  whole_env.Reset(5, obs);
+  split_env.Reset(5, obs);
+  // The price moves away from replica_cost after the first step; every
+  // step's total stays the same either way.
+  for (int t = 0; t < 4; ++t) {
+    EXPECT_NEAR(StepAll(split_env, 3, true), StepAll(whole_env, 3, true),
+                1e-9)
+        << t;
+  }
+  EXPECT_DOUBLE_EQ(split_env.price(), whole_env.price());
+  // A sub-step before the last pays its own replicas at the price.
+  const double price = split_env.price();
+  std::vector<float> sub(split_env.observation_space().flat_size());
+  const double own = split_env.Step(std::vector<float>{0}, sub).reward;
+  EXPECT_NEAR(own, -0.25 * c.unstable_latency_s, 1e-9);
+  const double two = split_env.Step(std::vector<float>{2}, sub).reward;
+  EXPECT_LT(two, -2 * price);
+}
+
 TEST(ReplicaBudgetEnvTest, InfoReportsThePrice) {
   EdgeScalingConfig c = Budgeted();
   ReplicaBudgetEnv env(c);

@@ -85,6 +85,7 @@ Result<edge::EdgeScalingConfig> ParseEnvironment(const json& settings,
                        "relative_step",
                        "observe_time",
                        "observe_trend",
+                       "service_rewards",
                        "replica_budget",
                        "replica_budget_step"});
   auto nodes = v.OptionalInt("nodes", 1, 16);
@@ -112,6 +113,7 @@ Result<edge::EdgeScalingConfig> ParseEnvironment(const json& settings,
   Set(v.OptionalInt("relative_step", 1, 16), &c.relative_step);
   Set(v.OptionalBool("observe_time"), &c.observe_time);
   Set(v.OptionalBool("observe_trend"), &c.observe_trend);
+  Set(v.OptionalBool("service_rewards"), &c.service_rewards);
   Set(v.OptionalNumber("replica_budget", 0, 1024), &c.replica_budget);
   Set(v.OptionalNumber("replica_budget_step", kTiny, 1),
       &c.replica_budget_step);

@@ -207,6 +207,19 @@ TEST(ApplyEncodingTest, FactoredModesStayForDiscreteAlgorithmsOnly) {
   EXPECT_FALSE(per_node.ok());
 }
 
+TEST(ParseEnvironmentTest, ServiceRewardsNeedThePerServiceActionMode) {
+  auto c = ParseEnvironment(
+      json{{"action_mode", "per_service"}, {"service_rewards", true}},
+      Steady());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->service_rewards);
+  ASSERT_TRUE(ApplyEncoding("dqn", &*c).ok());
+  auto joint = ParseEnvironment(json{{"service_rewards", true}}, Steady());
+  ASSERT_FALSE(joint.ok());
+  EXPECT_TRUE(HasField(joint.status(), "environment.service_rewards"))
+      << joint.status().ToString();
+}
+
 TEST(GymDefaultsTest, QLearningBinsCoverTheExtraFeatures) {
   auto c = ParseEnvironment(json{{"observe_time", true},
                                  {"observe_trend", true}},
