@@ -216,6 +216,12 @@ TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
   ASSERT_TRUE(rec);
   ASSERT_EQ(rec->status, 200) << rec->body;
   EXPECT_TRUE(Body(rec)["metrics"]["avg_latency"].is_number());
+  auto sampled = client_->Post(
+      "/api/v1/training/" + id + "/reconcile?sample_size=10&deterministic=false",
+      Auth(*admin_), "", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(sampled);
+  ASSERT_EQ(sampled->status, 200) << sampled->body;
+  EXPECT_TRUE(Body(sampled)["metrics"]["avg_latency"].is_number());
 
   auto d = PostJson("/api/v1/models/" + id + "/deploy", json{{"replicas", 1}},
                     *admin_);
@@ -451,6 +457,10 @@ TEST_F(GymApiTest, ReconcileErrors) {
       client_->Post("/api/v1/training/" + id + "/reconcile?sample_size=0",
                     Auth(*admin_), "", "application/json"),
       400, "VALIDATION_ERROR");
+  ExpectError(client_->Post("/api/v1/training/" + id +
+                                "/reconcile?sample_size=10&deterministic=maybe",
+                            Auth(*admin_), "", "application/json"),
+              400, "VALIDATION_ERROR");
   ExpectError(client_->Post("/api/v1/training/" + id +
                                 "/reconcile?sample_size=10&group_id=unknown",
                             Auth(*admin_), "", "application/json"),

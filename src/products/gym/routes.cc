@@ -367,6 +367,10 @@ Result<Response> Reconcile(Context& c, Request& req) {
   }
   const int64_t sample_size = q.Int("sample_size", 0, 1, 100000);
   auto group_id = q.String("group_id");
+  // Sampled actions for policies whose mix of actions is the point (a
+  // policy trained under a replica budget); deterministic by default.
+  const bool deterministic =
+      q.Enum("deterministic", {"true", "false"}).value_or("true") == "true";
   TY_RETURN_IF_ERROR(q.Finish());
   if (group_id && !IsGroupId(*group_id)) {
     return ValidationError("invalid query parameters",
@@ -402,8 +406,9 @@ Result<Response> Reconcile(Context& c, Request& req) {
           env,
           edge::FullStepAct(
               config,
-              [p](std::span<const float> obs, std::span<float> action) {
-                return p->Act(obs, /*deterministic=*/true, action);
+              [p, deterministic](std::span<const float> obs,
+                                 std::span<float> action) {
+                return p->Act(obs, deterministic, action);
               }),
           sample_size, group.seed));
 
