@@ -2,8 +2,9 @@
 // EdgeScaling-v0 against the HPA rule, static (1 replica) and max-replica
 // policies on the steady, diurnal and bursty groups, several seeds each.
 // Every policy is evaluated on the same held-out episodes (deterministic
-// actions, seed 1000 + s); the table gives mean latency, p95 of the
-// per-step latency, replicas used and reward per step, averaged over seeds.
+// actions unless --sample, seed 1000 + s); the table gives mean latency,
+// p95 of the per-step latency, replicas used and reward per step, averaged
+// over seeds.
 // The reward column always uses the environment's default weights (replica,
 // imbalance and infeasible costs of EdgeScalingConfig{}), whatever weights
 // --env trained the agents with, so that rows trained with a shaped reward
@@ -15,13 +16,17 @@
 //                      [--groups steady,diurnal,bursty] [--algos ppo,dqn]
 //                      [--env JSON] [--params JSON] [--first-seed N]
 //                      [--tag TEXT] [--hpa-targets 0.6,0.9] [--per-seed 1]
+//                      [--sample 1]
 // --env: the agents' environment settings as POST /training takes them
 // (docs/gym.md; default: the gym's defaults); --params: hyperparameters
 // for every agent (default: the gym's defaults); --tag: appended to the
 // agents' row names ("dqn rc=0.02") and run directories, to tell sweeps
 // apart; --hpa-targets: extra HPA rows with these utilisation targets
 // (the default row uses 0.75); --algos "" evaluates the baselines only;
-// --per-seed 1 also prints every seed's figures after each group's table.
+// --per-seed 1 also prints every seed's figures after each group's table;
+// --sample 1 evaluates the agents with sampled actions (seeded per seed)
+// instead of deterministic ones — what a policy trained under a replica
+// budget needs to keep its mix of actions (docs/gym.md).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

@@ -6,10 +6,11 @@
 # environment settings below, as POST /api/v1/training takes them).
 #   bench/gym_reference.sh [build-dir] [steps-per-run] [seeds] [env-json]
 #                          [params-json] [extra gym_reference flags...]
-# e.g. the tuned DQN of docs/gym.md on diurnal load:
-#   bench/gym_reference.sh build/release 30000 5 \
-#     '{"action_mode":"per_service","observe_time":true,"observe_trend":true,"replica_cost":0.04}' \
-#     '{"learning_rate":0.0005,"gamma":0.9}' --groups diurnal --algos dqn --per-seed 1
+# e.g. the budgeted PPO of docs/gym.md on bursty load:
+#   bench/gym_reference.sh build/release 120000 5 \
+#     '{"action_mode":"per_service","observe_trend":true,"service_rewards":true,"replica_cost":0.15,"replica_budget":10.4,"replica_budget_step":0.00002}' \
+#     '{"gamma":0.0,"ent_coef":0.03,"n_steps":1024,"batch_size":256}' \
+#     --groups bursty --algos ppo --sample 1 --per-seed 1
 set -euo pipefail
 build=${1:-build/release}
 steps=${2:-30000}
