@@ -197,13 +197,16 @@ TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
   const std::string id = Create(
       json{{"name", "per-service"},
            {"model_type", "ppo"},
-           {"parameters", {{"buffer_size", 32}, {"batch_size", 32}}},
+           {"parameters",
+            {{"buffer_size", 32}, {"batch_size", 32}, {"gamma", 0}}},
            {"total_episodes", 20},
            {"group_id", "bursty"},
            {"environment",
             {{"action_mode", "per_service"},
              {"observe_time", true},
-             {"observe_trend", true}}}},
+             {"observe_trend", true},
+             {"service_rewards", true},
+             {"replica_budget", 10.4}}}},
       *admin_);
   json task = WaitForStatus(id, "completed", *admin_);
   ASSERT_EQ(task["status"], "completed") << task.dump();
