@@ -477,8 +477,7 @@ void EdgeScalingEnv::DrawRates() {
   }
 }
 
-double EdgeScalingEnv::ResponseTime(int s, int replicas,
-                                    double lambda) const {
+double EdgeScalingEnv::ResponseTime(int s, int replicas, double lambda) const {
   const double mu = config_.services[s].service_rate;
   if (lambda <= 0.0) return 1.0 / mu;
   if (lambda >= replicas * mu) return std::numeric_limits<double>::infinity();
@@ -516,17 +515,19 @@ double EdgeScalingEnv::NextServiceLatency(int service,
     next_counts_[s] = s <= service ? counts[s] : 0;
   }
   // Spread places services in order, so service's replicas land where the
-  // full step would put them; a count that does not fit keeps what fitted
-  // (the full step then reports the action infeasible).
-  Spread(config_, next_counts_.data(), next_placement_.data(),
-         next_cpu_.data(), next_mem_.data());
-  const int* row = &next_placement_[service * num_nodes_];
+  // full step would put them. Counts that do not fit make the step
+  // infeasible, which keeps the current placement: price that instead.
+  const bool fits = Spread(config_, next_counts_.data(), next_placement_.data(),
+                           next_cpu_.data(), next_mem_.data());
+  const int* row = fits ? &next_placement_[service * num_nodes_]
+                        : &placement_[service * num_nodes_];
   int replicas = 0;
   for (int n = 0; n < num_nodes_; ++n) replicas += row[n];
   double lambda = 0.0, offered = 0.0;
   for (int r = 0; r < num_nodes_; ++r) {
     lambda += rate_[r * num_services_ + service];
-    for (int s = 0; s < num_services_; ++s) offered += rate_[r * num_services_ + s];
+    for (int s = 0; s < num_services_; ++s)
+      offered += rate_[r * num_services_ + s];
   }
   if (offered <= 0.0 || lambda <= 0.0) return 0.0;
   const double w = ResponseTime(service, replicas, lambda);
@@ -574,8 +575,8 @@ void EdgeScalingEnv::Measure(bool infeasible) {
         latency_sum += rate * config_.unstable_latency_s;
         continue;
       }
-      const double delay_ms = MeanDelayMs(&placement_[s * n_nodes],
-                                          service_replicas_[s], r);
+      const double delay_ms =
+          MeanDelayMs(&placement_[s * n_nodes], service_replicas_[s], r);
       m.throughput += rate;
       latency_sum += rate * (delay_ms / 1000.0 + response_s_[s]);
     }

@@ -117,9 +117,8 @@ StepResult PerServiceEnv::Step(std::span<const float> action,
   stepped_ = service_ + 1 == static_cast<int>(decided_.size());
   if (!stepped_) {
     if (config.service_rewards) {
-      result.reward =
-          -inner_.NextServiceLatency(service_, decided_) -
-          config.replica_cost * last_count_;
+      result.reward = -inner_.NextServiceLatency(service_, decided_) -
+                      config.replica_cost * last_count_;
       paid_ += result.reward;
     }
     ++service_;

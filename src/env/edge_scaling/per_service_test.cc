@@ -119,8 +119,7 @@ TEST(PerServiceEnvTest, ServiceRewardsPayEachServiceItsOwnPartAtOnce) {
   env.Reset(0, obs);
   // One replica is unstable: a quarter of the requests at 10 s, plus the
   // replica's cost.
-  const double unstable =
-      env.Step(std::vector<float>{1}, obs).reward;
+  const double unstable = env.Step(std::vector<float>{1}, obs).reward;
   EXPECT_NEAR(unstable, -0.25 * c.unstable_latency_s - c.replica_cost, 1e-9);
   // Two replicas are stable: far less latency, two replicas' cost.
   const double stable = env.Step(std::vector<float>{2}, obs).reward;

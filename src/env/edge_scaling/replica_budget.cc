@@ -26,11 +26,10 @@ StepResult ReplicaBudgetEnv::Step(std::span<const float> action,
                                   std::span<float> obs, Info* info) {
   StepResult result = inner_->Step(action, obs, info);
   const bool stepped = per_service_ == nullptr || per_service_->stepped();
-  const int replicas =
-      !stepped ? 0
-      : per_service_ != nullptr
-          ? per_service_->inner().last_metrics().total_replicas
-          : direct_->last_metrics().total_replicas;
+  const int replicas = !stepped ? 0
+                       : per_service_ != nullptr
+                           ? per_service_->inner().last_metrics().total_replicas
+                           : direct_->last_metrics().total_replicas;
   // With service_rewards each sub-step paid for its own replicas, so each
   // is repriced; otherwise the step's reward (last sub-step) holds them all.
   if (per_service_ != nullptr &&

@@ -115,8 +115,7 @@ TEST(ReplicaBudgetEnvTest, ServiceRewardsChargeThePricePerSubStep) {
   // The price moves away from replica_cost after the first step; every
   // step's total stays the same either way.
   for (int t = 0; t < 4; ++t) {
-    EXPECT_NEAR(StepAll(split_env, 3, true), StepAll(whole_env, 3, true),
-                1e-9)
+    EXPECT_NEAR(StepAll(split_env, 3, true), StepAll(whole_env, 3, true), 1e-9)
         << t;
   }
   EXPECT_DOUBLE_EQ(split_env.price(), whole_env.price());

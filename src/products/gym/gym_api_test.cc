@@ -194,20 +194,20 @@ TEST_F(GymApiTest, DocumentExampleDeployThenPredictThenMetrics) {
 }
 
 TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
-  const std::string id = Create(
-      json{{"name", "per-service"},
-           {"model_type", "ppo"},
-           {"parameters",
-            {{"buffer_size", 32}, {"batch_size", 32}, {"gamma", 0}}},
-           {"total_episodes", 20},
-           {"group_id", "bursty"},
-           {"environment",
-            {{"action_mode", "per_service"},
-             {"observe_time", true},
-             {"observe_trend", true},
-             {"service_rewards", true},
-             {"replica_budget", 10.4}}}},
-      *admin_);
+  const std::string id =
+      Create(json{{"name", "per-service"},
+                  {"model_type", "ppo"},
+                  {"parameters",
+                   {{"buffer_size", 32}, {"batch_size", 32}, {"gamma", 0}}},
+                  {"total_episodes", 20},
+                  {"group_id", "bursty"},
+                  {"environment",
+                   {{"action_mode", "per_service"},
+                    {"observe_time", true},
+                    {"observe_trend", true},
+                    {"service_rewards", true},
+                    {"replica_budget", 10.4}}}},
+             *admin_);
   json task = WaitForStatus(id, "completed", *admin_);
   ASSERT_EQ(task["status"], "completed") << task.dump();
   // Episodes count environment steps (5), not the 20 agent steps.
@@ -219,9 +219,10 @@ TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
   ASSERT_TRUE(rec);
   ASSERT_EQ(rec->status, 200) << rec->body;
   EXPECT_TRUE(Body(rec)["metrics"]["avg_latency"].is_number());
-  auto sampled = client_->Post(
-      "/api/v1/training/" + id + "/reconcile?sample_size=10&deterministic=false",
-      Auth(*admin_), "", "application/x-www-form-urlencoded");
+  auto sampled =
+      client_->Post("/api/v1/training/" + id +
+                        "/reconcile?sample_size=10&deterministic=false",
+                    Auth(*admin_), "", "application/x-www-form-urlencoded");
   ASSERT_TRUE(sampled);
   ASSERT_EQ(sampled->status, 200) << sampled->body;
   EXPECT_TRUE(Body(sampled)["metrics"]["avg_latency"].is_number());

@@ -404,12 +404,11 @@ Result<Response> Reconcile(Context& c, Request& req) {
       edge::PolicyRun run,
       edge::RunPolicy(
           env,
-          edge::FullStepAct(
-              config,
-              [p, deterministic](std::span<const float> obs,
-                                 std::span<float> action) {
-                return p->Act(obs, deterministic, action);
-              }),
+          edge::FullStepAct(config,
+                            [p, deterministic](std::span<const float> obs,
+                                               std::span<float> action) {
+                              return p->Act(obs, deterministic, action);
+                            }),
           sample_size, group.seed));
 
   json baselines = json::object();
