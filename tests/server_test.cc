@@ -1,8 +1,12 @@
 // The real server on an ephemeral port, spoken to over HTTP: the behaviours
 // every surface shares (welcome, health, auth, rate limits, errors, trailing
 // slashes, jobs with progress and cancel).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -150,6 +154,33 @@ TEST_F(ServerTest, OversizedBodyIs413) {
   ExpectStandardError(
       client_->Post("/api/jobs", Auth(admin_), big, "application/json"), 413,
       "PAYLOAD_TOO_LARGE");
+}
+
+// What `curl -X POST URL` (no -d) sends: no Content-Length, no body. It is
+// answered as a request with an empty body (here: the route's own error).
+TEST_F(ServerTest, PostWithoutContentLengthIsAnsweredAsAnEmptyBody) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(app_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string request =
+      "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+      admin_ + "\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0),
+            static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) {
+    response.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response;
+  EXPECT_NE(response.find("\"VALIDATION_ERROR\""), std::string::npos);
+  EXPECT_EQ(response.find("malformed HTTP request"), std::string::npos)
+      << response;
 }
 
 TEST_F(ServerTest, JobRunsToCompletionWithProgress) {

@@ -100,6 +100,21 @@ Status HttpServer::Start() {
   server.Patch(any, handle);
   server.Delete(any, handle);
   server.Options(any, handle);
+  // httplib waits for the read timeout and then refuses a POST/PUT/PATCH
+  // with neither a Content-Length nor chunked encoding — what `curl -X POST
+  // URL` without -d sends. Such a request has no body: answer it at once as
+  // one with an empty body (this runs before httplib reads any body).
+  server.set_pre_routing_handler(
+      [handle](const httplib::Request& req, httplib::Response& res) {
+        const bool writes = req.method == "POST" || req.method == "PUT" ||
+                            req.method == "PATCH";
+        if (!writes || req.has_header("Content-Length") ||
+            req.has_header("Transfer-Encoding")) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        handle(req, res);
+        return httplib::Server::HandlerResponse::Handled;
+      });
   // Errors httplib answers itself (a body over the limit, a malformed
   // request line) still get the standard error body.
   const int64_t max_body = dispatcher_->max_body_bytes();
