@@ -663,10 +663,7 @@ Status RegisterEdgeScaling(Registry* registry, const EdgeScalingConfig& config,
   spec.id = id;
   spec.max_episode_steps = 0;  // the env truncates itself
   spec.make = [config]() -> std::unique_ptr<Env> {
-    if (config.replica_budget > 0) {
-      return std::make_unique<ReplicaBudgetEnv>(config);
-    }
-    return MakeAgentEnv(config);
+    return MakeTrainingEnv(config);
   };
   return registry->Register(std::move(spec));
 }

@@ -2,18 +2,33 @@
 
 #include <algorithm>
 
+#include "env/wrapper.h"
+
 namespace trainyard::env::edge {
 
 ReplicaBudgetEnv::ReplicaBudgetEnv(const EdgeScalingConfig& config)
+    : ReplicaBudgetEnv(config, MakeAgentEnv(config)) {}
+
+ReplicaBudgetEnv::ReplicaBudgetEnv(const EdgeScalingConfig& config,
+                                   std::unique_ptr<Env> inner)
     : base_cost_(config.replica_cost),
       budget_(config.replica_budget),
       step_size_(config.replica_budget_step),
-      inner_(MakeAgentEnv(config)),
+      inner_(std::move(inner)),
       price_(config.replica_cost) {
-  per_service_ = dynamic_cast<PerServiceEnv*>(inner_.get());
-  if (per_service_ == nullptr) {
-    direct_ = static_cast<EdgeScalingEnv*>(inner_.get());
+  per_service_ = FindWrapper<PerServiceEnv>(*inner_);
+  if (per_service_ == nullptr) direct_ = FindWrapper<EdgeScalingEnv>(*inner_);
+}
+
+std::unique_ptr<Env> MakeTrainingEnv(
+    const EdgeScalingConfig& config,
+    const std::function<std::unique_ptr<Env>(std::unique_ptr<Env>)>& wrap) {
+  std::unique_ptr<Env> env = MakeAgentEnv(config);
+  if (wrap) env = wrap(std::move(env));
+  if (config.replica_budget > 0) {
+    env = std::make_unique<ReplicaBudgetEnv>(config, std::move(env));
   }
+  return env;
 }
 
 void ReplicaBudgetEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,

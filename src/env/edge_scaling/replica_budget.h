@@ -5,6 +5,7 @@
 // settles where the mean replica count meets the budget. docs/gym.md.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -27,6 +28,10 @@ class ReplicaBudgetEnv final : public Env {
  public:
   // REQUIRES: ValidateConfig(config).ok() and config.replica_budget > 0.
   explicit ReplicaBudgetEnv(const EdgeScalingConfig& config);
+  // Wraps `inner`: MakeAgentEnv(config), possibly inside env::Wrapper
+  // layers (which then see the unpriced rewards). REQUIRES: as above, and
+  // such an env at the bottom of `inner`'s wrapper stack.
+  ReplicaBudgetEnv(const EdgeScalingConfig& config, std::unique_ptr<Env> inner);
 
   const Space& observation_space() const override {
     return inner_->observation_space();
@@ -49,5 +54,15 @@ class ReplicaBudgetEnv final : public Env {
   PerServiceEnv* per_service_ = nullptr;
   double price_;
 };
+
+// The env an agent trains on for `config`: MakeAgentEnv(config), passed
+// through `wrap` when given (e.g. to record episodes), inside a
+// ReplicaBudgetEnv when config.replica_budget > 0. RegisterEdgeScaling and
+// the gym's training tasks both build it here, so that every training path
+// honours the budget. REQUIRES: ValidateConfig(config).ok().
+std::unique_ptr<Env> MakeTrainingEnv(
+    const EdgeScalingConfig& config,
+    const std::function<std::unique_ptr<Env>(std::unique_ptr<Env>)>& wrap =
+        nullptr);
 
 }  // namespace trainyard::env::edge

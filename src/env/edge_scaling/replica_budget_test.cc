@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "env/env.h"
+#include "env/wrapper.h"
 
 namespace trainyard::env::edge {
 namespace {
@@ -126,6 +127,51 @@ TEST(ReplicaBudgetEnvTest, ServiceRewardsChargeThePricePerSubStep) {
   EXPECT_NEAR(own, -0.25 * c.unstable_latency_s, 1e-9);
   const double two = split_env.Step(std::vector<float>{2}, sub).reward;
   EXPECT_LT(two, -2 * price);
+}
+
+// Sums the rewards its inner env pays.
+class RewardTally final : public Wrapper {
+ public:
+  RewardTally(std::unique_ptr<Env> inner, double* sum)
+      : Wrapper(std::move(inner)), sum_(sum) {}
+  StepResult Step(std::span<const float> action, std::span<float> obs,
+                  Info* info) override {
+    StepResult r = inner_->Step(action, obs, info);
+    *sum_ += r.reward;
+    return r;
+  }
+
+ private:
+  double* sum_;
+};
+
+TEST(ReplicaBudgetEnvTest, TrainingEnvPricesOutsideTheWrapLayers) {
+  EdgeScalingConfig c = Budgeted();
+  double unpriced = 0.0;
+  std::unique_ptr<Env> env =
+      MakeTrainingEnv(c, [&unpriced](std::unique_ptr<Env> inner) {
+        return std::make_unique<RewardTally>(std::move(inner), &unpriced);
+      });
+  ASSERT_NE(dynamic_cast<ReplicaBudgetEnv*>(env.get()), nullptr);
+  EdgeScalingEnv plain(c);
+  std::vector<float> obs(plain.observation_space().flat_size());
+  env->Reset(5, obs);
+  plain.Reset(5, obs);
+  double priced = 0.0, want = 0.0;
+  for (int t = 0; t < 3; ++t) {
+    priced += StepAll(*env, 4, false);
+    want += StepAll(plain, 4, false);
+  }
+  // 16 replicas against a budget of 8 raise the price after each step, so
+  // the agent pays more than the layer inside, which sees the plain reward.
+  EXPECT_DOUBLE_EQ(unpriced, want);
+  EXPECT_LT(priced, want);
+}
+
+TEST(ReplicaBudgetEnvTest, TrainingEnvWithoutABudgetIsTheAgentEnv) {
+  EdgeScalingConfig c = Budgeted();
+  c.replica_budget = 0;
+  EXPECT_EQ(dynamic_cast<ReplicaBudgetEnv*>(MakeTrainingEnv(c).get()), nullptr);
 }
 
 TEST(ReplicaBudgetEnvTest, InfoReportsThePrice) {

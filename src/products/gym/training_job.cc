@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "env/edge_scaling/per_service.h"
+#include "env/edge_scaling/replica_budget.h"
 #include "env/wrapper.h"
 #include "products/gym/task_spec.h"
 #include "rl/trainer.h"
@@ -219,9 +220,14 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   env::Registry registry;
   env::Spec spec;
   spec.id = edge::kEnvId;
+  // The episodes are recorded inside the replica budget (if any), with the
+  // rewards reconcile also uses.
   spec.make = [config, episodes]() -> std::unique_ptr<env::Env> {
-    return std::make_unique<RecordEpisodes>(edge::MakeAgentEnv(config),
-                                            episodes);
+    return edge::MakeTrainingEnv(
+        config, [&episodes](std::unique_ptr<env::Env> agent_env) {
+          return std::make_unique<RecordEpisodes>(std::move(agent_env),
+                                                  episodes);
+        });
   };
   TY_RETURN_IF_ERROR(registry.Register(std::move(spec)));
 
