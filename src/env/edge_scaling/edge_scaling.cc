@@ -373,7 +373,7 @@ void EdgeScalingEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
   // ValidateConfig checked that the initial replicas fit.
   Spread(config_, target_.data(), placement_.data(), node_cpu_.data(),
          node_mem_.data());
-  DrawRates();
+  DrawRates(time_s_);
   Measure(false);
   // No earlier step: the trend starts at 0.
   previous_rate_sum_ = service_rate_sum_;
@@ -403,7 +403,7 @@ StepResult EdgeScalingEnv::Step(std::span<const float> action,
   ++step_;
   time_s_ = start_time_s_ + step_ * config_.step_seconds;
   previous_rate_sum_.swap(service_rate_sum_);
-  if (!next_load_drawn_) DrawRates();
+  if (!next_load_drawn_) DrawRates(time_s_);
   next_load_drawn_ = false;
   Measure(!fits);
   WriteObservation(obs);
@@ -439,13 +439,13 @@ bool EdgeScalingEnv::Fits() const {
   return true;
 }
 
-double EdgeScalingEnv::LoadMultiplier() {
+double EdgeScalingEnv::LoadMultiplier(double time_s) {
   const LoadConfig& load = config_.load;
   switch (load.shape) {
     case LoadShape::kConstant:
       return 1.0;
     case LoadShape::kDiurnal:
-      return DiurnalMultiplier(load.diurnal, load.diurnal_amplitude, time_s_);
+      return DiurnalMultiplier(load.diurnal, load.diurnal_amplitude, time_s);
     case LoadShape::kBursts:
       if (burst_left_ > 0) {
         --burst_left_;
@@ -457,13 +457,13 @@ double EdgeScalingEnv::LoadMultiplier() {
       }
       return 1.0;
     case LoadShape::kTrace:
-      return TraceMultiplier(load.trace, time_s_);
+      return TraceMultiplier(load.trace, time_s);
   }
   return 1.0;
 }
 
-void EdgeScalingEnv::DrawRates() {
-  const double base = config_.load.base_rate() * LoadMultiplier();
+void EdgeScalingEnv::DrawRates(double time_s) {
+  const double base = config_.load.base_rate() * LoadMultiplier(time_s);
   const double dt = config_.step_seconds;
   for (int s = 0; s < num_services_; ++s) {
     // One Poisson draw per service; the regions get their shares of it.
@@ -489,23 +489,22 @@ double EdgeScalingEnv::ResponseTime(int s, int replicas, double lambda) const {
              : w;
 }
 
-double EdgeScalingEnv::MeanDelayMs(const int* row, int replicas,
-                                   int region) const {
+double EdgeScalingEnv::RequestLatencyS(const int* row, int replicas,
+                                       double response_s, int region) const {
+  if (!std::isfinite(response_s)) return config_.unstable_latency_s;
   double delay_ms = 0.0;
   for (int n = 0; n < num_nodes_; ++n) {
     delay_ms += row[n] * delay_ms_[region * num_nodes_ + n];
   }
-  return delay_ms / replicas;
+  delay_ms /= replicas;
+  return delay_ms / 1000.0 + response_s;
 }
 
 void EdgeScalingEnv::DrawNextLoad() {
   if (next_load_drawn_) return;
-  // The load of a step depends on its time (diurnal, trace): draw at the
-  // time Step will give the next step, and keep the current one.
-  const double now = time_s_;
-  time_s_ = start_time_s_ + (step_ + 1) * config_.step_seconds;
-  DrawRates();
-  time_s_ = now;
+  // At the time Step will give the next step (diurnal and trace loads
+  // depend on it).
+  DrawRates(start_time_s_ + (step_ + 1) * config_.step_seconds);
   next_load_drawn_ = true;
 }
 
@@ -529,14 +528,13 @@ double EdgeScalingEnv::NextServiceLatency(int service,
     for (int s = 0; s < num_services_; ++s)
       offered += rate_[r * num_services_ + s];
   }
-  if (offered <= 0.0 || lambda <= 0.0) return 0.0;
-  const double w = ResponseTime(service, replicas, lambda);
-  if (!std::isfinite(w)) return lambda * config_.unstable_latency_s / offered;
+  if (offered <= 0.0) return 0.0;
+  const double response_s = ResponseTime(service, replicas, lambda);
   double sum = 0.0;
   for (int r = 0; r < num_nodes_; ++r) {
     const double rate = rate_[r * num_services_ + service];
     if (rate <= 0.0) continue;
-    sum += rate * (MeanDelayMs(row, replicas, r) / 1000.0 + w);
+    sum += rate * RequestLatencyS(row, replicas, response_s, r);
   }
   return sum / offered;
 }
@@ -570,15 +568,14 @@ void EdgeScalingEnv::Measure(bool infeasible) {
       const double rate = rate_[r * num_services_ + s];
       if (rate <= 0.0) continue;
       m.offered_rate += rate;
-      if (!std::isfinite(response_s_[s])) {
+      if (std::isfinite(response_s_[s])) {
+        m.throughput += rate;
+      } else {
         m.failed_rate += rate;
-        latency_sum += rate * config_.unstable_latency_s;
-        continue;
       }
-      const double delay_ms =
-          MeanDelayMs(&placement_[s * n_nodes], service_replicas_[s], r);
-      m.throughput += rate;
-      latency_sum += rate * (delay_ms / 1000.0 + response_s_[s]);
+      latency_sum +=
+          rate * RequestLatencyS(&placement_[s * n_nodes], service_replicas_[s],
+                                 response_s_[s], r);
     }
   }
   m.mean_latency_s = m.offered_rate > 0 ? latency_sum / m.offered_rate : 0.0;

@@ -233,15 +233,20 @@ class EdgeScalingEnv final : public Env {
   bool SpreadPlacement(const int* counts);
   // True if candidate_ fits every node's CPU and memory.
   bool Fits() const;
-  double LoadMultiplier();
-  void DrawRates();
+  // The load of the step at simulated time `time_s`.
+  double LoadMultiplier(double time_s);
+  void DrawRates(double time_s);
   // Mean response time (s) of `replicas` replicas of service s at arrival
   // rate `lambda`; infinity for an unstable queue (rho >= 1, or a response
   // at least unstable_latency_s).
   double ResponseTime(int s, int replicas, double lambda) const;
-  // Mean network delay (ms) from `region` to the replicas of one service
-  // placed as `row` (replicas per node, `replicas` in all; > 0).
-  double MeanDelayMs(const int* row, int replicas, int region) const;
+  // Latency (s) of a request from `region` to a service with mean response
+  // time `response_s`, placed as `row` (replicas per node, `replicas` in
+  // all): the mean network delay plus the response time, or
+  // unstable_latency_s for an unstable queue (infinite response_s; then
+  // the placement is not read).
+  double RequestLatencyS(const int* row, int replicas, double response_s,
+                         int region) const;
   void Measure(bool infeasible);
   void WriteObservation(std::span<float> obs) const;
   void FillInfo(Info* info) const;
