@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "env/wrapper.h"
+
 namespace trainyard::env::edge {
 
 namespace {
@@ -161,6 +163,13 @@ std::unique_ptr<Env> MakeAgentEnv(const EdgeScalingConfig& config) {
     return std::make_unique<PerServiceEnv>(config);
   }
   return std::make_unique<EdgeScalingEnv>(config);
+}
+
+const EdgeScalingEnv* FindEdgeScalingEnv(Env& env) {
+  if (PerServiceEnv* per_service = FindWrapper<PerServiceEnv>(env)) {
+    return &per_service->inner();
+  }
+  return FindWrapper<EdgeScalingEnv>(env);
 }
 
 int AgentStepsPerStep(const EdgeScalingConfig& config) {

@@ -86,6 +86,11 @@ Status ActPerService(const EdgeScalingConfig& config, const ActFn& sub_act,
 // encoding, EdgeScalingEnv otherwise. REQUIRES: ValidateConfig(config).ok().
 std::unique_ptr<Env> MakeAgentEnv(const EdgeScalingConfig& config);
 
+// The EdgeScalingEnv that runs the full steps of `env`, an agent env from
+// MakeAgentEnv possibly inside env::Wrapper layers (under a PerServiceEnv,
+// its inner env); nullptr if there is none. Owned by `env`.
+const EdgeScalingEnv* FindEdgeScalingEnv(Env& env);
+
 // Agent steps per EdgeScalingEnv step: services for per_service, else 1.
 int AgentStepsPerStep(const EdgeScalingConfig& config);
 

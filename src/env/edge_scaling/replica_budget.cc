@@ -15,10 +15,10 @@ ReplicaBudgetEnv::ReplicaBudgetEnv(const EdgeScalingConfig& config,
       budget_(config.replica_budget),
       step_size_(config.replica_budget_step),
       inner_(std::move(inner)),
-      price_(config.replica_cost) {
-  per_service_ = FindWrapper<PerServiceEnv>(*inner_);
-  if (per_service_ == nullptr) direct_ = FindWrapper<EdgeScalingEnv>(*inner_);
-}
+      edge_(FindEdgeScalingEnv(*inner_)),
+      per_service_(FindWrapper<PerServiceEnv>(*inner_)),
+      service_rewards_(per_service_ != nullptr && config.service_rewards),
+      price_(config.replica_cost) {}
 
 std::unique_ptr<Env> MakeTrainingEnv(
     const EdgeScalingConfig& config,
@@ -41,18 +41,11 @@ StepResult ReplicaBudgetEnv::Step(std::span<const float> action,
                                   std::span<float> obs, Info* info) {
   StepResult result = inner_->Step(action, obs, info);
   const bool stepped = per_service_ == nullptr || per_service_->stepped();
-  const int replicas = !stepped ? 0
-                       : per_service_ != nullptr
-                           ? per_service_->inner().last_metrics().total_replicas
-                           : direct_->last_metrics().total_replicas;
+  const int replicas = stepped ? edge_->last_metrics().total_replicas : 0;
   // With service_rewards each sub-step paid for its own replicas, so each
   // is repriced; otherwise the step's reward (last sub-step) holds them all.
-  if (per_service_ != nullptr &&
-      per_service_->inner().config().service_rewards) {
-    result.reward += (base_cost_ - price_) * per_service_->last_count();
-  } else {
-    result.reward += (base_cost_ - price_) * replicas;
-  }
+  const int charged = service_rewards_ ? per_service_->last_count() : replicas;
+  result.reward += (base_cost_ - price_) * charged;
   if (stepped) {
     price_ = std::max(0.0, price_ + step_size_ * (replicas - budget_));
   }

@@ -49,9 +49,10 @@ class ReplicaBudgetEnv final : public Env {
  private:
   const double base_cost_, budget_, step_size_;
   std::unique_ptr<Env> inner_;
-  // Exactly one is set: the inner env's type.
-  EdgeScalingEnv* direct_ = nullptr;
-  PerServiceEnv* per_service_ = nullptr;
+  const EdgeScalingEnv* edge_;  // runs the full steps
+  PerServiceEnv* per_service_;  // null unless the per_service encoding
+  // Sub-steps pay their own replicas (per_service with service_rewards).
+  const bool service_rewards_;
   double price_;
 };
 

@@ -93,9 +93,7 @@ class RecordEpisodes final : public env::Wrapper {
   RecordEpisodes(std::unique_ptr<env::Env> env, std::shared_ptr<EpisodeLog> log)
       : Wrapper(std::move(env)), log_(std::move(log)) {
     per_service_ = dynamic_cast<edge::PerServiceEnv*>(&inner());
-    edge_ = per_service_ != nullptr
-                ? &per_service_->inner()
-                : static_cast<const edge::EdgeScalingEnv*>(&inner());
+    edge_ = edge::FindEdgeScalingEnv(inner());
   }
   void Reset(std::optional<uint64_t> seed, std::span<float> obs,
              env::Info* info) override {
