@@ -119,6 +119,7 @@ class IlpApiTest : public ::testing::Test {
     auto* users = app_->runtime().store->users();
     auto user = api::CreateUser(users, *SystemClock::Default(), "lp",
                                 store::Tier::kPro, store::Role::kUser);
+    user_id_ = user->id;
     user_ =
         api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token;
   }
@@ -191,6 +192,13 @@ class IlpApiTest : public ::testing::Test {
     return done;
   }
   std::string Home(const std::string& rel) { return home_ + "/" + rel; }
+  // Where version `version` of the test user's model lives on disk, from
+  // the logical "model_storage/<algo>/<name>" (or model_outdir_csv/...).
+  std::string Owned(const std::string& logical, int version = 1) {
+    const size_t a = logical.find('/'), b = logical.find('/', a + 1);
+    return logical.substr(0, b) + "/" + user_id_ + logical.substr(b) + "/v" +
+           std::to_string(version);
+  }
   tracking::CsvTable ReadCsv(const std::string& rel) {
     auto t = tracking::ReadCsv(Home(rel));
     EXPECT_TRUE(t.ok()) << rel;
@@ -200,7 +208,7 @@ class IlpApiTest : public ::testing::Test {
   testing::TempDir tmp_;
   std::unique_ptr<app::ServerApp> app_;
   std::unique_ptr<httplib::Client> client_;
-  std::string admin_, user_, home_;
+  std::string admin_, user_, user_id_, home_;
 };
 
 // ------------------------------------------------------- 1. initialize-script
@@ -216,8 +224,8 @@ TEST_F(IlpApiTest, InitializeScriptExampleConfiguresTheBasePath) {
   // Relative model paths now live under it.
   json t = TrainAndWait("ddpg", TinyTrain("ddpg", "based"));
   EXPECT_TRUE(
-      fs::exists(Home("<path_to_your_cloned_repository>/model_storage/ddpg/"
-                      "based/policy.tyrl")));
+      fs::exists(Home("<path_to_your_cloned_repository>/" +
+                      Owned("model_storage/ddpg/based") + "/policy.tyrl")));
   // Back to the data directory itself.
   r = Post("/api/v1/initialize-script/",
            json{{"base_path", home_}, {"reset_env_var", true}}.dump(), admin_);
@@ -237,25 +245,29 @@ TEST_F(IlpApiTest, InitializeScriptRefusesPathsOutsideTheDataDirectory) {
 }
 
 TEST_F(IlpApiTest, TheBasePathSurvivesARestartUntilReset) {
-  WriteHomeFile("projects/lp/model_outdir_csv/m/a.csv", "in the base\n");
-  WriteHomeFile("model_outdir_csv/m/a.csv", "in the data directory\n");
-  const std::string url =
-      "/api/v1/file/download/?file_path=model_outdir_csv/m&file_name=a.csv";
-  auto r = Post("/api/v1/initialize-script/",
-                R"({"base_path": "projects/lp", "reset_env_var": false})",
-                admin_);
+  auto r =
+      Post("/api/v1/initialize-script/",
+           R"({"base_path": "projects/lp", "reset_env_var": false})", admin_);
   ASSERT_EQ(r->status, 200) << r->body;
   RestartApp();
-  r = Get(url);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->body, "in the base\n");
+  TrainAndWait("ddpg", TinyTrain("ddpg", "m"));
+  EXPECT_TRUE(fs::exists(
+      Home("projects/lp/" + Owned("model_storage/ddpg/m") + "/policy.tyrl")));
   // reset_env_var restores the default before applying base_path ".".
   r = Post("/api/v1/initialize-script/",
            R"({"base_path": ".", "reset_env_var": true})", admin_);
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(Body(r)["base_path"], home_);
   RestartApp();
-  EXPECT_EQ(Get(url)->body, "in the data directory\n");
+  TrainAndWait("ddpg", TinyTrain("ddpg", "m"));
+  EXPECT_TRUE(
+      fs::exists(Home(Owned("model_storage/ddpg/m", 2) + "/policy.tyrl")));
+  // Version 1 stays where it was trained, and stays downloadable.
+  r =
+      Get("/api/v1/file/download/?file_path=model_outdir_csv/ddpg/m/v1"
+          "&file_name=train_logs.csv");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
 }
 
 TEST_F(IlpApiTest, InitializeScriptIsForAdminsOnly) {
@@ -272,23 +284,24 @@ TEST_F(IlpApiTest, DdpgTrainExampleStartsAJobThatWritesModelAndLogs) {
   json b = Body(r);
   EXPECT_EQ(b["status"], "running");
   EXPECT_EQ(b["ddpg_actor_model_path"],
-            "model_storage/ddpg/ddpg_fazool/policy.tyrl");
+            "model_storage/ddpg/ddpg_fazool/v1/policy.tyrl");
   EXPECT_EQ(b["ddpg_critic_model_path"],
-            "model_storage/ddpg/ddpg_fazool/checkpoint.tyrl");
+            "model_storage/ddpg/ddpg_fazool/v1/checkpoint.tyrl");
   EXPECT_EQ(b["max_steps"], 2);
   EXPECT_EQ(b["time_consumed"], 0);
   json done = WaitForTraining("ddpg", b["job_id"]);
   EXPECT_EQ(done["status"], "done") << done.dump();
   EXPECT_EQ(done["progress"], 1.0);
   EXPECT_TRUE(done["time_consumed"].is_number_integer());
-  EXPECT_TRUE(fs::exists(Home("model_storage/ddpg/ddpg_fazool/policy.tyrl")));
-  EXPECT_TRUE(
-      fs::exists(Home("model_storage/ddpg/ddpg_fazool/checkpoint.tyrl")));
-  EXPECT_TRUE(
-      fs::exists(Home("model_storage/ddpg/ddpg_fazool/ilp_model.json")));
+  EXPECT_TRUE(fs::exists(
+      Home(Owned("model_storage/ddpg/ddpg_fazool") + "/policy.tyrl")));
+  EXPECT_TRUE(fs::exists(
+      Home(Owned("model_storage/ddpg/ddpg_fazool") + "/checkpoint.tyrl")));
+  EXPECT_TRUE(fs::exists(
+      Home(Owned("model_storage/ddpg/ddpg_fazool") + "/ilp_model.json")));
   // One row per environment step: 2 episodes x 2 steps.
   tracking::CsvTable csv =
-      ReadCsv("model_outdir_csv/ddpg/ddpg_fazool/train_logs.csv");
+      ReadCsv(Owned("model_outdir_csv/ddpg/ddpg_fazool") + "/train_logs.csv");
   ASSERT_EQ(csv.rows.size(), 4u);
   for (const char* col :
        {"episode", "step", "action_0", "price_lower", "tick_upper",
@@ -314,15 +327,15 @@ TEST_F(IlpApiTest, DdpgEvaluateExampleComparesWithTheFixedRangeBaseline) {
   EXPECT_NEAR(b["baselines"]["fixed"]["mean_gas_usd"].get<double>(), 15.0,
               1e-9);
   EXPECT_EQ(b["eval_logs_path"],
-            "model_outdir_csv/ddpg/ddpg_fazool/eval_logs.csv");
+            "model_outdir_csv/ddpg/ddpg_fazool/v1/eval_logs.csv");
   tracking::CsvTable csv =
-      ReadCsv("model_outdir_csv/ddpg/ddpg_fazool/eval_logs.csv");
+      ReadCsv(Owned("model_outdir_csv/ddpg/ddpg_fazool") + "/eval_logs.csv");
   EXPECT_EQ(csv.rows.size(), 4u);
   EXPECT_NE(
       std::find(csv.columns.begin(), csv.columns.end(), "fixed_reward_usd"),
       csv.columns.end());
-  EXPECT_TRUE(
-      fs::exists(Home("model_outdir_csv/ddpg/ddpg_fazool/eval_plot.png")));
+  EXPECT_TRUE(fs::exists(
+      Home(Owned("model_outdir_csv/ddpg/ddpg_fazool") + "/eval_plot.png")));
 }
 
 TEST_F(IlpApiTest, EvaluateRunsEveryRequestedBaselineOnTheSameSeeds) {
@@ -344,12 +357,13 @@ TEST_F(IlpApiTest, PpoTrainExampleAnswersWithTheModelPaths) {
   ASSERT_EQ(r->status, 200) << r->body;
   json b = Body(r);
   EXPECT_EQ(b["ppo_actor_model_path"],
-            "model_storage/ppo/ppo2_fazool22/policy.tyrl");
+            "model_storage/ppo/ppo2_fazool22/v1/policy.tyrl");
   EXPECT_EQ(b["ppo_critic_model_path"],
-            "model_storage/ppo/ppo2_fazool22/checkpoint.tyrl");
+            "model_storage/ppo/ppo2_fazool22/v1/checkpoint.tyrl");
   json done = WaitForTraining("ppo", b["job_id"]);
   EXPECT_EQ(done["status"], "done") << done.dump();
-  EXPECT_TRUE(fs::exists(Home("model_storage/ppo/ppo2_fazool22/policy.tyrl")));
+  EXPECT_TRUE(fs::exists(
+      Home(Owned("model_storage/ppo/ppo2_fazool22") + "/policy.tyrl")));
   // train-result without a job id reports the caller's latest job.
   json latest = Body(Get("/api/v1/ppo/train-result/"));
   EXPECT_EQ(latest["job_id"], b["job_id"]);
@@ -369,7 +383,8 @@ TEST_F(IlpApiTest, PpoEvaluateExampleEvaluatesTheNamedModel) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(Body(r)["message"], "Evaluation performed");
   EXPECT_EQ(
-      ReadCsv("model_outdir_csv/ppo/ppo2_fazool/eval_logs.csv").rows.size(),
+      ReadCsv(Owned("model_outdir_csv/ppo/ppo2_fazool") + "/eval_logs.csv")
+          .rows.size(),
       4u);
 }
 
@@ -481,7 +496,8 @@ TEST_F(IlpApiTest, DownloadExamplesStreamTheLogsAsAttachments) {
   EXPECT_EQ(r->get_header_value("Content-Disposition"),
             "attachment; filename=\"train_logs.csv\"");
   EXPECT_EQ(r->get_header_value("Content-Type"), "text/csv");
-  std::ifstream f(Home("model_outdir_csv/ddpg/ppo_prod1/train_logs.csv"));
+  std::ifstream f(
+      Home(Owned("model_outdir_csv/ddpg/ppo_prod1") + "/train_logs.csv"));
   std::stringstream content;
   content << f.rdbuf();
   EXPECT_EQ(r->body, content.str());
@@ -498,9 +514,11 @@ TEST_F(IlpApiTest, ALargeFileDownloadsIntactInChunks) {
     x = x * 1103515245u + 12345u;
     c = static_cast<char>(x >> 24);
   }
-  WriteHomeFile("model_outdir_csv/big/blob.bin", content);
-  auto r = Get(
-      "/api/v1/file/download/?file_path=model_outdir_csv/big&file_name=blob.bin");
+  TrainAndWait("ddpg", TinyTrain("ddpg", "big"));
+  WriteHomeFile(Owned("model_outdir_csv/ddpg/big") + "/blob.bin", content);
+  auto r =
+      Get("/api/v1/file/download/?file_path=model_outdir_csv/ddpg/big"
+          "&file_name=blob.bin");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(r->get_header_value("Content-Type"), "application/octet-stream");
@@ -560,10 +578,12 @@ TEST_F(IlpApiTest, BadTrainingParametersAreValidationErrors) {
 
 TEST_F(IlpApiTest, HiddenLayerSizesAreRecordedAndTheModelEvaluates) {
   TrainAndWait("ddpg", TinyTrain("ddpg", "small", R"(, "hidden": [16, 8])"));
-  std::ifstream info(Home("model_storage/ddpg/small/ilp_model.json"));
+  std::ifstream info(
+      Home(Owned("model_storage/ddpg/small") + "/ilp_model.json"));
   EXPECT_EQ(json::parse(info)["params"]["hidden"], "16,8");
-  auto r = Post("/api/v1/ddpg/evaluate/",
-                R"({"model_name": "small", "eval_steps": 2, "eval_episodes": 1})");
+  auto r =
+      Post("/api/v1/ddpg/evaluate/",
+           R"({"model_name": "small", "eval_steps": 2, "eval_episodes": 1})");
   ASSERT_EQ(r->status, 200) << r->body;
 }
 
@@ -571,7 +591,8 @@ TEST_F(IlpApiTest, WelcomeExampleNeedsNoToken) {
   auto r = client_->Get("/api/v1/");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(json::parse(r->body), "Intelligent Liquidity Provisioning Framework");
+  EXPECT_EQ(json::parse(r->body),
+            "Intelligent Liquidity Provisioning Framework");
 }
 
 TEST_F(IlpApiTest, BadEvaluationParametersAreValidationErrors) {
@@ -579,11 +600,12 @@ TEST_F(IlpApiTest, BadEvaluationParametersAreValidationErrors) {
   ExpectError(Post("/api/v1/ppo/evaluate/",
                    "{" + name + R"(, "action_transform": "cubic"})"),
               400, "VALIDATION_ERROR", "action_transform");
-  ExpectError(Post("/api/v1/ppo/evaluate/", "{" + name + R"(, "eval_steps": -2})"),
-              400, "VALIDATION_ERROR", "eval_steps");
   ExpectError(
-      Post("/api/v1/ddpg/evaluate/", R"({"eval_steps": 2, "eval_episodes": 2})"),
-      400, "VALIDATION_ERROR", "model_name");
+      Post("/api/v1/ppo/evaluate/", "{" + name + R"(, "eval_steps": -2})"), 400,
+      "VALIDATION_ERROR", "eval_steps");
+  ExpectError(Post("/api/v1/ddpg/evaluate/",
+                   R"({"eval_steps": 2, "eval_episodes": 2})"),
+              400, "VALIDATION_ERROR", "model_name");
   ExpectError(Post("/api/v1/ppo/evaluate/",
                    "{" + name + R"(, "percentage_range": 1.5})"),
               400, "VALIDATION_ERROR", "percentage_range");
@@ -602,8 +624,8 @@ TEST_F(IlpApiTest, RecentreModelsTrainEvaluateAndPredictWithTheirDecision) {
   TrainAndWait("ppo", TinyTrain("ppo", "lstm_actor_critic_batch_norm",
                                 R"(, "action_transform": "recentre",
                                    "log_std_init": -1, "blocks_per_step": 3)"));
-  TrainAndWait("ddpg",
-               TinyTrain("ddpg", "ddpg_1", R"(, "action_transform": "recentre")"));
+  TrainAndWait("ddpg", TinyTrain("ddpg", "ddpg_1",
+                                 R"(, "action_transform": "recentre")"));
   auto r = Post("/api/v1/ppo/evaluate/",
                 R"({"eval_steps": 3, "eval_episodes": 1,
                     "model_name": "lstm_actor_critic_batch_norm",
@@ -613,7 +635,8 @@ TEST_F(IlpApiTest, RecentreModelsTrainEvaluateAndPredictWithTheirDecision) {
   EXPECT_EQ(Body(r)["baselines"]["hodl"]["mean_reward_usd"], 0.0);
   // The model records its market setting; evaluation rebuilds it from there.
   std::ifstream info(
-      Home("model_storage/ppo/lstm_actor_critic_batch_norm/ilp_model.json"));
+      Home(Owned("model_storage/ppo/lstm_actor_critic_batch_norm") +
+           "/ilp_model.json"));
   EXPECT_EQ(json::parse(info)["blocks_per_step"], 3);
   r = Post("/api/v1/predict-action/", R"({"date_str": "2024-05-05"})");
   ASSERT_EQ(r->status, 200) << r->body;
@@ -644,17 +667,18 @@ TEST_F(IlpApiTest, EvaluatingAnUnknownModelIs404) {
 
 TEST_F(IlpApiTest, EvaluatingAModelOfAnotherAlgorithmOrACorruptFileIs400) {
   TrainAndWait("ppo", TinyTrain("ppo", "p"));
+  TrainAndWait("ddpg", TinyTrain("ddpg", "wrong"));
+  TrainAndWait("ddpg", TinyTrain("ddpg", "broken"));
   // A PPO policy file placed where a DDPG model is expected.
-  fs::create_directories(Home("model_storage/ddpg/wrong"));
-  fs::copy_file(Home("model_storage/ppo/p/policy.tyrl"),
-                Home("model_storage/ddpg/wrong/policy.tyrl"));
+  fs::copy_file(Home(Owned("model_storage/ppo/p") + "/policy.tyrl"),
+                Home(Owned("model_storage/ddpg/wrong") + "/policy.tyrl"),
+                fs::copy_options::overwrite_existing);
   ExpectError(
       Post("/api/v1/ddpg/evaluate/",
            R"({"model_name": "wrong", "eval_steps": 1, "eval_episodes": 1})"),
       400, "VALIDATION_ERROR", "model_name");
   // A damaged file.
-  fs::create_directories(Home("model_storage/ddpg/broken"));
-  std::ofstream(Home("model_storage/ddpg/broken/policy.tyrl"))
+  std::ofstream(Home(Owned("model_storage/ddpg/broken") + "/policy.tyrl"))
       << "TYRLCKPT garbage";
   ExpectError(
       Post("/api/v1/ddpg/evaluate/",
@@ -693,7 +717,8 @@ TEST_F(IlpApiTest, CancellingARunningTrainingJobEndsItCancelled) {
   EXPECT_EQ(done["status"], "cancelled") << done.dump();
   EXPECT_LT(done["progress"].get<double>(), 1.0);
   // It stopped after writing a checkpoint.
-  EXPECT_TRUE(fs::exists(Home("model_storage/ppo/long/checkpoint.tyrl")));
+  EXPECT_TRUE(
+      fs::exists(Home(Owned("model_storage/ppo/long") + "/checkpoint.tyrl")));
 }
 
 TEST_F(IlpInferenceTest, PredictionsFollowARetrainedModel) {
@@ -705,6 +730,155 @@ TEST_F(IlpInferenceTest, PredictionsFollowARetrainedModel) {
   EXPECT_NE(before["ddpg_action"]["raw_action"],
             after["ddpg_action"]["raw_action"]);
   EXPECT_EQ(before["ppo_action"], after["ppo_action"]);  // unchanged model
+}
+
+// ------------------------------------------------- owners and versions
+
+class IlpOwnershipTest : public IlpApiTest {
+ protected:
+  void SetUp() override {
+    IlpApiTest::SetUp();
+    auto* users = app_->runtime().store->users();
+    auto other = api::CreateUser(users, *SystemClock::Default(), "other",
+                                 store::Tier::kPro, store::Role::kUser);
+    other_ =
+        api::IssueToken(users, *SystemClock::Default(), other->id, "t")->token;
+  }
+  httplib::Result GetAs(const std::string& token, const std::string& path) {
+    return client_->Get(path, Auth(token));
+  }
+  std::string other_;
+};
+
+TEST_F(IlpOwnershipTest, TwoUsersEachKeepTheirOwnModelOfTheSameName) {
+  TrainAndWait("ppo", TinyTrain("ppo", "ppo_prod1", R"(, "seed": 1)"));
+  auto r = Post("/api/v1/ppo/train/",
+                TinyTrain("ppo", "ppo_prod1", R"(, "seed": 2)"), other_);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["model_version"], 1);  // the other user's first version
+  const std::string job = Body(r)["job_id"];
+  for (int i = 0; i < 1200; ++i) {
+    json st = Body(GetAs(other_, "/api/v1/ppo/train-result/?job_id=" + job));
+    if (st["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // Each one's model records the seed they trained with.
+  std::ifstream mine(
+      Home(Owned("model_storage/ppo/ppo_prod1") + "/ilp_model.json"));
+  EXPECT_EQ(json::parse(mine)["seed"], 1);
+  json theirs = Body(GetAs(other_, "/api/v1/ilp/models/ppo/ppo_prod1/"));
+  ASSERT_EQ(theirs["versions"].size(), 1u) << theirs.dump();
+  EXPECT_EQ(theirs["versions"][0]["job_id"], job);
+  json own = Body(Get("/api/v1/ilp/models/ppo/ppo_prod1/"));
+  EXPECT_NE(own["versions"][0]["job_id"], job);
+}
+
+TEST_F(IlpOwnershipTest, RetrainingKeepsTheEarlierVersion) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "calm", R"(, "seed": 1)"));
+  json second =
+      TrainAndWait("ddpg", TinyTrain("ddpg", "calm", R"(, "seed": 2)"));
+  EXPECT_EQ(second["model_version"], 2);
+  EXPECT_EQ(second["model_path"], "model_storage/ddpg/calm/v2");
+  EXPECT_TRUE(
+      fs::exists(Home(Owned("model_storage/ddpg/calm", 1) + "/policy.tyrl")));
+  // The current version is the newest; an older one can still be named.
+  const std::string eval =
+      R"({"eval_steps": 2, "eval_episodes": 1, "model_name": "calm")";
+  auto r = Post("/api/v1/ddpg/evaluate/", eval + "}");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["model_version"], 2);
+  r = Post("/api/v1/ddpg/evaluate/", eval + R"(, "model_version": 1})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["model_version"], 1);
+  EXPECT_EQ(Body(r)["eval_logs_path"],
+            "model_outdir_csv/ddpg/calm/v1/eval_logs.csv");
+  r = Post("/api/v1/ddpg/evaluate/",
+           R"({"eval_steps": 2, "eval_episodes": 1,
+               "model_name": "model_storage/ddpg/calm/v3"})");
+  ExpectError(r, 404, "RESOURCE_NOT_FOUND");
+  // train-result names the version asked for.
+  json v1 =
+      Body(Get("/api/v1/ddpg/train-result/?model_name=calm&model_version=1"));
+  EXPECT_EQ(v1["model_version"], 1);
+  EXPECT_EQ(v1["status"], "done");
+}
+
+TEST_F(IlpOwnershipTest, TheModelListShowsVersionsAndEvaluations) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "a"));
+  TrainAndWait("ppo", TinyTrain("ppo", "b"));
+  ASSERT_EQ(Post("/api/v1/ppo/evaluate/",
+                 R"({"eval_steps": 2, "eval_episodes": 1, "model_name": "b"})")
+                ->status,
+            200);
+  json list = Body(Get("/api/v1/ilp/models/"));
+  EXPECT_EQ(list["count"], 2);
+  ASSERT_EQ(list["results"].size(), 2u);
+  const json& b = list["results"][0];  // newest first
+  EXPECT_EQ(b["model_name"], "model_storage/ppo/b");
+  EXPECT_EQ(b["latest_version"], 1);
+  EXPECT_EQ(b["versions"][0]["status"], "done");
+  EXPECT_TRUE(
+      b["versions"][0]["evaluation"]["agent"]["mean_reward_usd"].is_number());
+  EXPECT_TRUE(list["results"][1]["versions"][0]["evaluation"].is_null());
+  // Nobody else sees them; only admins may list everyone's.
+  EXPECT_EQ(Body(GetAs(other_, "/api/v1/ilp/models/"))["count"], 0);
+  ExpectError(GetAs(other_, "/api/v1/ilp/models/?scope=all"), 403,
+              "PERMISSION_DENIED");
+  json all = Body(GetAs(admin_, "/api/v1/ilp/models/?scope=all"));
+  EXPECT_EQ(all["count"], 2);
+  EXPECT_EQ(all["results"][0]["owner_id"], user_id_);
+}
+
+TEST_F(IlpOwnershipTest, AnotherUsersModelIsInvisible) {
+  TrainAndWait("ppo", TinyTrain("ppo", "secret"));
+  ExpectError(GetAs(other_, "/api/v1/ilp/models/ppo/secret/"), 404,
+              "RESOURCE_NOT_FOUND");
+  ExpectError(GetAs(other_, "/api/v1/ppo/train-result/?model_name=secret"), 404,
+              "RESOURCE_NOT_FOUND");
+  ExpectError(Post("/api/v1/ppo/evaluate/",
+                   R"({"eval_steps": 2, "eval_episodes": 1,
+                       "model_name": "secret"})",
+                   other_),
+              404, "RESOURCE_NOT_FOUND");
+  ExpectError(Post("/api/v1/predict-action/",
+                   R"({"ppo_agent_path": "model_storage/ppo/secret/v1",
+                       "ddpg_agent_path": "model_storage/ddpg/secret"})",
+                   other_),
+              404, "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(IlpOwnershipTest, DownloadsServeOnlyTheCallersOwnArtifacts) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "ppo_prod1"));
+  const std::string mine =
+      "/api/v1/file/download/?file_path=model_outdir_csv/ddpg/ppo_prod1"
+      "&file_name=train_logs.csv";
+  ASSERT_EQ(Get(mine)->status, 200);
+  // The other user's own namespace has no such model: as if missing.
+  ExpectError(GetAs(other_, mine), 400, "VALIDATION_ERROR", "file_name");
+  // Nor can they reach the files by their place on disk.
+  const std::string physical = "/api/v1/file/download/?file_path=" +
+                               Owned("model_outdir_csv/ddpg/ppo_prod1") +
+                               "&file_name=train_logs.csv";
+  ExpectError(GetAs(other_, physical), 400, "VALIDATION_ERROR", "file_name");
+  // An admin may.
+  EXPECT_EQ(GetAs(admin_, physical)->status, 200);
+}
+
+TEST_F(IlpOwnershipTest, TheDatabaseAndUnregisteredFilesAreNeverServed) {
+  WriteHomeFile("datasets/notes.csv", "a,b\n");
+  for (const std::string& q :
+       {std::string("file_path=.&file_name=trainyard.db"),
+        std::string("file_path=.&file_name=trainyard.db-wal"),
+        std::string("file_path=./&file_name=trainyard.db-shm"),
+        std::string("file_path=model_storage/..&file_name=trainyard.db"),
+        std::string("file_path=datasets&file_name=notes.csv")}) {
+    for (const std::string& token : {user_, admin_}) {
+      auto r = GetAs(token, "/api/v1/file/download/?" + q);
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 400) << q << " " << r->body.substr(0, 40);
+      EXPECT_EQ(r->body.find("SQLite format"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config) {
   }
   TY_ASSIGN_OR_RETURN(rt->store, store::OpenSqliteStore(rt->data_dir->root() +
                                                         "/trainyard.db"));
-  rt->artifacts = std::make_unique<store::ArtifactStore>(rt->data_dir.get(),
-                                                         &rt->file_system);
+  rt->artifacts = std::make_unique<store::ArtifactStore>(
+      rt->data_dir.get(), &rt->file_system, rt->store->artifact_owners());
   if (config.enable_test_jobs)
     TY_RETURN_IF_ERROR(RegisterTestJobs(&rt->handlers));
   TY_RETURN_IF_ERROR(RegisterProductJobs(rt.get()));

@@ -149,8 +149,10 @@ TEST(DatabaseTest, CachedStatementSeesSchemaChanges) {
   auto lock = (*db)->Lock();
   const char* kSql = "SELECT COUNT(*) FROM a WHERE x >= ?";
   EXPECT_EQ(QueryInt(**db, kSql, 0), 0);
-  ASSERT_TRUE((*db)->Exec("DROP TABLE a; CREATE TABLE a (y INTEGER, x INTEGER);"
-                          "INSERT INTO a VALUES (5, 7)").ok());
+  ASSERT_TRUE((*db)
+                  ->Exec("DROP TABLE a; CREATE TABLE a (y INTEGER, x INTEGER);"
+                         "INSERT INTO a VALUES (5, 7)")
+                  .ok());
   EXPECT_EQ(QueryInt(**db, kSql, 7), 1);
 }
 

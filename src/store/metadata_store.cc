@@ -15,12 +15,14 @@ class SqliteMetadataStore final : public MetadataStore {
         users_(db_.get()),
         jobs_(db_.get()),
         models_(db_.get()),
+        artifact_owners_(db_.get()),
         audit_(db_.get()),
         rate_counters_(db_.get()) {}
 
   UserStore* users() override { return &users_; }
   JobStore* jobs() override { return &jobs_; }
   ModelStore* models() override { return &models_; }
+  ArtifactOwnerStore* artifact_owners() override { return &artifact_owners_; }
   AuditLog* audit() override { return &audit_; }
   RateCounterStore* rate_counters() override { return &rate_counters_; }
   Status Ping() override { return db_->Ping(); }
@@ -33,6 +35,7 @@ class SqliteMetadataStore final : public MetadataStore {
   SqliteUserStore users_;
   SqliteJobStore jobs_;
   SqliteModelStore models_;
+  SqliteArtifactOwnerStore artifact_owners_;
   SqliteAuditLog audit_;
   SqliteRateCounterStore rate_counters_;
 };

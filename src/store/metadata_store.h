@@ -22,6 +22,7 @@ class MetadataStore {
   virtual UserStore* users() = 0;
   virtual JobStore* jobs() = 0;
   virtual ModelStore* models() = 0;
+  virtual ArtifactOwnerStore* artifact_owners() = 0;
   virtual AuditLog* audit() = 0;
   virtual RateCounterStore* rate_counters() = 0;
   // A cheap round trip to the database, for health checks.

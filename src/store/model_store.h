@@ -30,6 +30,8 @@ struct ModelVersion {
   std::string artifact_path;  // relative to the data directory
   std::string metrics = "{}";
   int64_t created_at = 0;
+  std::string job_id;     // the job that trains it; empty if none
+  std::string logs_path;  // relative to the data directory; may be empty
 };
 
 struct ModelFilter {
@@ -56,13 +58,41 @@ class ModelStore {
   virtual Status Update(const ModelRecord& model) = 0;
   // Deletes the model and its versions. NOT_FOUND if absent.
   virtual Status Delete(const std::string& id) = 0;
-  // Appends version (latest + 1) and returns it.
-  virtual Result<ModelVersion> AddVersion(const std::string& model_id,
-                                          const std::string& artifact_path,
-                                          const std::string& metrics,
-                                          int64_t now) = 0;
+  // Appends `draft` as version latest + 1 (draft.version is ignored) and
+  // returns it. NOT_FOUND if draft.model_id names no model.
+  virtual Result<ModelVersion> AddVersion(const ModelVersion& draft) = 0;
+  // NOT_FOUND if the model has no such version.
+  virtual Result<ModelVersion> GetVersion(const std::string& model_id,
+                                          int64_t version) = 0;
+  // Replaces artifact_path, logs_path, job_id and metrics of the version
+  // (model_id, version). NOT_FOUND if absent.
+  virtual Status UpdateVersion(const ModelVersion& version) = 0;
+  // Oldest first.
   virtual Result<std::vector<ModelVersion>> ListVersions(
       const std::string& model_id) = 0;
+};
+
+// Who owns which stored files: a claim on a directory (relative to the data
+// directory, normalised, no trailing slash) covers everything under it. The
+// artifact store answers reads from the longest claimed prefix of a path.
+struct ArtifactOwner {
+  std::string path;
+  std::string owner_id;
+  std::string kind;  // what the directory holds: "ilp.ppo", "studio", ...
+  int64_t created_at = 0;
+};
+
+// Implementations must be thread-safe.
+class ArtifactOwnerStore {
+ public:
+  virtual ~ArtifactOwnerStore() = default;
+  // Records `claim`. OK if the path is already claimed by the same owner
+  // (the first claim is kept); CONFLICT if it is claimed by another.
+  virtual Status Claim(const ArtifactOwner& claim) = 0;
+  // The claim whose path is the longest of `paths` that is claimed;
+  // nullopt if none is.
+  virtual Result<std::optional<ArtifactOwner>> FindLongest(
+      const std::vector<std::string>& paths) = 0;
 };
 
 // Append-only record of security-relevant actions (token changes, admin

@@ -95,6 +95,19 @@ CREATE TABLE audit_log (
 ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX jobs_queue ON jobs(status, priority DESC, created_at);
 )sql",
+      // Ownership of stored files and versioned models: every directory a
+      // product writes for a user is claimed in artifact_owners (reads are
+      // checked against the longest claimed prefix); a model version knows
+      // the job that trains it and where its logs are.
+      R"sql(
+CREATE TABLE artifact_owners (
+  path TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL);
+ALTER TABLE model_versions ADD COLUMN job_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_versions ADD COLUMN logs_path TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return kMigrations;
 }

@@ -118,27 +118,27 @@ Status SqliteModelStore::Delete(const std::string& id) {
   return Status::Ok();
 }
 
-Result<ModelVersion> SqliteModelStore::AddVersion(
-    const std::string& model_id, const std::string& artifact_path,
-    const std::string& metrics, int64_t now) {
+Result<ModelVersion> SqliteModelStore::AddVersion(const ModelVersion& draft) {
   auto lock = db_->Lock();
-  ModelVersion v{model_id, 0, artifact_path, metrics, now};
+  ModelVersion v = draft;
   Status st = db_->Transaction([&]() -> Status {
     TY_ASSIGN_OR_RETURN(Statement q,
                         db_->Prepare("SELECT COALESCE(MAX(version), 0) FROM "
                                      "model_versions WHERE model_id = ?"));
-    q.Bind(1, model_id);
+    q.Bind(1, v.model_id);
     TY_ASSIGN_OR_RETURN(bool row, q.Step());
     v.version = (row ? q.ColumnInt(0) : 0) + 1;
-    TY_ASSIGN_OR_RETURN(Statement s,
-                        db_->Prepare("INSERT INTO model_versions(model_id, "
-                                     "version, artifact_path, metrics, "
-                                     "created_at) VALUES(?,?,?,?,?)"));
-    s.Bind(1, model_id).Bind(2, v.version).Bind(3, artifact_path);
-    s.Bind(4, metrics).Bind(5, now);
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("INSERT INTO model_versions(model_id, version, "
+                     "artifact_path, metrics, created_at, job_id, logs_path) "
+                     "VALUES(?,?,?,?,?,?,?)"));
+    s.Bind(1, v.model_id).Bind(2, v.version).Bind(3, v.artifact_path);
+    s.Bind(4, v.metrics).Bind(5, v.created_at).Bind(6, v.job_id);
+    s.Bind(7, v.logs_path);
     Status ins = s.Run();
     if (ins.code() == ErrorCode::kConflict) {
-      return NotFoundError("model '" + model_id + "' not found");
+      return NotFoundError("model '" + v.model_id + "' not found");
     }
     return ins;
   });
@@ -146,19 +146,103 @@ Result<ModelVersion> SqliteModelStore::AddVersion(
   return v;
 }
 
+namespace {
+
+constexpr const char* kVersionColumns =
+    "model_id, version, artifact_path, metrics, created_at, job_id, logs_path";
+
+ModelVersion ReadVersion(const Statement& row) {
+  return ModelVersion{row.ColumnText(0), row.ColumnInt(1), row.ColumnText(2),
+                      row.ColumnText(3), row.ColumnInt(4), row.ColumnText(5),
+                      row.ColumnText(6)};
+}
+
+}  // namespace
+
+Result<ModelVersion> SqliteModelStore::GetVersion(const std::string& model_id,
+                                                  int64_t version) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare(std::string("SELECT ") + kVersionColumns +
+                   " FROM model_versions WHERE model_id = ? AND version = ?"));
+  s.Bind(1, model_id).Bind(2, version);
+  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    return NotFoundError("version " + std::to_string(version) + " of model '" +
+                         model_id + "' not found");
+  }
+  return ReadVersion(s);
+}
+
+Status SqliteModelStore::UpdateVersion(const ModelVersion& v) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("UPDATE model_versions SET artifact_path = ?, metrics = ?, "
+                   "job_id = ?, logs_path = ? WHERE model_id = ? AND "
+                   "version = ?"));
+  s.Bind(1, v.artifact_path).Bind(2, v.metrics).Bind(3, v.job_id);
+  s.Bind(4, v.logs_path).Bind(5, v.model_id).Bind(6, v.version);
+  TY_RETURN_IF_ERROR(s.Run());
+  if (db_->Changes() == 0) {
+    return NotFoundError("version " + std::to_string(v.version) +
+                         " of model '" + v.model_id + "' not found");
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<ModelVersion>> SqliteModelStore::ListVersions(
     const std::string& model_id) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
-      db_->Prepare("SELECT model_id, version, artifact_path, metrics, "
-                   "created_at FROM model_versions WHERE model_id = ? ORDER BY "
-                   "version"));
+      db_->Prepare(std::string("SELECT ") + kVersionColumns +
+                   " FROM model_versions WHERE model_id = ? ORDER BY version"));
   s.Bind(1, model_id);
-  return ReadRows<ModelVersion>(s, [](const Statement& row) {
-    return ModelVersion{row.ColumnText(0), row.ColumnInt(1), row.ColumnText(2),
-                        row.ColumnText(3), row.ColumnInt(4)};
+  return ReadRows<ModelVersion>(s, ReadVersion);
+}
+
+Status SqliteArtifactOwnerStore::Claim(const ArtifactOwner& c) {
+  auto lock = db_->Lock();
+  return db_->Transaction([&]() -> Status {
+    TY_ASSIGN_OR_RETURN(
+        Statement q,
+        db_->Prepare("SELECT owner_id FROM artifact_owners WHERE path = ?"));
+    q.Bind(1, c.path);
+    TY_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (row) {
+      if (q.ColumnText(0) == c.owner_id) return Status::Ok();
+      return ConflictError("'" + c.path + "' belongs to another user");
+    }
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("INSERT INTO artifact_owners(path, owner_id, kind, "
+                     "created_at) VALUES(?,?,?,?)"));
+    s.Bind(1, c.path).Bind(2, c.owner_id).Bind(3, c.kind).Bind(4, c.created_at);
+    return s.Run();
   });
+}
+
+Result<std::optional<ArtifactOwner>> SqliteArtifactOwnerStore::FindLongest(
+    const std::vector<std::string>& paths) {
+  std::optional<ArtifactOwner> best;
+  if (paths.empty()) return best;
+  auto lock = db_->Lock();
+  std::string sql =
+      "SELECT path, owner_id, kind, created_at FROM artifact_owners WHERE "
+      "path IN (?";
+  for (size_t i = 1; i < paths.size(); ++i) sql += ",?";
+  sql += ") ORDER BY length(path) DESC LIMIT 1";
+  TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare(sql));
+  for (size_t i = 0; i < paths.size(); ++i)
+    s.Bind(static_cast<int>(i + 1), paths[i]);
+  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (row) {
+    best = ArtifactOwner{s.ColumnText(0), s.ColumnText(1), s.ColumnText(2),
+                         s.ColumnInt(3)};
+  }
+  return best;
 }
 
 Status SqliteAuditLog::Append(const AuditEntry& e) {

@@ -29,18 +29,31 @@ TEST_F(ModelStoreTest, NamesAreUniquePerOwnerAndKind) {
 }
 
 TEST_F(ModelStoreTest, VersionsIncreaseFromOne) {
-  EXPECT_EQ(models_->AddVersion("m1", "a/v1", "{}", 5)->version, 1);
-  EXPECT_EQ(models_->AddVersion("m1", "a/v2", "{}", 6)->version, 2);
+  EXPECT_EQ(models_->AddVersion({"m1", 0, "a/v1", "{}", 5})->version, 1);
+  EXPECT_EQ(models_->AddVersion({"m1", 0, "a/v2", "{}", 6})->version, 2);
   EXPECT_EQ(models_->ListVersions("m1")->size(), 2u);
 }
 
 TEST_F(ModelStoreTest, VersionOfUnknownModelIsNotFound) {
-  EXPECT_EQ(models_->AddVersion("nope", "a", "{}", 5).status().code(),
+  EXPECT_EQ(models_->AddVersion({"nope", 0, "a", "{}", 5}).status().code(),
             ErrorCode::kNotFound);
 }
 
+TEST_F(ModelStoreTest, VersionKeepsJobAndLogsAndCanBeUpdated) {
+  ModelVersion v =
+      *models_->AddVersion({"m1", 0, "a/v1", "{}", 5, "job-1", "logs/v1"});
+  EXPECT_EQ(models_->GetVersion("m1", 1)->job_id, "job-1");
+  EXPECT_EQ(models_->GetVersion("m1", 1)->logs_path, "logs/v1");
+  v.metrics = R"({"mean_reward_usd":1})";
+  ASSERT_TRUE(models_->UpdateVersion(v).ok());
+  EXPECT_EQ(models_->GetVersion("m1", 1)->metrics, v.metrics);
+  EXPECT_EQ(models_->GetVersion("m1", 2).status().code(), ErrorCode::kNotFound);
+  v.version = 7;
+  EXPECT_EQ(models_->UpdateVersion(v).code(), ErrorCode::kNotFound);
+}
+
 TEST_F(ModelStoreTest, DeleteRemovesModelAndVersions) {
-  ASSERT_TRUE(models_->AddVersion("m1", "a/v1", "{}", 5).ok());
+  ASSERT_TRUE(models_->AddVersion({"m1", 0, "a/v1", "{}", 5}).ok());
   ASSERT_TRUE(models_->Delete("m1").ok());
   EXPECT_EQ(models_->Get("m1").status().code(), ErrorCode::kNotFound);
   EXPECT_TRUE(models_->ListVersions("m1")->empty());

@@ -91,12 +91,23 @@ class SqliteModelStore final : public ModelStore {
   Result<int64_t> Count(const ModelFilter& f) override;
   Status Update(const ModelRecord& model) override;
   Status Delete(const std::string& id) override;
-  Result<ModelVersion> AddVersion(const std::string& model_id,
-                                  const std::string& artifact_path,
-                                  const std::string& metrics,
-                                  int64_t now) override;
+  Result<ModelVersion> AddVersion(const ModelVersion& draft) override;
+  Result<ModelVersion> GetVersion(const std::string& model_id,
+                                  int64_t version) override;
+  Status UpdateVersion(const ModelVersion& version) override;
   Result<std::vector<ModelVersion>> ListVersions(
       const std::string& model_id) override;
+
+ private:
+  Database* db_;
+};
+
+class SqliteArtifactOwnerStore final : public ArtifactOwnerStore {
+ public:
+  explicit SqliteArtifactOwnerStore(Database* db) : db_(db) {}
+  Status Claim(const ArtifactOwner& claim) override;
+  Result<std::optional<ArtifactOwner>> FindLongest(
+      const std::vector<std::string>& paths) override;
 
  private:
   Database* db_;

@@ -230,6 +230,12 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   TY_RETURN_IF_ERROR(registry.Register(std::move(spec)));
 
   const std::string run_dir = RunDirectory(task.model_type, job.id);
+  // The trained model's files are the task owner's (file/download serves
+  // them to the owner and admins).
+  if (!job.owner_id.empty()) {
+    TY_RETURN_IF_ERROR(deps.artifacts->Claim(run_dir, job.owner_id, "gym",
+                                             deps.clock->NowMillis()));
+  }
   rl::TrainOptions options;
   options.algo = task.model_type;
   options.env_id = edge::kEnvId;

@@ -39,9 +39,8 @@ void Accumulate(const env::LpStepRecord& r, Side* side) {
 
 }  // namespace
 
-Result<EvaluateResult> RunEvaluation(const Workspace& workspace,
+Result<EvaluateResult> RunEvaluation(const ModelPaths& paths,
                                      const EvaluateRequest& req) {
-  const ModelPaths paths = workspace.PathsFor(req.algo, req.model_name);
   TY_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(paths.model_dir, req.algo,
                                                    paths.rel_model_dir));
   ModelInfo info = model.info;

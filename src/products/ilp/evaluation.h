@@ -41,15 +41,17 @@ struct SideSummary {
 struct EvaluateResult {
   SideSummary agent;
   std::vector<std::pair<std::string, SideSummary>> baselines;
-  std::string eval_logs_path;  // relative to the ILP base
+  std::string eval_logs_path;  // under paths.rel_csv_dir
   std::string plot_path;       // empty if no plot was drawn
   std::string action_transform;
   bool use_running_statistics = false;  // as the model was trained
 };
 
-// Loads the model (NOT_FOUND / VALIDATION_ERROR as LoadModel), runs the
-// episodes and writes the files. IO_ERROR if the logs cannot be written.
-Result<EvaluateResult> RunEvaluation(const Workspace& workspace,
+// Loads the model in paths.model_dir (NOT_FOUND / VALIDATION_ERROR as
+// LoadModel), runs the episodes and writes the files into paths.csv_dir
+// (answering with paths under paths.rel_csv_dir). IO_ERROR if the logs
+// cannot be written. request.model_name is not used to find files.
+Result<EvaluateResult> RunEvaluation(const ModelPaths& paths,
                                      const EvaluateRequest& request);
 
 }  // namespace trainyard::ilp

@@ -81,8 +81,7 @@ Status SetActionTransform(const std::string& name,
   if (!mode.ok()) {
     return ValidationError(
         "invalid action_transform",
-        {{"action_transform",
-          "must be one of linear, non-linear, recentre"}});
+        {{"action_transform", "must be one of linear, non-linear, recentre"}});
   }
   config->action_mode = env::LpActionMode::kBounds;
   config->action_transform = *mode;

@@ -69,10 +69,9 @@ Result<std::shared_ptr<const Predictor::State>> Predictor::StateFor(
 }
 
 Result<RangeAction> Predictor::Run(const std::string& algo,
-                                   const std::string& name,
+                                   const ModelPaths& paths,
                                    const PredictRequest& req,
                                    PredictResult* out) {
-  const ModelPaths paths = workspace_->PathsFor(algo, name);
   // The model's description decides the action map; load it first.
   TY_ASSIGN_OR_RETURN(ModelInfo info, cache_.Describe(paths.model_dir, algo,
                                                       paths.rel_model_dir));
@@ -95,9 +94,9 @@ Result<RangeAction> Predictor::Run(const std::string& algo,
   r.action1 = action[1];
   if (info.action_transform == kRecentreTransform) {
     const float a1 = action[1];  // NaN keeps, as in the environment
-    r.decision = !(a1 >= env::kRecentreMoveFrom)  ? "keep"
-                 : a1 < env::kRecentreExitFrom ? "move"
-                                               : "exit";
+    r.decision = !(a1 >= env::kRecentreMoveFrom) ? "keep"
+                 : a1 < env::kRecentreExitFrom   ? "move"
+                                                 : "exit";
   }
   r.tick_lower = t.tick_lower;
   r.tick_upper = t.tick_upper;
@@ -115,8 +114,8 @@ Result<PredictResult> Predictor::Predict(const PredictRequest& req) {
   }
   TY_RETURN_IF_ERROR(ValidateDate(req.date_str));
   PredictResult out;
-  TY_ASSIGN_OR_RETURN(out.ddpg, Run("ddpg", req.ddpg_name, req, &out));
-  TY_ASSIGN_OR_RETURN(out.ppo, Run("ppo", req.ppo_name, req, &out));
+  TY_ASSIGN_OR_RETURN(out.ddpg, Run("ddpg", req.ddpg, req, &out));
+  TY_ASSIGN_OR_RETURN(out.ppo, Run("ppo", req.ppo, req, &out));
   return out;
 }
 

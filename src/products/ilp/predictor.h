@@ -22,9 +22,9 @@
 namespace trainyard::ilp {
 
 struct PredictRequest {
-  std::string pool_id;              // preset name or pool address
-  std::string date_str;             // YYYY-MM-DD
-  std::string ddpg_name, ppo_name;  // normalised model names
+  std::string pool_id;   // preset name or pool address
+  std::string date_str;  // YYYY-MM-DD
+  ModelPaths ddpg, ppo;  // the resolved model versions
 };
 
 struct RangeAction {
@@ -50,8 +50,7 @@ Status ValidateDate(const std::string& date);
 // Thread-safe; models and pool states are cached.
 class Predictor {
  public:
-  Predictor(const Workspace* workspace, const store::DataDir* data_dir)
-      : workspace_(workspace), data_dir_(data_dir) {}
+  explicit Predictor(const store::DataDir* data_dir) : data_dir_(data_dir) {}
   // VALIDATION_ERROR for an unknown pool; model errors as LoadModel.
   Result<PredictResult> Predict(const PredictRequest& request);
   const ModelCache& cache() const { return cache_; }
@@ -64,10 +63,9 @@ class Predictor {
   Result<std::shared_ptr<const State>> StateFor(
       const std::string& pool_id, const std::string& date,
       const ModelInfo& info, const std::optional<PoolHistory>& history);
-  Result<RangeAction> Run(const std::string& algo, const std::string& name,
+  Result<RangeAction> Run(const std::string& algo, const ModelPaths& paths,
                           const PredictRequest& request, PredictResult* out);
 
-  const Workspace* workspace_;
   const store::DataDir* data_dir_;
   ModelCache cache_;
   std::mutex mu_;

@@ -11,9 +11,11 @@
 #include "api/file_response.h"
 #include "api/job_json.h"
 #include "api/json_validator.h"
+#include "api/pagination.h"
 #include "env/action_transform.h"
 #include "env/uniswap_v3_lp/baselines.h"
 #include "products/ilp/evaluation.h"
+#include "products/ilp/model_registry.h"
 #include "products/ilp/pool_data.h"
 #include "products/ilp/predictor.h"
 #include "products/ilp/settings_store.h"
@@ -46,14 +48,71 @@ struct Service {
   products::ProductDeps deps;
   jobs::JobService* jobs;
   Workspace workspace;
+  IlpModelRegistry registry;
   Predictor predictor;
   std::unique_ptr<SettingsStore> settings;  // initialize-script's base_path
   Service(const products::ProductDeps& d, jobs::JobService* j)
       : deps(d),
         jobs(j),
         workspace(d.data_dir),
-        predictor(&workspace, d.data_dir) {}
+        registry(d.store->models(), d.artifacts, &workspace, d.clock),
+        predictor(d.data_dir) {}
 };
+
+// Models trained before models had owners sit in model_storage/<algo>/<name>
+// with no registry entry: give each to the owner of the newest job that
+// trained it, as version 1, so upgrading loses nobody's model.
+Status AdoptLegacyModels(Service* s) {
+  for (const char* algo : {"ddpg", "ppo"}) {
+    store::JobFilter f;
+    f.type = TrainJobType(algo);
+    f.limit = 100000;
+    TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, s->jobs->List(f));
+    for (const store::JobRecord& r : rows) {  // newest first
+      Result<TrainJobSpec> spec = TrainJobSpecFromJson(r.params);
+      if (!spec.ok() || spec->version != 0 || r.owner_id.empty()) continue;
+      const store::DataDir& dir = *s->deps.data_dir;
+      if (!dir.Resolve(dir.Relative(spec->model_dir)).ok()) continue;
+      TY_RETURN_IF_ERROR(s->registry
+                             .AdoptLegacy(r.owner_id, algo,
+                                          spec->model.model_name,
+                                          dir.Relative(spec->model_dir),
+                                          dir.Relative(spec->csv_dir), r.id)
+                             .status());
+    }
+  }
+  return Status::Ok();
+}
+
+// The version of the caller's model that `ref` names, to use it: the version
+// asked for, or else the newest whose training completed. NOT_FOUND if the
+// caller has no such model (whoever else has one); CONFLICT if its only
+// versions are still training.
+Result<IlpVersion> UsableVersion(Service& s, const api::Principal& caller,
+                                 const std::string& algo,
+                                 const ModelReference& ref) {
+  if (ref.version)
+    return s.registry.Find(caller.user_id, algo, ref.name, ref.version);
+  TY_ASSIGN_OR_RETURN(std::vector<IlpVersion> all,
+                      s.registry.Versions(caller.user_id, algo, ref.name));
+  std::string training_job;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (it->job_id.empty()) return *it;
+    Result<store::JobRecord> job = s.jobs->Get(it->job_id);
+    if (!job.ok()) continue;
+    if (job->status == store::JobStatus::kCompleted) return *it;
+    if (job->status == store::JobStatus::kQueued ||
+        job->status == store::JobStatus::kRunning)
+      training_job = job->id;
+  }
+  if (!training_job.empty()) {
+    return ConflictError("model 'model_storage/" + algo + "/" + ref.name +
+                         "' has no trained version yet: job " + training_job +
+                         " is still training it");
+  }
+  return NotFoundError("model 'model_storage/" + algo + "/" + ref.name +
+                       "' has no successfully trained version");
+}
 
 // Opens the settings table and restores the stored base_path. A stored base
 // that is no longer usable (moved data directory) falls back to the default.
@@ -121,8 +180,7 @@ void ReadHidden(JsonValidator* v, rl::ParamMap* p) {
 
 // ---------------------------------------------------------------- train
 
-Result<TrainJobSpec> ParseTrainRequest(const Service& s,
-                                       const std::string& algo,
+Result<TrainJobSpec> ParseTrainRequest(const std::string& algo,
                                        const json& body) {
   const bool ppo = algo == "ppo";
   JsonValidator v(body);
@@ -225,53 +283,58 @@ Result<TrainJobSpec> ParseTrainRequest(const Service& s,
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(rl::Algo a, rl::ParseAlgo(algo));
   TY_RETURN_IF_ERROR(rl::ValidateParams(a, p));
-  const ModelPaths paths = s.workspace.PathsFor(algo, m.model_name);
-  spec.model_dir = paths.model_dir;
-  spec.csv_dir = paths.csv_dir;
-  spec.rel_model_dir = paths.rel_model_dir;
-  spec.rel_csv_dir = paths.rel_csv_dir;
   return spec;
 }
 
-// The queued or running training job for this model directory, if any.
+// The queued or running job training the owner's model `name`, if any.
 Result<std::optional<store::JobRecord>> ActiveJobFor(Service& s,
+                                                     const std::string& owner,
                                                      const std::string& algo,
-                                                     const std::string& dir) {
-  for (store::JobStatus st :
-       {store::JobStatus::kQueued, store::JobStatus::kRunning}) {
-    store::JobFilter f;
-    f.type = TrainJobType(algo);
-    f.status = st;
-    f.limit = 1000;
-    TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, s.jobs->List(f));
-    for (store::JobRecord& r : rows) {
-      Result<TrainJobSpec> spec = TrainJobSpecFromJson(r.params);
-      if (spec.ok() && spec->model_dir == dir)
-        return std::optional(std::move(r));
-    }
-  }
+                                                     const std::string& name) {
+  Result<IlpVersion> newest = s.registry.Find(owner, algo, name, std::nullopt);
+  if (newest.status().code() == ErrorCode::kNotFound)
+    return std::optional<store::JobRecord>();
+  TY_RETURN_IF_ERROR(newest.status());
+  if (newest->job_id.empty()) return std::optional<store::JobRecord>();
+  Result<store::JobRecord> job = s.jobs->Get(newest->job_id);
+  if (job.ok() && (job->status == store::JobStatus::kQueued ||
+                   job->status == store::JobStatus::kRunning))
+    return std::optional(std::move(*job));
   return std::optional<store::JobRecord>();
 }
 
 Result<Response> Train(Service& s, const std::string& algo, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  TY_ASSIGN_OR_RETURN(TrainJobSpec spec, ParseTrainRequest(s, algo, body));
+  TY_ASSIGN_OR_RETURN(TrainJobSpec spec, ParseTrainRequest(algo, body));
+  const std::string& owner = req.caller().user_id;
+  const std::string& name = spec.model.model_name;
   TY_ASSIGN_OR_RETURN(std::optional<store::JobRecord> active,
-                      ActiveJobFor(s, algo, spec.model_dir));
+                      ActiveJobFor(s, owner, algo, name));
   if (active) {
-    return ConflictError("model '" + spec.rel_model_dir +
+    return ConflictError("model 'model_storage/" + algo + "/" + name +
                          "' is already being trained by job " + active->id);
   }
+  // Retraining never replaces a model: it trains a new version beside it.
+  TY_ASSIGN_OR_RETURN(IlpVersion version,
+                      s.registry.AddVersion(owner, algo, name));
+  spec.version = version.version;
+  spec.model_dir = version.paths.model_dir;
+  spec.csv_dir = version.paths.csv_dir;
+  spec.rel_model_dir = version.paths.rel_model_dir;
+  spec.rel_csv_dir = version.paths.rel_csv_dir;
   jobs::SubmitRequest submit;
   submit.type = TrainJobType(algo);
-  submit.owner_id = req.caller().user_id;
+  submit.owner_id = owner;
   submit.params_json = TrainJobSpecToJson(spec);
   submit.total_units = spec.model.max_steps * spec.model.n_episodes;
   TY_ASSIGN_OR_RETURN(store::JobRecord job, s.jobs->Submit(submit));
+  TY_RETURN_IF_ERROR(s.registry.AttachJob(version, job.id));
   json out = {
       {"status", "running"},
       {"job_id", job.id},
-      {"model_name", spec.rel_model_dir},
+      {"model_name", "model_storage/" + algo + "/" + name},
+      {"model_version", version.version},
+      {"model_path", spec.rel_model_dir},
       {algo + "_actor_model_path", spec.rel_model_dir + "/" + kActorFile},
       {algo + "_critic_model_path", spec.rel_model_dir + "/" + kCriticFile},
       {"train_logs_path", spec.rel_csv_dir + "/" + kTrainLogFile},
@@ -304,16 +367,22 @@ Result<Response> TrainResult(Service& s, const std::string& algo,
   api::QueryValidator q(req);
   std::optional<std::string> model = q.String("model_name");
   std::optional<std::string> job_id = q.String("job_id");
+  const int64_t wanted_version =
+      q.Int("model_version", 0, 1, int64_t{1} << 40);  // 0: not given
   TY_RETURN_IF_ERROR(q.Finish());
-  std::string wanted_dir;
-  if (model) {
-    TY_ASSIGN_OR_RETURN(std::string name,
-                        ModelNameFromReference(*model, algo, "model_name"));
-    wanted_dir = s.workspace.PathsFor(algo, name).model_dir;
-  }
   const api::Principal& caller = req.caller();
   std::optional<store::JobRecord> found;
-  if (job_id) {
+  if (model) {
+    TY_ASSIGN_OR_RETURN(ModelReference ref,
+                        ParseModelReference(*model, algo, "model_name"));
+    if (wanted_version != 0) ref.version = wanted_version;
+    TY_ASSIGN_OR_RETURN(IlpVersion v, s.registry.Find(caller.user_id, algo,
+                                                      ref.name, ref.version));
+    Result<store::JobRecord> job =
+        v.job_id.empty() ? Result<store::JobRecord>(NotFoundError(""))
+                         : s.jobs->Get(v.job_id);
+    if (job.ok()) found = std::move(*job);
+  } else if (job_id) {
     Result<store::JobRecord> job = s.jobs->Get(*job_id);
     if (job.ok() && job->type == TrainJobType(algo) &&
         (caller.is_admin() || job->owner_id == caller.user_id))
@@ -325,9 +394,7 @@ Result<Response> TrainResult(Service& s, const std::string& algo,
     f.limit = 1000;
     TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, s.jobs->List(f));
     for (store::JobRecord& r : rows) {  // newest first
-      Result<TrainJobSpec> spec = TrainJobSpecFromJson(r.params);
-      if (!spec.ok()) continue;
-      if (wanted_dir.empty() || spec->model_dir == wanted_dir) {
+      if (TrainJobSpecFromJson(r.params).ok()) {
         found = std::move(r);
         break;
       }
@@ -348,7 +415,9 @@ Result<Response> TrainResult(Service& s, const std::string& algo,
       {"status", ResultStatus(found->status)},
       {"job_id", found->id},
       {"job_status", store::JobStatusName(found->status)},
-      {"model_name", spec.rel_model_dir},
+      {"model_name", "model_storage/" + algo + "/" + spec.model.model_name},
+      {"model_version", spec.version == 0 ? json(nullptr) : json(spec.version)},
+      {"model_path", spec.rel_model_dir},
       {"progress", found->progress},
       {algo + "_actor_model_path", spec.rel_model_dir + "/" + kActorFile},
       {algo + "_critic_model_path", spec.rel_model_dir + "/" + kCriticFile},
@@ -378,7 +447,7 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   JsonValidator v(body);
   v.RejectUnknownKeys({"eval_steps", "eval_episodes", "model_name",
-                       "percentage_range", "agent_budget_usd",
+                       "model_version", "percentage_range", "agent_budget_usd",
                        "use_running_statistics", "action_transform",
                        "baselines", "seed"});
   EvaluateRequest e;
@@ -386,6 +455,8 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   e.eval_steps = v.OptionalInt("eval_steps", 1, 1'000'000).value_or(1000);
   e.eval_episodes = v.OptionalInt("eval_episodes", 1, 100'000).value_or(100);
   std::optional<std::string> name = v.RequiredString("model_name", 300);
+  std::optional<int64_t> version =
+      v.OptionalInt("model_version", 1, int64_t{1} << 40);
   e.percentage_range =
       v.OptionalNumber("percentage_range", kTiny, 1.0 - 1e-9).value_or(0.5);
   e.agent_budget_usd =
@@ -414,20 +485,27 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   }
   if (e.eval_steps * e.eval_episodes > kMaxEvalSteps)
     v.AddError("eval_steps", "eval_steps x eval_episodes must be at most 2e6");
+  ModelReference ref;
   if (name) {
-    Result<std::string> n = ModelNameFromReference(*name, algo, "model_name");
+    Result<ModelReference> n = ParseModelReference(*name, algo, "model_name");
     if (n.ok())
-      e.model_name = *n;
+      ref = *n;
     else
       v.AddError("model_name", n.status().details()[0].message);
   }
+  if (version) ref.version = version;
   TY_RETURN_IF_ERROR(v.Finish());
-  TY_ASSIGN_OR_RETURN(EvaluateResult r, RunEvaluation(s.workspace, e));
+  e.model_name = ref.name;
+  TY_ASSIGN_OR_RETURN(IlpVersion model,
+                      UsableVersion(s, req.caller(), algo, ref));
+  TY_ASSIGN_OR_RETURN(EvaluateResult r, RunEvaluation(model.paths, e));
   json baselines = json::object();
   for (const auto& [n, m] : r.baselines) baselines[n] = SummaryJson(m);
   json out = {
       {"message", "Evaluation performed"},
-      {"model_name", s.workspace.PathsFor(algo, e.model_name).rel_model_dir},
+      {"model_name", "model_storage/" + algo + "/" + model.name},
+      {"model_version", model.version},
+      {"model_path", model.paths.rel_model_dir},
       {"eval_episodes", e.eval_episodes},
       {"eval_steps", e.eval_steps},
       {"percentage_range", e.percentage_range},
@@ -437,22 +515,30 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
       {"baselines", baselines},
       {"eval_logs_path", r.eval_logs_path},
       {"plot_path", r.plot_path.empty() ? json(nullptr) : json(r.plot_path)}};
+  // The summary is kept with the version, for the model list; the answer
+  // stands even if keeping it fails.
+  json kept = {{"agent", out["agent"]},
+               {"baselines", baselines},
+               {"eval_episodes", e.eval_episodes},
+               {"eval_steps", e.eval_steps},
+               {"seed", e.seed}};
+  (void)s.registry.RecordEvaluation(model, kept.dump());
   return JsonResponse(200, out.dump());
 }
 
 // ------------------------------------------------ predict-action / inference
 
 json ActionJson(const RangeAction& a) {
-  return {{"price_lower", a.price_lower},
-          {"price_upper", a.price_upper},
-          {"tick_lower", a.tick_lower},
-          {"tick_upper", a.tick_upper},
-          {"raw_action", {a.action0, a.action1}},
-          {"decision", a.decision}};
+  return {
+      {"price_lower", a.price_lower},         {"price_upper", a.price_upper},
+      {"tick_lower", a.tick_lower},           {"tick_upper", a.tick_upper},
+      {"raw_action", {a.action0, a.action1}}, {"decision", a.decision}};
 }
 
-// Reads pool_id, the two agent paths and date_str into `out`.
-void ReadPredictFields(JsonValidator* v, PredictRequest* out) {
+// Reads pool_id, the two agent paths and date_str into `out`; the agents
+// are the caller's own models (`refs`, resolved after validation).
+void ReadPredictFields(JsonValidator* v, PredictRequest* out,
+                       ModelReference refs[2]) {
   out->pool_id =
       v->OptionalString("pool_id", 128).value_or(env::kDefaultLpPool);
   out->date_str = v->OptionalString("date_str", 32).value_or(kDefaultDate);
@@ -460,21 +546,31 @@ void ReadPredictFields(JsonValidator* v, PredictRequest* out) {
       v->OptionalString("ddpg_agent_path", 300).value_or(kDefaultDdpgAgent);
   const std::string ppo =
       v->OptionalString("ppo_agent_path", 300).value_or(kDefaultPpoAgent);
-  Result<std::string> d =
-      ModelNameFromReference(ddpg, "ddpg", "ddpg_agent_path");
-  Result<std::string> p = ModelNameFromReference(ppo, "ppo", "ppo_agent_path");
+  Result<ModelReference> d =
+      ParseModelReference(ddpg, "ddpg", "ddpg_agent_path");
+  Result<ModelReference> p = ParseModelReference(ppo, "ppo", "ppo_agent_path");
   if (d.ok())
-    out->ddpg_name = *d;
+    refs[0] = *d;
   else
     v->AddError("ddpg_agent_path", d.status().details()[0].message);
   if (p.ok())
-    out->ppo_name = *p;
+    refs[1] = *p;
   else
     v->AddError("ppo_agent_path", p.status().details()[0].message);
   if (!market::FindPreset(out->pool_id).ok())
     v->AddError("pool_id", "not a known pool (see docs/ilp.md)");
   Status date = ValidateDate(out->date_str);
   if (!date.ok()) v->AddError("date_str", "must be a date YYYY-MM-DD");
+}
+
+// Fills in->ddpg / in->ppo with the caller's versions of `refs`.
+Status ResolveAgents(Service& s, const api::Principal& caller,
+                     const ModelReference refs[2], PredictRequest* in) {
+  TY_ASSIGN_OR_RETURN(IlpVersion d, UsableVersion(s, caller, "ddpg", refs[0]));
+  TY_ASSIGN_OR_RETURN(IlpVersion p, UsableVersion(s, caller, "ppo", refs[1]));
+  in->ddpg = d.paths;
+  in->ppo = p.paths;
+  return Status::Ok();
 }
 
 json PredictJson(const PredictRequest& in, const PredictResult& r) {
@@ -521,8 +617,10 @@ Result<Response> PredictAction(Service& s, Request& req) {
   v.RejectUnknownKeys(
       {"pool_id", "ddpg_agent_path", "ppo_agent_path", "date_str"});
   PredictRequest in;
-  ReadPredictFields(&v, &in);
+  ModelReference refs[2];
+  ReadPredictFields(&v, &in, refs);
   TY_RETURN_IF_ERROR(v.Finish());
+  TY_RETURN_IF_ERROR(ResolveAgents(s, req.caller(), refs, &in));
   TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
   return JsonResponse(200, PredictJson(in, r).dump());
 }
@@ -580,8 +678,10 @@ Result<Response> Inference(Service& s, Request& req) {
   if (prefs) MergeErrors(uv, "user_preferences", &v);
 
   PredictRequest in;
-  ReadPredictFields(&v, &in);
+  ModelReference refs[2];
+  ReadPredictFields(&v, &in, refs);
   TY_RETURN_IF_ERROR(v.Finish());
+  TY_RETURN_IF_ERROR(ResolveAgents(s, req.caller(), refs, &in));
   TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
   const StrategyDecision d = DecideStrategy(ps, up);
   json out = PredictJson(in, r);
@@ -627,6 +727,43 @@ std::string ContentTypeFor(const std::string& name) {
   return "application/octet-stream";
 }
 
+// The directory (relative to the data directory) that a file_path of the
+// form the server answers with — model_storage/<algo>/<name>[/v<N>] or
+// model_outdir_csv/<algo>/<name>[/v<N>], relative to the ILP base — means
+// among the caller's own models. nullopt for paths of any other form, or
+// when the caller has no such model.
+std::optional<std::string> CallersModelDir(Service& s,
+                                           const api::Principal& caller,
+                                           std::string_view dir) {
+  while (!dir.empty() && dir.back() == '/') dir.remove_suffix(1);
+  while (dir.substr(0, 2) == "./") dir.remove_prefix(2);
+  bool logs = false;
+  if (dir.substr(0, 17) == "model_outdir_csv/") {
+    logs = true;
+    dir.remove_prefix(17);
+  } else if (dir.substr(0, 14) == "model_storage/") {
+    dir.remove_prefix(14);
+  } else {
+    return std::nullopt;
+  }
+  const size_t slash = dir.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string algo(dir.substr(0, slash));
+  if (algo != "ppo" && algo != "ddpg") return std::nullopt;
+  Result<ModelReference> ref =
+      ParseModelReference(dir.substr(slash + 1), algo, "file_path");
+  if (!ref.ok()) return std::nullopt;
+  Result<IlpVersion> v =
+      s.registry.Find(caller.user_id, algo, ref->name, ref->version);
+  if (!v.ok()) return std::nullopt;
+  return s.deps.data_dir->Relative(logs ? v->paths.csv_dir
+                                        : v->paths.model_dir);
+}
+
+// GET file/download: a file of the caller's (an admin's: anyone's) stored
+// artifacts, never anything else in the data directory. Names the caller
+// does not own answer exactly as missing files do (400, as the document
+// says for a missing file), so they reveal nothing.
 Result<Response> Download(Service& s, Request& req) {
   api::QueryValidator q(req);
   std::optional<std::string> dir = q.String("file_path");
@@ -641,20 +778,112 @@ Result<Response> Download(Service& s, Request& req) {
     errors.push_back({"file_name", "must be a file name, not a path"});
   if (!errors.empty())
     return ValidationError("invalid download request", std::move(errors));
-  TY_ASSIGN_OR_RETURN(std::string path,
-                      s.workspace.Resolve(*dir + "/" + *name, "file_path"));
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    return ValidationError("file not found: " + *dir + "/" + *name,
-                           {{"file_name", "no such file"}});
+  const api::Principal& caller = req.caller();
+  std::string relative;
+  if (std::optional<std::string> own = CallersModelDir(s, caller, *dir)) {
+    relative = *own + "/" + *name;
+  } else {
+    TY_ASSIGN_OR_RETURN(std::string path,
+                        s.workspace.Resolve(*dir + "/" + *name, "file_path"));
+    relative = s.deps.data_dir->Relative(path);
   }
-  Result<Response> r =
-      api::FileAttachmentResponse(path, *name, ContentTypeFor(*name));
+  Result<store::ArtifactInfo> file = s.deps.artifacts->OpenForRead(
+      {caller.user_id, caller.is_admin()}, relative);
+  Result<Response> r = file.ok()
+                           ? api::FileAttachmentResponse(file->absolute, *name,
+                                                         ContentTypeFor(*name))
+                           : Result<Response>(file.status());
   if (r.status().code() == ErrorCode::kNotFound) {
     return ValidationError("file not found: " + *dir + "/" + *name,
                            {{"file_name", "no such file"}});
   }
   return r;
+}
+
+// -------------------------------------------------------------- models
+
+json VersionJson(Service& s, const IlpVersion& v) {
+  json out = {{"version", v.version},
+              {"job_id", v.job_id.empty() ? json(nullptr) : json(v.job_id)},
+              {"created_at", FormatIso8601Millis(v.created_at)},
+              {"model_path", v.paths.rel_model_dir},
+              {"logs_path", v.paths.rel_csv_dir},
+              {"status", "ready"},
+              {"training", nullptr}};
+  if (!v.job_id.empty()) {
+    Result<store::JobRecord> job = s.jobs->Get(v.job_id);
+    if (job.ok()) {
+      out["status"] = ResultStatus(job->status);
+      if (job->status == store::JobStatus::kCompleted)
+        out["training"] = api::ParseStoredJson(job->result);
+    } else {
+      out["status"] = "unknown";
+    }
+  }
+  const json eval = api::ParseStoredJson(v.evaluation);
+  out["evaluation"] = eval.is_object() && !eval.empty() ? eval : json(nullptr);
+  return out;
+}
+
+Result<json> ModelJson(Service& s, const store::ModelRecord& m, bool owner) {
+  TY_ASSIGN_OR_RETURN(std::vector<IlpVersion> versions,
+                      s.registry.VersionsOf(m));
+  json list = json::array();
+  for (const IlpVersion& v : versions) list.push_back(VersionJson(s, v));
+  const std::string algo = m.kind.substr(4);
+  json out = {
+      {"model_name", "model_storage/" + algo + "/" + m.name},
+      {"algo", algo},
+      {"name", m.name},
+      {"created_at", FormatIso8601Millis(m.created_at)},
+      {"latest_version",
+       versions.empty() ? json(nullptr) : json(versions.back().version)},
+      {"versions", list}};
+  if (owner) out["owner_id"] = m.owner_id;
+  return out;
+}
+
+// GET /api/v1/ilp/models/: the caller's ILP models with their versions and
+// last evaluations, newest first, paginated as AI Studio lists are; admins
+// may ask for everyone's with scope=all.
+Result<Response> ListModels(Service& s, Request& req) {
+  api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "page_size", 20, 100);
+  const std::string scope = q.Enum("scope", {"mine", "all"}).value_or("mine");
+  TY_RETURN_IF_ERROR(q.Finish());
+  const api::Principal& caller = req.caller();
+  if (scope == "all" && !caller.is_admin())
+    return Status(ErrorCode::kPermissionDenied, "scope=all is for admins");
+  std::optional<std::string> owner;
+  if (scope == "mine") owner = caller.user_id;
+  TY_ASSIGN_OR_RETURN(int64_t count, s.registry.CountModels(owner));
+  TY_ASSIGN_OR_RETURN(std::vector<store::ModelRecord> rows,
+                      s.registry.Models(owner, page.page_size, page.offset()));
+  json results = json::array();
+  for (const store::ModelRecord& m : rows) {
+    TY_ASSIGN_OR_RETURN(json one, ModelJson(s, m, scope == "all"));
+    results.push_back(std::move(one));
+  }
+  return JsonResponse(
+      200, api::CountNextPreviousPage(req, page, count, results).dump());
+}
+
+// GET /api/v1/ilp/models/{algo}/{name}/: one of the caller's models.
+Result<Response> GetModel(Service& s, Request& req) {
+  const std::string& algo = req.PathParam("algo");
+  if (algo != "ppo" && algo != "ddpg")
+    return NotFoundError("no ILP algorithm '" + algo + "' (ppo or ddpg)");
+  TY_ASSIGN_OR_RETURN(
+      std::string name,
+      ModelNameFromReference(req.PathParam("name"), algo, "name"));
+  Result<store::ModelRecord> m = s.deps.store->models()->FindByName(
+      req.caller().user_id, IlpModelKind(algo), name);
+  if (!m.ok() && m.status().code() == ErrorCode::kNotFound)
+    return NotFoundError("model 'model_storage/" + algo + "/" + name +
+                         "' not found");
+  TY_RETURN_IF_ERROR(m.status());
+  TY_ASSIGN_OR_RETURN(json out, ModelJson(s, *m, false));
+  return JsonResponse(200, out.dump());
 }
 
 }  // namespace
@@ -663,6 +892,7 @@ Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
                     api::Router* router) {
   auto s = std::make_shared<Service>(deps, jobs);
   TY_RETURN_IF_ERROR(RestoreSettings(s.get()));
+  TY_RETURN_IF_ERROR(AdoptLegacyModels(s.get()));
   using Fn = Result<Response> (*)(Service&, const std::string&, Request&);
   auto per_algo = [s](Fn fn, std::string algo) {
     return [s, fn, algo](Request& r) { return fn(*s, algo, r); };
@@ -685,6 +915,10 @@ Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
                                   Access::kAdmin, plain(InitializeScript)}));
   TY_RETURN_IF_ERROR(router->Add(
       {"GET", "/api/v1/file/download/", Access::kUser, plain(Download)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/v1/ilp/models/", Access::kUser, plain(ListModels)}));
+  TY_RETURN_IF_ERROR(router->Add({"GET", "/api/v1/ilp/models/{algo}/{name}/",
+                                  Access::kUser, plain(GetModel)}));
   TY_RETURN_IF_ERROR(router->Add(
       {"POST", "/api/v1/inference/", Access::kUser, plain(Inference)}));
   TY_RETURN_IF_ERROR(router->Add({"POST", "/api/v1/predict-action/",

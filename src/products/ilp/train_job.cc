@@ -27,6 +27,7 @@ std::string TrainJobSpecToJson(const TrainJobSpec& s) {
             {"csv_dir", s.csv_dir},
             {"rel_model_dir", s.rel_model_dir},
             {"rel_csv_dir", s.rel_csv_dir},
+            {"version", s.version},
             {"threads", s.threads}};
   return j.dump();
 }
@@ -40,6 +41,7 @@ Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text) {
     s.csv_dir = j.at("csv_dir").get<std::string>();
     s.rel_model_dir = j.value("rel_model_dir", "");
     s.rel_csv_dir = j.value("rel_csv_dir", "");
+    s.version = j.value("version", int64_t{0});
     s.threads = j.value("threads", 1);
     return s;
   } catch (const std::exception& e) {

@@ -22,9 +22,11 @@ struct TrainJobSpec {
   ModelInfo model;            // algo, name, env settings, hyperparameters
   std::string model_dir;      // absolute
   std::string csv_dir;        // absolute
-  std::string rel_model_dir;  // relative to the ILP base, for answers
+  std::string rel_model_dir;  // what the owner sees: model_storage/<a>/<n>/v<N>
   std::string rel_csv_dir;
-  int threads = 1;  // torch threads
+  int64_t version = 0;  // the model version it trains; 0 in jobs from before
+                        // models had versions
+  int threads = 1;      // torch threads
 };
 
 std::string TrainJobSpecToJson(const TrainJobSpec& spec);

@@ -56,6 +56,34 @@ Result<std::string> ModelNameFromReference(std::string_view reference,
   return std::string(s);
 }
 
+Result<ModelReference> ParseModelReference(std::string_view reference,
+                                           std::string_view algo,
+                                           std::string_view field) {
+  std::string_view s = reference;
+  if (!ConsumeSuffix(&s, std::string("/") + kActorFile))
+    ConsumeSuffix(&s, std::string("/") + kCriticFile);
+  ModelReference out;
+  const size_t slash = s.rfind('/');
+  if (slash != std::string_view::npos && slash + 2 <= s.size() &&
+      s[slash + 1] == 'v') {
+    const std::string_view digits = s.substr(slash + 2);
+    bool numeric =
+        !digits.empty() && digits.size() <= 9 && digits.front() != '0';
+    for (char c : digits) numeric = numeric && c >= '0' && c <= '9';
+    // "model_storage/ppo/v2" is the model called v2, not a version.
+    Result<std::string> name =
+        numeric ? ModelNameFromReference(s.substr(0, slash), algo, field)
+                : Result<std::string>(ValidationError(""));
+    if (name.ok()) {
+      out.name = *name;
+      out.version = std::stoll(std::string(digits));
+      return out;
+    }
+  }
+  TY_ASSIGN_OR_RETURN(out.name, ModelNameFromReference(s, algo, field));
+  return out;
+}
+
 std::string Workspace::base() const {
   std::lock_guard<std::mutex> lock(mu_);
   return base_;

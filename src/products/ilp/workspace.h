@@ -4,7 +4,9 @@
 // user-supplied path is resolved inside the data directory or refused.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,19 @@ inline constexpr const char* kEvalPlotFile = "eval_plot.png";
 // [A-Za-z0-9._-] not starting with '.'. VALIDATION_ERROR on `field`
 // otherwise (including a path for another algorithm).
 Result<std::string> ModelNameFromReference(std::string_view reference,
+                                           std::string_view algo,
+                                           std::string_view field);
+
+// A model and, optionally, one of its versions, as a client names them.
+struct ModelReference {
+  std::string name;
+  std::optional<int64_t> version;  // nullopt: the model's current version
+};
+
+// Like ModelNameFromReference, but the name may be followed by "/v<N>"
+// (N >= 1) before the optional file name: "m1", "m1/v2",
+// "model_storage/ppo/m1/v2/policy.tyrl". VALIDATION_ERROR on `field`.
+Result<ModelReference> ParseModelReference(std::string_view reference,
                                            std::string_view algo,
                                            std::string_view field);
 

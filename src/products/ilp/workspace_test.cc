@@ -30,6 +30,32 @@ TEST(ModelNameTest, RejectsOtherAlgorithmsTraversalAndOddCharacters) {
   }
 }
 
+TEST(ModelReferenceTest, AVersionSuffixSelectsOneVersion) {
+  ModelReference r = *ParseModelReference(
+      "model_storage/ppo/m1/v12/policy.tyrl", "ppo", "ppo_agent_path");
+  EXPECT_EQ(r.name, "m1");
+  EXPECT_EQ(r.version, 12);
+  r = *ParseModelReference("m1/v3", "ppo", "model_name");
+  EXPECT_EQ(r.name, "m1");
+  EXPECT_EQ(r.version, 3);
+}
+
+TEST(ModelReferenceTest, WithoutAVersionTheCurrentOneIsMeant) {
+  ModelReference r = *ParseModelReference("model_storage/ddpg/v2", "ddpg", "f");
+  EXPECT_EQ(r.name, "v2");  // a model may be called v2
+  EXPECT_FALSE(r.version.has_value());
+  EXPECT_FALSE(ParseModelReference("m1", "ddpg", "f")->version.has_value());
+}
+
+TEST(ModelReferenceTest, MalformedVersionsAreNotVersions) {
+  for (const char* bad :
+       {"m1/v0", "m1/v01", "m1/v", "m1/vx", "m1/v1/v2", "m1/v9999999999"}) {
+    EXPECT_EQ(ParseModelReference(bad, "ppo", "f").status().code(),
+              ErrorCode::kValidation)
+        << bad;
+  }
+}
+
 class WorkspaceTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -208,11 +208,12 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
               (p.stage < p.total_stages ? " (cross-validation fold)"
                                         : " (final fit)"));
     }
-    json metrics = {{"current_epoch", p.stage},
-                    {"total_epochs", p.total_stages},
-                    {"round", p.round},
-                    {"total_rounds", p.total_rounds},
-                    {"current_metrics", CurrentMetricsJson(p.last_fold_metrics)}};
+    json metrics = {
+        {"current_epoch", p.stage},
+        {"total_epochs", p.total_stages},
+        {"round", p.round},
+        {"total_rounds", p.total_rounds},
+        {"current_metrics", CurrentMetricsJson(p.last_fold_metrics)}};
     job.ReportProgress(std::lround(p.fraction * 1000), 1000, metrics.dump());
     return !job.ShouldStop();
   };
@@ -240,6 +241,12 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   }
   Status dirs = ctx.deps.file_system->CreateDirectories(
       artifact_path->substr(0, artifact_path->rfind('/')));
+  // The model's files are its owner's: file/download serves them to the
+  // owner (and admins), never to subscribers, who get predictions.
+  if (dirs.ok()) {
+    dirs = ctx.deps.artifacts->Claim("model_storage/studio/" + model.id,
+                                     model.owner_id, "studio", ctx.NowMillis());
+  }
   if (dirs.ok()) dirs = t.model.SaveToFile(*artifact_path);
   if (!dirs.ok()) return Fail(ctx, job, model, elapsed(), dirs);
   job.Log("INFO: rendering feature-importance and SHAP summary plots");
@@ -255,35 +262,35 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   json effective = json::object();
   for (const auto& [k, v] : t.hyperparameters) effective[k] = v;
   const double seconds = elapsed();
-  model.result = {{"performance_metrics", MetricsJson(t.metrics)},
-                  {"backtest_results", BacktestJson(t)},
-                  {"feature_importance", importance},
-                  {"shap_importance", *shap},
-                  {"cv_metrics", MetricsJson(t.cv_metrics)},
-                  {"folds", FoldsJson(t.folds)},
-                  {"equity", EquityJson(t.backtest)},
-                  {"effective_hyperparameters", effective},
-                  {"training_summary",
-                   {{"train_rows", t.train_rows},
-                    {"test_rows", t.test_rows},
-                    {"train_start", ml::FormatDate(t.train_first)},
-                    {"train_end", ml::FormatDate(t.train_last)},
-                    {"test_start", ml::FormatDate(t.test_first)},
-                    {"test_end", ml::FormatDate(t.test_last)},
-                    {"best_epoch", BestFold(t.folds, classification)},
-                    {"epochs", static_cast<int>(t.folds.size()) + 1},
-                    {"job_id", row.id},
-                    {"compute_seconds", Round4(seconds)},
-                    // Where the job's time went: loading prices, features +
-                    // CV + final fit + test metrics + backtest, the final
-                    // fit alone, saving and the two plots (with SHAP).
-                    {"timings",
-                     {{"load_data_seconds", Round4(load_seconds)},
-                      {"pipeline_seconds",
-                       Round4(pipeline_done - load_seconds)},
-                      {"fit_seconds", Round4(t.train_seconds)},
-                      {"fit_cpu_seconds", Round4(t.train_cpu_seconds)},
-                      {"save_and_plots_seconds", Round4(plots_seconds)}}}}}};
+  model.result = {
+      {"performance_metrics", MetricsJson(t.metrics)},
+      {"backtest_results", BacktestJson(t)},
+      {"feature_importance", importance},
+      {"shap_importance", *shap},
+      {"cv_metrics", MetricsJson(t.cv_metrics)},
+      {"folds", FoldsJson(t.folds)},
+      {"equity", EquityJson(t.backtest)},
+      {"effective_hyperparameters", effective},
+      {"training_summary",
+       {{"train_rows", t.train_rows},
+        {"test_rows", t.test_rows},
+        {"train_start", ml::FormatDate(t.train_first)},
+        {"train_end", ml::FormatDate(t.train_last)},
+        {"test_start", ml::FormatDate(t.test_first)},
+        {"test_end", ml::FormatDate(t.test_last)},
+        {"best_epoch", BestFold(t.folds, classification)},
+        {"epochs", static_cast<int>(t.folds.size()) + 1},
+        {"job_id", row.id},
+        {"compute_seconds", Round4(seconds)},
+        // Where the job's time went: loading prices, features +
+        // CV + final fit + test metrics + backtest, the final
+        // fit alone, saving and the two plots (with SHAP).
+        {"timings",
+         {{"load_data_seconds", Round4(load_seconds)},
+          {"pipeline_seconds", Round4(pipeline_done - load_seconds)},
+          {"fit_seconds", Round4(t.train_seconds)},
+          {"fit_cpu_seconds", Round4(t.train_cpu_seconds)},
+          {"save_and_plots_seconds", Round4(plots_seconds)}}}}}};
   model.status = kCompleted;
   model.version = row.model_version;
   model.artifact_path = artifact;
