@@ -35,6 +35,14 @@ void ConfigFlags::AddTo(CLI::App* cmd, bool server) {
   cmd->add_flag("--enable-test-jobs", enable_test_jobs,
                 "Register the diagnostic job types test.count and test.fail "
                 "(env TRAINYARD_ENABLE_TEST_JOBS)");
+  cmd->add_option("--webhook-allow-cidrs", webhook_allow_cidrs,
+                  "Comma-separated CIDR ranges webhooks may reach although "
+                  "they are internal, e.g. 127.0.0.0/8,10.1.0.0/16 (env "
+                  "TRAINYARD_WEBHOOK_ALLOW_CIDRS, default none)");
+  cmd->add_option("--webhook-ca-file", webhook_ca_file,
+                  "PEM file of the CAs https:// webhook receivers are "
+                  "verified against (env TRAINYARD_WEBHOOK_CA_FILE, default "
+                  "the system CA bundle)");
 }
 
 Result<Config> ConfigFlags::Resolve() const {
@@ -49,6 +57,8 @@ Result<Config> ConfigFlags::Resolve() const {
   if (log_level) c.log_level = *log_level;
   if (log_json) c.log_json = true;
   if (enable_test_jobs) c.enable_test_jobs = true;
+  if (webhook_allow_cidrs) c.webhook_allow_cidrs = *webhook_allow_cidrs;
+  if (webhook_ca_file) c.webhook_ca_file = *webhook_ca_file;
   TY_RETURN_IF_ERROR(c.Validate());
   return c;
 }

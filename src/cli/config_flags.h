@@ -25,10 +25,12 @@ struct ConfigFlags {
   std::optional<std::string> log_level;
   bool log_json = false;
   bool enable_test_jobs = false;
+  std::optional<std::string> webhook_allow_cidrs;
+  std::optional<std::string> webhook_ca_file;
 
   // --home and --log-level on every command; with `server`, also --bind,
   // --port, --auth, --workers, --http-threads, --log-json,
-  // --enable-test-jobs.
+  // --enable-test-jobs, --webhook-allow-cidrs, --webhook-ca-file.
   void AddTo(CLI::App* cmd, bool server);
   // Defaults < environment < these flags, validated.
   Result<Config> Resolve() const;

@@ -77,6 +77,11 @@ Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config) {
   str("WANDB_API_KEY", &c.wandb_api_key);
   str("KUBECONFIG", &c.kubeconfig);
   boolean("TRAINYARD_ENABLE_TEST_JOBS", &c.enable_test_jobs);
+  str("TRAINYARD_WEBHOOK_ALLOW_CIDRS", &c.webhook_allow_cidrs);
+  str("TRAINYARD_WEBHOOK_CA_FILE", &c.webhook_ca_file);
+  integer("TRAINYARD_WEBHOOK_RETRY_BASE_MS", &c.webhook_retry_base_ms);
+  integer("TRAINYARD_WEBHOOK_MAX_DELAY_MS", &c.webhook_max_delay_ms);
+  integer("TRAINYARD_WEBHOOK_MAX_ATTEMPTS", &c.webhook_max_attempts);
   if (!errors.empty()) {
     return ValidationError("invalid environment configuration",
                            std::move(errors));
@@ -109,6 +114,13 @@ Status Config::Validate() const {
   if (job_max_attempts < 1)
     errors.push_back({"job_max_attempts", "must be >= 1"});
   if (torch_threads < 0) errors.push_back({"torch_threads", "must be >= 0"});
+  if (webhook_retry_base_ms < 1)
+    errors.push_back({"webhook_retry_base_ms", "must be >= 1"});
+  if (webhook_max_delay_ms < webhook_retry_base_ms)
+    errors.push_back(
+        {"webhook_max_delay_ms", "must be >= webhook_retry_base_ms"});
+  if (webhook_max_attempts < 1 || webhook_max_attempts > 100)
+    errors.push_back({"webhook_max_attempts", "must be 1..100"});
   if (!auth && !IsLoopbackAddress(bind)) {
     errors.push_back({"auth",
                       "--auth=off is only allowed when bound to a "

@@ -30,6 +30,16 @@ struct Config {
   std::string wandb_api_key;              // WANDB_API_KEY (health: wandb)
   std::string kubeconfig;                 // KUBECONFIG (health: kubernetes)
   bool enable_test_jobs = false;          // TRAINYARD_ENABLE_TEST_JOBS
+  // Webhook deliveries (notify/). Non-public destinations (loopback,
+  // private, link-local, ...) are refused unless inside one of these
+  // comma-separated CIDR ranges, e.g. "127.0.0.0/8,::1/128".
+  std::string webhook_allow_cidrs;  // TRAINYARD_WEBHOOK_ALLOW_CIDRS
+  // PEM file of the CAs https:// receivers are verified against; empty =
+  // the system's CA bundle.
+  std::string webhook_ca_file;               // TRAINYARD_WEBHOOK_CA_FILE
+  int64_t webhook_retry_base_ms = 1000;      // TRAINYARD_WEBHOOK_RETRY_BASE_MS
+  int64_t webhook_max_delay_ms = 3'600'000;  // TRAINYARD_WEBHOOK_MAX_DELAY_MS
+  int webhook_max_attempts = 8;              // TRAINYARD_WEBHOOK_MAX_ATTEMPTS
 
   // Checks ranges and combinations; the error names each bad field.
   Status Validate() const;

@@ -51,5 +51,38 @@ TEST(ConfigTest, AuthOffIsRefusedOnPublicAddress) {
   EXPECT_TRUE(c.Validate().ok());
 }
 
+TEST(ConfigTest, WebhookSettingsComeFromTheEnvironment) {
+  Config c;
+  ASSERT_TRUE(LoadConfigFromEnvironment(
+                  FakeEnv({{"TRAINYARD_WEBHOOK_ALLOW_CIDRS", "127.0.0.0/8"},
+                           {"TRAINYARD_WEBHOOK_CA_FILE", "/etc/ca.pem"},
+                           {"TRAINYARD_WEBHOOK_RETRY_BASE_MS", "50"},
+                           {"TRAINYARD_WEBHOOK_MAX_DELAY_MS", "200"},
+                           {"TRAINYARD_WEBHOOK_MAX_ATTEMPTS", "5"}}),
+                  &c)
+                  .ok());
+  EXPECT_EQ(c.webhook_allow_cidrs, "127.0.0.0/8");
+  EXPECT_EQ(c.webhook_ca_file, "/etc/ca.pem");
+  EXPECT_EQ(c.webhook_retry_base_ms, 50);
+  EXPECT_EQ(c.webhook_max_delay_ms, 200);
+  EXPECT_EQ(c.webhook_max_attempts, 5);
+  EXPECT_TRUE(c.Validate().ok());
+  EXPECT_TRUE(Config().webhook_allow_cidrs.empty());  // nothing internal
+}
+
+TEST(ConfigTest, WebhookRetrySettingsOutOfRangeAreNamed) {
+  Config c;
+  c.webhook_max_attempts = 0;
+  Status s = c.Validate();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.details()[0].field, "webhook_max_attempts");
+  c = Config();
+  c.webhook_retry_base_ms = 5000;
+  c.webhook_max_delay_ms = 1000;
+  s = c.Validate();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.details()[0].field, "webhook_max_delay_ms");
+}
+
 }  // namespace
 }  // namespace trainyard

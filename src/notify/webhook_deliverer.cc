@@ -1,45 +1,73 @@
 #include "notify/webhook_deliverer.h"
 
 #include <httplib.h>
+#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
+#include <filesystem>
+#include <memory>
 
 #include "core/crypto.h"
+#include "notify/webhook_target.h"
 
 namespace trainyard::notify {
 
 namespace {
 
-void ReadPositiveEnv(const char* name, int64_t* out) {
-  const char* text = std::getenv(name);
-  if (text == nullptr) return;
-  char* end = nullptr;
-  long long v = std::strtoll(text, &end, 10);
-  if (end != text && *end == '\0' && v > 0) *out = v;
-}
+// A receiver's answer body is not used; reading stops after this much so a
+// hostile receiver cannot make the server buffer an endless response.
+constexpr size_t kMaxResponseBytes = 64 * 1024;
 
-// Splits "http://host:port/path?q" into the scheme+authority and the path.
-bool SplitUrl(const std::string& url, std::string* origin, std::string* path) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return false;
-  const size_t slash = url.find('/', scheme + 3);
-  *origin = slash == std::string::npos ? url : url.substr(0, slash);
-  *path = slash == std::string::npos ? "/" : url.substr(slash);
-  return true;
+constexpr const char* kAllowHint =
+    " (webhooks reach public addresses only; an administrator can allow a "
+    "range with TRAINYARD_WEBHOOK_ALLOW_CIDRS)";
+
+// Why an HTTPS connection failed, in words a receiver's owner can act on.
+std::string TlsError(httplib::Error error, const httplib::SSLClient& client,
+                     const WebhookUrl& url, const std::string& ca_file) {
+  switch (error) {
+    case httplib::Error::SSLServerVerification: {
+      const long verify = client.get_openssl_verify_result();
+      if (verify != X509_V_OK) {
+        return std::string("TLS certificate verification failed: ") +
+               X509_verify_cert_error_string(verify);
+      }
+      return "TLS certificate verification failed: the certificate is not "
+             "valid for " +
+             url.host;
+    }
+    case httplib::Error::SSLLoadingCerts:
+      return "cannot load the CA certificates from " +
+             (ca_file.empty() ? std::string("the system bundle") : ca_file);
+    case httplib::Error::SSLConnection:
+      return "TLS handshake failed";
+    default:
+      return "";
+  }
 }
 
 }  // namespace
 
-DeliveryOptions DeliveryOptionsFromEnvironment() {
+Result<DeliveryOptions> DeliveryOptionsFromConfig(const Config& config) {
   DeliveryOptions o;
-  ReadPositiveEnv("TRAINYARD_WEBHOOK_RETRY_BASE_MS", &o.base_delay_ms);
-  ReadPositiveEnv("TRAINYARD_WEBHOOK_MAX_DELAY_MS", &o.max_delay_ms);
-  int64_t attempts = o.max_attempts;
-  ReadPositiveEnv("TRAINYARD_WEBHOOK_MAX_ATTEMPTS", &attempts);
-  o.max_attempts = static_cast<int>(std::min<int64_t>(attempts, 100));
+  o.base_delay_ms = config.webhook_retry_base_ms;
+  o.max_delay_ms = config.webhook_max_delay_ms;
+  o.max_attempts = config.webhook_max_attempts;
+  TY_ASSIGN_OR_RETURN(
+      o.policy, AddressPolicy::WithAllowList(config.webhook_allow_cidrs,
+                                             "TRAINYARD_WEBHOOK_ALLOW_CIDRS"));
+  if (!config.webhook_ca_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(config.webhook_ca_file, ec)) {
+      return ValidationError(
+          "invalid configuration",
+          {{"TRAINYARD_WEBHOOK_CA_FILE",
+            "'" + config.webhook_ca_file + "' is not a file"}});
+    }
+    o.ca_file = config.webhook_ca_file;
+  }
   return o;
 }
 
@@ -53,41 +81,109 @@ int64_t RetryDelayMs(const DeliveryOptions& o, int attempts_made) {
   return std::min(delay, o.max_delay_ms);
 }
 
+Status WebhookDeliverer::CheckUrl(const std::string& url,
+                                  const std::string& field) const {
+  return CheckWebhookUrl(url, field, resolver(), options_.policy);
+}
+
+void WebhookDeliverer::Send(const Delivery& d, const WebhookEndpoint& e,
+                            DeliveryAttempt* attempt, bool* permanent) const {
+  Result<WebhookUrl> url = ParseWebhookUrl(e.url, "url");
+  if (!url.ok()) {
+    *permanent = true;
+    const auto& details = url.status().details();
+    attempt->error =
+        "malformed URL: " +
+        (details.empty() ? url.status().message() : details[0].message);
+    return;
+  }
+  // Resolve and check now, on every attempt: what a name resolved to at
+  // registration proves nothing about where it points today.
+  Result<IpAddress> address =
+      ResolveAllowedAddress(*url, resolver(), options_.policy);
+  if (!address.ok()) {
+    *permanent = address.status().code() == ErrorCode::kPermissionDenied;
+    attempt->error = *permanent
+                         ? "refused: " + address.status().message() + kAllowHint
+                         : address.status().message();
+    return;
+  }
+  std::unique_ptr<httplib::ClientImpl> client;
+  httplib::SSLClient* tls = nullptr;
+  if (url->scheme == "https") {
+    auto ssl = std::make_unique<httplib::SSLClient>(url->host, url->port);
+    ssl->enable_server_certificate_verification(true);
+    if (!options_.ca_file.empty()) ssl->set_ca_cert_path(options_.ca_file);
+    tls = ssl.get();
+    client = std::move(ssl);
+  } else {
+    client = std::make_unique<httplib::ClientImpl>(url->host, url->port);
+  }
+  // Connect to the checked address, never to a fresh lookup of the name;
+  // the name still goes into Host, SNI and certificate verification.
+  client->set_hostname_addr_map({{url->host, address->ToString()}});
+  client->set_follow_location(false);
+  const time_t sec = options_.timeout_ms / 1000;
+  const time_t usec = (options_.timeout_ms % 1000) * 1000;
+  client->set_connection_timeout(sec, usec);
+  client->set_read_timeout(sec, usec);
+  client->set_write_timeout(sec, usec);
+
+  httplib::Request req;
+  req.method = "POST";
+  req.path = url->target;
+  req.headers = {{"Host", url->HostHeader()},
+                 {"Content-Type", "application/json"},
+                 {"X-Sharewise-Event", d.event},
+                 {"X-Sharewise-Delivery", d.id},
+                 {"X-Sharewise-Signature", SignBody(e.secret, d.body)},
+                 {"User-Agent", "trainyard-webhooks/1"}};
+  req.body = d.body;
+  int answered = 0;  // the status line, once seen
+  size_t received = 0;
+  req.response_handler = [&answered](const httplib::Response& res) {
+    answered = res.status;
+    return true;
+  };
+  req.content_receiver = [&received](const char*, size_t n, uint64_t,
+                                     uint64_t) {
+    received += n;
+    return received <= kMaxResponseBytes;
+  };
+  httplib::Result result = client->send(req);
+  const int status = result ? result->status : answered;
+  if (status != 0 && (result || received > kMaxResponseBytes)) {
+    attempt->status_code = status;
+    if (status >= 300 && status < 400) {
+      attempt->error = "HTTP " + std::to_string(status) +
+                       ": redirects are not followed (register the final URL)";
+    } else if (status < 200 || status >= 300) {
+      attempt->error = "HTTP " + std::to_string(status);
+    }
+    return;
+  }
+  std::string why = tls ? TlsError(result.error(), *tls, *url, options_.ca_file)
+                        : std::string();
+  if (why.empty()) {
+    why = "connection to " + url->HostHeader() + " (" + address->ToString() +
+          ") failed: " + httplib::to_string(result.error());
+  }
+  attempt->error = why;
+}
+
 void WebhookDeliverer::Attempt(const Delivery& d, const WebhookEndpoint& e) {
   DeliveryAttempt attempt;
   attempt.attempt = d.attempts + 1;
   const int64_t start = clock_->NowMillis();
-  std::string origin, path;
-  if (!SplitUrl(e.url, &origin, &path)) {
-    attempt.error = "malformed URL";
-  } else {
-    httplib::Client client(origin);
-    client.set_connection_timeout(options_.timeout_ms / 1000,
-                                  (options_.timeout_ms % 1000) * 1000);
-    client.set_read_timeout(options_.timeout_ms / 1000,
-                            (options_.timeout_ms % 1000) * 1000);
-    httplib::Headers headers = {
-        {"X-Sharewise-Event", d.event},
-        {"X-Sharewise-Delivery", d.id},
-        {"X-Sharewise-Signature", SignBody(e.secret, d.body)},
-        {"User-Agent", "trainyard-webhooks/1"}};
-    auto result = client.Post(path, headers, d.body, "application/json");
-    if (result) {
-      attempt.status_code = result->status;
-      if (result->status < 200 || result->status >= 300) {
-        attempt.error = "HTTP " + std::to_string(result->status);
-      }
-    } else {
-      attempt.error =
-          "connection failed: " + httplib::to_string(result.error());
-    }
-  }
+  bool permanent = false;
+  Send(d, e, &attempt, &permanent);
   attempt.created_at = clock_->NowMillis();
   attempt.duration_ms = attempt.created_at - start;
   std::string status = kDelivered;
   int64_t next = attempt.created_at;
   if (!attempt.error.empty()) {
-    status = attempt.attempt >= options_.max_attempts ? kFailed : kPending;
+    status = permanent || attempt.attempt >= options_.max_attempts ? kFailed
+                                                                   : kPending;
     next = attempt.created_at + RetryDelayMs(options_, attempt.attempt);
   }
   Status st = store_->RecordAttempt(d.id, attempt, status, next);

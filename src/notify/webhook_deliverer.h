@@ -1,8 +1,13 @@
 // Delivers queued webhooks: POSTs each pending delivery's body to its
-// endpoint with X-Sharewise-Event, X-Sharewise-Delivery and
-// X-Sharewise-Signature (hex HMAC-SHA256 of the raw body with the endpoint's
-// secret); 2xx is success, anything else is retried with exponential backoff
-// until max_attempts, every attempt logged. One deliverer per database.
+// endpoint over HTTP or HTTPS (certificates verified against the system's
+// CAs or a configured CA file) with X-Sharewise-Event, X-Sharewise-Delivery
+// and X-Sharewise-Signature (hex HMAC-SHA256 of the raw body with the
+// endpoint's secret); 2xx is success, anything else is retried with
+// exponential backoff until max_attempts, every attempt logged. Each attempt
+// resolves the host, refuses addresses the AddressPolicy does not allow
+// (loopback, private, link-local, ...; that delivery fails at once) and
+// connects to exactly the address it checked; redirects are not followed.
+// One deliverer per database.
 #pragma once
 
 #include <condition_variable>
@@ -12,6 +17,9 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/config.h"
+#include "notify/address_policy.h"
+#include "notify/host_resolver.h"
 #include "notify/webhook_store.h"
 
 namespace trainyard::notify {
@@ -23,12 +31,20 @@ struct DeliveryOptions {
   int64_t max_delay_ms = 3'600'000;
   int timeout_ms = 5000;  // connect + read
   int poll_ms = 250;      // how often the background loop looks for work
+  // Which resolved addresses may be reached (public ones by default).
+  AddressPolicy policy;
+  // PEM file of the CAs that https:// receivers are verified against;
+  // empty: the system's CA bundle.
+  std::string ca_file;
+  // Resolves receivers' names; null: SystemHostResolver(). Not owned; must
+  // outlive the deliverer.
+  const HostResolver* resolver = nullptr;
 };
 
-// Defaults overridden by TRAINYARD_WEBHOOK_RETRY_BASE_MS,
-// TRAINYARD_WEBHOOK_MAX_DELAY_MS and TRAINYARD_WEBHOOK_MAX_ATTEMPTS when set
-// to positive integers.
-DeliveryOptions DeliveryOptionsFromEnvironment();
+// The options `config` asks for (webhook_* fields). VALIDATION_ERROR
+// naming TRAINYARD_WEBHOOK_ALLOW_CIDRS for a bad range, or
+// TRAINYARD_WEBHOOK_CA_FILE when that file does not exist.
+Result<DeliveryOptions> DeliveryOptionsFromConfig(const Config& config);
 
 // The signature header value for `body`: lower-case hex HMAC-SHA256.
 std::string SignBody(const std::string& secret, const std::string& body);
@@ -46,6 +62,10 @@ class WebhookDeliverer {
 
   // Attempts every delivery due now once. Returns how many were attempted.
   Result<int> DeliverDue();
+  // The registration-time check of a receiver URL (CheckWebhookUrl with
+  // this deliverer's resolver and policy): VALIDATION_ERROR naming `field`
+  // when it is malformed or reaches only refused addresses.
+  Status CheckUrl(const std::string& url, const std::string& field) const;
   // Runs DeliverDue in a background thread until Stop().
   void Start();
   void Stop();
@@ -55,6 +75,13 @@ class WebhookDeliverer {
  private:
   void Loop();
   void Attempt(const Delivery& delivery, const WebhookEndpoint& endpoint);
+  // One POST of `delivery` to `endpoint`; fills `attempt` (status code or
+  // error) and sets *permanent when retrying cannot help.
+  void Send(const Delivery& delivery, const WebhookEndpoint& endpoint,
+            DeliveryAttempt* attempt, bool* permanent) const;
+  const HostResolver& resolver() const {
+    return options_.resolver ? *options_.resolver : *SystemHostResolver();
+  }
   WebhookStore* store_;
   const Clock* clock_;
   DeliveryOptions options_;

@@ -20,9 +20,10 @@ Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
                  api::Router* router) {
   TY_ASSIGN_OR_RETURN(std::shared_ptr<StudioContext> ctx,
                       StudioContext::Open(deps, jobs));
+  TY_ASSIGN_OR_RETURN(notify::DeliveryOptions delivery,
+                      notify::DeliveryOptionsFromConfig(*deps.config));
   ctx->deliverer = std::make_unique<notify::WebhookDeliverer>(
-      ctx->webhooks.get(), deps.clock,
-      notify::DeliveryOptionsFromEnvironment());
+      ctx->webhooks.get(), deps.clock, std::move(delivery));
   TY_RETURN_IF_ERROR(AddModelRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));

@@ -47,16 +47,7 @@ class StudioServerTest : public ::testing::Test {
     setenv("TRAINYARD_STUDIO_HOURS_FREE", "0", 1);
     setenv("TRAINYARD_STUDIO_HOURS_PRO", "0", 1);
     setenv("TRAINYARD_STUDIO_HOURS_ELITE", "0", 1);
-    // Retries every 50-200 ms for up to 100 attempts: a receiver that comes
-    // up during a test is reached quickly, and none gives up early.
-    setenv("TRAINYARD_WEBHOOK_RETRY_BASE_MS", "50", 1);
-    setenv("TRAINYARD_WEBHOOK_MAX_DELAY_MS", "200", 1);
-    setenv("TRAINYARD_WEBHOOK_MAX_ATTEMPTS", "100", 1);
-    Config config;
-    config.home = tmp_.Sub("home");
-    config.port = 0;
-    config.workers = 1;
-    auto app = app::ServerApp::Create(config);
+    auto app = app::ServerApp::Create(ServerConfig());
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
     admin_ = *app_->bootstrap_token();
@@ -69,6 +60,24 @@ class StudioServerTest : public ::testing::Test {
   }
   void TearDown() override {
     if (app_) app_->Stop();
+  }
+
+  // The server's configuration (data directory in tmp_, any port, one
+  // worker); a test class may change it.
+  virtual Config ServerConfig() {
+    Config config;
+    config.home = tmp_.Sub("home");
+    config.port = 0;
+    config.workers = 1;
+    // Retries every 50-200 ms for up to 100 attempts: a receiver that comes
+    // up during a test is reached quickly, and none gives up early.
+    config.webhook_retry_base_ms = 50;
+    config.webhook_max_delay_ms = 200;
+    config.webhook_max_attempts = 100;
+    // The tests' webhook receivers listen on loopback, which only an
+    // administrator's allow-list opens to deliveries.
+    config.webhook_allow_cidrs = "127.0.0.0/8,::1";
+    return config;
   }
 
   std::string NewUser(const std::string& name, store::Tier tier, double credits,

@@ -1,4 +1,6 @@
 // webhooks/: register, list and delete a URL with a secret; the delivery log.
+// Registration refuses URLs that point at internal addresses (see
+// notify/address_policy.h); delivery checks every attempt again.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -34,10 +36,16 @@ Result<api::Response> CreateWebhook(StudioContext& ctx, api::Request& req) {
   auto url = v.RequiredString("url", 2000);
   auto secret = v.OptionalString("secret", 256);
   auto events = v.OptionalArray("events");
-  if (url && url->rfind("http://", 0) != 0) {
-    v.AddError("url",
-               "must start with http:// (terminate TLS in front of "
-               "the receiver)");
+  if (url) {
+    // Each delivery checks the resolved address again; this is for a clear
+    // answer now to a URL that can never be delivered to.
+    Status checked = ctx.deliverer->CheckUrl(*url, "url");
+    if (!checked.ok() && checked.details().empty()) {
+      v.AddError("url", checked.message());
+    }
+    for (const FieldError& e : checked.details()) {
+      v.AddError(e.field, e.message);
+    }
   }
   if (secret && secret->size() < 16) {
     v.AddError("secret", "must be at least 16 characters");

@@ -1,12 +1,16 @@
-// webhooks/ through HTTP with a local receiver: registration, signed
-// deliveries of training_job.completed / .failed and model.subscribed, and
-// a receiver that was down getting the event on a retry.
+// webhooks/ through HTTP with local receivers: registration, signed
+// deliveries of training_job.completed / .failed and model.subscribed, a
+// receiver that was down getting the event on a retry, HTTPS receivers, and
+// no deliveries at all to internal addresses unless an administrator
+// allowed them.
 
 #include <mutex>
 
 #include "core/crypto.h"
 #include "core/test_support.h"
+#include "notify/tls_test_support.h"
 #include "notify/webhook_receiver_test_support.h"
+#include "notify/webhook_store.h"
 #include "products/studio/studio_test_support.h"
 
 namespace trainyard::studio {
@@ -131,11 +135,7 @@ TEST_F(WebhookRoutesTest, PendingDeliveriesSurviveARestart) {
   // The same data directory, a new server, and now the receiver is up.
   WebhookReceiver receiver(port, 200);
   ASSERT_EQ(receiver.port(), port);
-  Config config;
-  config.home = tmp_.Sub("home");
-  config.port = 0;
-  config.workers = 1;
-  auto app = app::ServerApp::Create(config);
+  auto app = app::ServerApp::Create(ServerConfig());
   ASSERT_TRUE(app.ok()) << app.status().ToString();
   app_ = std::move(*app);
   ASSERT_TRUE(app_->Start().ok());
@@ -168,12 +168,159 @@ TEST_F(WebhookRoutesTest, RegisterListDeleteAndValidation) {
   EXPECT_EQ(Body(Get(alice_, "webhooks/"))["count"], 0);
   ExpectError(Post(alice_, "webhooks/", {{"url", "ftp://x"}}), 400,
               "VALIDATION_ERROR");
+  ExpectError(Post(alice_, "webhooks/", {{"url", "http://u:p@x/"}}), 400,
+              "VALIDATION_ERROR");
   ExpectError(Post(alice_, "webhooks/",
                    {{"url", "http://x/"}, {"events", {"model.deleted"}}}),
               400, "VALIDATION_ERROR");
   ExpectError(
       Post(alice_, "webhooks/", {{"url", "http://x/"}, {"secret", "short"}}),
       400, "VALIDATION_ERROR");
+}
+
+// The server as shipped: no allow-list, so loopback is as internal as the
+// cloud's metadata address.
+class WebhookRoutesNoAllowListTest : public WebhookRoutesTest {
+ protected:
+  Config ServerConfig() override {
+    Config config = WebhookRoutesTest::ServerConfig();
+    config.webhook_allow_cidrs.clear();
+    return config;
+  }
+  // Polls the endpoint's delivery log until its first delivery has stopped
+  // being PENDING; returns that log.
+  json SettledLog(const std::string& token, const std::string& hook) {
+    json log;
+    for (int i = 0; i < 500; ++i) {
+      log = Body(Get(token, "webhooks/" + hook + "/deliveries/"));
+      if (log["count"] == 1 && log["results"][0]["status"] != "PENDING") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return log;
+  }
+};
+
+TEST_F(WebhookRoutesNoAllowListTest, RegistrationRefusesInternalUrls) {
+  WebhookReceiver receiver(0, 200);
+  for (const std::string& url :
+       {receiver.url(), receiver.UrlWithHost("localhost"),
+        receiver.UrlWithHost("::ffff:127.0.0.1"), receiver.UrlWithHost("::1"),
+        std::string("http://169.254.169.254/latest/meta-data/"),
+        std::string("http://10.0.0.1/"), std::string("https://192.168.0.1/"),
+        std::string("http://[fd00:ec2::254]/"),
+        std::string("http://0.0.0.0/")}) {
+    auto r = Post(bob_, "webhooks/", {{"url", url}});
+    ExpectError(r, 400, "VALIDATION_ERROR");
+    const json error = Body(r)["error"];
+    ASSERT_TRUE(error["details"]["url"].is_array()) << r->body;
+    EXPECT_NE(error["details"]["url"][0].get<std::string>().find(
+                  "must point to a public address"),
+              std::string::npos)
+        << url << ": " << r->body;
+  }
+  EXPECT_EQ(Body(Get(bob_, "webhooks/"))["count"], 0);
+}
+
+// URLs that got into the outbox anyway (registered before this check, or a
+// name that pointed elsewhere then): the deliverer refuses each at delivery
+// time, and the receiver that really listens on loopback gets nothing.
+TEST_F(WebhookRoutesNoAllowListTest, InternalReceiversGetNoDeliveries) {
+  std::string dave_id;
+  const std::string dave = NewUser("dave", store::Tier::kFree, 100.0, &dave_id);
+  WebhookReceiver receiver(0, 200);
+  auto webhooks = notify::WebhookStore::Open(app_->runtime().store->sqlite());
+  ASSERT_TRUE(webhooks.ok());
+  std::vector<std::string> hooks;
+  for (const std::string& url :
+       {receiver.url(), receiver.UrlWithHost("localhost"),
+        receiver.UrlWithHost("::ffff:127.0.0.1"),
+        std::string("http://169.254.169.254/latest/meta-data/"),
+        std::string("http://10.0.0.1/")}) {
+    notify::WebhookEndpoint e{NewUuidV4(),
+                              dave_id,
+                              url,
+                              "0123456789abcdef",
+                              {"training_job.completed"},
+                              1};
+    ASSERT_TRUE((*webhooks)->CreateEndpoint(e).ok());
+    hooks.push_back(e.id);
+  }
+  TrainedModel(dave);
+  for (const std::string& hook : hooks) {
+    const json log = SettledLog(dave, hook);
+    ASSERT_EQ(log["count"], 1) << log.dump();
+    EXPECT_EQ(log["results"][0]["status"], "FAILED");
+    EXPECT_EQ(log["results"][0]["attempts"], 1);
+    const std::string error = log["results"][0]["log"][0]["error"];
+    EXPECT_EQ(error.rfind("refused: ", 0), 0u) << error;
+  }
+  EXPECT_EQ(receiver.requests().size(), 0u);
+}
+
+// An HTTPS receiver whose certificate a private CA issued, trusted through
+// TRAINYARD_WEBHOOK_CA_FILE.
+class WebhookRoutesHttpsTest : public WebhookRoutesTest {
+ protected:
+  Config ServerConfig() override {
+    Config config = WebhookRoutesTest::ServerConfig();
+    config.webhook_ca_file = ca_.ca_file();
+    return config;
+  }
+  std::unique_ptr<WebhookReceiver> HttpsReceiver(notify::TestCa& ca) {
+    notify::TestCertificate cert =
+        ca.Issue("receiver", {"DNS:localhost", "IP:127.0.0.1"});
+    EXPECT_FALSE(cert.cert_file.empty());
+    notify::ReceiverOptions o;
+    o.cert_file = cert.cert_file;
+    o.key_file = cert.key_file;
+    return std::make_unique<WebhookReceiver>(o);
+  }
+  testing::TempDir pki_;
+  notify::TestCa ca_{pki_.path(), "studio"};
+  notify::TestCa stranger_{pki_.path(), "stranger"};
+};
+
+TEST_F(WebhookRoutesHttpsTest, AnHttpsReceiverGetsTheEventOverVerifiedTls) {
+  ASSERT_TRUE(ca_.ok());
+  auto receiver = HttpsReceiver(ca_);
+  const std::string url = receiver->UrlWithHost("localhost");
+  ASSERT_EQ(url.rfind("https://localhost:", 0), 0u);
+  const std::string hook =
+      Register(alice_, url, {{"events", {"training_job.completed"}}});
+  TrainedModel(alice_);
+  auto got = receiver->WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].get_header_value("X-Sharewise-Signature"),
+            HmacSha256Hex("0123456789abcdef-secret", got[0].body));
+  json log;
+  for (int i = 0; i < 500; ++i) {
+    log = Body(Get(alice_, "webhooks/" + hook + "/deliveries/"));
+    if (log["results"][0]["status"] == "DELIVERED") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(log["results"][0]["status"], "DELIVERED") << log.dump();
+  EXPECT_EQ(log["results"][0]["log"].back()["status_code"], 204);
+}
+
+TEST_F(WebhookRoutesHttpsTest, AnUntrustedCertificateIsRefusedAndLogged) {
+  ASSERT_TRUE(stranger_.ok());
+  auto receiver = HttpsReceiver(stranger_);
+  const std::string hook = Register(alice_, receiver->url(),
+                                    {{"events", {"training_job.completed"}}});
+  TrainedModel(alice_);
+  json log;
+  for (int i = 0; i < 500; ++i) {
+    log = Body(Get(alice_, "webhooks/" + hook + "/deliveries/"));
+    if (log["count"] == 1 && log["results"][0]["attempts"] >= 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(log["count"], 1);
+  EXPECT_NE(log["results"][0]["status"], "DELIVERED");
+  EXPECT_EQ(log["results"][0]["log"][0]["error"],
+            "TLS certificate verification failed: unable to get local issuer "
+            "certificate");
+  EXPECT_TRUE(log["results"][0]["log"][0]["status_code"].is_null());
+  EXPECT_EQ(receiver->requests().size(), 0u);
 }
 
 }  // namespace
