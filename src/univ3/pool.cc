@@ -72,6 +72,43 @@ Result<Pool> Pool::Create(uint32_t fee, int32_t tick_spacing) {
   return Pool(fee, tick_spacing);
 }
 
+Result<Pool> Pool::FromState(const PoolState& state) {
+  TY_ASSIGN_OR_RETURN(Pool pool, Create(state.fee, state.tick_spacing));
+  const Slot0& s = state.slot0;
+  if (s.sqrt_price_x96 < kMinSqrtRatio || s.sqrt_price_x96 >= kMaxSqrtRatio) {
+    return ValidationError("pool price is uninitialized or out of range");
+  }
+  if (s.tick < kMinTick || s.tick > kMaxTick) {
+    return ValidationError("pool tick out of range");
+  }
+  pool.slot0_ = s;
+  pool.slot0_.unlocked = true;
+  pool.liquidity_ = state.liquidity;
+  pool.fee_growth_global0_ = state.fee_growth_global0_x128;
+  pool.fee_growth_global1_ = state.fee_growth_global1_x128;
+  pool.protocol_fees0_ = state.protocol_fees0;
+  pool.protocol_fees1_ = state.protocol_fees1;
+  pool.ticks_.Reserve(state.ticks.size());
+  for (const auto& [tick, info] : state.ticks) {
+    if (!info.initialized || info.liquidity_gross == 0) {
+      return ValidationError("tick " + std::to_string(tick) +
+                             " is not initialized");
+    }
+    if (tick < kMinTick || tick > kMaxTick) {
+      return ValidationError("tick " + std::to_string(tick) + " out of range");
+    }
+    if (pool.ticks_.Find(tick) != nullptr) {
+      return ValidationError("tick " + std::to_string(tick) + " repeated");
+    }
+    if (pool.bitmap_.FlipTick(tick) != Revert::kOk) {
+      return ValidationError("tick " + std::to_string(tick) +
+                             " is not a multiple of the tick spacing");
+    }
+    pool.ticks_.Restore(tick, &info);
+  }
+  return pool;
+}
+
 Status Pool::Initialize(const U256& sqrt_price_x96) {
   if (!slot0_.sqrt_price_x96.IsZero()) return RevertStatus(Revert::kAI);
   int32_t tick;

@@ -51,12 +51,34 @@ struct SwapResult {
   int32_t ticks_crossed = 0;
 };
 
+// Everything UniswapV3Pool stores that a swap, mint or burn reads, except
+// positions and the oracle: what a snapshot read from a chain carries.
+struct PoolState {
+  uint32_t fee = 0;
+  int32_t tick_spacing = 0;
+  Slot0 slot0;
+  u128 liquidity = 0;
+  U256 fee_growth_global0_x128;
+  U256 fee_growth_global1_x128;
+  u128 protocol_fees0 = 0;
+  u128 protocol_fees1 = 0;
+  // The initialized ticks (any order), each with initialized = true.
+  std::vector<std::pair<int32_t, TickInfo>> ticks;
+};
+
 // Not thread-safe; a value type (copying snapshots the whole pool).
 class Pool {
  public:
   // A pool with the given fee (hundredths of a bip, < 1e6) and tick spacing
   // (1..16383). VALIDATION_ERROR for other values.
   static Result<Pool> Create(uint32_t fee, int32_t tick_spacing);
+
+  // A pool in exactly `state` (slot0 taken verbatim: on chain the tick may
+  // sit one below the price's tick after a swap that ended on a boundary).
+  // VALIDATION_ERROR for a bad fee/spacing, an uninitialized or out-of-range
+  // price or tick, a tick off the spacing or repeated, or a tick record that
+  // is not initialized.
+  static Result<Pool> FromState(const PoolState& state);
 
   // UniswapV3Pool.initialize. Errors: "AI" if already initialized, "R" if
   // the price is outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO).

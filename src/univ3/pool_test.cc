@@ -38,8 +38,9 @@ TEST(PoolTest, MintAmountsAndSwapSequencesMatchSdk) {
   ASSERT_EQ(scenarios.size(), 4u);
   int crossings = 0;
   for (const auto& sc : scenarios) {
-    Pool pool = MakePool(sc["fee"].get<uint32_t>(), sc["tick_spacing"].get<int32_t>(),
-                         U(sc["sqrt_price_x96"]));
+    Pool pool =
+        MakePool(sc["fee"].get<uint32_t>(), sc["tick_spacing"].get<int32_t>(),
+                 U(sc["sqrt_price_x96"]));
     ASSERT_EQ(pool.slot0().tick, sc["tick"].get<int32_t>());
     const auto& positions = sc["positions"];
     for (size_t i = 0; i < positions.size(); ++i) {
@@ -62,9 +63,11 @@ TEST(PoolTest, MintAmountsAndSwapSequencesMatchSdk) {
       ASSERT_TRUE(r.ok()) << r.status().ToString() << " " << s.dump();
       const bool exact_in = !IsNegative(amount);
       const I256& calculated = (zfo == exact_in) ? r->amount1 : r->amount0;
-      EXPECT_EQ(ToSignedDecimal(calculated), s["amount_calculated"].get<std::string>())
+      EXPECT_EQ(ToSignedDecimal(calculated),
+                s["amount_calculated"].get<std::string>())
           << s.dump();
-      EXPECT_EQ(pool.slot0().sqrt_price_x96, U(s["sqrt_price_x96"])) << s.dump();
+      EXPECT_EQ(pool.slot0().sqrt_price_x96, U(s["sqrt_price_x96"]))
+          << s.dump();
       EXPECT_EQ(pool.slot0().tick, s["tick"].get<int32_t>()) << s.dump();
       EXPECT_EQ(pool.liquidity(), L128(s["liquidity"])) << s.dump();
       crossings += r->ticks_crossed;
@@ -82,11 +85,12 @@ TEST(PoolTest, FeeGrowthOfSingleStepSwapIsFeeTimesQ128OverLiquidity) {
     const int32_t upper = (kMaxTick / spacing) * spacing;
     ASSERT_TRUE(pool.Mint(1, lower, upper, L128(v["liquidity"])).ok());
     const bool zfo = v["zero_for_one"].get<bool>();
-    Result<SwapResult> r = pool.Swap(zfo, U(v["amount_specified"]), NoLimit(zfo));
+    Result<SwapResult> r =
+        pool.Swap(zfo, U(v["amount_specified"]), NoLimit(zfo));
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->fee_amount, U(v["fee_amount"])) << v.dump();
-    const U256& growth = zfo ? pool.fee_growth_global0_x128()
-                             : pool.fee_growth_global1_x128();
+    const U256& growth =
+        zfo ? pool.fee_growth_global0_x128() : pool.fee_growth_global1_x128();
     EXPECT_EQ(growth, U(v["fee_growth_x128"])) << v.dump();
   }
 }
@@ -123,8 +127,10 @@ TEST(PoolTest, MintChecksTicks) {
 TEST(PoolTest, MintAboveMaxLiquidityPerTickFailsWithLOAndChangesNothing) {
   Pool pool = MakePool(3000, 60, kPrice1);
   const u128 max = pool.max_liquidity_per_tick();
-  // v3-core: maxLiquidityPerTick for spacing 60 is 11505743598341114571880798222544994.
-  EXPECT_EQ(ToDecimal(U256::FromU128(max)), "11505743598341114571880798222544994");
+  // v3-core: maxLiquidityPerTick for spacing 60 is
+  // 11505743598341114571880798222544994.
+  EXPECT_EQ(ToDecimal(U256::FromU128(max)),
+            "11505743598341114571880798222544994");
   ASSERT_TRUE(pool.Mint(1, -60, 60, max - 10).ok());
   EXPECT_EQ(Reason(pool.Mint(2, -60, 120, 11).status()), "LO");
   EXPECT_EQ(pool.GetTick(120), nullptr);
@@ -149,7 +155,64 @@ TEST(PoolTest, SwapChecksAmountAndPriceLimit) {
   EXPECT_EQ(Reason(pool.Swap(true, U256(10), kPrice1).status()), "SPL");
   EXPECT_EQ(Reason(pool.Swap(true, U256(10), kMinSqrtRatio).status()), "SPL");
   EXPECT_EQ(Reason(pool.Swap(false, U256(10), kMaxSqrtRatio).status()), "SPL");
-  EXPECT_EQ(Reason(pool.Swap(false, U256(10), kPrice1 - U256(1)).status()), "SPL");
+  EXPECT_EQ(Reason(pool.Swap(false, U256(10), kPrice1 - U256(1)).status()),
+            "SPL");
+}
+
+// The state a chain snapshot carries (no positions) is enough for swaps.
+PoolState StateOf(const Pool& pool) {
+  PoolState st;
+  st.fee = pool.fee();
+  st.tick_spacing = pool.tick_spacing();
+  st.slot0 = pool.slot0();
+  st.liquidity = pool.liquidity();
+  st.fee_growth_global0_x128 = pool.fee_growth_global0_x128();
+  st.fee_growth_global1_x128 = pool.fee_growth_global1_x128();
+  st.protocol_fees0 = pool.protocol_fees0();
+  st.protocol_fees1 = pool.protocol_fees1();
+  for (int32_t t : pool.InitializedTicks())
+    st.ticks.emplace_back(t, *pool.GetTick(t));
+  return st;
+}
+
+TEST(PoolTest, FromStateSwapsExactlyLikeTheOriginal) {
+  Pool pool = MakePool(3000, 60, kPrice1);
+  ASSERT_TRUE(pool.SetFeeProtocol(4, 5).ok());
+  ASSERT_TRUE(pool.Mint(1, -600, 600, 10 * kOneEther).ok());
+  ASSERT_TRUE(pool.Mint(2, -120, 1200, 3 * kOneEther).ok());
+  ASSERT_TRUE(pool.Swap(true, U256(kOneEther), NoLimit(true)).ok());
+  Result<Pool> copy = Pool::FromState(StateOf(pool));
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  for (int i = 0; i < 6; ++i) {
+    const bool zero_for_one = i % 2 == 1;
+    const I256 amount =
+        i % 3 == 0 ? Negate(U256(kOneEther / 3)) : U256(2 * kOneEther);
+    Result<SwapResult> a =
+        pool.Swap(zero_for_one, amount, NoLimit(zero_for_one));
+    Result<SwapResult> b =
+        copy->Swap(zero_for_one, amount, NoLimit(zero_for_one));
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->amount0, b->amount0);
+    EXPECT_EQ(a->amount1, b->amount1);
+    EXPECT_EQ(pool.slot0().sqrt_price_x96, copy->slot0().sqrt_price_x96);
+    EXPECT_EQ(pool.fee_growth_global0_x128(), copy->fee_growth_global0_x128());
+    EXPECT_EQ(pool.protocol_fees1(), copy->protocol_fees1());
+  }
+}
+
+TEST(PoolTest, FromStateRejectsInconsistentState) {
+  Pool pool = MakePool(3000, 60, kPrice1);
+  ASSERT_TRUE(pool.Mint(1, -600, 600, kOneEther).ok());
+  PoolState st = StateOf(pool);
+  PoolState off_spacing = st;
+  off_spacing.ticks[0].first += 1;
+  EXPECT_FALSE(Pool::FromState(off_spacing).ok());
+  PoolState repeated = st;
+  repeated.ticks.push_back(st.ticks[0]);
+  EXPECT_FALSE(Pool::FromState(repeated).ok());
+  PoolState no_price = st;
+  no_price.slot0.sqrt_price_x96 = U256(0);
+  EXPECT_FALSE(Pool::FromState(no_price).ok());
 }
 
 TEST(PoolTest, MintOfLiquidityAboveInt128FailsSafeCast) {
@@ -179,7 +242,8 @@ TEST(PoolTest, BurnThenCollectReturnsMintedTokensLessRounding) {
   EXPECT_LE(minted->amount0 - burned->amount0, U256(1));
   EXPECT_LE(burned->amount1, minted->amount1);
   EXPECT_LE(minted->amount1 - burned->amount1, U256(1));
-  Result<CollectResult> collected = pool.Collect(7, -600, 1200, kU128Max, kU128Max);
+  Result<CollectResult> collected =
+      pool.Collect(7, -600, 1200, kU128Max, kU128Max);
   ASSERT_TRUE(collected.ok());
   EXPECT_EQ(U256::FromU128(collected->amount0), burned->amount0);
   EXPECT_EQ(U256::FromU128(collected->amount1), burned->amount1);
@@ -209,7 +273,8 @@ TEST(PoolTest, ProtocolFeeTakesOneNthOfEachStepFee) {
   ASSERT_TRUE(pool.SetFeeProtocol(4, 5).ok());
   EXPECT_FALSE(pool.SetFeeProtocol(3, 0).ok());
   EXPECT_FALSE(pool.SetFeeProtocol(0, 11).ok());
-  Result<SwapResult> r = pool.Swap(true, U256(1000000000000000ULL), NoLimit(true));
+  Result<SwapResult> r =
+      pool.Swap(true, U256(1000000000000000ULL), NoLimit(true));
   ASSERT_TRUE(r.ok());
   // One step within the range: protocol share is floor(fee / 4).
   EXPECT_EQ(U256::FromU128(pool.protocol_fees0()), r->fee_amount / U256(4));
@@ -229,17 +294,21 @@ TEST(PoolTest, ProtocolFeeTakesOneNthOfEachStepFee) {
 // ceil(amount * fee / 1e6); what is paid back accrues to in-range liquidity.
 TEST(PoolTest, FlashChargesRoundedUpFeeAndCreditsLiquidity) {
   Pool pool = MakePool(3000, 60, kPrice1);
-  EXPECT_EQ(Reason(pool.Flash(U256(1000), U256(0), U256(3), U256(0)).status()), "L");
+  EXPECT_EQ(Reason(pool.Flash(U256(1000), U256(0), U256(3), U256(0)).status()),
+            "L");
   ASSERT_TRUE(pool.Mint(1, -600, 600, kOneEther).ok());
   // 1001 * 0.003 = 3.003 -> 4; 2000 * 0.003 = 6 exactly.
-  Result<ModifyResult> fees = pool.Flash(U256(1001), U256(2000), U256(4), U256(6));
+  Result<ModifyResult> fees =
+      pool.Flash(U256(1001), U256(2000), U256(4), U256(6));
   ASSERT_TRUE(fees.ok());
   EXPECT_EQ(fees->amount0, U256(4));
   EXPECT_EQ(fees->amount1, U256(6));
   EXPECT_EQ(pool.fee_growth_global0_x128(),
             (U256(4) << 128) / U256::FromU128(kOneEther));
-  EXPECT_EQ(Reason(pool.Flash(U256(1001), U256(0), U256(3), U256(0)).status()), "F0");
-  EXPECT_EQ(Reason(pool.Flash(U256(0), U256(2000), U256(0), U256(5)).status()), "F1");
+  EXPECT_EQ(Reason(pool.Flash(U256(1001), U256(0), U256(3), U256(0)).status()),
+            "F0");
+  EXPECT_EQ(Reason(pool.Flash(U256(0), U256(2000), U256(0), U256(5)).status()),
+            "F1");
   // Protocol fee 1/4 of what is paid.
   ASSERT_TRUE(pool.SetFeeProtocol(4, 4).ok());
   ASSERT_TRUE(pool.Flash(U256(0), U256(0), U256(100), U256(0)).ok());
@@ -258,7 +327,8 @@ TEST(PoolTest, RandomOperationsKeepInvariants) {
     const uint64_t op = rng.UniformInt(10);
     const OwnerId owner = 1 + rng.UniformInt(5);
     const int32_t lower = (static_cast<int32_t>(rng.UniformInt(60)) - 40) * 60;
-    const int32_t upper = lower + 60 * (1 + static_cast<int32_t>(rng.UniformInt(20)));
+    const int32_t upper =
+        lower + 60 * (1 + static_cast<int32_t>(rng.UniformInt(20)));
     if (op < 3) {
       pool.Mint(owner, lower, upper, 1 + rng.UniformInt(1ULL << 60));
     } else if (op < 5) {
@@ -283,7 +353,8 @@ TEST(PoolTest, RandomOperationsKeepInvariants) {
     const TickInfo* info = pool.GetTick(t);
     EXPECT_TRUE(pool.IsTickInitialized(t));
     net_sum += info->liquidity_net;
-    if (t <= pool.slot0().tick) active += static_cast<u128>(info->liquidity_net);
+    if (t <= pool.slot0().tick)
+      active += static_cast<u128>(info->liquidity_net);
   }
   EXPECT_EQ(net_sum, 0);
   // The in-range liquidity is the net liquidity of all ticks at or below.
@@ -300,14 +371,18 @@ TEST(PoolTest, BurningEverythingThenCollectingLeavesOnlyDust) {
   Pool pool = MakePool(3000, 60, kPrice1);
   Rng rng(7);
   I256 balance0, balance1;
-  struct Range { OwnerId owner; int32_t lower, upper; };
+  struct Range {
+    OwnerId owner;
+    int32_t lower, upper;
+  };
   std::vector<Range> ranges;
   int ops = 0;
   for (int i = 0; i < 50; ++i) {
     const int32_t lower = (static_cast<int32_t>(rng.UniformInt(40)) - 20) * 60;
     const Range r{static_cast<OwnerId>(i), lower,
                   lower + 60 * (1 + static_cast<int32_t>(rng.UniformInt(30)))};
-    Result<ModifyResult> m = pool.Mint(r.owner, r.lower, r.upper, 1 + rng.UniformInt(1ULL << 62));
+    Result<ModifyResult> m =
+        pool.Mint(r.owner, r.lower, r.upper, 1 + rng.UniformInt(1ULL << 62));
     ASSERT_TRUE(m.ok());
     balance0 = balance0 + m->amount0;
     balance1 = balance1 + m->amount1;
@@ -327,7 +402,8 @@ TEST(PoolTest, BurningEverythingThenCollectingLeavesOnlyDust) {
   for (const Range& r : ranges) {
     const u128 l = pool.GetPosition(r.owner, r.lower, r.upper)->liquidity;
     ASSERT_TRUE(pool.Burn(r.owner, r.lower, r.upper, l).ok());
-    Result<CollectResult> c = pool.Collect(r.owner, r.lower, r.upper, kU128Max, kU128Max);
+    Result<CollectResult> c =
+        pool.Collect(r.owner, r.lower, r.upper, kU128Max, kU128Max);
     ASSERT_TRUE(c.ok());
     balance0 = balance0 - U256::FromU128(c->amount0);
     balance1 = balance1 - U256::FromU128(c->amount1);
@@ -371,8 +447,10 @@ TEST(PoolTest, RoundTripSwapLosesExactlyTheFee) {
 TEST(PoolTest, SoleLiquidityProviderCollectsTheSwapFees) {
   Pool pool = MakePool(3000, 60, kPrice1);
   ASSERT_TRUE(pool.Mint(1, -600, 600, kOneEther).ok());
-  Result<SwapResult> a = pool.Swap(true, U256(1000000000000000ULL), NoLimit(true));
-  Result<SwapResult> b = pool.Swap(false, U256(2000000000000000ULL), NoLimit(false));
+  Result<SwapResult> a =
+      pool.Swap(true, U256(1000000000000000ULL), NoLimit(true));
+  Result<SwapResult> b =
+      pool.Swap(false, U256(2000000000000000ULL), NoLimit(false));
   ASSERT_TRUE(a.ok() && b.ok());
   u128 fees0, fees1;
   pool.UncollectedFees(1, -600, 600, &fees0, &fees1);

@@ -215,7 +215,7 @@ Result<json> RunAction(const json& a, const std::string& prefix, Pool* pool,
   return out;
 }
 
-json PoolState(const Pool& pool) {
+json PoolStateJson(const Pool& pool) {
   return json{
       {"sqrt_price_x96", ToDecimal(pool.slot0().sqrt_price_x96)},
       {"tick", pool.slot0().tick},
@@ -281,7 +281,7 @@ Result<std::string> SimulateScenario(std::string_view text) {
                              {"uncollected1", U128String(fees1)}});
   }
   json out{{"results", std::move(results)},
-           {"pool", PoolState(pool)},
+           {"pool", PoolStateJson(pool)},
            {"positions", std::move(positions)}};
   return out.dump(2);
 }

@@ -1,0 +1,63 @@
+// A Uniswap V3 pool's complete state at one block, read from a node over
+// JSON-RPC: slot0, liquidity, fee growth, protocol fees and every
+// initialised tick (the tickBitmap words are walked, then ticks() is
+// batched), loaded into the exact engine (univ3::Pool) so that the engine's
+// answer to "what would this swap do now" is what the chain would do.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "chain/eth.h"
+#include "univ3/pool.h"
+
+namespace trainyard::chain {
+
+struct TokenInfo {
+  Address address;
+  std::string symbol;  // empty if the token does not answer symbol()
+  int decimals = -1;   // -1 if the token does not answer decimals()
+};
+
+struct PoolSnapshot {
+  uint64_t chain_id = 0;
+  Address pool;
+  uint64_t block = 0;
+  Hash32 block_hash{};
+  TokenInfo token0;
+  TokenInfo token1;
+  univ3::PoolState state;    // ticks ascending
+  uint64_t round_trips = 0;  // HTTP requests the read took
+};
+
+struct SnapshotOptions {
+  bool token_metadata = true;  // read symbol()/decimals() of both tokens
+};
+
+// Reads `pool` at `block` (latest if nullopt; the block is pinned first so
+// every read sees one state). Errors: VALIDATION_ERROR if there is no
+// contract at the address or it does not answer as a V3 pool; UNAVAILABLE
+// for node failures, and "reorg" if the block's hash changed while reading.
+Result<PoolSnapshot> ReadPoolSnapshot(EthClient& eth, const Address& pool,
+                                      BlockTag block,
+                                      const SnapshotOptions& options = {});
+
+// ERC-20 symbol/decimals at `block`; fields stay unset when not answered.
+Result<TokenInfo> ReadTokenInfo(EthClient& eth, const Address& token,
+                                BlockTag block);
+
+// The engine in exactly the snapshot's state. VALIDATION_ERROR if the state
+// is inconsistent (see univ3::Pool::FromState).
+Result<univ3::Pool> ToPool(const PoolSnapshot& snapshot);
+
+// JSON with integers as decimal strings (256-bit safe); FromJson accepts
+// what ToJson writes and returns VALIDATION_ERROR for anything else.
+nlohmann::json ToJson(const PoolSnapshot& snapshot);
+Result<PoolSnapshot> SnapshotFromJson(const nlohmann::json& j);
+
+// ABI call data of the pool's getters, for callers that read more.
+Bytes TicksCall(int32_t tick);
+Bytes TickBitmapCall(int16_t word);
+
+}  // namespace trainyard::chain
