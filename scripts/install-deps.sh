@@ -20,10 +20,22 @@ for entry in $wanted; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-sudo=""
-[[ $(id -u) -ne 0 ]] && sudo="sudo"
-echo "Installing missing packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [[ ${#missing[@]} -gt 0 ]]; then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  echo "Installing missing packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The chain tests' local EVM (ganache, Uniswap V3's compiled contracts, a
+# plain ERC-20, ethers.js for the deployment script), pinned by
+# tests/chain/package-lock.json. Install scripts are skipped: ganache falls
+# back to its pure-JS parts.
+chain_dir="$here/../tests/chain"
+if [[ ! -d "$chain_dir/node_modules/ganache" || \
+      "$chain_dir/package-lock.json" -nt "$chain_dir/node_modules/.package-lock.json" ]]; then
+  echo "Installing the chain tests' npm packages (tests/chain)"
+  (cd "$chain_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+fi

@@ -117,5 +117,35 @@ TEST_F(CliTest, VersionPrintsTheVersion) {
   EXPECT_EQ(r.out.rfind("trainyard ", 0), 0u);
 }
 
+// `trainyard chain` failures: exit 2 for bad input, 1 for a node that is not
+// there; the URL's key is never printed and no output file is left behind.
+TEST_F(CliTest, ChainSnapshotRejectsABadAddress) {
+  CliRun r = Trainyard({"chain", "snapshot", "--rpc",
+                        "http://127.0.0.1:9/key-123", "--pool", "0x1234"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--pool"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ChainHistoryAgainstADeadNodeFailsAndWritesNothing) {
+  const std::string out = tmp_.Sub("events.csv");
+  CliRun r = Trainyard({"chain", "history", "--rpc",
+                        "http://127.0.0.1:9/key-123", "--pool",
+                        "0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8", "--from",
+                        "1", "--to", "2", "--out", out, "--timeout-ms", "300"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("SERVICE_UNAVAILABLE"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("key-123"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::ifstream(out).good());
+}
+
+TEST_F(CliTest, ChainExecuteWithoutAnEndpointIsABadInput) {
+  CliRun r = Trainyard({"chain", "execute", "--manager",
+                        "0xc36442b4a4522e871399cd717abdd847ab11fe88", "--from",
+                        "0x90f8bf6a479f320ead074411a4b0e7944ea8c9c1", "collect",
+                        "--token-id", "1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("TRAINYARD_ETH_RPC"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace trainyard

@@ -186,6 +186,27 @@ AbiEncoder& AbiEncoder::String(std::string_view s) {
   return *this;
 }
 
+AbiEncoder& AbiEncoder::BytesArray(const std::vector<Bytes>& items) {
+  // Length, then one offset per item (from the start of the offsets), then
+  // the items' own length-prefixed tails.
+  Arg arg;
+  arg.dynamic = true;
+  Hash32 n = WordFromU256(U256(items.size()));
+  arg.tail.insert(arg.tail.end(), n.begin(), n.end());
+  std::vector<Bytes> tails;
+  size_t offset = 32 * items.size();
+  for (const Bytes& b : items) {
+    Hash32 o = WordFromU256(U256(offset));
+    arg.tail.insert(arg.tail.end(), o.begin(), o.end());
+    tails.push_back(PaddedTail(b.data(), b.size()));
+    offset += tails.back().size();
+  }
+  for (const Bytes& t : tails)
+    arg.tail.insert(arg.tail.end(), t.begin(), t.end());
+  args_.push_back(std::move(arg));
+  return *this;
+}
+
 Bytes AbiEncoder::Finish() const {
   Bytes out = selector_;
   size_t offset = 32 * args_.size();
@@ -280,6 +301,24 @@ Result<Bytes> AbiDecoder::DynamicBytes(size_t index) const {
   }
   const uint8_t* begin = data_ + offset.w[0] + 32;
   return Bytes(begin, begin + len.w[0]);
+}
+
+Result<std::vector<Bytes>> AbiDecoder::BytesArray(size_t index) const {
+  TY_ASSIGN_OR_RETURN(U256 offset, Uint(index, 64));
+  if (offset.w[0] % 32 != 0 || offset.w[0] + 32 > size_) {
+    return Malformed("bad offset of dynamic array");
+  }
+  // The array's body is itself head/tail encoded: decode it as its own data.
+  AbiDecoder body(data_ + offset.w[0] + 32, size_ - offset.w[0] - 32);
+  const U256 n = U256FromWord(data_ + offset.w[0]);
+  if (!n.FitsU64() || n.w[0] > body.words())
+    return Malformed("array runs past the end");
+  std::vector<Bytes> out;
+  for (uint64_t i = 0; i < n.w[0]; ++i) {
+    TY_ASSIGN_OR_RETURN(Bytes b, body.DynamicBytes(i));
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 Result<std::string> AbiDecoder::String(size_t index) const {

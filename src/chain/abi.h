@@ -80,6 +80,8 @@ class AbiEncoder {
   // Dynamic `bytes` / `string`.
   AbiEncoder& DynamicBytes(const Bytes& b);
   AbiEncoder& String(std::string_view s);
+  // Dynamic `bytes[]` (multicall's argument).
+  AbiEncoder& BytesArray(const std::vector<Bytes>& items);
 
   // The encoded call data (selector + head + tail).
   Bytes Finish() const;
@@ -121,6 +123,8 @@ class AbiDecoder {
   // Dynamic bytes/string whose offset is at head word `index`.
   Result<Bytes> DynamicBytes(size_t index) const;
   Result<std::string> String(size_t index) const;
+  // Dynamic `bytes[]` whose offset is at head word `index`.
+  Result<std::vector<Bytes>> BytesArray(size_t index) const;
 
  private:
   Result<const uint8_t*> Word(size_t index) const;

@@ -102,6 +102,33 @@ Result<TokenInfo> ReadTokenInfo(EthClient& eth, const Address& token,
   return info;
 }
 
+Result<PoolKey> ReadPoolKey(EthClient& eth, const Address& pool,
+                            BlockTag block) {
+  Result<std::vector<Bytes>> r =
+      eth.CallBatch({{pool, Getter("token0()")},
+                     {pool, Getter("token1()")},
+                     {pool, Getter("fee()")},
+                     {pool, Getter("tickSpacing()")}},
+                    block);
+  if (!r.ok()) {
+    if (r.status().code() == ErrorCode::kValidation)
+      return NotAPool(pool, r.status());
+    return r.status();
+  }
+  PoolKey key;
+  auto decode = [&]() -> Status {
+    TY_ASSIGN_OR_RETURN(key.token0, AbiDecoder((*r)[0]).Addr(0));
+    TY_ASSIGN_OR_RETURN(key.token1, AbiDecoder((*r)[1]).Addr(0));
+    TY_ASSIGN_OR_RETURN(U256 fee, AbiDecoder((*r)[2]).Uint(0, 24));
+    key.fee = static_cast<uint32_t>(fee.w[0]);
+    TY_ASSIGN_OR_RETURN(key.tick_spacing, AbiDecoder((*r)[3]).Int32(0, 24));
+    return Status::Ok();
+  };
+  Status s = decode();
+  if (!s.ok()) return NotAPool(pool, s);
+  return key;
+}
+
 Result<PoolSnapshot> ReadPoolSnapshot(EthClient& eth, const Address& pool,
                                       BlockTag block,
                                       const SnapshotOptions& options) {

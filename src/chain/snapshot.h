@@ -43,6 +43,17 @@ Result<PoolSnapshot> ReadPoolSnapshot(EthClient& eth, const Address& pool,
                                       BlockTag block,
                                       const SnapshotOptions& options = {});
 
+// What identifies a pool to the periphery: its tokens, fee and spacing.
+struct PoolKey {
+  Address token0;
+  Address token1;
+  uint32_t fee = 0;
+  int32_t tick_spacing = 0;
+};
+// One batched round trip. VALIDATION_ERROR if `pool` is not a V3 pool.
+Result<PoolKey> ReadPoolKey(EthClient& eth, const Address& pool,
+                            BlockTag block);
+
 // ERC-20 symbol/decimals at `block`; fields stay unset when not answered.
 Result<TokenInfo> ReadTokenInfo(EthClient& eth, const Address& token,
                                 BlockTag block);

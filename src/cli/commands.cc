@@ -12,6 +12,9 @@ void RegisterAll(CLI::App& app, int* exit_code) {
 #ifdef TRAINYARD_HAS_UNIV3_COMMAND
   RegisterUniv3Command(app, exit_code);
 #endif
+#ifdef TRAINYARD_HAS_CHAIN_COMMAND
+  RegisterChainCommand(app, exit_code);
+#endif
 #ifdef TRAINYARD_HAS_RL_COMMANDS
   RegisterTrainCommand(app, exit_code);
   RegisterEvaluateCommand(app, exit_code);

@@ -21,6 +21,8 @@ void RegisterTokenCommand(CLI::App& app, int* exit_code);
 void RegisterJobsCommand(CLI::App& app, int* exit_code);
 // univ3/ + market/: `trainyard univ3 simulate --input scenario.json`.
 void RegisterUniv3Command(CLI::App& app, int* exit_code);
+// chain/: `trainyard chain snapshot|history|execute ...`.
+void RegisterChainCommand(CLI::App& app, int* exit_code);
 // rl/: `trainyard train ...` and `trainyard evaluate ...`.
 void RegisterTrainCommand(CLI::App& app, int* exit_code);
 void RegisterEvaluateCommand(CLI::App& app, int* exit_code);

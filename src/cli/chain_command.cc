@@ -1,0 +1,332 @@
+// `trainyard chain ...`: read live Uniswap V3 pools from any Ethereum node
+// over JSON-RPC (snapshot, history) and act on a chain through the
+// NonfungiblePositionManager (execute: a dry run unless --send). The RPC URL
+// comes from --rpc or TRAINYARD_ETH_RPC and is never printed (it may carry
+// an API key). Output files are written atomically: a failed run leaves no
+// file, or the previous one, never half of one.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "chain/history.h"
+#include "chain/position_manager.h"
+#include "chain/snapshot.h"
+#include "cli/commands.h"
+#include "store/file_system.h"
+
+namespace trainyard::cli {
+namespace {
+
+using chain::Address;
+using chain::EthClient;
+using nlohmann::json;
+
+struct Common {
+  std::string rpc;
+  int timeout_ms = 30000;
+};
+
+int Fail(const Status& s) {
+  std::cerr << "error: " << s.ToString() << "\n";
+  return s.code() == ErrorCode::kValidation ? 2 : 1;
+}
+
+Status WriteOut(const std::string& path, const std::string& data) {
+  if (path.empty() || path == "-") {
+    std::cout << data;
+    return Status::Ok();
+  }
+  store::PosixFileSystem fs;
+  return fs.WriteFileAtomic(std::filesystem::absolute(path).string(), data);
+}
+
+void AddCommon(CLI::App* cmd, Common* c) {
+  cmd->add_option("--rpc", c->rpc,
+                  "Node JSON-RPC URL (http/https); default $TRAINYARD_ETH_RPC")
+      ->envname("TRAINYARD_ETH_RPC");
+  cmd->add_option("--timeout-ms", c->timeout_ms, "Per-request timeout")
+      ->capture_default_str();
+}
+
+Result<std::unique_ptr<EthClient>> Connect(const Common& c) {
+  if (c.rpc.empty())
+    return ValidationError(
+        "no RPC endpoint: pass --rpc or set TRAINYARD_ETH_RPC");
+  return EthClient::Connect(c.rpc, c.timeout_ms);
+}
+
+Result<Address> ParseAddress(const std::string& flag, const std::string& text) {
+  Result<Address> a = Address::Parse(text);
+  if (!a.ok()) return ValidationError(flag + ": " + a.status().message());
+  return a;
+}
+
+Result<chain::U256> ParseAmount(const std::string& flag,
+                                const std::string& text) {
+  auto v = univ3::ParseU256(text);
+  if (!v)
+    return ValidationError(
+        flag + " must be a whole number of the token's smallest unit");
+  return *v;
+}
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+json StepJson(const chain::StepResult& s) {
+  json j = {{"action", s.what},
+            {"sent", s.sent},
+            {"gas", s.gas},
+            {"gas_price_wei", univ3::ToDecimal(s.gas_price)},
+            {"cost_wei", univ3::ToDecimal(s.cost_wei)},
+            {"token_id", s.token_id},
+            {"liquidity", univ3::ToDecimal(univ3::U256::FromU128(s.liquidity))},
+            {"amount0", univ3::ToDecimal(s.amount0)},
+            {"amount1", univ3::ToDecimal(s.amount1)}};
+  if (s.sent) {
+    j["tx_hash"] = chain::HexEncode(s.tx_hash);
+    j["block"] = s.block;
+  }
+  return j;
+}
+
+void RegisterSnapshot(CLI::App* chain_cmd, int* exit_code) {
+  auto* cmd =
+      chain_cmd->add_subcommand("snapshot",
+                                "A pool's complete state at a block (price, "
+                                "liquidity, fee growth, every tick)");
+  auto c = std::make_shared<Common>();
+  auto pool = std::make_shared<std::string>();
+  auto block = std::make_shared<int64_t>(-1);
+  auto out = std::make_shared<std::string>();
+  AddCommon(cmd, c.get());
+  cmd->add_option("--pool", *pool, "Pool address")->required();
+  cmd->add_option("--block", *block, "Block number (default: latest)");
+  cmd->add_option("--out", *out, "Output JSON file (default: stdout)");
+  cmd->callback([=] {
+    *exit_code = [&]() -> int {
+      Result<Address> address = ParseAddress("--pool", *pool);
+      if (!address.ok()) return Fail(address.status());
+      Result<std::unique_ptr<EthClient>> eth = Connect(*c);
+      if (!eth.ok()) return Fail(eth.status());
+      const auto start = std::chrono::steady_clock::now();
+      chain::BlockTag tag;
+      if (*block >= 0) tag = static_cast<uint64_t>(*block);
+      Result<chain::PoolSnapshot> snap =
+          chain::ReadPoolSnapshot(**eth, *address, tag);
+      if (!snap.ok()) return Fail(snap.status());
+      Status w = WriteOut(*out, chain::ToJson(*snap).dump(1) + "\n");
+      if (!w.ok()) return Fail(w);
+      std::cerr << "snapshot of " << address->Hex() << " at block "
+                << snap->block << ": " << snap->state.ticks.size()
+                << " initialised ticks, " << snap->round_trips
+                << " round trips, " << Seconds(start) << " s\n";
+      return 0;
+    }();
+  });
+}
+
+void RegisterHistory(CLI::App* chain_cmd, int* exit_code) {
+  auto* cmd = chain_cmd->add_subcommand("history",
+                                        "A pool's Swap/Mint/Burn/Collect/Flash "
+                                        "events over a block range, as CSV");
+  auto c = std::make_shared<Common>();
+  auto pool = std::make_shared<std::string>();
+  auto from = std::make_shared<uint64_t>(0);
+  auto to = std::make_shared<uint64_t>(0);
+  auto out = std::make_shared<std::string>();
+  auto prices = std::make_shared<std::string>();
+  auto page = std::make_shared<uint64_t>(5000);
+  AddCommon(cmd, c.get());
+  cmd->add_option("--pool", *pool, "Pool address")->required();
+  cmd->add_option("--from", *from, "First block")->required();
+  cmd->add_option("--to", *to, "Last block (inclusive)")->required();
+  cmd->add_option("--out", *out, "Events CSV (default: stdout)");
+  cmd->add_option(
+      "--prices", *prices,
+      "Also write timestamp,price,volume per block (market replay format)");
+  cmd->add_option("--page-blocks", *page,
+                  "Blocks per eth_getLogs (halved when refused)")
+      ->capture_default_str();
+  cmd->callback([=] {
+    *exit_code = [&]() -> int {
+      Result<Address> address = ParseAddress("--pool", *pool);
+      if (!address.ok()) return Fail(address.status());
+      Result<std::unique_ptr<EthClient>> eth = Connect(*c);
+      if (!eth.ok()) return Fail(eth.status());
+      const auto start = std::chrono::steady_clock::now();
+      chain::LogPaging paging;
+      paging.initial_range = *page;
+      Result<chain::PoolHistory> h =
+          chain::ReadPoolHistory(**eth, *address, *from, *to, paging);
+      if (!h.ok()) return Fail(h.status());
+      // Decimals only at the edges: the price columns.
+      Result<chain::PoolKey> key = chain::ReadPoolKey(**eth, *address, *to);
+      if (!key.ok()) return Fail(key.status());
+      Result<chain::TokenInfo> t0 =
+          chain::ReadTokenInfo(**eth, key->token0, *to);
+      Result<chain::TokenInfo> t1 =
+          chain::ReadTokenInfo(**eth, key->token1, *to);
+      if (!t0.ok()) return Fail(t0.status());
+      if (!t1.ok()) return Fail(t1.status());
+      const int d0 = t0->decimals >= 0 ? t0->decimals : 18;
+      const int d1 = t1->decimals >= 0 ? t1->decimals : 18;
+      std::string price_csv;
+      if (!prices->empty()) {
+        std::vector<uint64_t> blocks;
+        for (const chain::PoolEvent& e : h->events) {
+          if (e.kind == chain::PoolEventKind::kSwap &&
+              (blocks.empty() || blocks.back() != e.block_number)) {
+            blocks.push_back(e.block_number);
+          }
+        }
+        auto times = chain::ReadBlockTimestamps(**eth, blocks);
+        if (!times.ok()) return Fail(times.status());
+        price_csv = chain::PriceCsv(*h, *times, d0, d1);
+      }
+      // Both files only once everything was read.
+      Status w = WriteOut(*out, chain::HistoryCsv(*h, d0, d1));
+      if (!w.ok()) return Fail(w);
+      if (!prices->empty()) {
+        w = WriteOut(*prices, price_csv);
+        if (!w.ok()) return Fail(w);
+      }
+      std::cerr << h->events.size() << " events of " << address->Hex()
+                << " in blocks " << *from << "-" << *to << ", "
+                << (*eth)->rpc().round_trips() << " round trips, "
+                << Seconds(start) << " s\n";
+      return 0;
+    }();
+  });
+}
+
+void RegisterExecute(CLI::App* chain_cmd, int* exit_code) {
+  auto* cmd =
+      chain_cmd->add_subcommand("execute",
+                                "Mint / remove / collect / re-range through "
+                                "the NonfungiblePositionManager "
+                                "(dry run with gas cost unless --send)");
+  cmd->require_subcommand(1);
+  auto c = std::make_shared<Common>();
+  auto manager = std::make_shared<std::string>();
+  auto from = std::make_shared<std::string>();
+  auto send = std::make_shared<bool>(false);
+  AddCommon(cmd, c.get());
+  cmd->add_option("--manager", *manager, "NonfungiblePositionManager address")
+      ->required();
+  cmd->add_option("--from", *from, "Account the node holds unlocked")
+      ->required();
+  cmd->add_flag("--send", *send,
+                "Send the transaction(s); without it only a dry run");
+
+  auto pool = std::make_shared<std::string>();
+  auto lower = std::make_shared<int32_t>(0);
+  auto upper = std::make_shared<int32_t>(0);
+  auto amount0 = std::make_shared<std::string>("0");
+  auto amount1 = std::make_shared<std::string>("0");
+  auto token_id = std::make_shared<uint64_t>(0);
+  auto liquidity = std::make_shared<std::string>();
+
+  auto* mint = cmd->add_subcommand("mint", "Mint a new range");
+  mint->add_option("--pool", *pool, "Pool address")->required();
+  mint->add_option("--tick-lower", *lower)->required();
+  mint->add_option("--tick-upper", *upper)->required();
+  mint->add_option("--amount0", *amount0, "Desired token0 (smallest units)");
+  mint->add_option("--amount1", *amount1, "Desired token1 (smallest units)");
+  auto* remove = cmd->add_subcommand(
+      "remove", "Remove liquidity and collect what is owed");
+  remove->add_option("--token-id", *token_id)->required();
+  remove->add_option("--liquidity", *liquidity,
+                     "Liquidity to remove (default: all)");
+  auto* collect =
+      cmd->add_subcommand("collect", "Collect fees and tokens owed");
+  collect->add_option("--token-id", *token_id)->required();
+  auto* rerange =
+      cmd->add_subcommand("rerange", "Remove all, collect, mint a new range");
+  rerange->add_option("--token-id", *token_id)->required();
+  rerange->add_option("--tick-lower", *lower)->required();
+  rerange->add_option("--tick-upper", *upper)->required();
+
+  cmd->callback([=] {
+    *exit_code = [&]() -> int {
+      Result<Address> npm = ParseAddress("--manager", *manager);
+      if (!npm.ok()) return Fail(npm.status());
+      Result<Address> account = ParseAddress("--from", *from);
+      if (!account.ok()) return Fail(account.status());
+      Result<std::unique_ptr<EthClient>> eth = Connect(*c);
+      if (!eth.ok()) return Fail(eth.status());
+      chain::ExecuteOptions options;
+      options.send = *send;
+      std::vector<chain::StepResult> steps;
+      if (mint->parsed()) {
+        Result<Address> p = ParseAddress("--pool", *pool);
+        if (!p.ok()) return Fail(p.status());
+        Result<chain::PoolKey> key =
+            chain::ReadPoolKey(**eth, *p, std::nullopt);
+        if (!key.ok()) return Fail(key.status());
+        chain::MintAction a;
+        a.token0 = key->token0;
+        a.token1 = key->token1;
+        a.fee = key->fee;
+        a.tick_lower = *lower;
+        a.tick_upper = *upper;
+        Result<chain::U256> a0 = ParseAmount("--amount0", *amount0);
+        Result<chain::U256> a1 = ParseAmount("--amount1", *amount1);
+        if (!a0.ok()) return Fail(a0.status());
+        if (!a1.ok()) return Fail(a1.status());
+        a.amount0_desired = *a0;
+        a.amount1_desired = *a1;
+        Result<chain::StepResult> r =
+            chain::ExecuteMint(**eth, *npm, *account, a, options);
+        if (!r.ok()) return Fail(r.status());
+        steps.push_back(*r);
+      } else if (remove->parsed() || collect->parsed()) {
+        std::optional<univ3::u128> amount;
+        if (collect->parsed()) amount = 0;
+        if (remove->parsed() && !liquidity->empty()) {
+          Result<chain::U256> l = ParseAmount("--liquidity", *liquidity);
+          if (!l.ok()) return Fail(l.status());
+          if (!l->FitsU128())
+            return Fail(ValidationError("--liquidity above uint128"));
+          amount = l->Low128();
+        }
+        Result<chain::StepResult> r = chain::ExecuteRemoveAndCollect(
+            **eth, *npm, *account, *token_id, amount, options);
+        if (!r.ok()) return Fail(r.status());
+        steps.push_back(*r);
+      } else {
+        Result<std::vector<chain::StepResult>> r = chain::ExecuteRerange(
+            **eth, *npm, *account, *token_id, *lower, *upper, options);
+        if (!r.ok()) return Fail(r.status());
+        steps = *r;
+      }
+      json report = {{"dry_run", !*send}, {"steps", json::array()}};
+      for (const chain::StepResult& s : steps)
+        report["steps"].push_back(StepJson(s));
+      std::cout << report.dump(1) << "\n";
+      if (!*send)
+        std::cerr << "dry run only: nothing was sent (add --send to execute)\n";
+      return 0;
+    }();
+  });
+}
+
+}  // namespace
+
+void RegisterChainCommand(CLI::App& app, int* exit_code) {
+  auto* chain_cmd = app.add_subcommand("chain",
+                                       "Read Uniswap V3 pools from an Ethereum "
+                                       "node and act on them (docs/chain.md)");
+  chain_cmd->require_subcommand(1);
+  RegisterSnapshot(chain_cmd, exit_code);
+  RegisterHistory(chain_cmd, exit_code);
+  RegisterExecute(chain_cmd, exit_code);
+}
+
+}  // namespace trainyard::cli

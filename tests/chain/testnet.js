@@ -1,0 +1,163 @@
+// A local EVM for the chain/ tests and bench/chain.sh: ganache on loopback
+// with Uniswap V3's own compiled contracts (v3-core factory and pools,
+// v3-periphery NonfungiblePositionManager, SwapRouter, QuoterV2) and plain
+// ERC-20 tokens (OpenZeppelin's compiled ERC20PresetMinterPauser).
+//
+//   node testnet.js --port N [--seed S] [--positions K] [--swaps K]
+//
+// Deploys, creates two pools with seeded random positions and swaps, then
+// prints one JSON line with the addresses ("READY {...}") and serves until
+// it is killed. Test harness only: the product has no JavaScript at run time.
+'use strict';
+const path = require('path');
+const ganache = require('ganache');
+const { ethers } = require('ethers');
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf('--' + name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+}
+const port = Number(arg('port', '8545'));
+let seed = Number(arg('seed', '1')) >>> 0;
+const nPositions = Number(arg('positions', '24'));
+const nSwaps = Number(arg('swaps', '20'));
+
+// Small seeded generator (mulberry32) so a failing run can be reproduced.
+function rand() {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+function randInt(lo, hi) { return lo + Math.floor(rand() * (hi - lo + 1)); }
+
+// ganache underestimates gas for calls that call back (mint, swap): give
+// every transaction a fixed limit instead of eth_estimateGas.
+const GAS = { gasLimit: 8000000 };
+
+function artifact(rel) {
+  return require(path.join(__dirname, 'node_modules', rel));
+}
+const A = {
+  factory: artifact('@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json'),
+  pool: artifact('@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json'),
+  npm: artifact('@uniswap/v3-periphery/artifacts/contracts/NonfungiblePositionManager.sol/NonfungiblePositionManager.json'),
+  router: artifact('@uniswap/v3-periphery/artifacts/contracts/SwapRouter.sol/SwapRouter.json'),
+  quoter: artifact('@uniswap/v3-periphery/artifacts/contracts/lens/QuoterV2.sol/QuoterV2.json'),
+  erc20: artifact('@openzeppelin/contracts/build/contracts/ERC20PresetMinterPauser.json'),
+};
+
+async function deploy(signer, art, ...args) {
+  const f = new ethers.ContractFactory(art.abi, art.bytecode, signer);
+  const c = await f.deploy(...args);
+  await c.waitForDeployment();
+  return c;
+}
+
+// sqrt(price) * 2^96 for a price given as a float.
+function encodePrice(price) {
+  const s = Math.sqrt(price);
+  return BigInt(Math.floor(s * 2 ** 48)) * (1n << 48n);
+}
+
+async function main() {
+  const server = ganache.server({
+    logging: { quiet: true },
+    wallet: { deterministic: true, totalAccounts: 6, defaultBalance: 1e6 },
+    chain: { chainId: 1337, allowUnlimitedContractSize: true },
+    miner: { blockGasLimit: 60000000 },
+  });
+  await server.listen(port, '127.0.0.1');
+  const provider = new ethers.JsonRpcProvider(`http://127.0.0.1:${port}`,
+      undefined, { staticNetwork: true, batchMaxCount: 1 });
+  provider.pollingInterval = 20;
+  const accounts = await provider.send('eth_accounts', []);
+  const signers = await Promise.all(accounts.map((a) => provider.getSigner(a)));
+  const owner = signers[0];
+
+  const tokens = [];
+  for (const sym of ['TKA', 'TKB', 'TKC']) {
+    tokens.push(await deploy(owner, A.erc20, 'Token ' + sym, sym));
+  }
+  // Sorted by address, as pools order them.
+  const addrs = await Promise.all(tokens.map((t) => t.getAddress()));
+  const weth = addrs[2];  // never wrapped: the tests pay in tokens only
+  const factory = await deploy(owner, A.factory);
+  const fAddr = await factory.getAddress();
+  const npm = await deploy(owner, A.npm, fAddr, weth, ethers.ZeroAddress);
+  const router = await deploy(owner, A.router, fAddr, weth);
+  const quoter = await deploy(owner, A.quoter, fAddr, weth);
+  const npmAddr = await npm.getAddress();
+  const routerAddr = await router.getAddress();
+
+  const big = 10n ** 30n;
+  for (const t of tokens) {
+    for (let i = 0; i < 3; ++i) {
+      await (await t.mint(accounts[i], big)).wait();
+      const ts = t.connect(signers[i]);
+      await (await ts.approve(npmAddr, ethers.MaxUint256)).wait();
+      await (await ts.approve(routerAddr, ethers.MaxUint256)).wait();
+    }
+  }
+
+  const [t0, t1] = addrs[0].toLowerCase() < addrs[1].toLowerCase()
+      ? [addrs[0], addrs[1]] : [addrs[1], addrs[0]];
+  const pools = [];
+  for (const [fee, spacing, price] of [[3000, 60, 1.0], [500, 10, 2.5]]) {
+    await (await npm.createAndInitializePoolIfNecessary(
+        t0, t1, fee, encodePrice(price), GAS)).wait();
+    const poolAddr = await factory.getPool(t0, t1, fee);
+    const pool = new ethers.Contract(poolAddr, A.pool.abi, owner);
+    const center = Number((await pool.slot0()).tick);
+    for (let i = 0; i < nPositions; ++i) {
+      const w = randInt(1, 40) * spacing;
+      const c = Math.round((center + randInt(-3000, 3000)) / spacing) * spacing;
+      const lower = c - w, upper = c + w;
+      const amount = BigInt(randInt(1, 1000)) * 10n ** BigInt(randInt(15, 19));
+      const who = signers[i % 3];
+      const params = {
+        token0: t0, token1: t1, fee, tickLower: lower, tickUpper: upper,
+        amount0Desired: amount, amount1Desired: amount, amount0Min: 0,
+        amount1Min: 0, recipient: accounts[i % 3], deadline: 2n ** 40n,
+      };
+      await (await npm.connect(who).mint(params, GAS)).wait();
+    }
+    for (let i = 0; i < nSwaps; ++i) {
+      const zeroForOne = rand() < 0.5;
+      const amountIn = BigInt(randInt(1, 1000)) * 10n ** BigInt(randInt(14, 18));
+      await (await router.connect(signers[1]).exactInputSingle({
+        tokenIn: zeroForOne ? t0 : t1, tokenOut: zeroForOne ? t1 : t0, fee,
+        recipient: accounts[1], deadline: 2n ** 40n, amountIn,
+        amountOutMinimum: 0, sqrtPriceLimitX96: 0,
+      }, GAS)).wait();
+    }
+    pools.push({ address: poolAddr, fee, tick_spacing: spacing });
+  }
+  // Protocol fees on the first pool, so the snapshot has some to read.
+  const p0 = new ethers.Contract(pools[0].address, A.pool.abi, owner);
+  await (await p0.setFeeProtocol(4, 5)).wait();
+
+  const info = {
+    rpc: `http://127.0.0.1:${port}`,
+    chain_id: 1337,
+    accounts,
+    token0: t0,
+    token1: t1,
+    factory: fAddr,
+    position_manager: npmAddr,
+    router: routerAddr,
+    quoter: await quoter.getAddress(),
+    pools,
+    block: await provider.getBlockNumber(),
+  };
+  process.stdout.write('READY ' + JSON.stringify(info) + '\n');
+  const stop = async () => { await server.close(); process.exit(0); };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e && e.stack || e) + '\n');
+  process.exit(1);
+});
