@@ -4,11 +4,16 @@
 #include <fstream>
 #include <memory>
 
+#include "store/internal_files.h"
+
 namespace trainyard::api {
 
 Result<Response> FileAttachmentResponse(const std::string& path,
                                         const std::string& download_name,
                                         const std::string& content_type) {
+  // Opening (and closing) the database's files here would drop its locks.
+  if (store::IsInternalFile(path))
+    return NotFoundError("file not found: " + download_name);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     return NotFoundError("file not found: " + download_name);

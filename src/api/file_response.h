@@ -13,7 +13,9 @@ namespace trainyard::api {
 // 200 with Content-Disposition: attachment; filename="<download_name>" whose
 // body streams `path` (opened now, read in chunks of at most 64 KiB while
 // the server sends; a file that shrinks meanwhile aborts the response).
-// NOT_FOUND if `path` is not a readable regular file. REQUIRES:
+// NOT_FOUND if `path` is not a readable regular file, or is one of the
+// store's database files by any name (store::IsInternalFile), which this
+// never opens. REQUIRES:
 // download_name holds no '"' or control characters.
 Result<Response> FileAttachmentResponse(const std::string& path,
                                         const std::string& download_name,

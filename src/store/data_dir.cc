@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "store/internal_files.h"
+
 namespace trainyard::store {
 
 namespace fs = std::filesystem;
@@ -66,6 +68,8 @@ Result<std::string> DataDir::Resolve(std::string_view relative,
   }
   std::string out = joined.string();
   if (out.size() > 1 && out.back() == '/') out.pop_back();
+  if (IsDatabaseFileOf(database_path(), out) || IsInternalFile(out))
+    return NotFoundError("not found: " + std::string(relative));
   return out;
 }
 

@@ -10,6 +10,9 @@
 
 namespace trainyard::store {
 
+// The metadata database's file name inside the data directory.
+inline constexpr const char* kDatabaseFileName = "trainyard.db";
+
 // Immutable after Open; thread-safe.
 class DataDir {
  public:
@@ -19,12 +22,17 @@ class DataDir {
 
   // The canonical absolute root, without a trailing slash.
   const std::string& root() const { return root_; }
+  // root()/trainyard.db: opened by the store only (store/internal_files.h).
+  std::string database_path() const { return root_ + "/" + kDatabaseFileName; }
 
   // Maps a relative user path ("model_storage/ppo/m1") to an absolute path
   // inside the root. VALIDATION_ERROR for: empty paths, absolute paths, NUL
   // bytes, backslashes, any path whose normalised form leaves the root
   // ("../x", "a/../../x"), and paths that leave it through a symlink. The
   // target itself need not exist. `field` names the input in the error.
+  // NOT_FOUND, as if it did not exist, for the database and its -wal, -shm
+  // and -journal files by any spelling (symlinks and hard links too): only
+  // the store opens those (store/internal_files.h).
   Result<std::string> Resolve(std::string_view relative,
                               std::string_view field = "path") const;
 

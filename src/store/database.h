@@ -132,18 +132,47 @@ inline void BindPage(Statement& stmt, int index, int64_t limit,
   stmt.Bind(index, limit).Bind(index + 1, offset);
 }
 
+// Called during long operations with how much of the work is done.
+using ProgressFn = std::function<void(int64_t done, int64_t total)>;
+
 // One SQLite database file, shared by several threads through a mutex: every
 // repository call takes the lock for its whole duration, so statements and
-// transactions never interleave. Other processes (a `trainyard worker`) may
-// open the same file; WAL mode plus a busy timeout serialises writers.
+// transactions never interleave. Other processes (a `trainyard worker`, the
+// CLI) may open the same file; WAL mode plus a busy timeout serialises
+// writers. While open, the file and its -wal/-shm/-journal are registered as
+// internal (store/internal_files.h): nothing else in the process may open
+// them, since closing any descriptor of them drops SQLite's locks.
 class Database {
  public:
-  // Opens (creating if missing) `path` in WAL mode with foreign keys on and
-  // applies `migrations` that are newer than the stored schema version, each
-  // in its own transaction. Use ":memory:" for a private in-memory database.
+  // Opens (creating if missing) `path` in WAL mode with foreign keys on,
+  // runs `PRAGMA quick_check`, and applies `migrations` that are newer than
+  // the stored schema version, each in its own transaction that re-reads
+  // the version first (so two processes opening a fresh file at once apply
+  // each migration exactly once). Use ":memory:" for a private in-memory
+  // database. Errors: IO if the file cannot be opened; CORRUPTION if it is
+  // damaged or not a database (the message says to restore from a backup)
+  // or if its schema is newer than `migrations`.
   static Result<std::unique_ptr<Database>> Open(
       const std::string& path, const std::vector<std::string>& migrations);
   ~Database();
+
+  // Runs `PRAGMA integrity_check` on the database file at `path`, opened
+  // read-only without migrations, and closes it. OK if it reports "ok";
+  // CORRUPTION naming the first problems otherwise; IO if it cannot be
+  // opened. For checking a copy (a restored backup), not a file this
+  // process has open through Database::Open.
+  static Status CheckFile(const std::string& path);
+
+  // Copies a consistent snapshot of this database into a new SQLite file at
+  // `dest_path` with SQLite's online backup API, while other connections and
+  // processes keep reading and writing (the snapshot is the state at the
+  // start of the call; a read transaction pins it, so concurrent writers
+  // never restart the copy). `progress` (may be empty) gets pages copied and
+  // total pages after each step. The copy is checked with `PRAGMA
+  // integrity_check` before returning. Errors: CONFLICT if `dest_path`
+  // exists, IO or CORRUPTION otherwise (a partial `dest_path` is removed).
+  // Takes the lock for the whole copy.
+  Status BackupTo(const std::string& dest_path, const ProgressFn& progress);
 
   // The lock that guards the connection. Hold it across Prepare/Step and
   // transactions: `auto lock = db.Lock();`.
@@ -186,9 +215,18 @@ class Database {
 
   explicit Database(sqlite3* db) : db_(db) {}
   Status Migrate(const std::vector<std::string>& migrations);
+  // Applies migrations[v..] where v = read_version(), one transaction each,
+  // re-reading v inside it. `what` names the schema in errors.
+  // REQUIRES: Lock() held.
+  Status ApplyMigrations(const std::function<Result<int>()>& read_version,
+                         const std::function<Status(int)>& record_version,
+                         const std::vector<std::string>& migrations,
+                         const std::string& what);
   Status ErrorStatus(std::string_view what) const;
 
   sqlite3* db_;
+  // The file registered in store/internal_files.h; empty for ":memory:".
+  std::string registered_path_;
   std::mutex mu_;
   int schema_version_ = 0;
   // SQL text -> idle prepared statements. Bounded by kMaxCachedStatements.

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "store/internal_files.h"
 
 namespace trainyard::store {
 
@@ -48,6 +49,7 @@ Status FsyncDirectory(const std::string& dir) {
 
 Status PosixFileSystem::WriteFileAtomic(const std::string& path,
                                         const std::string& data) {
+  if (IsInternalFile(path)) return NotFoundError("'" + path + "' not found");
   fs::path target(path);
   std::string dir = target.parent_path().string();
   TY_RETURN_IF_ERROR(CreateDirectories(dir));
@@ -68,6 +70,8 @@ Status PosixFileSystem::WriteFileAtomic(const std::string& path,
 }
 
 Result<std::string> PosixFileSystem::ReadFile(const std::string& path) {
+  if (IsInternalFile(path))
+    return NotFoundError("file '" + path + "' not found");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (!Exists(path)) return NotFoundError("file '" + path + "' not found");
@@ -92,6 +96,7 @@ bool PosixFileSystem::Exists(const std::string& path) {
 }
 
 Status PosixFileSystem::RemoveAll(const std::string& path) {
+  if (IsInternalFile(path)) return NotFoundError("'" + path + "' not found");
   std::error_code ec;
   fs::remove_all(path, ec);
   if (ec) return IoError("remove '" + path + "': " + ec.message());

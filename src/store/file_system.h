@@ -10,7 +10,9 @@
 
 namespace trainyard::store {
 
-// Implementations must be thread-safe. Paths are absolute.
+// Implementations must be thread-safe. Paths are absolute. The real one
+// refuses to read or replace the store's open database files
+// (store/internal_files.h) with NOT_FOUND.
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
