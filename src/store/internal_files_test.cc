@@ -20,8 +20,8 @@ class InternalFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::make_unique<DataDir>(*DataDir::Open(tmp_.Sub("home")));
-    db_ = std::move(*Database::Open(dir_->database_path(),
-                                    {"CREATE TABLE t (x INTEGER)"}));
+    db_ = std::move(
+        *Database::Open(dir_->database_path(), {"CREATE TABLE t (x INTEGER)"}));
   }
   std::string Home(const std::string& rel) const {
     return dir_->root() + "/" + rel;
@@ -81,8 +81,8 @@ TEST_F(InternalFilesTest, ForgottenOnceTheDatabaseCloses) {
 }
 
 TEST_F(InternalFilesTest, TwoConnectionsStayInternalUntilBothClose) {
-  auto second = Database::Open(dir_->database_path(),
-                               {"CREATE TABLE t (x INTEGER)"});
+  auto second =
+      Database::Open(dir_->database_path(), {"CREATE TABLE t (x INTEGER)"});
   ASSERT_TRUE(second.ok());
   db_.reset();
   EXPECT_TRUE(IsInternalFile(dir_->database_path()));
@@ -92,9 +92,9 @@ TEST_F(InternalFilesTest, TwoConnectionsStayInternalUntilBothClose) {
 
 TEST_F(InternalFilesTest, DataDirResolvesDatabaseFilesAsNotFound) {
   fs::create_symlink(dir_->root(), Home("loop"));
-  for (const char* p : {"trainyard.db", "./trainyard.db-wal",
-                        "plots/../trainyard.db-shm", "trainyard.db-journal",
-                        "loop/trainyard.db", "trainyard.db/"}) {
+  for (const char* p :
+       {"trainyard.db", "./trainyard.db-wal", "plots/../trainyard.db-shm",
+        "trainyard.db-journal", "loop/trainyard.db", "trainyard.db/"}) {
     auto r = dir_->Resolve(p);
     ASSERT_FALSE(r.ok()) << p;
     EXPECT_EQ(r.status().code(), ErrorCode::kNotFound) << p;
@@ -118,8 +118,7 @@ TEST_F(InternalFilesTest, ArtifactStoreNeitherReadsNorReplacesTheDatabase) {
             ErrorCode::kNotFound);
   EXPECT_EQ(artifacts.Put("trainyard.db", "x").status().code(),
             ErrorCode::kNotFound);
-  EXPECT_EQ(artifacts.Remove("trainyard.db-wal").code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(artifacts.Remove("trainyard.db-wal").code(), ErrorCode::kNotFound);
   EXPECT_EQ(fs.ReadFile(dir_->database_path()).status().code(),
             ErrorCode::kNotFound);
   EXPECT_TRUE(fs::exists(dir_->database_path() + "-wal"));
