@@ -51,6 +51,7 @@ class ChildProcess {
     }
   }
   void Signal(int sig) { kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   // Waits for exit; returns the exit status (or 128 + signal).
   int Wait() {
     int status = 0;

@@ -9,6 +9,8 @@ void RegisterAll(CLI::App& app, int* exit_code) {
   RegisterWorkerCommand(app, exit_code);
   RegisterTokenCommand(app, exit_code);
   RegisterJobsCommand(app, exit_code);
+  RegisterBackupCommand(app, exit_code);
+  RegisterRestoreCommand(app, exit_code);
 #ifdef TRAINYARD_HAS_UNIV3_COMMAND
   RegisterUniv3Command(app, exit_code);
 #endif

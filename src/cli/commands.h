@@ -19,6 +19,10 @@ void RegisterServeCommand(CLI::App& app, int* exit_code);
 void RegisterWorkerCommand(CLI::App& app, int* exit_code);
 void RegisterTokenCommand(CLI::App& app, int* exit_code);
 void RegisterJobsCommand(CLI::App& app, int* exit_code);
+// store/backup.h: `trainyard backup --out FILE` and
+// `trainyard restore --from FILE --data-dir DIR`.
+void RegisterBackupCommand(CLI::App& app, int* exit_code);
+void RegisterRestoreCommand(CLI::App& app, int* exit_code);
 // univ3/ + market/: `trainyard univ3 simulate --input scenario.json`.
 void RegisterUniv3Command(CLI::App& app, int* exit_code);
 // chain/: `trainyard chain snapshot|history|execute ...`.
