@@ -24,8 +24,8 @@ int Backup(const BackupArgs& a) {
   store::Database* db = (*rt)->store->sqlite();
   if (!db) {
     return ReportError(ValidationError(
-        "trainyard backup copies the embedded SQLite database; back up a "
-        "PostgreSQL store with pg_dump"));
+        "trainyard backup copies the embedded SQLite database, and this "
+        "store is not SQLite"));
   }
   ProgressPrinter printer;
   auto stats = store::BackupDataDir(
