@@ -10,7 +10,8 @@ constexpr const char* kDataSubdirs[] = {
     "model_storage", "model_outdir_csv", "runs", "datasets", "plots", "jobs"};
 }  // namespace
 
-Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config) {
+Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config,
+                                             store::OpenCheck check) {
   TY_RETURN_IF_ERROR(config.Validate());
   auto rt = std::make_unique<Runtime>();
   rt->config = config;
@@ -20,8 +21,8 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config) {
     TY_RETURN_IF_ERROR(
         rt->file_system.CreateDirectories(rt->data_dir->root() + "/" + sub));
   }
-  TY_ASSIGN_OR_RETURN(rt->store, store::OpenSqliteStore(rt->data_dir->root() +
-                                                        "/trainyard.db"));
+  TY_ASSIGN_OR_RETURN(
+      rt->store, store::OpenSqliteStore(rt->data_dir->database_path(), check));
   rt->artifacts = std::make_unique<store::ArtifactStore>(
       rt->data_dir.get(), &rt->file_system, rt->store->artifact_owners());
   if (config.enable_test_jobs)

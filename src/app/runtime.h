@@ -29,9 +29,12 @@ struct Runtime {
 
 // Validates `config`, creates the data directory layout (model_storage,
 // model_outdir_csv, runs, datasets, plots, jobs), opens and migrates the
-// database and registers the job handlers. Errors: VALIDATION_ERROR for a
-// bad config, IO/CORRUPTION for the data directory or database.
-Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config);
+// database (checking it as `check` says: kFull for serve and worker, which
+// run for long, kQuick for CLI commands) and registers the job handlers.
+// Errors: VALIDATION_ERROR for a bad config, IO/CORRUPTION for the data
+// directory or database (a damaged one is refused with a restore hint).
+Result<std::unique_ptr<Runtime>> OpenRuntime(
+    const Config& config, store::OpenCheck check = store::OpenCheck::kQuick);
 
 // Where jobs keep their checkpoints: <home>/jobs.
 std::string CheckpointRoot(const Runtime& runtime);

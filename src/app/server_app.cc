@@ -49,7 +49,8 @@ Result<api::Principal> LocalAdmin(store::UserStore* users) {
 
 Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
   std::unique_ptr<ServerApp> app(new ServerApp());
-  TY_ASSIGN_OR_RETURN(app->runtime_, OpenRuntime(config));
+  TY_ASSIGN_OR_RETURN(app->runtime_,
+                      OpenRuntime(config, store::OpenCheck::kFull));
   TY_ASSIGN_OR_RETURN(std::optional<api::IssuedToken> issued,
                       api::BootstrapAdmin(app->runtime_->store->users(),
                                           *SystemClock::Default()));
@@ -96,7 +97,8 @@ Status ServerApp::Wire() {
   // Under load every health request would queue on the database lock; one
   // real round trip per second answers them all.
   auto database = std::make_shared<CachedProbe>(
-      [store = rt.store.get()] { return ProbeDatabase(store); }, std::chrono::seconds(1));
+      [store = rt.store.get()] { return ProbeDatabase(store); },
+      std::chrono::seconds(1));
   system.database = [database] { return (*database)(); };
   // A product's check of a component (the gym's kubectl against its
   // configured context) replaces the server's own probe.
@@ -185,7 +187,8 @@ int ServerApp::port() const { return http_->port(); }
 
 Result<std::unique_ptr<WorkerApp>> WorkerApp::Create(const Config& config) {
   std::unique_ptr<WorkerApp> app(new WorkerApp());
-  TY_ASSIGN_OR_RETURN(app->runtime_, OpenRuntime(config));
+  TY_ASSIGN_OR_RETURN(app->runtime_,
+                      OpenRuntime(config, store::OpenCheck::kFull));
   const int threads = std::max(1, config.workers);
   app->pool_ = std::make_unique<jobs::WorkerPool>(
       app->runtime_->store->jobs(), &app->runtime_->handlers,

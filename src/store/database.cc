@@ -182,7 +182,8 @@ std::optional<std::string> Statement::ColumnOptionalText(int col) const {
 }
 
 Result<std::unique_ptr<Database>> Database::Open(
-    const std::string& path, const std::vector<std::string>& migrations) {
+    const std::string& path, const std::vector<std::string>& migrations,
+    OpenCheck check) {
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -210,7 +211,10 @@ Result<std::unique_ptr<Database>> Database::Open(
   }
   // A damaged file must not be written to (that spreads the damage), and
   // the earlier it is noticed the more recent the backup that replaces it.
-  TY_RETURN_IF_ERROR(CheckDatabase(raw, path, "PRAGMA quick_check"));
+  TY_RETURN_IF_ERROR(CheckDatabase(raw, path,
+                                   check == OpenCheck::kFull
+                                       ? "PRAGMA integrity_check"
+                                       : "PRAGMA quick_check"));
   TY_RETURN_IF_ERROR(db->Migrate(migrations));
   lock.unlock();
   return db;

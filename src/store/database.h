@@ -135,6 +135,18 @@ inline void BindPage(Statement& stmt, int index, int64_t limit,
 // Called during long operations with how much of the work is done.
 using ProgressFn = std::function<void(int64_t done, int64_t total)>;
 
+// How thoroughly Database::Open checks the file before using it.
+enum class OpenCheck {
+  // PRAGMA quick_check: every page and b-tree is well-formed. O(size); for
+  // short-lived commands (the CLI).
+  kQuick,
+  // PRAGMA integrity_check: also that every index matches its table (the
+  // damage lost locks leave, "wrong # of entries in index ...", passes
+  // quick_check). Several times slower; for processes that then run for
+  // long (serve, worker).
+  kFull,
+};
+
 // One SQLite database file, shared by several threads through a mutex: every
 // repository call takes the lock for its whole duration, so statements and
 // transactions never interleave. Other processes (a `trainyard worker`, the
@@ -145,7 +157,7 @@ using ProgressFn = std::function<void(int64_t done, int64_t total)>;
 class Database {
  public:
   // Opens (creating if missing) `path` in WAL mode with foreign keys on,
-  // runs `PRAGMA quick_check`, and applies `migrations` that are newer than
+  // checks it as `check` says, and applies `migrations` that are newer than
   // the stored schema version, each in its own transaction that re-reads
   // the version first (so two processes opening a fresh file at once apply
   // each migration exactly once). Use ":memory:" for a private in-memory
@@ -153,7 +165,8 @@ class Database {
   // damaged or not a database (the message says to restore from a backup)
   // or if its schema is newer than `migrations`.
   static Result<std::unique_ptr<Database>> Open(
-      const std::string& path, const std::vector<std::string>& migrations);
+      const std::string& path, const std::vector<std::string>& migrations,
+      OpenCheck check = OpenCheck::kQuick);
   ~Database();
 
   // Runs `PRAGMA integrity_check` on the database file at `path`, opened

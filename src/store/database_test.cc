@@ -298,6 +298,36 @@ TEST(DatabaseTest, DamagedDatabaseIsRefusedWithARestoreHint) {
   EXPECT_EQ(Database::CheckFile(path).code(), ErrorCode::kCorruption);
 }
 
+TEST(DatabaseTest, FullCheckFindsAnIndexThatDisagreesWithItsTable) {
+  testing::TempDir dir;
+  const std::vector<std::string> schema = {
+      "CREATE TABLE t (x); CREATE INDEX t_x ON t(x);"
+      "CREATE TABLE u (x); CREATE INDEX u_x ON u(x);"};
+  {
+    auto db = Database::Open(dir.Sub("t.db"), schema);
+    auto lock = (*db)->Lock();
+    // Each index now describes the other table: the entry counts disagree,
+    // the damage lost locks left in issue 17.
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO t VALUES (1), (2), (3);"
+                           "PRAGMA writable_schema = ON;"
+                           "UPDATE sqlite_schema SET rootpage = CASE name "
+                           "WHEN 't_x' THEN (SELECT rootpage FROM "
+                           "sqlite_schema WHERE name = 'u_x') ELSE (SELECT "
+                           "rootpage FROM sqlite_schema WHERE name = 't_x') "
+                           "END WHERE name IN ('t_x', 'u_x');")
+                    .ok());
+  }
+  EXPECT_TRUE(Database::Open(dir.Sub("t.db"), schema, OpenCheck::kQuick).ok())
+      << "quick_check does not compare indexes with tables";
+  auto full = Database::Open(dir.Sub("t.db"), schema, OpenCheck::kFull);
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.status().code(), ErrorCode::kCorruption);
+  EXPECT_NE(full.status().message().find("wrong # of entries in index"),
+            std::string::npos)
+      << full.status().message();
+}
+
 TEST(DatabaseTest, FileThatIsNotADatabaseIsRefusedAsDamaged) {
   testing::TempDir dir;
   std::ofstream(dir.Sub("t.db")) << std::string(8192, 'x');

@@ -42,10 +42,10 @@ class SqliteMetadataStore final : public MetadataStore {
 
 }  // namespace
 
-Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(
-    const std::string& path) {
+Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::string& path,
+                                                       OpenCheck check) {
   TY_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
-                      Database::Open(path, SchemaMigrations()));
+                      Database::Open(path, SchemaMigrations(), check));
   return std::unique_ptr<MetadataStore>(new SqliteMetadataStore(std::move(db)));
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "store/database.h"
 #include "store/job_store.h"
 #include "store/model_store.h"
 #include "store/user_store.h"
@@ -36,9 +37,11 @@ class MetadataStore {
   virtual Database* sqlite() = 0;
 };
 
-// Opens or creates the SQLite store at `path` (":memory:" for tests) and
-// applies pending migrations. Errors: IO if the file cannot be opened,
-// CORRUPTION if it is newer than this binary or damaged.
-Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::string& path);
+// Opens or creates the SQLite store at `path` (":memory:" for tests), checks
+// it as `check` says (store/database.h) and applies pending migrations.
+// Errors: IO if the file cannot be opened, CORRUPTION if it is newer than
+// this binary or damaged.
+Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(
+    const std::string& path, OpenCheck check = OpenCheck::kQuick);
 
 }  // namespace trainyard::store
