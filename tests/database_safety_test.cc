@@ -273,19 +273,24 @@ TEST_F(DatabaseSafetyTest, ServerRefusesTheIndexDamageThatLostLocksLeave) {
   ASSERT_FALSE(CreateToken("alice").empty());  // one row in tokens_user
   // tokens_user now points at the (empty) tree of jobs_owner and the other
   // way round: "wrong # of entries in index tokens_user", as in issue 17.
+  const std::string tokens_root =
+      Query(Home("trainyard.db"),
+            "SELECT rootpage FROM sqlite_schema WHERE name = 'tokens_user'");
+  const std::string jobs_root =
+      Query(Home("trainyard.db"),
+            "SELECT rootpage FROM sqlite_schema WHERE name = 'jobs_owner'");
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(Home("trainyard.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(
-                db,
-                "PRAGMA writable_schema = ON;"
-                "UPDATE sqlite_schema SET rootpage = CASE name WHEN "
-                "'tokens_user' THEN (SELECT rootpage FROM sqlite_schema WHERE "
-                "name = 'jobs_owner') ELSE (SELECT rootpage FROM "
-                "sqlite_schema WHERE name = 'tokens_user') END WHERE name IN "
-                "('tokens_user', 'jobs_owner');",
-                nullptr, nullptr, nullptr),
+  const std::string swap =
+      "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET rootpage = " +
+      jobs_root +
+      " WHERE name = 'tokens_user'; UPDATE sqlite_schema SET "
+      "rootpage = " +
+      tokens_root + " WHERE name = 'jobs_owner';";
+  ASSERT_EQ(sqlite3_exec(db, swap.c_str(), nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
+  ASSERT_EQ(Query(Home("trainyard.db"), "PRAGMA quick_check"), "ok");
   CliRun r = Cli({"serve"});
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("wrong # of entries in index"), std::string::npos)

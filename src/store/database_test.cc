@@ -308,18 +308,26 @@ TEST(DatabaseTest, FullCheckFindsAnIndexThatDisagreesWithItsTable) {
     auto lock = (*db)->Lock();
     // Each index now describes the other table: the entry counts disagree,
     // the damage lost locks left in issue 17.
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (1), (2), (3)").ok());
+    auto roots = (*db)->Prepare(
+        "SELECT (SELECT rootpage FROM sqlite_schema WHERE name = 't_x'), "
+        "(SELECT rootpage FROM sqlite_schema WHERE name = 'u_x')");
+    ASSERT_TRUE(*roots->Step());
+    const std::string t_root = std::to_string(roots->ColumnInt(0));
+    const std::string u_root = std::to_string(roots->ColumnInt(1));
     ASSERT_TRUE((*db)
-                    ->Exec("INSERT INTO t VALUES (1), (2), (3);"
-                           "PRAGMA writable_schema = ON;"
-                           "UPDATE sqlite_schema SET rootpage = CASE name "
-                           "WHEN 't_x' THEN (SELECT rootpage FROM "
-                           "sqlite_schema WHERE name = 'u_x') ELSE (SELECT "
-                           "rootpage FROM sqlite_schema WHERE name = 't_x') "
-                           "END WHERE name IN ('t_x', 'u_x');")
+                    ->Exec("PRAGMA writable_schema = ON;"
+                           "UPDATE sqlite_schema SET rootpage = " +
+                           u_root + " WHERE name = 't_x';" +
+                           "UPDATE sqlite_schema SET rootpage = " + t_root +
+                           " WHERE name = 'u_x';")
                     .ok());
   }
-  EXPECT_TRUE(Database::Open(dir.Sub("t.db"), schema, OpenCheck::kQuick).ok())
-      << "quick_check does not compare indexes with tables";
+  auto quick = Database::Open(dir.Sub("t.db"), schema, OpenCheck::kQuick);
+  EXPECT_TRUE(quick.ok()) << "quick_check does not compare indexes with "
+                             "tables: "
+                          << quick.status().ToString();
+  quick->reset();
   auto full = Database::Open(dir.Sub("t.db"), schema, OpenCheck::kFull);
   ASSERT_FALSE(full.ok());
   EXPECT_EQ(full.status().code(), ErrorCode::kCorruption);
