@@ -2,12 +2,20 @@
 // network updated every target_update_interval steps (Polyak with tau),
 // linear epsilon schedule, Huber loss, gradient clipping, and optionally
 // double DQN (van Hasselt et al. 2016): the online net picks the next
-// action, the target net values it.
+// action, the target net values it. The Q-network and its target run on
+// the fused small-network path (fused_mlp.h, flat_params.h) unless the
+// context turns it off: the same update in plain C++ on flat buffers that
+// the torch modules view, so checkpoints and exported policies are
+// unchanged.
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "rl/internal/algorithm.h"
+#include "rl/internal/flat_adam.h"
+#include "rl/internal/flat_params.h"
+#include "rl/internal/fused_mlp.h"
 #include "rl/internal/nets.h"
 #include "rl/replay_buffer.h"
 
@@ -31,6 +39,10 @@ class Dqn : public Algorithm {
   double Epsilon() const;
   double LearningRate() const;  // lr_schedule at the current step
   void Train(Metrics* metrics);
+  // Train on the fused path: the same gradient steps and metrics.
+  void TrainFused(Metrics* metrics);
+  // The greedy action for obs_.
+  int64_t GreedyAction();
 
   DqnConfig c_;
   EnvRunner* runner_;
@@ -45,6 +57,14 @@ class Dqn : public Algorithm {
   std::vector<float> obs_, action_;
   TransitionBatch batch_;
   double last_loss_ = 0, last_q_ = 0;
+
+  // The fused path (null when it is turned off).
+  std::unique_ptr<FlatParams> q_flat_, target_flat_;
+  // The Q-network on obs, the Q-network on next obs (double DQN), the
+  // target network on next obs.
+  std::unique_ptr<FusedMlp> q_net_, q_next_net_, target_net_;
+  std::unique_ptr<FlatAdam> adam_;
+  std::vector<float> target_values_, d_q_, grads_;
 };
 
 Dqn::Dqn(const DqnConfig& config, const AlgoContext& context)
@@ -64,6 +84,86 @@ Dqn::Dqn(const DqnConfig& config, const AlgoContext& context)
                                               torch::optim::AdamOptions(c_.learning_rate));
   obs_.resize(obs_dim_);
   action_.resize(1);
+  if (context.fused_networks) {
+    const int64_t b = c_.batch_size;
+    std::vector<int64_t> sizes = {obs_dim_};
+    sizes.insert(sizes.end(), c_.hidden.begin(), c_.hidden.end());
+    sizes.push_back(n_actions_);
+    q_flat_ = std::make_unique<FlatParams>(q_->parameters());
+    target_flat_ = std::make_unique<FlatParams>(target_->parameters());
+    q_net_ = std::make_unique<FusedMlp>(sizes, /*tanh=*/false, b);
+    q_next_net_ = std::make_unique<FusedMlp>(sizes, /*tanh=*/false, b);
+    target_net_ = std::make_unique<FusedMlp>(sizes, /*tanh=*/false, b);
+    adam_ = std::make_unique<FlatAdam>(q_flat_->size());
+    target_values_.resize(b);
+    d_q_.resize(b * n_actions_);
+    grads_.resize(q_flat_->size());
+  }
+}
+
+// The first index of the largest of n values, as torch's argmax.
+static int64_t ArgMax(const float* v, int64_t n) {
+  int64_t best = 0;
+  for (int64_t k = 1; k < n; ++k) {
+    if (v[k] > v[best]) best = k;
+  }
+  return best;
+}
+
+int64_t Dqn::GreedyAction() {
+  if (q_net_) {
+    return ArgMax(q_net_->Forward(q_flat_->values(), obs_.data(), 1, q_flat_->version()),
+                  n_actions_);
+  }
+  torch::NoGradGuard no_grad;
+  return q_->forward(torch::from_blob(obs_.data(), {1, obs_dim_})).argmax(1).item<int64_t>();
+}
+
+void Dqn::TrainFused(Metrics* metrics) {
+  const double lr = LearningRate();
+  SetAdamLearningRate(*opt_, lr);  // what the checkpoint records
+  const int64_t b = c_.batch_size;
+  const float inv_b = 1.0f / static_cast<float>(b);
+  const float gamma = static_cast<float>(c_.gamma);
+  for (int64_t g = 0; g < c_.gradient_steps; ++g) {
+    buffer_.Sample(b, rng_, &batch_);
+    const float* next_q = target_net_->Forward(target_flat_->values(), batch_.next_obs.data(),
+                                               b, target_flat_->version());
+    const float* pick_q = nullptr;
+    if (c_.double_dqn) {
+      pick_q = q_next_net_->Forward(q_flat_->values(), batch_.next_obs.data(), b,
+                                    q_flat_->version());
+    }
+    for (int64_t r = 0; r < b; ++r) {
+      const float* row = next_q + r * n_actions_;
+      const float best =
+          row[ArgMax(pick_q != nullptr ? pick_q + r * n_actions_ : row, n_actions_)];
+      target_values_[r] = batch_.rewards[r] + gamma * (1.0f - batch_.terminated[r]) * best;
+    }
+    const float* q = q_net_->Forward(q_flat_->values(), batch_.obs.data(), b,
+                                     q_flat_->version());
+    // torch::smooth_l1_loss (beta 1, mean) of the taken actions' values and
+    // its gradient.
+    std::fill(d_q_.begin(), d_q_.end(), 0.0f);
+    double loss = 0.0, q_sum = 0.0;
+    for (int64_t r = 0; r < b; ++r) {
+      const int64_t a = static_cast<int64_t>(batch_.actions[r]);
+      const float qa = q[r * n_actions_ + a];
+      const float diff = qa - target_values_[r];
+      const float abs = std::abs(diff);
+      loss += abs < 1.0f ? 0.5f * diff * diff : abs - 0.5f;
+      q_sum += qa;
+      d_q_[r * n_actions_ + a] = (diff < -1.0f ? -1.0f : diff > 1.0f ? 1.0f : diff) * inv_b;
+    }
+    q_net_->Backward(q_flat_->values(), d_q_.data(), grads_.data());
+    ClipGradNormFlat(grads_, c_.max_grad_norm);
+    adam_->Step(q_flat_->mutable_values(), grads_, lr);
+    ++gradient_steps_done_;
+    last_loss_ = loss / static_cast<double>(b);
+    last_q_ = q_sum / static_cast<double>(b);
+  }
+  (*metrics)["loss"] = last_loss_;
+  (*metrics)["q_mean"] = last_q_;
 }
 
 double Dqn::Epsilon() const {
@@ -84,6 +184,10 @@ double Dqn::LearningRate() const {
 }
 
 void Dqn::Train(Metrics* metrics) {
+  if (q_net_) {
+    TrainFused(metrics);
+    return;
+  }
   SetAdamLearningRate(*opt_, LearningRate());
   for (int64_t g = 0; g < c_.gradient_steps; ++g) {
     buffer_.Sample(c_.batch_size, rng_, &batch_);
@@ -129,8 +233,7 @@ Status Dqn::Iterate(Metrics* metrics) {
       if (steps_ < c_.learning_starts || rng_.Uniform() < Epsilon()) {
         a = static_cast<int64_t>(rng_.UniformInt(n_actions_));
       } else {
-        torch::NoGradGuard no_grad;
-        a = q_->forward(torch::from_blob(obs_.data(), {1, obs_dim_})).argmax(1).item<int64_t>();
+        a = GreedyAction();
       }
       action_[0] = static_cast<float>(a + start_);
       runner_->Step(action_);
@@ -140,7 +243,13 @@ Status Dqn::Iterate(Metrics* metrics) {
       float stored = static_cast<float>(a);
       buffer_.Add(obs_, std::span<const float>(&stored, 1),
                   static_cast<float>(venv.rewards()[0]), next, venv.terminated()[0] != 0);
-      if (steps_ % c_.target_update_interval == 0) PolyakUpdate(*q_, *target_, c_.tau);
+      if (steps_ % c_.target_update_interval == 0) {
+        if (q_flat_) {
+          PolyakFlat(*q_flat_, *target_flat_, c_.tau);
+        } else {
+          PolyakUpdate(*q_, *target_, c_.tau);
+        }
+      }
     }
     if (steps_ > c_.learning_starts && buffer_.size() >= 1) Train(metrics);
     (*metrics)["exploration_rate"] = Epsilon();
@@ -153,6 +262,7 @@ Status Dqn::Iterate(Metrics* metrics) {
 
 void Dqn::SaveState(torch::serialize::OutputArchive& archive, nlohmann::json& meta,
                     bool with_replay) {
+  if (adam_) q_flat_->SaveAdamState(*adam_, *opt_);
   WriteModule(archive, "q", *q_);
   WriteModule(archive, "target", *target_);
   WriteOptimizer(archive, "opt", *opt_);
@@ -167,6 +277,11 @@ void Dqn::LoadState(torch::serialize::InputArchive& archive,
   ReadModule(archive, "q", *q_);
   ReadModule(archive, "target", *target_);
   ReadOptimizer(archive, "opt", *opt_);
+  if (adam_) {  // loading replaced the parameters' storage
+    q_flat_->Rebind();
+    target_flat_->Rebind();
+    q_flat_->LoadAdamState(*opt_, *adam_);
+  }
   ReadReplay(archive, buffer_);
   steps_ = meta.at("steps").get<int64_t>();
   gradient_steps_done_ = meta.at("gradient_steps").get<int64_t>();

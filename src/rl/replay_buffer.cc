@@ -74,9 +74,9 @@ void ReplayBuffer::Add(std::span<const float> obs, std::span<const float> action
 void ReplayBuffer::Sample(int64_t batch_size, Rng& rng,
                           TransitionBatch* out) const {
   assert(size_ > 0);
-  std::vector<int64_t> indices(batch_size);
-  for (auto& i : indices) i = static_cast<int64_t>(rng.UniformInt(size_));
-  Gather(indices, out);
+  out->indices.resize(batch_size);
+  for (auto& i : out->indices) i = static_cast<int64_t>(rng.UniformInt(size_));
+  Gather(out->indices, out);
 }
 
 void ReplayBuffer::Gather(std::span<const int64_t> indices,

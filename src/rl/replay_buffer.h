@@ -15,9 +15,11 @@
 
 namespace trainyard::rl {
 
-// A batch of transitions gathered as contiguous row-major arrays.
+// A batch of transitions gathered as contiguous row-major arrays. Reusing
+// one batch for every Sample of the same size allocates nothing.
 struct TransitionBatch {
   std::vector<float> obs, actions, rewards, next_obs, terminated;
+  std::vector<int64_t> indices;  // Sample: the buffer rows drawn
 };
 
 // Not thread-safe. Memory grows with size() up to capacity().

@@ -67,33 +67,23 @@ FastActorCritic::FastActorCritic(ActorCriticImpl& net, int64_t max_batch,
       actor_(LayerSizes(net.spec(), net.spec().action_dim),
              net.spec().activation != "relu", max_batch),
       critic_(LayerSizes(net.spec(), 1), net.spec().activation != "relu", max_batch) {
-  // Layout: actor layers, critic layers (each weight then bias, as
-  // FusedMlp expects), then log_std.
   auto named = net_.named_parameters(/*recurse=*/true);
-  int64_t offset = 0;
+  std::vector<torch::Tensor> ordered;
   auto place = [&](const std::string& prefix, size_t layers) {
     for (size_t l = 0; l < layers; ++l) {
       for (const char* part : {".weight", ".bias"}) {
-        torch::Tensor& p = named[prefix + ".l" + std::to_string(l) + part];
-        layout_.emplace_back(p, offset);
-        offset += p.numel();
+        ordered.push_back(named[prefix + ".l" + std::to_string(l) + part]);
       }
     }
   };
   const size_t layers = net.spec().hidden.size() + 1;
   place("actor", layers);
-  critic_offset_ = offset;
+  critic_offset_ = actor_.num_params();
   place("critic", layers);
-  log_std_offset_ = offset;
-  if (!discrete_) {
-    torch::Tensor& p = named["log_std"];
-    layout_.emplace_back(p, offset);
-    offset += p.numel();
-  }
-  size_ = static_cast<size_t>(offset);
-  flat_ = torch::zeros({offset});
-  grads_.assign(size_, 0.0f);
-  Rebind();
+  log_std_offset_ = critic_offset_ + critic_.num_params();
+  if (!discrete_) ordered.push_back(named["log_std"]);
+  flat_ = std::make_unique<FlatParams>(std::move(ordered));
+  grads_.assign(flat_->size(), 0.0f);
   obs_mb_.resize(max_batch * obs_dim_);
   adv_mb_.resize(max_batch);
   d_dist_.resize(max_batch * action_dim_);
@@ -101,21 +91,10 @@ FastActorCritic::FastActorCritic(ActorCriticImpl& net, int64_t max_batch,
   if (threads >= 2) helper_ = std::make_unique<TaskThread>();
 }
 
-void FastActorCritic::Rebind() {
-  torch::NoGradGuard no_grad;
-  ++version_;
-  float* flat = flat_.data_ptr<float>();
-  for (auto& [p, offset] : layout_) {
-    torch::Tensor values = p.detach().contiguous();
-    std::memmove(flat + offset, values.data_ptr<float>(), p.numel() * sizeof(float));
-    p.set_data(flat_.narrow(0, offset, p.numel()).view(p.sizes()));
-  }
-}
-
 FastActorCritic::Outputs FastActorCritic::Forward(const float* obs, int64_t n) {
-  const float* params = flat_.data_ptr<float>();
-  return {actor_.Forward(params, obs, n, version_),
-          critic_.Forward(params + critic_offset_, obs, n, version_)};
+  const float* params = flat_->values();
+  return {actor_.Forward(params, obs, n, flat_->version()),
+          critic_.Forward(params + critic_offset_, obs, n, flat_->version())};
 }
 
 void FastActorCritic::GatherRows(const float* src, int64_t cols,
@@ -130,18 +109,19 @@ FastActorCritic::PpoLossStats FastActorCritic::PpoLossGrad(
     const PpoLossOptions& options) {
   const int64_t b = static_cast<int64_t>(rows.size());
   GatherRows(rollout.obs, obs_dim_, rows, obs_mb_.data());
-  const float* params = flat_.data_ptr<float>();
+  const float* params = flat_->values();
+  const uint64_t version = flat_->version();
   // The critic's forward, loss and backward touch only its own workspaces
   // and its slice of grads_, so they may run beside the actor's.
   double value_loss = 0.0;
   auto critic_part = [&] {
-    const float* value = critic_.Forward(params + critic_offset_, obs_mb_.data(), b, version_);
+    const float* value = critic_.Forward(params + critic_offset_, obs_mb_.data(), b, version);
     value_loss = ValueLossGrad(rollout, rows, options, value);
     critic_.Backward(params + critic_offset_, d_value_.data(), grads_.data() + critic_offset_);
   };
   if (helper_) helper_->Start(critic_part);
   PpoLossStats stats;
-  const float* dist = actor_.Forward(params, obs_mb_.data(), b, version_);
+  const float* dist = actor_.Forward(params, obs_mb_.data(), b, version);
   if (!discrete_) std::fill_n(grads_.begin() + log_std_offset_, action_dim_, 0.0f);
   PolicyTerms(rollout, rows, options, dist, &stats);
   actor_.Backward(params, d_dist_.data(), grads_.data());
@@ -203,7 +183,7 @@ void FastActorCritic::PolicyTerms(const PpoRollout& rollout,
   const float hi = static_cast<float>(1.0 + options.clip_range);
   const float inv_b = 1.0f / static_cast<float>(b);
   const float ent_scale = static_cast<float>(options.ent_coef) * inv_b;
-  const float* log_std = flat_.data_ptr<float>() + log_std_offset_;
+  const float* log_std = flat_->values() + log_std_offset_;
   float* d_log_std = grads_.data() + log_std_offset_;
   double pg_sum = 0.0, ent_sum = 0.0, kl_sum = 0.0;
   int64_t clipped = 0;
@@ -268,36 +248,6 @@ void FastActorCritic::PolicyTerms(const PpoRollout& rollout,
   stats->entropy = ent_sum / b;
   stats->approx_kl = kl_sum / b;
   stats->clip_fraction = static_cast<double>(clipped) / b;
-}
-
-void FastActorCritic::SaveAdamState(FlatAdam& adam, torch::optim::Adam& opt) const {
-  auto& state = opt.state();
-  state.clear();
-  if (adam.step() == 0) return;  // torch keeps no state before its first step
-  for (const auto& [p, offset] : layout_) {
-    auto s = std::make_unique<torch::optim::AdamParamState>();
-    s->step(adam.step());
-    s->exp_avg(torch::from_blob(adam.exp_avg().data() + offset, p.sizes()).clone());
-    s->exp_avg_sq(torch::from_blob(adam.exp_avg_sq().data() + offset, p.sizes()).clone());
-    state[c10::guts::to_string(p.unsafeGetTensorImpl())] = std::move(s);
-  }
-}
-
-void FastActorCritic::LoadAdamState(torch::optim::Adam& opt, FlatAdam& adam) const {
-  std::fill(adam.exp_avg().begin(), adam.exp_avg().end(), 0.0f);
-  std::fill(adam.exp_avg_sq().begin(), adam.exp_avg_sq().end(), 0.0f);
-  adam.set_step(0);
-  auto& state = opt.state();
-  for (const auto& [p, offset] : layout_) {
-    auto it = state.find(c10::guts::to_string(p.unsafeGetTensorImpl()));
-    if (it == state.end()) continue;
-    auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
-    torch::Tensor m = s.exp_avg().contiguous(), v = s.exp_avg_sq().contiguous();
-    std::memcpy(adam.exp_avg().data() + offset, m.data_ptr<float>(), p.numel() * sizeof(float));
-    std::memcpy(adam.exp_avg_sq().data() + offset, v.data_ptr<float>(),
-                p.numel() * sizeof(float));
-    adam.set_step(s.step());
-  }
 }
 
 }  // namespace trainyard::rl::internal

@@ -18,6 +18,7 @@
 
 #include "rl/internal/actor_critic.h"
 #include "rl/internal/flat_adam.h"
+#include "rl/internal/flat_params.h"
 #include "rl/internal/fused_mlp.h"
 #include "rl/internal/task_thread.h"
 
@@ -43,7 +44,7 @@ class FastActorCritic {
   // Makes the module's parameters views of the flat buffer again, keeping
   // their current values; call after something replaced their storage
   // (loading a checkpoint into the module does).
-  void Rebind();
+  void Rebind() { flat_->Rebind(); }
 
   // Actor output (logits or Gaussian mean) [n, action_dim] and values [n]
   // of obs [n, obs_dim]; valid until the next Forward or PpoLossGrad.
@@ -88,17 +89,18 @@ class FastActorCritic {
   // The parameters, writable: every call counts as a change (the fused
   // networks then re-read them). Writes made otherwise, e.g. through the
   // module, need Rebind() before the next Forward / PpoLossGrad.
-  std::span<float> params() {
-    ++version_;
-    return {flat_.data_ptr<float>(), size_};
-  }
+  std::span<float> params() { return flat_->mutable_values(); }
   std::span<float> grads() { return grads_; }
 
   // Copies `adam`'s state into `opt`'s per-parameter state (the torch Adam
   // over this module's parameters), so the checkpoint holds it; and back.
   // A parameter without torch state (no step taken) loads as zeros.
-  void SaveAdamState(FlatAdam& adam, torch::optim::Adam& opt) const;
-  void LoadAdamState(torch::optim::Adam& opt, FlatAdam& adam) const;
+  void SaveAdamState(const FlatAdam& adam, torch::optim::Adam& opt) const {
+    flat_->SaveAdamState(adam, opt);
+  }
+  void LoadAdamState(torch::optim::Adam& opt, FlatAdam& adam) const {
+    flat_->LoadAdamState(opt, adam);
+  }
 
  private:
   void GatherRows(const float* src, int64_t cols, std::span<const int64_t> rows,
@@ -117,13 +119,11 @@ class FastActorCritic {
   const int64_t obs_dim_, action_dim_;
   const bool discrete_;
   FusedMlp actor_, critic_;
-  size_t size_ = 0;
   int64_t critic_offset_ = 0, log_std_offset_ = 0;
-  torch::Tensor flat_;
-  uint64_t version_ = 1;  // of the parameter values, for FusedMlp::Forward
+  // The module's parameters: actor layers, critic layers (each weight then
+  // bias, as FusedMlp expects), then log_std.
+  std::unique_ptr<FlatParams> flat_;
   std::vector<float> grads_;
-  // The module's parameters and their offsets in flat_.
-  std::vector<std::pair<torch::Tensor, int64_t>> layout_;
   // Minibatch workspaces.
   std::vector<float> obs_mb_, adv_mb_, d_dist_, d_value_;
   std::unique_ptr<TaskThread> helper_;  // null with one thread

@@ -38,6 +38,11 @@ TY_MULTIVERSION double SumOfSquares(const float* g, size_t n) {
   return sum;
 }
 
+TY_MULTIVERSION void Polyak(const float* src, float* dst, size_t n, float keep,
+                           float tau) {
+  for (size_t i = 0; i < n; ++i) dst[i] = dst[i] * keep + tau * src[i];
+}
+
 }  // namespace
 
 FlatAdam::FlatAdam(int64_t size, double eps, double beta1, double beta2)
@@ -68,6 +73,10 @@ double ClipGradNormFlat(std::span<float> grads, double max_norm) {
     for (float& g : grads) g *= coef;
   }
   return norm;
+}
+
+void PolyakAverage(const float* src, float* dst, size_t n, double tau) {
+  Polyak(src, dst, n, static_cast<float>(1.0 - tau), static_cast<float>(tau));
 }
 
 }  // namespace trainyard::rl::internal

@@ -29,6 +29,8 @@ class FlatAdam {
   // The moment estimates, for checkpoints.
   std::span<float> exp_avg() { return exp_avg_; }
   std::span<float> exp_avg_sq() { return exp_avg_sq_; }
+  std::span<const float> exp_avg() const { return exp_avg_; }
+  std::span<const float> exp_avg_sq() const { return exp_avg_sq_; }
   // Restores the state saved with step()/exp_avg()/exp_avg_sq().
   void set_step(int64_t step) { step_ = step; }
 
@@ -42,5 +44,9 @@ class FlatAdam {
 // by max_norm / (norm + 1e-6) when that is below 1. Returns the 2-norm
 // before clipping.
 double ClipGradNormFlat(std::span<float> grads, double max_norm);
+
+// dst <- tau * src + (1 - tau) * dst element-wise, as torch's
+// dst.mul_(1 - tau).add_(src, tau) (Polyak averaging of target networks).
+void PolyakAverage(const float* src, float* dst, size_t n, double tau);
 
 }  // namespace trainyard::rl::internal

@@ -238,7 +238,8 @@ const float* FusedMlp::Forward(const float* params, const float* x, int64_t batc
   return acts_.back().data();
 }
 
-void FusedMlp::Backward(const float* params, const float* d_out, float* grads) {
+void FusedMlp::Backward(const float* params, const float* d_out, float* grads,
+                        float* d_input) {
   const int64_t batch = batch_;
   const float* delta = d_out;  // dL/d(pre-activation of layer l)
   float* spare = delta_.data();
@@ -247,16 +248,24 @@ void FusedMlp::Backward(const float* params, const float* d_out, float* grads) {
     const int64_t n_in = sizes_[l], n_out = sizes_[l + 1];
     const float* in = l == 0 ? input_ : acts_[l - 1].data();
     const float* w = params + offsets_[l];
-    float* gw = grads + offsets_[l];
-    // dW[o][i] = sum_b delta[b][o] in[b][i]
-    if (n_in >= kLanes || n_out < kLanes) {
-      Gemm(n_out, n_in, batch, delta, 1, n_out, in, n_in, gw, n_in, false);
-    } else {  // a narrow input: vectorise over the outputs, then transpose
-      Gemm(n_in, n_out, batch, in, 1, n_in, delta, n_out, dwt_.data(), n_out, false);
-      Transpose(dwt_.data(), n_in, n_out, gw);
+    if (grads != nullptr) {
+      float* gw = grads + offsets_[l];
+      // dW[o][i] = sum_b delta[b][o] in[b][i]
+      if (n_in >= kLanes || n_out < kLanes) {
+        Gemm(n_out, n_in, batch, delta, 1, n_out, in, n_in, gw, n_in, false);
+      } else {  // a narrow input: vectorise over the outputs, then transpose
+        Gemm(n_in, n_out, batch, in, 1, n_in, delta, n_out, dwt_.data(), n_out, false);
+        Transpose(dwt_.data(), n_in, n_out, gw);
+      }
+      ColumnSums(delta, batch, n_out, gw + n_out * n_in);
     }
-    ColumnSums(delta, batch, n_out, gw + n_out * n_in);
-    if (l == 0) break;
+    if (l == 0) {
+      // dL/d(input)[b][i] = sum_o delta[b][o] W[o][i]
+      if (d_input != nullptr) {
+        Gemm(batch, n_in, n_out, delta, n_out, 1, w, n_in, d_input, n_in, false);
+      }
+      break;
+    }
     // dL/d(output of layer l-1)[b][i] = sum_o delta[b][o] W[o][i]
     Gemm(batch, n_in, n_out, delta, n_out, 1, w, n_in, spare, n_in, false);
     ActivationBackward(spare, in, batch * n_in, tanh_);

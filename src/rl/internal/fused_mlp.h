@@ -38,8 +38,11 @@ class FusedMlp {
 
   // Given d_out = dL/d(output) [batch, out] of the last Forward (same
   // params), writes dL/d(params) into `grads` (num_params() floats,
-  // overwritten).
-  void Backward(const float* params, const float* d_out, float* grads);
+  // overwritten) unless it is null, and dL/d(input) [batch, in] into
+  // `d_input` when that is not null (a loss through a critic's action
+  // input, e.g. DDPG's actor loss, needs only this one).
+  void Backward(const float* params, const float* d_out, float* grads,
+                float* d_input = nullptr);
 
  private:
   std::vector<int64_t> sizes_;

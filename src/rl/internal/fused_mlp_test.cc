@@ -12,6 +12,7 @@ namespace {
 struct Reference {
   torch::Tensor out;                 // [batch, out]
   std::vector<torch::Tensor> grads;  // per layer: dW, db (double)
+  torch::Tensor d_x;                 // dL/d(input) [batch, in]
 };
 
 Reference TorchMlp(const std::vector<int64_t>& sizes, bool tanh,
@@ -19,7 +20,8 @@ Reference TorchMlp(const std::vector<int64_t>& sizes, bool tanh,
                    const torch::Tensor& d_out) {
   std::vector<torch::Tensor> leaves;
   int64_t offset = 0;
-  torch::Tensor h = x.to(torch::kDouble);
+  torch::Tensor x_leaf = x.to(torch::kDouble).requires_grad_();
+  torch::Tensor h = x_leaf;
   const auto flat = torch::from_blob(const_cast<float*>(params.data()),
                                      {static_cast<int64_t>(params.size())})
                         .to(torch::kDouble);
@@ -35,7 +37,7 @@ Reference TorchMlp(const std::vector<int64_t>& sizes, bool tanh,
     if (l + 2 < sizes.size()) h = tanh ? torch::tanh(h) : torch::relu(h);
   }
   (h * d_out.to(torch::kDouble)).sum().backward();
-  Reference r{h.detach(), {}};
+  Reference r{h.detach(), {}, x_leaf.grad()};
   for (auto& leaf : leaves) r.grads.push_back(leaf.grad().flatten());
   return r;
 }
@@ -72,6 +74,13 @@ void CheckAgainstTorch(const std::vector<int64_t>& sizes, bool tanh, int64_t bat
                 "gradient tensor " + std::to_string(i));
     offset += ref.grads[i].numel();
   }
+  // The input gradient, with and without the parameter gradients.
+  std::vector<float> d_x(batch * sizes.front(), -7.0f);
+  mlp.Backward(params.data(), d_out.data_ptr<float>(), grads.data(), d_x.data());
+  ExpectClose(d_x.data(), ref.d_x, 1e-5, "input gradient");
+  std::fill(d_x.begin(), d_x.end(), -7.0f);
+  mlp.Backward(params.data(), d_out.data_ptr<float>(), nullptr, d_x.data());
+  ExpectClose(d_x.data(), ref.d_x, 1e-5, "input gradient alone");
 }
 
 TEST(FusedMlpTest, TanhPpoSizedNetworkMatchesTorchAutograd) {
@@ -90,6 +99,11 @@ TEST(FusedMlpTest, ReluAndSizesOffTheVectorWidthMatchTorchAutograd) {
 
 TEST(FusedMlpTest, WideOutputLayerMatchesTorchAutograd) {
   CheckAgainstTorch({3, 32, 18}, true, 50, 5);
+}
+
+TEST(FusedMlpTest, ZooSizedReluCriticMatchesTorchAutograd) {
+  // TD3's 400x300 critic of Pendulum ([obs, action] = 4 inputs).
+  CheckAgainstTorch({4, 400, 300, 1}, false, 100, 8);
 }
 
 TEST(FusedMlpTest, TanhIsAccurateOverItsWholeRange) {

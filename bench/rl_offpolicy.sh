@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Off-policy training speed (NOT part of `make test`): SAC, TD3 and DDPG on
+# Pendulum-v1 and DQN on CartPole-v1, trainyard (fused C++ networks) against
+# the same algorithms in plain Python PyTorch (bench/rl_offpolicy_baseline.py,
+# Debian python3-torch: scripts/install-deps.sh --bench), back to back in the
+# same run, each side with 1 and 2 threads, at two network sizes:
+#   products  64x64, batch 64 (the gym's and ILP's tuned agents)
+#   zoo       SAC 256x256 batch 256; TD3/DDPG 400x300 batch 256
+#             (rl-baselines3-zoo's Pendulum networks)
+# Prints env-steps/s and the ratios; for the zoo size also the GFLOP/s the
+# updates achieve (the matrix products trainyard's fused path performs per
+# gradient step, counted below, times gradient steps/s) next to this
+# machine's single-core SGEMM rate (torch.mm, 1 thread, best of several
+# 1024^3 products) measured in the same run. The machine is shared: the load
+# average is printed with every pair.
+#
+# Usage: bench/rl_offpolicy.sh [trainyard-binary]
+#   RL_OFF_ONLY=regex        run only rows whose "algo size" matches (e.g. "sac products")
+#   RL_OFF_THREADS="1 2"     thread counts
+#   RL_OFF_SCALE=1           multiplies every step count (longer, steadier runs)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+bin="${1:-$here/../build/release/src/cli/trainyard}"
+[[ -x "$bin" ]] || { echo "trainyard binary not found: $bin" >&2; exit 2; }
+/usr/bin/python3 -c "import torch" 2>/dev/null ||
+  { echo "python3-torch missing: scripts/install-deps.sh --bench" >&2; exit 2; }
+only="${RL_OFF_ONLY:-.}"
+threads_list="${RL_OFF_THREADS:-1 2}"
+scale="${RL_OFF_SCALE:-1}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+# One row: algo size env hidden batch trainyard-steps python-steps learning-starts
+rows=(
+  "sac products Pendulum-v1 64,64 64 20000 3000 100"
+  "td3 products Pendulum-v1 64,64 64 30000 4000 100"
+  "ddpg products Pendulum-v1 64,64 64 30000 4000 100"
+  "dqn products CartPole-v1 64,64 64 200000 50000 1000"
+  "sac zoo Pendulum-v1 256,256 256 2000 800 100"
+  "td3 zoo Pendulum-v1 400,300 256 2000 800 100"
+  "ddpg zoo Pendulum-v1 400,300 256 2000 800 100"
+)
+# DQN's CartPole settings: docs/benchmarks.md's learning-table row (double
+# DQN, 32 gradient steps every 256 env steps, linear learning-rate decay).
+DQN_PARAMS="learning_rate=0.0023 lr_schedule=linear buffer_size=100000 gamma=0.99 target_update_interval=10 train_freq=256 gradient_steps=32 double_dqn=true exploration_fraction=0.16 exploration_final_eps=0.04"
+
+# FLOPs of one gradient step of the fused path (2 per multiply-add; biases
+# and element-wise work not counted): forward = P multiply-adds per row for a
+# network of P weights, backward = 2P - P0 (weight and input gradients, none
+# for the first layer's input), input-gradient-only backward = P.
+flops_per_step() {  # algo obs act hidden batch
+  awk -v algo="$1" -v o="$2" -v d="$3" -v hidden="$4" -v b="$5" 'BEGIN {
+    n = split(hidden, h, ",")
+    dout = (algo == "sac") ? 2 * d : d
+    pa = o * h[1]; pa0 = pa; pc = (o + d) * h[1]; pc0 = pc
+    for (i = 1; i < n; i++) { pa += h[i] * h[i + 1]; pc += h[i] * h[i + 1] }
+    pa += h[n] * dout; pc += h[n]
+    nc = (algo == "ddpg") ? 1 : 2                # critics
+    used = (algo == "sac") ? nc : 1              # critics in the actor loss
+    delay = (algo == "td3") ? 2 : 1              # gradient steps per actor step
+    next_part = pa                               # actor (target) on next obs
+    critic_part = nc * (pc + pc + 2 * pc - pc0)  # targets, forward, backward
+    actor_part = pa + used * (pc + pc) + 2 * pa - pa0  # forward, critics, backward
+    macs = next_part + critic_part + actor_part / delay
+    printf "%.0f", 2 * macs * b
+  }'
+}
+
+sgemm_gflops() {
+  /usr/bin/python3 - <<'PY'
+import time, torch
+torch.set_num_threads(1)
+n = 1024
+a, b = torch.randn(n, n), torch.randn(n, n)
+best = 0.0
+for _ in range(8):
+    t = time.perf_counter(); a @ b; dt = time.perf_counter() - t
+    best = max(best, 2 * n ** 3 / dt / 1e9)
+print(f"{best:.1f}")
+PY
+}
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+sgemm=$(OPENBLAS_NUM_THREADS=1 sgemm_gflops)
+echo "single-core SGEMM (torch.mm 1024^3, 1 thread, best of 8): $sgemm GFLOP/s"
+echo
+echo "| algo | size | threads | trainyard env-steps/s | PyTorch env-steps/s | ratio | update GFLOP/s (trainyard / PyTorch) | % of SGEMM | load |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+for row in "${rows[@]}"; do
+  read -r algo size env hidden batch ty_steps py_steps starts <<<"$row"
+  [[ "$algo $size" =~ $only ]] || continue
+  ty_steps=$((ty_steps * scale)); py_steps=$((py_steps * scale))
+  params="hidden=$hidden batch_size=$batch learning_starts=$starts"
+  if [[ "$algo" == dqn ]]; then
+    params="$params $DQN_PARAMS"
+  else
+    params="$params learning_rate=0.001 buffer_size=$ty_steps"
+  fi
+  args=(); for p in $params; do args+=(--param "$p"); done
+  for t in $threads_list; do
+    dir="$out/$algo-$size-$t"
+    log=$("$bin" train --algo "$algo" --env "$env" --steps "$ty_steps" --seed 1 --threads "$t" \
+          --out "$dir" --log-every "$ty_steps" "${args[@]}" 2>/dev/null)
+    ty=$(sed -n 's/.*episodes, \([0-9.]*\) steps\/s.*/\1/p' <<<"$log")
+    py=$(OPENBLAS_NUM_THREADS="$t" /usr/bin/python3 "$here/rl_offpolicy_baseline.py" --algo "$algo" \
+         --steps "$py_steps" --seed 1 --threads "$t" --hidden "$hidden" --batch "$batch" \
+         --learning-starts "$starts")
+    pys=$(sed -n 's/.*sps=\([0-9.]*\).*/\1/p' <<<"$py")
+    ratio=$(awk -v a="$ty" -v b="$pys" 'BEGIN{printf "%.1fx", a/b}')
+    gf="" pct=""
+    if [[ "$size" == zoo ]]; then
+      f=$(flops_per_step "$algo" 3 1 "$hidden" "$batch")
+      gf=$(awk -v f="$f" -v a="$ty" -v b="$pys" 'BEGIN{printf "%.1f / %.1f", f*a/1e9, f*b/1e9}')
+      pct=$(awk -v f="$f" -v a="$ty" -v s="$sgemm" 'BEGIN{printf "%.0f %%", 100*f*a/1e9/s}')
+    fi
+    echo "| $algo | $size ($hidden, batch $batch) | $t | $ty | $pys | $ratio | $gf | $pct | $(load) |"
+  done
+done
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
