@@ -52,6 +52,9 @@ class ServerApp {
     return bootstrap_token_;
   }
   Runtime& runtime() { return *runtime_; }
+  // Every registered route (fixed once Create returns), for tests that must
+  // cover each route, including ones added later.
+  const api::Router& router() const { return *router_; }
   jobs::JobService& job_service() { return *job_service_; }
 
  private:
