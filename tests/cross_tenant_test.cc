@@ -107,6 +107,11 @@ struct World {
   // queued (and their state stable) while B tries to change them.
   std::string blocker_job;
 
+  // ILP: A's PPO and DDPG models (tiny trainings), the PPO one evaluated.
+  const std::string ilp_ppo = "alice_ppo_q7";
+  const std::string ilp_ddpg = "alice_ddpg_q7";
+  std::string ilp_ppo_job, ilp_ddpg_job;
+
   // B's own trained gym task (reconciled with A's group name).
   std::string bob_gym_task;
 
@@ -217,6 +222,26 @@ struct World {
   }
 
   // Starts the server and makes the users and A's resources.
+  // A tiny ILP training of `token`'s model `name`; returns its job id.
+  std::string TrainedIlpModel(const std::string& token, const std::string& algo,
+                              const std::string& name) {
+    json body = {{"max_steps", 2}, {"n_episodes", 2}, {"model_name", name}};
+    if (algo == "ppo") {
+      body["buffer_size"] = 4;
+      body["n_epochs"] = 2;
+    }
+    const std::string job =
+        PostOk(token, "/api/v1/" + algo + "/train/", body, 200)
+            .value("job_id", "");
+    json done = Poll(token, "/api/v1/" + algo + "/train-result/?job_id=" + job,
+                     [](const json& r) {
+                       return r.is_object() &&
+                              r.value("status", "running") != "running";
+                     });
+    EXPECT_EQ(done.value("status", ""), "done") << done.dump();
+    return job;
+  }
+
   void Build() {
     ASSERT_TRUE(app->Start().ok());
     client = std::make_unique<httplib::Client>("127.0.0.1", app->port());
@@ -276,6 +301,13 @@ struct World {
            200);
     Poll(alice, "/api/v1/models?status=deployed",
          [](const json& m) { return m.value("total", 0) == 1; });
+
+    // ---- ILP
+    ilp_ppo_job = TrainedIlpModel(alice, "ppo", ilp_ppo);
+    ilp_ddpg_job = TrainedIlpModel(alice, "ddpg", ilp_ddpg);
+    PostOk(alice, "/api/v1/ppo/evaluate/",
+           {{"eval_steps", 2}, {"eval_episodes", 1}, {"model_name", ilp_ppo}},
+           200);
 
     // ---- the one worker kept busy, then A's queued jobs.
     jobs::SubmitRequest blocker;
@@ -363,6 +395,8 @@ std::vector<ParamValue> ParamValues(const World& w) {
       {"/api/ai-studio/", "symbol", w.symbol},
       {"/api/v1/training/", "task_id", w.gym_task},
       {"/api/v1/models/", "model_id", w.gym_task},
+      {"/api/v1/ilp/models/", "algo", "ppo"},
+      {"/api/v1/ilp/models/", "name", w.ilp_ppo},
   };
 }
 
@@ -551,6 +585,10 @@ std::vector<std::pair<std::string, std::string>> SnapshotReads(const World& w) {
   as_a("/api/v1/training/" + w.gym_task);
   as_a("/api/v1/training/" + w.gym_queued_task);
   as_a("/api/v1/models?per_page=100");
+  as_a("/api/v1/ilp/models/");
+  as_a("/api/v1/ilp/models/ppo/" + w.ilp_ppo + "/");
+  as_a("/api/v1/ilp/models/ddpg/" + w.ilp_ddpg + "/");
+  as_a("/api/v1/ppo/train-result/?model_name=" + w.ilp_ppo);
   reads.emplace_back(w.admin, "/api/ai-studio/admin/listings/");
   return reads;
 }
@@ -596,6 +634,10 @@ std::vector<std::string> PrivateStrings(const World& w) {
           w.gym_queued_task,
           w.gym_group,
           w.generic_job,
+          w.ilp_ppo,
+          w.ilp_ddpg,
+          w.ilp_ppo_job,
+          w.ilp_ddpg_job,
           "alice-trained-model-q7",
           "alice-draft-model-q7",
           "alice-queued-model-q7",
@@ -719,11 +761,13 @@ TEST_F(CrossTenant, OwnersListsShowTheMatrixIds) {
       w.Send("GET", "/api/ai-studio/subscriptions/", w.alice)->body +
       w.Send("GET", "/api/ai-studio/webhooks/", w.alice)->body +
       w.Send("GET", "/api/jobs?page_size=100", w.alice)->body +
-      w.Send("GET", "/api/v1/training?per_page=100", w.alice)->body;
+      w.Send("GET", "/api/v1/training?per_page=100", w.alice)->body +
+      w.Send("GET", "/api/v1/ilp/models/", w.alice)->body;
   for (const std::string* id :
        {&w.studio_model, &w.studio_draft, &w.studio_queued_model, &w.studio_run,
         &w.studio_queued_run, &w.subscription, &w.webhook, &w.generic_job,
-        &w.gym_task, &w.gym_queued_task}) {
+        &w.gym_task, &w.gym_queued_task, &w.ilp_ppo, &w.ilp_ddpg,
+        &w.ilp_ppo_job, &w.ilp_ddpg_job}) {
     EXPECT_NE(all.find(*id), std::string::npos) << *id;
   }
 }
@@ -772,6 +816,124 @@ TEST_F(CrossTenant, GymReconcileOfOwnTaskWithAsGroupIdIsNotFound) {
       w.bob);
   ASSERT_TRUE(own);
   EXPECT_EQ(own->status, 200) << own->body;
+}
+
+// ---- ILP: models named in queries and bodies
+
+TEST_F(CrossTenant, IlpTrainResultOfAsModelNameIsNotFound) {
+  for (const std::string& query :
+       {"ppo/train-result/?model_name=" + w.ilp_ppo,
+        "ppo/train-result/?model_name=model_storage/ppo/" + w.ilp_ppo,
+        "ppo/train-result/?model_name=" + w.ilp_ppo + "&model_version=1",
+        "ddpg/train-result/?model_name=" + w.ilp_ddpg,
+        "ppo/train-result/?job_id=" + w.ilp_ppo_job,
+        "ddpg/train-result/?job_id=" + w.ilp_ddpg_job}) {
+    ExpectRefused(w.Send("GET", "/api/v1/" + query, w.bob), 404, query);
+  }
+}
+
+TEST_F(CrossTenant, IlpTrainResultWithoutANameShowsNoneOfAs) {
+  for (const char* algo : {"ppo", "ddpg"}) {
+    auto r =
+        w.Send("GET", std::string("/api/v1/") + algo + "/train-result/", w.bob);
+    ASSERT_TRUE(r);
+    for (const std::string& s : PrivateStrings(w)) {
+      EXPECT_EQ(r->body.find(s), std::string::npos) << algo << ": " << r->body;
+    }
+  }
+}
+
+TEST_F(CrossTenant, IlpEvaluateOfAsModelIsNotFoundAndKeepsAsEvaluation) {
+  const Snapshot before = TakeSnapshot(w);
+  for (const json& body :
+       {json{
+            {"eval_steps", 2}, {"eval_episodes", 1}, {"model_name", w.ilp_ppo}},
+        json{{"eval_steps", 2},
+             {"eval_episodes", 1},
+             {"model_name", "model_storage/ppo/" + w.ilp_ppo},
+             {"model_version", 1}}}) {
+    ExpectRefused(w.Send("POST", "/api/v1/ppo/evaluate/", w.bob, body.dump()),
+                  404, "evaluate " + body.dump());
+  }
+  ExpectRefused(w.Send("POST", "/api/v1/ddpg/evaluate/", w.bob,
+                       json{{"eval_steps", 2},
+                            {"eval_episodes", 1},
+                            {"model_name", w.ilp_ddpg}}
+                           .dump()),
+                404, "ddpg evaluate");
+  ExpectUnchanged(before, TakeSnapshot(w), "B's evaluations of A's models");
+}
+
+TEST_F(CrossTenant, IlpPredictionsWithAsAgentPathsAreNotFound) {
+  const json agents = {{"ppo_agent_path", "model_storage/ppo/" + w.ilp_ppo},
+                       {"ddpg_agent_path", "model_storage/ddpg/" + w.ilp_ddpg}};
+  json inference = agents;
+  inference["pool_state"] = {{"current_profit", 500},
+                             {"price_out_of_range", false},
+                             {"time_since_last_adjustment", 40000},
+                             {"pool_volatility", 0.2}};
+  inference["user_preferences"] = {
+      {"risk_tolerance", {{"profit_taking", 50}, {"stop_loss", -500}}},
+      {"investment_horizon", 7},
+      {"liquidity_preference", {{"adjust_on_price_out_of_range", true}}},
+      {"risk_aversion_threshold", 0.1},
+      {"user_status", "new_user"}};
+  for (const auto& [path, body] :
+       {std::pair{std::string("/api/v1/predict-action/"), agents},
+        std::pair{std::string("/api/v1/inference/"), inference}}) {
+    ExpectRefused(w.Send("POST", path, w.bob, body.dump()), 404, path);
+    // Control: A's own agents answer A.
+    auto own = w.Send("POST", path, w.alice, body.dump());
+    ASSERT_TRUE(own);
+    EXPECT_EQ(own->status, 200) << path << ": " << own->body;
+  }
+}
+
+// file/download answers a file the caller may not read exactly as one that
+// does not exist (400 VALIDATION_ERROR naming file_name, as spec/ilp-api.md
+// documents for a missing file), so paths cannot be probed; what matters is
+// that B's answer for each of A's files is that one, and never the file.
+TEST_F(CrossTenant, FileDownloadOfAsFilesAnswersAsForAMissingFile) {
+  auto download = [&](const std::string& token, const std::string& dir,
+                      const std::string& name) {
+    return w.Send(
+        "GET", "/api/v1/file/download/?file_path=" + dir + "&file_name=" + name,
+        token);
+  };
+  auto missing = download(w.bob, "model_outdir_csv/ppo/no_such_model_q7",
+                          "train_logs.csv");
+  ASSERT_TRUE(missing);
+  ASSERT_GE(missing->status, 400);
+  ASSERT_LT(missing->status, 500);
+  const std::string logs = "model_outdir_csv/ppo/" + w.ilp_ppo;
+  const std::string owned =
+      "model_outdir_csv/ppo/" + w.alice_id + "/" + w.ilp_ppo + "/v1";
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {logs, "train_logs.csv"},
+      {logs, "eval_logs.csv"},
+      {logs + "/v1", "train_logs.csv"},
+      {owned, "train_logs.csv"},
+      {"model_storage/ppo/" + w.ilp_ppo, "ilp_model.json"},
+      {"model_storage/ppo/" + w.alice_id + "/" + w.ilp_ppo + "/v1",
+       "ilp_model.json"},
+      {"model_storage/studio/" + w.studio_model, "v1.json"},
+      {"plots/studio/" + w.studio_model, "shap-summary.png"},
+      {"model_storage/ppo/" + w.gym_task, "policy.tyrl"},
+      {"datasets", w.symbol + ".csv"},
+      {"jobs/" + w.studio_run, "checkpoint.json"},
+      {".", "trainyard.db"},
+  };
+  for (const auto& [dir, name] : files) {
+    auto r = download(w.bob, dir, name);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, missing->status) << dir << "/" << name;
+    EXPECT_EQ(ErrorCodeOf(r), ErrorCodeOf(missing))
+        << dir << "/" << name << ": " << r->body.substr(0, 200);
+  }
+  // Control: A downloads A's own logs by the path A was given.
+  auto own = download(w.alice, logs, "train_logs.csv");
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200) << own->body.substr(0, 200);
 }
 
 }  // namespace
