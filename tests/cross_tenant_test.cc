@@ -213,6 +213,9 @@ struct World {
     config.port = 0;
     config.workers = 1;
     config.enable_test_jobs = true;
+    // A's webhook points at a loopback port nothing listens on (no event it
+    // subscribes to fires): nothing leaves this machine.
+    config.webhook_allow_cidrs = "127.0.0.0/8";
     // The matrix sends a few thousand requests as each user.
     config.rate_limit_free = config.rate_limit_pro = config.rate_limit_elite =
         1'000'000;
@@ -289,7 +292,7 @@ struct World {
                json::object(), 201)
             .value("subscription_id", "");
     webhook = PostOk(alice, "/api/ai-studio/webhooks/",
-                     {{"url", "http://hooks.example.com/alice-q7"},
+                     {{"url", "http://127.0.0.1:9/alice-q7"},
                       {"events", {"training_job.completed"}}},
                      201)
                   .value("id", "");
@@ -643,7 +646,7 @@ std::vector<std::string> PrivateStrings(const World& w) {
           "alice-queued-model-q7",
           "alice-gym-q7",
           "alice-queued-gym-q7",
-          "hooks.example.com/alice-q7"};
+          "127.0.0.1:9/alice-q7"};
 }
 
 // The error code of a standard error answer ("" for any other answer).
