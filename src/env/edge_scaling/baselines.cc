@@ -99,6 +99,23 @@ void HpaPolicy::Decide(std::span<const float> obs) {
   }
 }
 
+int StaticReplicasFor(const EdgeScalingConfig& config, double mean_offered_rate,
+                      double target) {
+  double shares = 0.0;
+  for (const ServiceSpec& s : config.services) shares += s.traffic_share;
+  int count = 1;
+  for (const ServiceSpec& s : config.services) {
+    const double rate =
+        shares > 0 ? mean_offered_rate * s.traffic_share / shares : 0.0;
+    // Within HPA's tolerance of the target (1.1 x target): 60 req/s drawn
+    // as Poisson arrivals average a hair above 60.
+    count = std::max(
+        count,
+        static_cast<int>(std::ceil(rate / (s.service_rate * target * 1.1))));
+  }
+  return std::min(count, config.max_replicas);
+}
+
 Result<std::unique_ptr<ScalingPolicy>> MakeBaseline(
     const std::string& name, const EdgeScalingConfig& config,
     int static_replicas) {
@@ -127,7 +144,7 @@ Result<PolicyRun> RunPolicy(EdgeScalingEnv& env, const ActFn& act,
   env.Reset(seed, obs);
   PolicyRun run;
   double reward_sum = 0.0, reward_sq = 0.0, episode_return = 0.0;
-  double returns_sum = 0.0;
+  double returns_sum = 0.0, served_sum = 0.0, failed_sum = 0.0;
   for (int64_t t = 0; t < steps; ++t) {
     TY_RETURN_IF_ERROR(act(obs, action));
     StepResult r = env.Step(action, obs);
@@ -137,6 +154,9 @@ Result<PolicyRun> RunPolicy(EdgeScalingEnv& env, const ActFn& act,
     episode_return += r.reward;
     latencies.push_back(m.mean_latency_s * 1000.0);
     run.mean_throughput += m.throughput;
+    run.mean_offered_rate += m.offered_rate;
+    served_sum += m.served_latency_s * m.throughput;
+    failed_sum += m.failed_rate;
     run.mean_replicas += m.total_replicas;
     run.slo_rate += m.met_slo ? 1.0 : 0.0;
     if (r.terminated || r.truncated) {
@@ -163,7 +183,12 @@ Result<PolicyRun> RunPolicy(EdgeScalingEnv& env, const ActFn& act,
   // Nearest-rank percentile.
   const size_t rank = static_cast<size_t>(std::ceil(0.95 * n));
   run.p95_latency_ms = latencies[std::max<size_t>(rank, 1) - 1];
+  run.served_latency_ms =
+      run.mean_throughput > 0 ? served_sum / run.mean_throughput * 1000.0 : 0.0;
+  run.failed_request_share =
+      run.mean_offered_rate > 0 ? failed_sum / run.mean_offered_rate : 0.0;
   run.mean_throughput /= n;
+  run.mean_offered_rate /= n;
   run.mean_replicas /= n;
   run.slo_rate /= n;
   run.mean_episode_return = run.episodes > 0

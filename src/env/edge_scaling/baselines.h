@@ -80,6 +80,14 @@ class HpaPolicy final : public ScalingPolicy {
   int min_replicas_;
 };
 
+// The replica count the "static" baseline runs for every service: what
+// provisions the busiest service for `mean_offered_rate` (requests/s over
+// all services, split by traffic_share) at `target` utilisation (within
+// HPA's 10 % tolerance), as an operator sizing for the average load would;
+// within [1, max_replicas].
+int StaticReplicasFor(const EdgeScalingConfig& config, double mean_offered_rate,
+                      double target = 0.75);
+
 // "static" (replicas = `static_replicas`), "max_replicas" or "hpa".
 // VALIDATION_ERROR for another name.
 Result<std::unique_ptr<ScalingPolicy>> MakeBaseline(
@@ -92,10 +100,17 @@ struct PolicyRun {
   int64_t episodes = 0;          // episodes finished
   double mean_reward = 0.0;      // per step
   double reward_std = 0.0;       // per step, population
-  double mean_latency_ms = 0.0;  // mean of per-step mean latencies
+  // Mean of the per-step mean latencies, failed requests counted at
+  // unstable_latency_s (StepMetrics::mean_latency_s).
+  double mean_latency_ms = 0.0;
   double latency_std_ms = 0.0;
   double p95_latency_ms = 0.0;   // over steps
-  double mean_throughput = 0.0;  // requests/s
+  // Mean latency of the served requests only (request-weighted over the
+  // run; 0 if none was served), and the share of requests that failed.
+  double served_latency_ms = 0.0;
+  double failed_request_share = 0.0;
+  double mean_offered_rate = 0.0;  // requests/s that arrived
+  double mean_throughput = 0.0;    // requests/s
   double mean_replicas = 0.0;
   double slo_rate = 0.0;             // fraction of steps that met the SLO
   double mean_episode_return = 0.0;  // over finished episodes; NaN if none

@@ -112,5 +112,65 @@ TEST(RunPolicyTest, CountsEpisodesAndAveragesPerStep) {
   EXPECT_NEAR(run->mean_episode_return, 5 * run->mean_reward, 1e-9);
 }
 
+TEST(StaticReplicasForTest, SizesTheBusiestServiceForTheMeanRateAtTarget) {
+  EdgeScalingConfig c;  // 4 equal services, mu = 10, max 4
+  // 60 req/s: 15 per service / (10 x 0.75) = 2.
+  EXPECT_EQ(StaticReplicasFor(c, 60.0), 2);
+  // 100 req/s: 25 / 7.5 = 3.33 -> 4.
+  EXPECT_EQ(StaticReplicasFor(c, 100.0), 4);
+  // Within HPA's 10 % tolerance: 16 req/s on 2 replicas is rho 0.8.
+  EXPECT_EQ(StaticReplicasFor(c, 64.0), 2);
+  EXPECT_EQ(StaticReplicasFor(c, 70.0), 3);
+  // Never below 1, never above max_replicas.
+  EXPECT_EQ(StaticReplicasFor(c, 0.0), 1);
+  EXPECT_EQ(StaticReplicasFor(c, 1000.0), 4);
+  // The busiest service decides: shares 3:1:0:0 of 40 req/s = 30 -> 4.
+  c.services[0].traffic_share = 3;
+  c.services[1].traffic_share = 1;
+  c.services[2].traffic_share = 0;
+  c.services[3].traffic_share = 0;
+  EXPECT_EQ(StaticReplicasFor(c, 40.0), 4);
+}
+
+TEST(RunPolicyTest, SizedStaticBaselineServesTheSteadyGroup) {
+  // One replica per service fails every request of the steady group; the
+  // count sized for its mean rate serves them.
+  LoadGroup steady = *FindBuiltinGroup("steady");
+  PolicyRun one = RunBaseline("static", 1, steady);
+  EXPECT_EQ(one.failed_request_share, 1.0);
+  EXPECT_EQ(one.mean_throughput, 0.0);
+  const int sized = StaticReplicasFor(WithGroup(EdgeScalingConfig{}, steady),
+                                      one.mean_offered_rate);
+  EXPECT_EQ(sized, 2);
+  PolicyRun run = RunBaseline("static", sized, steady);
+  EXPECT_LT(run.failed_request_share, 0.05);
+  EXPECT_GT(run.mean_throughput, 0.9 * run.mean_offered_rate);
+  EXPECT_LT(run.mean_latency_ms, 1000.0);
+}
+
+TEST(RunPolicyTest, ServedLatencyLeavesOutFailedRequests) {
+  // Service 0 has no replica (its requests fail at unstable_latency_s);
+  // the others run 2 each.
+  EdgeScalingConfig c;
+  c.load.poisson_arrivals = false;
+  c.load.start_time_s = 0;
+  EdgeScalingEnv env(c);
+  auto run = RunPolicy(
+      env,
+      [](std::span<const float>, std::span<float> action) {
+        const float counts[] = {0, 2, 2, 2};
+        std::copy(counts, counts + 4, action.begin());
+        return Status::Ok();
+      },
+      5, 0);
+  ASSERT_TRUE(run.ok());
+  EXPECT_NEAR(run->failed_request_share, 0.25, 1e-9);
+  // All requests: a quarter at 10 s; served ones well below 1 s.
+  EXPECT_GT(run->mean_latency_ms, 2500.0);
+  EXPECT_LT(run->served_latency_ms, 1000.0);
+  EXPECT_NEAR(run->mean_latency_ms,
+              0.25 * 10000.0 + 0.75 * run->served_latency_ms, 1e-6);
+}
+
 }  // namespace
 }  // namespace trainyard::env::edge

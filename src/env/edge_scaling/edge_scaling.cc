@@ -126,6 +126,49 @@ int ObservationSize(const EdgeScalingConfig& config) {
          (config.observe_trend ? services : 0);
 }
 
+std::vector<ObservationField> ObservationLayout(
+    const EdgeScalingConfig& config) {
+  const int nodes = static_cast<int>(config.nodes.size());
+  const int services = static_cast<int>(config.services.size());
+  std::vector<ObservationField> out;
+  out.reserve(ObservationSize(config));
+  auto add = [&](std::string name, std::string unit) {
+    out.push_back({std::move(name), std::move(unit)});
+  };
+  for (int n = 0; n < nodes; ++n) {
+    const std::string p = "node" + std::to_string(n) + ".";
+    add(p + "cpu_used", "fraction of the node's cores");
+    add(p + "memory_used", "fraction of the node's memory");
+    add(p + "network_used", "fraction of the node's bandwidth (capped at 10)");
+  }
+  for (int s = 0; s < services; ++s) {
+    const std::string p = "service" + std::to_string(s) + ".";
+    add(p + "replicas", "replicas running");
+    add(p + "utilisation",
+        "rho = request rate / (replicas x service rate), capped at 10; 10 "
+        "with load and no replica");
+    add(p + "request_rate", "requests/s");
+  }
+  add("mean_latency", "seconds (the step's mean over all requests)");
+  if (config.observe_time) {
+    add("time_of_day.sin", "sin(2 pi x hour / 24)");
+    add("time_of_day.cos", "cos(2 pi x hour / 24)");
+  }
+  if (config.observe_trend) {
+    for (int s = 0; s < services; ++s) {
+      add("service" + std::to_string(s) + ".request_rate_trend",
+          "requests/s minus the previous step's");
+    }
+  }
+  const EdgeScalingEnv env(config);
+  const Space& space = env.observation_space();
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].low = space.low()[i];
+    out[i].high = space.high()[i];
+  }
+  return out;
+}
+
 Result<Placement> ParsePlacement(const std::string& name) {
   if (name == "spread") return Placement::kSpread;
   if (name == "per_node") return Placement::kPerNode;
@@ -148,6 +191,22 @@ Result<ActionEncoding> ParseActionEncoding(const std::string& name) {
       {{"action_encoding",
         "must be one of multi_discrete, joint_discrete, continuous, "
         "relative_discrete, per_service"}});
+}
+
+const char* ActionEncodingName(ActionEncoding encoding) {
+  switch (encoding) {
+    case ActionEncoding::kMultiDiscrete:
+      return "multi_discrete";
+    case ActionEncoding::kJointDiscrete:
+      return "joint_discrete";
+    case ActionEncoding::kContinuous:
+      return "continuous";
+    case ActionEncoding::kRelativeDiscrete:
+      return "relative_discrete";
+    case ActionEncoding::kPerService:
+      return "per_service";
+  }
+  return "multi_discrete";
 }
 
 Status ValidateConfig(const EdgeScalingConfig& c) {
@@ -562,23 +621,26 @@ void EdgeScalingEnv::Measure(bool infeasible) {
     }
     response_s_[s] = ResponseTime(s, c, lambda);
   }
-  double latency_sum = 0.0;
+  double latency_sum = 0.0, served_sum = 0.0;
   for (int r = 0; r < n_nodes; ++r) {
     for (int s = 0; s < num_services_; ++s) {
       const double rate = rate_[r * num_services_ + s];
       if (rate <= 0.0) continue;
       m.offered_rate += rate;
+      const double latency =
+          rate * RequestLatencyS(&placement_[s * n_nodes], service_replicas_[s],
+                                 response_s_[s], r);
       if (std::isfinite(response_s_[s])) {
         m.throughput += rate;
+        served_sum += latency;
       } else {
         m.failed_rate += rate;
       }
-      latency_sum +=
-          rate * RequestLatencyS(&placement_[s * n_nodes], service_replicas_[s],
-                                 response_s_[s], r);
+      latency_sum += latency;
     }
   }
   m.mean_latency_s = m.offered_rate > 0 ? latency_sum / m.offered_rate : 0.0;
+  m.served_latency_s = m.throughput > 0 ? served_sum / m.throughput : 0.0;
 
   double cpu_mean = 0.0;
   for (int n = 0; n < n_nodes; ++n) {

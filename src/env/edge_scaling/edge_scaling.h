@@ -109,6 +109,8 @@ struct EdgeScalingConfig {
 Result<Placement> ParsePlacement(const std::string& name);
 const char* PlacementName(Placement placement);
 Result<ActionEncoding> ParseActionEncoding(const std::string& name);
+// The name ParseActionEncoding reads.
+const char* ActionEncodingName(ActionEncoding encoding);
 
 // VALIDATION_ERROR with one field per bad setting.
 Status ValidateConfig(const EdgeScalingConfig& config);
@@ -138,10 +140,29 @@ void ObservedReplicaCounts(const EdgeScalingConfig& config,
 // Size of the observation vector for `config` (see EdgeScalingEnv).
 int ObservationSize(const EdgeScalingConfig& config);
 
+// One value of the observation, for people and clients: its name (e.g.
+// "node0.cpu_used", "service2.utilisation", "mean_latency"), its unit and
+// the bounds of the observation space.
+struct ObservationField {
+  std::string name;
+  std::string unit;
+  float low = 0.0f;
+  float high = 0.0f;
+};
+
+// The observation layout of an env with `config`, in observation order
+// (ObservationSize(config) fields). REQUIRES: ValidateConfig(config).ok().
+std::vector<ObservationField> ObservationLayout(
+    const EdgeScalingConfig& config);
+
 // What one step measured, for callers that evaluate policies (reconcile,
 // benchmarks) without an Info map.
 struct StepMetrics {
-  double mean_latency_s = 0.0;  // over all requests of the step
+  // Over all requests of the step; a failed request (unstable or timed-out
+  // queue) counts as unstable_latency_s.
+  double mean_latency_s = 0.0;
+  // Over the served requests only (0 when none was served).
+  double served_latency_s = 0.0;
   double offered_rate = 0.0;    // requests/s that arrived
   double throughput = 0.0;      // requests/s served by stable queues
   double failed_rate = 0.0;     // requests/s sent to unstable queues

@@ -111,6 +111,38 @@ TEST(ObservationFeaturesTest, OffByDefaultKeepsTheLayout) {
   EXPECT_EQ(env.obs_trend_offset(), -1);
 }
 
+TEST(ObservationLayoutTest, NamesUnitsAndBoundsInObservationOrder) {
+  EdgeScalingConfig c = Quiet();
+  std::vector<ObservationField> layout = ObservationLayout(c);
+  ASSERT_EQ(layout.size(), 25u);
+  EXPECT_EQ(layout[0].name, "node0.cpu_used");
+  EXPECT_EQ(layout[2].name, "node0.network_used");
+  EXPECT_EQ(layout[12].name, "service0.replicas");
+  EXPECT_EQ(layout[13].name, "service0.utilisation");
+  EXPECT_EQ(layout[14].name, "service0.request_rate");
+  EXPECT_EQ(layout[14].unit, "requests/s");
+  EXPECT_EQ(layout[24].name, "mean_latency");
+  EdgeScalingEnv env(c);
+  for (size_t i = 0; i < layout.size(); ++i) {
+    EXPECT_EQ(layout[i].low, env.observation_space().low()[i]) << i;
+    EXPECT_EQ(layout[i].high, env.observation_space().high()[i]) << i;
+    EXPECT_FALSE(layout[i].unit.empty()) << i;
+  }
+  EXPECT_EQ(layout[24].high, 10.0f);  // unstable_latency_s
+}
+
+TEST(ObservationLayoutTest, TimeThenTrendBlocksAreNamed) {
+  EdgeScalingConfig c = Quiet();
+  c.observe_time = c.observe_trend = true;
+  std::vector<ObservationField> layout = ObservationLayout(c);
+  ASSERT_EQ(layout.size(), 31u);
+  EXPECT_EQ(layout[25].name, "time_of_day.sin");
+  EXPECT_EQ(layout[26].name, "time_of_day.cos");
+  EXPECT_EQ(layout[27].name, "service0.request_rate_trend");
+  EXPECT_EQ(layout[30].name, "service3.request_rate_trend");
+  EXPECT_EQ(layout[30].low, -80.0f);
+}
+
 TEST(ObservationFeaturesTest, TimeOfDayAsSineAndCosine) {
   EdgeScalingConfig c = Quiet();
   c.observe_time = true;
