@@ -12,11 +12,13 @@ namespace trainyard::ml {
 
 Result<std::vector<Prediction>> PredictRows(const XgbModel& model, MatrixView x,
                                             bool with_shap,
-                                            ContributionMethod method) {
+                                            ContributionMethod method,
+                                            int explain_class) {
   TY_ASSIGN_OR_RETURN(const std::vector<float> out, model.Predict(x));
   std::vector<RowExplanation> explanations;
   if (with_shap) {
-    TY_ASSIGN_OR_RETURN(explanations, ExplainRows(model, x, method));
+    TY_ASSIGN_OR_RETURN(explanations,
+                        ExplainRows(model, x, method, explain_class));
   }
   const bool classify = model.type() == ModelType::kClassification;
   std::vector<Prediction> preds(x.rows);
@@ -42,7 +44,7 @@ Result<std::vector<Prediction>> PredictRows(const XgbModel& model, MatrixView x,
 Result<std::vector<ScoredRow>> PredictSeries(
     const XgbModel& model, const std::vector<OhlcvSeries>& series,
     DayNumber first_day, DayNumber last_day, bool latest_only, bool with_shap,
-    ContributionMethod method) {
+    ContributionMethod method, int explain_class) {
   TY_ASSIGN_OR_RETURN(const ModelRecipe recipe, LoadRecipe(model));
   DatasetSpec spec{recipe.features, recipe.target, first_day, last_day, false};
   TY_ASSIGN_OR_RETURN(Dataset data, BuildDataset(series, spec));
@@ -58,7 +60,7 @@ Result<std::vector<ScoredRow>> PredictSeries(
   TY_ASSIGN_OR_RETURN(
       std::vector<Prediction> preds,
       PredictRows(model, {data.x.data(), data.rows(), data.num_features},
-                  with_shap, method));
+                  with_shap, method, explain_class));
   std::vector<ScoredRow> out(data.rows());
   for (size_t i = 0; i < data.rows(); ++i) {
     out[i].symbol = data.symbols[data.info[i].symbol];

@@ -31,11 +31,13 @@ struct Prediction {
 };
 
 // Predicts every row of x; with_shap adds the explanation of each row
-// (computed with `method`). Errors from the model (shape mismatch, XGBoost
+// (computed with `method`, of `explain_class` or with -1 the predicted
+// class; see ExplainRows). Errors from the model (shape mismatch, XGBoost
 // failure) are returned.
 Result<std::vector<Prediction>> PredictRows(
     const XgbModel& model, MatrixView x, bool with_shap,
-    ContributionMethod method = ContributionMethod::kTreeShap);
+    ContributionMethod method = ContributionMethod::kTreeShap,
+    int explain_class = -1);
 
 // A prediction for one symbol-day computed from stored prices.
 struct ScoredRow {
@@ -54,7 +56,8 @@ struct ScoredRow {
 Result<std::vector<ScoredRow>> PredictSeries(
     const XgbModel& model, const std::vector<OhlcvSeries>& series,
     DayNumber first_day, DayNumber last_day, bool latest_only, bool with_shap,
-    ContributionMethod method = ContributionMethod::kTreeShap);
+    ContributionMethod method = ContributionMethod::kTreeShap,
+    int explain_class = -1);
 
 // One input row for `model` from name -> value. Names must be model inputs
 // (else VALIDATION_ERROR listing them, field "features"); inputs not given

@@ -35,14 +35,25 @@ void FillExplanation(const std::vector<std::string>& names, const float* phi,
 
 Result<std::vector<RowExplanation>> ExplainRows(const XgbModel& model,
                                                 MatrixView x,
-                                                ContributionMethod method) {
-  TY_ASSIGN_OR_RETURN(const std::vector<float> pred, model.Predict(x));
+                                                ContributionMethod method,
+                                                int explain_class) {
   const bool classify = model.type() == ModelType::kClassification;
-  const std::vector<int> classes =
+  if (classify && (explain_class < -1 || explain_class >= kNumSignals)) {
+    return ValidationError("invalid class to explain",
+                           {{"class", "must be SELL, HOLD or BUY"}});
+  }
+  TY_ASSIGN_OR_RETURN(const std::vector<float> pred, model.Predict(x));
+  const std::vector<int> predicted =
       classify ? ArgMax(pred, kNumSignals) : std::vector<int>(x.rows, 0);
+  // The group whose margin each row's SHAP values explain.
+  std::vector<int> classes = predicted;
+  if (classify && explain_class >= 0) {
+    std::fill(classes.begin(), classes.end(), explain_class);
+  }
   std::vector<RowExplanation> out(x.rows);
   for (size_t r = 0; r < x.rows; ++r) {
-    out[r].predicted_class = classify ? classes[r] : -1;
+    out[r].predicted_class = classify ? predicted[r] : -1;
+    out[r].explained_class = classify ? classes[r] : -1;
     out[r].probability =
         classify ? pred[r * kNumSignals + classes[r]] : pred[r];
   }

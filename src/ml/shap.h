@@ -19,6 +19,8 @@ struct FeatureContribution {
 
 struct RowExplanation {
   int predicted_class = -1;     // CLASSIFICATION only, else -1
+  int explained_class = -1;     // the class whose margin is explained
+                                // (CLASSIFICATION only, else -1)
   double base_value = 0;        // expected margin (SHAP bias) of that group
   double prediction_value = 0;  // margin = base_value + sum(contributions)
   double probability = 0;       // class probability (CLASSIFICATION), or
@@ -27,11 +29,14 @@ struct RowExplanation {
   std::vector<FeatureContribution> contributions;
 };
 
-// Explains every row of x. For CLASSIFICATION the group explained is the
-// predicted (argmax-probability) class. Errors from the model are returned.
+// Explains every row of x. For CLASSIFICATION the group explained is
+// `explain_class` (0..2: SELL, HOLD, BUY), or with -1 each row's predicted
+// (argmax-probability) class; ignored otherwise. Errors from the model are
+// returned; VALIDATION_ERROR for a class out of range.
 Result<std::vector<RowExplanation>> ExplainRows(
     const XgbModel& model, MatrixView x,
-    ContributionMethod method = ContributionMethod::kTreeShap);
+    ContributionMethod method = ContributionMethod::kTreeShap,
+    int explain_class = -1);
 
 struct GlobalImportance {
   std::vector<std::string> features;  // sorted by mean_abs descending

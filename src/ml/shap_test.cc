@@ -66,6 +66,37 @@ TEST(ShapTest, ExplanationSumsToPredictedClassMarginAndIsSorted) {
   }
 }
 
+TEST(ShapTest, AskedClassIsExplainedOnEveryRowWithOneBaseValue) {
+  const Data d = MakeData(800, 1);
+  const XgbModel trained = Train(ModelType::kClassification, d, 800);
+  auto loaded = XgbModel::Deserialize(*trained.Serialize());
+  ASSERT_TRUE(loaded.ok());
+  auto margin = loaded->PredictMargin(d.view(20));
+  ASSERT_TRUE(margin.ok());
+  const XgbModel* flat = &*loaded;
+  for (const XgbModel* m : {&trained, flat}) {
+    for (int k : {kSell, kHold, kBuy}) {
+      auto ex = ExplainRows(*m, d.view(20), ContributionMethod::kTreeShap, k);
+      ASSERT_TRUE(ex.ok()) << ex.status().ToString();
+      for (size_t r = 0; r < 20; ++r) {
+        const RowExplanation& e = (*ex)[r];
+        EXPECT_EQ(e.explained_class, k);
+        // One base value per class (the bias of that class's trees), not
+        // one that changes with each row's predicted class.
+        EXPECT_NEAR(e.base_value, (*ex)[0].base_value, 1e-6);
+        EXPECT_NEAR(e.prediction_value, (*margin)[3 * r + k], 1e-4);
+      }
+    }
+  }
+  auto predicted = ExplainRows(*loaded, d.view(5));
+  ASSERT_TRUE(predicted.ok());
+  EXPECT_EQ((*predicted)[0].explained_class, (*predicted)[0].predicted_class);
+  EXPECT_EQ(ExplainRows(*loaded, d.view(5), ContributionMethod::kTreeShap, 3)
+                .status()
+                .code(),
+            ErrorCode::kValidation);
+}
+
 // A loaded model explains with the flattened trees' TreeSHAP; a freshly
 // trained one (not flattened) with XGBoost's pred_contribs. Same answers,
 // also for rows with missing values.

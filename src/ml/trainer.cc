@@ -171,6 +171,13 @@ Result<TrainedModel> TrainModel(const std::vector<OhlcvSeries>& series,
   TY_ASSIGN_OR_RETURN(
       out.metrics, EvaluateModel(out.model, test, spec.target, request.backtest,
                                  &out.backtest));
+  out.baselines = ComputeNaiveBaselines(data, train, test, request.backtest);
+  if (request.type == ModelType::kClassification) {
+    TY_ASSIGN_OR_RETURN(const std::vector<float> proba,
+                        out.model.Predict(ViewOf(test)));
+    out.confusion =
+        ConfusionMatrix(test.y, ArgMax(proba, kNumSignals), kNumSignals);
+  }
   TY_ASSIGN_OR_RETURN(const std::vector<double> gain,
                       out.model.GainImportance());
   out.feature_importance = SortedImportance(data.feature_names, gain);

@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "ml/backtest.h"
+#include "ml/baselines.h"
 #include "ml/dataset.h"
 #include "ml/hyperparameters.h"
 #include "ml/ohlcv.h"
@@ -70,6 +71,11 @@ struct TrainedModel {
   // Mean of each metric over the CV folds (empty without CV).
   std::map<std::string, double> cv_metrics;
   BacktestResult backtest;
+  // What the model is compared with on the same test rows and costs.
+  NaiveBaselines baselines;
+  // CLASSIFICATION: test-period counts[actual][predicted] (SELL, HOLD,
+  // BUY); empty otherwise.
+  std::vector<std::vector<int>> confusion;
   std::vector<FoldResult> folds;
   // Gain share per model input, sorted descending (sums to 1).
   std::vector<std::pair<std::string, double>> feature_importance;
