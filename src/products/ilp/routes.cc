@@ -783,12 +783,17 @@ Result<Response> Download(Service& s, Request& req) {
   if (std::optional<std::string> own = CallersModelDir(s, caller, *dir)) {
     relative = *own + "/" + *name;
   } else {
-    TY_ASSIGN_OR_RETURN(std::string path,
-                        s.workspace.Resolve(*dir + "/" + *name, "file_path"));
-    relative = s.deps.data_dir->Relative(path);
+    Result<std::string> path =
+        s.workspace.Resolve(*dir + "/" + *name, "file_path");
+    // The store's own files resolve to NOT_FOUND: answered as missing below.
+    if (!path.ok() && path.status().code() != ErrorCode::kNotFound)
+      return path.status();
+    if (path.ok()) relative = s.deps.data_dir->Relative(*path);
   }
-  Result<store::ArtifactInfo> file = s.deps.artifacts->OpenForRead(
-      {caller.user_id, caller.is_admin()}, relative);
+  Result<store::ArtifactInfo> file =
+      relative.empty() ? Result<store::ArtifactInfo>(NotFoundError(""))
+                       : s.deps.artifacts->OpenForRead(
+                             {caller.user_id, caller.is_admin()}, relative);
   Result<Response> r = file.ok()
                            ? api::FileAttachmentResponse(file->absolute, *name,
                                                          ContentTypeFor(*name))
