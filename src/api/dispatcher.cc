@@ -2,11 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
 #include "api/error_response.h"
+#include "api/file_response.h"
 #include "core/ids.h"
+#include "core/utf8.h"
 
 namespace trainyard::api {
 
@@ -29,7 +32,33 @@ void AddRateHeaders(const RateDecision& d, Response* r) {
   r->AddHeader("X-RateLimit-Reset", std::to_string(d.reset_epoch_s));
 }
 
+// Paths and query strings arrive percent-decoded as raw bytes; handlers
+// store them and echo them in JSON, which can only carry valid UTF-8. OK, or
+// a VALIDATION_ERROR naming the path or each bad query parameter.
+Status CheckUtf8(const Request& request) {
+  std::vector<FieldError> errors;
+  if (!IsValidUtf8(request.path))
+    errors.push_back({"path", "must be valid UTF-8 (after percent-decoding)"});
+  for (const auto& [key, value] : request.query) {
+    if (!IsValidUtf8(key)) {
+      errors.push_back({"query", "parameter names must be valid UTF-8"});
+    } else if (!IsValidUtf8(value)) {
+      errors.push_back({key, "must be valid UTF-8 (after percent-decoding)"});
+    }
+  }
+  if (errors.empty()) return Status::Ok();
+  return ValidationError("the request has bytes that are not valid UTF-8",
+                         std::move(errors));
+}
+
 }  // namespace
+
+int64_t Dispatcher::largest_body_limit() const {
+  int64_t largest = max_body_bytes_;
+  for (const Route& route : router_->routes())
+    largest = std::max(largest, route.max_body_bytes);
+  return largest;
+}
 
 Response Dispatcher::Handle(Request& request) const {
   const auto started = std::chrono::steady_clock::now();
@@ -48,8 +77,10 @@ Response Dispatcher::Handle(Request& request) const {
   const double ms = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - started)
                         .count();
-  spdlog::info("{} {} {} {:.2f}ms rid={} user={}", request.method, request.path,
-               response.status, ms, request.request_id,
+  // The path is logged as valid UTF-8 so JSON log lines stay parseable.
+  spdlog::info("{} {} {} {:.2f}ms rid={} user={}", request.method,
+               ToValidUtf8(request.path), response.status, ms,
+               request.request_id,
                request.principal ? request.principal->user_name : "-");
   return response;
 }
@@ -63,6 +94,7 @@ Response Dispatcher::Serve(Request& request) const {
     }
     return ErrorResponse(s, request.request_id, now);
   };
+  if (Status utf8 = CheckUtf8(request); !utf8.ok()) return error(utf8);
   RouteMatch match = router_->Match(request.method, request.path);
   if (!match.route) {
     if (!match.allowed_methods.empty()) {
@@ -117,6 +149,19 @@ Response Dispatcher::Serve(Request& request) const {
   }
   Result<Response> result = route.handler(request);
   Response response = result.ok() ? std::move(*result) : error(result.status());
+  // Only streamed files honour Range; every other answer ignores it. If-Range
+  // is not matched against anything (downloads carry no validators), so a
+  // conditional range request gets the whole file, as RFC 9110 allows.
+  const std::string range = request.Header("range");
+  if (response.stream && response.status == 200 && !range.empty() &&
+      request.Header("if-range").empty()) {
+    const int64_t size = response.stream_size;
+    if (Status st = ApplyByteRange(range, &response); !st.ok()) {
+      response =
+          ErrorResponse(416, kRangeNotSatisfiable, st, request.request_id, now);
+      response.AddHeader("Content-Range", UnsatisfiedRangeHeader(size));
+    }
+  }
   if (decision) AddRateHeaders(*decision, &response);
   return response;
 }

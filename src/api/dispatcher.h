@@ -1,7 +1,9 @@
 // The request pipeline shared by every route of every surface: request id,
-// routing (404/405), body limit (413), authentication (401/403), rate limits
-// (429 and X-RateLimit-* headers), the handler, the standard error format
-// for every failure, and the access log. Independent of the HTTP library.
+// UTF-8 check of path and query (400), routing (404/405), the route's body
+// limit (413), authentication (401/403), rate limits (429 and X-RateLimit-*
+// headers), the handler, byte ranges of file downloads (206/416), the
+// standard error format for every failure, and the access log. Independent
+// of the HTTP library.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +31,11 @@ class Dispatcher {
   // standard error body. Sets X-Request-Id on the response.
   Response Handle(Request& request) const;
 
+  // The default body limit of routes that set none.
   int64_t max_body_bytes() const { return max_body_bytes_; }
+  // The largest body any route accepts: what the HTTP layer must be willing
+  // to read before the pipeline applies each route's own limit.
+  int64_t largest_body_limit() const;
 
  private:
   Response Serve(Request& request) const;

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "api/file_response.h"
+#include "core/test_support.h"
+#include "core/utf8.h"
 #include "store/metadata_store.h"
 
 namespace trainyard::api {
@@ -53,6 +58,23 @@ class DispatcherTest : public ::testing::Test {
                     .ok());
     ASSERT_TRUE(
         router_
+            .Add({"POST", "/upload", Access::kPublic,
+                  [](Request& req) -> Result<Response> {
+                    return Response{200, std::to_string(req.body.size())};
+                  },
+                  128})
+            .ok());
+    ASSERT_TRUE(router_
+                    .Add({"GET", "/file", Access::kPublic,
+                          [this](Request&) {
+                            return FileAttachmentResponse(file_, "f.txt",
+                                                          "text/plain");
+                          }})
+                    .ok());
+    file_ = tmp_.Sub("f.txt");
+    std::ofstream(file_) << "0123456789";
+    ASSERT_TRUE(
+        router_
             .Add({"GET", "/fail", Access::kPublic,
                   [](Request&) -> Result<Response> {
                     return ValidationError("bad", {{"x", "must be positive"}});
@@ -68,6 +90,25 @@ class DispatcherTest : public ::testing::Test {
     if (!token.empty()) req.headers["authorization"] = "Bearer " + token;
     return dispatcher_->Handle(req);
   }
+  Response GetRange(const std::string& path, const std::string& range) {
+    Request req;
+    req.method = "GET";
+    req.path = path;
+    req.headers["range"] = range;
+    return dispatcher_->Handle(req);
+  }
+  // The bytes a streamed response would send.
+  static std::string Drain(const Response& r) {
+    std::string out, chunk;
+    while (static_cast<int64_t>(out.size()) < r.stream_size &&
+           r.stream(static_cast<int64_t>(out.size()), 4, &chunk)) {
+      out += chunk;
+    }
+    return out;
+  }
+
+  testing::TempDir tmp_;
+  std::string file_;
 
   ManualClock clock_;
   std::unique_ptr<store::MetadataStore> store_;
@@ -152,6 +193,111 @@ TEST_F(DispatcherTest, SafeClientRequestIdIsEchoed) {
   EXPECT_EQ(HeaderOf(dispatcher_->Handle(req), "X-Request-Id"), "abc-123");
   req.headers["x-request-id"] = "bad\nheader";
   EXPECT_NE(HeaderOf(dispatcher_->Handle(req), "X-Request-Id"), "bad\nheader");
+}
+
+TEST_F(DispatcherTest, EachRouteHasItsOwnBodyLimit) {
+  EXPECT_EQ(Call("POST", "/upload", "", std::string(100, 'x')).status, 200);
+  Response r = Call("POST", "/upload", "", std::string(129, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(
+      json::parse(r.body)["error"]["message"].get<std::string>().find("128"),
+      std::string::npos);
+  // The HTTP layer must read bodies up to the largest route limit.
+  EXPECT_EQ(dispatcher_->largest_body_limit(), 128);
+}
+
+TEST_F(DispatcherTest, InvalidUtf8PathIs400NamingThePath) {
+  Response r = Call("GET", "/items/\xFF\xFE");
+  EXPECT_EQ(r.status, 400);
+  json body = json::parse(r.body);  // serialisable: nothing echoed raw
+  EXPECT_EQ(body["error"]["code"], "VALIDATION_ERROR");
+  EXPECT_TRUE(body["error"]["details"].contains("path"));
+}
+
+TEST_F(DispatcherTest, InvalidUtf8QueryValueIs400NamingTheParameter) {
+  Request req;
+  req.method = "GET";
+  req.path = "/public";
+  req.query = {{"model_name", "\xFF"}};
+  Response r = dispatcher_->Handle(req);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(json::parse(r.body)["error"]["details"].contains("model_name"));
+}
+
+TEST_F(DispatcherTest, ErrorMessagesNeverEchoUnserialisableBytes) {
+  ASSERT_TRUE(router_
+                  .Add({"GET", "/echo", Access::kPublic,
+                        [](Request&) -> Result<Response> {
+                          return NotFoundError("no model '\xFF\xC0'");
+                        }})
+                  .ok());
+  Response r = Call("GET", "/echo");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_TRUE(IsValidUtf8(r.body));
+  EXPECT_EQ(json::parse(r.body)["error"]["message"],
+            "no model '\xEF\xBF\xBD\xEF\xBF\xBD'");
+}
+
+TEST_F(DispatcherTest, RangeIsIgnoredOnOrdinaryResponses) {
+  Response r = GetRange("/public", "bytes=0-1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "\"hi\"");
+  EXPECT_EQ(HeaderOf(r, "Content-Range"), "");
+  Response missing = GetRange("/nope", "bytes=0-5");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_TRUE(json::parse(missing.body).contains("error"));
+}
+
+TEST_F(DispatcherTest, DownloadWithoutRangeIsTheWholeFile) {
+  Response r = GetRange("/file", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(HeaderOf(r, "Accept-Ranges"), "bytes");
+  EXPECT_EQ(Drain(r), "0123456789");
+}
+
+TEST_F(DispatcherTest, DownloadHonoursOneByteRangeWith206) {
+  struct Case {
+    const char* range;
+    const char* content_range;
+    const char* bytes;
+  };
+  for (const Case& c :
+       {Case{"bytes=2-4", "bytes 2-4/10", "234"},
+        Case{"bytes=7-", "bytes 7-9/10", "789"},
+        Case{"bytes=-3", "bytes 7-9/10", "789"},
+        Case{"bytes=-30", "bytes 0-9/10", "0123456789"},
+        Case{"bytes=8-99999999999999999999", "bytes 8-9/10", "89"}}) {
+    Response r = GetRange("/file", c.range);
+    EXPECT_EQ(r.status, 206) << c.range;
+    EXPECT_EQ(HeaderOf(r, "Content-Range"), c.content_range) << c.range;
+    EXPECT_EQ(r.stream_size, static_cast<int64_t>(strlen(c.bytes)));
+    EXPECT_EQ(Drain(r), c.bytes) << c.range;
+  }
+}
+
+TEST_F(DispatcherTest, DownloadAnswersOtherRangesWith416InStandardFormat) {
+  for (const char* range :
+       {"bytes=10-", "bytes=99999999999-", "bytes=0-1,5-6", "bytes=5-1",
+        "items=0-1", "bytes=", "garbage", "bytes=-0", "bytes=a-b"}) {
+    Response r = GetRange("/file", range);
+    EXPECT_EQ(r.status, 416) << range;
+    EXPECT_FALSE(r.stream) << range;
+    EXPECT_EQ(HeaderOf(r, "Content-Range"), "bytes */10") << range;
+    json body = json::parse(r.body);
+    EXPECT_EQ(body["error"]["code"], "RANGE_NOT_SATISFIABLE") << range;
+    EXPECT_TRUE(body["error"]["details"].contains("range"));
+  }
+}
+
+TEST_F(DispatcherTest, IfRangeServesTheWholeFile) {
+  Request req;
+  req.method = "GET";
+  req.path = "/file";
+  req.headers["range"] = "bytes=0-1";
+  req.headers["if-range"] = "\"some-etag\"";
+  Response r = dispatcher_->Handle(req);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Drain(r), "0123456789");
 }
 
 }  // namespace

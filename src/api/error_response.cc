@@ -3,8 +3,19 @@
 #include <nlohmann/json.hpp>
 
 #include "core/clock.h"
+#include "core/utf8.h"
 
 namespace trainyard::api {
+
+namespace {
+
+// Error texts often quote what the client sent (a path, a name, an unknown
+// key). They are cut to these sizes and made valid UTF-8, so an error body
+// is always small and always serialisable.
+constexpr size_t kMaxMessageBytes = 2048;
+constexpr size_t kMaxFieldBytes = 200;
+
+}  // namespace
 
 int HttpStatusFor(ErrorCode code) {
   switch (code) {
@@ -43,22 +54,34 @@ int HttpStatusFor(ErrorCode code) {
 
 Response ErrorResponse(const Status& status, const std::string& request_id,
                        int64_t now_millis) {
-  const int http = HttpStatusFor(status.code());
+  return ErrorResponse(HttpStatusFor(status.code()),
+                       ErrorCodeName(status.code()), status, request_id,
+                       now_millis);
+}
+
+Response ErrorResponse(int http, const std::string& code_name,
+                       const Status& status, const std::string& request_id,
+                       int64_t now_millis) {
   nlohmann::json details = nlohmann::json::object();
-  for (const FieldError& e : status.details())
-    details[e.field].push_back(e.message);
-  std::string message = status.message();
+  for (const FieldError& e : status.details()) {
+    details[TruncateUtf8(e.field, kMaxFieldBytes)].push_back(
+        TruncateUtf8(e.message, kMaxMessageBytes));
+  }
+  std::string message = TruncateUtf8(status.message(), kMaxMessageBytes);
   if (http == 500) {
     message =
         "internal error; quote request id " + request_id + " to the operator";
     details = nlohmann::json::object();
   }
-  nlohmann::json body = {{"error",
-                          {{"code", ErrorCodeName(status.code())},
-                           {"message", message},
-                           {"details", details}}},
-                         {"timestamp", FormatIso8601Millis(now_millis)}};
-  return JsonResponse(http, body.dump());
+  nlohmann::json body = {
+      {"error",
+       {{"code", code_name}, {"message", message}, {"details", details}}},
+      {"timestamp", FormatIso8601Millis(now_millis)}};
+  // Everything above is valid UTF-8 already; `replace` keeps even a future
+  // slip from turning an error answer into an exception.
+  return JsonResponse(
+      http,
+      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Response JsonResponse(int http_status, std::string json_body) {

@@ -21,6 +21,13 @@ int HttpStatusFor(ErrorCode code);
 Response ErrorResponse(const Status& status, const std::string& request_id,
                        int64_t now_millis);
 
+// As above, with an HTTP status and wire code that have no ErrorCode of
+// their own: 416 "RANGE_NOT_SATISFIABLE" (kRangeNotSatisfiable below).
+Response ErrorResponse(int http_status, const std::string& code_name,
+                       const Status& status, const std::string& request_id,
+                       int64_t now_millis);
+inline constexpr char kRangeNotSatisfiable[] = "RANGE_NOT_SATISFIABLE";
+
 // JSON body and content type of a success response.
 Response JsonResponse(int http_status, std::string json_body);
 

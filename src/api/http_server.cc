@@ -35,6 +35,32 @@ Request FromHttplib(const httplib::Request& in) {
   return out;
 }
 
+// httplib parses a Range header before routing and applies it to every
+// response it writes: it slices error bodies, answers 416 with no body and
+// sends a Content-Length it computed itself for streams. Ranges are the
+// dispatcher's business (file downloads only), so httplib's parsed ranges
+// are dropped before it writes anything. `req` is const in the handler
+// signatures but refers to a non-const local of httplib's request loop, so
+// the write is well-defined.
+void ForgetRanges(const httplib::Request& req) {
+  const_cast<httplib::Request&>(req).ranges.clear();
+}
+
+// Whether the request announces a body (httplib reads it only after
+// routing, so handlers that run earlier must not answer one that has).
+bool HasBody(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  const std::string length = req.get_header_value("Content-Length");
+  return !length.empty() && length != "0";
+}
+
+// Methods that have a catch-all handler below.
+bool IsServedMethod(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "POST" ||
+         method == "PUT" || method == "PATCH" || method == "DELETE" ||
+         method == "OPTIONS";
+}
+
 // Largest piece of a streamed body read at once.
 constexpr int64_t kMaxStreamChunk = 64 * 1024;
 
@@ -82,10 +108,11 @@ Status HttpServer::Start() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR,
                reinterpret_cast<const void*>(&yes), sizeof(yes));
   });
-  // Read one byte more than the limit so the dispatcher sees an oversized
-  // body and answers 413 in the standard format.
+  // Read one byte more than the largest route limit so the dispatcher sees
+  // an oversized body and answers 413 in the standard format with the
+  // limit of the route that was called.
   server.set_payload_max_length(
-      static_cast<size_t>(dispatcher_->max_body_bytes()) + 1);
+      static_cast<size_t>(dispatcher_->largest_body_limit()) + 1);
   // One catch-all handler per method hands every request to the dispatcher
   // (httplib reads the body before calling it; a pre-routing handler would
   // run before the body is read).
@@ -100,28 +127,44 @@ Status HttpServer::Start() {
   server.Patch(any, handle);
   server.Delete(any, handle);
   server.Options(any, handle);
-  // httplib waits for the read timeout and then refuses a POST/PUT/PATCH
-  // with neither a Content-Length nor chunked encoding — what `curl -X POST
-  // URL` without -d sends. Such a request has no body: answer it at once as
-  // one with an empty body (this runs before httplib reads any body).
   server.set_pre_routing_handler(
       [handle](const httplib::Request& req, httplib::Response& res) {
+        ForgetRanges(req);
+        // httplib waits for the read timeout and then refuses a
+        // POST/PUT/PATCH with neither a Content-Length nor chunked encoding
+        // — what `curl -X POST URL` without -d sends. Such a request has no
+        // body: answer it at once as one with an empty body (this runs
+        // before httplib reads any body). Methods httplib has no handler
+        // for (TRACE, CONNECT) go to the dispatcher too, which answers 405.
         const bool writes = req.method == "POST" || req.method == "PUT" ||
                             req.method == "PATCH";
-        if (!writes || req.has_header("Content-Length") ||
-            req.has_header("Transfer-Encoding")) {
-          return httplib::Server::HandlerResponse::Unhandled;
+        if ((writes && !HasBody(req)) || !IsServedMethod(req.method)) {
+          handle(req, res);
+          return httplib::Server::HandlerResponse::Handled;
         }
-        handle(req, res);
-        return httplib::Server::HandlerResponse::Handled;
+        return httplib::Server::HandlerResponse::Unhandled;
       });
   // Errors httplib answers itself (a body over the limit, a malformed
-  // request line) still get the standard error body.
-  const int64_t max_body = dispatcher_->max_body_bytes();
+  // request line, a Range header it cannot parse) still get the standard
+  // error body.
+  const int64_t max_body = dispatcher_->largest_body_limit();
   server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [max_body](const httplib::Request&, httplib::Response& res) {
+      [handle, max_body](const httplib::Request& req, httplib::Response& res) {
+        ForgetRanges(req);
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
+        if (res.status == 416 && req.has_header("Range")) {
+          // httplib refused a Range header it cannot parse before routing.
+          // Without a body the request is served as usual (the dispatcher
+          // ignores Range except on downloads, which answer 416 themselves).
+          if (!HasBody(req)) {
+            handle(req, res);
+            return httplib::Server::HandlerResponse::Handled;
+          }
+          // With one, httplib has not read the body: refuse, and ask the
+          // client to close so the unread bytes are not taken as a request.
+          res.set_header("Connection", "close");
+        }
         ErrorCode code = res.status == 413   ? ErrorCode::kPayloadTooLarge
                          : res.status == 404 ? ErrorCode::kNotFound
                          : res.status >= 500 ? ErrorCode::kInternal
@@ -129,11 +172,18 @@ Status HttpServer::Start() {
         std::string message =
             code == ErrorCode::kPayloadTooLarge
                 ? "request body exceeds " + std::to_string(max_body) + " bytes"
+            : res.status == 416
+                ? "malformed Range header (a request with a body cannot "
+                  "carry one)"
                 : "malformed HTTP request (status " +
                       std::to_string(res.status) + ")";
         const std::string request_id = NewHexId24();
-        Response r = ErrorResponse(Status(code, message), request_id,
-                                   SystemClock::Default()->NowMillis());
+        const int64_t now = SystemClock::Default()->NowMillis();
+        Response r =
+            res.status == 416
+                ? ErrorResponse(416, kRangeNotSatisfiable,
+                                ValidationError(message), request_id, now)
+                : ErrorResponse(Status(code, message), request_id, now);
         res.set_header("X-Request-Id", request_id);
         res.set_content(r.body, r.content_type);
         return httplib::Server::HandlerResponse::Handled;

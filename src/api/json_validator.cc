@@ -1,5 +1,7 @@
 #include "api/json_validator.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <sstream>
 
@@ -13,17 +15,42 @@ std::string Join(const std::vector<std::string>& values) {
   return out;
 }
 
+// A plain decimal integer ("-12"), no sign '+', spaces or overflow.
 bool ParseInt64(const std::string& s, int64_t* out) {
-  if (s.empty() || s.size() > 19) return false;
-  size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size()) return false;
-  int64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
+  if (s.empty() || s[0] == '+') return false;
+  const char* end = s.data() + s.size();
+  auto [ptr, ec] = std::from_chars(s.data(), end, *out);
+  return ec == std::errc() && ptr == end;
+}
+
+// Deepest nesting of [ and { in `text`, scanning past strings; stops
+// counting once `limit` is exceeded. Parsing and copying JSON recurse per
+// level, so depth is checked before the parser runs.
+int NestingDepth(const std::string& text, int limit) {
+  int depth = 0, deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) break;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
   }
-  *out = s[0] == '-' ? -v : v;
-  return true;
+  return deepest;
+}
+
+Status BodyError(const std::string& message, const std::string& why) {
+  return ValidationError(message, {{"body", why}});
 }
 
 }  // namespace
@@ -31,21 +58,31 @@ bool ParseInt64(const std::string& s, int64_t* out) {
 Result<nlohmann::json> ParseJsonObject(const std::string& body,
                                        bool empty_is_object) {
   if (body.empty() && empty_is_object) return nlohmann::json::object();
-  nlohmann::json parsed =
-      nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) {
-    // Re-parse with exceptions only to get the position for the message.
-    std::string why = "malformed JSON";
-    try {
-      (void)nlohmann::json::parse(body);
-    } catch (const nlohmann::json::parse_error& e) {
-      why = "malformed JSON at byte " + std::to_string(e.byte);
-    }
-    return ValidationError("request body is not valid JSON", {{"body", why}});
+  if (NestingDepth(body, kMaxJsonDepth) > kMaxJsonDepth) {
+    return BodyError("request body is nested too deeply",
+                     "arrays and objects may nest at most " +
+                         std::to_string(kMaxJsonDepth) + " levels deep");
+  }
+  nlohmann::json parsed;
+  // The parser reports a number outside the range of a double as
+  // out_of_range (even with exceptions turned off it only discards), and
+  // everything else as parse_error; both become a 400 naming the body.
+  try {
+    parsed = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    return BodyError(
+        "request body is not valid JSON",
+        "malformed JSON (or invalid UTF-8) at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    return BodyError("request body has a number out of range",
+                     "a number is outside the range of a double "
+                     "(about ±1.8e308)");
+  } catch (const nlohmann::json::exception&) {
+    return BodyError("request body is not valid JSON", "malformed JSON");
   }
   if (!parsed.is_object()) {
-    return ValidationError("request body must be a JSON object",
-                           {{"body", "expected a JSON object"}});
+    return BodyError("request body must be a JSON object",
+                     "expected a JSON object");
   }
   return parsed;
 }
@@ -53,8 +90,14 @@ Result<nlohmann::json> ParseJsonObject(const std::string& body,
 const nlohmann::json* JsonValidator::Find(const std::string& key,
                                           bool required) {
   auto it = obj_.find(key);
-  if (it == obj_.end() || it->is_null()) {
+  if (it == obj_.end()) {
     if (required) AddError(key, "This field is required");
+    return nullptr;
+  }
+  if (it->is_null()) {
+    AddError(key, required ? "This field may not be null"
+                           : "This field may not be null; omit it to use "
+                             "the default");
     return nullptr;
   }
   return &*it;
@@ -62,33 +105,42 @@ const nlohmann::json* JsonValidator::Find(const std::string& key,
 
 void JsonValidator::AddError(const std::string& field,
                              const std::string& message) {
+  if (errors_.size() >= kMaxFieldErrors) {
+    ++dropped_errors_;
+    return;
+  }
   errors_.push_back({field, message});
 }
 
-std::optional<std::string> JsonValidator::RequiredString(const std::string& key,
-                                                         size_t max_len) {
-  const nlohmann::json* v = Find(key, true);
+std::optional<std::string> JsonValidator::String(const std::string& key,
+                                                 bool required,
+                                                 size_t max_len) {
+  const nlohmann::json* v = Find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_string()) {
     AddError(key, "must be a string");
     return std::nullopt;
   }
   const std::string& s = v->get_ref<const std::string&>();
-  if (s.empty()) {
+  if (required && s.empty()) {
     AddError(key, "must not be empty");
     return std::nullopt;
   }
   if (s.size() > max_len) {
-    AddError(key, "must be at most " + std::to_string(max_len) + " characters");
+    AddError(key, "must be at most " + std::to_string(max_len) + " bytes");
     return std::nullopt;
   }
   return s;
 }
 
+std::optional<std::string> JsonValidator::RequiredString(const std::string& key,
+                                                         size_t max_len) {
+  return String(key, true, max_len);
+}
+
 std::optional<std::string> JsonValidator::OptionalString(const std::string& key,
                                                          size_t max_len) {
-  if (!Find(key, false)) return std::nullopt;
-  return RequiredString(key, max_len);
+  return String(key, false, max_len);
 }
 
 std::optional<int64_t> JsonValidator::RequiredInt(const std::string& key,
@@ -171,26 +223,76 @@ std::optional<std::string> JsonValidator::OptionalEnum(
   return RequiredEnum(key, allowed);
 }
 
-std::optional<nlohmann::json> JsonValidator::OptionalObject(
-    const std::string& key) {
-  const nlohmann::json* v = Find(key, false);
+std::optional<nlohmann::json> JsonValidator::Container(const std::string& key,
+                                                       bool required,
+                                                       bool object) {
+  const nlohmann::json* v = Find(key, required);
   if (!v) return std::nullopt;
-  if (!v->is_object()) {
-    AddError(key, "must be an object");
+  if (object ? !v->is_object() : !v->is_array()) {
+    AddError(key, object ? "must be an object" : "must be an array");
     return std::nullopt;
   }
   return *v;
 }
 
+std::optional<nlohmann::json> JsonValidator::RequiredObject(
+    const std::string& key) {
+  return Container(key, true, true);
+}
+
+std::optional<nlohmann::json> JsonValidator::OptionalObject(
+    const std::string& key) {
+  return Container(key, false, true);
+}
+
+std::optional<nlohmann::json> JsonValidator::RequiredArray(
+    const std::string& key) {
+  return Container(key, true, false);
+}
+
 std::optional<nlohmann::json> JsonValidator::OptionalArray(
     const std::string& key) {
-  const nlohmann::json* v = Find(key, false);
+  return Container(key, false, false);
+}
+
+std::optional<std::vector<std::string>> JsonValidator::StringArray(
+    const std::string& key, bool required, size_t max_items, size_t max_len) {
+  const nlohmann::json* v = Find(key, required);
   if (!v) return std::nullopt;
   if (!v->is_array()) {
     AddError(key, "must be an array");
     return std::nullopt;
   }
-  return *v;
+  if (v->empty() || v->size() > max_items) {
+    AddError(key, v->empty()
+                      ? "must not be empty"
+                      : "at most " + std::to_string(max_items) + " items");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& item : *v) {
+    if (!item.is_string() || item.get_ref<const std::string&>().empty()) {
+      AddError(key, "must be an array of non-empty strings");
+      return std::nullopt;
+    }
+    if (item.get_ref<const std::string&>().size() > max_len) {
+      AddError(key, "each item must be at most " + std::to_string(max_len) +
+                        " bytes");
+      return std::nullopt;
+    }
+    out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> JsonValidator::RequiredStringArray(
+    const std::string& key, size_t max_items, size_t max_len) {
+  return StringArray(key, true, max_items, max_len);
+}
+
+std::optional<std::vector<std::string>> JsonValidator::OptionalStringArray(
+    const std::string& key, size_t max_items, size_t max_len) {
+  return StringArray(key, false, max_items, max_len);
 }
 
 void JsonValidator::RejectUnknownKeys(const std::vector<std::string>& allowed) {
@@ -202,8 +304,13 @@ void JsonValidator::RejectUnknownKeys(const std::vector<std::string>& allowed) {
 }
 
 Status JsonValidator::Finish(const std::string& message) const {
-  if (errors_.empty()) return Status::Ok();
-  return ValidationError(message, errors_);
+  if (ok()) return Status::Ok();
+  std::vector<FieldError> errors = errors_;
+  if (dropped_errors_ > 0) {
+    errors.push_back({"body", std::to_string(dropped_errors_) +
+                                  " more problems not listed"});
+  }
+  return ValidationError(message, std::move(errors));
 }
 
 int64_t QueryValidator::Int(const std::string& key, int64_t fallback,
@@ -231,8 +338,15 @@ std::optional<std::string> QueryValidator::Enum(
   return std::nullopt;
 }
 
-std::optional<std::string> QueryValidator::String(const std::string& key) {
-  return request_.Query(key);
+std::optional<std::string> QueryValidator::String(const std::string& key,
+                                                  size_t max_len) {
+  std::optional<std::string> raw = request_.Query(key);
+  if (raw && raw->size() > max_len) {
+    errors_.push_back(
+        {key, "must be at most " + std::to_string(max_len) + " bytes"});
+    return std::nullopt;
+  }
+  return raw;
 }
 
 Status QueryValidator::Finish(const std::string& message) const {

@@ -1,6 +1,8 @@
 // Validation of JSON request bodies and query parameters, shared by all
 // three surfaces: each check records a per-field message, and Finish()
-// returns one VALIDATION_ERROR naming every bad field at once.
+// returns one VALIDATION_ERROR naming every bad field at once. This is the
+// one place where request input is type-checked, so a getter's result is
+// either a value of the right type or an error already recorded.
 #pragma once
 
 #include <cstdint>
@@ -15,21 +17,34 @@
 
 namespace trainyard::api {
 
+// Deepest nesting of arrays and objects a request body may have.
+constexpr int kMaxJsonDepth = 64;
+// Most field errors one validator records; the rest are counted.
+constexpr size_t kMaxFieldErrors = 20;
+
 // Parses a request body as JSON. An empty body parses as {} when
-// `empty_is_object`. Malformed JSON is a VALIDATION_ERROR with the parser's
-// position; a body that is not an object is one too.
+// `empty_is_object`. VALIDATION_ERROR (field "body") for malformed JSON
+// (with the byte position), invalid UTF-8, a number outside the range of a
+// double (1e999), nesting deeper than kMaxJsonDepth, or a body that is not
+// an object. Never throws.
 Result<nlohmann::json> ParseJsonObject(const std::string& body,
                                        bool empty_is_object = false);
 
 // Not thread-safe; one per request. Getters return nullopt when the field
-// is missing or invalid (the error is recorded), so handlers can read every
-// field first and then return Finish() if anything was wrong.
+// is invalid (the error is recorded) or, for Optional*, absent; so after
+// Finish() returned OK every Required* result holds a value and handlers can
+// dereference it. A field that is present but null is an error for every
+// getter ("may not be null"; omit an optional field to get its default).
+// REQUIRES: `object` is a JSON object that outlives the validator.
 class JsonValidator {
  public:
   explicit JsonValidator(const nlohmann::json& object) : obj_(object) {}
 
+  // A non-empty string of at most max_len bytes.
   std::optional<std::string> RequiredString(const std::string& key,
                                             size_t max_len = 1024);
+  // A string of at most max_len bytes; "" is accepted (an optional text
+  // field such as a note or a description may be left blank).
   std::optional<std::string> OptionalString(const std::string& key,
                                             size_t max_len = 1024);
   std::optional<int64_t> RequiredInt(const std::string& key, int64_t min,
@@ -46,21 +61,41 @@ class JsonValidator {
       const std::string& key, const std::vector<std::string>& allowed);
   std::optional<std::string> OptionalEnum(
       const std::string& key, const std::vector<std::string>& allowed);
-  // An object or array member, unvalidated.
+  // An object or array member; its contents are not checked.
+  std::optional<nlohmann::json> RequiredObject(const std::string& key);
   std::optional<nlohmann::json> OptionalObject(const std::string& key);
+  std::optional<nlohmann::json> RequiredArray(const std::string& key);
   std::optional<nlohmann::json> OptionalArray(const std::string& key);
+  // An array of 1..max_items non-empty strings of at most max_len bytes.
+  std::optional<std::vector<std::string>> RequiredStringArray(
+      const std::string& key, size_t max_items, size_t max_len = 1024);
+  std::optional<std::vector<std::string>> OptionalStringArray(
+      const std::string& key, size_t max_items, size_t max_len = 1024);
   // Records an error for every key not in `allowed`.
   void RejectUnknownKeys(const std::vector<std::string>& allowed);
 
   void AddError(const std::string& field, const std::string& message);
-  bool ok() const { return errors_.empty(); }
-  // OK, or a VALIDATION_ERROR with `message` and every recorded field error.
+  bool ok() const { return errors_.empty() && dropped_errors_ == 0; }
+  // OK, or a VALIDATION_ERROR with `message` and the recorded field errors
+  // (at most kMaxFieldErrors; a last "body" entry counts the others).
   Status Finish(const std::string& message = "request validation failed") const;
 
  private:
+  // The member, or nullptr when absent (recording "This field is required"
+  // if `required`) or null (recording "This field may not be null").
   const nlohmann::json* Find(const std::string& key, bool required);
+  std::optional<std::string> String(const std::string& key, bool required,
+                                    size_t max_len);
+  std::optional<nlohmann::json> Container(const std::string& key, bool required,
+                                          bool object);
+  std::optional<std::vector<std::string>> StringArray(const std::string& key,
+                                                      bool required,
+                                                      size_t max_items,
+                                                      size_t max_len);
+
   const nlohmann::json& obj_;
   std::vector<FieldError> errors_;
+  size_t dropped_errors_ = 0;
 };
 
 // Reads integers from the query string with the same error accumulation.
@@ -73,7 +108,9 @@ class QueryValidator {
               int64_t max);
   std::optional<std::string> Enum(const std::string& key,
                                   const std::vector<std::string>& allowed);
-  std::optional<std::string> String(const std::string& key);
+  // The raw value, at most max_len bytes (longer values are an error).
+  std::optional<std::string> String(const std::string& key,
+                                    size_t max_len = 1024);
   bool ok() const { return errors_.empty(); }
   Status Finish(const std::string& message = "invalid query parameters") const;
 

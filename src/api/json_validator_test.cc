@@ -44,22 +44,163 @@ TEST(JsonValidatorTest, AcceptsIntegralFloatsAsIntegers) {
   EXPECT_FALSE(v.RequiredInt("m", 0, 10).has_value());
 }
 
-TEST(JsonValidatorTest, OptionalFieldsMayBeAbsentOrNull) {
-  json body = {{"a", nullptr}};
+TEST(JsonValidatorTest, OptionalFieldsMayBeAbsent) {
+  json body = json::object();
   JsonValidator v(body);
   EXPECT_FALSE(v.OptionalString("a").has_value());
   EXPECT_FALSE(v.OptionalNumber("b", 0, 1).has_value());
+  EXPECT_FALSE(v.OptionalArray("c").has_value());
   EXPECT_TRUE(v.ok());
+}
+
+// A null used to read as "absent" while callers checked contains() to tell
+// whether a field was required, so `"features": null` passed validation
+// with no value and the handler dereferenced an empty optional (SIGSEGV).
+TEST(JsonValidatorTest, NullIsAnErrorNamingTheFieldForEveryGetter) {
+  json body = {{"s", nullptr}, {"i", nullptr}, {"n", nullptr},
+               {"b", nullptr}, {"e", nullptr}, {"o", nullptr},
+               {"a", nullptr}, {"l", nullptr}, {"rs", nullptr}};
+  JsonValidator v(body);
+  EXPECT_FALSE(v.OptionalString("s"));
+  EXPECT_FALSE(v.OptionalInt("i", 0, 1));
+  EXPECT_FALSE(v.OptionalNumber("n", 0, 1));
+  EXPECT_FALSE(v.OptionalBool("b"));
+  EXPECT_FALSE(v.OptionalEnum("e", {"x"}));
+  EXPECT_FALSE(v.OptionalObject("o"));
+  EXPECT_FALSE(v.RequiredArray("a"));
+  EXPECT_FALSE(v.OptionalStringArray("l", 3));
+  EXPECT_FALSE(v.RequiredString("rs"));
+  Status s = v.Finish();
+  ASSERT_EQ(s.details().size(), 9u);
+  for (const auto& d : s.details()) {
+    EXPECT_NE(d.message.find("may not be null"), std::string::npos) << d.field;
+  }
+}
+
+TEST(JsonValidatorTest, OptionalStringsMayBeEmptyRequiredOnesMayNot) {
+  json body = {{"note", ""}, {"name", ""}};
+  JsonValidator v(body);
+  EXPECT_EQ(v.OptionalString("note"), "");
+  EXPECT_FALSE(v.RequiredString("name"));
+  Status s = v.Finish();
+  ASSERT_EQ(s.details().size(), 1u);
+  EXPECT_EQ(s.details()[0].field, "name");
+}
+
+TEST(JsonValidatorTest, OverLongStringNamesTheField) {
+  json body = {{"title", std::string(201, 'x')}};
+  JsonValidator v(body);
+  EXPECT_FALSE(v.RequiredString("title", 200));
+  EXPECT_EQ(v.Finish().details()[0].field, "title");
+}
+
+TEST(JsonValidatorTest, RequiredContainersMustBePresentAndOfTheirType) {
+  json body = {{"obj", json::array()}, {"arr", json::object()}};
+  JsonValidator v(body);
+  EXPECT_FALSE(v.RequiredObject("obj"));
+  EXPECT_FALSE(v.RequiredArray("arr"));
+  EXPECT_FALSE(v.RequiredObject("missing"));
+  Status s = v.Finish();
+  ASSERT_EQ(s.details().size(), 3u);
+  EXPECT_EQ(s.details()[0].message, "must be an object");
+  EXPECT_EQ(s.details()[1].message, "must be an array");
+  EXPECT_EQ(s.details()[2].message, "This field is required");
+}
+
+TEST(JsonValidatorTest, StringArraysCheckEveryItem) {
+  json body = json::object();
+  body["ok"] = json::array({json("a"), json("b")});
+  body["empty"] = json::array();
+  body["mixed"] = json::array({json("a"), json(1)});
+  body["blank"] = json::array({json("")});
+  body["long"] = json::array({json("abcdef")});
+  body["many"] = json::array({json("a"), json("b"), json("c")});
+  JsonValidator v(body);
+  EXPECT_EQ(v.RequiredStringArray("ok", 2),
+            (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(v.RequiredStringArray("empty", 2));
+  EXPECT_FALSE(v.RequiredStringArray("mixed", 2));
+  EXPECT_FALSE(v.RequiredStringArray("blank", 2));
+  EXPECT_FALSE(v.RequiredStringArray("long", 2, 5));
+  EXPECT_FALSE(v.RequiredStringArray("many", 2));
+  EXPECT_FALSE(v.OptionalStringArray("absent", 2));
+  std::vector<std::string> fields;
+  const Status s = v.Finish();
+  for (const auto& d : s.details()) fields.push_back(d.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"empty", "mixed", "blank", "long",
+                                              "many"}));
+}
+
+TEST(JsonValidatorTest, ManyErrorsAreCappedAndCounted) {
+  json body = json::object();
+  for (int i = 0; i < 100; ++i) body["k" + std::to_string(i)] = 1;
+  JsonValidator v(body);
+  v.RejectUnknownKeys({});
+  Status s = v.Finish();
+  ASSERT_EQ(s.details().size(), kMaxFieldErrors + 1);
+  EXPECT_EQ(s.details().back().field, "body");
+  EXPECT_EQ(s.details().back().message, "80 more problems not listed");
+}
+
+TEST(JsonValidatorTest, NumberOutsideDoubleRangeIsAValidationError) {
+  for (const char* text : {"1e999", "{\"a\": -1e999}", "[1e400]"}) {
+    auto r = ParseJsonObject(text);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
+    EXPECT_EQ(r.status().details()[0].field, "body");
+  }
+  EXPECT_NE(ParseJsonObject("{\"a\": 1e999}")
+                .status()
+                .details()[0]
+                .message.find("outside the range of a double"),
+            std::string::npos);
+}
+
+TEST(JsonValidatorTest, InvalidUtf8InABodyIsAValidationError) {
+  auto r = ParseJsonObject("{\"a\": \"\xFF\xFE\"}");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
+  EXPECT_FALSE(ParseJsonObject("{\"a\": \"\xC0\xAF\"}").ok());  // overlong
+}
+
+TEST(JsonValidatorTest, DeepNestingIsRefusedBeforeParsing) {
+  const std::string deep =
+      "{\"a\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto r = ParseJsonObject(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("nested too deeply"), std::string::npos);
+  const std::string ok = "{\"a\":" + std::string(kMaxJsonDepth - 1, '[') +
+                         std::string(kMaxJsonDepth - 1, ']') + "}";
+  EXPECT_TRUE(ParseJsonObject(ok).ok());
+  // Brackets inside strings do not count.
+  EXPECT_TRUE(
+      ParseJsonObject("{\"a\": \"" + std::string(1000, '[') + "\"}").ok());
+}
+
+TEST(JsonValidatorTest, QueryStringsAreLengthChecked) {
+  Request req;
+  req.query = {{"name", std::string(2000, 'x')}, {"ok", "y"}};
+  QueryValidator q(req);
+  EXPECT_FALSE(q.String("name"));
+  EXPECT_EQ(q.String("ok"), "y");
+  ASSERT_EQ(q.Finish().details().size(), 1u);
+  EXPECT_EQ(q.Finish().details()[0].field, "name");
 }
 
 TEST(JsonValidatorTest, QueryIntegersAreRangeChecked) {
   Request req;
-  req.query = {{"page", "0"}, {"per_page", "abc"}, {"x", "5"}};
+  req.query = {{"page", "0"},
+               {"per_page", "abc"},
+               {"x", "5"},
+               {"big", "99999999999999999999"},
+               {"plus", "+5"}};
   QueryValidator q(req);
   EXPECT_EQ(q.Int("page", 1, 1, 100), 1);
   EXPECT_EQ(q.Int("per_page", 10, 1, 100), 10);
   EXPECT_EQ(q.Int("x", 0, 0, 10), 5);
-  EXPECT_EQ(q.Finish().details().size(), 2u);
+  EXPECT_EQ(q.Int("big", 7, 0, 10), 7);  // no overflow
+  EXPECT_EQ(q.Int("plus", 7, 0, 10), 7);
+  EXPECT_EQ(q.Finish().details().size(), 4u);
 }
 
 }  // namespace

@@ -206,11 +206,7 @@ Result<Response> CreateTraining(Context& c, Request& req) {
   auto group = v.OptionalObject("group");
   auto environment = v.OptionalObject("environment");
   auto seed = v.OptionalInt("seed", 0, int64_t{1} << 53);
-  if (!body.contains("parameters")) {
-    v.AddError("parameters", "This field is required");
-  } else if (!body["parameters"].is_object()) {
-    v.AddError("parameters", "must be an object");
-  }
+  auto parameters = v.RequiredObject("parameters");
   if (group && !group->is_object()) v.AddError("group", "must be an object");
   if (environment && !environment->is_object()) {
     v.AddError("environment", "must be an object");
@@ -237,7 +233,7 @@ Result<Response> CreateTraining(Context& c, Request& req) {
   TaskParams task;
   task.name = *name;
   task.model_type = *model_type;
-  task.parameters = body["parameters"];
+  task.parameters = std::move(*parameters);
   task.total_episodes = *total;
   task.group_id = gid;
   task.group = GroupToJson(load_group);

@@ -108,7 +108,7 @@ Result<api::Response> Publish(StudioContext& ctx, api::Request& req) {
   auto title = v.RequiredString("title", 200);
   auto description = v.RequiredString("description", 5000);
   auto category = v.RequiredEnum("category", kCategories);
-  auto classes = v.OptionalArray("asset_classes");
+  auto classes = v.RequiredArray("asset_classes");
   auto pricing = v.OptionalEnum("pricing_model", {"FIXED"});
   auto samples = v.OptionalArray("sample_signals");
   auto terms = v.OptionalString("terms_and_conditions", 20000);
@@ -131,11 +131,7 @@ Result<api::Response> Publish(StudioContext& ctx, api::Request& req) {
     }
   }
   std::vector<std::string> asset_classes;
-  if (!classes) {
-    if (!body.contains("asset_classes")) {
-      v.AddError("asset_classes", "This field is required");
-    }
-  } else {
+  if (classes) {
     for (const auto& c : *classes) {
       if (!c.is_string() ||
           std::find(kAssetClasses.begin(), kAssetClasses.end(),

@@ -37,37 +37,12 @@ void AddNested(const Status& st, const std::string& prefix,
   }
 }
 
-std::optional<std::vector<std::string>> StringArray(api::JsonValidator* v,
-                                                    const json& body,
-                                                    const std::string& key,
-                                                    size_t max_items) {
-  std::optional<json> arr = v->OptionalArray(key);
-  if (!arr) {
-    if (!body.contains(key)) v->AddError(key, "This field is required");
-    return std::nullopt;
-  }
-  std::vector<std::string> out;
-  for (const auto& item : *arr) {
-    if (!item.is_string() || item.get<std::string>().empty()) {
-      v->AddError(key, "must be an array of non-empty strings");
-      return std::nullopt;
-    }
-    out.push_back(item.get<std::string>());
-  }
-  if (out.empty()) v->AddError(key, "must not be empty");
-  if (out.size() > max_items) {
-    v->AddError(key, "at most " + std::to_string(max_items) + " items");
-  }
-  if (out.empty() || out.size() > max_items) return std::nullopt;
-  return out;
-}
-
 // Validates training_config; returns it with defaults, or records errors.
 std::optional<json> ValidateTrainingConfig(const json& tc, MarketData* market,
                                            api::JsonValidator* outer) {
   api::JsonValidator v(tc);
   v.RejectUnknownKeys(kTrainingConfigKeys);
-  auto symbols = StringArray(&v, tc, "symbols", 20);
+  auto symbols = v.RequiredStringArray("symbols", 20, 32);
   auto start = v.RequiredString("start_date", 10);
   auto end = v.RequiredString("end_date", 10);
   auto split = v.OptionalNumber("train_test_split", 0.5, 0.95);
@@ -114,10 +89,9 @@ std::optional<std::map<std::string, double>> ValidateHyperparameters(
     const json& body, const std::string& type, const std::string& algorithm,
     api::JsonValidator* v) {
   std::map<std::string, double> values;
+  if (!body.contains("hyperparameters")) return values;  // all defaults
   std::optional<json> hp = v->OptionalObject("hyperparameters");
-  if (!hp)
-    return body.contains("hyperparameters") ? std::nullopt
-                                            : std::optional(values);
+  if (!hp) return std::nullopt;  // the error is recorded
   bool ok = true;
   for (const auto& [name, value] : hp->items()) {
     if (!value.is_number()) {
@@ -169,7 +143,7 @@ Result<ModelConfig> ValidateModelConfig(const json& body, MarketData* market) {
   auto algorithm =
       v.RequiredEnum("algorithm", {"RANDOM_FOREST", "GRADIENT_BOOSTING"});
   auto target = v.OptionalString("target_variable", 100);
-  auto features = StringArray(&v, body, "features", 11);
+  auto features = v.RequiredStringArray("features", 11, 64);
   if (features) {
     Status st = ml::ValidateFeatureNames(*features);
     if (!st.ok())
@@ -186,12 +160,8 @@ Result<ModelConfig> ValidateModelConfig(const json& body, MarketData* market) {
   auto hyper = ValidateHyperparameters(body, type.value_or(""),
                                        algorithm.value_or(""), &v);
   std::optional<json> training;
-  if (!body.contains("training_config")) {
-    v.AddError("training_config", "This field is required");
-  } else if (!body["training_config"].is_object()) {
-    v.AddError("training_config", "must be an object");
-  } else {
-    training = ValidateTrainingConfig(body["training_config"], market, &v);
+  if (std::optional<json> tc = v.RequiredObject("training_config")) {
+    training = ValidateTrainingConfig(*tc, market, &v);
   }
   TY_RETURN_IF_ERROR(v.Finish("Invalid model configuration"));
   ModelConfig out;
