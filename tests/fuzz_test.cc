@@ -497,9 +497,10 @@ std::string Query(Fuzzer& f) {
   std::string q;
   for (size_t i = 0, n = 1 + f.Pick(3); i < n; ++i) {
     std::string key = f.Chance(0.9) ? f.OneOf(kQueryKeys) : f.NastyString();
-    std::string value = f.Chance(0.3)
-                            ? std::to_string(static_cast<int64_t>(f.rng()()))
-                            : f.NastyString();
+    std::string value =
+        f.Chance(0.25)   ? std::to_string(f.Pick(4))  // small pages
+        : f.Chance(0.3) ? std::to_string(static_cast<int64_t>(f.rng()()))
+                         : f.NastyString();
     if (value.size() > 5000) value.resize(5000);
     q += (q.empty() ? "?" : "&") + PercentEncode(key) + "=" +
          (f.Chance(0.1) ? "%FF" : PercentEncode(value));
@@ -568,6 +569,11 @@ TEST_F(FuzzTest, EveryRouteSurvivesMalformedInputWithStandardErrors) {
     }
     if (f.Chance(0.05))
       req.headers.emplace("X-Request-Id", f.NastyString().substr(0, 100));
+    if (f.Chance(0.05)) {  // echoed in pagination links
+      std::string host = f.NastyString().substr(0, 100);
+      if (host.find_first_of("\r\n", 0) == std::string::npos && !host.empty())
+        req.headers.emplace("Host", host);
+    }
     const std::string key = route.method + " " + route.pattern;
     const auto corpus =
         Corpus().find(key.back() == '/' ? key.substr(0, key.size() - 1) : key);

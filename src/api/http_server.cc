@@ -67,7 +67,7 @@ constexpr int64_t kMaxStreamChunk = 64 * 1024;
 void ToHttplib(const Response& in, httplib::Response* out) {
   out->status = in.status;
   for (const auto& [name, value] : in.headers) out->set_header(name, value);
-  if (in.stream) {
+  if (in.stream && in.stream_size > 0) {
     out->set_content_provider(
         static_cast<size_t>(in.stream_size), in.content_type,
         [stream = in.stream, chunk = std::string()](

@@ -1,5 +1,8 @@
 #include "api/pagination.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace trainyard::api {
 
 PageRequest ParsePage(QueryValidator& query, const std::string& size_key,
@@ -27,9 +30,22 @@ std::string UrlEncode(const std::string& s) {
   return out;
 }
 
-std::string PageUrl(const Request& request, int64_t page) {
+// The Host header if it looks like a host name or address with a port;
+// anything else (invalid UTF-8, spaces, a path) would end up in the links
+// verbatim, so it is replaced.
+std::string SafeHost(const Request& request) {
   std::string host = request.Header("host");
-  if (host.empty()) host = "localhost";
+  const bool plain =
+      !host.empty() && host.size() <= 255 &&
+      std::all_of(host.begin(), host.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+               c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
+      });
+  return plain ? host : "localhost";
+}
+
+std::string PageUrl(const Request& request, int64_t page) {
+  const std::string host = SafeHost(request);
   std::string proto = request.Header("x-forwarded-proto");
   if (proto != "https") proto = "http";
   std::string url = proto + "://" + host + request.path + "?";

@@ -19,6 +19,18 @@ TEST(PaginationTest, MiddlePageLinksBothWaysKeepingFilters) {
             "http://127.0.0.1:8000/api/ai-studio/models/?status=DRAFT&page=1");
 }
 
+// The links echo the Host header; one that is not a plain host name (here
+// invalid UTF-8, which made serialising the page throw) is not echoed.
+TEST(PaginationTest, ImplausibleHostHeaderIsNotEchoedInLinks) {
+  Request req;
+  req.path = "/x";
+  req.headers["host"] = "\xFF\xFE evil.example/phish";
+  auto body = CountNextPreviousPage(req, PageRequest{1, 10}, 25,
+                                    nlohmann::json::array());
+  EXPECT_EQ(body["next"], "http://localhost/x?page=2");
+  EXPECT_NO_THROW(body.dump());
+}
+
 TEST(PaginationTest, LastPageHasNoNextAndFirstNoPrevious) {
   Request req;
   req.path = "/x";
