@@ -498,9 +498,9 @@ std::string Query(Fuzzer& f) {
   for (size_t i = 0, n = 1 + f.Pick(3); i < n; ++i) {
     std::string key = f.Chance(0.9) ? f.OneOf(kQueryKeys) : f.NastyString();
     std::string value =
-        f.Chance(0.25)   ? std::to_string(f.Pick(4))  // small pages
+        f.Chance(0.25)  ? std::to_string(f.Pick(4))  // small pages
         : f.Chance(0.3) ? std::to_string(static_cast<int64_t>(f.rng()()))
-                         : f.NastyString();
+                        : f.NastyString();
     if (value.size() > 5000) value.resize(5000);
     q += (q.empty() ? "?" : "&") + PercentEncode(key) + "=" +
          (f.Chance(0.1) ? "%FF" : PercentEncode(value));
@@ -594,6 +594,10 @@ TEST_F(FuzzTest, EveryRouteSurvivesMalformedInputWithStandardErrors) {
                           f.Chance(0.9) ? "application/json" : "text/plain");
     }
     httplib::Result r = client->send(req);
+    if (!r) {  // a dropped keep-alive connection is not an answer: retry once
+      client = NewClient();
+      r = client->send(req);
+    }
     const std::string problem = Problem(req.method, r);
     if (r) {
       ++statuses[r->status];
@@ -703,6 +707,9 @@ TEST_F(FuzzTest, LyingContentLengthsAndBrokenFramingGetStandardErrors) {
   for (const std::string& request : requests) {
     SCOPED_TRACE(Printable(request, 120));
     const std::string answer = RawSocket(app_->port()).Exchange(request);
+    // A body that ends before its Content-Length cannot be answered: the
+    // server may just close. Anything it does answer must be well-formed.
+    if (answer.empty()) continue;
     ASSERT_EQ(answer.rfind("HTTP/1.1 ", 0), 0u) << Printable(answer);
     const int status = std::atoi(answer.c_str() + 9);
     EXPECT_GT(status, 0);
