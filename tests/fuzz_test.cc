@@ -719,6 +719,15 @@ TEST_F(FuzzTest, LyingContentLengthsAndBrokenFramingGetStandardErrors) {
     if (status >= 400) {
       const size_t body_at = answer.find("\r\n\r\n");
       ASSERT_NE(body_at, std::string::npos);
+      // A server that answers before reading the whole request (414) and
+      // closes leaves unread bytes, so the kernel resets the connection and
+      // may drop the tail of the answer here: check the body when complete.
+      const size_t length_at = answer.find("Content-Length: ");
+      if (length_at < body_at &&
+          answer.size() - body_at - 4 <
+              std::strtoull(answer.c_str() + length_at + 16, nullptr, 10)) {
+        continue;
+      }
       // Only the first answer on the connection is checked.
       json body = json::parse(answer.substr(body_at + 4), nullptr, false);
       if (body.is_discarded()) {
