@@ -29,8 +29,22 @@ run: binary
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-test-sanitize:
-	@$(MAKE) test PRESET=sanitize
+# The request path under AddressSanitizer + UBSan (build/sanitize, part of
+# CI): only these test executables are built and run — the fuzz suite, the
+# server over HTTP, and the api, store, jobs and product route tests.
+SANITIZE_TESTS ?= api_test store_test jobs_test studio_test gym_api_test \
+                  ilp_test ilp_api_test server_test fuzz_test cross_tenant_test
+empty :=
+space := $(empty) $(empty)
+test-sanitize: configure
+	@cmake --build --preset release -j $(JOBS) --target trainyard_rl
+	@cmake --preset sanitize >/dev/null
+	@cmake --build --preset sanitize -j $(JOBS) --target $(SANITIZE_TESTS)
+	@cd build/sanitize && \
+	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) \
+	    -L '^($(subst $(space),|,$(strip $(SANITIZE_TESTS))))$$'
 
 bench: deps
 	@scripts/install-deps.sh --bench

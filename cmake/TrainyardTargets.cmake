@@ -1,7 +1,9 @@
 # Helpers shared by every layer's CMakeLists.txt.
 
 # trainyard_test(<name> SOURCES <files...> LIBS <targets...>)
-# Builds one GoogleTest executable and registers each test case with ctest.
+# Builds one GoogleTest executable and registers each test case with ctest,
+# labelled with the executable's name (`ctest -L '^api_test$'` runs one
+# executable's tests; `make test-sanitize` selects its tests that way).
 function(trainyard_test name)
   if(NOT TRAINYARD_BUILD_TESTS)
     return()
@@ -13,5 +15,5 @@ function(trainyard_test name)
     set(ARG_TIMEOUT 300)
   endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-                       PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+                       PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS ${name})
 endfunction()
