@@ -16,8 +16,11 @@ re-implemented below with Gymnasium's equations (200- and 500-step limits).
 Usage: python3 bench/rl_offpolicy_baseline.py --algo sac|td3|ddpg|dqn
          [--steps N] [--seed S] [--threads T] [--hidden 64,64] [--batch 64]
          [--learning-starts N]
-Prints one line: algo=A steps=N seconds=S sps=X updates=U mean_return=R
-(seconds and sps cover the training loop, as trainyard's steps/s does).
+Prints one line:
+  algo=A steps=N seconds=S sps=X cpu_seconds=C cpu_sps=Y updates=U mean_return=R
+(seconds and sps cover the training loop, as trainyard's steps/s does;
+cpu_seconds and cpu_sps are the process's CPU time over the same loop, which a
+loaded machine stretches far less than the wall clock).
 """
 import argparse
 import math
@@ -240,7 +243,7 @@ def run_actor_critic(a, rng):
     agent = ActorCriticAgent(a.algo, env.obs_dim, env.act_dim, a.hidden, a.batch, 1e-3)
     replay = Replay(a.steps, env.obs_dim, env.act_dim)
     obs, ret, finished = env.reset(), 0.0, []
-    start = time.time()
+    start, cpu_start = time.time(), time.process_time()
     for step in range(a.steps):
         y = (np.random.uniform(-1, 1, env.act_dim) if step < a.learning_starts
              else agent.act(obs))
@@ -253,7 +256,7 @@ def run_actor_critic(a, rng):
             obs, ret = env.reset(), 0.0
         if step + 1 > a.learning_starts:
             agent.train(replay)
-    return time.time() - start, agent.updates, finished
+    return time.time() - start, time.process_time() - cpu_start, agent.updates, finished
 
 
 def run_dqn(a, rng):
@@ -266,7 +269,7 @@ def run_dqn(a, rng):
     gamma, train_freq, gradient_steps, target_interval = 0.99, 256, 32, 10
     frac, eps0, eps1 = 0.16, 1.0, 0.04
     obs, ret, finished, updates = env.reset(), 0.0, [], 0
-    start = time.time()
+    start, cpu_start = time.time(), time.process_time()
     for step in range(1, a.steps + 1):
         progress = (step - 1) / a.steps
         eps = eps1 if progress >= frac else eps0 + progress / frac * (eps1 - eps0)
@@ -300,7 +303,7 @@ def run_dqn(a, rng):
                 nn.utils.clip_grad_norm_(q.parameters(), 10.0)
                 opt.step()
                 updates += 1
-    return time.time() - start, updates, finished
+    return time.time() - start, time.process_time() - cpu_start, updates, finished
 
 
 def main():
@@ -320,11 +323,11 @@ def main():
     random.seed(a.seed)
     rng = random.Random(a.seed)
     run = run_dqn if a.algo == "dqn" else run_actor_critic
-    secs, updates, finished = run(a, rng)
+    secs, cpu, updates, finished = run(a, rng)
     recent = finished[-10:]
     mean = sum(recent) / len(recent) if recent else float("nan")
     print(f"algo={a.algo} steps={a.steps} seconds={secs:.2f} sps={a.steps / secs:.0f} "
-          f"updates={updates} mean_return={mean:.2f}")
+          f"cpu_seconds={cpu:.2f} cpu_sps={a.steps / cpu:.0f} updates={updates} mean_return={mean:.2f}")
 
 
 if __name__ == "__main__":
