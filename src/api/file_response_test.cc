@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "core/test_support.h"
-#include "store/database.h"
+#include "store/metadata_store.h"
 
 namespace trainyard::api {
 namespace {
@@ -15,8 +15,7 @@ namespace fs = std::filesystem;
 
 TEST(FileAttachmentResponseTest, NeverOpensTheStoresDatabaseFiles) {
   testing::TempDir tmp;
-  auto db =
-      store::Database::Open(tmp.Sub("trainyard.db"), {"CREATE TABLE t (x)"});
+  auto db = store::OpenSqliteStore(tmp.Sub("trainyard.db"));
   ASSERT_TRUE(db.ok());
   fs::create_symlink(tmp.Sub("trainyard.db"), tmp.Sub("link.png"));
   fs::create_hard_link(tmp.Sub("trainyard.db"), tmp.Sub("hard.png"));

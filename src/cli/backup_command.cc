@@ -21,15 +21,9 @@ struct BackupArgs {
 int Backup(const BackupArgs& a) {
   auto rt = OpenDataDirectory(a.flags);
   if (!rt.ok()) return ReportError(rt.status());
-  store::Database* db = (*rt)->store->sqlite();
-  if (!db) {
-    return ReportError(ValidationError(
-        "trainyard backup copies the embedded SQLite database, and this "
-        "store is not SQLite"));
-  }
   ProgressPrinter printer;
   auto stats = store::BackupDataDir(
-      *(*rt)->data_dir, db, a.out,
+      *(*rt)->data_dir, (*rt)->store.get(), a.out,
       [&](const std::string& phase, int64_t done, int64_t total) {
         printer.Update(phase == "database" ? "database pages" : "files", done,
                        total, phase != "database");

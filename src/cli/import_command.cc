@@ -14,6 +14,7 @@
 #include "products/ilp/pool_data.h"
 #endif
 #include "products/studio/market_data.h"
+#include "store/tables/studio_tables.h"
 
 namespace trainyard::cli {
 
@@ -29,13 +30,10 @@ struct ImportArgs {
 int ImportOhlcv(const ImportArgs& a) {
   auto rt = OpenDataDirectory(a.flags);
   if (!rt.ok()) return ReportError(rt.status());
-  store::Database* db = (*rt)->store->sqlite();
-  if (db == nullptr) {
-    return ReportError(InternalError("import needs the SQLite store"));
-  }
   auto text = ml::ReadFile(a.csv, "CSV file");
   if (!text.ok()) return ReportError(text.status());
-  studio::MarketData market(db, (*rt)->data_dir.get(), SystemClock::Default());
+  studio::MarketData market((*rt)->store->studio()->datasets(),
+                            (*rt)->data_dir.get(), SystemClock::Default());
   // The CLI acts as the operator: it may replace any symbol.
   auto info = market.Import("cli", /*is_admin=*/true, a.symbol, *text);
   if (!info.ok()) return ReportError(info.status());

@@ -14,6 +14,7 @@
 #include "notify/webhook_deliverer.h"
 #include "notify/webhook_receiver_test_support.h"
 #include "notify/webhook_store.h"
+#include "store/metadata_store.h"
 
 namespace trainyard::notify {
 namespace {
@@ -69,12 +70,10 @@ TEST(DeliveryOptionsTest, ABadRangeOrAMissingCaFileIsNamed) {
 class WebhookTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open(":memory:", {});
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    auto s = WebhookStore::Open(db_.get());
+    auto s = store::OpenSqliteStore(":memory:");
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    metadata_ = std::move(*s);
+    store_ = metadata_->webhooks();
   }
   void AddEndpoint(const std::string& url) {
     WebhookEndpoint e{
@@ -97,8 +96,8 @@ class WebhookTest : public ::testing::Test {
     EXPECT_EQ(log->size(), 1u);
     return log->empty() ? Delivery() : (*log)[0];
   }
-  std::unique_ptr<store::Database> db_;
-  std::unique_ptr<WebhookStore> store_;
+  std::unique_ptr<store::MetadataStore> metadata_;
+  WebhookStore* store_ = nullptr;
   std::string endpoint_id_;
 };
 
@@ -115,8 +114,7 @@ TEST_F(WebhookTest, SignedDeliveryReachesTheReceiver) {
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed",
                              R"({"job_id":"j1"})", "2025-01-15T14:22:00Z", 0),
             1);
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(),
-                             LoopbackAllowed());
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), LoopbackAllowed());
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   const std::vector<httplib::Request> got = receiver.requests();
   ASSERT_EQ(got.size(), 1u);
@@ -144,7 +142,7 @@ TEST_F(WebhookTest, ReceiverThatWasDownGetsTheEventOnRetry) {
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
   DeliveryOptions options = LoopbackAllowed();
   options.base_delay_ms = 1;
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), options);
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   auto log = *store_->Deliveries(endpoint_id_, 10);
   ASSERT_EQ(log.size(), 1u);
@@ -172,7 +170,7 @@ TEST_F(WebhookTest, GivesUpAfterMaxAttempts) {
   DeliveryOptions options = LoopbackAllowed();
   options.base_delay_ms = 1;
   options.max_attempts = 2;
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), options);
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
@@ -203,7 +201,7 @@ TEST_F(WebhookTest, LoopbackReceiversGetNothingWithoutAnAllowList) {
   }
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0),
             static_cast<int>(urls.size()));
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), {});
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), {});
   ASSERT_EQ(*deliverer.DeliverDue(), static_cast<int>(urls.size()));
   EXPECT_EQ(receiver.requests().size(), 0u);
   for (size_t i = 0; i < urls.size(); ++i) {
@@ -244,7 +242,7 @@ TEST_F(WebhookTest, MetadataPrivateAndOtherInternalAddressesAreRefused) {
   }
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0),
             static_cast<int>(cases.size()));
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), {});
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), {});
   ASSERT_EQ(*deliverer.DeliverDue(), static_cast<int>(cases.size()));
   for (size_t i = 0; i < cases.size(); ++i) {
     auto log = *store_->Deliveries(endpoints[i], 10);
@@ -263,7 +261,7 @@ TEST_F(WebhookTest, ANamePublicAtRegistrationIsRefusedWhenItNowPointsInward) {
   dns.Set("hooks.test", {"93.184.216.34"});
   DeliveryOptions options;
   options.resolver = &dns;
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), options);
   const std::string url = receiver.UrlWithHost("hooks.test");
   ASSERT_TRUE(deliverer.CheckUrl(url, "url").ok());  // registration
   AddEndpoint(url);
@@ -294,7 +292,7 @@ TEST_F(WebhookTest, EachAttemptResolvesAgainAndConnectsToTheAddressItChecked) {
   DeliveryOptions options;
   options.resolver = &dns;
   options.policy = *AddressPolicy::WithAllowList("127.0.0.2/32", "test");
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), options);
   AddEndpoint(allowed.UrlWithHost("hooks.test"));
 
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
@@ -328,7 +326,7 @@ TEST_F(WebhookTest, RedirectsAreNotFollowed) {
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
   DeliveryOptions options = LoopbackAllowed();
   options.max_attempts = 1;
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), options);
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   EXPECT_EQ(redirector.requests().size(), 1u);
   EXPECT_EQ(target.requests().size(), 0u);
@@ -380,7 +378,7 @@ TEST_F(WebhookTlsTest, DeliversOverHttpsToAReceiverWithATrustedCertificate) {
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed",
                              R"({"job_id":"j1"})", "t", 0),
             1);
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(),
+  WebhookDeliverer deliverer(store_, SystemClock::Default(),
                              Trusting(trusted_.ca_file()));
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   auto got = receiver->requests();
@@ -401,7 +399,7 @@ TEST_F(WebhookTlsTest, VerifiesTheNameWhileConnectingToTheCheckedAddress) {
   options.resolver = &dns;
   AddEndpoint(receiver->UrlWithHost("hooks.test"));
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), options);
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   auto got = receiver->requests();
   ASSERT_EQ(got.size(), 1u);
@@ -414,7 +412,7 @@ TEST_F(WebhookTlsTest, AReceiverWithAnUntrustedCertificateGetsNothing) {
   auto receiver = HttpsReceiver(untrusted_);
   AddEndpoint(receiver->url());
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(),
+  WebhookDeliverer deliverer(store_, SystemClock::Default(),
                              Trusting(trusted_.ca_file()));
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   EXPECT_EQ(receiver->requests().size(), 0u);
@@ -430,8 +428,7 @@ TEST_F(WebhookTlsTest, TheSystemCaBundleDoesNotTrustAThrowawayCa) {
   auto receiver = HttpsReceiver(trusted_);
   AddEndpoint(receiver->url());
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(),
-                             Trusting(""));
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), Trusting(""));
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   EXPECT_EQ(receiver->requests().size(), 0u);
   const Delivery d = OnlyDelivery();
@@ -448,7 +445,7 @@ TEST_F(WebhookTlsTest, ACertificateForAnotherNameIsRefused) {
   options.resolver = &dns;
   AddEndpoint(receiver->UrlWithHost("other.test"));
   ASSERT_EQ(*store_->Enqueue("u1", "training_job.completed", "{}", "t", 0), 1);
-  WebhookDeliverer deliverer(store_.get(), SystemClock::Default(), options);
+  WebhookDeliverer deliverer(store_, SystemClock::Default(), options);
   ASSERT_EQ(*deliverer.DeliverDue(), 1);
   EXPECT_EQ(receiver->requests().size(), 0u);
   EXPECT_EQ(OnlyDelivery().last_error,

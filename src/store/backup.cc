@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "store/database.h"
 #include "store/internal_files.h"
+#include "store/metadata_store.h"
 #include "store/tar_archive.h"
 
 namespace trainyard::store {
@@ -114,12 +116,17 @@ Status ArchiveFile(TarWriter* tar, const std::string& path,
   return Status::Ok();
 }
 
-Status WriteArchive(const DataDir& dir, Database* db,
+// Writes a snapshot of the database to a new file at `dest_path`.
+using SnapshotFn =
+    std::function<Status(const std::string& dest_path, const ProgressFn&)>;
+
+Status WriteArchive(const DataDir& dir, const SnapshotFn& snapshot_database,
                     const std::string& partial, const std::string& snapshot,
                     const BackupProgressFn& progress, BackupStats* stats) {
-  TY_RETURN_IF_ERROR(db->BackupTo(snapshot, [&](int64_t done, int64_t total) {
-    if (progress) progress("database", done, total);
-  }));
+  TY_RETURN_IF_ERROR(
+      snapshot_database(snapshot, [&](int64_t done, int64_t total) {
+        if (progress) progress("database", done, total);
+      }));
   TY_ASSIGN_OR_RETURN(std::vector<Item> items,
                       ListDataDir(dir, {partial, snapshot}, &stats->skipped));
   int64_t total = 0, done = 0;
@@ -213,11 +220,10 @@ Status ExtractAll(const std::string& archive_path, const fs::path& root,
   return SyncDirectory(root.string());
 }
 
-}  // namespace
-
-Result<BackupStats> BackupDataDir(const DataDir& dir, Database* db,
-                                  const std::string& archive_path,
-                                  const BackupProgressFn& progress) {
+Result<BackupStats> BackupWithSnapshot(const DataDir& dir,
+                                       const SnapshotFn& snapshot_database,
+                                       const std::string& archive_path,
+                                       const BackupProgressFn& progress) {
   std::error_code ec;
   if (fs::exists(fs::symlink_status(archive_path, ec)))
     return ConflictError("'" + archive_path + "' already exists");
@@ -232,7 +238,8 @@ Result<BackupStats> BackupDataDir(const DataDir& dir, Database* db,
     }
   }
   BackupStats stats;
-  Status s = WriteArchive(dir, db, partial, snapshot, progress, &stats);
+  Status s =
+      WriteArchive(dir, snapshot_database, partial, snapshot, progress, &stats);
   if (s.ok() && ::rename(partial.c_str(), archive_path.c_str()) != 0)
     s = ErrnoError("rename to", archive_path);
   if (s.ok()) {
@@ -246,6 +253,30 @@ Result<BackupStats> BackupDataDir(const DataDir& dir, Database* db,
     return s;
   }
   return stats;
+}
+
+}  // namespace
+
+Result<BackupStats> BackupDataDir(const DataDir& dir, Database* db,
+                                  const std::string& archive_path,
+                                  const BackupProgressFn& progress) {
+  return BackupWithSnapshot(
+      dir,
+      [db](const std::string& dest, const ProgressFn& p) {
+        return db->BackupTo(dest, p);
+      },
+      archive_path, progress);
+}
+
+Result<BackupStats> BackupDataDir(const DataDir& dir, MetadataStore* store,
+                                  const std::string& archive_path,
+                                  const BackupProgressFn& progress) {
+  return BackupWithSnapshot(
+      dir,
+      [store](const std::string& dest, const ProgressFn& p) {
+        return store->BackupDatabaseTo(dest, p);
+      },
+      archive_path, progress);
 }
 
 Result<BackupStats> RestoreDataDir(const std::string& archive_path,

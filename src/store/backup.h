@@ -13,9 +13,12 @@
 
 #include "core/status.h"
 #include "store/data_dir.h"
-#include "store/database.h"
+#include "store/database_options.h"
 
 namespace trainyard::store {
+
+class Database;
+class MetadataStore;
 
 struct BackupStats {
   int64_t files = 0;        // regular files archived or restored
@@ -37,6 +40,10 @@ using BackupProgressFn =
 // fails the backup. Errors: CONFLICT if `archive_path` exists, IO or
 // CORRUPTION otherwise (nothing is left behind). `progress` may be empty.
 Result<BackupStats> BackupDataDir(const DataDir& dir, Database* db,
+                                  const std::string& archive_path,
+                                  const BackupProgressFn& progress);
+// The same with the database of `store` (MetadataStore::BackupDatabaseTo).
+Result<BackupStats> BackupDataDir(const DataDir& dir, MetadataStore* store,
                                   const std::string& archive_path,
                                   const BackupProgressFn& progress);
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/test_support.h"
+#include "store/database.h"
 #include "store/tar_archive.h"
 
 namespace trainyard::store {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/database_options.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -131,21 +132,6 @@ inline void BindPage(Statement& stmt, int index, int64_t limit,
                      int64_t offset) {
   stmt.Bind(index, limit).Bind(index + 1, offset);
 }
-
-// Called during long operations with how much of the work is done.
-using ProgressFn = std::function<void(int64_t done, int64_t total)>;
-
-// How thoroughly Database::Open checks the file before using it.
-enum class OpenCheck {
-  // PRAGMA quick_check: every page and b-tree is well-formed. O(size); for
-  // short-lived commands (the CLI).
-  kQuick,
-  // PRAGMA integrity_check: also that every index matches its table (the
-  // damage lost locks leave, "wrong # of entries in index ...", passes
-  // quick_check). Several times slower; for processes that then run for
-  // long (serve, worker).
-  kFull,
-};
 
 // One SQLite database file, shared by several threads through a mutex: every
 // repository call takes the lock for its whole duration, so statements and

@@ -3,21 +3,43 @@
 #include "store/database.h"
 #include "store/schema.h"
 #include "store/sqlite_repositories.h"
+#include "store/tables/gym_store.h"
+#include "store/tables/ilp_settings_store.h"
+#include "store/tables/studio_tables.h"
+#include "store/tables/webhook_store.h"
 
 namespace trainyard::store {
 
 namespace {
 
+// The products' tables, each migrated as its own component.
+struct ProductTables {
+  std::unique_ptr<webhooks::WebhookStore> webhooks;
+  std::unique_ptr<gym::GymStore> gym;
+  std::unique_ptr<ilp::SettingsStore> ilp_settings;
+  std::unique_ptr<studio::StudioTables> studio;
+
+  static Result<ProductTables> Open(Database* db) {
+    ProductTables t;
+    TY_ASSIGN_OR_RETURN(t.webhooks, webhooks::WebhookStore::Open(db));
+    TY_ASSIGN_OR_RETURN(t.gym, gym::GymStore::Open(db));
+    TY_ASSIGN_OR_RETURN(t.ilp_settings, ilp::SettingsStore::Open(db));
+    TY_ASSIGN_OR_RETURN(t.studio, studio::StudioTables::Open(db));
+    return t;
+  }
+};
+
 class SqliteMetadataStore final : public MetadataStore {
  public:
-  explicit SqliteMetadataStore(std::unique_ptr<Database> db)
+  SqliteMetadataStore(std::unique_ptr<Database> db, ProductTables tables)
       : db_(std::move(db)),
         users_(db_.get()),
         jobs_(db_.get()),
         models_(db_.get()),
         artifact_owners_(db_.get()),
         audit_(db_.get()),
-        rate_counters_(db_.get()) {}
+        rate_counters_(db_.get()),
+        tables_(std::move(tables)) {}
 
   UserStore* users() override { return &users_; }
   JobStore* jobs() override { return &jobs_; }
@@ -28,7 +50,16 @@ class SqliteMetadataStore final : public MetadataStore {
   Status Ping() override { return db_->Ping(); }
   std::string backend() const override { return "sqlite"; }
   int schema_version() const override { return db_->schema_version(); }
-  Database* sqlite() override { return db_.get(); }
+  webhooks::WebhookStore* webhooks() override { return tables_.webhooks.get(); }
+  gym::GymStore* gym() override { return tables_.gym.get(); }
+  ilp::SettingsStore* ilp_settings() override {
+    return tables_.ilp_settings.get();
+  }
+  studio::StudioTables* studio() override { return tables_.studio.get(); }
+  Status BackupDatabaseTo(const std::string& dest_path,
+                          const ProgressFn& progress) override {
+    return db_->BackupTo(dest_path, progress);
+  }
 
  private:
   std::unique_ptr<Database> db_;
@@ -38,6 +69,7 @@ class SqliteMetadataStore final : public MetadataStore {
   SqliteArtifactOwnerStore artifact_owners_;
   SqliteAuditLog audit_;
   SqliteRateCounterStore rate_counters_;
+  ProductTables tables_;
 };
 
 }  // namespace
@@ -46,7 +78,9 @@ Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::string& path,
                                                        OpenCheck check) {
   TY_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                       Database::Open(path, SchemaMigrations(), check));
-  return std::unique_ptr<MetadataStore>(new SqliteMetadataStore(std::move(db)));
+  TY_ASSIGN_OR_RETURN(ProductTables tables, ProductTables::Open(db.get()));
+  return std::unique_ptr<MetadataStore>(
+      new SqliteMetadataStore(std::move(db), std::move(tables)));
 }
 
 }  // namespace trainyard::store

@@ -1,20 +1,32 @@
 // The metadata store: one object that owns the database and hands out the
-// repository of each aggregate. SQLite is the embedded implementation; a
-// PostgreSQL one can implement the same interfaces without touching callers.
+// repository of each aggregate — the platform's (users, jobs, models,
+// artifact owners, audit, rate counters, webhooks) and the products' tables
+// (store/tables/). Nothing above store/ sees the database or SQL.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "core/status.h"
-#include "store/database.h"
+#include "store/database_options.h"
 #include "store/job_store.h"
 #include "store/model_store.h"
 #include "store/user_store.h"
 
 namespace trainyard::store {
 
-class Database;
+namespace webhooks {
+class WebhookStore;
+}  // namespace webhooks
+namespace gym {
+class GymStore;
+}  // namespace gym
+namespace ilp {
+class SettingsStore;
+}  // namespace ilp
+namespace studio {
+class StudioTables;
+}  // namespace studio
 
 class MetadataStore {
  public:
@@ -31,10 +43,19 @@ class MetadataStore {
   // "sqlite" or "postgresql".
   virtual std::string backend() const = 0;
   virtual int schema_version() const = 0;
-  // The SQLite connection product modules build their own repositories on
-  // (after MigrateComponent). Owned by the store; thread-safe via its lock.
-  // nullptr for a backend that is not SQLite.
-  virtual Database* sqlite() = 0;
+  // The products' tables, migrated when the store opened. Owned by the
+  // store, live as long as it does; thread-safe.
+  virtual webhooks::WebhookStore* webhooks() = 0;
+  virtual gym::GymStore* gym() = 0;
+  virtual ilp::SettingsStore* ilp_settings() = 0;
+  virtual studio::StudioTables* studio() = 0;
+
+  // Writes a consistent snapshot of the whole database to a new SQLite file
+  // at `dest_path` while others keep reading and writing (store/backup.h).
+  // `progress` (may be empty) gets pages copied and the total. Errors:
+  // CONFLICT if `dest_path` exists, IO or CORRUPTION otherwise.
+  virtual Status BackupDatabaseTo(const std::string& dest_path,
+                                  const ProgressFn& progress) = 0;
 };
 
 // Opens or creates the SQLite store at `path` (":memory:" for tests), checks

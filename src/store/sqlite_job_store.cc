@@ -282,8 +282,9 @@ Status SqliteJobStore::Release(const std::string& id,
         Statement u,
         db_->Prepare(
             "UPDATE jobs SET status = 'queued', lease_owner = NULL, "
-            "lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), "
-            "updated_at = ? WHERE id = ? AND status = 'running' AND "
+            "lease_expires_at = NULL, attempts = CASE WHEN attempts > 0 "
+            "THEN attempts - 1 ELSE 0 END, updated_at = ? WHERE id = ? AND "
+            "status = 'running' AND "
             "lease_owner = ?"));
     u.Bind(1, now).Bind(2, id).Bind(3, worker_id);
     TY_RETURN_IF_ERROR(u.Run());

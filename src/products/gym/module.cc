@@ -10,13 +10,9 @@ namespace trainyard::gym {
 namespace {
 
 Result<std::shared_ptr<GymStore>> OpenStore(const products::ProductDeps& deps) {
-  store::Database* db = deps.store->sqlite();
-  if (db == nullptr) {
-    return Status(ErrorCode::kUnavailable,
-                  "the gym needs the SQLite metadata store");
-  }
-  TY_ASSIGN_OR_RETURN(std::unique_ptr<GymStore> store, GymStore::Open(db));
-  return std::shared_ptr<GymStore>(std::move(store));
+  // The tables are the metadata store's, which outlives the product: the
+  // pointer is shared without ownership.
+  return std::shared_ptr<GymStore>(std::shared_ptr<void>(), deps.store->gym());
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ struct Service {
   Workspace workspace;
   IlpModelRegistry registry;
   Predictor predictor;
-  std::unique_ptr<SettingsStore> settings;  // initialize-script's base_path
+  SettingsStore* settings = nullptr;  // initialize-script's base_path
   Service(const products::ProductDeps& d, jobs::JobService* j)
       : deps(d),
         jobs(j),
@@ -117,8 +117,7 @@ Result<IlpVersion> UsableVersion(Service& s, const api::Principal& caller,
 // Opens the settings table and restores the stored base_path. A stored base
 // that is no longer usable (moved data directory) falls back to the default.
 Status RestoreSettings(Service* s) {
-  TY_ASSIGN_OR_RETURN(s->settings,
-                      SettingsStore::Open(s->deps.store->sqlite()));
+  s->settings = s->deps.store->ilp_settings();
   TY_ASSIGN_OR_RETURN(std::optional<std::string> base,
                       s->settings->Get(kBasePathSetting));
   if (base && !s->workspace.SetBase(*base).ok()) s->workspace.Reset();

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/database.h"
+#include "store/tables/studio_ledger.h"
 #include "store/user_store.h"
 
 namespace trainyard::studio {
@@ -23,21 +23,13 @@ inline constexpr const char* kCreditPurchase = "credit_purchase";
 inline constexpr const char* kSubscriptionPayment = "subscription_payment";
 inline constexpr const char* kSubscriptionIncome = "subscription_income";
 
-struct LedgerEntry {
-  int64_t id = 0;
-  std::string user_id;
-  int64_t amount_cents = 0;  // signed: negative debits
-  double balance_after = 0;  // credits (dollars)
-  std::string kind;
-  std::string reference;  // job, subscription or transaction id
-  int64_t created_at = 0;
-};
+using store::studio::LedgerEntry;
 
 // Thread-safe. Pointers are not owned.
 class CreditLedger {
  public:
-  CreditLedger(store::Database* db, store::UserStore* users)
-      : db_(db), users_(users) {}
+  CreditLedger(store::studio::LedgerRepository* ledger, store::UserStore* users)
+      : ledger_(ledger), users_(users) {}
   // Work done in the same transaction as a balance change and its ledger
   // row; an error rolls all of it back. REQUIRES: it uses the database
   // without taking its lock (the ledger holds it).
@@ -58,7 +50,7 @@ class CreditLedger {
                       int64_t from, int64_t to);
 
  private:
-  store::Database* db_;
+  store::studio::LedgerRepository* ledger_;
   store::UserStore* users_;
 };
 

@@ -10,8 +10,6 @@
 
 namespace trainyard::studio {
 
-using store::Statement;
-
 namespace {
 
 constexpr const char* kSyntheticFirstDay = "2000-01-03";
@@ -50,6 +48,12 @@ ml::DayNumber Today(const Clock& clock) {
   return clock.NowMillis() / 86'400'000;
 }
 
+DatasetInfo Imported(const store::studio::DatasetRow& row) {
+  return DatasetInfo{row.symbol,     "imported",     row.rows,
+                     row.first_date, row.last_date,  row.has_volume,
+                     row.owner_id,   row.imported_at};
+}
+
 }  // namespace
 
 const std::vector<std::string>& DemoSymbols() {
@@ -59,18 +63,10 @@ const std::vector<std::string>& DemoSymbols() {
 }
 
 Result<std::optional<DatasetInfo>> MarketData::Find(const std::string& symbol) {
-  auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("SELECT symbol, rows, first_date, last_date, has_volume, "
-                   "owner_id, imported_at FROM studio_datasets WHERE symbol "
-                   "= ?"));
-  s.Bind(1, symbol);
-  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  TY_ASSIGN_OR_RETURN(std::optional<store::studio::DatasetRow> row,
+                      datasets_->Find(symbol));
   if (!row) return std::optional<DatasetInfo>();
-  return std::optional<DatasetInfo>(DatasetInfo{
-      s.ColumnText(0), "imported", s.ColumnInt(1), s.ColumnText(2),
-      s.ColumnText(3), s.ColumnInt(4) != 0, s.ColumnText(5), s.ColumnInt(6)});
+  return std::optional<DatasetInfo>(Imported(*row));
 }
 
 Result<DatasetInfo> MarketData::Import(const std::string& owner_id,
@@ -103,23 +99,9 @@ Result<DatasetInfo> MarketData::Import(const std::string& owner_id,
                    series.has_volume,
                    owner_id,
                    clock_->NowMillis()};
-  {
-    auto lock = db_->Lock();
-    TY_ASSIGN_OR_RETURN(
-        Statement s,
-        db_->Prepare(
-            "INSERT INTO studio_datasets(symbol, owner_id, path, rows, "
-            "first_date, last_date, has_volume, imported_at) "
-            "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(symbol) DO UPDATE SET "
-            "owner_id = excluded.owner_id, path = excluded.path, rows = "
-            "excluded.rows, first_date = excluded.first_date, last_date = "
-            "excluded.last_date, has_volume = excluded.has_volume, "
-            "imported_at = excluded.imported_at"));
-    s.Bind(1, symbol).Bind(2, owner_id).Bind(3, relative).Bind(4, info.rows);
-    s.Bind(5, info.first_date).Bind(6, info.last_date);
-    s.Bind(7, int64_t{info.has_volume ? 1 : 0}).Bind(8, info.imported_at);
-    TY_RETURN_IF_ERROR(s.Run());
-  }
+  TY_RETURN_IF_ERROR(
+      datasets_->Put({symbol, owner_id, relative, info.rows, info.first_date,
+                      info.last_date, info.has_volume, info.imported_at}));
   std::lock_guard<std::mutex> guard(mu_);
   cache_.erase(symbol);
   return info;
@@ -187,21 +169,9 @@ Status MarketData::CheckSymbols(const std::vector<std::string>& symbols,
 
 Result<std::vector<DatasetInfo>> MarketData::List() {
   std::vector<DatasetInfo> out;
-  {
-    auto lock = db_->Lock();
-    TY_ASSIGN_OR_RETURN(
-        Statement s,
-        db_->Prepare("SELECT symbol, rows, first_date, last_date, has_volume, "
-                     "owner_id, imported_at FROM studio_datasets ORDER BY "
-                     "symbol"));
-    TY_ASSIGN_OR_RETURN(
-        out, store::ReadRows<DatasetInfo>(s, [](const Statement& r) {
-          return DatasetInfo{r.ColumnText(0), "imported",
-                             r.ColumnInt(1),  r.ColumnText(2),
-                             r.ColumnText(3), r.ColumnInt(4) != 0,
-                             r.ColumnText(5), r.ColumnInt(6)};
-        }));
-  }
+  TY_ASSIGN_OR_RETURN(std::vector<store::studio::DatasetRow> rows,
+                      datasets_->List());
+  for (const auto& row : rows) out.push_back(Imported(row));
   const std::string today = ml::FormatDate(Today(*clock_));
   for (const auto& demo : DemoSymbols()) {
     bool imported =

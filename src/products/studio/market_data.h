@@ -15,7 +15,7 @@
 #include "core/status.h"
 #include "ml/ohlcv.h"
 #include "store/data_dir.h"
-#include "store/database.h"
+#include "store/tables/studio_datasets.h"
 
 namespace trainyard::studio {
 
@@ -35,9 +35,9 @@ struct DatasetInfo {
 // Thread-safe. Pointers are not owned and must outlive this object.
 class MarketData {
  public:
-  MarketData(store::Database* db, const store::DataDir* data_dir,
-             const Clock* clock)
-      : db_(db), data_dir_(data_dir), clock_(clock) {}
+  MarketData(store::studio::DatasetRepository* datasets,
+             const store::DataDir* data_dir, const Clock* clock)
+      : datasets_(datasets), data_dir_(data_dir), clock_(clock) {}
 
   // Validates `csv` (ml::ParseOhlcvCsv: dates, positive prices, high >= low,
   // duplicates, ...) and stores it as `symbol` (upper-case letters, digits,
@@ -60,7 +60,7 @@ class MarketData {
 
  private:
   Result<std::optional<DatasetInfo>> Find(const std::string& symbol);
-  store::Database* db_;
+  store::studio::DatasetRepository* datasets_;
   const store::DataDir* data_dir_;
   const Clock* clock_;
   std::mutex mu_;

@@ -23,7 +23,7 @@ Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_ASSIGN_OR_RETURN(notify::DeliveryOptions delivery,
                       notify::DeliveryOptionsFromConfig(*deps.config));
   ctx->deliverer = std::make_unique<notify::WebhookDeliverer>(
-      ctx->webhooks.get(), deps.clock, std::move(delivery));
+      ctx->webhooks, deps.clock, std::move(delivery));
   TY_RETURN_IF_ERROR(AddModelRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));

@@ -4,7 +4,7 @@
 
 #include "core/clock.h"
 #include "products/studio/renewal_scheduler.h"
-#include "products/studio/studio_schema.h"
+#include "store/tables/studio_tables.h"
 
 namespace trainyard::studio {
 
@@ -23,22 +23,20 @@ void StudioContext::Emit(const std::string& owner_id, const std::string& event,
 
 Result<std::shared_ptr<StudioContext>> StudioContext::Open(
     const products::ProductDeps& deps, jobs::JobService* jobs) {
-  store::Database* db = deps.store->sqlite();
-  if (db == nullptr) {
-    return InternalError("AI Studio needs the SQLite metadata store");
-  }
-  TY_RETURN_IF_ERROR(db->MigrateComponent("studio", StudioMigrations()));
+  store::studio::StudioTables* tables = deps.store->studio();
   auto ctx = std::make_shared<StudioContext>();
   ctx->deps = deps;
   ctx->jobs = jobs;
   ctx->settings = SettingsFromEnvironment();
-  ctx->models = std::make_unique<ModelRepository>(db);
-  ctx->training_jobs = std::make_unique<TrainingJobRepository>(db);
-  ctx->ledger = std::make_unique<CreditLedger>(db, deps.store->users());
-  ctx->marketplace = std::make_unique<MarketplaceRepository>(db);
-  ctx->market = std::make_unique<MarketData>(db, deps.data_dir, deps.clock);
+  ctx->models = tables->models();
+  ctx->training_jobs = tables->training_jobs();
+  ctx->ledger =
+      std::make_unique<CreditLedger>(tables->ledger(), deps.store->users());
+  ctx->marketplace = tables->marketplace();
+  ctx->market = std::make_unique<MarketData>(tables->datasets(), deps.data_dir,
+                                             deps.clock);
   ctx->model_cache = std::make_unique<ModelCache>();
-  TY_ASSIGN_OR_RETURN(ctx->webhooks, notify::WebhookStore::Open(db));
+  ctx->webhooks = deps.store->webhooks();
   return ctx;
 }
 

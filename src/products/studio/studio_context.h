@@ -31,13 +31,14 @@ struct StudioContext {
   products::ProductDeps deps;
   jobs::JobService* jobs = nullptr;  // null outside the server
   StudioSettings settings;
-  std::unique_ptr<ModelRepository> models;
-  std::unique_ptr<TrainingJobRepository> training_jobs;
+  // The studio's tables, owned by the metadata store (deps.store).
+  ModelRepository* models = nullptr;
+  TrainingJobRepository* training_jobs = nullptr;
+  MarketplaceRepository* marketplace = nullptr;
+  notify::WebhookStore* webhooks = nullptr;
   std::unique_ptr<CreditLedger> ledger;
-  std::unique_ptr<MarketplaceRepository> marketplace;
   std::unique_ptr<MarketData> market;
   std::unique_ptr<ModelCache> model_cache;
-  std::unique_ptr<notify::WebhookStore> webhooks;
   // Server only: delivers the outbox in the background.
   std::unique_ptr<notify::WebhookDeliverer> deliverer;
   // Serialises the money flows of subscriptions in this process (sales,
@@ -64,8 +65,7 @@ struct StudioContext {
   void Emit(const std::string& owner_id, const std::string& event,
             const nlohmann::json& data) const;
 
-  // Migrates the studio and notify tables and builds the repositories.
-  // INTERNAL_ERROR if the store is not SQLite.
+  // Builds the context over the store's studio and webhook tables.
   static Result<std::shared_ptr<StudioContext>> Open(
       const products::ProductDeps& deps, jobs::JobService* jobs);
 

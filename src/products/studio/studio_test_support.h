@@ -16,6 +16,7 @@
 #include "core/ids.h"
 #include "core/test_support.h"
 #include "products/studio/marketplace_repository.h"
+#include "store/tables/studio_tables.h"
 
 namespace trainyard::studio {
 
@@ -186,7 +187,8 @@ class StudioServerTest : public ::testing::Test {
                                      const std::string& subscriber,
                                      const std::string& seller,
                                      bool auto_renew) {
-    MarketplaceRepository repo(app_->runtime().store->sqlite());
+    MarketplaceRepository& repo =
+        *app_->runtime().store->studio()->marketplace();
     const int64_t today = SystemClock::Default()->NowMillis() / 86'400'000;
     Subscription s;
     s.id = NewUuidV4();

@@ -228,8 +228,7 @@ TEST_F(WebhookRoutesNoAllowListTest, InternalReceiversGetNoDeliveries) {
   std::string dave_id;
   const std::string dave = NewUser("dave", store::Tier::kFree, 100.0, &dave_id);
   WebhookReceiver receiver(0, 200);
-  auto webhooks = notify::WebhookStore::Open(app_->runtime().store->sqlite());
-  ASSERT_TRUE(webhooks.ok());
+  notify::WebhookStore* webhooks = app_->runtime().store->webhooks();
   std::vector<std::string> hooks;
   for (const std::string& url :
        {receiver.url(), receiver.UrlWithHost("localhost"),
@@ -242,7 +241,7 @@ TEST_F(WebhookRoutesNoAllowListTest, InternalReceiversGetNoDeliveries) {
                               "0123456789abcdef",
                               {"training_job.completed"},
                               1};
-    ASSERT_TRUE((*webhooks)->CreateEndpoint(e).ok());
+    ASSERT_TRUE(webhooks->CreateEndpoint(e).ok());
     hooks.push_back(e.id);
   }
   TrainedModel(dave);

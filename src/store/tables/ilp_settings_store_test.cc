@@ -1,16 +1,17 @@
-#include "products/ilp/settings_store.h"
+#include "store/tables/ilp_settings_store.h"
 
 #include <gtest/gtest.h>
 
 #include "core/test_support.h"
+#include "store/database.h"
 
-namespace trainyard::ilp {
+namespace trainyard::store::ilp {
 namespace {
 
 class SettingsStoreTest : public ::testing::Test {
  protected:
-  std::unique_ptr<store::Database> OpenDb() {
-    auto db = store::Database::Open(tmp_.Sub("meta.db"), {});
+  std::unique_ptr<Database> OpenDb() {
+    auto db = Database::Open(tmp_.Sub("meta.db"), {});
     EXPECT_TRUE(db.ok()) << db.status().message();
     return std::move(*db);
   }
@@ -55,4 +56,4 @@ TEST_F(SettingsStoreTest, EraseForgetsTheValue) {
 }
 
 }  // namespace
-}  // namespace trainyard::ilp
+}  // namespace trainyard::store::ilp

@@ -1,14 +1,16 @@
-#include "products/gym/gym_store.h"
+#include "store/tables/gym_store.h"
 
 #include <gtest/gtest.h>
 
-namespace trainyard::gym {
+#include "store/database.h"
+
+namespace trainyard::store::gym {
 namespace {
 
 class GymStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::Database::Open(":memory:", {});
+    auto db = Database::Open(":memory:", {});
     ASSERT_TRUE(db.ok());
     db_ = std::move(*db);
     auto s = GymStore::Open(db_.get());
@@ -24,7 +26,7 @@ class GymStoreTest : public ::testing::Test {
     m.created_at = m.updated_at = t;
     return m;
   }
-  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<Database> db_;
   std::unique_ptr<GymStore> store_;
 };
 
@@ -70,4 +72,4 @@ TEST_F(GymStoreTest, PutModelReplacesARetriedTasksRow) {
 }
 
 }  // namespace
-}  // namespace trainyard::gym
+}  // namespace trainyard::store::gym

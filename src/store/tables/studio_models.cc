@@ -1,11 +1,12 @@
-#include "products/studio/model_repository.h"
+#include "store/tables/studio_models.h"
 
 #include <algorithm>
 
-namespace trainyard::studio {
+#include "store/database.h"
+
+namespace trainyard::store::studio {
 
 using nlohmann::json;
-using store::Statement;
 
 const std::vector<std::string>& ModelStatuses() {
   static const std::vector<std::string> kStatuses = {
@@ -46,8 +47,8 @@ StudioModel ReadModel(const Statement& s) {
   return m;
 }
 
-store::WhereClause BuildWhere(const ModelQuery& q) {
-  store::WhereClause where;
+WhereClause BuildWhere(const ModelQuery& q) {
+  WhereClause where;
   if (q.owner_id) where.Add("owner_id = ?", *q.owner_id);
   if (q.status) where.Add("status = ?", *q.status);
   if (q.model_type) where.Add("model_type = ?", *q.model_type);
@@ -88,19 +89,19 @@ Result<StudioModel> ModelRepository::Get(const std::string& id) {
 
 Result<std::vector<StudioModel>> ModelRepository::List(const ModelQuery& q) {
   auto lock = db_->Lock();
-  store::WhereClause where = BuildWhere(q);
+  WhereClause where = BuildWhere(q);
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare(std::string("SELECT ") + kColumns + " FROM studio_models" +
                    where.sql() + " ORDER BY created_at DESC, rowid DESC" +
-                   store::kPageSql));
-  store::BindPage(s, where.BindTo(s), q.limit, q.offset);
-  return store::ReadRows<StudioModel>(s, ReadModel);
+                   kPageSql));
+  BindPage(s, where.BindTo(s), q.limit, q.offset);
+  return ReadRows<StudioModel>(s, ReadModel);
 }
 
 Result<int64_t> ModelRepository::Count(const ModelQuery& q) {
   auto lock = db_->Lock();
-  store::WhereClause where = BuildWhere(q);
+  WhereClause where = BuildWhere(q);
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db_->Prepare("SELECT COUNT(*) FROM studio_models" + where.sql()));
@@ -183,4 +184,4 @@ Status ModelRepository::AddSaleLocked(const std::string& id, int64_t cents,
   return db_->Changes() == 1 ? Status::Ok() : NotFound(id);
 }
 
-}  // namespace trainyard::studio
+}  // namespace trainyard::store::studio

@@ -1,9 +1,10 @@
-#include "products/studio/marketplace_repository.h"
+#include "store/tables/studio_marketplace.h"
 
-namespace trainyard::studio {
+#include "store/database.h"
+
+namespace trainyard::store::studio {
 
 using nlohmann::json;
-using store::Statement;
 
 namespace {
 
@@ -73,7 +74,7 @@ Subscription ReadSubscription(const Statement& s) {
 // settlement): `from` -> `to`, and renewed_by when given. Returns whether
 // the row was in `from` (and so changed). REQUIRES: the database lock.
 Result<bool> MoveSubscription(
-    store::Database* db, const std::string& id, const std::string& column,
+    Database* db, const std::string& id, const std::string& column,
     const std::string& from, const std::string& to,
     const std::optional<std::string>& renewed_by = std::nullopt) {
   TY_ASSIGN_OR_RETURN(Statement s,
@@ -89,14 +90,14 @@ Result<bool> MoveSubscription(
 // The subscriptions matching `where_sql` (with one '?' bound to `value`).
 // REQUIRES: the database lock is held.
 Result<std::vector<Subscription>> SelectSubscriptions(
-    store::Database* db, const std::string& where_sql, const std::string& value,
+    Database* db, const std::string& where_sql, const std::string& value,
     const std::string& order = " ORDER BY created_at, rowid") {
   TY_ASSIGN_OR_RETURN(
       Statement s,
       db->Prepare(std::string("SELECT ") + kSubscriptionColumns +
                   " FROM studio_subscriptions WHERE " + where_sql + order));
   s.Bind(1, value);
-  return store::ReadRows<Subscription>(s, ReadSubscription);
+  return ReadRows<Subscription>(s, ReadSubscription);
 }
 
 }  // namespace
@@ -131,7 +132,7 @@ Result<Listing> MarketplaceRepository::GetListing(const std::string& id) {
 Result<std::vector<Listing>> MarketplaceRepository::ListListings(
     const ListingQuery& q) {
   auto lock = db_->Lock();
-  store::WhereClause where;
+  WhereClause where;
   if (q.status) where.Add("status = ?", *q.status);
   if (q.seller_id) where.Add("seller_id = ?", *q.seller_id);
   if (q.model_id) where.Add("model_id = ?", *q.model_id);
@@ -151,7 +152,7 @@ Result<std::vector<Listing>> MarketplaceRepository::ListListings(
                    " FROM studio_listings" + where.sql() +
                    " ORDER BY is_featured DESC, created_at DESC, rowid DESC"));
   where.BindTo(s);
-  return store::ReadRows<Listing>(s, ReadListing);
+  return ReadRows<Listing>(s, ReadListing);
 }
 
 Status MarketplaceRepository::Review(const std::string& id,
@@ -207,7 +208,7 @@ Result<std::vector<Subscription>> MarketplaceRepository::ListSubscriptions(
     std::optional<std::string> subscriber_id,
     std::optional<std::string> seller_id) {
   auto lock = db_->Lock();
-  store::WhereClause where;
+  WhereClause where;
   if (listing_id) where.Add("listing_id = ?", *listing_id);
   if (subscriber_id) where.Add("subscriber_id = ?", *subscriber_id);
   if (seller_id) where.Add("seller_id = ?", *seller_id);
@@ -216,7 +217,7 @@ Result<std::vector<Subscription>> MarketplaceRepository::ListSubscriptions(
                                 " FROM studio_subscriptions" + where.sql() +
                                 " ORDER BY created_at DESC, rowid DESC"));
   where.BindTo(s);
-  return store::ReadRows<Subscription>(s, ReadSubscription);
+  return ReadRows<Subscription>(s, ReadSubscription);
 }
 
 Result<std::optional<Subscription>> MarketplaceRepository::ActiveSubscription(
@@ -244,7 +245,7 @@ Result<std::vector<Subscription>> MarketplaceRepository::DueRenewals(
                    " FROM studio_subscriptions WHERE renewal_status = ? AND "
                    "end_day <= ? ORDER BY end_day, created_at, rowid"));
   s.Bind(1, kRenewalPending).Bind(2, day);
-  return store::ReadRows<Subscription>(s, ReadSubscription);
+  return ReadRows<Subscription>(s, ReadSubscription);
 }
 
 Result<bool> MarketplaceRepository::ClaimRenewal(const std::string& id) {
@@ -335,4 +336,4 @@ Status MarketplaceRepository::ChangeBySubscriber(
                        " (it ended, was cancelled or is being renewed)");
 }
 
-}  // namespace trainyard::studio
+}  // namespace trainyard::store::studio

@@ -1,7 +1,15 @@
-#include "products/studio/studio_schema.h"
+#include "store/tables/studio_tables.h"
 
-namespace trainyard::studio {
+#include <string>
+#include <vector>
 
+#include "store/database.h"
+
+namespace trainyard::store::studio {
+
+namespace {
+
+// Never edit a shipped migration: append a new one.
 const std::vector<std::string>& StudioMigrations() {
   // Money is stored in integer cents (1 credit = $1.00) so sums are exact.
   static const std::vector<std::string> kMigrations = {
@@ -138,4 +146,11 @@ CREATE INDEX studio_subscriptions_settlement
   return kMigrations;
 }
 
-}  // namespace trainyard::studio
+}  // namespace
+
+Result<std::unique_ptr<StudioTables>> StudioTables::Open(Database* db) {
+  TY_RETURN_IF_ERROR(db->MigrateComponent("studio", StudioMigrations()));
+  return std::unique_ptr<StudioTables>(new StudioTables(db));
+}
+
+}  // namespace trainyard::store::studio

@@ -1,6 +1,8 @@
-#include "products/gym/gym_store.h"
+#include "store/tables/gym_store.h"
 
-namespace trainyard::gym {
+#include "store/database.h"
+
+namespace trainyard::store::gym {
 
 namespace {
 
@@ -32,14 +34,14 @@ constexpr const char* kModelColumns =
     "model_id, owner_id, name, type, status, metrics, weights_path, "
     "deployment, created_at, updated_at";
 
-ModelRow ReadModel(const store::Statement& s) {
+ModelRow ReadModel(const Statement& s) {
   return {s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
           s.ColumnText(4), s.ColumnText(5), s.ColumnText(6), s.ColumnText(7),
           s.ColumnInt(8),  s.ColumnInt(9)};
 }
 
-store::WhereClause BuildWhere(const ModelQuery& q) {
-  store::WhereClause where;
+WhereClause BuildWhere(const ModelQuery& q) {
+  WhereClause where;
   if (q.owner_id) where.Add("owner_id = ?", *q.owner_id);
   if (q.status) where.Add("status = ?", *q.status);
   return where;
@@ -47,7 +49,7 @@ store::WhereClause BuildWhere(const ModelQuery& q) {
 
 }  // namespace
 
-Result<std::unique_ptr<GymStore>> GymStore::Open(store::Database* db) {
+Result<std::unique_ptr<GymStore>> GymStore::Open(Database* db) {
   TY_RETURN_IF_ERROR(db->MigrateComponent("gym", Migrations()));
   return std::unique_ptr<GymStore>(new GymStore(db));
 }
@@ -55,7 +57,7 @@ Result<std::unique_ptr<GymStore>> GymStore::Open(store::Database* db) {
 Status GymStore::CreateGroup(const GroupRow& g) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
+      Statement s,
       db_->Prepare("INSERT INTO gym_groups(owner_id, group_id, definition, "
                    "created_at) VALUES(?,?,?,?)"));
   s.Bind(1, g.owner_id).Bind(2, g.group_id).Bind(3, g.definition);
@@ -71,7 +73,7 @@ Result<GroupRow> GymStore::GetGroup(const std::string& owner_id,
                                     const std::string& group_id) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
+      Statement s,
       db_->Prepare("SELECT owner_id, group_id, definition, created_at FROM "
                    "gym_groups WHERE owner_id = ? AND group_id = ?"));
   s.Bind(1, owner_id).Bind(2, group_id);
@@ -84,9 +86,15 @@ Result<GroupRow> GymStore::GetGroup(const std::string& owner_id,
 Status GymStore::PutModel(const ModelRow& m) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
-      db_->Prepare(std::string("INSERT OR REPLACE INTO gym_models(") +
-                   kModelColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)"));
+      Statement s,
+      db_->Prepare(std::string("INSERT INTO gym_models(") + kModelColumns +
+                   ") VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(model_id) DO "
+                   "UPDATE SET owner_id = excluded.owner_id, name = "
+                   "excluded.name, type = excluded.type, status = "
+                   "excluded.status, metrics = excluded.metrics, "
+                   "weights_path = excluded.weights_path, deployment = "
+                   "excluded.deployment, created_at = excluded.created_at, "
+                   "updated_at = excluded.updated_at"));
   s.Bind(1, m.model_id).Bind(2, m.owner_id).Bind(3, m.name).Bind(4, m.type);
   s.Bind(5, m.status).Bind(6, m.metrics).Bind(7, m.weights_path);
   s.Bind(8, m.deployment).Bind(9, m.created_at).Bind(10, m.updated_at);
@@ -95,7 +103,7 @@ Status GymStore::PutModel(const ModelRow& m) {
 
 Result<ModelRow> GymStore::GetModel(const std::string& model_id) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(store::Statement s,
+  TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare(std::string("SELECT ") + kModelColumns +
                                    " FROM gym_models WHERE model_id = ?"));
   s.Bind(1, model_id);
@@ -106,21 +114,21 @@ Result<ModelRow> GymStore::GetModel(const std::string& model_id) {
 
 Result<std::vector<ModelRow>> GymStore::ListModels(const ModelQuery& q) {
   auto lock = db_->Lock();
-  store::WhereClause where = BuildWhere(q);
+  WhereClause where = BuildWhere(q);
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
+      Statement s,
       db_->Prepare(std::string("SELECT ") + kModelColumns + " FROM gym_models" +
                    where.sql() + " ORDER BY created_at DESC, model_id" +
-                   store::kPageSql));
-  store::BindPage(s, where.BindTo(s), q.limit, q.offset);
-  return store::ReadRows<ModelRow>(s, ReadModel);
+                   kPageSql));
+  BindPage(s, where.BindTo(s), q.limit, q.offset);
+  return ReadRows<ModelRow>(s, ReadModel);
 }
 
 Result<int64_t> GymStore::CountModels(const ModelQuery& q) {
   auto lock = db_->Lock();
-  store::WhereClause where = BuildWhere(q);
+  WhereClause where = BuildWhere(q);
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
+      Statement s,
       db_->Prepare("SELECT COUNT(*) FROM gym_models" + where.sql()));
   where.BindTo(s);
   TY_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -132,7 +140,7 @@ Status GymStore::UpdateDeployment(const std::string& model_id,
                                   const std::string& deployment, int64_t now) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
+      Statement s,
       db_->Prepare("UPDATE gym_models SET status = ?, deployment = ?, "
                    "updated_at = ? WHERE model_id = ?"));
   s.Bind(1, status).Bind(2, deployment).Bind(3, now).Bind(4, model_id);
@@ -143,4 +151,4 @@ Status GymStore::UpdateDeployment(const std::string& model_id,
   return Status::Ok();
 }
 
-}  // namespace trainyard::gym
+}  // namespace trainyard::store::gym

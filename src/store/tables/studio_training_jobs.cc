@@ -1,8 +1,8 @@
-#include "products/studio/training_job_repository.h"
+#include "store/tables/studio_training_jobs.h"
 
-namespace trainyard::studio {
+#include "store/database.h"
 
-using store::Statement;
+namespace trainyard::store::studio {
 
 namespace {
 
@@ -61,7 +61,7 @@ Result<TrainingJobRow> TrainingJobRepository::Get(const std::string& id) {
 Result<std::vector<TrainingJobRow>> TrainingJobRepository::List(
     const TrainingJobQuery& q) {
   auto lock = db_->Lock();
-  store::WhereClause where;
+  WhereClause where;
   where.Add("owner_id = ?", q.owner_id);
   if (q.model_id) where.Add("model_id = ?", *q.model_id);
   if (q.settled_from) {
@@ -73,7 +73,7 @@ Result<std::vector<TrainingJobRow>> TrainingJobRepository::List(
                                    " FROM studio_training_jobs" + where.sql() +
                                    " ORDER BY created_at DESC, rowid DESC"));
   where.BindTo(s);
-  return store::ReadRows<TrainingJobRow>(s, ReadRow);
+  return ReadRows<TrainingJobRow>(s, ReadRow);
 }
 
 Result<bool> TrainingJobRepository::Settle(
@@ -104,4 +104,4 @@ Result<double> TrainingJobRepository::ComputeSeconds(
   return row ? s.ColumnDouble(0) : 0.0;
 }
 
-}  // namespace trainyard::studio
+}  // namespace trainyard::store::studio

@@ -1,8 +1,10 @@
-#include "products/ilp/settings_store.h"
+#include "store/tables/ilp_settings_store.h"
 
 #include <vector>
 
-namespace trainyard::ilp {
+#include "store/database.h"
+
+namespace trainyard::store::ilp {
 
 namespace {
 
@@ -17,8 +19,7 @@ const std::vector<std::string>& Migrations() {
 
 }  // namespace
 
-Result<std::unique_ptr<SettingsStore>> SettingsStore::Open(
-    store::Database* db) {
+Result<std::unique_ptr<SettingsStore>> SettingsStore::Open(Database* db) {
   TY_RETURN_IF_ERROR(db->MigrateComponent("ilp", Migrations()));
   return std::unique_ptr<SettingsStore>(new SettingsStore(db));
 }
@@ -27,7 +28,7 @@ Result<std::optional<std::string>> SettingsStore::Get(
     const std::string& key) const {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
+      Statement s,
       db_->Prepare("SELECT value FROM ilp_settings WHERE key = ?"));
   s.Bind(1, key);
   TY_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -38,7 +39,7 @@ Result<std::optional<std::string>> SettingsStore::Get(
 Status SettingsStore::Set(const std::string& key, const std::string& value) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      store::Statement s,
+      Statement s,
       db_->Prepare("INSERT INTO ilp_settings(key, value) VALUES(?, ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
   s.Bind(1, key).Bind(2, value);
@@ -47,10 +48,10 @@ Status SettingsStore::Set(const std::string& key, const std::string& value) {
 
 Status SettingsStore::Erase(const std::string& key) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(store::Statement s,
+  TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare("DELETE FROM ilp_settings WHERE key = ?"));
   s.Bind(1, key);
   return s.Run();
 }
 
-}  // namespace trainyard::ilp
+}  // namespace trainyard::store::ilp

@@ -1,13 +1,13 @@
-#include "notify/webhook_store.h"
+#include "store/tables/webhook_store.h"
 
 #include <nlohmann/json.hpp>
 
 #include "core/ids.h"
+#include "store/database.h"
 
-namespace trainyard::notify {
+namespace trainyard::store::webhooks {
 
 using nlohmann::json;
-using store::Statement;
 
 namespace {
 
@@ -92,7 +92,7 @@ Delivery ReadDelivery(const Statement& s) {
 
 }  // namespace
 
-Result<std::unique_ptr<WebhookStore>> WebhookStore::Open(store::Database* db) {
+Result<std::unique_ptr<WebhookStore>> WebhookStore::Open(Database* db) {
   TY_RETURN_IF_ERROR(db->MigrateComponent("notify", Migrations()));
   return std::unique_ptr<WebhookStore>(new WebhookStore(db));
 }
@@ -116,7 +116,7 @@ Result<std::vector<WebhookEndpoint>> WebhookStore::ListEndpoints(
                    " FROM notify_endpoints WHERE owner_id = ? ORDER BY "
                    "created_at DESC, rowid DESC"));
   s.Bind(1, owner_id);
-  return store::ReadRows<WebhookEndpoint>(
+  return ReadRows<WebhookEndpoint>(
       s, [](const Statement& r) { return ReadEndpoint(r); });
 }
 
@@ -205,7 +205,7 @@ Result<std::vector<std::pair<Delivery, WebhookEndpoint>>> WebhookStore::Due(
                    "d.status = 'PENDING' AND d.next_attempt_at <= ? ORDER BY "
                    "d.next_attempt_at, d.created_at LIMIT ?"));
   s.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
-  return store::ReadRows<std::pair<Delivery, WebhookEndpoint>>(
+  return ReadRows<std::pair<Delivery, WebhookEndpoint>>(
       s, [](const Statement& r) {
         return std::make_pair(ReadDelivery(r), ReadEndpoint(r, 12));
       });
@@ -262,7 +262,7 @@ Result<std::vector<Delivery>> WebhookStore::Deliveries(
                    " FROM notify_deliveries d WHERE d.endpoint_id = ? ORDER "
                    "BY d.created_at DESC, d.id LIMIT ?"));
   s.Bind(1, endpoint_id).Bind(2, limit);
-  return store::ReadRows<Delivery>(s, ReadDelivery);
+  return ReadRows<Delivery>(s, ReadDelivery);
 }
 
 Result<std::vector<DeliveryAttempt>> WebhookStore::Attempts(
@@ -274,7 +274,7 @@ Result<std::vector<DeliveryAttempt>> WebhookStore::Attempts(
                    "created_at FROM notify_attempts WHERE delivery_id = ? "
                    "ORDER BY id"));
   s.Bind(1, delivery_id);
-  return store::ReadRows<DeliveryAttempt>(s, [](const Statement& r) {
+  return ReadRows<DeliveryAttempt>(s, [](const Statement& r) {
     DeliveryAttempt a;
     a.attempt = static_cast<int>(r.ColumnInt(0));
     if (!r.ColumnIsNull(1)) a.status_code = static_cast<int>(r.ColumnInt(1));
@@ -285,4 +285,4 @@ Result<std::vector<DeliveryAttempt>> WebhookStore::Attempts(
   });
 }
 
-}  // namespace trainyard::notify
+}  // namespace trainyard::store::webhooks
