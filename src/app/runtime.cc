@@ -21,14 +21,32 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config,
     TY_RETURN_IF_ERROR(
         rt->file_system.CreateDirectories(rt->data_dir->root() + "/" + sub));
   }
-  TY_ASSIGN_OR_RETURN(
-      rt->store, store::OpenSqliteStore(rt->data_dir->database_path(), check));
+  store::StoreConfig store_config;
+  store_config.sqlite_path = rt->data_dir->database_path();
+  store_config.check = check;
+  TY_ASSIGN_OR_RETURN(store_config.database_url,
+                      DatabaseUrlFromEnvironment(ProcessEnvironment()));
+  TY_ASSIGN_OR_RETURN(rt->store, store::OpenStore(store_config));
   rt->artifacts = std::make_unique<store::ArtifactStore>(
       rt->data_dir.get(), &rt->file_system, rt->store->artifact_owners());
   if (config.enable_test_jobs)
     TY_RETURN_IF_ERROR(RegisterTestJobs(&rt->handlers));
   TY_RETURN_IF_ERROR(RegisterProductJobs(rt.get()));
   return rt;
+}
+
+Result<std::string> DatabaseUrlFromEnvironment(const EnvLookup& env) {
+  const char* value = env(kDatabaseUrlVariable);
+  const std::string url = value ? value : "";
+  if (url.empty() || url.rfind("postgresql://", 0) == 0 ||
+      url.rfind("postgres://", 0) == 0) {
+    return url;
+  }
+  return ValidationError(
+      "invalid database URL",
+      {{kDatabaseUrlVariable,
+        "must be a PostgreSQL URL, postgresql://user:password@host:port/"
+        "dbname (unset for the embedded SQLite database)"}});
 }
 
 std::string CheckpointRoot(const Runtime& runtime) {

@@ -30,11 +30,21 @@ struct Runtime {
 // Validates `config`, creates the data directory layout (model_storage,
 // model_outdir_csv, runs, datasets, plots, jobs), opens and migrates the
 // database (checking it as `check` says: kFull for serve and worker, which
-// run for long, kQuick for CLI commands) and registers the job handlers.
+// run for long, kQuick for CLI commands) — PostgreSQL instead when
+// TRAINYARD_DATABASE_URL names one — and registers the job handlers.
 // Errors: VALIDATION_ERROR for a bad config, IO/CORRUPTION for the data
 // directory or database (a damaged one is refused with a restore hint).
 Result<std::unique_ptr<Runtime>> OpenRuntime(
     const Config& config, store::OpenCheck check = store::OpenCheck::kQuick);
+
+// The environment variable that selects PostgreSQL for the metadata store
+// (docs/scale-out.md); the CLI's --database-url sets it.
+inline constexpr const char* kDatabaseUrlVariable = "TRAINYARD_DATABASE_URL";
+
+// The PostgreSQL URL in `env`'s TRAINYARD_DATABASE_URL, or "" (SQLite in the
+// data directory) when unset or empty. VALIDATION_ERROR naming the variable
+// for anything but a postgresql:// or postgres:// URL.
+Result<std::string> DatabaseUrlFromEnvironment(const EnvLookup& env);
 
 // Where jobs keep their checkpoints: <home>/jobs.
 std::string CheckpointRoot(const Runtime& runtime);

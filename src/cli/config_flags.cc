@@ -1,6 +1,7 @@
 #include "cli/config_flags.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "core/logging.h"
@@ -11,6 +12,10 @@ void ConfigFlags::AddTo(CLI::App* cmd, bool server) {
   cmd->add_option(
       "--home", home,
       "Data directory (env TRAINYARD_HOME, default ./trainyard-data)");
+  cmd->add_option("--database-url", database_url,
+                  "PostgreSQL for the metadata store, postgresql://user:"
+                  "password@host:port/dbname (env TRAINYARD_DATABASE_URL; "
+                  "default the SQLite file in the data directory)");
   cmd->add_option("--log-level", log_level,
                   "trace|debug|info|warn|error|off (env TRAINYARD_LOG_LEVEL)");
   if (!server) return;
@@ -59,6 +64,12 @@ Result<Config> ConfigFlags::Resolve() const {
   if (enable_test_jobs) c.enable_test_jobs = true;
   if (webhook_allow_cidrs) c.webhook_allow_cidrs = *webhook_allow_cidrs;
   if (webhook_ca_file) c.webhook_ca_file = *webhook_ca_file;
+  // The flag means the variable: every process it starts, and app/ (which
+  // reads the store's location from the environment), see the same value.
+  if (database_url)
+    ::setenv(app::kDatabaseUrlVariable, database_url->c_str(), /*replace=*/1);
+  TY_RETURN_IF_ERROR(
+      app::DatabaseUrlFromEnvironment(ProcessEnvironment()).status());
   TY_RETURN_IF_ERROR(c.Validate());
   return c;
 }

@@ -27,12 +27,15 @@ struct ConfigFlags {
   bool enable_test_jobs = false;
   std::optional<std::string> webhook_allow_cidrs;
   std::optional<std::string> webhook_ca_file;
+  std::optional<std::string> database_url;
 
-  // --home and --log-level on every command; with `server`, also --bind,
+  // --home, --database-url and --log-level on every command; with
+  // `server`, also --bind,
   // --port, --auth, --workers, --http-threads, --log-json,
   // --enable-test-jobs, --webhook-allow-cidrs, --webhook-ca-file.
   void AddTo(CLI::App* cmd, bool server);
-  // Defaults < environment < these flags, validated.
+  // Defaults < environment < these flags, validated. --database-url is
+  // exported as TRAINYARD_DATABASE_URL, where app/ reads it.
   Result<Config> Resolve() const;
 };
 

@@ -1,11 +1,13 @@
-// A thin, safe wrapper over one SQLite connection: WAL mode, prepared
-// statements with typed binding, transactions and versioned migrations.
-// The repositories in store/ are the only users; nothing above store/ sees SQL.
+// SQL access for the repositories in store/: one connection with
+// statements that take positional '?' parameters, transactions and
+// versioned migrations, over SQLite (embedded, the default) or PostgreSQL
+// (many processes and hosts). Repositories write one SQL text for both
+// (store/sql_dialect.h adapts it for PostgreSQL). The repositories in store/
+// are the only users; nothing above store/ sees SQL.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,60 +19,91 @@
 #include "core/status.h"
 #include "store/database_options.h"
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace trainyard::store {
 
-class Database;
+// One backend's prepared statement (sqlite_database.cc, pg_database.cc).
+class StatementImpl {
+ public:
+  virtual ~StatementImpl() = default;
+  virtual void BindInt(int index, int64_t value) = 0;
+  virtual void BindDouble(int index, double value) = 0;
+  virtual void BindText(int index, std::string_view value) = 0;
+  virtual void BindNull(int index) = 0;
+  virtual Result<bool> Step() = 0;
+  virtual void Reset() = 0;
+  virtual int64_t ColumnInt(int col) const = 0;
+  virtual double ColumnDouble(int col) const = 0;
+  virtual std::string ColumnText(int col) const = 0;
+  virtual bool ColumnIsNull(int col) const = 0;
+};
 
-// A prepared statement. Bind parameters are 1-based as in SQLite.
-// Not thread-safe; use only while holding the Database lock (see Database),
-// and destroy it while still holding the lock: a statement from
-// Database::Prepare goes back to the database's statement cache then.
+// A prepared statement. Bind parameters are 1-based, in the order of the
+// '?'s of its SQL (or the N of '?N'). Not thread-safe; use only while
+// holding the Database lock (see Database), and destroy it while still
+// holding the lock: a statement from Database::Prepare goes back to the
+// database's statement cache then.
 class Statement {
  public:
-  // `cache` (may be null) receives the statement back on destruction.
-  Statement(sqlite3* db, sqlite3_stmt* stmt, Database* cache = nullptr)
-      : db_(db), stmt_(stmt), cache_(cache) {}
-  ~Statement();
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  Statement(Statement&& other) noexcept;
+  explicit Statement(std::unique_ptr<StatementImpl> impl)
+      : impl_(std::move(impl)) {}
+  Statement(Statement&& other) noexcept = default;
+  Statement& operator=(Statement&& other) noexcept = default;
 
-  Statement& Bind(int index, int64_t value);
-  Statement& Bind(int index, double value);
-  Statement& Bind(int index, std::string_view value);
+  Statement& Bind(int index, int64_t value) {
+    impl_->BindInt(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, double value) {
+    impl_->BindDouble(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, std::string_view value) {
+    impl_->BindText(index, value);
+    return *this;
+  }
   Statement& Bind(int index, const std::string& value) {
     return Bind(index, std::string_view(value));
   }
   Statement& Bind(int index, const char* value) {
     return Bind(index, std::string_view(value));
   }
-  Statement& Bind(int index, std::nullopt_t);
-  Statement& Bind(int index, const std::optional<int64_t>& value);
-  Statement& Bind(int index, const std::optional<std::string>& value);
+  Statement& Bind(int index, std::nullopt_t) {
+    impl_->BindNull(index);
+    return *this;
+  }
+  Statement& Bind(int index, const std::optional<int64_t>& value) {
+    return value ? Bind(index, *value) : Bind(index, std::nullopt);
+  }
+  Statement& Bind(int index, const std::optional<std::string>& value) {
+    return value ? Bind(index, std::string_view(*value))
+                 : Bind(index, std::nullopt);
+  }
 
-  // Advances to the next row. Returns true if a row is available, false when
-  // done; errors (including a failed bind) come back as a Status.
-  Result<bool> Step();
+  // Runs the statement on the first call and advances to the next row.
+  // Returns true if a row is available, false when done; errors (including
+  // a failed bind) come back as a Status: CONFLICT for a violated
+  // constraint (unique, foreign key, check) or a concurrent update that
+  // lost, CORRUPTION for a damaged file, IO otherwise.
+  Result<bool> Step() { return impl_->Step(); }
   // Steps to completion, for statements that return no rows.
   Status Run();
   // Rewinds the statement and clears bindings so it can run again.
-  Status Reset();
+  Status Reset() {
+    impl_->Reset();
+    return Status::Ok();
+  }
 
-  int64_t ColumnInt(int col) const;
-  double ColumnDouble(int col) const;
-  std::string ColumnText(int col) const;
-  bool ColumnIsNull(int col) const;
+  // Values of the current row (0-based columns). Integers and reals come
+  // back as the column's value whatever the backend's text form.
+  int64_t ColumnInt(int col) const { return impl_->ColumnInt(col); }
+  double ColumnDouble(int col) const { return impl_->ColumnDouble(col); }
+  std::string ColumnText(int col) const { return impl_->ColumnText(col); }
+  bool ColumnIsNull(int col) const { return impl_->ColumnIsNull(col); }
   std::optional<int64_t> ColumnOptionalInt(int col) const;
   std::optional<std::string> ColumnOptionalText(int col) const;
 
  private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-  Database* cache_;
-  int bind_error_ = 0;
+  std::unique_ptr<StatementImpl> impl_;
 };
 
 // Steps `stmt` to the end and returns `read(stmt)` for every row.
@@ -87,7 +120,7 @@ Result<std::vector<T>> ReadRows(Statement& stmt, ReadRow read) {
 // A value for a '?' parameter: NULL, an integer, a real or text.
 using SqlValue = std::variant<std::nullopt_t, int64_t, double, std::string>;
 
-// Binds `value` at `index` with its own SQLite type.
+// Binds `value` at `index` with its own type.
 Statement& BindValue(Statement& stmt, int index, const SqlValue& value);
 
 // A WHERE clause of ANDed conditions with their typed values, for list
@@ -101,7 +134,7 @@ Statement& BindValue(Statement& stmt, int index, const SqlValue& value);
 class WhereClause {
  public:
   // Adds `condition`, containing exactly one '?', bound to `value`. Integers
-  // are passed as int64_t so that they compare as SQLite integers.
+  // are passed as int64_t so that they compare as integers.
   void Add(const std::string& condition, SqlValue value) {
     Add(condition, std::vector<SqlValue>{std::move(value)});
   }
@@ -133,60 +166,93 @@ inline void BindPage(Statement& stmt, int index, int64_t limit,
   stmt.Bind(index, limit).Bind(index + 1, offset);
 }
 
-// One SQLite database file, shared by several threads through a mutex: every
-// repository call takes the lock for its whole duration, so statements and
-// transactions never interleave. Other processes (a `trainyard worker`, the
-// CLI) may open the same file; WAL mode plus a busy timeout serialises
-// writers. While open, the file and its -wal/-shm/-journal are registered as
-// internal (store/internal_files.h): nothing else in the process may open
-// them, since closing any descriptor of them drops SQLite's locks.
+enum class SqlBackend { kSqlite, kPostgres };
+
+// How a transaction keeps concurrent writers apart.
+enum class TxMode {
+  // One writing transaction at a time across every process using the
+  // database (SQLite's BEGIN IMMEDIATE; on PostgreSQL an advisory lock
+  // around a REPEATABLE READ transaction, whose writes to rows changed
+  // since it began fail with CONFLICT). Read-then-write bodies are safe.
+  kSerialized,
+  // Concurrent transactions (PostgreSQL READ COMMITTED): the body itself
+  // locks what it changes (SELECT ... FOR UPDATE SKIP LOCKED, compare-and-
+  // set UPDATEs). SQLite runs it as kSerialized.
+  kRowLocks,
+};
+
+// One database connection, shared by several threads through a mutex:
+// every repository call takes the lock for its whole duration, so
+// statements and transactions never interleave. Other processes (a
+// `trainyard worker`, the CLI) may use the same database.
 class Database {
  public:
-  // Opens (creating if missing) `path` in WAL mode with foreign keys on,
-  // checks it as `check` says, and applies `migrations` that are newer than
-  // the stored schema version, each in its own transaction that re-reads
-  // the version first (so two processes opening a fresh file at once apply
-  // each migration exactly once). Use ":memory:" for a private in-memory
-  // database. Errors: IO if the file cannot be opened; CORRUPTION if it is
-  // damaged or not a database (the message says to restore from a backup)
-  // or if its schema is newer than `migrations`.
+  // Opens (creating if missing) the SQLite file at `path` in WAL mode with
+  // foreign keys on, checks it as `check` says, and applies `migrations`
+  // that are newer than the stored schema version, each in its own
+  // transaction that re-reads the version first (so two processes opening
+  // a fresh file at once apply each migration exactly once). Use ":memory:"
+  // for a private in-memory database. While open, the file and its
+  // -wal/-shm/-journal are registered as internal (store/internal_files.h):
+  // nothing else in the process may open them, since closing any
+  // descriptor of them drops SQLite's locks. Errors: IO if the file cannot
+  // be opened; CORRUPTION if it is damaged or not a database (the message
+  // says to restore from a backup) or if its schema is newer than
+  // `migrations`.
   static Result<std::unique_ptr<Database>> Open(
       const std::string& path, const std::vector<std::string>& migrations,
       OpenCheck check = OpenCheck::kQuick);
-  ~Database();
+  // Connects to the PostgreSQL database at `url` (a libpq connection URI,
+  // postgresql://user:password@host:port/dbname?options) and applies
+  // `migrations` (SQLite DDL, adapted by store/sql_dialect.h) as Open does,
+  // serialised across processes by an advisory lock. Errors: UNAVAILABLE
+  // if it cannot connect (the message names the URL without its
+  // password), CORRUPTION if the schema is newer than `migrations`, IO
+  // for a failing migration.
+  static Result<std::unique_ptr<Database>> OpenPostgres(
+      const std::string& url, const std::vector<std::string>& migrations);
+  virtual ~Database() = default;
 
-  // Runs `PRAGMA integrity_check` on the database file at `path`, opened
+  // Runs `PRAGMA integrity_check` on the SQLite file at `path`, opened
   // read-only without migrations, and closes it. OK if it reports "ok";
   // CORRUPTION naming the first problems otherwise; IO if it cannot be
   // opened. For checking a copy (a restored backup), not a file this
   // process has open through Database::Open.
   static Status CheckFile(const std::string& path);
 
+  virtual SqlBackend backend() const = 0;
+
   // Copies a consistent snapshot of this database into a new SQLite file at
-  // `dest_path` with SQLite's online backup API, while other connections and
-  // processes keep reading and writing (the snapshot is the state at the
-  // start of the call; a read transaction pins it, so concurrent writers
-  // never restart the copy). `progress` (may be empty) gets pages copied and
-  // total pages after each step. The copy is checked with `PRAGMA
-  // integrity_check` before returning. Errors: CONFLICT if `dest_path`
-  // exists, IO or CORRUPTION otherwise (a partial `dest_path` is removed).
-  // Takes the lock for the whole copy.
-  Status BackupTo(const std::string& dest_path, const ProgressFn& progress);
+  // `dest_path` while other connections and processes keep reading and
+  // writing (the snapshot is the state at the start of the call).
+  // `progress` (may be empty) gets pages copied and total pages after each
+  // step. The copy is checked with `PRAGMA integrity_check` before
+  // returning. Errors: CONFLICT if `dest_path` exists, VALIDATION_ERROR on
+  // PostgreSQL (use pg_dump), IO or CORRUPTION otherwise (a partial
+  // `dest_path` is removed). Takes the lock for the whole copy.
+  virtual Status BackupTo(const std::string& dest_path,
+                          const ProgressFn& progress) = 0;
 
   // The lock that guards the connection. Hold it across Prepare/Step and
   // transactions: `auto lock = db.Lock();`.
   std::unique_lock<std::mutex> Lock() { return std::unique_lock(mu_); }
 
-  // A statement for `sql`, reused from the statement cache when an idle one
-  // for the same text exists (compiling SQL costs more than running a
-  // point query, and the API asks the same few queries on every request).
+  // A statement for `sql` (the text is cached per backend: compiling SQL
+  // costs more than running a point query, and the API asks the same few
+  // queries on every request). Errors: IO for SQL the backend refuses.
   // REQUIRES: the caller holds Lock(), also when the Statement is destroyed.
-  Result<Statement> Prepare(std::string_view sql);
-  // Runs one or more statements without results. REQUIRES: Lock() held.
-  Status Exec(std::string_view sql);
-  // Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back if `body`
-  // returns an error (which is then returned). REQUIRES: Lock() held.
-  Status Transaction(const std::function<Status()>& body);
+  virtual Result<Statement> Prepare(std::string_view sql) = 0;
+  // Runs one or more statements without parameters or results (on
+  // PostgreSQL, SQLite DDL is adapted first). REQUIRES: Lock() held.
+  virtual Status Exec(std::string_view sql) = 0;
+  // Runs `body` inside a transaction as `mode` says; commits if it returns
+  // OK, rolls back and returns its error otherwise. REQUIRES: Lock() held.
+  virtual Status Transaction(const std::function<Status()>& body,
+                             TxMode mode = TxMode::kSerialized) = 0;
+  // Rows changed by the last statement. REQUIRES: Lock() held.
+  virtual int64_t Changes() const = 0;
+  // Idle statements held by the cache (for tests). REQUIRES: Lock() held.
+  virtual size_t cached_statement_count() const = 0;
 
   // The applied schema version (number of migrations applied).
   int schema_version() const { return schema_version_; }
@@ -201,19 +267,14 @@ class Database {
                           const std::vector<std::string>& migrations);
   // A trivial query, for health checks. Takes the lock itself.
   Status Ping();
-  // Rows changed by the last statement. REQUIRES: Lock() held.
-  int64_t Changes() const;
-  // Idle statements held by the cache (for tests). REQUIRES: Lock() held.
-  size_t cached_statement_count() const;
+
+ protected:
+  Database() = default;
+  // Creates the version tables and applies `migrations` (the core schema).
+  // REQUIRES: Lock() held.
+  Status Migrate(const std::vector<std::string>& migrations);
 
  private:
-  friend class Statement;
-  // Resets `stmt` and keeps it for reuse, or finalizes it when the cache is
-  // full. REQUIRES: Lock() held.
-  void Release(sqlite3_stmt* stmt);
-
-  explicit Database(sqlite3* db) : db_(db) {}
-  Status Migrate(const std::vector<std::string>& migrations);
   // Applies migrations[v..] where v = read_version(), one transaction each,
   // re-reading v inside it. `what` names the schema in errors.
   // REQUIRES: Lock() held.
@@ -221,15 +282,9 @@ class Database {
                          const std::function<Status(int)>& record_version,
                          const std::vector<std::string>& migrations,
                          const std::string& what);
-  Status ErrorStatus(std::string_view what) const;
 
-  sqlite3* db_;
-  // The file registered in store/internal_files.h; empty for ":memory:".
-  std::string registered_path_;
   std::mutex mu_;
   int schema_version_ = 0;
-  // SQL text -> idle prepared statements. Bounded by kMaxCachedStatements.
-  std::multimap<std::string, sqlite3_stmt*, std::less<>> idle_statements_;
 };
 
 }  // namespace trainyard::store

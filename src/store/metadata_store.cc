@@ -2,7 +2,7 @@
 
 #include "store/database.h"
 #include "store/schema.h"
-#include "store/sqlite_repositories.h"
+#include "store/sql_repositories.h"
 #include "store/tables/gym_store.h"
 #include "store/tables/ilp_settings_store.h"
 #include "store/tables/studio_tables.h"
@@ -29,9 +29,9 @@ struct ProductTables {
   }
 };
 
-class SqliteMetadataStore final : public MetadataStore {
+class SqlMetadataStore final : public MetadataStore {
  public:
-  SqliteMetadataStore(std::unique_ptr<Database> db, ProductTables tables)
+  SqlMetadataStore(std::unique_ptr<Database> db, ProductTables tables)
       : db_(std::move(db)),
         users_(db_.get()),
         jobs_(db_.get()),
@@ -48,7 +48,9 @@ class SqliteMetadataStore final : public MetadataStore {
   AuditLog* audit() override { return &audit_; }
   RateCounterStore* rate_counters() override { return &rate_counters_; }
   Status Ping() override { return db_->Ping(); }
-  std::string backend() const override { return "sqlite"; }
+  std::string backend() const override {
+    return db_->backend() == SqlBackend::kPostgres ? "postgresql" : "sqlite";
+  }
   int schema_version() const override { return db_->schema_version(); }
   webhooks::WebhookStore* webhooks() override { return tables_.webhooks.get(); }
   gym::GymStore* gym() override { return tables_.gym.get(); }
@@ -63,14 +65,21 @@ class SqliteMetadataStore final : public MetadataStore {
 
  private:
   std::unique_ptr<Database> db_;
-  SqliteUserStore users_;
-  SqliteJobStore jobs_;
-  SqliteModelStore models_;
-  SqliteArtifactOwnerStore artifact_owners_;
-  SqliteAuditLog audit_;
-  SqliteRateCounterStore rate_counters_;
+  SqlUserStore users_;
+  SqlJobStore jobs_;
+  SqlModelStore models_;
+  SqlArtifactOwnerStore artifact_owners_;
+  SqlAuditLog audit_;
+  SqlRateCounterStore rate_counters_;
   ProductTables tables_;
 };
+
+// The store over an open, migrated `db`, with the products' tables.
+Result<std::unique_ptr<MetadataStore>> Wrap(std::unique_ptr<Database> db) {
+  TY_ASSIGN_OR_RETURN(ProductTables tables, ProductTables::Open(db.get()));
+  return std::unique_ptr<MetadataStore>(
+      new SqlMetadataStore(std::move(db), std::move(tables)));
+}
 
 }  // namespace
 
@@ -78,9 +87,20 @@ Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(const std::string& path,
                                                        OpenCheck check) {
   TY_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                       Database::Open(path, SchemaMigrations(), check));
-  TY_ASSIGN_OR_RETURN(ProductTables tables, ProductTables::Open(db.get()));
-  return std::unique_ptr<MetadataStore>(
-      new SqliteMetadataStore(std::move(db), std::move(tables)));
+  return Wrap(std::move(db));
+}
+
+Result<std::unique_ptr<MetadataStore>> OpenPostgresStore(
+    const std::string& url) {
+  TY_ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
+                      Database::OpenPostgres(url, SchemaMigrations()));
+  return Wrap(std::move(db));
+}
+
+Result<std::unique_ptr<MetadataStore>> OpenStore(const StoreConfig& config) {
+  if (!config.database_url.empty())
+    return OpenPostgresStore(config.database_url);
+  return OpenSqliteStore(config.sqlite_path, config.check);
 }
 
 }  // namespace trainyard::store

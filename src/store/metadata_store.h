@@ -58,11 +58,34 @@ class MetadataStore {
                                   const ProgressFn& progress) = 0;
 };
 
+// Where the metadata store keeps its tables (parsed by app/ from
+// TRAINYARD_DATABASE_URL / --database-url and the data directory).
+struct StoreConfig {
+  // The SQLite file (":memory:" for a private one), unless database_url.
+  std::string sqlite_path;
+  // A PostgreSQL connection URI (postgresql://user:password@host:port/db
+  // ?sslmode=...) selects PostgreSQL; empty means SQLite.
+  std::string database_url;
+  // How thoroughly SQLite checks its file when it opens.
+  OpenCheck check = OpenCheck::kQuick;
+};
+
+// Opens the store `config` names and applies pending migrations (core and
+// every component). Errors: as OpenSqliteStore or OpenPostgresStore.
+Result<std::unique_ptr<MetadataStore>> OpenStore(const StoreConfig& config);
+
 // Opens or creates the SQLite store at `path` (":memory:" for tests), checks
 // it as `check` says (store/database.h) and applies pending migrations.
 // Errors: IO if the file cannot be opened, CORRUPTION if it is newer than
 // this binary or damaged.
 Result<std::unique_ptr<MetadataStore>> OpenSqliteStore(
     const std::string& path, OpenCheck check = OpenCheck::kQuick);
+
+// Connects to the PostgreSQL database at `url` and applies pending
+// migrations. Errors: UNAVAILABLE if it cannot connect (the message names
+// the URL without its password), CORRUPTION if the schema is newer than
+// this binary, IO for a failing migration.
+Result<std::unique_ptr<MetadataStore>> OpenPostgresStore(
+    const std::string& url);
 
 }  // namespace trainyard::store

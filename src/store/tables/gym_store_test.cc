@@ -3,15 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "store/database.h"
+#include "store/test_backends.h"
 
 namespace trainyard::store::gym {
 namespace {
 
-class GymStoreTest : public ::testing::Test {
+class GymStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto db = Database::Open(":memory:", {});
-    ASSERT_TRUE(db.ok());
+    if (!test_db_.available()) GTEST_SKIP() << test_db_.skip_reason();
+    auto db = test_db_.OpenDatabase({});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
     auto s = GymStore::Open(db_.get());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -26,15 +28,16 @@ class GymStoreTest : public ::testing::Test {
     m.created_at = m.updated_at = t;
     return m;
   }
+  testdb::TestDatabase test_db_{GetParam()};
   std::unique_ptr<Database> db_;
   std::unique_ptr<GymStore> store_;
 };
 
-TEST_F(GymStoreTest, MigratingTwiceIsHarmless) {
+TEST_P(GymStoreTest, MigratingTwiceIsHarmless) {
   EXPECT_TRUE(GymStore::Open(db_.get()).ok());
 }
 
-TEST_F(GymStoreTest, GroupsArePerOwnerAndUnique) {
+TEST_P(GymStoreTest, GroupsArePerOwnerAndUnique) {
   ASSERT_TRUE(store_->CreateGroup({"u1", "g", "{\"users\":1}", 1}).ok());
   EXPECT_EQ(store_->CreateGroup({"u1", "g", "{}", 2}).code(),
             ErrorCode::kConflict);
@@ -43,7 +46,7 @@ TEST_F(GymStoreTest, GroupsArePerOwnerAndUnique) {
   EXPECT_EQ(store_->GetGroup("u3", "g").status().code(), ErrorCode::kNotFound);
 }
 
-TEST_F(GymStoreTest, ModelsListNewestFirstFilteredByOwnerAndStatus) {
+TEST_P(GymStoreTest, ModelsListNewestFirstFilteredByOwnerAndStatus) {
   ASSERT_TRUE(store_->PutModel(Model("a", "u1", 1)).ok());
   ASSERT_TRUE(store_->PutModel(Model("b", "u1", 2)).ok());
   ASSERT_TRUE(store_->PutModel(Model("c", "u2", 3)).ok());
@@ -62,7 +65,7 @@ TEST_F(GymStoreTest, ModelsListNewestFirstFilteredByOwnerAndStatus) {
             ErrorCode::kNotFound);
 }
 
-TEST_F(GymStoreTest, PutModelReplacesARetriedTasksRow) {
+TEST_P(GymStoreTest, PutModelReplacesARetriedTasksRow) {
   ModelRow m = Model("a", "u1", 1);
   ASSERT_TRUE(store_->PutModel(m).ok());
   m.metrics = "{\"avg_reward\":-1}";
@@ -70,6 +73,10 @@ TEST_F(GymStoreTest, PutModelReplacesARetriedTasksRow) {
   EXPECT_EQ(*store_->CountModels({}), 1);
   EXPECT_EQ(store_->GetModel("a")->metrics, "{\"avg_reward\":-1}");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, GymStoreTest,
+                         ::testing::ValuesIn(testdb::Backends()),
+                         testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::store::gym

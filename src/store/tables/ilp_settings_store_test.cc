@@ -4,21 +4,28 @@
 
 #include "core/test_support.h"
 #include "store/database.h"
+#include "store/test_backends.h"
 
 namespace trainyard::store::ilp {
 namespace {
 
-class SettingsStoreTest : public ::testing::Test {
+class SettingsStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
+  void SetUp() override {
+    if (!test_db_.available()) GTEST_SKIP() << test_db_.skip_reason();
+  }
+  // The same database every call (a file on SQLite), as a restarted server
+  // opens it.
   std::unique_ptr<Database> OpenDb() {
-    auto db = Database::Open(tmp_.Sub("meta.db"), {});
+    auto db = test_db_.OpenDatabase({}, tmp_.Sub("meta.db"));
     EXPECT_TRUE(db.ok()) << db.status().message();
     return std::move(*db);
   }
   testing::TempDir tmp_;
+  testdb::TestDatabase test_db_{GetParam()};
 };
 
-TEST_F(SettingsStoreTest, AnUnsetKeyHasNoValue) {
+TEST_P(SettingsStoreTest, AnUnsetKeyHasNoValue) {
   auto db = OpenDb();
   auto settings = SettingsStore::Open(db.get());
   ASSERT_TRUE(settings.ok());
@@ -27,7 +34,7 @@ TEST_F(SettingsStoreTest, AnUnsetKeyHasNoValue) {
   EXPECT_FALSE(v->has_value());
 }
 
-TEST_F(SettingsStoreTest, AValueSurvivesReopeningTheDatabase) {
+TEST_P(SettingsStoreTest, AValueSurvivesReopeningTheDatabase) {
   {
     auto db = OpenDb();
     auto settings = SettingsStore::Open(db.get());
@@ -43,7 +50,7 @@ TEST_F(SettingsStoreTest, AValueSurvivesReopeningTheDatabase) {
   EXPECT_EQ(v->value_or("<unset>"), "projects/b");
 }
 
-TEST_F(SettingsStoreTest, EraseForgetsTheValue) {
+TEST_P(SettingsStoreTest, EraseForgetsTheValue) {
   auto db = OpenDb();
   auto settings = SettingsStore::Open(db.get());
   ASSERT_TRUE(settings.ok());
@@ -54,6 +61,10 @@ TEST_F(SettingsStoreTest, EraseForgetsTheValue) {
   ASSERT_TRUE(v.ok());
   EXPECT_FALSE(v->has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, SettingsStoreTest,
+                         ::testing::ValuesIn(testdb::Backends()),
+                         testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::store::ilp

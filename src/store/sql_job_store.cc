@@ -1,6 +1,6 @@
 #include <string>
 
-#include "store/sqlite_repositories.h"
+#include "store/sql_repositories.h"
 
 namespace trainyard::store {
 
@@ -87,9 +87,8 @@ WhereClause BuildFilter(const JobFilter& f) {
 
 }  // namespace
 
-Status SqliteJobStore::AddEvent(const std::string& job_id,
-                                const std::string& kind,
-                                const std::string& payload, int64_t now) {
+Status SqlJobStore::AddEvent(const std::string& job_id, const std::string& kind,
+                             const std::string& payload, int64_t now) {
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare("INSERT INTO job_events(job_id, kind, "
                                    "payload, created_at) VALUES(?,?,?,?)"));
@@ -97,7 +96,7 @@ Status SqliteJobStore::AddEvent(const std::string& job_id,
   return s.Run();
 }
 
-Result<JobRecord> SqliteJobStore::GetLocked(const std::string& id) {
+Result<JobRecord> SqlJobStore::GetLocked(const std::string& id) {
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare(std::string("SELECT ") + kJobColumns +
                                    " FROM jobs WHERE id = ?"));
@@ -107,32 +106,34 @@ Result<JobRecord> SqliteJobStore::GetLocked(const std::string& id) {
   return ReadJob(s);
 }
 
-Status SqliteJobStore::Insert(const JobRecord& j, int64_t now) {
+Status SqlJobStore::Insert(const JobRecord& j, int64_t now) {
   auto lock = db_->Lock();
-  return db_->Transaction([&]() -> Status {
-    TY_ASSIGN_OR_RETURN(
-        Statement s,
-        db_->Prepare("INSERT INTO jobs(id, type, owner_id, params, status, "
-                     "total_units, max_attempts, created_at, updated_at, "
-                     "priority) VALUES(?,?,?,?,'queued',?,?,?,?,?)"));
-    s.Bind(1, j.id).Bind(2, j.type).Bind(3, j.owner_id).Bind(4, j.params);
-    s.Bind(5, j.total_units).Bind(6, static_cast<int64_t>(j.max_attempts));
-    s.Bind(7, now).Bind(8, now).Bind(9, static_cast<int64_t>(j.priority));
-    Status st = s.Run();
-    if (st.code() == ErrorCode::kConflict) {
-      return ConflictError("job '" + j.id + "' already exists");
-    }
-    TY_RETURN_IF_ERROR(st);
-    return AddEvent(j.id, "job.queued", "{}", now);
-  });
+  return db_->Transaction(
+      [&]() -> Status {
+        TY_ASSIGN_OR_RETURN(
+            Statement s,
+            db_->Prepare("INSERT INTO jobs(id, type, owner_id, params, status, "
+                         "total_units, max_attempts, created_at, updated_at, "
+                         "priority) VALUES(?,?,?,?,'queued',?,?,?,?,?)"));
+        s.Bind(1, j.id).Bind(2, j.type).Bind(3, j.owner_id).Bind(4, j.params);
+        s.Bind(5, j.total_units).Bind(6, static_cast<int64_t>(j.max_attempts));
+        s.Bind(7, now).Bind(8, now).Bind(9, static_cast<int64_t>(j.priority));
+        Status st = s.Run();
+        if (st.code() == ErrorCode::kConflict) {
+          return ConflictError("job '" + j.id + "' already exists");
+        }
+        TY_RETURN_IF_ERROR(st);
+        return AddEvent(j.id, "job.queued", "{}", now);
+      },
+      TxMode::kRowLocks);
 }
 
-Result<JobRecord> SqliteJobStore::Get(const std::string& id) {
+Result<JobRecord> SqlJobStore::Get(const std::string& id) {
   auto lock = db_->Lock();
   return GetLocked(id);
 }
 
-Result<std::vector<JobRecord>> SqliteJobStore::List(const JobFilter& f) {
+Result<std::vector<JobRecord>> SqlJobStore::List(const JobFilter& f) {
   auto lock = db_->Lock();
   WhereClause where = BuildFilter(f);
   TY_ASSIGN_OR_RETURN(
@@ -145,7 +146,7 @@ Result<std::vector<JobRecord>> SqliteJobStore::List(const JobFilter& f) {
                              [](const Statement& row) { return ReadJob(row); });
 }
 
-Result<int64_t> SqliteJobStore::Count(const JobFilter& f) {
+Result<int64_t> SqlJobStore::Count(const JobFilter& f) {
   auto lock = db_->Lock();
   WhereClause where = BuildFilter(f);
   TY_ASSIGN_OR_RETURN(Statement s,
@@ -155,53 +156,55 @@ Result<int64_t> SqliteJobStore::Count(const JobFilter& f) {
   return row ? s.ColumnInt(0) : 0;
 }
 
-Result<std::optional<JobRecord>> SqliteJobStore::ClaimNext(
+Result<std::optional<JobRecord>> SqlJobStore::ClaimNext(
     const std::vector<std::string>& types, const std::string& worker_id,
     int64_t lease_until, int64_t now) {
   if (types.empty()) return std::optional<JobRecord>();
   auto lock = db_->Lock();
   std::optional<JobRecord> claimed;
-  Status st = db_->Transaction([&]() -> Status {
-    std::string placeholders;
-    for (size_t i = 0; i < types.size(); ++i) placeholders += i ? ",?" : "?";
-    TY_ASSIGN_OR_RETURN(
-        Statement q,
-        db_->Prepare(
-            "SELECT id FROM jobs WHERE status = 'queued' AND type IN (" +
-            placeholders +
-            ") ORDER BY priority DESC, created_at, rowid LIMIT 1"));
-    int idx = 1;
-    for (const auto& t : types) q.Bind(idx++, t);
-    TY_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) return Status::Ok();
-    std::string id = q.ColumnText(0);
-    TY_ASSIGN_OR_RETURN(
-        Statement u,
-        db_->Prepare("UPDATE jobs SET status = 'running', lease_owner = ?, "
-                     "lease_expires_at = ?, attempts = attempts + 1, "
-                     "started_at = COALESCE(started_at, ?), updated_at = ? "
-                     "WHERE id = ?"));
-    u.Bind(1, worker_id)
-        .Bind(2, lease_until)
-        .Bind(3, now)
-        .Bind(4, now)
-        .Bind(5, id);
-    TY_RETURN_IF_ERROR(u.Run());
-    TY_ASSIGN_OR_RETURN(JobRecord job, GetLocked(id));
-    TY_RETURN_IF_ERROR(
-        AddEvent(id, "job.started",
-                 "{\"attempt\":" + std::to_string(job.attempts) + "}", now));
-    claimed = std::move(job);
-    return Status::Ok();
-  });
+  // One statement picks and leases the next job. On PostgreSQL the pick
+  // locks its row and skips rows other workers hold, so concurrent claims
+  // never wait for each other nor take the same job; SQLite has one writer
+  // at a time and needs no clause.
+  const char* skip_locked =
+      db_->backend() == SqlBackend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
+  Status st = db_->Transaction(
+      [&]() -> Status {
+        std::string placeholders;
+        for (size_t i = 0; i < types.size(); ++i)
+          placeholders += i ? ",?" : "?";
+        TY_ASSIGN_OR_RETURN(
+            Statement u,
+            db_->Prepare(
+                "UPDATE jobs SET status = 'running', lease_owner = ?, "
+                "lease_expires_at = ?, attempts = attempts + 1, started_at = "
+                "COALESCE(started_at, ?), updated_at = ? WHERE id = (SELECT "
+                "id FROM jobs WHERE status = 'queued' AND type IN (" +
+                placeholders +
+                ") ORDER BY priority DESC, created_at, rowid LIMIT 1" +
+                skip_locked + ") RETURNING " + kJobColumns));
+        u.Bind(1, worker_id).Bind(2, lease_until).Bind(3, now).Bind(4, now);
+        int idx = 5;
+        for (const auto& t : types) u.Bind(idx++, t);
+        TY_ASSIGN_OR_RETURN(bool row, u.Step());
+        if (!row) return Status::Ok();
+        JobRecord job = ReadJob(u);
+        TY_RETURN_IF_ERROR(u.Reset());
+        TY_RETURN_IF_ERROR(AddEvent(
+            job.id, "job.started",
+            "{\"attempt\":" + std::to_string(job.attempts) + "}", now));
+        claimed = std::move(job);
+        return Status::Ok();
+      },
+      TxMode::kRowLocks);
   if (!st.ok()) return st;
   return claimed;
 }
 
-Result<bool> SqliteJobStore::ExtendLease(const std::string& id,
-                                         const std::string& worker_id,
-                                         const JobProgress* p,
-                                         int64_t lease_until, int64_t now) {
+Result<bool> SqlJobStore::ExtendLease(const std::string& id,
+                                      const std::string& worker_id,
+                                      const JobProgress* p, int64_t lease_until,
+                                      int64_t now) {
   auto lock = db_->Lock();
   std::string sql = "UPDATE jobs SET lease_expires_at = ?, updated_at = ?";
   if (p) {
@@ -234,70 +237,74 @@ Result<bool> SqliteJobStore::ExtendLease(const std::string& id,
   return row && q.ColumnInt(0) != 0;
 }
 
-Result<bool> SqliteJobStore::ReportProgress(const std::string& id,
-                                            const std::string& worker_id,
-                                            const JobProgress& progress,
-                                            int64_t lease_until, int64_t now) {
+Result<bool> SqlJobStore::ReportProgress(const std::string& id,
+                                         const std::string& worker_id,
+                                         const JobProgress& progress,
+                                         int64_t lease_until, int64_t now) {
   return ExtendLease(id, worker_id, &progress, lease_until, now);
 }
 
-Result<bool> SqliteJobStore::Heartbeat(const std::string& id,
-                                       const std::string& worker_id,
-                                       int64_t lease_until, int64_t now) {
+Result<bool> SqlJobStore::Heartbeat(const std::string& id,
+                                    const std::string& worker_id,
+                                    int64_t lease_until, int64_t now) {
   return ExtendLease(id, worker_id, nullptr, lease_until, now);
 }
 
-Status SqliteJobStore::Finish(const std::string& id,
-                              const std::string& worker_id, JobStatus status,
-                              const std::string& result,
-                              const std::string& error, int64_t now) {
+Status SqlJobStore::Finish(const std::string& id, const std::string& worker_id,
+                           JobStatus status, const std::string& result,
+                           const std::string& error, int64_t now) {
   if (!IsTerminal(status)) {
     return InternalError("Finish needs a terminal status");
   }
   auto lock = db_->Lock();
-  return db_->Transaction([&]() -> Status {
-    std::string sql =
-        "UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = ?, "
-        "updated_at = ?, lease_owner = NULL, lease_expires_at = NULL";
-    if (status == JobStatus::kCompleted) sql += ", progress = 1.0";
-    sql += " WHERE id = ? AND status = 'running' AND lease_owner = ?";
-    TY_ASSIGN_OR_RETURN(Statement u, db_->Prepare(sql));
-    u.Bind(1, JobStatusName(status)).Bind(2, result).Bind(3, error);
-    u.Bind(4, now).Bind(5, now).Bind(6, id).Bind(7, worker_id);
-    TY_RETURN_IF_ERROR(u.Run());
-    if (db_->Changes() == 0) {
-      return ConflictError("job '" + id + "' is no longer leased by " +
-                           worker_id);
-    }
-    return AddEvent(id, std::string("job.") + JobStatusName(status), result,
-                    now);
-  });
+  return db_->Transaction(
+      [&]() -> Status {
+        std::string sql =
+            "UPDATE jobs SET status = ?, result = ?, error = ?, finished_at = "
+            "?, "
+            "updated_at = ?, lease_owner = NULL, lease_expires_at = NULL";
+        if (status == JobStatus::kCompleted) sql += ", progress = 1.0";
+        sql += " WHERE id = ? AND status = 'running' AND lease_owner = ?";
+        TY_ASSIGN_OR_RETURN(Statement u, db_->Prepare(sql));
+        u.Bind(1, JobStatusName(status)).Bind(2, result).Bind(3, error);
+        u.Bind(4, now).Bind(5, now).Bind(6, id).Bind(7, worker_id);
+        TY_RETURN_IF_ERROR(u.Run());
+        if (db_->Changes() == 0) {
+          return ConflictError("job '" + id + "' is no longer leased by " +
+                               worker_id);
+        }
+        return AddEvent(id, std::string("job.") + JobStatusName(status), result,
+                        now);
+      },
+      TxMode::kRowLocks);
 }
 
-Status SqliteJobStore::Release(const std::string& id,
-                               const std::string& worker_id, int64_t now) {
+Status SqlJobStore::Release(const std::string& id, const std::string& worker_id,
+                            int64_t now) {
   auto lock = db_->Lock();
-  return db_->Transaction([&]() -> Status {
-    TY_ASSIGN_OR_RETURN(
-        Statement u,
-        db_->Prepare(
-            "UPDATE jobs SET status = 'queued', lease_owner = NULL, "
-            "lease_expires_at = NULL, attempts = CASE WHEN attempts > 0 "
-            "THEN attempts - 1 ELSE 0 END, updated_at = ? WHERE id = ? AND "
-            "status = 'running' AND "
-            "lease_owner = ?"));
-    u.Bind(1, now).Bind(2, id).Bind(3, worker_id);
-    TY_RETURN_IF_ERROR(u.Run());
-    if (db_->Changes() == 0) {
-      return ConflictError("job '" + id + "' is no longer leased by " +
-                           worker_id);
-    }
-    return AddEvent(id, "job.requeued", "{\"reason\":\"shutdown\"}", now);
-  });
+  return db_->Transaction(
+      [&]() -> Status {
+        TY_ASSIGN_OR_RETURN(
+            Statement u,
+            db_->Prepare(
+                "UPDATE jobs SET status = 'queued', lease_owner = NULL, "
+                "lease_expires_at = NULL, attempts = CASE WHEN attempts > 0 "
+                "THEN attempts - 1 ELSE 0 END, updated_at = ? WHERE id = ? AND "
+                "status = 'running' AND "
+                "lease_owner = ?"));
+        u.Bind(1, now).Bind(2, id).Bind(3, worker_id);
+        TY_RETURN_IF_ERROR(u.Run());
+        if (db_->Changes() == 0) {
+          return ConflictError("job '" + id + "' is no longer leased by " +
+                               worker_id);
+        }
+        return AddEvent(id, "job.requeued", "{\"reason\":\"shutdown\"}", now);
+      },
+      TxMode::kRowLocks);
 }
 
-Result<JobRecord> SqliteJobStore::RequestCancel(const std::string& id,
-                                                int64_t now) {
+Result<JobRecord> SqlJobStore::RequestCancel(const std::string& id,
+                                             int64_t now) {
   auto lock = db_->Lock();
   JobRecord out;
   Status st = db_->Transaction([&]() -> Status {
@@ -327,7 +334,7 @@ Result<JobRecord> SqliteJobStore::RequestCancel(const std::string& id,
   return out;
 }
 
-Result<int> SqliteJobStore::RecoverExpiredLeases(int64_t now) {
+Result<int> SqlJobStore::RecoverExpiredLeases(int64_t now) {
   auto lock = db_->Lock();
   int changed = 0;
   Status st = db_->Transaction([&]() -> Status {
@@ -381,8 +388,8 @@ Result<int> SqliteJobStore::RecoverExpiredLeases(int64_t now) {
   return changed;
 }
 
-Status SqliteJobStore::AppendLog(const std::string& id, const std::string& line,
-                                 int64_t now) {
+Status SqlJobStore::AppendLog(const std::string& id, const std::string& line,
+                              int64_t now) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare("INSERT INTO job_logs(job_id, line, "
@@ -391,9 +398,9 @@ Status SqliteJobStore::AppendLog(const std::string& id, const std::string& line,
   return s.Run();
 }
 
-Result<std::vector<JobLogLine>> SqliteJobStore::ListLogs(const std::string& id,
-                                                         int64_t after_id,
-                                                         int64_t limit) {
+Result<std::vector<JobLogLine>> SqlJobStore::ListLogs(const std::string& id,
+                                                      int64_t after_id,
+                                                      int64_t limit) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -414,8 +421,9 @@ Result<std::vector<JobEvent>> ReadEvents(Statement& s) {
 }
 }  // namespace
 
-Result<std::vector<JobEvent>> SqliteJobStore::ListEvents(
-    const std::string& job_id, int64_t after_id, int64_t limit) {
+Result<std::vector<JobEvent>> SqlJobStore::ListEvents(const std::string& job_id,
+                                                      int64_t after_id,
+                                                      int64_t limit) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -426,8 +434,8 @@ Result<std::vector<JobEvent>> SqliteJobStore::ListEvents(
   return ReadEvents(s);
 }
 
-Result<std::vector<JobEvent>> SqliteJobStore::ListAllEvents(int64_t after_id,
-                                                            int64_t limit) {
+Result<std::vector<JobEvent>> SqlJobStore::ListAllEvents(int64_t after_id,
+                                                         int64_t limit) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,

@@ -1,4 +1,4 @@
-// Internal to store/: the SQLite implementations of the repository
+// Internal to store/: the SQL implementations of the repository
 // interfaces. Callers outside store/ use metadata_store.h.
 #pragma once
 
@@ -9,9 +9,9 @@
 
 namespace trainyard::store {
 
-class SqliteUserStore final : public UserStore {
+class SqlUserStore final : public UserStore {
  public:
-  explicit SqliteUserStore(Database* db) : db_(db) {}
+  explicit SqlUserStore(Database* db) : db_(db) {}
   Status CreateUser(const User& user) override;
   Result<User> GetUser(const std::string& id) override;
   Result<User> FindUserByName(const std::string& name) override;
@@ -33,9 +33,9 @@ class SqliteUserStore final : public UserStore {
   Database* db_;
 };
 
-class SqliteJobStore final : public JobStore {
+class SqlJobStore final : public JobStore {
  public:
-  explicit SqliteJobStore(Database* db) : db_(db) {}
+  explicit SqlJobStore(Database* db) : db_(db) {}
   Status Insert(const JobRecord& job, int64_t now) override;
   Result<JobRecord> Get(const std::string& id) override;
   Result<std::vector<JobRecord>> List(const JobFilter& filter) override;
@@ -79,9 +79,9 @@ class SqliteJobStore final : public JobStore {
   Database* db_;
 };
 
-class SqliteModelStore final : public ModelStore {
+class SqlModelStore final : public ModelStore {
  public:
-  explicit SqliteModelStore(Database* db) : db_(db) {}
+  explicit SqlModelStore(Database* db) : db_(db) {}
   Status Create(const ModelRecord& model) override;
   Result<ModelRecord> Get(const std::string& id) override;
   Result<ModelRecord> FindByName(const std::string& owner_id,
@@ -102,9 +102,9 @@ class SqliteModelStore final : public ModelStore {
   Database* db_;
 };
 
-class SqliteArtifactOwnerStore final : public ArtifactOwnerStore {
+class SqlArtifactOwnerStore final : public ArtifactOwnerStore {
  public:
-  explicit SqliteArtifactOwnerStore(Database* db) : db_(db) {}
+  explicit SqlArtifactOwnerStore(Database* db) : db_(db) {}
   Status Claim(const ArtifactOwner& claim) override;
   Result<std::optional<ArtifactOwner>> FindLongest(
       const std::vector<std::string>& paths) override;
@@ -113,9 +113,9 @@ class SqliteArtifactOwnerStore final : public ArtifactOwnerStore {
   Database* db_;
 };
 
-class SqliteAuditLog final : public AuditLog {
+class SqlAuditLog final : public AuditLog {
  public:
-  explicit SqliteAuditLog(Database* db) : db_(db) {}
+  explicit SqlAuditLog(Database* db) : db_(db) {}
   Status Append(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> Recent(int64_t limit) override;
 
@@ -123,9 +123,9 @@ class SqliteAuditLog final : public AuditLog {
   Database* db_;
 };
 
-class SqliteRateCounterStore final : public RateCounterStore {
+class SqlRateCounterStore final : public RateCounterStore {
  public:
-  explicit SqliteRateCounterStore(Database* db) : db_(db) {}
+  explicit SqlRateCounterStore(Database* db) : db_(db) {}
   Result<std::vector<RateWindow>> LoadAll() override;
   Status SaveAll(const std::vector<RateWindow>& windows) override;
 

@@ -1,14 +1,22 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/test_support.h"
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::store {
 namespace {
 
-class JobStoreTest : public ::testing::Test {
+class JobStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto s = OpenSqliteStore(":memory:");
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto s = db_.OpenStore();
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     jobs_ = store_->jobs();
@@ -21,11 +29,12 @@ class JobStoreTest : public ::testing::Test {
     j.max_attempts = 2;
     return j;
   }
+  testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<MetadataStore> store_;
   JobStore* jobs_ = nullptr;
 };
 
-TEST_F(JobStoreTest, ClaimTakesOldestQueuedJobOfKnownType) {
+TEST_P(JobStoreTest, ClaimTakesOldestQueuedJobOfKnownType) {
   ASSERT_TRUE(jobs_->Insert(Job("a", "other"), 1).ok());
   ASSERT_TRUE(jobs_->Insert(Job("b"), 2).ok());
   ASSERT_TRUE(jobs_->Insert(Job("c"), 3).ok());
@@ -38,13 +47,13 @@ TEST_F(JobStoreTest, ClaimTakesOldestQueuedJobOfKnownType) {
   EXPECT_EQ((*claimed)->lease_owner, "w1");
 }
 
-TEST_F(JobStoreTest, AJobIsClaimedOnlyOnce) {
+TEST_P(JobStoreTest, AJobIsClaimedOnlyOnce) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 1000, 10)->has_value());
   EXPECT_FALSE(jobs_->ClaimNext({"test"}, "w2", 1000, 10)->has_value());
 }
 
-TEST_F(JobStoreTest, ProgressNeedsTheLeaseAndReportsCancel) {
+TEST_P(JobStoreTest, ProgressNeedsTheLeaseAndReportsCancel) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 1000, 10).ok());
   JobProgress p{0.5, 5, 10, std::string("{\"loss\":1}")};
@@ -61,7 +70,7 @@ TEST_F(JobStoreTest, ProgressNeedsTheLeaseAndReportsCancel) {
   EXPECT_EQ(job->status, JobStatus::kRunning);
 }
 
-TEST_F(JobStoreTest, CancellingAQueuedJobEndsItAtOnce) {
+TEST_P(JobStoreTest, CancellingAQueuedJobEndsItAtOnce) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   auto job = jobs_->RequestCancel("a", 5);
   ASSERT_TRUE(job.ok());
@@ -69,7 +78,7 @@ TEST_F(JobStoreTest, CancellingAQueuedJobEndsItAtOnce) {
   EXPECT_EQ(jobs_->RequestCancel("a", 6).status().code(), ErrorCode::kConflict);
 }
 
-TEST_F(JobStoreTest, ExpiredLeaseRequeuesThenFailsAfterMaxAttempts) {
+TEST_P(JobStoreTest, ExpiredLeaseRequeuesThenFailsAfterMaxAttempts) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
   EXPECT_EQ(*jobs_->RecoverExpiredLeases(50), 0);  // lease still valid
@@ -82,7 +91,7 @@ TEST_F(JobStoreTest, ExpiredLeaseRequeuesThenFailsAfterMaxAttempts) {
   EXPECT_NE(job->error.find("lease expired"), std::string::npos);
 }
 
-TEST_F(JobStoreTest, FinishRecordsResultAndEvents) {
+TEST_P(JobStoreTest, FinishRecordsResultAndEvents) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
   ASSERT_TRUE(
@@ -100,7 +109,7 @@ TEST_F(JobStoreTest, FinishRecordsResultAndEvents) {
                                              "job.completed"}));
 }
 
-TEST_F(JobStoreTest, FinishAfterLosingTheLeaseIsRefused) {
+TEST_P(JobStoreTest, FinishAfterLosingTheLeaseIsRefused) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
   ASSERT_EQ(*jobs_->RecoverExpiredLeases(200), 1);
@@ -109,7 +118,7 @@ TEST_F(JobStoreTest, FinishAfterLosingTheLeaseIsRefused) {
       ErrorCode::kConflict);
 }
 
-TEST_F(JobStoreTest, ReleaseRequeuesWithoutCountingTheAttempt) {
+TEST_P(JobStoreTest, ReleaseRequeuesWithoutCountingTheAttempt) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   ASSERT_TRUE(jobs_->ClaimNext({"test"}, "w1", 100, 10).ok());
   ASSERT_TRUE(jobs_->Release("a", "w1", 20).ok());
@@ -118,7 +127,7 @@ TEST_F(JobStoreTest, ReleaseRequeuesWithoutCountingTheAttempt) {
   EXPECT_EQ(job->attempts, 0);
 }
 
-TEST_F(JobStoreTest, ListFiltersByOwnerTypePrefixAndStatus) {
+TEST_P(JobStoreTest, ListFiltersByOwnerTypePrefixAndStatus) {
   ASSERT_TRUE(jobs_->Insert(Job("a", "gym.train"), 1).ok());
   ASSERT_TRUE(jobs_->Insert(Job("b", "gym.eval"), 2).ok());
   ASSERT_TRUE(jobs_->Insert(Job("c", "studio.train"), 3).ok());
@@ -133,7 +142,7 @@ TEST_F(JobStoreTest, ListFiltersByOwnerTypePrefixAndStatus) {
   EXPECT_EQ(*jobs_->Count(f), 0);
 }
 
-TEST_F(JobStoreTest, LogsAreReturnedInOrderAfterACursor) {
+TEST_P(JobStoreTest, LogsAreReturnedInOrderAfterACursor) {
   ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
   for (int i = 0; i < 3; ++i)
     ASSERT_TRUE(jobs_->AppendLog("a", "line" + std::to_string(i), i).ok());
@@ -143,6 +152,69 @@ TEST_F(JobStoreTest, LogsAreReturnedInOrderAfterACursor) {
   ASSERT_EQ(rest->size(), 2u);
   EXPECT_EQ((*rest)[0].line, "line1");
 }
+
+// Eight workers, each with its own connection as eight worker processes
+// would have, claim from one queue until it is empty: every job is claimed
+// by exactly one of them, and each claim is its worker's.
+TEST_P(JobStoreTest, EightConcurrentWorkersClaimEachJobExactlyOnce) {
+  constexpr int kJobs = 400;
+  constexpr int kWorkers = 8;
+  // Each SQLite connection to ":memory:" is a database of its own.
+  testing::TempDir tmp;
+  const std::string path = tmp.Sub("queue.db");
+  auto setup = db_.OpenStore(path);
+  ASSERT_TRUE(setup.ok()) << setup.status().ToString();
+  for (int i = 0; i < kJobs; ++i)
+    ASSERT_TRUE((*setup)->jobs()->Insert(Job("j" + std::to_string(i)), i).ok());
+  std::vector<std::unique_ptr<MetadataStore>> stores;
+  for (int w = 0; w < kWorkers; ++w) {
+    auto s = db_.OpenStore(path);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    stores.push_back(std::move(*s));
+  }
+  std::mutex mu;
+  std::map<std::string, std::vector<std::string>> claims;  // job -> workers
+  std::vector<std::string> errors;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWorkers; ++w) {
+    threads.emplace_back([&, w] {
+      JobStore* jobs = stores[static_cast<size_t>(w)]->jobs();
+      const std::string me = "w" + std::to_string(w);
+      while (true) {
+        auto job = jobs->ClaimNext({"test"}, me, 1'000'000, 10);
+        if (!job.ok() || !job->has_value()) {
+          if (!job.ok()) {
+            std::lock_guard<std::mutex> guard(mu);
+            errors.push_back(job.status().ToString());
+          }
+          return;
+        }
+        {
+          std::lock_guard<std::mutex> guard(mu);
+          claims[(*job)->id].push_back(me);
+        }
+        Status done =
+            jobs->Finish((*job)->id, me, JobStatus::kCompleted, "{}", "", 11);
+        if (!done.ok()) {
+          std::lock_guard<std::mutex> guard(mu);
+          errors.push_back(done.ToString());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors, std::vector<std::string>{});
+  EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
+  for (const auto& [id, workers] : claims)
+    EXPECT_EQ(workers.size(), 1u) << id << " claimed more than once";
+  JobFilter completed;
+  completed.status = JobStatus::kCompleted;
+  EXPECT_EQ(*(*setup)->jobs()->Count(completed), kJobs);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, JobStoreTest,
+                         ::testing::ValuesIn(testdb::Backends()),
+                         testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::store

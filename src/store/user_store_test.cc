@@ -1,30 +1,35 @@
 #include <gtest/gtest.h>
 
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::store {
 namespace {
 
-class UserStoreTest : public ::testing::Test {
+class UserStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store_ = std::move(*OpenSqliteStore(":memory:"));
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto s = db_.OpenStore();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
     users_ = store_->users();
     ASSERT_TRUE(
         users_->CreateUser({"u1", "alice", Tier::kPro, Role::kUser, 10.0, 1})
             .ok());
   }
+  testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<MetadataStore> store_;
   UserStore* users_ = nullptr;
 };
 
-TEST_F(UserStoreTest, DuplicateUserNameIsAConflict) {
+TEST_P(UserStoreTest, DuplicateUserNameIsAConflict) {
   EXPECT_EQ(users_->CreateUser({"u2", "alice", Tier::kFree, Role::kUser, 0, 2})
                 .code(),
             ErrorCode::kConflict);
 }
 
-TEST_F(UserStoreTest, ActiveTokenIsFoundByHashWithItsUser) {
+TEST_P(UserStoreTest, ActiveTokenIsFoundByHashWithItsUser) {
   ASSERT_TRUE(
       users_->CreateToken({"t1", "u1", "ty_abcd", "laptop", 5, {}, {}}, "hash1")
           .ok());
@@ -35,7 +40,7 @@ TEST_F(UserStoreTest, ActiveTokenIsFoundByHashWithItsUser) {
   EXPECT_EQ(found->second.tier, Tier::kPro);
 }
 
-TEST_F(UserStoreTest, RevokedTokenIsNotFound) {
+TEST_P(UserStoreTest, RevokedTokenIsNotFound) {
   ASSERT_TRUE(
       users_->CreateToken({"t1", "u1", "ty_abcd", "", 5, {}, {}}, "hash1")
           .ok());
@@ -46,7 +51,7 @@ TEST_F(UserStoreTest, RevokedTokenIsNotFound) {
             ErrorCode::kNotFound);
 }
 
-TEST_F(UserStoreTest, AmbiguousPrefixIsRefused) {
+TEST_P(UserStoreTest, AmbiguousPrefixIsRefused) {
   ASSERT_TRUE(
       users_->CreateToken({"t1", "u1", "ty_same", "", 5, {}, {}}, "h1").ok());
   ASSERT_TRUE(
@@ -56,14 +61,14 @@ TEST_F(UserStoreTest, AmbiguousPrefixIsRefused) {
   EXPECT_TRUE(users_->RevokeToken("t2", 9).ok());
 }
 
-TEST_F(UserStoreTest, CreditsNeverGoNegative) {
+TEST_P(UserStoreTest, CreditsNeverGoNegative) {
   EXPECT_DOUBLE_EQ(*users_->AdjustCredits("u1", -4.0), 6.0);
   auto r = users_->AdjustCredits("u1", -7.0);
   EXPECT_EQ(r.status().code(), ErrorCode::kInsufficientCredits);
   EXPECT_DOUBLE_EQ(users_->GetUser("u1")->credits, 6.0);
 }
 
-TEST_F(UserStoreTest, FailingCreditJournalRollsTheBalanceBack) {
+TEST_P(UserStoreTest, FailingCreditJournalRollsTheBalanceBack) {
   double journalled = 0;
   auto r = users_->AdjustCredits("u1", -4.0, [&](double balance) {
     journalled = balance;
@@ -73,6 +78,10 @@ TEST_F(UserStoreTest, FailingCreditJournalRollsTheBalanceBack) {
   EXPECT_DOUBLE_EQ(journalled, 6.0);
   EXPECT_DOUBLE_EQ(users_->GetUser("u1")->credits, 10.0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, UserStoreTest,
+                         ::testing::ValuesIn(testdb::Backends()),
+                         testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::store

@@ -1,4 +1,4 @@
-#include "store/sqlite_repositories.h"
+#include "store/sql_repositories.h"
 
 namespace trainyard::store {
 
@@ -22,7 +22,7 @@ WhereClause BuildWhere(const ModelFilter& f) {
 
 }  // namespace
 
-Status SqliteModelStore::Create(const ModelRecord& m) {
+Status SqlModelStore::Create(const ModelRecord& m) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s, db_->Prepare("INSERT INTO models(id, owner_id, kind, name, "
@@ -41,7 +41,7 @@ Status SqliteModelStore::Create(const ModelRecord& m) {
   return st;
 }
 
-Result<ModelRecord> SqliteModelStore::Get(const std::string& id) {
+Result<ModelRecord> SqlModelStore::Get(const std::string& id) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare(std::string("SELECT ") + kModelColumns +
@@ -52,9 +52,9 @@ Result<ModelRecord> SqliteModelStore::Get(const std::string& id) {
   return ReadModel(s);
 }
 
-Result<ModelRecord> SqliteModelStore::FindByName(const std::string& owner_id,
-                                                 const std::string& kind,
-                                                 const std::string& name) {
+Result<ModelRecord> SqlModelStore::FindByName(const std::string& owner_id,
+                                              const std::string& kind,
+                                              const std::string& name) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -67,7 +67,7 @@ Result<ModelRecord> SqliteModelStore::FindByName(const std::string& owner_id,
   return ReadModel(s);
 }
 
-Result<std::vector<ModelRecord>> SqliteModelStore::List(const ModelFilter& f) {
+Result<std::vector<ModelRecord>> SqlModelStore::List(const ModelFilter& f) {
   auto lock = db_->Lock();
   WhereClause where = BuildWhere(f);
   TY_ASSIGN_OR_RETURN(
@@ -80,7 +80,7 @@ Result<std::vector<ModelRecord>> SqliteModelStore::List(const ModelFilter& f) {
       s, [](const Statement& row) { return ReadModel(row); });
 }
 
-Result<int64_t> SqliteModelStore::Count(const ModelFilter& f) {
+Result<int64_t> SqlModelStore::Count(const ModelFilter& f) {
   auto lock = db_->Lock();
   WhereClause where = BuildWhere(f);
   TY_ASSIGN_OR_RETURN(
@@ -90,7 +90,7 @@ Result<int64_t> SqliteModelStore::Count(const ModelFilter& f) {
   return row ? s.ColumnInt(0) : 0;
 }
 
-Status SqliteModelStore::Update(const ModelRecord& m) {
+Status SqlModelStore::Update(const ModelRecord& m) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s, db_->Prepare("UPDATE models SET name = ?, status = ?, "
@@ -108,7 +108,7 @@ Status SqliteModelStore::Update(const ModelRecord& m) {
   return Status::Ok();
 }
 
-Status SqliteModelStore::Delete(const std::string& id) {
+Status SqlModelStore::Delete(const std::string& id) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare("DELETE FROM models WHERE id = ?"));
@@ -118,7 +118,7 @@ Status SqliteModelStore::Delete(const std::string& id) {
   return Status::Ok();
 }
 
-Result<ModelVersion> SqliteModelStore::AddVersion(const ModelVersion& draft) {
+Result<ModelVersion> SqlModelStore::AddVersion(const ModelVersion& draft) {
   auto lock = db_->Lock();
   ModelVersion v = draft;
   Status st = db_->Transaction([&]() -> Status {
@@ -159,8 +159,8 @@ ModelVersion ReadVersion(const Statement& row) {
 
 }  // namespace
 
-Result<ModelVersion> SqliteModelStore::GetVersion(const std::string& model_id,
-                                                  int64_t version) {
+Result<ModelVersion> SqlModelStore::GetVersion(const std::string& model_id,
+                                               int64_t version) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -175,7 +175,7 @@ Result<ModelVersion> SqliteModelStore::GetVersion(const std::string& model_id,
   return ReadVersion(s);
 }
 
-Status SqliteModelStore::UpdateVersion(const ModelVersion& v) {
+Status SqlModelStore::UpdateVersion(const ModelVersion& v) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -192,7 +192,7 @@ Status SqliteModelStore::UpdateVersion(const ModelVersion& v) {
   return Status::Ok();
 }
 
-Result<std::vector<ModelVersion>> SqliteModelStore::ListVersions(
+Result<std::vector<ModelVersion>> SqlModelStore::ListVersions(
     const std::string& model_id) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
@@ -203,7 +203,7 @@ Result<std::vector<ModelVersion>> SqliteModelStore::ListVersions(
   return ReadRows<ModelVersion>(s, ReadVersion);
 }
 
-Status SqliteArtifactOwnerStore::Claim(const ArtifactOwner& c) {
+Status SqlArtifactOwnerStore::Claim(const ArtifactOwner& c) {
   auto lock = db_->Lock();
   return db_->Transaction([&]() -> Status {
     TY_ASSIGN_OR_RETURN(
@@ -224,7 +224,7 @@ Status SqliteArtifactOwnerStore::Claim(const ArtifactOwner& c) {
   });
 }
 
-Result<std::optional<ArtifactOwner>> SqliteArtifactOwnerStore::FindLongest(
+Result<std::optional<ArtifactOwner>> SqlArtifactOwnerStore::FindLongest(
     const std::vector<std::string>& paths) {
   std::optional<ArtifactOwner> best;
   if (paths.empty()) return best;
@@ -245,7 +245,7 @@ Result<std::optional<ArtifactOwner>> SqliteArtifactOwnerStore::FindLongest(
   return best;
 }
 
-Status SqliteAuditLog::Append(const AuditEntry& e) {
+Status SqlAuditLog::Append(const AuditEntry& e) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -256,7 +256,7 @@ Status SqliteAuditLog::Append(const AuditEntry& e) {
   return s.Run();
 }
 
-Result<std::vector<AuditEntry>> SqliteAuditLog::Recent(int64_t limit) {
+Result<std::vector<AuditEntry>> SqlAuditLog::Recent(int64_t limit) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s, db_->Prepare("SELECT id, actor_id, action, target, detail, "
@@ -269,7 +269,7 @@ Result<std::vector<AuditEntry>> SqliteAuditLog::Recent(int64_t limit) {
   });
 }
 
-Result<std::vector<RateWindow>> SqliteRateCounterStore::LoadAll() {
+Result<std::vector<RateWindow>> SqlRateCounterStore::LoadAll() {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare("SELECT key, window_start, count "
@@ -279,7 +279,7 @@ Result<std::vector<RateWindow>> SqliteRateCounterStore::LoadAll() {
   });
 }
 
-Status SqliteRateCounterStore::SaveAll(const std::vector<RateWindow>& windows) {
+Status SqlRateCounterStore::SaveAll(const std::vector<RateWindow>& windows) {
   if (windows.empty()) return Status::Ok();
   auto lock = db_->Lock();
   return db_->Transaction([&]() -> Status {

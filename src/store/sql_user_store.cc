@@ -1,4 +1,4 @@
-#include "store/sqlite_repositories.h"
+#include "store/sql_repositories.h"
 
 namespace trainyard::store {
 
@@ -67,7 +67,7 @@ TokenInfo ReadToken(const Statement& s, int col = 0) {
 
 }  // namespace
 
-Status SqliteUserStore::CreateUser(const User& u) {
+Status SqlUserStore::CreateUser(const User& u) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare("INSERT INTO users(id, name, tier, role, "
@@ -84,8 +84,8 @@ Status SqliteUserStore::CreateUser(const User& u) {
   return st;
 }
 
-Result<User> SqliteUserStore::FindUserBy(const char* column,
-                                         const std::string& value) {
+Result<User> SqlUserStore::FindUserBy(const char* column,
+                                      const std::string& value) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare(std::string("SELECT ") + kUserColumns +
@@ -96,15 +96,15 @@ Result<User> SqliteUserStore::FindUserBy(const char* column,
   return ReadUser(s);
 }
 
-Result<User> SqliteUserStore::GetUser(const std::string& id) {
+Result<User> SqlUserStore::GetUser(const std::string& id) {
   return FindUserBy("id", id);
 }
 
-Result<User> SqliteUserStore::FindUserByName(const std::string& name) {
+Result<User> SqlUserStore::FindUserByName(const std::string& name) {
   return FindUserBy("name", name);
 }
 
-Result<std::vector<User>> SqliteUserStore::ListUsers() {
+Result<std::vector<User>> SqlUserStore::ListUsers() {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s,
                       db_->Prepare(std::string("SELECT ") + kUserColumns +
@@ -112,16 +112,16 @@ Result<std::vector<User>> SqliteUserStore::ListUsers() {
   return ReadRows<User>(s, [](const Statement& row) { return ReadUser(row); });
 }
 
-Result<int64_t> SqliteUserStore::CountUsers() {
+Result<int64_t> SqlUserStore::CountUsers() {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(Statement s, db_->Prepare("SELECT COUNT(*) FROM users"));
   TY_ASSIGN_OR_RETURN(bool row, s.Step());
   return row ? s.ColumnInt(0) : 0;
 }
 
-Result<double> SqliteUserStore::AdjustCredits(const std::string& user_id,
-                                              double delta,
-                                              const CreditJournal& journal) {
+Result<double> SqlUserStore::AdjustCredits(const std::string& user_id,
+                                           double delta,
+                                           const CreditJournal& journal) {
   auto lock = db_->Lock();
   double balance = 0;
   Status st = db_->Transaction([&]() -> Status {
@@ -147,8 +147,7 @@ Result<double> SqliteUserStore::AdjustCredits(const std::string& user_id,
   return balance;
 }
 
-Status SqliteUserStore::CreateToken(const TokenInfo& t,
-                                    const std::string& hash) {
+Status SqlUserStore::CreateToken(const TokenInfo& t, const std::string& hash) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -159,7 +158,7 @@ Status SqliteUserStore::CreateToken(const TokenInfo& t,
   return s.Run();
 }
 
-Result<std::pair<TokenInfo, User>> SqliteUserStore::FindActiveToken(
+Result<std::pair<TokenInfo, User>> SqlUserStore::FindActiveToken(
     const std::string& hash) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
@@ -176,7 +175,7 @@ Result<std::pair<TokenInfo, User>> SqliteUserStore::FindActiveToken(
   return std::make_pair(ReadToken(s, 0), ReadUser(s, 7));
 }
 
-Result<std::vector<TokenInfo>> SqliteUserStore::ListTokens(
+Result<std::vector<TokenInfo>> SqlUserStore::ListTokens(
     std::optional<std::string> user_id) {
   auto lock = db_->Lock();
   WhereClause where;
@@ -190,8 +189,8 @@ Result<std::vector<TokenInfo>> SqliteUserStore::ListTokens(
       s, [](const Statement& row) { return ReadToken(row); });
 }
 
-Result<TokenInfo> SqliteUserStore::RevokeToken(const std::string& id_or_prefix,
-                                               int64_t now) {
+Result<TokenInfo> SqlUserStore::RevokeToken(const std::string& id_or_prefix,
+                                            int64_t now) {
   auto lock = db_->Lock();
   TokenInfo found;
   Status st = db_->Transaction([&]() -> Status {
@@ -223,7 +222,7 @@ Result<TokenInfo> SqliteUserStore::RevokeToken(const std::string& id_or_prefix,
   return found;
 }
 
-Status SqliteUserStore::TouchToken(const std::string& token_id, int64_t now) {
+Status SqlUserStore::TouchToken(const std::string& token_id, int64_t now) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,

@@ -1,0 +1,313 @@
+// The PostgreSQL implementation of store/database.h over libpq: one
+// connection per Database, parameters sent with their types, results read
+// as text. SQLite's SQL runs here through store/sql_dialect.h.
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "store/database.h"
+#include "store/sql_dialect.h"
+
+namespace trainyard::store {
+namespace {
+
+// PostgreSQL type oids of the parameters we send (pg_type.h); text goes as
+// "unknown" (0) so that the server types it from its context.
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kUnknownOid = 0;
+
+// The advisory lock that serialises TxMode::kSerialized transactions (and
+// migrations) across every process using the database: "trainyrd".
+constexpr int64_t kWriterLockKey = 0x747261696e797264;
+
+// SQLite's instr(haystack, needle), which the repositories use for
+// substring search, for PostgreSQL.
+constexpr const char* kCompatFunctions =
+    "CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer "
+    "LANGUAGE sql IMMUTABLE STRICT AS 'SELECT strpos($1, $2)'";
+
+// `url` with the password (user:PASSWORD@ or password=...) replaced by ***,
+// for error messages and logs.
+std::string RedactUrl(const std::string& url) {
+  std::string out = url;
+  const size_t scheme = out.find("://");
+  const size_t at = out.find('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    const size_t colon = out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at)
+      out.replace(colon + 1, at - colon - 1, "***");
+  }
+  const size_t pw = out.find("password=");
+  if (pw != std::string::npos) {
+    const size_t end = out.find_first_of("& ", pw);
+    out.replace(pw + 9, (end == std::string::npos ? out.size() : end) - pw - 9,
+                "***");
+  }
+  return out;
+}
+
+// The Status for a failed result: CONFLICT for integrity violations
+// (class 23) and lost serialisation races (40001, 40P01), UNAVAILABLE for a
+// lost connection (class 08), CORRUPTION for data corruption (XX001/2).
+Status ResultError(PGconn* conn, const PGresult* res, std::string_view what) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
+  std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+    msg.pop_back();
+  ErrorCode code = ErrorCode::kIo;
+  if (sqlstate.rfind("23", 0) == 0 || sqlstate == "40001" ||
+      sqlstate == "40P01") {
+    code = ErrorCode::kConflict;
+  } else if (sqlstate.rfind("08", 0) == 0 || PQstatus(conn) == CONNECTION_BAD) {
+    code = ErrorCode::kUnavailable;
+  } else if (sqlstate == "XX001" || sqlstate == "XX002") {
+    code = ErrorCode::kCorruption;
+  }
+  return Status(code, "postgresql " + std::string(what) + ": " + msg);
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+class PgDatabase;
+
+class PgStatement final : public StatementImpl {
+ public:
+  PgStatement(PgDatabase* db, const std::string* sql) : db_(db), sql_(sql) {}
+
+  void BindInt(int index, int64_t value) override {
+    Set(index, std::to_string(value), kInt8Oid);
+  }
+  void BindDouble(int index, double value) override {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", value);
+    Set(index, buf, kFloat8Oid);
+  }
+  void BindText(int index, std::string_view value) override {
+    Set(index, std::string(value), kUnknownOid);
+  }
+  void BindNull(int index) override {
+    Slot(index) = std::nullopt;
+    types_[static_cast<size_t>(index - 1)] = kUnknownOid;
+  }
+
+  Result<bool> Step() override;
+  void Reset() override {
+    result_.reset();
+    row_ = -1;
+    values_.clear();
+    types_.clear();
+  }
+
+  int64_t ColumnInt(int col) const override {
+    const char* v = Value(col);
+    if (v[0] == 't' && v[1] == 0) return 1;  // booleans
+    if (v[0] == 'f' && v[1] == 0) return 0;
+    // Aggregates of integers come back as numeric, maybe with a fraction.
+    char* end = nullptr;
+    const long long n = std::strtoll(v, &end, 10);
+    if (end && *end == '.')
+      return static_cast<int64_t>(std::strtod(v, nullptr));
+    return n;
+  }
+  double ColumnDouble(int col) const override {
+    return std::strtod(Value(col), nullptr);
+  }
+  std::string ColumnText(int col) const override {
+    if (ColumnIsNull(col)) return "";
+    return std::string(
+        Value(col), static_cast<size_t>(PQgetlength(result_.get(), row_, col)));
+  }
+  bool ColumnIsNull(int col) const override {
+    return PQgetisnull(result_.get(), row_, col) != 0;
+  }
+
+ private:
+  std::optional<std::string>& Slot(int index) {
+    const size_t i = static_cast<size_t>(index - 1);
+    if (values_.size() <= i) {
+      values_.resize(i + 1);
+      types_.resize(i + 1, kUnknownOid);
+    }
+    return values_[i];
+  }
+  void Set(int index, std::string value, Oid type) {
+    Slot(index) = std::move(value);
+    types_[static_cast<size_t>(index - 1)] = type;
+  }
+  const char* Value(int col) const {
+    return PQgetvalue(result_.get(), row_, col);
+  }
+
+  PgDatabase* db_;
+  const std::string* sql_;  // translated, owned by the database's cache
+  std::vector<std::optional<std::string>> values_;
+  std::vector<Oid> types_;
+  ResultPtr result_;
+  int row_ = -1;  // -1 before the first Step
+};
+
+class PgDatabase final : public Database {
+ public:
+  explicit PgDatabase(PGconn* conn, std::string url)
+      : conn_(conn), url_(std::move(url)) {}
+  ~PgDatabase() override { PQfinish(conn_); }
+
+  SqlBackend backend() const override { return SqlBackend::kPostgres; }
+  Status BackupTo(const std::string&, const ProgressFn&) override {
+    return Status(ErrorCode::kValidation,
+                  "trainyard backup copies the embedded SQLite database; "
+                  "back up PostgreSQL with pg_dump (docs/scale-out.md)");
+  }
+  Result<Statement> Prepare(std::string_view sql) override {
+    auto it = translated_.find(sql);
+    if (it == translated_.end()) {
+      it = translated_.emplace(std::string(sql), PostgresParameters(sql)).first;
+    }
+    return Statement(std::make_unique<PgStatement>(this, &it->second));
+  }
+  Status Exec(std::string_view sql) override {
+    TY_RETURN_IF_ERROR(EnsureConnected());
+    ResultPtr res(PQexec(conn_, PostgresDdl(sql).c_str()));
+    const ExecStatusType st = PQresultStatus(res.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      return ResultError(conn_, res.get(), "exec");
+    return Status::Ok();
+  }
+  Status Transaction(const std::function<Status()>& body, TxMode mode) override;
+  int64_t Changes() const override { return changes_; }
+  size_t cached_statement_count() const override { return translated_.size(); }
+
+  // Runs `sql` with `values`; records the changed rows. Errors as
+  // ResultError.
+  Result<ResultPtr> Run(const std::string& sql,
+                        const std::vector<std::optional<std::string>>& values,
+                        const std::vector<Oid>& types);
+
+  // Installs the functions SQLite has and the repositories use.
+  Status InstallCompat() {
+    return Transaction([&] { return Exec(kCompatFunctions); },
+                       TxMode::kSerialized);
+  }
+  Status MigrateSchema(const std::vector<std::string>& migrations) {
+    return Migrate(migrations);
+  }
+
+ private:
+  // COMMIT, which PostgreSQL answers with "ROLLBACK" (not an error) when a
+  // statement of the transaction failed: a body that went on after a failed
+  // statement must not report success.
+  Status Commit() {
+    ResultPtr res(PQexec(conn_, "COMMIT"));
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+      return ResultError(conn_, res.get(), "commit");
+    if (std::string_view(PQcmdStatus(res.get())) == "ROLLBACK")
+      return Status(ErrorCode::kConflict,
+                    "postgresql commit: the transaction was rolled back "
+                    "after a failed statement");
+    return Status::Ok();
+  }
+  // Reconnects once if the server closed the connection (a restart); the
+  // statement that noticed it fails with UNAVAILABLE.
+  Status EnsureConnected() {
+    if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+    PQreset(conn_);
+    if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
+    return Status(ErrorCode::kUnavailable, "cannot reach PostgreSQL at " +
+                                               RedactUrl(url_) + ": " +
+                                               PQerrorMessage(conn_));
+  }
+
+  PGconn* conn_;
+  std::string url_;
+  int64_t changes_ = 0;
+  // SQL as the repositories write it -> with PostgreSQL parameters.
+  std::map<std::string, std::string, std::less<>> translated_;
+};
+
+Result<bool> PgStatement::Step() {
+  if (!result_) {
+    TY_ASSIGN_OR_RETURN(result_, db_->Run(*sql_, values_, types_));
+    row_ = 0;
+  } else {
+    ++row_;
+  }
+  return PQresultStatus(result_.get()) == PGRES_TUPLES_OK &&
+         row_ < PQntuples(result_.get());
+}
+
+Result<ResultPtr> PgDatabase::Run(
+    const std::string& sql,
+    const std::vector<std::optional<std::string>>& values,
+    const std::vector<Oid>& types) {
+  TY_RETURN_IF_ERROR(EnsureConnected());
+  std::vector<const char*> params(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    params[i] = values[i] ? values[i]->c_str() : nullptr;
+  ResultPtr res(PQexecParams(conn_, sql.c_str(),
+                             static_cast<int>(params.size()), types.data(),
+                             params.data(), nullptr, nullptr,
+                             /*resultFormat=*/0));
+  const ExecStatusType st = PQresultStatus(res.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    return ResultError(conn_, res.get(), "query");
+  const char* tuples = PQcmdTuples(res.get());
+  changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+  return res;
+}
+
+Status PgDatabase::Transaction(const std::function<Status()>& body,
+                               TxMode mode) {
+  const bool serialized = mode == TxMode::kSerialized;
+  const std::string key = std::to_string(kWriterLockKey);
+  // The lock is taken before BEGIN so that the transaction's snapshot
+  // already sees everything the previous holder committed.
+  if (serialized) {
+    TY_RETURN_IF_ERROR(Exec("SELECT pg_advisory_lock(" + key + ")"));
+  }
+  auto unlock = [&] {
+    if (serialized) Exec("SELECT pg_advisory_unlock(" + key + ")");
+  };
+  Status begin =
+      Exec(serialized ? "BEGIN ISOLATION LEVEL REPEATABLE READ" : "BEGIN");
+  if (!begin.ok()) {
+    unlock();
+    return begin;
+  }
+  Status s = body();
+  if (s.ok()) s = Commit();
+  if (!s.ok()) Exec("ROLLBACK");
+  unlock();
+  return s;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> Database::OpenPostgres(
+    const std::string& url, const std::vector<std::string>& migrations) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    PQfinish(conn);
+    return Status(ErrorCode::kUnavailable, "cannot connect to PostgreSQL at " +
+                                               RedactUrl(url) + ": " + msg);
+  }
+  // Notices ("relation already exists, skipping") are not errors.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  auto db = std::make_unique<PgDatabase>(conn, url);
+  auto lock = db->Lock();
+  TY_RETURN_IF_ERROR(db->Exec("SET TIME ZONE 'UTC'"));
+  TY_RETURN_IF_ERROR(db->InstallCompat());
+  TY_RETURN_IF_ERROR(db->MigrateSchema(migrations));
+  lock.unlock();
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace trainyard::store

@@ -1,0 +1,208 @@
+// The studio's and the webhook outbox's tables on each backend: every
+// repository's statements run and mean the same on SQLite and PostgreSQL.
+#include "store/tables/studio_tables.h"
+
+#include <gtest/gtest.h>
+
+#include "store/metadata_store.h"
+#include "store/tables/webhook_store.h"
+#include "store/test_backends.h"
+
+namespace trainyard::store::studio {
+namespace {
+
+class StudioTablesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto s = db_.OpenStore();
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    tables_ = store_->studio();
+    ASSERT_TRUE(store_->users()
+                    ->CreateUser({"u1", "alice", Tier::kPro, Role::kUser, 5, 1})
+                    .ok());
+  }
+  static StudioModel Model(const std::string& id, int64_t t) {
+    StudioModel m;
+    m.id = id;
+    m.owner_id = "u1";
+    m.name = "m-" + id;
+    m.model_type = "CLASSIFICATION";
+    m.algorithm = "RANDOM_FOREST";
+    m.config = {{"features", {"rsi"}}};
+    m.created_at = m.updated_at = t;
+    return m;
+  }
+  static Subscription Sub(const std::string& id, bool auto_renew) {
+    Subscription x;
+    x.id = id;
+    x.listing_id = "l1";
+    x.model_id = "m1";
+    x.subscriber_id = "u2";
+    x.seller_id = "u1";
+    x.subscription_type = "MONTHLY";
+    x.auto_renew = auto_renew;
+    x.start_day = 100;
+    x.end_day = 130;
+    x.amount_cents = 999;
+    x.created_at = 5;
+    return x;
+  }
+  testdb::TestDatabase db_{GetParam()};
+  std::unique_ptr<MetadataStore> store_;
+  StudioTables* tables_ = nullptr;
+};
+
+TEST_P(StudioTablesTest, ModelsListNewestFirstAndMoveByCompareAndSet) {
+  ModelRepository* models = tables_->models();
+  ASSERT_TRUE(models->Create(Model("a", 1)).ok());
+  ASSERT_TRUE(models->Create(Model("b", 1)).ok());  // same time: insertion
+  ASSERT_TRUE(models->Create(Model("c", 2)).ok());
+  auto list = models->List({"u1", std::nullopt, std::nullopt, 10, 0});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].id, "c");
+  EXPECT_EQ((*list)[1].id, "b");
+  EXPECT_EQ((*list)[2].config["features"][0], "rsi");
+  EXPECT_EQ(*models->Transition("a", {kDraft}, kTraining, 3), kDraft);
+  EXPECT_EQ(models->Transition("a", {kDraft}, kTraining, 3).status().code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(models->AddSale("b", 250, 4).ok());
+  EXPECT_EQ(models->Get("b")->total_earnings_cents, 250);
+  EXPECT_EQ(models->Delete("b", kTraining).code(), ErrorCode::kConflict);
+  EXPECT_TRUE(models->Delete("b", kDraft).ok());
+  EXPECT_EQ(*models->Count({"u1", kTraining, std::nullopt, 10, 0}), 1);
+}
+
+TEST_P(StudioTablesTest, TrainingJobsSettleOnceAndSumComputeSeconds) {
+  TrainingJobRepository* jobs = tables_->training_jobs();
+  TrainingJobRow row;
+  row.id = "j1";
+  row.model_id = "a";
+  row.owner_id = "u1";
+  row.job_name = "run";
+  row.priority = "NORMAL";
+  row.estimated_seconds = 1.5;
+  row.hold_cents = 100;
+  row.created_at = 1;
+  ASSERT_TRUE(jobs->Insert(row).ok());
+  EXPECT_TRUE(*jobs->Settle("j1", 2.25, 80, 20, "COMPLETED", 10));
+  EXPECT_FALSE(*jobs->Settle("j1", 9, 0, 0, "FAILED", 11));
+  EXPECT_DOUBLE_EQ(*jobs->ComputeSeconds("u1", 0, 100), 2.25);
+  TrainingJobQuery q;
+  q.owner_id = "u1";
+  q.settled_from = 5;
+  auto list = jobs->List(q);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_TRUE((*list)[0].settled);
+  EXPECT_EQ((*list)[0].settled_at, 10);
+}
+
+TEST_P(StudioTablesTest, LedgerRowsCommitWithTheBalanceChange) {
+  LedgerRepository* ledger = tables_->ledger();
+  auto balance = store_->users()->AdjustCredits("u1", -2.0, [&](double b) {
+    return ledger->AppendLocked({0, "u1", -200, b, "training_hold", "j1", 7});
+  });
+  ASSERT_TRUE(balance.ok()) << balance.status().ToString();
+  EXPECT_DOUBLE_EQ(*balance, 3.0);
+  EXPECT_EQ(*ledger->Sum("u1", "training_hold", 0, 10), -200);
+  auto entries = ledger->Entries("u1", std::nullopt, 0, 10);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_DOUBLE_EQ((*entries)[0].balance_after, 3.0);
+}
+
+TEST_P(StudioTablesTest, ListingsSearchIgnoresCase) {
+  MarketplaceRepository* market = tables_->marketplace();
+  Listing l;
+  l.id = "l1";
+  l.model_id = "m1";
+  l.seller_id = "u1";
+  l.title = "Momentum NIFTY";
+  l.description = "trend";
+  l.category = "EQUITY";
+  l.asset_classes = {"EQUITY"};
+  l.created_at = l.updated_at = 1;
+  ASSERT_TRUE(market->CreateListing(l).ok());
+  ListingQuery q;
+  q.search = "nifty";
+  EXPECT_EQ(market->ListListings(q)->size(), 1u);
+  q.search = "bond";
+  EXPECT_EQ(market->ListListings(q)->size(), 0u);
+  EXPECT_TRUE(
+      market->Review("l1", kPendingReview, kApproved, "", true, 2).ok());
+  EXPECT_EQ(market->Review("l1", kPendingReview, kApproved, "", true, 2).code(),
+            ErrorCode::kConflict);
+  EXPECT_TRUE(market->GetListing("l1")->is_featured);
+}
+
+TEST_P(StudioTablesTest, RenewalsAreClaimedOnceAndSalesSettleInOrder) {
+  MarketplaceRepository* market = tables_->marketplace();
+  ASSERT_TRUE(market->CreateSubscription(Sub("s1", true)).ok());
+  EXPECT_EQ(market->ActiveSubscription("u2", "m1", 110)->value().id, "s1");
+  EXPECT_FALSE(market->ActiveSubscription("u2", "m1", 130)->has_value());
+  auto due = market->DueRenewals(130);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_TRUE(*market->ClaimRenewal("s1"));
+  EXPECT_FALSE(*market->ClaimRenewal("s1"));
+  EXPECT_TRUE(*market->ReleaseRenewal("s1"));
+  Subscription renewal = Sub("s2", true);
+  renewal.renewal_of = "s1";
+  renewal.settlement = kSettlementCharged;
+  ASSERT_TRUE(market->CreateSubscription(renewal).ok());
+  Subscription again = Sub("s3", true);
+  again.renewal_of = "s1";
+  EXPECT_EQ(market->CreateSubscription(again).code(), ErrorCode::kConflict);
+  EXPECT_EQ(market->UnsettledSales()->size(), 1u);
+  EXPECT_FALSE(*market->MarkSettled("s2"));  // not paid yet
+  EXPECT_TRUE(market->Cancel("s2", 9, 110).ok());
+  EXPECT_EQ(market->GetSubscription("s2")->cancelled_at, 9);
+  EXPECT_EQ(market->SetAutoRenew("s2", true, 110).code(), ErrorCode::kConflict);
+}
+
+TEST_P(StudioTablesTest, DatasetsAreReplacedBySymbol) {
+  DatasetRepository* data = tables_->datasets();
+  ASSERT_TRUE(data->Put({"NIFTY", "u1", "datasets/NIFTY.csv", 10, "2020-01-01",
+                         "2020-01-14", true, 1})
+                  .ok());
+  ASSERT_TRUE(data->Put({"NIFTY", "u2", "datasets/NIFTY.csv", 20, "2020-01-01",
+                         "2020-01-28", false, 2})
+                  .ok());
+  auto row = data->Find("NIFTY");
+  ASSERT_TRUE(row->has_value());
+  EXPECT_EQ((*row)->owner_id, "u2");
+  EXPECT_FALSE((*row)->has_volume);
+  EXPECT_EQ(data->List()->size(), 1u);
+  EXPECT_FALSE(data->Find("BANK")->has_value());
+}
+
+TEST_P(StudioTablesTest, WebhookOutboxQueuesAndRecordsAttempts) {
+  webhooks::WebhookStore* hooks = store_->webhooks();
+  ASSERT_TRUE(hooks
+                  ->CreateEndpoint({"e1",
+                                    "u1",
+                                    "https://example.net/h",
+                                    "s",
+                                    {"model.subscribed"},
+                                    1})
+                  .ok());
+  EXPECT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{\"a\":1}", "t", 5), 1);
+  auto due = hooks->Due(5, 10);
+  ASSERT_EQ(due->size(), 1u);
+  const std::string id = (*due)[0].first.id;
+  ASSERT_TRUE(
+      hooks->RecordAttempt(id, {1, 200, "", 12, 6}, webhooks::kDelivered, 6)
+          .ok());
+  EXPECT_TRUE(hooks->Due(100, 10)->empty());
+  EXPECT_EQ(hooks->Deliveries("e1", 10)->at(0).delivered_at, 6);
+  EXPECT_EQ(hooks->Attempts(id)->at(0).status_code, 200);
+  EXPECT_TRUE(hooks->DeleteEndpoint("u1", "e1").ok());
+  EXPECT_EQ(hooks->DeleteEndpoint("u1", "e1").code(), ErrorCode::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StudioTablesTest,
+                         ::testing::ValuesIn(testdb::Backends()),
+                         testdb::BackendName);
+
+}  // namespace
+}  // namespace trainyard::store::studio
