@@ -32,6 +32,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import rl_ppo_baseline  # beside this file
+
 
 class Pendulum:
     max_speed, max_torque, dt, g, m, l = 8.0, 2.0, 0.05, 10.0, 1.0, 1.0
@@ -65,42 +67,9 @@ class Pendulum:
         return self.obs(), -cost, False, self.t >= self.max_steps
 
 
-class CartPole:
-    gravity, masscart, masspole, length = 9.8, 1.0, 0.1, 0.5
-    force_mag, tau = 10.0, 0.02
-    theta_threshold = 12 * 2 * math.pi / 360
-    x_threshold = 2.4
-    max_steps = 500
+class CartPole(rl_ppo_baseline.CartPole):
+    """Gymnasium's CartPole-v1, shared with the PPO baseline."""
     obs_dim, n_actions = 4, 2
-
-    def __init__(self, rng):
-        self.rng = rng
-        self.reset()
-
-    def reset(self):
-        self.state = [self.rng.uniform(-0.05, 0.05) for _ in range(4)]
-        self.t = 0
-        return np.array(self.state, dtype=np.float32)
-
-    def step(self, action):
-        x, x_dot, theta, theta_dot = self.state
-        force = self.force_mag if action == 1 else -self.force_mag
-        costheta, sintheta = math.cos(theta), math.sin(theta)
-        total_mass = self.masspole + self.masscart
-        polemass_length = self.masspole * self.length
-        temp = (force + polemass_length * theta_dot ** 2 * sintheta) / total_mass
-        thetaacc = (self.gravity * sintheta - costheta * temp) / (
-            self.length * (4.0 / 3.0 - self.masspole * costheta ** 2 / total_mass))
-        xacc = temp - polemass_length * thetaacc * costheta / total_mass
-        x = x + self.tau * x_dot
-        x_dot = x_dot + self.tau * xacc
-        theta = theta + self.tau * theta_dot
-        theta_dot = theta_dot + self.tau * thetaacc
-        self.state = [x, x_dot, theta, theta_dot]
-        self.t += 1
-        terminated = (x < -self.x_threshold or x > self.x_threshold or
-                      theta < -self.theta_threshold or theta > self.theta_threshold)
-        return np.array(self.state, dtype=np.float32), 1.0, terminated, self.t >= self.max_steps
 
 
 def mlp(inp, hidden, out):
