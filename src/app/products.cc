@@ -1,16 +1,22 @@
 #include "app/products.h"
 
-#ifdef TRAINYARD_HAS_ILP
-#include "products/ilp/module.h"
-#endif
-#ifdef TRAINYARD_HAS_STUDIO
-#include "products/studio/module.h"
-#endif
-#ifdef TRAINYARD_HAS_GYM
-#include "products/gym/module.h"
-#endif
+#include "app/product_list.h"
 
 namespace trainyard::app {
+
+std::vector<std::unique_ptr<products::ProductModule>> NewProductModules() {
+  std::vector<std::unique_ptr<products::ProductModule>> modules;
+  for (const ProductFactory& make : ProductList()) modules.push_back(make());
+  return modules;
+}
+
+std::vector<std::string> ProductNames() {
+  std::vector<std::string> names;
+  for (const auto& module : NewProductModules()) {
+    names.push_back(module->name());
+  }
+  return names;
+}
 
 products::ProductDeps MakeProductDeps(Runtime* runtime) {
   products::ProductDeps deps;
@@ -23,51 +29,47 @@ products::ProductDeps MakeProductDeps(Runtime* runtime) {
   return deps;
 }
 
-Status RegisterProductJobs(Runtime* runtime) {
-  [[maybe_unused]] products::ProductDeps deps = MakeProductDeps(runtime);
-  [[maybe_unused]] jobs::JobHandlerRegistry* registry = &runtime->handlers;
-#ifdef TRAINYARD_HAS_ILP
-  TY_RETURN_IF_ERROR(ilp::RegisterJobs(deps, registry));
-#endif
-#ifdef TRAINYARD_HAS_STUDIO
-  TY_RETURN_IF_ERROR(studio::RegisterJobs(deps, registry));
-#endif
-#ifdef TRAINYARD_HAS_GYM
-  TY_RETURN_IF_ERROR(gym::RegisterJobs(deps, registry));
-#endif
+Status OpenProducts(Runtime* runtime) {
+  const products::ProductDeps deps = MakeProductDeps(runtime);
+  runtime->products = NewProductModules();
+  for (const auto& module : runtime->products) {
+    Status s = module->Open(deps);
+    if (s.ok()) s = module->RegisterJobs(&runtime->handlers);
+    if (!s.ok()) {
+      runtime->products.clear();
+      return s;
+    }
+  }
   return Status::Ok();
 }
 
-Status AddProductRoutes([[maybe_unused]] Runtime* runtime,
-                        [[maybe_unused]] jobs::JobService* jobs,
-                        [[maybe_unused]] api::Router* router,
-                        products::HealthChecks* health) {
-  [[maybe_unused]] products::ProductDeps deps = MakeProductDeps(runtime);
+Status AddProductRoutes(Runtime* runtime, jobs::JobService* jobs,
+                        api::Router* router, products::HealthChecks* health) {
+  products::ProductDeps deps = MakeProductDeps(runtime);
+  deps.jobs = jobs;
   deps.health = health;
-#ifdef TRAINYARD_HAS_ILP
-  TY_RETURN_IF_ERROR(ilp::AddRoutes(deps, jobs, router));
-#endif
-#ifdef TRAINYARD_HAS_STUDIO
-  TY_RETURN_IF_ERROR(studio::AddRoutes(deps, jobs, router));
-#endif
-#ifdef TRAINYARD_HAS_GYM
-  TY_RETURN_IF_ERROR(gym::AddRoutes(deps, jobs, router));
-#endif
+  for (const auto& module : runtime->products) {
+    TY_RETURN_IF_ERROR(module->AddRoutes(deps, router));
+  }
   return Status::Ok();
 }
 
-std::vector<std::string> ProductNames() {
-  std::vector<std::string> names;
-#ifdef TRAINYARD_HAS_ILP
-  names.push_back("ilp");
-#endif
-#ifdef TRAINYARD_HAS_STUDIO
-  names.push_back("studio");
-#endif
-#ifdef TRAINYARD_HAS_GYM
-  names.push_back("gym");
-#endif
-  return names;
+Status StartProducts(Runtime* runtime) {
+  for (size_t i = 0; i < runtime->products.size(); ++i) {
+    Status s = runtime->products[i]->Start();
+    if (!s.ok()) {
+      while (i-- > 0) runtime->products[i]->Stop();
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+void StopProducts(Runtime* runtime) {
+  for (auto it = runtime->products.rbegin(); it != runtime->products.rend();
+       ++it) {
+    (*it)->Stop();
+  }
 }
 
 }  // namespace trainyard::app

@@ -31,7 +31,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config,
       rt->data_dir.get(), &rt->file_system, rt->store->artifact_owners());
   if (config.enable_test_jobs)
     TY_RETURN_IF_ERROR(RegisterTestJobs(&rt->handlers));
-  TY_RETURN_IF_ERROR(RegisterProductJobs(rt.get()));
+  TY_RETURN_IF_ERROR(OpenProducts(rt.get()));
   return rt;
 }
 

@@ -6,10 +6,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/status.h"
 #include "jobs/job_context.h"
+#include "products/product_module.h"
 #include "store/artifact_store.h"
 #include "store/data_dir.h"
 #include "store/file_system.h"
@@ -25,13 +27,17 @@ struct Runtime {
   store::PosixFileSystem file_system;
   std::unique_ptr<store::ArtifactStore> artifacts;
   jobs::JobHandlerRegistry handlers;
+  // This build's products, opened (app/products.h). Declared last: they
+  // hold pointers to everything above and are destroyed first.
+  std::vector<std::unique_ptr<products::ProductModule>> products;
 };
 
 // Validates `config`, creates the data directory layout (model_storage,
 // model_outdir_csv, runs, datasets, plots, jobs), opens and migrates the
 // database (checking it as `check` says: kFull for serve and worker, which
 // run for long, kQuick for CLI commands) — PostgreSQL instead when
-// TRAINYARD_DATABASE_URL names one — and registers the job handlers.
+// TRAINYARD_DATABASE_URL names one —, opens every product and registers the
+// job handlers.
 // Errors: VALIDATION_ERROR for a bad config, IO/CORRUPTION for the data
 // directory or database (a damaged one is refused with a restore hint).
 Result<std::unique_ptr<Runtime>> OpenRuntime(

@@ -131,7 +131,12 @@ Status ServerApp::Wire() {
 
 Status ServerApp::Start() {
   if (started_) return InternalError("server already started");
-  TY_RETURN_IF_ERROR(http_->Start());
+  TY_RETURN_IF_ERROR(StartProducts(runtime_.get()));
+  Status http = http_->Start();
+  if (!http.ok()) {
+    StopProducts(runtime_.get());
+    return http;
+  }
   started_ = true;
   if (pool_) TY_RETURN_IF_ERROR(pool_->Start());
   flusher_ = std::thread([this] { FlushLoop(); });
@@ -169,6 +174,7 @@ void ServerApp::Stop() {
     spdlog::info("asking running jobs to checkpoint");
     pool_->Stop();
   }
+  StopProducts(runtime_.get());
   {
     std::lock_guard lock(mu_);
     stopping_ = true;

@@ -16,6 +16,10 @@
 #include "store/file_system.h"
 #include "store/metadata_store.h"
 
+namespace trainyard::jobs {
+class JobService;
+}  // namespace trainyard::jobs
+
 namespace trainyard::products {
 
 // Checks a product contributes to GET /api/v1/health, by component name
@@ -62,6 +66,7 @@ struct ProductDeps {
   store::FileSystem* file_system = nullptr;
   const Clock* clock = nullptr;
   // Set for routes of an HTTP server; null elsewhere (workers, CLI).
+  jobs::JobService* jobs = nullptr;
   HealthChecks* health = nullptr;
 };
 

@@ -1,5 +1,6 @@
 #include "products/gym/module.h"
 
+#include "jobs/job_context.h"
 #include "products/gym/gym_store.h"
 #include "products/gym/routes.h"
 #include "products/gym/task_spec.h"
@@ -9,27 +10,41 @@ namespace trainyard::gym {
 
 namespace {
 
-Result<std::shared_ptr<GymStore>> OpenStore(const products::ProductDeps& deps) {
-  // The tables are the metadata store's, which outlives the product: the
-  // pointer is shared without ownership.
-  return std::shared_ptr<GymStore>(std::shared_ptr<void>(), deps.store->gym());
-}
+class GymModule : public products::ProductModule {
+ public:
+  const char* name() const override { return "gym"; }
+
+  Status Open(const products::ProductDeps& deps) override {
+    // The tables are the metadata store's, which outlives the product: the
+    // pointer is shared without ownership.
+    store_ = std::shared_ptr<GymStore>(std::shared_ptr<void>(),
+                                       deps.store->gym());
+    deps_ = deps;
+    return Status::Ok();
+  }
+
+  Status RegisterJobs(jobs::JobHandlerRegistry* registry) override {
+    return registry->Register(
+        kTrainJobType, [deps = deps_, store = store_](jobs::JobContext& ctx) {
+          return RunTrainingJob(deps, store.get(), ctx);
+        });
+  }
+
+  Status AddRoutes(const products::ProductDeps& deps,
+                   api::Router* router) override {
+    return AddGymRoutes(deps, deps.jobs, store_, router);
+  }
+
+ private:
+  products::ProductDeps deps_;
+  // Shared by the job handler and the routes.
+  std::shared_ptr<GymStore> store_;
+};
 
 }  // namespace
 
-Status RegisterJobs(const products::ProductDeps& deps,
-                    jobs::JobHandlerRegistry* registry) {
-  TY_ASSIGN_OR_RETURN(std::shared_ptr<GymStore> store, OpenStore(deps));
-  return registry->Register(kTrainJobType,
-                            [deps, store](jobs::JobContext& ctx) {
-                              return RunTrainingJob(deps, store.get(), ctx);
-                            });
-}
-
-Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
-                 api::Router* router) {
-  TY_ASSIGN_OR_RETURN(std::shared_ptr<GymStore> store, OpenStore(deps));
-  return AddGymRoutes(deps, jobs, std::move(store), router);
+std::unique_ptr<products::ProductModule> NewModule() {
+  return std::make_unique<GymModule>();
 }
 
 }  // namespace trainyard::gym

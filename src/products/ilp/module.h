@@ -4,22 +4,15 @@
 // training jobs. See docs/ilp.md.
 #pragma once
 
-#include "api/router.h"
-#include "core/status.h"
-#include "jobs/job_context.h"
-#include "jobs/job_service.h"
-#include "products/product_deps.h"
+#include <memory>
+
+#include "products/product_module.h"
 
 namespace trainyard::ilp {
 
-// Registers the job types "ilp.ddpg.train" and "ilp.ppo.train". CONFLICT
-// if already registered.
-Status RegisterJobs(const products::ProductDeps& deps,
-                    jobs::JobHandlerRegistry* registry);
-
-// Adds every ILP route (GET /api/v1/ itself belongs to the system routes).
-// `jobs` and the deps must outlive the router. CONFLICT on a route clash.
-Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
-                 api::Router* router);
+// The ILP module: job types "ilp.ddpg.train" and "ilp.ppo.train"; every ILP
+// route (GET /api/v1/ itself belongs to the system routes); no background
+// services. See products::ProductModule for the life cycle.
+std::unique_ptr<products::ProductModule> NewModule();
 
 }  // namespace trainyard::ilp

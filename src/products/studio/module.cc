@@ -1,5 +1,6 @@
 #include "products/studio/module.h"
 
+#include "jobs/job_context.h"
 #include "products/studio/renewal_scheduler.h"
 #include "products/studio/routes.h"
 #include "products/studio/studio_context.h"
@@ -7,38 +8,74 @@
 
 namespace trainyard::studio {
 
-Status RegisterJobs(const products::ProductDeps& deps,
-                    jobs::JobHandlerRegistry* registry) {
-  TY_ASSIGN_OR_RETURN(std::shared_ptr<StudioContext> ctx,
-                      StudioContext::Open(deps, nullptr));
-  return registry->Register(kTrainJobType, [ctx](jobs::JobContext& job) {
-    return RunTrainingJob(*ctx, job);
-  });
-}
+namespace {
 
-Status AddRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
-                 api::Router* router) {
-  TY_ASSIGN_OR_RETURN(std::shared_ptr<StudioContext> ctx,
-                      StudioContext::Open(deps, jobs));
-  TY_ASSIGN_OR_RETURN(notify::DeliveryOptions delivery,
-                      notify::DeliveryOptionsFromConfig(*deps.config));
-  ctx->deliverer = std::make_unique<notify::WebhookDeliverer>(
-      ctx->webhooks, deps.clock, std::move(delivery));
-  TY_RETURN_IF_ERROR(AddModelRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddMarketplaceRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddSubscriptionRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddAnalyticsRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddComputeRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddWebhookRoutes(ctx, router));
-  TY_RETURN_IF_ERROR(AddMarketDataRoutes(ctx, router));
-  // The routes own the context; the deliverer stops with the last of them.
-  ctx->deliverer->Start();
-  ctx->renewals = std::make_unique<RenewalScheduler>(
-      ctx.get(), RenewalIntervalMsFromEnvironment());
-  ctx->renewals->Start();
-  return Status::Ok();
+class StudioModule : public products::ProductModule {
+ public:
+  ~StudioModule() override { Stop(); }
+
+  const char* name() const override { return "studio"; }
+
+  Status Open(const products::ProductDeps& deps) override {
+    TY_ASSIGN_OR_RETURN(ctx_, StudioContext::Open(deps, nullptr));
+    return Status::Ok();
+  }
+
+  Status RegisterJobs(jobs::JobHandlerRegistry* registry) override {
+    return registry->Register(kTrainJobType,
+                              [ctx = ctx_](jobs::JobContext& job) {
+                                return RunTrainingJob(*ctx, job);
+                              });
+  }
+
+  Status AddRoutes(const products::ProductDeps& deps,
+                   api::Router* router) override {
+    // No job runs yet (workers start after the routes), so the context the
+    // job handler shares can still be completed here.
+    ctx_->deps = deps;
+    ctx_->jobs = deps.jobs;
+    TY_ASSIGN_OR_RETURN(notify::DeliveryOptions delivery,
+                        notify::DeliveryOptionsFromConfig(*deps.config));
+    ctx_->deliverer = std::make_unique<notify::WebhookDeliverer>(
+        ctx_->webhooks, deps.clock, std::move(delivery));
+    TY_RETURN_IF_ERROR(AddModelRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddMarketplaceRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddSubscriptionRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddAnalyticsRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddComputeRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddWebhookRoutes(ctx_, router));
+    TY_RETURN_IF_ERROR(AddMarketDataRoutes(ctx_, router));
+    return Status::Ok();
+  }
+
+  Status Start() override {
+    if (ctx_ == nullptr || ctx_->deliverer == nullptr) {
+      return InternalError("studio: Start before AddRoutes");
+    }
+    ctx_->deliverer->Start();
+    ctx_->renewals = std::make_unique<RenewalScheduler>(
+        ctx_.get(), RenewalIntervalMsFromEnvironment());
+    ctx_->renewals->Start();
+    return Status::Ok();
+  }
+
+  void Stop() override {
+    if (ctx_ == nullptr) return;
+    // The sweep queues webhooks, so it stops before the deliverer.
+    if (ctx_->renewals) ctx_->renewals->Stop();
+    if (ctx_->deliverer) ctx_->deliverer->Stop();
+  }
+
+ private:
+  std::shared_ptr<StudioContext> ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<products::ProductModule> NewModule() {
+  return std::make_unique<StudioModule>();
 }
 
 }  // namespace trainyard::studio
