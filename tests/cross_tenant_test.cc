@@ -28,6 +28,7 @@
 #include "app/server_app.h"
 #include "core/test_support.h"
 #include "jobs/job_service.h"
+#include "products/studio/studio_test_support.h"
 
 namespace trainyard {
 namespace {
@@ -35,23 +36,6 @@ namespace {
 using nlohmann::json;
 
 // ------------------------------------------------------------------ world
-
-// A small tiny-to-train AI Studio model (as the studio suites use).
-json TinyStudioModel(const std::string& name) {
-  return {{"name", name},
-          {"description", "cross-tenant test model"},
-          {"model_type", "CLASSIFICATION"},
-          {"algorithm", "RANDOM_FOREST"},
-          {"features",
-           {"rsi_14", "macd_signal", "bollinger_position", "volume_ma_ratio"}},
-          {"hyperparameters",
-           {{"n_estimators", 10}, {"max_depth", 3}, {"random_state", 7}}},
-          {"training_config",
-           {{"symbols", {"NIFTY50"}},
-            {"start_date", "2022-01-01"},
-            {"end_date", "2023-12-31"},
-            {"cross_validation_folds", 2}}}};
-}
 
 // 300 weekdays of valid daily bars from 2021-01-04.
 std::string DailyCsv() {
@@ -171,9 +155,9 @@ struct World {
   // A trained AI Studio model of `token`'s; sets *run to its training run.
   std::string TrainedStudioModel(const std::string& token,
                                  const std::string& name, std::string* run) {
-    const std::string id =
-        PostOk(token, "/api/ai-studio/models/", TinyStudioModel(name), 201)
-            .value("id", "");
+    const std::string id = PostOk(token, "/api/ai-studio/models/",
+                                  studio::TinyModelBody(name), 201)
+                               .value("id", "");
     *run = PostOk(token, "/api/ai-studio/models/" + id + "/train/",
                   json::object(), 202)
                .value("job_id", "");
@@ -259,7 +243,7 @@ struct World {
     studio_model =
         TrainedStudioModel(alice, "alice-trained-model-q7", &studio_run);
     studio_draft = PostOk(alice, "/api/ai-studio/models/",
-                          TinyStudioModel("alice-draft-model-q7"), 201)
+                          studio::TinyModelBody("alice-draft-model-q7"), 201)
                        .value("id", "");
     listing =
         PostOk(alice, "/api/ai-studio/models/" + studio_model + "/publish/",
@@ -333,9 +317,10 @@ struct World {
     submitted = app->job_service().Submit(queued);
     ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
     generic_job = submitted->id;
-    studio_queued_model = PostOk(alice, "/api/ai-studio/models/",
-                                 TinyStudioModel("alice-queued-model-q7"), 201)
-                              .value("id", "");
+    studio_queued_model =
+        PostOk(alice, "/api/ai-studio/models/",
+               studio::TinyModelBody("alice-queued-model-q7"), 201)
+            .value("id", "");
     studio_queued_run =
         PostOk(alice,
                "/api/ai-studio/models/" + studio_queued_model + "/train/",
