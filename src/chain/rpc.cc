@@ -27,6 +27,7 @@ class HttpTransport : public RpcTransport {
     // A client per request keeps this thread-safe; keep-alive is not worth
     // a lock here (a batch carries hundreds of calls per request).
     httplib::Client client(origin_);
+    client.set_tcp_nodelay(true);  // a body held by Nagle waits ~40 ms
     client.set_connection_timeout(timeout_ms_ / 1000,
                                   (timeout_ms_ % 1000) * 1000);
     client.set_read_timeout(timeout_ms_ / 1000, (timeout_ms_ % 1000) * 1000);
