@@ -147,5 +147,26 @@ TEST_F(CliTest, ChainExecuteWithoutAnEndpointIsABadInput) {
   EXPECT_NE(r.err.find("TRAINYARD_ETH_RPC"), std::string::npos) << r.err;
 }
 
+
+TEST_F(CliTest, Univ3SimulateRejectsAMisspeltKeyWithASuggestion) {
+  const std::string path = tmp_.Sub("scenario.json");
+  std::ofstream(path) << R"({"fe": 500, "price": "3000.5", "decimals0": 18,
+                             "decimals1": 6, "actions": []})";
+  CliRun r = Trainyard({"univ3", "simulate", "--input", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("fe: unknown key; did you mean \"fee\"?"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, Univ3SimulateAcceptsAHumanPrice) {
+  const std::string path = tmp_.Sub("scenario.json");
+  std::ofstream(path) << R"({"fee": 500, "price": "3000.5", "decimals0": 18,
+                             "decimals1": 6, "actions": []})";
+  CliRun r = Trainyard({"univ3", "simulate", "--input", path});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"price\": 3000.5"), std::string::npos) << r.out;  // within 1e-12
+}
+
 }  // namespace
 }  // namespace trainyard

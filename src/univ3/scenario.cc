@@ -1,12 +1,17 @@
 #include "univ3/scenario.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/suggest.h"
 #include "univ3/full_math.h"
 #include "univ3/pool.h"
+#include "univ3/price.h"
 #include "univ3/tick_math.h"
 
 namespace trainyard::univ3 {
@@ -16,6 +21,89 @@ using nlohmann::json;
 
 Status FieldError(const std::string& field, const std::string& message) {
   return ValidationError(field + ": " + message, {{field, message}});
+}
+
+// A misspelt key must not be ignored (a silently default fee changes every
+// result): every key of `obj` must be in `allowed`. The error names the
+// first unknown key (as "<prefix>.<key>") with the nearest allowed name.
+Status RejectUnknownKeys(const json& obj, const std::string& prefix,
+                         const std::vector<std::string>& allowed) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    bool known = false;
+    for (const std::string& a : allowed) known |= it.key() == a;
+    if (known) continue;
+    std::string message = "unknown key";
+    if (std::optional<std::string> near = ClosestName(it.key(), allowed))
+      message += "; did you mean \"" + *near + "\"?";
+    std::string list;
+    for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    return FieldError(prefix.empty() ? it.key() : prefix + "." + it.key(),
+                      message + " (allowed: " + list + ")");
+  }
+  return Status::Ok();
+}
+
+// The keys each op takes (besides "op").
+std::vector<std::string> KeysOf(const std::string& op) {
+  if (op == "mint" || op == "burn")
+    return {"op", "owner", "tick_lower", "tick_upper", "liquidity"};
+  if (op == "collect")
+    return {"op",         "owner",
+            "tick_lower", "tick_upper",
+            "amount0_requested", "amount1_requested"};
+  if (op == "swap")
+    return {"op", "zero_for_one", "amount_specified", "sqrt_price_limit_x96"};
+  if (op == "flash") return {"op", "amount0", "amount1", "paid0", "paid1"};
+  return {"op", "fee_protocol0", "fee_protocol1"};  // set_fee_protocol
+}
+
+// The initial sqrtPriceX96: given as such, or from a human price (token1
+// per token0 in whole tokens: a decimal string or a number) and both
+// tokens' decimals. Exactly one of the two forms.
+Result<U256> ReadInitialPrice(const json& doc) {
+  const bool has_sqrt = doc.contains("sqrt_price_x96");
+  const bool has_price = doc.contains("price");
+  if (has_sqrt && has_price) {
+    return FieldError("price",
+                      "give either sqrt_price_x96 or price, not both");
+  }
+  if (!has_price) {
+    if (doc.contains("decimals0") || doc.contains("decimals1")) {
+      return FieldError(doc.contains("decimals0") ? "decimals0" : "decimals1",
+                        "only used with price");
+    }
+    return ReadU256(doc, "sqrt_price_x96", "sqrt_price_x96");
+  }
+  const json& v = doc["price"];
+  double price = 0.0;
+  bool parsed = v.is_number();
+  if (parsed) {
+    price = v.get<double>();
+  } else if (v.is_string()) {
+    const std::string text = v.get<std::string>();
+    char* end = nullptr;
+    price = std::strtod(text.c_str(), &end);
+    parsed = !text.empty() && end == text.c_str() + text.size();
+  }
+  if (!parsed || !(price > 0.0) || !std::isfinite(price)) {
+    return FieldError("price",
+                      "must be a positive number of token1 per token0 "
+                      "(e.g. \"3000.5\")");
+  }
+  if (!doc.contains("decimals0") || !doc.contains("decimals1")) {
+    return FieldError(doc.contains("decimals0") ? "decimals1" : "decimals0",
+                      "is required with price (the token's decimals, e.g. 18 "
+                      "for WETH, 6 for USDC)");
+  }
+  TY_ASSIGN_OR_RETURN(int64_t d0, ReadInt(doc, "decimals0", "decimals0", 0, 77));
+  TY_ASSIGN_OR_RETURN(int64_t d1, ReadInt(doc, "decimals1", "decimals1", 0, 77));
+  Result<U256> sqrt_price = PriceToSqrtPriceX96(price, static_cast<int>(d0),
+                                                static_cast<int>(d1));
+  if (!sqrt_price.ok()) {
+    return FieldError("price", "outside the pool's representable range (" +
+                                   sqrt_price.status().message() + ")");
+  }
+  return *sqrt_price;
 }
 
 // A 256-bit unsigned value given as a decimal string or a JSON integer.
@@ -133,6 +221,10 @@ Result<json> RunAction(const json& a, const std::string& prefix, Pool* pool,
                                       "swap, flash, set_fee_protocol");
   }
   const std::string op = a["op"].get<std::string>();
+  const bool known_op = op == "mint" || op == "burn" || op == "collect" ||
+                        op == "swap" || op == "flash" ||
+                        op == "set_fee_protocol";
+  if (known_op) TY_RETURN_IF_ERROR(RejectUnknownKeys(a, prefix, KeysOf(op)));
   json out;
   if (op == "mint" || op == "burn") {
     TY_ASSIGN_OR_RETURN(RangeArgs r, ReadRange(a, prefix, owners));
@@ -234,6 +326,10 @@ Result<std::string> SimulateScenario(std::string_view text) {
                          /*allow_exceptions=*/false);
   if (doc.is_discarded()) return ValidationError("scenario is not valid JSON");
   if (!doc.is_object()) return ValidationError("scenario must be a JSON object");
+  TY_RETURN_IF_ERROR(RejectUnknownKeys(
+      doc, "",
+      {"fee", "tick_spacing", "sqrt_price_x96", "price", "decimals0",
+       "decimals1", "actions"}));
 
   int64_t fee = 3000;
   if (doc.contains("fee")) {
@@ -245,7 +341,7 @@ Result<std::string> SimulateScenario(std::string_view text) {
   } else if (spacing == 0) {
     return FieldError("tick_spacing", "is required for a non-standard fee");
   }
-  TY_ASSIGN_OR_RETURN(U256 sqrt_price, ReadU256(doc, "sqrt_price_x96", "sqrt_price_x96"));
+  TY_ASSIGN_OR_RETURN(U256 sqrt_price, ReadInitialPrice(doc));
   if (!doc.contains("actions") || !doc["actions"].is_array()) {
     return FieldError("actions", "must be an array");
   }
@@ -253,8 +349,8 @@ Result<std::string> SimulateScenario(std::string_view text) {
                                               static_cast<int32_t>(spacing)));
   Status init = pool.Initialize(sqrt_price);
   if (!init.ok()) {
-    return FieldError("sqrt_price_x96", "cannot initialize the pool (" +
-                                            init.message() + ")");
+    return FieldError(doc.contains("price") ? "price" : "sqrt_price_x96",
+                      "cannot initialize the pool (" + init.message() + ")");
   }
   Owners owners;
   json results = json::array();
@@ -280,8 +376,14 @@ Result<std::string> SimulateScenario(std::string_view text) {
                              {"uncollected0", U128String(fees0)},
                              {"uncollected1", U128String(fees1)}});
   }
+  json pool_state = PoolStateJson(pool);
+  if (doc.contains("price")) {  // the final price in the caller's terms
+    pool_state["price"] = SqrtPriceX96ToPrice(
+        pool.slot0().sqrt_price_x96, doc["decimals0"].get<int>(),
+        doc["decimals1"].get<int>());
+  }
   json out{{"results", std::move(results)},
-           {"pool", PoolStateJson(pool)},
+           {"pool", std::move(pool_state)},
            {"positions", std::move(positions)}};
   return out.dump(2);
 }

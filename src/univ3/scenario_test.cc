@@ -1,8 +1,11 @@
 #include "univ3/scenario.h"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "univ3/price.h"
 #include "univ3/test_fixtures.h"
 
 namespace trainyard::univ3 {
@@ -93,6 +96,71 @@ TEST(ScenarioTest, InvalidFilesNameTheField) {
             std::string::npos);
   EXPECT_NE(ErrorOf(R"({"fee": 1234, "sqrt_price_x96": "79228162514264337593543950336",
       "actions": []})").find("tick_spacing"),
+            std::string::npos);
+}
+
+
+TEST(ScenarioTest, AMisspeltTopLevelKeyIsRejectedWithASuggestion) {
+  const std::string error = ErrorOf(R"({"fe": 500,
+      "sqrt_price_x96": "79228162514264337593543950336", "actions": []})");
+  EXPECT_NE(error.find("fe: unknown key"), std::string::npos) << error;
+  EXPECT_NE(error.find("did you mean \"fee\"?"), std::string::npos) << error;
+}
+
+TEST(ScenarioTest, AMisspeltActionKeyIsRejectedWithItsPath) {
+  const std::string error = ErrorOf(R"({"sqrt_price_x96": "79228162514264337593543950336",
+      "actions": [{"op": "mint", "owner": "a", "tick_lower": -60, "tick_upper": 60,
+                   "liquidty": "1000"}]})");
+  EXPECT_NE(error.find("actions[0].liquidty: unknown key"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("did you mean \"liquidity\"?"), std::string::npos);
+}
+
+TEST(ScenarioTest, AKeyOfAnotherOpIsRejected) {
+  // amount_specified belongs to swap, not mint.
+  EXPECT_NE(ErrorOf(R"({"sqrt_price_x96": "79228162514264337593543950336",
+      "actions": [{"op": "mint", "owner": "a", "tick_lower": -60, "tick_upper": 60,
+                   "liquidity": "1", "amount_specified": "5"}]})")
+                .find("actions[0].amount_specified"),
+            std::string::npos);
+}
+
+TEST(ScenarioTest, AHumanPriceWithDecimalsInitialisesThePool) {
+  // 3000.5 USDC (6 decimals) per WETH (18 decimals).
+  const json got = RunScenario(R"({"fee": 3000, "price": "3000.5",
+      "decimals0": 18, "decimals1": 6, "actions": []})");
+  const double back = SqrtPriceX96ToPrice(
+      *ParseU256(got["pool"]["sqrt_price_x96"].get<std::string>()), 18, 6);
+  EXPECT_NEAR(back, 3000.5, 3000.5 * 1e-9);
+  EXPECT_NEAR(got["pool"]["price"].get<double>(), 3000.5, 3000.5 * 1e-9);
+  // The tick of 3000.5 USDC/WETH: ln(3000.5e-12) / ln(1.0001), rounded down.
+  EXPECT_EQ(got["pool"]["tick"].get<int>(),
+            static_cast<int>(std::floor(std::log(3000.5e-12) /
+                                        std::log(1.0001))));
+}
+
+TEST(ScenarioTest, AHumanPriceMayBeANumberAndEqualsTheSqrtPriceForm) {
+  const json by_price = RunScenario(R"({"price": 1, "decimals0": 18,
+      "decimals1": 18, "actions": []})");
+  const json by_sqrt = RunScenario(R"({"sqrt_price_x96":
+      "79228162514264337593543950336", "actions": []})");
+  EXPECT_EQ(by_price["pool"]["tick"], by_sqrt["pool"]["tick"]);
+  EXPECT_EQ(by_price["pool"]["tick"], 0);
+}
+
+TEST(ScenarioTest, AHumanPriceNeedsBothDecimalsAndExcludesSqrtPrice) {
+  EXPECT_NE(ErrorOf(R"({"price": "3000.5", "decimals0": 18, "actions": []})")
+                .find("decimals1: is required with price"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"price": "3000.5", "decimals0": 18, "decimals1": 6,
+      "sqrt_price_x96": "79228162514264337593543950336", "actions": []})")
+                .find("either sqrt_price_x96 or price"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"price": "3,000", "decimals0": 18, "decimals1": 6,
+      "actions": []})").find("price: must be a positive number"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(R"({"price": "-1", "decimals0": 18, "decimals1": 6,
+      "actions": []})").find("price: must be a positive number"),
             std::string::npos);
 }
 
