@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -879,6 +881,239 @@ TEST_F(IlpOwnershipTest, TheDatabaseAndUnregisteredFilesAreNeverServed) {
       EXPECT_EQ(r->body.find("SQLite format"), std::string::npos);
     }
   }
+}
+
+
+// ------------------------------------------ issue 22: the first hour (ILP)
+
+TEST_F(IlpApiTest, TrainingDefaultsToTheRecentreActionTransform) {
+  json done = TrainAndWait("ppo", TinyTrain("ppo", "plain"));
+  EXPECT_EQ(done["action_transform"], "recentre");
+  std::ifstream info(Home(Owned("model_storage/ppo/plain") + "/ilp_model.json"));
+  EXPECT_EQ(json::parse(info)["action_transform"], "recentre");
+}
+
+TEST_F(IlpApiTest, AShortTrainingSaysItIsTooShortToLearn) {
+  auto r = Post("/api/v1/ppo/train/", TinyTrain("ppo", "brief"));
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json warnings = Body(r)["warnings"];
+  ASSERT_EQ(warnings.size(), 1u) << warnings.dump();
+  EXPECT_NE(warnings[0].get<std::string>().find("too short to learn"),
+            std::string::npos);
+  json done = WaitForTraining("ppo", Body(r)["job_id"]);
+  EXPECT_EQ(done["warnings"][0], warnings[0]);
+}
+
+TEST_F(IlpApiTest, ABoundMapTransformIsWarnedAboutGas) {
+  auto r = Post("/api/v1/ppo/train/",
+                TinyTrain("ppo", "bounds", R"(, "action_transform": "linear")"));
+  ASSERT_EQ(r->status, 200) << r->body;
+  bool warned = false;
+  for (const json& w : Body(r)["warnings"])
+    warned |= w.get<std::string>().find("paying burn, collect and mint gas") !=
+              std::string::npos;
+  EXPECT_TRUE(warned) << r->body;
+}
+
+TEST_F(IlpApiTest, TrainResultReportsEpisodesEndedEarlyAndWhy) {
+  // A $100 budget re-placed by a bound-map policy pays $15-30 of gas a
+  // step: the value falls below $50 within a few steps.
+  json done = TrainAndWait(
+      "ppo", R"({"max_steps": 20, "n_episodes": 2, "model_name": "poor",
+                 "buffer_size": 40, "n_epochs": 1, "agent_budget_usd": 100,
+                 "action_transform": "linear"})");
+  ASSERT_TRUE(done["episodes_ended_early"].is_number_integer()) << done.dump();
+  EXPECT_GE(done["episodes_ended_early"].get<int64_t>(), 1);
+  EXPECT_GT(done["episodes"].get<int64_t>(), 2);  // more than n_episodes
+  EXPECT_EQ(done["result"]["episodes_ended_early"], done["episodes_ended_early"]);
+  const std::string reason = done["early_end_reason"];
+  EXPECT_NE(reason.find("below 50% of agent_budget_usd (50 USD)"),
+            std::string::npos)
+      << reason;
+}
+
+TEST_F(IlpApiTest, TrainResultOfAFullLengthRunHasNoEarlyEndedEpisodes) {
+  json done = TrainAndWait("ppo", TinyTrain("ppo", "calm"));
+  EXPECT_EQ(done["episodes_ended_early"], 0);
+  EXPECT_EQ(done["episodes"], 2);
+}
+
+TEST_F(IlpApiTest, IlpModelJsonStoresTypedParameters) {
+  TrainAndWait("ppo", kPpoTrainExample);
+  std::ifstream in(
+      Home(Owned("model_storage/ppo/ppo2_fazool22") + "/ilp_model.json"));
+  const json params = json::parse(in)["params"];
+  EXPECT_EQ(params["alpha"], 0.001);
+  EXPECT_TRUE(params["alpha"].is_number_float());
+  EXPECT_EQ(params["n_epochs"], 20);
+  EXPECT_EQ(params["use_running_statistics"], false);
+  // train-result reads the typed description back.
+  EXPECT_EQ(
+      Body(Get("/api/v1/ppo/train-result/?model_name=ppo2_fazool22"))["status"],
+      "done");
+}
+
+TEST_F(IlpApiTest, EvaluateSaysWhetherTheAgentBeatsTheBaselines) {
+  TrainAndWait("ppo", TinyTrain("ppo", "m"));
+  auto r = Post("/api/v1/ppo/evaluate/",
+                R"({"eval_steps": 5, "eval_episodes": 1, "model_name": "m",
+                    "baselines": ["hodl", "fixed"]})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json b = Body(r);
+  const double agent = b["agent"]["mean_reward_usd"];
+  const double best = std::max(b["baselines"]["hodl"]["mean_reward_usd"].get<double>(),
+                               b["baselines"]["fixed"]["mean_reward_usd"].get<double>());
+  EXPECT_EQ(b["beats_baselines"], agent > best + 0.005);
+  const std::string verdict = b["verdict"];
+  EXPECT_NE(verdict.find(agent > best + 0.005 ? "beats every baseline"
+                         : agent >= best - 0.005 ? "ties the best baseline"
+                                                 : "does not beat"),
+            std::string::npos)
+      << verdict;
+  EXPECT_TRUE(b["warnings"].is_array());
+}
+
+TEST_F(IlpApiTest, HodlHoldsTokensSoItsFinalValueFollowsThePrice) {
+  TrainAndWait("ppo", TinyTrain("ppo", "m"));
+  auto r = Post("/api/v1/ppo/evaluate/",
+                R"({"eval_steps": 50, "eval_episodes": 2, "model_name": "m",
+                    "baselines": ["hodl", "fixed"]})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json hodl = Body(r)["baselines"]["hodl"];
+  EXPECT_EQ(hodl["mean_reward_usd"], 0.0);
+  EXPECT_EQ(hodl["mean_gas_usd"], 0.0);
+  EXPECT_NE(hodl["mean_final_value_usd"].get<double>(), 10000.0);
+  EXPECT_NE(Body(r)["baseline_holdings"]["hodl"].get<std::string>().find(
+                "tokens"),
+            std::string::npos);
+}
+
+TEST_F(IlpInferenceTest, PredictWithOnlyAPpoModelAsksOnlyPpo) {
+  TrainAndWait("ppo", TinyTrain("ppo", "solo"));
+  auto r = Post("/api/v1/predict-action/", R"({"ppo_agent_path": "solo"})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  ExpectRange(Body(r)["ppo_action"]);
+  EXPECT_TRUE(Body(r)["ddpg_action"].is_null());
+}
+
+TEST_F(IlpApiTest, PredictWithANullDdpgPathAndNoDdpgModelWorks) {
+  // The caller has no DDPG model at all: nobody asked for one.
+  TrainAndWait("ppo", TinyTrain("ppo", "solo"));
+  auto r = Post("/api/v1/predict-action/",
+                R"({"ppo_agent_path": "solo", "ddpg_agent_path": null})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Body(r)["ddpg_action"].is_null());
+  EXPECT_TRUE(Body(r)["ppo_action"].is_object());
+}
+
+TEST_F(IlpApiTest, PredictWithOnlyADdpgModelAsksOnlyDdpg) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "solo"));
+  auto r = Post("/api/v1/predict-action/", R"({"ddpg_agent_path": "solo"})");
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Body(r)["ddpg_action"].is_object());
+  EXPECT_TRUE(Body(r)["ppo_action"].is_null());
+}
+
+TEST_F(IlpApiTest, PredictWithBothAgentPathsNullIsAValidationError) {
+  ExpectError(Post("/api/v1/predict-action/",
+                   R"({"ppo_agent_path": null, "ddpg_agent_path": null})"),
+              400, "VALIDATION_ERROR", "ppo_agent_path");
+}
+
+TEST_F(IlpInferenceTest, ADateAfterTheLastImportedPriceIsFlaggedStale) {
+  std::string csv = "timestamp,price\n";  // hourly up to 2024-05-05 23:00
+  for (int i = 0; i < 48; ++i)
+    csv += std::to_string(1714780800 + i * 3600) + "," +
+           std::to_string(3000 + i) + "\n";
+  ASSERT_EQ(Post("/api/v1/pool-data/import/",
+                 json{{"pool_id", env_pool_}, {"csv", csv}}.dump(), admin_)
+                ->status,
+            200);
+  json body = json::parse(kPredictExample);
+  body["date_str"] = "2024-05-20";
+  const json b = Body(Post("/api/v1/predict-action/", body.dump()));
+  EXPECT_EQ(b["data_source"], "imported");
+  EXPECT_EQ(b["data_stale"], true);
+  EXPECT_EQ(b["data_date"], "2024-05-05");
+  const std::string note = b["note"];
+  EXPECT_NE(note.find("no imported price on 2024-05-20"), std::string::npos);
+  EXPECT_NE(note.find("15 days earlier"), std::string::npos) << note;
+  // On the last imported day itself the data is current.
+  const json fresh = Body(Post("/api/v1/predict-action/", kPredictExample));
+  EXPECT_EQ(fresh["data_stale"], false);
+  EXPECT_TRUE(fresh["note"].is_null());
+}
+
+json InferenceWith(double profit, bool out_of_range, double seconds) {
+  json body = json::parse(kInferenceExample);
+  body["pool_state"]["current_profit"] = profit;
+  body["pool_state"]["price_out_of_range"] = out_of_range;
+  body["pool_state"]["time_since_last_adjustment"] = seconds;
+  body["pool_state"]["pool_volatility"] = 0.05;  // below the 0.1 threshold
+  body["user_preferences"]["user_status"] = "existing_user";
+  return body;
+}
+
+TEST_F(IlpInferenceTest, InferenceShowsTheCallersPositionToTheAgents) {
+  const json calm =
+      Body(Post("/api/v1/inference/", InferenceWith(0, false, 0).dump()));
+  const json hurt =
+      Body(Post("/api/v1/inference/", InferenceWith(-900, true, 36000).dump()));
+  const json saw = hurt["explanation"]["agents_saw"];
+  EXPECT_NEAR(saw["value_over_budget_minus_1"].get<double>(), -0.09, 1e-6);
+  EXPECT_EQ(saw["in_range"], 0.0);
+  EXPECT_EQ(saw["has_position"], 1.0);
+  // 36000 s = 10 one-hour steps.
+  EXPECT_NEAR(saw["steps_since_adjustment_over_100"].get<double>(), 0.1, 1e-6);
+  EXPECT_EQ(calm["explanation"]["agents_saw"]["in_range"], 1.0);
+  // DDPG's deterministic action is a smooth function of what it sees.
+  EXPECT_NE(calm["ddpg_action"]["raw_action"], hurt["ddpg_action"]["raw_action"]);
+}
+
+TEST_F(IlpInferenceTest, InferenceTakesTheHeldRange) {
+  json body = InferenceWith(0, false, 0);
+  const json plain = Body(Post("/api/v1/inference/", body.dump()));
+  const double price = plain["price"];
+  body["pool_state"]["price_lower"] = price * 0.9;
+  body["pool_state"]["price_upper"] = price * 1.2;
+  const json b = Body(Post("/api/v1/inference/", body.dump()));
+  const json saw = b["explanation"]["agents_saw"];
+  EXPECT_NEAR(saw["log_price_lower_over_price"].get<double>(), std::log(0.9),
+              1e-5);
+  EXPECT_NEAR(saw["log_price_upper_over_price"].get<double>(), std::log(1.2),
+              1e-5);
+  body["pool_state"].erase("price_upper");
+  ExpectError(Post("/api/v1/inference/", body.dump()), 400, "VALIDATION_ERROR",
+              "pool_state.price_upper");
+}
+
+TEST_F(IlpInferenceTest, InferenceExplainsWhichAgentSaidWhatAndWhy) {
+  const json b =
+      Body(Post("/api/v1/inference/", InferenceWith(0, false, 0).dump()));
+  ASSERT_EQ(b["strategy_action"], "maintain_position") << b.dump();
+  const json e = b["explanation"];
+  EXPECT_NE(e["overall"].get<std::string>().find("maintain_position"),
+            std::string::npos);
+  EXPECT_NE(e["agents"]["ddpg"].get<std::string>().find("DDPG"),
+            std::string::npos);
+  EXPECT_NE(e["agents"]["ppo"].get<std::string>().find("PPO"),
+            std::string::npos);
+  // Every agent that would act otherwise than the rules is named.
+  int against = 0;
+  for (const char* side : {"ddpg_action", "ppo_action"}) {
+    const std::string d = b[side]["decision"];
+    against += d == "exit" || d == "move";
+  }
+  EXPECT_EQ(e["disagreements"].size(), static_cast<size_t>(against));
+  EXPECT_TRUE(b["recommended_range"].is_null());  // nothing to place
+}
+
+TEST_F(IlpInferenceTest, InferenceThatPlacesLiquidityNamesTheRangeToUse) {
+  const json b = Body(Post("/api/v1/inference/", kInferenceExample));
+  ASSERT_EQ(b["strategy_action"], "add_liquidity");
+  EXPECT_EQ(b["recommended_range"]["from"], "ppo");
+  EXPECT_EQ(b["recommended_range"]["tick_lower"],
+            b["ppo_action"]["tick_lower"]);
 }
 
 }  // namespace

@@ -34,7 +34,15 @@ LpTarget LpBaselineStrategy::Next(const UniswapV3LpEnv& env) {
   const double p = env.price();
   switch (kind_) {
     case LpBaseline::kHodl:
-      return LpTarget{true, 0, 0};
+      // The tokens the fixed range would have been funded with at the
+      // start, held outside the pool (no fees, no IL, no gas; the value
+      // follows the price).
+      if (!placed_) {
+        range_ = env.TargetForPrices(p * (1 - pct_), p * (1 + pct_));
+        range_.hold = true;
+        range_.hold_tokens = true;
+      }
+      break;
     case LpBaseline::kFullRange:
       // Prices beyond the representable range clamp to the usable ticks.
       if (!placed_) range_ = env.TargetForPrices(0.0, 1e300);

@@ -1,7 +1,9 @@
 // Baseline liquidity strategies for UniswapV3LP-v0, run on the same market
-// seeds as an agent in evaluation: HODL (no position), full range, a fixed
-// range at ±percentage_range placed once, and τ-reset (a ±percentage_range
-// range re-centred whenever the price leaves it).
+// seeds as an agent in evaluation: HODL (no position: the tokens the fixed
+// range would have been funded with at the start, held outside the pool, as
+// the LP literature defines it), full range, a fixed range at
+// ±percentage_range placed once, and τ-reset (a ±percentage_range range
+// re-centred whenever the price leaves it).
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "univ3/price.h"
 #include "univ3/tick_math.h"
 
 namespace trainyard::env {
@@ -37,6 +38,49 @@ TEST(LpBaselineTest, HodlNeverHoldsAPositionAndEarnsZero) {
     EXPECT_EQ(env->StepTarget(hodl.Next(*env), obs).reward, 0.0);
     EXPECT_FALSE(env->has_position());
   }
+}
+
+TEST(LpBaselineTest, HodlHoldsTheTokensTheFixedRangeWouldBeFundedWith) {
+  auto env = MakeEnv();
+  std::vector<float> obs(11);
+  env->Reset(1, obs);
+  LpBaselineStrategy hodl(LpBaseline::kHodl, 0.5);
+  hodl.BeginEpisode();
+  const double p0 = env->price();
+  const LpTarget range = env->TargetForPrices(p0 * 0.5, p0 * 1.5);
+  env->StepTarget(hodl.Next(*env), obs);
+  const market::PoolPreset& pr = env->market().config().preset;
+  // The whole budget, in token1 at the starting price ...
+  const double x = env->held_token0(), y = env->held_token1();
+  EXPECT_NEAR((x * p0 + y) * pr.token1_usd, 10000.0, 1e-6);
+  // ... split as a position over [P/2, 3P/2] holds it: token0's share of the
+  // value is (1/sqrt(P) - 1/sqrt(Pb)) P / that + (sqrt(P) - sqrt(Pa)).
+  const double sa = std::sqrt(
+      univ3::TickToPrice(range.tick_lower, pr.decimals0, pr.decimals1));
+  const double sb = std::sqrt(
+      univ3::TickToPrice(range.tick_upper, pr.decimals0, pr.decimals1));
+  const double sp = std::sqrt(p0);
+  const double value0 = (1 / sp - 1 / sb) * p0, value1 = sp - sa;
+  EXPECT_NEAR(x * p0 / (x * p0 + y), value0 / (value0 + value1), 1e-9);
+  EXPECT_GT(x, 0.0);
+  EXPECT_GT(y, 0.0);
+}
+
+TEST(LpBaselineTest, HodlsValueFollowsThePriceOfItsTokens) {
+  auto env = MakeEnv();
+  std::vector<float> obs(11);
+  env->Reset(1, obs);
+  LpBaselineStrategy hodl(LpBaseline::kHodl, 0.5);
+  hodl.BeginEpisode();
+  const double p0 = env->price();
+  for (int t = 0; t < 20; ++t) env->StepTarget(hodl.Next(*env), obs);
+  const double p = env->price();
+  ASSERT_NE(p, p0);  // the market moved
+  const double usd1 = env->market().config().preset.token1_usd;
+  EXPECT_NEAR(env->value_usd(),
+              (env->held_token0() * p + env->held_token1()) * usd1, 1e-6);
+  EXPECT_NE(env->value_usd(), 10000.0);
+  EXPECT_EQ(env->last_record().value_usd, env->value_usd());
 }
 
 TEST(LpBaselineTest, FullRangeUsesTheOutermostUsableTicks) {

@@ -100,6 +100,7 @@ double UniswapV3LpEnv::Usd(double token1_whole) const {
 }
 
 double UniswapV3LpEnv::value_usd() const {
+  if (holding_tokens_) return idle_usd_ + Usd(held0_ * price() + held1_);
   if (!has_position()) return idle_usd_;
   const univ3::PositionValue v =
       market().Value(kOwner, tick_lower_, tick_upper_);
@@ -184,7 +185,7 @@ LpTarget UniswapV3LpEnv::TargetForPrices(double price_lower,
 }
 
 bool UniswapV3LpEnv::Keeps(const LpTarget& target) const {
-  if (target.hold) return !has_position();
+  if (target.hold) return !has_position() && holding_tokens_ == target.hold_tokens;
   if (!has_position()) return false;
   const double tol =
       config_.keep_tolerance * static_cast<double>(tick_upper_ - tick_lower_);
@@ -224,12 +225,9 @@ double UniswapV3LpEnv::ExitPosition() {
   return gas;
 }
 
-double UniswapV3LpEnv::EnterPosition(const LpTarget& target) {
-  market::Market& m = markets_[pool_index_];
-  const double gas = m.GasCostUsd(market::GasOp::kMint);
-  const double capital = Usd(1.0) > 0 ? (idle_usd_ - gas) / Usd(1.0) : 0.0;
-  if (!(capital > 0.0)) return 0.0;  // cannot afford a position: stay idle
-  const market::PoolPreset& pr = m.config().preset;
+std::pair<double, double> UniswapV3LpEnv::TokensPerLiquidity(
+    const LpTarget& target) const {
+  const market::PoolPreset& pr = market().config().preset;
   const double p = price();
   const double sa = std::sqrt(
       univ3::TickToPrice(target.tick_lower, pr.decimals0, pr.decimals1));
@@ -246,6 +244,16 @@ double UniswapV3LpEnv::EnterPosition(const LpTarget& target) {
     per0 = 1.0 / sp - 1.0 / sb;
     per1 = sp - sa;
   }
+  return {per0, per1};
+}
+
+double UniswapV3LpEnv::EnterPosition(const LpTarget& target) {
+  market::Market& m = markets_[pool_index_];
+  const double gas = m.GasCostUsd(market::GasOp::kMint);
+  const double capital = Usd(1.0) > 0 ? (idle_usd_ - gas) / Usd(1.0) : 0.0;
+  if (!(capital > 0.0)) return 0.0;  // cannot afford a position: stay idle
+  const double p = price();
+  const auto [per0, per1] = TokensPerLiquidity(target);
   const double scale = capital / (per0 * p + per1);
   // Shave a little so rounding in the exact math never asks for more.
   constexpr double kShave = 1.0 - 1e-9;
@@ -343,6 +351,8 @@ void UniswapV3LpEnv::Reset(std::optional<uint64_t> seed, std::span<float> obs,
   liquidity_ = 0;
   tick_lower_ = tick_upper_ = 0;
   idle_usd_ = config_.agent_budget_usd;
+  held0_ = held1_ = 0.0;
+  holding_tokens_ = false;
   cumulative_reward_usd_ = 0.0;
   returns_count_ = returns_next_ = 0;
   last_block_price_ = m.pool_price();
@@ -378,7 +388,21 @@ StepResult UniswapV3LpEnv::Apply(const LpTarget& target, float a0, float a1,
   const bool adjust = !Keeps(target);
   if (adjust) {
     if (has_position()) gas += ExitPosition();
-    if (!target.hold) gas += EnterPosition(target);
+    if (holding_tokens_) {  // back to cash at the current price
+      idle_usd_ += Usd(held0_ * price() + held1_);
+      held0_ = held1_ = 0.0;
+      holding_tokens_ = false;
+    }
+    if (!target.hold) {
+      gas += EnterPosition(target);
+    } else if (target.hold_tokens && Usd(1.0) > 0) {
+      const auto [per0, per1] = TokensPerLiquidity(target);
+      const double scale = idle_usd_ / Usd(1.0) / (per0 * price() + per1);
+      held0_ = per0 * scale;
+      held1_ = per1 * scale;
+      idle_usd_ = 0.0;
+      holding_tokens_ = true;
+    }
     steps_since_adjust_ = 0;
   }
   // Principal and fees before the market moves: the "hold" reference.
@@ -437,6 +461,8 @@ StepResult UniswapV3LpEnv::Apply(const LpTarget& target, float a0, float a1,
   rec.cumulative_reward_usd = cumulative_reward_usd_;
   rec.value_usd = value_usd();
   rec.in_range = obs[7] > 0.5f;
+  rec.below_value_floor =
+      rec.value_usd < config_.value_floor_fraction * config_.agent_budget_usd;
   rec.sqrt_price_x96 = univ3::ToDouble(rep.sqrt_price_x96);
   rec.price = p;
   rec.tick = rep.tick;
@@ -453,8 +479,7 @@ StepResult UniswapV3LpEnv::Apply(const LpTarget& target, float a0, float a1,
   }
   StepResult result;
   result.reward = rec.reward;
-  result.terminated =
-      rec.value_usd < config_.value_floor_fraction * config_.agent_budget_usd;
+  result.terminated = rec.below_value_floor;
   return result;
 }
 

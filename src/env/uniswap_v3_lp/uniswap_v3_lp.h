@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/rng.h"
@@ -92,6 +93,11 @@ struct LpTarget {
   bool hold = false;  // no position: burn and keep the capital out of the pool
   int32_t tick_lower = 0;
   int32_t tick_upper = 0;
+  // With hold: keep the capital as the tokens a position over
+  // [tick_lower, tick_upper) would hold at the current price (split off-pool
+  // without fees or gas, as positions are funded), so its value follows the
+  // price: the HODL of the LP literature. Without it the capital is cash.
+  bool hold_tokens = false;
 };
 
 // Everything that happened in one step, in USD unless noted. Columns of
@@ -113,6 +119,9 @@ struct LpStepRecord {
   double cumulative_reward_usd = 0.0;
   double value_usd = 0.0;  // position + uncollected fees + idle capital
   bool in_range = false;
+  // The value fell below value_floor_fraction x budget: the episode ends
+  // here (terminated) rather than after max_steps.
+  bool below_value_floor = false;
   // Pool state after the step.
   double sqrt_price_x96 = 0.0;  // as a double (exact value in the pool)
   double price = 0.0;           // token1 per token0, whole tokens
@@ -183,6 +192,9 @@ class UniswapV3LpEnv final : public Env {
   univ3::u128 position_liquidity() const { return liquidity_; }
   double value_usd() const;
   double idle_usd() const { return idle_usd_; }
+  // Tokens held outside the pool after a hold_tokens target (whole tokens).
+  double held_token0() const { return held0_; }
+  double held_token1() const { return held1_; }
   static constexpr univ3::OwnerId kOwner = 1;
 
  private:
@@ -200,6 +212,9 @@ class UniswapV3LpEnv final : public Env {
                    std::span<float> obs, Info* info);
   double ExitPosition();  // burns + collects; returns gas paid
   double EnterPosition(const LpTarget& target);  // mints; returns gas paid
+  // Whole tokens (x, y) per unit of whole-token liquidity that a position
+  // over `target` holds at the current price.
+  std::pair<double, double> TokensPerLiquidity(const LpTarget& target) const;
   void RunMarket(double* volume_usd, univ3::U256* fg0, univ3::U256* fg1);
   void PushReturn(double log_return);
   double Volatility() const;
@@ -222,6 +237,8 @@ class UniswapV3LpEnv final : public Env {
   int32_t tick_lower_ = 0, tick_upper_ = 0;
   univ3::u128 liquidity_ = 0;
   double idle_usd_ = 0.0;
+  double held0_ = 0.0, held1_ = 0.0;  // hold_tokens: tokens instead of cash
+  bool holding_tokens_ = false;
   double cumulative_reward_usd_ = 0.0;
   std::array<double, UniswapV3LpConfig::kMaxVolatilityWindow> returns_{};
   int returns_count_ = 0, returns_next_ = 0;

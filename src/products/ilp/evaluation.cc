@@ -1,6 +1,7 @@
 #include "products/ilp/evaluation.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -37,7 +38,65 @@ void Accumulate(const env::LpStepRecord& r, Side* side) {
   side->running += r.reward_usd;
 }
 
+std::string Usd(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s$%.2f", v < 0 ? "-" : "", std::abs(v));
+  return buf;
+}
+
 }  // namespace
+
+EvaluationVerdict JudgeEvaluation(const EvaluateResult& r,
+                                  int64_t eval_steps) {
+  constexpr double kTie = 0.005;  // half a cent per episode
+  EvaluationVerdict out;
+  const SideSummary& a = r.agent;
+  const std::pair<std::string, SideSummary>* best = nullptr;
+  for (const auto& b : r.baselines) {
+    if (best == nullptr || b.second.reward_usd > best->second.reward_usd)
+      best = &b;
+  }
+  if (best == nullptr) {
+    out.verdict =
+        "no baseline was run: add \"baselines\" (hodl, full_range, fixed, "
+        "tau_reset) to see whether the agent is worth using";
+  } else {
+    const std::string figures =
+        Usd(a.reward_usd) + " fee income - IL - gas per episode against " +
+        best->first + "'s " + Usd(best->second.reward_usd);
+    if (a.reward_usd > best->second.reward_usd + kTie) {
+      out.beats_baselines = true;
+      out.verdict = "the agent beats every baseline run: " + figures +
+                    " (the best of them)";
+    } else if (a.reward_usd >= best->second.reward_usd - kTie) {
+      out.verdict = "the agent ties the best baseline, " + best->first +
+                    ": " + figures;
+    } else {
+      out.verdict = "the agent does not beat the best baseline, " +
+                    best->first + ": " + figures;
+    }
+  }
+  if (a.fee_income_usd == 0.0 && a.gas_usd == 0.0) {
+    out.warnings.push_back(
+        "the agent held no position in any evaluation episode: it stayed out "
+        "of the pool, earning and paying nothing (as hodl does); where LPing "
+        "pays, a longer training can learn to provide liquidity (docs/ilp.md, "
+        "learning check)");
+  } else if (a.gas_usd > a.fee_income_usd) {
+    out.warnings.push_back(
+        "the agent paid more gas (" + Usd(a.gas_usd) + ") than it earned in "
+        "fees (" + Usd(a.fee_income_usd) + ") per episode: it re-places its "
+        "range more often than that pays");
+  }
+  if (a.steps + 1e-9 < static_cast<double>(eval_steps)) {
+    out.warnings.push_back(
+        "the agent's episodes lasted " + std::to_string(a.steps).substr(0, 6) +
+        " of " + std::to_string(eval_steps) +
+        " steps on average: some ended early because its value fell below "
+        "the floor (50% of agent_budget_usd)");
+  }
+  return out;
+}
 
 Result<EvaluateResult> RunEvaluation(const ModelPaths& paths,
                                      const EvaluateRequest& req) {

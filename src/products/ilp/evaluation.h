@@ -47,6 +47,18 @@ struct EvaluateResult {
   bool use_running_statistics = false;  // as the model was trained
 };
 
+// What an evaluation says about the agent, in words: whether it beats the
+// baselines it ran against (on mean fee income - IL - gas per episode), and
+// warnings for the ways a short or bad training shows (no position at all,
+// gas above fee income, episodes ended at the value floor).
+struct EvaluationVerdict {
+  std::string verdict;
+  bool beats_baselines = false;  // above every baseline asked for
+  std::vector<std::string> warnings;
+};
+EvaluationVerdict JudgeEvaluation(const EvaluateResult& result,
+                                  int64_t eval_steps);
+
 // Loads the model in paths.model_dir (NOT_FOUND / VALIDATION_ERROR as
 // LoadModel), runs the episodes and writes the files into paths.csv_dir
 // (answering with paths under paths.rel_csv_dir). IO_ERROR if the logs

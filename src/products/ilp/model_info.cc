@@ -1,6 +1,9 @@
 #include "products/ilp/model_info.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <stdexcept>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,7 +15,69 @@ namespace trainyard::ilp {
 
 using nlohmann::json;
 
+namespace {
+
+// The shortest text that reads back as exactly `v` ("0.0003", not
+// "0.00029999999999999997").
+std::string ShortestText(double v) {
+  char buf[64];
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// A hyperparameter as a typed JSON value: integers and numbers as numbers,
+// true/false as booleans, comma-separated layer sizes ("64,64") as an
+// array of integers, anything else as the string it is.
+json TypedParam(const std::string& text) {
+  if (text == "true" || text == "false") return text == "true";
+  int64_t i = 0;
+  const char* end = text.data() + text.size();
+  std::from_chars_result ri = std::from_chars(text.data(), end, i);
+  if (!text.empty() && ri.ec == std::errc() && ri.ptr == end) return i;
+  double d = 0.0;
+  std::from_chars_result rd = std::from_chars(text.data(), end, d);
+  if (!text.empty() && rd.ec == std::errc() && rd.ptr == end &&
+      std::isfinite(d))
+    return d;
+  if (text.find(',') != std::string::npos) {
+    json list = json::array();
+    size_t start = 0;
+    while (start <= text.size()) {
+      const size_t comma = std::min(text.find(',', start), text.size());
+      const std::string part = text.substr(start, comma - start);
+      const char* pend = part.data() + part.size();
+      std::from_chars_result rp = std::from_chars(part.data(), pend, i);
+      if (part.empty() || rp.ec != std::errc() || rp.ptr != pend) return text;
+      list.push_back(i);
+      start = comma + 1;
+    }
+    return list;
+  }
+  return text;
+}
+
+// The rl layer's text for a typed value; older files stored every value as
+// a string, which is taken as it is.
+std::string ParamText(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_number()) return ShortestText(v.get<double>());
+  if (v.is_array()) {
+    std::string out;
+    for (const json& e : v) out += (out.empty() ? "" : ",") + ParamText(e);
+    return out;
+  }
+  throw std::invalid_argument("params: unsupported value " + v.dump());
+}
+
+}  // namespace
+
+std::string ParamValueText(double v) { return ShortestText(v); }
+
 std::string ModelInfoToJson(const ModelInfo& i) {
+  json params = json::object();
+  for (const auto& [key, text] : i.params) params[key] = TypedParam(text);
   json j = {{"algo", i.algo},
             {"model_name", i.model_name},
             {"env_id", env::kUniswapV3LpId},
@@ -24,7 +89,7 @@ std::string ModelInfoToJson(const ModelInfo& i) {
             {"max_steps", i.max_steps},
             {"n_episodes", i.n_episodes},
             {"seed", i.seed},
-            {"params", i.params},
+            {"params", params},
             {"trained_steps", i.trained_steps},
             {"episodes", i.episodes},
             {"recent_mean_return", std::isfinite(i.recent_mean_return)
@@ -47,7 +112,10 @@ Result<ModelInfo> ModelInfoFromJson(const std::string& text) {
     i.max_steps = j.value("max_steps", int64_t{0});
     i.n_episodes = j.value("n_episodes", int64_t{0});
     i.seed = j.value("seed", uint64_t{0});
-    i.params = j.value("params", rl::ParamMap{});
+    if (j.contains("params")) {
+      for (const auto& [key, value] : j["params"].items())
+        i.params[key] = ParamText(value);
+    }
     i.trained_steps = j.value("trained_steps", int64_t{0});
     i.episodes = j.value("episodes", int64_t{0});
     if (j.contains("recent_mean_return") && j["recent_mean_return"].is_number())

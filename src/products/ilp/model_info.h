@@ -31,9 +31,14 @@ struct ModelInfo {
   double recent_mean_return = 0.0;
 };
 
+// `params` are written typed (numbers as numbers, "true"/"false" as
+// booleans, layer sizes "64,64" as [64, 64]).
 std::string ModelInfoToJson(const ModelInfo& info);
-// VALIDATION_ERROR if the text is not a ModelInfo document.
+// VALIDATION_ERROR if the text is not a ModelInfo document. Reads typed
+// params and the all-string params of files written before they were typed.
 Result<ModelInfo> ModelInfoFromJson(const std::string& text);
+// A number as a ParamMap value: the shortest text that reads back as `v`.
+std::string ParamValueText(double v);
 // Reads <model_dir>/ilp_model.json; NOT_FOUND if absent.
 Result<ModelInfo> ReadModelInfo(const std::string& model_dir);
 

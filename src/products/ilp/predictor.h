@@ -1,16 +1,20 @@
 // POST predict-action and the agent half of POST inference: the pool state
 // for (pool_id, date_str) — the imported prices up to that date replayed
 // through the pool ("imported"), or, when none are imported, simulated from
-// the pool's preset seeded by both ("synthetic") — fed to the cached DDPG and
-// PPO policies, whose actions are mapped to price and tick ranges exactly as
-// UniswapV3LP-v0 maps them.
+// the pool's preset seeded by both ("synthetic") — fed to the cached DDPG
+// and/or PPO policies (with the caller's position, for inference), whose
+// actions are mapped to price and tick ranges exactly as UniswapV3LP-v0 maps
+// them.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "env/uniswap_v3_lp/uniswap_v3_lp.h"
@@ -21,10 +25,24 @@
 
 namespace trainyard::ilp {
 
+// The caller's position (inference's pool_state), shown to the agents in
+// place of the environment's "no position yet" observation.
+struct HeldPosition {
+  double current_profit_usd = 0.0;  // observation 9: profit / model budget
+  double seconds_since_adjustment = 0.0;  // observation 8, in agent steps
+  bool price_out_of_range = false;        // observation 7
+  // The held range, if the caller gave it (observations 5 and 6: ln of each
+  // bound over the pool price); without it both stay 0.
+  std::optional<double> price_lower, price_upper;
+};
+
 struct PredictRequest {
   std::string pool_id;   // preset name or pool address
   std::string date_str;  // YYYY-MM-DD
-  ModelPaths ddpg, ppo;  // the resolved model versions
+  // The resolved model versions; at least one is set. An absent one is not
+  // run (its action is absent from the result).
+  std::optional<ModelPaths> ddpg, ppo;
+  std::optional<HeldPosition> position;  // inference: the caller's position
 };
 
 struct RangeAction {
@@ -37,11 +55,13 @@ struct RangeAction {
 };
 
 struct PredictResult {
-  RangeAction ddpg, ppo;
+  std::optional<RangeAction> ddpg, ppo;  // set for the requested models
   double price = 0.0;  // pool price of the state the agents saw
   int32_t tick = 0;
   std::string data_source = "synthetic";  // or "imported"
   int64_t data_timestamp = 0;  // imported: time of the last price used
+  // The observation the agents saw (after any HeldPosition), by name.
+  std::vector<std::pair<std::string, float>> observation;
 };
 
 // VALIDATION_ERROR unless `date` is a calendar date YYYY-MM-DD.
@@ -51,7 +71,8 @@ Status ValidateDate(const std::string& date);
 class Predictor {
  public:
   explicit Predictor(const store::DataDir* data_dir) : data_dir_(data_dir) {}
-  // VALIDATION_ERROR for an unknown pool; model errors as LoadModel.
+  // Runs the requested models. VALIDATION_ERROR for an unknown pool or
+  // when no model is requested; model errors as LoadModel.
   Result<PredictResult> Predict(const PredictRequest& request);
   const ModelCache& cache() const { return cache_; }
 

@@ -124,12 +124,7 @@ Status RestoreSettings(Service* s) {
   return Status::Ok();
 }
 
-std::string Text(double v) {
-  std::ostringstream out;
-  out.precision(17);
-  out << v;
-  return out.str();
-}
+std::string Text(double v) { return ParamValueText(v); }
 
 // Copies a nested validator's errors into `outer` as "<prefix>.<field>".
 void MergeErrors(const JsonValidator& inner, const std::string& prefix,
@@ -215,9 +210,11 @@ Result<TrainJobSpec> ParseTrainRequest(const std::string& algo,
       v.OptionalNumber("agent_budget_usd", kTiny, kMaxBudget).value_or(10000.0);
   m.use_running_statistics =
       v.OptionalBool("use_running_statistics").value_or(false);
+  // recentre by default: it can keep a range at no gas, where the bound
+  // maps re-place it (paying gas) whenever the asked-for bounds move.
   m.action_transform =
       v.OptionalEnum("action_transform", ActionTransformNames())
-          .value_or("linear");
+          .value_or(kRecentreTransform);
   m.blocks_per_step = static_cast<int>(
       v.OptionalInt("blocks_per_step", 1, kMaxBlocksPerStep).value_or(1));
   m.pools = ReadPools(&v);
@@ -340,6 +337,8 @@ Result<Response> Train(Service& s, const std::string& algo, Request& req) {
       {"max_steps", spec.model.max_steps},
       {"n_episodes", spec.model.n_episodes},
       {"total_steps", spec.model.max_steps * spec.model.n_episodes},
+      {"action_transform", spec.model.action_transform},
+      {"warnings", TrainingWarnings(spec.model)},
       {"time_consumed", 0}};
   return JsonResponse(200, out.dump());
 }
@@ -428,6 +427,30 @@ Result<Response> TrainResult(Service& s, const std::string& algo,
   if (found->status == store::JobStatus::kCompleted)
     out["result"] = api::ParseStoredJson(found->result);
   if (found->status == store::JobStatus::kFailed) out["error"] = found->error;
+  // Episodes, and how many ended early and why, beside each other: the
+  // finished result, else the latest progress.
+  const json& counts = out.contains("result") && out["result"].is_object()
+                           ? out["result"]
+                           : out["metrics"];
+  out["episodes"] = counts.is_object() ? counts.value("episodes", json(nullptr))
+                                       : json(nullptr);
+  out["episodes_ended_early"] =
+      counts.is_object() ? counts.value("episodes_ended_early", json(nullptr))
+                         : json(nullptr);
+  Result<env::UniswapV3LpConfig> config = EnvConfigFor(spec.model);
+  out["early_end_reason"] =
+      config.ok() ? json(EarlyEndReason(*config)) : json(nullptr);
+  std::vector<std::string> warnings = TrainingWarnings(spec.model);
+  if (out["episodes_ended_early"].is_number_integer() &&
+      out["episodes_ended_early"].get<int64_t>() > 0) {
+    warnings.push_back(
+        std::to_string(out["episodes_ended_early"].get<int64_t>()) + " of " +
+        out["episodes"].dump() +
+        " episodes ended early: the agent's value fell below the floor in "
+        "them (early_end_reason)");
+  }
+  out["action_transform"] = spec.model.action_transform;
+  out["warnings"] = warnings;
   return JsonResponse(200, out.dump());
 }
 
@@ -440,6 +463,26 @@ json SummaryJson(const SideSummary& m) {
           {"mean_gas_usd", m.gas_usd},
           {"mean_final_value_usd", m.final_value_usd},
           {"mean_steps", m.steps}};
+}
+
+// What each row of an evaluation holds, so that final values are read
+// right.
+json BaselineHoldings(double r) {
+  const std::string range = "[P(1-" + ParamValueText(r) + "), P(1+" +
+                            ParamValueText(r) + ")] at the start price P";
+  return {{"agent",
+           "the model's positions; capital outside a position (after an "
+           "exit) is held as cash"},
+          {"hodl",
+           "no position: the tokens a position over " + range +
+               " would have been funded with, held outside the pool (fees, "
+               "IL and gas 0; the value follows the price)"},
+          {"full_range", "one position over the whole tick range, never moved"},
+          {"fixed", "one position over " + range + ", never moved"},
+          {"tau_reset", "a position over [P(1-" + ParamValueText(r) +
+                            "), P(1+" + ParamValueText(r) +
+                            ")] around the current price P, re-centred "
+                            "whenever the price leaves it"}};
 }
 
 Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
@@ -512,15 +555,21 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
       {"use_running_statistics", r.use_running_statistics},
       {"agent", SummaryJson(r.agent)},
       {"baselines", baselines},
+      {"baseline_holdings", BaselineHoldings(e.percentage_range)},
       {"eval_logs_path", r.eval_logs_path},
       {"plot_path", r.plot_path.empty() ? json(nullptr) : json(r.plot_path)}};
+  const EvaluationVerdict verdict = JudgeEvaluation(r, e.eval_steps);
+  out["verdict"] = verdict.verdict;
+  out["beats_baselines"] = verdict.beats_baselines;
+  out["warnings"] = verdict.warnings;
   // The summary is kept with the version, for the model list; the answer
   // stands even if keeping it fails.
   json kept = {{"agent", out["agent"]},
                {"baselines", baselines},
                {"eval_episodes", e.eval_episodes},
                {"eval_steps", e.eval_steps},
-               {"seed", e.seed}};
+               {"seed", e.seed},
+               {"verdict", verdict.verdict}};
   (void)s.registry.RecordEvaluation(model, kept.dump());
   return JsonResponse(200, out.dump());
 }
@@ -534,28 +583,39 @@ json ActionJson(const RangeAction& a) {
       {"raw_action", {a.action0, a.action1}}, {"decision", a.decision}};
 }
 
-// Reads pool_id, the two agent paths and date_str into `out`; the agents
-// are the caller's own models (`refs`, resolved after validation).
-void ReadPredictFields(JsonValidator* v, PredictRequest* out,
-                       ModelReference refs[2]) {
+// Which agents a request names: a path given is used; a path absent or
+// null is not, except that with neither given both documented defaults are
+// used (the document's examples name both). No model is run for nobody.
+struct AgentRefs {
+  std::optional<ModelReference> ddpg, ppo;
+};
+
+// Reads pool_id, the agent paths and date_str into `out` and `refs`; the
+// agents are the caller's own models (resolved after validation).
+void ReadPredictFields(const json& body, JsonValidator* v, PredictRequest* out,
+                       AgentRefs* refs) {
   out->pool_id =
       v->OptionalString("pool_id", 128).value_or(env::kDefaultLpPool);
   out->date_str = v->OptionalString("date_str", 32).value_or(kDefaultDate);
-  const std::string ddpg =
-      v->OptionalString("ddpg_agent_path", 300).value_or(kDefaultDdpgAgent);
-  const std::string ppo =
-      v->OptionalString("ppo_agent_path", 300).value_or(kDefaultPpoAgent);
-  Result<ModelReference> d =
-      ParseModelReference(ddpg, "ddpg", "ddpg_agent_path");
-  Result<ModelReference> p = ParseModelReference(ppo, "ppo", "ppo_agent_path");
-  if (d.ok())
-    refs[0] = *d;
-  else
-    v->AddError("ddpg_agent_path", d.status().details()[0].message);
-  if (p.ok())
-    refs[1] = *p;
-  else
-    v->AddError("ppo_agent_path", p.status().details()[0].message);
+  const bool neither =
+      !body.contains("ddpg_agent_path") && !body.contains("ppo_agent_path");
+  auto read = [&](const char* key, const char* algo, const char* fallback,
+                  std::optional<ModelReference>* ref) {
+    std::optional<std::string> path = v->OptionalString(key, 300);
+    if (!path && neither) path = fallback;
+    if (!path) return;
+    Result<ModelReference> r = ParseModelReference(*path, algo, key);
+    if (r.ok())
+      *ref = *r;
+    else
+      v->AddError(key, r.status().details()[0].message);
+  };
+  read("ddpg_agent_path", "ddpg", kDefaultDdpgAgent, &refs->ddpg);
+  read("ppo_agent_path", "ppo", kDefaultPpoAgent, &refs->ppo);
+  if (!neither && v->ok() && !refs->ddpg && !refs->ppo) {
+    v->AddError("ppo_agent_path",
+                "name a PPO or a DDPG model (or both); both are null");
+  }
   if (!market::FindPreset(out->pool_id).ok())
     v->AddError("pool_id", "not a known pool (see docs/ilp.md)");
   Status date = ValidateDate(out->date_str);
@@ -564,24 +624,53 @@ void ReadPredictFields(JsonValidator* v, PredictRequest* out,
 
 // Fills in->ddpg / in->ppo with the caller's versions of `refs`.
 Status ResolveAgents(Service& s, const api::Principal& caller,
-                     const ModelReference refs[2], PredictRequest* in) {
-  TY_ASSIGN_OR_RETURN(IlpVersion d, UsableVersion(s, caller, "ddpg", refs[0]));
-  TY_ASSIGN_OR_RETURN(IlpVersion p, UsableVersion(s, caller, "ppo", refs[1]));
-  in->ddpg = d.paths;
-  in->ppo = p.paths;
+                     const AgentRefs& refs, PredictRequest* in) {
+  if (refs.ddpg) {
+    TY_ASSIGN_OR_RETURN(IlpVersion d,
+                        UsableVersion(s, caller, "ddpg", *refs.ddpg));
+    in->ddpg = d.paths;
+  }
+  if (refs.ppo) {
+    TY_ASSIGN_OR_RETURN(IlpVersion p,
+                        UsableVersion(s, caller, "ppo", *refs.ppo));
+    in->ppo = p.paths;
+  }
   return Status::Ok();
 }
 
+std::string UtcDate(int64_t unix_seconds) {
+  return FormatIso8601Millis(unix_seconds * 1000).substr(0, 10);
+}
+
 json PredictJson(const PredictRequest& in, const PredictResult& r) {
-  json out = {{"ddpg_action", ActionJson(r.ddpg)},
-              {"ppo_action", ActionJson(r.ppo)},
+  json out = {{"ddpg_action", r.ddpg ? ActionJson(*r.ddpg) : json(nullptr)},
+              {"ppo_action", r.ppo ? ActionJson(*r.ppo) : json(nullptr)},
               {"pool_id", in.pool_id},
               {"date_str", in.date_str},
               {"price", r.price},
               {"tick", r.tick},
-              {"data_source", r.data_source}};
+              {"data_source", r.data_source},
+              {"note", nullptr}};
   if (r.data_source == "imported") {
     out["data_timestamp"] = r.data_timestamp;
+    out["data_date"] = UtcDate(r.data_timestamp);
+    // No price on the day asked for: the state is that of the last day
+    // with one, which the answer must not pass off as current.
+    const bool stale = r.data_timestamp < DateToEpochSeconds(in.date_str);
+    out["data_stale"] = stale;
+    if (stale) {
+      const int64_t days = (DateToEpochSeconds(in.date_str) -
+                            DateToEpochSeconds(UtcDate(r.data_timestamp))) /
+                           86400;
+      out["note"] = "no imported price on " + in.date_str +
+                    ": the last imported price is from " +
+                    FormatIso8601Millis(r.data_timestamp * 1000) + " (" +
+                    std::to_string(days) + " day" + (days == 1 ? "" : "s") +
+                    " earlier), so the pool state is that of " +
+                    UtcDate(r.data_timestamp) +
+                    "; import newer prices (POST pool-data/import/) for a "
+                    "current state";
+    }
   } else {
     out["note"] =
         "no market data is imported for this pool up to this date: the pool "
@@ -616,8 +705,8 @@ Result<Response> PredictAction(Service& s, Request& req) {
   v.RejectUnknownKeys(
       {"pool_id", "ddpg_agent_path", "ppo_agent_path", "date_str"});
   PredictRequest in;
-  ModelReference refs[2];
-  ReadPredictFields(&v, &in, refs);
+  AgentRefs refs;
+  ReadPredictFields(body, &v, &in, &refs);
   TY_RETURN_IF_ERROR(v.Finish());
   TY_RETURN_IF_ERROR(ResolveAgents(s, req.caller(), refs, &in));
   TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
@@ -638,7 +727,8 @@ Result<Response> Inference(Service& s, Request& req) {
   const json empty = json::object();
   JsonValidator sv(state ? *state : empty);
   sv.RejectUnknownKeys({"current_profit", "price_out_of_range",
-                        "time_since_last_adjustment", "pool_volatility"});
+                        "time_since_last_adjustment", "pool_volatility",
+                        "price_lower", "price_upper"});
   ps.current_profit =
       sv.RequiredNumber("current_profit", -1e15, 1e15).value_or(0);
   if (std::optional<bool> b = sv.OptionalBool("price_out_of_range"))
@@ -648,6 +738,16 @@ Result<Response> Inference(Service& s, Request& req) {
   ps.time_since_last_adjustment =
       sv.RequiredNumber("time_since_last_adjustment", 0, 1e15).value_or(0);
   ps.pool_volatility = sv.RequiredNumber("pool_volatility", 0, 1e6).value_or(0);
+  // The held range, optional: both bounds or neither.
+  HeldPosition held;
+  held.price_lower = sv.OptionalNumber("price_lower", kTiny, 1e300);
+  held.price_upper = sv.OptionalNumber("price_upper", kTiny, 1e300);
+  if (held.price_lower.has_value() != held.price_upper.has_value()) {
+    sv.AddError(held.price_lower ? "price_upper" : "price_lower",
+                "give both bounds of the held range, or neither");
+  } else if (held.price_lower && *held.price_lower >= *held.price_upper) {
+    sv.AddError("price_upper", "must be above price_lower");
+  }
   if (state) MergeErrors(sv, "pool_state", &v);
 
   JsonValidator uv(prefs ? *prefs : empty);
@@ -677,15 +777,58 @@ Result<Response> Inference(Service& s, Request& req) {
   if (prefs) MergeErrors(uv, "user_preferences", &v);
 
   PredictRequest in;
-  ModelReference refs[2];
-  ReadPredictFields(&v, &in, refs);
+  AgentRefs refs;
+  ReadPredictFields(body, &v, &in, &refs);
   TY_RETURN_IF_ERROR(v.Finish());
   TY_RETURN_IF_ERROR(ResolveAgents(s, req.caller(), refs, &in));
+  // The agents see the caller's position, not a fresh pool without one.
+  held.current_profit_usd = ps.current_profit;
+  held.seconds_since_adjustment = ps.time_since_last_adjustment;
+  held.price_out_of_range = ps.price_out_of_range;
+  in.position = held;
   TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
   const StrategyDecision d = DecideStrategy(ps, up);
   json out = PredictJson(in, r);
   out["strategy_action"] = d.action;
   out["strategy_reason"] = d.reason;
+  std::vector<AgentAdvice> advice;
+  if (r.ddpg)
+    advice.push_back({"ddpg", r.ddpg->decision, r.ddpg->price_lower,
+                      r.ddpg->price_upper});
+  if (r.ppo)
+    advice.push_back(
+        {"ppo", r.ppo->decision, r.ppo->price_lower, r.ppo->price_upper});
+  const CombinedAdvice c = CombineAdvice(d, advice);
+  json agents = json::object();
+  for (const auto& [agent, text] : c.agents) agents[agent] = text;
+  json saw = json::object();
+  for (const auto& [name, value] : r.observation) saw[name] = value;
+  out["explanation"] = {
+      {"overall", c.overall},
+      {"strategy", d.reason},
+      {"agents", agents},
+      {"disagreements", c.disagreements},
+      {"agents_saw", saw},
+      {"agents_saw_note",
+       std::string("the agents saw the pool state above with the caller's "
+                   "position: current_profit over the model's budget, "
+                   "in range unless price_out_of_range, "
+                   "time_since_last_adjustment in agent steps, ") +
+           (held.price_lower ? "and the held range from "
+                               "pool_state.price_lower/price_upper"
+                             : "and no range bounds (pool_state.price_lower/"
+                               "price_upper not given: both log ratios 0)") +
+           "; pool_volatility is used by the rules only (the agents see "
+           "the pool's own measured volatility)"}};
+  if (c.recommended_range) {
+    const RangeAction& a =
+        c.recommended_range->agent == "ppo" ? *r.ppo : *r.ddpg;
+    json range = ActionJson(a);
+    range["from"] = c.recommended_range->agent;
+    out["recommended_range"] = range;
+  } else {
+    out["recommended_range"] = nullptr;
+  }
   return JsonResponse(200, out.dump());
 }
 

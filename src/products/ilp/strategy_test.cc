@@ -77,5 +77,64 @@ TEST(StrategyTest, LossAtStopLossExitsWithReason) {
   EXPECT_EQ(d.reason, "profit -500 <= stop_loss -500");
 }
 
+
+// ---------------------------------------------------------- CombineAdvice
+
+const StrategyDecision kMaintain{"maintain_position", "no rule triggered"};
+const StrategyDecision kAdjust{"adjust_position",
+                               "price out of range and "
+                               "adjust_on_price_out_of_range is set"};
+
+TEST(CombineAdviceTest, TheOverallActionIsTheRulesAndSaysWhy) {
+  CombinedAdvice c = CombineAdvice(kMaintain, {});
+  EXPECT_NE(c.overall.find("maintain_position"), std::string::npos);
+  EXPECT_NE(c.overall.find("no rule triggered"), std::string::npos);
+  EXPECT_TRUE(c.disagreements.empty());
+  EXPECT_FALSE(c.recommended_range.has_value());
+}
+
+TEST(CombineAdviceTest, AnAgentThatWouldExitWhileTheRulesMaintainIsExplained) {
+  // The answer: maintain overall, DDPG exit, PPO move.
+  CombinedAdvice c = CombineAdvice(
+      kMaintain, {{"ddpg", "exit", 1641.2, 2467.9}, {"ppo", "move", 1905, 2101}});
+  ASSERT_EQ(c.disagreements.size(), 2u);
+  EXPECT_NE(c.disagreements[0].find("DDPG would exit"), std::string::npos);
+  EXPECT_NE(c.disagreements[0].find("maintain_position"), std::string::npos);
+  EXPECT_NE(c.disagreements[1].find("PPO would re-place"), std::string::npos);
+  EXPECT_NE(c.overall.find("2 of 2 agents would act otherwise"),
+            std::string::npos);
+  EXPECT_EQ(c.agents.size(), 2u);
+  EXPECT_EQ(c.agents[0].first, "ddpg");
+}
+
+TEST(CombineAdviceTest, ABoundMapRangeDoesNotContradictKeeping) {
+  CombinedAdvice c = CombineAdvice(kMaintain, {{"ppo", "place", 1900, 2100}});
+  EXPECT_TRUE(c.disagreements.empty());
+  EXPECT_NE(c.overall.find("do not contradict"), std::string::npos);
+}
+
+TEST(CombineAdviceTest, PlacingTakesPposRangeWhenBothAgentsAreAsked) {
+  CombinedAdvice c = CombineAdvice(
+      kAdjust, {{"ddpg", "move", 1000, 3000}, {"ppo", "move", 1900, 2100}});
+  ASSERT_TRUE(c.recommended_range.has_value());
+  EXPECT_EQ(c.recommended_range->agent, "ppo");
+  EXPECT_TRUE(c.disagreements.empty());
+}
+
+TEST(CombineAdviceTest, PlacingWithOnlyDdpgTakesItsRange) {
+  CombinedAdvice c = CombineAdvice(kAdjust, {{"ddpg", "place", 1000, 3000}});
+  ASSERT_TRUE(c.recommended_range.has_value());
+  EXPECT_EQ(c.recommended_range->agent, "ddpg");
+}
+
+TEST(CombineAdviceTest, AnAgentThatKeepsWhileTheRulesExitIsExplained) {
+  CombinedAdvice c =
+      CombineAdvice({"exit_position", "profit -900 <= stop_loss -500"},
+                    {{"ppo", "keep", 1900, 2100}});
+  ASSERT_EQ(c.disagreements.size(), 1u);
+  EXPECT_NE(c.disagreements[0].find("keep the position"), std::string::npos);
+  EXPECT_FALSE(c.recommended_range.has_value());
+}
+
 }  // namespace
 }  // namespace trainyard::ilp

@@ -1,10 +1,12 @@
 #include "products/ilp/train_job.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "env/uniswap_v3_lp/uniswap_v3_lp.h"
 #include "products/ilp/log_rows.h"
@@ -48,6 +50,46 @@ Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text) {
     return ValidationError(std::string("invalid training job params: ") +
                            e.what());
   }
+}
+
+std::string EarlyEndReason(const env::UniswapV3LpConfig& config) {
+  std::ostringstream floor;
+  floor << config.value_floor_fraction * 100 << "% of agent_budget_usd ("
+        << config.value_floor_fraction * config.agent_budget_usd << " USD)";
+  return "an episode ends early when the position's value falls below " +
+         floor.str() +
+         "; training then starts the next episode, so a run of max_steps x "
+         "n_episodes steps holds more than n_episodes episodes when some end "
+         "early";
+}
+
+std::vector<std::string> TrainingWarnings(const ModelInfo& m) {
+  std::vector<std::string> out;
+  // What the learning check (bench/ilp_reference.sh, docs/ilp.md) trained
+  // each agent for before it beat the baselines.
+  const int64_t enough = m.algo == "ppo" ? 200'000 : 40'000;
+  const int64_t total = m.max_steps * m.n_episodes;
+  if (total < enough) {
+    out.push_back(
+        "training is too short to learn: " + std::to_string(total) +
+        " steps (max_steps x n_episodes), while the learning check "
+        "(docs/ilp.md) trained " +
+        m.algo + " for " + std::to_string(enough) +
+        " steps before it beat the baselines; an agent trained this briefly "
+        "usually stays out of the pool (earns and pays nothing, like hodl) "
+        "or loses to the baselines - compare it with evaluate's baselines "
+        "before using it");
+  }
+  if (m.action_transform != kRecentreTransform) {
+    out.push_back(
+        "action_transform '" + m.action_transform +
+        "' maps each action to new bounds, so the agent re-places its range "
+        "(paying burn, collect and mint gas) whenever the bounds it asks for "
+        "move by more than the keep tolerance; untrained, that is nearly "
+        "every step. 'recentre' (the default) keeps a range, moves it or "
+        "exits, and keeping costs no gas");
+  }
+  return out;
 }
 
 namespace {
@@ -95,7 +137,11 @@ Status RunTrainJob(jobs::JobContext& ctx) {
       tracking::CsvLogger::Open(spec.csv_dir + "/" + kTrainLogFile));
   Status log_status = Status::Ok();
   tracking::CsvLogger::Row row;
+  // Episodes that ended because the value fell below the floor; the
+  // environment may step on several threads.
+  std::atomic<int64_t> ended_early{0};
   auto observer = [&](const env::LpStepRecord& r) {
+    if (r.below_value_floor) ended_early.fetch_add(1);
     if (!log_status.ok()) return;
     row.clear();
     row.emplace_back("episode", static_cast<double>(r.episode));
@@ -104,6 +150,7 @@ Status RunTrainJob(jobs::JobContext& ctx) {
     log_status = csv.Log(row);
   };
   TY_ASSIGN_OR_RETURN(env::UniswapV3LpConfig config, EnvConfigFor(spec.model));
+  const std::string early_reason = EarlyEndReason(config);
   env::Registry registry;
   TY_RETURN_IF_ERROR(env::RegisterUniswapV3Lp(&registry, config, observer));
 
@@ -121,6 +168,8 @@ Status RunTrainJob(jobs::JobContext& ctx) {
   hooks.on_progress = [&](const rl::TrainingProgress& p) {
     json metrics = {{"steps", p.steps},
                     {"episodes", p.episodes},
+                    {"episodes_ended_early", ended_early.load()},
+                    {"early_end_reason", early_reason},
                     {"steps_per_second", p.steps_per_second}};
     if (std::isfinite(p.recent_mean_return))
       metrics["recent_mean_return"] = p.recent_mean_return;
@@ -140,7 +189,10 @@ Status RunTrainJob(jobs::JobContext& ctx) {
   TY_RETURN_IF_ERROR(WriteText(spec.model_dir + "/" + kModelInfoFile,
                                ModelInfoToJson(spec.model)));
   json out = {{"steps", result.steps},
+              {"total_steps", options.total_steps},
               {"episodes", result.episodes},
+              {"episodes_ended_early", ended_early.load()},
+              {"early_end_reason", early_reason},
               {"actor_model_path", spec.rel_model_dir + "/" + kActorFile},
               {"critic_model_path", spec.rel_model_dir + "/" + kCriticFile},
               {"train_logs_path", spec.rel_csv_dir + "/" + kTrainLogFile}};

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "jobs/job_context.h"
@@ -31,6 +32,15 @@ struct TrainJobSpec {
 
 std::string TrainJobSpecToJson(const TrainJobSpec& spec);
 Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text);
+
+// Why an episode of `config` ends before max_steps (the value floor), in
+// words for train-result's early_end_reason.
+std::string EarlyEndReason(const env::UniswapV3LpConfig& config);
+
+// What a user should know before relying on a model trained with `model`:
+// a run shorter than the learning check's, a bound-map action transform.
+// Empty when there is nothing to say.
+std::vector<std::string> TrainingWarnings(const ModelInfo& model);
 
 // The job handler: trains max_steps x n_episodes environment steps,
 // reporting progress; returns JobStopped() after checkpointing when asked
