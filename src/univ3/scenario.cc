@@ -57,6 +57,52 @@ std::vector<std::string> KeysOf(const std::string& op) {
   return {"op", "fee_protocol0", "fee_protocol1"};  // set_fee_protocol
 }
 
+// A 256-bit unsigned value given as a decimal string or a JSON integer.
+Result<U256> ReadU256(const json& obj, const std::string& key,
+                      const std::string& field) {
+  if (!obj.contains(key)) return FieldError(field, "is required");
+  const json& v = obj[key];
+  if (v.is_number_unsigned()) return U256(v.get<uint64_t>());
+  if (v.is_string()) {
+    std::optional<U256> parsed = ParseU256(v.get<std::string>());
+    if (parsed) return *parsed;
+  }
+  return FieldError(field, "must be a non-negative integer below 2^256 "
+                           "(decimal string)");
+}
+
+Result<I256> ReadI256(const json& obj, const std::string& key,
+                      const std::string& field) {
+  if (!obj.contains(key)) return FieldError(field, "is required");
+  const json& v = obj[key];
+  if (v.is_number_integer()) return I256FromInt64(v.get<int64_t>());
+  if (v.is_string()) {
+    std::optional<I256> parsed = ParseI256(v.get<std::string>());
+    if (parsed) return *parsed;
+  }
+  return FieldError(field, "must be a signed 256-bit integer (decimal string)");
+}
+
+Result<u128> ReadU128(const json& obj, const std::string& key,
+                      const std::string& field) {
+  TY_ASSIGN_OR_RETURN(U256 v, ReadU256(obj, key, field));
+  if (!v.FitsU128()) return FieldError(field, "must be below 2^128");
+  return v.Low128();
+}
+
+Result<int64_t> ReadInt(const json& obj, const std::string& key,
+                        const std::string& field, int64_t lo, int64_t hi) {
+  if (!obj.contains(key)) return FieldError(field, "is required");
+  const json& v = obj[key];
+  if (!v.is_number_integer()) return FieldError(field, "must be an integer");
+  const int64_t x = v.get<int64_t>();
+  if (x < lo || x > hi) {
+    return FieldError(field, "must be in " + std::to_string(lo) + ".." +
+                                 std::to_string(hi));
+  }
+  return x;
+}
+
 // The initial sqrtPriceX96: given as such, or from a human price (token1
 // per token0 in whole tokens: a decimal string or a number) and both
 // tokens' decimals. Exactly one of the two forms.
@@ -104,52 +150,6 @@ Result<U256> ReadInitialPrice(const json& doc) {
                                    sqrt_price.status().message() + ")");
   }
   return *sqrt_price;
-}
-
-// A 256-bit unsigned value given as a decimal string or a JSON integer.
-Result<U256> ReadU256(const json& obj, const std::string& key,
-                      const std::string& field) {
-  if (!obj.contains(key)) return FieldError(field, "is required");
-  const json& v = obj[key];
-  if (v.is_number_unsigned()) return U256(v.get<uint64_t>());
-  if (v.is_string()) {
-    std::optional<U256> parsed = ParseU256(v.get<std::string>());
-    if (parsed) return *parsed;
-  }
-  return FieldError(field, "must be a non-negative integer below 2^256 "
-                           "(decimal string)");
-}
-
-Result<I256> ReadI256(const json& obj, const std::string& key,
-                      const std::string& field) {
-  if (!obj.contains(key)) return FieldError(field, "is required");
-  const json& v = obj[key];
-  if (v.is_number_integer()) return I256FromInt64(v.get<int64_t>());
-  if (v.is_string()) {
-    std::optional<I256> parsed = ParseI256(v.get<std::string>());
-    if (parsed) return *parsed;
-  }
-  return FieldError(field, "must be a signed 256-bit integer (decimal string)");
-}
-
-Result<u128> ReadU128(const json& obj, const std::string& key,
-                      const std::string& field) {
-  TY_ASSIGN_OR_RETURN(U256 v, ReadU256(obj, key, field));
-  if (!v.FitsU128()) return FieldError(field, "must be below 2^128");
-  return v.Low128();
-}
-
-Result<int64_t> ReadInt(const json& obj, const std::string& key,
-                        const std::string& field, int64_t lo, int64_t hi) {
-  if (!obj.contains(key)) return FieldError(field, "is required");
-  const json& v = obj[key];
-  if (!v.is_number_integer()) return FieldError(field, "must be an integer");
-  const int64_t x = v.get<int64_t>();
-  if (x < lo || x > hi) {
-    return FieldError(field, "must be in " + std::to_string(lo) + ".." +
-                                 std::to_string(hi));
-  }
-  return x;
 }
 
 std::string U128String(u128 v) { return ToDecimal(U256::FromU128(v)); }
