@@ -147,7 +147,6 @@ TEST_F(CliTest, ChainExecuteWithoutAnEndpointIsABadInput) {
   EXPECT_NE(r.err.find("TRAINYARD_ETH_RPC"), std::string::npos) << r.err;
 }
 
-
 TEST_F(CliTest, Univ3SimulateRejectsAMisspeltKeyWithASuggestion) {
   const std::string path = tmp_.Sub("scenario.json");
   std::ofstream(path) << R"({"fe": 500, "price": "3000.5", "decimals0": 18,
@@ -165,7 +164,8 @@ TEST_F(CliTest, Univ3SimulateAcceptsAHumanPrice) {
                              "decimals1": 6, "actions": []})";
   CliRun r = Trainyard({"univ3", "simulate", "--input", path});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"price\": 3000.5"), std::string::npos) << r.out;  // within 1e-12
+  EXPECT_NE(r.out.find("\"price\": 3000.5"), std::string::npos)
+      << r.out;  // within 1e-12
 }
 
 }  // namespace

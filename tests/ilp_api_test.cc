@@ -883,13 +883,13 @@ TEST_F(IlpOwnershipTest, TheDatabaseAndUnregisteredFilesAreNeverServed) {
   }
 }
 
-
 // ------------------------------------------ issue 22: the first hour (ILP)
 
 TEST_F(IlpApiTest, TrainingDefaultsToTheRecentreActionTransform) {
   json done = TrainAndWait("ppo", TinyTrain("ppo", "plain"));
   EXPECT_EQ(done["action_transform"], "recentre");
-  std::ifstream info(Home(Owned("model_storage/ppo/plain") + "/ilp_model.json"));
+  std::ifstream info(
+      Home(Owned("model_storage/ppo/plain") + "/ilp_model.json"));
   EXPECT_EQ(json::parse(info)["action_transform"], "recentre");
 }
 
@@ -905,8 +905,9 @@ TEST_F(IlpApiTest, AShortTrainingSaysItIsTooShortToLearn) {
 }
 
 TEST_F(IlpApiTest, ABoundMapTransformIsWarnedAboutGas) {
-  auto r = Post("/api/v1/ppo/train/",
-                TinyTrain("ppo", "bounds", R"(, "action_transform": "linear")"));
+  auto r =
+      Post("/api/v1/ppo/train/",
+           TinyTrain("ppo", "bounds", R"(, "action_transform": "linear")"));
   ASSERT_EQ(r->status, 200) << r->body;
   bool warned = false;
   for (const json& w : Body(r)["warnings"])
@@ -925,7 +926,8 @@ TEST_F(IlpApiTest, TrainResultReportsEpisodesEndedEarlyAndWhy) {
   ASSERT_TRUE(done["episodes_ended_early"].is_number_integer()) << done.dump();
   EXPECT_GE(done["episodes_ended_early"].get<int64_t>(), 1);
   EXPECT_GT(done["episodes"].get<int64_t>(), 2);  // more than n_episodes
-  EXPECT_EQ(done["result"]["episodes_ended_early"], done["episodes_ended_early"]);
+  EXPECT_EQ(done["result"]["episodes_ended_early"],
+            done["episodes_ended_early"]);
   const std::string reason = done["early_end_reason"];
   EXPECT_NE(reason.find("below 50% of agent_budget_usd (50 USD)"),
             std::string::npos)
@@ -961,11 +963,12 @@ TEST_F(IlpApiTest, EvaluateSaysWhetherTheAgentBeatsTheBaselines) {
   ASSERT_EQ(r->status, 200) << r->body;
   const json b = Body(r);
   const double agent = b["agent"]["mean_reward_usd"];
-  const double best = std::max(b["baselines"]["hodl"]["mean_reward_usd"].get<double>(),
-                               b["baselines"]["fixed"]["mean_reward_usd"].get<double>());
+  const double best =
+      std::max(b["baselines"]["hodl"]["mean_reward_usd"].get<double>(),
+               b["baselines"]["fixed"]["mean_reward_usd"].get<double>());
   EXPECT_EQ(b["beats_baselines"], agent > best + 0.005);
   const std::string verdict = b["verdict"];
-  EXPECT_NE(verdict.find(agent > best + 0.005 ? "beats every baseline"
+  EXPECT_NE(verdict.find(agent > best + 0.005    ? "beats every baseline"
                          : agent >= best - 0.005 ? "ties the best baseline"
                                                  : "does not beat"),
             std::string::npos)
@@ -983,9 +986,9 @@ TEST_F(IlpApiTest, HodlHoldsTokensSoItsFinalValueFollowsThePrice) {
   EXPECT_EQ(hodl["mean_reward_usd"], 0.0);
   EXPECT_EQ(hodl["mean_gas_usd"], 0.0);
   EXPECT_NE(hodl["mean_final_value_usd"].get<double>(), 10000.0);
-  EXPECT_NE(Body(r)["baseline_holdings"]["hodl"].get<std::string>().find(
-                "tokens"),
-            std::string::npos);
+  EXPECT_NE(
+      Body(r)["baseline_holdings"]["hodl"].get<std::string>().find("tokens"),
+      std::string::npos);
 }
 
 TEST_F(IlpInferenceTest, PredictWithOnlyAPpoModelAsksOnlyPpo) {
@@ -1067,7 +1070,8 @@ TEST_F(IlpInferenceTest, InferenceShowsTheCallersPositionToTheAgents) {
   EXPECT_NEAR(saw["steps_since_adjustment_over_100"].get<double>(), 0.1, 1e-6);
   EXPECT_EQ(calm["explanation"]["agents_saw"]["in_range"], 1.0);
   // DDPG's deterministic action is a smooth function of what it sees.
-  EXPECT_NE(calm["ddpg_action"]["raw_action"], hurt["ddpg_action"]["raw_action"]);
+  EXPECT_NE(calm["ddpg_action"]["raw_action"],
+            hurt["ddpg_action"]["raw_action"]);
 }
 
 TEST_F(IlpInferenceTest, InferenceTakesTheHeldRange) {

@@ -3,10 +3,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/suggest.h"
 #include "univ3/full_math.h"
@@ -48,9 +47,12 @@ std::vector<std::string> KeysOf(const std::string& op) {
   if (op == "mint" || op == "burn")
     return {"op", "owner", "tick_lower", "tick_upper", "liquidity"};
   if (op == "collect")
-    return {"op",         "owner",
-            "tick_lower", "tick_upper",
-            "amount0_requested", "amount1_requested"};
+    return {"op",
+            "owner",
+            "tick_lower",
+            "tick_upper",
+            "amount0_requested",
+            "amount1_requested"};
   if (op == "swap")
     return {"op", "zero_for_one", "amount_specified", "sqrt_price_limit_x96"};
   if (op == "flash") return {"op", "amount0", "amount1", "paid0", "paid1"};
@@ -110,8 +112,7 @@ Result<U256> ReadInitialPrice(const json& doc) {
   const bool has_sqrt = doc.contains("sqrt_price_x96");
   const bool has_price = doc.contains("price");
   if (has_sqrt && has_price) {
-    return FieldError("price",
-                      "give either sqrt_price_x96 or price, not both");
+    return FieldError("price", "give either sqrt_price_x96 or price, not both");
   }
   if (!has_price) {
     if (doc.contains("decimals0") || doc.contains("decimals1")) {
@@ -141,10 +142,12 @@ Result<U256> ReadInitialPrice(const json& doc) {
                       "is required with price (the token's decimals, e.g. 18 "
                       "for WETH, 6 for USDC)");
   }
-  TY_ASSIGN_OR_RETURN(int64_t d0, ReadInt(doc, "decimals0", "decimals0", 0, 77));
-  TY_ASSIGN_OR_RETURN(int64_t d1, ReadInt(doc, "decimals1", "decimals1", 0, 77));
-  Result<U256> sqrt_price = PriceToSqrtPriceX96(price, static_cast<int>(d0),
-                                                static_cast<int>(d1));
+  TY_ASSIGN_OR_RETURN(int64_t d0,
+                      ReadInt(doc, "decimals0", "decimals0", 0, 77));
+  TY_ASSIGN_OR_RETURN(int64_t d1,
+                      ReadInt(doc, "decimals1", "decimals1", 0, 77));
+  Result<U256> sqrt_price =
+      PriceToSqrtPriceX96(price, static_cast<int>(d0), static_cast<int>(d1));
   if (!sqrt_price.ok()) {
     return FieldError("price", "outside the pool's representable range (" +
                                    sqrt_price.status().message() + ")");
@@ -326,10 +329,10 @@ Result<std::string> SimulateScenario(std::string_view text) {
                          /*allow_exceptions=*/false);
   if (doc.is_discarded()) return ValidationError("scenario is not valid JSON");
   if (!doc.is_object()) return ValidationError("scenario must be a JSON object");
-  TY_RETURN_IF_ERROR(RejectUnknownKeys(
-      doc, "",
-      {"fee", "tick_spacing", "sqrt_price_x96", "price", "decimals0",
-       "decimals1", "actions"}));
+  TY_RETURN_IF_ERROR(
+      RejectUnknownKeys(doc, "",
+                        {"fee", "tick_spacing", "sqrt_price_x96", "price",
+                         "decimals0", "decimals1", "actions"}));
 
   int64_t fee = 3000;
   if (doc.contains("fee")) {
@@ -378,9 +381,9 @@ Result<std::string> SimulateScenario(std::string_view text) {
   }
   json pool_state = PoolStateJson(pool);
   if (doc.contains("price")) {  // the final price in the caller's terms
-    pool_state["price"] = SqrtPriceX96ToPrice(
-        pool.slot0().sqrt_price_x96, doc["decimals0"].get<int>(),
-        doc["decimals1"].get<int>());
+    pool_state["price"] = SqrtPriceX96ToPrice(pool.slot0().sqrt_price_x96,
+                                              doc["decimals0"].get<int>(),
+                                              doc["decimals1"].get<int>());
   }
   json out{{"results", std::move(results)},
            {"pool", std::move(pool_state)},

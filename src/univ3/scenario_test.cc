@@ -99,7 +99,6 @@ TEST(ScenarioTest, InvalidFilesNameTheField) {
             std::string::npos);
 }
 
-
 TEST(ScenarioTest, AMisspeltTopLevelKeyIsRejectedWithASuggestion) {
   const std::string error = ErrorOf(R"({"fe": 500,
       "sqrt_price_x96": "79228162514264337593543950336", "actions": []})");
@@ -108,7 +107,8 @@ TEST(ScenarioTest, AMisspeltTopLevelKeyIsRejectedWithASuggestion) {
 }
 
 TEST(ScenarioTest, AMisspeltActionKeyIsRejectedWithItsPath) {
-  const std::string error = ErrorOf(R"({"sqrt_price_x96": "79228162514264337593543950336",
+  const std::string error =
+      ErrorOf(R"({"sqrt_price_x96": "79228162514264337593543950336",
       "actions": [{"op": "mint", "owner": "a", "tick_lower": -60, "tick_upper": 60,
                    "liquidty": "1000"}]})");
   EXPECT_NE(error.find("actions[0].liquidty: unknown key"), std::string::npos)
@@ -134,9 +134,9 @@ TEST(ScenarioTest, AHumanPriceWithDecimalsInitialisesThePool) {
   EXPECT_NEAR(back, 3000.5, 3000.5 * 1e-9);
   EXPECT_NEAR(got["pool"]["price"].get<double>(), 3000.5, 3000.5 * 1e-9);
   // The tick of 3000.5 USDC/WETH: ln(3000.5e-12) / ln(1.0001), rounded down.
-  EXPECT_EQ(got["pool"]["tick"].get<int>(),
-            static_cast<int>(std::floor(std::log(3000.5e-12) /
-                                        std::log(1.0001))));
+  EXPECT_EQ(
+      got["pool"]["tick"].get<int>(),
+      static_cast<int>(std::floor(std::log(3000.5e-12) / std::log(1.0001))));
 }
 
 TEST(ScenarioTest, AHumanPriceMayBeANumberAndEqualsTheSqrtPriceForm) {
@@ -157,10 +157,12 @@ TEST(ScenarioTest, AHumanPriceNeedsBothDecimalsAndExcludesSqrtPrice) {
                 .find("either sqrt_price_x96 or price"),
             std::string::npos);
   EXPECT_NE(ErrorOf(R"({"price": "3,000", "decimals0": 18, "decimals1": 6,
-      "actions": []})").find("price: must be a positive number"),
+      "actions": []})")
+                .find("price: must be a positive number"),
             std::string::npos);
   EXPECT_NE(ErrorOf(R"({"price": "-1", "decimals0": 18, "decimals1": 6,
-      "actions": []})").find("price: must be a positive number"),
+      "actions": []})")
+                .find("price: must be a positive number"),
             std::string::npos);
 }
 

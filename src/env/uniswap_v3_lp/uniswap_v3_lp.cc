@@ -185,7 +185,8 @@ LpTarget UniswapV3LpEnv::TargetForPrices(double price_lower,
 }
 
 bool UniswapV3LpEnv::Keeps(const LpTarget& target) const {
-  if (target.hold) return !has_position() && holding_tokens_ == target.hold_tokens;
+  if (target.hold)
+    return !has_position() && holding_tokens_ == target.hold_tokens;
   if (!has_position()) return false;
   const double tol =
       config_.keep_tolerance * static_cast<double>(tick_upper_ - tick_lower_);

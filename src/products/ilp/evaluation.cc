@@ -46,8 +46,7 @@ std::string Usd(double v) {
 
 }  // namespace
 
-EvaluationVerdict JudgeEvaluation(const EvaluateResult& r,
-                                  int64_t eval_steps) {
+EvaluationVerdict JudgeEvaluation(const EvaluateResult& r, int64_t eval_steps) {
   constexpr double kTie = 0.005;  // half a cent per episode
   EvaluationVerdict out;
   const SideSummary& a = r.agent;
@@ -69,8 +68,8 @@ EvaluationVerdict JudgeEvaluation(const EvaluateResult& r,
       out.verdict = "the agent beats every baseline run: " + figures +
                     " (the best of them)";
     } else if (a.reward_usd >= best->second.reward_usd - kTie) {
-      out.verdict = "the agent ties the best baseline, " + best->first +
-                    ": " + figures;
+      out.verdict =
+          "the agent ties the best baseline, " + best->first + ": " + figures;
     } else {
       out.verdict = "the agent does not beat the best baseline, " +
                     best->first + ": " + figures;
@@ -83,10 +82,12 @@ EvaluationVerdict JudgeEvaluation(const EvaluateResult& r,
         "pays, a longer training can learn to provide liquidity (docs/ilp.md, "
         "learning check)");
   } else if (a.gas_usd > a.fee_income_usd) {
-    out.warnings.push_back(
-        "the agent paid more gas (" + Usd(a.gas_usd) + ") than it earned in "
-        "fees (" + Usd(a.fee_income_usd) + ") per episode: it re-places its "
-        "range more often than that pays");
+    out.warnings.push_back("the agent paid more gas (" + Usd(a.gas_usd) +
+                           ") than it earned in "
+                           "fees (" +
+                           Usd(a.fee_income_usd) +
+                           ") per episode: it re-places its "
+                           "range more often than that pays");
   }
   if (a.steps + 1e-9 < static_cast<double>(eval_steps)) {
     out.warnings.push_back(

@@ -17,11 +17,16 @@ constexpr double kSecondsPerYear = 365.0 * 24 * 3600;
 
 // UniswapV3LpEnv's observation, in its order (uniswap_v3_lp.h).
 constexpr const char* kObservationNames[env::UniswapV3LpEnv::kObservationSize] =
-    {"log_price_change",       "log_pool_liquidity_change",
-     "log_volume_usd_over_10", "log_fee_flow_usd_over_10",
-     "volatility_x100",        "log_price_lower_over_price",
-     "log_price_upper_over_price", "in_range",
-     "steps_since_adjustment_over_100", "value_over_budget_minus_1",
+    {"log_price_change",
+     "log_pool_liquidity_change",
+     "log_volume_usd_over_10",
+     "log_fee_flow_usd_over_10",
+     "volatility_x100",
+     "log_price_lower_over_price",
+     "log_price_upper_over_price",
+     "in_range",
+     "steps_since_adjustment_over_100",
+     "value_over_budget_minus_1",
      "has_position"};
 
 // Writes the caller's position into `obs` as the environment would show a
@@ -32,15 +37,14 @@ void ShowPosition(const HeldPosition& h, const env::UniswapV3LpEnv& env,
   const double p = env.price();
   const double block_seconds =
       env.market().config().process.dt_years * kSecondsPerYear;
-  const double step_seconds =
-      block_seconds * std::max(1, info.blocks_per_step);
-  (*obs)[5] = h.price_lower ? static_cast<float>(std::log(*h.price_lower / p))
-                            : 0.0f;
-  (*obs)[6] = h.price_upper ? static_cast<float>(std::log(*h.price_upper / p))
-                            : 0.0f;
+  const double step_seconds = block_seconds * std::max(1, info.blocks_per_step);
+  (*obs)[5] =
+      h.price_lower ? static_cast<float>(std::log(*h.price_lower / p)) : 0.0f;
+  (*obs)[6] =
+      h.price_upper ? static_cast<float>(std::log(*h.price_upper / p)) : 0.0f;
   (*obs)[7] = h.price_out_of_range ? 0.0f : 1.0f;
-  (*obs)[8] = static_cast<float>(h.seconds_since_adjustment / step_seconds /
-                                 100.0);
+  (*obs)[8] =
+      static_cast<float>(h.seconds_since_adjustment / step_seconds / 100.0);
   (*obs)[9] = static_cast<float>(h.current_profit_usd / info.agent_budget_usd);
   (*obs)[10] = 1.0f;
 }
@@ -123,8 +127,8 @@ Result<RangeAction> Predictor::Run(const std::string& algo,
   out->observation.clear();
   for (size_t i = 0; i < obs.size(); ++i)
     out->observation.emplace_back(kObservationNames[i], obs[i]);
-  TY_RETURN_IF_ERROR(cache_.Act(paths.model_dir, algo, paths.rel_model_dir,
-                                obs, action, nullptr));
+  TY_RETURN_IF_ERROR(cache_.Act(paths.model_dir, algo, paths.rel_model_dir, obs,
+                                action, nullptr));
   const env::LpTarget t = state->env->MapAction(action);
   const market::PoolPreset& p = state->env->market().config().preset;
   RangeAction r;

@@ -470,19 +470,19 @@ json SummaryJson(const SideSummary& m) {
 json BaselineHoldings(double r) {
   const std::string range = "[P(1-" + ParamValueText(r) + "), P(1+" +
                             ParamValueText(r) + ")] at the start price P";
-  return {{"agent",
-           "the model's positions; capital outside a position (after an "
-           "exit) is held as cash"},
-          {"hodl",
-           "no position: the tokens a position over " + range +
-               " would have been funded with, held outside the pool (fees, "
-               "IL and gas 0; the value follows the price)"},
-          {"full_range", "one position over the whole tick range, never moved"},
-          {"fixed", "one position over " + range + ", never moved"},
-          {"tau_reset", "a position over [P(1-" + ParamValueText(r) +
-                            "), P(1+" + ParamValueText(r) +
-                            ")] around the current price P, re-centred "
-                            "whenever the price leaves it"}};
+  return {
+      {"agent",
+       "the model's positions; capital outside a position (after an "
+       "exit) is held as cash"},
+      {"hodl", "no position: the tokens a position over " + range +
+                   " would have been funded with, held outside the pool (fees, "
+                   "IL and gas 0; the value follows the price)"},
+      {"full_range", "one position over the whole tick range, never moved"},
+      {"fixed", "one position over " + range + ", never moved"},
+      {"tau_reset", "a position over [P(1-" + ParamValueText(r) + "), P(1+" +
+                        ParamValueText(r) +
+                        ")] around the current price P, re-centred "
+                        "whenever the price leaves it"}};
 }
 
 Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
@@ -793,8 +793,8 @@ Result<Response> Inference(Service& s, Request& req) {
   out["strategy_reason"] = d.reason;
   std::vector<AgentAdvice> advice;
   if (r.ddpg)
-    advice.push_back({"ddpg", r.ddpg->decision, r.ddpg->price_lower,
-                      r.ddpg->price_upper});
+    advice.push_back(
+        {"ddpg", r.ddpg->decision, r.ddpg->price_lower, r.ddpg->price_upper});
   if (r.ppo)
     advice.push_back(
         {"ppo", r.ppo->decision, r.ppo->price_lower, r.ppo->price_upper});

@@ -63,14 +63,15 @@ CombinedAdvice CombineAdvice(const StrategyDecision& d,
     if (agrees) continue;
     out.disagreements.push_back(
         Upper(a.agent) + " would " +
-        (stance == "exit"    ? std::string("exit")
+        (stance == "exit"   ? std::string("exit")
          : stance == "keep" ? std::string("keep the position as it is")
                             : "re-place the position at " + Range(a)) +
         " while the rules say " + d.action + " (" + d.reason +
         "); the rules decide, the agent's view is shown for information");
   }
   out.overall =
-      d.action + ": the rules on the user's preferences decide whether to act (" +
+      d.action +
+      ": the rules on the user's preferences decide whether to act (" +
       d.reason + ")";
   if (rule == "place" && range_from != nullptr) {
     out.recommended_range = *range_from;

@@ -77,7 +77,6 @@ TEST(StrategyTest, LossAtStopLossExitsWithReason) {
   EXPECT_EQ(d.reason, "profit -500 <= stop_loss -500");
 }
 
-
 // ---------------------------------------------------------- CombineAdvice
 
 const StrategyDecision kMaintain{"maintain_position", "no rule triggered"};
@@ -95,8 +94,8 @@ TEST(CombineAdviceTest, TheOverallActionIsTheRulesAndSaysWhy) {
 
 TEST(CombineAdviceTest, AnAgentThatWouldExitWhileTheRulesMaintainIsExplained) {
   // The answer: maintain overall, DDPG exit, PPO move.
-  CombinedAdvice c = CombineAdvice(
-      kMaintain, {{"ddpg", "exit", 1641.2, 2467.9}, {"ppo", "move", 1905, 2101}});
+  CombinedAdvice c = CombineAdvice(kMaintain, {{"ddpg", "exit", 1641.2, 2467.9},
+                                               {"ppo", "move", 1905, 2101}});
   ASSERT_EQ(c.disagreements.size(), 2u);
   EXPECT_NE(c.disagreements[0].find("DDPG would exit"), std::string::npos);
   EXPECT_NE(c.disagreements[0].find("maintain_position"), std::string::npos);
