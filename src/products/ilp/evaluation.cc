@@ -44,6 +44,12 @@ std::string Usd(double v) {
   return buf;
 }
 
+std::string Steps(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
 }  // namespace
 
 EvaluationVerdict JudgeEvaluation(const EvaluateResult& r, int64_t eval_steps) {
@@ -91,8 +97,8 @@ EvaluationVerdict JudgeEvaluation(const EvaluateResult& r, int64_t eval_steps) {
   }
   if (a.steps + 1e-9 < static_cast<double>(eval_steps)) {
     out.warnings.push_back(
-        "the agent's episodes lasted " + std::to_string(a.steps).substr(0, 6) +
-        " of " + std::to_string(eval_steps) +
+        "the agent's episodes lasted " + Steps(a.steps) + " of " +
+        std::to_string(eval_steps) +
         " steps on average: some ended early because its value fell below "
         "the floor (50% of agent_budget_usd)");
   }
