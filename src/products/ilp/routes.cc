@@ -601,6 +601,8 @@ void ReadPredictFields(const json& body, JsonValidator* v, PredictRequest* out,
       !body.contains("ddpg_agent_path") && !body.contains("ppo_agent_path");
   auto read = [&](const char* key, const char* algo, const char* fallback,
                   std::optional<ModelReference>* ref) {
+    // null says "not this model" (the validator would refuse it).
+    if (body.contains(key) && body[key].is_null()) return;
     std::optional<std::string> path = v->OptionalString(key, 300);
     if (!path && neither) path = fallback;
     if (!path) return;
