@@ -20,8 +20,14 @@ namespace {
 // The shortest text that reads back as exactly `v` ("0.0003", not
 // "0.00029999999999999997").
 std::string ShortestText(double v) {
-  char buf[64];
-  const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, v);
+  char buf[400];
+  // Plain decimals where they stay short (to_chars' own choice writes
+  // 3e-04); exponents for very small or large magnitudes.
+  const double a = std::abs(v);
+  const bool plain = a == 0.0 || (a >= 1e-6 && a < 1e15);
+  const std::to_chars_result r =
+      plain ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+            : std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, r.ptr);
 }
 
