@@ -582,7 +582,7 @@ TEST_F(IlpApiTest, HiddenLayerSizesAreRecordedAndTheModelEvaluates) {
   TrainAndWait("ddpg", TinyTrain("ddpg", "small", R"(, "hidden": [16, 8])"));
   std::ifstream info(
       Home(Owned("model_storage/ddpg/small") + "/ilp_model.json"));
-  EXPECT_EQ(json::parse(info)["params"]["hidden"], "16,8");
+  EXPECT_EQ(json::parse(info)["params"]["hidden"], json::array({16, 8}));
   auto r =
       Post("/api/v1/ddpg/evaluate/",
            R"({"model_name": "small", "eval_steps": 2, "eval_episodes": 1})");
@@ -910,7 +910,8 @@ TEST_F(IlpApiTest, ABoundMapTransformIsWarnedAboutGas) {
            TinyTrain("ppo", "bounds", R"(, "action_transform": "linear")"));
   ASSERT_EQ(r->status, 200) << r->body;
   bool warned = false;
-  for (const json& w : Body(r)["warnings"])
+  const json body = Body(r);  // not a temporary: the loop keeps references
+  for (const json& w : body["warnings"])
     warned |= w.get<std::string>().find("paying burn, collect and mint gas") !=
               std::string::npos;
   EXPECT_TRUE(warned) << r->body;
