@@ -7,7 +7,9 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "api/auth.h"
@@ -253,6 +255,56 @@ TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
                         json{{"observation", std::vector<float>(25, 0.1f)}},
                         *admin_);
   ExpectError(wrong, 400, "VALIDATION_ERROR");
+  // The 400 says precisely why the documents' 25 values do not fit.
+  const std::string why = Body(wrong)["error"]["details"]["observation"][0];
+  EXPECT_NE(why.find("must have 31 values, got 25"), std::string::npos) << why;
+  EXPECT_NE(why.find("time_of_day.sin and time_of_day.cos (observe_time)"),
+            std::string::npos)
+      << why;
+  EXPECT_NE(why.find("request_rate_trend per service (observe_trend)"),
+            std::string::npos)
+      << why;
+
+  // The layout is published, and the same observation by name gives the
+  // same answer.
+  json model = Body(client_->Get("/api/v1/models/" + id, Auth(*admin_)));
+  ASSERT_EQ(model["observation"]["size"], 31) << model.dump();
+  const json& layout = model["observation"]["layout"];
+  ASSERT_EQ(layout.size(), 31u);
+  EXPECT_EQ(layout[25]["name"], "time_of_day.sin");
+  EXPECT_EQ(layout[14]["unit"], "requests/s");
+  EXPECT_EQ(model["action"]["encoding"], "per_service");
+  json named = json::object();
+  for (const json& field : layout)
+    named[field["name"].get<std::string>()] = 0.1;
+  auto by_name = PostJson("/api/v1/models/" + id + "/predict",
+                          json{{"observation", named}}, *admin_);
+  ASSERT_EQ(by_name->status, 200) << by_name->body;
+  EXPECT_EQ(Body(by_name)["replicas"], a["replicas"]);
+  named.erase("mean_latency");
+  named["latency"] = 0.1;
+  auto bad_names = PostJson("/api/v1/models/" + id + "/predict",
+                            json{{"observation", named}}, *admin_);
+  ExpectError(bad_names, 400, "VALIDATION_ERROR");
+  EXPECT_NE(bad_names->body.find("missing values: mean_latency"),
+            std::string::npos)
+      << bad_names->body;
+  EXPECT_NE(bad_names->body.find("observation.latency"), std::string::npos)
+      << bad_names->body;
+
+  // Steps count environment steps; the agent took one decision per service
+  // in each (a rollout may run past the last episode).
+  json models =
+      Body(client_->Get("/api/v1/models?per_page=100", Auth(*admin_)));
+  json metrics;
+  for (const json& m : models["models"]) {
+    if (m["model_id"] == id) metrics = m["metrics"];
+  }
+  ASSERT_TRUE(metrics.is_object()) << models.dump();
+  EXPECT_GE(metrics["steps"].get<int64_t>(), 20 * 5);
+  EXPECT_LT(metrics["steps"].get<int64_t>(), 20 * 5 + 32);
+  EXPECT_EQ(metrics["agent_steps"].get<int64_t>(),
+            4 * metrics["steps"].get<int64_t>());
 }
 
 TEST_F(GymApiTest, DocumentExampleReconcileWithQueryParameters) {
@@ -282,6 +334,106 @@ TEST_F(GymApiTest, DocumentExampleReconcileWithQueryParameters) {
   EXPECT_GE(success, 0.0);
   EXPECT_LE(success, 1.0);
   EXPECT_TRUE(body["baselines"]["hpa"]["avg_reward"].is_number());
+  // Every figure the policy gets, the baselines get too.
+  for (const char* name : {"hpa", "static", "max_replicas"}) {
+    for (const char* key :
+         {"avg_reward", "avg_latency", "latency_std", "reward_std",
+          "p95_latency", "served_latency", "failed_request_share",
+          "avg_throughput", "avg_offered_rate", "success_rate"}) {
+      EXPECT_TRUE(body["baselines"][name][key].is_number())
+          << name << "." << key;
+    }
+  }
+}
+
+TEST_F(GymApiTest, StaticBaselineIsSizedForTheMeanLoadAndServesIt) {
+  const std::string id = TrainedTask();
+  json body = Body(client_->Post(
+      "/api/v1/training/" + id + "/reconcile?sample_size=100&group_id=steady",
+      Auth(*admin_), "", "application/json"));
+  const json& s = body["baselines"]["static"];
+  // 60 req/s over 4 services at 10 req/s per replica and 75 % utilisation.
+  EXPECT_EQ(s["replicas_per_service"], 2) << body.dump();
+  EXPECT_TRUE(s["definition"].is_string());
+  EXPECT_GT(s["avg_throughput"].get<double>(), 50.0);
+  EXPECT_LT(s["avg_latency"].get<double>(), 1000.0);
+  EXPECT_LT(s["failed_request_share"].get<double>(), 0.05);
+  EXPECT_EQ(s["avg_replicas"], 8.0);
+  // avg_latency counts failed requests at 10 s; served_latency leaves them
+  // out, so it is never higher.
+  for (const char* name : {"hpa", "static", "max_replicas"}) {
+    const json& b = body["baselines"][name];
+    EXPECT_LE(b["served_latency"].get<double>(),
+              b["avg_latency"].get<double>() + 1e-9)
+        << name;
+  }
+}
+
+TEST_F(GymApiTest, TrainingStatusListsRecentEpisodesWithASummaryAndPages) {
+  const std::string id = Create(json{{"name", "many-episodes"},
+                                     {"model_type", "q_learning"},
+                                     {"parameters", json::object()},
+                                     {"total_episodes", 150}},
+                                *user_);
+  json task = WaitForStatus(id, "completed", *user_);
+  ASSERT_EQ(task["status"], "completed") << task.dump();
+  // A status poll: the last 100 episodes and a summary of all 150.
+  const json& m = task["metrics"];
+  EXPECT_EQ(m["episode_rewards"].size(), 100u);
+  EXPECT_EQ(m["episode_steps"].size(), 100u);
+  EXPECT_EQ(m["episode_latencies"].size(), 100u);
+  EXPECT_EQ(m["series"]["total_episodes"], 150);
+  EXPECT_EQ(m["series"]["first_episode"], 50);
+  EXPECT_TRUE(m["series"]["next"].is_null());
+  EXPECT_EQ(m["summary"]["episodes"], 150);
+  EXPECT_TRUE(m["summary"]["mean_reward_last_100"].is_number());
+  EXPECT_EQ(m["summary"]["env_steps"], 750);
+  // Everything on request.
+  json all = Body(client_->Get("/api/v1/training/" + id + "?episodes=all",
+                               Auth(*user_)))["metrics"];
+  ASSERT_EQ(all["episode_rewards"].size(), 150u);
+  EXPECT_EQ(json(std::vector<json>(all["episode_rewards"].begin() + 50,
+                                   all["episode_rewards"].end())),
+            m["episode_rewards"]);
+  // Or a page at a time.
+  json page = Body(client_->Get(
+      "/api/v1/training/" + id + "?episode_offset=0&episode_limit=60",
+      Auth(*user_)))["metrics"];
+  ASSERT_EQ(page["episode_rewards"].size(), 60u);
+  EXPECT_EQ(page["episode_rewards"][0], all["episode_rewards"][0]);
+  EXPECT_EQ(page["series"]["next"], "?episode_offset=60&episode_limit=60");
+  json last = Body(client_->Get(
+      "/api/v1/training/" + id + "?episode_offset=120&episode_limit=60",
+      Auth(*user_)))["metrics"];
+  EXPECT_EQ(last["episode_rewards"].size(), 30u);
+  EXPECT_TRUE(last["series"]["next"].is_null());
+  ExpectError(
+      client_->Get("/api/v1/training/" + id + "?episode_limit=0", Auth(*user_)),
+      400, "VALIDATION_ERROR");
+}
+
+TEST_F(GymApiTest, LoadGroupsAreListedThroughTheApi) {
+  EnsureReconciliationGroup();  // saved by the admin
+  json admin = Body(client_->Get("/api/v1/groups", Auth(*admin_)));
+  std::map<std::string, json> by_id;
+  for (const json& g : admin["groups"]) by_id[g["group_id"]] = g;
+  for (const char* builtin : {"steady", "diurnal", "bursty"}) {
+    ASSERT_TRUE(by_id.count(builtin)) << admin.dump();
+    EXPECT_EQ(by_id[builtin]["built_in"], true);
+  }
+  EXPECT_EQ(by_id["steady"]["base_request_rate"], 60.0);
+  EXPECT_EQ(by_id["diurnal"]["group"]["profile"], "diurnal");
+  ASSERT_TRUE(by_id.count("reconciliation-group-1")) << admin.dump();
+  EXPECT_EQ(by_id["reconciliation-group-1"]["built_in"], false);
+  EXPECT_EQ(by_id["reconciliation-group-1"]["group"]["users"], 1600);
+  // Groups are per user.
+  json user = Body(client_->Get("/api/v1/groups", Auth(*user_)));
+  for (const json& g : user["groups"]) {
+    EXPECT_NE(g["group_id"], "reconciliation-group-1");
+  }
+  json page = Body(client_->Get("/api/v1/groups?per_page=2", Auth(*admin_)));
+  EXPECT_EQ(page["groups"].size(), 2u);
+  EXPECT_EQ(page["total"], admin["total"]);
 }
 
 TEST_F(GymApiTest, DocumentExampleReconcileWithCurlFormBody) {

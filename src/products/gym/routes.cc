@@ -1,5 +1,6 @@
 #include "products/gym/routes.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -64,6 +65,7 @@ struct Context {
   struct Served {
     std::string owner_id;
     edge::EdgeScalingConfig config;
+    std::vector<edge::ObservationField> layout;
   };
   std::mutex served_mu;
   std::map<std::string, std::shared_ptr<const Served>> served;
@@ -147,7 +149,105 @@ Result<edge::LoadGroup> FindGroup(Context& c, const std::string& owner,
   return GroupFromJson(id, json::parse(row.definition, nullptr, false));
 }
 
-json TaskJson(const store::JobRecord& job, bool with_metrics) {
+// Which part of a task's per-episode series GET training/{id} lists.
+struct SeriesWindow {
+  bool all = false;
+  std::optional<int64_t> offset;  // 0-based first episode; default: the tail
+  int64_t limit = 100;
+};
+
+constexpr int64_t kDefaultSeriesTail = 100;
+
+// Values [first, first + count) of `series` (a JSON array, else empty).
+json Slice(const json& series, int64_t first, int64_t count) {
+  json out = json::array();
+  if (!series.is_array()) return out;
+  const int64_t n = static_cast<int64_t>(series.size());
+  for (int64_t i = std::max<int64_t>(first, 0); i < std::min(n, first + count);
+       ++i) {
+    out.push_back(series[i]);
+  }
+  return out;
+}
+
+// Mean of the last `n` numbers of `series`, or null.
+json TailMean(const json& series, size_t n) {
+  if (!series.is_array() || series.empty()) return json();
+  const size_t k = std::min(n, series.size());
+  double sum = 0.0;
+  for (size_t i = series.size() - k; i < series.size(); ++i) {
+    sum += series[i].is_number() ? series[i].get<double>() : 0.0;
+  }
+  return sum / k;
+}
+
+// The task's metrics as the document shows them (episode_rewards,
+// episode_steps, episode_latencies, losses), but only one window of the
+// series (by default the last 100 episodes and the last 100 values of each
+// loss: a 4,000-episode task's full series is ~180 kB, too much for a status
+// poll), plus a summary of the whole run and where the window lies.
+json MetricsJson(const json& m, const SeriesWindow& window) {
+  json metrics = {{"episode_rewards", json::array()},
+                  {"episode_steps", json::array()},
+                  {"episode_latencies", json::array()},
+                  {"losses", json::object()}};
+  const json empty = json::array();
+  auto series = [&](const char* key) -> const json& {
+    return m.is_object() && m.contains(key) && m[key].is_array() ? m[key]
+                                                                 : empty;
+  };
+  const int64_t total = static_cast<int64_t>(series("episode_rewards").size());
+  int64_t first = 0, count = total;
+  if (!window.all) {
+    count = window.limit;
+    first = window.offset ? *window.offset
+                          : std::max<int64_t>(0, total - window.limit);
+  }
+  for (const char* key :
+       {"episode_rewards", "episode_steps", "episode_latencies"}) {
+    metrics[key] = Slice(series(key), first, count);
+  }
+  int64_t loss_updates = 0;
+  if (m.is_object() && m.contains("losses") && m["losses"].is_object()) {
+    for (const auto& [name, values] : m["losses"].items()) {
+      const int64_t n = values.is_array() ? values.size() : 0;
+      loss_updates = std::max(loss_updates, n);
+      metrics["losses"][name] =
+          window.all
+              ? values
+              : Slice(values, std::max<int64_t>(0, n - kDefaultSeriesTail),
+                      kDefaultSeriesTail);
+    }
+  }
+  const int64_t listed =
+      static_cast<int64_t>(metrics["episode_rewards"].size());
+  json next;
+  if (!window.all && first + listed < total) {
+    next = "?episode_offset=" + std::to_string(first + listed) +
+           "&episode_limit=" + std::to_string(window.limit);
+  }
+  metrics["series"] = {
+      {"total_episodes", total},
+      {"first_episode", listed > 0 ? json(first) : json()},
+      {"listed_episodes", listed},
+      {"next", next},
+      {"loss_values", loss_updates},
+      {"losses_listed", window.all ? "all" : "last 100 of each"},
+      {"how",
+       "episodes are listed 0-based from first_episode; ?episodes=all lists "
+       "every episode and loss value, ?episode_offset=&episode_limit= "
+       "(1-10000) one page"}};
+  metrics["summary"] = {
+      {"episodes", total},
+      {"mean_reward_last_100", TailMean(series("episode_rewards"), 100)},
+      {"mean_latency_ms_last_100", TailMean(series("episode_latencies"), 100)},
+      {"mean_reward_all", TailMean(series("episode_rewards"), total)},
+      {"env_steps", m.is_object() ? m.value("env_steps", json()) : json()},
+      {"agent_steps", m.is_object() ? m.value("steps", json()) : json()}};
+  return metrics;
+}
+
+json TaskJson(const store::JobRecord& job, const SeriesWindow* window) {
   json params = json::parse(job.params, nullptr, false);
   if (!params.is_object()) params = json::object();
   json out = {{"task_id", job.id},
@@ -168,18 +268,9 @@ json TaskJson(const store::JobRecord& job, bool with_metrics) {
               {"updated_at", *Iso(job.updated_at)},
               {"started_at", NullableIso(job.started_at)},
               {"finished_at", NullableIso(job.finished_at)}};
-  if (with_metrics) {
-    json m = json::parse(job.metrics, nullptr, false);
-    json metrics = {{"episode_rewards", json::array()},
-                    {"episode_steps", json::array()},
-                    {"episode_latencies", json::array()},
-                    {"losses", json::object()}};
-    if (m.is_object()) {
-      for (auto& [key, value] : metrics.items()) {
-        if (m.contains(key)) value = m[key];
-      }
-    }
-    out["metrics"] = std::move(metrics);
+  if (window != nullptr) {
+    out["metrics"] =
+        MetricsJson(json::parse(job.metrics, nullptr, false), *window);
     json result = json::parse(job.result, nullptr, false);
     if (result.is_object() && result.contains("model_weights_path")) {
       out["model_id"] = result["model_id"];
@@ -296,7 +387,7 @@ Result<Response> ListTraining(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(int64_t total, c.jobs->Count(filter));
   TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> rows, c.jobs->List(filter));
   json tasks = json::array();
-  for (const auto& row : rows) tasks.push_back(TaskJson(row, false));
+  for (const auto& row : rows) tasks.push_back(TaskJson(row, nullptr));
   return JsonResponse(
       200,
       api::TotalPagePerPage("tasks", page, total, std::move(tasks)).dump());
@@ -304,7 +395,16 @@ Result<Response> ListTraining(Context& c, Request& req) {
 
 Result<Response> GetTraining(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(store::JobRecord job, VisibleTask(c, req));
-  return JsonResponse(200, TaskJson(job, true).dump());
+  api::QueryValidator q(req);
+  SeriesWindow window;
+  window.all =
+      q.Enum("episodes", {"all", "recent"}).value_or("recent") == "all";
+  if (req.Query("episode_offset")) {
+    window.offset = q.Int("episode_offset", 0, 0, int64_t{1} << 40);
+  }
+  window.limit = q.Int("episode_limit", kDefaultSeriesTail, 1, 10000);
+  TY_RETURN_IF_ERROR(q.Finish());
+  return JsonResponse(200, TaskJson(job, &window).dump());
 }
 
 Result<Response> CancelTraining(Context& c, Request& req) {
@@ -347,11 +447,51 @@ double TrainingRewardPerStep(const store::JobRecord& job) {
 json RunJson(const edge::PolicyRun& run, int episode_steps) {
   return {{"avg_reward", run.mean_reward * episode_steps},
           {"reward_per_step", run.mean_reward},
+          {"reward_std", run.reward_std},
           {"avg_latency", run.mean_latency_ms},
+          {"latency_std", run.latency_std_ms},
           {"p95_latency", run.p95_latency_ms},
+          {"served_latency", run.served_latency_ms},
+          {"failed_request_share", run.failed_request_share},
           {"avg_throughput", run.mean_throughput},
+          {"avg_offered_rate", run.mean_offered_rate},
           {"avg_replicas", run.mean_replicas},
           {"success_rate", run.slo_rate}};
+}
+
+// The reconcile answer's "baselines": HPA, max_replicas and a static count
+// sized for the mean load the policy's run saw (the load does not depend on
+// the policy, so every run sees the same requests).
+Result<json> BaselinesJson(edge::EdgeScalingEnv& env,
+                           const edge::EdgeScalingConfig& config,
+                           const edge::PolicyRun& agent_run,
+                           int64_t sample_size, uint64_t seed) {
+  const int static_count =
+      edge::StaticReplicasFor(config, agent_run.mean_offered_rate);
+  json baselines = json::object();
+  for (const char* name : {"hpa", "static", "max_replicas"}) {
+    TY_ASSIGN_OR_RETURN(std::unique_ptr<edge::ScalingPolicy> baseline,
+                        edge::MakeBaseline(name, config, static_count));
+    edge::ScalingPolicy* b = baseline.get();
+    TY_ASSIGN_OR_RETURN(
+        edge::PolicyRun base_run,
+        edge::RunPolicy(
+            env,
+            [b](std::span<const float> obs, std::span<float> action) {
+              b->Act(obs, action);
+              return Status::Ok();
+            },
+            sample_size, seed));
+    json j = RunJson(base_run, config.episode_steps);
+    if (std::string(name) == "static") {
+      j["replicas_per_service"] = static_count;
+      j["definition"] =
+          "the same count for every service, sized for the run's mean "
+          "request rate at 75% utilisation (within HPA's 10% tolerance)";
+    }
+    baselines[name] = std::move(j);
+  }
+  return baselines;
 }
 
 Result<Response> Reconcile(Context& c, Request& req) {
@@ -407,22 +547,8 @@ Result<Response> Reconcile(Context& c, Request& req) {
                             }),
           sample_size, group.seed));
 
-  json baselines = json::object();
-  for (const char* name : {"hpa", "static", "max_replicas"}) {
-    TY_ASSIGN_OR_RETURN(std::unique_ptr<edge::ScalingPolicy> baseline,
-                        edge::MakeBaseline(name, config, 1));
-    edge::ScalingPolicy* b = baseline.get();
-    TY_ASSIGN_OR_RETURN(
-        edge::PolicyRun base_run,
-        edge::RunPolicy(
-            env,
-            [b](std::span<const float> obs, std::span<float> action) {
-              b->Act(obs, action);
-              return Status::Ok();
-            },
-            sample_size, group.seed));
-    baselines[name] = RunJson(base_run, config.episode_steps);
-  }
+  TY_ASSIGN_OR_RETURN(json baselines,
+                      BaselinesJson(env, config, run, sample_size, group.seed));
 
   const double trained = TrainingRewardPerStep(job);
   json adaptation;  // null when undefined
@@ -432,8 +558,6 @@ Result<Response> Reconcile(Context& c, Request& req) {
         trained < 0 ? trained / run.mean_reward : run.mean_reward / trained;
   }
   json metrics = RunJson(run, config.episode_steps);
-  metrics["latency_std"] = run.latency_std_ms;
-  metrics["reward_std"] = run.reward_std;
   metrics["adaptation_score"] = adaptation;
   metrics["training_reward_per_step"] =
       std::isfinite(trained) ? json(trained) : json();
@@ -451,7 +575,54 @@ Result<Response> Reconcile(Context& c, Request& req) {
   return JsonResponse(200, out.dump());
 }
 
+// ---- load groups ----
+
+// GET /api/v1/groups: the built-in groups, then the caller's saved ones
+// (by id), each with its definition as POST training's "group" takes it.
+Result<Response> ListGroups(Context& c, Request& req) {
+  api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "per_page", 20, 100);
+  TY_RETURN_IF_ERROR(q.Finish());
+  json all = json::array();
+  for (const edge::LoadGroup& g : edge::BuiltinGroups()) {
+    all.push_back({{"group_id", g.id},
+                   {"built_in", true},
+                   {"base_request_rate", g.load.base_rate()},
+                   {"group", GroupToJson(g)}});
+  }
+  TY_ASSIGN_OR_RETURN(std::vector<GroupRow> saved,
+                      c.store->ListGroups(req.caller().user_id));
+  for (const GroupRow& row : saved) {
+    json definition = json::parse(row.definition, nullptr, false);
+    Result<edge::LoadGroup> g = GroupFromJson(row.group_id, definition);
+    all.push_back(
+        {{"group_id", row.group_id},
+         {"built_in", false},
+         {"base_request_rate", g.ok() ? json(g->load.base_rate()) : json()},
+         {"group", definition},
+         {"created_at", *Iso(row.created_at)}});
+  }
+  const int64_t total = static_cast<int64_t>(all.size());
+  json items = json::array();
+  for (int64_t i = page.offset();
+       i < std::min(total, page.offset() + page.page_size); ++i) {
+    items.push_back(all[i]);
+  }
+  return JsonResponse(
+      200,
+      api::TotalPagePerPage("groups", page, total, std::move(items)).dump());
+}
+
 // ---- models ----
+
+json LayoutJson(const std::vector<edge::ObservationField>& layout) {
+  json out = json::array();
+  for (const edge::ObservationField& f : layout) {
+    out.push_back(
+        {{"name", f.name}, {"unit", f.unit}, {"low", f.low}, {"high", f.high}});
+  }
+  return out;
+}
 
 json ModelJson(const ModelRow& m) {
   json metrics = json::parse(m.metrics, nullptr, false);
@@ -467,6 +638,38 @@ json ModelJson(const ModelRow& m) {
            deployment.is_object() && !deployment.empty() ? deployment : json()},
           {"created_at", *Iso(m.created_at)},
           {"updated_at", *Iso(m.updated_at)}};
+}
+
+// The environment configuration a model was trained with (its task's).
+Result<edge::EdgeScalingConfig> ModelEnvConfig(Context& c,
+                                               const std::string& model_id) {
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, c.jobs->Get(model_id));
+  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(json::parse(
+                                           job.params, nullptr, false)));
+  return TaskConfig(task);
+}
+
+// GET /api/v1/models/{model_id}: the list item plus what predict takes:
+// the observation layout (names, units, ranges) and the action's meaning.
+Result<Response> GetModel(Context& c, Request& req) {
+  TY_ASSIGN_OR_RETURN(ModelRow model, VisibleModel(c, req));
+  json out = ModelJson(model);
+  TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config,
+                      ModelEnvConfig(c, model.model_id));
+  out["observation"] = {
+      {"size", edge::ObservationSize(config)},
+      {"layout", LayoutJson(edge::ObservationLayout(config))},
+      {"how",
+       "predict takes \"observation\" as a list in this order or as an "
+       "object of these names; values are raw (the policy applies its own "
+       "saved normalisation)"}};
+  out["action"] = {
+      {"encoding", edge::ActionEncodingName(config.encoding)},
+      {"services", config.services.size()},
+      {"max_replicas", config.max_replicas},
+      {"replicas",
+       "predict answers \"replicas\": the decoded count per service"}};
+  return JsonResponse(200, out.dump());
 }
 
 Result<Response> ListModels(Context& c, Request& req) {
@@ -509,8 +712,10 @@ Status StartDeployment(Context& c, const ModelRow& model,
   TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
   {
     std::lock_guard lock(c.served_mu);
+    std::vector<edge::ObservationField> layout =
+        edge::ObservationLayout(config);
     c.served[model.model_id] = std::make_shared<const Context::Served>(
-        Context::Served{model.owner_id, std::move(config)});
+        Context::Served{model.owner_id, std::move(config), std::move(layout)});
   }
   const std::string path =
       (std::filesystem::path(c.deps.data_dir->root()) / model.weights_path)
@@ -622,6 +827,93 @@ Result<Response> Deploy(Context& c, Request& req) {
                           .dump());
 }
 
+// Why an observation of `got` values does not fit a model that observes
+// `layout`: the settings behind each block beyond the default 25-value
+// layout (the documents' example), and where the layout is listed.
+std::string SizeMismatchMessage(
+    const std::vector<edge::ObservationField>& layout,
+    const edge::EdgeScalingConfig& config, size_t got) {
+  std::string msg = "must have " + std::to_string(layout.size()) +
+                    " values, got " + std::to_string(got) + ". This model's ";
+  edge::EdgeScalingConfig plain = config;
+  plain.observe_time = plain.observe_trend = false;
+  const int base = edge::ObservationSize(plain);
+  msg += "layout is " + std::to_string(base) + " values (" +
+         std::to_string(config.nodes.size()) + " nodes x 3, " +
+         std::to_string(config.services.size()) +
+         " services x 3, mean_latency)";
+  if (config.observe_time) {
+    msg += ", then time_of_day.sin and time_of_day.cos (observe_time)";
+  }
+  if (config.observe_trend) {
+    msg += ", then one request_rate_trend per service (observe_trend)";
+  }
+  msg +=
+      "; GET /api/v1/models/{model_id} lists every value with its unit and "
+      "range, and \"observation\" may be an object of those names";
+  return msg;
+}
+
+// The observation a predict body gives: an array in layout order, or an
+// object with every layout name. VALIDATION_ERROR naming what is wrong.
+Result<std::vector<float>> ObservationFromJson(const json& value,
+                                               const Context::Served& served) {
+  const std::vector<edge::ObservationField>& layout = served.layout;
+  std::vector<float> obs;
+  if (value.is_array()) {
+    for (const json& x : value) {
+      if (!x.is_number()) {
+        return ValidationError("invalid observation",
+                               {{"observation", "must be a list of numbers"}});
+      }
+      obs.push_back(x.get<float>());
+    }
+    if (obs.size() != layout.size()) {
+      return ValidationError(
+          "invalid observation",
+          {{"observation",
+            SizeMismatchMessage(layout, served.config, obs.size())}});
+    }
+    return obs;
+  }
+  if (!value.is_object()) {
+    return ValidationError(
+        "invalid observation",
+        {{"observation",
+          "must be a list of numbers or an object of value names"}});
+  }
+  std::vector<FieldError> errors;
+  std::string missing;
+  for (const edge::ObservationField& f : layout) {
+    auto it = value.find(f.name);
+    if (it == value.end()) {
+      missing += (missing.empty() ? "" : ", ") + f.name;
+      obs.push_back(0.0f);
+    } else if (!it->is_number()) {
+      errors.push_back({"observation." + f.name, "must be a number"});
+      obs.push_back(0.0f);
+    } else {
+      obs.push_back(it->get<float>());
+    }
+  }
+  if (!missing.empty()) {
+    errors.push_back({"observation", "missing values: " + missing});
+  }
+  for (const auto& [name, x] : value.items()) {
+    const bool known = std::any_of(
+        layout.begin(), layout.end(),
+        [&name](const edge::ObservationField& f) { return f.name == name; });
+    if (!known) {
+      errors.push_back(
+          {"observation." + name, "not a value of this model's observation"});
+    }
+  }
+  if (!errors.empty()) {
+    return ValidationError("invalid observation", std::move(errors));
+  }
+  return obs;
+}
+
 Result<Response> Predict(Context& c, Request& req) {
   const std::string& id = req.PathParam("model_id");
   std::shared_ptr<const Context::Served> served;
@@ -638,33 +930,17 @@ Result<Response> Predict(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   api::JsonValidator v(body);
   v.RejectUnknownKeys({"observation", "deterministic"});
-  auto observation = v.OptionalArray("observation");
   auto deterministic = v.OptionalBool("deterministic");
   if (!body.contains("observation")) {
     v.AddError("observation", "This field is required");
   }
-  std::vector<float> obs;
-  if (observation) {
-    for (const json& x : *observation) {
-      if (!x.is_number()) {
-        v.AddError("observation", "must be a list of numbers");
-        break;
-      }
-      obs.push_back(x.get<float>());
-    }
-  }
   TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(std::vector<float> obs,
+                      ObservationFromJson(body["observation"], *served));
   const edge::EdgeScalingConfig& config = served->config;
   DeploymentManager::Adapter adapter;
   if (config.encoding == edge::ActionEncoding::kPerService) {
     // The policy decides one service at a time from the full observation.
-    if (obs.size() != static_cast<size_t>(edge::ObservationSize(config))) {
-      return ValidationError(
-          "invalid observation",
-          {{"observation", "must have " +
-                               std::to_string(edge::ObservationSize(config)) +
-                               " values"}});
-    }
     adapter = [&config](const edge::ActFn& replica_act,
                         std::span<const float> full_obs,
                         std::vector<float>* action) {
@@ -792,7 +1068,9 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
        bind(CancelTraining)},
       {"POST", "/api/v1/training/{task_id}/reconcile", Access::kUser,
        bind(Reconcile)},
+      {"GET", "/api/v1/groups", Access::kUser, bind(ListGroups)},
       {"GET", "/api/v1/models", Access::kUser, bind(ListModels)},
+      {"GET", "/api/v1/models/{model_id}", Access::kUser, bind(GetModel)},
       {"POST", "/api/v1/models/{model_id}/deploy", Access::kUser, bind(Deploy)},
       {"POST", "/api/v1/models/{model_id}/predict", Access::kUser,
        bind(Predict)},

@@ -240,9 +240,9 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   options.algo = task.model_type;
   options.env_id = edge::kEnvId;
   // Agent steps: per_service takes one per service for each env step.
+  const int64_t agent_steps_per_step = edge::AgentStepsPerStep(config);
   const int64_t agent_episode_steps =
-      static_cast<int64_t>(config.episode_steps) *
-      edge::AgentStepsPerStep(config);
+      static_cast<int64_t>(config.episode_steps) * agent_steps_per_step;
   options.total_steps = task.total_episodes * agent_episode_steps;
   options.seed = task.seed;
   options.params = WithGymDefaults(task.model_type, config, user_params);
@@ -255,13 +255,12 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   options.checkpoint_interval =
       std::max<int64_t>(agent_episode_steps, options.total_steps / 10);
 
-  auto metrics_json = [&](const rl::TrainingProgress* p) {
+  auto metrics_json = [&](int64_t agent_steps, double steps_per_second) {
     json m = episodes->ToJson();
     m["losses"] = losses.ToJson();
-    if (p != nullptr) {
-      m["steps"] = p->steps;
-      m["steps_per_second"] = p->steps_per_second;
-    }
+    m["steps"] = agent_steps;
+    m["env_steps"] = agent_steps / agent_steps_per_step;
+    m["steps_per_second"] = steps_per_second;
     return m.dump();
   };
   rl::TrainingHooks hooks;
@@ -270,7 +269,8 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   hooks.on_progress = [&](const rl::TrainingProgress& p) {
     losses.Add(p.metrics);
     ctx.ReportProgress(std::min(episodes->size(), task.total_episodes),
-                       task.total_episodes, metrics_json(&p));
+                       task.total_episodes,
+                       metrics_json(p.steps, p.steps_per_second));
   };
   ctx.Log((options.resume ? "resuming " : "training ") + task.model_type +
           " on " + edge::kEnvId + " (group " + task.group_id + ") for " +
@@ -286,7 +286,8 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   }
   const int64_t done = std::min(episodes->size(), task.total_episodes);
   ctx.ReportProgress(result->cancelled ? done : task.total_episodes,
-                     task.total_episodes, metrics_json(nullptr));
+                     task.total_episodes,
+                     metrics_json(result->steps, result->steps_per_second));
   if (result->cancelled) {
     ctx.Log("stopped after " + std::to_string(result->steps) +
             " steps; checkpoint and policy kept");
@@ -296,11 +297,13 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   auto [avg_reward, avg_latency] = episodes->RecentMeans(100);
-  json model_metrics = {{"avg_reward", avg_reward},
-                        {"latency", avg_latency},
-                        {"episodes", episodes->size()},
-                        {"steps", result->steps},
-                        {"training_seconds", seconds}};
+  // "steps" counts environment steps (what total_episodes x episode_steps
+  // asks for); a per_service agent takes one decision per service in each.
+  const int64_t env_steps = result->steps / agent_steps_per_step;
+  json model_metrics = {
+      {"avg_reward", avg_reward},     {"latency", avg_latency},
+      {"episodes", episodes->size()}, {"steps", env_steps},
+      {"agent_steps", result->steps}, {"training_seconds", seconds}};
   for (auto* v : {&model_metrics["avg_reward"], &model_metrics["latency"]}) {
     if (!std::isfinite(v->get<double>())) *v = nullptr;
   }
@@ -318,7 +321,8 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   ctx.SetResult(json{{"model_id", job.id},
                      {"model_weights_path", weights},
                      {"run_dir", run_dir},
-                     {"steps", result->steps},
+                     {"steps", env_steps},
+                     {"agent_steps", result->steps},
                      {"episodes", episodes->size()},
                      {"training_seconds", seconds},
                      {"metrics", model_metrics}}

@@ -83,6 +83,20 @@ Result<GroupRow> GymStore::GetGroup(const std::string& owner_id,
                   s.ColumnInt(3)};
 }
 
+Result<std::vector<GroupRow>> GymStore::ListGroups(
+    const std::string& owner_id) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      store::Statement s,
+      db_->Prepare("SELECT owner_id, group_id, definition, created_at FROM "
+                   "gym_groups WHERE owner_id = ? ORDER BY group_id"));
+  s.Bind(1, owner_id);
+  return store::ReadRows<GroupRow>(s, [](store::Statement& row) {
+    return GroupRow{row.ColumnText(0), row.ColumnText(1), row.ColumnText(2),
+                    row.ColumnInt(3)};
+  });
+}
+
 Status GymStore::PutModel(const ModelRow& m) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(

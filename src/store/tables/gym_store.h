@@ -57,6 +57,8 @@ class GymStore {
   // NOT_FOUND if absent.
   Result<GroupRow> GetGroup(const std::string& owner_id,
                             const std::string& group_id);
+  // The owner's groups, ordered by group id (empty if none).
+  Result<std::vector<GroupRow>> ListGroups(const std::string& owner_id);
 
   // Inserts or replaces the model row (a retried job writes it again).
   Status PutModel(const ModelRow& model);

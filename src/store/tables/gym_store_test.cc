@@ -46,6 +46,19 @@ TEST_P(GymStoreTest, GroupsArePerOwnerAndUnique) {
   EXPECT_EQ(store_->GetGroup("u3", "g").status().code(), ErrorCode::kNotFound);
 }
 
+TEST_P(GymStoreTest, ListGroupsReturnsOnlyTheOwnersGroupsById) {
+  ASSERT_TRUE(store_->CreateGroup({"u1", "b", "{}", 1}).ok());
+  ASSERT_TRUE(store_->CreateGroup({"u1", "a", "{\"users\":2}", 2}).ok());
+  ASSERT_TRUE(store_->CreateGroup({"u2", "c", "{}", 3}).ok());
+  Result<std::vector<GroupRow>> groups = store_->ListGroups("u1");
+  ASSERT_TRUE(groups.ok());
+  ASSERT_EQ(groups->size(), 2u);
+  EXPECT_EQ((*groups)[0].group_id, "a");
+  EXPECT_EQ((*groups)[0].definition, "{\"users\":2}");
+  EXPECT_EQ((*groups)[1].group_id, "b");
+  EXPECT_TRUE(store_->ListGroups("u3")->empty());
+}
+
 TEST_P(GymStoreTest, ModelsListNewestFirstFilteredByOwnerAndStatus) {
   ASSERT_TRUE(store_->PutModel(Model("a", "u1", 1)).ok());
   ASSERT_TRUE(store_->PutModel(Model("b", "u1", 2)).ok());
