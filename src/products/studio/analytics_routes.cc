@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <utility>
 
 #include "api/json_validator.h"
 #include "core/crypto.h"
@@ -30,6 +32,12 @@ const char* kMonthNames[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 std::string DateOf(int64_t ms) { return ml::FormatDate(ms / kMsPerDay); }
 
 double Hours(double seconds) { return Round4(seconds / 3600.0); }
+
+// A credit balance (dollars, as the user store keeps it) as money is shown
+// everywhere: a decimal string with two decimals.
+std::string Usd(double credits) {
+  return FormatCents(std::llround(credits * 100.0));
+}
 
 struct Activity {
   int64_t at = 0;
@@ -187,7 +195,8 @@ Result<api::Response> Dashboard(StudioContext& ctx, api::Request& req) {
                       {"compute_hours_used", Hours(used)},
                       {"compute_hours_remaining",
                        Round4(std::max(0.0, allowance - used / 3600.0))},
-                      {"credits_balance", Round4(user.credits)}}},
+                      {"credits_balance", Usd(user.credits)},
+                      {"credits_balance_usd", Usd(user.credits)}}},
                     {"recent_activity", recent},
                     {"performance_chart", PerformanceChart(models)}});
 }
@@ -262,13 +271,12 @@ Result<api::Response> Leasing(StudioContext& ctx, api::Request& req) {
                     {"commission_rate", ctx.settings.commission_rate}});
 }
 
-Result<api::Response> Usage(StudioContext& ctx, api::Request& req) {
-  api::QueryValidator q(req);
-  auto start = q.String("start_date");
-  auto end = q.String("end_date");
-  TY_RETURN_IF_ERROR(q.Finish());
-  auto [month_from, month_to] = MonthBounds(ctx.NowMillis());
-  int64_t from = month_from, to = month_to;
+// [from, to) in ms for the query's start_date and end_date (inclusive
+// days), `from`/`to` as given where absent. VALIDATION_ERROR naming bad
+// dates or an end before the start.
+Result<std::pair<int64_t, int64_t>> DateRange(
+    const std::optional<std::string>& start,
+    const std::optional<std::string>& end, int64_t from, int64_t to) {
   std::vector<FieldError> errors;
   if (start) {
     auto d = ml::ParseDate(*start);
@@ -285,6 +293,17 @@ Result<api::Response> Usage(StudioContext& ctx, api::Request& req) {
   }
   if (!errors.empty())
     return ValidationError("invalid query parameters", errors);
+  return std::pair{from, to};
+}
+
+Result<api::Response> Usage(StudioContext& ctx, api::Request& req) {
+  api::QueryValidator q(req);
+  auto start = q.String("start_date");
+  auto end = q.String("end_date");
+  TY_RETURN_IF_ERROR(q.Finish());
+  auto [month_from, month_to] = MonthBounds(ctx.NowMillis());
+  TY_ASSIGN_OR_RETURN(auto range, DateRange(start, end, month_from, month_to));
+  const auto [from, to] = range;
   TY_ASSIGN_OR_RETURN(store::User user, CallerUser(ctx, req));
   const std::string& user_id = user.id;
   TrainingJobQuery month_q{user_id, std::nullopt, month_from, month_to};
@@ -332,7 +351,8 @@ Result<api::Response> Usage(StudioContext& ctx, api::Request& req) {
        {"usage_by_job", by_job},
        {"daily_usage", daily_usage},
        {"price_per_hour", FormatCents(ctx.settings.price_per_hour_cents)},
-       {"credits_balance", Round4(user.credits)}});
+       {"credits_balance", Usd(user.credits)},
+       {"credits_balance_usd", Usd(user.credits)}});
 }
 
 Result<api::Response> PurchaseCredits(StudioContext& ctx, api::Request& req) {
@@ -359,10 +379,43 @@ Result<api::Response> PurchaseCredits(StudioContext& ctx, api::Request& req) {
                     {"hours_purchased", *hours},
                     {"amount", FormatCents(cents)},
                     {"new_balance", Round4(hours_balance)},
-                    {"credits_balance", Round4(balance)},
+                    {"new_balance_hours", Round4(hours_balance)},
+                    {"amount_usd", FormatCents(cents)},
+                    {"credits_balance", Usd(balance)},
+                    {"credits_balance_usd", Usd(balance)},
                     {"payment_method", *method},
                     {"payment_status", "RECORDED"},
                     {"expires_at", nullptr}});
+}
+
+// GET compute/ledger/: every movement of the caller's credits, newest
+// first, with the balance after it.
+Result<api::Response> Ledger(StudioContext& ctx, api::Request& req) {
+  api::QueryValidator q(req);
+  api::PageRequest page = api::ParsePage(q, "page_size", 20, 100);
+  auto kind = q.Enum("kind", {kTrainingHold, kTrainingRefund, kCreditPurchase,
+                              kSubscriptionPayment, kSubscriptionIncome});
+  auto start = q.String("start_date");
+  auto end = q.String("end_date");
+  TY_RETURN_IF_ERROR(q.Finish());
+  TY_ASSIGN_OR_RETURN(auto range, DateRange(start, end, 0, INT64_MAX));
+  TY_ASSIGN_OR_RETURN(store::User user, CallerUser(ctx, req));
+  TY_ASSIGN_OR_RETURN(
+      std::vector<LedgerEntry> entries,
+      ctx.ledger->Entries(user.id, kind, range.first, range.second));
+  std::vector<json> items;
+  items.reserve(entries.size());
+  for (const LedgerEntry& e : entries) {
+    items.push_back({{"id", e.id},
+                     {"kind", e.kind},
+                     {"amount_usd", FormatCents(e.amount_cents)},
+                     {"balance_after_usd", Usd(e.balance_after)},
+                     {"reference", e.reference},
+                     {"created_at", IsoTime(e.created_at)}});
+  }
+  json out = PageOf(req, page, items);
+  out["credits_balance_usd"] = Usd(user.credits);
+  return Json(200, out);
 }
 
 }  // namespace
@@ -381,6 +434,8 @@ Status AddComputeRoutes(const std::shared_ptr<StudioContext>& ctx,
   using api::Access;
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/compute/usage",
                                     Access::kUser, ctx, Usage));
+  TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/compute/ledger",
+                                    Access::kUser, ctx, Ledger));
   return AddStudioRoute(router, "POST", "/compute/purchase-credits",
                         Access::kUser, ctx, PurchaseCredits);
 }

@@ -138,6 +138,11 @@ TEST_F(AnalyticsRoutesTest, DocumentPurchaseBodyRecordsTheCredits) {
   EXPECT_EQ(body["hours_purchased"], 50);
   EXPECT_EQ(body["amount"], "250.00");
   EXPECT_EQ(body["new_balance"], 50.0);  // hours: 250.00 at 5.00 per hour
+  // Units in the names; money as decimal strings like the document's.
+  EXPECT_EQ(body["new_balance_hours"], 50.0);
+  EXPECT_EQ(body["amount_usd"], "250.00");
+  EXPECT_EQ(body["credits_balance"], "250.00");
+  EXPECT_EQ(body["credits_balance_usd"], "250.00");
   EXPECT_EQ(body["transaction_id"].get<std::string>().rfind("txn_", 0), 0u);
   EXPECT_NEAR(Credits(bob_id_), 250.0, 1e-9);
   ExpectError(Post(bob_, "compute/purchase-credits/",
@@ -146,6 +151,39 @@ TEST_F(AnalyticsRoutesTest, DocumentPurchaseBodyRecordsTheCredits) {
   ExpectError(Post(bob_, "compute/purchase-credits/",
                    {{"hours", 5}, {"payment_method", "iou"}}),
               400, "VALIDATION_ERROR");
+}
+
+TEST_F(AnalyticsRoutesTest, LedgerListsEveryCreditMovementNewestFirst) {
+  ASSERT_EQ(Post(bob_, "compute/purchase-credits/",
+                 {{"hours", 2}, {"payment_method", "upi"}})
+                ->status,
+            201);
+  ASSERT_EQ(Post(bob_, "compute/purchase-credits/",
+                 {{"hours", 1}, {"payment_method", "upi"}})
+                ->status,
+            201);
+  auto r = Get(bob_, "compute/ledger/");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json ledger = Body(r);
+  ASSERT_EQ(ledger["count"], 2);
+  EXPECT_EQ(ledger["credits_balance_usd"], "15.00");
+  const json& newest = ledger["results"][0];
+  EXPECT_EQ(newest["kind"], "credit_purchase");
+  EXPECT_EQ(newest["amount_usd"], "5.00");
+  EXPECT_EQ(newest["balance_after_usd"], "15.00");
+  EXPECT_EQ(ledger["results"][1]["balance_after_usd"], "10.00");
+  EXPECT_TRUE(newest["reference"].get<std::string>().rfind("txn_", 0) == 0);
+  // Filters and paging; other users' movements never appear.
+  EXPECT_EQ(Body(Get(bob_, "compute/ledger/?kind=training_hold"))["count"], 0);
+  EXPECT_EQ(Body(Get(bob_, "compute/ledger/?page_size=1"))["results"].size(),
+            1u);
+  EXPECT_EQ(Body(Get(alice_, "compute/ledger/"))["count"], 0);
+  ExpectError(Get(bob_, "compute/ledger/?kind=gift"), 400, "VALIDATION_ERROR");
+  // The dashboard and usage show the same balance the same way.
+  EXPECT_EQ(
+      Body(Get(bob_, "analytics/dashboard/"))["summary"]["credits_balance"],
+      "15.00");
+  EXPECT_EQ(Body(Get(bob_, "compute/usage/"))["credits_balance_usd"], "15.00");
 }
 
 TEST_F(AnalyticsRoutesTest, EmptyAccountHasZeroesNotSamples) {

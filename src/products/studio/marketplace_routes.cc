@@ -45,15 +45,43 @@ std::optional<int64_t> ParsePrice(const json& value) {
   return static_cast<int64_t>(std::llround(cents));
 }
 
+// The naive baselines next to a listing's figures, in the same units as
+// performance_metrics: buy-and-hold and momentum returns and Sharpe ratios
+// on the model's test period, the majority-class accuracy, and the verdict.
+json BenchmarkJson(const json& result) {
+  if (!result.contains("baselines") || !result["baselines"].is_object()) {
+    return json();
+  }
+  const json& b = result["baselines"];
+  json out = json::object();
+  for (const char* rule : {"buy_and_hold", "momentum"}) {
+    if (!b.contains(rule)) continue;
+    out[std::string(rule) + "_return"] = b[rule].value("total_return", json());
+    out[std::string(rule) + "_sharpe_ratio"] =
+        b[rule].value("sharpe_ratio", json());
+  }
+  if (b.contains("majority_class")) {
+    out["majority_class_accuracy"] =
+        b["majority_class"].value("accuracy", json());
+    out["majority_class"] = b["majority_class"].value("class", json());
+  }
+  const json& c = result.value("comparison", json::object());
+  out["beats_all_baselines"] = c.value("beats_all_baselines", json());
+  out["verdict"] = c.value("verdict", json());
+  return out;
+}
+
 json ListingJson(StudioContext& ctx, const Listing& l, int64_t today) {
   Result<StudioModel> model = ctx.models->Get(l.model_id);
   json perf = json::object();
+  json benchmark;  // null for models trained before baselines existed
   if (model.ok()) {
     const json& p = model->result.value("performance_metrics", json::object());
     for (const char* k : {"sharpe_ratio", "max_drawdown", "total_return",
                           "win_rate", "accuracy"}) {
       if (p.contains(k)) perf[k] = p[k];
     }
+    benchmark = BenchmarkJson(model->result);
   }
   std::string seller_name;
   if (auto seller = ctx.deps.store->users()->GetUser(l.seller_id);
@@ -87,6 +115,7 @@ json ListingJson(StudioContext& ctx, const Listing& l, int64_t today) {
       {"monthly_price", FormatCents(l.monthly_price_cents)},
       {"performance_fee_rate", l.performance_fee_rate},
       {"performance_metrics", perf},
+      {"benchmark", benchmark},
       {"data_source", model.ok() && !model->data_source.empty()
                           ? json(model->data_source)
                           : json(nullptr)},

@@ -168,7 +168,6 @@ TEST_F(MarketplaceRoutesTest, SubscribersMayPredictAndExplainButNothingElse) {
   EXPECT_EQ(Post(carol_, "models/" + model_ + "/predict/", predict)->status,
             200);
   EXPECT_EQ(Get(carol_, explain)->status, 200);
-  ExpectError(Get(carol_, "models/" + model_ + "/"), 404, "RESOURCE_NOT_FOUND");
   ExpectError(Post(carol_, "models/" + model_ + "/train/"), 404,
               "RESOURCE_NOT_FOUND");
   ExpectError(Post(carol_, "models/" + model_ + "/publish/"), 404,
@@ -176,6 +175,48 @@ TEST_F(MarketplaceRoutesTest, SubscribersMayPredictAndExplainButNothingElse) {
   // Bob, without a subscription, still cannot.
   ExpectError(Post(bob_, "models/" + model_ + "/predict/", predict), 402,
               "SUBSCRIPTION_REQUIRED");
+}
+
+TEST_F(MarketplaceRoutesTest, SubscribersSeeThePublicPartOfTheModelDetail) {
+  Approve(listing_);
+  ExpectError(Get(carol_, "models/" + model_ + "/"), 404, "RESOURCE_NOT_FOUND");
+  ASSERT_EQ(Post(carol_, "marketplace/" + listing_ + "/subscribe/")->status,
+            201);
+  auto r = Get(carol_, "models/" + model_ + "/");
+  ASSERT_EQ(r->status, 200) << r->body;
+  json detail = Body(r);
+  EXPECT_EQ(detail["access"], "subscriber");
+  EXPECT_EQ(detail["id"], model_);
+  EXPECT_TRUE(detail["performance_metrics"].contains("accuracy"));
+  EXPECT_TRUE(detail["backtest_results"].is_object());
+  EXPECT_TRUE(detail["comparison"]["verdict"].is_string());
+  EXPECT_TRUE(detail["features"].is_array());
+  // The owner's configuration and earnings stay private.
+  for (const char* key : {"hyperparameters", "training_config",
+                          "total_earnings", "training_summary"}) {
+    EXPECT_FALSE(detail.contains(key)) << key;
+  }
+  // The owner still gets everything.
+  json own = Body(Get(alice_, "models/" + model_ + "/"));
+  EXPECT_FALSE(own.contains("access"));
+  EXPECT_TRUE(own.contains("hyperparameters"));
+}
+
+TEST_F(MarketplaceRoutesTest, ListingsShowTheBenchmarkBesideTheirFigures) {
+  Approve(listing_);
+  json listing = Body(Get(carol_, "marketplace/"))["results"][0];
+  ASSERT_TRUE(listing["benchmark"].is_object()) << listing.dump();
+  const json& b = listing["benchmark"];
+  EXPECT_TRUE(b["buy_and_hold_return"].is_number());
+  EXPECT_TRUE(b["momentum_return"].is_number());
+  EXPECT_TRUE(b["majority_class_accuracy"].is_number());
+  EXPECT_TRUE(b["beats_all_baselines"].is_boolean());
+  EXPECT_TRUE(b["verdict"].is_string());
+  // The same figures as the model's own comparison.
+  json model = Body(Get(alice_, "models/" + model_ + "/"));
+  EXPECT_EQ(b["buy_and_hold_return"],
+            model["baselines"]["buy_and_hold"]["total_return"]);
+  EXPECT_EQ(b["verdict"], model["comparison"]["verdict"]);
 }
 
 TEST_F(MarketplaceRoutesTest,

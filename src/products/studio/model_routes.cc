@@ -60,8 +60,13 @@ Result<api::Response> CreateModel(StudioContext& ctx, api::Request& req) {
 }
 
 Result<api::Response> GetModel(StudioContext& ctx, api::Request& req) {
-  TY_ASSIGN_OR_RETURN(StudioModel m, OwnedModel(ctx, req));
-  return Json(200, ModelDetailJson(m));
+  Result<StudioModel> owned = OwnedModel(ctx, req);
+  if (owned.ok()) return Json(200, ModelDetailJson(*owned));
+  if (owned.status().code() != ErrorCode::kNotFound) return owned.status();
+  // A subscriber sees the public part; anyone else still gets 404.
+  Result<StudioModel> subscribed = UsableModel(ctx, req);
+  if (!subscribed.ok()) return owned.status();
+  return Json(200, PublicModelDetailJson(*subscribed));
 }
 
 Status RequireDraft(const StudioModel& m, const std::string& action) {

@@ -7,6 +7,7 @@
 #include "ml/features.h"
 #include "ml/predictor.h"
 #include "ml/shap.h"
+#include "ml/targets.h"
 #include "products/studio/json_text_writer.h"
 #include "products/studio/route_support.h"
 #include "products/studio/routes.h"
@@ -64,6 +65,29 @@ void AddPrediction(const ml::Prediction& p, bool with_confidence, json* out) {
   }
 }
 
+// The class a request asks SHAP to explain ("SELL", "HOLD", "BUY"; -1 =
+// each row's predicted class). Only classification models have classes.
+Result<int> ExplainClass(const std::optional<std::string>& name,
+                         const StudioModel& model, const std::string& field) {
+  if (!name) return -1;
+  if (model.model_type != "CLASSIFICATION") {
+    return ValidationError(
+        "invalid class", {{field, "only CLASSIFICATION models have classes"}});
+  }
+  for (int k = 0; k < ml::kNumSignals; ++k) {
+    if (*name == ml::SignalName(k)) return k;
+  }
+  return ValidationError("invalid class",
+                         {{field, "must be one of SELL, HOLD, BUY"}});
+}
+
+// Which class an explanation is for: "explained_class" (null for
+// regression).
+json ExplainedClass(const ml::RowExplanation& e) {
+  return e.explained_class >= 0 ? json(ml::SignalName(e.explained_class))
+                                : json();
+}
+
 Result<std::vector<std::string>> SymbolsField(api::JsonValidator& v,
                                               const json& body) {
   std::vector<std::string> symbols;
@@ -111,11 +135,13 @@ Result<ml::DayNumber> DateField(const std::optional<std::string>& text,
 Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   api::JsonValidator v(body);
-  v.RejectUnknownKeys({"symbols", "features", "include_shap", "shap_method"});
+  v.RejectUnknownKeys(
+      {"symbols", "features", "include_shap", "shap_method", "shap_class"});
   TY_ASSIGN_OR_RETURN(std::vector<std::string> symbols, SymbolsField(v, body));
   auto features = v.OptionalObject("features");
   auto include_shap = v.OptionalBool("include_shap");
   auto shap_method = v.OptionalEnum("shap_method", {"exact", "approximate"});
+  auto shap_class = v.OptionalEnum("shap_class", {"SELL", "HOLD", "BUY"});
   if (features) {
     for (const auto& [symbol, values] : features->items()) {
       if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
@@ -134,6 +160,8 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
   }
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(LoadedModel m, LoadUsable(ctx, req));
+  TY_ASSIGN_OR_RETURN(int explain_class,
+                      ExplainClass(shap_class, m.row, "shap_class"));
   const bool shap = include_shap.value_or(true);
   // "approximate" = Saabas path attribution: also sums to the margin, far
   // cheaper, but not Shapley values (labelled in the answer).
@@ -160,10 +188,35 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
         return ValidationError(row.status().message(), details);
       }
       ml::MatrixView x{row->data(), 1, row->size()};
-      TY_ASSIGN_OR_RETURN(std::vector<ml::Prediction> out,
-                          ml::PredictRows(*m.model, x, shap, method));
+      TY_ASSIGN_OR_RETURN(
+          std::vector<ml::Prediction> out,
+          ml::PredictRows(*m.model, x, shap, method, explain_class));
       p = std::move(out[0]);
       item["input"] = "features";
+      // Inputs the caller left out are missing values (NaN): every tree
+      // sends them down its split's default branch, learnt in training.
+      json missing = json::array();
+      for (const std::string& name : m.model->feature_names()) {
+        if (!values.count(name)) missing.push_back(name);
+      }
+      item["missing_features"] = missing;
+      if (!missing.empty()) {
+        item["missing_features_handling"] =
+            "not imputed: each tree takes the default branch XGBoost learnt "
+            "for missing values at every split on these inputs";
+        item["warning"] =
+            std::to_string(missing.size()) + " of " +
+            std::to_string(m.model->feature_names().size()) +
+            " model inputs were not given and were treated as "
+            "missing: " +
+            [&] {
+              std::string names;
+              for (const json& n : missing) {
+                names += (names.empty() ? "" : ", ") + n.get<std::string>();
+              }
+              return names;
+            }();
+      }
     } else {
       std::string source;
       TY_ASSIGN_OR_RETURN(std::vector<ml::OhlcvSeries> series,
@@ -172,7 +225,7 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
       TY_ASSIGN_OR_RETURN(
           std::vector<ml::ScoredRow> rows,
           ml::PredictSeries(*m.model, series, last - kLatestWindowDays, last,
-                            /*latest_only=*/true, shap, method));
+                            /*latest_only=*/true, shap, method, explain_class));
       p = std::move(rows.back().prediction);
       item["input"] = "stored_prices";
       item["date"] = ml::FormatDate(rows.back().day);
@@ -184,6 +237,7 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
     if (p.explanation) {
       item["feature_contributions"] = Contributions(*p.explanation);
       item["base_value"] = Round4(p.explanation->base_value);
+      item["explained_class"] = ExplainedClass(*p.explanation);
     }
     predictions.push_back(std::move(item));
   }
@@ -257,6 +311,10 @@ std::string BatchPredictionsText(const std::vector<ml::ScoredRow>& rows,
       w.EndObject();
       w.Key("base_value");
       w.Number(Round4(p.explanation->base_value));
+      if (p.explanation->explained_class >= 0) {
+        w.Key("explained_class");
+        w.String(ml::SignalName(p.explanation->explained_class));
+      }
     }
     w.EndObject();
   }
@@ -277,12 +335,13 @@ Result<api::Response> BatchPredict(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   api::JsonValidator v(body);
   v.RejectUnknownKeys({"symbols", "start_date", "end_date",
-                       "include_confidence", "include_shap"});
+                       "include_confidence", "include_shap", "shap_class"});
   TY_ASSIGN_OR_RETURN(std::vector<std::string> symbols, SymbolsField(v, body));
   auto start = v.RequiredString("start_date", 10);
   auto end = v.RequiredString("end_date", 10);
   auto confidence = v.OptionalBool("include_confidence");
   auto shap = v.OptionalBool("include_shap");
+  auto shap_class = v.OptionalEnum("shap_class", {"SELL", "HOLD", "BUY"});
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(ml::DayNumber first, DateField(start, "start_date"));
   TY_ASSIGN_OR_RETURN(ml::DayNumber last, DateField(end, "end_date"));
@@ -298,14 +357,18 @@ Result<api::Response> BatchPredict(StudioContext& ctx, api::Request& req) {
                                               "request"}});
   }
   TY_ASSIGN_OR_RETURN(LoadedModel m, LoadUsable(ctx, req));
+  TY_ASSIGN_OR_RETURN(int explain_class,
+                      ExplainClass(shap_class, m.row, "shap_class"));
   std::string source;
   TY_ASSIGN_OR_RETURN(std::vector<ml::OhlcvSeries> series,
                       LoadSeries(ctx, symbols, &source));
   const bool with_shap = shap.value_or(false);
   const bool with_confidence = confidence.value_or(true);
-  TY_ASSIGN_OR_RETURN(std::vector<ml::ScoredRow> rows,
-                      ml::PredictSeries(*m.model, series, first, last,
-                                        /*latest_only=*/false, with_shap));
+  TY_ASSIGN_OR_RETURN(
+      std::vector<ml::ScoredRow> rows,
+      ml::PredictSeries(*m.model, series, first, last,
+                        /*latest_only=*/false, with_shap,
+                        ml::ContributionMethod::kTreeShap, explain_class));
   return api::JsonResponse(
       200, BatchPredictionsText(rows, with_confidence, m.row.version,
                                 IsoTime(ctx.NowMillis()), source));
@@ -316,6 +379,7 @@ Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {
   auto symbols_text = q.String("symbols");
   auto start = q.String("start_date");
   auto end = q.String("end_date");
+  auto class_name = q.Enum("class", {"SELL", "HOLD", "BUY"});
   TY_RETURN_IF_ERROR(q.Finish());
   std::vector<FieldError> missing;
   for (auto [field, value] :
@@ -334,6 +398,8 @@ Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {
                            {{"end_date", "must not be before start_date"}});
   }
   TY_ASSIGN_OR_RETURN(LoadedModel m, LoadUsable(ctx, req));
+  TY_ASSIGN_OR_RETURN(int explain_class,
+                      ExplainClass(class_name, m.row, "class"));
   std::string source;
   TY_ASSIGN_OR_RETURN(std::vector<ml::OhlcvSeries> series,
                       LoadSeries(ctx, symbols, &source));
@@ -349,7 +415,9 @@ Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {
                           std::to_string(rows.size())}});
   }
   TY_ASSIGN_OR_RETURN(rows, ml::PredictSeries(*m.model, series, first, last,
-                                              /*latest_only=*/false, true));
+                                              /*latest_only=*/false, true,
+                                              ml::ContributionMethod::kTreeShap,
+                                              explain_class));
   json explanations = json::array();
   std::vector<ml::RowExplanation> all;
   for (const auto& r : rows) {
@@ -360,6 +428,7 @@ Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {
                  {"base_value", e.base_value},
                  {"expected_value", e.base_value},
                  {"prediction_value", e.prediction_value},
+                 {"explained_class", ExplainedClass(e)},
                  {"shap_values", json::object()}};
     for (const auto& c : e.contributions)
       item["shap_values"][c.feature] = c.value;
@@ -372,14 +441,24 @@ Result<api::Response> Explain(StudioContext& ctx, api::Request& req) {
   for (size_t i = 0; i < g.features.size(); ++i) {
     global[g.features[i]] = Round4(g.share[i]);
   }
-  return Json(200, {{"explanations", explanations},
-                    {"feature_importance_global", global},
-                    {"model_version", std::to_string(m.row.version)},
-                    {"units", m.row.model_type == "CLASSIFICATION"
-                                  ? "log-odds of the predicted class"
-                                  : "predicted return"},
-                    {"method", "tree_shap"},
-                    {"data_source", source}});
+  return Json(
+      200, {{"explanations", explanations},
+            {"feature_importance_global", global},
+            {"model_version", std::to_string(m.row.version)},
+            {"units", m.row.model_type != "CLASSIFICATION" ? "predicted return"
+                      : explain_class >= 0
+                          ? "log-odds of class " +
+                                std::string(ml::SignalName(explain_class))
+                          : "log-odds of each row's predicted class "
+                            "(explained_class); pass class=BUY, "
+                            "HOLD or SELL to explain one class on "
+                            "every row"},
+            {"explained_class",
+             explain_class >= 0 ? json(ml::SignalName(explain_class))
+             : m.row.model_type == "CLASSIFICATION" ? json("predicted")
+                                                    : json()},
+            {"method", "tree_shap"},
+            {"data_source", source}});
 }
 
 Result<api::Response> FeatureImportance(StudioContext& ctx, api::Request& req) {
@@ -405,12 +484,23 @@ Result<api::Response> FeatureImportance(StudioContext& ctx, api::Request& req) {
         {"shap_importance",
          m.result["shap_importance"].value(items[i].first, 0.0)}};
   }
-  return Json(200,
-              {{"feature_importance", out},
-               {"importance_type", "gain"},
-               {"model_version", std::to_string(m.version)},
-               {"importance_plot_url", PlotUrl(m.id, "feature-importance")},
-               {"shap_summary_plot_url", PlotUrl(m.id, "shap-summary")}});
+  json by_class;  // null for regression
+  if (m.model_type == "CLASSIFICATION") {
+    by_class = json::object();
+    for (const char* label : {"SELL", "HOLD", "BUY"}) {
+      by_class[label] = PlotUrl(m.id, std::string("shap-summary-") + label);
+    }
+  }
+  return Json(
+      200, {{"feature_importance", out},
+            {"importance_type", "gain"},
+            {"model_version", std::to_string(m.version)},
+            {"importance_plot_url", PlotUrl(m.id, "feature-importance")},
+            {"shap_summary_plot_url", PlotUrl(m.id, "shap-summary")},
+            {"shap_summary_plot_explains", by_class.is_null()
+                                               ? "the predicted value"
+                                               : "each row's predicted class"},
+            {"shap_summary_plot_urls_by_class", by_class}});
 }
 
 Result<api::Response> Plot(StudioContext& ctx, api::Request& req) {
@@ -419,10 +509,19 @@ Result<api::Response> Plot(StudioContext& ctx, api::Request& req) {
   std::string name;
   if (file == "feature-importance.png") name = "feature-importance";
   if (file == "shap-summary.png") name = "shap-summary";
+  if (m.model_type == "CLASSIFICATION") {
+    for (const char* label : {"SELL", "HOLD", "BUY"}) {
+      if (file == std::string("shap-summary-") + label + ".png") {
+        name = std::string("shap-summary-") + label;
+      }
+    }
+  }
   if (name.empty() || m.version == 0) {
     return NotFoundError("plot '" + file +
                          "' not found; plots are "
-                         "feature-importance.png and shap-summary.png of a "
+                         "feature-importance.png, shap-summary.png and (for "
+                         "classification) shap-summary-SELL.png, "
+                         "shap-summary-HOLD.png, shap-summary-BUY.png of a "
                          "trained model");
   }
   TY_ASSIGN_OR_RETURN(std::string path,

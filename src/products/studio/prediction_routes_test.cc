@@ -61,6 +61,65 @@ TEST_F(PredictionRoutesTest, DocumentPredictBodyAnswersClassConfidenceAndShap) {
   EXPECT_EQ(body["predictions"][0]["symbol"], "NIFTY50");
 }
 
+TEST_F(PredictionRoutesTest, MissingFeaturesAreNamedWithHowTheyWereHandled) {
+  auto r = Post(alice_, "models/" + model_ + "/predict/",
+                {{"symbols", {"NIFTY50"}},
+                 {"features",
+                  {{"NIFTY50", {{"rsi_14", 65.2}, {"macd_signal", 0.025}}}}}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  json p = Body(r)["predictions"][0];
+  EXPECT_EQ(p["missing_features"],
+            json({"bollinger_position", "volume_ma_ratio"}));
+  EXPECT_NE(
+      p["missing_features_handling"].get<std::string>().find("default branch"),
+      std::string::npos);
+  EXPECT_NE(p["warning"].get<std::string>().find("2 of 4"), std::string::npos)
+      << p["warning"];
+  // With every input given there is nothing to warn about.
+  r = client_->Post(Api("models/" + model_ + "/predict/"), Auth(alice_),
+                    kDocPredictBody, "application/json");
+  json full = Body(r)["predictions"][0];
+  EXPECT_TRUE(full["missing_features"].empty());
+  EXPECT_FALSE(full.contains("warning"));
+}
+
+TEST_F(PredictionRoutesTest, ShapNamesTheExplainedClassAndTakesOneToExplain) {
+  const std::string explain = "models/" + model_ +
+                              "/explain/?symbols=NIFTY50&start_date=2025-01-06"
+                              "&end_date=2025-01-17";
+  json predicted = Body(Get(alice_, explain));
+  ASSERT_FALSE(predicted["explanations"].empty()) << predicted.dump();
+  for (const auto& e : predicted["explanations"]) {
+    EXPECT_EQ(e["explained_class"], e["prediction"]);
+  }
+  EXPECT_EQ(predicted["explained_class"], "predicted");
+  json buy = Body(Get(alice_, explain + "&class=BUY"));
+  ASSERT_EQ(buy["explanations"].size(), predicted["explanations"].size());
+  for (const auto& e : buy["explanations"]) {
+    EXPECT_EQ(e["explained_class"], "BUY");
+    // One class, one base value on every row.
+    EXPECT_EQ(e["base_value"], buy["explanations"][0]["base_value"]);
+  }
+  EXPECT_EQ(buy["units"], "log-odds of class BUY");
+  ExpectError(Get(alice_, explain + "&class=MAYBE"), 400, "VALIDATION_ERROR");
+  // predict/ takes the same choice as shap_class.
+  json p = Body(Post(alice_, "models/" + model_ + "/predict/",
+                     {{"symbols", {"NIFTY50"}}, {"shap_class", "SELL"}}));
+  EXPECT_EQ(p["predictions"][0]["explained_class"], "SELL");
+}
+
+TEST_F(PredictionRoutesTest, PerClassShapPlotsAreServed) {
+  json fi = Body(Get(alice_, "models/" + model_ + "/feature-importance/"));
+  for (const char* label : {"SELL", "HOLD", "BUY"}) {
+    const std::string url = fi["shap_summary_plot_urls_by_class"][label];
+    auto r = client_->Get(url, Auth(alice_));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << url;
+    EXPECT_EQ(r->get_header_value("Content-Type"), "image/png");
+    EXPECT_EQ(r->body.substr(1, 3), "PNG");
+  }
+}
+
 TEST_F(PredictionRoutesTest,
        SymbolsWithoutFeaturesArePredictedFromStoredPrices) {
   auto r = Post(alice_, "models/" + model_ + "/predict/",

@@ -52,8 +52,43 @@ json ModelDetailJson(const StudioModel& m) {
   j["feature_importance"] =
       m.result.value("feature_importance", json::object());
   j["cv_metrics"] = m.result.value("cv_metrics", json::object());
+  // The naive baselines on the same test rows, whether the model beats
+  // them, and (classification) where its errors are.
+  for (const char* key :
+       {"baselines", "comparison", "confusion_matrix", "per_class_metrics"}) {
+    j[key] = m.result.value(key, json());
+  }
   j["training_summary"] = m.result.value("training_summary", json::object());
   j["total_downloads"] = m.total_downloads;
+  return j;
+}
+
+json PublicModelDetailJson(const StudioModel& m) {
+  const json full = ModelDetailJson(m);
+  json j = json::object();
+  for (const char* key : {"id",
+                          "name",
+                          "description",
+                          "model_type",
+                          "algorithm",
+                          "status",
+                          "is_published",
+                          "performance_metrics",
+                          "version",
+                          "data_source",
+                          "target_variable",
+                          "features",
+                          "backtest_results",
+                          "feature_importance",
+                          "baselines",
+                          "comparison",
+                          "confusion_matrix",
+                          "per_class_metrics",
+                          "created_at",
+                          "updated_at"}) {
+    if (full.contains(key)) j[key] = full[key];
+  }
+  j["access"] = "subscriber";
   return j;
 }
 

@@ -22,6 +22,11 @@ double Round4(double value);
 nlohmann::json ModelSummaryJson(const StudioModel& model);
 // GET models/{id}/.
 nlohmann::json ModelDetailJson(const StudioModel& model);
+// GET models/{id}/ for a subscriber: what the listing sells them to judge
+// the model by (metrics, backtest, baselines, importance, inputs), without
+// the owner's configuration (hyperparameters, training_config), earnings
+// or training details. Marked "access": "subscriber".
+nlohmann::json PublicModelDetailJson(const StudioModel& model);
 
 // The URL path of a model's plot ("feature-importance" or "shap-summary").
 std::string PlotUrl(const std::string& model_id, const std::string& plot);

@@ -2,12 +2,16 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "ml/baselines.h"
 #include "ml/dataset.h"
 #include "ml/file_io.h"
 #include "ml/importance_plot.h"
 #include "ml/shap.h"
+#include "ml/targets.h"
+#include "ml/trainer.h"
 #include "products/studio/model_config.h"
 #include "products/studio/studio_json.h"
 #include "products/studio/training_service.h"
@@ -56,6 +60,126 @@ json BacktestJson(const ml::TrainedModel& t) {
           {"start_date", ml::FormatDate(t.test_first)},
           {"end_date", ml::FormatDate(t.test_last)},
           {"transaction_cost_included", true}};
+}
+
+json BacktestSummaryJson(const ml::BacktestResult& b) {
+  return {{"total_return", JsonNumber(Round4(b.total_return))},
+          {"sharpe_ratio", JsonNumber(Round4(b.sharpe_ratio))},
+          {"max_drawdown", JsonNumber(Round4(b.max_drawdown))},
+          {"total_trades", b.total_trades}};
+}
+
+std::string Percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f%%", 100 * fraction);
+  return buf;
+}
+
+std::string Fixed4(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", value);
+  return buf;
+}
+
+// The naive baselines on the same test rows and costs, and whether the
+// model beats each, with one plain sentence saying so (what a buyer reads
+// before trusting the model's own figures).
+json BaselineComparisonJson(const ml::TrainedModel& t, bool classification) {
+  const ml::NaiveBaselines& b = t.baselines;
+  json baselines = {
+      {"buy_and_hold", BacktestSummaryJson(b.buy_and_hold)},
+      {"momentum", BacktestSummaryJson(b.momentum)},
+  };
+  baselines["momentum"]["rule"] =
+      "long when the close is above its close " +
+      std::to_string(ml::kMomentumLookbackDays) +
+      " trading days earlier, short (flat without allow_short) when below";
+  baselines["buy_and_hold"]["rule"] =
+      "long every symbol for the whole test period";
+  json beats = json::object();
+  std::vector<std::string> lost, won;
+  auto compare = [&](const char* key, bool better, const std::string& text) {
+    beats[key] = better;
+    (better ? won : lost).push_back(text);
+  };
+  auto metric = [&](const char* k) {
+    auto it = t.metrics.find(k);
+    return it == t.metrics.end() ? std::nan("") : it->second;
+  };
+  if (classification) {
+    const double acc = metric("accuracy");
+    const std::string label = ml::SignalName(b.majority_class);
+    baselines["majority_class"] = {
+        {"class", label},
+        {"accuracy", JsonNumber(Round4(b.majority_accuracy))},
+        {"rule", "always predict " + label +
+                     ", the most frequent class of the training period"}};
+    compare("majority_class", acc > b.majority_accuracy,
+            "test accuracy " + Fixed4(acc) + " vs " +
+                Fixed4(b.majority_accuracy) + " for always predicting " +
+                label);
+  } else {
+    const double rmse = metric("rmse");
+    baselines["zero_forecast"] = {
+        {"rmse", JsonNumber(Round4(b.zero_forecast_rmse))},
+        {"rule", "always forecast a zero return"}};
+    compare("zero_forecast", rmse < b.zero_forecast_rmse,
+            "test RMSE " + Fixed4(rmse) + " vs " +
+                Fixed4(b.zero_forecast_rmse) + " for forecasting zero");
+  }
+  const double ret = t.backtest.total_return;
+  compare("buy_and_hold", ret > b.buy_and_hold.total_return,
+          "backtest return " + Percent(ret) + " vs " +
+              Percent(b.buy_and_hold.total_return) + " buy-and-hold");
+  compare("momentum", ret > b.momentum.total_return,
+          "backtest return " + Percent(ret) + " vs " +
+              Percent(b.momentum.total_return) + " for the " +
+              std::to_string(ml::kMomentumLookbackDays) + "-day momentum rule");
+  auto join = [](const std::vector<std::string>& parts) {
+    std::string out;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      out += (i == 0 ? "" : "; ") + parts[i];
+    }
+    return out;
+  };
+  std::string verdict;
+  if (lost.empty()) {
+    verdict = "The model beats every naive baseline on the test period: " +
+              join(won) + ".";
+  } else {
+    verdict = "The model does NOT beat " +
+              std::string(won.empty() ? "any" : "every") +
+              " naive baseline on the test period: " + join(lost) + ".";
+    if (!won.empty()) verdict += " It does beat: " + join(won) + ".";
+  }
+  return {{"baselines", baselines},
+          {"comparison",
+           {{"beats_all_baselines", lost.empty()},
+            {"beats", beats},
+            {"verdict", verdict}}}};
+}
+
+// The confusion matrix (rows actual, columns predicted) and precision,
+// recall, F1 and support of each class.
+json ConfusionJson(const ml::TrainedModel& t) {
+  if (t.confusion.empty()) return {};
+  json labels = json::array();
+  for (int k = 0; k < ml::kNumSignals; ++k) labels.push_back(ml::SignalName(k));
+  json per_class = json::object();
+  const std::vector<ml::ClassReport> report = ml::PerClassReport(t.confusion);
+  for (int k = 0; k < ml::kNumSignals; ++k) {
+    per_class[ml::SignalName(k)] = {{"precision", Round4(report[k].precision)},
+                                    {"recall", Round4(report[k].recall)},
+                                    {"f1_score", Round4(report[k].f1)},
+                                    {"support", report[k].support},
+                                    {"predicted", report[k].predicted}};
+  }
+  return {{"confusion_matrix",
+           {{"labels", labels},
+            {"rows", "actual"},
+            {"columns", "predicted"},
+            {"matrix", t.confusion}}},
+          {"per_class_metrics", per_class}};
 }
 
 // At most kEquityPoints evenly spaced points of the equity curve (the last
@@ -145,6 +269,27 @@ Result<json> RenderPlots(StudioContext& ctx, const StudioModel& model,
       std::string shap_path,
       ctx.deps.data_dir->Resolve(PlotPath(model.id, "shap-summary")));
   TY_RETURN_IF_ERROR(ml::WriteFileAtomically(shap_path, shap_png));
+  if (t.model.type() == ml::ModelType::kClassification) {
+    // One beeswarm per class: the summary above explains each row's
+    // predicted class, so it mixes the classes' scales.
+    for (int k = 0; k < ml::kNumSignals; ++k) {
+      TY_ASSIGN_OR_RETURN(
+          std::vector<ml::RowExplanation> class_rows,
+          ml::ExplainRows(t.model, x, ml::ContributionMethod::kTreeShap, k));
+      ml::ShapSummaryData d =
+          ml::MakeShapSummaryData(class_rows, x, sample.feature_names);
+      const std::string label = ml::SignalName(k);
+      TY_ASSIGN_OR_RETURN(
+          std::string png,
+          ml::RenderShapSummaryPng(
+              model.name + " - SHAP summary for " + label + " (test period)",
+              d.features, d.shap, d.values));
+      TY_ASSIGN_OR_RETURN(std::string path,
+                          ctx.deps.data_dir->Resolve(
+                              PlotPath(model.id, "shap-summary-" + label)));
+      TY_RETURN_IF_ERROR(ml::WriteFileAtomically(path, png));
+    }
+  }
   ml::GlobalImportance global = ml::ComputeGlobalImportance(rows);
   json out = json::object();
   for (size_t i = 0; i < global.features.size(); ++i) {
@@ -262,6 +407,7 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   json effective = json::object();
   for (const auto& [k, v] : t.hyperparameters) effective[k] = v;
   const double seconds = elapsed();
+  const json comparison = BaselineComparisonJson(t, classification);
   model.result = {
       {"performance_metrics", MetricsJson(t.metrics)},
       {"backtest_results", BacktestJson(t)},
@@ -271,6 +417,8 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
       {"folds", FoldsJson(t.folds)},
       {"equity", EquityJson(t.backtest)},
       {"effective_hyperparameters", effective},
+      {"baselines", comparison["baselines"]},
+      {"comparison", comparison["comparison"]},
       {"training_summary",
        {{"train_rows", t.train_rows},
         {"test_rows", t.test_rows},
@@ -291,6 +439,9 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
           {"fit_seconds", Round4(t.train_seconds)},
           {"fit_cpu_seconds", Round4(t.train_cpu_seconds)},
           {"save_and_plots_seconds", Round4(plots_seconds)}}}}}};
+  for (const auto& [key, value] : ConfusionJson(t).items()) {
+    model.result[key] = value;
+  }
   model.status = kCompleted;
   model.version = row.model_version;
   model.artifact_path = artifact;
@@ -318,6 +469,8 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   job.SetResult(json{{"training_metrics", training_metrics},
                      {"validation_metrics", MetricsJson(t.cv_metrics)},
                      {"performance_metrics", MetricsJson(t.metrics)},
+                     {"baselines", comparison["baselines"]},
+                     {"comparison", comparison["comparison"]},
                      {"model_version", row.model_version},
                      {"data_source", t.data_source}}
                     .dump());
@@ -327,6 +480,11 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
                           {"current_metrics", CurrentMetricsJson(t.metrics)}}
                          .dump());
   job.Log("INFO: training completed in " + std::to_string(seconds) + " s");
+  job.Log(
+      std::string(comparison["comparison"]["beats_all_baselines"].get<bool>()
+                      ? "INFO: "
+                      : "WARNING: ") +
+      comparison["comparison"]["verdict"].get<std::string>());
   json perf = {{"sharpe_ratio", metric("sharpe_ratio")}};
   if (classification) {
     perf["accuracy"] = metric("accuracy");

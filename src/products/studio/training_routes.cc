@@ -79,6 +79,13 @@ json RunJson(const Run& run) {
       {"data_source", result.is_object()
                           ? result.value("data_source", json(nullptr))
                           : json(nullptr)},
+      // The naive baselines on the same test rows and the verdict.
+      {"baselines", result.is_object()
+                        ? result.value("baselines", json(nullptr))
+                        : json(nullptr)},
+      {"comparison", result.is_object()
+                         ? result.value("comparison", json(nullptr))
+                         : json(nullptr)},
       {"error", j.error.empty() ? json(nullptr) : json(j.error)},
       // The document's error code for a failed fit (the handler fails jobs
       // with MODEL_TRAINING_ERROR); null otherwise.

@@ -97,6 +97,68 @@ TEST_F(TrainingRoutesTest, DocumentTrainBodyQueuesARealFitThatCompletes) {
   EXPECT_NEAR(Credits(alice_id_), 100.0 - charged / 100.0, 1e-9);
 }
 
+TEST_F(TrainingRoutesTest, ResultReportsNaiveBaselinesConfusionAndAVerdict) {
+  const std::string id = TrainedModel(alice_);
+  json model = Body(Get(alice_, "models/" + id + "/"));
+  const json& b = model["baselines"];
+  ASSERT_TRUE(b.is_object()) << model.dump();
+  const std::string majority = b["majority_class"]["class"];
+  EXPECT_TRUE(majority == "BUY" || majority == "HOLD" || majority == "SELL");
+  const double majority_acc = b["majority_class"]["accuracy"];
+  for (const char* rule : {"buy_and_hold", "momentum"}) {
+    EXPECT_TRUE(b[rule]["total_return"].is_number()) << rule;
+    EXPECT_TRUE(b[rule]["sharpe_ratio"].is_number()) << rule;
+    EXPECT_TRUE(b[rule]["rule"].is_string()) << rule;
+  }
+  // The verdict follows the figures, and says plainly when the model loses.
+  const json& c = model["comparison"];
+  const double acc = model["performance_metrics"]["accuracy"];
+  const double ret = model["performance_metrics"]["total_return"];
+  EXPECT_EQ(c["beats"]["majority_class"], acc > majority_acc);
+  EXPECT_EQ(c["beats"]["buy_and_hold"],
+            ret > b["buy_and_hold"]["total_return"].get<double>());
+  EXPECT_EQ(c["beats"]["momentum"],
+            ret > b["momentum"]["total_return"].get<double>());
+  const bool all = c["beats"]["majority_class"].get<bool>() &&
+                   c["beats"]["buy_and_hold"].get<bool>() &&
+                   c["beats"]["momentum"].get<bool>();
+  EXPECT_EQ(c["beats_all_baselines"], all);
+  const std::string verdict = c["verdict"];
+  EXPECT_EQ(verdict.find("does NOT beat") != std::string::npos, !all)
+      << verdict;
+  if (!c["beats"]["majority_class"].get<bool>()) {
+    EXPECT_NE(verdict.find("always predicting " + majority), std::string::npos)
+        << verdict;
+  }
+  // Confusion matrix over every test row, and per-class figures behind it.
+  const json& cm = model["confusion_matrix"];
+  EXPECT_EQ(cm["labels"], json({"SELL", "HOLD", "BUY"}));
+  int total = 0, correct = 0;
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) {
+      total += cm["matrix"][i][j].get<int>();
+      if (i == j) correct += cm["matrix"][i][j].get<int>();
+    }
+  }
+  EXPECT_EQ(total, model["training_summary"]["test_rows"].get<int>());
+  EXPECT_NEAR(acc, static_cast<double>(correct) / total, 1e-4);
+  int support = 0;
+  for (const char* label : {"SELL", "HOLD", "BUY"}) {
+    const json& pc = model["per_class_metrics"][label];
+    EXPECT_GE(pc["precision"].get<double>(), 0.0) << label;
+    EXPECT_LE(pc["recall"].get<double>(), 1.0) << label;
+    support += pc["support"].get<int>();
+  }
+  EXPECT_EQ(support, total);
+  // The training job says the same.
+  json jobs = Body(Get(alice_, "training-jobs/?model_id=" + id));
+  json job =
+      Body(Get(alice_, "training-jobs/" +
+                           jobs["results"][0]["id"].get<std::string>() + "/"));
+  EXPECT_EQ(job["comparison"], c);
+  EXPECT_EQ(job["baselines"], b);
+}
+
 TEST_F(TrainingRoutesTest, DocumentExampleModelTrainsOnTwoSymbols) {
   json body = json::parse(R"({
     "name": "NIFTY Momentum Strategy",
