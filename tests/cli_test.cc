@@ -111,6 +111,41 @@ TEST_F(CliTest, ImportPoolDataNamesTheBadLine) {
   EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
 }
 
+TEST_F(CliTest, TrainSaysWhyItRanPastTheStepTarget) {
+  // 100 steps in PPO rollouts of 64: two rollouts, 128 steps.
+  CliRun r = Trainyard({"train", "--algo", "ppo", "--env", "CartPole-v1",
+                        "--steps", "100", "--param", "n_steps=64", "--param",
+                        "batch_size=32", "--out", tmp_.Sub("ppo-run")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("after 128 steps"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("28 more than --steps 100"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("iterations of 64 environment steps"), std::string::npos)
+      << r.out;
+}
+
+TEST_F(CliTest, MistypedParamGetsADidYouMean) {
+  CliRun r = Trainyard({"train", "--algo", "dqn", "--env", "CartPole-v1",
+                        "--steps", "100", "--param", "learning_rat=0.001",
+                        "--out", tmp_.Sub("typo-run")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("did you mean 'learning_rate'?"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, DqnMetricsRowsHaveAFiniteMeanReturnFromTheFirstRow) {
+  const std::string out = tmp_.Sub("dqn-run");
+  CliRun r = Trainyard({"train", "--algo", "dqn", "--env", "CartPole-v1",
+                        "--steps", "2000", "--log-every", "500", "--out", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream csv(out + "/metrics.csv");
+  std::string header, first;
+  ASSERT_TRUE(std::getline(csv, header));
+  ASSERT_TRUE(std::getline(csv, first));
+  EXPECT_EQ(first.find("nan"), std::string::npos) << header << "\n" << first;
+  // The first row comes after --log-every steps, not after the first one.
+  EXPECT_GE(std::stoll(first.substr(0, first.find(','))), 500) << first;
+}
+
 TEST_F(CliTest, VersionPrintsTheVersion) {
   CliRun r = Trainyard({"version"});
   EXPECT_EQ(r.code, 0);

@@ -130,6 +130,18 @@ void RegisterTrainCommand(CLI::App& app, int* exit_code) {
                 result->cancelled ? "stopped" : "finished",
                 static_cast<long long>(result->steps), static_cast<long long>(result->episodes),
                 result->steps_per_second, result->recent_mean_return);
+    if (result->steps > args->options.total_steps) {
+      // Training stops at the end of the iteration that reaches --steps.
+      std::printf(
+          "note: %lld steps is %lld more than --steps %lld: %s trains in whole "
+          "iterations of %lld environment steps (ppo: n_steps x n_envs per "
+          "update), and the last one finished past the target\n",
+          static_cast<long long>(result->steps),
+          static_cast<long long>(result->steps - args->options.total_steps),
+          static_cast<long long>(args->options.total_steps),
+          args->options.algo.c_str(),
+          static_cast<long long>(result->steps_per_iteration));
+    }
     std::printf("checkpoint: %s\npolicy: %s\n", result->checkpoint_path.c_str(),
                 result->policy_path.c_str());
     *exit_code = 0;

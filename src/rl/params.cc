@@ -1,9 +1,11 @@
 #include "rl/params.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
+#include <vector>
 
 namespace trainyard::rl {
 namespace {
@@ -45,6 +47,23 @@ std::string RangeText(double lo, double hi, Bounds b) {
   return s.str();
 }
 
+// Levenshtein distance between a and b.
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
 }  // namespace
 
 void ParamReader::Alias(const std::string& alias, const std::string& name) {
@@ -52,6 +71,10 @@ void ParamReader::Alias(const std::string& alias, const std::string& name) {
 }
 
 const std::string* ParamReader::Find(const std::string& name) {
+  // Every name asked for is recorded as an alias of itself (harmless:
+  // consider() below then looks at the same key twice), so that Finish can
+  // suggest it for a mistyped key.
+  alias_to_name_.emplace(name, name);
   const std::string* found = nullptr;
   std::string found_key;
   auto consider = [&](const std::string& key) {
@@ -176,7 +199,17 @@ Status ParamReader::Finish(const std::string& what) const {
   std::vector<FieldError> errors = errors_;
   for (const auto& [key, value] : params_) {
     if (!used_.count(key)) {
-      errors.push_back({key, "unknown parameter for " + what});
+      // An unknown name close to a known one (edit distance <= 2, <= 1 for
+      // names of up to 4 letters) gets "did you mean 'known'?".
+      std::string message = "unknown parameter for " + what;
+      const std::string* best = nullptr;
+      size_t best_distance = key.size() <= 4 ? 2 : 3;
+      for (const auto& [known, target] : alias_to_name_) {
+        const size_t d = EditDistance(key, known);
+        if (d < best_distance) best_distance = d, best = &known;
+      }
+      if (best != nullptr) message += "; did you mean '" + *best + "'?";
+      errors.push_back({key, message});
     }
   }
   if (errors.empty()) return Status::Ok();

@@ -51,6 +51,31 @@ TEST(PpoConfigTest, ReportsEveryBadFieldAtOnce) {
   EXPECT_EQ(c.status().details().size(), 4u);
 }
 
+std::string FieldMessage(const Status& s, const std::string& field) {
+  for (const auto& d : s.details()) {
+    if (d.field == field) return d.message;
+  }
+  return "";
+}
+
+TEST(ParamReaderTest, MistypedNameSuggestsTheClosestKnownOne) {
+  auto c = ParsePpoConfig({{"learning_rat", "0.001"}, {"n_step", "64"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(FieldMessage(c.status(), "learning_rat")
+                .find("did you mean 'learning_rate'?"),
+            std::string::npos)
+      << c.status().ToString();
+  EXPECT_NE(FieldMessage(c.status(), "n_step").find("did you mean 'n_steps'?"),
+            std::string::npos)
+      << c.status().ToString();
+}
+
+TEST(ParamReaderTest, UnrelatedUnknownNameGetsNoSuggestion) {
+  auto c = ParsePpoConfig({{"bogus", "1"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(FieldMessage(c.status(), "bogus"), "unknown parameter for ppo");
+}
+
 TEST(PpoConfigTest, BatchLargerThanRolloutIsRejected) {
   auto c = ParsePpoConfig({{"buffer_size", "32"}, {"batch_size", "64"}});
   ASSERT_FALSE(c.ok());

@@ -257,14 +257,19 @@ Result<TrainResult> Train(const TrainOptions& o, const env::Registry& registry,
                                 ? start_steps + o.checkpoint_interval
                                 : INT64_MAX;
   TrainingProgress progress;
-  int64_t next_log = start_steps;
+  // The first row after log_interval steps, not after the first iteration:
+  // an off-policy iteration is one step, before any episode has finished
+  // (the row's mean return would be NaN) and before any update.
+  int64_t next_log = start_steps + o.log_interval;
   while (algorithm.steps() < o.total_steps) {
     if (hooks.should_stop && hooks.should_stop()) {
       result.cancelled = true;
       break;
     }
     internal::Metrics metrics;
+    const int64_t before = algorithm.steps();
     TY_RETURN_IF_ERROR(algorithm.Iterate(&metrics));
+    result.steps_per_iteration = algorithm.steps() - before;
     const double secs = std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - start).count();
     progress.steps = algorithm.steps();

@@ -63,7 +63,11 @@ struct TrainingHooks {
 };
 
 struct TrainResult {
+  // Environment steps done: a run stops at the end of the iteration that
+  // reaches total_steps, so this may exceed it by up to one iteration
+  // (PPO collects n_steps x n_envs steps per iteration).
   int64_t steps = 0;
+  int64_t steps_per_iteration = 0;  // env steps of the last iteration
   int64_t episodes = 0;
   bool cancelled = false;
   double recent_mean_return = 0.0;  // NaN if no episode finished
