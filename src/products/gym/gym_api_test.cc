@@ -412,6 +412,70 @@ TEST_F(GymApiTest, TrainingStatusListsRecentEpisodesWithASummaryAndPages) {
       400, "VALIDATION_ERROR");
 }
 
+// A trained DQN must answer load with replicas: what it sees at predict
+// (raw values, normalised with the statistics frozen at the end of
+// training, in the layout it trained on) must be what it saw in training.
+// One node and one service under a day of load between ~15 and ~45 req/s
+// (one replica serves 10): each decision is a bandit (gamma 0) whose best
+// count grows with the request rate.
+TEST_F(GymApiTest, TrainedDqnAsksForMoreReplicasUnderLoad) {
+  const std::string id =
+      Create(json{{"name", "dqn-responds-to-load"},
+                  {"model_type", "dqn"},
+                  {"parameters",
+                   {{"learning_rate", 0.001},
+                    {"gamma", 0},
+                    {"learning_starts", 200},
+                    {"exploration_fraction", 0.5}}},
+                  {"total_episodes", 800},
+                  {"seed", 5},
+                  {"group_id", "one-service-day"},
+                  {"group",
+                   {{"profile", "diurnal"},
+                    {"users", 600},
+                    {"request_interval_s", 20},
+                    {"step_seconds", 3600},
+                    {"seed", 5}}},
+                  {"environment",
+                   {{"nodes", 1}, {"services", 1}, {"max_replicas", 6}}}},
+             *admin_);
+  json task = WaitForStatus(id, "completed", *admin_);
+  ASSERT_EQ(task["status"], "completed") << task.dump();
+  ASSERT_EQ(PostJson("/api/v1/models/" + id + "/deploy", json{{"replicas", 1}},
+                     *admin_)
+                ->status,
+            200);
+  // The layout: node0 cpu, memory, network; service0 replicas,
+  // utilisation, request rate; mean latency. Three replicas running.
+  auto replicas = [&](double rate, double latency_s) {
+    const json named = {{"node0.cpu_used", 3 * 0.5 / 4},
+                        {"node0.memory_used", 3 * 1.0 / 8},
+                        {"node0.network_used", rate * 50 * 8 / 1000 / 1000},
+                        {"service0.replicas", 3},
+                        {"service0.utilisation", rate / 30},
+                        {"service0.request_rate", rate},
+                        {"mean_latency", latency_s}};
+    httplib::Result r;
+    for (int i = 0; i < 500; ++i) {
+      r = PostJson("/api/v1/models/" + id + "/predict",
+                   json{{"observation", named}}, *admin_);
+      if (!r || r->status != 503) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+    return Body(r)["replicas"][0].get<int>();
+  };
+  // The day's trough (15 req/s: 3 replicas are best at the default
+  // replica cost) and its peak with the queue overloaded (45 req/s on 3
+  // replicas: rho 1.5, every request failed at 10 s; 6 are best).
+  const int quiet = replicas(15.0, 0.116);
+  const int overloaded = replicas(45.0, 10.0);
+  EXPECT_GT(overloaded, quiet)
+      << "quiet " << quiet << ", overloaded " << overloaded;
+  EXPECT_GE(overloaded, 5);
+}
+
 TEST_F(GymApiTest, LoadGroupsAreListedThroughTheApi) {
   EnsureReconciliationGroup();  // saved by the admin
   json admin = Body(client_->Get("/api/v1/groups", Auth(*admin_)));

@@ -899,7 +899,8 @@ Result<std::vector<float>> ObservationFromJson(const json& value,
   if (!missing.empty()) {
     errors.push_back({"observation", "missing values: " + missing});
   }
-  for (const auto& [name, x] : value.items()) {
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const std::string& name = it.key();
     const bool known = std::any_of(
         layout.begin(), layout.end(),
         [&name](const edge::ObservationField& f) { return f.name == name; });
