@@ -306,6 +306,17 @@ rl::ParamMap WithGymDefaults(const std::string& model_type,
     for (int i = 0; i < extra; ++i) bins += ",1";
     defaults = {{{"bins"}, bins}};
   }
+  if (config.service_rewards && (model_type == "dqn" || model_type == "ppo")) {
+    // Each decision is paid its own outcome and changes nothing that comes
+    // after it (a contextual bandit): the learning check's setting, which
+    // the docs recommend with service_rewards (docs/gym.md).
+    defaults.push_back({{"gamma", "discount_factor"}, "0"});
+    if (model_type == "dqn") {
+      // The learning check's DQN learning rate with service rewards; the
+      // rl default 1e-4 learns too slowly in the recommended budget.
+      defaults.push_back({{"learning_rate"}, "0.0005"});
+    }
+  }
   for (const ParamDefault& d : defaults) {
     bool given = false;
     for (const std::string& name : d.names) given = given || user.count(name);

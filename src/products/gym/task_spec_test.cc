@@ -124,6 +124,25 @@ TEST(GymDefaultsTest, UserValuesAndAliasesWin) {
   EXPECT_EQ(p.at("target_update_interval"), "250");
 }
 
+TEST(GymDefaultsTest, ServiceRewardsDefaultToTheLearningChecksRecipe) {
+  edge::EdgeScalingConfig c;
+  rl::ParamMap plain = WithGymDefaults("dqn", c, {});
+  EXPECT_EQ(plain.count("gamma"), 0u);
+  EXPECT_EQ(plain.count("learning_rate"), 0u);
+  c.service_rewards = true;
+  rl::ParamMap dqn = WithGymDefaults("dqn", c, {});
+  EXPECT_EQ(dqn.at("gamma"), "0");
+  EXPECT_EQ(dqn.at("learning_rate"), "0.0005");
+  EXPECT_EQ(WithGymDefaults("ppo", c, {}).at("gamma"), "0");
+  EXPECT_EQ(WithGymDefaults("ppo", c, {}).count("learning_rate"), 0u);
+  // What the user gives wins, under either name.
+  rl::ParamMap given = WithGymDefaults(
+      "dqn", c, {{"discount_factor", "0.9"}, {"learning_rate", "0.001"}});
+  EXPECT_EQ(given.count("gamma"), 0u);
+  EXPECT_EQ(given.at("discount_factor"), "0.9");
+  EXPECT_EQ(given.at("learning_rate"), "0.001");
+}
+
 TEST(GymDefaultsTest, QLearningBinsCoverEveryObservationDimension) {
   edge::EdgeScalingConfig c;
   rl::ParamMap p = WithGymDefaults("q_learning", c, {});
