@@ -439,7 +439,13 @@ TEST_F(GymApiTest, TrainedDqnAsksForMoreReplicasUnderLoad) {
                   {"environment",
                    {{"nodes", 1}, {"services", 1}, {"max_replicas", 6}}}},
              *admin_);
-  json task = WaitForStatus(id, "completed", *admin_);
+  // 4,000 DQN steps: about 10 s on a quiet machine, minutes on a busy one.
+  json task = json::object();
+  for (int i = 0; i < 20 && task.value("status", "") != "completed" &&
+                  task.value("status", "") != "failed";
+       ++i) {
+    task = WaitForStatus(id, "completed", *admin_);
+  }
   ASSERT_EQ(task["status"], "completed") << task.dump();
   ASSERT_EQ(PostJson("/api/v1/models/" + id + "/deploy", json{{"replicas", 1}},
                      *admin_)
