@@ -461,12 +461,14 @@ TEST_F(GymApiTest, TrainedDqnAsksForMoreReplicasUnderLoad) {
                         {"service0.utilisation", rate / 30},
                         {"service0.request_rate", rate},
                         {"mean_latency", latency_s}};
-    httplib::Result r;
-    for (int i = 0; i < 500; ++i) {
-      r = PostJson("/api/v1/models/" + id + "/predict",
-                   json{{"observation", named}}, *admin_);
-      if (!r || r->status != 503) break;
+    auto predict = [&] {
+      return PostJson("/api/v1/models/" + id + "/predict",
+                      json{{"observation", named}}, *admin_);
+    };
+    httplib::Result r = predict();
+    for (int i = 0; i < 500 && r && r->status == 503; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      r = predict();
     }
     EXPECT_TRUE(r);
     EXPECT_EQ(r->status, 200) << r->body;

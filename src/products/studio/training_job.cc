@@ -439,7 +439,9 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
           {"fit_seconds", Round4(t.train_seconds)},
           {"fit_cpu_seconds", Round4(t.train_cpu_seconds)},
           {"save_and_plots_seconds", Round4(plots_seconds)}}}}}};
-  for (const auto& [key, value] : ConfusionJson(t).items()) {
+  // A named object: a range-for over a temporary's items() would dangle.
+  const json confusion = ConfusionJson(t);
+  for (const auto& [key, value] : confusion.items()) {
     model.result[key] = value;
   }
   model.status = kCompleted;
