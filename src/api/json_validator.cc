@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/suggest.h"
+
 namespace trainyard::api {
 
 namespace {
@@ -13,6 +15,15 @@ std::string Join(const std::vector<std::string>& values) {
   std::string out;
   for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
   return out;
+}
+
+// "; did you mean "x"?" when `given` is a likely typo of one of `allowed`
+// (core/suggest), otherwise empty: a misspelt name or value then says
+// what was meant instead of only listing what is allowed.
+std::string DidYouMean(const std::string& given,
+                       const std::vector<std::string>& allowed) {
+  std::optional<std::string> near = ClosestName(given, allowed);
+  return near ? "; did you mean \"" + *near + "\"?" : "";
 }
 
 // A plain decimal integer ("-12"), no sign '+', spaces or overflow.
@@ -213,7 +224,7 @@ std::optional<std::string> JsonValidator::RequiredEnum(
   for (const auto& a : allowed) {
     if (*s == a) return s;
   }
-  AddError(key, "must be one of: " + Join(allowed));
+  AddError(key, "must be one of: " + Join(allowed) + DidYouMean(*s, allowed));
   return std::nullopt;
 }
 
@@ -299,7 +310,10 @@ void JsonValidator::RejectUnknownKeys(const std::vector<std::string>& allowed) {
   for (auto it = obj_.begin(); it != obj_.end(); ++it) {
     bool known = false;
     for (const auto& a : allowed) known |= it.key() == a;
-    if (!known) AddError(it.key(), "unknown field; allowed: " + Join(allowed));
+    if (!known) {
+      AddError(it.key(), "unknown field" + DidYouMean(it.key(), allowed) +
+                             "; allowed: " + Join(allowed));
+    }
   }
 }
 
@@ -334,7 +348,8 @@ std::optional<std::string> QueryValidator::Enum(
   for (const auto& a : allowed) {
     if (*raw == a) return raw;
   }
-  errors_.push_back({key, "must be one of: " + Join(allowed)});
+  errors_.push_back(
+      {key, "must be one of: " + Join(allowed) + DidYouMean(*raw, allowed)});
   return std::nullopt;
 }
 

@@ -56,7 +56,8 @@ class JsonValidator {
   std::optional<double> OptionalNumber(const std::string& key, double min,
                                        double max);
   std::optional<bool> OptionalBool(const std::string& key);
-  // One of `allowed` (exact, case-sensitive).
+  // One of `allowed` (exact, case-sensitive). Otherwise the error lists
+  // them and, for a likely typo, names the nearest ("did you mean").
   std::optional<std::string> RequiredEnum(
       const std::string& key, const std::vector<std::string>& allowed);
   std::optional<std::string> OptionalEnum(
@@ -71,7 +72,8 @@ class JsonValidator {
       const std::string& key, size_t max_items, size_t max_len = 1024);
   std::optional<std::vector<std::string>> OptionalStringArray(
       const std::string& key, size_t max_items, size_t max_len = 1024);
-  // Records an error for every key not in `allowed`.
+  // Records an error for every key not in `allowed`, listing them and, for
+  // a likely typo, naming the nearest ("did you mean").
   void RejectUnknownKeys(const std::vector<std::string>& allowed);
 
   void AddError(const std::string& field, const std::string& message);
@@ -106,6 +108,8 @@ class QueryValidator {
   // in [min, max].
   int64_t Int(const std::string& key, int64_t fallback, int64_t min,
               int64_t max);
+  // The value when it is one of `allowed`; absent -> nullopt; anything
+  // else records an error as JsonValidator::RequiredEnum does.
   std::optional<std::string> Enum(const std::string& key,
                                   const std::vector<std::string>& allowed);
   // The raw value, at most max_len bytes (longer values are an error).

@@ -37,6 +37,44 @@ TEST(JsonValidatorTest, CollectsEveryBadFieldAtOnce) {
   EXPECT_EQ(s.message(), "invalid training request");
 }
 
+TEST(JsonValidatorTest, AMisspeltFieldIsRejectedWithTheNearestName) {
+  json body = {{"model_nme", "m"}, {"colour", 1}};
+  JsonValidator v(body);
+  v.RejectUnknownKeys({"model_name", "max_steps"});
+  Status s = v.Finish();
+  ASSERT_EQ(s.details().size(), 2u);
+  EXPECT_EQ(s.details()[0].field, "colour");
+  EXPECT_EQ(s.details()[0].message,
+            "unknown field; allowed: model_name, max_steps");
+  EXPECT_EQ(s.details()[1].field, "model_nme");
+  EXPECT_EQ(s.details()[1].message,
+            "unknown field; did you mean \"model_name\"?; allowed: "
+            "model_name, max_steps");
+}
+
+TEST(JsonValidatorTest, AMisspeltEnumValueNamesTheNearestValue) {
+  json body = {{"transform", "recenter"}, {"algo", "sac"}};
+  JsonValidator v(body);
+  EXPECT_FALSE(v.RequiredEnum("transform", {"recentre", "linear"}));
+  EXPECT_FALSE(v.OptionalEnum("algo", {"ppo", "ddpg"}));
+  Status s = v.Finish();
+  ASSERT_EQ(s.details().size(), 2u);
+  EXPECT_EQ(s.details()[0].message,
+            "must be one of: recentre, linear; did you mean \"recentre\"?");
+  EXPECT_EQ(s.details()[1].message, "must be one of: ppo, ddpg");
+}
+
+TEST(JsonValidatorTest, AMisspeltQueryEnumNamesTheNearestValue) {
+  Request req;
+  req.query = {{"status", "deplyed"}};
+  QueryValidator q(req);
+  EXPECT_FALSE(q.Enum("status", {"trained", "deployed", "archived"}));
+  ASSERT_EQ(q.Finish().details().size(), 1u);
+  EXPECT_EQ(q.Finish().details()[0].message,
+            "must be one of: trained, deployed, archived; did you mean "
+            "\"deployed\"?");
+}
+
 TEST(JsonValidatorTest, AcceptsIntegralFloatsAsIntegers) {
   json body = {{"n", 3.0}, {"m", 3.5}};
   JsonValidator v(body);
