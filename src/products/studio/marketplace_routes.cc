@@ -71,6 +71,25 @@ json BenchmarkJson(const json& result) {
   return out;
 }
 
+// What the admin who approved a listing should know: a model that does not
+// beat its naive baselines is now sold (and, if featured, shown first)
+// although always-HOLD or buy-and-hold did better. `benchmark` is
+// BenchmarkJson's answer (null for models trained before baselines).
+json ApprovalWarnings(const json& benchmark, bool featured) {
+  json out = json::array();
+  if (!benchmark.is_object()) return out;
+  // Either may be null (BenchmarkJson copies what the result holds).
+  const json beats = benchmark.value("beats_all_baselines", json());
+  const json verdict = benchmark.value("verdict", json());
+  if (!beats.is_boolean() || beats.get<bool>()) return out;
+  out.push_back(std::string("the listed model does not beat its naive "
+                            "baselines, yet it is now listed") +
+                (featured ? " and featured" : "") +
+                (verdict.is_string() ? ": " + verdict.get<std::string>()
+                                     : std::string()));
+  return out;
+}
+
 json ListingJson(StudioContext& ctx, const Listing& l, int64_t today) {
   Result<StudioModel> model = ctx.models->Get(l.model_id);
   json perf = json::object();
@@ -270,7 +289,9 @@ Result<api::Response> Approve(StudioContext& ctx, api::Request& req) {
     return st;
   }
   TY_ASSIGN_OR_RETURN(Listing approved, ctx.marketplace->GetListing(l.id));
-  return Json(200, ListingJson(ctx, approved, TodayDay(ctx)));
+  json out = ListingJson(ctx, approved, TodayDay(ctx));
+  out["warnings"] = ApprovalWarnings(out["benchmark"], approved.is_featured);
+  return Json(200, out);
 }
 
 Result<api::Response> Reject(StudioContext& ctx, api::Request& req) {

@@ -219,6 +219,25 @@ TEST_F(MarketplaceRoutesTest, ListingsShowTheBenchmarkBesideTheirFigures) {
   EXPECT_EQ(b["verdict"], model["comparison"]["verdict"]);
 }
 
+// The test model loses to buy-and-hold on its test period (its verdict
+// says so); approving it must tell the admin, and featuring it too.
+TEST_F(MarketplaceRoutesTest, ApprovingAModelThatLosesToItsBaselinesWarns) {
+  auto r = Post(admin_, "admin/listings/" + listing_ + "/approve/",
+                {{"is_featured", true}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  json body = Body(r);
+  ASSERT_EQ(body["benchmark"]["beats_all_baselines"], false) << body.dump();
+  ASSERT_EQ(body["warnings"].size(), 1u) << body.dump();
+  const std::string warning = body["warnings"][0];
+  EXPECT_NE(warning.find("does not beat its naive baselines, yet it is now "
+                         "listed and featured"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find(body["benchmark"]["verdict"].get<std::string>()),
+            std::string::npos)
+      << warning;
+}
+
 TEST_F(MarketplaceRoutesTest,
        AnExpiredAutoRenewingSubscriptionRenewsOnNextUse) {
   Approve(listing_);
@@ -236,7 +255,8 @@ TEST_F(MarketplaceRoutesTest,
   EXPECT_EQ(subs["results"][0]["auto_renew"], true);
   EXPECT_EQ(subs["results"][1]["status"], "EXPIRED");
   EXPECT_EQ(subs["results"][1]["renewal_status"], "RENEWED");
-  EXPECT_EQ(subs["results"][1]["renewed_by"], subs["results"][0]["subscription_id"]);
+  EXPECT_EQ(subs["results"][1]["renewed_by"],
+            subs["results"][0]["subscription_id"]);
   EXPECT_EQ(subs["results"][0]["renewal_status"], "PENDING");
   EXPECT_EQ(subs["results"][0]["next_billing_date"],
             subs["results"][0]["end_date"]);
