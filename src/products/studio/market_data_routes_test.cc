@@ -53,6 +53,34 @@ TEST_F(MarketDataRoutesTest, UploadedCsvIsImportedAndTrainsAnImportedModel) {
   EXPECT_EQ(Body(Get(alice_, "models/" + id + "/"))["data_source"], "imported");
 }
 
+// The imported prices end in 2021: a prediction from them is for the day
+// after their last bar, and the answer must not let it pass for today's.
+TEST_F(MarketDataRoutesTest, PredictingFromOldImportedPricesSaysTheyAreStale) {
+  ASSERT_EQ(client_
+                ->Post(Api("market-data/OLDIDX/"), Auth(alice_), ValidCsv(),
+                       "text/csv")
+                ->status,
+            201);
+  json body = TinyModelBody("on-old-prices");
+  body["training_config"]["symbols"] = {"OLDIDX"};
+  body["training_config"]["start_date"] = "2020-01-01";
+  body["training_config"]["end_date"] = "2021-12-31";
+  const std::string id = TrainedModel(alice_, body);
+  auto r =
+      Post(alice_, "models/" + id + "/predict/", {{"symbols", {"OLDIDX"}}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json p = Body(r)["predictions"][0];
+  EXPECT_EQ(p["input"], "stored_prices");
+  EXPECT_EQ(p["data_stale"], true);
+  EXPECT_GT(p["data_age_days"].get<int64_t>(), 365);
+  const std::string date = p["date"];
+  const std::string warning = p["warning"];
+  EXPECT_NE(warning.find("the newest stored bar of OLDIDX is " + date),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("not for today"), std::string::npos) << warning;
+}
+
 TEST_F(MarketDataRoutesTest, BadRowsAreReportedByRowAndColumn) {
   const std::string csv =
       "date,open,high,low,close,volume\n"

@@ -22,6 +22,9 @@ namespace {
 constexpr int64_t kMaxBatchRows = 1'000'000;
 constexpr size_t kMaxExplainRows = 500;
 constexpr int64_t kLatestWindowDays = 60;
+// A newest bar more than this many calendar days before today is stale: a
+// weekend and a holiday fit within it, a missing week of prices does not.
+constexpr int64_t kStaleAfterDays = 4;
 
 struct LoadedModel {
   StudioModel row;
@@ -232,6 +235,20 @@ Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
       item["close"] = rows.back().close;
       item["data_source"] = source;
       if (stored_source != "synthetic") stored_source = source;
+      // The signal is for the trading day after the newest bar; say so when
+      // that bar is old (an import that was never refreshed), instead of
+      // letting it pass for today's signal.
+      const int64_t age = TodayDay(ctx) - rows.back().day;
+      item["data_age_days"] = age;
+      item["data_stale"] = age > kStaleAfterDays;
+      if (age > kStaleAfterDays) {
+        item["warning"] =
+            "the newest stored bar of " + symbol + " is " +
+            ml::FormatDate(rows.back().day) + ", " + std::to_string(age) +
+            " days before today: this prediction is for the trading day "
+            "after it, not for today; import newer prices (trainyard import "
+            "ohlcv) for a current signal";
+      }
     }
     AddPrediction(p, true, &item);
     if (p.explanation) {
@@ -262,8 +279,7 @@ std::string BatchPredictionsText(const std::vector<ml::ScoredRow>& rows,
                                  const std::string& timestamp,
                                  const std::string& source) {
   JsonTextWriter w;
-  w.Reserve(rows.size() *
-            (with_confidence ? 150 : 70) *
+  w.Reserve(rows.size() * (with_confidence ? 150 : 70) *
             (rows.empty() || !rows[0].prediction.explanation ? 1 : 3));
   w.BeginObject();
   w.Key("predictions");

@@ -61,6 +61,18 @@ TEST_F(PredictionRoutesTest, DocumentPredictBodyAnswersClassConfidenceAndShap) {
   EXPECT_EQ(body["predictions"][0]["symbol"], "NIFTY50");
 }
 
+// The built-in symbols' prices run to today, so their signal is current.
+TEST_F(PredictionRoutesTest, APredictionFromCurrentPricesIsNotStale) {
+  auto r = Post(alice_, "models/" + model_ + "/predict/",
+                {{"symbols", {"NIFTY50"}}});
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json p = Body(r)["predictions"][0];
+  EXPECT_EQ(p["input"], "stored_prices");
+  EXPECT_EQ(p["data_stale"], false) << p.dump();
+  EXPECT_LE(p["data_age_days"].get<int64_t>(), 4);
+  EXPECT_FALSE(p.contains("warning"));
+}
+
 TEST_F(PredictionRoutesTest, MissingFeaturesAreNamedWithHowTheyWereHandled) {
   auto r = Post(alice_, "models/" + model_ + "/predict/",
                 {{"symbols", {"NIFTY50"}},
