@@ -4,8 +4,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <vector>
+
+#include "core/suggest.h"
 
 namespace trainyard::rl {
 namespace {
@@ -45,23 +48,6 @@ std::string RangeText(double lo, double hi, Bounds b) {
   bool open_hi = b == Bounds::kOpenHigh || b == Bounds::kOpen;
   s << (open_lo ? "(" : "[") << lo << ", " << hi << (open_hi ? ")" : "]");
   return s.str();
-}
-
-// Levenshtein distance between a and b.
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
-                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace
@@ -199,16 +185,13 @@ Status ParamReader::Finish(const std::string& what) const {
   std::vector<FieldError> errors = errors_;
   for (const auto& [key, value] : params_) {
     if (!used_.count(key)) {
-      // An unknown name close to a known one (edit distance <= 2, <= 1 for
-      // names of up to 4 letters) gets "did you mean 'known'?".
+      // An unknown name close to a known one (core/suggest) gets "did you
+      // mean 'known'?".
       std::string message = "unknown parameter for " + what;
-      const std::string* best = nullptr;
-      size_t best_distance = key.size() <= 4 ? 2 : 3;
-      for (const auto& [known, target] : alias_to_name_) {
-        const size_t d = EditDistance(key, known);
-        if (d < best_distance) best_distance = d, best = &known;
-      }
-      if (best != nullptr) message += "; did you mean '" + *best + "'?";
+      std::vector<std::string> known;
+      for (const auto& [alias, target] : alias_to_name_) known.push_back(alias);
+      if (std::optional<std::string> near = ClosestName(key, known))
+        message += "; did you mean '" + *near + "'?";
       errors.push_back({key, message});
     }
   }
