@@ -171,8 +171,9 @@ class IlpApiTest : public ::testing::Test {
     json b = Body(r);
     EXPECT_EQ(b["error"]["code"], code) << r->body;
     EXPECT_TRUE(b["timestamp"].is_string());
-    if (!field.empty())
+    if (!field.empty()) {
       EXPECT_TRUE(b["error"]["details"].contains(field)) << r->body;
+    }
   }
   // Waits until the job leaves "running"; returns the last train-result.
   json WaitForTraining(const std::string& algo, const std::string& job_id) {
@@ -891,6 +892,16 @@ TEST_F(IlpApiTest, TrainingDefaultsToTheRecentreActionTransform) {
   std::ifstream info(
       Home(Owned("model_storage/ppo/plain") + "/ilp_model.json"));
   EXPECT_EQ(json::parse(info)["action_transform"], "recentre");
+}
+
+TEST_F(IlpApiTest, AMisspeltPoolNameIsRejectedWithTheNearestPool) {
+  auto r = Post("/api/v1/ppo/train/",
+                TinyTrain("ppo", "typo", R"(, "pools": ["WETH/USDC-calmm"])"));
+  ExpectError(r, 400, "VALIDATION_ERROR");
+  const std::string why = Body(r)["error"]["details"]["pools"][0];
+  EXPECT_NE(why.find("did you mean \"WETH/USDC-calm\"?"), std::string::npos)
+      << why;
+  EXPECT_NE(why.find("known: WETH/USDC, "), std::string::npos) << why;
 }
 
 TEST_F(IlpApiTest, AShortTrainingSaysItIsTooShortToLearn) {

@@ -210,6 +210,16 @@ TEST(MarketTest, PresetsCoverTheTrainingPools) {
   EXPECT_EQ(FindPreset("DOGE/SHIB").status().code(), ErrorCode::kNotFound);
 }
 
+TEST(MarketTest, AMisspeltPresetNameNamesTheNearestPreset) {
+  Result<PoolPreset> typo = FindPreset("BTC/USTD");
+  ASSERT_EQ(typo.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(typo.status().message().find("did you mean \"BTC/USDT\"?"),
+            std::string::npos)
+      << typo.status().message();
+  EXPECT_EQ(FindPreset("DOGE/SHIB").status().message().find("did you mean"),
+            std::string::npos);
+}
+
 TEST(MarketTest, RegimePresetsHaveTheirFeeTierAndGasPrice) {
   const PoolPreset busy = FindPreset("WETH/USDC-0.05").value();
   EXPECT_EQ(busy.fee, 500u);

@@ -1,5 +1,7 @@
 #include "market/presets.h"
 
+#include "core/suggest.h"
+
 namespace trainyard::market {
 
 const std::vector<PoolPreset>& Presets() {
@@ -23,15 +25,20 @@ const std::vector<PoolPreset>& Presets() {
 
 Result<PoolPreset> FindPreset(const std::string& name_or_address) {
   std::string known;
+  std::vector<std::string> names;
   for (const PoolPreset& p : Presets()) {
     if (p.name == name_or_address ||
         (!p.address.empty() && p.address == name_or_address)) {
       return p;
     }
     known += (known.empty() ? "" : ", ") + p.name;
+    names.push_back(p.name);
   }
-  return NotFoundError("unknown pool preset \"" + name_or_address +
-                       "\"; known: " + known);
+  std::string near;
+  if (std::optional<std::string> n = ClosestName(name_or_address, names))
+    near = "; did you mean \"" + *n + "\"?";
+  return NotFoundError("unknown pool preset \"" + name_or_address + "\"" +
+                       near + "; known: " + known);
 }
 
 }  // namespace trainyard::market

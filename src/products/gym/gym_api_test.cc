@@ -658,6 +658,19 @@ TEST_F(GymApiTest, SystemMetricsAreForAdminsOnly) {
   EXPECT_TRUE(body["training"]["completed_tasks"].is_number());
 }
 
+TEST_F(GymApiTest, AMisspeltGroupNamesTheNearestGroup) {
+  auto r = PostJson("/api/v1/training",
+                    json{{"name", "x"},
+                         {"model_type", "dqn"},
+                         {"parameters", json::object()},
+                         {"total_episodes", 1},
+                         {"group_id", "diurnall"}},
+                    *user_);
+  ExpectError(r, 404, "RESOURCE_NOT_FOUND");
+  EXPECT_NE(r->body.find("did you mean 'diurnal'?"), std::string::npos)
+      << r->body;
+}
+
 TEST_F(GymApiTest, UnknownGroupIs404AndRedefiningAGroupIs409) {
   ExpectError(PostJson("/api/v1/training",
                        json{{"name", "x"},

@@ -12,6 +12,7 @@
 #include "api/json_validator.h"
 #include "api/pagination.h"
 #include "api/routes/system_routes.h"
+#include "core/suggest.h"
 #include "env/edge_scaling/baselines.h"
 #include "env/edge_scaling/per_service.h"
 #include "products/gym/deployments.h"
@@ -141,12 +142,24 @@ Result<ModelRow> VisibleModel(Context& c, const Request& req) {
   return model;
 }
 
-// A built-in group, or one the caller saved. NOT_FOUND otherwise.
+// A built-in group, or one the caller saved. NOT_FOUND otherwise, naming
+// the nearest of those groups when `id` looks like a typo of one.
 Result<edge::LoadGroup> FindGroup(Context& c, const std::string& owner,
                                   const std::string& id) {
   if (auto builtin = edge::FindBuiltinGroup(id); builtin.ok()) return builtin;
-  TY_ASSIGN_OR_RETURN(GroupRow row, c.store->GetGroup(owner, id));
-  return GroupFromJson(id, json::parse(row.definition, nullptr, false));
+  Result<GroupRow> row = c.store->GetGroup(owner, id);
+  if (row.ok()) {
+    return GroupFromJson(id, json::parse(row->definition, nullptr, false));
+  }
+  if (row.status().code() != ErrorCode::kNotFound) return row.status();
+  std::vector<std::string> ids;
+  for (const edge::LoadGroup& g : edge::BuiltinGroups()) ids.push_back(g.id);
+  TY_ASSIGN_OR_RETURN(std::vector<GroupRow> saved, c.store->ListGroups(owner));
+  for (const GroupRow& g : saved) ids.push_back(g.group_id);
+  std::string message = "group '" + id + "' not found";
+  if (std::optional<std::string> near = ClosestName(id, ids))
+    message += "; did you mean '" + *near + "'?";
+  return NotFoundError(message + " (GET /api/v1/groups lists them)");
 }
 
 // Which part of a task's per-episode series GET training/{id} lists.

@@ -140,8 +140,15 @@ std::vector<std::string> ReadPools(JsonValidator* v) {
   if (!pools) return {env::kDefaultLpPool};
   std::vector<std::string> out;
   for (const json& p : *pools) {
-    if (!p.is_string() || !market::FindPreset(p.get<std::string>()).ok()) {
+    if (!p.is_string()) {
       v->AddError("pools", "each entry must be a known pool name or address");
+      return {env::kDefaultLpPool};
+    }
+    // The preset's own message names the nearest pool and every known one.
+    if (Result<market::PoolPreset> preset =
+            market::FindPreset(p.get<std::string>());
+        !preset.ok()) {
+      v->AddError("pools", preset.status().message());
       return {env::kDefaultLpPool};
     }
     out.push_back(p.get<std::string>());
