@@ -74,6 +74,13 @@ std::string CheckValue(const Spec& s, double value) {
 
 }  // namespace
 
+bool IsIntegerHyperparameter(const std::string& name) {
+  for (const Spec& s : Specs()) {
+    if (name == s.name) return s.integer;
+  }
+  return false;
+}
+
 const char* AlgorithmName(Algorithm algorithm) {
   return algorithm == Algorithm::kRandomForest ? "RANDOM_FOREST"
                                                : "GRADIENT_BOOSTING";

@@ -25,6 +25,12 @@ Result<Algorithm> ParseAlgorithm(const std::string& name);
 // The names accepted for `algorithm`, sorted.
 std::vector<std::string> HyperparameterNames(Algorithm algorithm);
 
+// True for the hyperparameters whose values are whole numbers
+// (n_estimators, max_depth, min_samples_split, min_samples_leaf,
+// random_state), so that they can be shown and stored as integers; false
+// for the others and for unknown names. Pure.
+bool IsIntegerHyperparameter(const std::string& name);
+
 // Everything XGBoost needs to train one model.
 struct BoosterConfig {
   int rounds = 1;  // boosting rounds (1 for a random forest)

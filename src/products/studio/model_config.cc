@@ -3,6 +3,7 @@
 #include "api/json_validator.h"
 #include "ml/features.h"
 #include "ml/hyperparameters.h"
+#include "products/studio/studio_json.h"
 
 namespace trainyard::studio {
 
@@ -171,7 +172,7 @@ Result<ModelConfig> ValidateModelConfig(const json& body, MarketData* market) {
   out.algorithm = *algorithm;
   out.config = {{"target_variable", target.value_or(DefaultTarget(*type))},
                 {"features", *features},
-                {"hyperparameters", *hyper},
+                {"hyperparameters", TypedHyperparameters(*hyper)},
                 {"training_config", *training}};
   return out;
 }

@@ -74,6 +74,23 @@ TEST_F(ModelRoutesTest,
   EXPECT_GE(details["hyperparameters"].size(), 2u);
 }
 
+// A count is shown as a count (8, not 8.0), whether it was sent as 8 or
+// 8.0; real-valued hyperparameters stay as they were sent.
+TEST_F(ModelRoutesTest, IntegerHyperparametersAreStoredAndShownAsIntegers) {
+  json body = TinyModelBody();
+  body["hyperparameters"] = {
+      {"n_estimators", 10}, {"max_depth", 3.0}, {"subsample", 0.5}};
+  const std::string id = CreateModel(alice_, body);
+  auto r = Get(alice_, "models/" + id + "/");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json hp = Body(r)["hyperparameters"];
+  EXPECT_TRUE(hp["n_estimators"].is_number_integer()) << hp.dump();
+  EXPECT_TRUE(hp["max_depth"].is_number_integer()) << hp.dump();
+  EXPECT_EQ(hp["max_depth"], 3);
+  EXPECT_TRUE(hp["subsample"].is_number_float()) << hp.dump();
+  EXPECT_EQ(hp.dump(), R"({"max_depth":3,"n_estimators":10,"subsample":0.5})");
+}
+
 TEST_F(ModelRoutesTest, UnknownFeatureListsTheValidNames) {
   json body = TinyModelBody();
   body["features"] = {"rsi_14", "moon_phase"};

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/clock.h"
+#include "ml/hyperparameters.h"
 #include "products/studio/credit_ledger.h"
 
 namespace trainyard::studio {
@@ -40,13 +41,29 @@ json ModelSummaryJson(const StudioModel& m) {
           {"updated_at", IsoTime(m.updated_at)}};
 }
 
+json TypedHyperparameters(const json& values) {
+  json out = json::object();
+  if (!values.is_object()) return out;
+  for (const auto& [name, value] : values.items()) {
+    const bool whole = value.is_number() &&
+                       std::isfinite(value.get<double>()) &&
+                       value.get<double>() == std::floor(value.get<double>()) &&
+                       std::fabs(value.get<double>()) < 9e15;
+    out[name] = whole && ml::IsIntegerHyperparameter(name)
+                    ? json(static_cast<int64_t>(value.get<double>()))
+                    : value;
+  }
+  return out;
+}
+
 json ModelDetailJson(const StudioModel& m) {
   json j = ModelSummaryJson(m);
   j["target_variable"] = m.config.value("target_variable", "");
   j["features"] = m.config.value("features", json::array());
-  j["hyperparameters"] = m.config.value("hyperparameters", json::object());
-  j["effective_hyperparameters"] =
-      m.result.value("effective_hyperparameters", json::object());
+  j["hyperparameters"] =
+      TypedHyperparameters(m.config.value("hyperparameters", json::object()));
+  j["effective_hyperparameters"] = TypedHyperparameters(
+      m.result.value("effective_hyperparameters", json::object()));
   j["training_config"] = m.config.value("training_config", json::object());
   j["backtest_results"] = m.result.value("backtest_results", json::object());
   j["feature_importance"] =

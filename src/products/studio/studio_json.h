@@ -18,6 +18,11 @@ std::string IsoTime(int64_t unix_ms);
 // Rounds to 4 decimals for display (figures are measured, not invented).
 double Round4(double value);
 
+// `values` (hyperparameter name -> number) with the integer ones
+// (ml::IsIntegerHyperparameter) written as integers — 8, not 8.0 — however
+// they were stored; other members as they are. Not an object -> {}.
+nlohmann::json TypedHyperparameters(const nlohmann::json& values);
+
 // GET models/ item.
 nlohmann::json ModelSummaryJson(const StudioModel& model);
 // GET models/{id}/.

@@ -406,6 +406,7 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   }
   json effective = json::object();
   for (const auto& [k, v] : t.hyperparameters) effective[k] = v;
+  effective = TypedHyperparameters(effective);
   const double seconds = elapsed();
   const json comparison = BaselineComparisonJson(t, classification);
   model.result = {

@@ -175,6 +175,10 @@ TEST_F(TrainingRoutesTest, DocumentExampleModelTrainsOnTwoSymbols) {
   const std::string id = TrainedModel(alice_, body);
   json model = Body(Get(alice_, "models/" + id + "/"));
   EXPECT_EQ(model["effective_hyperparameters"]["n_estimators"], 100);
+  EXPECT_TRUE(
+      model["effective_hyperparameters"]["n_estimators"].is_number_integer());
+  EXPECT_TRUE(
+      model["effective_hyperparameters"]["subsample"].is_number_float());
   EXPECT_EQ(model["cv_metrics"].contains("accuracy"), true);
   EXPECT_EQ(model["training_summary"]["epochs"], 6);
 }
