@@ -364,6 +364,27 @@ std::optional<std::string> QueryValidator::String(const std::string& key,
   return raw;
 }
 
+void QueryValidator::RejectUnknownKeys(
+    const std::vector<std::string>& allowed) {
+  for (const auto& [key, value] : request_.query) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) {
+      continue;
+    }
+    // A repeated unknown key is reported once.
+    bool reported = false;
+    for (const FieldError& e : errors_) reported |= e.field == key;
+    if (!reported) {
+      AddError(key, "unknown parameter" + DidYouMean(key, allowed) +
+                        "; allowed: " + Join(allowed));
+    }
+  }
+}
+
+void QueryValidator::AddError(const std::string& field,
+                              const std::string& message) {
+  errors_.push_back({field, message});
+}
+
 Status QueryValidator::Finish(const std::string& message) const {
   if (errors_.empty()) return Status::Ok();
   return ValidationError(message, errors_);

@@ -115,6 +115,12 @@ class QueryValidator {
   // The raw value, at most max_len bytes (longer values are an error).
   std::optional<std::string> String(const std::string& key,
                                     size_t max_len = 1024);
+  // Records an error for every query parameter not in `allowed`, listing
+  // them and, for a likely typo, naming the nearest: for routes where a
+  // misspelt parameter would silently change the answer (a reconcile run
+  // on the wrong group).
+  void RejectUnknownKeys(const std::vector<std::string>& allowed);
+  void AddError(const std::string& field, const std::string& message);
   bool ok() const { return errors_.empty(); }
   Status Finish(const std::string& message = "invalid query parameters") const;
 

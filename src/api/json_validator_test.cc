@@ -225,6 +225,20 @@ TEST(JsonValidatorTest, QueryStringsAreLengthChecked) {
   EXPECT_EQ(q.Finish().details()[0].field, "name");
 }
 
+TEST(JsonValidatorTest, UnknownQueryParametersAreRejectedWithTheNearestName) {
+  Request req;
+  req.query = {{"grup_id", "bursty"}, {"grup_id", "x"}, {"sample_size", "5"}};
+  QueryValidator q(req);
+  q.RejectUnknownKeys({"sample_size", "group_id"});
+  EXPECT_EQ(q.Int("sample_size", 0, 1, 10), 5);
+  Status s = q.Finish();
+  ASSERT_EQ(s.details().size(), 1u);
+  EXPECT_EQ(s.details()[0].field, "grup_id");
+  EXPECT_EQ(s.details()[0].message,
+            "unknown parameter; did you mean \"group_id\"?; allowed: "
+            "sample_size, group_id");
+}
+
 TEST(JsonValidatorTest, QueryIntegersAreRangeChecked) {
   Request req;
   req.query = {{"page", "0"},

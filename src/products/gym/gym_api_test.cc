@@ -691,6 +691,21 @@ TEST_F(GymApiTest, UnknownGroupIs404AndRedefiningAGroupIs409) {
               409, "CONFLICT");
 }
 
+// A misspelt parameter must not silently reconcile on the task's own group
+// or with deterministic actions.
+TEST_F(GymApiTest, AMisspeltReconcileOrStatusParameterIsRejected) {
+  const std::string id = TrainedTask();
+  auto r = client_->Post(
+      "/api/v1/training/" + id + "/reconcile?sample_size=10&grup_id=bursty",
+      Auth(*admin_), "", "application/json");
+  ExpectError(r, 400, "VALIDATION_ERROR");
+  const std::string why = Body(r)["error"]["details"]["grup_id"][0];
+  EXPECT_NE(why.find("did you mean \"group_id\"?"), std::string::npos) << why;
+  ExpectError(
+      client_->Get("/api/v1/training/" + id + "?episode=all", Auth(*admin_)),
+      400, "VALIDATION_ERROR");
+}
+
 TEST_F(GymApiTest, ReconcileErrors) {
   const std::string id = TrainedTask();
   ExpectError(client_->Post("/api/v1/training/" + id + "/reconcile",

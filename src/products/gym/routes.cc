@@ -409,6 +409,7 @@ Result<Response> ListTraining(Context& c, Request& req) {
 Result<Response> GetTraining(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(store::JobRecord job, VisibleTask(c, req));
   api::QueryValidator q(req);
+  q.RejectUnknownKeys({"episodes", "episode_offset", "episode_limit"});
   SeriesWindow window;
   window.all =
       q.Enum("episodes", {"all", "recent"}).value_or("recent") == "all";
@@ -510,9 +511,10 @@ Result<json> BaselinesJson(edge::EdgeScalingEnv& env,
 Result<Response> Reconcile(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(store::JobRecord job, VisibleTask(c, req));
   api::QueryValidator q(req);
+  // A misspelt group or mode would silently reconcile something else.
+  q.RejectUnknownKeys({"sample_size", "group_id", "deterministic"});
   if (!req.Query("sample_size")) {
-    return ValidationError("invalid query parameters",
-                           {{"sample_size", "This field is required"}});
+    q.AddError("sample_size", "This field is required");
   }
   const int64_t sample_size = q.Int("sample_size", 0, 1, 100000);
   auto group_id = q.String("group_id");
