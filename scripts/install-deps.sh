@@ -3,10 +3,21 @@
 # installed (one per line; "package:command" also accepts the command). Idempotent and silent when everything is already there.
 #   scripts/install-deps.sh            build + test packages
 #   scripts/install-deps.sh --bench    also the benchmark baselines (wrk, FastAPI)
+#   scripts/install-deps.sh --no-npm   not the chain tests' npm packages (the
+#                                      container image's build stage, deploy/)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 wanted=$(grep -v '^#' "$here/debian-packages.txt" | grep -v '^$')
-if [[ "${1:-}" == "--bench" ]]; then
+bench=0
+npm=1
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=1 ;;
+    --no-npm) npm=0 ;;
+    *) echo "install-deps.sh: unknown option $arg (--bench, --no-npm)" >&2; exit 2 ;;
+  esac
+done
+if [[ $bench -eq 1 ]]; then
   # Baselines the benchmarks compare against (bench/*.sh).
   wanted="$wanted wrk python3-fastapi python3-uvicorn python3-torch python3-sklearn"
 fi
@@ -34,6 +45,7 @@ fi
 # tests/chain/package-lock.json. Install scripts are skipped: ganache falls
 # back to its pure-JS parts.
 chain_dir="$here/../tests/chain"
+[[ $npm -eq 1 ]] || exit 0
 if [[ ! -d "$chain_dir/node_modules/ganache" || \
       "$chain_dir/package-lock.json" -nt "$chain_dir/node_modules/.package-lock.json" ]]; then
   echo "Installing the chain tests' npm packages (tests/chain)"
