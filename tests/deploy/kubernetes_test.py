@@ -344,6 +344,11 @@ class GymTemplateTest(unittest.TestCase):
       obj = self.Rendered(name)
       self.assertEqual(ds.SchemaErrors(obj), [], name)
 
+  def test_flags_exist_in_the_binary(self):
+    (c,) = Containers(self.Rendered("deployment.yaml.tmpl"))
+    for flag in ds.FlagsIn(c["args"]):
+      self.assertIn(flag, ds.HelpFlags(BINARY, c["args"][0]))
+
   def test_service_selects_the_deployments_pods(self):
     deployment = self.Rendered("deployment.yaml.tmpl")
     service = self.Rendered("service.yaml.tmpl")
