@@ -3,25 +3,22 @@
 // and random positions and swaps. Started once for the whole suite and
 // stopped by PID. Run as one ctest test (one chain for every case; the cases
 // run in order and the last one reorganises the chain).
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <thread>
 
 #include "chain/eth.h"
 #include "chain/history.h"
 #include "chain/position_manager.h"
+#include "chain/signer.h"
 #include "chain/snapshot.h"
-#include "child_process.h"
+#include "chain_testnet.h"
 #include "market/price_csv.h"
 #include "univ3/tick_math.h"
 
@@ -33,7 +30,7 @@ using univ3::I256;
 using univ3::u128;
 
 struct Testnet {
-  testing::ChildProcess node;
+  testing::LocalTestnet node;
   json info;
   std::string rpc;
   Address pool0, pool1, manager, router, token0, token1;
@@ -41,51 +38,13 @@ struct Testnet {
 };
 Testnet* net = nullptr;
 
-// A port nothing listens on right now (bound to 0, read back, closed).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    return 0;
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class ChainEvmTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string dir = TRAINYARD_CHAIN_TESTNET_DIR;
-    ASSERT_TRUE(std::filesystem::exists(dir + "/node_modules/ganache"))
-        << "npm packages missing: run scripts/install-deps.sh (npm ci in "
-           "tests/chain)";
     net = new Testnet;
-    const std::string port = std::to_string(FreePort());
-    const std::string out = (std::filesystem::temp_directory_path() /
-                             ("chain-evm-" + port + ".log"))
-                                .string();
-    ASSERT_TRUE(net->node.Start({"/usr/bin/env", "node", dir + "/testnet.js",
-                                 "--port", port, "--seed", "7"},
-                                {}, out));
-    // Deployment takes tens of seconds on a loaded machine.
-    std::regex ready("READY (\\{.*\\})");
-    std::smatch m;
-    std::string text;  // outlives the loop: m points into it
-    for (int i = 0; i < 3000; ++i) {
-      text = net->node.Output();
-      if (std::regex_search(text, m, ready)) break;
-      if (net->node.Errors().find("Error") != std::string::npos) break;  // died
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ASSERT_TRUE(m.size() > 1)
-        << "testnet did not start: " << net->node.Errors();
-    net->info = json::parse(m[1].str());
+    ASSERT_TRUE(net->node.Start(TRAINYARD_CHAIN_TESTNET_DIR, {"--seed", "7"}))
+        << net->node.error;
+    net->info = net->node.info;
     net->rpc = net->info["rpc"];
     net->pool0 =
         *Address::Parse(net->info["pools"][0]["address"].get<std::string>());
@@ -102,8 +61,7 @@ class ChainEvmTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     if (net != nullptr) {
-      net->node.Signal(SIGTERM);
-      net->node.Wait();
+      net->node.Stop();
       delete net;
       net = nullptr;
     }
@@ -488,6 +446,82 @@ TEST_F(ChainEvmTest, ExecuteMintRerangeAndCollectLandAndReadBack) {
   EXPECT_GT(fresh->liquidity, 0u);
 }
 
+// ganache's deterministic account 2 (tokens and approvals from testnet.js),
+// whose key is public: the node signs nothing, Trainyard does.
+constexpr const char* kAccount2Key =
+    "0x6370fd033278c143179d81c5526140625662b8daa446c22ee2d73db3707e620c";
+
+TEST_F(ChainEvmTest, ALocalKeyMintsCollectsAndBurnsWithRawTransactions) {
+  Result<LocalKey> key = LocalKey::FromHex(kAccount2Key);
+  ASSERT_TRUE(key.ok());
+  const Address me = key->address();
+  ASSERT_EQ(me, net->accounts[2]);
+  Result<PoolSnapshot> snap = ReadPoolSnapshot(*eth_, net->pool1, std::nullopt);
+  ASSERT_TRUE(snap.ok());
+  const int32_t center = snap->state.slot0.tick / 10 * 10;
+  MintAction mint{net->token0,
+                  net->token1,
+                  500,
+                  center - 300,
+                  center + 200,
+                  U256(3) * U256(1000000000000000000ULL),
+                  U256(3) * U256(1000000000000000000ULL),
+                  U256(0),
+                  U256(0)};
+  ExecuteOptions signed_send;
+  signed_send.send = true;
+  signed_send.signer = &*key;
+  const uint64_t nonce_before = *eth_->PendingNonce(me);
+
+  // Dry run first: nothing sent, the gas cost reported.
+  ExecuteOptions dry;
+  dry.signer = &*key;
+  Result<StepResult> planned = ExecuteMint(*eth_, net->manager, me, mint, dry);
+  ASSERT_TRUE(planned.ok()) << planned.status().ToString();
+  EXPECT_FALSE(planned->sent);
+  EXPECT_FALSE(planned->cost_wei.IsZero());
+  EXPECT_EQ(*eth_->PendingNonce(me), nonce_before);
+
+  Result<StepResult> minted =
+      ExecuteMint(*eth_, net->manager, me, mint, signed_send);
+  ASSERT_TRUE(minted.ok()) << minted.status().ToString();
+  EXPECT_TRUE(minted->sent);
+  EXPECT_TRUE(minted->liquidity == planned->liquidity);
+  // The chain saw a transaction from the key's address, signed by us.
+  EXPECT_EQ(*eth_->PendingNonce(me), nonce_before + 1);
+  Result<nlohmann::json> tx = eth_->rpc().Call(
+      "eth_getTransactionByHash", json::array({HexEncode(minted->tx_hash)}));
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ((*tx)["from"].get<std::string>(), me.Hex());
+  Result<NpmPosition> p =
+      ReadNpmPosition(*eth_, net->manager, minted->token_id, std::nullopt);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->tick_lower, center - 300);
+  EXPECT_TRUE(p->liquidity == minted->liquidity);
+
+  ASSERT_TRUE(
+      RouterSwap(net->pool1, 500, true, true, U256(1000000000000000000ULL))
+          .ok());
+  Result<StepResult> collected =
+      ExecuteCollect(*eth_, net->manager, me, minted->token_id, signed_send);
+  ASSERT_TRUE(collected.ok()) << collected.status().ToString();
+  EXPECT_FALSE(collected->amount0.IsZero());
+
+  // Burn everything (remove + collect in one multicall).
+  Result<StepResult> burned = ExecuteRemoveAndCollect(
+      *eth_, net->manager, me, minted->token_id, std::nullopt, signed_send);
+  ASSERT_TRUE(burned.ok()) << burned.status().ToString();
+  EXPECT_TRUE(
+      ReadNpmPosition(*eth_, net->manager, minted->token_id, std::nullopt)
+          ->liquidity == 0);
+  EXPECT_EQ(*eth_->PendingNonce(me), nonce_before + 3);
+
+  // A key that is not `from` is refused before anything is sent.
+  Result<StepResult> wrong =
+      ExecuteMint(*eth_, net->manager, net->accounts[0], mint, signed_send);
+  EXPECT_EQ(wrong.status().code(), ErrorCode::kValidation);
+}
+
 TEST_F(ChainEvmTest, NotAPoolAndRevertsAreClearErrors) {
   Result<PoolSnapshot> s = ReadPoolSnapshot(*eth_, net->token0, std::nullopt);
   EXPECT_EQ(s.status().code(), ErrorCode::kValidation);
@@ -543,6 +577,107 @@ class ReorgingTransport : public RpcTransport {
 };
 
 // Last: it rewrites the chain's newest blocks.
+// Mid-life replay: a history that starts after positions were minted (and
+// earned fees) replays correctly when the snapshot before it reads the
+// positions the history touches; the engine's positions then equal the
+// pool's own positions(bytes32) records.
+TEST_F(ChainEvmTest, AReplayStartingMidHistoryCarriesExistingPositions) {
+  // A position that earns fees, then is partly burned and collected.
+  Result<PoolSnapshot> now = ReadPoolSnapshot(*eth_, net->pool1, std::nullopt);
+  ASSERT_TRUE(now.ok());
+  const int32_t center = now->state.slot0.tick / 10 * 10;
+  ExecuteOptions send;
+  send.send = true;
+  Result<StepResult> minted =
+      ExecuteMint(*eth_, net->manager, net->accounts[0],
+                  {net->token0, net->token1, 500, center - 400, center + 400,
+                   U256(2) * U256(1000000000000000000ULL),
+                   U256(2) * U256(1000000000000000000ULL), U256(0), U256(0)},
+                  send);
+  ASSERT_TRUE(minted.ok()) << minted.status().ToString();
+  for (bool zero_for_one : {true, false}) {
+    ASSERT_TRUE(RouterSwap(net->pool1, 500, zero_for_one, true,
+                           U256(1000000000000000000ULL))
+                    .ok());
+  }
+  ASSERT_TRUE(ExecuteRemoveAndCollect(*eth_, net->manager, net->accounts[0],
+                                      minted->token_id, minted->liquidity / 2,
+                                      send)
+                  .ok());
+  const uint64_t head = *eth_->BlockNumber();
+  Result<PoolHistory> all = ReadPoolHistory(*eth_, net->pool1, 0, head);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  // Start at the first burn of a position minted in an earlier block.
+  std::vector<std::pair<ChainPositionKey, uint64_t>> minted_at;
+  uint64_t start = 0;
+  for (const PoolEvent& e : all->events) {
+    const ChainPositionKey k{e.owner, e.tick_lower, e.tick_upper};
+    auto it = std::find_if(minted_at.begin(), minted_at.end(),
+                           [&](const auto& m) { return m.first == k; });
+    if (e.kind == PoolEventKind::kMint && it == minted_at.end())
+      minted_at.emplace_back(k, e.block_number);
+    if (e.kind == PoolEventKind::kBurn && it != minted_at.end() &&
+        it->second < e.block_number) {
+      start = e.block_number;
+      break;
+    }
+  }
+  ASSERT_GT(start, 0u) << "no burn of an older position in the history";
+  std::vector<PoolEvent> tail;
+  for (const PoolEvent& e : all->events)
+    if (e.block_number >= start) tail.push_back(e);
+
+  SnapshotOptions with;
+  with.token_metadata = false;
+  with.positions = PositionsTouched(tail);
+  Result<PoolSnapshot> before =
+      ReadPoolSnapshot(*eth_, net->pool1, start - 1, with);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ(before->positions.size(), with.positions.size());
+  bool earned = false;  // an older position with fee growth to carry
+  for (const ChainPosition& p : before->positions)
+    earned |=
+        p.info.liquidity > 0 && !p.info.fee_growth_inside0_last_x128.IsZero();
+  EXPECT_TRUE(earned);
+  // The snapshot's JSON keeps the positions.
+  Result<PoolSnapshot> again = SnapshotFromJson(ToJson(*before));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->positions.size(), before->positions.size());
+
+  Result<univ3::Pool> engine = ToPool(*before);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  Result<ReplayReport> report = ReplayHistory(tail, &*engine);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_GE(report->burns, 1);
+  EXPECT_EQ(report->exact_swaps, report->swaps);
+  Result<PoolSnapshot> end = ReadPoolSnapshot(*eth_, net->pool1, head, with);
+  ASSERT_TRUE(end.ok());
+  ExpectSameState(*end, *engine,
+                  "after a replay from block " + std::to_string(start));
+  for (const ChainPosition& p : end->positions) {
+    const univ3::PositionInfo* mine = engine->GetPosition(
+        EngineOwner(p.key.owner), p.key.tick_lower, p.key.tick_upper);
+    ASSERT_NE(mine, nullptr) << p.key.tick_lower << " " << p.key.tick_upper;
+    EXPECT_TRUE(mine->liquidity == p.info.liquidity);
+    EXPECT_EQ(mine->fee_growth_inside0_last_x128,
+              p.info.fee_growth_inside0_last_x128);
+    EXPECT_EQ(mine->fee_growth_inside1_last_x128,
+              p.info.fee_growth_inside1_last_x128);
+    EXPECT_TRUE(mine->tokens_owed0 == p.info.tokens_owed0);
+    EXPECT_TRUE(mine->tokens_owed1 == p.info.tokens_owed1);
+  }
+
+  // Without the positions the engine cannot burn what it never saw minted.
+  SnapshotOptions bare;
+  bare.token_metadata = false;
+  Result<PoolSnapshot> blind_start =
+      ReadPoolSnapshot(*eth_, net->pool1, start - 1, bare);
+  ASSERT_TRUE(blind_start.ok());
+  Result<univ3::Pool> blind = ToPool(*blind_start);
+  ASSERT_TRUE(blind.ok());
+  EXPECT_FALSE(ReplayHistory(tail, &*blind).ok());
+}
+
 TEST_F(ChainEvmTest, ZzAReorganisedBlockDuringAReadIsAnErrorNotAHalfResult) {
   Result<json> snapshot_id = eth_->rpc().Call("evm_snapshot");
   ASSERT_TRUE(snapshot_id.ok());

@@ -95,6 +95,9 @@ struct World {
   const std::string ilp_ppo = "alice_ppo_q7";
   const std::string ilp_ddpg = "alice_ddpg_q7";
   std::string ilp_ppo_job, ilp_ddpg_job;
+  // A's market data imported from a chain (its import queued behind the
+  // blocker: the admin's endpoint points where nothing listens).
+  const std::string chain_data = "alice-chain-q7";
 
   // B's own trained gym task (reconciled with A's group name).
   std::string bob_gym_task;
@@ -317,6 +320,15 @@ struct World {
     submitted = app->job_service().Submit(queued);
     ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
     generic_job = submitted->id;
+    auto endpoint =
+        Send("PUT", "/api/v1/chain/endpoints/default/", admin,
+             json{{"url", "http://127.0.0.1:9/"}, {"check", false}}.dump());
+    ASSERT_TRUE(endpoint && endpoint->status == 200);
+    PostOk(alice, "/api/v1/chain/pool-history/",
+           {{"name", chain_data},
+            {"pool_address", "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36"},
+            {"from_block", 1}},
+           202);
     studio_queued_model =
         PostOk(alice, "/api/ai-studio/models/",
                studio::TinyModelBody("alice-queued-model-q7"), 201)
@@ -385,6 +397,8 @@ std::vector<ParamValue> ParamValues(const World& w) {
       {"/api/v1/models/", "model_id", w.gym_task},
       {"/api/v1/ilp/models/", "algo", "ppo"},
       {"/api/v1/ilp/models/", "name", w.ilp_ppo},
+      {"/api/v1/chain/endpoints/", "name", "default"},
+      {"/api/v1/chain/pool-history/", "name", w.chain_data},
   };
 }
 
@@ -577,6 +591,8 @@ std::vector<std::pair<std::string, std::string>> SnapshotReads(const World& w) {
   as_a("/api/v1/ilp/models/ppo/" + w.ilp_ppo + "/");
   as_a("/api/v1/ilp/models/ddpg/" + w.ilp_ddpg + "/");
   as_a("/api/v1/ppo/train-result/?model_name=" + w.ilp_ppo);
+  as_a("/api/v1/chain/pool-history/");
+  as_a("/api/v1/chain/pool-history/" + w.chain_data + "/");
   reads.emplace_back(w.admin, "/api/ai-studio/admin/listings/");
   return reads;
 }
@@ -626,6 +642,7 @@ std::vector<std::string> PrivateStrings(const World& w) {
           w.ilp_ddpg,
           w.ilp_ppo_job,
           w.ilp_ddpg_job,
+          w.chain_data,
           "alice-trained-model-q7",
           "alice-draft-model-q7",
           "alice-queued-model-q7",
@@ -850,6 +867,21 @@ TEST_F(CrossTenant, IlpEvaluateOfAsModelIsNotFoundAndKeepsAsEvaluation) {
                            .dump()),
                 404, "ddpg evaluate");
   ExpectUnchanged(before, TakeSnapshot(w), "B's evaluations of A's models");
+}
+
+TEST_F(CrossTenant, IlpTrainingOnAsChainMarketDataIsNotFound) {
+  const Snapshot before = TakeSnapshot(w);
+  for (const char* algo : {"ppo", "ddpg"}) {
+    ExpectRefused(
+        w.Send("POST", std::string("/api/v1/") + algo + "/train/", w.bob,
+               json{{"max_steps", 2},
+                    {"n_episodes", 1},
+                    {"model_name", "bob_on_alices_data"},
+                    {"market_data", w.chain_data}}
+                   .dump()),
+        404, std::string(algo) + " train on A's market data");
+  }
+  ExpectUnchanged(before, TakeSnapshot(w), "B's training on A's market data");
 }
 
 TEST_F(CrossTenant, IlpPredictionsWithAsAgentPathsAreNotFound) {

@@ -112,12 +112,13 @@ Result<Log> ParseLog(const json& j) {
   return log;
 }
 
-Result<std::unique_ptr<EthClient>> EthClient::Connect(const std::string& url,
-                                                      int timeout_ms,
-                                                      RpcOptions options) {
+Result<std::unique_ptr<EthClient>> EthClient::Connect(
+    const std::string& url, int timeout_ms, RpcOptions options,
+    const std::string& label) {
   TY_ASSIGN_OR_RETURN(auto transport, MakeHttpTransport(url, timeout_ms));
   return std::make_unique<EthClient>(std::make_unique<RpcClient>(
-      std::move(transport), RedactUrl(url), std::move(options)));
+      std::move(transport), label.empty() ? RedactUrl(url) : label,
+      std::move(options)));
 }
 
 Result<uint64_t> EthClient::ChainId() {
@@ -218,6 +219,7 @@ Result<std::vector<Log>> EthClient::GetLogs(const LogFilter& filter,
       }
       out.push_back(std::move(*log));
     }
+    if (paging.on_page) TY_RETURN_IF_ERROR(paging.on_page(to, out.size()));
     if (to == filter.to_block) break;
     from = to + 1;
   }
@@ -273,11 +275,48 @@ Result<U256> EthClient::GasPrice() {
 
 Result<Hash32> EthClient::SendTransaction(const TxRequest& tx) {
   TY_ASSIGN_OR_RETURN(
-      json r, rpc_->Call("eth_sendTransaction", json::array({TxJson(tx)})));
+      json r, rpc_->CallOnce("eth_sendTransaction", json::array({TxJson(tx)})));
   if (!r.is_string())
     return Status(ErrorCode::kUnavailable,
                   "malformed eth_sendTransaction reply");
   return ParseHash32(r.get<std::string>());
+}
+
+Result<Hash32> EthClient::SendRawTransaction(const Bytes& signed_tx) {
+  TY_ASSIGN_OR_RETURN(json r,
+                      rpc_->CallOnce("eth_sendRawTransaction",
+                                     json::array({HexEncode(signed_tx)})));
+  if (!r.is_string())
+    return Status(ErrorCode::kUnavailable,
+                  "malformed eth_sendRawTransaction reply");
+  return ParseHash32(r.get<std::string>());
+}
+
+Result<uint64_t> EthClient::PendingNonce(const Address& address) {
+  TY_ASSIGN_OR_RETURN(json r,
+                      rpc_->Call("eth_getTransactionCount",
+                                 json::array({address.Hex(), "pending"})));
+  return Quantity64Result(r, "eth_getTransactionCount");
+}
+
+Result<std::optional<U256>> EthClient::LatestBaseFee() {
+  TY_ASSIGN_OR_RETURN(json r, rpc_->Call("eth_getBlockByNumber",
+                                         json::array({"latest", false})));
+  if (!r.is_object())
+    return Status(ErrorCode::kUnavailable, "malformed latest block");
+  if (!r.contains("baseFeePerGas") || !r["baseFeePerGas"].is_string())
+    return std::optional<U256>();
+  TY_ASSIGN_OR_RETURN(U256 fee,
+                      ParseQuantity(r["baseFeePerGas"].get<std::string>()));
+  return std::optional<U256>(fee);
+}
+
+Result<U256> EthClient::MaxPriorityFeePerGas() {
+  TY_ASSIGN_OR_RETURN(json r, rpc_->Call("eth_maxPriorityFeePerGas"));
+  if (!r.is_string())
+    return Status(ErrorCode::kUnavailable,
+                  "malformed eth_maxPriorityFeePerGas reply");
+  return ParseQuantity(r.get<std::string>());
 }
 
 Result<Receipt> EthClient::WaitForReceipt(const Hash32& tx_hash,

@@ -2,10 +2,12 @@
 // hash, eth_call (single and batched) at a block, eth_getLogs paged by block
 // range with the range halved when a provider refuses it, eth_getCode,
 // receipts, eth_estimateGas and eth_sendTransaction from an unlocked node
-// account. (Local signing, eth_sendRawTransaction, is not implemented.)
+// account, and eth_sendRawTransaction of transactions signed locally
+// (chain/signer.h).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +37,10 @@ struct LogFilter {
 struct LogPaging {
   uint64_t initial_range = 5000;  // blocks per eth_getLogs at first
   uint64_t min_range = 1;         // below this a refusal is an error
+  // Called after every page read with the last block read so far and the
+  // logs collected; a non-OK answer stops the read and is returned (a job
+  // being cancelled). Optional.
+  std::function<Status(uint64_t last_block, size_t logs)> on_page;
 };
 
 struct TxRequest {
@@ -61,10 +67,12 @@ class EthClient {
   explicit EthClient(std::unique_ptr<RpcClient> rpc) : rpc_(std::move(rpc)) {}
 
   // Connects to an http(s) URL (credentials allowed; never logged).
-  // VALIDATION_ERROR for a malformed URL. Nothing is sent yet.
-  static Result<std::unique_ptr<EthClient>> Connect(const std::string& url,
-                                                    int timeout_ms = 30000,
-                                                    RpcOptions options = {});
+  // VALIDATION_ERROR for a malformed URL. Nothing is sent yet. Errors name
+  // the endpoint as `label`, or as RedactUrl(url) when it is empty (the
+  // server names configured endpoints by their name, not their host).
+  static Result<std::unique_ptr<EthClient>> Connect(
+      const std::string& url, int timeout_ms = 30000, RpcOptions options = {},
+      const std::string& label = "");
 
   Result<uint64_t> ChainId();
   Result<uint64_t> BlockNumber();
@@ -94,6 +102,15 @@ class EthClient {
   Result<U256> GasPrice();
   // eth_sendTransaction from an account the node holds unlocked.
   Result<Hash32> SendTransaction(const TxRequest& tx);
+  // eth_sendRawTransaction of a signed transaction (chain/signer.h).
+  Result<Hash32> SendRawTransaction(const Bytes& signed_tx);
+  // eth_getTransactionCount at "pending": the next nonce of `address`.
+  Result<uint64_t> PendingNonce(const Address& address);
+  // The latest block's baseFeePerGas; nullopt before London (no EIP-1559).
+  Result<std::optional<U256>> LatestBaseFee();
+  // eth_maxPriorityFeePerGas; UNAVAILABLE/VALIDATION_ERROR where the node
+  // does not offer it.
+  Result<U256> MaxPriorityFeePerGas();
   // Polls the receipt until mined (up to timeout_ms).
   Result<Receipt> WaitForReceipt(const Hash32& tx_hash, int timeout_ms = 60000);
 

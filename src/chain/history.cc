@@ -1,5 +1,6 @@
 #include "chain/history.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -187,6 +188,44 @@ Result<std::vector<std::pair<uint64_t, int64_t>>> ReadBlockTimestamps(
     out.emplace_back(blocks[i], static_cast<int64_t>(ts));
   }
   return out;
+}
+
+std::vector<ChainPositionKey> PositionsTouched(
+    const std::vector<PoolEvent>& events) {
+  std::vector<ChainPositionKey> out;
+  for (const PoolEvent& e : events) {
+    if (e.kind != PoolEventKind::kMint && e.kind != PoolEventKind::kBurn &&
+        e.kind != PoolEventKind::kCollect)
+      continue;
+    const ChainPositionKey k{e.owner, e.tick_lower, e.tick_upper};
+    if (std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  }
+  return out;
+}
+
+Result<PoolMarket> ReadPoolMarket(EthClient& eth, const Address& pool,
+                                  uint64_t from_block, uint64_t to_block,
+                                  const LogPaging& paging) {
+  PoolMarket m;
+  TY_ASSIGN_OR_RETURN(m.history,
+                      ReadPoolHistory(eth, pool, from_block, to_block, paging));
+  TY_ASSIGN_OR_RETURN(m.key, ReadPoolKey(eth, pool, to_block));
+  TY_ASSIGN_OR_RETURN(m.token0, ReadTokenInfo(eth, m.key.token0, to_block));
+  TY_ASSIGN_OR_RETURN(m.token1, ReadTokenInfo(eth, m.key.token1, to_block));
+  m.decimals0 = m.token0.decimals >= 0 ? m.token0.decimals : 18;
+  m.decimals1 = m.token1.decimals >= 0 ? m.token1.decimals : 18;
+  std::vector<uint64_t> blocks;
+  for (const PoolEvent& e : m.history.events) {
+    if (e.kind != PoolEventKind::kSwap) continue;
+    ++m.swaps;
+    if (blocks.empty() || blocks.back() != e.block_number)
+      blocks.push_back(e.block_number);
+  }
+  TY_ASSIGN_OR_RETURN(auto times, ReadBlockTimestamps(eth, blocks));
+  m.price_rows = static_cast<int64_t>(blocks.size());
+  m.events_csv = HistoryCsv(m.history, m.decimals0, m.decimals1);
+  m.prices_csv = PriceCsv(m.history, times, m.decimals0, m.decimals1);
+  return m;
 }
 
 Result<ReplayReport> ReplayHistory(const std::vector<PoolEvent>& events,

@@ -10,6 +10,7 @@
 
 #include "chain/eth.h"
 #include "chain/events.h"
+#include "chain/snapshot.h"
 #include "univ3/pool.h"
 
 namespace trainyard::chain {
@@ -50,6 +51,32 @@ std::string PriceCsv(
 // Timestamps of the given blocks, batched.
 Result<std::vector<std::pair<uint64_t, int64_t>>> ReadBlockTimestamps(
     EthClient& eth, const std::vector<uint64_t>& blocks);
+
+// A pool's history together with what turns it into market data: the
+// pool's tokens (decimals applied only in the price columns) and both CSVs.
+struct PoolMarket {
+  PoolHistory history;
+  PoolKey key;
+  TokenInfo token0, token1;  // decimals -1 when the token does not say
+  int decimals0 = 18, decimals1 = 18;  // as used (18 when unknown)
+  std::string events_csv;              // HistoryCsv
+  std::string prices_csv;              // PriceCsv, block timestamps applied
+  int64_t swaps = 0;
+  int64_t price_rows = 0;  // rows of prices_csv (blocks with swaps)
+};
+
+// ReadPoolHistory, then the pool's key and token metadata at `to_block` and
+// the swap blocks' timestamps. Errors as ReadPoolHistory and ReadPoolKey;
+// nothing partial is returned.
+Result<PoolMarket> ReadPoolMarket(EthClient& eth, const Address& pool,
+                                  uint64_t from_block, uint64_t to_block,
+                                  const LogPaging& paging = {});
+
+// The positions a history's mints, burns and collects touch, in first-seen
+// order: what a snapshot before its first event must read for the replay
+// to carry their fee growth (SnapshotOptions::positions).
+std::vector<ChainPositionKey> PositionsTouched(
+    const std::vector<PoolEvent>& events);
 
 // Owner of a position in the engine for an on-chain owner address.
 univ3::OwnerId EngineOwner(const Address& owner);

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "chain/history.h"
+#include "chain/signer.h"
 
 namespace trainyard::chain {
 
@@ -55,7 +56,11 @@ Result<StepResult> RunStep(
   // Estimates of calls that call back (mint) run short on some nodes:
   // send with headroom; only the gas used is paid.
   tx.gas = result.gas * 2;
-  TY_ASSIGN_OR_RETURN(result.tx_hash, eth.SendTransaction(tx));
+  if (options.signer != nullptr) {
+    TY_ASSIGN_OR_RETURN(result.tx_hash, SendSigned(eth, *options.signer, tx));
+  } else {
+    TY_ASSIGN_OR_RETURN(result.tx_hash, eth.SendTransaction(tx));
+  }
   result.sent = true;
   TY_ASSIGN_OR_RETURN(
       Receipt receipt,

@@ -1,6 +1,7 @@
 // Acting on a chain through Uniswap V3's NonfungiblePositionManager: mint a
 // range, remove liquidity, collect fees, re-range (remove + collect + mint),
-// from an account the node holds unlocked. Every action is first dry-run
+// from an account the node holds unlocked or with a key Trainyard holds
+// (chain/signer.h). Every action is first dry-run
 // with eth_call (its return values and the gas it would cost are reported)
 // and is only sent when asked to.
 #pragma once
@@ -75,8 +76,14 @@ Bytes EncodeNpmCollectAll(uint64_t token_id, const Address& recipient);
 // multicall(bytes[]) of several calls, in one transaction.
 Bytes EncodeNpmMulticall(const std::vector<Bytes>& calls);
 
+class LocalKey;  // chain/signer.h
+
 struct ExecuteOptions {
-  bool send = false;      // false: dry run only
+  bool send = false;  // false: dry run only
+  // Sends signed by this key (eth_sendRawTransaction) instead of
+  // eth_sendTransaction from an unlocked node account; `from` must be its
+  // address. Not owned.
+  const LocalKey* signer = nullptr;
   uint64_t deadline = 0;  // 0: the latest block's time + 20 minutes
   int receipt_timeout_ms = 120000;
 };

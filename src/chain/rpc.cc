@@ -181,6 +181,61 @@ std::string RedactUrl(const std::string& url) {
   return out;
 }
 
+Status ValidateEndpointName(const std::string& name) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+                c == '-' || c == '.');
+  }
+  if (ok) return Status::Ok();
+  return ValidationError("invalid endpoint name",
+                         {{"name", "must be 1-64 of A-Z a-z 0-9 _ - ."}});
+}
+
+Result<std::vector<NamedEndpoint>> ParseEndpointList(const std::string& text) {
+  std::vector<NamedEndpoint> out;
+  size_t pos = 0;
+  int index = 0;
+  while (pos < text.size()) {
+    size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    std::string entry = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    ++index;
+    while (!entry.empty() && std::isspace(static_cast<unsigned char>(entry[0])))
+      entry.erase(0, 1);
+    while (!entry.empty() &&
+           std::isspace(static_cast<unsigned char>(entry.back())))
+      entry.pop_back();
+    if (entry.empty()) continue;
+    NamedEndpoint e;
+    const size_t scheme = entry.find("://");
+    const size_t eq = entry.find('=');
+    if (eq != std::string::npos &&
+        (scheme == std::string::npos || eq < scheme)) {
+      e.name = entry.substr(0, eq);
+      e.url = entry.substr(eq + 1);
+    } else {
+      e.name = "default";
+      e.url = entry;
+    }
+    const std::string where =
+        "RPC endpoint " + std::to_string(index) + " (" + RedactUrl(e.url) + ")";
+    if (!ValidateEndpointName(e.name).ok())
+      return ValidationError(where +
+                             ": name must be 1-64 of A-Z a-z 0-9 _ - .");
+    Result<std::unique_ptr<RpcTransport>> t = MakeHttpTransport(e.url, 1000);
+    if (!t.ok()) return ValidationError(where + ": " + t.status().message());
+    for (const NamedEndpoint& other : out) {
+      if (other.name == e.name)
+        return ValidationError(where + ": the name '" + e.name +
+                               "' is used twice");
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 int RpcErrorCode(const Status& s) {
   for (const FieldError& d : s.details()) {
     if (d.field == "rpc_code") return std::atoi(d.message.c_str());
@@ -203,7 +258,8 @@ RpcClient::RpcClient(std::unique_ptr<RpcTransport> transport,
 }
 
 Result<json> RpcClient::PostWithRetry(const std::string& body,
-                                      const std::string& what) {
+                                      const std::string& what,
+                                      bool idempotent) {
   Status last;
   int backoff = options_.base_backoff_ms;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
@@ -216,9 +272,20 @@ Result<json> RpcClient::PostWithRetry(const std::string& body,
     if (!reply.ok()) {
       last = Status(ErrorCode::kUnavailable,
                     what + ": " + label_ + ": " + reply.status().message());
+      if (!idempotent) {
+        return Status(
+            ErrorCode::kUnavailable,
+            last.message() + " (not retried: the node may have received it)");
+      }
       continue;
     }
     const int http = reply->status;
+    if (!idempotent && (http == 502 || http == 504)) {
+      return Status(ErrorCode::kUnavailable,
+                    what + ": " + label_ + " answered HTTP " +
+                        std::to_string(http) +
+                        " (not retried: the node may have received it)");
+    }
     if (http == 429 || http == 502 || http == 503 || http == 504) {
       last = Status(
           http == 429 ? ErrorCode::kRateLimited : ErrorCode::kUnavailable,
@@ -256,7 +323,16 @@ Result<json> RpcClient::Call(const std::string& method, json params) {
                   {"id", next_id_++},
                   {"method", method},
                   {"params", std::move(params)}};
-  TY_ASSIGN_OR_RETURN(json reply, PostWithRetry(request.dump(), method));
+  TY_ASSIGN_OR_RETURN(json reply, PostWithRetry(request.dump(), method, true));
+  return ResultOf(method, reply);
+}
+
+Result<json> RpcClient::CallOnce(const std::string& method, json params) {
+  json request = {{"jsonrpc", "2.0"},
+                  {"id", next_id_++},
+                  {"method", method},
+                  {"params", std::move(params)}};
+  TY_ASSIGN_OR_RETURN(json reply, PostWithRetry(request.dump(), method, false));
   return ResultOf(method, reply);
 }
 
@@ -272,7 +348,7 @@ Result<std::vector<json>> RpcClient::BatchChunk(
   }
   const std::string what =
       "batch of " + std::to_string(end - begin) + " " + requests[begin].method;
-  TY_ASSIGN_OR_RETURN(json reply, PostWithRetry(batch.dump(), what));
+  TY_ASSIGN_OR_RETURN(json reply, PostWithRetry(batch.dump(), what, true));
   if (reply.is_object() && reply.contains("error")) {
     // Some nodes answer a whole batch with one error (batches disabled).
     return NodeError(what, reply["error"]);

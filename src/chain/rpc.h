@@ -42,6 +42,19 @@ Result<std::unique_ptr<RpcTransport>> MakeHttpTransport(const std::string& url,
 // drops user:password@ and path/query, where providers put API keys.
 std::string RedactUrl(const std::string& url);
 
+// Named endpoints as TRAINYARD_ETH_RPC / --eth-rpc give them: one URL (named
+// "default") or comma-separated name=URL entries ("main=https://...,
+// local=http://127.0.0.1:8545"). Names are 1-64 of [A-Za-z0-9_.-]; each URL
+// must be http(s) with a host. VALIDATION_ERROR naming the entry by its
+// position and redacted URL — never the URL itself. Empty text: no entries.
+struct NamedEndpoint {
+  std::string name;
+  std::string url;
+};
+Result<std::vector<NamedEndpoint>> ParseEndpointList(const std::string& text);
+// VALIDATION_ERROR unless `name` is 1-64 of [A-Za-z0-9_.-].
+Status ValidateEndpointName(const std::string& name);
+
 struct RpcOptions {
   int max_attempts = 5;       // per call, retries included
   int base_backoff_ms = 250;  // doubled after each retry
@@ -74,6 +87,15 @@ class RpcClient {
   Result<nlohmann::json> Call(const std::string& method,
                               nlohmann::json params = nlohmann::json::array());
 
+  // One call that must not run twice (eth_sendTransaction: the node would
+  // sign and send a second transaction). Refusals where nothing ran (HTTP
+  // 429/503, JSON-RPC rate limits) are retried as by Call; a dropped
+  // connection, a timeout or HTTP 502/504 — after which the node may have
+  // received the request — is not: UNAVAILABLE saying so.
+  Result<nlohmann::json> CallOnce(
+      const std::string& method,
+      nlohmann::json params = nlohmann::json::array());
+
   // Many calls in as few HTTP round trips as max_batch allows; results in
   // request order. The first failed item fails the whole batch (naming the
   // method and index); batches that fail as a whole are retried like Call.
@@ -86,8 +108,10 @@ class RpcClient {
 
  private:
   // Posts `body` with retries; returns the parsed JSON reply.
+  // `idempotent` false: transport failures are not retried (CallOnce).
   Result<nlohmann::json> PostWithRetry(const std::string& body,
-                                       const std::string& what);
+                                       const std::string& what,
+                                       bool idempotent);
   Result<std::vector<nlohmann::json>> BatchChunk(
       const std::vector<RpcRequest>& requests, size_t begin, size_t end);
 

@@ -91,6 +91,27 @@ TEST(RpcClientTest, NodeDownIsUnavailableAfterTheLastAttemptWithoutTheUrl) {
   EXPECT_EQ(h.transport->posts, 3);
 }
 
+TEST(RpcClientTest, SendsThatMayHaveArrivedAreNotRetried) {
+  Harness h;
+  int calls = 0;
+  h.transport->handler = [&](const json&) -> Result<HttpReply> {
+    ++calls;
+    return Status(ErrorCode::kUnavailable, "timed out");
+  };
+  Result<json> r = h.client->CallOnce("eth_sendTransaction");
+  EXPECT_EQ(r.status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(calls, 1);
+  EXPECT_NE(r.status().message().find("not retried"), std::string::npos);
+  // A rate-limit refusal ran nothing: retried.
+  calls = 0;
+  h.transport->handler = [&](const json& req) -> Result<HttpReply> {
+    if (++calls == 1) return HttpReply{429, "", -1};
+    return Ok(Answer(req, "0x" + std::string(64, 'a')));
+  };
+  EXPECT_TRUE(h.client->CallOnce("eth_sendTransaction").ok());
+  EXPECT_EQ(calls, 2);
+}
+
 TEST(RpcClientTest, MalformedRepliesAreClearErrorsNotRetried) {
   Harness h;
   h.transport->handler = [](const json&) -> Result<HttpReply> {
@@ -219,6 +240,66 @@ TEST(EthClientTest, GetLogsHalvesTheRangeWhenTheProviderRefuses) {
   EXPECT_FALSE(logs->empty());
   for (size_t i = 1; i < logs->size(); ++i) {
     EXPECT_LE((*logs)[i - 1].block_number, (*logs)[i].block_number);
+  }
+}
+
+TEST(EthClientTest, GetLogsReportsEveryPageAndStopsWhenTheCallbackSays) {
+  auto t = std::make_unique<FakeTransport>();
+  t->handler = [](const json& req) -> Result<HttpReply> {
+    return Ok(Answer(req, json::array()));
+  };
+  EthClient eth(std::make_unique<RpcClient>(std::move(t), "test"));
+  LogFilter filter;
+  filter.from_block = 0;
+  filter.to_block = 99;
+  LogPaging paging;
+  paging.initial_range = 30;
+  std::vector<uint64_t> seen;
+  paging.on_page = [&](uint64_t last, size_t) {
+    seen.push_back(last);
+    return Status::Ok();
+  };
+  ASSERT_TRUE(eth.GetLogs(filter, paging).ok());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{29, 59, 89, 99}));
+  seen.clear();
+  paging.on_page = [&](uint64_t last, size_t) {
+    seen.push_back(last);
+    return last >= 59 ? ConflictError("stop") : Status::Ok();
+  };
+  Result<std::vector<Log>> stopped = eth.GetLogs(filter, paging);
+  EXPECT_EQ(stopped.status().code(), ErrorCode::kConflict);
+  EXPECT_EQ(seen, (std::vector<uint64_t>{29, 59}));
+}
+
+TEST(EndpointListTest, OneUrlIsTheDefaultEndpoint) {
+  auto list = ParseEndpointList("https://user:pw@node.example/v3/KEY");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].name, "default");
+  EXPECT_EQ((*list)[0].url, "https://user:pw@node.example/v3/KEY");
+}
+
+TEST(EndpointListTest, NamedEntriesAreSplitOnCommas) {
+  auto list = ParseEndpointList(
+      " main=https://node.example/KEY , local=http://127.0.0.1:8545");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "main");
+  EXPECT_EQ((*list)[1].name, "local");
+  EXPECT_EQ((*list)[1].url, "http://127.0.0.1:8545");
+  EXPECT_TRUE(ParseEndpointList("")->empty());
+}
+
+TEST(EndpointListTest, ErrorsNameTheEntryWithoutItsSecrets) {
+  for (const char* bad :
+       {"main=ftp://user:SECRET@node.example/KEY123",
+        "a=http://h.example/KEY123,a=http://other.example/KEY123",
+        "bad name=https://user:SECRET@node.example/KEY123"}) {
+    auto list = ParseEndpointList(bad);
+    ASSERT_FALSE(list.ok()) << bad;
+    EXPECT_EQ(list.status().code(), ErrorCode::kValidation);
+    EXPECT_EQ(list.status().ToString().find("SECRET"), std::string::npos);
+    EXPECT_EQ(list.status().ToString().find("KEY123"), std::string::npos);
   }
 }
 

@@ -1,7 +1,9 @@
 #include "chain/snapshot.h"
 
 #include <algorithm>
+#include <cstring>
 
+#include "chain/history.h"
 #include "univ3/tick_math.h"
 
 namespace trainyard::chain {
@@ -241,6 +243,34 @@ Result<PoolSnapshot> ReadPoolSnapshot(EthClient& eth, const Address& pool,
     st.ticks.emplace_back(ticks[i], info);
   }
 
+  std::vector<CallRequest> position_calls;
+  for (const ChainPositionKey& k : options.positions) {
+    position_calls.push_back({pool, AbiEncoder("positions(bytes32)")
+                                        .Bytes32(PositionKeyHash(k))
+                                        .Finish()});
+  }
+  TY_ASSIGN_OR_RETURN(std::vector<Bytes> position_words,
+                      eth.CallBatch(position_calls, snap.block));
+  for (size_t i = 0; i < options.positions.size(); ++i) {
+    AbiDecoder d(position_words[i]);
+    ChainPosition p;
+    p.key = options.positions[i];
+    auto decode = [&]() -> Status {
+      TY_ASSIGN_OR_RETURN(p.info.liquidity, d.Uint128(0));
+      TY_ASSIGN_OR_RETURN(p.info.fee_growth_inside0_last_x128, d.Uint(1));
+      TY_ASSIGN_OR_RETURN(p.info.fee_growth_inside1_last_x128, d.Uint(2));
+      TY_ASSIGN_OR_RETURN(p.info.tokens_owed0, d.Uint128(3));
+      TY_ASSIGN_OR_RETURN(p.info.tokens_owed1, d.Uint128(4));
+      return Status::Ok();
+    };
+    Status s = decode();
+    if (!s.ok()) return NotAPool(pool, s);
+    st.positions.push_back(
+        {{EngineOwner(p.key.owner), p.key.tick_lower, p.key.tick_upper},
+         p.info});
+    snap.positions.push_back(std::move(p));
+  }
+
   if (options.token_metadata) {
     TY_ASSIGN_OR_RETURN(TokenInfo t0,
                         ReadTokenInfo(eth, snap.token0.address, snap.block));
@@ -261,6 +291,19 @@ Result<PoolSnapshot> ReadPoolSnapshot(EthClient& eth, const Address& pool,
   return snap;
 }
 
+Hash32 PositionKeyHash(const ChainPositionKey& key) {
+  // abi.encodePacked(address, int24, int24): 20 + 3 + 3 bytes.
+  uint8_t packed[26];
+  std::memcpy(packed, key.owner.bytes.data(), 20);
+  for (int k = 0; k < 3; ++k) {
+    packed[20 + k] = static_cast<uint8_t>(
+        static_cast<uint32_t>(key.tick_lower) >> (8 * (2 - k)));
+    packed[23 + k] = static_cast<uint8_t>(
+        static_cast<uint32_t>(key.tick_upper) >> (8 * (2 - k)));
+  }
+  return Keccak256(packed, sizeof packed);
+}
+
 Result<univ3::Pool> ToPool(const PoolSnapshot& snapshot) {
   return univ3::Pool::FromState(snapshot.state);
 }
@@ -274,6 +317,19 @@ json ToJson(const PoolSnapshot& s) {
          {"liquidity_net", DecI128(info.liquidity_net)},
          {"fee_growth_outside0_x128", Dec(info.fee_growth_outside0_x128)},
          {"fee_growth_outside1_x128", Dec(info.fee_growth_outside1_x128)}});
+  }
+  json positions = json::array();
+  for (const ChainPosition& p : s.positions) {
+    positions.push_back({{"owner", p.key.owner.Hex()},
+                         {"tick_lower", p.key.tick_lower},
+                         {"tick_upper", p.key.tick_upper},
+                         {"liquidity", Dec128(p.info.liquidity)},
+                         {"fee_growth_inside0_last_x128",
+                          Dec(p.info.fee_growth_inside0_last_x128)},
+                         {"fee_growth_inside1_last_x128",
+                          Dec(p.info.fee_growth_inside1_last_x128)},
+                         {"tokens_owed0", Dec128(p.info.tokens_owed0)},
+                         {"tokens_owed1", Dec128(p.info.tokens_owed1)}});
   }
   auto token = [](const TokenInfo& t) {
     return json{{"address", t.address.Hex()},
@@ -296,7 +352,8 @@ json ToJson(const PoolSnapshot& s) {
           {"fee_growth_global1_x128", Dec(s.state.fee_growth_global1_x128)},
           {"protocol_fees0", Dec128(s.state.protocol_fees0)},
           {"protocol_fees1", Dec128(s.state.protocol_fees1)},
-          {"ticks", ticks}};
+          {"ticks", ticks},
+          {"positions", positions}};
 }
 
 Result<PoolSnapshot> SnapshotFromJson(const json& j) {
@@ -369,6 +426,36 @@ Result<PoolSnapshot> SnapshotFromJson(const json& j) {
       return ValidationError("snapshot: tick out of range");
     }
     st.ticks.emplace_back(static_cast<int32_t>(index), info);
+  }
+  if (j.contains("positions")) {
+    if (!j["positions"].is_array())
+      return ValidationError("snapshot: 'positions' must be an array");
+    for (const json& p : j["positions"]) {
+      if (!p.is_object())
+        return ValidationError("snapshot: each position must be an object");
+      ChainPosition cp;
+      TY_ASSIGN_OR_RETURN(cp.key.owner, JsonAddress(p, "owner"));
+      TY_ASSIGN_OR_RETURN(int64_t lower, JsonInt(p, "tick_lower"));
+      TY_ASSIGN_OR_RETURN(int64_t upper, JsonInt(p, "tick_upper"));
+      if (lower < univ3::kMinTick || upper > univ3::kMaxTick)
+        return ValidationError("snapshot: position range out of range");
+      cp.key.tick_lower = static_cast<int32_t>(lower);
+      cp.key.tick_upper = static_cast<int32_t>(upper);
+      TY_ASSIGN_OR_RETURN(U256 l, JsonU256(p, "liquidity", 128));
+      cp.info.liquidity = l.Low128();
+      TY_ASSIGN_OR_RETURN(cp.info.fee_growth_inside0_last_x128,
+                          JsonU256(p, "fee_growth_inside0_last_x128", 256));
+      TY_ASSIGN_OR_RETURN(cp.info.fee_growth_inside1_last_x128,
+                          JsonU256(p, "fee_growth_inside1_last_x128", 256));
+      TY_ASSIGN_OR_RETURN(U256 o0, JsonU256(p, "tokens_owed0", 128));
+      TY_ASSIGN_OR_RETURN(U256 o1, JsonU256(p, "tokens_owed1", 128));
+      cp.info.tokens_owed0 = o0.Low128();
+      cp.info.tokens_owed1 = o1.Low128();
+      st.positions.push_back(
+          {{EngineOwner(cp.key.owner), cp.key.tick_lower, cp.key.tick_upper},
+           cp.info});
+      s.positions.push_back(std::move(cp));
+    }
   }
   // The engine is the judge of consistency (spacing, repeats, price range).
   TY_RETURN_IF_ERROR(univ3::Pool::FromState(st).status());

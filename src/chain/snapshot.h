@@ -20,6 +20,25 @@ struct TokenInfo {
   int decimals = -1;   // -1 if the token does not answer decimals()
 };
 
+// A position as UniswapV3Pool keys it: positions(keccak256(abi.encodePacked(
+// owner, tickLower, tickUpper))). Through the NonfungiblePositionManager the
+// owner is the manager's address.
+struct ChainPositionKey {
+  Address owner;
+  int32_t tick_lower = 0;
+  int32_t tick_upper = 0;
+  friend bool operator==(const ChainPositionKey&,
+                         const ChainPositionKey&) = default;
+};
+Hash32 PositionKeyHash(const ChainPositionKey& key);
+
+// A position read from the pool (also in state.positions, keyed by
+// EngineOwner(owner)).
+struct ChainPosition {
+  ChainPositionKey key;
+  univ3::PositionInfo info;
+};
+
 struct PoolSnapshot {
   uint64_t chain_id = 0;
   Address pool;
@@ -27,12 +46,18 @@ struct PoolSnapshot {
   Hash32 block_hash{};
   TokenInfo token0;
   TokenInfo token1;
-  univ3::PoolState state;    // ticks ascending
-  uint64_t round_trips = 0;  // HTTP requests the read took
+  univ3::PoolState state;                // ticks ascending
+  std::vector<ChainPosition> positions;  // those SnapshotOptions named
+  uint64_t round_trips = 0;              // HTTP requests the read took
 };
 
 struct SnapshotOptions {
   bool token_metadata = true;  // read symbol()/decimals() of both tokens
+  // Positions to read as well (one batched positions(bytes32) per 200), so
+  // that a replay starting mid-history carries their fee growth and tokens
+  // owed; PositionsTouched(history) lists those a history needs. A position
+  // the pool never had reads as all zeros.
+  std::vector<ChainPositionKey> positions;
 };
 
 // Reads `pool` at `block` (latest if nullopt; the block is pinned first so

@@ -14,6 +14,7 @@
 
 #include "chain/history.h"
 #include "chain/position_manager.h"
+#include "chain/signer.h"
 #include "chain/snapshot.h"
 #include "cli/commands.h"
 #include "store/file_system.h"
@@ -56,7 +57,17 @@ Result<std::unique_ptr<EthClient>> Connect(const Common& c) {
   if (c.rpc.empty())
     return ValidationError(
         "no RPC endpoint: pass --rpc or set TRAINYARD_ETH_RPC");
-  return EthClient::Connect(c.rpc, c.timeout_ms);
+  // The server's TRAINYARD_ETH_RPC may name several endpoints
+  // (name=URL,...): the CLI takes the one named "default", or the only one.
+  TY_ASSIGN_OR_RETURN(std::vector<chain::NamedEndpoint> list,
+                      chain::ParseEndpointList(c.rpc));
+  const chain::NamedEndpoint* use = list.size() == 1 ? &list[0] : nullptr;
+  for (const chain::NamedEndpoint& e : list)
+    if (e.name == "default") use = &e;
+  if (use == nullptr)
+    return ValidationError(
+        "several RPC endpoints and none named 'default': pass --rpc URL");
+  return EthClient::Connect(use->url, c.timeout_ms);
 }
 
 Result<Address> ParseAddress(const std::string& flag, const std::string& text) {
@@ -72,6 +83,31 @@ Result<chain::U256> ParseAmount(const std::string& flag,
     return ValidationError(
         flag + " must be a whole number of the token's smallest unit");
   return *v;
+}
+
+// OWNER:TICK_LOWER:TICK_UPPER.
+Result<chain::ChainPositionKey> ParsePosition(const std::string& text) {
+  const size_t a = text.find(':');
+  const size_t b = a == std::string::npos ? a : text.find(':', a + 1);
+  auto bad = [&] {
+    return ValidationError("--position must be OWNER:TICK_LOWER:TICK_UPPER");
+  };
+  if (b == std::string::npos) return bad();
+  chain::ChainPositionKey key;
+  TY_ASSIGN_OR_RETURN(key.owner, ParseAddress("--position", text.substr(0, a)));
+  try {
+    size_t used = 0;
+    const std::string lower = text.substr(a + 1, b - a - 1);
+    const std::string upper = text.substr(b + 1);
+    key.tick_lower = std::stoi(lower, &used);
+    if (used != lower.size()) return bad();
+    key.tick_upper = std::stoi(upper, &used);
+    if (used != upper.size()) return bad();
+  } catch (const std::exception&) {
+    return bad();
+  }
+  if (key.tick_lower >= key.tick_upper) return bad();
+  return key;
 }
 
 double Seconds(std::chrono::steady_clock::time_point start) {
@@ -107,8 +143,13 @@ void RegisterSnapshot(CLI::App* chain_cmd, int* exit_code) {
   auto out = std::make_shared<std::string>();
   AddCommon(cmd, c.get());
   cmd->add_option("--pool", *pool, "Pool address")->required();
+  auto positions = std::make_shared<std::vector<std::string>>();
   cmd->add_option("--block", *block, "Block number (default: latest)");
   cmd->add_option("--out", *out, "Output JSON file (default: stdout)");
+  cmd->add_option("--position", *positions,
+                  "Also read the position OWNER:TICK_LOWER:TICK_UPPER "
+                  "(repeatable; through the position manager the owner is "
+                  "the manager)");
   cmd->callback([=] {
     *exit_code = [&]() -> int {
       Result<Address> address = ParseAddress("--pool", *pool);
@@ -118,8 +159,14 @@ void RegisterSnapshot(CLI::App* chain_cmd, int* exit_code) {
       const auto start = std::chrono::steady_clock::now();
       chain::BlockTag tag;
       if (*block >= 0) tag = static_cast<uint64_t>(*block);
+      chain::SnapshotOptions options;
+      for (const std::string& p : *positions) {
+        Result<chain::ChainPositionKey> key = ParsePosition(p);
+        if (!key.ok()) return Fail(key.status());
+        options.positions.push_back(*key);
+      }
       Result<chain::PoolSnapshot> snap =
-          chain::ReadPoolSnapshot(**eth, *address, tag);
+          chain::ReadPoolSnapshot(**eth, *address, tag, options);
       if (!snap.ok()) return Fail(snap.status());
       Status w = WriteOut(*out, chain::ToJson(*snap).dump(1) + "\n");
       if (!w.ok()) return Fail(w);
@@ -163,38 +210,15 @@ void RegisterHistory(CLI::App* chain_cmd, int* exit_code) {
       const auto start = std::chrono::steady_clock::now();
       chain::LogPaging paging;
       paging.initial_range = *page;
-      Result<chain::PoolHistory> h =
-          chain::ReadPoolHistory(**eth, *address, *from, *to, paging);
-      if (!h.ok()) return Fail(h.status());
-      // Decimals only at the edges: the price columns.
-      Result<chain::PoolKey> key = chain::ReadPoolKey(**eth, *address, *to);
-      if (!key.ok()) return Fail(key.status());
-      Result<chain::TokenInfo> t0 =
-          chain::ReadTokenInfo(**eth, key->token0, *to);
-      Result<chain::TokenInfo> t1 =
-          chain::ReadTokenInfo(**eth, key->token1, *to);
-      if (!t0.ok()) return Fail(t0.status());
-      if (!t1.ok()) return Fail(t1.status());
-      const int d0 = t0->decimals >= 0 ? t0->decimals : 18;
-      const int d1 = t1->decimals >= 0 ? t1->decimals : 18;
-      std::string price_csv;
-      if (!prices->empty()) {
-        std::vector<uint64_t> blocks;
-        for (const chain::PoolEvent& e : h->events) {
-          if (e.kind == chain::PoolEventKind::kSwap &&
-              (blocks.empty() || blocks.back() != e.block_number)) {
-            blocks.push_back(e.block_number);
-          }
-        }
-        auto times = chain::ReadBlockTimestamps(**eth, blocks);
-        if (!times.ok()) return Fail(times.status());
-        price_csv = chain::PriceCsv(*h, *times, d0, d1);
-      }
+      Result<chain::PoolMarket> m =
+          chain::ReadPoolMarket(**eth, *address, *from, *to, paging);
+      if (!m.ok()) return Fail(m.status());
+      const chain::PoolHistory* h = &m->history;
       // Both files only once everything was read.
-      Status w = WriteOut(*out, chain::HistoryCsv(*h, d0, d1));
+      Status w = WriteOut(*out, m->events_csv);
       if (!w.ok()) return Fail(w);
       if (!prices->empty()) {
-        w = WriteOut(*prices, price_csv);
+        w = WriteOut(*prices, m->prices_csv);
         if (!w.ok()) return Fail(w);
       }
       std::cerr << h->events.size() << " events of " << address->Hex()
@@ -220,8 +244,17 @@ void RegisterExecute(CLI::App* chain_cmd, int* exit_code) {
   AddCommon(cmd, c.get());
   cmd->add_option("--manager", *manager, "NonfungiblePositionManager address")
       ->required();
-  cmd->add_option("--from", *from, "Account the node holds unlocked")
-      ->required();
+  auto key_file = std::make_shared<std::string>();
+  auto key_env = std::make_shared<std::string>();
+  cmd->add_option("--from", *from,
+                  "Account the node holds unlocked (default with a key: the "
+                  "key's address)");
+  cmd->add_option("--key-file", *key_file,
+                  "Sign locally with the hex private key in this file (chmod "
+                  "600); sent by eth_sendRawTransaction");
+  cmd->add_option("--key-env", *key_env,
+                  "Sign locally with the hex private key in this environment "
+                  "variable");
   cmd->add_flag("--send", *send,
                 "Send the transaction(s); without it only a dry run");
 
@@ -257,12 +290,32 @@ void RegisterExecute(CLI::App* chain_cmd, int* exit_code) {
     *exit_code = [&]() -> int {
       Result<Address> npm = ParseAddress("--manager", *manager);
       if (!npm.ok()) return Fail(npm.status());
-      Result<Address> account = ParseAddress("--from", *from);
+      if (!key_file->empty() && !key_env->empty())
+        return Fail(ValidationError("pass --key-file or --key-env, not both"));
+      std::optional<chain::LocalKey> key;
+      if (!key_file->empty() || !key_env->empty()) {
+        Result<chain::LocalKey> k = key_file->empty()
+                                        ? chain::LocalKey::FromEnv(*key_env)
+                                        : chain::LocalKey::FromFile(*key_file);
+        if (!k.ok()) return Fail(ValidationError(k.status().message()));
+        key.emplace(std::move(*k));
+      }
+      if (from->empty() && !key)
+        return Fail(
+            ValidationError("--from (or --key-file/--key-env) is required"));
+      Result<Address> account = from->empty() ? Result<Address>(key->address())
+                                              : ParseAddress("--from", *from);
       if (!account.ok()) return Fail(account.status());
+      if (key && !(*account == key->address())) {
+        return Fail(ValidationError("--from " + account->Hex() +
+                                    " is not the key's address " +
+                                    key->address().Hex()));
+      }
       Result<std::unique_ptr<EthClient>> eth = Connect(*c);
       if (!eth.ok()) return Fail(eth.status());
       chain::ExecuteOptions options;
       options.send = *send;
+      if (key) options.signer = &*key;
       std::vector<chain::StepResult> steps;
       if (mint->parsed()) {
         Result<Address> p = ParseAddress("--pool", *pool);
@@ -306,7 +359,10 @@ void RegisterExecute(CLI::App* chain_cmd, int* exit_code) {
         if (!r.ok()) return Fail(r.status());
         steps = *r;
       }
-      json report = {{"dry_run", !*send}, {"steps", json::array()}};
+      json report = {{"dry_run", !*send},
+                     {"from", account->Hex()},
+                     {"signed_locally", key.has_value()},
+                     {"steps", json::array()}};
       for (const chain::StepResult& s : steps)
         report["steps"].push_back(StepJson(s));
       std::cout << report.dump(1) << "\n";

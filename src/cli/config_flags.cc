@@ -48,6 +48,9 @@ void ConfigFlags::AddTo(CLI::App* cmd, bool server) {
                   "PEM file of the CAs https:// webhook receivers are "
                   "verified against (env TRAINYARD_WEBHOOK_CA_FILE, default "
                   "the system CA bundle)");
+  cmd->add_option("--eth-rpc", eth_rpc,
+                  "Ethereum JSON-RPC endpoints for the chain routes: a URL, or "
+                  "name=URL,name=URL (env TRAINYARD_ETH_RPC; never logged)");
 }
 
 Result<Config> ConfigFlags::Resolve() const {
@@ -64,6 +67,7 @@ Result<Config> ConfigFlags::Resolve() const {
   if (enable_test_jobs) c.enable_test_jobs = true;
   if (webhook_allow_cidrs) c.webhook_allow_cidrs = *webhook_allow_cidrs;
   if (webhook_ca_file) c.webhook_ca_file = *webhook_ca_file;
+  if (eth_rpc) c.eth_rpc = *eth_rpc;
   // The flag means the variable: every process it starts, and app/ (which
   // reads the store's location from the environment), see the same value.
   if (database_url)

@@ -28,6 +28,7 @@ struct ConfigFlags {
   std::optional<std::string> webhook_allow_cidrs;
   std::optional<std::string> webhook_ca_file;
   std::optional<std::string> database_url;
+  std::optional<std::string> eth_rpc;
 
   // --home, --database-url and --log-level on every command; with
   // `server`, also --bind,

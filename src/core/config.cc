@@ -82,6 +82,7 @@ Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config) {
   integer("TRAINYARD_WEBHOOK_RETRY_BASE_MS", &c.webhook_retry_base_ms);
   integer("TRAINYARD_WEBHOOK_MAX_DELAY_MS", &c.webhook_max_delay_ms);
   integer("TRAINYARD_WEBHOOK_MAX_ATTEMPTS", &c.webhook_max_attempts);
+  str("TRAINYARD_ETH_RPC", &c.eth_rpc);
   if (!errors.empty()) {
     return ValidationError("invalid environment configuration",
                            std::move(errors));

@@ -40,6 +40,10 @@ struct Config {
   int64_t webhook_retry_base_ms = 1000;      // TRAINYARD_WEBHOOK_RETRY_BASE_MS
   int64_t webhook_max_delay_ms = 3'600'000;  // TRAINYARD_WEBHOOK_MAX_DELAY_MS
   int webhook_max_attempts = 8;              // TRAINYARD_WEBHOOK_MAX_ATTEMPTS
+  // Ethereum JSON-RPC endpoints the server may use (docs/chain.md): one URL
+  // (named "default") or comma-separated name=URL entries. URLs may carry
+  // credentials: never logged or shown to non-admins.
+  std::string eth_rpc;  // TRAINYARD_ETH_RPC
 
   // Checks ranges and combinations; the error names each bad field.
   Status Validate() const;

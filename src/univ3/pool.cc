@@ -106,6 +106,21 @@ Result<Pool> Pool::FromState(const PoolState& state) {
     }
     pool.ticks_.Restore(tick, &info);
   }
+  pool.positions_.Reserve(state.positions.size());
+  for (const auto& [key, info] : state.positions) {
+    if (key.tick_lower >= key.tick_upper || key.tick_lower < kMinTick ||
+        key.tick_upper > kMaxTick) {
+      return ValidationError("position [" + std::to_string(key.tick_lower) +
+                             ", " + std::to_string(key.tick_upper) +
+                             ") is not a valid range");
+    }
+    if (pool.positions_.Find(key) != nullptr) {
+      return ValidationError("position [" + std::to_string(key.tick_lower) +
+                             ", " + std::to_string(key.tick_upper) +
+                             ") of one owner repeated");
+    }
+    pool.positions_.FindOrInsert(key) = info;
+  }
   return pool;
 }
 

@@ -52,7 +52,10 @@ struct SwapResult {
 };
 
 // Everything UniswapV3Pool stores that a swap, mint or burn reads, except
-// positions and the oracle: what a snapshot read from a chain carries.
+// the oracle: what a snapshot read from a chain carries. Positions are
+// optional: a replay that starts mid-history needs the positions its burns
+// and collects touch (their fee growth inside at the last update and tokens
+// owed), the rest need none.
 struct PoolState {
   uint32_t fee = 0;
   int32_t tick_spacing = 0;
@@ -64,6 +67,8 @@ struct PoolState {
   u128 protocol_fees1 = 0;
   // The initialized ticks (any order), each with initialized = true.
   std::vector<std::pair<int32_t, TickInfo>> ticks;
+  // Positions (any order, keys unique).
+  std::vector<std::pair<PositionKey, PositionInfo>> positions;
 };
 
 // Not thread-safe; a value type (copying snapshots the whole pool).
@@ -76,8 +81,8 @@ class Pool {
   // A pool in exactly `state` (slot0 taken verbatim: on chain the tick may
   // sit one below the price's tick after a swap that ended on a boundary).
   // VALIDATION_ERROR for a bad fee/spacing, an uninitialized or out-of-range
-  // price or tick, a tick off the spacing or repeated, or a tick record that
-  // is not initialized.
+  // price or tick, a tick off the spacing or repeated, a tick record that
+  // is not initialized, or a position with an invalid or repeated range.
   static Result<Pool> FromState(const PoolState& state);
 
   // UniswapV3Pool.initialize. Errors: "AI" if already initialized, "R" if

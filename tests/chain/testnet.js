@@ -3,7 +3,12 @@
 // v3-periphery NonfungiblePositionManager, SwapRouter, QuoterV2) and plain
 // ERC-20 tokens (OpenZeppelin's compiled ERC20PresetMinterPauser).
 //
-//   node testnet.js --port N [--seed S] [--positions K] [--swaps K]
+//   node testnet.js --port N [--seed S] [--positions K] [--swaps K] [--spread T]
+//
+// --spread: positions are centred up to T ticks from the pool's price
+// (default 3000; bench/chain.sh widens it for pools with many ticks).
+// --fast: positions and swaps are sent as one eth_sendTransaction each,
+// without ethers' polling (ganache mines them at once); for large chains.
 //
 // Deploys, creates two pools with seeded random positions and swaps, then
 // prints one JSON line with the addresses ("READY {...}") and serves until
@@ -21,6 +26,8 @@ const port = Number(arg('port', '8545'));
 let seed = Number(arg('seed', '1')) >>> 0;
 const nPositions = Number(arg('positions', '24'));
 const nSwaps = Number(arg('swaps', '20'));
+const spread = Number(arg('spread', '3000'));
+const fast = process.argv.includes('--fast');
 
 // Small seeded generator (mulberry32) so a failing run can be reproduced.
 function rand() {
@@ -59,6 +66,20 @@ async function deploy(signer, art, ...args) {
 function encodePrice(price) {
   const s = Math.sqrt(price);
   return BigInt(Math.floor(s * 2 ** 48)) * (1n << 48n);
+}
+
+// contract.method(...args) from `signer`, waiting for its receipt; with
+// --fast a single eth_sendTransaction (ganache mines before answering).
+async function call(provider, signer, contract, method, args) {
+  if (!fast) {
+    await (await contract.connect(signer)[method](...args, GAS)).wait();
+    return;
+  }
+  await provider.send('eth_sendTransaction', [{
+    from: await signer.getAddress(), to: await contract.getAddress(),
+    data: contract.interface.encodeFunctionData(method, args),
+    gas: '0x' + GAS.gasLimit.toString(16),
+  }]);
 }
 
 async function main() {
@@ -112,7 +133,7 @@ async function main() {
     const center = Number((await pool.slot0()).tick);
     for (let i = 0; i < nPositions; ++i) {
       const w = randInt(1, 40) * spacing;
-      const c = Math.round((center + randInt(-3000, 3000)) / spacing) * spacing;
+      const c = Math.round((center + randInt(-spread, spread)) / spacing) * spacing;
       const lower = c - w, upper = c + w;
       const amount = BigInt(randInt(1, 1000)) * 10n ** BigInt(randInt(15, 19));
       const who = signers[i % 3];
@@ -121,16 +142,16 @@ async function main() {
         amount0Desired: amount, amount1Desired: amount, amount0Min: 0,
         amount1Min: 0, recipient: accounts[i % 3], deadline: 2n ** 40n,
       };
-      await (await npm.connect(who).mint(params, GAS)).wait();
+      await call(provider, who, npm, 'mint', [params]);
     }
     for (let i = 0; i < nSwaps; ++i) {
       const zeroForOne = rand() < 0.5;
       const amountIn = BigInt(randInt(1, 1000)) * 10n ** BigInt(randInt(14, 18));
-      await (await router.connect(signers[1]).exactInputSingle({
+      await call(provider, signers[1], router, 'exactInputSingle', [{
         tokenIn: zeroForOne ? t0 : t1, tokenOut: zeroForOne ? t1 : t0, fee,
         recipient: accounts[1], deadline: 2n ** 40n, amountIn,
         amountOutMinimum: 0, sqrtPriceLimitX96: 0,
-      }, GAS)).wait();
+      }]);
     }
     pools.push({ address: poolAddr, fee, tick_spacing: spacing });
   }

@@ -114,6 +114,7 @@ Result<EvaluateResult> RunEvaluation(const ModelPaths& paths,
   info.max_steps = 0;  // the loop below bounds episodes by eval_steps
   if (req.action_transform) info.action_transform = *req.action_transform;
   TY_ASSIGN_OR_RETURN(env::UniswapV3LpConfig config, EnvConfigFor(info));
+  if (!req.replay_prices.empty()) config.replay_prices = req.replay_prices;
 
   std::vector<Side> sides;
   sides.push_back(Side{"agent"});

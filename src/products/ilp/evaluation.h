@@ -26,6 +26,9 @@ struct EvaluateRequest {
   std::optional<std::string> action_transform;  // default: the model's
   std::vector<env::LpBaseline> baselines = {env::LpBaseline::kFixed};
   uint64_t seed = 0;  // episode i uses market seed seed + i
+  // When set (>= 2 prices), every episode replays these prices (the
+  // caller's chain market data) instead of the preset's price process.
+  std::vector<double> replay_prices;
 };
 
 // Per-episode means of one side (agent or a baseline), in USD.

@@ -92,6 +92,8 @@ std::string ModelInfoToJson(const ModelInfo& i) {
             {"use_running_statistics", i.use_running_statistics},
             {"pools", i.pools},
             {"blocks_per_step", i.blocks_per_step},
+            {"market_data",
+             i.market_data.empty() ? json(nullptr) : json(i.market_data)},
             {"max_steps", i.max_steps},
             {"n_episodes", i.n_episodes},
             {"seed", i.seed},
@@ -115,6 +117,8 @@ Result<ModelInfo> ModelInfoFromJson(const std::string& text) {
     i.use_running_statistics = j.value("use_running_statistics", false);
     i.pools = j.value("pools", std::vector<std::string>{env::kDefaultLpPool});
     i.blocks_per_step = j.value("blocks_per_step", 1);
+    if (j.contains("market_data") && j["market_data"].is_string())
+      i.market_data = j["market_data"].get<std::string>();
     i.max_steps = j.value("max_steps", int64_t{0});
     i.n_episodes = j.value("n_episodes", int64_t{0});
     i.seed = j.value("seed", uint64_t{0});

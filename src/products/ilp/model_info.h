@@ -21,7 +21,10 @@ struct ModelInfo {
   bool use_running_statistics = false;
   std::vector<std::string> pools = {env::kDefaultLpPool};
   int blocks_per_step = 1;  // market blocks between two agent decisions
-  int64_t max_steps = 0;    // episode length
+  // The owner's chain market data the model was trained on (its prices
+  // replace the preset's price process); empty: synthetic prices.
+  std::string market_data;
+  int64_t max_steps = 0;  // episode length
   int64_t n_episodes = 0;
   uint64_t seed = 0;
   rl::ParamMap params;  // as passed to rl::Train

@@ -12,7 +12,7 @@ namespace trainyard::ilp {
 namespace {
 
 constexpr size_t kMaxCachedStates = 256;
-constexpr int kWarmupBlocks = 48;
+constexpr int kWarmupBlocks = Predictor::kHistoryPrices - 1;
 constexpr double kSecondsPerYear = 365.0 * 24 * 3600;
 
 // UniswapV3LpEnv's observation, in its order (uniswap_v3_lp.h).
@@ -78,10 +78,9 @@ Status ValidateDate(const std::string& date) {
 
 Result<std::shared_ptr<const Predictor::State>> Predictor::StateFor(
     const std::string& pool_id, const std::string& date, const ModelInfo& info,
-    const std::optional<PoolHistory>& history) {
+    const std::optional<PoolHistory>& history, const std::string& source_key) {
   const std::string key =
-      pool_id + "|" + date + "|" + info.action_transform + "|" +
-      (history ? std::to_string(history->file_mtime_ns) : "synthetic");
+      pool_id + "|" + date + "|" + info.action_transform + "|" + source_key;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = states_.find(key);
   if (it != states_.end()) return it->second;
@@ -113,15 +112,24 @@ Result<RangeAction> Predictor::Run(const std::string& algo,
   TY_ASSIGN_OR_RETURN(ModelInfo info, cache_.Describe(paths.model_dir, algo,
                                                       paths.rel_model_dir));
   float action[2] = {0.0f, 0.0f};
-  TY_ASSIGN_OR_RETURN(std::optional<PoolHistory> history,
-                      LoadPoolHistory(*data_dir_, req.pool_id, req.date_str,
-                                      kWarmupBlocks + 1));
-  if (history) {
-    out->data_source = "imported";
-    out->data_timestamp = history->last_timestamp;
+  std::optional<PoolHistory> history;
+  std::string source_key = "synthetic";
+  if (req.live) {
+    history = req.live;
+    out->data_source = "chain";
+    source_key = "chain:" + req.live_key;
+  } else {
+    TY_ASSIGN_OR_RETURN(history, LoadPoolHistory(*data_dir_, req.pool_id,
+                                                 req.date_str, kHistoryPrices));
+    if (history) {
+      out->data_source = "imported";
+      out->data_timestamp = history->last_timestamp;
+      source_key = std::to_string(history->file_mtime_ns);
+    }
   }
-  TY_ASSIGN_OR_RETURN(std::shared_ptr<const State> state,
-                      StateFor(req.pool_id, req.date_str, info, history));
+  TY_ASSIGN_OR_RETURN(
+      std::shared_ptr<const State> state,
+      StateFor(req.pool_id, req.date_str, info, history, source_key));
   std::vector<float> obs = state->obs;
   if (req.position) ShowPosition(*req.position, *state->env, info, &obs);
   out->observation.clear();

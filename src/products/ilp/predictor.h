@@ -43,6 +43,11 @@ struct PredictRequest {
   // run (its action is absent from the result).
   std::optional<ModelPaths> ddpg, ppo;
   std::optional<HeldPosition> position;  // inference: the caller's position
+  // A live pool's recent prices (read from a chain), used instead of
+  // imported or synthetic data; `live_key` names that state (pool@block)
+  // for the state cache.
+  std::optional<PoolHistory> live;
+  std::string live_key;
 };
 
 struct RangeAction {
@@ -58,7 +63,7 @@ struct PredictResult {
   std::optional<RangeAction> ddpg, ppo;  // set for the requested models
   double price = 0.0;  // pool price of the state the agents saw
   int32_t tick = 0;
-  std::string data_source = "synthetic";  // or "imported"
+  std::string data_source = "synthetic";  // or "imported", "chain"
   int64_t data_timestamp = 0;  // imported: time of the last price used
   // The observation the agents saw (after any HeldPosition), by name.
   std::vector<std::pair<std::string, float>> observation;
@@ -70,6 +75,9 @@ Status ValidateDate(const std::string& date);
 // Thread-safe; models and pool states are cached.
 class Predictor {
  public:
+  // Prices of history one prediction replays (warm-up blocks + the last).
+  static constexpr size_t kHistoryPrices = 49;
+
   explicit Predictor(const store::DataDir* data_dir) : data_dir_(data_dir) {}
   // Runs the requested models. VALIDATION_ERROR for an unknown pool or
   // when no model is requested; model errors as LoadModel.
@@ -83,7 +91,8 @@ class Predictor {
   };
   Result<std::shared_ptr<const State>> StateFor(
       const std::string& pool_id, const std::string& date,
-      const ModelInfo& info, const std::optional<PoolHistory>& history);
+      const ModelInfo& info, const std::optional<PoolHistory>& history,
+      const std::string& source_key);
   Result<RangeAction> Run(const std::string& algo, const ModelPaths& paths,
                           const PredictRequest& request, PredictResult* out);
 

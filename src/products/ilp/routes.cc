@@ -14,6 +14,9 @@
 #include "api/pagination.h"
 #include "env/action_transform.h"
 #include "env/uniswap_v3_lp/baselines.h"
+#include "products/ilp/chain_data.h"
+#include "products/ilp/chain_endpoints.h"
+#include "products/ilp/chain_routes.h"
 #include "products/ilp/evaluation.h"
 #include "products/ilp/model_registry.h"
 #include "products/ilp/pool_data.h"
@@ -23,6 +26,7 @@
 #include "products/ilp/train_job.h"
 #include "products/ilp/workspace.h"
 #include "rl/config.h"
+#include "univ3/price.h"
 
 namespace trainyard::ilp {
 namespace {
@@ -50,7 +54,8 @@ struct Service {
   Workspace workspace;
   IlpModelRegistry registry;
   Predictor predictor;
-  SettingsStore* settings = nullptr;  // initialize-script's base_path
+  SettingsStore* settings = nullptr;          // initialize-script's base_path
+  std::shared_ptr<ChainEndpoints> endpoints;  // live pools (pool_address)
   Service(const products::ProductDeps& d, jobs::JobService* j)
       : deps(d),
         jobs(j),
@@ -197,7 +202,8 @@ Result<TrainJobSpec> ParseTrainRequest(const std::string& algo,
                                       "seed",
                                       "batch_size",
                                       "blocks_per_step",
-                                      "hidden"};
+                                      "hidden",
+                                      "market_data"};
   const std::vector<std::string> algo_keys =
       ppo ? std::vector<std::string>{"buffer_size",   "n_epochs",
                                      "gae_lambda",    "policy_clip",
@@ -225,6 +231,7 @@ Result<TrainJobSpec> ParseTrainRequest(const std::string& algo,
   m.blocks_per_step = static_cast<int>(
       v.OptionalInt("blocks_per_step", 1, kMaxBlocksPerStep).value_or(1));
   m.pools = ReadPools(&v);
+  m.market_data = v.OptionalString("market_data", 64).value_or("");
   m.seed = static_cast<uint64_t>(
       v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
   rl::ParamMap& p = m.params;
@@ -311,6 +318,17 @@ Result<Response> Train(Service& s, const std::string& algo, Request& req) {
   TY_ASSIGN_OR_RETURN(TrainJobSpec spec, ParseTrainRequest(algo, body));
   const std::string& owner = req.caller().user_id;
   const std::string& name = spec.model.model_name;
+  if (!spec.model.market_data.empty()) {
+    // The caller's own, completely imported data set (checked here, read
+    // by the job).
+    TY_RETURN_IF_ERROR(
+        LoadMarketPrices(s.deps.artifacts, owner, spec.model.market_data)
+            .status());
+    TY_ASSIGN_OR_RETURN(
+        spec.market_prices_path,
+        s.deps.data_dir->Resolve(MarketDataDir(owner, spec.model.market_data) +
+                                 "/prices.csv"));
+  }
   TY_ASSIGN_OR_RETURN(std::optional<store::JobRecord> active,
                       ActiveJobFor(s, owner, algo, name));
   if (active) {
@@ -346,6 +364,9 @@ Result<Response> Train(Service& s, const std::string& algo, Request& req) {
       {"total_steps", spec.model.max_steps * spec.model.n_episodes},
       {"action_transform", spec.model.action_transform},
       {"warnings", TrainingWarnings(spec.model)},
+      {"market_data", spec.model.market_data.empty()
+                          ? json(nullptr)
+                          : json(spec.model.market_data)},
       {"time_consumed", 0}};
   return JsonResponse(200, out.dump());
 }
@@ -498,7 +519,7 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   v.RejectUnknownKeys({"eval_steps", "eval_episodes", "model_name",
                        "model_version", "percentage_range", "agent_budget_usd",
                        "use_running_statistics", "action_transform",
-                       "baselines", "seed"});
+                       "baselines", "seed", "market_data"});
   EvaluateRequest e;
   e.algo = algo;
   e.eval_steps = v.OptionalInt("eval_steps", 1, 1'000'000).value_or(1000);
@@ -516,6 +537,8 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
       v.OptionalEnum("action_transform", ActionTransformNames());
   e.seed = static_cast<uint64_t>(
       v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
+  const std::optional<std::string> market_data =
+      v.OptionalString("market_data", 64);
   if (std::optional<json> list = v.OptionalArray("baselines")) {
     e.baselines.clear();
     for (const json& b : *list) {
@@ -547,6 +570,11 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   e.model_name = ref.name;
   TY_ASSIGN_OR_RETURN(IlpVersion model,
                       UsableVersion(s, req.caller(), algo, ref));
+  if (market_data) {
+    TY_ASSIGN_OR_RETURN(
+        e.replay_prices,
+        LoadMarketPrices(s.deps.artifacts, req.caller().user_id, *market_data));
+  }
   TY_ASSIGN_OR_RETURN(EvaluateResult r, RunEvaluation(model.paths, e));
   json baselines = json::object();
   for (const auto& [n, m] : r.baselines) baselines[n] = SummaryJson(m);
@@ -560,6 +588,7 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
       {"percentage_range", e.percentage_range},
       {"action_transform", r.action_transform},
       {"use_running_statistics", r.use_running_statistics},
+      {"market_data", market_data ? json(*market_data) : json(nullptr)},
       {"agent", SummaryJson(r.agent)},
       {"baselines", baselines},
       {"baseline_holdings", BaselineHoldings(e.percentage_range)},
@@ -597,12 +626,45 @@ struct AgentRefs {
   std::optional<ModelReference> ddpg, ppo;
 };
 
-// Reads pool_id, the agent paths and date_str into `out` and `refs`; the
-// agents are the caller's own models (resolved after validation).
+// A live pool named by pool_address: read through a configured chain
+// endpoint (never a URL from the request), its current state and recent
+// prices replace imported or synthetic data.
+struct LiveRequest {
+  std::optional<chain::Address> pool;
+  std::string endpoint = "default";
+  chain::BlockTag block;
+};
+
+// How far back a live prediction looks for the pool's last swaps, and how
+// long its reads may take.
+constexpr uint64_t kLiveLookbackBlocks = 2000;
+constexpr int kLiveTimeoutMs = 15000;
+
+// Reads pool_id, the agent paths, date_str and the live-pool fields
+// (pool_address, chain, block) into `out`, `refs` and `live`; the agents
+// are the caller's own models (resolved after validation).
 void ReadPredictFields(const json& body, JsonValidator* v, PredictRequest* out,
-                       AgentRefs* refs) {
-  out->pool_id =
-      v->OptionalString("pool_id", 128).value_or(env::kDefaultLpPool);
+                       AgentRefs* refs, LiveRequest* live) {
+  if (std::optional<std::string> a = v->OptionalString("pool_address", 64)) {
+    Result<chain::Address> parsed = chain::Address::Parse(*a);
+    if (parsed.ok())
+      live->pool = *parsed;
+    else
+      v->AddError("pool_address", "must be 0x and 40 hex digits");
+  }
+  if (std::optional<std::string> c = v->OptionalString("chain", 64)) {
+    live->endpoint = *c;
+    if (!live->pool) v->AddError("chain", "only with pool_address");
+  }
+  if (std::optional<int64_t> b = v->OptionalInt("block", 0, int64_t{1} << 53)) {
+    live->block = static_cast<uint64_t>(*b);
+    if (!live->pool) v->AddError("block", "only with pool_address");
+  }
+  // A live pool that is one of the presets is modelled by that preset.
+  std::string default_pool = env::kDefaultLpPool;
+  if (live->pool && market::FindPreset(live->pool->Hex()).ok())
+    default_pool = live->pool->Hex();
+  out->pool_id = v->OptionalString("pool_id", 128).value_or(default_pool);
   out->date_str = v->OptionalString("date_str", 32).value_or(kDefaultDate);
   const bool neither =
       !body.contains("ddpg_agent_path") && !body.contains("ppo_agent_path");
@@ -631,6 +693,23 @@ void ReadPredictFields(const json& body, JsonValidator* v, PredictRequest* out,
   if (!date.ok()) v->AddError("date_str", "must be a date YYYY-MM-DD");
 }
 
+// Reads the live pool of `live` (if any) into in->live.
+Result<std::optional<LivePool>> ReadLive(Service& s, const LiveRequest& live,
+                                         PredictRequest* in) {
+  if (!live.pool) return std::optional<LivePool>();
+  TY_ASSIGN_OR_RETURN(std::unique_ptr<chain::EthClient> eth,
+                      s.endpoints->Connect(live.endpoint, kLiveTimeoutMs));
+  TY_ASSIGN_OR_RETURN(LivePool pool, ReadLivePool(*eth, *live.pool, live.block,
+                                                  Predictor::kHistoryPrices,
+                                                  kLiveLookbackBlocks));
+  PoolHistory h;
+  h.prices = pool.prices;
+  in->live = std::move(h);
+  in->live_key =
+      live.endpoint + "|" + live.pool->Hex() + "@" + std::to_string(pool.block);
+  return std::optional<LivePool>(std::move(pool));
+}
+
 // Fills in->ddpg / in->ppo with the caller's versions of `refs`.
 Status ResolveAgents(Service& s, const api::Principal& caller,
                      const AgentRefs& refs, PredictRequest* in) {
@@ -651,7 +730,23 @@ std::string UtcDate(int64_t unix_seconds) {
   return FormatIso8601Millis(unix_seconds * 1000).substr(0, 10);
 }
 
-json PredictJson(const PredictRequest& in, const PredictResult& r) {
+// The live pool's usable ticks for an action's price range (decimals and
+// spacing of the pool on chain), so the range can be minted as it is.
+json ChainRangeJson(const RangeAction& a, const LivePool& pool) {
+  auto tick_of = [&](double price) -> int32_t {
+    Result<int32_t> t =
+        univ3::PriceToTick(price, pool.decimals0, pool.decimals1);
+    return univ3::NearestUsableTick(t.ok() ? *t : pool.tick, pool.tick_spacing);
+  };
+  int32_t lower = tick_of(a.price_lower);
+  int32_t upper = tick_of(a.price_upper);
+  if (upper <= lower) upper = lower + pool.tick_spacing;
+  return {{"tick_lower", lower}, {"tick_upper", upper}};
+}
+
+json PredictJson(const PredictRequest& in, const PredictResult& r,
+                 const std::optional<LivePool>& live = std::nullopt,
+                 const LiveRequest* request = nullptr) {
   json out = {{"ddpg_action", r.ddpg ? ActionJson(*r.ddpg) : json(nullptr)},
               {"ppo_action", r.ppo ? ActionJson(*r.ppo) : json(nullptr)},
               {"pool_id", in.pool_id},
@@ -660,7 +755,22 @@ json PredictJson(const PredictRequest& in, const PredictResult& r) {
               {"tick", r.tick},
               {"data_source", r.data_source},
               {"note", nullptr}};
-  if (r.data_source == "imported") {
+  if (live && request) {
+    out["chain"] = {{"endpoint", request->endpoint},
+                    {"pool_address", request->pool->Hex()},
+                    {"chain_id", live->chain_id},
+                    {"block", live->block},
+                    {"price", live->price},
+                    {"tick", live->tick},
+                    {"fee", live->fee},
+                    {"tick_spacing", live->tick_spacing},
+                    {"token0_symbol", live->symbol0},
+                    {"token1_symbol", live->symbol1},
+                    {"prices_used", live->prices.size()}};
+    if (r.ddpg)
+      out["ddpg_action"]["chain_range"] = ChainRangeJson(*r.ddpg, *live);
+    if (r.ppo) out["ppo_action"]["chain_range"] = ChainRangeJson(*r.ppo, *live);
+  } else if (r.data_source == "imported") {
     out["data_timestamp"] = r.data_timestamp;
     out["data_date"] = UtcDate(r.data_timestamp);
     // No price on the day asked for: the state is that of the last day
@@ -711,22 +821,25 @@ Result<Response> ImportPool(Service& s, Request& req) {
 Result<Response> PredictAction(Service& s, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
   JsonValidator v(body);
-  v.RejectUnknownKeys(
-      {"pool_id", "ddpg_agent_path", "ppo_agent_path", "date_str"});
+  v.RejectUnknownKeys({"pool_id", "ddpg_agent_path", "ppo_agent_path",
+                       "date_str", "pool_address", "chain", "block"});
   PredictRequest in;
   AgentRefs refs;
-  ReadPredictFields(body, &v, &in, &refs);
+  LiveRequest live;
+  ReadPredictFields(body, &v, &in, &refs, &live);
   TY_RETURN_IF_ERROR(v.Finish());
   TY_RETURN_IF_ERROR(ResolveAgents(s, req.caller(), refs, &in));
+  TY_ASSIGN_OR_RETURN(std::optional<LivePool> pool, ReadLive(s, live, &in));
   TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
-  return JsonResponse(200, PredictJson(in, r).dump());
+  return JsonResponse(200, PredictJson(in, r, pool, &live).dump());
 }
 
 Result<Response> Inference(Service& s, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   JsonValidator v(body);
   v.RejectUnknownKeys({"pool_state", "user_preferences", "pool_id",
-                       "ddpg_agent_path", "ppo_agent_path", "date_str"});
+                       "ddpg_agent_path", "ppo_agent_path", "date_str",
+                       "pool_address", "chain", "block"});
   std::optional<json> state = v.OptionalObject("pool_state");
   std::optional<json> prefs = v.OptionalObject("user_preferences");
   if (!state) v.AddError("pool_state", "required object");
@@ -787,9 +900,11 @@ Result<Response> Inference(Service& s, Request& req) {
 
   PredictRequest in;
   AgentRefs refs;
-  ReadPredictFields(body, &v, &in, &refs);
+  LiveRequest live;
+  ReadPredictFields(body, &v, &in, &refs, &live);
   TY_RETURN_IF_ERROR(v.Finish());
   TY_RETURN_IF_ERROR(ResolveAgents(s, req.caller(), refs, &in));
+  TY_ASSIGN_OR_RETURN(std::optional<LivePool> pool, ReadLive(s, live, &in));
   // The agents see the caller's position, not a fresh pool without one.
   held.current_profit_usd = ps.current_profit;
   held.seconds_since_adjustment = ps.time_since_last_adjustment;
@@ -797,7 +912,7 @@ Result<Response> Inference(Service& s, Request& req) {
   in.position = held;
   TY_ASSIGN_OR_RETURN(PredictResult r, s.predictor.Predict(in));
   const StrategyDecision d = DecideStrategy(ps, up);
-  json out = PredictJson(in, r);
+  json out = PredictJson(in, r, pool, &live);
   out["strategy_action"] = d.action;
   out["strategy_reason"] = d.reason;
   std::vector<AgentAdvice> advice;
@@ -1045,8 +1160,10 @@ Result<Response> GetModel(Service& s, Request& req) {
 }  // namespace
 
 Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
+                    std::shared_ptr<ChainEndpoints> endpoints,
                     api::Router* router) {
   auto s = std::make_shared<Service>(deps, jobs);
+  s->endpoints = std::move(endpoints);
   TY_RETURN_IF_ERROR(RestoreSettings(s.get()));
   TY_RETURN_IF_ERROR(AdoptLegacyModels(s.get()));
   using Fn = Result<Response> (*)(Service&, const std::string&, Request&);
@@ -1082,6 +1199,7 @@ Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(
       router->Add({"POST", "/api/v1/pool-data/import/", Access::kAdmin,
                    plain(ImportPool), int64_t{64} << 20}));
+  TY_RETURN_IF_ERROR(AddChainRoutes(deps, jobs, s->endpoints, router));
   return Status::Ok();
 }
 

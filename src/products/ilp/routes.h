@@ -1,15 +1,20 @@
 // HTTP handlers of the ILP surface (spec/ilp-api.md); module.h wires them.
 #pragma once
 
+#include <memory>
+
 #include "api/router.h"
 #include "jobs/job_service.h"
+#include "products/ilp/chain_endpoints.h"
 #include "products/product_deps.h"
 
 namespace trainyard::ilp {
 
-// Adds the routes; the state they share (the workspace base set by
-// initialize-script, the model cache) lives as long as the router.
+// Adds the routes, the chain routes (chain_routes.h) among them; the state
+// they share (the workspace base set by initialize-script, the model cache,
+// `endpoints` for live pools) lives as long as the router.
 Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
+                    std::shared_ptr<ChainEndpoints> endpoints,
                     api::Router* router);
 
 }  // namespace trainyard::ilp

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "env/uniswap_v3_lp/uniswap_v3_lp.h"
+#include "market/price_csv.h"
 #include "products/ilp/log_rows.h"
 #include "products/ilp/workspace.h"
 #include "rl/trainer.h"
@@ -30,7 +31,8 @@ std::string TrainJobSpecToJson(const TrainJobSpec& s) {
             {"rel_model_dir", s.rel_model_dir},
             {"rel_csv_dir", s.rel_csv_dir},
             {"version", s.version},
-            {"threads", s.threads}};
+            {"threads", s.threads},
+            {"market_prices_path", s.market_prices_path}};
   return j.dump();
 }
 
@@ -45,6 +47,7 @@ Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text) {
     s.rel_csv_dir = j.value("rel_csv_dir", "");
     s.version = j.value("version", int64_t{0});
     s.threads = j.value("threads", 1);
+    s.market_prices_path = j.value("market_prices_path", "");
     return s;
   } catch (const std::exception& e) {
     return ValidationError(std::string("invalid training job params: ") +
@@ -107,6 +110,19 @@ Status WriteText(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
+// The prices of a stored market-replay CSV (market/price_csv.h).
+Result<std::vector<double>> ReadPriceFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return IoError("cannot read the model's market data");
+  std::stringstream text;
+  text << in.rdbuf();
+  TY_ASSIGN_OR_RETURN(std::vector<market::PriceRow> rows,
+                      market::ParsePriceCsv(text.str()));
+  std::vector<double> prices;
+  for (const market::PriceRow& r : rows) prices.push_back(r.price);
+  return prices;
+}
+
 // Removes what an earlier model of the same name left behind.
 Status ClearModel(const TrainJobSpec& spec) {
   std::error_code ec;
@@ -150,6 +166,10 @@ Status RunTrainJob(jobs::JobContext& ctx) {
     log_status = csv.Log(row);
   };
   TY_ASSIGN_OR_RETURN(env::UniswapV3LpConfig config, EnvConfigFor(spec.model));
+  if (!spec.market_prices_path.empty()) {
+    TY_ASSIGN_OR_RETURN(config.replay_prices,
+                        ReadPriceFile(spec.market_prices_path));
+  }
   const std::string early_reason = EarlyEndReason(config);
   env::Registry registry;
   TY_RETURN_IF_ERROR(env::RegisterUniswapV3Lp(&registry, config, observer));

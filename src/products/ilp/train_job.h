@@ -28,6 +28,9 @@ struct TrainJobSpec {
   int64_t version = 0;  // the model version it trains; 0 in jobs from before
                         // models had versions
   int threads = 1;      // torch threads
+  // Absolute path of the prices.csv of model.market_data (checked to be the
+  // owner's when the job was submitted); empty: synthetic prices.
+  std::string market_prices_path;
 };
 
 std::string TrainJobSpecToJson(const TrainJobSpec& spec);

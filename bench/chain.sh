@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Reads a Uniswap V3 pool from a local EVM the way `trainyard chain` does and
+# compares, in the same run against the same node: the snapshot batched vs
+# one JSON-RPC call per HTTP request, the history with paged eth_getLogs vs
+# one call per block, and the engine's replay speed (events/s).
+#
+#   bench/chain.sh [positions=600] [swaps=5000] [spread=20000]
+# Env: BUILD_DIR (default build/release). The chain (ganache from npm,
+# tests/chain) runs on a free loopback port and is stopped by PID.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build/release}"
+POSITIONS="${1:-600}"
+SWAPS="${2:-5000}"
+SPREAD="${3:-20000}"
+
+if [ ! -d "$ROOT/tests/chain/node_modules/ganache" ]; then
+  (cd "$ROOT/tests/chain" && npm ci --no-audit --no-fund --ignore-scripts \
+     --loglevel=error >/dev/null)
+fi
+cmake --build "$BUILD_DIR" --target chain_bench -j2 >/dev/null
+
+TMP="$(mktemp -d)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+node "$ROOT/tests/chain/testnet.js" --port "$PORT" --seed 3 \
+  --positions "$POSITIONS" --swaps "$SWAPS" --spread "$SPREAD" \
+  >"$TMP/node.out" 2>"$TMP/node.err" &
+NODE_PID=$!
+trap 'kill "$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+
+START=$(date +%s)
+until grep -q '^READY ' "$TMP/node.out"; do
+  if ! kill -0 "$NODE_PID" 2>/dev/null; then
+    echo "testnet died:" >&2; cat "$TMP/node.err" >&2; exit 1
+  fi
+  sleep 1
+done
+echo "testnet_deploy_seconds $(( $(date +%s) - START ))"
+INFO="$(sed -n 's/^READY //p' "$TMP/node.out")"
+RPC="$(node -e 'console.log(JSON.parse(process.argv[1]).rpc)' "$INFO")"
+# The 0.05% pool (spacing 10): the one with the most initialised ticks.
+POOL="$(node -e 'console.log(JSON.parse(process.argv[1]).pools[1].address)' "$INFO")"
+echo "positions $POSITIONS swaps $SWAPS spread $SPREAD"
+"$BUILD_DIR/bench/chain_bench" "$RPC" "$POOL"
