@@ -2,16 +2,21 @@
 # Reads a Uniswap V3 pool from a local EVM the way `trainyard chain` does and
 # compares, in the same run against the same node: the snapshot batched vs
 # one JSON-RPC call per HTTP request, the history with paged eth_getLogs vs
-# one call per block, and the engine's replay speed (events/s).
+# one call per block, the same snapshot and history done with ethers.js in
+# node at the same round trips (bench/chain_ethers.js), and the engine's
+# replay speed (events/s).
 #
-#   bench/chain.sh [positions=600] [swaps=5000] [spread=20000]
+#   bench/chain.sh [positions=600] [swaps=10000] [spread=20000]
+#
+# The defaults give the issue's sizes: >= 1,000 initialised ticks and
+# >= 10,000 events in the measured pool (the 0.05% one).
 # Env: BUILD_DIR (default build/release). The chain (ganache from npm,
 # tests/chain) runs on a free loopback port and is stopped by PID.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build/release}"
 POSITIONS="${1:-600}"
-SWAPS="${2:-5000}"
+SWAPS="${2:-10000}"
 SPREAD="${3:-20000}"
 
 if [ ! -d "$ROOT/tests/chain/node_modules/ganache" ]; then
@@ -23,7 +28,7 @@ cmake --build "$BUILD_DIR" --target chain_bench -j2 >/dev/null
 TMP="$(mktemp -d)"
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 node "$ROOT/tests/chain/testnet.js" --port "$PORT" --seed 3 \
-  --positions "$POSITIONS" --swaps "$SWAPS" --spread "$SPREAD" \
+  --positions "$POSITIONS" --swaps "$SWAPS" --spread "$SPREAD" --fast \
   >"$TMP/node.out" 2>"$TMP/node.err" &
 NODE_PID=$!
 trap 'kill "$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -41,4 +46,23 @@ RPC="$(node -e 'console.log(JSON.parse(process.argv[1]).rpc)' "$INFO")"
 # The 0.05% pool (spacing 10): the one with the most initialised ticks.
 POOL="$(node -e 'console.log(JSON.parse(process.argv[1]).pools[1].address)' "$INFO")"
 echo "positions $POSITIONS swaps $SWAPS spread $SPREAD"
-"$BUILD_DIR/bench/chain_bench" "$RPC" "$POOL"
+"$BUILD_DIR/bench/chain_bench" "$RPC" "$POOL" | tee "$TMP/trainyard.out"
+HEAD_BLOCK="$(sed -n 's/^head_block //p' "$TMP/trainyard.out")"
+node "$ROOT/bench/chain_ethers.js" "$RPC" "$POOL" "$HEAD_BLOCK" 200 5000 \
+  | tee "$TMP/ethers.out"
+# ethers over Trainyard: above 1 means Trainyard is faster.
+awk '{v[$1] = $2}
+  END {
+    if (v["ethers_snapshot_initialised_ticks"] != v["snapshot_initialised_ticks"] ||
+        v["ethers_history_events"] != v["history_events"]) {
+      print "ethers and Trainyard read different pools" > "/dev/stderr"; exit 1
+    }
+    printf "ratio_snapshot_seconds_ethers_over_trainyard %.2f\n",
+      v["ethers_snapshot_seconds"] / v["snapshot_batched_seconds"]
+    printf "ratio_snapshot_round_trips_ethers_over_trainyard %.2f\n",
+      v["ethers_snapshot_round_trips"] / v["snapshot_batched_round_trips"]
+    printf "ratio_history_seconds_ethers_over_trainyard %.2f\n",
+      v["ethers_history_seconds"] / v["history_paged_seconds"]
+    printf "ratio_history_round_trips_ethers_over_trainyard %.2f\n",
+      v["ethers_history_round_trips"] / v["history_paged_round_trips"]
+  }' "$TMP/trainyard.out" "$TMP/ethers.out"

@@ -83,12 +83,17 @@ int main(int argc, char** argv) {
   const double hist1_s = Since(t);
   if (!h1.ok()) return Die("history per block", h1.status());
   const double events = static_cast<double>(h->events.size());
+  std::printf("head_block %llu\n", static_cast<unsigned long long>(*head));
   std::printf("history_blocks %llu\n",
               static_cast<unsigned long long>(*head + 1));
   std::printf("history_events %zu\n", h->events.size());
   std::printf("history_paged_seconds %.3f\n", hist_s);
+  std::printf("history_paged_round_trips %llu\n",
+              static_cast<unsigned long long>(h->round_trips));
   std::printf("history_paged_events_per_second %.0f\n", events / hist_s);
   std::printf("history_per_block_seconds %.3f\n", hist1_s);
+  std::printf("history_per_block_round_trips %llu\n",
+              static_cast<unsigned long long>(h1->round_trips));
   std::printf("history_per_block_events_per_second %.0f\n", events / hist1_s);
   std::printf("ratio_history_paged_over_per_block %.1f\n", hist1_s / hist_s);
 

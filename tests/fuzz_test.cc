@@ -95,7 +95,9 @@ const std::map<std::string, std::vector<std::string>>& Corpus() {
       {"POST /api/v1/models/{model_id}/predict",
        {R"({"observation": [0.1, 0.1, 0, 0.1], "deterministic": true})"}},
       {"POST /api/v1/ppo/train",
-       {R"({"max_steps": 2, "n_episodes": 1, "model_name": "fuzz_ppo"})"}},
+       {R"({"max_steps": 2, "n_episodes": 1, "model_name": "fuzz_ppo"})",
+        R"({"max_steps": 2, "n_episodes": 1, "model_name": "fuzz_ppo",
+            "market_data": "fuzz-chain"})"}},
       {"POST /api/v1/ddpg/train",
        {R"({"max_steps": 2, "n_episodes": 1, "model_name": "fuzz_ddpg"})"}},
       {"POST /api/v1/ppo/evaluate",
@@ -104,7 +106,9 @@ const std::map<std::string, std::vector<std::string>>& Corpus() {
        {R"({"eval_steps": 2, "eval_episodes": 1, "model_name": "fuzz_ddpg"})"}},
       {"POST /api/v1/predict-action",
        {R"({"pool_id": "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36",
-            "date_str": "2024-05-05"})"}},
+            "date_str": "2024-05-05"})",
+        R"({"pool_address": "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36",
+            "chain": "default"})"}},
       {"POST /api/v1/inference",
        {R"({"pool_state": {"current_profit": 500, "price_out_of_range": false,
               "time_since_last_adjustment": 40000, "pool_volatility": 0.2},
@@ -116,6 +120,12 @@ const std::map<std::string, std::vector<std::string>>& Corpus() {
        {R"({"base_path": "fuzz", "reset_env_var": true})"}},
       {"POST /api/v1/pool-data/import",
        {R"({"pool_id": "fuzz", "csv": "timestamp,price\n1,2\n"})"}},
+      // No chain endpoint is configured, so these reach the endpoint lookup
+      // and stop there (404). PUT /api/v1/chain/endpoints/{name} has no
+      // corpus on purpose: a stored endpoint would have the server dial it.
+      {"POST /api/v1/chain/pool-history",
+       {R"({"name": "fuzz-chain", "from_block": 1, "to_block": 2,
+            "pool_address": "0x4e68ccd3e89f51c3074ca5072bbac773960dfa36"})"}},
   };
   return *corpus;
 }
