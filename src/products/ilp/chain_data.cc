@@ -162,9 +162,11 @@ Result<std::vector<double>> LoadMarketPrices(store::ArtifactStore* artifacts,
                             MarketDataDir(owner_id, name) + "/" + kPricesFile);
 }
 
-Status RunChainImport(const ChainEndpoints& endpoints,
-                      store::ArtifactStore* artifacts, const Clock* clock,
-                      jobs::JobContext& context) {
+namespace {
+
+Status ImportOnce(const ChainEndpoints& endpoints,
+                  store::ArtifactStore* artifacts, const Clock* clock,
+                  jobs::JobContext& context) {
   TY_ASSIGN_OR_RETURN(ChainImportSpec spec,
                       ChainImportSpecFromJson(context.job().params));
   TY_ASSIGN_OR_RETURN(chain::Address pool, chain::Address::Parse(spec.pool));
@@ -231,6 +233,21 @@ Status RunChainImport(const ChainEndpoints& endpoints,
       json{{"events", m.history.events.size()}, {"last_block", to}}.dump());
   context.SetResult(meta.dump());
   return Status::Ok();
+}
+
+}  // namespace
+
+Status RunChainImport(const ChainEndpoints& endpoints,
+                      store::ArtifactStore* artifacts, const Clock* clock,
+                      jobs::JobContext& context) {
+  Status s = ImportOnce(endpoints, artifacts, clock, context);
+  // The worker pool reads UNAVAILABLE as "stopped before finishing" and
+  // puts the job back in the queue (jobs::IsJobStopped). A node that stays
+  // unreachable after the client's own retries fails the import instead of
+  // being retried forever; only a real stop goes back to the queue.
+  if (jobs::IsJobStopped(s) && !context.ShouldStop())
+    return Status(ErrorCode::kInternal, s.message());
+  return s;
 }
 
 Result<LivePool> ReadLivePool(chain::EthClient& eth, const chain::Address& pool,

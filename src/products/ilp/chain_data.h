@@ -78,7 +78,9 @@ Result<std::vector<double>> LoadMarketPricesAt(store::ArtifactStore* artifacts,
 // The job handler: reads the history through the named endpoint (progress
 // in blocks, metrics {"events", "last_block"}), then writes events.csv,
 // prices.csv and meta.json. Nothing is replaced unless the whole range was
-// read; cancellation is checked after every eth_getLogs page.
+// read; cancellation is checked after every eth_getLogs page. A node that
+// cannot be reached (after the JSON-RPC client's retries) fails the job
+// with the endpoint's name; it is not queued again.
 Status RunChainImport(const ChainEndpoints& endpoints,
                       store::ArtifactStore* artifacts, const Clock* clock,
                       jobs::JobContext& context);
