@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -50,6 +51,11 @@ struct World {
 };
 World* w = nullptr;
 
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(c));
+  return s;
+}
+
 json Body(const httplib::Result& r) {
   return json::parse(r->body, nullptr, false);
 }
@@ -71,9 +77,11 @@ class IlpChainTest : public ::testing::Test {
     ASSERT_TRUE(w->net.Start(TRAINYARD_CHAIN_TESTNET_DIR,
                              {"--seed", "11", "--swaps", "30"}))
         << w->net.error;
-    w->pool0 = w->net.info["pools"][0]["address"];
-    w->pool1 = w->net.info["pools"][1]["address"];
-    w->token0 = w->net.info["token0"];
+    // The server answers addresses in lower case (ethers gives them
+    // checksummed): compare them as the server writes them.
+    w->pool0 = Lower(w->net.info["pools"][0]["address"]);
+    w->pool1 = Lower(w->net.info["pools"][1]["address"]);
+    w->token0 = Lower(w->net.info["token0"]);
     w->block = w->net.info["block"];
     Config config;
     config.home = w->tmp.Sub("home");
@@ -132,7 +140,14 @@ class IlpChainTest : public ::testing::Test {
     json now;
     for (int i = 0; i < 1200; ++i) {
       now = Body(w->Send("GET", url, token));
-      if (now.value("status", "") != "importing") break;
+      // Done once the data set left "importing" and its job has ended
+      // (meta.json says "ready" just before the job is marked completed).
+      const json job = now.value("job", json());
+      const std::string job_status =
+          job.is_object() ? job.value("status", "") : "";
+      if (now.value("status", "") != "importing" && job_status != "queued" &&
+          job_status != "running")
+        break;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return now;
