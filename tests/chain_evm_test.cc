@@ -15,6 +15,7 @@
 
 #include "chain/eth.h"
 #include "chain/history.h"
+#include "chain/periphery.h"
 #include "chain/position_manager.h"
 #include "chain/signer.h"
 #include "chain/snapshot.h"
@@ -676,6 +677,78 @@ TEST_F(ChainEvmTest, AReplayStartingMidHistoryCarriesExistingPositions) {
   Result<univ3::Pool> blind = ToPool(*blind_start);
   ASSERT_TRUE(blind.ok());
   EXPECT_FALSE(ReplayHistory(tail, &*blind).ok());
+}
+
+// The factory names the pools the testnet created, in either token order,
+// and no pool for a fee tier it never created.
+TEST_F(ChainEvmTest, TheFactoryFindsEachPoolByItsTokensAndFee) {
+  const Address factory =
+      *Address::Parse(net->info["factory"].get<std::string>());
+  Result<std::optional<Address>> p0 =
+      GetPool(*eth_, factory, net->token1, net->token0, 3000, std::nullopt);
+  ASSERT_TRUE(p0.ok()) << p0.status().ToString();
+  EXPECT_EQ(*p0, net->pool0);
+  Result<std::optional<Address>> p1 =
+      GetPool(*eth_, factory, net->token0, net->token1, 500, std::nullopt);
+  ASSERT_TRUE(p1.ok()) << p1.status().ToString();
+  EXPECT_EQ(*p1, net->pool1);
+  Result<std::optional<Address>> none =
+      GetPool(*eth_, factory, net->token0, net->token1, 10000, std::nullopt);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(ChainEvmTest, GetPoolOfSomethingThatIsNotAFactoryIsAClearError) {
+  Result<std::optional<Address>> r =
+      GetPool(*eth_, net->token0, net->token0, net->token1, 3000, std::nullopt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kValidation) << r.status().ToString();
+}
+
+// QuoterV2 simulates a swap on chain; the engine loaded from a snapshot of
+// the same block must give the same amounts and the same price after, for
+// exact input and exact output in both directions.
+TEST_F(ChainEvmTest, QuoterV2AgreesWithTheEngineOnRandomSwaps) {
+  const Address quoter =
+      *Address::Parse(net->info["quoter"].get<std::string>());
+  const uint64_t block = *eth_->BlockNumber();
+  Result<PoolSnapshot> snap = ReadPoolSnapshot(*eth_, net->pool1, block);
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  Result<univ3::Pool> start = ToPool(*snap);
+  ASSERT_TRUE(start.ok()) << start.status().ToString();
+  std::mt19937_64 rng(19);
+  int compared = 0;
+  for (int i = 0; i < 60; ++i) {
+    const bool zero_for_one = rng() % 2 == 0;
+    const bool exact_in = rng() % 2 == 0;
+    U256 amount = U256(1 + rng() % 999);
+    for (int k = 0, e = 14 + static_cast<int>(rng() % 7); k < e; ++k)
+      amount = amount * U256(10);
+    univ3::Pool engine = *start;
+    const U256 limit = zero_for_one ? univ3::kMinSqrtRatio + U256(1)
+                                    : univ3::kMaxSqrtRatio - U256(1);
+    Result<univ3::SwapResult> want = engine.Swap(
+        zero_for_one, exact_in ? amount : univ3::Negate(amount), limit);
+    if (!want.ok()) continue;
+    const I256& in = zero_for_one ? want->amount0 : want->amount1;
+    const I256& out = zero_for_one ? want->amount1 : want->amount0;
+    // The quoter refuses an exact output the pool cannot deliver in full.
+    if (!exact_in && !(univ3::Abs(out) == amount)) continue;
+    QuoteRequest q{zero_for_one ? net->token0 : net->token1,
+                   zero_for_one ? net->token1 : net->token0, 500, amount,
+                   U256(0)};
+    Result<Quote> got = exact_in
+                            ? QuoteExactInputSingle(*eth_, quoter, q, block)
+                            : QuoteExactOutputSingle(*eth_, quoter, q, block);
+    SCOPED_TRACE("quote " + std::to_string(i) +
+                 (exact_in ? " exact in" : " exact out"));
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->amount, exact_in ? univ3::Abs(out) : univ3::Abs(in));
+    EXPECT_EQ(got->sqrt_price_x96_after, engine.slot0().sqrt_price_x96);
+    EXPECT_GT(got->gas_estimate, U256(0));
+    ++compared;
+  }
+  EXPECT_GE(compared, 40);
 }
 
 TEST_F(ChainEvmTest, ZzAReorganisedBlockDuringAReadIsAnErrorNotAHalfResult) {
