@@ -101,6 +101,20 @@ TEST_F(CliTest, ImportPoolDataStoresAValidPriceHistory) {
   EXPECT_NE(r.out.find("imported 2 prices"), std::string::npos) << r.out;
 }
 
+TEST_F(CliTest, TrainWritesAPngLearningCurveBesideItsCsv) {
+  CliRun r = Trainyard({"train", "--algo", "q_learning", "--env", "CartPole-v1",
+                        "--steps", "3000", "--log-every", "200", "--out",
+                        tmp_.Sub("run")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream png(tmp_.Sub("run/learning_curve.png"), std::ios::binary);
+  ASSERT_TRUE(png) << r.out << r.err;
+  char magic[8] = {};
+  png.read(magic, 8);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG");
+  EXPECT_NE(r.out.find("learning curve: "), std::string::npos) << r.out;
+  EXPECT_TRUE(std::ifstream(tmp_.Sub("run/metrics.csv")).good());
+}
+
 TEST_F(CliTest, ImportPoolDataNamesTheBadLine) {
   std::ofstream(tmp_.Sub("prices.csv")) << "1714780800,3000\n"
                                         << "1714784400,-1\n";

@@ -53,4 +53,8 @@ std::string CheckpointRoot(const Runtime& runtime) {
   return runtime.data_dir->root() + "/jobs";
 }
 
+std::string RunsRoot(const Runtime& runtime) {
+  return runtime.data_dir->root() + "/runs";
+}
+
 }  // namespace trainyard::app

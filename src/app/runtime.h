@@ -54,5 +54,7 @@ Result<std::string> DatabaseUrlFromEnvironment(const EnvLookup& env);
 
 // Where jobs keep their checkpoints: <home>/jobs.
 std::string CheckpointRoot(const Runtime& runtime);
+// Where jobs' TensorBoard event files go: <home>/runs (runs/<job id>/).
+std::string RunsRoot(const Runtime& runtime);
 
 }  // namespace trainyard::app

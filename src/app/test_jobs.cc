@@ -1,6 +1,7 @@
 #include "app/test_jobs.h"
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -31,6 +32,12 @@ Status CountJob(jobs::JobContext& ctx) {
       std::ofstream(file + ".tmp") << count;
       std::rename((file + ".tmp").c_str(), file.c_str());
     }
+    // A curve to watch (dashboard, browser tests): a rising, wobbling
+    // "episode return".
+    ctx.RecordMetrics(count, {{"episode_return_mean",
+                               static_cast<double>(count) +
+                                   std::sin(static_cast<double>(count))},
+                              {"count", static_cast<double>(count)}});
     ctx.ReportProgress(count, units, json{{"count", count}}.dump());
   }
   ctx.SetResult(

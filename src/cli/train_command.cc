@@ -1,9 +1,10 @@
 // `trainyard train`: trains one algorithm on one registered environment and
 // writes a run directory (checkpoint, policy, metrics.csv, TensorBoard
-// events). Ctrl-C stops after writing a checkpoint; --resume continues.
-#include <CLI/CLI.hpp>
+// events, learning_curve.png). Ctrl-C stops after writing a checkpoint;
+// --resume continues.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -15,9 +16,32 @@
 #include "cli/commands.h"
 #include "env/env.h"
 #include "rl/trainer.h"
+#include "tracking/line_plot.h"
 
 namespace trainyard::cli {
 namespace {
+
+// The PNG learning curve written beside metrics.csv at the end of a run.
+constexpr const char* kLearningCurveFile = "learning_curve.png";
+
+// Plots the run's mean episode return against env steps. A run without a
+// finished episode has no curve; that is not an error of the training.
+void WriteLearningCurve(const rl::TrainOptions& o) {
+  tracking::PlotOptions plot;
+  plot.title = o.algo + " on " + o.env_id;
+  plot.x_label = "environment steps";
+  plot.y_label = "mean episode return (last 100)";
+  const std::string dir = o.out_dir + "/";
+  Status s = tracking::RenderCsvColumnsPng(dir + rl::kMetricsFileName, "step",
+                                           {"episode_return_mean"}, plot,
+                                           dir + kLearningCurveFile);
+  if (s.ok()) {
+    std::printf("learning curve: %s%s\n", dir.c_str(), kLearningCurveFile);
+  } else {
+    std::fprintf(stderr, "warning: no learning curve plot: %s\n",
+                 s.ToString().c_str());
+  }
+}
 
 std::atomic<bool> g_interrupted{false};
 
@@ -144,6 +168,7 @@ void RegisterTrainCommand(CLI::App& app, int* exit_code) {
     }
     std::printf("checkpoint: %s\npolicy: %s\n", result->checkpoint_path.c_str(),
                 result->policy_path.c_str());
+    WriteLearningCurve(args->options);
     *exit_code = 0;
   });
 }

@@ -56,4 +56,14 @@ Result<std::vector<store::JobLogLine>> JobService::Logs(const std::string& id,
   return store_->ListLogs(id, after_id, limit);
 }
 
+Result<std::vector<store::MetricPoint>> JobService::Metrics(
+    const std::string& id, int64_t after_step, int64_t limit) {
+  TY_RETURN_IF_ERROR(store_->Get(id).status());
+  return store_->ListMetrics(id, after_step, limit);
+}
+
+Result<std::vector<store::JobCount>> JobService::CountByTypeAndStatus() {
+  return store_->CountByTypeAndStatus();
+}
+
 }  // namespace trainyard::jobs

@@ -46,11 +46,18 @@ class JobService {
   Result<store::JobRecord> Get(const std::string& id);
   Result<std::vector<store::JobRecord>> List(const store::JobFilter& filter);
   Result<int64_t> Count(const store::JobFilter& filter);
+  // Jobs per (type, status), for metrics.
+  Result<std::vector<store::JobCount>> CountByTypeAndStatus();
   // Cancels a queued job at once and a running one cooperatively.
   // CONFLICT if already finished, NOT_FOUND if unknown.
   Result<store::JobRecord> Cancel(const std::string& id);
   Result<std::vector<store::JobLogLine>> Logs(const std::string& id,
                                               int64_t after_id, int64_t limit);
+  // Training-curve points with step > after_step, in step order, at most
+  // `limit` (JobContext::RecordMetrics). NOT_FOUND if the job is unknown.
+  Result<std::vector<store::MetricPoint>> Metrics(const std::string& id,
+                                                  int64_t after_step,
+                                                  int64_t limit);
 
  private:
   store::JobStore* store_;

@@ -3,9 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/crypto.h"
+#include "tracking/event_file.h"
 
 namespace trainyard::jobs {
 
@@ -21,7 +25,10 @@ class RunningJob final : public JobContext {
         clock_(clock),
         options_(options),
         pool_stopping_(pool_stopping),
-        checkpoint_dir_(options->checkpoint_root + "/" + job_.id) {}
+        checkpoint_dir_(options->checkpoint_root + "/" + job_.id),
+        runs_dir_(options->runs_root.empty()
+                      ? ""
+                      : options->runs_root + "/" + job_.id) {}
 
   const store::JobRecord& job() const override { return job_; }
 
@@ -38,6 +45,33 @@ class RunningJob final : public JobContext {
     if (current < total && now - last_flush_ms_ < options_->progress_flush_ms)
       return;
     FlushLocked(now);
+  }
+
+  void RecordMetrics(int64_t step, const MetricValues& values) override {
+    nlohmann::json point = nlohmann::json::object();
+    std::vector<tracking::Scalar> scalars;
+    for (const auto& [name, value] : values) {
+      if (!std::isfinite(value)) continue;
+      point[name] = value;
+      scalars.push_back({name, static_cast<float>(value)});
+    }
+    std::lock_guard lock(metrics_mu_);
+    const int64_t now = clock_->NowMillis();
+    if (!metrics_started_) {
+      metrics_started_ = true;
+      StartCurvesLocked(step);
+    }
+    if (events_) {
+      Status s = events_->AddScalars(step, scalars);
+      if (!s.ok()) {
+        spdlog::warn("job {}: cannot write TensorBoard events: {}", job_.id,
+                     s.ToString());
+        events_.reset();
+      }
+    }
+    pending_metrics_.push_back({step, now, point.dump()});
+    if (now - last_metrics_flush_ms_ >= options_->progress_flush_ms)
+      FlushMetricsLocked(now);
   }
 
   void Log(const std::string& line) override {
@@ -69,14 +103,54 @@ class RunningJob final : public JobContext {
     std::lock_guard lock(mu_);
     return result_;
   }
-  // Persists the latest progress before the job ends.
+  // Persists the latest progress and curve points before the job ends.
   void Flush() {
+    {
+      std::lock_guard lock(metrics_mu_);
+      FlushMetricsLocked(clock_->NowMillis());
+      events_.reset();
+    }
     std::lock_guard lock(mu_);
     if (progress_.total_units > 0 || progress_.metrics)
       FlushLocked(clock_->NowMillis());
   }
 
  private:
+  // REQUIRES: metrics_mu_ held. Forgets what an earlier attempt recorded
+  // from `first_step` on and opens this attempt's event file.
+  void StartCurvesLocked(int64_t first_step) {
+    Status s = store_->DropMetricsFrom(job_.id, first_step);
+    if (!s.ok()) {
+      spdlog::warn("job {}: cannot drop replayed curve points: {}", job_.id,
+                   s.ToString());
+    }
+    if (runs_dir_.empty()) return;
+    s = tracking::DropEventsAfter(runs_dir_, first_step - 1);
+    if (!s.ok() && s.code() != ErrorCode::kNotFound) {
+      spdlog::warn("job {}: cannot trim TensorBoard events: {}", job_.id,
+                   s.ToString());
+    }
+    Result<tracking::EventWriter> writer =
+        tracking::EventWriter::Open(runs_dir_, clock_);
+    if (writer.ok()) {
+      events_.emplace(std::move(*writer));
+    } else {
+      spdlog::warn("job {}: no TensorBoard events: {}", job_.id,
+                   writer.status().ToString());
+    }
+  }
+  // REQUIRES: metrics_mu_ held.
+  void FlushMetricsLocked(int64_t now) {
+    last_metrics_flush_ms_ = now;
+    if (pending_metrics_.empty()) return;
+    Status s = store_->AppendMetrics(job_.id, pending_metrics_);
+    if (!s.ok()) {
+      spdlog::warn("job {}: cannot store curve points: {}", job_.id,
+                   s.ToString());
+    }
+    pending_metrics_.clear();
+  }
+
   void FlushLocked(int64_t now) {
     last_flush_ms_ = now;
     ApplyLeaseAnswer(store_->ReportProgress(job_.id, options_->worker_id,
@@ -104,12 +178,20 @@ class RunningJob final : public JobContext {
   const WorkerPoolOptions* options_;
   const std::atomic<bool>* pool_stopping_;
   const std::string checkpoint_dir_;
+  const std::string runs_dir_;
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> lease_lost_{false};
   std::mutex mu_;
   store::JobProgress progress_;
   int64_t last_flush_ms_ = 0;
   std::string result_ = "{}";
+  // Curve points (RecordMetrics), guarded apart from progress so that the
+  // handler's TensorBoard writes never wait on a heartbeat.
+  std::mutex metrics_mu_;
+  bool metrics_started_ = false;
+  std::optional<tracking::EventWriter> events_;
+  std::vector<store::MetricPoint> pending_metrics_;
+  int64_t last_metrics_flush_ms_ = 0;
 };
 
 namespace {

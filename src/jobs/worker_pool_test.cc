@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "core/test_support.h"
 #include "jobs/job_service.h"
 #include "store/metadata_store.h"
+#include "tracking/event_file.h"
 
 namespace trainyard::jobs {
 namespace {
@@ -34,6 +37,7 @@ Status CountingHandler(JobContext& ctx) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ++count;
     std::ofstream(file) << count;
+    ctx.RecordMetrics(count, {{"count", count}, {"undefined", NAN}});
     ctx.ReportProgress(count, total,
                        "{\"count\":" + std::to_string(count) + "}");
   }
@@ -57,6 +61,7 @@ class WorkerPoolTest : public ::testing::Test {
     options_.poll_ms = 20;
     options_.progress_flush_ms = 10;
     options_.checkpoint_root = tmp_.Sub("ckpt");
+    options_.runs_root = tmp_.Sub("runs");
   }
   std::unique_ptr<WorkerPool> NewPool(const std::string& id) {
     WorkerPoolOptions o = options_;
@@ -66,6 +71,22 @@ class WorkerPoolTest : public ::testing::Test {
   }
   store::JobStatus StatusOf(const std::string& id) {
     return store_->jobs()->Get(id)->status;
+  }
+  // The steps of the job's stored curve points.
+  std::vector<int64_t> CurveSteps(const std::string& id) {
+    std::vector<int64_t> steps;
+    for (const auto& p : *store_->jobs()->ListMetrics(id, -1, 1000))
+      steps.push_back(p.step);
+    return steps;
+  }
+  // The steps of the job's TensorBoard scalar events, over all its files.
+  std::multiset<int64_t> EventSteps(const std::string& id) {
+    std::multiset<int64_t> steps;
+    for (const auto& file : tracking::ListEventFiles(tmp_.Sub("runs/" + id))) {
+      for (const auto& e : *tracking::ReadEventFile(file))
+        if (!e.scalars.empty()) steps.insert(e.step);
+    }
+    return steps;
   }
 
   testing::TempDir tmp_;
@@ -88,6 +109,29 @@ TEST_F(WorkerPoolTest, RunsASubmittedJobToCompletion) {
   EXPECT_EQ(done.current_units, 20);
   EXPECT_DOUBLE_EQ(done.progress, 1.0);
   EXPECT_EQ(done.attempts, 1);
+}
+
+TEST_F(WorkerPoolTest, RecordedMetricsAreStoredAndWrittenAsTensorBoardEvents) {
+  auto pool = NewPool("w1");
+  JobService service(store_->jobs(), &registry_, pool.get(),
+                     SystemClock::Default());
+  ASSERT_TRUE(pool->Start().ok());
+  auto job = service.Submit({"count", "u1", "{}", 20});
+  ASSERT_TRUE(Eventually(
+      [&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
+  auto points = *service.Metrics(job->id, 0, 100);
+  ASSERT_EQ(points.size(), 20u);
+  EXPECT_EQ(points[0].step, 1);
+  // The NaN value is left out: JSON has no NaN, and a curve has no point.
+  EXPECT_EQ(points[19].metrics, R"({"count":20.0})");
+  EXPECT_EQ(EventSteps(job->id).size(), 20u);
+}
+
+TEST_F(WorkerPoolTest, MetricsOfAJobThatIsNotThereAreNotFound) {
+  JobService service(store_->jobs(), &registry_, nullptr,
+                     SystemClock::Default());
+  EXPECT_EQ(service.Metrics("nope", 0, 10).status().code(),
+            ErrorCode::kNotFound);
 }
 
 TEST_F(WorkerPoolTest, HandlerErrorFailsTheJobWithItsMessage) {
@@ -132,6 +176,13 @@ TEST_F(WorkerPoolTest, ShutdownRequeuesAndANewWorkerResumesFromCheckpoint) {
   ASSERT_TRUE(Eventually(
       [&] { return StatusOf(job->id) == store::JobStatus::kCompleted; }));
   EXPECT_EQ(service.Get(job->id)->result, "{\"final\":20}");
+  // The resumed attempt continued the curves: each step once, in the store
+  // and in the event files.
+  std::vector<int64_t> expected;
+  for (int i = 1; i <= 20; ++i) expected.push_back(i);
+  EXPECT_EQ(CurveSteps(job->id), expected);
+  std::multiset<int64_t> events = EventSteps(job->id);
+  EXPECT_EQ(std::multiset<int64_t>(expected.begin(), expected.end()), events);
 }
 
 TEST_F(WorkerPoolTest, JobOfADeadWorkerIsRecoveredAfterItsLeaseExpires) {

@@ -196,17 +196,28 @@ Status ExportPolicy(const std::string& path, const TrainOptions& o,
   }
 }
 
+}  // namespace
+
+std::vector<std::pair<std::string, double>> ProgressMetrics(
+    const TrainingProgress& p) {
+  std::vector<std::pair<std::string, double>> row = {
+      {"episodes", static_cast<double>(p.episodes)},
+      {"episode_return_mean", p.recent_mean_return},
+      {"sps", p.steps_per_second}};
+  for (const auto& [k, v] : p.metrics) row.emplace_back(k, v);
+  return row;
+}
+
+namespace {
+
 // Metrics sinks of one run: metrics.csv and TensorBoard events.
 struct Logs {
   std::optional<tracking::CsvLogger> csv;
   std::optional<tracking::EventWriter> events;
 
   Status Write(const TrainingProgress& p) {
-    tracking::CsvLogger::Row row = {{"step", static_cast<double>(p.steps)},
-                                    {"episodes", static_cast<double>(p.episodes)},
-                                    {"episode_return_mean", p.recent_mean_return},
-                                    {"sps", p.steps_per_second}};
-    for (const auto& [k, v] : p.metrics) row.emplace_back(k, v);
+    tracking::CsvLogger::Row row = {{"step", static_cast<double>(p.steps)}};
+    for (auto& kv : ProgressMetrics(p)) row.push_back(std::move(kv));
     if (csv) TY_RETURN_IF_ERROR(csv->Log(row));
     if (!events) return Status::Ok();
     std::vector<tracking::Scalar> scalars;

@@ -9,6 +9,8 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "env/env.h"
@@ -50,6 +52,13 @@ struct TrainingProgress {
   double recent_mean_return = 0.0;  // last 100 episodes; NaN before any
   std::map<std::string, double> metrics;  // losses, entropy, learning_rate...
 };
+
+// The metric row of a progress snapshot, without the step: episodes,
+// episode_return_mean (NaN before any episode), sps (env steps/s) and the
+// algorithm's own metrics (losses, entropy, learning_rate, ...). What
+// metrics.csv, the TensorBoard events and job curves record.
+std::vector<std::pair<std::string, double>> ProgressMetrics(
+    const TrainingProgress& progress);
 
 // How a caller (CLI, job worker) observes and controls a training run. Every
 // member is optional. Called on the training thread, between updates.

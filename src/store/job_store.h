@@ -67,6 +67,21 @@ struct JobLogLine {
   int64_t created_at = 0;
 };
 
+// How many jobs of a type are in a status, and when the oldest was created.
+struct JobCount {
+  std::string type;
+  JobStatus status = JobStatus::kQueued;
+  int64_t count = 0;
+  int64_t oldest_created_at = 0;  // Unix ms
+};
+
+// One point of a job's training curves.
+struct MetricPoint {
+  int64_t step = 0;       // the job's own step counter (env steps, rounds...)
+  int64_t wall_time = 0;  // Unix ms when it was reported
+  std::string metrics = "{}";  // JSON object: name -> finite number
+};
+
 // What a running job reports; written together with a lease extension.
 struct JobProgress {
   double progress = 0.0;
@@ -86,6 +101,8 @@ class JobStore {
   virtual Result<JobRecord> Get(const std::string& id) = 0;  // NOT_FOUND
   virtual Result<std::vector<JobRecord>> List(const JobFilter& filter) = 0;
   virtual Result<int64_t> Count(const JobFilter& filter) = 0;
+  // Every (type, status) pair that has jobs, with its count (metrics).
+  virtual Result<std::vector<JobCount>> CountByTypeAndStatus() = 0;
 
   // Atomically takes the queued job whose type is in `types` with the highest
   // priority (the oldest one among equals), marks it
@@ -132,6 +149,18 @@ class JobStore {
   virtual Result<std::vector<JobLogLine>> ListLogs(const std::string& id,
                                                    int64_t after_id,
                                                    int64_t limit) = 0;
+  // Stores curve points of a job; a point at a step already stored replaces
+  // it (a resumed attempt replays steps). NOT_FOUND-free: unknown job ids
+  // fail with the store's constraint error.
+  virtual Status AppendMetrics(const std::string& id,
+                               const std::vector<MetricPoint>& points) = 0;
+  // Removes a job's points at steps >= `from_step` (a resumed attempt's
+  // first step: the replayed stretch must not keep the old attempt's values).
+  virtual Status DropMetricsFrom(const std::string& id, int64_t from_step) = 0;
+  // Points with step > after_step in step order, at most `limit`.
+  virtual Result<std::vector<MetricPoint>> ListMetrics(const std::string& id,
+                                                       int64_t after_step,
+                                                       int64_t limit) = 0;
   virtual Result<std::vector<JobEvent>> ListEvents(const std::string& job_id,
                                                    int64_t after_id,
                                                    int64_t limit) = 0;

@@ -212,6 +212,61 @@ TEST_P(JobStoreTest, EightConcurrentWorkersClaimEachJobExactlyOnce) {
   EXPECT_EQ(*(*setup)->jobs()->Count(completed), kJobs);
 }
 
+TEST_P(JobStoreTest, MetricPointsListInStepOrderAfterACursor) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_
+                  ->AppendMetrics("a", {{30, 3, R"({"loss":3})"},
+                                        {10, 1, R"({"loss":1})"},
+                                        {20, 2, R"({"loss":2})"}})
+                  .ok());
+  auto all = jobs_->ListMetrics("a", -1, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].step, 10);
+  EXPECT_EQ((*all)[2].metrics, R"({"loss":3})");
+  auto after = jobs_->ListMetrics("a", 10, 1);
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].step, 20);
+  EXPECT_EQ((*after)[0].wall_time, 2);
+}
+
+TEST_P(JobStoreTest, AReplayedStepReplacesItsPoint) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->AppendMetrics("a", {{10, 1, R"({"loss":1})"}}).ok());
+  ASSERT_TRUE(jobs_->AppendMetrics("a", {{10, 5, R"({"loss":9})"}}).ok());
+  auto all = jobs_->ListMetrics("a", -1, 100);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].metrics, R"({"loss":9})");
+}
+
+TEST_P(JobStoreTest, DropMetricsFromRemovesTheReplayedStretchOnly) {
+  ASSERT_TRUE(jobs_->Insert(Job("a"), 1).ok());
+  ASSERT_TRUE(jobs_->Insert(Job("b"), 1).ok());
+  ASSERT_TRUE(
+      jobs_->AppendMetrics("a", {{10, 1, "{}"}, {20, 2, "{}"}, {30, 3, "{}"}})
+          .ok());
+  ASSERT_TRUE(jobs_->AppendMetrics("b", {{20, 2, "{}"}}).ok());
+  ASSERT_TRUE(jobs_->DropMetricsFrom("a", 20).ok());
+  EXPECT_EQ(jobs_->ListMetrics("a", -1, 100)->size(), 1u);
+  EXPECT_EQ(jobs_->ListMetrics("b", -1, 100)->size(), 1u);
+}
+
+TEST_P(JobStoreTest, CountsByTypeAndStatusWithTheOldestCreation) {
+  ASSERT_TRUE(jobs_->Insert(Job("a", "x"), 5).ok());
+  ASSERT_TRUE(jobs_->Insert(Job("b", "x"), 3).ok());
+  ASSERT_TRUE(jobs_->Insert(Job("c", "y"), 4).ok());
+  ASSERT_TRUE(jobs_->ClaimNext({"y"}, "w1", 1000, 10).ok());
+  auto counts = jobs_->CountByTypeAndStatus();
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].type, "x");
+  EXPECT_EQ((*counts)[0].status, JobStatus::kQueued);
+  EXPECT_EQ((*counts)[0].count, 2);
+  EXPECT_EQ((*counts)[0].oldest_created_at, 3);
+  EXPECT_EQ((*counts)[1].type, "y");
+  EXPECT_EQ((*counts)[1].status, JobStatus::kRunning);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, JobStoreTest,
                          ::testing::ValuesIn(testdb::Backends()),
                          testdb::BackendName);

@@ -108,6 +108,17 @@ CREATE TABLE artifact_owners (
 ALTER TABLE model_versions ADD COLUMN job_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE model_versions ADD COLUMN logs_path TEXT NOT NULL DEFAULT '';
 )sql",
+      // Training curves: one row per reported step of a job (its metrics as
+      // a JSON object of numbers), read by GET /api/jobs/{id}/metrics. A
+      // resumed attempt replaces the steps it replays.
+      R"sql(
+CREATE TABLE job_metrics (
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  wall_time INTEGER NOT NULL,
+  metrics TEXT NOT NULL,
+  PRIMARY KEY (job_id, step));
+)sql",
   };
   return kMigrations;
 }

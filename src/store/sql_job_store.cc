@@ -412,6 +412,66 @@ Result<std::vector<JobLogLine>> SqlJobStore::ListLogs(const std::string& id,
   });
 }
 
+Result<std::vector<JobCount>> SqlJobStore::CountByTypeAndStatus() {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("SELECT type, status, COUNT(*), MIN(created_at) FROM jobs "
+                   "GROUP BY type, status ORDER BY type, status"));
+  return ReadRows<JobCount>(s, [](const Statement& row) {
+    Result<JobStatus> status = ParseJobStatus(row.ColumnText(1));
+    return JobCount{row.ColumnText(0),
+                    status.ok() ? *status : JobStatus::kFailed,
+                    row.ColumnInt(2), row.ColumnInt(3)};
+  });
+}
+
+Status SqlJobStore::AppendMetrics(const std::string& id,
+                                     const std::vector<MetricPoint>& points) {
+  if (points.empty()) return Status::Ok();
+  auto lock = db_->Lock();
+  // Only the job's own worker writes its points, so row locks suffice.
+  return db_->Transaction(
+      [&]() -> Status {
+        for (const MetricPoint& p : points) {
+          TY_ASSIGN_OR_RETURN(
+              Statement s,
+              db_->Prepare(
+                  "INSERT INTO job_metrics(job_id, step, wall_time, metrics) "
+                  "VALUES(?,?,?,?) ON CONFLICT(job_id, step) DO UPDATE SET "
+                  "wall_time = excluded.wall_time, metrics = "
+                  "excluded.metrics"));
+          s.Bind(1, id).Bind(2, p.step).Bind(3, p.wall_time).Bind(4, p.metrics);
+          TY_RETURN_IF_ERROR(s.Run());
+        }
+        return Status::Ok();
+      },
+      TxMode::kRowLocks);
+}
+
+Status SqlJobStore::DropMetricsFrom(const std::string& id,
+                                       int64_t from_step) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("DELETE FROM job_metrics WHERE job_id = ? AND step >= ?"));
+  s.Bind(1, id).Bind(2, from_step);
+  return s.Run();
+}
+
+Result<std::vector<MetricPoint>> SqlJobStore::ListMetrics(
+    const std::string& id, int64_t after_step, int64_t limit) {
+  auto lock = db_->Lock();
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("SELECT step, wall_time, metrics FROM job_metrics WHERE "
+                   "job_id = ? AND step > ? ORDER BY step LIMIT ?"));
+  s.Bind(1, id).Bind(2, after_step).Bind(3, limit);
+  return ReadRows<MetricPoint>(s, [](const Statement& row) {
+    return MetricPoint{row.ColumnInt(0), row.ColumnInt(1), row.ColumnText(2)};
+  });
+}
+
 namespace {
 Result<std::vector<JobEvent>> ReadEvents(Statement& s) {
   return ReadRows<JobEvent>(s, [](const Statement& row) {

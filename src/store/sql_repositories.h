@@ -40,6 +40,7 @@ class SqlJobStore final : public JobStore {
   Result<JobRecord> Get(const std::string& id) override;
   Result<std::vector<JobRecord>> List(const JobFilter& filter) override;
   Result<int64_t> Count(const JobFilter& filter) override;
+  Result<std::vector<JobCount>> CountByTypeAndStatus() override;
   Result<std::optional<JobRecord>> ClaimNext(
       const std::vector<std::string>& types, const std::string& worker_id,
       int64_t lease_until, int64_t now) override;
@@ -61,6 +62,12 @@ class SqlJobStore final : public JobStore {
   Result<std::vector<JobLogLine>> ListLogs(const std::string& id,
                                            int64_t after_id,
                                            int64_t limit) override;
+  Status AppendMetrics(const std::string& id,
+                       const std::vector<MetricPoint>& points) override;
+  Status DropMetricsFrom(const std::string& id, int64_t from_step) override;
+  Result<std::vector<MetricPoint>> ListMetrics(const std::string& id,
+                                               int64_t after_step,
+                                               int64_t limit) override;
   Result<std::vector<JobEvent>> ListEvents(const std::string& job_id,
                                            int64_t after_id,
                                            int64_t limit) override;

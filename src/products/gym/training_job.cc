@@ -268,6 +268,11 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   hooks.should_stop = [&ctx] { return ctx.ShouldStop(); };
   hooks.on_progress = [&](const rl::TrainingProgress& p) {
     losses.Add(p.metrics);
+    jobs::JobContext::MetricValues values = rl::ProgressMetrics(p);
+    const auto [reward, latency] = episodes->RecentMeans(100);
+    values.emplace_back("episode_reward_mean", reward);
+    values.emplace_back("latency_mean", latency);
+    ctx.RecordMetrics(p.steps, values);
     ctx.ReportProgress(std::min(episodes->size(), task.total_episodes),
                        task.total_episodes,
                        metrics_json(p.steps, p.steps_per_second));

@@ -193,6 +193,7 @@ Status RunTrainJob(jobs::JobContext& ctx) {
                     {"steps_per_second", p.steps_per_second}};
     if (std::isfinite(p.recent_mean_return))
       metrics["recent_mean_return"] = p.recent_mean_return;
+    ctx.RecordMetrics(p.steps, rl::ProgressMetrics(p));
     ctx.ReportProgress(p.steps, p.total_steps, metrics.dump());
   };
   hooks.should_stop = [&] { return ctx.ShouldStop(); };

@@ -525,6 +525,7 @@ Result<api::Response> Plot(StudioContext& ctx, api::Request& req) {
   std::string name;
   if (file == "feature-importance.png") name = "feature-importance";
   if (file == "shap-summary.png") name = "shap-summary";
+  if (file == "equity-curve.png") name = "equity-curve";
   if (m.model_type == "CLASSIFICATION") {
     for (const char* label : {"SELL", "HOLD", "BUY"}) {
       if (file == std::string("shap-summary-") + label + ".png") {
@@ -535,10 +536,10 @@ Result<api::Response> Plot(StudioContext& ctx, api::Request& req) {
   if (name.empty() || m.version == 0) {
     return NotFoundError("plot '" + file +
                          "' not found; plots are "
-                         "feature-importance.png, shap-summary.png and (for "
-                         "classification) shap-summary-SELL.png, "
-                         "shap-summary-HOLD.png, shap-summary-BUY.png of a "
-                         "trained model");
+                         "feature-importance.png, shap-summary.png, "
+                         "equity-curve.png and (for classification) "
+                         "shap-summary-SELL.png, shap-summary-HOLD.png, "
+                         "shap-summary-BUY.png of a trained model");
   }
   TY_ASSIGN_OR_RETURN(std::string path,
                       ctx.deps.data_dir->Resolve(PlotPath(m.id, name)));

@@ -282,6 +282,15 @@ TEST_F(PredictionRoutesTest,
   }
 }
 
+TEST_F(PredictionRoutesTest, TheEquityCurveIsAPngBesideItsJson) {
+  auto png = Get(alice_, "models/" + model_ + "/plots/equity-curve.png");
+  ASSERT_EQ(png->status, 200) << png->body;
+  EXPECT_EQ(png->get_header_value("Content-Type"), "image/png");
+  EXPECT_EQ(png->body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  ExpectError(Get(bob_, "models/" + model_ + "/plots/equity-curve.png"), 404,
+              "RESOURCE_NOT_FOUND");
+}
+
 TEST_F(PredictionRoutesTest, PlotsAreAuthorised) {
   const std::string url = "models/" + model_ + "/plots/feature-importance.png";
   ExpectError(client_->Get(Api(url)), 401, "AUTHENTICATION_ERROR");

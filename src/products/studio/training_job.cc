@@ -1,5 +1,6 @@
 #include "products/studio/training_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include "products/studio/model_config.h"
 #include "products/studio/studio_json.h"
 #include "products/studio/training_service.h"
+#include "tracking/line_plot.h"
 
 namespace trainyard::studio {
 
@@ -298,6 +300,55 @@ Result<json> RenderPlots(StudioContext& ctx, const StudioModel& model,
   return out;
 }
 
+// Equal-weight buy-and-hold of `series` on the equity curve's days, as a
+// growth of 1 from the close of the day before the curve's first day (the
+// backtest's benchmark, without costs).
+std::vector<double> BuyAndHoldCurve(
+    const std::vector<std::pair<ml::DayNumber, double>>& equity,
+    const std::vector<ml::OhlcvSeries>& series) {
+  std::vector<double> out(equity.size(), 0.0);
+  if (equity.empty() || series.empty()) return out;
+  // Close of `s` on the last bar at or before `day` (its first bar if none).
+  auto close_at = [](const ml::OhlcvSeries& s, ml::DayNumber day) {
+    auto it = std::upper_bound(s.days.begin(), s.days.end(), day);
+    const size_t i = it == s.days.begin() ? 0 : (it - s.days.begin()) - 1;
+    return s.close[i];
+  };
+  int used = 0;
+  for (const auto& s : series) {
+    if (s.size() == 0) continue;
+    const double base = close_at(s, equity.front().first - 1);
+    if (!(base > 0)) continue;
+    ++used;
+    for (size_t i = 0; i < equity.size(); ++i)
+      out[i] += close_at(s, equity[i].first) / base;
+  }
+  for (double& v : out) v = used ? v / used : std::nan("");
+  return out;
+}
+
+// The equity curve of the test-period backtest against buy-and-hold, as a
+// PNG beside the JSON curve (result.equity).
+Status RenderEquityPlot(StudioContext& ctx, const StudioModel& model,
+                        const ml::TrainedModel& t,
+                        const std::vector<ml::OhlcvSeries>& series) {
+  tracking::Series strategy{"model (after costs)", {}, {}};
+  for (const auto& [day, value] : t.backtest.equity) {
+    // Years as the x axis: readable ticks without a date axis.
+    strategy.x.push_back(1970.0 + day / 365.2425);
+    strategy.y.push_back(value);
+  }
+  tracking::Series hold{"buy and hold", strategy.x,
+                        BuyAndHoldCurve(t.backtest.equity, series)};
+  tracking::PlotOptions options;
+  options.title = model.name + " - equity curve (test period)";
+  options.x_label = "year";
+  options.y_label = "growth of 1";
+  TY_ASSIGN_OR_RETURN(std::string path, ctx.deps.data_dir->Resolve(PlotPath(
+                                            model.id, "equity-curve")));
+  return tracking::RenderLinePlotPng({strategy, hold}, options, path);
+}
+
 struct RunState {
   int stage = 0;
 };
@@ -359,6 +410,16 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
         {"round", p.round},
         {"total_rounds", p.total_rounds},
         {"current_metrics", CurrentMetricsJson(p.last_fold_metrics)}};
+    // Curves by boosting round over the whole run (folds, then the final
+    // fit): where the run is and the last fold's validation scores.
+    jobs::JobContext::MetricValues values = {
+        {"stage", p.stage}, {"round", p.round}, {"fraction", p.fraction}};
+    for (const auto& [name, value] : p.last_fold_metrics)
+      values.emplace_back("validation_" + name, value);
+    job.RecordMetrics(
+        static_cast<int64_t>(std::max(0, p.stage - 1)) * p.total_rounds +
+            p.round,
+        values);
     job.ReportProgress(std::lround(p.fraction * 1000), 1000, metrics.dump());
     return !job.ShouldStop();
   };
@@ -397,6 +458,8 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   job.Log("INFO: rendering feature-importance and SHAP summary plots");
   Result<json> shap = RenderPlots(ctx, model, t, series, *request);
   if (!shap.ok()) return Fail(ctx, job, model, elapsed(), shap.status());
+  Status equity_plot = RenderEquityPlot(ctx, model, t, series);
+  if (!equity_plot.ok()) return Fail(ctx, job, model, elapsed(), equity_plot);
   const double plots_seconds = elapsed() - pipeline_done;
 
   const bool classification = model.model_type == "CLASSIFICATION";
