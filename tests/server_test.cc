@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -194,6 +196,146 @@ TEST_F(ServerTest, JobRunsToCompletionWithProgress) {
   EXPECT_EQ(job["status"], "completed");
   EXPECT_EQ(job["progress"], 1.0);
   EXPECT_EQ(job["result"]["counted"], 5);
+}
+
+TEST_F(ServerTest, JobMetricsAreColumnarAndPolledSinceAStep) {
+  auto r = client_->Post(
+      "/api/jobs", Auth(admin_),
+      R"({"type":"test.count","params":{"units":5,"sleep_ms":10}})",
+      "application/json");
+  const std::string id = Body(r)["id"];
+  WaitForJob(id, "completed");
+  json all = Body(client_->Get("/api/jobs/" + id + "/metrics", Auth(admin_)));
+  EXPECT_EQ(all["steps"], json({1, 2, 3, 4, 5})) << all.dump();
+  EXPECT_EQ(all["series"]["count"], json({1.0, 2.0, 3.0, 4.0, 5.0}));
+  EXPECT_EQ(all["series"]["episode_return_mean"].size(), 5u);
+  EXPECT_EQ(all["times"].size(), 5u);
+  EXPECT_EQ(all["next_since"], 5);
+  EXPECT_EQ(all["has_more"], false);
+  EXPECT_EQ(all["status"], "completed");
+
+  json page = Body(client_->Get("/api/jobs/" + id + "/metrics?since=3&limit=1",
+                                Auth(admin_)));
+  EXPECT_EQ(page["steps"], json({4}));
+  EXPECT_EQ(page["next_since"], 4);
+  EXPECT_EQ(page["has_more"], true);
+
+  json none =
+      Body(client_->Get("/api/jobs/" + id + "/metrics?since=5", Auth(admin_)));
+  EXPECT_EQ(none["steps"], json::array());
+  EXPECT_EQ(none["series"], json::object());
+  EXPECT_EQ(none["next_since"], 5);
+}
+
+TEST_F(ServerTest, JobMetricsAreAlsoTensorBoardEventFilesUnderRuns) {
+  auto r = client_->Post(
+      "/api/jobs", Auth(admin_),
+      R"({"type":"test.count","params":{"units":3,"sleep_ms":10}})",
+      "application/json");
+  const std::string id = Body(r)["id"];
+  WaitForJob(id, "completed");
+  int files = 0;
+  for (const auto& e :
+       std::filesystem::directory_iterator(tmp_.Sub("home/runs/" + id))) {
+    files += e.path().filename().string().find("tfevents") != std::string::npos;
+  }
+  EXPECT_EQ(files, 1);
+}
+
+TEST_F(ServerTest, JobMetricsRefuseABadCursorAndOthersJobs) {
+  auto r = client_->Post(
+      "/api/jobs", Auth(admin_),
+      R"({"type":"test.count","params":{"units":1,"sleep_ms":1}})",
+      "application/json");
+  const std::string id = Body(r)["id"];
+  ExpectStandardError(
+      client_->Get("/api/jobs/" + id + "/metrics?since=x", Auth(admin_)), 400,
+      "VALIDATION_ERROR");
+  ExpectStandardError(
+      client_->Get("/api/jobs/" + id + "/metrics?limit=0", Auth(admin_)), 400,
+      "VALIDATION_ERROR");
+  ExpectStandardError(client_->Get("/api/jobs/" + id + "/metrics", Auth(free_)),
+                      404, "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(ServerTest, OpenApiDocumentListsExactlyTheRoutedPathsAndMethods) {
+  auto r = client_->Get("/api/openapi.json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  json doc = json::parse(r->body);  // throws (fails) if it does not parse
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  size_t operations = 0;
+  for (const auto& route : app_->router().routes()) {
+    std::string method = route.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(c));
+    EXPECT_TRUE(doc["paths"].contains(route.pattern) &&
+                doc["paths"][route.pattern].contains(method))
+        << route.method << " " << route.pattern
+        << " is routed but not documented";
+    ++operations;
+  }
+  size_t documented = 0;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      std::string upper = method;
+      for (char& c : upper) c = static_cast<char>(std::toupper(c));
+      bool routed = false;
+      for (const auto& route : app_->router().routes())
+        routed |= route.pattern == path && route.method == upper;
+      EXPECT_TRUE(routed) << upper << " " << path
+                          << " is documented but not routed";
+      ++documented;
+    }
+  }
+  EXPECT_EQ(documented, operations);
+  EXPECT_TRUE(doc["paths"].contains("/api/jobs/{job_id}/metrics"));
+}
+
+TEST_F(ServerTest, PrometheusMetricsNeedAnAdminToken) {
+  ExpectStandardError(client_->Get("/metrics"), 401, "AUTHENTICATION_ERROR");
+  ExpectStandardError(client_->Get("/metrics", Auth(free_)), 403,
+                      "PERMISSION_DENIED");
+}
+
+TEST_F(ServerTest, PrometheusMetricsCountRequestsAndJobsAndPassPromtool) {
+  auto job = client_->Post(
+      "/api/jobs", Auth(admin_),
+      R"({"type":"test.count","params":{"units":2,"sleep_ms":1}})",
+      "application/json");
+  WaitForJob(Body(job)["id"], "completed");
+  auto r = client_->Get("/metrics", Auth(admin_));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"),
+            "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& text = r->body;
+  EXPECT_NE(
+      text.find(
+          R"(trainyard_http_requests_total{method="POST",route="/api/jobs",status="201"} 1)"),
+      std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(R"(trainyard_jobs{type="test.count",status="completed"} 1)"),
+      std::string::npos);
+  EXPECT_NE(text.find("trainyard_job_queue_depth 0"), std::string::npos);
+  EXPECT_NE(text.find("trainyard_http_request_duration_seconds_bucket{"),
+            std::string::npos);
+  // Debian's prometheus package (scripts/debian-packages.txt) checks the
+  // exposition format and the naming conventions.
+  const std::string file = tmp_.Sub("metrics.txt");
+  {
+    FILE* f = std::fopen(file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  const std::string cmd = "promtool check metrics < " + file + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[512];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << "promtool check metrics: " << out;
 }
 
 TEST_F(ServerTest, CancelStopsARunningJobFast) {

@@ -51,6 +51,16 @@ Status CheckUtf8(const Request& request) {
                          std::move(errors));
 }
 
+// The method as a metrics label: the standard methods, anything else
+// "OTHER" (a client must not be able to add label values at will).
+std::string MethodLabel(const std::string& method) {
+  for (const char* m :
+       {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == m) return method;
+  }
+  return "OTHER";
+}
+
 }  // namespace
 
 int64_t Dispatcher::largest_body_limit() const {
@@ -65,8 +75,9 @@ Response Dispatcher::Handle(Request& request) const {
   std::string incoming = request.Header("x-request-id");
   request.request_id = IsSafeRequestId(incoming) ? incoming : NewHexId24();
   Response response;
+  const Route* route = nullptr;
   try {
-    response = Serve(request);
+    response = Serve(request, &route);
   } catch (const std::exception& e) {
     spdlog::error("request {} {} {}: unhandled exception: {}",
                   request.request_id, request.method, request.path, e.what());
@@ -77,6 +88,11 @@ Response Dispatcher::Handle(Request& request) const {
   const double ms = std::chrono::duration<double, std::milli>(
                         std::chrono::steady_clock::now() - started)
                         .count();
+  if (metrics_) {
+    metrics_->Observe(MethodLabel(request.method),
+                      route ? route->pattern : "unmatched", response.status,
+                      ms / 1000.0);
+  }
   // The path is logged as valid UTF-8 so JSON log lines stay parseable.
   spdlog::info("{} {} {} {:.2f}ms rid={} user={}", request.method,
                ToValidUtf8(request.path), response.status, ms,
@@ -85,7 +101,7 @@ Response Dispatcher::Handle(Request& request) const {
   return response;
 }
 
-Response Dispatcher::Serve(Request& request) const {
+Response Dispatcher::Serve(Request& request, const Route** matched) const {
   const int64_t now = clock_->NowMillis();
   auto error = [&](const Status& s) {
     if (HttpStatusFor(s.code()) == 500) {
@@ -112,6 +128,7 @@ Response Dispatcher::Serve(Request& request) const {
         NotFoundError("no route for " + request.method + " " + request.path));
   }
   const Route& route = *match.route;
+  *matched = match.route;
   request.path_params = std::move(match.params);
   const int64_t limit =
       route.max_body_bytes > 0 ? route.max_body_bytes : max_body_bytes_;

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "api/auth.h"
+#include "api/http_metrics.h"
 #include "api/http_types.h"
 #include "api/rate_limiter.h"
 #include "api/router.h"
@@ -19,13 +20,16 @@ namespace trainyard::api {
 // Thread-safe; pointers are not owned and must outlive the dispatcher.
 class Dispatcher {
  public:
+  // `metrics` (may be null) counts every answered request.
   Dispatcher(const Router* router, const Authenticator* auth,
-             RateLimiter* limiter, const Clock* clock, int64_t max_body_bytes)
+             RateLimiter* limiter, const Clock* clock, int64_t max_body_bytes,
+             HttpMetrics* metrics = nullptr)
       : router_(router),
         auth_(auth),
         limiter_(limiter),
         clock_(clock),
-        max_body_bytes_(max_body_bytes) {}
+        max_body_bytes_(max_body_bytes),
+        metrics_(metrics) {}
 
   // Runs the whole pipeline. Never throws; every error answer uses the
   // standard error body. Sets X-Request-Id on the response.
@@ -38,13 +42,15 @@ class Dispatcher {
   int64_t largest_body_limit() const;
 
  private:
-  Response Serve(Request& request) const;
+  // Sets *route to the matched route (stays null if none matched).
+  Response Serve(Request& request, const Route** route) const;
 
   const Router* router_;
   const Authenticator* auth_;
   RateLimiter* limiter_;
   const Clock* clock_;
   int64_t max_body_bytes_;
+  HttpMetrics* metrics_;
 };
 
 }  // namespace trainyard::api

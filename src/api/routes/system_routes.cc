@@ -1,10 +1,13 @@
 #include "api/routes/system_routes.h"
 
+#include <algorithm>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "api/error_response.h"
 #include "api/job_json.h"
 #include "api/json_validator.h"
+#include "api/openapi.h"
 #include "api/pagination.h"
 
 namespace trainyard::api {
@@ -143,6 +146,107 @@ Result<Response> JobLogs(const SystemRoutesDeps& d, Request& req) {
   return JsonResponse(200, json{{"job_id", job.id}, {"lines", out}}.dump());
 }
 
+// The job's training curves, columnar (one array per metric, aligned with
+// `steps`; null where a point lacks the metric) so a chart takes them as
+// they are. Live views poll with since=<next_since of the last answer>.
+Result<Response> JobMetrics(const SystemRoutesDeps& d, Request& req) {
+  TY_ASSIGN_OR_RETURN(store::JobRecord job, JobVisibleTo(d.jobs, req));
+  QueryValidator q(req);
+  const int64_t since = q.Int("since", -1, -1, INT64_MAX);
+  const int64_t limit = q.Int("limit", 1000, 1, 10000);
+  TY_RETURN_IF_ERROR(q.Finish());
+  // One more than asked tells whether another page follows.
+  TY_ASSIGN_OR_RETURN(std::vector<store::MetricPoint> points,
+                      d.jobs->Metrics(job.id, since, limit + 1));
+  const bool more = static_cast<int64_t>(points.size()) > limit;
+  if (more) points.pop_back();
+  json steps = json::array(), times = json::array();
+  json series = json::object();
+  for (size_t i = 0; i < points.size(); ++i) {
+    steps.push_back(points[i].step);
+    times.push_back(FormatIso8601Millis(points[i].wall_time));
+    json values = json::parse(points[i].metrics, nullptr, false);
+    if (!values.is_object()) continue;
+    for (auto& [name, value] : values.items()) {
+      json& column = series[name];
+      if (column.is_null()) column = json::array();
+      while (column.size() < i) column.push_back(nullptr);
+      column.push_back(value);
+    }
+  }
+  for (auto& [name, column] : series.items()) {
+    while (column.size() < points.size()) column.push_back(nullptr);
+  }
+  json next_since = points.empty() ? json(since) : json(points.back().step);
+  return JsonResponse(200, json{{"job_id", job.id},
+                                {"status", store::JobStatusName(job.status)},
+                                {"steps", steps},
+                                {"times", times},
+                                {"series", series},
+                                {"next_since", next_since},
+                                {"has_more", more}}
+                               .dump());
+}
+
+// Prometheus text exposition of the server: HTTP traffic, jobs by type and
+// status, the queue, training speed of running jobs.
+Result<Response> Metrics(const SystemRoutesDeps& d, Request&) {
+  PrometheusWriter out;
+  if (d.http_metrics) d.http_metrics->Render(&out);
+  TY_ASSIGN_OR_RETURN(std::vector<store::JobCount> counts,
+                      d.jobs->CountByTypeAndStatus());
+  const int64_t now = d.clock->NowMillis();
+  out.Family("trainyard_jobs", "gauge", "Jobs by type and status.");
+  int64_t queued = 0, oldest_queued = now;
+  for (const auto& c : counts) {
+    out.Sample("trainyard_jobs",
+               {{"type", c.type}, {"status", store::JobStatusName(c.status)}},
+               static_cast<double>(c.count));
+    if (c.status == store::JobStatus::kQueued) {
+      queued += c.count;
+      oldest_queued = std::min(oldest_queued, c.oldest_created_at);
+    }
+  }
+  out.Family("trainyard_job_queue_depth", "gauge",
+             "Jobs waiting for a worker.");
+  out.Sample("trainyard_job_queue_depth", {}, static_cast<double>(queued));
+  out.Family("trainyard_job_queue_oldest_age_seconds", "gauge",
+             "Age of the oldest queued job (0 when none is queued).");
+  out.Sample("trainyard_job_queue_oldest_age_seconds", {},
+             std::max<int64_t>(0, now - oldest_queued) / 1000.0);
+  out.Family("trainyard_job_workers", "gauge",
+             "Job worker threads in this process.");
+  out.Sample("trainyard_job_workers", {}, d.job_workers());
+  // Training speed as the running jobs last reported it (steps_per_second
+  // in their progress metrics; every worker process reports to the store).
+  store::JobFilter running;
+  running.status = store::JobStatus::kRunning;
+  running.limit = 1000;
+  TY_ASSIGN_OR_RETURN(std::vector<store::JobRecord> jobs,
+                      d.jobs->List(running));
+  out.Family("trainyard_training_env_steps_per_second", "gauge",
+             "Environment steps per second of each running training job.");
+  for (const auto& job : jobs) {
+    json m = json::parse(job.metrics, nullptr, false);
+    if (!m.is_object() || !m.contains("steps_per_second") ||
+        !m["steps_per_second"].is_number())
+      continue;
+    out.Sample("trainyard_training_env_steps_per_second",
+               {{"type", job.type}, {"job_id", job.id}},
+               m["steps_per_second"].get<double>());
+  }
+  out.Family("trainyard_uptime_seconds", "gauge",
+             "Seconds since this server started.");
+  out.Sample("trainyard_uptime_seconds", {}, (now - d.started_at_ms) / 1000.0);
+  out.Family("trainyard_build_info", "gauge", "Version of this server.");
+  out.Sample("trainyard_build_info", {{"version", d.version}}, 1);
+  Response r;
+  r.status = 200;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = out.text();
+  return r;
+}
+
 }  // namespace
 
 Status AddSystemRoutes(Router* router, SystemRoutesDeps deps) {
@@ -167,6 +271,31 @@ Status AddSystemRoutes(Router* router, SystemRoutesDeps deps) {
       {"POST", "/api/jobs/{job_id}/cancel", Access::kUser, bind(CancelJob)}));
   TY_RETURN_IF_ERROR(router->Add(
       {"GET", "/api/jobs/{job_id}/logs", Access::kUser, bind(JobLogs)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/jobs/{job_id}/metrics", Access::kUser, bind(JobMetrics)}));
+  // Operational data of every user's traffic and jobs: an admin's token
+  // (Prometheus sends it with `authorization: credentials_file`).
+  TY_RETURN_IF_ERROR(
+      router->Add({"GET", "/metrics", Access::kAdmin, bind(Metrics)}));
+  struct OpenApiCache {
+    std::once_flag once;
+    std::string text;
+  };
+  auto cache = std::make_shared<OpenApiCache>();
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/openapi.json", Access::kPublic,
+       [cache, router, version = d->version](Request&) -> Result<Response> {
+         // The table is complete once the server serves.
+         std::call_once(cache->once, [&] {
+           cache->text = OpenApiDocument(
+               *router,
+               {"Trainyard", version,
+                "The three API surfaces of Trainyard (ILP, AI Studio, the "
+                "edge-scaling gym), its jobs API and the server's own "
+                "routes, generated from the router's route table."});
+         });
+         return JsonResponse(200, cache->text);
+       }}));
   return Status::Ok();
 }
 

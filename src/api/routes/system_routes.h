@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "api/http_metrics.h"
 #include "api/router.h"
 #include "core/clock.h"
 #include "jobs/job_service.h"
@@ -35,9 +36,13 @@ struct SystemRoutesDeps {
   ComponentProbe wandb;
   std::function<int()> job_workers;   // worker threads in this process
   std::function<int()> running_jobs;  // jobs running in this process
+  const HttpMetrics* http_metrics = nullptr;  // null: no HTTP series
 };
 
-// Registers the routes. `deps` is copied; its pointers must outlive the router.
+// Registers the routes: welcome, health, /api/jobs..., GET /metrics
+// (Prometheus; admin token) and GET /api/openapi.json (public; generated
+// from `router` itself when first asked, so it lists routes added after
+// this call too). `deps` is copied; its pointers must outlive the router.
 Status AddSystemRoutes(Router* router, SystemRoutesDeps deps);
 
 // Health verdict from component states: "unhealthy" if api or database is

@@ -1,0 +1,83 @@
+#include "api/openapi.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace trainyard::api {
+namespace {
+
+using nlohmann::json;
+
+Handler Ok() {
+  return [](Request&) -> Result<Response> { return Response{}; };
+}
+
+Router SampleRouter() {
+  Router r;
+  EXPECT_TRUE(r.Add({"GET", "/api/v1/health", Access::kPublic, Ok()}).ok());
+  EXPECT_TRUE(
+      r.Add({"GET", "/api/jobs/{job_id}/logs", Access::kUser, Ok()}).ok());
+  EXPECT_TRUE(r.Add({"POST", "/api/jobs", Access::kAdmin, Ok()}).ok());
+  EXPECT_TRUE(
+      r.Add({"PATCH", "/api/ai-studio/models/{model_id}/", Access::kUser, Ok()})
+          .ok());
+  return r;
+}
+
+TEST(OpenApiTest, IsOpenApi31JsonWithEveryRouteOfTheTable) {
+  Router r = SampleRouter();
+  json doc = json::parse(OpenApiDocument(r, {"T", "1.2.3", "d"}));
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  EXPECT_EQ(doc["info"]["version"], "1.2.3");
+  for (const Route& route : r.routes()) {
+    std::string method = route.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(c));
+    EXPECT_TRUE(doc["paths"][route.pattern].contains(method)) << route.pattern;
+  }
+  EXPECT_EQ(doc["paths"].size(), 4u);
+}
+
+TEST(OpenApiTest, PathParametersComeFromThePattern) {
+  json doc = json::parse(OpenApiDocument(SampleRouter(), {}));
+  const json& p = doc["paths"]["/api/jobs/{job_id}/logs"]["get"]["parameters"];
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0]["name"], "job_id");
+  EXPECT_EQ(p[0]["in"], "path");
+  EXPECT_EQ(p[0]["required"], true);
+}
+
+TEST(OpenApiTest, SecurityFollowsTheRoutesAccess) {
+  json doc = json::parse(OpenApiDocument(SampleRouter(), {}));
+  const json& health = doc["paths"]["/api/v1/health"]["get"];
+  EXPECT_EQ(health["security"], json::array());
+  EXPECT_FALSE(health["responses"].contains("401"));
+  const json& logs = doc["paths"]["/api/jobs/{job_id}/logs"]["get"];
+  EXPECT_EQ(logs["security"][0].begin().key(), "bearerAuth");
+  EXPECT_TRUE(logs["responses"].contains("401"));
+  EXPECT_FALSE(logs["responses"].contains("403"));
+  EXPECT_TRUE(doc["paths"]["/api/jobs"]["post"]["responses"].contains("403"));
+  EXPECT_EQ(doc["components"]["securitySchemes"]["bearerAuth"]["scheme"],
+            "bearer");
+}
+
+TEST(OpenApiTest, ErrorsReferToTheStandardErrorSchema) {
+  json doc = json::parse(OpenApiDocument(SampleRouter(), {}));
+  const json& r404 =
+      doc["paths"]["/api/jobs/{job_id}/logs"]["get"]["responses"]["404"];
+  EXPECT_EQ(r404["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Error");
+  EXPECT_TRUE(
+      doc["components"]["schemas"]["Error"]["properties"].contains("error"));
+}
+
+TEST(OpenApiTest, TagsNameTheSurface) {
+  EXPECT_EQ(SurfaceOf("/api/v1/ppo/train/"), "ILP");
+  EXPECT_EQ(SurfaceOf("/api/v1/training/{task_id}"), "gym");
+  EXPECT_EQ(SurfaceOf("/api/ai-studio/models/"), "AI Studio");
+  EXPECT_EQ(SurfaceOf("/api/jobs"), "jobs");
+  EXPECT_EQ(SurfaceOf("/metrics"), "server");
+}
+
+}  // namespace
+}  // namespace trainyard::api
