@@ -5,7 +5,7 @@ BIN := $(BUILD_DIR)/src/cli/trainyard
 JOBS ?= $(shell nproc)
 RUN_ARGS ?=
 
-.PHONY: all deps configure build binary run test test-sanitize bench clean format
+.PHONY: all deps configure build binary run test test-sanitize bench clean format web
 
 all: build
 
@@ -50,6 +50,11 @@ bench: deps
 	@scripts/install-deps.sh --bench
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
+
+# Rebuilds the dashboard's checked-in assets (web/dist) from web/src with the
+# npm packages pinned by web/package-lock.json. `make run` does not need it.
+web:
+	@cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build
 
 clean:
 	rm -rf build

@@ -6,10 +6,12 @@
 
 #include "api/auth.h"
 #include "api/dispatcher.h"
+#include "api/http_metrics.h"
 #include "api/http_server.h"
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "api/routes/system_routes.h"
+#include "app/dashboard.h"
 #include "app/health_probes.h"
 #include "app/products.h"
 #include "core/version.h"
@@ -30,6 +32,7 @@ jobs::WorkerPoolOptions PoolOptions(const Runtime& rt, int threads) {
   o.threads = threads;
   o.lease_ms = static_cast<int64_t>(rt.config.job_lease_seconds) * 1000;
   o.checkpoint_root = CheckpointRoot(rt);
+  o.runs_root = RunsRoot(rt);
   return o;
 }
 
@@ -82,6 +85,7 @@ Status ServerApp::Wire() {
       clock, rt.store->rate_counters());
   TY_RETURN_IF_ERROR(limiter_->Load());
   router_ = std::make_unique<api::Router>();
+  http_metrics_ = std::make_unique<api::HttpMetrics>();
 
   auto kubernetes = std::make_shared<CachedProbe>(
       [cfg = rt.config.kubeconfig] {
@@ -116,13 +120,15 @@ Status ServerApp::Wire() {
   system.running_jobs = [pool = pool_.get()] {
     return pool ? pool->running() : 0;
   };
+  system.http_metrics = http_metrics_.get();
   TY_RETURN_IF_ERROR(api::AddSystemRoutes(router_.get(), std::move(system)));
   TY_RETURN_IF_ERROR(AddProductRoutes(&rt, job_service_.get(), router_.get(),
                                       product_checks.get()));
+  TY_RETURN_IF_ERROR(AddDashboardRoutes(router_.get()));
 
-  dispatcher_ = std::make_unique<api::Dispatcher>(router_.get(), auth_.get(),
-                                                  limiter_.get(), clock,
-                                                  rt.config.max_body_bytes);
+  dispatcher_ = std::make_unique<api::Dispatcher>(
+      router_.get(), auth_.get(), limiter_.get(), clock,
+      rt.config.max_body_bytes, http_metrics_.get());
   http_ = std::make_unique<api::HttpServer>(
       dispatcher_.get(), api::HttpServerOptions{rt.config.bind, rt.config.port,
                                                 rt.config.http_threads});

@@ -20,6 +20,7 @@ class Authenticator;
 class RateLimiter;
 class Dispatcher;
 class HttpServer;
+class HttpMetrics;
 }  // namespace trainyard::api
 
 namespace trainyard::jobs {
@@ -67,6 +68,7 @@ class ServerApp {
   int64_t started_at_ms_ = 0;
   std::unique_ptr<jobs::WorkerPool> pool_;
   std::unique_ptr<jobs::JobService> job_service_;
+  std::unique_ptr<api::HttpMetrics> http_metrics_;
   std::unique_ptr<api::Router> router_;
   std::unique_ptr<api::Authenticator> auth_;
   std::unique_ptr<api::RateLimiter> limiter_;

@@ -1,0 +1,77 @@
+#include "app/dashboard.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+namespace trainyard::app {
+namespace {
+
+api::Response Get(const api::Router& router, const std::string& path) {
+  api::RouteMatch m = router.Match("GET", path);
+  EXPECT_NE(m.route, nullptr) << path;
+  if (!m.route) return {};
+  api::Request req;
+  return *m.route->handler(req);
+}
+
+std::string HeaderOf(const api::Response& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return "";
+}
+
+class DashboardTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(AddDashboardRoutes(&router_).ok()); }
+  api::Router router_;
+};
+
+TEST_F(DashboardTest, RootServesThePageAsPublicHtml) {
+  api::Response r = Get(router_, "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("<title>Trainyard</title>"), std::string::npos);
+  EXPECT_EQ(router_.Match("GET", "/").route->access, api::Access::kPublic);
+}
+
+TEST_F(DashboardTest, EveryResponseHasAStrictCspAndSecurityHeaders) {
+  for (const char* path : {"/", "/app.js", "/app.css"}) {
+    api::Response r = Get(router_, path);
+    const std::string csp = HeaderOf(r, "Content-Security-Policy");
+    EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << path;
+    EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << path;
+    EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos) << path;
+    EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << path;
+    EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << path;
+    EXPECT_EQ(HeaderOf(r, "X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(HeaderOf(r, "Referrer-Policy"), "no-referrer") << path;
+  }
+}
+
+TEST_F(DashboardTest, EveryFileThePageLoadsIsServedFromTheBinary) {
+  const std::string page = Get(router_, "/").body;
+  std::regex local(R"((?:src|href)="(/[^"]*)") ");
+      int found = 0;
+  for (std::sregex_iterator it(page.begin(), page.end(), local), end; it != end;
+       ++it) {
+    const std::string path = (*it)[1];
+    if (path.rfind("/api/", 0) == 0) continue;  // the API, not a file
+    ++found;
+    api::Response r = Get(router_, path);
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_FALSE(r.body.empty()) << path;
+  }
+  EXPECT_GE(found, 2);  // the script and the style sheet
+}
+
+TEST_F(DashboardTest, NoThirdPartyOriginIsReferenced) {
+  for (const char* path : {"/", "/app.js", "/app.css"}) {
+    const std::string body = Get(router_, path).body;
+    EXPECT_EQ(body.find("//cdn"), std::string::npos) << path;
+    EXPECT_EQ(body.find("fonts.googleapis"), std::string::npos) << path;
+  }
+}
+
+}  // namespace
+}  // namespace trainyard::app
