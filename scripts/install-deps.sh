@@ -51,3 +51,12 @@ if [[ ! -d "$chain_dir/node_modules/ganache" || \
   echo "Installing the chain tests' npm packages (tests/chain)"
   (cd "$chain_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
 fi
+
+# The dashboard's browser tests (tests/browser): playwright-core, pinned by
+# its package-lock.json; it drives Debian's chromium and downloads nothing.
+browser_dir="$here/../tests/browser"
+if [[ ! -d "$browser_dir/node_modules/playwright-core" || \
+      "$browser_dir/package-lock.json" -nt "$browser_dir/node_modules/.package-lock.json" ]]; then
+  echo "Installing the browser tests' npm packages (tests/browser)"
+  (cd "$browser_dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
+fi

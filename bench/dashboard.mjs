@@ -1,0 +1,68 @@
+// Figures of the dashboard (docs/dashboard.md#figures), in headless
+// chromium against a fresh `trainyard serve` on loopback:
+//   1. first load of / with an empty cache until the sign-in form shows;
+//   2. a run chart with 100,000 points: uPlot's build-and-draw time;
+//   3. the server's CPU time over 60 s with a training job running, without
+//      and then with its run page open (the cost of live updates per page).
+//   node bench/dashboard.mjs build/release/src/cli/trainyard
+import { readFileSync } from "node:fs";
+import { Harness, chartPoints, waitFor } from "../tests/browser/harness.mjs";
+
+const t = new Harness(process.argv[2]);
+const cpuSeconds = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;  // utime + stime, in ticks of 10 ms
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+try {
+  await t.startServer(["--workers", "1"]);
+  await t.launchBrowser();
+
+  const loads = [];
+  for (let i = 0; i < 5; ++i) {
+    const page = await t.openPage("load");  // a fresh context: empty cache
+    const start = Date.now();
+    await page.goto(t.base + "/");
+    await page.waitForSelector("#token");
+    loads.push(Date.now() - start);
+    await page.context().close();
+  }
+  loads.sort((a, b) => a - b);
+  console.log(`first load (empty cache), median of 5: ${loads[2]} ms (min ${loads[0]}, max ${loads[4]})`);
+
+  const big = await t.api(t.admin, "POST", "/api/jobs",
+    { type: "test.count", params: { units: 100000, sleep_ms: 0 } });
+  await waitFor(async () => (await t.api(t.admin, "GET", `/api/jobs/${big.id}`)).status === "completed",
+    "100,000 points", 600_000);
+  const page = await t.openPage("chart");
+  await t.signIn(page, t.admin);
+  const start = Date.now();
+  await page.goto(`${t.base}/#/runs/${big.id}`);
+  await waitFor(async () => (await chartPoints(page, "episode_return_mean")) === 100000, "the chart", 120_000);
+  const fetched = Date.now() - start;
+  const draw = await page.$eval('.plot[data-metric="episode_return_mean"]', (el) => el.dataset.drawMs);
+  console.log(`100,000-point chart: draw ${draw} ms; page open to all points drawn (10 pages fetched) ${fetched} ms`);
+  await page.context().close();
+
+  // The same running job with and without its page open: the difference is
+  // what the page's polls cost the server.
+  const live = await t.api(t.admin, "POST", "/api/jobs",
+    { type: "test.count", params: { units: 100000, sleep_ms: 20 } });
+  await sleep(5_000);
+  const window = 60_000;
+  let c0 = cpuSeconds(t.server.pid);
+  await sleep(window);
+  const without = cpuSeconds(t.server.pid) - c0;
+  const watcher = await t.openPage("live");
+  await t.signIn(watcher, t.admin);
+  await watcher.goto(`${t.base}/#/runs/${live.id}`);
+  await sleep(5_000);
+  c0 = cpuSeconds(t.server.pid);
+  await sleep(window);
+  const withPage = cpuSeconds(t.server.pid) - c0;
+  const share = ((withPage - without) / (window / 1000)) * 100;
+  console.log(`server CPU per ${window / 1000} s with a job running: ${without.toFixed(2)} s without ` +
+    `its page, ${withPage.toFixed(2)} s with it open: the page costs ${share.toFixed(2)} % of a core`);
+} finally {
+  await t.stop();
+}

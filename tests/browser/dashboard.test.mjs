@@ -1,0 +1,100 @@
+// The dashboard in a real browser (Debian's headless chromium, driven by
+// playwright-core): the harness starts `trainyard serve` on loopback with a
+// fresh data directory, creates users with the CLI, starts jobs through the
+// public API, and checks what each user sees. Any console error, CSP
+// violation or failed request fails the test, except the refusals a step
+// expects. Screenshots of every page go to $ARTIFACTS (default ./artifacts).
+//   node dashboard.test.mjs <trainyard binary>
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+import { Harness, chartPoints, waitFor } from "./harness.mjs";
+
+const artifacts = process.env.ARTIFACTS ?? join(process.cwd(), "artifacts");
+mkdirSync(artifacts, { recursive: true });
+const t = new Harness(process.argv[2]);
+const step = (name) => console.log(`--- ${name}`);
+const shot = (page, name) =>
+  page.screenshot({ path: join(artifacts, name + ".png"), fullPage: true });
+
+try {
+  step("start the server and create users");
+  await t.startServer();
+  const alice = t.newUser("alice");
+  const bob = t.newUser("bob");
+
+  step("jobs: an admin's slow counting job and alice's gym training");
+  const counter = await t.api(t.admin, "POST", "/api/jobs",
+    { type: "test.count", params: { units: 80, sleep_ms: 150 } });
+  const gym = await t.api(alice, "POST", "/api/v1/training", {
+    name: "browser-test", model_type: "ppo", total_episodes: 3, seed: 3,
+    parameters: { buffer_size: 32, batch_size: 32 } });
+  await t.launchBrowser();
+
+  step("sign-in refuses a wrong token");
+  const adminPage = await t.openPage("admin");
+  await adminPage.goto(t.base + "/");
+  adminPage.expected = ["/api/jobs?page_size=1"];
+  await adminPage.fill("#token", "ty_" + "0".repeat(64));
+  await adminPage.click("button[type=submit]");
+  await adminPage.waitForSelector(".error");
+  adminPage.expected = [];
+
+  step("the admin sees both jobs and a live curve");
+  await t.signIn(adminPage, t.admin);
+  await adminPage.waitForSelector(`tr[data-job="${counter.id}"]`);
+  await adminPage.waitForSelector(`tr[data-job="${gym.task_id}"]`);
+  await shot(adminPage, "jobs");
+  await adminPage.goto(`${t.base}/#/runs/${counter.id}`);
+  await adminPage.waitForSelector(`.plot[data-metric="episode_return_mean"] canvas`);
+  const first = await waitFor(() => chartPoints(adminPage, "episode_return_mean"), "curve points");
+  const later = await waitFor(async () => {
+    const n = await chartPoints(adminPage, "episode_return_mean");
+    return n > first ? n : 0;
+  }, "the curve to grow while the job runs");
+  console.log(`curve grew from ${first} to ${later} points while the job ran`);
+  await shot(adminPage, "run-live");
+
+  step("alice sees her gym run's curves once it has trained");
+  const alicePage = await t.openPage("alice");
+  await t.signIn(alicePage, alice);
+  await alicePage.waitForSelector(`tr[data-job="${gym.task_id}"]`);
+  assert.equal(await alicePage.$(`tr[data-job="${counter.id}"]`), null,
+    "alice must not see the admin's job");
+  await waitFor(async () =>
+    (await t.api(alice, "GET", `/api/jobs/${gym.task_id}`)).status === "completed", "the gym training");
+  await alicePage.goto(`${t.base}/#/runs/${gym.task_id}`);
+  await alicePage.waitForSelector(`.plot[data-metric="sps"] canvas`);
+  await waitFor(() => chartPoints(alicePage, "sps"), "sps points");
+  await shot(alicePage, "run-gym");
+
+  step("bob sees none of it");
+  const bobPage = await t.openPage("bob");
+  await t.signIn(bobPage, bob);
+  await bobPage.waitForSelector(".empty");
+  assert.equal(await bobPage.$(`tr[data-job="${gym.task_id}"]`), null);
+  bobPage.expected = [`/api/jobs/${gym.task_id}`];
+  await bobPage.goto(`${t.base}/#/runs/${gym.task_id}`);
+  await bobPage.waitForSelector(".error");
+  assert.match(await bobPage.textContent(".error"), /not found/);
+  assert.equal(await bobPage.$("canvas"), null, "bob must not get a chart");
+  await shot(bobPage, "run-other-user");
+
+  step("every page opens without errors, also 390 px wide");
+  for (const name of ["ilp", "studio", "gym"]) {
+    await adminPage.goto(`${t.base}/#/${name}`);
+    await adminPage.waitForSelector("main h1");
+    await adminPage.waitForLoadState("networkidle");
+    await shot(adminPage, name);
+  }
+  await adminPage.setViewportSize({ width: 390, height: 844 });
+  await adminPage.goto(`${t.base}/#/jobs`);
+  await adminPage.waitForSelector(`tr[data-job="${counter.id}"]`);
+  await shot(adminPage, "jobs-390px");
+
+  const problems = [...adminPage.problems, ...alicePage.problems, ...bobPage.problems];
+  assert.deepEqual(problems, [], "console errors or failed requests");
+  console.log("browser test passed; screenshots in " + artifacts);
+} finally {
+  await t.stop();
+}
