@@ -24,7 +24,8 @@ export function signOut(): void {
 // views can poll slower when it runs low (FREE tokens have 100/hour).
 export const budget = { remaining: Infinity, resetAt: 0 };
 
-async function send(method: string, path: string, body?: unknown): Promise<Response> {
+async function send(method: string, path: string, body?: unknown,
+                    redirectOn401 = true): Promise<Response> {
   const headers: Record<string, string> = {};
   const t = token();
   if (t) headers["Authorization"] = "Bearer " + t;
@@ -40,7 +41,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   const reset = res.headers.get("X-RateLimit-Reset");
   if (remaining !== null) budget.remaining = Number(remaining);
   if (reset !== null) budget.resetAt = Number(reset) * 1000;
-  if (res.status === 401 && t) {
+  if (res.status === 401 && t && redirectOn401) {
     // Revoked or expired: back to the sign-in page, then here again.
     signOut();
     sessionStorage.setItem("trainyard.after", location.hash);
@@ -61,6 +62,19 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     throw new ApiError(res.status, code, message);
   }
   return res;
+}
+
+// Whether `candidate` is a token the server accepts (the sign-in form).
+export async function tokenWorks(candidate: string): Promise<boolean> {
+  setToken(candidate);
+  try {
+    await send("GET", "/api/jobs?page_size=1", undefined, false);
+    return true;
+  } catch (err) {
+    signOut();
+    if (err instanceof ApiError && err.status === 401) return false;
+    throw err;
+  }
 }
 
 export async function get<T = any>(path: string): Promise<T> {

@@ -1,7 +1,7 @@
 // The Trainyard dashboard: hash routes (#/jobs, #/runs/<id>[,<id>...],
 // #/ilp, #/studio, #/studio/<model>, #/gym) so every page has a URL to
 // share; every action goes through the public API with the user's token.
-import { ApiError, blobUrl, get, pollDelay, post, setToken, signOut, token } from "./api";
+import { blobUrl, get, pollDelay, post, signOut, token, tokenWorks } from "./api";
 import { appendPage, Curve, MetricChart, metricNames } from "./charts";
 import { append, clear, errorBox, fmtDuration, fmtNumber, fmtTime, h, statusBadge } from "./dom";
 
@@ -51,15 +51,19 @@ const signIn: Page = (root) => {
   const msg = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "signin", onsubmit: async (e: Event) => {
     e.preventDefault();
-    setToken(input.value.trim());
+    clear(msg);
     try {
-      await get("/api/jobs?page_size=1");
-      location.hash = sessionStorage.getItem("trainyard.after") || "#/jobs";
+      if (await tokenWorks(input.value.trim())) {
+        const target = sessionStorage.getItem("trainyard.after") || "#/jobs";
+        sessionStorage.removeItem("trainyard.after");
+        // A new hash routes by itself (hashchange); the same one does not.
+        if (location.hash === target) route();
+        else location.hash = target;
+      } else {
+        append(msg, errorBox("That token was not accepted."));
+      }
     } catch (err) {
-      signOut();
-      clear(msg);
-      append(msg, errorBox(err instanceof ApiError && err.status === 401
-        ? "That token was not accepted." : err));
+      append(msg, errorBox(err));
     }
   } },
   h("h1", {}, "Sign in"),
