@@ -68,7 +68,6 @@ class ServerApp {
   int64_t started_at_ms_ = 0;
   std::unique_ptr<jobs::WorkerPool> pool_;
   std::unique_ptr<jobs::JobService> job_service_;
-  std::unique_ptr<api::HttpMetrics> http_metrics_;
   std::unique_ptr<api::Router> router_;
   std::unique_ptr<api::Authenticator> auth_;
   std::unique_ptr<api::RateLimiter> limiter_;
@@ -79,6 +78,9 @@ class ServerApp {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   bool started_ = false;
+  // Read by the dispatcher and GET /metrics; both stop with the server
+  // (Stop() runs before the members are destroyed).
+  std::unique_ptr<api::HttpMetrics> http_metrics_;
 };
 
 // `trainyard worker`: a process that only runs jobs from the shared

@@ -30,18 +30,6 @@ class JobContext {
   // always when current == total.
   virtual void ReportProgress(int64_t current, int64_t total,
                               const std::string& metrics_json = "") = 0;
-  // One point of the job's training curves (episode return, losses, entropy,
-  // env-steps/s, learning rate, ...) at `step`, the handler's own counter
-  // (environment steps, boosting rounds), increasing within an attempt.
-  // Stored for GET /api/jobs/{id}/metrics (batched with progress writes;
-  // all pending points are stored when the handler returns) and written to
-  // the TensorBoard event file of runs/<job id>/. Non-finite values are
-  // left out. The first point of an attempt drops what earlier attempts
-  // recorded at its step or later, so a resumed run does not draw its
-  // replayed stretch twice. Storage errors are logged, never returned: a
-  // curve must not fail a training.
-  using MetricValues = std::vector<std::pair<std::string, double>>;
-  virtual void RecordMetrics(int64_t step, const MetricValues& values) = 0;
   // Appends a line to the job's log (stored; shown by `trainyard jobs show`).
   virtual void Log(const std::string& line) = 0;
 
@@ -57,6 +45,19 @@ class JobContext {
 
   // The JSON document stored as the job's result on success.
   virtual void SetResult(std::string result_json) = 0;
+
+  // One point of the job's training curves (episode return, losses, entropy,
+  // env-steps/s, learning rate, ...) at `step`, the handler's own counter
+  // (environment steps, boosting rounds), increasing within an attempt.
+  // Stored for GET /api/jobs/{id}/metrics (batched with progress writes;
+  // all pending points are stored when the handler returns) and written to
+  // the TensorBoard event file of runs/<job id>/. Non-finite values are
+  // left out. The first point of an attempt drops what earlier attempts
+  // recorded at its step or later, so a resumed run does not draw its
+  // replayed stretch twice. Storage errors are logged, never returned: a
+  // curve must not fail a training.
+  using MetricValues = std::vector<std::pair<std::string, double>>;
+  virtual void RecordMetrics(int64_t step, const MetricValues& values) = 0;
 };
 
 // Runs one job and must not throw. Returns OK when the work is done (the job

@@ -28,10 +28,10 @@ struct WorkerPoolOptions {
   int64_t progress_flush_ms = 250;  // min interval between progress writes
   int64_t stop_grace_ms = 20000;    // Stop() warns after this long
   std::string checkpoint_root;      // <root>/<job id>/ per job; must be set
+  std::string worker_id;            // empty = "<host>-<pid>-<random>"
   // TensorBoard event files of RecordMetrics go to <runs_root>/<job id>/;
   // empty = none (the points are stored in the job store either way).
   std::string runs_root;
-  std::string worker_id;            // empty = "<host>-<pid>-<random>"
 };
 
 class RunningJob;

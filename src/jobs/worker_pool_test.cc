@@ -75,15 +75,17 @@ class WorkerPoolTest : public ::testing::Test {
   // The steps of the job's stored curve points.
   std::vector<int64_t> CurveSteps(const std::string& id) {
     std::vector<int64_t> steps;
-    for (const auto& p : *store_->jobs()->ListMetrics(id, -1, 1000))
-      steps.push_back(p.step);
+    // The Result must outlive the loop (a range over *Result() dangles).
+    auto points = store_->jobs()->ListMetrics(id, -1, 1000);
+    for (const auto& p : *points) steps.push_back(p.step);
     return steps;
   }
   // The steps of the job's TensorBoard scalar events, over all its files.
   std::multiset<int64_t> EventSteps(const std::string& id) {
     std::multiset<int64_t> steps;
     for (const auto& file : tracking::ListEventFiles(tmp_.Sub("runs/" + id))) {
-      for (const auto& e : *tracking::ReadEventFile(file))
+      auto events = tracking::ReadEventFile(file);
+      for (const auto& e : *events)
         if (!e.scalars.empty()) steps.insert(e.step);
     }
     return steps;

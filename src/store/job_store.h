@@ -101,8 +101,6 @@ class JobStore {
   virtual Result<JobRecord> Get(const std::string& id) = 0;  // NOT_FOUND
   virtual Result<std::vector<JobRecord>> List(const JobFilter& filter) = 0;
   virtual Result<int64_t> Count(const JobFilter& filter) = 0;
-  // Every (type, status) pair that has jobs, with its count (metrics).
-  virtual Result<std::vector<JobCount>> CountByTypeAndStatus() = 0;
 
   // Atomically takes the queued job whose type is in `types` with the highest
   // priority (the oldest one among equals), marks it
@@ -149,6 +147,15 @@ class JobStore {
   virtual Result<std::vector<JobLogLine>> ListLogs(const std::string& id,
                                                    int64_t after_id,
                                                    int64_t limit) = 0;
+  virtual Result<std::vector<JobEvent>> ListEvents(const std::string& job_id,
+                                                   int64_t after_id,
+                                                   int64_t limit) = 0;
+  // Events of all jobs after `after_id` (for webhook fan-out).
+  virtual Result<std::vector<JobEvent>> ListAllEvents(int64_t after_id,
+                                                      int64_t limit) = 0;
+
+  // Every (type, status) pair that has jobs, with its count (metrics).
+  virtual Result<std::vector<JobCount>> CountByTypeAndStatus() = 0;
   // Stores curve points of a job; a point at a step already stored replaces
   // it (a resumed attempt replays steps). NOT_FOUND-free: unknown job ids
   // fail with the store's constraint error.
@@ -161,12 +168,6 @@ class JobStore {
   virtual Result<std::vector<MetricPoint>> ListMetrics(const std::string& id,
                                                        int64_t after_step,
                                                        int64_t limit) = 0;
-  virtual Result<std::vector<JobEvent>> ListEvents(const std::string& job_id,
-                                                   int64_t after_id,
-                                                   int64_t limit) = 0;
-  // Events of all jobs after `after_id` (for webhook fan-out).
-  virtual Result<std::vector<JobEvent>> ListAllEvents(int64_t after_id,
-                                                      int64_t limit) = 0;
 };
 
 }  // namespace trainyard::store
