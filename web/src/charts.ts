@@ -45,6 +45,9 @@ export class MetricChart {
   private plot: uPlot | null = null;
   private host: HTMLElement;
   private runs = 0;
+  // True after the user dragged a zoom window, until a double-click resets
+  // it: live updates then keep the window instead of rescaling.
+  private zoomed = false;
 
   constructor(readonly metric: string) {
     this.host = h("div", { class: "plot", "data-metric": metric });
@@ -68,7 +71,16 @@ export class MetricChart {
         width, height: 220,
         scales: { x: { time: false } },
         axes: [{ label: "step" }, {}],
-        cursor: { drag: { x: true, y: false } },
+        cursor: {
+          drag: { x: true, y: false },
+          bind: {
+            dblclick: (_u, _target, handler) => (e: MouseEvent) => {
+              this.zoomed = false;
+              return handler(e);
+            },
+          },
+        },
+        hooks: { setSelect: [(u: uPlot) => { if (u.select.width > 0) this.zoomed = true; }] },
         series: [{ label: "step" }, ...curves.map((c, i) => ({
           label: c.jobId.slice(0, 8),
           stroke: COLORS[i % COLORS.length],
@@ -77,7 +89,7 @@ export class MetricChart {
         }))],
       }, data, this.host);
     } else {
-      this.plot.setData(data, true);
+      this.plot.setData(data, !this.zoomed);
     }
     // uPlot draws synchronously: the time to build (or feed) and draw.
     this.host.dataset.drawMs = (performance.now() - started).toFixed(1);
