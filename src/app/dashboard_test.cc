@@ -51,8 +51,8 @@ TEST_F(DashboardTest, EveryResponseHasAStrictCspAndSecurityHeaders) {
 
 TEST_F(DashboardTest, EveryFileThePageLoadsIsServedFromTheBinary) {
   const std::string page = Get(router_, "/").body;
-  std::regex local(R"((?:src|href)="(/[^"]*)") ");
-      int found = 0;
+  std::regex local(R"re((?:src|href)="(/[^"]*)")re");
+  int found = 0;
   for (std::sregex_iterator it(page.begin(), page.end(), local), end; it != end;
        ++it) {
     const std::string path = (*it)[1];
