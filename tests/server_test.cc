@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "api/auth.h"
+#include "api/router.h"
 #include "app/server_app.h"
 #include "core/test_support.h"
 
