@@ -427,7 +427,7 @@ Result<std::vector<JobCount>> SqlJobStore::CountByTypeAndStatus() {
 }
 
 Status SqlJobStore::AppendMetrics(const std::string& id,
-                                     const std::vector<MetricPoint>& points) {
+                                  const std::vector<MetricPoint>& points) {
   if (points.empty()) return Status::Ok();
   auto lock = db_->Lock();
   // Only the job's own worker writes its points, so row locks suffice.
@@ -449,8 +449,7 @@ Status SqlJobStore::AppendMetrics(const std::string& id,
       TxMode::kRowLocks);
 }
 
-Status SqlJobStore::DropMetricsFrom(const std::string& id,
-                                       int64_t from_step) {
+Status SqlJobStore::DropMetricsFrom(const std::string& id, int64_t from_step) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,
@@ -459,8 +458,9 @@ Status SqlJobStore::DropMetricsFrom(const std::string& id,
   return s.Run();
 }
 
-Result<std::vector<MetricPoint>> SqlJobStore::ListMetrics(
-    const std::string& id, int64_t after_step, int64_t limit) {
+Result<std::vector<MetricPoint>> SqlJobStore::ListMetrics(const std::string& id,
+                                                          int64_t after_step,
+                                                          int64_t limit) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
       Statement s,

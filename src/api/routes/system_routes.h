@@ -34,8 +34,8 @@ struct SystemRoutesDeps {
   ComponentProbe database;
   ComponentProbe kubernetes;
   ComponentProbe wandb;
-  std::function<int()> job_workers;   // worker threads in this process
-  std::function<int()> running_jobs;  // jobs running in this process
+  std::function<int()> job_workers;           // worker threads in this process
+  std::function<int()> running_jobs;          // jobs running in this process
   const HttpMetrics* http_metrics = nullptr;  // null: no HTTP series
 };
 
