@@ -25,7 +25,9 @@ try {
 
   step("jobs: an admin's slow counting job and alice's gym training");
   const counter = await t.api(t.admin, "POST", "/api/jobs",
-    { type: "test.count", params: { units: 80, sleep_ms: 150 } });
+    // Long enough to still run however slowly the browser starts (a loaded
+    // CI machine); cancelled once its curve has been seen to grow.
+    { type: "test.count", params: { units: 2000, sleep_ms: 150 } });
   const gym = await t.api(alice, "POST", "/api/v1/training", {
     name: "browser-test", model_type: "ppo", total_episodes: 3, seed: 3,
     parameters: { buffer_size: 32, batch_size: 32 } });
@@ -54,6 +56,7 @@ try {
   }, "the curve to grow while the job runs");
   console.log(`curve grew from ${first} to ${later} points while the job ran`);
   await shot(adminPage, "run-live");
+  await t.api(t.admin, "POST", `/api/jobs/${counter.id}/cancel`);
 
   step("alice sees her gym run's curves once it has trained");
   const alicePage = await t.openPage("alice");

@@ -67,6 +67,10 @@ export class Harness {
   // URL fragments of refusals the current step expects.
   async openPage(name, viewport = { width: 1280, height: 900 }) {
     const context = await this.browser.newContext({ viewport });
+    // How long a step may wait before it gives up (not a figure the test
+    // checks): Playwright's 30 s is too short for chromium's first page on
+    // a CI machine that is also compiling.
+    context.setDefaultTimeout(120_000);
     const page = await context.newPage();
     page.problems = [];
     page.expected = [];
