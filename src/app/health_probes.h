@@ -1,7 +1,6 @@
-// Real checks behind the components of GET /api/v1/health: the database
-// answers a query; Kubernetes is reachable if configured; W&B is reported
-// as configured or not (runs are written as TensorBoard files for
-// `wandb sync`, so no network call is made).
+// The platform's check behind GET /api/v1/health: the database answers a
+// query (the other components are the products', products::HealthChecks),
+// and a cache that keeps slow checks cheap under load.
 #pragma once
 
 #include <chrono>
@@ -9,24 +8,12 @@
 #include <mutex>
 #include <string>
 
-#include "core/config.h"
 #include "store/metadata_store.h"
 
 namespace trainyard::app {
 
 // "healthy" or "unhealthy".
 std::string ProbeDatabase(store::MetadataStore* store);
-
-// Kubernetes API: "not_configured" without KUBERNETES_SERVICE_HOST and
-// without a kubeconfig; otherwise "healthy" if a TCP connection to the API
-// server opens within 300 ms, "unreachable" if not, "misconfigured" if the
-// kubeconfig cannot be read or names no server.
-std::string ProbeKubernetes(const std::string& service_host,
-                            const std::string& service_port,
-                            const std::string& kubeconfig_path);
-
-// "configured" with an API key, else "not_configured".
-std::string ProbeWandb(const std::string& api_key);
 
 // Caches a slow probe's answer for `ttl` so health stays cheap under load.
 // Thread-safe.

@@ -18,6 +18,16 @@ std::vector<std::string> ProductNames() {
   return names;
 }
 
+std::vector<std::string> ProductSettingNames() {
+  std::vector<std::string> names;
+  for (const auto& module : NewProductModules()) {
+    for (std::string& name : module->SettingNames()) {
+      names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
 products::ProductDeps MakeProductDeps(Runtime* runtime) {
   products::ProductDeps deps;
   deps.config = &runtime->config;

@@ -24,6 +24,10 @@ std::vector<std::unique_ptr<products::ProductModule>> NewProductModules();
 // Names of the products in this build, in the list's order.
 std::vector<std::string> ProductNames();
 
+// Every product's setting names (ProductModule::SettingNames), for
+// LoadConfigFromEnvironment.
+std::vector<std::string> ProductSettingNames();
+
 // The dependencies a product module sees, taken from `runtime`; jobs and
 // health are null (AddProductRoutes sets them).
 products::ProductDeps MakeProductDeps(Runtime* runtime);

@@ -1,5 +1,7 @@
 #include "app/runtime.h"
 
+#include <cstdlib>
+
 #include "app/products.h"
 #include "app/test_jobs.h"
 
@@ -24,8 +26,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config,
   store::StoreConfig store_config;
   store_config.sqlite_path = rt->data_dir->database_path();
   store_config.check = check;
-  TY_ASSIGN_OR_RETURN(store_config.database_url,
-                      DatabaseUrlFromEnvironment(ProcessEnvironment()));
+  store_config.database_url = config.database_url;
   TY_ASSIGN_OR_RETURN(rt->store, store::OpenStore(store_config));
   rt->artifacts = std::make_unique<store::ArtifactStore>(
       rt->data_dir.get(), &rt->file_system, rt->store->artifact_owners());
@@ -35,18 +36,10 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config,
   return rt;
 }
 
-Result<std::string> DatabaseUrlFromEnvironment(const EnvLookup& env) {
-  const char* value = env(kDatabaseUrlVariable);
-  const std::string url = value ? value : "";
-  if (url.empty() || url.rfind("postgresql://", 0) == 0 ||
-      url.rfind("postgres://", 0) == 0) {
-    return url;
-  }
-  return ValidationError(
-      "invalid database URL",
-      {{kDatabaseUrlVariable,
-        "must be a PostgreSQL URL, postgresql://user:password@host:port/"
-        "dbname (unset for the embedded SQLite database)"}});
+Status LoadConfigFromProcessEnvironment(Config* config) {
+  return LoadConfigFromEnvironment(
+      [](const char* name) { return std::getenv(name); }, config,
+      ProductSettingNames());
 }
 
 std::string CheckpointRoot(const Runtime& runtime) {

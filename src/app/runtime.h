@@ -43,14 +43,11 @@ struct Runtime {
 Result<std::unique_ptr<Runtime>> OpenRuntime(
     const Config& config, store::OpenCheck check = store::OpenCheck::kQuick);
 
-// The environment variable that selects PostgreSQL for the metadata store
-// (docs/scale-out.md); the CLI's --database-url sets it.
-inline constexpr const char* kDatabaseUrlVariable = "TRAINYARD_DATABASE_URL";
-
-// The PostgreSQL URL in `env`'s TRAINYARD_DATABASE_URL, or "" (SQLite in the
-// data directory) when unset or empty. VALIDATION_ERROR naming the variable
-// for anything but a postgresql:// or postgres:// URL.
-Result<std::string> DatabaseUrlFromEnvironment(const EnvLookup& env);
+// Overlays the process environment onto `config`: the TRAINYARD_* platform
+// variables and every product's settings (ProductModule::SettingNames). The
+// only place the program reads its environment; everything below app/ gets
+// its settings from the Config. Errors: LoadConfigFromEnvironment's.
+Status LoadConfigFromProcessEnvironment(Config* config);
 
 // Where jobs keep their checkpoints: <home>/jobs.
 std::string CheckpointRoot(const Runtime& runtime);

@@ -22,33 +22,6 @@ TEST(RuntimeTest, CreatesTheDataDirectoryLayout) {
   EXPECT_TRUE(std::filesystem::exists(tmp.Sub("home/trainyard.db")));
 }
 
-// The environment of a process with TRAINYARD_DATABASE_URL = `url`.
-EnvLookup DatabaseUrlEnv(const char* url) {
-  return [url](const char* name) -> const char* {
-    return std::string(name) == kDatabaseUrlVariable ? url : nullptr;
-  };
-}
-
-TEST(DatabaseUrlTest, UnsetOrEmptyMeansSqlite) {
-  EXPECT_EQ(*DatabaseUrlFromEnvironment(DatabaseUrlEnv(nullptr)), "");
-  EXPECT_EQ(*DatabaseUrlFromEnvironment(DatabaseUrlEnv("")), "");
-}
-
-TEST(DatabaseUrlTest, PostgresqlUrlsSelectPostgresql) {
-  for (const char* url :
-       {"postgresql://u:p@db:5432/trainyard", "postgres://db/trainyard"}) {
-    EXPECT_EQ(*DatabaseUrlFromEnvironment(DatabaseUrlEnv(url)), url);
-  }
-}
-
-TEST(DatabaseUrlTest, AnythingElseIsAValidationErrorNamingTheVariable) {
-  auto url = DatabaseUrlFromEnvironment(DatabaseUrlEnv("mysql://db/x"));
-  ASSERT_FALSE(url.ok());
-  EXPECT_EQ(url.status().code(), ErrorCode::kValidation);
-  ASSERT_EQ(url.status().details().size(), 1u);
-  EXPECT_EQ(url.status().details()[0].field, "TRAINYARD_DATABASE_URL");
-}
-
 TEST(RuntimeTest, RefusesInvalidConfiguration) {
   testing::TempDir tmp;
   Config config;

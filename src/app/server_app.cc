@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
-
 #include "api/auth.h"
 #include "api/dispatcher.h"
 #include "api/http_metrics.h"
@@ -21,11 +19,6 @@
 namespace trainyard::app {
 
 namespace {
-
-std::string EnvOr(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
 
 jobs::WorkerPoolOptions PoolOptions(const Runtime& rt, int threads) {
   jobs::WorkerPoolOptions o;
@@ -87,12 +80,6 @@ Status ServerApp::Wire() {
   router_ = std::make_unique<api::Router>();
   http_metrics_ = std::make_unique<api::HttpMetrics>();
 
-  auto kubernetes = std::make_shared<CachedProbe>(
-      [cfg = rt.config.kubeconfig] {
-        return ProbeKubernetes(EnvOr("KUBERNETES_SERVICE_HOST"),
-                               EnvOr("KUBERNETES_SERVICE_PORT"), cfg);
-      },
-      std::chrono::seconds(10));
   api::SystemRoutesDeps system;
   system.jobs = job_service_.get();
   system.clock = clock;
@@ -104,16 +91,16 @@ Status ServerApp::Wire() {
       [store = rt.store.get()] { return ProbeDatabase(store); },
       std::chrono::seconds(1));
   system.database = [database] { return (*database)(); };
-  // A product's check of a component (the gym's kubectl against its
-  // configured context) replaces the server's own probe.
+  // Every other component is a product's (the gym's kubernetes and wandb),
+  // registered by its AddRoutes below.
   auto product_checks = std::make_shared<products::HealthChecks>();
-  system.kubernetes = [kubernetes, product_checks]() -> api::ComponentState {
-    if (auto state = product_checks->Run("kubernetes")) {
-      return {state->status, state->message};
+  system.components = [product_checks] {
+    std::map<std::string, api::ComponentState> states;
+    for (const auto& [name, state] : product_checks->RunAll()) {
+      states[name] = {state.status, state.message};
     }
-    return (*kubernetes)();
+    return states;
   };
-  system.wandb = [key = rt.config.wandb_api_key] { return ProbeWandb(key); };
   system.job_workers = [pool = pool_.get()] {
     return pool ? pool->threads() : 0;
   };

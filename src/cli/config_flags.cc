@@ -55,7 +55,7 @@ void ConfigFlags::AddTo(CLI::App* cmd, bool server) {
 
 Result<Config> ConfigFlags::Resolve() const {
   Config c;
-  TY_RETURN_IF_ERROR(LoadConfigFromEnvironment(ProcessEnvironment(), &c));
+  TY_RETURN_IF_ERROR(app::LoadConfigFromProcessEnvironment(&c));
   if (home) c.home = *home;
   if (bind) c.bind = *bind;
   if (port) c.port = *port;
@@ -68,12 +68,7 @@ Result<Config> ConfigFlags::Resolve() const {
   if (webhook_allow_cidrs) c.webhook_allow_cidrs = *webhook_allow_cidrs;
   if (webhook_ca_file) c.webhook_ca_file = *webhook_ca_file;
   if (eth_rpc) c.eth_rpc = *eth_rpc;
-  // The flag means the variable: every process it starts, and app/ (which
-  // reads the store's location from the environment), see the same value.
-  if (database_url)
-    ::setenv(app::kDatabaseUrlVariable, database_url->c_str(), /*replace=*/1);
-  TY_RETURN_IF_ERROR(
-      app::DatabaseUrlFromEnvironment(ProcessEnvironment()).status());
+  if (database_url) c.database_url = *database_url;
   TY_RETURN_IF_ERROR(c.Validate());
   return c;
 }

@@ -6,10 +6,6 @@
 
 namespace trainyard {
 
-EnvLookup ProcessEnvironment() {
-  return [](const char* name) { return std::getenv(name); };
-}
-
 namespace {
 
 bool ParseBool(std::string_view v, bool* out) {
@@ -36,7 +32,14 @@ bool ParseInt64(std::string_view v, int64_t* out) {
 
 }  // namespace
 
-Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config) {
+std::string Config::ProductSetting(const std::string& name) const {
+  auto it = product_settings.find(name);
+  return it == product_settings.end() ? std::string() : it->second;
+}
+
+Status LoadConfigFromEnvironment(
+    const EnvLookup& env, Config* config,
+    const std::vector<std::string>& product_setting_names) {
   Config c = *config;
   std::vector<FieldError> errors;
   auto str = [&](const char* name, std::string* field) {
@@ -74,8 +77,6 @@ Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config) {
   integer("TRAINYARD_JOB_LEASE_SECONDS", &c.job_lease_seconds);
   integer("TRAINYARD_JOB_MAX_ATTEMPTS", &c.job_max_attempts);
   integer("TRAINYARD_TORCH_THREADS", &c.torch_threads);
-  str("WANDB_API_KEY", &c.wandb_api_key);
-  str("KUBECONFIG", &c.kubeconfig);
   boolean("TRAINYARD_ENABLE_TEST_JOBS", &c.enable_test_jobs);
   str("TRAINYARD_WEBHOOK_ALLOW_CIDRS", &c.webhook_allow_cidrs);
   str("TRAINYARD_WEBHOOK_CA_FILE", &c.webhook_ca_file);
@@ -83,6 +84,10 @@ Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config) {
   integer("TRAINYARD_WEBHOOK_MAX_DELAY_MS", &c.webhook_max_delay_ms);
   integer("TRAINYARD_WEBHOOK_MAX_ATTEMPTS", &c.webhook_max_attempts);
   str("TRAINYARD_ETH_RPC", &c.eth_rpc);
+  str("TRAINYARD_DATABASE_URL", &c.database_url);
+  for (const std::string& name : product_setting_names) {
+    if (const char* v = env(name.c_str())) c.product_settings[name] = v;
+  }
   if (!errors.empty()) {
     return ValidationError("invalid environment configuration",
                            std::move(errors));
@@ -115,6 +120,13 @@ Status Config::Validate() const {
   if (job_max_attempts < 1)
     errors.push_back({"job_max_attempts", "must be >= 1"});
   if (torch_threads < 0) errors.push_back({"torch_threads", "must be >= 0"});
+  if (!database_url.empty() && database_url.rfind("postgresql://", 0) != 0 &&
+      database_url.rfind("postgres://", 0) != 0) {
+    errors.push_back({"database_url",
+                      "must be a PostgreSQL URL, postgresql://user:password@"
+                      "host:port/dbname (unset for the embedded SQLite "
+                      "database)"});
+  }
   if (webhook_retry_base_ms < 1)
     errors.push_back({"webhook_retry_base_ms", "must be >= 1"});
   if (webhook_max_delay_ms < webhook_retry_base_ms)

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -27,8 +29,6 @@ struct Config {
   int job_lease_seconds = 30;             // TRAINYARD_JOB_LEASE_SECONDS
   int job_max_attempts = 3;               // TRAINYARD_JOB_MAX_ATTEMPTS
   int torch_threads = 0;                  // TRAINYARD_TORCH_THREADS (0=auto)
-  std::string wandb_api_key;              // WANDB_API_KEY (health: wandb)
-  std::string kubeconfig;                 // KUBECONFIG (health: kubernetes)
   bool enable_test_jobs = false;          // TRAINYARD_ENABLE_TEST_JOBS
   // Webhook deliveries (notify/). Non-public destinations (loopback,
   // private, link-local, ...) are refused unless inside one of these
@@ -44,19 +44,35 @@ struct Config {
   // (named "default") or comma-separated name=URL entries. URLs may carry
   // credentials: never logged or shown to non-admins.
   std::string eth_rpc;  // TRAINYARD_ETH_RPC
+  // Where the metadata store lives: "" for the embedded SQLite database in
+  // `home`, or a postgresql:// (postgres://) URL (docs/scale-out.md). May
+  // carry a password: never log it.
+  std::string database_url;  // TRAINYARD_DATABASE_URL
+  // The products' own settings, by environment variable name (e.g.
+  // "TRAINYARD_STUDIO_COMMISSION", "KUBECONFIG"). Each product declares its
+  // names (products::ProductModule::SettingNames), parses its own values and
+  // reads them from here only, never from the process environment.
+  std::map<std::string, std::string> product_settings;
+
+  // product_settings[name], or "" when it is not set.
+  std::string ProductSetting(const std::string& name) const;
 
   // Checks ranges and combinations; the error names each bad field.
   Status Validate() const;
 };
 
 // Reads an environment variable; returns nullptr when unset. Injectable so
-// tests need not touch the process environment.
+// tests need not touch the process environment; the program's one lookup
+// of the real environment is app::LoadConfigFromProcessEnvironment.
 using EnvLookup = std::function<const char*(const char*)>;
-EnvLookup ProcessEnvironment();
 
-// Overlays TRAINYARD_* variables onto `config`. Unparseable values give a
+// Overlays TRAINYARD_* variables onto `config`, and copies each set
+// variable of `product_setting_names` into config->product_settings
+// (the products parse those themselves). Unparseable values give a
 // VALIDATION_ERROR naming the variable; `config` is unchanged then.
-Status LoadConfigFromEnvironment(const EnvLookup& env, Config* config);
+Status LoadConfigFromEnvironment(
+    const EnvLookup& env, Config* config,
+    const std::vector<std::string>& product_setting_names = {});
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopbackAddress(const std::string& address);

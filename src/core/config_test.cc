@@ -29,6 +29,23 @@ TEST(ConfigTest, EnvironmentOverridesDefaults) {
   EXPECT_FALSE(c.auth);
 }
 
+TEST(ConfigTest, ProductSettingsAreCopiedByTheirDeclaredNamesOnly) {
+  Config c;
+  ASSERT_TRUE(LoadConfigFromEnvironment(
+                  FakeEnv({{"TRAINYARD_STUDIO_COMMISSION", "0.2"},
+                           {"KUBECONFIG", "/k/config"},
+                           {"TRAINYARD_UNDECLARED", "x"}}),
+                  &c, {"TRAINYARD_STUDIO_COMMISSION", "KUBECONFIG",
+                       "TRAINYARD_KUBE_CONTEXT"})
+                  .ok());
+  EXPECT_EQ(c.product_settings,
+            (std::map<std::string, std::string>{
+                {"KUBECONFIG", "/k/config"},
+                {"TRAINYARD_STUDIO_COMMISSION", "0.2"}}));
+  EXPECT_EQ(c.ProductSetting("KUBECONFIG"), "/k/config");
+  EXPECT_EQ(c.ProductSetting("TRAINYARD_KUBE_CONTEXT"), "");
+}
+
 TEST(ConfigTest, BadEnvironmentValueIsNamedAndChangesNothing) {
   Config c;
   Status s = LoadConfigFromEnvironment(
@@ -68,6 +85,35 @@ TEST(ConfigTest, WebhookSettingsComeFromTheEnvironment) {
   EXPECT_EQ(c.webhook_max_attempts, 5);
   EXPECT_TRUE(c.Validate().ok());
   EXPECT_TRUE(Config().webhook_allow_cidrs.empty());  // nothing internal
+}
+
+TEST(ConfigTest, DatabaseUrlUnsetMeansTheEmbeddedSqliteDatabase) {
+  Config c;
+  ASSERT_TRUE(LoadConfigFromEnvironment(FakeEnv({}), &c).ok());
+  EXPECT_EQ(c.database_url, "");
+  EXPECT_TRUE(c.Validate().ok());
+}
+
+TEST(ConfigTest, PostgresqlDatabaseUrlsComeFromTheEnvironment) {
+  for (const char* url :
+       {"postgresql://u:p@db:5432/trainyard", "postgres://db/trainyard"}) {
+    Config c;
+    ASSERT_TRUE(LoadConfigFromEnvironment(
+                    FakeEnv({{"TRAINYARD_DATABASE_URL", url}}), &c)
+                    .ok());
+    EXPECT_EQ(c.database_url, url);
+    EXPECT_TRUE(c.Validate().ok()) << url;
+  }
+}
+
+TEST(ConfigTest, OtherDatabaseUrlsAreAValidationErrorNamingTheField) {
+  Config c;
+  c.database_url = "mysql://db/x";
+  Status s = c.Validate();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), ErrorCode::kValidation);
+  ASSERT_EQ(s.details().size(), 1u);
+  EXPECT_EQ(s.details()[0].field, "database_url");
 }
 
 TEST(ConfigTest, WebhookRetrySettingsOutOfRangeAreNamed) {

@@ -23,9 +23,9 @@ class JobService;
 namespace trainyard::products {
 
 // Checks a product contributes to GET /api/v1/health, by component name
-// (the gym's "kubernetes": kubectl against its configured context). A
-// registered check replaces the server's default probe of that component.
-// Thread-safe.
+// (the gym's "kubernetes": kubectl against its configured context, and its
+// "wandb"). The platform's own components are "api" and "database"; every
+// other component of the answer is a product's. Thread-safe.
 class HealthChecks {
  public:
   struct State {
@@ -37,6 +37,18 @@ class HealthChecks {
   void Set(const std::string& component, Check check) {
     std::lock_guard lock(mu_);
     checks_[component] = std::move(check);
+  }
+  // Every registered check's answer, by component (run outside the
+  // registry's lock).
+  std::map<std::string, State> RunAll() const {
+    std::map<std::string, Check> checks;
+    {
+      std::lock_guard lock(mu_);
+      checks = checks_;
+    }
+    std::map<std::string, State> states;
+    for (const auto& [component, check] : checks) states[component] = check();
+    return states;
   }
   // The registered check's answer (run outside the registry's lock);
   // nullopt when no product registered `component`.

@@ -15,11 +15,10 @@ namespace trainyard::api {
 using nlohmann::json;
 
 std::string OverallHealth(const std::string& database,
-                          const std::string& kubernetes,
-                          const std::string& wandb) {
+                          const std::vector<std::string>& others) {
   if (database != "healthy") return "unhealthy";
-  for (const std::string* s : {&kubernetes, &wandb}) {
-    if (*s != "healthy" && *s != "not_configured" && *s != "configured")
+  for (const std::string& s : others) {
+    if (s != "healthy" && s != "not_configured" && s != "configured")
       return "degraded";
   }
   return "healthy";
@@ -51,25 +50,23 @@ Result<store::JobRecord> JobVisibleTo(jobs::JobService* jobs,
 }
 
 Result<Response> Health(const SystemRoutesDeps& d, Request&) {
-  const ComponentState db = d.database(), kube = d.kubernetes(), wb = d.wandb();
-  const std::string &database = db.status, &kubernetes = kube.status,
-                    &wandb = wb.status;
-  const std::string status = OverallHealth(database, kubernetes, wandb);
+  std::map<std::string, ComponentState> states;
+  if (d.components) states = d.components();
+  std::vector<std::string> others;
+  for (const auto& [name, state] : states) others.push_back(state.status);
+  states["database"] = d.database();
+  const std::string& database = states["database"].status;
+  const std::string status = OverallHealth(database, others);
+  json components = {{"api", "healthy"}};
   json details = json::object();
-  for (const auto& [name, state] :
-       {std::pair<const char*, const ComponentState*>{"database", &db},
-        {"kubernetes", &kube},
-        {"wandb", &wb}}) {
-    if (!state->message.empty()) details[name] = state->message;
+  for (const auto& [name, state] : states) {
+    components[name] = state.status;
+    if (!state.message.empty()) details[name] = state.message;
   }
   const int64_t uptime_s = (d.clock->NowMillis() - d.started_at_ms) / 1000;
   json body = {
       {"status", status},
-      {"components",
-       {{"api", "healthy"},
-        {"database", database},
-        {"kubernetes", kubernetes},
-        {"wandb", wandb}}},
+      {"components", components},
       {"details", details},
       {"version", d.version},
       {"uptime", FormatUptime(uptime_s)},

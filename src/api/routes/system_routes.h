@@ -1,10 +1,14 @@
 // Routes every deployment has whatever products are enabled: the ILP
 // welcome string (GET /api/v1/), health (GET /api/v1/health, as the gym
-// document shows it) and the product-neutral job API under /api/jobs.
+// document shows it: the platform's api and database components plus the
+// ones products register, e.g. the gym's kubernetes and wandb) and the
+// product-neutral job API under /api/jobs.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "api/http_metrics.h"
 #include "api/router.h"
@@ -25,6 +29,8 @@ struct ComponentState {
   std::string message;
 };
 using ComponentProbe = std::function<ComponentState()>;
+// The states of the components products registered, by component name.
+using ComponentsProbe = std::function<std::map<std::string, ComponentState>()>;
 
 struct SystemRoutesDeps {
   jobs::JobService* jobs = nullptr;
@@ -32,10 +38,10 @@ struct SystemRoutesDeps {
   std::string version;
   int64_t started_at_ms = 0;
   ComponentProbe database;
-  ComponentProbe kubernetes;
-  ComponentProbe wandb;
-  std::function<int()> job_workers;           // worker threads in this process
-  std::function<int()> running_jobs;          // jobs running in this process
+  // The products' components (may be unset: none).
+  ComponentsProbe components;
+  std::function<int()> job_workers;   // worker threads in this process
+  std::function<int()> running_jobs;  // jobs running in this process
   const HttpMetrics* http_metrics = nullptr;  // null: no HTTP series
 };
 
@@ -45,12 +51,11 @@ struct SystemRoutesDeps {
 // this call too). `deps` is copied; its pointers must outlive the router.
 Status AddSystemRoutes(Router* router, SystemRoutesDeps deps);
 
-// Health verdict from component states: "unhealthy" if api or database is
-// not "healthy"; "degraded" if another configured component is not healthy
-// ("not_configured" and "configured" do not count); else "healthy".
+// Health verdict from component states: "unhealthy" if the database is
+// not "healthy"; "degraded" if one of `others` is configured but not
+// healthy ("not_configured" and "configured" do not count); else "healthy".
 std::string OverallHealth(const std::string& database,
-                          const std::string& kubernetes,
-                          const std::string& wandb);
+                          const std::vector<std::string>& others);
 
 // "1d2h3m4s"-style uptime ("24h" for exactly a day, as the document shows).
 std::string FormatUptime(int64_t seconds);

@@ -6,17 +6,18 @@ namespace trainyard::api {
 namespace {
 
 TEST(SystemRoutesTest, HealthyWhenDatabaseHealthyAndOthersUnconfigured) {
-  EXPECT_EQ(OverallHealth("healthy", "not_configured", "not_configured"),
+  EXPECT_EQ(OverallHealth("healthy", {"not_configured", "not_configured"}),
             "healthy");
-  EXPECT_EQ(OverallHealth("healthy", "healthy", "configured"), "healthy");
+  EXPECT_EQ(OverallHealth("healthy", {"healthy", "configured"}), "healthy");
+  EXPECT_EQ(OverallHealth("healthy", {}), "healthy");
 }
 
 TEST(SystemRoutesTest, UnhealthyWhenDatabaseIsDown) {
-  EXPECT_EQ(OverallHealth("unhealthy", "healthy", "healthy"), "unhealthy");
+  EXPECT_EQ(OverallHealth("unhealthy", {"healthy", "healthy"}), "unhealthy");
 }
 
 TEST(SystemRoutesTest, DegradedWhenAConfiguredComponentIsUnreachable) {
-  EXPECT_EQ(OverallHealth("healthy", "unreachable", "not_configured"),
+  EXPECT_EQ(OverallHealth("healthy", {"unreachable", "not_configured"}),
             "degraded");
 }
 

@@ -56,12 +56,11 @@ class GymKubeApiTest : public gym::GymServerTest {
     }
     std::filesystem::permissions(script,
                                  std::filesystem::perms::owner_all);
-    setenv("TRAINYARD_KUBECTL", script.c_str(), 1);
-    setenv("TRAINYARD_KUBE_CONTEXT", "edge-lab", 1);
-    setenv("TRAINYARD_KUBE_NAMESPACE", "gym", 1);
-    setenv("TRAINYARD_KUBE_IMAGE", "registry.local/trainyard:0.1", 1);
-    unsetenv("KUBECONFIG");
-    StartServer();
+    StartServer({{"TRAINYARD_KUBECTL", script},
+                 {"TRAINYARD_KUBE_CONTEXT", "edge-lab"},
+                 {"TRAINYARD_KUBE_NAMESPACE", "gym"},
+                 {"TRAINYARD_KUBE_IMAGE", "registry.local/trainyard:0.1"},
+                 {"WANDB_API_KEY", "test-key"}});
   }
   static void TearDownTestSuite() {
     GymServerTest::TearDownTestSuite();
@@ -153,6 +152,12 @@ TEST_F(GymKubeApiTest, SystemMetricsCountNodesAndPodsThroughKubectl) {
   EXPECT_EQ(k["context"], "edge-lab");
   EXPECT_EQ(k["node_count"], 2);
   EXPECT_EQ(k["pod_count"], 3);
+}
+
+TEST_F(GymKubeApiTest, HealthReportsWandbAsConfiguredWithAnApiKeySetting) {
+  auto r = client_->Get("/api/v1/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(json::parse(r->body)["components"]["wandb"], "configured");
 }
 
 TEST_F(GymKubeApiTest, HealthAsksKubectlForTheContextsReadiness) {

@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,15 +22,17 @@ class GymServerTest : public ::testing::Test {
  protected:
   using json = nlohmann::json;
 
-  // Starts the server under a fresh home directory and records the admin
-  // token. Call from SetUpTestSuite, after setting any environment variables
-  // the server reads at start-up.
-  static void StartServer() {
+  // Starts the server under a fresh home directory with the given product
+  // settings (Config::product_settings) and records the admin token. Call
+  // from SetUpTestSuite.
+  static void StartServer(
+      const std::map<std::string, std::string>& settings = {}) {
     tmp_ = new testing::TempDir();
     Config config;
     config.home = tmp_->Sub("home");
     config.port = 0;
     config.workers = 1;
+    config.product_settings = settings;
     auto app = app::ServerApp::Create(config);
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = app->release();

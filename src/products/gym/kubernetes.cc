@@ -1,6 +1,5 @@
 #include "products/gym/kubernetes.h"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,10 +10,12 @@ using nlohmann::json;
 
 namespace {
 
-std::string EnvOr(const char* name, const std::string& fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
-}
+constexpr const char* kContext = "TRAINYARD_KUBE_CONTEXT";
+constexpr const char* kKubeconfig = "KUBECONFIG";
+constexpr const char* kNamespace = "TRAINYARD_KUBE_NAMESPACE";
+constexpr const char* kImage = "TRAINYARD_KUBE_IMAGE";
+constexpr const char* kTemplates = "TRAINYARD_KUBE_TEMPLATES";
+constexpr const char* kKubectl = "TRAINYARD_KUBECTL";
 
 Result<std::string> ReadTemplate(const std::string& dir,
                                  const std::string& name) {
@@ -44,15 +45,23 @@ std::string FirstLine(const std::string& text) {
 
 }  // namespace
 
-KubeSettings KubeSettingsFromEnvironment(
-    const std::string& kubeconfig, const std::string& default_templates_dir) {
+std::vector<std::string> KubeSettingNames() {
+  return {kContext, kKubeconfig, kNamespace, kImage, kTemplates, kKubectl};
+}
+
+KubeSettings KubeSettingsFromConfig(const Config& config,
+                                    const std::string& default_templates_dir) {
+  auto setting_or = [&](const char* name, const std::string& fallback) {
+    std::string v = config.ProductSetting(name);
+    return v.empty() ? fallback : v;
+  };
   KubeSettings s;
-  s.context = EnvOr("TRAINYARD_KUBE_CONTEXT", "");
-  s.kubeconfig = kubeconfig;
-  s.kube_namespace = EnvOr("TRAINYARD_KUBE_NAMESPACE", s.kube_namespace);
-  s.image = EnvOr("TRAINYARD_KUBE_IMAGE", s.image);
-  s.templates_dir = EnvOr("TRAINYARD_KUBE_TEMPLATES", default_templates_dir);
-  s.kubectl = EnvOr("TRAINYARD_KUBECTL", s.kubectl);
+  s.context = setting_or(kContext, "");
+  s.kubeconfig = setting_or(kKubeconfig, "");
+  s.kube_namespace = setting_or(kNamespace, s.kube_namespace);
+  s.image = setting_or(kImage, s.image);
+  s.templates_dir = setting_or(kTemplates, default_templates_dir);
+  s.kubectl = setting_or(kKubectl, s.kubectl);
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
 #include "core/status.h"
 #include "products/gym/process_runner.h"
 
@@ -30,10 +31,13 @@ struct KubeSettings {
   int health_timeout_ms = 3000;            // the health probe's kubectl call
 };
 
-// The settings from the environment variables above; templates_dir
-// defaults to `default_templates_dir`, kubeconfig to `kubeconfig`.
-KubeSettings KubeSettingsFromEnvironment(const std::string& kubeconfig,
-                                         const std::string& default_templates_dir);
+// The names of the settings above (Config::product_settings).
+std::vector<std::string> KubeSettingNames();
+
+// The settings from `config`'s product settings named above (an empty
+// value counts as unset); templates_dir defaults to `default_templates_dir`.
+KubeSettings KubeSettingsFromConfig(const Config& config,
+                                    const std::string& default_templates_dir);
 
 // What a deploy asks the cluster for.
 struct KubeDeployment {

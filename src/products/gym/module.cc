@@ -2,6 +2,7 @@
 
 #include "jobs/job_context.h"
 #include "products/gym/gym_store.h"
+#include "products/gym/kubernetes.h"
 #include "products/gym/routes.h"
 #include "products/gym/task_spec.h"
 #include "products/gym/training_job.h"
@@ -10,9 +11,19 @@ namespace trainyard::gym {
 
 namespace {
 
+// Runs are written as TensorBoard files that `wandb sync` uploads, so the
+// key is only reported as configured or not (no network call).
+constexpr const char* kWandbKeySetting = "WANDB_API_KEY";
+
 class GymModule : public products::ProductModule {
  public:
   const char* name() const override { return "gym"; }
+
+  std::vector<std::string> SettingNames() const override {
+    std::vector<std::string> names = KubeSettingNames();
+    names.push_back(kWandbKeySetting);
+    return names;
+  }
 
   Status Open(const products::ProductDeps& deps) override {
     // The tables are the metadata store's, which outlives the product: the
@@ -32,6 +43,13 @@ class GymModule : public products::ProductModule {
 
   Status AddRoutes(const products::ProductDeps& deps,
                    api::Router* router) override {
+    if (deps.health != nullptr) {
+      const bool wandb = !deps.config->ProductSetting(kWandbKeySetting).empty();
+      deps.health->Set("wandb", [wandb] {
+        return products::HealthChecks::State{
+            wandb ? "configured" : "not_configured", ""};
+      });
+    }
     return AddGymRoutes(deps, deps.jobs, store_, router);
   }
 

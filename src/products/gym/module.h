@@ -11,8 +11,9 @@
 namespace trainyard::gym {
 
 // The gym module: migrates the gym's tables (Open), the "gym.train" job
-// type, the routes under /api/v1 (training, models, metrics) and the
-// "kubernetes" health component. The routes own a local deployment manager
+// type, the routes under /api/v1 (training, models, metrics), the
+// "kubernetes" and "wandb" health components, and its settings (KUBECONFIG,
+// TRAINYARD_KUBE_*, TRAINYARD_KUBECTL, WANDB_API_KEY). The routes own a local deployment manager
 // and a host sampler thread that live as long as the router. See
 // products::ProductModule for the life cycle.
 std::unique_ptr<products::ProductModule> NewModule();

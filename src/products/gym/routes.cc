@@ -1059,9 +1059,8 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   }
   c->kube = std::make_unique<KubernetesClient>(
       options.kube ? *options.kube
-                   : KubeSettingsFromEnvironment(
-                         deps.config ? deps.config->kubeconfig : "",
-                         TRAINYARD_DEPLOY_TEMPLATES_DIR),
+                   : KubeSettingsFromConfig(*deps.config,
+                                            TRAINYARD_DEPLOY_TEMPLATES_DIR),
       runner);
   RestoreDeployments(*c);
   if (deps.health != nullptr) {

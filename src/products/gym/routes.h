@@ -21,8 +21,8 @@ struct RouteOptions {
   int64_t host_sample_period_ms = 10000;
   // How long POST .../cancel waits for a running task to stop.
   int64_t cancel_wait_ms = 5000;
-  // The Kubernetes deploy path; unset = KubeSettingsFromEnvironment (with
-  // the configured KUBECONFIG and the source tree's deploy/k8s templates).
+  // The Kubernetes deploy path; unset = KubeSettingsFromConfig (with the
+  // source tree's deploy/k8s templates).
   std::optional<KubeSettings> kube;
   // Runs kubectl; null = a SubprocessRunner owned by the routes. Must
   // outlive the router when given.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <string>
 
 #include "ml/calendar.h"
@@ -13,11 +12,16 @@ namespace {
 
 constexpr int64_t kMsPerDay = 86'400'000;
 
-void ReadEnv(const char* name, double* out) {
-  const char* text = std::getenv(name);
-  if (text == nullptr || *text == '\0') return;
+constexpr const char* kHoursFree = "TRAINYARD_STUDIO_HOURS_FREE";
+constexpr const char* kHoursPro = "TRAINYARD_STUDIO_HOURS_PRO";
+constexpr const char* kHoursElite = "TRAINYARD_STUDIO_HOURS_ELITE";
+constexpr const char* kCommission = "TRAINYARD_STUDIO_COMMISSION";
+
+void ReadSetting(const Config& config, const char* name, double* out) {
+  const std::string text = config.ProductSetting(name);
+  if (text.empty()) return;
   char* end = nullptr;
-  double v = std::strtod(text, &end);
+  double v = std::strtod(text.c_str(), &end);
   if (end != nullptr && *end == '\0' && std::isfinite(v) && v >= 0) *out = v;
 }
 
@@ -35,12 +39,16 @@ double StudioSettings::AllowanceHours(store::Tier tier) const {
   return hours_free;
 }
 
-StudioSettings SettingsFromEnvironment() {
+std::vector<std::string> StudioSettingNames() {
+  return {kHoursFree, kHoursPro, kHoursElite, kCommission};
+}
+
+StudioSettings SettingsFromConfig(const Config& config) {
   StudioSettings s;
-  ReadEnv("TRAINYARD_STUDIO_HOURS_FREE", &s.hours_free);
-  ReadEnv("TRAINYARD_STUDIO_HOURS_PRO", &s.hours_pro);
-  ReadEnv("TRAINYARD_STUDIO_HOURS_ELITE", &s.hours_elite);
-  ReadEnv("TRAINYARD_STUDIO_COMMISSION", &s.commission_rate);
+  ReadSetting(config, kHoursFree, &s.hours_free);
+  ReadSetting(config, kHoursPro, &s.hours_pro);
+  ReadSetting(config, kHoursElite, &s.hours_elite);
+  ReadSetting(config, kCommission, &s.commission_rate);
   s.commission_rate = std::min(s.commission_rate, 1.0);
   return s;
 }

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "core/config.h"
 #include "store/user_store.h"
 
 namespace trainyard::studio {
@@ -21,9 +23,12 @@ struct StudioSettings {
   double AllowanceHours(store::Tier tier) const;
 };
 
-// Defaults overridden by the TRAINYARD_STUDIO_* environment variables
+// The names of the settings above (Config::product_settings).
+std::vector<std::string> StudioSettingNames();
+
+// Defaults overridden by the TRAINYARD_STUDIO_* settings of `config`
 // (malformed or negative values are ignored).
-StudioSettings SettingsFromEnvironment();
+StudioSettings SettingsFromConfig(const Config& config);
 
 // Cost of `seconds` of compute, rounded up to the next cent.
 int64_t CostCents(double seconds, int64_t price_per_hour_cents);

@@ -16,6 +16,12 @@ class StudioModule : public products::ProductModule {
 
   const char* name() const override { return "studio"; }
 
+  std::vector<std::string> SettingNames() const override {
+    std::vector<std::string> names = StudioSettingNames();
+    names.push_back(kRenewalIntervalSetting);
+    return names;
+  }
+
   Status Open(const products::ProductDeps& deps) override {
     TY_ASSIGN_OR_RETURN(ctx_, StudioContext::Open(deps, nullptr));
     return Status::Ok();
@@ -56,7 +62,7 @@ class StudioModule : public products::ProductModule {
     }
     ctx_->deliverer->Start();
     ctx_->renewals = std::make_unique<RenewalScheduler>(
-        ctx_.get(), RenewalIntervalMsFromEnvironment());
+        ctx_.get(), RenewalIntervalMs(*ctx_->deps.config));
     ctx_->renewals->Start();
     return Status::Ok();
   }

@@ -8,12 +8,12 @@
 
 namespace trainyard::studio {
 
-int64_t RenewalIntervalMsFromEnvironment() {
+int64_t RenewalIntervalMs(const Config& config) {
   constexpr int64_t kDefaultMs = 600'000;
-  const char* text = std::getenv("TRAINYARD_STUDIO_RENEWAL_INTERVAL_S");
-  if (text == nullptr || *text == '\0') return kDefaultMs;
+  const std::string text = config.ProductSetting(kRenewalIntervalSetting);
+  if (text.empty()) return kDefaultMs;
   char* end = nullptr;
-  const double seconds = std::strtod(text, &end);
+  const double seconds = std::strtod(text.c_str(), &end);
   if (*end != '\0' || !(seconds >= 0.01 && seconds <= 86400)) {
     spdlog::warn(
         "TRAINYARD_STUDIO_RENEWAL_INTERVAL_S='{}' is not in [0.01, 86400]; "

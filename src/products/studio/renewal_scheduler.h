@@ -8,13 +8,19 @@
 #include <mutex>
 #include <thread>
 
+#include "core/config.h"
 #include "products/studio/subscriptions.h"
 
 namespace trainyard::studio {
 
-// Sweep interval from TRAINYARD_STUDIO_RENEWAL_INTERVAL_S (default 600 s;
-// renewals are by calendar day, so minutes of delay do not matter).
-int64_t RenewalIntervalMsFromEnvironment();
+// The setting naming the sweep interval in seconds (Config::product_settings).
+inline constexpr const char* kRenewalIntervalSetting =
+    "TRAINYARD_STUDIO_RENEWAL_INTERVAL_S";
+
+// Sweep interval from `config`'s kRenewalIntervalSetting (default 600 s, also
+// for a value outside [0.01, 86400]; renewals are by calendar day, so
+// minutes of delay do not matter).
+int64_t RenewalIntervalMs(const Config& config);
 
 // Thread-safe. `ctx` must outlive the scheduler. Run one per database (the
 // server; a renewal is claimed in the database, so a second one would only

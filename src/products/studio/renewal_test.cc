@@ -449,14 +449,19 @@ TEST_F(RenewalTest, ACancelledSubscriptionIsNotRenewed) {
   EXPECT_TRUE(Reload(s.id).cancelled_at.has_value());
 }
 
-TEST(RenewalIntervalTest, ComesFromTheEnvironmentWithASafeDefault) {
-  unsetenv("TRAINYARD_STUDIO_RENEWAL_INTERVAL_S");
-  EXPECT_EQ(RenewalIntervalMsFromEnvironment(), 600'000);
-  setenv("TRAINYARD_STUDIO_RENEWAL_INTERVAL_S", "2.5", 1);
-  EXPECT_EQ(RenewalIntervalMsFromEnvironment(), 2'500);
-  setenv("TRAINYARD_STUDIO_RENEWAL_INTERVAL_S", "-1", 1);
-  EXPECT_EQ(RenewalIntervalMsFromEnvironment(), 600'000);
-  unsetenv("TRAINYARD_STUDIO_RENEWAL_INTERVAL_S");
+TEST(RenewalIntervalTest, ComesFromTheConfigurationWithASafeDefault) {
+  Config config;
+  EXPECT_EQ(RenewalIntervalMs(config), 600'000);
+  config.product_settings[kRenewalIntervalSetting] = "2.5";
+  EXPECT_EQ(RenewalIntervalMs(config), 2'500);
+  config.product_settings[kRenewalIntervalSetting] = "-1";
+  EXPECT_EQ(RenewalIntervalMs(config), 600'000);
+}
+
+TEST(RenewalIntervalTest, IsNotReadFromTheProcessEnvironment) {
+  setenv(kRenewalIntervalSetting, "2.5", 1);
+  EXPECT_EQ(RenewalIntervalMs(Config()), 600'000);
+  unsetenv(kRenewalIntervalSetting);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ Result<std::shared_ptr<StudioContext>> StudioContext::Open(
   auto ctx = std::make_shared<StudioContext>();
   ctx->deps = deps;
   ctx->jobs = jobs;
-  ctx->settings = SettingsFromEnvironment();
+  ctx->settings = SettingsFromConfig(*deps.config);
   ctx->models = tables->models();
   ctx->training_jobs = tables->training_jobs();
   ctx->ledger =

@@ -43,11 +43,6 @@ inline json TinyModelBody(const std::string& name = "tiny") {
 class StudioServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Every compute second is billed in these tests (no included hours), so
-    // holds, charges and refunds are non-zero.
-    setenv("TRAINYARD_STUDIO_HOURS_FREE", "0", 1);
-    setenv("TRAINYARD_STUDIO_HOURS_PRO", "0", 1);
-    setenv("TRAINYARD_STUDIO_HOURS_ELITE", "0", 1);
     auto app = app::ServerApp::Create(ServerConfig());
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
@@ -78,6 +73,12 @@ class StudioServerTest : public ::testing::Test {
     // The tests' webhook receivers listen on loopback, which only an
     // administrator's allow-list opens to deliveries.
     config.webhook_allow_cidrs = "127.0.0.0/8,::1";
+    // Every compute second is billed in these tests (no included hours), so
+    // holds, charges and refunds are non-zero.
+    for (const char* tier : {"FREE", "PRO", "ELITE"}) {
+      config.product_settings[std::string("TRAINYARD_STUDIO_HOURS_") + tier] =
+          "0";
+    }
     return config;
   }
 
