@@ -9,9 +9,10 @@
 
 namespace trainyard::ml {
 
-// Writes `bytes` to a temporary file beside `path`, fsyncs it and renames it
-// over `path`. Returns OK or IO_ERROR (the temporary file is removed).
-// Thread-safe for distinct paths.
+// Replaces `path` with `bytes` through the one atomic writer
+// (store::FileSystem::WriteFileAtomic on the process's file system: temp
+// file, fsync, rename, fsync of the directory). OK or IO_ERROR; the old
+// content stays on an error before the rename. Thread-safe.
 Status WriteFileAtomically(const std::string& path, const std::string& bytes);
 
 // The whole content of `path`. IO_ERROR (naming `what` and the path) if it

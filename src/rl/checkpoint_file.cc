@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "store/file_system.h"
 
 namespace trainyard::rl {
 namespace {
@@ -36,54 +37,10 @@ Status Errno(const std::string& what, const std::string& path) {
   return IoError(what + " " + path + ": " + std::strerror(errno));
 }
 
-Status FsyncPath(const std::string& path, int flags) {
-  int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return Errno("cannot open", path);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("cannot fsync", path);
-  return Status::Ok();
-}
-
 }  // namespace
 
 Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
-  namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return IoError("cannot create directory " + dir.string() + ": " + ec.message());
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Errno("cannot create", tmp);
-    size_t done = 0;
-    while (done < bytes.size()) {
-      ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        Status s = Errno("cannot write", tmp);
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return s;
-      }
-      done += static_cast<size_t>(n);
-    }
-    if (::fsync(fd) != 0) {
-      Status s = Errno("cannot fsync", tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
-    }
-    ::close(fd);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Errno("cannot rename into", path);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return FsyncPath(dir.string(), O_RDONLY | O_DIRECTORY);
+  return store::DefaultFileSystem()->WriteFileAtomic(path, bytes);
 }
 
 Status WriteCheckpointFile(const std::string& path, const CheckpointFile& file) {

@@ -7,33 +7,11 @@
 #include <memory>
 
 #include "core/test_support.h"
+#include "store/fault_injecting_file_system.h"
 #include "store/metadata_store.h"
 
 namespace trainyard::store {
 namespace {
-
-// Fails every atomic write after writing nothing: the old content must stay.
-class FailingWritesFileSystem final : public FileSystem {
- public:
-  Status WriteFileAtomic(const std::string&, const std::string&) override {
-    return IoError("injected: disk full");
-  }
-  Result<std::string> ReadFile(const std::string& p) override {
-    return real_.ReadFile(p);
-  }
-  Status CreateDirectories(const std::string& p) override {
-    return real_.CreateDirectories(p);
-  }
-  bool Exists(const std::string& p) override { return real_.Exists(p); }
-  Status RemoveAll(const std::string& p) override { return real_.RemoveAll(p); }
-  Result<std::vector<std::string>> ListDirectory(
-      const std::string& p) override {
-    return real_.ListDirectory(p);
-  }
-
- private:
-  PosixFileSystem real_;
-};
 
 TEST(ArtifactStoreTest, PutThenGetRoundTripsWithChecksum) {
   testing::TempDir tmp;
@@ -65,10 +43,14 @@ TEST(ArtifactStoreTest, FailedWriteKeepsTheOldContent) {
   DataDir dir = *DataDir::Open(tmp.path());
   PosixFileSystem real;
   ASSERT_TRUE(ArtifactStore(&dir, &real).Put("m/model.bin", "precious").ok());
-  FailingWritesFileSystem failing;
-  ArtifactStore store(&dir, &failing);
-  EXPECT_EQ(store.Put("m/model.bin", "new").status().code(), ErrorCode::kIo);
-  EXPECT_EQ(*store.Get("m/model.bin"), "precious");
+  for (WriteStep step : AllWriteSteps()) {
+    if (step == WriteStep::kSyncDir) break;  // after the rename: new content
+    FaultInjectingFileSystem failing(step);
+    ArtifactStore store(&dir, &failing);
+    EXPECT_EQ(store.Put("m/model.bin", "new").status().code(), ErrorCode::kIo)
+        << WriteStepName(step);
+    EXPECT_EQ(*store.Get("m/model.bin"), "precious") << WriteStepName(step);
+  }
 }
 
 TEST(ArtifactStoreTest, RefusesPathsOutsideTheDataDirectory) {

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "store/file_system.h"
+
 namespace trainyard::tracking {
 namespace {
 
@@ -223,16 +225,7 @@ Status CsvLogger::DropRowsAfter(const std::string& column, double value) {
 }
 
 Status CsvLogger::ReplaceContents(const std::string& text) {
-  const std::string tmp = path_ + ".tmp";
-  {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
-    file << text;
-    file.flush();
-    if (!file) return IoError("cannot write " + tmp);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path_, ec);
-  if (ec) return IoError("cannot replace " + path_ + ": " + ec.message());
+  TY_RETURN_IF_ERROR(store::DefaultFileSystem()->WriteFileAtomic(path_, text));
   std::fclose(file_);
   file_ = std::fopen(path_.c_str(), "ab");
   if (file_ == nullptr) {

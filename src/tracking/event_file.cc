@@ -10,6 +10,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "store/file_system.h"
 #include "tracking/crc32c.h"
 
 namespace trainyard::tracking {
@@ -383,16 +384,7 @@ Status DropEventsAfter(const std::string& dir, int64_t step) {
       kept.append(data, begin, ends[i] - begin);
     }
     if (!dropped) continue;
-    const std::string tmp = path + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << kept;
-      out.flush();
-      if (!out) return IoError("cannot write " + tmp);
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) return IoError("cannot replace " + path + ": " + ec.message());
+    TY_RETURN_IF_ERROR(store::DefaultFileSystem()->WriteFileAtomic(path, kept));
   }
   return Status::Ok();
 }
@@ -402,8 +394,7 @@ std::vector<std::string> ListEventFiles(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    const bool temporary =
-        name.size() >= 4 && name.compare(name.size() - 4, 4, ".tmp") == 0;
+    const bool temporary = store::IsTemporaryFileName(name);
     if (entry.is_regular_file() && !temporary &&
         name.find("tfevents") != std::string::npos) {
       paths.push_back(entry.path().string());

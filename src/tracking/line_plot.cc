@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "store/file_system.h"
 #include "tracking/csv_logger.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -242,18 +243,22 @@ Status RenderLinePlotPng(const std::vector<Series>& series,
   }
 
   cairo_destroy(cr);
-  const std::string tmp = path + ".tmp";
-  const cairo_status_t status =
-      cairo_surface_write_to_png(surface, tmp.c_str());
+  // Encoded in memory, then written by the one atomic writer.
+  std::string png;
+  const cairo_status_t status = cairo_surface_write_to_png_stream(
+      surface,
+      [](void* closure, const unsigned char* data, unsigned int length) {
+        static_cast<std::string*>(closure)->append(
+            reinterpret_cast<const char*>(data), length);
+        return CAIRO_STATUS_SUCCESS;
+      },
+      &png);
   cairo_surface_destroy(surface);
   if (status != CAIRO_STATUS_SUCCESS) {
     return IoError("cannot write " + path + ": " +
                    cairo_status_to_string(status));
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return IoError("cannot replace " + path + ": " + ec.message());
-  return Status::Ok();
+  return store::DefaultFileSystem()->WriteFileAtomic(path, png);
 }
 
 Status RenderCsvColumnsPng(const std::string& csv_path,

@@ -9,6 +9,7 @@
 #include "market/presets.h"
 #include "market/price_csv.h"
 #include "products/ilp/predictor.h"
+#include "store/file_system.h"
 
 namespace trainyard::ilp {
 namespace {
@@ -61,23 +62,16 @@ Result<ImportSummary> ImportPoolData(const store::DataDir& data_dir,
   s.first_timestamp = rows->front().timestamp;
   s.last_timestamp = rows->back().timestamp;
   TY_ASSIGN_OR_RETURN(std::string path, data_dir.Resolve(s.path, "pool_id"));
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(),
-                                      ec);
   // Stored normalised (Unix seconds) so later reads need no date parsing.
   std::ostringstream out;
   out.precision(17);
   out << "timestamp,price,volume\n";
   for (const market::PriceRow& r : *rows)
     out << r.timestamp << ',' << r.price << ',' << r.volume << '\n';
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << out.str();
-    if (!f) return IoError("cannot write " + s.path);
+  Status written = store::DefaultFileSystem()->WriteFileAtomic(path, out.str());
+  if (!written.ok()) {
+    return IoError("cannot store " + s.path + ": " + written.message());
   }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return IoError("cannot store " + s.path + ": " + ec.message());
   return s;
 }
 

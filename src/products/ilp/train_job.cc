@@ -13,6 +13,7 @@
 #include "products/ilp/log_rows.h"
 #include "products/ilp/workspace.h"
 #include "rl/trainer.h"
+#include "store/file_system.h"
 #include "tracking/csv_logger.h"
 
 namespace trainyard::ilp {
@@ -98,16 +99,7 @@ std::vector<std::string> TrainingWarnings(const ModelInfo& m) {
 namespace {
 
 Status WriteText(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out) return IoError("cannot write " + path);
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return IoError("cannot rename " + tmp + ": " + ec.message());
-  return Status::Ok();
+  return store::DefaultFileSystem()->WriteFileAtomic(path, text);
 }
 
 // The prices of a stored market-replay CSV (market/price_csv.h).
