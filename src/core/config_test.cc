@@ -31,17 +31,17 @@ TEST(ConfigTest, EnvironmentOverridesDefaults) {
 
 TEST(ConfigTest, ProductSettingsAreCopiedByTheirDeclaredNamesOnly) {
   Config c;
-  ASSERT_TRUE(LoadConfigFromEnvironment(
-                  FakeEnv({{"TRAINYARD_STUDIO_COMMISSION", "0.2"},
-                           {"KUBECONFIG", "/k/config"},
-                           {"TRAINYARD_UNDECLARED", "x"}}),
-                  &c, {"TRAINYARD_STUDIO_COMMISSION", "KUBECONFIG",
-                       "TRAINYARD_KUBE_CONTEXT"})
-                  .ok());
-  EXPECT_EQ(c.product_settings,
-            (std::map<std::string, std::string>{
-                {"KUBECONFIG", "/k/config"},
-                {"TRAINYARD_STUDIO_COMMISSION", "0.2"}}));
+  ASSERT_TRUE(
+      LoadConfigFromEnvironment(FakeEnv({{"TRAINYARD_STUDIO_COMMISSION", "0.2"},
+                                         {"KUBECONFIG", "/k/config"},
+                                         {"TRAINYARD_UNDECLARED", "x"}}),
+                                &c,
+                                {"TRAINYARD_STUDIO_COMMISSION", "KUBECONFIG",
+                                 "TRAINYARD_KUBE_CONTEXT"})
+          .ok());
+  EXPECT_EQ(c.product_settings, (std::map<std::string, std::string>{
+                                    {"KUBECONFIG", "/k/config"},
+                                    {"TRAINYARD_STUDIO_COMMISSION", "0.2"}}));
   EXPECT_EQ(c.ProductSetting("KUBECONFIG"), "/k/config");
   EXPECT_EQ(c.ProductSetting("TRAINYARD_KUBE_CONTEXT"), "");
 }

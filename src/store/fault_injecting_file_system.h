@@ -13,7 +13,15 @@
 
 namespace trainyard::store {
 
-enum class WriteStep { kNone, kCreate, kAppend, kSync, kClose, kRename, kSyncDir };
+enum class WriteStep {
+  kNone,
+  kCreate,
+  kAppend,
+  kSync,
+  kClose,
+  kRename,
+  kSyncDir
+};
 
 // Every step of an atomic write, in the order WriteFileAtomic runs them.
 inline const std::vector<WriteStep>& AllWriteSteps() {
@@ -25,13 +33,20 @@ inline const std::vector<WriteStep>& AllWriteSteps() {
 
 inline const char* WriteStepName(WriteStep step) {
   switch (step) {
-    case WriteStep::kNone: return "none";
-    case WriteStep::kCreate: return "create";
-    case WriteStep::kAppend: return "append";
-    case WriteStep::kSync: return "sync";
-    case WriteStep::kClose: return "close";
-    case WriteStep::kRename: return "rename";
-    case WriteStep::kSyncDir: return "sync directory";
+    case WriteStep::kNone:
+      return "none";
+    case WriteStep::kCreate:
+      return "create";
+    case WriteStep::kAppend:
+      return "append";
+    case WriteStep::kSync:
+      return "sync";
+    case WriteStep::kClose:
+      return "close";
+    case WriteStep::kRename:
+      return "rename";
+    case WriteStep::kSyncDir:
+      return "sync directory";
   }
   return "?";
 }
@@ -61,8 +76,7 @@ class FaultInjectingFileSystem final : public FileSystem {
     TY_RETURN_IF_ERROR(Fault(WriteStep::kCreate));
     TY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
                         real_.NewWritableFile(p));
-    return std::unique_ptr<WritableFile>(
-        new FaultyFile(std::move(file), this));
+    return std::unique_ptr<WritableFile>(new FaultyFile(std::move(file), this));
   }
   Status RenameFile(const std::string& from, const std::string& to) override {
     TY_RETURN_IF_ERROR(Fault(WriteStep::kRename));

@@ -78,8 +78,7 @@ Status FileSystem::WriteFileAtomic(const std::string& path,
   TY_RETURN_IF_ERROR(CreateDirectories(dir));
   const std::string tmp =
       path + std::string(kTemporaryMarker) + HexEncode(RandomBytes(6));
-  TY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file,
-                      NewWritableFile(tmp));
+  TY_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, NewWritableFile(tmp));
   Status st = file->Append(data);
   if (st.ok()) st = file->Sync();
   Status closed = file->Close();
@@ -137,7 +136,6 @@ Status PosixFileSystem::SyncDirectory(const std::string& dir) {
   if (rc != 0) return ErrnoStatus("fsync directory", dir);
   return Status::Ok();
 }
-
 
 Result<std::string> PosixFileSystem::ReadFile(const std::string& path) {
   if (IsInternalFile(path))

@@ -26,10 +26,7 @@ class RenewalTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::move(*store::OpenSqliteStore(tmp_.Sub("t.db")));
     clock_.SetMillis(*ml::ParseDate("2025-01-15") * kDayMs + 3'600'000);
-    products::ProductDeps deps;
-    deps.store = store_.get();
-    deps.clock = &clock_;
-    ctx_ = std::move(*StudioContext::Open(deps, nullptr));
+    ctx_ = std::move(*StudioContext::Open(Deps(), nullptr));
     AddUser("seller", 0);
     AddUser("buyer", 10000);
     StudioModel model;
@@ -115,10 +112,15 @@ class RenewalTest : public ::testing::Test {
   // A new StudioContext on the same database, as after a restart.
   void Restart() {
     ctx_.reset();
+    ctx_ = std::move(*StudioContext::Open(Deps(), nullptr));
+  }
+  // What the context is opened with: the store, the clock, defaults.
+  products::ProductDeps Deps() {
     products::ProductDeps deps;
+    deps.config = &config_;
     deps.store = store_.get();
     deps.clock = &clock_;
-    ctx_ = std::move(*StudioContext::Open(deps, nullptr));
+    return deps;
   }
   // The buyer paid `months` months and the seller got their share of each.
   void ExpectMonthsPaid(int months) {
@@ -141,6 +143,7 @@ class RenewalTest : public ::testing::Test {
 
   testing::TempDir tmp_;
   ManualClock clock_;
+  Config config_;
   std::unique_ptr<store::MetadataStore> store_;
   std::shared_ptr<StudioContext> ctx_;
   Listing listing_;
@@ -180,8 +183,8 @@ TEST_F(RenewalTest, ADueSubscriptionIsRenewedChargedAndThePeriodContinues) {
   ASSERT_EQ(paid->size(), 2u);
   EXPECT_EQ((*paid)[0].reference, next.id);
   EXPECT_EQ((*paid)[0].amount_cents, -299900);
-  auto income = ctx_->ledger->Entries("seller", std::string(kSubscriptionIncome),
-                                      0, INT64_MAX);
+  auto income = ctx_->ledger->Entries(
+      "seller", std::string(kSubscriptionIncome), 0, INT64_MAX);
   ASSERT_EQ(income->size(), 2u);
   EXPECT_EQ((*income)[0].amount_cents, 269910);
   EXPECT_EQ(ctx_->models->Get("model-1")->total_downloads, 2);
@@ -203,8 +206,8 @@ TEST_F(RenewalTest, ASecondSweepDoesNotChargeAgain) {
   EXPECT_EQ(again->renewed, 0);
   EXPECT_NEAR(Credits("buyer"), after, 1e-9);
   // A renewal found late still follows the old period without a gap.
-  auto subs = ctx_->marketplace->ListSubscriptions(std::nullopt, "buyer",
-                                                   std::nullopt);
+  auto subs =
+      ctx_->marketplace->ListSubscriptions(std::nullopt, "buyer", std::nullopt);
   EXPECT_EQ(ml::FormatDate((*subs)[0].start_day), "2025-02-15");
 }
 
@@ -212,8 +215,8 @@ TEST_F(RenewalTest, WithoutFundsTheSubscriptionExpiresWithTheReason) {
   const std::string buyer_hook = Endpoint("buyer");
   Subscription s = Subscribe(true);
   ASSERT_TRUE(ctx_->ledger
-                  ->Apply("buyer", -(10000 - 2999 - 100) * 100,
-                          kCreditPurchase, "spent", clock_.NowMillis())
+                  ->Apply("buyer", -(10000 - 2999 - 100) * 100, kCreditPurchase,
+                          "spent", clock_.NowMillis())
                   .ok());  // 100.00 left
   GoTo("2025-02-15");
   auto r = RenewDueSubscriptions(*ctx_, Today());
@@ -224,8 +227,9 @@ TEST_F(RenewalTest, WithoutFundsTheSubscriptionExpiresWithTheReason) {
   const Subscription after = Reload(s.id);
   EXPECT_EQ(after.renewal_status, kRenewalInsufficientCredits);
   EXPECT_FALSE(after.renewed_by.has_value());
-  EXPECT_FALSE(ctx_->marketplace->ActiveSubscription("buyer", "model-1", Today())
-                   ->has_value());
+  EXPECT_FALSE(
+      ctx_->marketplace->ActiveSubscription("buyer", "model-1", Today())
+          ->has_value());
   std::vector<json> events = Events(buyer_hook);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["event"], "subscription.renewal_failed");
@@ -233,10 +237,10 @@ TEST_F(RenewalTest, WithoutFundsTheSubscriptionExpiresWithTheReason) {
   EXPECT_EQ(events[0]["data"]["status"], "EXPIRED");
   EXPECT_EQ(events[0]["data"]["reason"], "INSUFFICIENT_CREDITS");
   // It is not retried by later sweeps.
-  ASSERT_TRUE(ctx_->ledger
-                  ->Apply("buyer", 500000, kCreditPurchase, "topup",
-                          clock_.NowMillis())
-                  .ok());
+  ASSERT_TRUE(
+      ctx_->ledger
+          ->Apply("buyer", 500000, kCreditPurchase, "topup", clock_.NowMillis())
+          .ok());
   GoTo("2025-02-16");
   EXPECT_EQ(RenewDueSubscriptions(*ctx_, Today())->renewed, 0);
 }
@@ -267,8 +271,8 @@ TEST_F(RenewalTest, ARenewalMoreThanAMonthLateStartsToday) {
   Subscribe(true);
   GoTo("2025-04-02");  // no sweep ran for over a month
   ASSERT_EQ(RenewDueSubscriptions(*ctx_, Today())->renewed, 1);
-  auto subs = ctx_->marketplace->ListSubscriptions(std::nullopt, "buyer",
-                                                   std::nullopt);
+  auto subs =
+      ctx_->marketplace->ListSubscriptions(std::nullopt, "buyer", std::nullopt);
   EXPECT_EQ(ml::FormatDate((*subs)[0].start_day), "2025-04-02");
   EXPECT_NEAR(Credits("buyer"), 10000 - 2 * 2999.00, 1e-9);  // one month
 }
