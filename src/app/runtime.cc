@@ -28,8 +28,11 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config,
   store_config.check = check;
   store_config.database_url = config.database_url;
   TY_ASSIGN_OR_RETURN(rt->store, store::OpenStore(store_config));
+  // With PostgreSQL, processes on other hosts have data directories of their
+  // own: files are published to the database and fetched from it.
   rt->artifacts = std::make_unique<store::ArtifactStore>(
-      rt->data_dir.get(), &rt->file_system, rt->store->artifact_owners());
+      rt->data_dir.get(), &rt->file_system, rt->store->artifact_owners(),
+      config.database_url.empty() ? nullptr : rt->store->artifact_blobs());
   if (config.enable_test_jobs)
     TY_RETURN_IF_ERROR(RegisterTestJobs(&rt->handlers));
   TY_RETURN_IF_ERROR(OpenProducts(rt.get()));

@@ -1,7 +1,9 @@
 // Files a user keeps (models, checkpoints, CSV logs, plots, datasets) under
 // the data directory. Every path is resolved through DataDir, every write is
 // atomic (a crash leaves the old file or the new one), and every read on a
-// user's behalf goes through one ownership check (OpenForRead).
+// user's behalf goes through one ownership check (OpenForRead). With a blob
+// store (PostgreSQL: processes on other hosts have data directories of
+// their own) files are published to the database and fetched from it.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/artifact_blobs.h"
 #include "store/data_dir.h"
 #include "store/file_system.h"
 #include "store/model_store.h"
@@ -29,14 +32,17 @@ struct Reader {
   bool admin = false;
 };
 
-// Thread-safe if the FileSystem and the owner store are. Does not own its
+// Thread-safe if the FileSystem and the stores are. Does not own its
 // arguments, which must outlive it. `owners` may be null (tests of plain
 // file access): then nothing is claimed and OpenForRead refuses everything.
+// `blobs` may be null (one host: SQLite, or PostgreSQL with a shared data
+// directory): then Publish and Fetch do nothing.
 class ArtifactStore {
  public:
   ArtifactStore(const DataDir* dir, FileSystem* fs,
-                ArtifactOwnerStore* owners = nullptr)
-      : dir_(dir), fs_(fs), owners_(owners) {}
+                ArtifactOwnerStore* owners = nullptr,
+                ArtifactBlobStore* blobs = nullptr)
+      : dir_(dir), fs_(fs), owners_(owners), blobs_(blobs) {}
 
   // Records that the directory `relative_dir` and everything under it
   // belong to `owner_id`. OK if that owner already holds it. VALIDATION_ERROR
@@ -53,9 +59,28 @@ class ArtifactStore {
   // owner or an admin. NOT_FOUND — the same answer whether the file is
   // missing, unclaimed, another user's, or one of the store's own files
   // (the database and its journals are never claimable) — otherwise;
-  // VALIDATION_ERROR for a path that leaves the data directory.
+  // VALIDATION_ERROR for a path that leaves the data directory. With a blob
+  // store, a published copy newer than the local file (or where there is
+  // none) is served instead, from a content-addressed cache
+  // (artifact-cache/<sha256>; `absolute` points there).
   Result<ArtifactInfo> OpenForRead(const Reader& reader,
                                    const std::string& relative);
+
+  // Copies every regular file at or under `relative` whose content differs
+  // from its published copy into the blob store, so processes on other
+  // hosts can read it; `now` (unix ms) dates the copies. Call it when a job
+  // has written what it keeps. Returns the number of files copied. OK with
+  // 0 without a blob store or if nothing is at `relative`. Errors:
+  // VALIDATION_ERROR for a path outside the data directory, IO, and the
+  // database's.
+  Result<int> Publish(const std::string& relative, int64_t now);
+  // Writes the published copies at or under `relative` that are missing
+  // here into the data directory (atomically; a file that exists here is
+  // never replaced), so that libraries can open them by path. Call it
+  // before loading a model another host may have trained. Returns the
+  // number of files written; 0 without a blob store. Errors as Publish,
+  // CORRUPTION for a copy that fails its hash.
+  Result<int> Fetch(const std::string& relative);
 
   // Atomically writes `data` at `relative`. VALIDATION_ERROR for a path
   // outside the data directory, IO on write failure (old content kept).
@@ -76,10 +101,16 @@ class ArtifactStore {
 
   const DataDir& dir() const { return *dir_; }
 
+  // Where OpenForRead keeps the published copies it serves, under the root.
+  static constexpr const char* kArtifactCacheDir = "artifact-cache";
+
  private:
+  Result<ArtifactInfo> CachedCopy(const ArtifactBlob& blob);
+
   const DataDir* dir_;
   FileSystem* fs_;
   ArtifactOwnerStore* owners_;
+  ArtifactBlobStore* blobs_;
 };
 
 }  // namespace trainyard::store

@@ -29,11 +29,14 @@ class StatementImpl {
   virtual void BindDouble(int index, double value) = 0;
   virtual void BindText(int index, std::string_view value) = 0;
   virtual void BindNull(int index) = 0;
+  // Bytes (any values, NUL included) for a BLOB column.
+  virtual void BindBlob(int index, std::string_view bytes) = 0;
   virtual Result<bool> Step() = 0;
   virtual void Reset() = 0;
   virtual int64_t ColumnInt(int col) const = 0;
   virtual double ColumnDouble(int col) const = 0;
   virtual std::string ColumnText(int col) const = 0;
+  virtual std::string ColumnBlob(int col) const = 0;
   virtual bool ColumnIsNull(int col) const = 0;
 };
 
@@ -67,6 +70,12 @@ class Statement {
   Statement& Bind(int index, const char* value) {
     return Bind(index, std::string_view(value));
   }
+  // Binds bytes for a BLOB column (BYTEA on PostgreSQL); Bind(std::string)
+  // binds text, which must be valid UTF-8 without NUL on PostgreSQL.
+  Statement& BindBlob(int index, std::string_view bytes) {
+    impl_->BindBlob(index, bytes);
+    return *this;
+  }
   Statement& Bind(int index, std::nullopt_t) {
     impl_->BindNull(index);
     return *this;
@@ -98,6 +107,8 @@ class Statement {
   int64_t ColumnInt(int col) const { return impl_->ColumnInt(col); }
   double ColumnDouble(int col) const { return impl_->ColumnDouble(col); }
   std::string ColumnText(int col) const { return impl_->ColumnText(col); }
+  // The bytes of a BLOB column, as bound with BindBlob.
+  std::string ColumnBlob(int col) const { return impl_->ColumnBlob(col); }
   bool ColumnIsNull(int col) const { return impl_->ColumnIsNull(col); }
   std::optional<int64_t> ColumnOptionalInt(int col) const;
   std::optional<std::string> ColumnOptionalText(int col) const;

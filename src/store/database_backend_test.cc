@@ -13,6 +13,7 @@ namespace {
 const std::vector<std::string> kSchema = {
     "CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER NOT NULL, x REAL);",
     "CREATE TABLE log (id INTEGER PRIMARY KEY AUTOINCREMENT, line TEXT);",
+    "CREATE TABLE bytes (id INTEGER PRIMARY KEY, b BLOB NOT NULL);",
 };
 
 class DatabaseBackendTest : public ::testing::TestWithParam<std::string> {
@@ -53,6 +54,27 @@ TEST_P(DatabaseBackendTest, ValuesRoundTripWithTheirTypes) {
   EXPECT_EQ(q->ColumnInt(1), 1'700'000'000'123);
   EXPECT_EQ(q->ColumnDouble(2), 0.1);
   EXPECT_FALSE(*q->Step());
+}
+
+TEST_P(DatabaseBackendTest, BlobsRoundTripEveryByteValue) {
+  auto db = Open();
+  ASSERT_TRUE(db);
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  auto lock = db->Lock();
+  auto ins = db->Prepare("INSERT INTO bytes(id, b) VALUES(?, ?)");
+  ASSERT_TRUE(ins.ok());
+  ASSERT_TRUE(ins->Bind(1, int64_t{1}).BindBlob(2, all).Run().ok());
+  ASSERT_TRUE(ins->Reset().ok());
+  ASSERT_TRUE(ins->Bind(1, int64_t{2}).BindBlob(2, "").Run().ok());
+  auto q = db->Prepare("SELECT b, length(b) FROM bytes ORDER BY id");
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(q->ColumnBlob(0), all);
+  EXPECT_EQ(q->ColumnInt(1), 256);
+  ASSERT_TRUE(*q->Step());
+  EXPECT_EQ(q->ColumnBlob(0), "");
+  EXPECT_FALSE(q->ColumnIsNull(0));
 }
 
 TEST_P(DatabaseBackendTest, NullsReadAsAbsent) {
@@ -133,9 +155,10 @@ TEST_P(DatabaseBackendTest, ConcurrentOpensApplyEachMigrationOnce) {
   for (auto& t : threads) t.join();
   for (const auto& db : dbs) {
     ASSERT_TRUE(db);
-    EXPECT_EQ(db->schema_version(), 2);
+    EXPECT_EQ(db->schema_version(), static_cast<int>(kSchema.size()));
   }
-  EXPECT_EQ(Count(dbs[0].get(), "schema_version"), 2);
+  EXPECT_EQ(Count(dbs[0].get(), "schema_version"),
+            static_cast<int64_t>(kSchema.size()));
 }
 
 TEST_P(DatabaseBackendTest, ComponentMigrationsAreVersionedApart) {

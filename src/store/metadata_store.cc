@@ -1,6 +1,7 @@
 #include "store/metadata_store.h"
 
 #include "store/database.h"
+#include "store/sql_artifact_blobs.h"
 #include "store/schema.h"
 #include "store/sql_repositories.h"
 #include "store/tables/gym_store.h"
@@ -37,6 +38,7 @@ class SqlMetadataStore final : public MetadataStore {
         jobs_(db_.get()),
         models_(db_.get()),
         artifact_owners_(db_.get()),
+        artifact_blobs_(db_.get()),
         audit_(db_.get()),
         rate_counters_(db_.get()),
         tables_(std::move(tables)) {}
@@ -45,6 +47,7 @@ class SqlMetadataStore final : public MetadataStore {
   JobStore* jobs() override { return &jobs_; }
   ModelStore* models() override { return &models_; }
   ArtifactOwnerStore* artifact_owners() override { return &artifact_owners_; }
+  ArtifactBlobStore* artifact_blobs() override { return &artifact_blobs_; }
   AuditLog* audit() override { return &audit_; }
   RateCounterStore* rate_counters() override { return &rate_counters_; }
   Status Ping() override { return db_->Ping(); }
@@ -69,6 +72,7 @@ class SqlMetadataStore final : public MetadataStore {
   SqlJobStore jobs_;
   SqlModelStore models_;
   SqlArtifactOwnerStore artifact_owners_;
+  SqlArtifactBlobStore artifact_blobs_;
   SqlAuditLog audit_;
   SqlRateCounterStore rate_counters_;
   ProductTables tables_;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "store/artifact_blobs.h"
 #include "store/database_options.h"
 #include "store/job_store.h"
 #include "store/model_store.h"
@@ -36,6 +37,8 @@ class MetadataStore {
   virtual JobStore* jobs() = 0;
   virtual ModelStore* models() = 0;
   virtual ArtifactOwnerStore* artifact_owners() = 0;
+  // Published copies of files for other hosts (store/artifact_blobs.h).
+  virtual ArtifactBlobStore* artifact_blobs() = 0;
   virtual AuditLog* audit() = 0;
   virtual RateCounterStore* rate_counters() = 0;
   // A cheap round trip to the database, for health checks.

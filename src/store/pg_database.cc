@@ -17,6 +17,9 @@ namespace {
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kUnknownOid = 0;
+constexpr Oid kByteaOid = 17;
+
+int HexDigit(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
 // The advisory lock that serialises TxMode::kSerialized transactions (and
 // migrations) across every process using the database: "trainyrd".
@@ -91,6 +94,18 @@ class PgStatement final : public StatementImpl {
   void BindText(int index, std::string_view value) override {
     Set(index, std::string(value), kUnknownOid);
   }
+  // Parameters travel as text: bytea's hex form, \x followed by two hex
+  // digits a byte.
+  void BindBlob(int index, std::string_view bytes) override {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex = "\\x";
+    hex.reserve(2 + 2 * bytes.size());
+    for (unsigned char c : bytes) {
+      hex += kHex[c >> 4];
+      hex += kHex[c & 15];
+    }
+    Set(index, std::move(hex), kByteaOid);
+  }
   void BindNull(int index) override {
     Slot(index) = std::nullopt;
     types_[static_cast<size_t>(index - 1)] = kUnknownOid;
@@ -122,6 +137,18 @@ class PgStatement final : public StatementImpl {
     if (ColumnIsNull(col)) return "";
     return std::string(
         Value(col), static_cast<size_t>(PQgetlength(result_.get(), row_, col)));
+  }
+  // Results come back as text too: bytea in hex (bytea_output's default).
+  std::string ColumnBlob(int col) const override {
+    if (ColumnIsNull(col)) return "";
+    const char* v = Value(col);
+    const size_t n = static_cast<size_t>(PQgetlength(result_.get(), row_, col));
+    if (n < 2 || v[0] != '\\' || v[1] != 'x') return "";
+    std::string out;
+    out.reserve((n - 2) / 2);
+    for (size_t i = 2; i + 1 < n; i += 2)
+      out += static_cast<char>(HexDigit(v[i]) << 4 | HexDigit(v[i + 1]));
+    return out;
   }
   bool ColumnIsNull(int col) const override {
     return PQgetisnull(result_.get(), row_, col) != 0;

@@ -119,6 +119,20 @@ CREATE TABLE job_metrics (
   metrics TEXT NOT NULL,
   PRIMARY KEY (job_id, step));
 )sql",
+      // Published copies of stored files, for processes on other hosts
+      // (store/artifact_blobs.h): one row a file, its content in chunks.
+      R"sql(
+CREATE TABLE artifact_blobs (
+  path TEXT PRIMARY KEY,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL);
+CREATE TABLE artifact_chunks (
+  path TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (path, seq));
+)sql",
   };
   return kMigrations;
 }

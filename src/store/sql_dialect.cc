@@ -160,6 +160,7 @@ std::string PostgresDdl(std::string_view sql) {
         const std::string word = Upper(s.substr(b, e - b));
         if (word == "AUTOINCREMENT") return std::string();
         if (word == "REAL") return std::string("DOUBLE PRECISION");
+        if (word == "BLOB") return std::string("BYTEA");
         if (word == "INTEGER") {
           size_t end;
           if (WordsAt(s, e, {"PRIMARY", "KEY", "AUTOINCREMENT"}, &end))

@@ -92,6 +92,13 @@ class SqliteStatement final : public StatementImpl {
                             static_cast<int>(value.size()), SQLITE_TRANSIENT));
   }
   void BindNull(int index) override { Check(sqlite3_bind_null(stmt_, index)); }
+  void BindBlob(int index, std::string_view bytes) override {
+    // A non-null pointer even for no bytes: a zero-length BLOB, not NULL.
+    static const char kEmpty = 0;
+    Check(sqlite3_bind_blob64(stmt_, index,
+                              bytes.empty() ? &kEmpty : bytes.data(),
+                              bytes.size(), SQLITE_TRANSIENT));
+  }
 
   Result<bool> Step() override {
     if (bind_error_ != SQLITE_OK) {
@@ -122,6 +129,12 @@ class SqliteStatement final : public StatementImpl {
     const unsigned char* text = sqlite3_column_text(stmt_, col);
     if (!text) return "";
     return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
+  std::string ColumnBlob(int col) const override {
+    const void* bytes = sqlite3_column_blob(stmt_, col);
+    if (!bytes) return "";
+    return std::string(static_cast<const char*>(bytes),
                        static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   bool ColumnIsNull(int col) const override {

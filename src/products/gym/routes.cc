@@ -531,6 +531,7 @@ Result<Response> Reconcile(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(params));
   const std::string weights =
       RunDirectory(task.model_type, job.id) + "/" + rl::kPolicyFileName;
+  TY_RETURN_IF_ERROR(c.deps.artifacts->Fetch(weights).status());
   const std::string policy_path =
       (std::filesystem::path(c.deps.data_dir->root()) / weights).string();
   if (!std::filesystem::exists(policy_path)) {
@@ -732,6 +733,7 @@ Status StartDeployment(Context& c, const ModelRow& model,
     c.served[model.model_id] = std::make_shared<const Context::Served>(
         Context::Served{model.owner_id, std::move(config), std::move(layout)});
   }
+  TY_RETURN_IF_ERROR(c.deps.artifacts->Fetch(model.weights_path).status());
   const std::string path =
       (std::filesystem::path(c.deps.data_dir->root()) / model.weights_path)
           .string();

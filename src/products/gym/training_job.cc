@@ -322,6 +322,8 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   model.metrics = model_metrics.dump();
   model.weights_path = weights;
   model.created_at = model.updated_at = now;
+  // Before the model is listed: API servers on other hosts deploy it.
+  TY_RETURN_IF_ERROR(deps.artifacts->Publish(run_dir, now).status());
   TY_RETURN_IF_ERROR(store->PutModel(model));
   ctx.SetResult(json{{"model_id", job.id},
                      {"model_weights_path", weights},

@@ -100,7 +100,20 @@ Status IlpModelRegistry::RecordEvaluation(const IlpVersion& version,
   TY_ASSIGN_OR_RETURN(store::ModelVersion v,
                       models_->GetVersion(version.model_id, version.version));
   v.metrics = summary;
-  return models_->UpdateVersion(v);
+  TY_RETURN_IF_ERROR(models_->UpdateVersion(v));
+  // The evaluation's CSV logs, for API servers on other hosts.
+  const store::DataDir& dir = artifacts_->dir();
+  return artifacts_
+      ->Publish(dir.Relative(version.paths.csv_dir), clock_->NowMillis())
+      .status();
+}
+
+Status IlpModelRegistry::FetchFiles(const IlpVersion& version) {
+  const store::DataDir& dir = artifacts_->dir();
+  for (const std::string* d :
+       {&version.paths.model_dir, &version.paths.csv_dir})
+    TY_RETURN_IF_ERROR(artifacts_->Fetch(dir.Relative(*d)).status());
+  return Status::Ok();
 }
 
 Result<IlpVersion> IlpModelRegistry::Find(const std::string& owner_id,
@@ -112,10 +125,13 @@ Result<IlpVersion> IlpModelRegistry::Find(const std::string& owner_id,
   if (!version) {
     if (all.empty())
       return NotFoundError(algo + " model '" + name + "' has no versions");
+    TY_RETURN_IF_ERROR(FetchFiles(all.back()));
     return all.back();
   }
   for (IlpVersion& v : all) {
-    if (v.version == *version) return std::move(v);
+    if (v.version != *version) continue;
+    TY_RETURN_IF_ERROR(FetchFiles(v));
+    return std::move(v);
   }
   return NotFoundError(algo + " model '" + name + "' has no version " +
                        std::to_string(*version));

@@ -56,11 +56,13 @@ class IlpModelRegistry {
                                 const std::string& name);
   // Records the job that trains `version`.
   Status AttachJob(const IlpVersion& version, const std::string& job_id);
-  // Stores `summary` (JSON) as the version's last evaluation.
+  // Stores `summary` (JSON) as the version's last evaluation and publishes
+  // its CSV logs for other hosts (ArtifactStore::Publish).
   Status RecordEvaluation(const IlpVersion& version,
                           const std::string& summary);
 
-  // Version `version` of the owner's model, or its newest when nullopt.
+  // Version `version` of the owner's model, or its newest when nullopt, its
+  // files fetched here if another host trained it (ArtifactStore::Fetch).
   // NOT_FOUND (naming the model as the caller wrote it) if the owner has no
   // such model or version — including when another user has one.
   Result<IlpVersion> Find(const std::string& owner_id, const std::string& algo,
@@ -95,6 +97,8 @@ class IlpModelRegistry {
   IlpVersion FromRecord(const store::ModelRecord& model,
                         const store::ModelVersion& version) const;
   Status ClaimDirs(const IlpVersion& version);
+  // Writes the version's published files that are missing here.
+  Status FetchFiles(const IlpVersion& version);
 
   store::ModelStore* models_;
   store::ArtifactStore* artifacts_;

@@ -343,6 +343,8 @@ Result<Response> Train(Service& s, const std::string& algo, Request& req) {
   spec.csv_dir = version.paths.csv_dir;
   spec.rel_model_dir = version.paths.rel_model_dir;
   spec.rel_csv_dir = version.paths.rel_csv_dir;
+  spec.data_model_dir = s.deps.data_dir->Relative(spec.model_dir);
+  spec.data_csv_dir = s.deps.data_dir->Relative(spec.csv_dir);
   jobs::SubmitRequest submit;
   submit.type = TrainJobType(algo);
   submit.owner_id = owner;

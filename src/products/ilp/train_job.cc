@@ -33,7 +33,9 @@ std::string TrainJobSpecToJson(const TrainJobSpec& s) {
             {"rel_csv_dir", s.rel_csv_dir},
             {"version", s.version},
             {"threads", s.threads},
-            {"market_prices_path", s.market_prices_path}};
+            {"market_prices_path", s.market_prices_path},
+            {"data_model_dir", s.data_model_dir},
+            {"data_csv_dir", s.data_csv_dir}};
   return j.dump();
 }
 
@@ -49,6 +51,8 @@ Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text) {
     s.version = j.value("version", int64_t{0});
     s.threads = j.value("threads", 1);
     s.market_prices_path = j.value("market_prices_path", "");
+    s.data_model_dir = j.value("data_model_dir", "");
+    s.data_csv_dir = j.value("data_csv_dir", "");
     return s;
   } catch (const std::exception& e) {
     return ValidationError(std::string("invalid training job params: ") +
@@ -129,6 +133,10 @@ Status ClearModel(const TrainJobSpec& spec) {
 Status RunTrainJob(jobs::JobContext& ctx) {
   TY_ASSIGN_OR_RETURN(TrainJobSpec spec,
                       TrainJobSpecFromJson(ctx.job().params));
+  return RunTrainJobSpec(ctx, std::move(spec));
+}
+
+Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
   const bool resume =
       ctx.job().attempts > 1 &&
       fs::exists(spec.model_dir + "/" + rl::kCheckpointFileName);

@@ -31,6 +31,11 @@ struct TrainJobSpec {
   // Absolute path of the prices.csv of model.market_data (checked to be the
   // owner's when the job was submitted); empty: synthetic prices.
   std::string market_prices_path;
+  // model_dir and csv_dir relative to the data directory of the server that
+  // submitted the job, so a worker on another host (another data directory)
+  // can place them in its own; "" in jobs from before.
+  std::string data_model_dir;
+  std::string data_csv_dir;
 };
 
 std::string TrainJobSpecToJson(const TrainJobSpec& spec);
@@ -44,6 +49,10 @@ std::string EarlyEndReason(const env::UniswapV3LpConfig& config);
 // a run shorter than the learning check's, a bound-map action transform.
 // Empty when there is nothing to say.
 std::vector<std::string> TrainingWarnings(const ModelInfo& model);
+
+// RunTrainJob with the spec already read (and its directories placed in
+// this process's data directory).
+Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec);
 
 // The job handler: trains max_steps x n_episodes environment steps,
 // reporting progress; returns JobStopped() after checkpointing when asked

@@ -38,6 +38,8 @@ Result<LoadedModel> LoadUsable(StudioContext& ctx, const api::Request& req) {
     return ConflictError("model '" + row.id + "' has not been trained yet (" +
                          row.status + ")");
   }
+  // Trained on another host: its published copy.
+  TY_RETURN_IF_ERROR(ctx.deps.artifacts->Fetch(row.artifact_path).status());
   TY_ASSIGN_OR_RETURN(std::string path,
                       ctx.deps.data_dir->Resolve(row.artifact_path));
   TY_ASSIGN_OR_RETURN(std::shared_ptr<const ml::XgbModel> model,

@@ -460,6 +460,12 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
   if (!shap.ok()) return Fail(ctx, job, model, elapsed(), shap.status());
   Status equity_plot = RenderEquityPlot(ctx, model, t, series);
   if (!equity_plot.ok()) return Fail(ctx, job, model, elapsed(), equity_plot);
+  // Before the model shows as completed: API servers on other hosts load it.
+  Status published =
+      ctx.deps.artifacts
+          ->Publish("model_storage/studio/" + model.id, ctx.NowMillis())
+          .status();
+  if (!published.ok()) return Fail(ctx, job, model, elapsed(), published);
   const double plots_seconds = elapsed() - pipeline_done;
 
   const bool classification = model.model_type == "CLASSIFICATION";
