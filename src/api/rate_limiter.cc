@@ -22,7 +22,7 @@ Status RateLimiter::Load() {
                       counters_->LoadAll());
   std::lock_guard lock(mu_);
   for (const auto& w : saved)
-    windows_[w.key] = {w.window_start, w.count, false};
+    windows_[w.key] = {w.window_start, w.count, w.count};
   return Status::Ok();
 }
 
@@ -33,7 +33,7 @@ RateDecision RateLimiter::Hit(const std::string& key, store::Tier tier) {
   auto [it, inserted] = windows_.try_emplace(key);
   Window& w = it->second;
   if (inserted || now - w.start_ms >= limits_.window_ms || now < w.start_ms) {
-    w = {now, 0, true};
+    w = {now, 0, 0};
   }
   RateDecision d;
   d.limit = limit;
@@ -46,28 +46,40 @@ RateDecision RateLimiter::Hit(const std::string& key, store::Tier tier) {
     return d;
   }
   ++w.count;
-  w.dirty = true;
   d.remaining = limit - w.count;
   return d;
 }
 
 Status RateLimiter::Flush() {
   if (!counters_) return Status::Ok();
-  std::vector<store::RateWindow> changed;
+  const int64_t now = clock_->NowMillis();
+  std::vector<store::RateWindow> added;
   {
     std::lock_guard lock(mu_);
-    for (auto& [key, w] : windows_) {
-      if (!w.dirty) continue;
-      changed.push_back({key, w.start_ms, w.count});
-      w.dirty = false;
+    for (auto it = windows_.begin(); it != windows_.end();) {
+      const Window& w = it->second;
+      if (now - w.start_ms >= limits_.window_ms && w.count == w.merged) {
+        it = windows_.erase(it);  // closed and stored
+        continue;
+      }
+      // Open windows are merged even without requests here: other
+      // servers' requests count against this one's limit too.
+      added.push_back({it->first, w.start_ms, w.count - w.merged});
+      ++it;
     }
   }
-  Status s = counters_->SaveAll(changed);
-  if (!s.ok()) {
-    std::lock_guard lock(mu_);
-    for (const auto& c : changed) windows_[c.key].dirty = true;
+  TY_ASSIGN_OR_RETURN(std::vector<store::RateWindow> totals,
+                      counters_->Merge(added, now, limits_.window_ms));
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < totals.size(); ++i) {
+    Window& w = windows_[totals[i].key];
+    // Requests counted here while the store merged are not in its total.
+    const int64_t since = w.count - w.merged - added[i].count;
+    w.start_ms = totals[i].window_start;
+    w.merged = totals[i].count;
+    w.count = totals[i].count + std::max<int64_t>(0, since);
   }
-  return s;
+  return Status::Ok();
 }
 
 }  // namespace trainyard::api

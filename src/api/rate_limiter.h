@@ -1,7 +1,10 @@
 // Per-token request limits in fixed one-hour windows (FREE 100, PRO 1000,
-// ELITE 10000 by default). Counting happens in memory; Flush() persists the
-// windows so counts survive a restart (the server flushes every second and
-// on shutdown, so a crash loses at most a second of counts).
+// ELITE 10000 by default). Counting happens in memory; Flush() merges the
+// counts into the store and reads back the totals, so counts survive a
+// restart and several API servers on one database share one limit per
+// token (the server flushes every second and on shutdown: a crash loses at
+// most a second of counts, and N servers may together let through up to a
+// second of requests beyond the limit).
 #pragma once
 
 #include <cstdint>
@@ -44,14 +47,17 @@ class RateLimiter {
   // Counts one request for `key` at `tier` and says whether it may proceed.
   // A refused request is not counted.
   RateDecision Hit(const std::string& key, store::Tier tier);
-  // Persists windows changed since the last flush.
+  // Adds the requests counted since the last flush to the store's totals
+  // and takes the totals (other servers' requests included) for every key
+  // whose window is open; forgets closed windows. On error nothing is
+  // lost: the requests are merged by the next flush.
   Status Flush();
 
  private:
   struct Window {
     int64_t start_ms = 0;
-    int64_t count = 0;
-    bool dirty = false;
+    int64_t count = 0;   // every server's, as far as known here
+    int64_t merged = 0;  // how much of `count` the store has
   };
   RateLimits limits_;
   const Clock* clock_;

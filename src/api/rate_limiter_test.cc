@@ -55,5 +55,54 @@ TEST(RateLimiterTest, CountsSurviveARestartThroughTheStore) {
   EXPECT_FALSE(restarted.Hit("t", store::Tier::kFree).allowed);
 }
 
+TEST(RateLimiterTest, ServersSharingAStoreShareOneLimit) {
+  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+  ManualClock clock;
+  const RateLimits limits{10, 100, 1000, 3'600'000};
+  RateLimiter a(limits, &clock, store->rate_counters());
+  RateLimiter b(limits, &clock, store->rate_counters());
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(a.Hit("t", store::Tier::kFree).allowed);
+  ASSERT_TRUE(a.Flush().ok());
+  ASSERT_TRUE(b.Flush().ok());  // learns a's 6 without a request of its own
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(b.Hit("t", store::Tier::kFree).allowed);
+  EXPECT_FALSE(b.Hit("t", store::Tier::kFree).allowed);
+  ASSERT_TRUE(b.Flush().ok());
+  ASSERT_TRUE(a.Flush().ok());
+  EXPECT_FALSE(a.Hit("t", store::Tier::kFree).allowed);
+}
+
+TEST(RateLimiterTest, RequestsDuringAFlushAreNotLost) {
+  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+  ManualClock clock;
+  RateLimiter a({10, 100, 1000, 3'600'000}, &clock, store->rate_counters());
+  for (int i = 0; i < 3; ++i) a.Hit("t", store::Tier::kFree);
+  ASSERT_TRUE(a.Flush().ok());
+  ASSERT_TRUE(a.Flush().ok());  // nothing new: the total stays 3
+  RateLimiter restarted({10, 100, 1000, 3'600'000}, &clock,
+                        store->rate_counters());
+  ASSERT_TRUE(restarted.Load().ok());
+  for (int i = 0; i < 7; ++i)
+    EXPECT_TRUE(restarted.Hit("t", store::Tier::kFree).allowed) << i;
+  EXPECT_FALSE(restarted.Hit("t", store::Tier::kFree).allowed);
+}
+
+TEST(RateLimiterTest, AClosedWindowStartsAgainAcrossServers) {
+  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+  ManualClock clock;
+  const RateLimits limits{2, 100, 1000, 3'600'000};
+  RateLimiter a(limits, &clock, store->rate_counters());
+  RateLimiter b(limits, &clock, store->rate_counters());
+  a.Hit("t", store::Tier::kFree);
+  a.Hit("t", store::Tier::kFree);
+  ASSERT_TRUE(a.Flush().ok());
+  clock.AdvanceMillis(3'600'000);
+  EXPECT_TRUE(b.Hit("t", store::Tier::kFree).allowed);
+  ASSERT_TRUE(b.Flush().ok());
+  EXPECT_TRUE(b.Hit("t", store::Tier::kFree).allowed);
+  EXPECT_FALSE(b.Hit("t", store::Tier::kFree).allowed);
+}
+
 }  // namespace
 }  // namespace trainyard::api

@@ -124,8 +124,15 @@ class RateCounterStore {
  public:
   virtual ~RateCounterStore() = default;
   virtual Result<std::vector<RateWindow>> LoadAll() = 0;
-  // Upserts all `windows` in one transaction.
-  virtual Status SaveAll(const std::vector<RateWindow>& windows) = 0;
+  // Adds each of `added` (requests a process counted since it last merged
+  // the key; window_start is where its own window began) to the stored
+  // count of its key, in one transaction, and returns every key's total:
+  // the stored window if it is still open at `now` (`window_ms` long), or
+  // else a new one with the process's window and count. Several processes
+  // (API servers on one PostgreSQL) merging their counts this way share
+  // one limit per key.
+  virtual Result<std::vector<RateWindow>> Merge(
+      const std::vector<RateWindow>& added, int64_t now, int64_t window_ms) = 0;
 };
 
 }  // namespace trainyard::store

@@ -65,18 +65,24 @@ TEST_P(ModelStoreTest, DeleteRemovesModelAndVersions) {
   EXPECT_EQ(models_->Delete("m1").code(), ErrorCode::kNotFound);
 }
 
-TEST_P(ModelStoreTest, RateCountersRoundTrip) {
+TEST_P(ModelStoreTest, RateCountsAddUpInAnOpenWindow) {
   auto* rc = store_->rate_counters();
-  ASSERT_TRUE(rc->SaveAll({{"t1", 100, 5}, {"t2", 100, 7}}).ok());
-  ASSERT_TRUE(rc->SaveAll({{"t1", 200, 1}}).ok());
-  auto all = rc->LoadAll();
-  ASSERT_EQ(all->size(), 2u);
-  for (const auto& w : *all) {
-    if (w.key == "t1") {
-      EXPECT_EQ(w.window_start, 200);
-      EXPECT_EQ(w.count, 1);
-    }
-  }
+  ASSERT_TRUE(rc->Merge({{"t1", 100, 5}, {"t2", 100, 7}}, 150, 1000).ok());
+  auto totals = rc->Merge({{"t1", 120, 1}}, 160, 1000);
+  ASSERT_TRUE(totals.ok()) << totals.status().ToString();
+  ASSERT_EQ(totals->size(), 1u);
+  EXPECT_EQ((*totals)[0].window_start, 100);
+  EXPECT_EQ((*totals)[0].count, 6);
+  EXPECT_EQ(rc->LoadAll()->size(), 2u);
+}
+
+TEST_P(ModelStoreTest, RateCountsStartAgainAfterTheWindowCloses) {
+  auto* rc = store_->rate_counters();
+  ASSERT_TRUE(rc->Merge({{"t1", 100, 5}}, 150, 1000).ok());
+  auto totals = rc->Merge({{"t1", 1200, 2}}, 1200, 1000);
+  ASSERT_TRUE(totals.ok());
+  EXPECT_EQ((*totals)[0].window_start, 1200);
+  EXPECT_EQ((*totals)[0].count, 2);
 }
 
 TEST_P(ModelStoreTest, AuditLogListsNewestFirst) {

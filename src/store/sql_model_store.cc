@@ -279,23 +279,44 @@ Result<std::vector<RateWindow>> SqlRateCounterStore::LoadAll() {
   });
 }
 
-Status SqlRateCounterStore::SaveAll(const std::vector<RateWindow>& windows) {
-  if (windows.empty()) return Status::Ok();
+Result<std::vector<RateWindow>> SqlRateCounterStore::Merge(
+    const std::vector<RateWindow>& added, int64_t now, int64_t window_ms) {
+  std::vector<RateWindow> totals;
+  if (added.empty()) return totals;
   auto lock = db_->Lock();
-  return db_->Transaction([&]() -> Status {
+  Status merged = db_->Transaction([&]() -> Status {
+    totals.clear();
     TY_ASSIGN_OR_RETURN(
-        Statement s,
+        Statement read,
+        db_->Prepare("SELECT window_start, count FROM rate_counters "
+                     "WHERE key = ?"));
+    TY_ASSIGN_OR_RETURN(
+        Statement write,
         db_->Prepare(
             "INSERT INTO rate_counters(key, window_start, count) "
             "VALUES(?,?,?) ON CONFLICT(key) DO UPDATE SET "
             "window_start = excluded.window_start, count = excluded.count"));
-    for (const RateWindow& w : windows) {
-      s.Bind(1, w.key).Bind(2, w.window_start).Bind(3, w.count);
-      TY_RETURN_IF_ERROR(s.Run());
-      TY_RETURN_IF_ERROR(s.Reset());
+    for (const RateWindow& a : added) {
+      TY_RETURN_IF_ERROR(read.Reset());
+      read.Bind(1, a.key);
+      TY_ASSIGN_OR_RETURN(bool row, read.Step());
+      RateWindow total = a;
+      if (row) {
+        const int64_t start = read.ColumnInt(0);
+        if (start <= now && now - start < window_ms) {
+          total.window_start = start;
+          total.count = read.ColumnInt(1) + a.count;
+        }
+      }
+      TY_RETURN_IF_ERROR(write.Reset());
+      write.Bind(1, total.key).Bind(2, total.window_start).Bind(3, total.count);
+      TY_RETURN_IF_ERROR(write.Run());
+      totals.push_back(std::move(total));
     }
     return Status::Ok();
   });
+  TY_RETURN_IF_ERROR(merged);
+  return totals;
 }
 
 }  // namespace trainyard::store

@@ -134,7 +134,9 @@ class SqlRateCounterStore final : public RateCounterStore {
  public:
   explicit SqlRateCounterStore(Database* db) : db_(db) {}
   Result<std::vector<RateWindow>> LoadAll() override;
-  Status SaveAll(const std::vector<RateWindow>& windows) override;
+  Result<std::vector<RateWindow>> Merge(const std::vector<RateWindow>& added,
+                                        int64_t now,
+                                        int64_t window_ms) override;
 
  private:
   Database* db_;
