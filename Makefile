@@ -27,7 +27,8 @@ run: binary
 	@$(BIN) serve $(RUN_ARGS)
 
 test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) || \
+	  { ../../scripts/ctest-failures.sh .; exit 8; }
 
 # The request path under AddressSanitizer + UBSan (build/sanitize, part of
 # CI): only these test executables are built and run — the fuzz suite, the
@@ -44,7 +45,8 @@ test-sanitize: configure
 	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS) \
-	    -L '^($(subst $(space),|,$(strip $(SANITIZE_TESTS))))$$'
+	    -L '^($(subst $(space),|,$(strip $(SANITIZE_TESTS))))$$' || \
+	  { ../../scripts/ctest-failures.sh .; exit 8; }
 
 bench: deps
 	@scripts/install-deps.sh --bench

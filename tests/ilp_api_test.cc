@@ -132,6 +132,9 @@ class IlpApiTest : public ::testing::Test {
     config.home = tmp_.Sub("home");
     config.port = 0;
     config.workers = 2;
+    // Requests answer synchronously here however loaded the machine; the
+    // hand-off to a job past the bound has its own tests.
+    config.sync_request_ms = sync_request_ms_;
     auto app = app::ServerApp::Create(config);
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
@@ -208,7 +211,21 @@ class IlpApiTest : public ::testing::Test {
     return t.ok() ? *t : tracking::CsvTable{};
   }
 
+  // Polls GET /api/jobs/{id} as `token` until the job has ended.
+  json WaitForJob(const std::string& id, const std::string& token) {
+    json job;
+    for (int i = 0; i < 2400; ++i) {
+      auto r = client_->Get("/api/jobs/" + id, Auth(token));
+      if (!r || r->status != 200) return json();
+      job = Body(r);
+      if (job["status"] != "queued" && job["status"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return job;
+  }
+
   testing::TempDir tmp_;
+  int64_t sync_request_ms_ = 3'600'000;
   std::unique_ptr<app::ServerApp> app_;
   std::unique_ptr<httplib::Client> client_;
   std::string admin_, user_, user_id_, home_;
@@ -350,6 +367,68 @@ TEST_F(IlpApiTest, EvaluateRunsEveryRequestedBaselineOnTheSameSeeds) {
   json b = Body(r)["baselines"];
   EXPECT_EQ(b.size(), 4u);
   EXPECT_EQ(b["hodl"]["mean_reward_usd"], 0.0);  // never in the pool
+}
+
+TEST_F(IlpApiTest, EvaluateAskedToRespondAsyncIsAJobWhoseResultIsTheAnswer) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "m"));
+  const std::string body =
+      R"({"eval_steps": 20, "eval_episodes": 2, "model_name": "m",
+          "baselines": ["hodl", "fixed"]})";
+  auto now = Post("/api/v1/ddpg/evaluate/", body);
+  ASSERT_EQ(now->status, 200) << now->body;
+  httplib::Headers async = Auth(user_);
+  async.emplace("Prefer", "respond-async");
+  auto later =
+      client_->Post("/api/v1/ddpg/evaluate/", async, body, "application/json");
+  ASSERT_TRUE(later);
+  ASSERT_EQ(later->status, 202) << later->body;
+  const json accepted = Body(later);
+  const std::string id = accepted["job_id"];
+  EXPECT_EQ(accepted["status_url"], "/api/jobs/" + id);
+  EXPECT_EQ(later->get_header_value("Location"), "/api/jobs/" + id);
+  const json job = WaitForJob(id, user_);
+  ASSERT_EQ(job["status"], "completed") << job.dump();
+  EXPECT_EQ(job["type"], "ilp.evaluate");
+  EXPECT_EQ(job["progress"], 1.0);
+  EXPECT_EQ(job["result"], Body(now));  // the same seeds, the same answer
+}
+
+TEST_F(IlpApiTest, AnotherUserCannotSeeAnEvaluationJob) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "m"));
+  httplib::Headers async = Auth(user_);
+  async.emplace("Prefer", "respond-async");
+  auto r = client_->Post("/api/v1/ddpg/evaluate/", async,
+                         R"({"eval_steps": 3, "eval_episodes": 1,
+                             "model_name": "m"})",
+                         "application/json");
+  ASSERT_EQ(r->status, 202) << r->body;
+  auto* users = app_->runtime().store->users();
+  auto eve = api::CreateUser(users, *SystemClock::Default(), "eve",
+                             store::Tier::kElite, store::Role::kUser);
+  const std::string eve_token =
+      api::IssueToken(users, *SystemClock::Default(), eve->id, "t")->token;
+  auto seen = client_->Get("/api/jobs/" + Body(r)["job_id"].get<std::string>(),
+                           Auth(eve_token));
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->status, 404) << seen->body;
+}
+
+TEST_F(IlpApiTest, AnEvaluationPastTheServersBoundContinuesAsAJob) {
+  TrainAndWait("ddpg", TinyTrain("ddpg", "m"));
+  sync_request_ms_ = 1;
+  RestartApp();
+  auto r =
+      Post("/api/v1/ddpg/evaluate/",
+           R"({"eval_steps": 4000, "eval_episodes": 2, "model_name": "m"})");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 202) << r->body;
+  EXPECT_NE(Body(r)["message"].get<std::string>().find("continues as a job"),
+            std::string::npos);
+  const json job = WaitForJob(Body(r)["job_id"], user_);
+  ASSERT_EQ(job["status"], "completed") << job.dump();
+  EXPECT_EQ(job["total_units"], 8000);
+  EXPECT_EQ(job["result"]["message"], "Evaluation performed");
+  EXPECT_EQ(job["result"]["eval_steps"], 4000);
 }
 
 // ----------------------------------------------------------------- 4./5. PPO

@@ -1,16 +1,21 @@
 // Many hosts on one PostgreSQL: an API-only server and three workers, each
 // with a data directory of its own (no shared disk), run jobs of every
 // product; a worker killed mid-job loses nothing, and every model trained
-// anywhere is served by an API server on another "host" (docs/scale-out.md).
+// anywhere is served by an API server on another "host"; two API servers
+// deliver each webhook event once and hold a rate limit in total; a worker
+// stopped with SIGTERM hands its job back (docs/scale-out.md).
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "child_process.h"
 #include "core/test_support.h"
+#include "notify/webhook_receiver_test_support.h"
 #include "products/studio/studio_test_support.h"
 #include "store/test_backends.h"
 
@@ -29,8 +34,11 @@ class ScaleOutTest : public ::testing::Test {
   }
   std::vector<std::string> Env(const std::string& home) {
     return {"TRAINYARD_HOME=" + tmp_.Sub(home),
-            "TRAINYARD_DATABASE_URL=" + url_, "TRAINYARD_ENABLE_TEST_JOBS=1",
-            "TRAINYARD_JOB_LEASE_SECONDS=2", "TRAINYARD_LOG_LEVEL=info"};
+            "TRAINYARD_DATABASE_URL=" + url_,
+            "TRAINYARD_ENABLE_TEST_JOBS=1",
+            "TRAINYARD_JOB_LEASE_SECONDS=2",
+            "TRAINYARD_LOG_LEVEL=info",
+            "TRAINYARD_WEBHOOK_ALLOW_CIDRS=127.0.0.0/8"};
   }
   // `trainyard serve --workers 0` on its own data directory; its port.
   int StartApi(testing::ChildProcess* p, const std::string& home) {
@@ -48,11 +56,13 @@ class ScaleOutTest : public ::testing::Test {
   }
   // A token of a new ELITE admin (test.count jobs are admin-only), made by
   // the CLI on yet another directory.
-  std::string NewToken(const std::string& user) {
+  std::string NewToken(const std::string& user,
+                       const std::string& tier = "ELITE",
+                       const std::string& role = "admin") {
     testing::ChildProcess cli;
     EXPECT_TRUE(
         cli.Start({TRAINYARD_BINARY, "token", "create", "--user", user,
-                   "--tier", "ELITE", "--role", "admin", "--credits", "100000"},
+                   "--tier", tier, "--role", role, "--credits", "100000"},
                   Env("cli"), tmp_.Sub("cli-" + user + ".log")));
     EXPECT_EQ(cli.Wait(), 0) << cli.Errors();
     return cli.WaitForOutput(R"((ty_[0-9a-f]{64}))");
@@ -219,6 +229,128 @@ TEST_F(ScaleOutTest,
   for (auto* p : {&api, &api2, &w2, &w3}) p->Signal(SIGTERM);
   EXPECT_EQ(w2.Wait(), 0) << w2.Errors();
   EXPECT_EQ(w3.Wait(), 0) << w3.Errors();
+}
+
+// Every API server runs a webhook deliverer on the shared outbox: each
+// event reaches each receiver once, whichever server sends it.
+TEST_F(ScaleOutTest, TwoApiServersDeliverEachWebhookEventOncePerReceiver) {
+  notify::WebhookReceiver a, b;
+  ASSERT_GT(a.port(), 0);
+  ASSERT_GT(b.port(), 0);
+  testing::ChildProcess api, api2, worker;
+  const int port = StartApi(&api, "api");
+  const int port2 = StartApi(&api2, "api2");
+  ASSERT_NE(port, 0);
+  ASSERT_NE(port2, 0);
+  token_ = NewToken("alice");
+  for (const notify::WebhookReceiver* r : {&a, &b}) {
+    int status = 0;
+    json hook = Send(
+        port, "POST", "/api/ai-studio/webhooks/",
+        {{"url", r->url()}, {"events", {"training_job.completed"}}}, &status);
+    ASSERT_EQ(status, 201) << hook.dump();
+  }
+  std::vector<std::string> runs;
+  for (int i = 0; i < 6; ++i) {
+    const std::string id =
+        Id(Send(port, "POST", "/api/ai-studio/models/",
+                studio::TinyModelBody("hook-" + std::to_string(i))),
+           "id");
+    runs.push_back(Id(Send(i % 2 ? port : port2, "POST",
+                           "/api/ai-studio/models/" + id + "/train/"),
+                      "job_id"));
+  }
+  StartWorker(&worker, "w1");
+  for (const std::string& run : runs) {
+    json j = Poll(port, "/api/ai-studio/training-jobs/" + run + "/",
+                  [](const json& j) {
+                    const std::string s = j.value("status", "");
+                    return s == "COMPLETED" || s == "FAILED";
+                  });
+    EXPECT_EQ(j.value("status", ""), "COMPLETED") << j.dump();
+  }
+  a.WaitFor(6);
+  b.WaitFor(6);
+  // Both servers poll the outbox four times a second: give a second send
+  // time to happen if it were going to.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  for (notify::WebhookReceiver* r : {&a, &b}) {
+    std::multiset<std::string> jobs;
+    for (const httplib::Request& req : r->requests()) {
+      EXPECT_EQ(req.get_header_value("X-Sharewise-Event"),
+                "training_job.completed");
+      jobs.insert(json::parse(req.body)["data"].value("job_id", ""));
+    }
+    EXPECT_EQ(jobs.size(), 6u);  // one per event, none twice
+    for (const std::string& run : runs) EXPECT_EQ(jobs.count(run), 1u) << run;
+  }
+  for (auto* p : {&api, &api2, &worker}) p->Signal(SIGTERM);
+  EXPECT_EQ(worker.Wait(), 0) << worker.Errors();
+}
+
+// A FREE token's 100 requests an hour are 100 in total, not 100 per server:
+// each server adds its requests to the shared count every second and takes
+// back every other server's.
+TEST_F(ScaleOutTest, ARateLimitHoldsInTotalAcrossTwoApiServers) {
+  testing::ChildProcess api, api2;
+  const int port = StartApi(&api, "api");
+  const int port2 = StartApi(&api2, "api2");
+  ASSERT_NE(port, 0);
+  ASSERT_NE(port2, 0);
+  token_ = NewToken("bob", "FREE", "user");
+  std::map<int, int> statuses;
+  auto burst = [&](int p, int n) {
+    for (int i = 0; i < n; ++i) {
+      int status = 0;
+      Send(p, "GET", "/api/jobs", nullptr, &status);
+      ++statuses[status];
+    }
+  };
+  burst(port, 60);
+  EXPECT_EQ(statuses[200], 60);
+  std::this_thread::sleep_for(std::chrono::seconds(3));  // api flushes
+  burst(port2, 1);  // api2 learns the token's shared count at its flush
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  burst(port2, 60);
+  EXPECT_EQ(statuses[200], 100)
+      << "200s: " << statuses[200] << ", 429s: " << statuses[429];
+  EXPECT_EQ(statuses[429], 21);
+  for (auto* p : {&api, &api2}) p->Signal(SIGTERM);
+}
+
+// Graceful drain (a rolling update): SIGTERM stops a worker's job at its
+// next progress report, hands it back to the queue without spending an
+// attempt, and the process exits 0; another worker finishes it.
+TEST_F(ScaleOutTest, ASigtermedWorkerHandsItsJobBackAndAnotherFinishesIt) {
+  testing::ChildProcess api, w1, w2;
+  const int port = StartApi(&api, "api");
+  ASSERT_NE(port, 0);
+  token_ = NewToken("alice");
+  const std::string id =
+      Id(Send(port, "POST", "/api/jobs",
+              {{"type", "test.count"},
+               {"params", {{"units", 100}, {"sleep_ms", 100}}}}),
+         "id");
+  StartWorker(&w1, "w1");
+  json running = Poll(port, "/api/jobs/" + id, [](const json& j) {
+    return j.value("current_units", 0) > 0;
+  });
+  ASSERT_EQ(running.value("status", ""), "running") << running.dump();
+  w1.Signal(SIGTERM);
+  EXPECT_EQ(w1.Wait(), 0) << w1.Errors();
+  json handed_back = Send(port, "GET", "/api/jobs/" + id);
+  EXPECT_EQ(handed_back.value("status", ""), "queued") << handed_back.dump();
+  EXPECT_EQ(handed_back.value("attempts", -1), 0) << handed_back.dump();
+  StartWorker(&w2, "w2");
+  json done = Poll(port, "/api/jobs/" + id, [](const json& j) {
+    const std::string s = j.value("status", "");
+    return s == "completed" || s == "failed";
+  });
+  EXPECT_EQ(done.value("status", ""), "completed") << done.dump();
+  EXPECT_EQ(done["result"].value("counted", 0), 100) << done.dump();
+  EXPECT_EQ(done.value("attempts", 0), 1) << done.dump();
+  for (auto* p : {&api, &w2}) p->Signal(SIGTERM);
+  EXPECT_EQ(w2.Wait(), 0) << w2.Errors();
 }
 
 }  // namespace

@@ -30,6 +30,10 @@ struct Config {
   int job_max_attempts = 3;               // TRAINYARD_JOB_MAX_ATTEMPTS
   int torch_threads = 0;                  // TRAINYARD_TORCH_THREADS (0=auto)
   bool enable_test_jobs = false;          // TRAINYARD_ENABLE_TEST_JOBS
+  // How long a request's long work (ILP evaluate, gym reconcile) runs on
+  // its HTTP thread before it continues as a job and the request answers
+  // 202 (api/bounded_response.h); 0 makes every such request a job.
+  int64_t sync_request_ms = 10'000;  // TRAINYARD_SYNC_REQUEST_MS
   // Webhook deliveries (notify/). Non-public destinations (loopback,
   // private, link-local, ...) are refused unless inside one of these
   // comma-separated CIDR ranges, e.g. "127.0.0.0/8,::1/128".

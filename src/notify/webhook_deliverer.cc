@@ -195,9 +195,21 @@ void WebhookDeliverer::Attempt(const Delivery& d, const WebhookEndpoint& e) {
 }
 
 Result<int> WebhookDeliverer::DeliverDue() {
-  TY_ASSIGN_OR_RETURN(auto due, store_->Due(clock_->NowMillis(), 50));
-  for (const auto& [delivery, endpoint] : due) Attempt(delivery, endpoint);
-  return static_cast<int>(due.size());
+  // Claimed in batches, each for longer than attempting it can take (an
+  // attempt is bounded by timeout_ms, twice for connect and read), so no
+  // other server's deliverer sends them meanwhile.
+  constexpr int kBatch = 10;
+  const int64_t lease_ms =
+      std::max<int64_t>(60'000, int64_t{2} * kBatch * options_.timeout_ms);
+  int delivered = 0;
+  while (true) {
+    const int64_t now = clock_->NowMillis();
+    TY_ASSIGN_OR_RETURN(auto due,
+                        store_->ClaimDue(now, now + lease_ms, kBatch));
+    for (const auto& [delivery, endpoint] : due) Attempt(delivery, endpoint);
+    delivered += static_cast<int>(due.size());
+    if (due.size() < kBatch) return delivered;
+  }
 }
 
 void WebhookDeliverer::Start() {

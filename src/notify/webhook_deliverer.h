@@ -60,7 +60,9 @@ class WebhookDeliverer {
       : store_(store), clock_(clock), options_(options) {}
   ~WebhookDeliverer() { Stop(); }
 
-  // Attempts every delivery due now once. Returns how many were attempted.
+  // Attempts every delivery due now once, each claimed from the shared
+  // outbox first (WebhookStore::ClaimDue) so that other servers skip it.
+  // Returns how many were attempted.
   Result<int> DeliverDue();
   // The registration-time check of a receiver URL (CheckWebhookUrl with
   // this deliverer's resolver and policy): VALIDATION_ERROR naming `field`

@@ -80,6 +80,11 @@ struct ProductDeps {
   // Set for routes of an HTTP server; null elsewhere (workers, CLI).
   jobs::JobService* jobs = nullptr;
   HealthChecks* health = nullptr;
+
+  // Config::sync_request_ms, or its default without a configuration.
+  int64_t sync_request_ms() const {
+    return config ? config->sync_request_ms : Config().sync_request_ms;
+  }
 };
 
 }  // namespace trainyard::products

@@ -216,8 +216,9 @@ TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
   ASSERT_FALSE(task["metrics"]["episode_steps"].empty());
   EXPECT_EQ(task["metrics"]["episode_steps"][0], 5);
 
-  auto rec = client_->Post("/api/v1/training/" + id + "/reconcile?sample_size=10",
-                           Auth(*admin_), "", "application/x-www-form-urlencoded");
+  auto rec =
+      client_->Post("/api/v1/training/" + id + "/reconcile?sample_size=10",
+                    Auth(*admin_), "", "application/x-www-form-urlencoded");
   ASSERT_TRUE(rec);
   ASSERT_EQ(rec->status, 200) << rec->body;
   EXPECT_TRUE(Body(rec)["metrics"]["avg_latency"].is_number());
@@ -251,9 +252,9 @@ TEST_F(GymApiTest, PerServiceTaskTrainsReconcilesAndPredictsCounts) {
   for (size_t s = 0; s < 4; ++s) {
     EXPECT_EQ(a["replicas"][s], a["action"][s]);
   }
-  auto wrong = PostJson("/api/v1/models/" + id + "/predict",
-                        json{{"observation", std::vector<float>(25, 0.1f)}},
-                        *admin_);
+  auto wrong =
+      PostJson("/api/v1/models/" + id + "/predict",
+               json{{"observation", std::vector<float>(25, 0.1f)}}, *admin_);
   ExpectError(wrong, 400, "VALIDATION_ERROR");
   // The 400 says precisely why the documents' 25 values do not fit.
   const std::string why = Body(wrong)["error"]["details"]["observation"][0];
@@ -344,6 +345,32 @@ TEST_F(GymApiTest, DocumentExampleReconcileWithQueryParameters) {
           << name << "." << key;
     }
   }
+}
+
+TEST_F(GymApiTest, ReconcileAskedToRespondAsyncIsAJobWhoseResultIsTheAnswer) {
+  const std::string id = TrainedTask();
+  const std::string path =
+      "/api/v1/training/" + id + "/reconcile?sample_size=60&group_id=steady";
+  auto now = client_->Post(path, Auth(*admin_), "", "application/json");
+  ASSERT_EQ(now->status, 200) << now->body;
+  httplib::Headers async = Auth(*admin_);
+  async.emplace("Prefer", "respond-async");
+  auto later = client_->Post(path, async, "", "application/json");
+  ASSERT_EQ(later->status, 202) << later->body;
+  const std::string job_id = Body(later)["job_id"];
+  EXPECT_EQ(later->get_header_value("Location"), "/api/jobs/" + job_id);
+  json job;
+  for (int i = 0; i < 3000; ++i) {
+    job = Body(client_->Get("/api/jobs/" + job_id, Auth(*admin_)));
+    if (job["status"] != "queued" && job["status"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(job["status"], "completed") << job.dump();
+  EXPECT_EQ(job["type"], "gym.reconcile");
+  json expected = Body(now), got = job["result"];
+  expected.erase("timestamp");
+  got.erase("timestamp");
+  EXPECT_EQ(got, expected);  // the same load and policy, the same figures
 }
 
 TEST_F(GymApiTest, StaticBaselineIsSizedForTheMeanLoadAndServesIt) {

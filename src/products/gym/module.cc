@@ -3,6 +3,7 @@
 #include "jobs/job_context.h"
 #include "products/gym/gym_store.h"
 #include "products/gym/kubernetes.h"
+#include "products/gym/reconcile_job.h"
 #include "products/gym/routes.h"
 #include "products/gym/task_spec.h"
 #include "products/gym/training_job.h"
@@ -28,13 +29,17 @@ class GymModule : public products::ProductModule {
   Status Open(const products::ProductDeps& deps) override {
     // The tables are the metadata store's, which outlives the product: the
     // pointer is shared without ownership.
-    store_ = std::shared_ptr<GymStore>(std::shared_ptr<void>(),
-                                       deps.store->gym());
+    store_ =
+        std::shared_ptr<GymStore>(std::shared_ptr<void>(), deps.store->gym());
     deps_ = deps;
     return Status::Ok();
   }
 
   Status RegisterJobs(jobs::JobHandlerRegistry* registry) override {
+    TY_RETURN_IF_ERROR(registry->Register(
+        kReconcileJobType, [deps = deps_](jobs::JobContext& ctx) {
+          return RunReconcileJob(deps, ctx);
+        }));
     return registry->Register(
         kTrainJobType, [deps = deps_, store = store_](jobs::JobContext& ctx) {
           return RunTrainingJob(deps, store.get(), ctx);

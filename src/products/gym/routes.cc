@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 
+#include "api/bounded_response.h"
 #include "api/error_response.h"
 #include "api/json_validator.h"
 #include "api/pagination.h"
@@ -17,6 +18,7 @@
 #include "env/edge_scaling/per_service.h"
 #include "products/gym/deployments.h"
 #include "products/gym/host_sampler.h"
+#include "products/gym/reconcile_job.h"
 #include "products/gym/task_spec.h"
 #include "products/gym/training_job.h"
 #include "rl/policy.h"
@@ -440,74 +442,6 @@ Result<Response> CancelTraining(Context& c, Request& req) {
                                .dump());
 }
 
-// Mean per-step reward of the last 100 training episodes, or NaN.
-double TrainingRewardPerStep(const store::JobRecord& job) {
-  json m = json::parse(job.metrics, nullptr, false);
-  if (!m.is_object() || !m.contains("episode_rewards") ||
-      !m.contains("episode_steps")) {
-    return std::nan("");
-  }
-  const json& rewards = m["episode_rewards"];
-  const json& steps = m["episode_steps"];
-  const size_t n = std::min(rewards.size(), steps.size());
-  double reward = 0.0, count = 0.0;
-  for (size_t i = n > 100 ? n - 100 : 0; i < n; ++i) {
-    reward += rewards[i].get<double>();
-    count += steps[i].get<double>();
-  }
-  return count > 0 ? reward / count : std::nan("");
-}
-
-json RunJson(const edge::PolicyRun& run, int episode_steps) {
-  return {{"avg_reward", run.mean_reward * episode_steps},
-          {"reward_per_step", run.mean_reward},
-          {"reward_std", run.reward_std},
-          {"avg_latency", run.mean_latency_ms},
-          {"latency_std", run.latency_std_ms},
-          {"p95_latency", run.p95_latency_ms},
-          {"served_latency", run.served_latency_ms},
-          {"failed_request_share", run.failed_request_share},
-          {"avg_throughput", run.mean_throughput},
-          {"avg_offered_rate", run.mean_offered_rate},
-          {"avg_replicas", run.mean_replicas},
-          {"success_rate", run.slo_rate}};
-}
-
-// The reconcile answer's "baselines": HPA, max_replicas and a static count
-// sized for the mean load the policy's run saw (the load does not depend on
-// the policy, so every run sees the same requests).
-Result<json> BaselinesJson(edge::EdgeScalingEnv& env,
-                           const edge::EdgeScalingConfig& config,
-                           const edge::PolicyRun& agent_run,
-                           int64_t sample_size, uint64_t seed) {
-  const int static_count =
-      edge::StaticReplicasFor(config, agent_run.mean_offered_rate);
-  json baselines = json::object();
-  for (const char* name : {"hpa", "static", "max_replicas"}) {
-    TY_ASSIGN_OR_RETURN(std::unique_ptr<edge::ScalingPolicy> baseline,
-                        edge::MakeBaseline(name, config, static_count));
-    edge::ScalingPolicy* b = baseline.get();
-    TY_ASSIGN_OR_RETURN(
-        edge::PolicyRun base_run,
-        edge::RunPolicy(
-            env,
-            [b](std::span<const float> obs, std::span<float> action) {
-              b->Act(obs, action);
-              return Status::Ok();
-            },
-            sample_size, seed));
-    json j = RunJson(base_run, config.episode_steps);
-    if (std::string(name) == "static") {
-      j["replicas_per_service"] = static_count;
-      j["definition"] =
-          "the same count for every service, sized for the run's mean "
-          "request rate at 75% utilisation (within HPA's 10% tolerance)";
-    }
-    baselines[name] = std::move(j);
-  }
-  return baselines;
-}
-
 Result<Response> Reconcile(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(store::JobRecord job, VisibleTask(c, req));
   api::QueryValidator q(req);
@@ -516,79 +450,34 @@ Result<Response> Reconcile(Context& c, Request& req) {
   if (!req.Query("sample_size")) {
     q.AddError("sample_size", "This field is required");
   }
-  const int64_t sample_size = q.Int("sample_size", 0, 1, 100000);
+  ReconcileRequest r;
+  r.task_id = job.id;
+  r.sample_size = q.Int("sample_size", 0, 1, 100000);
   auto group_id = q.String("group_id");
   // Sampled actions for policies whose mix of actions is the point (a
   // policy trained under a replica budget); deterministic by default.
-  const bool deterministic =
+  r.deterministic =
       q.Enum("deterministic", {"true", "false"}).value_or("true") == "true";
   TY_RETURN_IF_ERROR(q.Finish());
   if (group_id && !IsGroupId(*group_id)) {
     return ValidationError("invalid query parameters",
                            {{"group_id", "not a valid group id"}});
   }
-  json params = json::parse(job.params, nullptr, false);
-  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(params));
-  const std::string weights =
-      RunDirectory(task.model_type, job.id) + "/" + rl::kPolicyFileName;
-  TY_RETURN_IF_ERROR(c.deps.artifacts->Fetch(weights).status());
-  const std::string policy_path =
-      (std::filesystem::path(c.deps.data_dir->root()) / weights).string();
-  if (!std::filesystem::exists(policy_path)) {
-    return NotFoundError("task '" + job.id + "' has no trained model yet");
-  }
-  const std::string gid = group_id.value_or(task.group_id);
-  TY_ASSIGN_OR_RETURN(edge::LoadGroup group, FindGroup(c, job.owner_id, gid));
-  task.group_id = gid;
-  task.group = GroupToJson(group);
-  TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
-
-  TY_ASSIGN_OR_RETURN(std::unique_ptr<rl::Policy> policy,
-                      rl::LoadPolicy(policy_path, group.seed));
-  edge::EdgeScalingEnv env(config);
-  const std::unique_ptr<env::Env> agent_env = edge::MakeAgentEnv(config);
-  if (!(policy->observation_space() == agent_env->observation_space()) ||
-      !(policy->action_space() == agent_env->action_space())) {
-    return InternalError("the model's spaces do not match its environment");
-  }
-  rl::Policy* p = policy.get();
-  TY_ASSIGN_OR_RETURN(
-      edge::PolicyRun run,
-      edge::RunPolicy(
-          env,
-          edge::FullStepAct(config,
-                            [p, deterministic](std::span<const float> obs,
-                                               std::span<float> action) {
-                              return p->Act(obs, deterministic, action);
-                            }),
-          sample_size, group.seed));
-
-  TY_ASSIGN_OR_RETURN(json baselines,
-                      BaselinesJson(env, config, run, sample_size, group.seed));
-
-  const double trained = TrainingRewardPerStep(job);
-  json adaptation;  // null when undefined
-  if (std::isfinite(trained) && trained != 0 && run.mean_reward != 0 &&
-      (trained < 0) == (run.mean_reward < 0)) {
-    adaptation =
-        trained < 0 ? trained / run.mean_reward : run.mean_reward / trained;
-  }
-  json metrics = RunJson(run, config.episode_steps);
-  metrics["adaptation_score"] = adaptation;
-  metrics["training_reward_per_step"] =
-      std::isfinite(trained) ? json(trained) : json();
-  json wandb_run_id;
-  if (task.wandb_project.is_string()) wandb_run_id = job.id;
-  json out = {{"task_id", job.id},
-              {"model_type", task.model_type},
-              {"group_id", gid},
-              {"wandb_run_id", wandb_run_id},
-              {"metrics", metrics},
-              {"baselines", baselines},
-              {"sample_size", sample_size},
-              {"timestamp", FormatIso8601(c.deps.clock->Now())},
-              {"model_weights_path", weights}};
-  return JsonResponse(200, out.dump());
+  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(json::parse(
+                                           job.params, nullptr, false)));
+  TY_RETURN_IF_ERROR(TrainedPolicy(c.deps, job).status());
+  r.group_id = group_id.value_or(task.group_id);
+  TY_ASSIGN_OR_RETURN(edge::LoadGroup group,
+                      FindGroup(c, job.owner_id, r.group_id));
+  r.group = GroupToJson(group);
+  jobs::SubmitRequest submit{kReconcileJobType, req.caller().user_id,
+                             ReconcileJobParams(r), 4 * r.sample_size};
+  submit.priority = jobs::kPriorityHigh;  // someone is waiting for it
+  const products::ProductDeps& deps = c.deps;
+  return api::RunOrAccept(
+      req, c.jobs,
+      [&deps](jobs::JobContext& ctx) { return RunReconcileJob(deps, ctx); },
+      submit, deps.sync_request_ms(), *deps.clock);
 }
 
 // ---- load groups ----

@@ -139,6 +139,8 @@ Result<EvaluateResult> RunEvaluation(const ModelPaths& paths,
   float action[2];
   tracking::CsvLogger::Row row;
   double x = 0;
+  const int64_t total_steps = req.eval_steps * req.eval_episodes;
+  int64_t done_steps = 0;
   for (int64_t e = 0; e < req.eval_episodes; ++e) {
     const uint64_t seed = req.seed + static_cast<uint64_t>(e);
     for (Side& s : sides) {
@@ -175,8 +177,12 @@ Result<EvaluateResult> RunEvaluation(const ModelPaths& paths,
         s.curve.x.push_back(x);
         s.curve.y.push_back(s.running);
       }
+      if (req.progress && ++done_steps % kEvaluationProgressSteps == 0)
+        TY_RETURN_IF_ERROR(req.progress(done_steps, total_steps));
     }
     for (Side& s : sides) s.total.final_value_usd += s.env->value_usd();
+    done_steps = (e + 1) * req.eval_steps;  // an early end skips the rest
+    if (req.progress) TY_RETURN_IF_ERROR(req.progress(done_steps, total_steps));
   }
 
   EvaluateResult result;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +30,14 @@ struct EvaluateRequest {
   // When set (>= 2 prices), every episode replays these prices (the
   // caller's chain market data) instead of the preset's price process.
   std::vector<double> replay_prices;
+  // Called every kEvaluationProgressSteps steps and after each episode
+  // with the steps done and the most there can be (eval_steps x
+  // eval_episodes); an error stops the evaluation and is returned (a job's
+  // JobStopped()). Unset: never called.
+  std::function<Status(int64_t done, int64_t total)> progress;
 };
+
+inline constexpr int64_t kEvaluationProgressSteps = 1000;
 
 // Per-episode means of one side (agent or a baseline), in USD.
 struct SideSummary {

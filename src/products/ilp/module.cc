@@ -3,6 +3,8 @@
 #include "jobs/job_context.h"
 #include "products/ilp/chain_data.h"
 #include "products/ilp/chain_endpoints.h"
+#include "products/ilp/evaluate_job.h"
+#include "products/ilp/model_registry.h"
 #include "products/ilp/routes.h"
 #include "products/ilp/train_job.h"
 
@@ -25,6 +27,9 @@ class IlpModule : public products::ProductModule {
     endpoints_ = std::move(endpoints);
     artifacts_ = deps.artifacts;
     clock_ = deps.clock;
+    workspace_ = std::make_unique<Workspace>(deps.data_dir);
+    registry_ = std::make_unique<IlpModelRegistry>(
+        deps.store->models(), deps.artifacts, workspace_.get(), deps.clock);
     return Status::Ok();
   }
 
@@ -34,6 +39,10 @@ class IlpModule : public products::ProductModule {
           TrainJobType(algo),
           [this](jobs::JobContext& ctx) { return RunSharedTrainJob(ctx); }));
     }
+    TY_RETURN_IF_ERROR(
+        registry->Register(kEvaluateJobType, [this](jobs::JobContext& ctx) {
+          return RunEvaluateJob(registry_.get(), artifacts_, ctx);
+        }));
     return registry->Register(
         kChainImportJobType, [endpoints = endpoints_, artifacts = artifacts_,
                               clock = clock_](jobs::JobContext& context) {
@@ -74,6 +83,9 @@ class IlpModule : public products::ProductModule {
 
   store::ArtifactStore* artifacts_ = nullptr;
   const Clock* clock_ = nullptr;
+  // For evaluate jobs on workers, which have no routes' state.
+  std::unique_ptr<Workspace> workspace_;
+  std::unique_ptr<IlpModelRegistry> registry_;
 };
 
 }  // namespace

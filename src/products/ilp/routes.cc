@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "api/bounded_response.h"
 #include "api/error_response.h"
 #include "api/file_response.h"
 #include "api/job_json.h"
@@ -17,6 +18,7 @@
 #include "products/ilp/chain_data.h"
 #include "products/ilp/chain_endpoints.h"
 #include "products/ilp/chain_routes.h"
+#include "products/ilp/evaluate_job.h"
 #include "products/ilp/evaluation.h"
 #include "products/ilp/model_registry.h"
 #include "products/ilp/pool_data.h"
@@ -486,35 +488,6 @@ Result<Response> TrainResult(Service& s, const std::string& algo,
 
 // -------------------------------------------------------------- evaluate
 
-json SummaryJson(const SideSummary& m) {
-  return {{"mean_reward_usd", m.reward_usd},
-          {"mean_fee_income_usd", m.fee_income_usd},
-          {"mean_impermanent_loss_usd", m.impermanent_loss_usd},
-          {"mean_gas_usd", m.gas_usd},
-          {"mean_final_value_usd", m.final_value_usd},
-          {"mean_steps", m.steps}};
-}
-
-// What each row of an evaluation holds, so that final values are read
-// right.
-json BaselineHoldings(double r) {
-  const std::string range = "[P(1-" + ParamValueText(r) + "), P(1+" +
-                            ParamValueText(r) + ")] at the start price P";
-  return {
-      {"agent",
-       "the model's positions; capital outside a position (after an "
-       "exit) is held as cash"},
-      {"hodl", "no position: the tokens a position over " + range +
-                   " would have been funded with, held outside the pool (fees, "
-                   "IL and gas 0; the value follows the price)"},
-      {"full_range", "one position over the whole tick range, never moved"},
-      {"fixed", "one position over " + range + ", never moved"},
-      {"tau_reset", "a position over [P(1-" + ParamValueText(r) + "), P(1+" +
-                        ParamValueText(r) +
-                        ")] around the current price P, re-centred "
-                        "whenever the price leaves it"}};
-}
-
 Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
   JsonValidator v(body);
@@ -572,44 +545,21 @@ Result<Response> Evaluate(Service& s, const std::string& algo, Request& req) {
   e.model_name = ref.name;
   TY_ASSIGN_OR_RETURN(IlpVersion model,
                       UsableVersion(s, req.caller(), algo, ref));
-  if (market_data) {
-    TY_ASSIGN_OR_RETURN(
-        e.replay_prices,
-        LoadMarketPrices(s.deps.artifacts, req.caller().user_id, *market_data));
+  if (market_data) {  // a name that does not exist is the caller's error
+    TY_RETURN_IF_ERROR(
+        LoadMarketPrices(s.deps.artifacts, req.caller().user_id, *market_data)
+            .status());
   }
-  TY_ASSIGN_OR_RETURN(EvaluateResult r, RunEvaluation(model.paths, e));
-  json baselines = json::object();
-  for (const auto& [n, m] : r.baselines) baselines[n] = SummaryJson(m);
-  json out = {
-      {"message", "Evaluation performed"},
-      {"model_name", "model_storage/" + algo + "/" + model.name},
-      {"model_version", model.version},
-      {"model_path", model.paths.rel_model_dir},
-      {"eval_episodes", e.eval_episodes},
-      {"eval_steps", e.eval_steps},
-      {"percentage_range", e.percentage_range},
-      {"action_transform", r.action_transform},
-      {"use_running_statistics", r.use_running_statistics},
-      {"market_data", market_data ? json(*market_data) : json(nullptr)},
-      {"agent", SummaryJson(r.agent)},
-      {"baselines", baselines},
-      {"baseline_holdings", BaselineHoldings(e.percentage_range)},
-      {"eval_logs_path", r.eval_logs_path},
-      {"plot_path", r.plot_path.empty() ? json(nullptr) : json(r.plot_path)}};
-  const EvaluationVerdict verdict = JudgeEvaluation(r, e.eval_steps);
-  out["verdict"] = verdict.verdict;
-  out["beats_baselines"] = verdict.beats_baselines;
-  out["warnings"] = verdict.warnings;
-  // The summary is kept with the version, for the model list; the answer
-  // stands even if keeping it fails.
-  json kept = {{"agent", out["agent"]},
-               {"baselines", baselines},
-               {"eval_episodes", e.eval_episodes},
-               {"eval_steps", e.eval_steps},
-               {"seed", e.seed},
-               {"verdict", verdict.verdict}};
-  (void)s.registry.RecordEvaluation(model, kept.dump());
-  return JsonResponse(200, out.dump());
+  jobs::SubmitRequest job{kEvaluateJobType, req.caller().user_id,
+                          EvaluateJobParams(e, model, market_data),
+                          e.eval_steps * e.eval_episodes};
+  job.priority = jobs::kPriorityHigh;  // someone is waiting for it
+  return api::RunOrAccept(
+      req, s.jobs,
+      [&s](jobs::JobContext& ctx) {
+        return RunEvaluateJob(&s.registry, s.deps.artifacts, ctx);
+      },
+      job, s.deps.sync_request_ms(), *s.deps.clock);
 }
 
 // ------------------------------------------------ predict-action / inference

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/test_support.h"
 #include "store/metadata_store.h"
 #include "store/tables/webhook_store.h"
 #include "store/test_backends.h"
@@ -176,6 +181,71 @@ TEST_P(StudioTablesTest, DatasetsAreReplacedBySymbol) {
   EXPECT_FALSE(data->Find("BANK")->has_value());
 }
 
+// Every API server runs a deliverer: a claimed delivery is nobody else's
+// until its lease ends, and then it is retried.
+TEST_P(StudioTablesTest, AClaimedDeliveryIsClaimedOnceUntilItsLeaseEnds) {
+  webhooks::WebhookStore* hooks = store_->webhooks();
+  ASSERT_TRUE(hooks
+                  ->CreateEndpoint({"e1",
+                                    "u1",
+                                    "https://example.net/h",
+                                    "s",
+                                    {"model.subscribed"},
+                                    1})
+                  .ok());
+  ASSERT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
+  auto first = hooks->ClaimDue(10, 100, 10);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_TRUE(hooks->ClaimDue(50, 150, 10)->empty());  // held by the first
+  auto again = hooks->ClaimDue(100, 200, 10);  // its claimer went silent
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].first.id, (*first)[0].first.id);
+}
+
+TEST_P(StudioTablesTest, ConcurrentClaimsOnOneDatabaseNeverShareADelivery) {
+  // Four servers' connections to one database (a file for SQLite).
+  trainyard::testing::TempDir tmp;
+  const std::string path = tmp.Sub("outbox.db");
+  std::vector<std::unique_ptr<MetadataStore>> servers;
+  for (int i = 0; i < 4; ++i) {
+    auto server = db_.OpenStore(path);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    servers.push_back(std::move(*server));
+  }
+  webhooks::WebhookStore* hooks = servers[0]->webhooks();
+  // On PostgreSQL SetUp's store made alice in the same database already.
+  (void)servers[0]->users()->CreateUser(
+      {"u1", "alice", Tier::kPro, Role::kUser, 5, 1});
+  ASSERT_TRUE(hooks
+                  ->CreateEndpoint({"e1",
+                                    "u1",
+                                    "https://example.net/h",
+                                    "s",
+                                    {"model.subscribed"},
+                                    1})
+                  .ok());
+  for (int i = 0; i < 40; ++i)
+    ASSERT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
+  std::mutex mu;
+  std::multiset<std::string> seen;
+  std::vector<std::thread> threads;
+  for (auto& server : servers) {
+    threads.emplace_back([&mu, &seen, claims = server->webhooks()] {
+      for (int round = 0; round < 20; ++round) {
+        auto claimed = claims->ClaimDue(10, 1000, 3);
+        if (!claimed.ok()) continue;  // a busy SQLite file: try again
+        std::lock_guard lock(mu);
+        for (const auto& [d, e] : *claimed) seen.insert(d.id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const std::set<std::string> distinct(seen.begin(), seen.end());
+  EXPECT_EQ(distinct.size(), seen.size());  // no delivery claimed twice
+  EXPECT_EQ(seen.size(), 40u);
+}
+
 TEST_P(StudioTablesTest, WebhookOutboxQueuesAndRecordsAttempts) {
   webhooks::WebhookStore* hooks = store_->webhooks();
   ASSERT_TRUE(hooks
@@ -187,13 +257,13 @@ TEST_P(StudioTablesTest, WebhookOutboxQueuesAndRecordsAttempts) {
                                     1})
                   .ok());
   EXPECT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{\"a\":1}", "t", 5), 1);
-  auto due = hooks->Due(5, 10);
+  auto due = hooks->ClaimDue(5, 60, 10);
   ASSERT_EQ(due->size(), 1u);
   const std::string id = (*due)[0].first.id;
   ASSERT_TRUE(
       hooks->RecordAttempt(id, {1, 200, "", 12, 6}, webhooks::kDelivered, 6)
           .ok());
-  EXPECT_TRUE(hooks->Due(100, 10)->empty());
+  EXPECT_TRUE(hooks->ClaimDue(100, 160, 10)->empty());
   EXPECT_EQ(hooks->Deliveries("e1", 10)->at(0).delivered_at, 6);
   EXPECT_EQ(hooks->Attempts(id)->at(0).status_code, 200);
   EXPECT_TRUE(hooks->DeleteEndpoint("u1", "e1").ok());

@@ -193,22 +193,48 @@ Result<int> WebhookStore::Enqueue(const std::string& owner_id,
   return queued;
 }
 
-Result<std::vector<std::pair<Delivery, WebhookEndpoint>>> WebhookStore::Due(
-    int64_t now, int limit) {
+Result<std::vector<std::pair<Delivery, WebhookEndpoint>>>
+WebhookStore::ClaimDue(int64_t now, int64_t lease_until, int limit) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare(std::string("SELECT ") + kDeliveryColumns +
-                   ", e.id, e.owner_id, e.url, e.secret, e.events, "
-                   "e.created_at FROM notify_deliveries d JOIN "
-                   "notify_endpoints e ON e.id = d.endpoint_id WHERE "
-                   "d.status = 'PENDING' AND d.next_attempt_at <= ? ORDER BY "
-                   "d.next_attempt_at, d.created_at LIMIT ?"));
-  s.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
-  return ReadRows<std::pair<Delivery, WebhookEndpoint>>(
-      s, [](const Statement& r) {
-        return std::make_pair(ReadDelivery(r), ReadEndpoint(r, 12));
-      });
+  std::vector<std::pair<Delivery, WebhookEndpoint>> claimed;
+  // On PostgreSQL the pick locks its rows and skips rows another server's
+  // claim holds; SQLite runs one writer at a time.
+  const char* skip_locked = db_->backend() == SqlBackend::kPostgres
+                                ? " FOR UPDATE OF d SKIP LOCKED"
+                                : "";
+  Status st = db_->Transaction(
+      [&]() -> Status {
+        claimed.clear();
+        TY_ASSIGN_OR_RETURN(
+            Statement s,
+            db_->Prepare(std::string("SELECT ") + kDeliveryColumns +
+                         ", e.id, e.owner_id, e.url, e.secret, e.events, "
+                         "e.created_at FROM notify_deliveries d JOIN "
+                         "notify_endpoints e ON e.id = d.endpoint_id WHERE "
+                         "d.status = 'PENDING' AND d.next_attempt_at <= ? "
+                         "ORDER BY d.next_attempt_at, d.created_at LIMIT ?" +
+                         skip_locked));
+        s.Bind(1, now).Bind(2, static_cast<int64_t>(limit));
+        TY_ASSIGN_OR_RETURN(claimed,
+                            (ReadRows<std::pair<Delivery, WebhookEndpoint>>(
+                                s, [](const Statement& r) {
+                                  return std::make_pair(ReadDelivery(r),
+                                                        ReadEndpoint(r, 12));
+                                })));
+        TY_ASSIGN_OR_RETURN(
+            Statement up,
+            db_->Prepare("UPDATE notify_deliveries SET next_attempt_at = ? "
+                         "WHERE id = ? AND status = 'PENDING'"));
+        for (const auto& [delivery, endpoint] : claimed) {
+          TY_RETURN_IF_ERROR(up.Reset());
+          up.Bind(1, lease_until).Bind(2, delivery.id);
+          TY_RETURN_IF_ERROR(up.Run());
+        }
+        return Status::Ok();
+      },
+      TxMode::kRowLocks);
+  if (!st.ok()) return st;
+  return claimed;
 }
 
 Status WebhookStore::RecordAttempt(const std::string& delivery_id,

@@ -78,9 +78,14 @@ class WebhookStore {
   Result<int> Enqueue(const std::string& owner_id, const std::string& event,
                       const std::string& data_json,
                       const std::string& timestamp, int64_t now);
-  // Pending deliveries due at `now`, oldest first, with their endpoint.
-  Result<std::vector<std::pair<Delivery, WebhookEndpoint>>> Due(int64_t now,
-                                                                int limit);
+  // Claims up to `limit` pending deliveries due at `now`, oldest first,
+  // with their endpoint: each one's next_attempt_at moves to `lease_until`
+  // in the same transaction, so other deliverers on the database (every API
+  // server runs one) skip it and each event is sent once. RecordAttempt
+  // then sets its real state; a deliverer that dies mid-attempt leaves it
+  // to be claimed again at lease_until. REQUIRES: lease_until > now.
+  Result<std::vector<std::pair<Delivery, WebhookEndpoint>>> ClaimDue(
+      int64_t now, int64_t lease_until, int limit);
   // Records an attempt and the delivery's new state: delivered, failed
   // (no more retries) or pending until `next_attempt_at`.
   Status RecordAttempt(const std::string& delivery_id,
