@@ -5,12 +5,14 @@
 //
 //   node bench/chain_ethers.js RPC POOL BLOCK [max_batch=200] [page_blocks=5000]
 //
-// Same round trips as Trainyard's client on purpose: ethers' JsonRpcProvider
-// batches the calls issued together (batchMaxCount = Trainyard's max_batch)
-// and the snapshot issues them in the same groups (getters, bitmap words,
-// ticks, with the block hash read before and after); the history asks
-// eth_getLogs for the same pages, one after the other, and decodes every log
-// with the pool's ABI (Trainyard decodes into 256-bit integers too).
+// Same calls in the same round trips as Trainyard's client on purpose:
+// ethers' JsonRpcProvider batches the calls issued together (batchMaxCount =
+// Trainyard's max_batch) and the snapshot issues them in the same groups
+// (the block, the pool's code and getters together; bitmap words; ticks; the
+// block hash again); the history reads the last block's hash, asks
+// eth_getLogs for the same pages, one after the other, decodes every log
+// with the pool's ABI (Trainyard decodes into 256-bit integers too) and
+// reads the hash again (Trainyard's reorganisation check).
 'use strict';
 const path = require('path');
 
@@ -52,12 +54,15 @@ async function snapshot() {
   const p = provider();
   const pool = new ethers.Contract(poolAddr, poolAbi, p);
   const at = { blockTag: block };
-  const hashBefore = (await p.getBlock(block)).hash;
-  const [fee, spacing, token0, token1, slot0, liquidity, fg0, fg1, protocolFees] =
-      await Promise.all([pool.fee(at), pool.tickSpacing(at), pool.token0(at),
+  const [blockBefore, code, fee, spacing, token0, token1, slot0, liquidity,
+    fg0, fg1, protocolFees] =
+      await Promise.all([p.getBlock(block), p.getCode(poolAddr, block),
+        pool.fee(at), pool.tickSpacing(at), pool.token0(at),
         pool.token1(at), pool.slot0(at), pool.liquidity(at),
         pool.feeGrowthGlobal0X128(at), pool.feeGrowthGlobal1X128(at),
         pool.protocolFees(at)]);
+  const hashBefore = blockBefore.hash;
+  if (code === '0x') throw new Error('no contract');
   const s = Number(spacing);
   // JavaScript's >> on negative numbers floors, like Solidity's on int24.
   const minWord = Math.trunc(MIN_TICK / s) >> 8;
@@ -87,6 +92,7 @@ async function history() {
   const topics = ['Swap', 'Mint', 'Burn', 'Collect', 'Flash']
       .map((name) => iface.getEvent(name).topicHash);
   let events = 0;
+  const hashBefore = (await p.getBlock(block)).hash;
   for (let from = 0; from <= block; from += pageBlocks) {
     const to = Math.min(block, from + pageBlocks - 1);
     const logs = await p.getLogs({ address: poolAddr, topics: [topics],
@@ -97,6 +103,7 @@ async function history() {
       events += 1;
     }
   }
+  if ((await p.getBlock(block)).hash !== hashBefore) throw new Error('reorg');
   return { events, roundTrips: p.roundTrips };
 }
 

@@ -17,9 +17,12 @@
 #include "chain/history.h"
 #include "chain/periphery.h"
 #include "chain/position_manager.h"
+#include "chain/quote.h"
 #include "chain/signer.h"
 #include "chain/snapshot.h"
 #include "chain_testnet.h"
+#include "child_process.h"
+#include "core/test_support.h"
 #include "market/price_csv.h"
 #include "univ3/tick_math.h"
 
@@ -447,6 +450,94 @@ TEST_F(ChainEvmTest, ExecuteMintRerangeAndCollectLandAndReadBack) {
   EXPECT_GT(fresh->liquidity, 0u);
 }
 
+// Acting on the chain does to the pool what the engine says it does: the
+// engine loaded from a snapshot charges a mint of the liquidity the manager
+// computed exactly what the chain took, pays a collect and a removal exactly
+// what the chain paid, and ends in the chain's state, tick for tick.
+TEST_F(ChainEvmTest, ExecutedActionsChangeThePoolAsTheEnginePredicts) {
+  const uint64_t head = *eth_->BlockNumber();
+  Result<PoolSnapshot> probe = ReadPoolSnapshot(*eth_, net->pool1, head);
+  ASSERT_TRUE(probe.ok()) << probe.status().ToString();
+  // An asymmetric range: testnet.js's ranges are symmetric around a centre.
+  const int32_t center = probe->state.slot0.tick / 10 * 10;
+  const ChainPositionKey key{net->manager, center - 370, center + 430};
+  SnapshotOptions with_position;
+  with_position.positions = {key};
+  Result<PoolSnapshot> before =
+      ReadPoolSnapshot(*eth_, net->pool1, head, with_position);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  Result<univ3::Pool> engine = ToPool(*before);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  const univ3::OwnerId owner = EngineOwner(net->manager);
+  const Address me = net->accounts[0];
+  ExecuteOptions send;
+  send.send = true;
+
+  const U256 three = U256(3) * U256(1000000000000000000ULL);
+  MintAction mint{net->token0,    net->token1,    500,
+                  key.tick_lower, key.tick_upper, three,
+                  three,          U256(0),        U256(0)};
+  Result<StepResult> minted = ExecuteMint(*eth_, net->manager, me, mint, send);
+  ASSERT_TRUE(minted.ok()) << minted.status().ToString();
+  Result<univ3::ModifyResult> paid =
+      engine->Mint(owner, key.tick_lower, key.tick_upper, minted->liquidity);
+  ASSERT_TRUE(paid.ok()) << paid.status().ToString();
+  EXPECT_EQ(paid->amount0, minted->amount0);
+  EXPECT_EQ(paid->amount1, minted->amount1);
+
+  // Fees for the range: one swap each way, each predicted by the engine.
+  for (const bool zero_for_one : {true, false}) {
+    const U256 amount = U256(2) * U256(1000000000000000000ULL);
+    Result<PoolEvent> swap =
+        RouterSwap(net->pool1, 500, zero_for_one, true, amount);
+    ASSERT_TRUE(swap.ok()) << swap.status().ToString();
+    Result<univ3::SwapResult> want =
+        engine->Swap(zero_for_one, amount,
+                     zero_for_one ? univ3::kMinSqrtRatio + U256(1)
+                                  : univ3::kMaxSqrtRatio - U256(1));
+    ASSERT_TRUE(want.ok());
+    EXPECT_EQ(want->amount0, swap->amount0);
+    EXPECT_EQ(want->amount1, swap->amount1);
+  }
+
+  // collect: the manager pokes the position (burn 0) and collects it all.
+  Result<StepResult> collected =
+      ExecuteCollect(*eth_, net->manager, me, minted->token_id, send);
+  ASSERT_TRUE(collected.ok()) << collected.status().ToString();
+  ASSERT_TRUE(engine->Burn(owner, key.tick_lower, key.tick_upper, 0).ok());
+  Result<univ3::CollectResult> fees = engine->Collect(
+      owner, key.tick_lower, key.tick_upper, ~univ3::u128{0}, ~univ3::u128{0});
+  ASSERT_TRUE(fees.ok());
+  EXPECT_FALSE(collected->amount0.IsZero() && collected->amount1.IsZero());
+  EXPECT_EQ(U256::FromU128(fees->amount0), collected->amount0);
+  EXPECT_EQ(U256::FromU128(fees->amount1), collected->amount1);
+
+  // remove: half the liquidity, and everything owed collected.
+  const univ3::u128 half = minted->liquidity / 2;
+  Result<StepResult> removed = ExecuteRemoveAndCollect(
+      *eth_, net->manager, me, minted->token_id, half, send);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  ASSERT_TRUE(engine->Burn(owner, key.tick_lower, key.tick_upper, half).ok());
+  Result<univ3::CollectResult> out = engine->Collect(
+      owner, key.tick_lower, key.tick_upper, ~univ3::u128{0}, ~univ3::u128{0});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(U256::FromU128(out->amount0), removed->amount0);
+  EXPECT_EQ(U256::FromU128(out->amount1), removed->amount1);
+
+  Result<PoolSnapshot> after =
+      ReadPoolSnapshot(*eth_, net->pool1, removed->block, with_position);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ExpectSameState(*after, *engine, "after mint, swaps, collect and remove");
+  const univ3::PositionInfo* mine =
+      engine->GetPosition(owner, key.tick_lower, key.tick_upper);
+  ASSERT_NE(mine, nullptr);
+  ASSERT_EQ(after->positions.size(), 1u);
+  EXPECT_TRUE(after->positions[0].info.liquidity == mine->liquidity);
+  EXPECT_EQ(after->positions[0].info.fee_growth_inside0_last_x128,
+            mine->fee_growth_inside0_last_x128);
+  EXPECT_TRUE(after->positions[0].info.tokens_owed0 == mine->tokens_owed0);
+}
+
 // ganache's deterministic account 2 (tokens and approvals from testnet.js),
 // whose key is public: the node signs nothing, Trainyard does.
 constexpr const char* kAccount2Key =
@@ -749,6 +840,122 @@ TEST_F(ChainEvmTest, QuoterV2AgreesWithTheEngineOnRandomSwaps) {
     ++compared;
   }
   EXPECT_GE(compared, 40);
+}
+
+// Batching: at a given block the chain id, the block's hash, the pool's code
+// and its getters come in one round trip; then one per 200 bitmap words, one
+// per 200 ticks and the block's hash again (the reorganisation check).
+TEST_F(ChainEvmTest,
+       ASnapshotAtAGivenBlockReadsEverythingBeforeTheBitmapAtOnce) {
+  const uint64_t block = *eth_->BlockNumber();
+  SnapshotOptions no_metadata;
+  no_metadata.token_metadata = false;
+  Result<PoolSnapshot> snap =
+      ReadPoolSnapshot(*eth_, net->pool1, block, no_metadata);
+  ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+  const int32_t spacing = snap->state.tick_spacing;
+  const uint64_t words =
+      static_cast<uint64_t>(((univ3::kMaxTick / spacing) >> 8) -
+                            ((univ3::kMinTick / spacing) >> 8) + 1);
+  const uint64_t ticks = snap->state.ticks.size();
+  EXPECT_EQ(snap->round_trips,
+            1 + (words + 199) / 200 + (ticks + 199) / 200 + 1)
+      << words << " words, " << ticks << " ticks";
+  // "latest" needs the block's number before the pool's reads: one more.
+  Result<PoolSnapshot> latest =
+      ReadPoolSnapshot(*eth_, net->pool1, std::nullopt, no_metadata);
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(latest->round_trips, snap->round_trips + 1);
+}
+
+TEST_F(ChainEvmTest, ASnapshotOfABlockNotYetMinedIsNotFound) {
+  const uint64_t block = *eth_->BlockNumber() + 1000;
+  Result<PoolSnapshot> snap = ReadPoolSnapshot(*eth_, net->pool1, block);
+  EXPECT_EQ(snap.status().code(), ErrorCode::kNotFound)
+      << snap.status().ToString();
+}
+
+// The engine's quote of a live swap (QuoteSwap, `trainyard chain quote`)
+// agrees with QuoterV2 at the same block, and the router then executes
+// exactly the quoted amounts.
+TEST_F(ChainEvmTest, AQuotePredictsWhatTheRouterThenExecutes) {
+  const Address quoter =
+      *Address::Parse(net->info["quoter"].get<std::string>());
+  std::mt19937_64 rng(23);
+  int executed = 0;
+  for (int i = 0; i < 12; ++i) {
+    SwapQuoteRequest request;
+    request.zero_for_one = rng() % 2 == 0;
+    request.exact_input = rng() % 2 == 0;
+    request.amount = U256(1 + rng() % 999);
+    for (int k = 0, e = 14 + static_cast<int>(rng() % 5); k < e; ++k)
+      request.amount = request.amount * U256(10);
+    SCOPED_TRACE("swap " + std::to_string(i));
+    Result<SwapQuote> q =
+        QuoteSwap(*eth_, net->pool1, request, std::nullopt, quoter);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    if (q->partial) continue;  // the router would revert on a partial fill
+    EXPECT_TRUE(q->quoter_agrees) << ToJson(*q).dump();
+    EXPECT_EQ(q->token_in, request.zero_for_one ? net->token0 : net->token1);
+    Result<PoolEvent> swap = RouterSwap(net->pool1, 500, request.zero_for_one,
+                                        request.exact_input, request.amount);
+    ASSERT_TRUE(swap.ok()) << swap.status().ToString();
+    EXPECT_EQ(swap->block_number, q->block + 1);
+    const I256& in = request.zero_for_one ? swap->amount0 : swap->amount1;
+    const I256& out = request.zero_for_one ? swap->amount1 : swap->amount0;
+    EXPECT_EQ(univ3::Abs(in), q->amount_in);
+    EXPECT_EQ(univ3::Abs(out), q->amount_out);
+    EXPECT_EQ(swap->sqrt_price_x96, q->sqrt_price_x96_after);
+    EXPECT_EQ(swap->tick, q->tick_after);
+    ++executed;
+  }
+  EXPECT_GE(executed, 8);
+}
+
+TEST_F(ChainEvmTest, AQuoteWithThePriceLimitOnTheWrongSideIsRefused) {
+  Result<PoolSnapshot> snap = ReadPoolSnapshot(*eth_, net->pool1, std::nullopt);
+  ASSERT_TRUE(snap.ok());
+  SwapQuoteRequest request;
+  request.zero_for_one = true;  // the price falls: a limit above it is wrong
+  request.amount = U256(1000000);
+  request.sqrt_price_limit_x96 = snap->state.slot0.sqrt_price_x96 + U256(1);
+  Result<SwapQuote> q = QuoteSwap(*eth_, net->pool1, request, snap->block);
+  EXPECT_EQ(q.status().code(), ErrorCode::kValidation);
+  EXPECT_NE(q.status().message().find("SPL"), std::string::npos)
+      << q.status().ToString();
+}
+
+// `trainyard chain quote` as a user types it: JSON on stdout that QuoterV2
+// confirms; a token that is not the pool's is a bad input (exit 2).
+TEST_F(ChainEvmTest, TheQuoteCommandPrintsTheEnginesQuoteAndTheQuoters) {
+  trainyard::testing::TempDir tmp;
+  const std::string quoter = net->info["quoter"].get<std::string>();
+  const uint64_t block = *eth_->BlockNumber();
+  std::string out, err;
+  auto run = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {TRAINYARD_BINARY, "chain", "quote", "--rpc",
+                               net->rpc, "--pool", net->pool1.Hex()});
+    trainyard::testing::ChildProcess p;
+    EXPECT_TRUE(p.Start(args, {}, tmp.Sub("out")));
+    const int code = p.Wait();
+    out = p.Output();
+    err = p.Errors();
+    return code;
+  };
+  ASSERT_EQ(run({"--token-in", net->token1.Hex(), "--amount-out",
+                 "2000000000000000000", "--block", std::to_string(block),
+                 "--quoter", quoter}),
+            0)
+      << err;
+  const json j = json::parse(out);
+  EXPECT_EQ(j["block"].get<uint64_t>(), block);
+  EXPECT_EQ(j["token_in"], net->token1.Hex());
+  EXPECT_EQ(j["amount_out"], "2000000000000000000");
+  EXPECT_TRUE(j["quoter"]["agrees"].get<bool>()) << out;
+  EXPECT_EQ(j["quoter"]["amount"], j["amount_in"]);
+  EXPECT_EQ(run({"--token-in", net->manager.Hex(), "--amount-in", "1000"}), 2)
+      << err;
+  EXPECT_NE(err.find("neither of the pool's tokens"), std::string::npos) << err;
 }
 
 TEST_F(ChainEvmTest, ZzAReorganisedBlockDuringAReadIsAnErrorNotAHalfResult) {

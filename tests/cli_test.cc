@@ -196,6 +196,25 @@ TEST_F(CliTest, ChainExecuteWithoutAnEndpointIsABadInput) {
   EXPECT_NE(r.err.find("TRAINYARD_ETH_RPC"), std::string::npos) << r.err;
 }
 
+TEST_F(CliTest, ChainQuoteWithoutAnAmountIsABadInput) {
+  CliRun r = Trainyard({"chain", "quote", "--rpc", "http://127.0.0.1:9/key-123",
+                        "--pool", "0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8",
+                        "--token-in", "token0"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--amount-in or --amount-out"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, ChainQuoteAgainstADeadNodeNamesNoKey) {
+  CliRun r = Trainyard({"chain", "quote", "--rpc", "http://127.0.0.1:9/key-123",
+                        "--pool", "0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8",
+                        "--token-in", "token1", "--amount-in", "1000",
+                        "--timeout-ms", "300"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("SERVICE_UNAVAILABLE"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("key-123"), std::string::npos) << r.err;
+}
+
 TEST_F(CliTest, Univ3SimulateRejectsAMisspeltKeyWithASuggestion) {
   const std::string path = tmp_.Sub("scenario.json");
   std::ofstream(path) << R"({"fe": 500, "price": "3000.5", "decimals0": 18,

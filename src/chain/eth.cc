@@ -42,7 +42,31 @@ json TxJson(const TxRequest& tx) {
   return j;
 }
 
-Result<Bytes> BytesResult(const json& j, const char* what) {
+json CallJson(const CallRequest& c, const std::optional<Address>& from) {
+  json j = {{"to", c.to.Hex()}, {"data", HexEncode(c.data)}};
+  if (from) j["from"] = from->Hex();
+  return j;
+}
+
+}  // namespace
+
+RpcRequest ChainIdRpc() { return {"eth_chainId"}; }
+
+RpcRequest BlockRpc(BlockTag block) {
+  return {"eth_getBlockByNumber", json::array({BlockTagString(block), false})};
+}
+
+RpcRequest GetCodeRpc(const Address& address, BlockTag block) {
+  return {"eth_getCode", json::array({address.Hex(), BlockTagString(block)})};
+}
+
+RpcRequest EthCallRpc(const CallRequest& call, BlockTag block,
+                      const std::optional<Address>& from) {
+  return {"eth_call",
+          json::array({CallJson(call, from), BlockTagString(block)})};
+}
+
+Result<Bytes> BytesReply(const json& j, const char* what) {
   if (!j.is_string()) {
     return Status(ErrorCode::kUnavailable,
                   std::string("malformed node reply to ") + what);
@@ -56,7 +80,7 @@ Result<Bytes> BytesResult(const json& j, const char* what) {
   return b;
 }
 
-Result<uint64_t> Quantity64Result(const json& j, const char* what) {
+Result<uint64_t> Quantity64Reply(const json& j, const char* what) {
   if (!j.is_string()) {
     return Status(ErrorCode::kUnavailable,
                   std::string("malformed node reply to ") + what);
@@ -70,13 +94,25 @@ Result<uint64_t> Quantity64Result(const json& j, const char* what) {
   return v;
 }
 
-json CallJson(const CallRequest& c, const std::optional<Address>& from) {
-  json j = {{"to", c.to.Hex()}, {"data", HexEncode(c.data)}};
-  if (from) j["from"] = from->Hex();
-  return j;
+Result<BlockRef> BlockReply(const json& result) {
+  if (result.is_null()) return NotFoundError("no such block");
+  BlockRef ref;
+  TY_ASSIGN_OR_RETURN(std::string number, StringField(result, "number"));
+  Result<uint64_t> n = ParseQuantity64(number);
+  if (!n.ok()) {
+    return Status(ErrorCode::kUnavailable,
+                  "malformed block number: " + n.status().message());
+  }
+  ref.number = *n;
+  TY_ASSIGN_OR_RETURN(std::string hash, StringField(result, "hash"));
+  Result<Hash32> h = ParseHash32(hash);
+  if (!h.ok()) {
+    return Status(ErrorCode::kUnavailable,
+                  "malformed block hash: " + h.status().message());
+  }
+  ref.hash = *h;
+  return ref;
 }
-
-}  // namespace
 
 std::string BlockTagString(BlockTag block) {
   return block ? Quantity(*block) : "latest";
@@ -123,12 +159,12 @@ Result<std::unique_ptr<EthClient>> EthClient::Connect(
 
 Result<uint64_t> EthClient::ChainId() {
   TY_ASSIGN_OR_RETURN(json r, rpc_->Call("eth_chainId"));
-  return Quantity64Result(r, "eth_chainId");
+  return Quantity64Reply(r, "eth_chainId");
 }
 
 Result<uint64_t> EthClient::BlockNumber() {
   TY_ASSIGN_OR_RETURN(json r, rpc_->Call("eth_blockNumber"));
-  return Quantity64Result(r, "eth_blockNumber");
+  return Quantity64Reply(r, "eth_blockNumber");
 }
 
 Result<Hash32> EthClient::BlockHash(uint64_t number) {
@@ -142,36 +178,30 @@ Result<Hash32> EthClient::BlockHash(uint64_t number) {
 
 Result<Bytes> EthClient::Call(const CallRequest& call, BlockTag block,
                               const std::optional<Address>& from) {
-  TY_ASSIGN_OR_RETURN(
-      json r, rpc_->Call("eth_call", json::array({CallJson(call, from),
-                                                  BlockTagString(block)})));
-  return BytesResult(r, "eth_call");
+  const RpcRequest request = EthCallRpc(call, block, from);
+  TY_ASSIGN_OR_RETURN(json r, rpc_->Call(request.method, request.params));
+  return BytesReply(r, "eth_call");
 }
 
 Result<std::vector<Bytes>> EthClient::CallBatch(
     const std::vector<CallRequest>& calls, BlockTag block) {
   std::vector<RpcRequest> requests;
   requests.reserve(calls.size());
-  const std::string tag = BlockTagString(block);
-  for (const CallRequest& c : calls) {
-    requests.push_back(
-        {"eth_call", json::array({CallJson(c, std::nullopt), tag})});
-  }
+  for (const CallRequest& c : calls) requests.push_back(EthCallRpc(c, block));
   TY_ASSIGN_OR_RETURN(std::vector<json> replies, rpc_->Batch(requests));
   std::vector<Bytes> out;
   out.reserve(replies.size());
   for (const json& r : replies) {
-    TY_ASSIGN_OR_RETURN(Bytes b, BytesResult(r, "eth_call"));
+    TY_ASSIGN_OR_RETURN(Bytes b, BytesReply(r, "eth_call"));
     out.push_back(std::move(b));
   }
   return out;
 }
 
 Result<Bytes> EthClient::GetCode(const Address& address, BlockTag block) {
-  TY_ASSIGN_OR_RETURN(
-      json r, rpc_->Call("eth_getCode",
-                         json::array({address.Hex(), BlockTagString(block)})));
-  return BytesResult(r, "eth_getCode");
+  const RpcRequest request = GetCodeRpc(address, block);
+  TY_ASSIGN_OR_RETURN(json r, rpc_->Call(request.method, request.params));
+  return BytesReply(r, "eth_getCode");
 }
 
 Result<std::vector<Log>> EthClient::GetLogs(const LogFilter& filter,
@@ -263,7 +293,7 @@ Result<std::optional<Receipt>> EthClient::GetTransactionReceipt(
 Result<uint64_t> EthClient::EstimateGas(const TxRequest& tx) {
   TY_ASSIGN_OR_RETURN(json r,
                       rpc_->Call("eth_estimateGas", json::array({TxJson(tx)})));
-  return Quantity64Result(r, "eth_estimateGas");
+  return Quantity64Reply(r, "eth_estimateGas");
 }
 
 Result<U256> EthClient::GasPrice() {
@@ -296,7 +326,7 @@ Result<uint64_t> EthClient::PendingNonce(const Address& address) {
   TY_ASSIGN_OR_RETURN(json r,
                       rpc_->Call("eth_getTransactionCount",
                                  json::array({address.Hex(), "pending"})));
-  return Quantity64Result(r, "eth_getTransactionCount");
+  return Quantity64Reply(r, "eth_getTransactionCount");
 }
 
 Result<std::optional<U256>> EthClient::LatestBaseFee() {

@@ -123,6 +123,27 @@ class EthClient {
 // Parses one log object of eth_getLogs or a receipt. VALIDATION_ERROR if a
 // field is missing or malformed.
 Result<Log> ParseLog(const nlohmann::json& j);
+
+// Requests and reply decoders for reads that mix methods in one
+// RpcClient::Batch (a snapshot asks for the chain id, the block and the
+// pool's first reads in one round trip). EthClient's methods use the same.
+RpcRequest ChainIdRpc();
+RpcRequest BlockRpc(BlockTag block);  // eth_getBlockByNumber, no transactions
+RpcRequest GetCodeRpc(const Address& address, BlockTag block);
+RpcRequest EthCallRpc(const CallRequest& call, BlockTag block,
+                      const std::optional<Address>& from = std::nullopt);
+// UNAVAILABLE "malformed node reply to <what>" unless `result` is hex data.
+Result<Bytes> BytesReply(const nlohmann::json& result, const char* what);
+// UNAVAILABLE unless `result` is a JSON-RPC quantity of at most 64 bits.
+Result<uint64_t> Quantity64Reply(const nlohmann::json& result,
+                                 const char* what);
+struct BlockRef {
+  uint64_t number = 0;
+  Hash32 hash{};
+};
+// A block object's number and hash. NOT_FOUND for null (no such block),
+// UNAVAILABLE for a malformed object.
+Result<BlockRef> BlockReply(const nlohmann::json& result);
 std::string BlockTagString(BlockTag block);
 
 }  // namespace trainyard::chain

@@ -131,42 +131,129 @@ Result<PoolKey> ReadPoolKey(EthClient& eth, const Address& pool,
   return key;
 }
 
+namespace {
+
+// The pool's getters the snapshot reads first, in the order DecodeHead takes.
+std::vector<CallRequest> HeadGetters(const Address& pool) {
+  return {{pool, Getter("fee()")},
+          {pool, Getter("tickSpacing()")},
+          {pool, Getter("token0()")},
+          {pool, Getter("token1()")},
+          {pool, Getter("slot0()")},
+          {pool, Getter("liquidity()")},
+          {pool, Getter("feeGrowthGlobal0X128()")},
+          {pool, Getter("feeGrowthGlobal1X128()")},
+          {pool, Getter("protocolFees()")}};
+}
+
+// What a snapshot reads before the tick bitmap: the chain, the pinned block,
+// the pool's code and its getters' replies.
+struct SnapshotHead {
+  uint64_t chain_id = 0;
+  BlockRef block;
+  Bytes code;
+  std::vector<Bytes> getters;
+};
+
+Status NoContract(const Address& pool, uint64_t block) {
+  return ValidationError("no contract at " + pool.Hex() + " in block " +
+                         std::to_string(block));
+}
+
+// One call at a time, each failure named precisely: the path taken when the
+// batched one fails (a future block, no contract, not a pool).
+Result<SnapshotHead> ReadHeadOneByOne(EthClient& eth, const Address& pool,
+                                      BlockTag block) {
+  SnapshotHead head;
+  TY_ASSIGN_OR_RETURN(head.chain_id, eth.ChainId());
+  if (block) {
+    head.block.number = *block;
+  } else {
+    TY_ASSIGN_OR_RETURN(head.block.number, eth.BlockNumber());
+  }
+  TY_ASSIGN_OR_RETURN(head.block.hash, eth.BlockHash(head.block.number));
+  TY_ASSIGN_OR_RETURN(head.code, eth.GetCode(pool, head.block.number));
+  if (head.code.empty()) return NoContract(pool, head.block.number);
+  Result<std::vector<Bytes>> replies =
+      eth.CallBatch(HeadGetters(pool), head.block.number);
+  if (!replies.ok()) {
+    if (replies.status().code() == ErrorCode::kValidation)
+      return NotAPool(pool, replies.status());
+    return replies.status();
+  }
+  head.getters = std::move(*replies);
+  return head;
+}
+
+// The same reads in as few round trips as the block allows: one when the
+// caller pinned the block (chain id, block, code and getters together), two
+// for "latest" (the getters must name the block's number, known only from
+// the first reply). Any failure is retried one by one for a precise error.
+Result<SnapshotHead> ReadHead(EthClient& eth, const Address& pool,
+                              BlockTag block) {
+  const std::vector<CallRequest> getters = HeadGetters(pool);
+  auto pool_reads = [&](uint64_t number, std::vector<RpcRequest>* out) {
+    out->push_back(GetCodeRpc(pool, number));
+    for (const CallRequest& g : getters) out->push_back(EthCallRpc(g, number));
+  };
+  std::vector<RpcRequest> first = {ChainIdRpc(), BlockRpc(block)};
+  if (block) pool_reads(*block, &first);
+  Result<std::vector<nlohmann::json>> r = eth.rpc().Batch(first);
+  if (!r.ok()) {
+    if (r.status().code() != ErrorCode::kValidation) return r.status();
+    return ReadHeadOneByOne(eth, pool, block);
+  }
+  std::vector<nlohmann::json> replies = std::move(*r);
+  SnapshotHead head;
+  TY_ASSIGN_OR_RETURN(head.chain_id,
+                      Quantity64Reply(replies[0], "eth_chainId"));
+  Result<BlockRef> ref = BlockReply(replies[1]);
+  if (!ref.ok()) {
+    if (ref.status().code() == ErrorCode::kNotFound && block)
+      return NotFoundError("no block " + std::to_string(*block));
+    return ref.status();
+  }
+  head.block = *ref;
+  if (block && head.block.number != *block) {
+    return Status(ErrorCode::kUnavailable,
+                  "malformed node reply: asked for block " +
+                      std::to_string(*block) + ", got " +
+                      std::to_string(head.block.number));
+  }
+  if (!block) {
+    std::vector<RpcRequest> second;
+    pool_reads(head.block.number, &second);
+    Result<std::vector<nlohmann::json>> r2 = eth.rpc().Batch(second);
+    if (!r2.ok()) {
+      if (r2.status().code() != ErrorCode::kValidation) return r2.status();
+      return ReadHeadOneByOne(eth, pool, head.block.number);
+    }
+    replies = std::move(*r2);
+  } else {
+    replies.erase(replies.begin(), replies.begin() + 2);
+  }
+  TY_ASSIGN_OR_RETURN(head.code, BytesReply(replies[0], "eth_getCode"));
+  if (head.code.empty()) return NoContract(pool, head.block.number);
+  for (size_t i = 1; i < replies.size(); ++i) {
+    TY_ASSIGN_OR_RETURN(Bytes b, BytesReply(replies[i], "eth_call"));
+    head.getters.push_back(std::move(b));
+  }
+  return head;
+}
+
+}  // namespace
+
 Result<PoolSnapshot> ReadPoolSnapshot(EthClient& eth, const Address& pool,
                                       BlockTag block,
                                       const SnapshotOptions& options) {
   const uint64_t trips_before = eth.rpc().round_trips();
   PoolSnapshot snap;
   snap.pool = pool;
-  TY_ASSIGN_OR_RETURN(snap.chain_id, eth.ChainId());
-  if (block) {
-    snap.block = *block;
-  } else {
-    TY_ASSIGN_OR_RETURN(snap.block, eth.BlockNumber());
-  }
-  TY_ASSIGN_OR_RETURN(snap.block_hash, eth.BlockHash(snap.block));
-  TY_ASSIGN_OR_RETURN(Bytes code, eth.GetCode(pool, snap.block));
-  if (code.empty()) {
-    return ValidationError("no contract at " + pool.Hex() + " in block " +
-                           std::to_string(snap.block));
-  }
-
-  const std::vector<CallRequest> getters = {
-      {pool, Getter("fee()")},
-      {pool, Getter("tickSpacing()")},
-      {pool, Getter("token0()")},
-      {pool, Getter("token1()")},
-      {pool, Getter("slot0()")},
-      {pool, Getter("liquidity()")},
-      {pool, Getter("feeGrowthGlobal0X128()")},
-      {pool, Getter("feeGrowthGlobal1X128()")},
-      {pool, Getter("protocolFees()")}};
-  Result<std::vector<Bytes>> replies = eth.CallBatch(getters, snap.block);
-  if (!replies.ok()) {
-    if (replies.status().code() == ErrorCode::kValidation)
-      return NotAPool(pool, replies.status());
-    return replies.status();
-  }
-  const std::vector<Bytes>& r = *replies;
+  TY_ASSIGN_OR_RETURN(SnapshotHead head, ReadHead(eth, pool, block));
+  snap.chain_id = head.chain_id;
+  snap.block = head.block.number;
+  snap.block_hash = head.block.hash;
+  const std::vector<Bytes>& r = head.getters;
   univ3::PoolState& st = snap.state;
   {
     auto decode = [&]() -> Status {

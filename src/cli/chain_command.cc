@@ -1,5 +1,5 @@
 // `trainyard chain ...`: read live Uniswap V3 pools from any Ethereum node
-// over JSON-RPC (snapshot, history) and act on a chain through the
+// over JSON-RPC (snapshot, history, quote) and act on a chain through the
 // NonfungiblePositionManager (execute: a dry run unless --send). The RPC URL
 // comes from --rpc or TRAINYARD_ETH_RPC and is never printed (it may carry
 // an API key). Output files are written atomically: a failed run leaves no
@@ -14,6 +14,7 @@
 
 #include "chain/history.h"
 #include "chain/position_manager.h"
+#include "chain/quote.h"
 #include "chain/signer.h"
 #include "chain/snapshot.h"
 #include "cli/commands.h"
@@ -230,6 +231,95 @@ void RegisterHistory(CLI::App* chain_cmd, int* exit_code) {
   });
 }
 
+void RegisterQuote(CLI::App* chain_cmd, int* exit_code) {
+  auto* cmd = chain_cmd->add_subcommand(
+      "quote",
+      "What a swap through a live pool would do now: the exact engine from "
+      "a snapshot (and QuoterV2's answer beside it with --quoter)");
+  auto c = std::make_shared<Common>();
+  auto pool = std::make_shared<std::string>();
+  auto token_in = std::make_shared<std::string>();
+  auto amount_in = std::make_shared<std::string>();
+  auto amount_out = std::make_shared<std::string>();
+  auto limit = std::make_shared<std::string>("0");
+  auto block = std::make_shared<int64_t>(-1);
+  auto quoter = std::make_shared<std::string>();
+  AddCommon(cmd, c.get());
+  cmd->add_option("--pool", *pool, "Pool address")->required();
+  cmd->add_option("--token-in", *token_in,
+                  "What is paid in: token0, token1 or the token's address")
+      ->required();
+  auto* in = cmd->add_option("--amount-in", *amount_in,
+                             "Exact input (smallest units of the token in)");
+  auto* out = cmd->add_option("--amount-out", *amount_out,
+                              "Exact output (smallest units of the token out)");
+  in->excludes(out);
+  cmd->add_option("--sqrt-price-limit-x96", *limit,
+                  "Stop at this price (Q64.96; default: none)");
+  cmd->add_option("--block", *block, "Block number (default: latest)");
+  cmd->add_option("--quoter", *quoter,
+                  "QuoterV2 address: also ask the chain and compare");
+  cmd->callback([=] {
+    *exit_code = [&]() -> int {
+      Result<Address> address = ParseAddress("--pool", *pool);
+      if (!address.ok()) return Fail(address.status());
+      if (amount_in->empty() == amount_out->empty())
+        return Fail(ValidationError("pass --amount-in or --amount-out"));
+      chain::SwapQuoteRequest request;
+      request.exact_input = !amount_in->empty();
+      Result<chain::U256> amount =
+          ParseAmount(request.exact_input ? "--amount-in" : "--amount-out",
+                      request.exact_input ? *amount_in : *amount_out);
+      if (!amount.ok()) return Fail(amount.status());
+      request.amount = *amount;
+      Result<chain::U256> l = ParseAmount("--sqrt-price-limit-x96", *limit);
+      if (!l.ok()) return Fail(l.status());
+      request.sqrt_price_limit_x96 = *l;
+      std::optional<Address> quoter_address;
+      if (!quoter->empty()) {
+        Result<Address> q = ParseAddress("--quoter", *quoter);
+        if (!q.ok()) return Fail(q.status());
+        quoter_address = *q;
+      }
+      std::optional<Address> token_address;
+      if (*token_in != "token0" && *token_in != "token1") {
+        Result<Address> t = ParseAddress("--token-in", *token_in);
+        if (!t.ok()) return Fail(t.status());
+        token_address = *t;
+      }
+      Result<std::unique_ptr<EthClient>> eth = Connect(*c);
+      if (!eth.ok()) return Fail(eth.status());
+      chain::BlockTag tag;
+      if (*block >= 0) tag = static_cast<uint64_t>(*block);
+      if (token_address) {
+        // The direction from the pool's own tokens, at the quoted block.
+        Result<chain::PoolKey> key = chain::ReadPoolKey(**eth, *address, tag);
+        if (!key.ok()) return Fail(key.status());
+        if (!(*token_address == key->token0) &&
+            !(*token_address == key->token1)) {
+          return Fail(ValidationError("--token-in " + token_address->Hex() +
+                                      " is neither of the pool's tokens (" +
+                                      key->token0.Hex() + ", " +
+                                      key->token1.Hex() + ")"));
+        }
+        request.zero_for_one = *token_address == key->token0;
+      } else {
+        request.zero_for_one = *token_in == "token0";
+      }
+      Result<chain::SwapQuote> q =
+          chain::QuoteSwap(**eth, *address, request, tag, quoter_address);
+      if (!q.ok()) return Fail(q.status());
+      std::cout << chain::ToJson(*q).dump(1) << "\n";
+      if (quoter_address && !q->quoter_agrees) {
+        std::cerr << "warning: QuoterV2 and the engine differ"
+                  << (q->quoter_error.empty() ? "" : ": " + q->quoter_error)
+                  << "\n";
+      }
+      return 0;
+    }();
+  });
+}
+
 void RegisterExecute(CLI::App* chain_cmd, int* exit_code) {
   auto* cmd =
       chain_cmd->add_subcommand("execute",
@@ -382,6 +472,7 @@ void RegisterChainCommand(CLI::App& app, int* exit_code) {
   chain_cmd->require_subcommand(1);
   RegisterSnapshot(chain_cmd, exit_code);
   RegisterHistory(chain_cmd, exit_code);
+  RegisterQuote(chain_cmd, exit_code);
   RegisterExecute(chain_cmd, exit_code);
 }
 

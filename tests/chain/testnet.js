@@ -9,6 +9,14 @@
 // (default 3000; bench/chain.sh widens it for pools with many ticks).
 // --fast: positions and swaps are sent as one eth_sendTransaction each,
 // without ethers' polling (ganache mines them at once); for large chains.
+// --per-block K (with --fast): the miner is stopped and positions and swaps
+// go out K at a time in one JSON-RPC batch, then one evm_mine puts all K in
+// one block. ganache's cost is mostly per block (state and receipt tries,
+// its database), so bench/chain.sh's chain of ~21,000 transactions deploys
+// in minutes instead of ~35 (every event still has its own transaction and
+// log index; blocks simply hold many).
+// --only-last-pool: the 0.3% pool is created but gets no positions or swaps
+// (bench/chain.sh measures the 0.05% one only: half the transactions).
 //
 // Deploys, creates two pools with seeded random positions and swaps, then
 // prints one JSON line with the addresses ("READY {...}") and serves until
@@ -28,6 +36,8 @@ const nPositions = Number(arg('positions', '24'));
 const nSwaps = Number(arg('swaps', '20'));
 const spread = Number(arg('spread', '3000'));
 const fast = process.argv.includes('--fast');
+const perBlock = fast ? Number(arg('per-block', '1')) : 1;
+const onlyLastPool = process.argv.includes('--only-last-pool');
 
 // Small seeded generator (mulberry32) so a failing run can be reproduced.
 function rand() {
@@ -68,18 +78,52 @@ function encodePrice(price) {
   return BigInt(Math.floor(s * 2 ** 48)) * (1n << 48n);
 }
 
+// Transactions waiting for the next block (--per-block K > 1).
+let pending = [];
+
+// Sends the pending transactions in one JSON-RPC batch to a stopped miner and
+// mines them into one block; fails unless the block holds all of them.
+async function flush(provider) {
+  if (pending.length === 0) return;
+  const body = pending.map((tx, i) => ({
+    jsonrpc: '2.0', id: i, method: 'eth_sendTransaction', params: [tx],
+  }));
+  const count = pending.length;
+  pending = [];
+  const res = await fetch(provider._getConnection().url, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  for (const reply of await res.json()) {
+    if (reply.error) throw new Error('eth_sendTransaction: ' + reply.error.message);
+  }
+  await provider.send('evm_mine', []);
+  const block = await provider.send('eth_getBlockByNumber', ['latest', false]);
+  if (block.transactions.length !== count) {
+    throw new Error(`block ${Number(block.number)} holds ` +
+        `${block.transactions.length} of ${count} transactions`);
+  }
+}
+
 // contract.method(...args) from `signer`, waiting for its receipt; with
-// --fast a single eth_sendTransaction (ganache mines before answering).
+// --fast a single eth_sendTransaction (ganache mines before answering); with
+// --per-block K queued and mined K to a block.
 async function call(provider, signer, contract, method, args) {
   if (!fast) {
     await (await contract.connect(signer)[method](...args, GAS)).wait();
     return;
   }
-  await provider.send('eth_sendTransaction', [{
+  const tx = {
     from: await signer.getAddress(), to: await contract.getAddress(),
     data: contract.interface.encodeFunctionData(method, args),
     gas: '0x' + GAS.gasLimit.toString(16),
-  }]);
+  };
+  if (perBlock <= 1) {
+    await provider.send('eth_sendTransaction', [tx]);
+    return;
+  }
+  pending.push(tx);
+  if (pending.length >= perBlock) await flush(provider);
 }
 
 async function main() {
@@ -87,7 +131,8 @@ async function main() {
     logging: { quiet: true },
     wallet: { deterministic: true, totalAccounts: 6, defaultBalance: 1e6 },
     chain: { chainId: 1337, allowUnlimitedContractSize: true },
-    miner: { blockGasLimit: 60000000 },
+    // Room for --per-block transactions of GAS each in one block.
+    miner: { blockGasLimit: Math.max(60000000, perBlock * GAS.gasLimit) },
   });
   await server.listen(port, '127.0.0.1');
   const provider = new ethers.JsonRpcProvider(`http://127.0.0.1:${port}`,
@@ -131,7 +176,9 @@ async function main() {
     const poolAddr = await factory.getPool(t0, t1, fee);
     const pool = new ethers.Contract(poolAddr, A.pool.abi, owner);
     const center = Number((await pool.slot0()).tick);
-    for (let i = 0; i < nPositions; ++i) {
+    const load = !onlyLastPool || fee === 500;
+    if (perBlock > 1) await provider.send('miner_stop', []);
+    for (let i = 0; i < (load ? nPositions : 0); ++i) {
       const w = randInt(1, 40) * spacing;
       const c = Math.round((center + randInt(-spread, spread)) / spacing) * spacing;
       const lower = c - w, upper = c + w;
@@ -144,7 +191,7 @@ async function main() {
       };
       await call(provider, who, npm, 'mint', [params]);
     }
-    for (let i = 0; i < nSwaps; ++i) {
+    for (let i = 0; i < (load ? nSwaps : 0); ++i) {
       const zeroForOne = rand() < 0.5;
       const amountIn = BigInt(randInt(1, 1000)) * 10n ** BigInt(randInt(14, 18));
       await call(provider, signers[1], router, 'exactInputSingle', [{
@@ -152,6 +199,10 @@ async function main() {
         recipient: accounts[1], deadline: 2n ** 40n, amountIn,
         amountOutMinimum: 0, sqrtPriceLimitX96: 0,
       }]);
+    }
+    if (perBlock > 1) {
+      await flush(provider);
+      await provider.send('miner_start', []);
     }
     pools.push({ address: poolAddr, fee, tick_spacing: spacing });
   }
