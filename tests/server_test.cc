@@ -11,11 +11,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "api/auth.h"
 #include "api/router.h"
 #include "app/server_app.h"
+#include "core/crypto.h"
 #include "core/test_support.h"
 
 namespace trainyard {
@@ -337,6 +339,62 @@ TEST_F(ServerTest, PrometheusMetricsCountRequestsAndJobsAndPassPromtool) {
   char buf[512];
   while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
   EXPECT_EQ(pclose(p), 0) << "promtool check metrics: " << out;
+}
+
+TEST_F(ServerTest, PrometheusMetricsTimeTheDatabaseAndCountWebhooks) {
+  auto r = client_->Get("/metrics", Auth(admin_));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find(R"(trainyard_database_up{backend="sqlite"} 1)"),
+            std::string::npos)
+      << r->body;
+  EXPECT_NE(r->body.find("trainyard_database_ping_seconds{"),
+            std::string::npos);
+  EXPECT_NE(r->body.find(R"(trainyard_webhook_deliveries{status="failed"} 0)"),
+            std::string::npos);
+  EXPECT_NE(r->body.find("trainyard_webhook_failed_attempts_total 0"),
+            std::string::npos);
+}
+
+TEST_F(ServerTest, AdminListsUsersAndTokensByPrefixOnly) {
+  json users = Body(client_->Get("/api/admin/users", Auth(admin_)));
+  ASSERT_EQ(users["count"], 2) << users.dump();
+  std::set<std::string> names;
+  for (const auto& u : users["results"]) names.insert(u["name"]);
+  EXPECT_EQ(names, (std::set<std::string>{"admin", "free"}));
+  json tokens = Body(client_->Get("/api/admin/tokens", Auth(admin_)));
+  ASSERT_EQ(tokens["count"], 2) << tokens.dump();
+  for (const auto& t : tokens["results"]) {
+    EXPECT_EQ(t["prefix"].get<std::string>().rfind("ty_", 0), 0u);
+    EXPECT_FALSE(t.contains("token_hash"));
+    EXPECT_TRUE(t["user_name"] == "admin" || t["user_name"] == "free");
+  }
+  // Neither the tokens nor their hashes appear anywhere in the answer.
+  const std::string raw = client_->Get("/api/admin/tokens", Auth(admin_))->body;
+  for (const std::string& token : {admin_, free_}) {
+    EXPECT_EQ(raw.find(token), std::string::npos);
+    EXPECT_EQ(raw.find(Sha256Hex(token)), std::string::npos);
+  }
+}
+
+TEST_F(ServerTest, AdminListsArePaginated) {
+  json page =
+      Body(client_->Get("/api/admin/tokens?page_size=1&page=2", Auth(admin_)));
+  EXPECT_EQ(page["count"], 2) << page.dump();
+  EXPECT_EQ(page["results"].size(), 1u);
+  EXPECT_TRUE(page["next"].is_null());
+  EXPECT_FALSE(page["previous"].is_null());
+  ExpectStandardError(
+      client_->Get("/api/admin/users?page_size=0", Auth(admin_)), 400,
+      "VALIDATION_ERROR");
+}
+
+TEST_F(ServerTest, UsersAndTokensAreListedForAdminsOnly) {
+  for (const char* path : {"/api/admin/users", "/api/admin/tokens"}) {
+    ExpectStandardError(client_->Get(path, Auth(free_)), 403,
+                        "PERMISSION_DENIED");
+    ExpectStandardError(client_->Get(path), 401, "AUTHENTICATION_ERROR");
+  }
 }
 
 TEST_F(ServerTest, CancelStopsARunningJobFast) {

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
+#include <chrono>
+
 #include "api/auth.h"
 #include "api/dispatcher.h"
 #include "api/http_metrics.h"
@@ -15,10 +18,50 @@
 #include "core/version.h"
 #include "jobs/job_service.h"
 #include "jobs/worker_pool.h"
+#include "store/tables/webhook_store.h"
 
 namespace trainyard::app {
 
 namespace {
+
+// GET /metrics families of the metadata store: one timed query round trip
+// (what every request's queries wait behind) and the webhook outbox.
+void StoreMetrics(store::MetadataStore* store, api::PrometheusWriter* out) {
+  const auto start = std::chrono::steady_clock::now();
+  const bool up = store->Ping().ok();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  const api::PrometheusWriter::Labels backend = {{"backend", store->backend()}};
+  out->Family("trainyard_database_up", "gauge",
+              "1 if a query round trip to the metadata database succeeds.");
+  out->Sample("trainyard_database_up", backend, up ? 1 : 0);
+  out->Family("trainyard_database_ping_seconds", "gauge",
+              "Duration of one query round trip, measured by this scrape.");
+  out->Sample("trainyard_database_ping_seconds", backend, seconds);
+  store::webhooks::WebhookStore* hooks = store->webhooks();
+  if (hooks == nullptr) return;
+  Result<store::webhooks::DeliveryTotals> totals = hooks->Totals();
+  if (!totals.ok()) return;
+  out->Family("trainyard_webhook_deliveries", "gauge",
+              "Webhook deliveries in the outbox by status.");
+  for (const char* status :
+       {store::webhooks::kPending, store::webhooks::kDelivered,
+        store::webhooks::kFailed}) {
+    std::string label = status;
+    for (char& c : label) c = static_cast<char>(std::tolower(c));
+    out->Sample("trainyard_webhook_deliveries", {{"status", label}},
+                static_cast<double>(totals->by_status[status]));
+  }
+  out->Family("trainyard_webhook_attempts_total", "counter",
+              "Webhook delivery attempts.");
+  out->Sample("trainyard_webhook_attempts_total", {},
+              static_cast<double>(totals->attempts));
+  out->Family("trainyard_webhook_failed_attempts_total", "counter",
+              "Webhook delivery attempts without a 2xx answer.");
+  out->Sample("trainyard_webhook_failed_attempts_total", {},
+              static_cast<double>(totals->failed_attempts));
+}
 
 jobs::WorkerPoolOptions PoolOptions(const Runtime& rt, int threads) {
   jobs::WorkerPoolOptions o;
@@ -108,6 +151,10 @@ Status ServerApp::Wire() {
     return pool ? pool->running() : 0;
   };
   system.http_metrics = http_metrics_.get();
+  system.users = rt.store->users();
+  system.extra_metrics = [store = rt.store.get()](api::PrometheusWriter* out) {
+    StoreMetrics(store, out);
+  };
   TY_RETURN_IF_ERROR(api::AddSystemRoutes(router_.get(), std::move(system)));
   TY_RETURN_IF_ERROR(AddProductRoutes(&rt, job_service_.get(), router_.get(),
                                       product_checks.get()));

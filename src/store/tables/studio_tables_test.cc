@@ -270,6 +270,36 @@ TEST_P(StudioTablesTest, WebhookOutboxQueuesAndRecordsAttempts) {
   EXPECT_EQ(hooks->DeleteEndpoint("u1", "e1").code(), ErrorCode::kNotFound);
 }
 
+TEST_P(StudioTablesTest, WebhookTotalsCountDeliveriesAndFailedAttempts) {
+  webhooks::WebhookStore* hooks = store_->webhooks();
+  ASSERT_TRUE(hooks
+                  ->CreateEndpoint({"e1",
+                                    "u1",
+                                    "https://example.net/h",
+                                    "s",
+                                    {"model.subscribed"},
+                                    1})
+                  .ok());
+  EXPECT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
+  EXPECT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
+  auto due = hooks->ClaimDue(5, 6, 10);
+  ASSERT_EQ(due->size(), 2u);
+  const std::string id = (*due)[0].first.id;
+  ASSERT_TRUE(hooks
+                  ->RecordAttempt(id, {1, std::nullopt, "refused", 3, 6},
+                                  webhooks::kPending, 7)
+                  .ok());
+  ASSERT_TRUE(
+      hooks->RecordAttempt(id, {2, 204, "", 3, 8}, webhooks::kDelivered, 8)
+          .ok());
+  auto totals = hooks->Totals();
+  ASSERT_TRUE(totals.ok()) << totals.status().ToString();
+  EXPECT_EQ(totals->by_status[webhooks::kDelivered], 1);
+  EXPECT_EQ(totals->by_status[webhooks::kPending], 1);
+  EXPECT_EQ(totals->attempts, 2);
+  EXPECT_EQ(totals->failed_attempts, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StudioTablesTest,
                          ::testing::ValuesIn(testdb::Backends()),
                          testdb::BackendName);

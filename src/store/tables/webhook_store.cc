@@ -311,4 +311,30 @@ Result<std::vector<DeliveryAttempt>> WebhookStore::Attempts(
   });
 }
 
+Result<DeliveryTotals> WebhookStore::Totals() {
+  auto lock = db_->Lock();
+  DeliveryTotals out;
+  {
+    TY_ASSIGN_OR_RETURN(Statement s,
+                        db_->Prepare("SELECT status, COUNT(*) FROM "
+                                     "notify_deliveries GROUP BY status"));
+    while (true) {
+      TY_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      out.by_status[s.ColumnText(0)] = s.ColumnInt(1);
+    }
+  }
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db_->Prepare("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status_code >= "
+                   "200 AND status_code < 300 THEN 0 ELSE 1 END), 0) FROM "
+                   "notify_attempts"));
+  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (row) {
+    out.attempts = s.ColumnInt(0);
+    out.failed_attempts = s.ColumnInt(1);
+  }
+  return out;
+}
+
 }  // namespace trainyard::store::webhooks

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,13 @@ struct DeliveryAttempt {
   int64_t created_at = 0;
 };
 
+// Delivery figures over every owner, for GET /metrics.
+struct DeliveryTotals {
+  std::map<std::string, int64_t> by_status;  // kPending/kDelivered/kFailed
+  int64_t attempts = 0;
+  int64_t failed_attempts = 0;  // attempts without a 2xx answer
+};
+
 // Thread-safe and safe across processes sharing the database.
 class WebhookStore {
  public:
@@ -96,6 +104,8 @@ class WebhookStore {
                                            int64_t limit);
   // A delivery's attempts, oldest first.
   Result<std::vector<DeliveryAttempt>> Attempts(const std::string& delivery_id);
+  // Deliveries by status and attempts, over every owner.
+  Result<DeliveryTotals> Totals();
 
  private:
   explicit WebhookStore(Database* db) : db_(db) {}
