@@ -83,12 +83,41 @@ try {
   assert.equal(await bobPage.$("canvas"), null, "bob must not get a chart");
   await shot(bobPage, "run-other-user");
 
+  step("alice trains an ILP model from the dashboard's form");
+  await alicePage.goto(`${t.base}/#/ilp`);
+  await alicePage.click("summary:text('Train a model')");
+  await alicePage.fill("#ilp-train input[name=name]", "from_browser");
+  await alicePage.fill("#ilp-train input[name=max_steps]", "20");
+  await alicePage.fill("#ilp-train input[name=n_episodes]", "2");
+  await alicePage.click("#ilp-train button[type=submit]");
+  const runLink = await alicePage.waitForSelector("#ilp-train a[href^='#/runs/']");
+  const ilpJob = (await runLink.getAttribute("href")).slice("#/runs/".length);
+  await waitFor(async () =>
+    (await t.api(alice, "GET", `/api/jobs/${ilpJob}`)).status === "completed", "the ILP training");
+  await alicePage.goto(`${t.base}/#/ilp`);
+  await alicePage.waitForSelector("#ilp-models table");
+  await shot(alicePage, "ilp-trained");
+
+  step("alice's admin page says it is for administrators");
+  alicePage.expected = ["/metrics"];
+  await alicePage.goto(`${t.base}/#/admin`);
+  await alicePage.waitForSelector("#queue .empty");
+  alicePage.expected = [];
+
+  step("the admin's page lists users, tokens and the health of every component");
+  await adminPage.goto(`${t.base}/#/admin`);
+  await adminPage.waitForSelector("#users table");
+  assert.match(await adminPage.textContent("#users"), /alice/);
+  await adminPage.waitForSelector("#health table");
+  await shot(adminPage, "admin");
+
   step("every page opens without errors, also 390 px wide");
-  for (const name of ["ilp", "studio", "gym"]) {
+  for (const name of ["ilp", "studio", "studio/jobs", "studio/marketplace", "studio/credits",
+    "studio/webhooks", "gym", "api"]) {
     await adminPage.goto(`${t.base}/#/${name}`);
     await adminPage.waitForSelector("main h1");
     await adminPage.waitForLoadState("networkidle");
-    await shot(adminPage, name);
+    await shot(adminPage, name.replace("/", "-"));
   }
   await adminPage.setViewportSize({ width: 390, height: 844 });
   await adminPage.goto(`${t.base}/#/jobs`);

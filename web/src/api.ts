@@ -80,6 +80,10 @@ export async function tokenWorks(candidate: string): Promise<boolean> {
 export async function get<T = any>(path: string): Promise<T> {
   return (await send("GET", path)).json();
 }
+// A text answer (GET /metrics, the Prometheus exposition).
+export async function getText(path: string): Promise<string> {
+  return (await send("GET", path)).text();
+}
 export async function post<T = any>(path: string, body?: unknown): Promise<T> {
   return (await send("POST", path, body)).json();
 }

@@ -99,3 +99,23 @@ export class MetricChart {
     this.plot?.destroy();
   }
 }
+
+// A small time-series chart (x: ISO timestamps as the API gives them, one
+// line per series), e.g. a deployment's request latency per minute.
+export function timeChart(title: string, timestamps: string[],
+                          series: { label: string; values: (number | null)[] }[]): HTMLElement {
+  const host = h("div", { class: "plot", "data-metric": title });
+  const el = h("section", { class: "chart", "aria-label": "chart of " + title }, h("h3", {}, title), host);
+  const xs = timestamps.map((t) => new Date(t).getTime() / 1000);
+  host.dataset.points = String(xs.length);
+  // Drawn once the section is in the page (uPlot measures nothing, but the
+  // width should follow the grid cell).
+  requestAnimationFrame(() => {
+    new uPlot({
+      width: Math.max(280, host.clientWidth || 340), height: 200,
+      series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length],
+        width: 1.5, spanGaps: true }))],
+    }, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, host);
+  });
+  return el;
+}

@@ -1,7 +1,7 @@
 // Tiny DOM helpers: elements are built with createElement and textContent
 // only (never innerHTML), so data from the API cannot inject markup.
 
-type Child = Node | string | number | null | undefined | false;
+export type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | EventListener | undefined>;
 
 export function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {

@@ -1,34 +1,19 @@
 // The Trainyard dashboard: hash routes (#/jobs, #/runs/<id>[,<id>...],
-// #/ilp, #/studio, #/studio/<model>, #/gym) so every page has a URL to
-// share; every action goes through the public API with the user's token.
-import { blobUrl, get, pollDelay, post, signOut, token, tokenWorks } from "./api";
+// #/ilp, #/studio[/<tab or model>], #/gym, #/admin, #/api) so every page
+// has a URL to share; every action goes through the public API with the
+// user's token.
+import { get, post, signOut, token, tokenWorks } from "./api";
 import { appendPage, Curve, MetricChart, metricNames } from "./charts";
-import { append, clear, errorBox, fmtDuration, fmtNumber, fmtTime, h, statusBadge } from "./dom";
+import { kv, Page, poller, TERMINAL } from "./common";
+import { append, clear, errorBox, fmtDuration, fmtTime, h, statusBadge } from "./dom";
+import { adminPage } from "./pages/admin";
+import { apiPage } from "./pages/apiref";
+import { gymPage } from "./pages/gym";
+import { ilpPage } from "./pages/ilp";
+import { studioPage } from "./pages/studio";
 
 const main = document.getElementById("main")!;
 let cleanup: (() => void) | null = null;
-
-// A page: renders into `root`; returns what stops its timers.
-type Page = (root: HTMLElement, args: string[]) => (() => void) | void;
-
-// Repeats `fn` while the page is open, waiting pollDelay(base) between runs
-// (slower when the rate-limit budget is low, paused while the tab is hidden).
-function poller(fn: () => Promise<boolean | void>, base: number): () => void {
-  let stopped = false;
-  let timer = 0;
-  const tick = async () => {
-    if (stopped) return;
-    let again: boolean | void = true;
-    if (document.visibilityState === "visible") {
-      try { again = await fn(); } catch { /* shown by fn */ }
-    }
-    if (!stopped && again !== false) timer = window.setTimeout(tick, pollDelay(base));
-  };
-  tick();
-  return () => { stopped = true; clearTimeout(timer); };
-}
-
-const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 
 function product(type: string): string {
   if (type.startsWith("studio")) return "AI Studio";
@@ -227,116 +212,11 @@ const runPage: Page = (root, args) => {
   return () => { stop(); for (const c of charts.values()) c.destroy(); };
 };
 
-function kv(obj: any): HTMLElement {
-  const dl = h("dl", { class: "kv" });
-  if (!obj || typeof obj !== "object") return dl;
-  for (const [k, v] of Object.entries(obj)) {
-    append(dl, h("dt", {}, k), h("dd", {},
-      typeof v === "object" && v !== null ? JSON.stringify(v).slice(0, 400) : fmtNumber(v)));
-  }
-  return dl;
-}
-
-// ---------------------------------------------------------------- products
-
-const ilpPage: Page = (root) => {
-  append(root, h("h1", {}, "ILP models"));
-  const body = h("div", {});
-  append(root, body);
-  get("/api/v1/ilp/models/?page_size=100").then((list) => {
-    if (!list.results.length) {
-      append(body, h("p", { class: "empty" },
-        "No ILP models yet. Train one with POST /api/v1/ppo/train/ or /api/v1/ddpg/train/ (docs/ilp.md)."));
-      return;
-    }
-    for (const m of list.results) {
-      append(body, h("h2", {}, `${m.algo} / ${m.name}`));
-      append(body, h("div", { class: "table-wrap" }, h("table", {},
-        h("thead", {}, h("tr", {}, ...["Version", "Status", "Steps", "Agent reward (USD)",
-          "Baselines", "Run"].map((t) => h("th", {}, t)))),
-        h("tbody", {}, ...m.versions.map((v: any) => h("tr", {},
-          h("td", {}, v.version), h("td", {}, statusBadge(v.status)),
-          h("td", {}, fmtNumber(v.training?.steps)),
-          h("td", {}, fmtNumber(v.evaluation?.agent?.mean_reward_usd)),
-          h("td", {}, v.evaluation ? Object.entries(v.evaluation.baselines ?? {}).map(
-            ([k, b]: [string, any]) => `${k}: ${fmtNumber(b?.mean_reward_usd)}`).join(", ") : "–"),
-          h("td", {}, v.job_id ? h("a", { href: "#/runs/" + v.job_id }, "curves") : "–")))))));
-    }
-  }).catch((e) => append(body, errorBox(e)));
-};
-
-const studioPage: Page = (root, args) => {
-  if (args[0]) return studioModel(root, args[0]);
-  append(root, h("h1", {}, "AI Studio models"));
-  const body = h("div", {});
-  append(root, body);
-  get("/api/ai-studio/models/?page_size=100").then((list) => {
-    if (!list.results.length) {
-      append(body, h("p", { class: "empty" },
-        "No models yet. Create one with POST /api/ai-studio/models/ and train it (docs/ai-studio.md)."));
-      return;
-    }
-    append(body, h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, ...["Name", "Type", "Algorithm", "Status", "Version"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, ...list.results.map((m: any) => h("tr", {},
-        h("td", {}, h("a", { href: "#/studio/" + m.id }, m.name)), h("td", {}, m.model_type),
-        h("td", {}, m.algorithm), h("td", {}, statusBadge(m.status)), h("td", {}, m.version)))))));
-  }).catch((e) => append(body, errorBox(e)));
-};
-
-function studioModel(root: HTMLElement, id: string) {
-  const body = h("div", {});
-  append(root, h("h1", {}, "AI Studio model"), body);
-  const urls: string[] = [];
-  get(`/api/ai-studio/models/${id}/`).then(async (m) => {
-    append(body, h("h2", {}, m.name), kv({ status: m.status, model_type: m.model_type,
-      algorithm: m.algorithm, version: m.version }));
-    const run = m.training_summary?.job_id;
-    if (run) append(body, h("p", {}, h("a", { href: "#/runs/" + run }, "Training curves of this version")));
-    if (m.performance_metrics) append(body, h("h2", {}, "Metrics (test period)"), kv(m.performance_metrics));
-    if (m.backtest_results) append(body, h("h2", {}, "Backtest"), kv(m.backtest_results));
-    if (m.version > 0) {
-      append(body, h("h2", {}, "Plots"));
-      for (const plot of ["equity-curve", "feature-importance", "shap-summary"]) {
-        try {
-          const url = await blobUrl(`/api/ai-studio/models/${id}/plots/${plot}.png`);
-          urls.push(url);
-          append(body, h("img", { class: "plot", src: url, alt: plot.replace("-", " ") + " plot" }));
-        } catch {
-          append(body, h("p", { class: "muted" }, `${plot}.png is not available for this version.`));
-        }
-      }
-    }
-  }).catch((e) => append(body, errorBox(e)));
-  return () => urls.forEach((u) => URL.revokeObjectURL(u));
-}
-
-const gymPage: Page = (root) => {
-  append(root, h("h1", {}, "Gym training tasks"));
-  const body = h("div", {});
-  append(root, body);
-  return poller(async () => {
-    let list: any;
-    try { list = await get("/api/v1/training?per_page=50"); } catch (e) { clear(body); append(body, errorBox(e)); return; }
-    clear(body);
-    if (!list.tasks.length) {
-      append(body, h("p", { class: "empty" },
-        "No gym tasks yet. Start one with POST /api/v1/training (docs/gym.md)."));
-      return;
-    }
-    append(body, h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, ...["Task", "Name", "Model", "Status", "Episodes"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, ...list.tasks.map((t: any) => h("tr", {},
-        h("td", {}, h("a", { href: "#/runs/" + t.task_id }, t.task_id.slice(0, 12))),
-        h("td", {}, t.name), h("td", {}, t.model_type), h("td", {}, statusBadge(t.status)),
-        h("td", {}, `${t.current_episode}/${t.total_episodes}`)))))));
-  }, 5000);
-};
-
 // ---------------------------------------------------------------- routing
 
 const PAGES: Record<string, Page> = {
   jobs: jobsPage, runs: runPage, ilp: ilpPage, studio: studioPage, gym: gymPage,
+  admin: adminPage, api: apiPage,
 };
 
 function route(): void {
