@@ -13,7 +13,8 @@ import { Harness, chartPoints, waitFor } from "./harness.mjs";
 const artifacts = process.env.ARTIFACTS ?? join(process.cwd(), "artifacts");
 mkdirSync(artifacts, { recursive: true });
 const t = new Harness(process.argv[2]);
-const step = (name) => console.log(`--- ${name}`);
+const started = Date.now();
+const step = (name) => console.log(`--- ${((Date.now() - started) / 1000).toFixed(0)} s: ${name}`);
 const shot = (page, name) =>
   page.screenshot({ path: join(artifacts, name + ".png"), fullPage: true });
 
@@ -25,9 +26,10 @@ try {
 
   step("jobs: an admin's slow counting job and alice's gym training");
   const counter = await t.api(t.admin, "POST", "/api/jobs",
-    // Long enough to still run however slowly the browser starts (a loaded
-    // CI machine); cancelled once its curve has been seen to grow.
-    { type: "test.count", params: { units: 2000, sleep_ms: 150 } });
+    // Runs until it is cancelled, once its curve has been seen to grow (its
+    // 1,000,000 units would take 42 h): however slowly the browser starts on
+    // a loaded machine, the job is still running when the page looks.
+    { type: "test.count", params: { units: 1000000, sleep_ms: 150 } });
   const gym = await t.api(alice, "POST", "/api/v1/training", {
     name: "browser-test", model_type: "ppo", total_episodes: 3, seed: 3,
     parameters: { buffer_size: 32, batch_size: 32 } });
