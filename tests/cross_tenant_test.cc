@@ -72,6 +72,7 @@ struct World {
   std::unique_ptr<httplib::Client> client;
   std::string admin, alice, bob;  // bearer tokens
   std::string alice_id, bob_id;
+  std::string alice_token_id;  // what an admin revokes A's token by
 
   // A's resources.
   std::string studio_model;         // trained: metrics, plots, explanations
@@ -145,14 +146,16 @@ struct World {
   }
 
   std::string NewUser(const std::string& name, store::Tier tier, double credits,
-                      std::string* id) {
+                      std::string* id, std::string* token_id = nullptr) {
     auto* users = app->runtime().store->users();
     auto user = api::CreateUser(users, *SystemClock::Default(), name, tier,
                                 store::Role::kUser, credits);
     EXPECT_TRUE(user.ok()) << user.status().ToString();
     *id = user->id;
-    return api::IssueToken(users, *SystemClock::Default(), user->id, "t")
-        ->token;
+    auto issued =
+        api::IssueToken(users, *SystemClock::Default(), user->id, "t");
+    if (token_id) *token_id = issued->info.id;
+    return issued->token;
   }
 
   // A trained AI Studio model of `token`'s; sets *run to its training run.
@@ -237,7 +240,8 @@ struct World {
     client = std::make_unique<httplib::Client>("127.0.0.1", app->port());
     client->set_read_timeout(120, 0);
     // Same tier and role: nothing but ownership tells them apart.
-    alice = NewUser("alice", store::Tier::kPro, 1000.0, &alice_id);
+    alice =
+        NewUser("alice", store::Tier::kPro, 1000.0, &alice_id, &alice_token_id);
     bob = NewUser("bob", store::Tier::kPro, 1000.0, &bob_id);
 
     // ---- AI Studio
@@ -386,6 +390,7 @@ struct ParamValue {
 std::vector<ParamValue> ParamValues(const World& w) {
   return {
       {"/api/jobs/", "job_id", w.generic_job},
+      {"/api/admin/tokens/", "token_id", w.alice_token_id},
       {"/api/ai-studio/", "model_id", w.studio_model},
       {"/api/ai-studio/", "plot", "shap-summary.png"},
       {"/api/ai-studio/", "job_id", w.studio_run},

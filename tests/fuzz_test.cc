@@ -85,6 +85,9 @@ const std::map<std::string, std::vector<std::string>>& Corpus() {
        {R"({"is_featured": false, "note": ""})"}},
       {"POST /api/ai-studio/market-data/{symbol}",
        {R"({"csv": "date,open,high,low,close,volume\n2024-01-02,1,2,0.5,1.5,10\n"})"}},
+      {"POST /api/admin/tokens",
+       {R"({"user_id": "00000000-0000-4000-8000-000000000000",
+            "name": "fuzz"})"}},
       {"POST /api/ai-studio/webhooks",
        {R"({"url": "http://127.0.0.1:9/hook", "secret": "at-least-16-characters",
             "events": ["training_job.completed"]})"}},
@@ -442,8 +445,17 @@ class FuzzTest : public ::testing::Test {
     auto b = api::CreateUser(users, clock, "bob", store::Tier::kFree,
                              store::Role::kUser);
     ASSERT_TRUE(a.ok() && b.ok());
-    alice_ = api::IssueToken(users, clock, a->id, "fuzz")->token;
-    bob_ = api::IssueToken(users, clock, b->id, "fuzz")->token;
+    alice_id_ = a->id;
+    bob_id_ = b->id;
+    IssueUserTokens();
+  }
+  // New tokens for alice and bob: the admin's requests may revoke theirs
+  // (POST /api/admin/tokens/{id}/revoke with an id the admin has seen).
+  void IssueUserTokens() {
+    auto* users = app_->runtime().store->users();
+    const Clock& clock = *SystemClock::Default();
+    alice_ = api::IssueToken(users, clock, alice_id_, "fuzz")->token;
+    bob_ = api::IssueToken(users, clock, bob_id_, "fuzz")->token;
   }
   void TearDown() override {
     if (app_) app_->Stop();
@@ -463,6 +475,7 @@ class FuzzTest : public ::testing::Test {
   testing::TempDir tmp_;
   std::unique_ptr<app::ServerApp> app_;
   std::string admin_, alice_, bob_;
+  std::string alice_id_, bob_id_;
 };
 
 // Fills a route pattern's {captures} with ids of every kind.
@@ -632,6 +645,9 @@ TEST_F(FuzzTest, EveryRouteSurvivesMalformedInputWithStandardErrors) {
       if (r->status < 300 && who < 13) {
         json body = json::parse(r->body, nullptr, false);
         if (!body.is_discarded()) HarvestIds(body, own);
+      }
+      if (r->status < 300 && route.pattern.ends_with("/revoke")) {
+        IssueUserTokens();  // so the rest of the run is not all 401s
       }
     }
     if (!problem.empty()) {

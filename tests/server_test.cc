@@ -45,6 +45,7 @@ class ServerTest : public ::testing::Test {
     auto* users = app_->runtime().store->users();
     auto user = api::CreateUser(users, *SystemClock::Default(), "free",
                                 store::Tier::kFree, store::Role::kUser);
+    free_id_ = user->id;
     free_ =
         api::IssueToken(users, *SystemClock::Default(), user->id, "t")->token;
   }
@@ -78,7 +79,7 @@ class ServerTest : public ::testing::Test {
   testing::TempDir tmp_;
   std::unique_ptr<app::ServerApp> app_;
   std::unique_ptr<httplib::Client> client_;
-  std::string admin_, free_;
+  std::string admin_, free_, free_id_;
 };
 
 TEST_F(ServerTest, WelcomeIsTheDocumentedJsonString) {
@@ -387,6 +388,96 @@ TEST_F(ServerTest, AdminListsArePaginated) {
   ExpectStandardError(
       client_->Get("/api/admin/users?page_size=0", Auth(admin_)), 400,
       "VALIDATION_ERROR");
+}
+
+TEST_F(ServerTest, AdminIssuesATokenShownOnceThatSignsRequests) {
+  auto r = client_->Post("/api/admin/tokens", Auth(admin_),
+                         json{{"user_id", free_id_}, {"name", "laptop"}}.dump(),
+                         "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store");
+  const json issued = Body(r);
+  const std::string token = issued["token"];
+  EXPECT_EQ(token.rfind(issued["prefix"].get<std::string>(), 0), 0u);
+  EXPECT_EQ(issued["user_name"], "free");
+  EXPECT_EQ(issued["name"], "laptop");
+  EXPECT_EQ(client_->Get("/api/jobs", Auth(token))->status, 200);
+  // Listed by its prefix; neither it nor its hash is ever shown again.
+  const std::string list =
+      client_->Get("/api/admin/tokens", Auth(admin_))->body;
+  EXPECT_NE(list.find(issued["id"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(list.find(token), std::string::npos);
+  EXPECT_EQ(list.find(Sha256Hex(token)), std::string::npos);
+  auto audit = app_->runtime().store->audit()->Recent(5);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ(audit->front().action, "token.create");
+  EXPECT_EQ(audit->front().target, issued["id"]);
+}
+
+TEST_F(ServerTest, AdminTokenRequestsAreValidated) {
+  auto post = [&](const json& body) {
+    return client_->Post("/api/admin/tokens", Auth(admin_), body.dump(),
+                         "application/json");
+  };
+  ExpectStandardError(post(json::object()), 400, "VALIDATION_ERROR");
+  ExpectStandardError(post({{"user_id", free_id_}, {"role", "admin"}}), 400,
+                      "VALIDATION_ERROR");
+  ExpectStandardError(post({{"user_id", "no-such-user"}}), 404,
+                      "RESOURCE_NOT_FOUND");
+  ExpectStandardError(client_->Post("/api/admin/tokens/no-such-token/revoke",
+                                    Auth(admin_), "", "application/json"),
+                      404, "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(ServerTest, ARevokedTokenIsRefusedAtOnce) {
+  json tokens = Body(client_->Get("/api/admin/tokens", Auth(admin_)));
+  std::string free_token_id;
+  for (const auto& t : tokens["results"]) {
+    if (t["user_name"] == "free") free_token_id = t["id"];
+  }
+  ASSERT_FALSE(free_token_id.empty()) << tokens.dump();
+  ASSERT_EQ(client_->Get("/api/jobs", Auth(free_))->status, 200);
+  const std::string path = "/api/admin/tokens/" + free_token_id + "/revoke";
+  auto r = client_->Post(path, Auth(admin_), "", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_FALSE(Body(r)["revoked_at"].is_null());
+  // Within the token cache's TTL: this process forgot it on revocation.
+  ExpectStandardError(client_->Get("/api/jobs", Auth(free_)), 401,
+                      "AUTHENTICATION_ERROR");
+  // Revoking again changes nothing.
+  auto again = client_->Post(path, Auth(admin_), "", "application/json");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(Body(again)["revoked_at"], Body(r)["revoked_at"]);
+}
+
+TEST_F(ServerTest, AnAdminCannotRevokeTheTokenItSignsWith) {
+  json tokens = Body(client_->Get("/api/admin/tokens", Auth(admin_)));
+  std::string admin_token_id;
+  for (const auto& t : tokens["results"]) {
+    if (t["user_name"] == "admin") admin_token_id = t["id"];
+  }
+  ASSERT_FALSE(admin_token_id.empty());
+  ExpectStandardError(
+      client_->Post("/api/admin/tokens/" + admin_token_id + "/revoke",
+                    Auth(admin_), "", "application/json"),
+      409, "CONFLICT");
+  EXPECT_EQ(client_->Get("/api/jobs", Auth(admin_))->status, 200);
+}
+
+TEST_F(ServerTest, OnlyAdminsIssueOrRevokeTokens) {
+  ExpectStandardError(
+      client_->Post("/api/admin/tokens", Auth(free_),
+                    json{{"user_id", free_id_}}.dump(), "application/json"),
+      403, "PERMISSION_DENIED");
+  ExpectStandardError(client_->Post("/api/admin/tokens/x/revoke", Auth(free_),
+                                    "", "application/json"),
+                      403, "PERMISSION_DENIED");
+  json tokens = Body(client_->Get("/api/admin/tokens", Auth(admin_)));
+  EXPECT_EQ(tokens["count"], 2) << "a refused request issued a token";
 }
 
 TEST_F(ServerTest, UsersAndTokensAreListedForAdminsOnly) {

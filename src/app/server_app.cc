@@ -11,6 +11,7 @@
 #include "api/http_server.h"
 #include "api/rate_limiter.h"
 #include "api/router.h"
+#include "api/routes/admin_routes.h"
 #include "api/routes/system_routes.h"
 #include "app/dashboard.h"
 #include "app/health_probes.h"
@@ -151,11 +152,13 @@ Status ServerApp::Wire() {
     return pool ? pool->running() : 0;
   };
   system.http_metrics = http_metrics_.get();
-  system.users = rt.store->users();
   system.extra_metrics = [store = rt.store.get()](api::PrometheusWriter* out) {
     StoreMetrics(store, out);
   };
   TY_RETURN_IF_ERROR(api::AddSystemRoutes(router_.get(), std::move(system)));
+  TY_RETURN_IF_ERROR(api::AddAdminRoutes(
+      router_.get(),
+      {rt.store->users(), rt.store->audit(), auth_.get(), clock}));
   TY_RETURN_IF_ERROR(AddProductRoutes(&rt, job_service_.get(), router_.get(),
                                       product_checks.get()));
   TY_RETURN_IF_ERROR(AddDashboardRoutes(router_.get()));

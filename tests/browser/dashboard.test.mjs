@@ -113,6 +113,21 @@ try {
   await adminPage.waitForSelector("#health table");
   await shot(adminPage, "admin");
 
+  step("the admin issues bob a token from the page, and revokes it");
+  const bobId = (await t.api(t.admin, "GET", "/api/admin/users?page_size=500"))
+    .results.find((u) => u.name === "bob").id;
+  await adminPage.selectOption("#issue-token select", bobId);
+  await adminPage.fill("#issue-token input[name=name]", "from-browser");
+  await adminPage.click("#issue-token button[type=submit]");
+  const issued = (await (await adminPage.waitForSelector("#issued-token")).textContent()).trim();
+  assert.equal((await t.api(issued, "GET", "/api/jobs")).count, 0);
+  const issuedId = (await t.api(t.admin, "GET", "/api/admin/tokens?page_size=500"))
+    .results.find((x) => issued.startsWith(x.prefix) && x.name === "from-browser").id;
+  adminPage.once("dialog", (d) => d.accept());
+  await adminPage.click(`button[data-token="${issuedId}"]`);
+  await adminPage.waitForSelector(`button[data-token="${issuedId}"]`, { state: "detached" });
+  await assert.rejects(t.api(issued, "GET", "/api/jobs"), /401/);
+
   step("every page opens without errors, also 390 px wide");
   for (const name of ["ilp", "studio", "studio/jobs", "studio/marketplace", "studio/credits",
     "studio/webhooks", "gym", "api"]) {

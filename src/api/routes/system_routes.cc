@@ -4,7 +4,6 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <span>
 
 #include "api/error_response.h"
 #include "api/job_json.h"
@@ -187,67 +186,6 @@ Result<Response> JobMetrics(const SystemRoutesDeps& d, Request& req) {
                                .dump());
 }
 
-// The rows of `all` on `page` (the admin lists are read whole: a handful of
-// users and tokens, no table scan worth a query of its own).
-template <typename T>
-std::span<const T> PageOf(const std::vector<T>& all, const PageRequest& page) {
-  const size_t begin = std::min<size_t>(all.size(), page.offset());
-  const size_t end = std::min<size_t>(all.size(), begin + page.page_size);
-  return std::span<const T>(all).subspan(begin, end - begin);
-}
-
-// Every user, for the dashboard's admin page (the CLI creates them).
-Result<Response> ListUsers(const SystemRoutesDeps& d, Request& req) {
-  QueryValidator q(req);
-  const PageRequest page = ParsePage(q, "page_size", 50, 500);
-  TY_RETURN_IF_ERROR(q.Finish());
-  TY_ASSIGN_OR_RETURN(std::vector<store::User> users, d.users->ListUsers());
-  json out = json::array();
-  for (const store::User& u : PageOf(users, page)) {
-    out.push_back({{"id", u.id},
-                   {"name", u.name},
-                   {"tier", store::TierName(u.tier)},
-                   {"role", store::RoleName(u.role)},
-                   {"credits", u.credits},
-                   {"created_at", FormatIso8601Millis(u.created_at)}});
-  }
-  return JsonResponse(
-      200, CountNextPreviousPage(req, page, static_cast<int64_t>(users.size()),
-                                 std::move(out))
-               .dump());
-}
-
-// Every token by its prefix and owner, newest first: what `trainyard token
-// list` shows. The hash stays in the database.
-Result<Response> ListTokens(const SystemRoutesDeps& d, Request& req) {
-  QueryValidator q(req);
-  const PageRequest page = ParsePage(q, "page_size", 50, 500);
-  TY_RETURN_IF_ERROR(q.Finish());
-  TY_ASSIGN_OR_RETURN(std::vector<store::User> users, d.users->ListUsers());
-  std::map<std::string, std::string> names;
-  for (const store::User& u : users) names[u.id] = u.name;
-  TY_ASSIGN_OR_RETURN(std::vector<store::TokenInfo> tokens,
-                      d.users->ListTokens(std::nullopt));
-  auto time = [](const std::optional<int64_t>& t) {
-    return t ? json(FormatIso8601Millis(*t)) : json(nullptr);
-  };
-  json out = json::array();
-  for (const store::TokenInfo& t : PageOf(tokens, page)) {
-    out.push_back({{"id", t.id},
-                   {"prefix", t.prefix},
-                   {"user_id", t.user_id},
-                   {"user_name", names[t.user_id]},
-                   {"name", t.name},
-                   {"created_at", FormatIso8601Millis(t.created_at)},
-                   {"last_used_at", time(t.last_used_at)},
-                   {"revoked_at", time(t.revoked_at)}});
-  }
-  return JsonResponse(
-      200, CountNextPreviousPage(req, page, static_cast<int64_t>(tokens.size()),
-                                 std::move(out))
-               .dump());
-}
-
 // Prometheus text exposition of the server: HTTP traffic, jobs by type and
 // status, the queue, training speed of running jobs.
 Result<Response> Metrics(const SystemRoutesDeps& d, Request&) {
@@ -338,12 +276,6 @@ Status AddSystemRoutes(Router* router, SystemRoutesDeps deps) {
   // (Prometheus sends it with `authorization: credentials_file`).
   TY_RETURN_IF_ERROR(
       router->Add({"GET", "/metrics", Access::kAdmin, bind(Metrics)}));
-  if (d->users) {
-    TY_RETURN_IF_ERROR(router->Add(
-        {"GET", "/api/admin/users", Access::kAdmin, bind(ListUsers)}));
-    TY_RETURN_IF_ERROR(router->Add(
-        {"GET", "/api/admin/tokens", Access::kAdmin, bind(ListTokens)}));
-  }
   struct OpenApiCache {
     std::once_flag once;
     std::string text;

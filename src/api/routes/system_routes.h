@@ -14,7 +14,6 @@
 #include "api/router.h"
 #include "core/clock.h"
 #include "jobs/job_service.h"
-#include "store/user_store.h"
 
 namespace trainyard::api {
 
@@ -44,17 +43,13 @@ struct SystemRoutesDeps {
   std::function<int()> job_workers;           // worker threads in this process
   std::function<int()> running_jobs;          // jobs running in this process
   const HttpMetrics* http_metrics = nullptr;  // null: no HTTP series
-  // GET /api/admin/users and /api/admin/tokens (not registered when null).
-  store::UserStore* users = nullptr;
   // Appends families of other components (webhook deliveries, database
   // round trips) to GET /metrics; may be empty.
   std::function<void(PrometheusWriter*)> extra_metrics;
 };
 
 // Registers the routes: welcome, health, /api/jobs..., GET /metrics
-// (Prometheus; admin token), GET /api/admin/users and /api/admin/tokens
-// (admin token; what the dashboard's admin page lists, never a token's
-// hash) and GET /api/openapi.json (public; generated
+// (Prometheus; admin token) and GET /api/openapi.json (public; generated
 // from `router` itself when first asked, so it lists routes added after
 // this call too). `deps` is copied; its pointers must outlive the router.
 Status AddSystemRoutes(Router* router, SystemRoutesDeps deps);

@@ -41,18 +41,49 @@ function queue(box: HTMLElement): Promise<void> {
   });
 }
 
+// A form that issues a token for a user; the answer is the only time the
+// token is shown, so it is printed with a copy hint and never stored here.
+function issueForm(users: any[], onIssued: () => void): HTMLElement {
+  const user = h("select", { name: "user_id", "aria-label": "user" },
+    ...users.map((u) => h("option", { value: u.id }, `${u.name} (${u.tier}, ${u.role})`))) as HTMLSelectElement;
+  const label = h("input", { name: "name", placeholder: "label, e.g. laptop", maxlength: 64,
+    "aria-label": "token label" }) as HTMLInputElement;
+  const out = h("div", { "aria-live": "polite" });
+  return h("form", { id: "issue-token", class: "row", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    clear(out);
+    try {
+      const t = await post("/api/admin/tokens", { user_id: user.value, name: label.value.trim() });
+      append(out, h("p", {}, `Token for ${t.user_name} — copy it now, it is not shown again: `,
+        h("code", { id: "issued-token" }, t.token)));
+      label.value = "";
+      onIssued();
+    } catch (err) { append(out, errorBox(err)); }
+  } }, user, label, h("button", { type: "submit" }, "Issue token"), out);
+}
+
 function users(box: HTMLElement): Promise<void> {
-  return Promise.all([get("/api/admin/users?page_size=500"), get("/api/admin/tokens?page_size=500")]).then(([u, t]) => {
+  const tokensBox = h("div", { id: "tokens" });
+  const loadTokens = (): Promise<void> => get("/api/admin/tokens?page_size=500").then((t) => {
+    clear(tokensBox);
+    append(tokensBox, table(["Prefix", "User", "Name", "Created", "Last used", "Revoked"],
+      t.results.map((x: any) => [h("code", {}, x.prefix), x.user_name || x.user_id, x.name || "–",
+        fmtTime(x.created_at), fmtTime(x.last_used_at),
+        x.revoked_at ? fmtTime(x.revoked_at) : h("button", { "data-token": x.id, onclick: async () => {
+          if (!confirm(`Revoke ${x.prefix}… of ${x.user_name}? Requests signed with it are refused at once.`)) return;
+          try { await post(`/api/admin/tokens/${encodeURIComponent(x.id)}/revoke`); loadTokens(); }
+          catch (err) { append(tokensBox, errorBox(err)); }
+        } }, "Revoke")]), [2, 4]));
+    if (t.next) append(tokensBox, h("p", { class: "muted" }, `Showing the newest ${t.results.length} of ${t.count} tokens.`));
+  });
+  return get("/api/admin/users?page_size=500").then((u) => {
     append(box, table(["User", "Tier", "Role", "Credits", "Created"], u.results.map((x: any) => [
       x.name, x.tier, x.role, x.credits, fmtTime(x.created_at)])));
-    append(box, h("h3", {}, "Tokens"), table(["Prefix", "User", "Name", "Created", "Last used", "Revoked"],
-      t.results.map((x: any) => [h("code", {}, x.prefix), x.user_name ?? x.user_id, x.name || "–",
-        fmtTime(x.created_at), fmtTime(x.last_used_at), x.revoked_at ? fmtTime(x.revoked_at) : "no"]), [2, 4]));
-    for (const [what, list] of [["users", u], ["tokens", t]] as const) {
-      if (list.next) append(box, h("p", { class: "muted" }, `Showing the newest ${list.results.length} of ${list.count} ${what}.`));
-    }
-    append(box, h("p", { class: "muted" }, "Create and revoke with `trainyard token create --user NAME` and " +
-      "`trainyard token revoke PREFIX` on the server host (docs/server.md)."));
+    if (u.next) append(box, h("p", { class: "muted" }, `Showing ${u.results.length} of ${u.count} users.`));
+    append(box, h("h3", {}, "Tokens"), issueForm(u.results, () => { loadTokens(); }), tokensBox,
+      h("p", { class: "muted" }, "Users are created with `trainyard token create --user NAME` on the server " +
+        "host (docs/server.md); the server keeps only each token's hash."));
+    return loadTokens();
   });
 }
 

@@ -1,0 +1,158 @@
+#include "api/routes/admin_routes.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "api/error_response.h"
+#include "api/json_validator.h"
+#include "api/pagination.h"
+
+namespace trainyard::api {
+
+using nlohmann::json;
+
+namespace {
+
+// The rows of `all` on `page` (the admin lists are read whole: a handful of
+// users and tokens, no table scan worth a query of its own).
+template <typename T>
+std::span<const T> PageOf(const std::vector<T>& all, const PageRequest& page) {
+  const size_t begin = std::min<size_t>(all.size(), page.offset());
+  const size_t end = std::min<size_t>(all.size(), begin + page.page_size);
+  return std::span<const T>(all).subspan(begin, end - begin);
+}
+
+json OptionalTime(const std::optional<int64_t>& t) {
+  return t ? json(FormatIso8601Millis(*t)) : json(nullptr);
+}
+
+// A token as every admin route shows it: by prefix, never its hash.
+json TokenJson(const store::TokenInfo& t, const std::string& user_name) {
+  return {{"id", t.id},
+          {"prefix", t.prefix},
+          {"user_id", t.user_id},
+          {"user_name", user_name},
+          {"name", t.name},
+          {"created_at", FormatIso8601Millis(t.created_at)},
+          {"last_used_at", OptionalTime(t.last_used_at)},
+          {"revoked_at", OptionalTime(t.revoked_at)}};
+}
+
+std::string UserName(store::UserStore* users, const std::string& id) {
+  Result<store::User> u = users->GetUser(id);
+  return u.ok() ? u->name : "";
+}
+
+// Best effort, as the CLI's: the action happened whether or not the audit
+// row could be written.
+void Audit(const AdminRoutesDeps& d, const Request& req,
+           const std::string& action, const std::string& target) {
+  (void)d.audit->Append(
+      {0, req.caller().user_id, action, target, "{}", d.clock->NowMillis()});
+}
+
+Result<Response> ListUsers(const AdminRoutesDeps& d, Request& req) {
+  QueryValidator q(req);
+  const PageRequest page = ParsePage(q, "page_size", 50, 500);
+  TY_RETURN_IF_ERROR(q.Finish());
+  TY_ASSIGN_OR_RETURN(std::vector<store::User> users, d.users->ListUsers());
+  json out = json::array();
+  for (const store::User& u : PageOf(users, page)) {
+    out.push_back({{"id", u.id},
+                   {"name", u.name},
+                   {"tier", store::TierName(u.tier)},
+                   {"role", store::RoleName(u.role)},
+                   {"credits", u.credits},
+                   {"created_at", FormatIso8601Millis(u.created_at)}});
+  }
+  return JsonResponse(
+      200, CountNextPreviousPage(req, page, static_cast<int64_t>(users.size()),
+                                 std::move(out))
+               .dump());
+}
+
+Result<Response> ListTokens(const AdminRoutesDeps& d, Request& req) {
+  QueryValidator q(req);
+  const PageRequest page = ParsePage(q, "page_size", 50, 500);
+  TY_RETURN_IF_ERROR(q.Finish());
+  TY_ASSIGN_OR_RETURN(std::vector<store::User> users, d.users->ListUsers());
+  std::map<std::string, std::string> names;
+  for (const store::User& u : users) names[u.id] = u.name;
+  TY_ASSIGN_OR_RETURN(std::vector<store::TokenInfo> tokens,
+                      d.users->ListTokens(std::nullopt));
+  json out = json::array();
+  for (const store::TokenInfo& t : PageOf(tokens, page)) {
+    out.push_back(TokenJson(t, names[t.user_id]));
+  }
+  return JsonResponse(
+      200, CountNextPreviousPage(req, page, static_cast<int64_t>(tokens.size()),
+                                 std::move(out))
+               .dump());
+}
+
+Result<Response> CreateToken(const AdminRoutesDeps& d, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
+  JsonValidator v(body);
+  v.RejectUnknownKeys({"user_id", "name"});
+  std::optional<std::string> user_id = v.RequiredString("user_id", 64);
+  std::optional<std::string> name = v.OptionalString("name", 64);
+  TY_RETURN_IF_ERROR(v.Finish());
+  Result<store::User> user = d.users->GetUser(*user_id);
+  if (!user.ok()) {
+    if (user.status().code() != ErrorCode::kNotFound) return user.status();
+    return NotFoundError("user '" + *user_id + "' not found");
+  }
+  TY_ASSIGN_OR_RETURN(
+      IssuedToken issued,
+      IssueToken(d.users, *d.clock, user->id, name.value_or("")));
+  Audit(d, req, "token.create", issued.info.id);
+  json out = TokenJson(issued.info, user->name);
+  out["token"] = issued.token;  // the only time it is shown
+  Response r = JsonResponse(201, out.dump());
+  r.AddHeader("Cache-Control", "no-store");
+  return r;
+}
+
+Result<Response> RevokeToken(const AdminRoutesDeps& d, Request& req) {
+  const std::string id = req.PathParam("token_id");
+  // By id only (the store also takes a prefix, which a path should not).
+  TY_ASSIGN_OR_RETURN(std::vector<store::TokenInfo> tokens,
+                      d.users->ListTokens(std::nullopt));
+  auto it = std::find_if(tokens.begin(), tokens.end(),
+                         [&](const store::TokenInfo& t) { return t.id == id; });
+  if (it == tokens.end()) return NotFoundError("token '" + id + "' not found");
+  if (it->id == req.caller().token_id) {
+    return ConflictError(
+        "this request is signed with that token; revoke it with another "
+        "admin token or `trainyard token revoke` on the server host");
+  }
+  TY_ASSIGN_OR_RETURN(store::TokenInfo revoked,
+                      d.users->RevokeToken(it->id, d.clock->NowMillis()));
+  if (d.auth) d.auth->ForgetToken(revoked.id);
+  Audit(d, req, "token.revoke", revoked.id);
+  return JsonResponse(
+      200, TokenJson(revoked, UserName(d.users, revoked.user_id)).dump());
+}
+
+}  // namespace
+
+Status AddAdminRoutes(Router* router, AdminRoutesDeps deps) {
+  auto d = std::make_shared<AdminRoutesDeps>(std::move(deps));
+  auto bind = [d](Result<Response> (*fn)(const AdminRoutesDeps&, Request&)) {
+    return [d, fn](Request& req) { return fn(*d, req); };
+  };
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/admin/users", Access::kAdmin, bind(ListUsers)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/admin/tokens", Access::kAdmin, bind(ListTokens)}));
+  TY_RETURN_IF_ERROR(router->Add(
+      {"POST", "/api/admin/tokens", Access::kAdmin, bind(CreateToken)}));
+  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/admin/tokens/{token_id}/revoke",
+                                  Access::kAdmin, bind(RevokeToken)}));
+  return Status::Ok();
+}
+
+}  // namespace trainyard::api
