@@ -128,6 +128,10 @@ try {
   await adminPage.waitForSelector(`button[data-token="${issuedId}"]`, { state: "detached" });
   await assert.rejects(t.api(issued, "GET", "/api/jobs"), /401/);
 
+  step("the credits tab shows the caller's ledger");
+  await adminPage.goto(`${t.base}/#/studio/credits`);
+  await adminPage.waitForSelector("#ledger table, #ledger .empty");
+
   step("every page opens without errors, also 390 px wide");
   for (const name of ["ilp", "studio", "studio/jobs", "studio/marketplace", "studio/credits",
     "studio/webhooks", "gym", "api"]) {

@@ -203,6 +203,7 @@ function marketplace(body: HTMLElement): void {
 }
 
 function credits(body: HTMLElement): void {
+  const ledgerBox = h("div", { id: "ledger" });
   get("/api/ai-studio/compute/usage/").then((u) => {
     const p = u.current_period ?? {};
     append(body, kv({ period: p.period, hours_used: p.hours_used, included_hours: p.hours_limit,
@@ -219,7 +220,37 @@ function credits(body: HTMLElement): void {
       append(body, table(["Job", "Hours", "Cost (USD)", "Outcome"], u.usage_by_job.map((j: any) => [
         h("a", { href: "#/runs/" + j.job_id }, j.job_name ?? j.job_id), fmtNumber(j.hours), j.cost, j.outcome])));
     }
+    append(body, h("h2", {}, "Ledger"), ledgerBox);
+    ledger(ledgerBox, "", 1);
   }).catch((e) => append(body, errorBox(e)));
+}
+
+const LEDGER_KINDS = ["training_hold", "training_refund", "credit_purchase", "subscription_payment",
+  "subscription_income"];
+
+// Every movement of the caller's credits, newest first, a page at a time
+// (GET compute/ledger/, the caller's own rows only), filtered by kind.
+function ledger(box: HTMLElement, kind: string, page: number): void {
+  const q = new URLSearchParams({ page: String(page), page_size: "20" });
+  if (kind) q.set("kind", kind);
+  get("/api/ai-studio/compute/ledger/?" + q.toString()).then((l) => {
+    clear(box);
+    const filter = h("select", { "aria-label": "kind", onchange: (e: Event) =>
+      ledger(box, (e.target as HTMLSelectElement).value, 1) },
+      ...["", ...LEDGER_KINDS].map((k) => h("option", { value: k, selected: k === kind }, k || "every kind")));
+    append(box, h("div", { class: "row" }, filter));
+    if (!l.results.length) {
+      append(box, h("p", { class: "empty" }, kind ? "No movements of this kind." :
+        "No credit movements yet: training holds, refunds, purchases and subscriptions appear here."));
+      return;
+    }
+    append(box, table(["When", "Kind", "Amount (USD)", "Balance after", "Reference"], l.results.map((e: any) => [
+      fmtTime(e.created_at), e.kind, e.amount_usd, e.balance_after_usd, h("code", {}, e.reference)]), [4]));
+    const nav = h("div", { class: "row" });
+    if (l.previous) append(nav, h("button", { onclick: () => ledger(box, kind, page - 1) }, "← newer"));
+    if (l.next) append(nav, h("button", { onclick: () => ledger(box, kind, page + 1) }, "older →"));
+    append(box, h("p", { class: "muted" }, `${l.count} movements; balance ${l.credits_balance_usd} USD.`), nav);
+  }).catch((e) => { clear(box); append(box, errorBox(e)); });
 }
 
 function webhooks(body: HTMLElement): void {
