@@ -4,6 +4,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "api/body_schema.h"
+
 namespace trainyard::api {
 
 using nlohmann::json;
@@ -49,8 +51,13 @@ json Operation(const Route& route) {
                       {"schema", {{"type", "string"}}}});
   }
   if (!params.empty()) op["parameters"] = params;
-  if (route.method == "POST" || route.method == "PUT" ||
-      route.method == "PATCH") {
+  if (route.body) {
+    const json schema = route.body->ToJsonSchema();
+    op["requestBody"] = {
+        {"required", schema.contains("required")},
+        {"content", {{"application/json", {{"schema", schema}}}}}};
+  } else if (route.method == "POST" || route.method == "PUT" ||
+             route.method == "PATCH") {
     op["requestBody"] = {
         {"required", false},
         {"content",

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/body_schema.h"
+
 namespace trainyard::api {
 namespace {
 
@@ -69,6 +71,27 @@ TEST(OpenApiTest, ErrorsReferToTheStandardErrorSchema) {
             "#/components/schemas/Error");
   EXPECT_TRUE(
       doc["components"]["schemas"]["Error"]["properties"].contains("error"));
+}
+
+TEST(OpenApiTest, ADeclaredBodyIsDocumentedFromItsSchema) {
+  Router r;
+  auto body = std::make_shared<BodySchema>(
+      std::vector<Field>{Required(StringField("type", 128, "job type")),
+                         IntField("max_attempts", 1, 100, "")});
+  ASSERT_TRUE(r.Add({"POST", "/api/jobs", Access::kAdmin, Ok(), 0, body}).ok());
+  ASSERT_TRUE(
+      r.Add({"POST", "/api/jobs/{job_id}/cancel", Access::kUser, Ok()}).ok());
+  json doc = json::parse(OpenApiDocument(r, {}));
+  const json& declared = doc["paths"]["/api/jobs"]["post"]["requestBody"];
+  EXPECT_EQ(declared["required"], true);
+  EXPECT_EQ(declared["content"]["application/json"]["schema"],
+            body->ToJsonSchema());
+  // Without a declaration: any object, not required.
+  const json& undeclared =
+      doc["paths"]["/api/jobs/{job_id}/cancel"]["post"]["requestBody"];
+  EXPECT_EQ(undeclared["required"], false);
+  EXPECT_EQ(undeclared["content"]["application/json"]["schema"]["type"],
+            "object");
 }
 
 TEST(OpenApiTest, TagsNameTheSurface) {

@@ -3,12 +3,15 @@
 // optional on both patterns and requests, as every API document expects.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "api/http_types.h"
 
 namespace trainyard::api {
+
+class BodySchema;
 
 // Who may call a route.
 enum class Access {
@@ -24,6 +27,9 @@ struct Route {
   Handler handler;
   // Bodies larger than this get 413; 0 = the server's default limit.
   int64_t max_body_bytes = 0;
+  // The JSON body the handler reads through (api/body_schema.h), shown in
+  // the OpenAPI document; null: not declared (documented as any object).
+  std::shared_ptr<const BodySchema> body;
 };
 
 // What Match found.

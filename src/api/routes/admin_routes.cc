@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <span>
 
+#include "api/body_schema.h"
 #include "api/error_response.h"
 #include "api/json_validator.h"
 #include "api/pagination.h"
@@ -93,12 +94,19 @@ Result<Response> ListTokens(const AdminRoutesDeps& d, Request& req) {
                .dump());
 }
 
+const std::shared_ptr<const BodySchema>& CreateTokenBody() {
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("user_id", 64, "the user the token signs for")),
+          StringField("name", 64, "a label, e.g. laptop")}));
+  return *schema;
+}
+
 Result<Response> CreateToken(const AdminRoutesDeps& d, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
-  JsonValidator v(body);
-  v.RejectUnknownKeys({"user_id", "name"});
-  std::optional<std::string> user_id = v.RequiredString("user_id", 64);
-  std::optional<std::string> name = v.OptionalString("name", 64);
+  SchemaReader v(*CreateTokenBody(), body);
+  std::optional<std::string> user_id = v.String("user_id");
+  std::optional<std::string> name = v.String("name");
   TY_RETURN_IF_ERROR(v.Finish());
   Result<store::User> user = d.users->GetUser(*user_id);
   if (!user.ok()) {
@@ -148,8 +156,8 @@ Status AddAdminRoutes(Router* router, AdminRoutesDeps deps) {
       {"GET", "/api/admin/users", Access::kAdmin, bind(ListUsers)}));
   TY_RETURN_IF_ERROR(router->Add(
       {"GET", "/api/admin/tokens", Access::kAdmin, bind(ListTokens)}));
-  TY_RETURN_IF_ERROR(router->Add(
-      {"POST", "/api/admin/tokens", Access::kAdmin, bind(CreateToken)}));
+  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/admin/tokens", Access::kAdmin,
+                                  bind(CreateToken), 0, CreateTokenBody()}));
   TY_RETURN_IF_ERROR(router->Add({"POST", "/api/admin/tokens/{token_id}/revoke",
                                   Access::kAdmin, bind(RevokeToken)}));
   return Status::Ok();

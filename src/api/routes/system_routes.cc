@@ -5,6 +5,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "api/body_schema.h"
 #include "api/error_response.h"
 #include "api/job_json.h"
 #include "api/json_validator.h"
@@ -97,15 +98,26 @@ Result<Response> ListJobs(const SystemRoutesDeps& d, Request& req) {
       200, CountNextPreviousPage(req, page, count, std::move(results)).dump());
 }
 
+const std::shared_ptr<const BodySchema>& SubmitJobBody() {
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("type", 128,
+                               "a registered job type, e.g. test.count")),
+          ObjectField("params", "the job type's parameters"),
+          IntField("total_units", 0, int64_t{1} << 50,
+                   "units of work, for progress (0: unknown)"),
+          IntField("max_attempts", 1, 100,
+                   "runs before the job fails (default 3)")}));
+  return *schema;
+}
+
 Result<Response> SubmitJob(const SystemRoutesDeps& d, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
-  JsonValidator v(body);
-  v.RejectUnknownKeys({"type", "params", "total_units", "max_attempts"});
-  std::optional<std::string> type = v.RequiredString("type", 128);
-  std::optional<json> params = v.OptionalObject("params");
-  std::optional<int64_t> total =
-      v.OptionalInt("total_units", 0, int64_t{1} << 50);
-  std::optional<int64_t> attempts = v.OptionalInt("max_attempts", 1, 100);
+  SchemaReader v(*SubmitJobBody(), body);
+  std::optional<std::string> type = v.String("type");
+  std::optional<json> params = v.Object("params");
+  std::optional<int64_t> total = v.Int("total_units");
+  std::optional<int64_t> attempts = v.Int("max_attempts");
   TY_RETURN_IF_ERROR(v.Finish());
   jobs::SubmitRequest submit;
   submit.type = *type;
@@ -262,8 +274,8 @@ Status AddSystemRoutes(Router* router, SystemRoutesDeps deps) {
       router->Add({"GET", "/api/v1/health", Access::kPublic, bind(Health)}));
   TY_RETURN_IF_ERROR(
       router->Add({"GET", "/api/jobs", Access::kUser, bind(ListJobs)}));
-  TY_RETURN_IF_ERROR(
-      router->Add({"POST", "/api/jobs", Access::kAdmin, bind(SubmitJob)}));
+  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/jobs", Access::kAdmin,
+                                  bind(SubmitJob), 0, SubmitJobBody()}));
   TY_RETURN_IF_ERROR(
       router->Add({"GET", "/api/jobs/{job_id}", Access::kUser, bind(GetJob)}));
   TY_RETURN_IF_ERROR(router->Add(
