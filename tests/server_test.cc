@@ -295,6 +295,40 @@ TEST_F(ServerTest, OpenApiDocumentListsExactlyTheRoutedPathsAndMethods) {
   EXPECT_TRUE(doc["paths"].contains("/api/jobs/{job_id}/metrics"));
 }
 
+TEST_F(ServerTest, ADocumentedBodyIsTheOneTheRouteValidates) {
+  json doc = Body(client_->Get("/api/openapi.json"));
+  const json& schema = doc["paths"]["/api/jobs"]["post"]["requestBody"]
+                          ["content"]["application/json"]["schema"];
+  EXPECT_EQ(schema["required"], json({"type"})) << schema.dump();
+  EXPECT_EQ(schema["additionalProperties"], false);
+  const int64_t max = schema["properties"]["max_attempts"]["maximum"];
+  // One above the documented maximum, and an undocumented member: refused,
+  // each named.
+  auto r = client_->Post(
+      "/api/jobs", Auth(admin_),
+      json{{"type", "test.count"}, {"max_attempts", max + 1}, {"extra", 1}}
+          .dump(),
+      "application/json");
+  ExpectStandardError(r, 400, "VALIDATION_ERROR");
+  const json details = Body(r)["error"]["details"];
+  EXPECT_TRUE(details.contains("max_attempts")) << details.dump();
+  EXPECT_TRUE(details.contains("extra")) << details.dump();
+  // The documented maximum itself is accepted.
+  auto ok = client_->Post(
+      "/api/jobs", Auth(admin_),
+      json{{"type", "test.count"}, {"max_attempts", max}, {"total_units", 1}}
+          .dump(),
+      "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 201) << ok->body;
+  // A product route declares its body too.
+  const json& gym = doc["paths"]["/api/v1/training"]["post"]["requestBody"]
+                       ["content"]["application/json"]["schema"];
+  EXPECT_NE(gym["properties"]["model_type"]["enum"].dump().find("\"ppo\""),
+            std::string::npos)
+      << gym.dump();
+}
+
 TEST_F(ServerTest, PrometheusMetricsNeedAnAdminToken) {
   ExpectStandardError(client_->Get("/metrics"), 401, "AUTHENTICATION_ERROR");
   ExpectStandardError(client_->Get("/metrics", Auth(free_)), 403,

@@ -75,6 +75,10 @@ class SchemaReader {
   std::optional<bool> Bool(const std::string& name);
   std::optional<std::string> Enum(const std::string& name);
   std::optional<nlohmann::json> Object(const std::string& name);
+  // A check beyond the declaration (a format, a combination of members).
+  void AddError(const std::string& field, const std::string& message) {
+    validator_.AddError(field, message);
+  }
   // As JsonValidator::Finish.
   Status Finish(
       const std::string& message = "request validation failed") const {

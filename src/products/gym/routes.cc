@@ -8,6 +8,7 @@
 #include <regex>
 #include <thread>
 
+#include "api/body_schema.h"
 #include "api/bounded_response.h"
 #include "api/error_response.h"
 #include "api/json_validator.h"
@@ -297,22 +298,40 @@ json TaskJson(const store::JobRecord& job, const SeriesWindow* window) {
 
 // ---- training ----
 
+const std::shared_ptr<const api::BodySchema>& CreateTrainingBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{
+          api::Required(api::StringField("name", 128, "the task's name")),
+          api::Required(
+              api::EnumField("model_type", ModelTypes(), "the algorithm")),
+          api::Required(api::ObjectField("parameters",
+                                         "the algorithm's hyperparameters "
+                                         "(docs/gym.md)")),
+          api::Required(api::IntField("total_episodes", 1, 100000,
+                                      "episodes to train for")),
+          api::StringField("wandb_project", 128, "Weights & Biases project"),
+          api::StringField("wandb_run_name", 128, "Weights & Biases run name"),
+          api::StringField("group_id", 128,
+                           "the load group: letters, digits, '.', '_', '-'"),
+          api::ObjectField("group", "a custom load group's definition"),
+          api::ObjectField("environment", "environment options"),
+          api::IntField("seed", 0, int64_t{1} << 53, "random seed")}));
+  return *schema;
+}
+
 Result<Response> CreateTraining(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"name", "model_type", "parameters", "total_episodes",
-                       "wandb_project", "wandb_run_name", "group_id", "group",
-                       "environment", "seed"});
-  auto name = v.RequiredString("name", 128);
-  auto model_type = v.RequiredEnum("model_type", ModelTypes());
-  auto total = v.RequiredInt("total_episodes", 1, 100000);
-  auto wandb_project = v.OptionalString("wandb_project", 128);
-  auto wandb_run = v.OptionalString("wandb_run_name", 128);
-  auto group_id = v.OptionalString("group_id", 128);
-  auto group = v.OptionalObject("group");
-  auto environment = v.OptionalObject("environment");
-  auto seed = v.OptionalInt("seed", 0, int64_t{1} << 53);
-  auto parameters = v.RequiredObject("parameters");
+  api::SchemaReader v(*CreateTrainingBody(), body);
+  auto name = v.String("name");
+  auto model_type = v.Enum("model_type");
+  auto total = v.Int("total_episodes");
+  auto wandb_project = v.String("wandb_project");
+  auto wandb_run = v.String("wandb_run_name");
+  auto group_id = v.String("group_id");
+  auto group = v.Object("group");
+  auto environment = v.Object("environment");
+  auto seed = v.Int("seed");
+  auto parameters = v.Object("parameters");
   if (group && !group->is_object()) v.AddError("group", "must be an object");
   if (environment && !environment->is_object()) {
     v.AddError("environment", "must be an object");
@@ -658,14 +677,24 @@ void RestoreDeployments(Context& c) {
   }
 }
 
+const std::shared_ptr<const api::BodySchema>& DeployBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{
+          api::IntField("replicas", 1, 16, "replicas to run (default 1)"),
+          api::ObjectField("resources",
+                           "cpu and memory of each replica (default 1, 1Gi)"),
+          api::EnumField("strategy", {"rolling", "recreate"},
+                         "how a running deployment is replaced")}));
+  return *schema;
+}
+
 Result<Response> Deploy(Context& c, Request& req) {
   TY_ASSIGN_OR_RETURN(ModelRow model, VisibleModel(c, req));
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"replicas", "resources", "strategy"});
-  auto replicas = v.OptionalInt("replicas", 1, 16);
-  auto strategy = v.OptionalEnum("strategy", {"rolling", "recreate"});
-  auto resources = v.OptionalObject("resources");
+  api::SchemaReader v(*DeployBody(), body);
+  auto replicas = v.Int("replicas");
+  auto strategy = v.Enum("strategy");
+  auto resources = v.Object("resources");
   json resources_out = {{"cpu", "1"}, {"memory", "1Gi"}};
   if (resources) {
     if (!resources->is_object()) {
@@ -967,7 +996,8 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   };
   using api::Access;
   const std::vector<api::Route> routes = {
-      {"POST", "/api/v1/training", Access::kUser, bind(CreateTraining)},
+      {"POST", "/api/v1/training", Access::kUser, bind(CreateTraining), 0,
+       CreateTrainingBody()},
       {"GET", "/api/v1/training", Access::kUser, bind(ListTraining)},
       {"GET", "/api/v1/training/{task_id}", Access::kUser, bind(GetTraining)},
       {"POST", "/api/v1/training/{task_id}/cancel", Access::kUser,
@@ -977,7 +1007,8 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
       {"GET", "/api/v1/groups", Access::kUser, bind(ListGroups)},
       {"GET", "/api/v1/models", Access::kUser, bind(ListModels)},
       {"GET", "/api/v1/models/{model_id}", Access::kUser, bind(GetModel)},
-      {"POST", "/api/v1/models/{model_id}/deploy", Access::kUser, bind(Deploy)},
+      {"POST", "/api/v1/models/{model_id}/deploy", Access::kUser, bind(Deploy),
+       0, DeployBody()},
       {"POST", "/api/v1/models/{model_id}/predict", Access::kUser,
        bind(Predict)},
       {"GET", "/api/v1/models/{model_id}/metrics", Access::kUser,

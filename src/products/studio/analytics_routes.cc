@@ -92,8 +92,8 @@ Result<std::vector<Activity>> RecentActivity(
     const bool renewal = sold_renewals.count(s.id) > 0;
     out.push_back({s.created_at,
                    renewal ? "SUBSCRIPTION_RENEWED" : "MODEL_SUBSCRIBED",
-                   (renewal ? "Subscription to " + name + " renewed (" :
-                              "New subscriber to " + name + " (") +
+                   (renewal ? "Subscription to " + name + " renewed ("
+                            : "New subscriber to " + name + " (") +
                        FormatCents(s.amount_cents) + ")"});
   }
   TY_ASSIGN_OR_RETURN(
@@ -102,16 +102,16 @@ Result<std::vector<Activity>> RecentActivity(
   const std::set<std::string> bought_renewals = renewals(bought);
   for (const auto& s : bought) {
     const bool renewal = bought_renewals.count(s.id) > 0;
-    out.push_back(
-        {s.created_at, renewal ? "SUBSCRIPTION_RENEWED" : "SUBSCRIPTION_STARTED",
-         (renewal ? "Renewed subscription to listing "
-                  : "Subscribed to listing ") +
-             s.listing_id + " (" + FormatCents(s.amount_cents) + ")"});
+    out.push_back({s.created_at,
+                   renewal ? "SUBSCRIPTION_RENEWED" : "SUBSCRIPTION_STARTED",
+                   (renewal ? "Renewed subscription to listing "
+                            : "Subscribed to listing ") +
+                       s.listing_id + " (" + FormatCents(s.amount_cents) +
+                       ")"});
     if (s.renewal_status == kRenewalInsufficientCredits ||
         s.renewal_status == kRenewalListingUnavailable) {
       out.push_back({s.end_day * kMsPerDay, "SUBSCRIPTION_EXPIRED",
-                     "Subscription to listing " + s.listing_id +
-                         " expired: " +
+                     "Subscription to listing " + s.listing_id + " expired: " +
                          (s.renewal_status == kRenewalInsufficientCredits
                               ? "not enough credits to renew"
                               : "the listing is no longer available")});
@@ -355,14 +355,24 @@ Result<api::Response> Usage(StudioContext& ctx, api::Request& req) {
        {"credits_balance_usd", Usd(user.credits)}});
 }
 
+const std::shared_ptr<const api::BodySchema>& PurchaseCreditsBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{
+          api::Required(
+              api::NumberField("hours", 0.01, 10000,
+                               "compute hours to buy at the hourly price")),
+          api::Required(api::EnumField(
+              "payment_method",
+              {"credit_card", "debit_card", "bank_transfer", "upi", "wallet"},
+              "how it was paid (recorded, not charged)"))}));
+  return *schema;
+}
+
 Result<api::Response> PurchaseCredits(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"hours", "payment_method"});
-  auto hours = v.RequiredNumber("hours", 0.01, 10000);
-  auto method = v.RequiredEnum(
-      "payment_method",
-      {"credit_card", "debit_card", "bank_transfer", "upi", "wallet"});
+  api::SchemaReader v(*PurchaseCreditsBody(), body);
+  auto hours = v.Number("hours");
+  auto method = v.Enum("payment_method");
   TY_RETURN_IF_ERROR(v.Finish());
   const int64_t cents = static_cast<int64_t>(std::llround(
       *hours * static_cast<double>(ctx.settings.price_per_hour_cents)));
@@ -437,7 +447,8 @@ Status AddComputeRoutes(const std::shared_ptr<StudioContext>& ctx,
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/compute/ledger",
                                     Access::kUser, ctx, Ledger));
   return AddStudioRoute(router, "POST", "/compute/purchase-credits",
-                        Access::kUser, ctx, PurchaseCredits);
+                        Access::kUser, ctx, PurchaseCredits, 0,
+                        PurchaseCreditsBody());
 }
 
 }  // namespace trainyard::studio

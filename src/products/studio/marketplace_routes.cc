@@ -264,12 +264,19 @@ Result<api::Response> ListPending(StudioContext& ctx, api::Request& req) {
   return Json(200, PageOf(req, page, results));
 }
 
+const std::shared_ptr<const api::BodySchema>& ApproveBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{
+          api::BoolField("is_featured", "show the listing first"),
+          api::StringField("note", 2000, "a note to the seller")}));
+  return *schema;
+}
+
 Result<api::Response> Approve(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"is_featured", "note"});
-  auto featured = v.OptionalBool("is_featured");
-  auto note = v.OptionalString("note", 2000);
+  api::SchemaReader v(*ApproveBody(), body);
+  auto featured = v.Bool("is_featured");
+  auto note = v.String("note");
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(Listing l,
                       ctx.marketplace->GetListing(req.PathParam("listing_id")));
@@ -294,11 +301,17 @@ Result<api::Response> Approve(StudioContext& ctx, api::Request& req) {
   return Json(200, out);
 }
 
+const std::shared_ptr<const api::BodySchema>& RejectBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{api::Required(
+          api::StringField("reason", 2000, "why, shown to the seller"))}));
+  return *schema;
+}
+
 Result<api::Response> Reject(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"reason"});
-  auto reason = v.RequiredString("reason", 2000);
+  api::SchemaReader v(*RejectBody(), body);
+  auto reason = v.String("reason");
   TY_RETURN_IF_ERROR(v.Finish());
   const std::string& id = req.PathParam("listing_id");
   TY_ASSIGN_OR_RETURN(Listing l, ctx.marketplace->GetListing(id));
@@ -444,11 +457,11 @@ Status AddMarketplaceRoutes(const std::shared_ptr<StudioContext>& ctx,
                                     Access::kUser, ctx, Subscribe));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/admin/listings",
                                     Access::kAdmin, ctx, ListPending));
-  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
-                                    "/admin/listings/{listing_id}/approve",
-                                    Access::kAdmin, ctx, Approve));
+  TY_RETURN_IF_ERROR(
+      AddStudioRoute(router, "POST", "/admin/listings/{listing_id}/approve",
+                     Access::kAdmin, ctx, Approve, 0, ApproveBody()));
   return AddStudioRoute(router, "POST", "/admin/listings/{listing_id}/reject",
-                        Access::kAdmin, ctx, Reject);
+                        Access::kAdmin, ctx, Reject, 0, RejectBody());
 }
 
 }  // namespace trainyard::studio

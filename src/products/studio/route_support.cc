@@ -10,13 +10,15 @@ namespace trainyard::studio {
 Status AddStudioRoute(api::Router* router, const std::string& method,
                       const std::string& pattern, api::Access access,
                       const std::shared_ptr<StudioContext>& ctx,
-                      StudioHandler fn, int64_t max_body_bytes) {
+                      StudioHandler fn, int64_t max_body_bytes,
+                      std::shared_ptr<const api::BodySchema> body) {
   api::Route route;
   route.method = method;
   route.pattern = "/api/ai-studio" + pattern;
   route.access = access;
   route.handler = [ctx, fn](api::Request& req) { return fn(*ctx, req); };
   route.max_body_bytes = max_body_bytes;
+  route.body = std::move(body);
   return router->Add(std::move(route));
 }
 
@@ -72,8 +74,8 @@ nlohmann::json PageOf(const api::Request& req, const api::PageRequest& page,
                       const std::vector<nlohmann::json>& items) {
   nlohmann::json results = nlohmann::json::array();
   const auto total = static_cast<int64_t>(items.size());
-  for (int64_t i = page.offset(); i < total && i < page.offset() + page.page_size;
-       ++i) {
+  for (int64_t i = page.offset();
+       i < total && i < page.offset() + page.page_size; ++i) {
     results.push_back(items[i]);
   }
   return api::CountNextPreviousPage(req, page, total, std::move(results));

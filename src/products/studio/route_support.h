@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/body_schema.h"
 #include "api/error_response.h"
 #include "api/http_types.h"
 #include "api/pagination.h"
@@ -18,11 +19,14 @@ namespace trainyard::studio {
 
 using StudioHandler = Result<api::Response> (*)(StudioContext&, api::Request&);
 
-// Registers `fn` at `pattern` (under /api/ai-studio/) with the context.
+// Registers `fn` at `pattern` (under /api/ai-studio/) with the context;
+// `body`, when set, is the schema `fn` reads its body through (documented
+// in the OpenAPI document).
 Status AddStudioRoute(api::Router* router, const std::string& method,
                       const std::string& pattern, api::Access access,
                       const std::shared_ptr<StudioContext>& ctx,
-                      StudioHandler fn, int64_t max_body_bytes = 0);
+                      StudioHandler fn, int64_t max_body_bytes = 0,
+                      std::shared_ptr<const api::BodySchema> body = nullptr);
 
 // A JSON response.
 api::Response Json(int status, const nlohmann::json& body);

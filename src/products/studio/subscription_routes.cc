@@ -110,15 +110,18 @@ Result<api::Response> Detail(StudioContext& ctx, api::Request& req) {
   return Json(200, SubscriptionJson(s, TodayDay(ctx)));
 }
 
+const std::shared_ptr<const api::BodySchema>& UpdateBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{api::Required(
+          api::BoolField("auto_renew", "renew at the end of the period"))}));
+  return *schema;
+}
+
 Result<api::Response> Update(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(Subscription s, OwnSubscription(ctx, req));
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"auto_renew"});
-  auto auto_renew = v.OptionalBool("auto_renew");
-  if (!body.contains("auto_renew")) {
-    v.AddError("auto_renew", "This field is required");
-  }
+  api::SchemaReader v(*UpdateBody(), body);
+  auto auto_renew = v.Bool("auto_renew");
   TY_RETURN_IF_ERROR(v.Finish());
   const int64_t today = TodayDay(ctx);
   TY_RETURN_IF_ERROR(CheckChangeable(s, today));
@@ -151,9 +154,9 @@ Status AddSubscriptionRoutes(const std::shared_ptr<StudioContext>& ctx,
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET",
                                     "/subscriptions/{subscription_id}",
                                     Access::kUser, ctx, Detail));
-  TY_RETURN_IF_ERROR(AddStudioRoute(router, "PATCH",
-                                    "/subscriptions/{subscription_id}",
-                                    Access::kUser, ctx, Update));
+  TY_RETURN_IF_ERROR(
+      AddStudioRoute(router, "PATCH", "/subscriptions/{subscription_id}",
+                     Access::kUser, ctx, Update, 0, UpdateBody()));
   return AddStudioRoute(router, "POST",
                         "/subscriptions/{subscription_id}/cancel",
                         Access::kUser, ctx, Cancel);
