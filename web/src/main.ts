@@ -160,7 +160,7 @@ const runPage: Page = (root, args) => {
 
   const stop = poller(async () => {
     // Job rows (status, progress, hyperparameters).
-    const jobs = await Promise.all(ids.map((id) => get(`/api/jobs/${id}`).catch((e) => e)));
+    const jobs = await Promise.all(ids.map((id) => get(`/api/jobs/${encodeURIComponent(id)}`).catch((e) => e)));
     clear(head);
     const table = h("table", {}, h("thead", {}, h("tr", {},
       ...["Job", "Type", "Status", "Progress", "ETA", "Attempts"].map((t) => h("th", {}, t)))));
@@ -191,7 +191,7 @@ const runPage: Page = (root, args) => {
       if (done[i]) continue;
       const terminal = !(jobs[i] instanceof Error) && TERMINAL.has(jobs[i].status);
       for (;;) {
-        const page = await get(`/api/jobs/${ids[i]}/metrics?since=${cursors[i]}&limit=10000`);
+        const page = await get(`/api/jobs/${encodeURIComponent(ids[i])}/metrics?since=${cursors[i]}&limit=10000`);
         appendPage(curves[i], page);
         cursors[i] = page.next_since;
         if (!page.has_more) break;
@@ -201,7 +201,7 @@ const runPage: Page = (root, args) => {
     drawCharts();
     // Log tail of the first run.
     if (first && !(first instanceof Error)) {
-      const logs = await get(`/api/jobs/${ids[0]}/logs?after=${logCursor}&limit=200`);
+      const logs = await get(`/api/jobs/${encodeURIComponent(ids[0])}/logs?after=${logCursor}&limit=200`);
       for (const l of logs.lines) {
         logBox.textContent += `${fmtTime(l.created_at)}  ${l.line}\n`;
         logCursor = l.id;

@@ -81,8 +81,10 @@ function confusionTable(cm: any, perClass: any): HTMLElement | null {
 }
 
 function studioModel(body: HTMLElement, id: string) {
+  // From the page URL (decoded): encoded again so it stays one path segment.
+  const enc = encodeURIComponent(id);
   const urls: string[] = [];
-  get(`/api/ai-studio/models/${id}/`).then(async (m) => {
+  get(`/api/ai-studio/models/${enc}/`).then(async (m) => {
     append(body, h("h2", {}, m.name), kv({ status: m.status, model_type: m.model_type,
       algorithm: m.algorithm, version: m.version, data_source: m.data_source }));
     const run = m.training_summary?.job_id;
@@ -98,7 +100,7 @@ function studioModel(body: HTMLElement, id: string) {
     const cm = confusionTable(m.confusion_matrix, m.per_class_metrics);
     if (cm) append(body, h("h2", {}, "Confusion matrix (test period)"), cm);
     if (m.backtest_results) append(body, h("h2", {}, "Backtest"), kv(m.backtest_results));
-    const fi = await get(`/api/ai-studio/models/${id}/feature-importance/`).catch(() => null);
+    const fi = await get(`/api/ai-studio/models/${enc}/feature-importance/`).catch(() => null);
     const charts = h("div", { class: "charts" });
     const ranked = Object.entries(fi?.feature_importance ?? {}) as [string, any][];
     if (ranked.length) {
@@ -111,7 +113,7 @@ function studioModel(body: HTMLElement, id: string) {
     for (const [plot, alt] of [["equity-curve", "equity curve against buy-and-hold"],
       ["shap-summary", "SHAP beeswarm"], ["feature-importance", "feature importance"]]) {
       try {
-        const url = await blobUrl(`/api/ai-studio/models/${id}/plots/${plot}.png`);
+        const url = await blobUrl(`/api/ai-studio/models/${enc}/plots/${plot}.png`);
         urls.push(url);
         append(body, h("figure", {}, h("img", { class: "plot", src: url, alt: alt + " plot" }),
           h("figcaption", { class: "muted" }, alt)));
