@@ -99,6 +99,11 @@ try {
   await alicePage.goto(`${t.base}/#/ilp`);
   await alicePage.waitForSelector("#ilp-models table");
   await shot(alicePage, "ilp-trained");
+  // Its curve: a point per logged update, as for every RL run (this run's
+  // 40 steps are one PPO rollout, so one point).
+  await alicePage.goto(`${t.base}/#/runs/${ilpJob}`);
+  await alicePage.waitForSelector(`.plot[data-metric="sps"] canvas`);
+  await waitFor(() => chartPoints(alicePage, "sps"), "the ILP run's curve");
 
   step("alice's admin page says it is for administrators");
   alicePage.expected = ["/metrics"];
