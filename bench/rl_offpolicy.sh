@@ -45,9 +45,9 @@ rows=(
   "td3 zoo Pendulum-v1 400,300 256 1000 500 100"
   "ddpg zoo Pendulum-v1 400,300 256 1000 500 100"
 )
-# DQN's CartPole settings: docs/benchmarks.md's learning-table row (double
-# DQN, 32 gradient steps every 256 env steps, linear learning-rate decay).
-DQN_PARAMS="learning_rate=0.0023 lr_schedule=linear buffer_size=100000 gamma=0.99 target_update_interval=10 train_freq=256 gradient_steps=32 double_dqn=true exploration_fraction=0.16 exploration_final_eps=0.04"
+# DQN's CartPole settings: docs/benchmarks.md's learning-table row (the zoo's:
+# 128 gradient steps every 256 env steps; linear learning-rate decay).
+DQN_PARAMS="learning_rate=0.0023 lr_schedule=linear buffer_size=100000 gamma=0.99 target_update_interval=10 train_freq=256 gradient_steps=128 exploration_fraction=0.08 exploration_final_eps=0.04"
 
 # FLOPs of one gradient step of the fused path (2 per multiply-add; biases
 # and element-wise work not counted): forward = P multiply-adds per row for a

@@ -7,8 +7,9 @@ and optimisers), with the same algorithms and settings as trainyard's
 actions in [-1, 1] through tanh, rescaled to the Box; uniform actions before
 learning_starts; twin critics and target policy smoothing for TD3; a
 tanh-squashed Gaussian actor with the entropy coefficient tuned towards
--dim(A) for SAC; double DQN with a Huber loss, gradient clipping and an
-epsilon schedule for DQN.
+-dim(A) for SAC; DQN with a Huber loss, gradient clipping, an epsilon
+schedule and a linearly decaying learning rate (docs/benchmarks.md's
+CartPole row).
 
 Gymnasium is not packaged for Debian, so Pendulum-v1 and CartPole-v1 are
 re-implemented below with Gymnasium's equations (200- and 500-step limits).
@@ -235,8 +236,8 @@ def run_dqn(a, rng):
     lr0 = 2.3e-3
     opt = torch.optim.Adam(q.parameters(), lr=lr0)
     replay = Replay(100000, env.obs_dim, 1)
-    gamma, train_freq, gradient_steps, target_interval = 0.99, 256, 32, 10
-    frac, eps0, eps1 = 0.16, 1.0, 0.04
+    gamma, train_freq, gradient_steps, target_interval = 0.99, 256, 128, 10
+    frac, eps0, eps1 = 0.08, 1.0, 0.04
     obs, ret, finished, updates = env.reset(), 0.0, [], 0
     start, cpu_start = time.time(), time.process_time()
     for step in range(1, a.steps + 1):
@@ -262,8 +263,7 @@ def run_dqn(a, rng):
             for _ in range(gradient_steps):
                 o, ac, rw, nx, tm = replay.sample(a.batch)
                 with torch.no_grad():
-                    pick = q(nx).argmax(1, keepdim=True)
-                    best = target(nx).gather(1, pick).squeeze(1)
+                    best = target(nx).max(1).values
                     y = rw + gamma * (1 - tm) * best
                 qa = q(o).gather(1, ac.long()).squeeze(1)
                 loss = F.smooth_l1_loss(qa, y)
