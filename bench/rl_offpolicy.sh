@@ -104,6 +104,7 @@ echo "single-core SGEMM (torch.mm 1024^3, 1 thread, best of 8 in CPU time): $sge
 echo
 echo "| algo | size | threads | trainyard env-steps/s | PyTorch env-steps/s | ratio | trainyard / PyTorch env-steps per CPU-s | ratio (CPU) | update GFLOP per CPU-s (trainyard / PyTorch) | % of SGEMM | load |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+best_rows=()  # per row: algo size best-trainyard(threads) best-PyTorch(threads)
 for row in "${rows[@]}"; do
   read -r algo size env hidden batch ty_steps py_steps starts <<<"$row"
   [[ "$algo $size" =~ $only ]] || continue
@@ -116,6 +117,7 @@ for row in "${rows[@]}"; do
   fi
   args=(); for p in $params; do args+=(--param "$p"); done
   # Start-up (loading libtorch, building the networks): a 1-step run.
+  best_ty=0 best_ty_t="" best_py=0 best_py_t=""
   start_cpu=$(ty_run --algo "$algo" --env "$env" --steps 1 --seed 1 --threads 1 \
               --out "$out/$algo-$size-start" --log-every 1 "${args[@]}" | tail -n 1)
   for t in $threads_list; do
@@ -142,7 +144,16 @@ for row in "${rows[@]}"; do
       pct=$(awk -v a="$gty" -v s="$sgemm" 'BEGIN{printf "%.0f %%", 100*a/s}')
     fi
     echo "| $algo | $size ($hidden, batch $batch) | $t | $ty | $pys | $ratio | $ty_cpu / $py_cpu | $ratio_cpu | $gf | $pct | $(load) |"
+    if awk -v a="$ty" -v b="$best_ty" 'BEGIN{exit !(a > b)}'; then best_ty=$ty best_ty_t=$t; fi
+    if awk -v a="$pys" -v b="$best_py" 'BEGIN{exit !(a > b)}'; then best_py=$pys best_py_t=$t; fi
   done
+  best_rows+=("| $algo | $size | $best_ty ($best_ty_t) | $best_py ($best_py_t) | $(awk -v a="$best_ty" -v b="$best_py" 'BEGIN{printf "%.1fx", a/b}') |")
 done
+echo
+echo "Best of each side over the thread counts, wall-clock (threads in parentheses):"
+echo
+echo "| algo | size | trainyard env-steps/s | PyTorch env-steps/s | best vs best |"
+echo "|---|---|---:|---:|---:|"
+for r in "${best_rows[@]}"; do echo "$r"; done
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -22,7 +22,8 @@ struct Run {
   std::unique_ptr<Algorithm> algo;
 };
 
-Run Make(Algo algo, const std::string& env_id, bool fused, const ParamMap& params) {
+Run Make(Algo algo, const std::string& env_id, bool fused,
+         const ParamMap& params) {
   env::Registry registry = env::Registry::WithBuiltins();
   auto runner = EnvRunner::Create(registry, env_id, 1, 7, false, 0.99);
   EXPECT_TRUE(runner.ok());
@@ -57,24 +58,25 @@ std::string Save(Algorithm& algo, nlohmann::json* meta) {
   return bytes.str();
 }
 
-void Load(Algorithm& algo, const std::string& bytes, const nlohmann::json& meta) {
+void Load(Algorithm& algo, const std::string& bytes,
+          const nlohmann::json& meta) {
   torch::serialize::InputArchive in;
   in.load_from(bytes.data(), bytes.size());
   algo.LoadState(in, meta);
 }
 
 // The networks `keys` of a saved state, each read into an MLP of `sizes`.
-std::vector<torch::Tensor> Networks(const std::string& bytes,
-                                    const std::vector<std::string>& keys,
-                                    const std::vector<std::vector<int64_t>>& sizes) {
+std::vector<torch::Tensor> Networks(
+    const std::string& bytes, const std::vector<std::string>& keys,
+    const std::vector<std::vector<int64_t>>& sizes) {
   torch::serialize::InputArchive in;
   in.load_from(bytes.data(), bytes.size());
   auto gen = at::make_generator<at::CPUGeneratorImpl>(1);
   std::vector<torch::Tensor> out;
   for (size_t k = 0; k < keys.size(); ++k) {
     const auto& s = sizes[k];
-    Mlp net(s.front(), std::vector<int64_t>(s.begin() + 1, s.end() - 1), s.back(),
-            Activation::kRelu, 0.0, gen);
+    Mlp net(s.front(), std::vector<int64_t>(s.begin() + 1, s.end() - 1),
+            s.back(), Activation::kRelu, 0.0, gen);
     ReadModule(in, keys[k], *net);
     for (auto& p : net->parameters()) out.push_back(p.detach().flatten());
   }
@@ -82,11 +84,13 @@ std::vector<torch::Tensor> Networks(const std::string& bytes,
 }
 
 void ExpectSameNetworks(const std::vector<torch::Tensor>& a,
-                        const std::vector<torch::Tensor>& b, double rtol, double atol) {
+                        const std::vector<torch::Tensor>& b, double rtol,
+                        double atol) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_TRUE(torch::allclose(a[i], b[i], rtol, atol))
-        << "tensor " << i << " differs by " << (a[i] - b[i]).abs().max().item<float>();
+        << "tensor " << i << " differs by "
+        << (a[i] - b[i]).abs().max().item<float>();
   }
 }
 
@@ -104,8 +108,8 @@ void ExpectOffPolicyPathsAgree(Algo algo, ParamMap params) {
   const bool sac = algo == Algo::kSac;
   const int64_t actor_out = sac ? 2 : 1;
   std::vector<std::string> keys = {"actor", "critic0", "critic_target0"};
-  std::vector<std::vector<int64_t>> sizes = {{3, 32, 32, actor_out}, {4, 32, 32, 1},
-                                             {4, 32, 32, 1}};
+  std::vector<std::vector<int64_t>> sizes = {
+      {3, 32, 32, actor_out}, {4, 32, 32, 1}, {4, 32, 32, 1}};
   if (algo != Algo::kDdpg) {
     keys.insert(keys.end(), {"critic1", "critic_target1"});
     sizes.insert(sizes.end(), {{4, 32, 32, 1}, {4, 32, 32, 1}});
@@ -117,12 +121,13 @@ void ExpectOffPolicyPathsAgree(Algo algo, ParamMap params) {
   nlohmann::json meta_f, meta_t;
   const std::string state_f = Save(*fused.algo, &meta_f);
   const std::string state_t = Save(*plain.algo, &meta_t);
-  ExpectSameNetworks(Networks(state_f, keys, sizes), Networks(state_t, keys, sizes), 1e-4,
-                     1e-5);
+  ExpectSameNetworks(Networks(state_f, keys, sizes),
+                     Networks(state_t, keys, sizes), 1e-4, 1e-5);
   EXPECT_EQ(meta_f, meta_t);  // steps, updates and the RNG stream
   for (const char* m : {"critic_loss", "actor_loss", "ent_coef"}) {
     if (!mt.count(m)) continue;
-    EXPECT_NEAR(mf.at(m), mt.at(m), 1e-4 * std::max(1.0, std::abs(mt.at(m)))) << m;
+    EXPECT_NEAR(mf.at(m), mt.at(m), 1e-4 * std::max(1.0, std::abs(mt.at(m))))
+        << m;
   }
 }
 
@@ -131,7 +136,8 @@ TEST(FusedOffPolicyTest, SacUpdatesMatchTheTorchPath) {
 }
 
 TEST(FusedOffPolicyTest, SacWithFixedEntropyAndClippingMatchesTheTorchPath) {
-  ExpectOffPolicyPathsAgree(Algo::kSac, {{"ent_coef", "0.2"}, {"max_grad_norm", "0.5"}});
+  ExpectOffPolicyPathsAgree(Algo::kSac,
+                            {{"ent_coef", "0.2"}, {"max_grad_norm", "0.5"}});
 }
 
 TEST(FusedOffPolicyTest, Td3UpdatesWithTargetSmoothingMatchTheTorchPath) {
@@ -143,10 +149,14 @@ TEST(FusedOffPolicyTest, DdpgUpdatesMatchTheTorchPath) {
 }
 
 void ExpectDqnPathsAgree(bool double_dqn) {
-  const ParamMap params = {{"hidden", "32,32"},         {"batch_size", "16"},
-                           {"learning_starts", "20"},   {"train_freq", "2"},
-                           {"target_update_interval", "8"}, {"learning_rate", "0.001"},
-                           {"tau", "0.5"},              {"max_grad_norm", "0.5"},
+  const ParamMap params = {{"hidden", "32,32"},
+                           {"batch_size", "16"},
+                           {"learning_starts", "20"},
+                           {"train_freq", "2"},
+                           {"target_update_interval", "8"},
+                           {"learning_rate", "0.001"},
+                           {"tau", "0.5"},
+                           {"max_grad_norm", "0.5"},
                            {"double_dqn", double_dqn ? "true" : "false"}};
   Run fused = Make(Algo::kDqn, "CartPole-v1", true, params);
   Run plain = Make(Algo::kDqn, "CartPole-v1", false, params);
@@ -155,22 +165,31 @@ void ExpectDqnPathsAgree(bool double_dqn) {
   IterateN(*plain.algo, 30, &mt);
   nlohmann::json meta_f, meta_t;
   const std::vector<std::string> keys = {"q", "target"};
-  const std::vector<std::vector<int64_t>> sizes = {{4, 32, 32, 2}, {4, 32, 32, 2}};
+  const std::vector<std::vector<int64_t>> sizes = {{4, 32, 32, 2},
+                                                   {4, 32, 32, 2}};
   ExpectSameNetworks(Networks(Save(*fused.algo, &meta_f), keys, sizes),
-                     Networks(Save(*plain.algo, &meta_t), keys, sizes), 1e-4, 1e-5);
+                     Networks(Save(*plain.algo, &meta_t), keys, sizes), 1e-4,
+                     1e-5);
   EXPECT_EQ(meta_f, meta_t);
-  EXPECT_NEAR(mf.at("loss"), mt.at("loss"), 1e-4 * std::max(1.0, mt.at("loss")));
-  EXPECT_NEAR(mf.at("q_mean"), mt.at("q_mean"), 1e-4 * std::max(1.0, mt.at("q_mean")));
+  EXPECT_NEAR(mf.at("loss"), mt.at("loss"),
+              1e-4 * std::max(1.0, mt.at("loss")));
+  EXPECT_NEAR(mf.at("q_mean"), mt.at("q_mean"),
+              1e-4 * std::max(1.0, mt.at("q_mean")));
 }
 
-TEST(FusedOffPolicyTest, DqnUpdatesMatchTheTorchPath) { ExpectDqnPathsAgree(false); }
+TEST(FusedOffPolicyTest, DqnUpdatesMatchTheTorchPath) {
+  ExpectDqnPathsAgree(false);
+}
 
-TEST(FusedOffPolicyTest, DoubleDqnUpdatesMatchTheTorchPath) { ExpectDqnPathsAgree(true); }
+TEST(FusedOffPolicyTest, DoubleDqnUpdatesMatchTheTorchPath) {
+  ExpectDqnPathsAgree(true);
+}
 
 // A checkpoint of the fused path (networks, Adam moments, entropy
 // coefficient) resumed on the libtorch path continues like the fused path
 // resumed from it.
-void ExpectCheckpointCrossesPaths(Algo algo, const std::string& env_id, ParamMap params) {
+void ExpectCheckpointCrossesPaths(Algo algo, const std::string& env_id,
+                                  ParamMap params) {
   params["hidden"] = "32,32";
   params["batch_size"] = "16";
   params["learning_starts"] = "20";
@@ -200,7 +219,8 @@ void ExpectCheckpointCrossesPaths(Algo algo, const std::string& env_id, ParamMap
     keys = {"actor", "critic0"};
     sizes = {{3, 32, 32, algo == Algo::kSac ? 2 : 1}, {4, 32, 32, 1}};
   }
-  ExpectSameNetworks(Networks(sp, keys, sizes), Networks(sa, keys, sizes), 1e-4, 1e-5);
+  ExpectSameNetworks(Networks(sp, keys, sizes), Networks(sa, keys, sizes), 1e-4,
+                     1e-5);
   // A fused run restored again continues with the same bits.
   Run twice = Make(algo, env_id, true, params);
   Load(*twice.algo, state, meta);
@@ -208,7 +228,50 @@ void ExpectCheckpointCrossesPaths(Algo algo, const std::string& env_id, ParamMap
   nlohmann::json mt;
   const std::string st = Save(*twice.algo, &mt);
   EXPECT_EQ(mt, ma);
-  ExpectSameNetworks(Networks(st, keys, sizes), Networks(sa, keys, sizes), 0.0, 0.0);
+  ExpectSameNetworks(Networks(st, keys, sizes), Networks(sa, keys, sizes), 0.0,
+                     0.0);
+}
+
+// With two threads the twin critics run on two cores; each critic's
+// arithmetic is unchanged, so a run gives the same bits as with one thread.
+void ExpectTwoThreadsGiveTheSameBits(Algo algo) {
+  const ParamMap params = {
+      {"hidden", "32,32"}, {"batch_size", "16"}, {"learning_starts", "20"}};
+  const int threads_before = torch::get_num_threads();
+  torch::set_num_threads(1);
+  Run one = Make(algo, "Pendulum-v1", true, params);
+  torch::set_num_threads(2);  // read when the fused networks are set up
+  Run two = Make(algo, "Pendulum-v1", true, params);
+  torch::set_num_threads(threads_before);
+  Metrics m1, m2;
+  IterateN(*one.algo, 60, &m1);
+  IterateN(*two.algo, 60, &m2);
+  const std::vector<std::string> keys = {"actor", "critic0", "critic1",
+                                         "critic_target0", "critic_target1"};
+  const std::vector<std::vector<int64_t>> sizes = {
+      {3, 32, 32, algo == Algo::kSac ? 2 : 1},
+      {4, 32, 32, 1},
+      {4, 32, 32, 1},
+      {4, 32, 32, 1},
+      {4, 32, 32, 1}};
+  nlohmann::json meta1, meta2;
+  const std::vector<torch::Tensor> a =
+      Networks(Save(*one.algo, &meta1), keys, sizes);
+  const std::vector<torch::Tensor> b =
+      Networks(Save(*two.algo, &meta2), keys, sizes);
+  EXPECT_EQ(meta1, meta2);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_TRUE(torch::equal(a[i], b[i])) << "tensor " << i;
+  for (const auto& [name, value] : m1) EXPECT_EQ(value, m2.at(name)) << name;
+}
+
+TEST(FusedOffPolicyTest, SacOnTwoThreadsGivesTheSameBitsAsOnOne) {
+  ExpectTwoThreadsGiveTheSameBits(Algo::kSac);
+}
+
+TEST(FusedOffPolicyTest, Td3OnTwoThreadsGivesTheSameBitsAsOnOne) {
+  ExpectTwoThreadsGiveTheSameBits(Algo::kTd3);
 }
 
 TEST(FusedOffPolicyTest, SacCheckpointResumesOnEitherPath) {
@@ -216,7 +279,8 @@ TEST(FusedOffPolicyTest, SacCheckpointResumesOnEitherPath) {
 }
 
 TEST(FusedOffPolicyTest, DqnCheckpointResumesOnEitherPath) {
-  ExpectCheckpointCrossesPaths(Algo::kDqn, "CartPole-v1", {{"train_freq", "1"}});
+  ExpectCheckpointCrossesPaths(Algo::kDqn, "CartPole-v1",
+                               {{"train_freq", "1"}});
 }
 
 }  // namespace
