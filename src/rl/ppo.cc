@@ -34,6 +34,13 @@ class Ppo : public Algorithm {
 
  private:
   void Collect();
+  // Collect on the fused path: the actor alone per step, no libtorch call
+  // but the rare bootstrap of a truncated episode; the critic's values of
+  // the whole rollout in batches afterwards (each row the same bits as a
+  // per-step forward).
+  void CollectFused();
+  // SampleAction for the fused actor's output row `dist`.
+  double SampleFused(const float* dist, float* net_action, float* env_action);
   void Update(Metrics* metrics);
   // Update on the fused path (fast_actor_critic.h): the same loss, the same
   // minibatches, Adam and clipping over the flat parameter buffer.
@@ -53,8 +60,9 @@ class Ppo : public Algorithm {
   ActorCriticImpl::Output ForwardMlp(const float* obs, int64_t n);
   // Samples one action for row `e` of `out`; writes the network action and
   // the environment action and returns log pi(action).
-  double SampleAction(const ActorCriticImpl::Output& out, const torch::Tensor& log_probs,
-                      int64_t e, float* net_action, float* env_action);
+  double SampleAction(const ActorCriticImpl::Output& out,
+                      const torch::Tensor& log_probs, int64_t e,
+                      float* net_action, float* env_action);
   // gSDE: mean + the noise of env e's exploration matrix (sde_noise_),
   // log-density under the state-dependent std (sde_log_std_).
   double SampleSdeAction(const ActorCriticImpl::Output& out, int64_t e,
@@ -86,7 +94,7 @@ class Ppo : public Algorithm {
   std::vector<uint8_t> ends_;
   std::vector<float> h_, cs_, cur_h_, cur_c_;
   std::vector<float> env_actions_, last_values_;
-  SdeNoise sde_;                          // use_sde only
+  SdeNoise sde_;                           // use_sde only
   torch::Tensor sde_noise_, sde_log_std_;  // [n_envs, d] at the current step
 };
 
@@ -96,14 +104,18 @@ Ppo::Ppo(const PpoConfig& config, const AlgoContext& context)
       total_steps_(context.total_steps),
       n_envs_(context.runner->n_envs()),
       obs_dim_(context.runner->obs_dim()),
-      net_act_dim_(context.runner->action_space().kind() == env::Space::Kind::kDiscrete
+      net_act_dim_(context.runner->action_space().kind() ==
+                           env::Space::Kind::kDiscrete
                        ? context.runner->action_space().n()
                        : context.runner->action_space().flat_size()),
       env_act_size_(context.runner->action_space().flat_size()),
-      discrete_(context.runner->action_space().kind() == env::Space::Kind::kDiscrete),
+      discrete_(context.runner->action_space().kind() ==
+                env::Space::Kind::kDiscrete),
       gen_(at::make_generator<at::CPUGeneratorImpl>(context.seed)),
       rng_(context.seed ^ 0x9e3779b97f4a7c15ULL),
-      state_size_(config.policy == "lstm_actor_critic_batch_norm" ? config.hidden[0] : 0) {
+      state_size_(config.policy == "lstm_actor_critic_batch_norm"
+                      ? config.hidden[0]
+                      : 0) {
   ActorCriticSpec spec;
   spec.obs_dim = obs_dim_;
   spec.discrete = discrete_;
@@ -116,9 +128,11 @@ Ppo::Ppo(const PpoConfig& config, const AlgoContext& context)
   net_ = ActorCritic(spec, gen_);
   if (c_.use_sde) sde_ = SdeNoise(net_->latent_dim(), net_act_dim_);
   opt_ = std::make_unique<torch::optim::Adam>(
-      net_->parameters(), torch::optim::AdamOptions(c_.learning_rate).eps(1e-5));
+      net_->parameters(),
+      torch::optim::AdamOptions(c_.learning_rate).eps(1e-5));
   // gSDE samples from the latent features: libtorch path only.
-  if (context.fused_networks && !c_.use_sde && FastActorCritic::Supports(*net_)) {
+  if (context.fused_networks && !c_.use_sde &&
+      FastActorCritic::Supports(*net_)) {
     const int64_t max_batch =
         std::max(std::min(c_.batch_size, c_.n_steps * n_envs_), n_envs_);
     // torch's thread count (trainyard train --threads) also lets the
@@ -180,7 +194,8 @@ double Ppo::SampleAction(const ActorCriticImpl::Output& out,
     const double a = mean[e][j] + std::exp(log_std[j]) * z;
     logp += -0.5 * z * z - log_std[j] - kHalfLog2Pi;
     net_action[j] = static_cast<float>(a);
-    env_action[j] = std::clamp(static_cast<float>(a), space.low()[j], space.high()[j]);
+    env_action[j] =
+        std::clamp(static_cast<float>(a), space.low()[j], space.high()[j]);
   }
   return logp;
 }
@@ -197,7 +212,8 @@ double Ppo::SampleSdeAction(const ActorCriticImpl::Output& out, int64_t e,
     const double a = mean[e][j] + noise[e][j];
     logp += -0.5 * z * z - log_std[e][j] - kHalfLog2Pi;
     net_action[j] = static_cast<float>(a);
-    env_action[j] = std::clamp(static_cast<float>(a), space.low()[j], space.high()[j]);
+    env_action[j] =
+        std::clamp(static_cast<float>(a), space.low()[j], space.high()[j]);
   }
   return logp;
 }
@@ -210,7 +226,9 @@ void Ppo::MaybeResampleSde(int64_t t) {
 }
 
 ActorCriticImpl::Output Ppo::ForwardMlp(const float* obs, int64_t n) {
-  if (!fast_) return net_->forward(torch::from_blob(const_cast<float*>(obs), {n, obs_dim_}));
+  if (!fast_)
+    return net_->forward(
+        torch::from_blob(const_cast<float*>(obs), {n, obs_dim_}));
   const FastActorCritic::Outputs o = fast_->Forward(obs, n);
   ActorCriticImpl::Output out;
   out.dist = torch::from_blob(const_cast<float*>(o.dist), {n, net_act_dim_});
@@ -220,14 +238,91 @@ ActorCriticImpl::Output Ppo::ForwardMlp(const float* obs, int64_t n) {
 
 double Ppo::BootstrapValue(int64_t e, const ActorCriticImpl::Output& out) {
   auto final_obs = runner_->venv().final_observations();
-  auto obs = torch::from_blob(const_cast<float*>(final_obs.data()) + e * obs_dim_,
-                              {1, obs_dim_}).clone();
+  auto obs =
+      torch::from_blob(const_cast<float*>(final_obs.data()) + e * obs_dim_,
+                       {1, obs_dim_})
+          .clone();
   if (state_size_ == 0) return net_->forward(obs).value.item<float>();
   return net_->forward(obs, out.h.slice(0, e, e + 1), out.c.slice(0, e, e + 1))
       .value.item<float>();
 }
 
+double Ppo::SampleFused(const float* dist, float* net_action,
+                        float* env_action) {
+  const env::Space& space = runner_->action_space();
+  if (discrete_) {
+    // torch::log_softmax's arithmetic: (z - max) - log(sum exp(z - max)).
+    float max = dist[0];
+    for (int64_t k = 1; k < net_act_dim_; ++k) max = std::max(max, dist[k]);
+    float sum = 0.0f;
+    for (int64_t k = 0; k < net_act_dim_; ++k) sum += std::exp(dist[k] - max);
+    const float log_sum = std::log(sum);
+    double u = rng_.Uniform(), cum = 0.0;
+    int64_t a = net_act_dim_ - 1;
+    for (int64_t k = 0; k < net_act_dim_; ++k) {
+      cum += std::exp((dist[k] - max) - log_sum);
+      if (u < cum) {
+        a = k;
+        break;
+      }
+    }
+    net_action[0] = static_cast<float>(a);
+    env_action[0] = static_cast<float>(a + space.start());
+    return (dist[a] - max) - log_sum;
+  }
+  const float* log_std = fast_->log_std();
+  double logp = 0.0;
+  for (int64_t j = 0; j < net_act_dim_; ++j) {
+    const double z = rng_.Normal();
+    const double a = dist[j] + std::exp(log_std[j]) * z;
+    logp += -0.5 * z * z - log_std[j] - kHalfLog2Pi;
+    net_action[j] = static_cast<float>(a);
+    env_action[j] =
+        std::clamp(static_cast<float>(a), space.low()[j], space.high()[j]);
+  }
+  return logp;
+}
+
+void Ppo::CollectFused() {
+  env::VectorEnv& venv = runner_->venv();
+  const int64_t act_cols = discrete_ ? 1 : net_act_dim_;
+  for (int64_t t = 0; t < c_.n_steps; ++t) {
+    const int64_t row0 = t * n_envs_;
+    float* obs = obs_.data() + row0 * obs_dim_;
+    std::copy(venv.observations().begin(), venv.observations().end(), obs);
+    const float* dist = fast_->ActorForward(obs, n_envs_);
+    for (int64_t e = 0; e < n_envs_; ++e) {
+      logp_[row0 + e] = static_cast<float>(SampleFused(
+          dist + e * net_act_dim_, actions_.data() + (row0 + e) * act_cols,
+          env_actions_.data() + e * env_act_size_));
+    }
+    runner_->Step(env_actions_);
+    steps_ += n_envs_;
+    for (int64_t e = 0; e < n_envs_; ++e) {
+      double reward = venv.rewards()[e];
+      if (venv.truncated()[e] && !venv.terminated()[e]) {
+        torch::NoGradGuard no_grad;
+        reward += c_.gamma * BootstrapValue(e, ActorCriticImpl::Output());
+      }
+      rewards_[row0 + e] = static_cast<float>(reward);
+      ends_[row0 + e] = venv.done(static_cast<int>(e)) ? 1 : 0;
+    }
+  }
+  const int64_t rows = c_.n_steps * n_envs_;
+  const int64_t chunk = fast_->max_batch();
+  for (int64_t r0 = 0; r0 < rows; r0 += chunk) {
+    const int64_t n = std::min(chunk, rows - r0);
+    const float* v = fast_->CriticForward(obs_.data() + r0 * obs_dim_, n);
+    std::copy(v, v + n, values_.begin() + r0);
+  }
+  const float* lv = fast_->CriticForward(venv.observations().data(), n_envs_);
+  std::copy(lv, lv + n_envs_, last_values_.begin());
+  ComputeGae(rewards_, values_, ends_, last_values_, n_envs_, c_.gamma,
+             c_.gae_lambda, adv_, ret_);
+}
+
 void Ppo::Collect() {
+  if (fast_) return CollectFused();
   torch::NoGradGuard no_grad;
   net_->eval();
   env::VectorEnv& venv = runner_->venv();
@@ -237,12 +332,14 @@ void Ppo::Collect() {
     const int64_t row0 = t * n_envs_;
     std::copy(venv.observations().begin(), venv.observations().end(),
               obs_.begin() + row0 * obs_dim_);
-    auto obs = torch::from_blob(obs_.data() + row0 * obs_dim_, {n_envs_, obs_dim_});
+    auto obs =
+        torch::from_blob(obs_.data() + row0 * obs_dim_, {n_envs_, obs_dim_});
     if (state_size_ > 0) {
       std::copy(cur_h_.begin(), cur_h_.end(), h_.begin() + row0 * state_size_);
       std::copy(cur_c_.begin(), cur_c_.end(), cs_.begin() + row0 * state_size_);
-      out = net_->forward(obs, torch::from_blob(cur_h_.data(), {n_envs_, state_size_}),
-                          torch::from_blob(cur_c_.data(), {n_envs_, state_size_}));
+      out = net_->forward(
+          obs, torch::from_blob(cur_h_.data(), {n_envs_, state_size_}),
+          torch::from_blob(cur_c_.data(), {n_envs_, state_size_}));
     } else {
       out = ForwardMlp(obs_.data() + row0 * obs_dim_, n_envs_);
     }
@@ -256,13 +353,15 @@ void Ppo::Collect() {
     }
     for (int64_t e = 0; e < n_envs_; ++e) {
       values_[row0 + e] = value[e];
-      logp_[row0 + e] = static_cast<float>(
-          SampleAction(out, log_probs, e, actions_.data() + (row0 + e) * act_cols,
-                       env_actions_.data() + e * env_act_size_));
+      logp_[row0 + e] = static_cast<float>(SampleAction(
+          out, log_probs, e, actions_.data() + (row0 + e) * act_cols,
+          env_actions_.data() + e * env_act_size_));
     }
     if (state_size_ > 0) {
-      std::memcpy(cur_h_.data(), out.h.data_ptr<float>(), cur_h_.size() * sizeof(float));
-      std::memcpy(cur_c_.data(), out.c.data_ptr<float>(), cur_c_.size() * sizeof(float));
+      std::memcpy(cur_h_.data(), out.h.data_ptr<float>(),
+                  cur_h_.size() * sizeof(float));
+      std::memcpy(cur_c_.data(), out.c.data_ptr<float>(),
+                  cur_c_.size() * sizeof(float));
     }
     runner_->Step(env_actions_);
     steps_ += n_envs_;
@@ -282,10 +381,12 @@ void Ppo::Collect() {
   }
   auto obs = torch::from_blob(const_cast<float*>(venv.observations().data()),
                               {n_envs_, obs_dim_});
-  auto last = state_size_ > 0
-                  ? net_->forward(obs, torch::from_blob(cur_h_.data(), {n_envs_, state_size_}),
-                                  torch::from_blob(cur_c_.data(), {n_envs_, state_size_}))
-                  : ForwardMlp(venv.observations().data(), n_envs_);
+  auto last =
+      state_size_ > 0
+          ? net_->forward(
+                obs, torch::from_blob(cur_h_.data(), {n_envs_, state_size_}),
+                torch::from_blob(cur_c_.data(), {n_envs_, state_size_}))
+          : ForwardMlp(venv.observations().data(), n_envs_);
   auto lv = last.value.accessor<float, 1>();
   for (int64_t e = 0; e < n_envs_; ++e) last_values_[e] = lv[e];
   ComputeGae(rewards_, values_, ends_, last_values_, n_envs_, c_.gamma,
@@ -304,7 +405,7 @@ void Ppo::UpdateFused(Metrics* metrics) {
   const double lr = Schedule(c_.lr_schedule, c_.learning_rate);
   const double clip = Schedule(c_.clip_schedule, c_.policy_clip);
   const int64_t rows = c_.n_steps * n_envs_;
-  const FastActorCritic::PpoRollout rollout = {obs_.data(), actions_.data(),
+  const FastActorCritic::PpoRollout rollout = {obs_.data(),  actions_.data(),
                                                logp_.data(), adv_.data(),
                                                ret_.data(),  values_.data()};
   FastActorCritic::PpoLossOptions options;
@@ -340,10 +441,23 @@ void Ppo::UpdateFused(Metrics* metrics) {
 void Ppo::WriteUpdateMetrics(const UpdateSums& sums, double lr, double clip,
                              Metrics* metrics) {
   const int64_t rows = c_.n_steps * n_envs_;
-  auto all_ret = torch::from_blob(ret_.data(), {rows});
-  auto all_val = torch::from_blob(values_.data(), {rows});
-  double var_ret = all_ret.var().item<double>();
-  double var_res = (all_ret - all_val).var().item<double>();
+  // Unbiased variances of the returns and of the value residuals, in double
+  // (no libtorch call per iteration).
+  double sum_ret = 0, sum_res = 0;
+  for (int64_t i = 0; i < rows; ++i) {
+    sum_ret += ret_[i];
+    sum_res += static_cast<double>(ret_[i]) - values_[i];
+  }
+  const double mean_ret = sum_ret / rows, mean_res = sum_res / rows;
+  double ss_ret = 0, ss_res = 0;
+  for (int64_t i = 0; i < rows; ++i) {
+    const double r = ret_[i] - mean_ret;
+    const double d = static_cast<double>(ret_[i]) - values_[i] - mean_res;
+    ss_ret += r * r;
+    ss_res += d * d;
+  }
+  const double var_ret = rows > 1 ? ss_ret / (rows - 1) : 0.0;
+  const double var_res = rows > 1 ? ss_res / (rows - 1) : 0.0;
   const double batches = static_cast<double>(sums.batches);
   const double last_epoch_batches = batches / c_.n_epochs;
   (*metrics)["policy_loss"] = sums.pg / batches;
@@ -353,8 +467,10 @@ void Ppo::WriteUpdateMetrics(const UpdateSums& sums, double lr, double clip,
   (*metrics)["clip_fraction"] = sums.clipped / last_epoch_batches;
   (*metrics)["learning_rate"] = lr;
   (*metrics)["clip_range"] = clip;
-  (*metrics)["explained_variance"] = var_ret > 0 ? 1.0 - var_res / var_ret : 0.0;
-  if (!discrete_) (*metrics)["std"] = net_->log_std().exp().mean().item<double>();
+  (*metrics)["explained_variance"] =
+      var_ret > 0 ? 1.0 - var_res / var_ret : 0.0;
+  if (!discrete_)
+    (*metrics)["std"] = net_->log_std().exp().mean().item<double>();
 }
 
 void Ppo::Update(Metrics* metrics) {
@@ -401,9 +517,10 @@ void Ppo::Update(Metrics* metrics) {
       }
       auto log_ratio = logp - all_logp.index_select(0, idx);
       auto ratio = torch::exp(log_ratio);
-      auto pg_loss = -torch::min(adv * ratio,
-                                 adv * torch::clamp(ratio, 1.0 - clip, 1.0 + clip))
-                          .mean();
+      auto pg_loss =
+          -torch::min(adv * ratio,
+                      adv * torch::clamp(ratio, 1.0 - clip, 1.0 + clip))
+               .mean();
       auto value = out.value;
       if (c_.value_clip > 0) {
         auto old = all_val.index_select(0, idx);
@@ -430,8 +547,8 @@ void Ppo::Update(Metrics* metrics) {
     }
   }
   ++updates_;
-  const UpdateSums sums = {pg_sum.item<double>(), v_sum.item<double>(),
-                           ent_sum.item<double>(), kl_sum.item<double>(),
+  const UpdateSums sums = {pg_sum.item<double>(),      v_sum.item<double>(),
+                           ent_sum.item<double>(),     kl_sum.item<double>(),
                            clipped_sum.item<double>(), batches};
   WriteUpdateMetrics(sums, lr, clip, metrics);
 }
@@ -481,16 +598,20 @@ Result<std::unique_ptr<Algorithm>> MakePpo(const PpoConfig& config,
                                            const AlgoContext& context) {
   const env::Space& a = context.runner->action_space();
   if (a.kind() == env::Space::Kind::kMultiDiscrete) {
-    return ValidationError("ppo supports Discrete and Box action spaces",
-                           {{"env", "action space " + a.ToString() + " is not supported"}});
+    return ValidationError(
+        "ppo supports Discrete and Box action spaces",
+        {{"env", "action space " + a.ToString() + " is not supported"}});
   }
   if (config.use_sde && a.kind() != env::Space::Kind::kBox) {
-    return ValidationError("invalid ppo hyperparameters",
-                           {{"use_sde", "needs a Box action space, not " + a.ToString()}});
+    return ValidationError(
+        "invalid ppo hyperparameters",
+        {{"use_sde", "needs a Box action space, not " + a.ToString()}});
   }
-  if (config.policy == "lstm_actor_critic_batch_norm" && config.batch_size < 2) {
-    return ValidationError("invalid ppo hyperparameters",
-                           {{"batch_size", "must be at least 2 with batch norm"}});
+  if (config.policy == "lstm_actor_critic_batch_norm" &&
+      config.batch_size < 2) {
+    return ValidationError(
+        "invalid ppo hyperparameters",
+        {{"batch_size", "must be at least 2 with batch norm"}});
   }
   try {
     return std::unique_ptr<Algorithm>(new Ppo(config, context));

@@ -37,17 +37,19 @@ bool FastActorCritic::Supports(const ActorCriticImpl& net) {
   // Exactly the parameters this path computes, with the expected shapes.
   std::map<std::string, std::vector<int64_t>> expected;
   for (const char* net_name : {"actor", "critic"}) {
-    const std::vector<int64_t> sizes =
-        LayerSizes(spec, std::string(net_name) == "actor" ? spec.action_dim : 1);
+    const std::vector<int64_t> sizes = LayerSizes(
+        spec, std::string(net_name) == "actor" ? spec.action_dim : 1);
     for (size_t l = 0; l + 1 < sizes.size(); ++l) {
-      const std::string prefix = std::string(net_name) + ".l" + std::to_string(l);
+      const std::string prefix =
+          std::string(net_name) + ".l" + std::to_string(l);
       expected[prefix + ".weight"] = {sizes[l + 1], sizes[l]};
       expected[prefix + ".bias"] = {sizes[l + 1]};
     }
   }
   if (!spec.discrete) expected["log_std"] = {spec.action_dim};
   const auto named = net.named_parameters(/*recurse=*/true);
-  if (named.size() != expected.size() || !net.named_buffers().is_empty()) return false;
+  if (named.size() != expected.size() || !net.named_buffers().is_empty())
+    return false;
   for (const auto& item : named) {
     auto it = expected.find(item.key());
     if (it == expected.end() || item.value().sizes().vec() != it->second ||
@@ -66,7 +68,8 @@ FastActorCritic::FastActorCritic(ActorCriticImpl& net, int64_t max_batch,
       discrete_(net.spec().discrete),
       actor_(LayerSizes(net.spec(), net.spec().action_dim),
              net.spec().activation != "relu", max_batch),
-      critic_(LayerSizes(net.spec(), 1), net.spec().activation != "relu", max_batch) {
+      critic_(LayerSizes(net.spec(), 1), net.spec().activation != "relu",
+              max_batch) {
   auto named = net_.named_parameters(/*recurse=*/true);
   std::vector<torch::Tensor> ordered;
   auto place = [&](const std::string& prefix, size_t layers) {
@@ -97,8 +100,18 @@ FastActorCritic::Outputs FastActorCritic::Forward(const float* obs, int64_t n) {
           critic_.Forward(params + critic_offset_, obs, n, flat_->version())};
 }
 
+const float* FastActorCritic::ActorForward(const float* obs, int64_t n) {
+  return actor_.Forward(flat_->values(), obs, n, flat_->version());
+}
+
+const float* FastActorCritic::CriticForward(const float* obs, int64_t n) {
+  return critic_.Forward(flat_->values() + critic_offset_, obs, n,
+                         flat_->version());
+}
+
 void FastActorCritic::GatherRows(const float* src, int64_t cols,
-                                 std::span<const int64_t> rows, float* dst) const {
+                                 std::span<const int64_t> rows,
+                                 float* dst) const {
   for (size_t i = 0; i < rows.size(); ++i) {
     std::memcpy(dst + i * cols, src + rows[i] * cols, cols * sizeof(float));
   }
@@ -115,14 +128,17 @@ FastActorCritic::PpoLossStats FastActorCritic::PpoLossGrad(
   // and its slice of grads_, so they may run beside the actor's.
   double value_loss = 0.0;
   auto critic_part = [&] {
-    const float* value = critic_.Forward(params + critic_offset_, obs_mb_.data(), b, version);
+    const float* value =
+        critic_.Forward(params + critic_offset_, obs_mb_.data(), b, version);
     value_loss = ValueLossGrad(rollout, rows, options, value);
-    critic_.Backward(params + critic_offset_, d_value_.data(), grads_.data() + critic_offset_);
+    critic_.Backward(params + critic_offset_, d_value_.data(),
+                     grads_.data() + critic_offset_);
   };
   if (helper_) helper_->Start(critic_part);
   PpoLossStats stats;
   const float* dist = actor_.Forward(params, obs_mb_.data(), b, version);
-  if (!discrete_) std::fill_n(grads_.begin() + log_std_offset_, action_dim_, 0.0f);
+  if (!discrete_)
+    std::fill_n(grads_.begin() + log_std_offset_, action_dim_, 0.0f);
   PolicyTerms(rollout, rows, options, dist, &stats);
   actor_.Backward(params, d_dist_.data(), grads_.data());
   if (helper_) {
@@ -154,15 +170,17 @@ double FastActorCritic::ValueLossGrad(const PpoRollout& rollout,
     }
     const float err = v - ret;
     v_sum += static_cast<double>(err) * err;
-    d_value_[i] = passes ? static_cast<float>(options.vf_coef) * 2.0f * err * inv_b : 0.0f;
+    d_value_[i] = passes
+                      ? static_cast<float>(options.vf_coef) * 2.0f * err * inv_b
+                      : 0.0f;
   }
   return v_sum / b;
 }
 
 void FastActorCritic::PolicyTerms(const PpoRollout& rollout,
                                   std::span<const int64_t> rows,
-                                  const PpoLossOptions& options, const float* dist,
-                                  PpoLossStats* stats) {
+                                  const PpoLossOptions& options,
+                                  const float* dist, PpoLossStats* stats) {
   const int64_t b = static_cast<int64_t>(rows.size());
   // Advantages normalised per minibatch as torch does: (a - mean) /
   // (unbiased std + 1e-8).
@@ -173,7 +191,8 @@ void FastActorCritic::PolicyTerms(const PpoRollout& rollout,
   }
   mean /= b;
   if (options.normalize_advantage && b > 1) {
-    for (int64_t i = 0; i < b; ++i) var += (adv_mb_[i] - mean) * (adv_mb_[i] - mean);
+    for (int64_t i = 0; i < b; ++i)
+      var += (adv_mb_[i] - mean) * (adv_mb_[i] - mean);
     const float m = static_cast<float>(mean);
     const float s = static_cast<float>(std::sqrt(var / (b - 1)) + 1e-8);
     for (int64_t i = 0; i < b; ++i) adv_mb_[i] = (adv_mb_[i] - m) / s;
@@ -219,14 +238,17 @@ void FastActorCritic::PolicyTerms(const PpoRollout& rollout,
     kl_sum += (ratio - 1.0f) - log_ratio;
     clipped += std::abs(ratio - 1.0f) > static_cast<float>(options.clip_range);
     // d(policy loss)/d(log pi(a)) for this row.
-    const float d_logp = -SurrogateRatioGrad(adv, ratio, lo, hi) * ratio * inv_b;
+    const float d_logp =
+        -SurrogateRatioGrad(adv, ratio, lo, hi) * ratio * inv_b;
     if (discrete_) {
       const int64_t action = static_cast<int64_t>(rollout.actions[row]);
       for (int64_t k = 0; k < action_dim_; ++k) {
         const float lp = z[k] - lse;
         const float p = std::exp(lp);
-        // log pi(a) = z_a - lse; entropy H = -sum p lp, dH/dz_k = -p_k (lp_k + H).
-        dz[k] = d_logp * ((k == action ? 1.0f : 0.0f) - p) + ent_scale * p * (lp + entropy);
+        // log pi(a) = z_a - lse; entropy H = -sum p lp, dH/dz_k = -p_k (lp_k +
+        // H).
+        dz[k] = d_logp * ((k == action ? 1.0f : 0.0f) - p) +
+                ent_scale * p * (lp + entropy);
       }
     } else {
       const float* a = rollout.actions + row * action_dim_;

@@ -54,6 +54,16 @@ class FastActorCritic {
     const float* value;
   };
   Outputs Forward(const float* obs, int64_t n);
+  // The actor's output alone, or the critic's values alone, as Forward's
+  // (the same bits for each row whatever n is); valid until the next call
+  // that runs the same network. REQUIRES: 1 <= n <= max_batch.
+  const float* ActorForward(const float* obs, int64_t n);
+  const float* CriticForward(const float* obs, int64_t n);
+  // The Gaussian head's log std [action_dim] (null for a Categorical head).
+  const float* log_std() const {
+    return discrete_ ? nullptr : flat_->values() + log_std_offset_;
+  }
+  int64_t max_batch() const { return actor_.max_batch(); }
 
   // A PPO rollout, row-major with one row per (step, env): obs [rows,
   // obs_dim], actions [rows, 1 or action_dim] (discrete: the class index as
@@ -83,7 +93,8 @@ class FastActorCritic {
   // per-minibatch advantage normalisation and optional value clipping);
   // writes its gradient with respect to params() into grads().
   // REQUIRES: 1 <= rows.size() <= max_batch, every row in the rollout.
-  PpoLossStats PpoLossGrad(const PpoRollout& rollout, std::span<const int64_t> rows,
+  PpoLossStats PpoLossGrad(const PpoRollout& rollout,
+                           std::span<const int64_t> rows,
                            const PpoLossOptions& options);
 
   // The parameters, writable: every call counts as a change (the fused

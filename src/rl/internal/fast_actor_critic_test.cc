@@ -30,8 +30,10 @@ std::vector<torch::Tensor> InLayoutOrder(ActorCriticImpl& net) {
   std::vector<torch::Tensor> out;
   for (const char* part : {"actor", "critic"}) {
     for (int l = 0; l < 3; ++l) {
-      out.push_back(named[std::string(part) + ".l" + std::to_string(l) + ".weight"]);
-      out.push_back(named[std::string(part) + ".l" + std::to_string(l) + ".bias"]);
+      out.push_back(
+          named[std::string(part) + ".l" + std::to_string(l) + ".weight"]);
+      out.push_back(
+          named[std::string(part) + ".l" + std::to_string(l) + ".bias"]);
     }
   }
   if (named.contains("log_std")) out.push_back(named["log_std"]);
@@ -43,9 +45,9 @@ std::vector<torch::Tensor> InLayoutOrder(ActorCriticImpl& net) {
 struct Rollout {
   torch::Tensor obs, actions, log_prob, adv, ret, values;
   FastActorCritic::PpoRollout View() {
-    return {obs.data_ptr<float>(),  actions.data_ptr<float>(),
+    return {obs.data_ptr<float>(),      actions.data_ptr<float>(),
             log_prob.data_ptr<float>(), adv.data_ptr<float>(),
-            ret.data_ptr<float>(), values.data_ptr<float>()};
+            ret.data_ptr<float>(),      values.data_ptr<float>()};
   }
 };
 
@@ -53,11 +55,13 @@ Rollout RandomRollout(ActorCriticImpl& net, int64_t rows) {
   const ActorCriticSpec& s = net.spec();
   Rollout r;
   r.obs = torch::randn({rows, s.obs_dim});
-  r.actions = s.discrete ? torch::randint(0, s.action_dim, {rows, 1}).to(torch::kFloat)
-                         : torch::randn({rows, s.action_dim});
+  r.actions = s.discrete
+                  ? torch::randint(0, s.action_dim, {rows, 1}).to(torch::kFloat)
+                  : torch::randn({rows, s.action_dim});
   torch::NoGradGuard no_grad;
   auto out = net.forward(r.obs);
-  r.log_prob = (net.LogProb(out, r.actions) + 0.3 * torch::randn({rows})).contiguous();
+  r.log_prob =
+      (net.LogProb(out, r.actions) + 0.3 * torch::randn({rows})).contiguous();
   r.adv = torch::randn({rows}) * 2 + 0.5;
   r.ret = torch::randn({rows});
   r.values = (out.value + 0.3 * torch::randn({rows})).contiguous();
@@ -65,7 +69,8 @@ Rollout RandomRollout(ActorCriticImpl& net, int64_t rows) {
 }
 
 // ppo.cc's torch loss, written out again with torch autograd.
-torch::Tensor TorchPpoLoss(ActorCriticImpl& net, Rollout& r, const torch::Tensor& idx,
+torch::Tensor TorchPpoLoss(ActorCriticImpl& net, Rollout& r,
+                           const torch::Tensor& idx,
                            const FastActorCritic::PpoLossOptions& o) {
   auto out = net.forward(r.obs.index_select(0, idx));
   auto logp = net.LogProb(out, r.actions.index_select(0, idx));
@@ -73,7 +78,8 @@ torch::Tensor TorchPpoLoss(ActorCriticImpl& net, Rollout& r, const torch::Tensor
   if (o.normalize_advantage) adv = (adv - adv.mean()) / (adv.std() + 1e-8);
   auto ratio = torch::exp(logp - r.log_prob.index_select(0, idx));
   auto pg = -torch::min(adv * ratio, adv * torch::clamp(ratio, 1 - o.clip_range,
-                                                        1 + o.clip_range)).mean();
+                                                        1 + o.clip_range))
+                 .mean();
   auto value = out.value;
   if (o.value_clip > 0) {
     auto old = r.values.index_select(0, idx);
@@ -83,13 +89,15 @@ torch::Tensor TorchPpoLoss(ActorCriticImpl& net, Rollout& r, const torch::Tensor
   return pg - o.ent_coef * net.Entropy(out).mean() + o.vf_coef * v_loss;
 }
 
-void ExpectLossGradientMatchesTorch(bool discrete, int64_t action_dim, bool clip_values) {
+void ExpectLossGradientMatchesTorch(bool discrete, int64_t action_dim,
+                                    bool clip_values) {
   torch::manual_seed(11);
   auto gen = at::make_generator<at::CPUGeneratorImpl>(3);
   ActorCritic net(Spec(discrete, 5, action_dim), gen);
   FastActorCritic fast(*net, 64);
   Rollout r = RandomRollout(*net, 100);
-  std::vector<int64_t> rows = {3, 97, 15, 42, 8, 8, 60, 71, 22, 5, 90, 33, 0, 99, 50, 18, 77};
+  std::vector<int64_t> rows = {3, 97, 15, 42, 8,  8,  60, 71, 22,
+                               5, 90, 33, 0,  99, 50, 18, 77};
   FastActorCritic::PpoLossOptions o;
   o.clip_range = 0.15;
   o.value_clip = clip_values ? 0.2 : 0.0;
@@ -102,7 +110,8 @@ void ExpectLossGradientMatchesTorch(bool discrete, int64_t action_dim, bool clip
   loss.backward();
   const double fused_loss = stats.policy_loss - o.ent_coef * stats.entropy +
                             o.vf_coef * stats.value_loss;
-  EXPECT_NEAR(fused_loss, loss.item<double>(), 1e-5 * std::abs(loss.item<double>()));
+  EXPECT_NEAR(fused_loss, loss.item<double>(),
+              1e-5 * std::abs(loss.item<double>()));
   int64_t offset = 0;
   for (auto& p : InLayoutOrder(*net)) {
     auto want = p.grad().flatten();
@@ -120,7 +129,8 @@ TEST(FastActorCriticTest, CategoricalPpoLossGradientMatchesTorchAutograd) {
   ExpectLossGradientMatchesTorch(true, 3, false);
 }
 
-TEST(FastActorCriticTest, GaussianPpoLossGradientWithValueClippingMatchesTorch) {
+TEST(FastActorCriticTest,
+     GaussianPpoLossGradientWithValueClippingMatchesTorch) {
   ExpectLossGradientMatchesTorch(false, 2, true);
 }
 
@@ -194,13 +204,15 @@ TEST(FastActorCriticTest, AdamStateRoundTripsThroughTorchAdam) {
   torch::manual_seed(6);
   auto gen = at::make_generator<at::CPUGeneratorImpl>(6);
   ActorCritic net(Spec(false, 3, 2), gen);
-  torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(1e-3).eps(1e-5));
+  torch::optim::Adam opt(net->parameters(),
+                         torch::optim::AdamOptions(1e-3).eps(1e-5));
   FastActorCritic fast(*net, 8);
   FlatAdam adam(static_cast<int64_t>(fast.params().size()), 1e-5);
   const int64_t n = static_cast<int64_t>(fast.params().size());
   for (int step = 0; step < 3; ++step) {
     auto g = torch::randn({n});
-    adam.Step(fast.params(), {g.data_ptr<float>(), static_cast<size_t>(n)}, 1e-3);
+    adam.Step(fast.params(), {g.data_ptr<float>(), static_cast<size_t>(n)},
+              1e-3);
   }
   fast.SaveAdamState(adam, opt);
   std::vector<float> start(fast.params().begin(), fast.params().end());
@@ -222,14 +234,17 @@ TEST(FastActorCriticTest, AdamStateRoundTripsThroughTorchAdam) {
   fast.SaveAdamState(adam, opt);
   fast.LoadAdamState(opt, again);
   EXPECT_EQ(again.step(), 3);
-  again.Step(fast.params(), {g.data_ptr<float>(), static_cast<size_t>(n)}, 1e-3);
-  for (int64_t i = 0; i < n; ++i) EXPECT_NEAR(fast.params()[i], by_torch[i], 1e-7) << i;
+  again.Step(fast.params(), {g.data_ptr<float>(), static_cast<size_t>(n)},
+             1e-3);
+  for (int64_t i = 0; i < n; ++i)
+    EXPECT_NEAR(fast.params()[i], by_torch[i], 1e-7) << i;
 }
 
-// One PPO iteration (rollout + update) with the fused path and with
-// libtorch, from the same seed: the same parameters up to float rounding.
-std::vector<torch::Tensor> PpoParamsAfterOneIteration(const std::string& env_id,
-                                                      bool fused) {
+// PPO iterations (rollouts + updates; one unless told) with the fused path or
+// libtorch, from seed 7, with `threads` torch threads.
+std::vector<torch::Tensor> PpoParamsAfterIterations(const std::string& env_id,
+                                                    bool fused, int threads = 1,
+                                                    int iterations = 1) {
   env::Registry registry = env::Registry::WithBuiltins();
   auto runner = EnvRunner::Create(registry, env_id, 2, 7, false, 0.99);
   EXPECT_TRUE(runner.ok());
@@ -246,10 +261,14 @@ std::vector<torch::Tensor> PpoParamsAfterOneIteration(const std::string& env_id,
   ctx.seed = 7;
   ctx.total_steps = 1000;
   ctx.fused_networks = fused;
+  const int threads_before = torch::get_num_threads();
+  torch::set_num_threads(threads);  // read when the fused path is set up
   auto algo = MakePpo(c, ctx);
+  torch::set_num_threads(threads_before);
   EXPECT_TRUE(algo.ok());
   Metrics metrics;
-  EXPECT_TRUE((*algo)->Iterate(&metrics).ok());
+  for (int i = 0; i < iterations; ++i)
+    EXPECT_TRUE((*algo)->Iterate(&metrics).ok());
   torch::serialize::OutputArchive out;
   nlohmann::json net_json;
   (*algo)->ExportPolicy(out, net_json);
@@ -264,9 +283,10 @@ std::vector<torch::Tensor> PpoParamsAfterOneIteration(const std::string& env_id,
   return net->parameters();
 }
 
+// One iteration on each path: the same parameters up to float rounding.
 void ExpectFusedPpoMatchesTorch(const std::string& env_id) {
-  auto fused = PpoParamsAfterOneIteration(env_id, true);
-  auto torch_path = PpoParamsAfterOneIteration(env_id, false);
+  auto fused = PpoParamsAfterIterations(env_id, true);
+  auto torch_path = PpoParamsAfterIterations(env_id, false);
   ASSERT_EQ(fused.size(), torch_path.size());
   for (size_t i = 0; i < fused.size(); ++i) {
     EXPECT_TRUE(torch::allclose(fused[i], torch_path[i], 1e-4, 2e-5))
@@ -281,6 +301,18 @@ TEST(FusedPpoTest, CartPoleIterationMatchesTheTorchPath) {
 
 TEST(FusedPpoTest, PendulumIterationMatchesTheTorchPath) {
   ExpectFusedPpoMatchesTorch("Pendulum-v1");
+}
+
+// Rollouts and updates on two threads give the same bits as on one.
+TEST(FusedPpoTest, TwoThreadsTrainTheSameBitsAsOne) {
+  for (const char* env_id : {"CartPole-v1", "Pendulum-v1"}) {
+    auto one = PpoParamsAfterIterations(env_id, true, 1, 4);
+    auto two = PpoParamsAfterIterations(env_id, true, 2, 4);
+    ASSERT_EQ(one.size(), two.size());
+    for (size_t i = 0; i < one.size(); ++i) {
+      EXPECT_TRUE(torch::equal(one[i], two[i])) << env_id << " parameter " << i;
+    }
+  }
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 
 #include "rl/internal/multiversion.h"
 
-
 namespace trainyard::rl::internal {
 namespace {
 
@@ -49,6 +48,53 @@ __attribute__((always_inline)) inline void Tile(int64_t K, const float* a,
   }
 }
 
+// One MR x 32 block of C (two 16-column blocks): twice Tile's
+// independent accumulators, which AVX-512's 32 registers hold and its two
+// FMA pipes (4 cycles deep) need to stay busy. Every element of C sums
+// over k in the same order as Tile, so the result is the same bits.
+template <int MR>
+__attribute__((always_inline)) inline void WideTile(int64_t K, const float* a,
+                                                    int64_t sam, int64_t sak,
+                                                    const float* b, int64_t ldb,
+                                                    float* c, int64_t ldc,
+                                                    bool accumulate) {
+  V16 lo[MR], hi[MR];
+  for (int i = 0; i < MR; ++i) lo[i] = hi[i] = V16{};
+  for (int64_t k = 0; k < K; ++k) {
+    V16 b0, b1;
+    Load(b0, b + k * ldb);
+    Load(b1, b + k * ldb + kLanes);
+    const float* ak = a + k * sak;
+    for (int i = 0; i < MR; ++i) {
+      const float s = ak[i * sam];
+      lo[i] += s * b0;
+      hi[i] += s * b1;
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    if (accumulate) {
+      V16 old0, old1;
+      Load(old0, c + i * ldc);
+      Load(old1, c + i * ldc + kLanes);
+      lo[i] += old0;
+      hi[i] += old1;
+    }
+    Store(c + i * ldc, lo[i]);
+    Store(c + i * ldc + kLanes, hi[i]);
+  }
+}
+
+constexpr int kWideTileRows =
+    8;  // 8 x 2 accumulators of AVX-512's 32 registers
+
+// With AVX-512 (32 vector registers) the wide tiles; elsewhere a V16 takes
+// two (AVX2) or four (SSE) registers and the narrow ones fit.
+// (__builtin_cpu_init: this initialiser may run before the CPU model is.)
+const bool kWideTiles = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") != 0;
+}();
+
 // C[m][n] (+)= sum_k A[m*sam + k*sak] * B[k*ldb + n]; C rows are ldc apart.
 // Vectorised over n, so B and C must be contiguous along n (A may be read
 // row-wise or column-wise, which covers X W^T, dY W and dY^T X).
@@ -56,7 +102,44 @@ TY_MULTIVERSION void Gemm(int64_t M, int64_t N, int64_t K, const float* A,
                           int64_t sam, int64_t sak, const float* B, int64_t ldb,
                           float* C, int64_t ldc, bool accumulate) {
   const int64_t n_full = N - N % kLanes;
-  for (int64_t n0 = 0; n0 < n_full; n0 += kLanes) {
+  int64_t n0 = 0;
+  if (kWideTiles) {
+    for (; n0 + 2 * kLanes <= n_full; n0 += 2 * kLanes) {
+      int64_t m0 = 0;
+      for (; m0 + kWideTileRows <= M; m0 += kWideTileRows) {
+        WideTile<kWideTileRows>(K, A + m0 * sam, sam, sak, B + n0, ldb,
+                                C + m0 * ldc + n0, ldc, accumulate);
+      }
+      const float* a = A + m0 * sam;
+      float* c = C + m0 * ldc + n0;
+      switch (M - m0) {
+        case 7:
+          WideTile<7>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+          break;
+        case 6:
+          WideTile<6>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+          break;
+        case 5:
+          WideTile<5>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+          break;
+        case 4:
+          WideTile<4>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+          break;
+        case 3:
+          WideTile<3>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+          break;
+        case 2:
+          WideTile<2>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+          break;
+        case 1:
+          WideTile<1>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  for (; n0 < n_full; n0 += kLanes) {
     int64_t m0 = 0;
     for (; m0 + kTileRows <= M; m0 += kTileRows) {
       Tile<kTileRows>(K, A + m0 * sam, sam, sak, B + n0, ldb, C + m0 * ldc + n0,
@@ -65,19 +148,31 @@ TY_MULTIVERSION void Gemm(int64_t M, int64_t N, int64_t K, const float* A,
     const float* a = A + m0 * sam;
     float* c = C + m0 * ldc + n0;
     switch (M - m0) {
-      case 5: Tile<5>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
-      case 4: Tile<4>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
-      case 3: Tile<3>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
-      case 2: Tile<2>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
-      case 1: Tile<1>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate); break;
-      default: break;
+      case 5:
+        Tile<5>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+        break;
+      case 4:
+        Tile<4>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+        break;
+      case 3:
+        Tile<3>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+        break;
+      case 2:
+        Tile<2>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+        break;
+      case 1:
+        Tile<1>(K, a, sam, sak, B + n0, ldb, c, ldc, accumulate);
+        break;
+      default:
+        break;
     }
   }
   if (n_full == N) return;
   for (int64_t m = 0; m < M; ++m) {  // the last N % 16 columns
     for (int64_t n = n_full; n < N; ++n) {
       float s = 0.0f;
-      for (int64_t k = 0; k < K; ++k) s += A[m * sam + k * sak] * B[k * ldb + n];
+      for (int64_t k = 0; k < K; ++k)
+        s += A[m * sam + k * sak] * B[k * ldb + n];
       C[m * ldc + n] = accumulate ? C[m * ldc + n] + s : s;
     }
   }
@@ -158,7 +253,8 @@ TY_MULTIVERSION void BiasActivate(float* y, int64_t rows, int64_t cols,
         for (int64_t n = 0; n < cols; ++n) row[n] = FastTanh(row[n] + bias[n]);
         break;
       case Act::kRelu:
-        for (int64_t n = 0; n < cols; ++n) row[n] = std::max(row[n] + bias[n], 0.0f);
+        for (int64_t n = 0; n < cols; ++n)
+          row[n] = std::max(row[n] + bias[n], 0.0f);
         break;
     }
   }
@@ -211,12 +307,13 @@ FusedMlp::FusedMlp(std::vector<int64_t> sizes, bool tanh, int64_t max_batch)
   delta_next_.resize(max_batch_ * max_width_);
 }
 
-const float* FusedMlp::Forward(const float* params, const float* x, int64_t batch,
-                               uint64_t version) {
+const float* FusedMlp::Forward(const float* params, const float* x,
+                               int64_t batch, uint64_t version) {
   assert(batch >= 1 && batch <= max_batch_);
   input_ = x;
   batch_ = batch;
-  const bool transposed = version != 0 && version == wt_version_ && params == wt_params_;
+  const bool transposed =
+      version != 0 && version == wt_version_ && params == wt_params_;
   wt_version_ = version;
   wt_params_ = params;
   const float* in = x;
@@ -227,11 +324,14 @@ const float* FusedMlp::Forward(const float* params, const float* x, int64_t batc
     float* y = acts_[l].data();
     if (n_out >= kLanes) {
       if (!transposed) Transpose(w, n_out, n_in, wts_[l].data());
-      Gemm(batch, n_out, n_in, in, n_in, 1, wts_[l].data(), n_out, y, n_out, false);
+      Gemm(batch, n_out, n_in, in, n_in, 1, wts_[l].data(), n_out, y, n_out,
+           false);
     } else {  // narrow outputs: dot products, no transpose
       GemmDot(batch, n_out, n_in, in, n_in, w, n_in, y, n_out);
     }
-    const Act act = l + 1 == layers ? Act::kNone : tanh_ ? Act::kTanh : Act::kRelu;
+    const Act act = l + 1 == layers ? Act::kNone
+                    : tanh_         ? Act::kTanh
+                                    : Act::kRelu;
     BiasActivate(y, batch, n_out, w + n_out * n_in, act);
     in = y;
   }
@@ -254,7 +354,8 @@ void FusedMlp::Backward(const float* params, const float* d_out, float* grads,
       if (n_in >= kLanes || n_out < kLanes) {
         Gemm(n_out, n_in, batch, delta, 1, n_out, in, n_in, gw, n_in, false);
       } else {  // a narrow input: vectorise over the outputs, then transpose
-        Gemm(n_in, n_out, batch, in, 1, n_in, delta, n_out, dwt_.data(), n_out, false);
+        Gemm(n_in, n_out, batch, in, 1, n_in, delta, n_out, dwt_.data(), n_out,
+             false);
         Transpose(dwt_.data(), n_in, n_out, gw);
       }
       ColumnSums(delta, batch, n_out, gw + n_out * n_in);
@@ -262,7 +363,8 @@ void FusedMlp::Backward(const float* params, const float* d_out, float* grads,
     if (l == 0) {
       // dL/d(input)[b][i] = sum_o delta[b][o] W[o][i]
       if (d_input != nullptr) {
-        Gemm(batch, n_in, n_out, delta, n_out, 1, w, n_in, d_input, n_in, false);
+        Gemm(batch, n_in, n_out, delta, n_out, 1, w, n_in, d_input, n_in,
+             false);
       }
       break;
     }
