@@ -19,8 +19,10 @@ export class Harness {
   // Starts the server; sets this.base (URL) and this.admin (bootstrap token).
   startServer(extraArgs = []) {
     return new Promise((resolve, reject) => {
+      // A flag given twice is refused, so extraArgs replace the default workers.
+      const workers = extraArgs.includes("--workers") ? [] : ["--workers", "2"];
       this.server = spawn(this.binary, ["serve", "--home", this.home, "--bind", "127.0.0.1",
-        "--port", "0", "--workers", "2", "--enable-test-jobs", "--log-level", "warn", ...extraArgs],
+        "--port", "0", ...workers, "--enable-test-jobs", "--log-level", "warn", ...extraArgs],
       { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       let token = null;
