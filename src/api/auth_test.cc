@@ -4,22 +4,27 @@
 
 #include "core/crypto.h"
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::api {
 namespace {
 
-class AuthTest : public ::testing::Test {
+class AuthTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store_ = std::move(*store::OpenSqliteStore(":memory:"));
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto opened = db_.OpenStore();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
     users_ = store_->users();
   }
+  store::testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<store::MetadataStore> store_;
   store::UserStore* users_ = nullptr;
   ManualClock clock_;
 };
 
-TEST_F(AuthTest, BootstrapCreatesAdminOnceWithA256BitToken) {
+TEST_P(AuthTest, BootstrapCreatesAdminOnceWithA256BitToken) {
   auto first = BootstrapAdmin(users_, clock_);
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(first->has_value());
@@ -31,14 +36,14 @@ TEST_F(AuthTest, BootstrapCreatesAdminOnceWithA256BitToken) {
   EXPECT_FALSE(again->has_value());
 }
 
-TEST_F(AuthTest, TokenIsStoredOnlyAsItsHash) {
+TEST_P(AuthTest, TokenIsStoredOnlyAsItsHash) {
   auto admin = BootstrapAdmin(users_, clock_);
   const std::string token = (*admin)->token;
   EXPECT_TRUE(users_->FindActiveToken(Sha256Hex(token)).ok());
   EXPECT_FALSE(users_->FindActiveToken(token).ok());
 }
 
-TEST_F(AuthTest, ValidBearerTokenYieldsItsUser) {
+TEST_P(AuthTest, ValidBearerTokenYieldsItsUser) {
   auto user =
       CreateUser(users_, clock_, "bob", store::Tier::kPro, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "ci");
@@ -50,7 +55,7 @@ TEST_F(AuthTest, ValidBearerTokenYieldsItsUser) {
   EXPECT_FALSE(p->is_admin());
 }
 
-TEST_F(AuthTest, MissingMalformedUnknownAndRevokedTokensAreRejected) {
+TEST_P(AuthTest, MissingMalformedUnknownAndRevokedTokensAreRejected) {
   auto user =
       CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "");
@@ -65,7 +70,7 @@ TEST_F(AuthTest, MissingMalformedUnknownAndRevokedTokensAreRejected) {
   }
 }
 
-TEST_F(AuthTest, RevocationInTheDatabaseTakesEffectWithinTheCacheTtl) {
+TEST_P(AuthTest, RevocationInTheDatabaseTakesEffectWithinTheCacheTtl) {
   auto user =
       CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "");
@@ -82,7 +87,7 @@ TEST_F(AuthTest, RevocationInTheDatabaseTakesEffectWithinTheCacheTtl) {
   EXPECT_EQ(p.status().code(), ErrorCode::kAuthentication);
 }
 
-TEST_F(AuthTest, ForgetTokenRefusesARevokedTokenAtOnce) {
+TEST_P(AuthTest, ForgetTokenRefusesARevokedTokenAtOnce) {
   auto user =
       CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "");
@@ -93,7 +98,7 @@ TEST_F(AuthTest, ForgetTokenRefusesARevokedTokenAtOnce) {
   EXPECT_FALSE(auth.Authenticate("Bearer " + issued->token).ok());
 }
 
-TEST_F(AuthTest, WithoutCacheRevocationTakesEffectAtOnce) {
+TEST_P(AuthTest, WithoutCacheRevocationTakesEffectAtOnce) {
   auto user =
       CreateUser(users_, clock_, "bob", store::Tier::kFree, store::Role::kUser);
   auto issued = IssueToken(users_, clock_, user->id, "");
@@ -103,13 +108,17 @@ TEST_F(AuthTest, WithoutCacheRevocationTakesEffectAtOnce) {
   EXPECT_FALSE(auth.Authenticate("Bearer " + issued->token).ok());
 }
 
-TEST_F(AuthTest, DisabledAuthActsAsLocalAdmin) {
+TEST_P(AuthTest, DisabledAuthActsAsLocalAdmin) {
   Principal admin{"id", "admin", store::Tier::kElite, store::Role::kAdmin, ""};
   Authenticator auth(users_, &clock_, false, admin);
   auto p = auth.Authenticate("");
   ASSERT_TRUE(p.ok());
   EXPECT_TRUE(p->is_admin());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuthTest,
+                         ::testing::ValuesIn(store::testdb::Backends()),
+                         store::testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::api

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::api {
 namespace {
@@ -40,10 +41,13 @@ TEST(RequestWorkBoundTest, MalformedPreferencesAreIgnored) {
   }
 }
 
-class RunOrAcceptTest : public ::testing::Test {
+class RunOrAcceptTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store_ = std::move(*store::OpenSqliteStore(":memory:"));
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto opened = db_.OpenStore();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
     ASSERT_TRUE(registry_.Register("w", [](jobs::JobContext&) {
                   return Status::Ok();
                 }).ok());
@@ -54,13 +58,14 @@ class RunOrAcceptTest : public ::testing::Test {
     ctx.SetResult("{\"answer\":42}");
     return Status::Ok();
   }
+  store::testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<store::MetadataStore> store_;
   jobs::JobHandlerRegistry registry_;
   ManualClock clock_;
   std::unique_ptr<jobs::JobService> jobs_;
 };
 
-TEST_F(RunOrAcceptTest, WorkDoneInTimeAnswers200WithItsResult) {
+TEST_P(RunOrAcceptTest, WorkDoneInTimeAnswers200WithItsResult) {
   auto r = RunOrAccept(WithPrefer(""), jobs_.get(), Done, {"w", "alice"},
                        10'000, clock_);
   ASSERT_TRUE(r.ok());
@@ -68,7 +73,7 @@ TEST_F(RunOrAcceptTest, WorkDoneInTimeAnswers200WithItsResult) {
   EXPECT_EQ(r->body, "{\"answer\":42}");
 }
 
-TEST_F(RunOrAcceptTest, AsyncAnswers202WithTheJobToPoll) {
+TEST_P(RunOrAcceptTest, AsyncAnswers202WithTheJobToPoll) {
   auto r = RunOrAccept(WithPrefer("respond-async"), jobs_.get(), Done,
                        {"w", "alice"}, 10'000, clock_);
   ASSERT_TRUE(r.ok());
@@ -83,6 +88,10 @@ TEST_F(RunOrAcceptTest, AsyncAnswers202WithTheJobToPoll) {
     location |= name == "Location" && value == "/api/jobs/" + id;
   EXPECT_TRUE(location);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RunOrAcceptTest,
+                         ::testing::ValuesIn(store::testdb::Backends()),
+                         store::testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::api

@@ -10,6 +10,7 @@
 #include "core/test_support.h"
 #include "core/utf8.h"
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::api {
 namespace {
@@ -23,10 +24,13 @@ std::string HeaderOf(const Response& r, const std::string& name) {
   return "";
 }
 
-class DispatcherTest : public ::testing::Test {
+class DispatcherTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store_ = std::move(*store::OpenSqliteStore(":memory:"));
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto opened = db_.OpenStore();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
     auth_ = std::make_unique<Authenticator>(store_->users(), &clock_, true,
                                             Principal{});
     dispatcher_ = std::make_unique<Dispatcher>(&router_, auth_.get(), &limiter_,
@@ -111,6 +115,7 @@ class DispatcherTest : public ::testing::Test {
   std::string file_;
 
   ManualClock clock_;
+  store::testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<store::MetadataStore> store_;
   Router router_;
   RateLimiter limiter_{{3, 10, 100, 3'600'000}, &clock_, nullptr};
@@ -119,7 +124,7 @@ class DispatcherTest : public ::testing::Test {
   std::unique_ptr<Dispatcher> dispatcher_;
 };
 
-TEST_F(DispatcherTest, UnknownRouteIs404InStandardFormat) {
+TEST_P(DispatcherTest, UnknownRouteIs404InStandardFormat) {
   Response r = Call("GET", "/nope");
   EXPECT_EQ(r.status, 404);
   json body = json::parse(r.body);
@@ -129,30 +134,30 @@ TEST_F(DispatcherTest, UnknownRouteIs404InStandardFormat) {
   EXPECT_FALSE(HeaderOf(r, "X-Request-Id").empty());
 }
 
-TEST_F(DispatcherTest, WrongMethodIs405WithAllow) {
+TEST_P(DispatcherTest, WrongMethodIs405WithAllow) {
   Response r = Call("DELETE", "/items/1", user_token_);
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(HeaderOf(r, "Allow"), "GET");
 }
 
-TEST_F(DispatcherTest, MissingTokenIs401) {
+TEST_P(DispatcherTest, MissingTokenIs401) {
   Response r = Call("GET", "/items/1");
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(json::parse(r.body)["error"]["code"], "AUTHENTICATION_ERROR");
 }
 
-TEST_F(DispatcherTest, UserTokenOnAdminRouteIs403) {
+TEST_P(DispatcherTest, UserTokenOnAdminRouteIs403) {
   EXPECT_EQ(Call("POST", "/admin", user_token_).status, 403);
   EXPECT_EQ(Call("POST", "/admin", admin_token_).status, 200);
 }
 
-TEST_F(DispatcherTest, HandlerSeesCallerAndPathParameters) {
+TEST_P(DispatcherTest, HandlerSeesCallerAndPathParameters) {
   Response r = Call("GET", "/items/42/", user_token_);
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body), (json{{"user", "u"}, {"id", "42"}}));
 }
 
-TEST_F(DispatcherTest, RateLimitHeadersThen429WithRetryAfter) {
+TEST_P(DispatcherTest, RateLimitHeadersThen429WithRetryAfter) {
   for (int i = 0; i < 3; ++i) {
     Response r = Call("GET", "/items/1", user_token_);
     EXPECT_EQ(r.status, 200);
@@ -165,12 +170,12 @@ TEST_F(DispatcherTest, RateLimitHeadersThen429WithRetryAfter) {
   EXPECT_EQ(HeaderOf(r, "Retry-After"), "3600");
 }
 
-TEST_F(DispatcherTest, OversizedBodyIs413) {
+TEST_P(DispatcherTest, OversizedBodyIs413) {
   Response r = Call("POST", "/admin", admin_token_, std::string(65, 'x'));
   EXPECT_EQ(r.status, 413);
 }
 
-TEST_F(DispatcherTest, HandlerErrorBecomesStandardErrorWithDetails) {
+TEST_P(DispatcherTest, HandlerErrorBecomesStandardErrorWithDetails) {
   Response r = Call("GET", "/fail");
   EXPECT_EQ(r.status, 400);
   json body = json::parse(r.body);
@@ -178,14 +183,14 @@ TEST_F(DispatcherTest, HandlerErrorBecomesStandardErrorWithDetails) {
   EXPECT_EQ(body["error"]["details"]["x"][0], "must be positive");
 }
 
-TEST_F(DispatcherTest, ExceptionIs500WithoutInternals) {
+TEST_P(DispatcherTest, ExceptionIs500WithoutInternals) {
   Response r = Call("GET", "/boom");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body.find("/etc/x"), std::string::npos);
   EXPECT_EQ(json::parse(r.body)["error"]["code"], "INTERNAL_ERROR");
 }
 
-TEST_F(DispatcherTest, SafeClientRequestIdIsEchoed) {
+TEST_P(DispatcherTest, SafeClientRequestIdIsEchoed) {
   Request req;
   req.method = "GET";
   req.path = "/public";
@@ -195,7 +200,7 @@ TEST_F(DispatcherTest, SafeClientRequestIdIsEchoed) {
   EXPECT_NE(HeaderOf(dispatcher_->Handle(req), "X-Request-Id"), "bad\nheader");
 }
 
-TEST_F(DispatcherTest, EachRouteHasItsOwnBodyLimit) {
+TEST_P(DispatcherTest, EachRouteHasItsOwnBodyLimit) {
   EXPECT_EQ(Call("POST", "/upload", "", std::string(100, 'x')).status, 200);
   Response r = Call("POST", "/upload", "", std::string(129, 'x'));
   EXPECT_EQ(r.status, 413);
@@ -206,7 +211,7 @@ TEST_F(DispatcherTest, EachRouteHasItsOwnBodyLimit) {
   EXPECT_EQ(dispatcher_->largest_body_limit(), 128);
 }
 
-TEST_F(DispatcherTest, InvalidUtf8PathIs400NamingThePath) {
+TEST_P(DispatcherTest, InvalidUtf8PathIs400NamingThePath) {
   Response r = Call("GET", "/items/\xFF\xFE");
   EXPECT_EQ(r.status, 400);
   json body = json::parse(r.body);  // serialisable: nothing echoed raw
@@ -214,7 +219,7 @@ TEST_F(DispatcherTest, InvalidUtf8PathIs400NamingThePath) {
   EXPECT_TRUE(body["error"]["details"].contains("path"));
 }
 
-TEST_F(DispatcherTest, InvalidUtf8QueryValueIs400NamingTheParameter) {
+TEST_P(DispatcherTest, InvalidUtf8QueryValueIs400NamingTheParameter) {
   Request req;
   req.method = "GET";
   req.path = "/public";
@@ -224,7 +229,7 @@ TEST_F(DispatcherTest, InvalidUtf8QueryValueIs400NamingTheParameter) {
   EXPECT_TRUE(json::parse(r.body)["error"]["details"].contains("model_name"));
 }
 
-TEST_F(DispatcherTest, ErrorMessagesNeverEchoUnserialisableBytes) {
+TEST_P(DispatcherTest, ErrorMessagesNeverEchoUnserialisableBytes) {
   ASSERT_TRUE(router_
                   .Add({"GET", "/echo", Access::kPublic,
                         [](Request&) -> Result<Response> {
@@ -238,7 +243,7 @@ TEST_F(DispatcherTest, ErrorMessagesNeverEchoUnserialisableBytes) {
             "no model '\xEF\xBF\xBD\xEF\xBF\xBD'");
 }
 
-TEST_F(DispatcherTest, RangeIsIgnoredOnOrdinaryResponses) {
+TEST_P(DispatcherTest, RangeIsIgnoredOnOrdinaryResponses) {
   Response r = GetRange("/public", "bytes=0-1");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "\"hi\"");
@@ -248,14 +253,14 @@ TEST_F(DispatcherTest, RangeIsIgnoredOnOrdinaryResponses) {
   EXPECT_TRUE(json::parse(missing.body).contains("error"));
 }
 
-TEST_F(DispatcherTest, DownloadWithoutRangeIsTheWholeFile) {
+TEST_P(DispatcherTest, DownloadWithoutRangeIsTheWholeFile) {
   Response r = GetRange("/file", "");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(HeaderOf(r, "Accept-Ranges"), "bytes");
   EXPECT_EQ(Drain(r), "0123456789");
 }
 
-TEST_F(DispatcherTest, DownloadHonoursOneByteRangeWith206) {
+TEST_P(DispatcherTest, DownloadHonoursOneByteRangeWith206) {
   struct Case {
     const char* range;
     const char* content_range;
@@ -275,7 +280,7 @@ TEST_F(DispatcherTest, DownloadHonoursOneByteRangeWith206) {
   }
 }
 
-TEST_F(DispatcherTest, DownloadAnswersOtherRangesWith416InStandardFormat) {
+TEST_P(DispatcherTest, DownloadAnswersOtherRangesWith416InStandardFormat) {
   for (const char* range :
        {"bytes=10-", "bytes=99999999999-", "bytes=0-1,5-6", "bytes=5-1",
         "items=0-1", "bytes=", "garbage", "bytes=-0", "bytes=a-b"}) {
@@ -289,7 +294,7 @@ TEST_F(DispatcherTest, DownloadAnswersOtherRangesWith416InStandardFormat) {
   }
 }
 
-TEST_F(DispatcherTest, IfRangeServesTheWholeFile) {
+TEST_P(DispatcherTest, IfRangeServesTheWholeFile) {
   Request req;
   req.method = "GET";
   req.path = "/file";
@@ -299,6 +304,10 @@ TEST_F(DispatcherTest, IfRangeServesTheWholeFile) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(Drain(r), "0123456789");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DispatcherTest,
+                         ::testing::ValuesIn(store::testdb::Backends()),
+                         store::testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::api

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::api {
 namespace {
@@ -38,8 +39,22 @@ TEST(RateLimiterTest, HigherTiersGetHigherLimits) {
   EXPECT_EQ(limiter.Hit("b", store::Tier::kElite).limit, 10000);
 }
 
-TEST(RateLimiterTest, CountsSurviveARestartThroughTheStore) {
-  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+// Counts kept in the store, on each backend: several limiters on one
+// store are several API servers on one database.
+class RateLimiterStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto opened = db_.OpenStore();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
+  }
+  store::testdb::TestDatabase db_{GetParam()};
+  std::unique_ptr<store::MetadataStore> store_;
+};
+
+TEST_P(RateLimiterStoreTest, CountsSurviveARestartThroughTheStore) {
+  std::unique_ptr<store::MetadataStore>& store = store_;
   ManualClock clock;
   {
     RateLimiter limiter({2, 10, 100, 3'600'000}, &clock,
@@ -55,8 +70,8 @@ TEST(RateLimiterTest, CountsSurviveARestartThroughTheStore) {
   EXPECT_FALSE(restarted.Hit("t", store::Tier::kFree).allowed);
 }
 
-TEST(RateLimiterTest, ServersSharingAStoreShareOneLimit) {
-  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+TEST_P(RateLimiterStoreTest, ServersSharingAStoreShareOneLimit) {
+  std::unique_ptr<store::MetadataStore>& store = store_;
   ManualClock clock;
   const RateLimits limits{10, 100, 1000, 3'600'000};
   RateLimiter a(limits, &clock, store->rate_counters());
@@ -74,8 +89,8 @@ TEST(RateLimiterTest, ServersSharingAStoreShareOneLimit) {
   EXPECT_FALSE(a.Hit("t", store::Tier::kFree).allowed);
 }
 
-TEST(RateLimiterTest, RequestsDuringAFlushAreNotLost) {
-  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+TEST_P(RateLimiterStoreTest, RequestsDuringAFlushAreNotLost) {
+  std::unique_ptr<store::MetadataStore>& store = store_;
   ManualClock clock;
   RateLimiter a({10, 100, 1000, 3'600'000}, &clock, store->rate_counters());
   for (int i = 0; i < 3; ++i) a.Hit("t", store::Tier::kFree);
@@ -89,8 +104,8 @@ TEST(RateLimiterTest, RequestsDuringAFlushAreNotLost) {
   EXPECT_FALSE(restarted.Hit("t", store::Tier::kFree).allowed);
 }
 
-TEST(RateLimiterTest, AClosedWindowStartsAgainAcrossServers) {
-  auto store = std::move(*store::OpenSqliteStore(":memory:"));
+TEST_P(RateLimiterStoreTest, AClosedWindowStartsAgainAcrossServers) {
+  std::unique_ptr<store::MetadataStore>& store = store_;
   ManualClock clock;
   const RateLimits limits{2, 100, 1000, 3'600'000};
   RateLimiter a(limits, &clock, store->rate_counters());
@@ -104,6 +119,10 @@ TEST(RateLimiterTest, AClosedWindowStartsAgainAcrossServers) {
   EXPECT_TRUE(b.Hit("t", store::Tier::kFree).allowed);
   EXPECT_FALSE(b.Hit("t", store::Tier::kFree).allowed);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RateLimiterStoreTest,
+                         ::testing::ValuesIn(store::testdb::Backends()),
+                         store::testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::api

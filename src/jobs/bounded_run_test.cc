@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::jobs {
 namespace {
@@ -22,10 +23,13 @@ JobHandler Steps(ManualClock* clock, int steps, int* ran) {
   };
 }
 
-class BoundedRunTest : public ::testing::Test {
+class BoundedRunTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store_ = std::move(*store::OpenSqliteStore(":memory:"));
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto opened = db_.OpenStore();
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
     ASSERT_TRUE(registry_.Register("w", [](JobContext&) {
                   return Status::Ok();
                 }).ok());
@@ -36,13 +40,14 @@ class BoundedRunTest : public ::testing::Test {
     store::JobFilter f;
     return *service_->Count(f);
   }
+  store::testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<store::MetadataStore> store_;
   JobHandlerRegistry registry_;
   ManualClock clock_;
   std::unique_ptr<JobService> service_;
 };
 
-TEST_F(BoundedRunTest, WorkDoneWithinTheBoundAnswersItsResultAndQueuesNothing) {
+TEST_P(BoundedRunTest, WorkDoneWithinTheBoundAnswersItsResultAndQueuesNothing) {
   int ran = 0;
   auto outcome = RunOrQueue(service_.get(), Steps(&clock_, 5, &ran),
                             {"w", "alice", "{\"n\":1}", 5}, 1000, clock_);
@@ -53,7 +58,7 @@ TEST_F(BoundedRunTest, WorkDoneWithinTheBoundAnswersItsResultAndQueuesNothing) {
   EXPECT_EQ(QueuedJobs(), 0);
 }
 
-TEST_F(BoundedRunTest, WorkPastTheBoundIsQueuedAsTheSubmittedJob) {
+TEST_P(BoundedRunTest, WorkPastTheBoundIsQueuedAsTheSubmittedJob) {
   int ran = 0;
   auto outcome = RunOrQueue(service_.get(), Steps(&clock_, 50, &ran),
                             {"w", "alice", "{\"n\":2}", 50}, 1000, clock_);
@@ -68,7 +73,7 @@ TEST_F(BoundedRunTest, WorkPastTheBoundIsQueuedAsTheSubmittedJob) {
   EXPECT_EQ(QueuedJobs(), 1);
 }
 
-TEST_F(BoundedRunTest, ANonPositiveBoundQueuesWithoutRunning) {
+TEST_P(BoundedRunTest, ANonPositiveBoundQueuesWithoutRunning) {
   int ran = 0;
   auto outcome = RunOrQueue(service_.get(), Steps(&clock_, 1, &ran),
                             {"w", "alice"}, 0, clock_);
@@ -77,7 +82,7 @@ TEST_F(BoundedRunTest, ANonPositiveBoundQueuesWithoutRunning) {
   EXPECT_EQ(ran, 0);
 }
 
-TEST_F(BoundedRunTest, AHandlerErrorIsReturnedAndNothingQueued) {
+TEST_P(BoundedRunTest, AHandlerErrorIsReturnedAndNothingQueued) {
   auto outcome = RunOrQueue(
       service_.get(),
       [](JobContext&) { return NotFoundError("no such model"); },
@@ -86,7 +91,7 @@ TEST_F(BoundedRunTest, AHandlerErrorIsReturnedAndNothingQueued) {
   EXPECT_EQ(QueuedJobs(), 0);
 }
 
-TEST_F(BoundedRunTest, TheInlineContextShowsTheSubmissionAsARunningJob) {
+TEST_P(BoundedRunTest, TheInlineContextShowsTheSubmissionAsARunningJob) {
   store::JobRecord seen;
   auto outcome = RunOrQueue(
       service_.get(),
@@ -102,6 +107,10 @@ TEST_F(BoundedRunTest, TheInlineContextShowsTheSubmissionAsARunningJob) {
   EXPECT_EQ(seen.status, store::JobStatus::kRunning);
   EXPECT_EQ(*outcome->result_json, "{}");  // no SetResult: an empty object
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, BoundedRunTest,
+                         ::testing::ValuesIn(store::testdb::Backends()),
+                         store::testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::jobs

@@ -10,20 +10,24 @@
 #include "jobs/job_service.h"
 #include "jobs/worker_pool.h"
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 
 namespace trainyard::jobs {
 namespace {
 
-class JobPriorityTest : public ::testing::Test {
+class JobPriorityTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
     ASSERT_TRUE(
         registry_.Register("t", [](JobContext&) { return Status::Ok(); }).ok());
     Open();
   }
   void Open() {
     store_.reset();
-    store_ = std::move(*store::OpenSqliteStore(tmp_.Sub("jobs.db")));
+    auto opened = db_.OpenStore(tmp_.Sub("jobs.db"));
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
     service_ = std::make_unique<JobService>(store_->jobs(), &registry_,
                                             nullptr, &clock_);
   }
@@ -49,13 +53,14 @@ class JobPriorityTest : public ::testing::Test {
   }
 
   testing::TempDir tmp_;
+  store::testdb::TestDatabase db_{GetParam()};
   JobHandlerRegistry registry_;
   ManualClock clock_;
   std::unique_ptr<store::MetadataStore> store_;
   std::unique_ptr<JobService> service_;
 };
 
-TEST_F(JobPriorityTest, DefaultPriorityIsNormalAndIsStored) {
+TEST_P(JobPriorityTest, DefaultPriorityIsNormalAndIsStored) {
   SubmitRequest r{"t", "owner"};
   auto job = service_->Submit(r);
   ASSERT_TRUE(job.ok());
@@ -64,21 +69,21 @@ TEST_F(JobPriorityTest, DefaultPriorityIsNormalAndIsStored) {
   EXPECT_EQ(service_->Submit(r)->priority, kPriorityHigh);
 }
 
-TEST_F(JobPriorityTest, HighSubmittedAfterNormalIsClaimedFirst) {
+TEST_P(JobPriorityTest, HighSubmittedAfterNormalIsClaimedFirst) {
   Submit("normal", kPriorityNormal);
   clock_.AdvanceMillis(1000);
   Submit("high", kPriorityHigh);
   EXPECT_EQ(ClaimAll(), (std::vector<std::string>{"high", "normal"}));
 }
 
-TEST_F(JobPriorityTest, LowWaitsBehindOlderAndNewerNormalJobs) {
+TEST_P(JobPriorityTest, LowWaitsBehindOlderAndNewerNormalJobs) {
   Submit("low", kPriorityLow);
   clock_.AdvanceMillis(5);
   Submit("normal", kPriorityNormal);
   EXPECT_EQ(ClaimAll(), (std::vector<std::string>{"normal", "low"}));
 }
 
-TEST_F(JobPriorityTest, FirstInFirstOutWithinAPriority) {
+TEST_P(JobPriorityTest, FirstInFirstOutWithinAPriority) {
   // Ids sort in the opposite order of submission, and two jobs share a
   // millisecond: only the submission order may decide.
   Submit("z-first", kPriorityNormal);
@@ -92,7 +97,7 @@ TEST_F(JobPriorityTest, FirstInFirstOutWithinAPriority) {
                                       "z-first", "y-second", "x-third"}));
 }
 
-TEST_F(JobPriorityTest, OrderSurvivesARestart) {
+TEST_P(JobPriorityTest, OrderSurvivesARestart) {
   Submit("normal-1", kPriorityNormal);
   Submit("low", kPriorityLow);
   Submit("high", kPriorityHigh);
@@ -103,7 +108,7 @@ TEST_F(JobPriorityTest, OrderSurvivesARestart) {
                                                   "normal-2", "low"}));
 }
 
-TEST_F(JobPriorityTest, AWorkerPoolRunsQueuedJobsInPriorityOrder) {
+TEST_P(JobPriorityTest, AWorkerPoolRunsQueuedJobsInPriorityOrder) {
   std::mutex mu;
   std::vector<std::string> ran;
   JobHandlerRegistry registry;
@@ -143,6 +148,10 @@ TEST_F(JobPriorityTest, AWorkerPoolRunsQueuedJobsInPriorityOrder) {
   pool.Stop();
   EXPECT_EQ(ran, (std::vector<std::string>{"h1", "h2", "n1", "n2", "l1"}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, JobPriorityTest,
+                         ::testing::ValuesIn(store::testdb::Backends()),
+                         store::testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::jobs

@@ -10,6 +10,7 @@
 #include "core/test_support.h"
 #include "jobs/job_service.h"
 #include "store/metadata_store.h"
+#include "store/test_backends.h"
 #include "tracking/event_file.h"
 
 namespace trainyard::jobs {
@@ -45,10 +46,13 @@ Status CountingHandler(JobContext& ctx) {
   return Status::Ok();
 }
 
-class WorkerPoolTest : public ::testing::Test {
+class WorkerPoolTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store_ = std::move(*store::OpenSqliteStore(tmp_.Sub("t.db")));
+    if (!db_.available()) GTEST_SKIP() << db_.skip_reason();
+    auto opened = db_.OpenStore(tmp_.Sub("t.db"));
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    store_ = std::move(*opened);
     ASSERT_TRUE(registry_.Register("count", CountingHandler).ok());
     ASSERT_TRUE(registry_
                     .Register("fail",
@@ -92,12 +96,13 @@ class WorkerPoolTest : public ::testing::Test {
   }
 
   testing::TempDir tmp_;
+  store::testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<store::MetadataStore> store_;
   JobHandlerRegistry registry_;
   WorkerPoolOptions options_;
 };
 
-TEST_F(WorkerPoolTest, RunsASubmittedJobToCompletion) {
+TEST_P(WorkerPoolTest, RunsASubmittedJobToCompletion) {
   auto pool = NewPool("w1");
   JobService service(store_->jobs(), &registry_, pool.get(),
                      SystemClock::Default());
@@ -113,7 +118,7 @@ TEST_F(WorkerPoolTest, RunsASubmittedJobToCompletion) {
   EXPECT_EQ(done.attempts, 1);
 }
 
-TEST_F(WorkerPoolTest, RecordedMetricsAreStoredAndWrittenAsTensorBoardEvents) {
+TEST_P(WorkerPoolTest, RecordedMetricsAreStoredAndWrittenAsTensorBoardEvents) {
   auto pool = NewPool("w1");
   JobService service(store_->jobs(), &registry_, pool.get(),
                      SystemClock::Default());
@@ -129,14 +134,14 @@ TEST_F(WorkerPoolTest, RecordedMetricsAreStoredAndWrittenAsTensorBoardEvents) {
   EXPECT_EQ(EventSteps(job->id).size(), 20u);
 }
 
-TEST_F(WorkerPoolTest, MetricsOfAJobThatIsNotThereAreNotFound) {
+TEST_P(WorkerPoolTest, MetricsOfAJobThatIsNotThereAreNotFound) {
   JobService service(store_->jobs(), &registry_, nullptr,
                      SystemClock::Default());
   EXPECT_EQ(service.Metrics("nope", 0, 10).status().code(),
             ErrorCode::kNotFound);
 }
 
-TEST_F(WorkerPoolTest, HandlerErrorFailsTheJobWithItsMessage) {
+TEST_P(WorkerPoolTest, HandlerErrorFailsTheJobWithItsMessage) {
   auto pool = NewPool("w1");
   JobService service(store_->jobs(), &registry_, pool.get(),
                      SystemClock::Default());
@@ -147,7 +152,7 @@ TEST_F(WorkerPoolTest, HandlerErrorFailsTheJobWithItsMessage) {
   EXPECT_EQ(service.Get(job->id)->error, "bad parameters: x");
 }
 
-TEST_F(WorkerPoolTest, CancelStopsARunningJobCooperatively) {
+TEST_P(WorkerPoolTest, CancelStopsARunningJobCooperatively) {
   auto pool = NewPool("w1");
   JobService service(store_->jobs(), &registry_, pool.get(),
                      SystemClock::Default());
@@ -161,7 +166,7 @@ TEST_F(WorkerPoolTest, CancelStopsARunningJobCooperatively) {
   EXPECT_LT(service.Get(job->id)->current_units, 20);
 }
 
-TEST_F(WorkerPoolTest, ShutdownRequeuesAndANewWorkerResumesFromCheckpoint) {
+TEST_P(WorkerPoolTest, ShutdownRequeuesAndANewWorkerResumesFromCheckpoint) {
   auto pool = NewPool("w1");
   JobService service(store_->jobs(), &registry_, pool.get(),
                      SystemClock::Default());
@@ -187,7 +192,7 @@ TEST_F(WorkerPoolTest, ShutdownRequeuesAndANewWorkerResumesFromCheckpoint) {
   EXPECT_EQ(std::multiset<int64_t>(expected.begin(), expected.end()), events);
 }
 
-TEST_F(WorkerPoolTest, JobOfADeadWorkerIsRecoveredAfterItsLeaseExpires) {
+TEST_P(WorkerPoolTest, JobOfADeadWorkerIsRecoveredAfterItsLeaseExpires) {
   JobService service(store_->jobs(), &registry_, nullptr,
                      SystemClock::Default());
   auto job = service.Submit({"count", "u1", "{}", 20});
@@ -203,7 +208,7 @@ TEST_F(WorkerPoolTest, JobOfADeadWorkerIsRecoveredAfterItsLeaseExpires) {
   EXPECT_EQ(service.Get(job->id)->attempts, 2);
 }
 
-TEST_F(WorkerPoolTest, SubmitRejectsUnknownType) {
+TEST_P(WorkerPoolTest, SubmitRejectsUnknownType) {
   JobService service(store_->jobs(), &registry_, nullptr,
                      SystemClock::Default());
   auto r = service.Submit({"nope", "u1"});
@@ -211,6 +216,10 @@ TEST_F(WorkerPoolTest, SubmitRejectsUnknownType) {
   EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
   EXPECT_EQ(r.status().details()[0].field, "type");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, WorkerPoolTest,
+                         ::testing::ValuesIn(store::testdb::Backends()),
+                         store::testdb::BackendName);
 
 }  // namespace
 }  // namespace trainyard::jobs
