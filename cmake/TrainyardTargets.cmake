@@ -43,6 +43,8 @@ function(trainyard_test name)
     set(extra FIXTURES_REQUIRED postgres
               ENVIRONMENT TRAINYARD_TEST_POSTGRES_DIR=${pg_dir})
   endif()
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+  # Listing a sanitizer build's tests on a busy 2-core machine can take
+  # longer than the default 5 s, which fails the whole ctest run.
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 120
                        PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS ${name} ${extra})
 endfunction()

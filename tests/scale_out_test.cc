@@ -7,6 +7,11 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -50,9 +55,25 @@ class ScaleOutTest : public ::testing::Test {
     EXPECT_FALSE(port.empty()) << p->Errors();
     return port.empty() ? 0 : std::stoi(port);
   }
-  void StartWorker(testing::ChildProcess* p, const std::string& home) {
-    EXPECT_TRUE(p->Start({TRAINYARD_BINARY, "worker", "--workers", "1"},
+  void StartWorker(testing::ChildProcess* p, const std::string& home,
+                   int health_port = 0) {
+    EXPECT_TRUE(p->Start({TRAINYARD_BINARY, "worker", "--workers", "1",
+                          "--health-port", std::to_string(health_port)},
                          Env(home), tmp_.Sub(home + ".log")));
+  }
+  // A loopback port nothing uses now: bound to learn it, then released.
+  static int FreePort() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    int port = 0;
+    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
   }
   // A token of a new ELITE admin (test.count jobs are admin-only), made by
   // the CLI on yet another directory.
@@ -320,7 +341,8 @@ TEST_F(ScaleOutTest, ARateLimitHoldsInTotalAcrossTwoApiServers) {
 
 // Graceful drain (a rolling update): SIGTERM stops a worker's job at its
 // next progress report, hands it back to the queue without spending an
-// attempt, and the process exits 0; another worker finishes it.
+// attempt, and the process exits 0; another worker, answering health
+// probes on its own port, finishes it.
 TEST_F(ScaleOutTest, ASigtermedWorkerHandsItsJobBackAndAnotherFinishesIt) {
   testing::ChildProcess api, w1, w2;
   const int port = StartApi(&api, "api");
@@ -341,7 +363,25 @@ TEST_F(ScaleOutTest, ASigtermedWorkerHandsItsJobBackAndAnotherFinishesIt) {
   json handed_back = Send(port, "GET", "/api/jobs/" + id);
   EXPECT_EQ(handed_back.value("status", ""), "queued") << handed_back.dump();
   EXPECT_EQ(handed_back.value("attempts", -1), 0) << handed_back.dump();
-  StartWorker(&w2, "w2");
+  const int health_port = FreePort();
+  StartWorker(&w2, "w2", health_port);
+  // The worker's health port, for Kubernetes probes: the database and its
+  // job threads.
+  ASSERT_NE(health_port, 0);
+  httplib::Client probe("127.0.0.1", health_port);
+  probe.set_connection_timeout(2, 0);
+  probe.set_read_timeout(10, 0);
+  httplib::Result health = probe.Get("/api/v1/health");
+  for (int i = 0; i < 100 && !health; ++i) {  // until the worker listens
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    health = probe.Get("/api/v1/health");
+  }
+  ASSERT_TRUE(health) << w2.Errors();
+  EXPECT_EQ(health->status, 200) << health->body;
+  const json state = json::parse(health->body);
+  EXPECT_EQ(state["components"]["database"], "healthy") << health->body;
+  EXPECT_EQ(state["jobs"]["workers"], 1) << health->body;
+  EXPECT_EQ(probe.Get("/api/jobs")->status, 404);  // health, nothing else
   json done = Poll(port, "/api/jobs/" + id, [](const json& j) {
     const std::string s = j.value("status", "");
     return s == "completed" || s == "failed";

@@ -242,15 +242,60 @@ Result<std::unique_ptr<WorkerApp>> WorkerApp::Create(const Config& config) {
   app->pool_ = std::make_unique<jobs::WorkerPool>(
       app->runtime_->store->jobs(), &app->runtime_->handlers,
       SystemClock::Default(), PoolOptions(*app->runtime_, threads));
+  if (config.worker_health_port > 0) TY_RETURN_IF_ERROR(app->WireHealth());
   return app;
 }
 
-Status WorkerApp::Start() { return pool_->Start(); }
+Status WorkerApp::WireHealth() {
+  Runtime& rt = *runtime_;
+  const Clock* clock = SystemClock::Default();
+  api::SystemRoutesDeps health;
+  health.clock = clock;
+  health.version = kVersion;
+  health.started_at_ms = clock->NowMillis();
+  auto database = std::make_shared<CachedProbe>(
+      [store = rt.store.get()] { return ProbeDatabase(store); },
+      std::chrono::seconds(1));
+  health.database = [database] { return (*database)(); };
+  health.job_workers = [pool = pool_.get()] { return pool->threads(); };
+  health.running_jobs = [pool = pool_.get()] { return pool->running(); };
+  router_ = std::make_unique<api::Router>();
+  TY_RETURN_IF_ERROR(api::AddHealthRoute(router_.get(), std::move(health)));
+  // The one route is public: no token is ever checked or counted.
+  auth_ =
+      std::make_unique<api::Authenticator>(rt.store->users(), clock,
+                                           /*enabled=*/true, api::Principal{});
+  limiter_ = std::make_unique<api::RateLimiter>(
+      api::RateLimits{rt.config.rate_limit_free, rt.config.rate_limit_pro,
+                      rt.config.rate_limit_elite, 3'600'000},
+      clock, nullptr);
+  dispatcher_ = std::make_unique<api::Dispatcher>(router_.get(), auth_.get(),
+                                                  limiter_.get(), clock, 1024);
+  http_ = std::make_unique<api::HttpServer>(
+      dispatcher_.get(),
+      api::HttpServerOptions{rt.config.bind, rt.config.worker_health_port, 2});
+  return Status::Ok();
+}
 
-void WorkerApp::Stop() { pool_->Stop(); }
+Status WorkerApp::Start() {
+  if (http_) {
+    TY_RETURN_IF_ERROR(http_->Start());
+    spdlog::info("worker health on http://{}:{}/api/v1/health",
+                 runtime_->config.bind, http_->port());
+  }
+  return pool_->Start();
+}
+
+void WorkerApp::Stop() {
+  pool_->Stop();
+  if (http_) http_->Stop();
+}
+
+int WorkerApp::health_port() const { return http_ ? http_->port() : 0; }
 
 WorkerApp::~WorkerApp() {
   if (pool_) pool_->Stop();
+  if (http_) http_->Stop();
 }
 
 }  // namespace trainyard::app

@@ -89,13 +89,25 @@ class WorkerApp {
  public:
   static Result<std::unique_ptr<WorkerApp>> Create(const Config& config);
   ~WorkerApp();
+  // Starts the job threads and, with Config::worker_health_port, the
+  // health port. IO error if that port cannot be bound.
   Status Start();
   void Stop();
+  // The bound health port, 0 without one. REQUIRES: Start() succeeded.
+  int health_port() const;
 
  private:
   WorkerApp() = default;
+  // GET /api/v1/health on its own small HTTP server: the database's state
+  // and this process's job threads, for Kubernetes probes.
+  Status WireHealth();
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<jobs::WorkerPool> pool_;
+  std::unique_ptr<api::Router> router_;
+  std::unique_ptr<api::Authenticator> auth_;
+  std::unique_ptr<api::RateLimiter> limiter_;
+  std::unique_ptr<api::Dispatcher> dispatcher_;
+  std::unique_ptr<api::HttpServer> http_;
 };
 
 }  // namespace trainyard::app

@@ -69,6 +69,7 @@ Result<Config> ConfigFlags::Resolve() const {
   if (webhook_ca_file) c.webhook_ca_file = *webhook_ca_file;
   if (eth_rpc) c.eth_rpc = *eth_rpc;
   if (database_url) c.database_url = *database_url;
+  if (health_port) c.worker_health_port = *health_port;
   TY_RETURN_IF_ERROR(c.Validate());
   return c;
 }

@@ -29,6 +29,7 @@ struct ConfigFlags {
   std::optional<std::string> webhook_ca_file;
   std::optional<std::string> database_url;
   std::optional<std::string> eth_rpc;
+  std::optional<int> health_port;  // `trainyard worker --health-port`
 
   // --home, --database-url and --log-level on every command; with
   // `server`, also --bind,

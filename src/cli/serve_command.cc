@@ -100,6 +100,10 @@ void RegisterWorkerCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "worker", "Run job workers only, sharing the data directory of a server");
   flags->AddTo(cmd, /*server=*/true);
+  cmd->add_option("--health-port", flags->health_port,
+                  "Answer GET /api/v1/health on this port at --bind, for "
+                  "probes (env TRAINYARD_WORKER_HEALTH_PORT; default 0: no "
+                  "HTTP)");
   cmd->footer(
       "Claims queued jobs with a lease; jobs of a worker that dies are resumed "
       "elsewhere from their last checkpoint.\nExample: trainyard worker "

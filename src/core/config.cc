@@ -79,6 +79,7 @@ Status LoadConfigFromEnvironment(
   integer("TRAINYARD_TORCH_THREADS", &c.torch_threads);
   boolean("TRAINYARD_ENABLE_TEST_JOBS", &c.enable_test_jobs);
   integer("TRAINYARD_SYNC_REQUEST_MS", &c.sync_request_ms);
+  integer("TRAINYARD_WORKER_HEALTH_PORT", &c.worker_health_port);
   str("TRAINYARD_WEBHOOK_ALLOW_CIDRS", &c.webhook_allow_cidrs);
   str("TRAINYARD_WEBHOOK_CA_FILE", &c.webhook_ca_file);
   integer("TRAINYARD_WEBHOOK_RETRY_BASE_MS", &c.webhook_retry_base_ms);
@@ -121,6 +122,8 @@ Status Config::Validate() const {
   if (job_max_attempts < 1)
     errors.push_back({"job_max_attempts", "must be >= 1"});
   if (torch_threads < 0) errors.push_back({"torch_threads", "must be >= 0"});
+  if (worker_health_port < 0 || worker_health_port > 65535)
+    errors.push_back({"worker_health_port", "must be 0..65535"});
   if (sync_request_ms < 0 || sync_request_ms > 3'600'000)
     errors.push_back({"sync_request_ms", "must be 0..3600000"});
   if (!database_url.empty() && database_url.rfind("postgresql://", 0) != 0 &&

@@ -34,6 +34,9 @@ struct Config {
   // its HTTP thread before it continues as a job and the request answers
   // 202 (api/bounded_response.h); 0 makes every such request a job.
   int64_t sync_request_ms = 10'000;  // TRAINYARD_SYNC_REQUEST_MS
+  // `trainyard worker` answers GET /api/v1/health on this port (at `bind`)
+  // for probes; 0 = no HTTP at all.
+  int worker_health_port = 0;  // TRAINYARD_WORKER_HEALTH_PORT
   // Webhook deliveries (notify/). Non-public destinations (loopback,
   // private, link-local, ...) are refused unless inside one of these
   // comma-separated CIDR ranges, e.g. "127.0.0.0/8,::1/128".

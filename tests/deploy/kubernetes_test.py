@@ -163,18 +163,29 @@ class OverlayTest(unittest.TestCase):
                              f"{Name(d)} {probe} port")
 
   def test_every_deployment_is_an_api_server_or_a_worker(self):
-    # `trainyard worker` serves no HTTP: a port or an HTTP probe on it would
-    # never answer, so workers have neither (and restart when they exit).
     for overlay, objects in sorted(RENDERED.items()):
       with self.subTest(overlay=overlay):
         for d in OfKind(objects, "Deployment"):
           self.assertIn(Subcommand(d), ("serve", "worker"), Name(d))
           self.assertEqual(len(Containers(d)), 1, Name(d))
+
+  def test_workers_probe_health_on_their_health_port(self):
+    # A worker's only HTTP is GET /api/v1/health on --health-port, bound
+    # where the kubelet reaches it.
+    for overlay, objects in sorted(RENDERED.items()):
+      with self.subTest(overlay=overlay):
         for d in WorkerDeployments(objects):
           c = Containers(d)[0]
-          self.assertNotIn("ports", c, Name(d))
-          for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            self.assertNotIn("httpGet", c.get(probe, {}), Name(d))
+          args = c["args"]
+          self.assertIn("--health-port", args, Name(d))
+          health = int(args[args.index("--health-port") + 1])
+          self.assertEqual(args[args.index("--bind") + 1], "0.0.0.0")
+          for probe in ("startupProbe", "livenessProbe"):
+            get = c.get(probe, {}).get("httpGet", {})
+            self.assertEqual(get.get("path"), ds.HEALTH_PATH,
+                             f"{Name(d)} {probe}")
+            self.assertEqual(ContainerPort(c, get.get("port")), health,
+                             f"{Name(d)} {probe} port")
 
   def test_flags_exist_in_the_binary(self):
     for overlay, objects in sorted(RENDERED.items()):

@@ -260,6 +260,12 @@ Result<Response> Metrics(const SystemRoutesDeps& d, Request&) {
 
 }  // namespace
 
+Status AddHealthRoute(Router* router, SystemRoutesDeps deps) {
+  auto d = std::make_shared<SystemRoutesDeps>(std::move(deps));
+  return router->Add({"GET", "/api/v1/health", Access::kPublic,
+                      [d](Request& req) { return Health(*d, req); }});
+}
+
 Status AddSystemRoutes(Router* router, SystemRoutesDeps deps) {
   auto d = std::make_shared<SystemRoutesDeps>(std::move(deps));
   auto bind = [d](Result<Response> (*fn)(const SystemRoutesDeps&, Request&)) {

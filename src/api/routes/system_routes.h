@@ -54,6 +54,12 @@ struct SystemRoutesDeps {
 // this call too). `deps` is copied; its pointers must outlive the router.
 Status AddSystemRoutes(Router* router, SystemRoutesDeps deps);
 
+// Registers GET /api/v1/health alone, for a `trainyard worker`'s health
+// port (Config::worker_health_port): only `clock`, `version`,
+// `started_at_ms`, `database`, `components`, `job_workers` and
+// `running_jobs` of `deps` are used.
+Status AddHealthRoute(Router* router, SystemRoutesDeps deps);
+
 // Health verdict from component states: "unhealthy" if the database is
 // not "healthy"; "degraded" if one of `others` is configured but not
 // healthy ("not_configured" and "configured" do not count); else "healthy".
