@@ -54,6 +54,10 @@ class StudioTablesTest : public ::testing::TestWithParam<std::string> {
     x.created_at = 5;
     return x;
   }
+  // u1's endpoint "e1" for model.subscribed events.
+  static webhooks::WebhookEndpoint Endpoint() {
+    return {"e1", "u1", "https://example.net/h", "s", {"model.subscribed"}, 1};
+  }
   testdb::TestDatabase db_{GetParam()};
   std::unique_ptr<MetadataStore> store_;
   StudioTables* tables_ = nullptr;
@@ -185,14 +189,7 @@ TEST_P(StudioTablesTest, DatasetsAreReplacedBySymbol) {
 // until its lease ends, and then it is retried.
 TEST_P(StudioTablesTest, AClaimedDeliveryIsClaimedOnceUntilItsLeaseEnds) {
   webhooks::WebhookStore* hooks = store_->webhooks();
-  ASSERT_TRUE(hooks
-                  ->CreateEndpoint({"e1",
-                                    "u1",
-                                    "https://example.net/h",
-                                    "s",
-                                    {"model.subscribed"},
-                                    1})
-                  .ok());
+  ASSERT_TRUE(hooks->CreateEndpoint(Endpoint()).ok());
   ASSERT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
   auto first = hooks->ClaimDue(10, 100, 10);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
@@ -217,14 +214,7 @@ TEST_P(StudioTablesTest, ConcurrentClaimsOnOneDatabaseNeverShareADelivery) {
   // On PostgreSQL SetUp's store made alice in the same database already.
   (void)servers[0]->users()->CreateUser(
       {"u1", "alice", Tier::kPro, Role::kUser, 5, 1});
-  ASSERT_TRUE(hooks
-                  ->CreateEndpoint({"e1",
-                                    "u1",
-                                    "https://example.net/h",
-                                    "s",
-                                    {"model.subscribed"},
-                                    1})
-                  .ok());
+  ASSERT_TRUE(hooks->CreateEndpoint(Endpoint()).ok());
   for (int i = 0; i < 40; ++i)
     ASSERT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
   std::mutex mu;
@@ -248,14 +238,7 @@ TEST_P(StudioTablesTest, ConcurrentClaimsOnOneDatabaseNeverShareADelivery) {
 
 TEST_P(StudioTablesTest, WebhookOutboxQueuesAndRecordsAttempts) {
   webhooks::WebhookStore* hooks = store_->webhooks();
-  ASSERT_TRUE(hooks
-                  ->CreateEndpoint({"e1",
-                                    "u1",
-                                    "https://example.net/h",
-                                    "s",
-                                    {"model.subscribed"},
-                                    1})
-                  .ok());
+  ASSERT_TRUE(hooks->CreateEndpoint(Endpoint()).ok());
   EXPECT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{\"a\":1}", "t", 5), 1);
   auto due = hooks->ClaimDue(5, 60, 10);
   ASSERT_EQ(due->size(), 1u);
@@ -272,14 +255,7 @@ TEST_P(StudioTablesTest, WebhookOutboxQueuesAndRecordsAttempts) {
 
 TEST_P(StudioTablesTest, WebhookTotalsCountDeliveriesAndFailedAttempts) {
   webhooks::WebhookStore* hooks = store_->webhooks();
-  ASSERT_TRUE(hooks
-                  ->CreateEndpoint({"e1",
-                                    "u1",
-                                    "https://example.net/h",
-                                    "s",
-                                    {"model.subscribed"},
-                                    1})
-                  .ok());
+  ASSERT_TRUE(hooks->CreateEndpoint(Endpoint()).ok());
   EXPECT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
   EXPECT_EQ(*hooks->Enqueue("u1", "model.subscribed", "{}", "t", 5), 1);
   auto due = hooks->ClaimDue(5, 6, 10);
