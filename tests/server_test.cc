@@ -66,6 +66,34 @@ class ServerTest : public ::testing::Test {
     EXPECT_TRUE(body["timestamp"].is_string());
     EXPECT_TRUE(r->has_header("X-Request-Id"));
   }
+  // Writes each piece to a fresh connection with a pause between them (so
+  // the server reads them separately) and returns everything the server
+  // answered until it closed. REQUIRES: the last request asks for
+  // `Connection: close` (half-closing instead makes httplib drop answers).
+  std::string RawExchange(const std::vector<std::string>& pieces) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    EXPECT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(app_->port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr),
+              0);
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      EXPECT_EQ(::send(fd, pieces[i].data(), pieces[i].size(), MSG_NOSIGNAL),
+                static_cast<ssize_t>(pieces[i].size()));
+    }
+    timeval timeout{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    std::string response;
+    char buf[4096];
+    for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) {
+      response.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return response;
+  }
   json WaitForJob(const std::string& id, const std::string& status) {
     json job;
     for (int i = 0; i < 600; ++i) {
@@ -165,28 +193,36 @@ TEST_F(ServerTest, OversizedBodyIs413) {
 // What `curl -X POST URL` (no -d) sends: no Content-Length, no body. It is
 // answered as a request with an empty body (here: the route's own error).
 TEST_F(ServerTest, PostWithoutContentLengthIsAnsweredAsAnEmptyBody) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(app_->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  const std::string request =
-      "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-      admin_ + "\r\nConnection: close\r\n\r\n";
-  ASSERT_EQ(::send(fd, request.data(), request.size(), 0),
-            static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buf[4096];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) {
-    response.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
+  const std::string response = RawExchange(
+      {"POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+       admin_ + "\r\nConnection: close\r\n\r\n"});
   EXPECT_EQ(response.rfind("HTTP/1.1 400", 0), 0u) << response;
   EXPECT_NE(response.find("\"VALIDATION_ERROR\""), std::string::npos);
   EXPECT_EQ(response.find("malformed HTTP request"), std::string::npos)
       << response;
+}
+
+// HTTP lets a GET (HEAD, OPTIONS, TRACE) carry a body; the server must read
+// it, not parse the next request out of it. Before the fix a GET whose body
+// was a whole second request, arriving after its headers, had that second
+// request served on the same connection (request smuggling).
+TEST_F(ServerTest, ABodyOnAGetIsReadNotServedAsTheNextRequest) {
+  const std::string inner =
+      "GET /api/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + admin_ +
+      "\r\n\r\n";
+  for (const std::string method : {"GET", "HEAD", "OPTIONS", "TRACE"}) {
+    SCOPED_TRACE(method);
+    const std::string response = RawExchange(
+        {method + " /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+             std::to_string(inner.size()) + "\r\n\r\n",
+         inner, "GET /api/v1/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"});
+    size_t answers = 0;
+    for (size_t at = 0; (at = response.find("HTTP/1.1 ", at)) != std::string::npos;
+         ++at)
+      ++answers;
+    EXPECT_EQ(answers, 2u) << response;  // the GET, then the last request
+    EXPECT_EQ(response.find("\"results\""), std::string::npos) << response;
+  }
 }
 
 TEST_F(ServerTest, JobRunsToCompletionWithProgress) {

@@ -54,6 +54,37 @@ bool HasBody(const httplib::Request& req) {
   return !length.empty() && length != "0";
 }
 
+// Whether httplib reads the body of a request with this method. It leaves
+// any other method's body on the connection, where the next request would
+// be parsed from it (request smuggling: a GET whose body is a second
+// request had that request served).
+bool ReadsBody(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" ||
+         method == "DELETE";
+}
+
+// Carries the real method of a request that has a body httplib would not
+// read (see ReadBodyOf). Removed from every incoming request first, so a
+// client cannot set it.
+constexpr char kMethodWithBody[] = "X-Trainyard-Method-With-Body";
+
+// Makes httplib read (and size-check) the body of a GET/HEAD/OPTIONS/TRACE
+// request by routing it as a DELETE; RestoreMethod puts the method back
+// before the dispatcher or the response writer sees it. `req` is a
+// non-const local of httplib's request loop (see ForgetRanges).
+void ReadBodyOf(const httplib::Request& req) {
+  auto& mutable_req = const_cast<httplib::Request&>(req);
+  mutable_req.headers.emplace(kMethodWithBody, req.method);
+  mutable_req.method = "DELETE";
+}
+
+void RestoreMethod(const httplib::Request& req) {
+  if (!req.has_header(kMethodWithBody)) return;
+  auto& mutable_req = const_cast<httplib::Request&>(req);
+  mutable_req.method = req.get_header_value(kMethodWithBody);
+  mutable_req.headers.erase(kMethodWithBody);
+}
+
 // Methods that have a catch-all handler below.
 bool IsServedMethod(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "POST" ||
@@ -117,6 +148,7 @@ Status HttpServer::Start() {
   // (httplib reads the body before calling it; a pre-routing handler would
   // run before the body is read).
   auto handle = [this](const httplib::Request& req, httplib::Response& res) {
+    RestoreMethod(req);
     Request request = FromHttplib(req);
     ToHttplib(dispatcher_->Handle(request), &res);
   };
@@ -136,6 +168,11 @@ Status HttpServer::Start() {
         // body: answer it at once as one with an empty body (this runs
         // before httplib reads any body). Methods httplib has no handler
         // for (TRACE, CONNECT) go to the dispatcher too, which answers 405.
+        const_cast<httplib::Request&>(req).headers.erase(kMethodWithBody);
+        if (HasBody(req) && !ReadsBody(req.method)) {
+          ReadBodyOf(req);
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
         const bool writes = req.method == "POST" || req.method == "PUT" ||
                             req.method == "PATCH";
         if ((writes && !HasBody(req)) || !IsServedMethod(req.method)) {
@@ -151,6 +188,7 @@ Status HttpServer::Start() {
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [handle, max_body](const httplib::Request& req, httplib::Response& res) {
         ForgetRanges(req);
+        RestoreMethod(req);
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
         if (res.status == 416 && req.has_header("Range")) {
