@@ -94,10 +94,12 @@ void ExpectSameNetworks(const std::vector<torch::Tensor>& a,
   }
 }
 
-// A few gradient steps of `algo` on Pendulum-v1 with both paths: actor,
-// critics and their targets agree.
-void ExpectOffPolicyPathsAgree(Algo algo, ParamMap params) {
-  params["hidden"] = "32,32";
+// A few gradient steps of `algo` on Pendulum-v1 with both paths and two
+// hidden layers of `h0` and `h1` units: actor, critics and their targets
+// agree.
+void ExpectOffPolicyPathsAgree(Algo algo, ParamMap params, int64_t h0 = 32,
+                               int64_t h1 = 32) {
+  params["hidden"] = std::to_string(h0) + "," + std::to_string(h1);
   params["batch_size"] = "16";
   params["learning_starts"] = "20";
   Run fused = Make(algo, "Pendulum-v1", true, params);
@@ -108,15 +110,16 @@ void ExpectOffPolicyPathsAgree(Algo algo, ParamMap params) {
   const bool sac = algo == Algo::kSac;
   const int64_t actor_out = sac ? 2 : 1;
   std::vector<std::string> keys = {"actor", "critic0", "critic_target0"};
-  std::vector<std::vector<int64_t>> sizes = {
-      {3, 32, 32, actor_out}, {4, 32, 32, 1}, {4, 32, 32, 1}};
+  const std::vector<int64_t> actor = {3, h0, h1, actor_out},
+                             critic = {4, h0, h1, 1};
+  std::vector<std::vector<int64_t>> sizes = {actor, critic, critic};
   if (algo != Algo::kDdpg) {
     keys.insert(keys.end(), {"critic1", "critic_target1"});
-    sizes.insert(sizes.end(), {{4, 32, 32, 1}, {4, 32, 32, 1}});
+    sizes.insert(sizes.end(), {critic, critic});
   }
   if (!sac) {
     keys.push_back("actor_target");
-    sizes.push_back({3, 32, 32, actor_out});
+    sizes.push_back(actor);
   }
   nlohmann::json meta_f, meta_t;
   const std::string state_f = Save(*fused.algo, &meta_f);
@@ -146,6 +149,12 @@ TEST(FusedOffPolicyTest, Td3UpdatesWithTargetSmoothingMatchTheTorchPath) {
 
 TEST(FusedOffPolicyTest, DdpgUpdatesMatchTheTorchPath) {
   ExpectOffPolicyPathsAgree(Algo::kDdpg, {});
+}
+
+TEST(FusedOffPolicyTest, DdpgWithLayersOffTheVectorWidthMatchesTheTorchPath) {
+  // 40 and 20 units leave 8 and 4 columns past the last full 16-float
+  // vector (the zoo's 300-unit layer leaves 12): the matrix kernel's edge.
+  ExpectOffPolicyPathsAgree(Algo::kDdpg, {}, 40, 20);
 }
 
 void ExpectDqnPathsAgree(bool double_dqn) {
