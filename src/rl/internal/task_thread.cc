@@ -6,17 +6,25 @@
 namespace trainyard::rl::internal {
 namespace {
 
-constexpr auto kSpin = std::chrono::microseconds(200);
+// How long a hand-off spins before it sleeps: about what waking a sleeping
+// thread costs, and a few times the gap between PPO's or a 64x64 critic
+// pair's back-to-back tasks, so a busy training loop rarely sleeps while an
+// idle or descheduled peer costs at most this much per hand-off.
+constexpr auto kSpin = std::chrono::microseconds(20);
 
-// Spins until `done()` or kSpin has passed; returns done().
-template <typename Done>
-bool SpinUntil(Done done) {
+// Waits until state != `from` and returns the new state: spins for kSpin,
+// then sleeps on the futex.
+uint32_t AwaitChange(const std::atomic<uint32_t>& state, uint32_t from) {
   const auto deadline = std::chrono::steady_clock::now() + kSpin;
-  while (!done()) {
-    for (int i = 0; i < 64 && !done(); ++i) __builtin_ia32_pause();
-    if (std::chrono::steady_clock::now() > deadline) return done();
+  uint32_t s;
+  while ((s = state.load(std::memory_order_acquire)) == from) {
+    for (int i = 0; i < 32; ++i) __builtin_ia32_pause();
+    if (std::chrono::steady_clock::now() > deadline) break;
   }
-  return true;
+  while ((s = state.load(std::memory_order_acquire)) == from) {
+    state.wait(from);
+  }
+  return s;
 }
 
 }  // namespace
@@ -25,46 +33,27 @@ TaskThread::TaskThread() : thread_([this] { Loop(); }) {}
 
 TaskThread::~TaskThread() {
   Wait();
-  {
-    std::lock_guard lock(mu_);
-    stop_.store(true);
-  }
-  cv_.notify_all();
+  state_.store(kStop);
+  state_.notify_all();
   thread_.join();
 }
 
 void TaskThread::Start(std::function<void()> task) {
   task_ = std::move(task);
-  {
-    std::lock_guard lock(mu_);
-    pending_.store(true, std::memory_order_release);
-  }
-  cv_.notify_all();
+  // Sequentially consistent stores: the notify that follows skips the
+  // system call when it sees no sleeper, which is only sound if the store
+  // cannot be reordered after that check (release would allow it on x86).
+  state_.store(kPending);
+  state_.notify_all();
 }
 
-void TaskThread::Wait() {
-  auto idle = [this] { return !pending_.load(std::memory_order_acquire); };
-  if (SpinUntil(idle)) return;
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, idle);
-}
+void TaskThread::Wait() { AwaitChange(state_, kPending); }
 
 void TaskThread::Loop() {
-  auto ready = [this] {
-    return pending_.load(std::memory_order_acquire) || stop_.load();
-  };
-  while (true) {
-    if (!SpinUntil(ready)) {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, ready);
-    }
-    if (stop_.load()) return;
+  while (AwaitChange(state_, kIdle) != kStop) {
     task_();
-    {
-      std::lock_guard lock(mu_);
-      pending_.store(false, std::memory_order_release);
-    }
-    cv_.notify_all();
+    state_.store(kIdle);
+    state_.notify_all();
   }
 }
 

@@ -1,19 +1,22 @@
 // One persistent helper thread that runs a task while the caller does other
 // work, for splitting a short computation in two (PPO's actor and critic
-// gradients) without paying a thread start per call. INTERNAL to src/rl.
+// gradients, the twin critics of SAC and TD3) without paying a thread start
+// per call. INTERNAL to src/rl.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
+#include <cstdint>
 #include <functional>
-#include <mutex>
 #include <thread>
 
 namespace trainyard::rl::internal {
 
-// Hand-offs spin briefly before sleeping: the tasks last tens of
-// microseconds, about what waking a sleeping thread costs. Not thread-safe:
-// one owner calls Start/Wait alternately.
+// Hand-offs spin for a few microseconds, then sleep on a futex
+// (std::atomic::wait): a task that follows quickly is picked up without a
+// wake-up, and an idle helper or a caller waiting on a long task costs no
+// CPU, which on a machine loaded by other processes is the share of a core
+// the other thread needs. Not thread-safe: one owner calls Start/Wait
+// alternately.
 class TaskThread {
  public:
   TaskThread();
@@ -29,13 +32,12 @@ class TaskThread {
   void Wait();
 
  private:
+  enum State : uint32_t { kIdle, kPending, kStop };
+
   void Loop();
 
-  std::mutex mu_;
-  std::condition_variable cv_;
   std::function<void()> task_;
-  std::atomic<bool> pending_{false};
-  std::atomic<bool> stop_{false};
+  std::atomic<uint32_t> state_{kIdle};  // 32 bits: waits are a bare futex
   std::thread thread_;  // last: started once the fields above exist
 };
 

@@ -29,6 +29,18 @@ TEST(TaskThreadTest, RunsManyTasksInTurn) {
   EXPECT_EQ(sum, 500500);
 }
 
+TEST(TaskThreadTest, AHelperAsleepAfterALongPauseStillRunsTheNextTask) {
+  TaskThread helper;
+  int runs = 0;
+  for (int i = 0; i < 3; ++i) {
+    // Far past the spin: the helper has gone to sleep on the futex.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    helper.Start([&runs] { ++runs; });
+    helper.Wait();
+  }
+  EXPECT_EQ(runs, 3);
+}
+
 TEST(TaskThreadTest, RunsOnAnotherThread) {
   TaskThread helper;
   std::thread::id ran_on;
