@@ -19,6 +19,17 @@ std::optional<std::string> Statement::ColumnOptionalText(int col) const {
   return ColumnText(col);
 }
 
+void ConnectionLock::unlock() {
+  if (!owns_) return;
+  db_->Release();
+  owns_ = false;
+}
+
+void ConnectionLock::lock() {
+  db_->Acquire();
+  owns_ = true;
+}
+
 Statement& BindValue(Statement& stmt, int index, const SqlValue& value) {
   return std::visit(
       [&](const auto& v) -> Statement& { return stmt.Bind(index, v); }, value);

@@ -192,9 +192,38 @@ enum class TxMode {
   kRowLocks,
 };
 
-// One database connection, shared by several threads through a mutex:
-// every repository call takes the lock for its whole duration, so
-// statements and transactions never interleave. Other processes (a
+class Database;
+
+// A connection of a Database held by the calling thread, from
+// Database::Lock() until destroyed or unlock()ed. Movable, not copyable;
+// use it on the thread that took it.
+class ConnectionLock {
+ public:
+  ConnectionLock(ConnectionLock&& other) noexcept
+      : db_(other.db_), owns_(other.owns_) {
+    other.owns_ = false;
+  }
+  ConnectionLock& operator=(ConnectionLock&&) = delete;
+  ConnectionLock(const ConnectionLock&) = delete;
+  ~ConnectionLock() { unlock(); }
+  // Gives the connection back (a no-op if not held).
+  void unlock();
+  // Takes a connection again. REQUIRES: not held.
+  void lock();
+
+ private:
+  friend class Database;
+  explicit ConnectionLock(Database* db) : db_(db) { lock(); }
+  Database* db_;
+  bool owns_ = false;
+};
+
+// SQL connections shared by several threads: every repository call holds
+// one (Lock()) for its whole duration, so its statements and transactions
+// never interleave with another thread's. SQLite has one connection (the
+// calls take turns); PostgreSQL a pool that opens connections as threads
+// need them, up to kMaxPostgresConnections, so requests on different
+// threads run their queries at the same time. Other processes (a
 // `trainyard worker`, the CLI) may use the same database.
 class Database {
  public:
@@ -244,9 +273,14 @@ class Database {
   virtual Status BackupTo(const std::string& dest_path,
                           const ProgressFn& progress) = 0;
 
-  // The lock that guards the connection. Hold it across Prepare/Step and
-  // transactions: `auto lock = db.Lock();`.
-  std::unique_lock<std::mutex> Lock() { return std::unique_lock(mu_); }
+  // Most PostgreSQL connections one Database opens (each API server and
+  // worker process has one Database).
+  static constexpr int kMaxPostgresConnections = 8;
+
+  // A connection for the calling thread, waiting while all are in use.
+  // Hold it across Prepare/Step and transactions: `auto lock = db.Lock();`.
+  // Not reentrant: a thread holding one must not call Lock() again.
+  ConnectionLock Lock() { return ConnectionLock(this); }
 
   // A statement for `sql` (the text is cached per backend: compiling SQL
   // costs more than running a point query, and the API asks the same few
@@ -281,11 +315,16 @@ class Database {
 
  protected:
   Database() = default;
+  // Binds a connection to the calling thread (Lock) and gives it back
+  // (unlock). The default is the single connection behind one mutex.
+  virtual void Acquire() { mu_.lock(); }
+  virtual void Release() { mu_.unlock(); }
   // Creates the version tables and applies `migrations` (the core schema).
   // REQUIRES: Lock() held.
   Status Migrate(const std::vector<std::string>& migrations);
 
  private:
+  friend class ConnectionLock;
   // Applies migrations[v..] where v = read_version(), one transaction each,
   // re-reading v inside it. `what` names the schema in errors.
   // REQUIRES: Lock() held.

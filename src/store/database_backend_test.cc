@@ -1,6 +1,8 @@
 // store/database.h's contract on each backend (test_backends.h).
 #include <gtest/gtest.h>
 
+#include <future>
+#include <set>
 #include <thread>
 
 #include "core/test_support.h"
@@ -176,6 +178,136 @@ TEST_P(DatabaseBackendTest, ComponentMigrationsAreVersionedApart) {
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseBackendTest,
                          ::testing::ValuesIn(testdb::Backends()),
                          testdb::BackendName);
+
+// A PostgreSQL database with kSchema, or a skip.
+class PostgresPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test_db_.available()) GTEST_SKIP() << test_db_.skip_reason();
+    auto db = test_db_.OpenDatabase(kSchema);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(*db);
+  }
+  // The server process of the calling thread's connection.
+  int64_t BackendPid() {
+    auto q = db_->Prepare("SELECT pg_backend_pid()");
+    EXPECT_TRUE(q.ok());
+    EXPECT_TRUE(*q->Step());
+    return q->ColumnInt(0);
+  }
+  // Rows of t. CountLocked: REQUIRES the calling thread holds Lock().
+  int64_t CountLocked() {
+    auto q = db_->Prepare("SELECT COUNT(*) FROM t");
+    EXPECT_TRUE(q.ok());
+    auto row = q->Step();
+    EXPECT_TRUE(row.ok()) << row.status().ToString();
+    return row.ok() && *row ? q->ColumnInt(0) : -1;
+  }
+  int64_t Count() {
+    auto lock = db_->Lock();
+    return CountLocked();
+  }
+  testdb::TestDatabase test_db_{"postgresql"};
+  std::unique_ptr<Database> db_;
+};
+
+// Two requests on two threads query at the same time instead of taking
+// turns on one connection: the second gets its own connection while the
+// first still holds one (with a single connection it would wait forever;
+// the future's timeout only turns that hang into a failure).
+TEST_F(PostgresPoolTest, ThreadsHoldingLocksAtOnceUseSeparateConnections) {
+  auto lock = db_->Lock();
+  const int64_t mine = BackendPid();
+  auto other = std::async(std::launch::async, [&] {
+    auto their_lock = db_->Lock();
+    return BackendPid();
+  });
+  ASSERT_EQ(other.wait_for(std::chrono::seconds(30)),
+            std::future_status::ready);
+  EXPECT_NE(other.get(), mine);
+}
+
+// An uncommitted transaction on one thread's connection is invisible to
+// another thread, which is not blocked by it either.
+TEST_F(PostgresPoolTest, AnOpenTransactionIsIsolatedFromOtherThreads) {
+  auto lock = db_->Lock();
+  std::promise<void> inserted;
+  std::future<int64_t> seen;
+  Status tx = db_->Transaction([&]() -> Status {
+    auto ins = db_->Prepare("INSERT INTO t(id, n) VALUES('a', 1)");
+    TY_RETURN_IF_ERROR(ins.status());
+    TY_RETURN_IF_ERROR(ins->Run());
+    seen = std::async(std::launch::async, [&] { return Count(); });
+    if (seen.wait_for(std::chrono::seconds(30)) != std::future_status::ready)
+      return IoError("the other thread was blocked");
+    return Status::Ok();
+  });
+  ASSERT_TRUE(tx.ok()) << tx.ToString();
+  EXPECT_EQ(seen.get(), 0);
+  lock.unlock();
+  EXPECT_EQ(Count(), 1);
+}
+
+// At most kMaxPostgresConnections are opened however many threads ask; a
+// thread that finds them all held gets one of them when it is given back.
+TEST_F(PostgresPoolTest, ThePoolIsBoundedAndReusesConnections) {
+  const int max = Database::kMaxPostgresConnections;
+  std::vector<std::promise<void>> release(static_cast<size_t>(max));
+  std::vector<std::future<int64_t>> holders;
+  std::vector<std::promise<int64_t>> pids(static_cast<size_t>(max));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < max; ++i) {
+    threads.emplace_back([&, i] {
+      auto lock = db_->Lock();
+      pids[static_cast<size_t>(i)].set_value(BackendPid());
+      release[static_cast<size_t>(i)].get_future().wait();
+    });
+  }
+  std::set<int64_t> distinct;
+  for (auto& p : pids) distinct.insert(p.get_future().get());
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(max));
+  auto late = std::async(std::launch::async, [&] {
+    auto lock = db_->Lock();
+    return BackendPid();
+  });
+  release[0].set_value();
+  ASSERT_EQ(late.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(distinct.count(late.get()), 1u);
+  for (int i = 1; i < max; ++i) release[static_cast<size_t>(i)].set_value();
+  for (auto& t : threads) t.join();
+}
+
+// A connection the server dropped (a restart, an idle timeout) fails the
+// statement that notices it, then reconnects with its statements prepared
+// again.
+TEST_F(PostgresPoolTest, ADroppedConnectionIsReconnectedAndReprepared) {
+  int64_t pid = 0;
+  {
+    auto lock = db_->Lock();
+    pid = BackendPid();
+    EXPECT_EQ(CountLocked(), 0);  // prepares the count query
+  }
+  auto admin = test_db_.OpenDatabase(kSchema);
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  {
+    auto lock = (*admin)->Lock();
+    auto kill = (*admin)->Prepare("SELECT pg_terminate_backend(" +
+                                  std::to_string(pid) + ")");
+    ASSERT_TRUE(kill.ok());
+    auto killed = kill->Step();
+    ASSERT_TRUE(killed.ok()) << killed.status().ToString();
+    EXPECT_EQ(kill->ColumnInt(0), 1);
+  }
+  auto lock = db_->Lock();
+  auto failed = db_->Prepare("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(failed.ok());
+  // The first statement may fail with UNAVAILABLE (the drop is noticed
+  // then) or succeed if libpq noticed it before sending; never both wrong.
+  auto first = failed->Step();
+  if (!first.ok()) EXPECT_EQ(first.status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(CountLocked(), 0);
+  EXPECT_NE(BackendPid(), pid);
+}
 
 TEST(PostgresDatabaseTest, AnUnreachableServerIsUnavailableWithoutThePassword) {
   auto db = Database::OpenPostgres(

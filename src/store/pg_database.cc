@@ -1,10 +1,16 @@
-// The PostgreSQL implementation of store/database.h over libpq: one
-// connection per Database, parameters sent with their types, results read
-// as text. SQLite's SQL runs here through store/sql_dialect.h.
+// The PostgreSQL implementation of store/database.h over libpq: a pool of
+// connections per Database, each bound to the thread that holds it;
+// statements prepared once per connection, parameters sent with their types,
+// results read as text. SQLite's SQL runs here through store/sql_dialect.h.
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include "store/database.h"
 #include "store/sql_dialect.h"
@@ -77,11 +83,12 @@ struct ResultDeleter {
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
-class PgDatabase;
+class PgConnection;
 
 class PgStatement final : public StatementImpl {
  public:
-  PgStatement(PgDatabase* db, const std::string* sql) : db_(db), sql_(sql) {}
+  PgStatement(PgConnection* conn, const std::string* sql)
+      : conn_(conn), sql_(sql) {}
 
   void BindInt(int index, int64_t value) override {
     Set(index, std::to_string(value), kInt8Oid);
@@ -171,34 +178,45 @@ class PgStatement final : public StatementImpl {
     return PQgetvalue(result_.get(), row_, col);
   }
 
-  PgDatabase* db_;
-  const std::string* sql_;  // translated, owned by the database's cache
+  PgConnection* conn_;
+  const std::string* sql_;  // translated, owned by the connection's cache
   std::vector<std::optional<std::string>> values_;
   std::vector<Oid> types_;
   ResultPtr result_;
   int row_ = -1;  // -1 before the first Step
 };
 
-class PgDatabase final : public Database {
+// One libpq connection with what belongs to it: the translated SQL, the
+// statements prepared on the server, the rows changed by the last
+// statement. Used by one thread at a time (the one holding it).
+class PgConnection {
  public:
-  explicit PgDatabase(PGconn* conn, std::string url)
-      : conn_(conn), url_(std::move(url)) {}
-  ~PgDatabase() override { PQfinish(conn_); }
-
-  SqlBackend backend() const override { return SqlBackend::kPostgres; }
-  Status BackupTo(const std::string&, const ProgressFn&) override {
-    return Status(ErrorCode::kValidation,
-                  "trainyard backup copies the embedded SQLite database; "
-                  "back up PostgreSQL with pg_dump (docs/scale-out.md)");
+  PgConnection(PGconn* conn, const std::string* url) : conn_(conn), url_(url) {
+    // Notices ("relation already exists, skipping") are not errors.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
   }
-  Result<Statement> Prepare(std::string_view sql) override {
+  ~PgConnection() { PQfinish(conn_); }
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // Where reconnects and error messages find the URL (the database's copy).
+  void set_url(const std::string* url) { url_ = url; }
+  std::string error() const {
+    std::string msg = PQerrorMessage(conn_);
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    return msg;
+  }
+
+  Result<Statement> Prepare(std::string_view sql) {
     auto it = translated_.find(sql);
     if (it == translated_.end()) {
       it = translated_.emplace(std::string(sql), PostgresParameters(sql)).first;
     }
     return Statement(std::make_unique<PgStatement>(this, &it->second));
   }
-  Status Exec(std::string_view sql) override {
+  Status Exec(std::string_view sql) {
     TY_RETURN_IF_ERROR(EnsureConnected());
     ResultPtr res(PQexec(conn_, PostgresDdl(sql).c_str()));
     const ExecStatusType st = PQresultStatus(res.get());
@@ -206,24 +224,17 @@ class PgDatabase final : public Database {
       return ResultError(conn_, res.get(), "exec");
     return Status::Ok();
   }
-  Status Transaction(const std::function<Status()>& body, TxMode mode) override;
-  int64_t Changes() const override { return changes_; }
-  size_t cached_statement_count() const override { return translated_.size(); }
+  Status Transaction(const std::function<Status()>& body, TxMode mode);
+  int64_t changes() const { return changes_; }
+  size_t cached_statement_count() const { return translated_.size(); }
 
-  // Runs `sql` with `values`; records the changed rows. Errors as
-  // ResultError.
+  // Runs `sql` with `values` through a statement prepared on the server
+  // the first time this connection sees the SQL with these parameter
+  // types (parsing and planning cost more than running a point query);
+  // records the changed rows. Errors as ResultError.
   Result<ResultPtr> Run(const std::string& sql,
                         const std::vector<std::optional<std::string>>& values,
                         const std::vector<Oid>& types);
-
-  // Installs the functions SQLite has and the repositories use.
-  Status InstallCompat() {
-    return Transaction([&] { return Exec(kCompatFunctions); },
-                       TxMode::kSerialized);
-  }
-  Status MigrateSchema(const std::vector<std::string>& migrations) {
-    return Migrate(migrations);
-  }
 
  private:
   // COMMIT, which PostgreSQL answers with "ROLLBACK" (not an error) when a
@@ -240,26 +251,160 @@ class PgDatabase final : public Database {
     return Status::Ok();
   }
   // Reconnects once if the server closed the connection (a restart); the
-  // statement that noticed it fails with UNAVAILABLE.
+  // statement that noticed it fails with UNAVAILABLE. A new session has
+  // none of the old one's prepared statements or settings.
   Status EnsureConnected() {
     if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
     PQreset(conn_);
-    if (PQstatus(conn_) == CONNECTION_OK) return Status::Ok();
-    return Status(ErrorCode::kUnavailable, "cannot reach PostgreSQL at " +
-                                               RedactUrl(url_) + ": " +
-                                               PQerrorMessage(conn_));
+    prepared_.clear();
+    if (PQstatus(conn_) == CONNECTION_OK) return SetUpSession();
+    return Status(
+        ErrorCode::kUnavailable,
+        "cannot reach PostgreSQL at " + RedactUrl(*url_) + ": " + error());
   }
 
+ public:
+  // Settings every session needs.
+  Status SetUpSession() {
+    ResultPtr res(PQexec(conn_, "SET TIME ZONE 'UTC'"));
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+      return ResultError(conn_, res.get(), "session setup");
+    return Status::Ok();
+  }
+
+ private:
   PGconn* conn_;
-  std::string url_;
+  const std::string* url_;  // owned by the database
   int64_t changes_ = 0;
   // SQL as the repositories write it -> with PostgreSQL parameters.
   std::map<std::string, std::string, std::less<>> translated_;
+  // (translated SQL, parameter types) -> name of the prepared statement.
+  std::map<std::pair<std::string, std::vector<Oid>>, std::string> prepared_;
 };
+
+// The connections a thread holds, one per database at most.
+thread_local std::vector<std::pair<const Database*, PgConnection*>> t_held;
+
+class PgDatabase final : public Database {
+ public:
+  // Takes `first`, already connected and set up.
+  PgDatabase(std::unique_ptr<PgConnection> first, std::string url)
+      : url_(std::move(url)) {
+    first->set_url(&url_);
+    idle_.push_back(first.get());
+    all_.push_back(std::move(first));
+  }
+  ~PgDatabase() override = default;
+
+  SqlBackend backend() const override { return SqlBackend::kPostgres; }
+  Status BackupTo(const std::string&, const ProgressFn&) override {
+    return Status(ErrorCode::kValidation,
+                  "trainyard backup copies the embedded SQLite database; "
+                  "back up PostgreSQL with pg_dump (docs/scale-out.md)");
+  }
+  Result<Statement> Prepare(std::string_view sql) override {
+    return Held()->Prepare(sql);
+  }
+  Status Exec(std::string_view sql) override { return Held()->Exec(sql); }
+  Status Transaction(const std::function<Status()>& body,
+                     TxMode mode) override {
+    return Held()->Transaction(body, mode);
+  }
+  int64_t Changes() const override { return Held()->changes(); }
+  size_t cached_statement_count() const override {
+    return Held()->cached_statement_count();
+  }
+  const std::string& url() const { return url_; }
+
+  // Installs the functions SQLite has and the repositories use.
+  Status InstallCompat() {
+    return Transaction([&] { return Exec(kCompatFunctions); },
+                       TxMode::kSerialized);
+  }
+  Status MigrateSchema(const std::vector<std::string>& migrations) {
+    return Migrate(migrations);
+  }
+
+ protected:
+  void Acquire() override;
+  void Release() override;
+
+ private:
+  // The calling thread's connection. REQUIRES: Lock() held.
+  PgConnection* Held() const {
+    for (const auto& [db, conn] : t_held)
+      if (db == this) return conn;
+    return nullptr;  // unreachable while the REQUIRES holds
+  }
+  // A new connection, or nullptr if PostgreSQL refuses one (too many
+  // clients): the caller then waits for an open one.
+  std::unique_ptr<PgConnection> Connect() {
+    auto conn =
+        std::make_unique<PgConnection>(PQconnectdb(url_.c_str()), &url_);
+    if (!conn->ok() || !conn->SetUpSession().ok()) return nullptr;
+    return conn;
+  }
+
+  std::string url_;
+  std::mutex pool_mu_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<PgConnection>> all_;  // guarded by pool_mu_
+  std::vector<PgConnection*> idle_;                 // guarded by pool_mu_
+  int connecting_ = 0;                              // guarded by pool_mu_
+};
+
+void PgDatabase::Acquire() {
+  std::unique_lock lock(pool_mu_);
+  PgConnection* conn = nullptr;
+  while (conn == nullptr) {
+    returned_.wait(lock, [&] {
+      return !idle_.empty() || static_cast<int>(all_.size()) + connecting_ <
+                                   kMaxPostgresConnections;
+    });
+    if (!idle_.empty()) {
+      conn = idle_.back();
+      idle_.pop_back();
+      break;
+    }
+    // Connecting takes a round trip or more: not under the pool's lock.
+    ++connecting_;
+    lock.unlock();
+    std::unique_ptr<PgConnection> fresh = Connect();
+    lock.lock();
+    --connecting_;
+    if (fresh) {
+      conn = fresh.get();
+      all_.push_back(std::move(fresh));
+    } else if (all_.empty()) {
+      // Nothing to wait for: hand out a broken connection, whose first
+      // statement reconnects or fails with UNAVAILABLE.
+      all_.push_back(
+          std::make_unique<PgConnection>(PQconnectdb(url_.c_str()), &url_));
+      conn = all_.back().get();
+    } else {
+      // Refused while others are open (max_connections): wait for one of
+      // them rather than fail the request.
+      returned_.wait(lock, [&] { return !idle_.empty(); });
+    }
+  }
+  t_held.emplace_back(this, conn);
+}
+
+void PgDatabase::Release() {
+  auto it = std::find_if(t_held.begin(), t_held.end(),
+                         [&](const auto& held) { return held.first == this; });
+  PgConnection* conn = it->second;
+  t_held.erase(it);
+  {
+    std::lock_guard lock(pool_mu_);
+    idle_.push_back(conn);
+  }
+  returned_.notify_one();
+}
 
 Result<bool> PgStatement::Step() {
   if (!result_) {
-    TY_ASSIGN_OR_RETURN(result_, db_->Run(*sql_, values_, types_));
+    TY_ASSIGN_OR_RETURN(result_, conn_->Run(*sql_, values_, types_));
     row_ = 0;
   } else {
     ++row_;
@@ -268,18 +413,27 @@ Result<bool> PgStatement::Step() {
          row_ < PQntuples(result_.get());
 }
 
-Result<ResultPtr> PgDatabase::Run(
+Result<ResultPtr> PgConnection::Run(
     const std::string& sql,
     const std::vector<std::optional<std::string>>& values,
     const std::vector<Oid>& types) {
   TY_RETURN_IF_ERROR(EnsureConnected());
+  const int n = static_cast<int>(values.size());
+  auto key = std::make_pair(sql, types);
+  auto named = prepared_.find(key);
+  if (named == prepared_.end()) {
+    std::string name = "ty" + std::to_string(prepared_.size());
+    ResultPtr made(
+        PQprepare(conn_, name.c_str(), sql.c_str(), n, types.data()));
+    if (PQresultStatus(made.get()) != PGRES_COMMAND_OK)
+      return ResultError(conn_, made.get(), "query");
+    named = prepared_.emplace(std::move(key), std::move(name)).first;
+  }
   std::vector<const char*> params(values.size());
   for (size_t i = 0; i < values.size(); ++i)
     params[i] = values[i] ? values[i]->c_str() : nullptr;
-  ResultPtr res(PQexecParams(conn_, sql.c_str(),
-                             static_cast<int>(params.size()), types.data(),
-                             params.data(), nullptr, nullptr,
-                             /*resultFormat=*/0));
+  ResultPtr res(PQexecPrepared(conn_, named->second.c_str(), n, params.data(),
+                               nullptr, nullptr, /*resultFormat=*/0));
   const ExecStatusType st = PQresultStatus(res.get());
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
     return ResultError(conn_, res.get(), "query");
@@ -288,8 +442,8 @@ Result<ResultPtr> PgDatabase::Run(
   return res;
 }
 
-Status PgDatabase::Transaction(const std::function<Status()>& body,
-                               TxMode mode) {
+Status PgConnection::Transaction(const std::function<Status()>& body,
+                                 TxMode mode) {
   const bool serialized = mode == TxMode::kSerialized;
   const std::string key = std::to_string(kWriterLockKey);
   // The lock is taken before BEGIN so that the transaction's snapshot
@@ -317,20 +471,15 @@ Status PgDatabase::Transaction(const std::function<Status()>& body,
 
 Result<std::unique_ptr<Database>> Database::OpenPostgres(
     const std::string& url, const std::vector<std::string>& migrations) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    PQfinish(conn);
+  auto first = std::make_unique<PgConnection>(PQconnectdb(url.c_str()), &url);
+  if (!first->ok()) {
     return Status(ErrorCode::kUnavailable, "cannot connect to PostgreSQL at " +
-                                               RedactUrl(url) + ": " + msg);
+                                               RedactUrl(url) + ": " +
+                                               first->error());
   }
-  // Notices ("relation already exists, skipping") are not errors.
-  PQsetNoticeProcessor(
-      conn, [](void*, const char*) {}, nullptr);
-  auto db = std::make_unique<PgDatabase>(conn, url);
+  TY_RETURN_IF_ERROR(first->SetUpSession());
+  auto db = std::make_unique<PgDatabase>(std::move(first), url);
   auto lock = db->Lock();
-  TY_RETURN_IF_ERROR(db->Exec("SET TIME ZONE 'UTC'"));
   TY_RETURN_IF_ERROR(db->InstallCompat());
   TY_RETURN_IF_ERROR(db->MigrateSchema(migrations));
   lock.unlock();
