@@ -12,6 +12,7 @@
 #include "core/crypto.h"
 #include "core/test_support.h"
 #include "store/artifact_store.h"
+#include "store/fault_injecting_file_system.h"
 #include "store/test_backends.h"
 
 namespace trainyard::store {
@@ -57,9 +58,15 @@ class ArtifactReplicationTest : public ::testing::TestWithParam<std::string> {
     std::ifstream in(info->absolute, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
+  // The modification time of `relative` on `host`, unix ms.
+  static int64_t ModifiedMs(Host& host, const std::string& relative) {
+    struct stat st {};
+    EXPECT_EQ(stat((host.dir->root() + "/" + relative).c_str(), &st), 0);
+    return int64_t{st.st_mtim.tv_sec} * 1000 + st.st_mtim.tv_nsec / 1000000;
+  }
   testing::TempDir tmp_;
   testdb::TestDatabase test_db_{GetParam()};
-  PosixFileSystem fs_;
+  FaultInjectingFileSystem fs_;  // counts reads
   Host a_, b_;
 };
 
@@ -90,6 +97,18 @@ TEST_P(ArtifactReplicationTest, PublishCopiesOnlyWhatChanged) {
   Write(a_, "m/v1/log.csv", "step\n1\n");
   EXPECT_EQ(*a_.artifacts->Publish("m", 12), 1);
   EXPECT_EQ(ReadAs(b_, "alice", "m/v1/log.csv"), "step\n1\n");
+}
+
+// A job's folder is published at every checkpoint: files not written
+// since their last publication are not even read again.
+TEST_P(ArtifactReplicationTest, PublishDoesNotReadFilesUnchangedSincePublished) {
+  Write(a_, "m/v1/model.json", "one");
+  Write(a_, "m/v1/log.csv", "step\n");
+  const int64_t later = ModifiedMs(a_, "m/v1/log.csv") + 1000;
+  ASSERT_EQ(*a_.artifacts->Publish("m", later), 2);
+  const int64_t reads = fs_.reads();
+  EXPECT_EQ(*a_.artifacts->Publish("m", later + 1), 0);
+  EXPECT_EQ(fs_.reads(), reads);
 }
 
 TEST_P(ArtifactReplicationTest, PublishSkipsTemporaryFilesAndLinks) {

@@ -58,8 +58,11 @@ class FaultInjectingFileSystem final : public FileSystem {
   explicit FaultInjectingFileSystem(WriteStep step = WriteStep::kNone)
       : step_(step) {}
   void FailAt(WriteStep step) { step_ = step; }
+  // Files read through ReadFile so far.
+  int64_t reads() const { return reads_.load(); }
 
   Result<std::string> ReadFile(const std::string& p) override {
+    ++reads_;
     return real_.ReadFile(p);
   }
   Status CreateDirectories(const std::string& p) override {
@@ -88,6 +91,7 @@ class FaultInjectingFileSystem final : public FileSystem {
   }
 
  private:
+  std::atomic<int64_t> reads_{0};
   class FaultyFile final : public WritableFile {
    public:
     FaultyFile(std::unique_ptr<WritableFile> real, FaultInjectingFileSystem* fs)

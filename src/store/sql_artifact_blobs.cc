@@ -24,6 +24,18 @@ std::string EscapeLike(const std::string& text) {
   return out;
 }
 
+// The metadata row of `path`, or nullopt. REQUIRES: db.Lock() held.
+Result<std::optional<ArtifactBlob>> SelectBlob(Database& db,
+                                               const std::string& path) {
+  TY_ASSIGN_OR_RETURN(Statement s,
+                      db.Prepare(std::string("SELECT ") + kBlobColumns +
+                                 " FROM artifact_blobs WHERE path = ?"));
+  s.Bind(1, path);
+  TY_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<ArtifactBlob>();
+  return std::optional<ArtifactBlob>(ReadBlob(s));
+}
+
 }  // namespace
 
 Status SqlArtifactBlobStore::Put(const ArtifactBlob& blob,
@@ -61,13 +73,7 @@ Status SqlArtifactBlobStore::Put(const ArtifactBlob& blob,
 Result<std::optional<ArtifactBlob>> SqlArtifactBlobStore::Stat(
     const std::string& path) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(Statement s,
-                      db_->Prepare(std::string("SELECT ") + kBlobColumns +
-                                   " FROM artifact_blobs WHERE path = ?"));
-  s.Bind(1, path);
-  TY_ASSIGN_OR_RETURN(bool row, s.Step());
-  if (!row) return std::optional<ArtifactBlob>();
-  return std::optional<ArtifactBlob>(ReadBlob(s));
+  return SelectBlob(*db_, path);
 }
 
 Result<std::string> SqlArtifactBlobStore::Read(const std::string& path) {
@@ -76,13 +82,10 @@ Result<std::string> SqlArtifactBlobStore::Read(const std::string& path) {
   ArtifactBlob blob;
   // One transaction: a concurrent Put is seen whole or not at all.
   Status read = db_->Transaction([&]() -> Status {
-    TY_ASSIGN_OR_RETURN(Statement s,
-                        db_->Prepare(std::string("SELECT ") + kBlobColumns +
-                                     " FROM artifact_blobs WHERE path = ?"));
-    s.Bind(1, path);
-    TY_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) return NotFoundError("no stored copy of '" + path + "'");
-    blob = ReadBlob(s);
+    TY_ASSIGN_OR_RETURN(std::optional<ArtifactBlob> found,
+                        SelectBlob(*db_, path));
+    if (!found) return NotFoundError("no stored copy of '" + path + "'");
+    blob = *found;
     TY_ASSIGN_OR_RETURN(
         Statement chunks,
         db_->Prepare("SELECT data FROM artifact_chunks WHERE path = ? "
