@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -294,7 +295,11 @@ class PgDatabase final : public Database {
     idle_.push_back(first.get());
     all_.push_back(std::move(first));
   }
-  ~PgDatabase() override = default;
+  // Waits for connections still being opened.
+  ~PgDatabase() override {
+    std::unique_lock lock(pool_mu_);
+    returned_.wait(lock, [&] { return connecting_ == 0; });
+  }
 
   SqlBackend backend() const override { return SqlBackend::kPostgres; }
   Status BackupTo(const std::string&, const ProgressFn&) override {
@@ -330,6 +335,9 @@ class PgDatabase final : public Database {
   void Release() override;
 
  private:
+  // Opens one more connection (on its own thread, see Acquire) and offers
+  // it to the waiters.
+  void Grow();
   // The calling thread's connection. REQUIRES: Lock() held.
   PgConnection* Held() const {
     for (const auto& [db, conn] : t_held)
@@ -350,44 +358,50 @@ class PgDatabase final : public Database {
   std::condition_variable returned_;
   std::vector<std::unique_ptr<PgConnection>> all_;  // guarded by pool_mu_
   std::vector<PgConnection*> idle_;                 // guarded by pool_mu_
-  int connecting_ = 0;                              // guarded by pool_mu_
+  int connecting_ = 0;  // connections being opened; guarded by pool_mu_
+  int waiting_ = 0;     // threads in Acquire; guarded by pool_mu_
+  int limit_ = kMaxPostgresConnections;  // guarded by pool_mu_
 };
 
 void PgDatabase::Acquire() {
   std::unique_lock lock(pool_mu_);
-  PgConnection* conn = nullptr;
-  while (conn == nullptr) {
-    returned_.wait(lock, [&] {
-      return !idle_.empty() || static_cast<int>(all_.size()) + connecting_ <
-                                   kMaxPostgresConnections;
-    });
-    if (!idle_.empty()) {
-      conn = idle_.back();
-      idle_.pop_back();
-      break;
+  ++waiting_;
+  while (idle_.empty()) {
+    // Connecting costs a server process and takes long on a busy host: it
+    // happens on another thread, and a waiter takes whichever connection is
+    // free first, a new one or one given back.
+    if (connecting_ < waiting_ &&
+        static_cast<int>(all_.size()) + connecting_ < limit_) {
+      ++connecting_;
+      std::thread([this] { Grow(); }).detach();
     }
-    // Connecting takes a round trip or more: not under the pool's lock.
-    ++connecting_;
-    lock.unlock();
-    std::unique_ptr<PgConnection> fresh = Connect();
-    lock.lock();
-    --connecting_;
-    if (fresh) {
-      conn = fresh.get();
-      all_.push_back(std::move(fresh));
-    } else if (all_.empty()) {
-      // Nothing to wait for: hand out a broken connection, whose first
-      // statement reconnects or fails with UNAVAILABLE.
-      all_.push_back(
-          std::make_unique<PgConnection>(PQconnectdb(url_.c_str()), &url_));
-      conn = all_.back().get();
-    } else {
-      // Refused while others are open (max_connections): wait for one of
-      // them rather than fail the request.
-      returned_.wait(lock, [&] { return !idle_.empty(); });
-    }
+    returned_.wait(lock);
   }
+  --waiting_;
+  PgConnection* conn = idle_.back();
+  idle_.pop_back();
   t_held.emplace_back(this, conn);
+}
+
+void PgDatabase::Grow() {
+  std::unique_ptr<PgConnection> fresh = Connect();
+  std::lock_guard lock(pool_mu_);
+  --connecting_;
+  if (fresh) {
+    idle_.push_back(fresh.get());
+    all_.push_back(std::move(fresh));
+  } else if (all_.empty()) {
+    // Nothing to wait for: hand out a broken connection, whose first
+    // statement reconnects or fails with UNAVAILABLE.
+    all_.push_back(
+        std::make_unique<PgConnection>(PQconnectdb(url_.c_str()), &url_));
+    idle_.push_back(all_.back().get());
+  } else {
+    // Refused while others are open (max_connections): the pool stays at
+    // the size the server allows, and waiters take the open ones in turn.
+    limit_ = static_cast<int>(all_.size());
+  }
+  returned_.notify_all();
 }
 
 void PgDatabase::Release() {
