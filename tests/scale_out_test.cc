@@ -4,10 +4,9 @@
 // anywhere is served by an API server on another "host"; two API servers
 // deliver each webhook event once and hold a rate limit in total; a worker
 // stopped with SIGTERM hands its job back (docs/scale-out.md).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -254,6 +253,38 @@ TEST_F(ScaleOutTest,
 
 // Every API server runs a webhook deliverer on the shared outbox: each
 // event reaches each receiver once, whichever server sends it.
+// Market data imported through one API server is published: a worker on a
+// disk of its own trains on it (it had only the database's row before).
+TEST_F(ScaleOutTest, MarketDataImportedOnOneHostTrainsOnAWorkerOfAnother) {
+  testing::ChildProcess api, worker;
+  const int port = StartApi(&api, "api");
+  ASSERT_NE(port, 0);
+  StartWorker(&worker, "worker");
+  token_ = NewToken("importer");
+  int status = 0;
+  json imported = Send(port, "POST", "/api/ai-studio/market-data/SCALEX/",
+                       {{"csv", studio::ValidOhlcvCsv()}}, &status);
+  ASSERT_EQ(status, 201) << imported.dump();
+  json body = studio::TinyModelBody("on-imported");
+  body["training_config"]["symbols"] = {"SCALEX"};
+  body["training_config"]["start_date"] = "2020-01-01";
+  body["training_config"]["end_date"] = "2021-06-30";
+  const std::string model =
+      Id(Send(port, "POST", "/api/ai-studio/models/", body), "id");
+  const std::string run =
+      Id(Send(port, "POST", "/api/ai-studio/models/" + model + "/train/"),
+         "job_id");
+  json done = Poll(port, "/api/ai-studio/training-jobs/" + run + "/",
+                   [](const json& j) {
+                     const std::string s = j.value("status", "");
+                     return s == "COMPLETED" || s == "FAILED";
+                   });
+  EXPECT_EQ(done.value("status", ""), "COMPLETED") << done.dump();
+  EXPECT_EQ(Send(port, "GET", "/api/ai-studio/models/" + model + "/")
+                .value("data_source", ""),
+            "imported");
+}
+
 TEST_F(ScaleOutTest, TwoApiServersDeliverEachWebhookEventOncePerReceiver) {
   notify::WebhookReceiver a, b;
   ASSERT_GT(a.port(), 0);

@@ -33,7 +33,7 @@ int ImportOhlcv(const ImportArgs& a) {
   auto text = ml::ReadFile(a.csv, "CSV file");
   if (!text.ok()) return ReportError(text.status());
   studio::MarketData market((*rt)->store->studio()->datasets(),
-                            (*rt)->data_dir.get(), SystemClock::Default());
+                            (*rt)->artifacts.get(), SystemClock::Default());
   // The CLI acts as the operator: it may replace any symbol.
   auto info = market.Import("cli", /*is_admin=*/true, a.symbol, *text);
   if (!info.ok()) return ReportError(info.status());
@@ -51,7 +51,8 @@ int ImportPoolData(const ImportArgs& a) {
   if (!rt.ok()) return ReportError(rt.status());
   auto text = ml::ReadFile(a.csv, "CSV file");
   if (!text.ok()) return ReportError(text.status());
-  auto info = ilp::ImportPoolData(*(*rt)->data_dir, a.pool, *text);
+  auto info = ilp::ImportPoolData(*(*rt)->artifacts, a.pool, *text,
+                                  SystemClock::Default()->NowMillis());
   if (!info.ok()) return ReportError(info.status());
   std::cout << "imported " << info->rows << " prices of pool " << info->pool
             << " (timestamps " << info->first_timestamp << " .. "

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
+#include "core/clock.h"
 #include "core/crypto.h"
 #include "core/test_support.h"
 #include "store/artifact_store.h"
@@ -101,7 +103,8 @@ TEST_P(ArtifactReplicationTest, PublishCopiesOnlyWhatChanged) {
 
 // A job's folder is published at every checkpoint: files not written
 // since their last publication are not even read again.
-TEST_P(ArtifactReplicationTest, PublishDoesNotReadFilesUnchangedSincePublished) {
+TEST_P(ArtifactReplicationTest,
+       PublishDoesNotReadFilesUnchangedSincePublished) {
   Write(a_, "m/v1/model.json", "one");
   Write(a_, "m/v1/log.csv", "step\n");
   const int64_t later = ModifiedMs(a_, "m/v1/log.csv") + 1000;
@@ -109,6 +112,34 @@ TEST_P(ArtifactReplicationTest, PublishDoesNotReadFilesUnchangedSincePublished) 
   const int64_t reads = fs_.reads();
   EXPECT_EQ(*a_.artifacts->Publish("m", later + 1), 0);
   EXPECT_EQ(fs_.reads(), reads);
+}
+
+// Market data lives at a fixed path that any host may re-import: Refresh
+// replaces an older local copy (Fetch never replaces one).
+TEST_P(ArtifactReplicationTest,
+       RefreshReplacesALocalCopyOlderThanThePublished) {
+  Write(a_, "datasets/X.csv", "day,close\n1,10\n");
+  ASSERT_EQ(*a_.artifacts->Publish("datasets/X.csv", 1000), 1);
+  ASSERT_EQ(*b_.artifacts->Refresh("datasets/X.csv"), 1);
+  EXPECT_EQ(*b_.artifacts->Get("datasets/X.csv"), "day,close\n1,10\n");
+  // Re-imported on a later millisecond than b's copy was written.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const int64_t later = SystemClock::Default()->NowMillis();
+  ASSERT_GT(later, ModifiedMs(b_, "datasets/X.csv"));
+  Write(a_, "datasets/X.csv", "day,close\n1,10\n2,11\n");
+  ASSERT_EQ(*a_.artifacts->Publish("datasets/X.csv", later), 1);
+  EXPECT_EQ(*b_.artifacts->Fetch("datasets/X.csv"), 0);
+  ASSERT_EQ(*b_.artifacts->Refresh("datasets/X.csv"), 1);
+  EXPECT_EQ(*b_.artifacts->Get("datasets/X.csv"), "day,close\n1,10\n2,11\n");
+  EXPECT_EQ(*b_.artifacts->Refresh("datasets/X.csv"), 0);  // now current
+}
+
+TEST_P(ArtifactReplicationTest, RefreshKeepsALocalCopyNewerThanThePublished) {
+  Write(a_, "datasets/X.csv", "old");
+  ASSERT_EQ(*a_.artifacts->Publish("datasets/X.csv", 1000), 1);
+  Write(b_, "datasets/X.csv", "newer here");
+  EXPECT_EQ(*b_.artifacts->Refresh("datasets/X.csv"), 0);
+  EXPECT_EQ(*b_.artifacts->Get("datasets/X.csv"), "newer here");
 }
 
 TEST_P(ArtifactReplicationTest, PublishSkipsTemporaryFilesAndLinks) {

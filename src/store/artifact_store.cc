@@ -188,6 +188,15 @@ Result<int> ArtifactStore::Publish(const std::string& relative, int64_t now) {
 }
 
 Result<int> ArtifactStore::Fetch(const std::string& relative) {
+  return CopyPublished(relative, /*replace_older=*/false);
+}
+
+Result<int> ArtifactStore::Refresh(const std::string& relative) {
+  return CopyPublished(relative, /*replace_older=*/true);
+}
+
+Result<int> ArtifactStore::CopyPublished(const std::string& relative,
+                                         bool replace_older) {
   if (blobs_ == nullptr) return 0;
   TY_ASSIGN_OR_RETURN(std::string path, dir_->Resolve(relative));
   if (path == dir_->root())
@@ -197,7 +206,9 @@ Result<int> ArtifactStore::Fetch(const std::string& relative) {
   int written = 0;
   for (const ArtifactBlob& blob : blobs) {
     TY_ASSIGN_OR_RETURN(std::string target, dir_->Resolve(blob.path));
-    if (fs_->Exists(target)) continue;
+    if (fs_->Exists(target) &&
+        !(replace_older && ModifiedAtMs(target) < blob.updated_at))
+      continue;
     TY_ASSIGN_OR_RETURN(std::string data, blobs_->Read(blob.path));
     TY_RETURN_IF_ERROR(fs_->WriteFileAtomic(target, data));
     ++written;

@@ -81,6 +81,11 @@ class ArtifactStore {
   // number of files written; 0 without a blob store. Errors as Publish,
   // CORRUPTION for a copy that fails its hash.
   Result<int> Fetch(const std::string& relative);
+  // As Fetch, but also replaces a local file that is older than its
+  // published copy: for data every host reads at a fixed path and any
+  // host may replace (imported market data). Returns the number of files
+  // written; 0 without a blob store. Errors as Fetch.
+  Result<int> Refresh(const std::string& relative);
 
   // Atomically writes `data` at `relative`. VALIDATION_ERROR for a path
   // outside the data directory, IO on write failure (old content kept).
@@ -106,6 +111,8 @@ class ArtifactStore {
 
  private:
   Result<ArtifactInfo> CachedCopy(const ArtifactBlob& blob);
+  // Fetch (replace_older false) and Refresh (true).
+  Result<int> CopyPublished(const std::string& relative, bool replace_older);
 
   const DataDir* dir_;
   FileSystem* fs_;

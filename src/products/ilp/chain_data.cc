@@ -95,13 +95,19 @@ Status BeginMarketDataImport(store::ArtifactStore* artifacts,
       {"from_block", spec.from_block},
       {"to_block", spec.to_block ? json(*spec.to_block) : json(nullptr)},
       {"path", dir}};
-  return artifacts->Put(dir + "/" + kMetaFile, meta.dump(1) + "\n").status();
+  TY_RETURN_IF_ERROR(
+      artifacts->Put(dir + "/" + kMetaFile, meta.dump(1) + "\n").status());
+  // Published for API servers on other hosts to answer "importing".
+  return artifacts->Publish(dir, now_ms).status();
 }
 
 Result<json> ReadMarketDataMeta(store::ArtifactStore* artifacts,
                                 const std::string& owner_id,
                                 const std::string& name) {
   if (!ValidateMarketDataName(name).ok()) return NoMarketData(name);
+  // The import job may have run (or be running) on another host.
+  TY_RETURN_IF_ERROR(
+      artifacts->Refresh(MarketDataDir(owner_id, name)).status());
   Result<std::string> text =
       artifacts->Get(MarketDataDir(owner_id, name) + "/" + kMetaFile);
   if (text.status().code() == ErrorCode::kNotFound) return NoMarketData(name);
@@ -116,6 +122,7 @@ Result<json> ReadMarketDataMeta(store::ArtifactStore* artifacts,
 
 Result<std::vector<std::string>> ListMarketData(store::ArtifactStore* artifacts,
                                                 const std::string& owner_id) {
+  TY_RETURN_IF_ERROR(artifacts->Refresh("datasets/chain/" + owner_id).status());
   Result<std::vector<std::string>> names =
       artifacts->List("datasets/chain/" + owner_id);
   if (names.status().code() == ErrorCode::kNotFound)
@@ -131,6 +138,7 @@ Result<std::vector<std::string>> ListMarketData(store::ArtifactStore* artifacts,
 
 Result<std::vector<double>> LoadMarketPricesAt(store::ArtifactStore* artifacts,
                                                const std::string& relative) {
+  TY_RETURN_IF_ERROR(artifacts->Refresh(relative).status());
   TY_ASSIGN_OR_RETURN(std::string text, artifacts->Get(relative));
   Result<std::vector<market::PriceRow>> rows = market::ParsePriceCsv(text);
   if (!rows.ok()) {
@@ -204,6 +212,8 @@ Status ImportOnce(const ChainEndpoints& endpoints,
       artifacts->Put(dir + "/" + kEventsFile, m.events_csv).status());
   TY_RETURN_IF_ERROR(
       artifacts->Put(dir + "/" + kPricesFile, m.prices_csv).status());
+  // The data before the "ready" meta.json, for other hosts too.
+  TY_RETURN_IF_ERROR(artifacts->Publish(dir, clock->NowMillis()).status());
   json meta = {{"name", spec.name},
                {"status", "ready"},
                {"job_id", context.job().id},
@@ -228,6 +238,8 @@ Status ImportOnce(const ChainEndpoints& endpoints,
   // meta.json last: until it says "ready", nobody replays the files.
   TY_RETURN_IF_ERROR(
       artifacts->Put(dir + "/" + kMetaFile, meta.dump(1) + "\n").status());
+  TY_RETURN_IF_ERROR(
+      artifacts->Publish(dir + "/" + kMetaFile, clock->NowMillis()).status());
   context.ReportProgress(
       total, total,
       json{{"events", m.history.events.size()}, {"last_block", to}}.dump());

@@ -9,7 +9,6 @@
 #include "market/presets.h"
 #include "market/price_csv.h"
 #include "products/ilp/predictor.h"
-#include "store/file_system.h"
 
 namespace trainyard::ilp {
 namespace {
@@ -46,9 +45,9 @@ int64_t DateToEpochSeconds(const std::string& date) {
   return (static_cast<int64_t>(era) * 146097 + doe - 719468) * 86400;
 }
 
-Result<ImportSummary> ImportPoolData(const store::DataDir& data_dir,
+Result<ImportSummary> ImportPoolData(store::ArtifactStore& artifacts,
                                      const std::string& pool_id,
-                                     std::string_view csv) {
+                                     std::string_view csv, int64_t now_ms) {
   TY_ASSIGN_OR_RETURN(market::PoolPreset pool, FindPool(pool_id));
   Result<std::vector<market::PriceRow>> rows = market::ParsePriceCsv(csv);
   if (!rows.ok()) {
@@ -61,27 +60,29 @@ Result<ImportSummary> ImportPoolData(const store::DataDir& data_dir,
   s.rows = static_cast<int64_t>(rows->size());
   s.first_timestamp = rows->front().timestamp;
   s.last_timestamp = rows->back().timestamp;
-  TY_ASSIGN_OR_RETURN(std::string path, data_dir.Resolve(s.path, "pool_id"));
   // Stored normalised (Unix seconds) so later reads need no date parsing.
   std::ostringstream out;
   out.precision(17);
   out << "timestamp,price,volume\n";
   for (const market::PriceRow& r : *rows)
     out << r.timestamp << ',' << r.price << ',' << r.volume << '\n';
-  Status written = store::DefaultFileSystem()->WriteFileAtomic(path, out.str());
+  Result<store::ArtifactInfo> written = artifacts.Put(s.path, out.str());
   if (!written.ok()) {
-    return IoError("cannot store " + s.path + ": " + written.message());
+    return IoError("cannot store " + s.path + ": " +
+                   written.status().message());
   }
+  TY_RETURN_IF_ERROR(artifacts.Publish(s.path, now_ms).status());
   return s;
 }
 
 Result<std::optional<PoolHistory>> LoadPoolHistory(
-    const store::DataDir& data_dir, const std::string& pool_id,
+    store::ArtifactStore& artifacts, const std::string& pool_id,
     const std::string& date, size_t max_rows) {
   TY_ASSIGN_OR_RETURN(market::PoolPreset pool, FindPool(pool_id));
   TY_RETURN_IF_ERROR(ValidateDate(date));
+  TY_RETURN_IF_ERROR(artifacts.Refresh(RelativePath(pool)).status());
   TY_ASSIGN_OR_RETURN(std::string path,
-                      data_dir.Resolve(RelativePath(pool), "pool_id"));
+                      artifacts.dir().Resolve(RelativePath(pool), "pool_id"));
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return std::optional<PoolHistory>();
   std::ifstream in(path);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/data_dir.h"
+#include "store/artifact_store.h"
 
 namespace trainyard::ilp {
 
@@ -23,10 +23,11 @@ struct ImportSummary {
 
 // Validates `csv` with market::ParsePriceCsv (VALIDATION_ERROR naming the
 // first bad line in details["csv"]) and stores it for the pool (replacing
-// earlier data). VALIDATION_ERROR for an unknown pool; IO_ERROR on write.
-Result<ImportSummary> ImportPoolData(const store::DataDir& data_dir,
+// earlier data), published at `now_ms` so that every host reads it (see
+// LoadPoolHistory). VALIDATION_ERROR for an unknown pool; IO_ERROR on write.
+Result<ImportSummary> ImportPoolData(store::ArtifactStore& artifacts,
                                      const std::string& pool_id,
-                                     std::string_view csv);
+                                     std::string_view csv, int64_t now_ms);
 
 struct PoolHistory {
   std::vector<double>
@@ -37,10 +38,11 @@ struct PoolHistory {
 
 // The last `max_rows` prices at or before the end of `date` (YYYY-MM-DD,
 // UTC), or nullopt when nothing is imported for the pool or no row is that
-// old. VALIDATION_ERROR for an unknown pool or a bad date; CORRUPTION if the
-// stored file no longer parses.
+// old. Data another host imported later than this host's copy replaces it
+// first (ArtifactStore::Refresh). VALIDATION_ERROR for an unknown pool or a
+// bad date; CORRUPTION if the stored file no longer parses.
 Result<std::optional<PoolHistory>> LoadPoolHistory(
-    const store::DataDir& data_dir, const std::string& pool_id,
+    store::ArtifactStore& artifacts, const std::string& pool_id,
     const std::string& date, size_t max_rows);
 
 // Seconds since the epoch at 00:00 UTC of YYYY-MM-DD (no validation).

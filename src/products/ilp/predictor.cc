@@ -119,7 +119,7 @@ Result<RangeAction> Predictor::Run(const std::string& algo,
     out->data_source = "chain";
     source_key = "chain:" + req.live_key;
   } else {
-    TY_ASSIGN_OR_RETURN(history, LoadPoolHistory(*data_dir_, req.pool_id,
+    TY_ASSIGN_OR_RETURN(history, LoadPoolHistory(*artifacts_, req.pool_id,
                                                  req.date_str, kHistoryPrices));
     if (history) {
       out->data_source = "imported";

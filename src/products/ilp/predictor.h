@@ -78,7 +78,8 @@ class Predictor {
   // Prices of history one prediction replays (warm-up blocks + the last).
   static constexpr size_t kHistoryPrices = 49;
 
-  explicit Predictor(const store::DataDir* data_dir) : data_dir_(data_dir) {}
+  // `artifacts` holds imported pool data; not owned.
+  explicit Predictor(store::ArtifactStore* artifacts) : artifacts_(artifacts) {}
   // Runs the requested models. VALIDATION_ERROR for an unknown pool or
   // when no model is requested; model errors as LoadModel.
   Result<PredictResult> Predict(const PredictRequest& request);
@@ -96,7 +97,7 @@ class Predictor {
   Result<RangeAction> Run(const std::string& algo, const ModelPaths& paths,
                           const PredictRequest& request, PredictResult* out);
 
-  const store::DataDir* data_dir_;
+  store::ArtifactStore* artifacts_;
   ModelCache cache_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const State>> states_;

@@ -63,7 +63,7 @@ struct Service {
         jobs(j),
         workspace(d.data_dir),
         registry(d.store->models(), d.artifacts, &workspace, d.clock),
-        predictor(d.data_dir) {}
+        predictor(d.artifacts) {}
 };
 
 // Models trained before models had owners sit in model_storage/<algo>/<name>
@@ -759,7 +759,8 @@ Result<Response> ImportPool(Service& s, Request& req) {
   std::optional<std::string> csv = v.RequiredString("csv", size_t{64} << 20);
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(ImportSummary r,
-                      ImportPoolData(*s.deps.data_dir, *pool, *csv));
+                      ImportPoolData(*s.deps.artifacts, *pool, *csv,
+                                     s.deps.clock->NowMillis()));
   json out = {{"message", "Pool data imported"},
               {"pool_id", *pool},
               {"pool", r.pool},

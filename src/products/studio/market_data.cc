@@ -89,8 +89,9 @@ Result<DatasetInfo> MarketData::Import(const std::string& owner_id,
                          "admin can replace it");
   }
   const std::string relative = "datasets/" + symbol + ".csv";
-  TY_ASSIGN_OR_RETURN(std::string path, data_dir_->Resolve(relative, "symbol"));
-  TY_RETURN_IF_ERROR(ml::WriteFileAtomically(path, ToCsv(series)));
+  TY_RETURN_IF_ERROR(artifacts_->Put(relative, ToCsv(series)).status());
+  TY_RETURN_IF_ERROR(
+      artifacts_->Publish(relative, clock_->NowMillis()).status());
   DatasetInfo info{symbol,
                    "imported",
                    static_cast<int64_t>(series.size()),
@@ -132,8 +133,10 @@ Result<std::shared_ptr<const ml::OhlcvSeries>> MarketData::Load(
   }
   ml::OhlcvSeries series;
   if (info) {
-    TY_ASSIGN_OR_RETURN(std::string path,
-                        data_dir_->Resolve("datasets/" + symbol + ".csv"));
+    // Another host may have imported it, or imported it again, since.
+    const std::string relative = "datasets/" + symbol + ".csv";
+    TY_RETURN_IF_ERROR(artifacts_->Refresh(relative).status());
+    TY_ASSIGN_OR_RETURN(std::string path, artifacts_->dir().Resolve(relative));
     TY_ASSIGN_OR_RETURN(series, ml::LoadOhlcvCsv(symbol, path));
   } else {
     TY_ASSIGN_OR_RETURN(series,

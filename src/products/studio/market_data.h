@@ -14,7 +14,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "ml/ohlcv.h"
-#include "store/data_dir.h"
+#include "store/artifact_store.h"
 #include "store/tables/studio_datasets.h"
 
 namespace trainyard::studio {
@@ -35,9 +35,12 @@ struct DatasetInfo {
 // Thread-safe. Pointers are not owned and must outlive this object.
 class MarketData {
  public:
+  // Not owned. `artifacts` holds the imported files, published so that
+  // every host (API servers and workers of a PostgreSQL deployment) reads
+  // the latest import.
   MarketData(store::studio::DatasetRepository* datasets,
-             const store::DataDir* data_dir, const Clock* clock)
-      : datasets_(datasets), data_dir_(data_dir), clock_(clock) {}
+             store::ArtifactStore* artifacts, const Clock* clock)
+      : datasets_(datasets), artifacts_(artifacts), clock_(clock) {}
 
   // Validates `csv` (ml::ParseOhlcvCsv: dates, positive prices, high >= low,
   // duplicates, ...) and stores it as `symbol` (upper-case letters, digits,
@@ -61,7 +64,7 @@ class MarketData {
  private:
   Result<std::optional<DatasetInfo>> Find(const std::string& symbol);
   store::studio::DatasetRepository* datasets_;
-  const store::DataDir* data_dir_;
+  store::ArtifactStore* artifacts_;
   const Clock* clock_;
   std::mutex mu_;
   // symbol -> (cache key, series); the key changes on import or a new day.

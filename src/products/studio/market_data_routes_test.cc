@@ -9,32 +9,9 @@ namespace {
 
 using MarketDataRoutesTest = StudioServerTest;
 
-// 400 business days of a smooth, always-valid price path.
-std::string ValidCsv() {
-  std::string csv = "Date,Open,High,Low,Close,Volume\n";
-  int year = 2020, month = 1, day = 1, weekday = 2;  // 2020-01-01: Wednesday
-  const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  for (int n = 0; n < 400;) {
-    if (weekday < 5) {
-      const double close = 100 + 10 * std::sin(n / 9.0) + n * 0.05;
-      char row[128];
-      std::snprintf(row, sizeof row, "%04d-%02d-%02d,%.4f,%.4f,%.4f,%.4f,%d\n",
-                    year, month, day, close - 0.5, close + 1.0, close - 1.0,
-                    close, 1000 + (n * 37) % 500);
-      csv += row;
-      ++n;
-    }
-    weekday = (weekday + 1) % 7;
-    const int len = days_in[month - 1] - (month == 2 && year % 4 != 0 ? 1 : 0);
-    if (++day > len) day = 1, ++month;
-    if (month > 12) month = 1, ++year;
-  }
-  return csv;
-}
-
 TEST_F(MarketDataRoutesTest, UploadedCsvIsImportedAndTrainsAnImportedModel) {
-  auto r = client_->Post(Api("market-data/MYIDX/"), Auth(alice_), ValidCsv(),
-                         "text/csv");
+  auto r = client_->Post(Api("market-data/MYIDX/"), Auth(alice_),
+                         ValidOhlcvCsv(), "text/csv");
   ASSERT_EQ(r->status, 201) << r->body;
   json info = Body(r);
   EXPECT_EQ(info["rows"], 400);
@@ -57,8 +34,8 @@ TEST_F(MarketDataRoutesTest, UploadedCsvIsImportedAndTrainsAnImportedModel) {
 // after their last bar, and the answer must not let it pass for today's.
 TEST_F(MarketDataRoutesTest, PredictingFromOldImportedPricesSaysTheyAreStale) {
   ASSERT_EQ(client_
-                ->Post(Api("market-data/OLDIDX/"), Auth(alice_), ValidCsv(),
-                       "text/csv")
+                ->Post(Api("market-data/OLDIDX/"), Auth(alice_),
+                       ValidOhlcvCsv(), "text/csv")
                 ->status,
             201);
   json body = TinyModelBody("on-old-prices");
@@ -98,19 +75,22 @@ TEST_F(MarketDataRoutesTest, BadRowsAreReportedByRowAndColumn) {
 }
 
 TEST_F(MarketDataRoutesTest, JsonBodyAndSymbolRules) {
-  auto r = Post(alice_, "market-data/JSONSYM/", {{"csv", ValidCsv()}});
+  auto r = Post(alice_, "market-data/JSONSYM/", {{"csv", ValidOhlcvCsv()}});
   EXPECT_EQ(r->status, 201) << r->body;
-  ExpectError(Post(alice_, "market-data/bad%20name/", {{"csv", ValidCsv()}}),
-              400, "VALIDATION_ERROR");
+  ExpectError(
+      Post(alice_, "market-data/bad%20name/", {{"csv", ValidOhlcvCsv()}}), 400,
+      "VALIDATION_ERROR");
   // Someone else's symbol cannot be replaced; the importer and admins can.
-  ExpectError(Post(bob_, "market-data/JSONSYM/", {{"csv", ValidCsv()}}), 409,
-              "CONFLICT");
-  EXPECT_EQ(Post(alice_, "market-data/JSONSYM/", {{"csv", ValidCsv()}})->status,
-            201);
-  EXPECT_EQ(Post(admin_, "market-data/JSONSYM/", {{"csv", ValidCsv()}})->status,
-            201);
-  ExpectError(client_->Post(Api("market-data/X/"), ValidCsv(), "text/csv"), 401,
-              "AUTHENTICATION_ERROR");
+  ExpectError(Post(bob_, "market-data/JSONSYM/", {{"csv", ValidOhlcvCsv()}}),
+              409, "CONFLICT");
+  EXPECT_EQ(
+      Post(alice_, "market-data/JSONSYM/", {{"csv", ValidOhlcvCsv()}})->status,
+      201);
+  EXPECT_EQ(
+      Post(admin_, "market-data/JSONSYM/", {{"csv", ValidOhlcvCsv()}})->status,
+      201);
+  ExpectError(client_->Post(Api("market-data/X/"), ValidOhlcvCsv(), "text/csv"),
+              401, "AUTHENTICATION_ERROR");
 }
 
 }  // namespace

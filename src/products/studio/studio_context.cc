@@ -33,7 +33,7 @@ Result<std::shared_ptr<StudioContext>> StudioContext::Open(
   ctx->ledger =
       std::make_unique<CreditLedger>(tables->ledger(), deps.store->users());
   ctx->marketplace = tables->marketplace();
-  ctx->market = std::make_unique<MarketData>(tables->datasets(), deps.data_dir,
+  ctx->market = std::make_unique<MarketData>(tables->datasets(), deps.artifacts,
                                              deps.clock);
   ctx->model_cache = std::make_unique<ModelCache>();
   ctx->webhooks = deps.store->webhooks();

@@ -6,6 +6,8 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -24,6 +26,30 @@ using nlohmann::json;
 
 // A model small enough to train in well under a second: one synthetic
 // symbol, two years, 10 shallow trees, 2 walk-forward folds.
+// 400 business days from 2020-01-01 of a smooth, always-valid price path,
+// as an OHLCV CSV for market-data/ imports.
+inline std::string ValidOhlcvCsv() {
+  std::string csv = "Date,Open,High,Low,Close,Volume\n";
+  int year = 2020, month = 1, day = 1, weekday = 2;  // 2020-01-01: Wednesday
+  const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  for (int n = 0; n < 400;) {
+    if (weekday < 5) {
+      const double close = 100 + 10 * std::sin(n / 9.0) + n * 0.05;
+      char row[128];
+      std::snprintf(row, sizeof row, "%04d-%02d-%02d,%.4f,%.4f,%.4f,%.4f,%d\n",
+                    year, month, day, close - 0.5, close + 1.0, close - 1.0,
+                    close, 1000 + (n * 37) % 500);
+      csv += row;
+      ++n;
+    }
+    weekday = (weekday + 1) % 7;
+    const int len = days_in[month - 1] - (month == 2 && year % 4 != 0 ? 1 : 0);
+    if (++day > len) day = 1, ++month;
+    if (month > 12) month = 1, ++year;
+  }
+  return csv;
+}
+
 inline json TinyModelBody(const std::string& name = "tiny") {
   return {{"name", name},
           {"description", "test model"},
