@@ -99,6 +99,30 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
   return app;
 }
 
+namespace {
+
+// What health reports for a server or a worker: the database (probed at
+// most once a second: under load every health request would otherwise
+// queue for a connection) and the job threads of `pool` (may be null: an
+// API server without workers).
+api::SystemRoutesDeps HealthDeps(Runtime& rt, const Clock* clock,
+                                 int64_t started_at_ms,
+                                 const jobs::WorkerPool* pool) {
+  api::SystemRoutesDeps health;
+  health.clock = clock;
+  health.version = kVersion;
+  health.started_at_ms = started_at_ms;
+  auto database = std::make_shared<CachedProbe>(
+      [store = rt.store.get()] { return ProbeDatabase(store); },
+      std::chrono::seconds(1));
+  health.database = [database] { return (*database)(); };
+  health.job_workers = [pool] { return pool ? pool->threads() : 0; };
+  health.running_jobs = [pool] { return pool ? pool->running() : 0; };
+  return health;
+}
+
+}  // namespace
+
 Status ServerApp::Wire() {
   Runtime& rt = *runtime_;
   const Clock* clock = SystemClock::Default();
@@ -124,17 +148,9 @@ Status ServerApp::Wire() {
   router_ = std::make_unique<api::Router>();
   http_metrics_ = std::make_unique<api::HttpMetrics>();
 
-  api::SystemRoutesDeps system;
+  api::SystemRoutesDeps system =
+      HealthDeps(rt, clock, started_at_ms_, pool_.get());
   system.jobs = job_service_.get();
-  system.clock = clock;
-  system.version = kVersion;
-  system.started_at_ms = started_at_ms_;
-  // Under load every health request would queue on the database lock; one
-  // real round trip per second answers them all.
-  auto database = std::make_shared<CachedProbe>(
-      [store = rt.store.get()] { return ProbeDatabase(store); },
-      std::chrono::seconds(1));
-  system.database = [database] { return (*database)(); };
   // Every other component is a product's (the gym's kubernetes and wandb),
   // registered by its AddRoutes below.
   auto product_checks = std::make_shared<products::HealthChecks>();
@@ -144,12 +160,6 @@ Status ServerApp::Wire() {
       states[name] = {state.status, state.message};
     }
     return states;
-  };
-  system.job_workers = [pool = pool_.get()] {
-    return pool ? pool->threads() : 0;
-  };
-  system.running_jobs = [pool = pool_.get()] {
-    return pool ? pool->running() : 0;
   };
   system.http_metrics = http_metrics_.get();
   system.extra_metrics = [store = rt.store.get()](api::PrometheusWriter* out) {
@@ -249,18 +259,9 @@ Result<std::unique_ptr<WorkerApp>> WorkerApp::Create(const Config& config) {
 Status WorkerApp::WireHealth() {
   Runtime& rt = *runtime_;
   const Clock* clock = SystemClock::Default();
-  api::SystemRoutesDeps health;
-  health.clock = clock;
-  health.version = kVersion;
-  health.started_at_ms = clock->NowMillis();
-  auto database = std::make_shared<CachedProbe>(
-      [store = rt.store.get()] { return ProbeDatabase(store); },
-      std::chrono::seconds(1));
-  health.database = [database] { return (*database)(); };
-  health.job_workers = [pool = pool_.get()] { return pool->threads(); };
-  health.running_jobs = [pool = pool_.get()] { return pool->running(); };
   router_ = std::make_unique<api::Router>();
-  TY_RETURN_IF_ERROR(api::AddHealthRoute(router_.get(), std::move(health)));
+  TY_RETURN_IF_ERROR(api::AddHealthRoute(
+      router_.get(), HealthDeps(rt, clock, clock->NowMillis(), pool_.get())));
   // The one route is public: no token is ever checked or counted.
   auth_ =
       std::make_unique<api::Authenticator>(rt.store->users(), clock,
