@@ -141,11 +141,11 @@ std::string ReconcileJobParams(const ReconcileRequest& r) {
       .dump();
 }
 
-Result<std::string> TrainedPolicy(const products::ProductDeps& deps,
-                                  const store::JobRecord& task) {
+Result<ReconcileTask> LoadReconcileTask(const products::ProductDeps& deps,
+                                        store::JobRecord task) {
   TY_ASSIGN_OR_RETURN(TaskParams params, TaskParamsFromJson(json::parse(
                                              task.params, nullptr, false)));
-  const std::string weights =
+  std::string weights =
       RunDirectory(params.model_type, task.id) + "/" + rl::kPolicyFileName;
   TY_RETURN_IF_ERROR(deps.artifacts->Fetch(weights).status());
   std::error_code ec;
@@ -153,7 +153,7 @@ Result<std::string> TrainedPolicy(const products::ProductDeps& deps,
           std::filesystem::path(deps.data_dir->root()) / weights, ec)) {
     return NotFoundError("task '" + task.id + "' has no trained model yet");
   }
-  return weights;
+  return ReconcileTask{std::move(task), std::move(params), std::move(weights)};
 }
 
 Status RunReconcileJob(const products::ProductDeps& deps,
@@ -163,10 +163,17 @@ Status RunReconcileJob(const products::ProductDeps& deps,
   Result<store::JobRecord> found = deps.store->jobs()->Get(r.task_id);
   if (!found.ok() || found->type != kTrainJobType)
     return NotFoundError("task '" + r.task_id + "' not found");
-  const store::JobRecord& job = *found;
-  TY_ASSIGN_OR_RETURN(std::string weights, TrainedPolicy(deps, job));
-  TY_ASSIGN_OR_RETURN(TaskParams task, TaskParamsFromJson(json::parse(
-                                           job.params, nullptr, false)));
+  TY_ASSIGN_OR_RETURN(ReconcileTask task,
+                      LoadReconcileTask(deps, std::move(*found)));
+  return ReconcileTrainedTask(deps, task, r, ctx);
+}
+
+Status ReconcileTrainedTask(const products::ProductDeps& deps,
+                            const ReconcileTask& loaded,
+                            const ReconcileRequest& r, jobs::JobContext& ctx) {
+  const store::JobRecord& job = loaded.job;
+  const std::string& weights = loaded.weights;
+  TaskParams task = loaded.params;
   TY_ASSIGN_OR_RETURN(edge::LoadGroup group,
                       GroupFromJson(r.group_id, r.group));
   task.group_id = r.group_id;

@@ -1,6 +1,8 @@
 // The gym's HTTP surface under /api/v1 (spec/gym-api.md): training tasks
-// (create, list, get, cancel, reconcile), models (list, deploy, predict,
-// metrics) and system metrics. docs/gym.md documents every field.
+// (training_routes.cc: create, list, get, cancel, reconcile), load groups
+// (group_routes.cc), models (model_routes.cc: list, get; deployment_routes.cc:
+// deploy, predict, metrics) and system metrics (system_routes.cc), with
+// their shared state in route_support.h. docs/gym.md documents every field.
 #pragma once
 
 #include <memory>

@@ -115,6 +115,13 @@ Status RunEvaluateJob(IlpModelRegistry* registry,
     TY_ASSIGN_OR_RETURN(e.replay_prices,
                         LoadMarketPrices(artifacts, owner, *job.market_data));
   }
+  return EvaluateVersion(registry, model, std::move(e), job.market_data, ctx);
+}
+
+Status EvaluateVersion(IlpModelRegistry* registry, const IlpVersion& model,
+                       EvaluateRequest e,
+                       const std::optional<std::string>& market_data,
+                       jobs::JobContext& ctx) {
   e.progress = [&ctx](int64_t done, int64_t total) {
     ctx.ReportProgress(done, total);
     return ctx.ShouldStop() ? jobs::JobStopped() : Status::Ok();
@@ -132,7 +139,7 @@ Status RunEvaluateJob(IlpModelRegistry* registry,
       {"percentage_range", e.percentage_range},
       {"action_transform", r.action_transform},
       {"use_running_statistics", r.use_running_statistics},
-      {"market_data", job.market_data ? json(*job.market_data) : json(nullptr)},
+      {"market_data", market_data ? json(*market_data) : json(nullptr)},
       {"agent", SummaryJson(r.agent)},
       {"baselines", baselines},
       {"baseline_holdings", BaselineHoldings(e.percentage_range)},

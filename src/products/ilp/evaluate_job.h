@@ -25,11 +25,20 @@ std::string EvaluateJobParams(const EvaluateRequest& request,
                               const IlpVersion& version,
                               const std::optional<std::string>& market_data);
 
+// Evaluates `model` as `request` asks (request.replay_prices already loaded
+// when `market_data` names a data set), with progress reported to `ctx`
+// (and JobStopped() when ctx.ShouldStop()), keeps the summary with the
+// version and sets the route's answer as ctx's result. The route calls it
+// with what it has read once; RunEvaluateJob after reading it from the
+// job. Errors: RunEvaluation's. Thread-safe.
+Status EvaluateVersion(IlpModelRegistry* registry, const IlpVersion& model,
+                       EvaluateRequest request,
+                       const std::optional<std::string>& market_data,
+                       jobs::JobContext& ctx);
+
 // Runs the evaluation the job's parameters describe for the job's owner:
 // finds the version (fetching its files when another host trained it),
-// loads the market data, evaluates with progress reported to `ctx` (and
-// JobStopped() when ctx.ShouldStop()), keeps the summary with the version
-// and sets the route's answer as the job's result. Errors: VALIDATION_ERROR
+// loads the market data and calls EvaluateVersion. Errors: VALIDATION_ERROR
 // for unreadable parameters, NOT_FOUND for a version or market data gone
 // since, RunEvaluation's. Thread-safe.
 Status RunEvaluateJob(IlpModelRegistry* registry,

@@ -90,6 +90,11 @@ class IlpModelRegistry {
                            const std::string& rel_csv_dir,
                            const std::string& job_id);
 
+  // Writes the version's published files that are missing here (another
+  // host trained it), so they can be opened by path. Find does it itself;
+  // call it for a version picked from Versions. Errors: ArtifactStore::Fetch.
+  Status FetchFiles(const IlpVersion& version);
+
  private:
   Result<store::ModelRecord> FindOrCreateModel(const std::string& owner_id,
                                                const std::string& algo,
@@ -97,8 +102,6 @@ class IlpModelRegistry {
   IlpVersion FromRecord(const store::ModelRecord& model,
                         const store::ModelVersion& version) const;
   Status ClaimDirs(const IlpVersion& version);
-  // Writes the version's published files that are missing here.
-  Status FetchFiles(const IlpVersion& version);
 
   store::ModelStore* models_;
   store::ArtifactStore* artifacts_;

@@ -1,4 +1,7 @@
-// HTTP handlers of the ILP surface (spec/ilp-api.md); module.h wires them.
+// The ILP surface's HTTP routes (spec/ilp-api.md); module.h wires them.
+// One file per resource — training_routes.cc, evaluation_routes.cc,
+// model_routes.cc, file_routes.cc, prediction_routes.cc, pool_data_routes.cc,
+// chain_routes.cc — with their shared state and helpers in route_support.h.
 #pragma once
 
 #include <memory>

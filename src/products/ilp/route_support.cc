@@ -1,0 +1,83 @@
+#include "products/ilp/route_support.h"
+
+namespace trainyard::ilp {
+
+Status AddRouteTable(api::Router* router,
+                     const std::shared_ptr<IlpContext>& ctx,
+                     const std::vector<IlpRoute>& routes) {
+  for (const IlpRoute& r : routes) {
+    IlpHandler fn = r.fn;
+    TY_RETURN_IF_ERROR(
+        router->Add({r.method, r.pattern, r.access,
+                     [ctx, fn](api::Request& req) { return fn(*ctx, req); },
+                     r.max_body_bytes}));
+  }
+  return Status::Ok();
+}
+
+Status AddIlpAlgoRoute(api::Router* router, const std::string& method,
+                       const std::string& pattern, api::Access access,
+                       const std::shared_ptr<IlpContext>& ctx,
+                       IlpAlgoHandler fn, const std::string& algo) {
+  return router->Add(
+      {method, pattern, access,
+       [ctx, fn, algo](api::Request& r) { return fn(*ctx, algo, r); }});
+}
+
+Result<IlpVersion> UsableVersion(IlpContext& s, const api::Principal& caller,
+                                 const std::string& algo,
+                                 const ModelReference& ref) {
+  if (ref.version)
+    return s.registry.Find(caller.user_id, algo, ref.name, ref.version);
+  TY_ASSIGN_OR_RETURN(std::vector<IlpVersion> all,
+                      s.registry.Versions(caller.user_id, algo, ref.name));
+  std::string training_job;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    bool usable = it->job_id.empty();  // adopted: trained before jobs
+    if (!usable) {
+      Result<store::JobRecord> job = s.jobs->Get(it->job_id);
+      if (!job.ok()) continue;
+      usable = job->status == store::JobStatus::kCompleted;
+      if (job->status == store::JobStatus::kQueued ||
+          job->status == store::JobStatus::kRunning)
+        training_job = job->id;
+    }
+    if (!usable) continue;
+    // Versions fetches nothing: bring here the files another host trained,
+    // as Find does.
+    TY_RETURN_IF_ERROR(s.registry.FetchFiles(*it));
+    return *it;
+  }
+  if (!training_job.empty()) {
+    return ConflictError("model 'model_storage/" + algo + "/" + ref.name +
+                         "' has no trained version yet: job " + training_job +
+                         " is still training it");
+  }
+  return NotFoundError("model 'model_storage/" + algo + "/" + ref.name +
+                       "' has no successfully trained version");
+}
+
+std::string ResultStatus(store::JobStatus st) {
+  switch (st) {
+    case store::JobStatus::kQueued:
+    case store::JobStatus::kRunning:
+      return "running";
+    case store::JobStatus::kCompleted:
+      return "done";
+    case store::JobStatus::kFailed:
+      return "failed";
+    case store::JobStatus::kCancelled:
+      return "cancelled";
+  }
+  return "failed";
+}
+
+// Copies a nested validator's errors into `outer` as "<prefix>.<field>".
+void MergeErrors(const api::JsonValidator& inner, const std::string& prefix,
+                 api::JsonValidator* outer) {
+  Status s = inner.Finish();
+  for (const FieldError& e : s.details())
+    outer->AddError(prefix + "." + e.field, e.message);
+}
+
+}  // namespace trainyard::ilp
