@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "rl/algo_config.h"
+
 namespace trainyard::rl {
 namespace {
 
@@ -39,6 +41,18 @@ void ParseSde(ParamReader& r, bool* use_sde, int64_t* sample_freq) {
                                   "rollout) or a positive number of steps, got 0");
   }
   if (!*use_sde) r.AddError("sde_sample_freq", "applies only with use_sde=true");
+}
+
+// "hidden": 1 to kMaxHiddenLayers layer sizes.
+std::vector<int64_t> Hidden(ParamReader& r,
+                            std::vector<int64_t> default_value) {
+  std::vector<int64_t> hidden = r.Layers("hidden", std::move(default_value));
+  if (hidden.size() > kMaxHiddenLayers) {
+    r.AddError("hidden", "must list 1 to " + std::to_string(kMaxHiddenLayers) +
+                             " layer sizes, got " +
+                             std::to_string(hidden.size()));
+  }
+  return hidden;
 }
 
 }  // namespace
@@ -91,9 +105,10 @@ Result<PpoConfig> ParsePpoConfig(const ParamMap& params) {
   c.max_grad_norm = r.Real("max_grad_norm", c.max_grad_norm, 0, 1e6, Bounds::kOpenLow);
   c.normalize_advantage = r.Bool("normalize_advantage", c.normalize_advantage);
   c.policy = r.Choice("policy", c.policy, {"mlp", "lstm_actor_critic_batch_norm"});
-  c.hidden = r.Layers("hidden", c.hidden);
+  c.hidden = Hidden(r, c.hidden);
   c.activation = r.Choice("activation", c.activation, {"tanh", "relu"});
-  c.log_std_init = r.Real("log_std_init", c.log_std_init, -20, 5);
+  c.log_std_init =
+      r.Real("log_std_init", c.log_std_init, kLogStdInitMin, kLogStdInitMax);
   c.use_running_statistics =
       r.Bool("use_running_statistics", c.use_running_statistics);
   ParseSde(r, &c.use_sde, &c.sde_sample_freq);
@@ -129,7 +144,7 @@ Result<DqnConfig> ParseDqnConfig(const ParamMap& params) {
       r.Real("exploration_final_eps", c.exploration_final_eps, 0, 1);
   c.max_grad_norm = r.Real("max_grad_norm", c.max_grad_norm, 0, 1e6, Bounds::kOpenLow);
   c.double_dqn = r.Bool("double_dqn", c.double_dqn);
-  c.hidden = r.Layers("hidden", c.hidden);
+  c.hidden = Hidden(r, c.hidden);
   c.use_running_statistics =
       r.Bool("use_running_statistics", c.use_running_statistics);
   TY_RETURN_IF_ERROR(r.Finish("dqn"));
@@ -164,7 +179,7 @@ Result<OffPolicyConfig> ParseOffPolicyConfig(Algo algo, const ParamMap& params) 
   c.train_freq = r.Int("train_freq", c.train_freq, 1, 1 << 20);
   c.gradient_steps = r.Int("gradient_steps", c.gradient_steps, 1, 1 << 20);
   c.learning_starts = r.Int("learning_starts", c.learning_starts, 0, kMaxSteps);
-  c.hidden = r.Layers("hidden", c.hidden);
+  c.hidden = Hidden(r, c.hidden);
   c.max_grad_norm = r.Real("max_grad_norm", c.max_grad_norm, 0, 1e6);
   c.use_running_statistics =
       r.Bool("use_running_statistics", c.use_running_statistics);
@@ -188,7 +203,8 @@ Result<OffPolicyConfig> ParseOffPolicyConfig(Algo algo, const ParamMap& params) 
       if (r.Has(name) && !c.use_sde) r.AddError(name, "applies only with use_sde=true");
     }
     c.use_sde_at_warmup = r.Bool("use_sde_at_warmup", c.use_sde_at_warmup);
-    c.log_std_init = r.Real("log_std_init", c.log_std_init, -20, 5);
+    c.log_std_init =
+        r.Real("log_std_init", c.log_std_init, kLogStdInitMin, kLogStdInitMax);
   }
   TY_RETURN_IF_ERROR(r.Finish(name));
   return c;

@@ -50,6 +50,17 @@ std::string RangeText(double lo, double hi, Bounds b) {
   return s.str();
 }
 
+// The key under which `text` (a value of `params`) was given, so that an
+// error names what the caller wrote, an alias ("alpha", "buffer_size")
+// included.
+const std::string& GivenKey(const ParamMap& params, const std::string* text,
+                            const std::string& name) {
+  for (const auto& [key, value] : params) {
+    if (&value == text) return key;
+  }
+  return name;
+}
+
 }  // namespace
 
 void ParamReader::Alias(const std::string& alias, const std::string& name) {
@@ -99,14 +110,16 @@ double ParamReader::Real(const std::string& name, double default_value,
   if (text == nullptr) return default_value;
   double v = 0;
   if (!ParseDouble(*text, &v)) {
-    AddError(name, "must be a number, got '" + *text + "'");
+    AddError(GivenKey(params_, text, name),
+             "must be a number, got '" + *text + "'");
     return default_value;
   }
   bool open_lo = bounds == Bounds::kOpenLow || bounds == Bounds::kOpen;
   bool open_hi = bounds == Bounds::kOpenHigh || bounds == Bounds::kOpen;
   bool ok = (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
   if (!ok) {
-    AddError(name, "must be in " + RangeText(lo, hi, bounds) + ", got " + *text);
+    AddError(GivenKey(params_, text, name),
+             "must be in " + RangeText(lo, hi, bounds) + ", got " + *text);
     return default_value;
   }
   return v;
@@ -118,12 +131,14 @@ int64_t ParamReader::Int(const std::string& name, int64_t default_value,
   if (text == nullptr) return default_value;
   int64_t v = 0;
   if (!ParseInt(*text, &v)) {
-    AddError(name, "must be an integer, got '" + *text + "'");
+    AddError(GivenKey(params_, text, name),
+             "must be an integer, got '" + *text + "'");
     return default_value;
   }
   if (v < lo || v > hi) {
-    AddError(name, "must be in [" + std::to_string(lo) + ", " +
-                       std::to_string(hi) + "], got " + *text);
+    AddError(GivenKey(params_, text, name),
+             "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                 "], got " + *text);
     return default_value;
   }
   return v;
@@ -134,7 +149,8 @@ bool ParamReader::Bool(const std::string& name, bool default_value) {
   if (text == nullptr) return default_value;
   if (*text == "true" || *text == "1" || *text == "True") return true;
   if (*text == "false" || *text == "0" || *text == "False") return false;
-  AddError(name, "must be true or false, got '" + *text + "'");
+  AddError(GivenKey(params_, text, name),
+           "must be true or false, got '" + *text + "'");
   return default_value;
 }
 
@@ -148,7 +164,8 @@ std::string ParamReader::Choice(const std::string& name,
   }
   std::string list;
   for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-  AddError(name, "must be one of {" + list + "}, got '" + *text + "'");
+  AddError(GivenKey(params_, text, name),
+           "must be one of {" + list + "}, got '" + *text + "'");
   return default_value;
 }
 
@@ -168,14 +185,16 @@ std::vector<int64_t> ParamReader::Layers(const std::string& name,
   while (std::getline(in, part, ',')) {
     int64_t v = 0;
     if (!ParseInt(part, &v) || v < 1 || v > 4096) {
-      AddError(name, "must be comma-separated layer sizes in [1, 4096], got '" +
-                         *text + "'");
+      AddError(GivenKey(params_, text, name),
+               "must be comma-separated layer sizes in [1, 4096], got '" +
+                   *text + "'");
       return default_value;
     }
     layers.push_back(v);
   }
   if (layers.empty()) {
-    AddError(name, "must list at least one layer size");
+    AddError(GivenKey(params_, text, name),
+             "must list at least one layer size");
     return default_value;
   }
   return layers;

@@ -4,6 +4,7 @@
 
 #include "api/json_validator.h"
 #include "env/edge_scaling/per_service.h"
+#include "rl/algo_config.h"
 #include "rl/config.h"
 
 namespace trainyard::gym {
@@ -209,37 +210,7 @@ json GroupToJson(const edge::LoadGroup& g) {
 }
 
 Result<rl::ParamMap> ParamsFromJson(const json& parameters) {
-  rl::ParamMap out;
-  std::vector<FieldError> errors;
-  for (const auto& [key, value] : parameters.items()) {
-    if (value.is_boolean()) {
-      out[key] = value.get<bool>() ? "true" : "false";
-    } else if (value.is_number()) {
-      out[key] = value.dump();
-    } else if (value.is_string()) {
-      out[key] = value.get<std::string>();
-    } else if (value.is_array()) {
-      std::string text;
-      bool ok = true;
-      for (const json& item : value) {
-        ok = ok && item.is_number_integer();
-        if (!text.empty()) text += ",";
-        text += item.dump();
-      }
-      if (ok) {
-        out[key] = text;
-      } else {
-        errors.push_back({"parameters." + key, "must be a list of integers"});
-      }
-    } else {
-      errors.push_back({"parameters." + key,
-                        "must be a number, boolean, string or integer list"});
-    }
-  }
-  if (!errors.empty()) {
-    return ValidationError("invalid parameters", std::move(errors));
-  }
-  return out;
+  return rl::ParamsFromJson(parameters, "parameters.");
 }
 
 edge::ActionEncoding EncodingFor(const std::string& model_type) {
@@ -298,10 +269,9 @@ rl::ParamMap WithGymDefaults(const std::string& model_type,
     for (int i = 0; i < 3 * nodes; ++i) bins += "1,";
     for (int s = 0; s < services; ++s) bins += "1,1,5,";
     bins += "1";
-    const int agent_obs =
-        config.encoding == edge::ActionEncoding::kPerService
-            ? edge::PerServiceObservationSize(config)
-            : edge::ObservationSize(config);
+    const int agent_obs = config.encoding == edge::ActionEncoding::kPerService
+                              ? edge::PerServiceObservationSize(config)
+                              : edge::ObservationSize(config);
     const int extra = agent_obs - (3 * (nodes + services) + 1);
     for (int i = 0; i < extra; ++i) bins += ",1";
     defaults = {{{"bins"}, bins}};

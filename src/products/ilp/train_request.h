@@ -1,0 +1,23 @@
+// The body of POST ddpg/train/ and ppo/train/ read into a training job's
+// spec: the product's own fields (steps, pools, budget, ...) by the ILP, the
+// algorithm's hyperparameters by rl's parsers (rl/algo_config.h), so their
+// ranges and defaults are rl's, as for the gym and the CLI.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/status.h"
+#include "products/ilp/train_job.h"
+
+namespace trainyard::ilp {
+
+// Validates `body` for `algo` ("ppo" or "ddpg") into a spec whose
+// model.params hold the hyperparameters rl::Train will get (every one the
+// document lists, defaults filled in). Only the model part of the spec is
+// set. Errors: VALIDATION_ERROR with one FieldError per problem, named as
+// the body's keys.
+Result<TrainJobSpec> ParseTrainRequest(const std::string& algo,
+                                       const nlohmann::json& body);
+
+}  // namespace trainyard::ilp
