@@ -236,6 +236,13 @@ class PgConnection {
   Result<ResultPtr> Run(const std::string& sql,
                         const std::vector<std::optional<std::string>>& values,
                         const std::vector<Oid>& types);
+  // Settings every session needs.
+  Status SetUpSession() {
+    ResultPtr res(PQexec(conn_, "SET TIME ZONE 'UTC'"));
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
+      return ResultError(conn_, res.get(), "session setup");
+    return Status::Ok();
+  }
 
  private:
   // COMMIT, which PostgreSQL answers with "ROLLBACK" (not an error) when a
@@ -262,15 +269,6 @@ class PgConnection {
     return Status(
         ErrorCode::kUnavailable,
         "cannot reach PostgreSQL at " + RedactUrl(*url_) + ": " + error());
-  }
-
- public:
-  // Settings every session needs.
-  Status SetUpSession() {
-    ResultPtr res(PQexec(conn_, "SET TIME ZONE 'UTC'"));
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK)
-      return ResultError(conn_, res.get(), "session setup");
-    return Status::Ok();
   }
 
  private:
@@ -319,7 +317,6 @@ class PgDatabase final : public Database {
   size_t cached_statement_count() const override {
     return Held()->cached_statement_count();
   }
-  const std::string& url() const { return url_; }
 
   // Installs the functions SQLite has and the repositories use.
   Status InstallCompat() {
