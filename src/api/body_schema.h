@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,15 @@ namespace trainyard::api {
 // One member of a body. Build with the functions below, e.g.
 //   Required(IntField("max_attempts", 1, 100, "..."))
 struct Field {
-  enum class Type { kString, kInteger, kNumber, kBoolean, kEnum, kObject };
+  enum class Type {
+    kString,
+    kInteger,
+    kNumber,
+    kBoolean,
+    kEnum,
+    kObject,
+    kArray
+  };
   std::string name;
   Type type = Type::kString;
   bool required = false;
@@ -26,6 +36,14 @@ struct Field {
   double min = 0, max = 0;           // kNumber
   size_t max_len = 1024;             // kString
   std::vector<std::string> allowed;  // kEnum
+  // kObject: the declared members (checked like a body: unknown ones are
+  // refused) when `has_members`; otherwise, when `item` is set, every value
+  // is an `item` (a map such as {"n_estimators": 10}); otherwise any object.
+  bool has_members = false;
+  std::vector<Field> members;
+  // kArray: each item (its name is unused); kObject: see above.
+  std::shared_ptr<const Field> item;
+  size_t min_items = 0, max_items = 0;  // kArray
   std::string description;
 };
 
@@ -40,6 +58,17 @@ Field EnumField(std::string name, std::vector<std::string> allowed,
                 std::string description);
 // Any JSON object; its members are not checked.
 Field ObjectField(std::string name, std::string description);
+// An object with exactly these members (validated as a body is, errors
+// named "<name>.<member>").
+Field NestedField(std::string name, std::vector<Field> members,
+                  std::string description);
+// An object whose every value is a `value` (its name is unused).
+Field MapField(std::string name, Field value, std::string description);
+// An array of min_items..max_items items, each an `item` (its name is
+// unused; an item may not be null). An item's error is recorded on the
+// array's name as "item <i>: <message>".
+Field ArrayField(std::string name, Field item, size_t min_items,
+                 size_t max_items, std::string description);
 Field Required(Field f);
 
 // The members of a body; unknown members are refused. Immutable; share it
@@ -48,33 +77,45 @@ class BodySchema {
  public:
   explicit BodySchema(std::vector<Field> fields) : fields_(std::move(fields)) {}
   const std::vector<Field>& fields() const { return fields_; }
-  // The field named `name`, or nullptr.
-  const Field* Find(const std::string& name) const;
+  // The field at `path` ("name", or "outer.inner" inside a NestedField),
+  // or nullptr.
+  const Field* Find(const std::string& path) const;
   // {"type": "object", "properties": ..., "required": [...],
   //  "additionalProperties": false} (JSON Schema 2020-12, as OpenAPI 3.1).
   nlohmann::json ToJsonSchema() const;
+  // The same members, none required (at any depth): the body of a PATCH
+  // that merges into a document declared by this schema.
+  BodySchema AllOptional() const;
 
  private:
   std::vector<Field> fields_;
 };
 
-// Reads one body through its schema with a JsonValidator: each getter
-// applies the declared type, bounds and required-ness, and unknown members
-// are recorded as errors up front. Getters return nullopt for an invalid
-// (error recorded) or absent optional member. Not thread-safe; one per
-// request.
-// REQUIRES: `schema` and `body` (a JSON object) outlive the reader; each
+// Reads one body through its schema: the constructor checks the whole body
+// against the declaration (types, bounds, required-ness, unknown members, at
+// every depth) with a JsonValidator, recording every error; the getters then
+// hand out the checked values. Getters take a path ("name" or
+// "outer.inner") and return nullopt for an invalid (error recorded) or
+// absent optional member. Not thread-safe; one per request.
+// REQUIRES: `schema` outlives the reader and `body` is a JSON object; each
 // getter names a declared field of its type (a mistake is recorded as an
 // error on that field, so a test of the route finds it).
 class SchemaReader {
  public:
   SchemaReader(const BodySchema& schema, const nlohmann::json& body);
-  std::optional<std::string> String(const std::string& name);
-  std::optional<int64_t> Int(const std::string& name);
-  std::optional<double> Number(const std::string& name);
-  std::optional<bool> Bool(const std::string& name);
-  std::optional<std::string> Enum(const std::string& name);
-  std::optional<nlohmann::json> Object(const std::string& name);
+  std::optional<std::string> String(const std::string& path);
+  std::optional<int64_t> Int(const std::string& path);
+  std::optional<double> Number(const std::string& path);
+  std::optional<bool> Bool(const std::string& path);
+  std::optional<std::string> Enum(const std::string& path);
+  // An ObjectField, NestedField or MapField, as given.
+  std::optional<nlohmann::json> Object(const std::string& path);
+  // An ArrayField, as given (each item checked).
+  std::optional<nlohmann::json> Array(const std::string& path);
+  // An ArrayField of strings or enums.
+  std::optional<std::vector<std::string>> Strings(const std::string& path);
+  // Whether the member at `path` is present (valid or not).
+  bool Has(const std::string& path) const;
   // A check beyond the declaration (a format, a combination of members).
   void AddError(const std::string& field, const std::string& message) {
     validator_.AddError(field, message);
@@ -86,11 +127,14 @@ class SchemaReader {
   }
 
  private:
-  const Field* Declared(const std::string& name, Field::Type type);
+  // The checked value at `path` if the field is declared with `type` (else
+  // records a defect) and was present and valid.
+  const nlohmann::json* Checked(const std::string& path, Field::Type type);
 
   const BodySchema& schema_;
-  const nlohmann::json& body_;
   JsonValidator validator_;
+  std::map<std::string, nlohmann::json> values_;  // valid members, by path
+  std::set<std::string> present_;                 // every member given
 };
 
 }  // namespace trainyard::api

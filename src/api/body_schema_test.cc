@@ -42,6 +42,9 @@ std::map<std::string, std::string> Errors(const BodySchema& schema,
       case Field::Type::kObject:
         r.Object(f.name);
         break;
+      case Field::Type::kArray:
+        r.Array(f.name);
+        break;
     }
   }
   const Status status = r.Finish();
@@ -113,6 +116,75 @@ TEST(BodySchemaTest, OpenBoundsAreLeftOut) {
   EXPECT_FALSE(s["properties"]["x"].contains("minimum"));
   EXPECT_FALSE(s["properties"]["x"].contains("maximum"));
   EXPECT_FALSE(s.contains("required"));
+}
+
+BodySchema Structured() {
+  return BodySchema(
+      {ArrayField("tags", EnumField("", {"red", "blue"}, ""), 1, 3, "tags"),
+       NestedField("limits",
+                   {Required(NumberField("low", 0, 10, "")),
+                    NestedField("inner", {BoolField("on", "")}, "")},
+                   ""),
+       MapField("weights", NumberField("", 0, 1, ""), "")});
+}
+
+TEST(BodySchemaTest, ArraysNestedObjectsAndMapsAreReadWhenValid) {
+  const BodySchema schema = Structured();
+  const json body = {{"tags", {"red", "blue"}},
+                     {"limits", {{"low", 2.5}, {"inner", {{"on", true}}}}},
+                     {"weights", {{"a", 0.5}}}};
+  SchemaReader r(schema, body);
+  EXPECT_EQ(r.Strings("tags"), (std::vector<std::string>{"red", "blue"}));
+  EXPECT_EQ(r.Number("limits.low"), 2.5);
+  EXPECT_EQ(r.Bool("limits.inner.on"), true);
+  EXPECT_EQ(r.Object("weights"), json({{"a", 0.5}}));
+  EXPECT_TRUE(r.Has("limits.inner"));
+  EXPECT_FALSE(r.Has("limits.high"));
+  EXPECT_TRUE(r.Finish().ok()) << r.Finish().ToString();
+}
+
+TEST(BodySchemaTest, AnArrayItemOutsideItsDeclarationIsAnErrorOnTheArray) {
+  auto errors = Errors(Structured(), {{"tags", {"red", "green"}}});
+  ASSERT_TRUE(errors.count("tags"));
+  EXPECT_NE(errors["tags"].find("item 1"), std::string::npos);
+}
+
+TEST(BodySchemaTest, TheArrayLengthIsBounded) {
+  EXPECT_TRUE(Errors(Structured(), {{"tags", json::array()}}).count("tags"));
+  EXPECT_TRUE(
+      Errors(Structured(), {{"tags", {"red", "red", "red", "red"}}}).count(
+          "tags"));
+}
+
+TEST(BodySchemaTest, NestedMembersAreCheckedAndNamedWithTheirPath) {
+  auto errors = Errors(
+      Structured(), {{"limits", {{"inner", {{"on", 1}, {"off", true}}}}}});
+  EXPECT_TRUE(errors.count("limits.low"));        // required inside
+  EXPECT_TRUE(errors.count("limits.inner.on"));   // not a boolean
+  EXPECT_TRUE(errors.count("limits.inner.off"));  // undeclared
+}
+
+TEST(BodySchemaTest, EveryValueOfAMapIsChecked) {
+  auto errors = Errors(Structured(), {{"weights", {{"a", 0.5}, {"b", 2}}}});
+  ASSERT_TRUE(errors.count("weights"));
+  EXPECT_NE(errors["weights"].find("\"b\""), std::string::npos);
+}
+
+TEST(BodySchemaTest, TheJsonSchemaOfStructuredFields) {
+  const json s = Structured().ToJsonSchema()["properties"];
+  EXPECT_EQ(s["tags"]["type"], "array");
+  EXPECT_EQ(s["tags"]["items"]["enum"], json({"red", "blue"}));
+  EXPECT_EQ(s["tags"]["maxItems"], 3);
+  EXPECT_EQ(s["limits"]["required"], json({"low"}));
+  EXPECT_EQ(s["limits"]["additionalProperties"], false);
+  EXPECT_EQ(s["limits"]["properties"]["inner"]["properties"]["on"]["type"],
+            "boolean");
+  EXPECT_EQ(s["weights"]["additionalProperties"]["type"], "number");
+}
+
+TEST(BodySchemaTest, AllOptionalDropsRequiredAtEveryDepth) {
+  const json s = Structured().AllOptional().ToJsonSchema();
+  EXPECT_FALSE(s["properties"]["limits"].contains("required"));
 }
 
 }  // namespace
