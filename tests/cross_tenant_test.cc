@@ -209,7 +209,8 @@ struct World {
     // The matrix sends a few thousand requests as each user.
     config.rate_limit_free = config.rate_limit_pro = config.rate_limit_elite =
         1'000'000;
-    TY_ASSIGN_OR_RETURN(app, app::ServerApp::Create(config));
+    TY_ASSIGN_OR_RETURN(
+        app, app::ServerApp::Create(config, {.check_responses = true}));
     admin = *app->bootstrap_token();
     return Status::Ok();
   }

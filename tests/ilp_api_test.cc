@@ -135,7 +135,7 @@ class IlpApiTest : public ::testing::Test {
     // Requests answer synchronously here however loaded the machine; the
     // hand-off to a job past the bound has its own tests.
     config.sync_request_ms = sync_request_ms_;
-    auto app = app::ServerApp::Create(config);
+    auto app = app::ServerApp::Create(config, {.check_responses = true});
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
     ASSERT_TRUE(app_->Start().ok());

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/auth.h"
+#include "api/openapi.h"
 #include "api/router.h"
 #include "app/server_app.h"
 #include "core/crypto.h"
@@ -35,7 +36,7 @@ class ServerTest : public ::testing::Test {
     config.enable_test_jobs = true;
     config.rate_limit_free = 5;
     config.max_body_bytes = 4096;
-    auto app = app::ServerApp::Create(config);
+    auto app = app::ServerApp::Create(config, {.check_responses = true});
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
     ASSERT_TRUE(app_->bootstrap_token().has_value());
@@ -215,10 +216,11 @@ TEST_F(ServerTest, ABodyOnAGetIsReadNotServedAsTheNextRequest) {
     const std::string response = RawExchange(
         {method + " /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: " +
              std::to_string(inner.size()) + "\r\n\r\n",
-         inner, "GET /api/v1/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"});
+         inner,
+         "GET /api/v1/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"});
     size_t answers = 0;
-    for (size_t at = 0; (at = response.find("HTTP/1.1 ", at)) != std::string::npos;
-         ++at)
+    for (size_t at = 0;
+         (at = response.find("HTTP/1.1 ", at)) != std::string::npos; ++at)
       ++answers;
     EXPECT_EQ(answers, 2u) << response;  // the GET, then the last request
     EXPECT_EQ(response.find("\"results\""), std::string::npos) << response;
@@ -296,6 +298,25 @@ TEST_F(ServerTest, JobMetricsRefuseABadCursorAndOthersJobs) {
       "VALIDATION_ERROR");
   ExpectStandardError(client_->Get("/api/jobs/" + id + "/metrics", Auth(free_)),
                       404, "RESOURCE_NOT_FOUND");
+}
+
+TEST_F(ServerTest, EveryServerRouteDeclaresWhatItAnswersOnSuccess) {
+  for (const auto& route : app_->router().routes()) {
+    // The jobs, admin, health, metrics, OpenAPI and dashboard routes.
+    const std::string surface = api::SurfaceOf(route.pattern);
+    if (surface != "server" && surface != "jobs" &&
+        route.pattern != "/api/v1/health" && route.pattern != "/api/v1/") {
+      continue;
+    }
+    EXPECT_FALSE(route.responses.empty())
+        << route.method << " " << route.pattern
+        << " declares no success answer (Router::DeclareResponses)";
+    for (const api::Responds& r : route.responses) {
+      if (!r.content_type.empty() || r.status == 204) continue;
+      EXPECT_NE(api::ShapeToJsonSchema(r.shape), json(false))
+          << route.method << " " << route.pattern << ": malformed shape";
+    }
+  }
 }
 
 TEST_F(ServerTest, OpenApiDocumentListsExactlyTheRoutedPathsAndMethods) {
@@ -548,6 +569,56 @@ TEST_F(ServerTest, OnlyAdminsIssueOrRevokeTokens) {
                       403, "PERMISSION_DENIED");
   json tokens = Body(client_->Get("/api/admin/tokens", Auth(admin_)));
   EXPECT_EQ(tokens["count"], 2) << "a refused request issued a token";
+}
+
+TEST_F(ServerTest, AdminCreatesAUserThatATokenThenSignsFor) {
+  auto r = client_->Post(
+      "/api/admin/users", Auth(admin_),
+      json{{"name", "dana"}, {"tier", "PRO"}, {"credits", 25}}.dump(),
+      "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const json user = Body(r);
+  EXPECT_EQ(user["name"], "dana");
+  EXPECT_EQ(user["tier"], "PRO");
+  EXPECT_EQ(user["role"], "user");
+  EXPECT_EQ(user["credits"], 25.0);
+  auto audit = app_->runtime().store->audit()->Recent(1);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().action, "user.create");
+  EXPECT_EQ(audit->front().target, user["id"]);
+  auto issued =
+      client_->Post("/api/admin/tokens", Auth(admin_),
+                    json{{"user_id", user["id"]}}.dump(), "application/json");
+  ASSERT_EQ(issued->status, 201) << issued->body;
+  const std::string token = Body(issued)["token"];
+  EXPECT_EQ(client_->Get("/api/jobs", Auth(token))->status, 200);
+}
+
+TEST_F(ServerTest, CreatingAUserRefusesABadBodyAndATakenName) {
+  auto post = [&](const json& body) {
+    return client_->Post("/api/admin/users", Auth(admin_), body.dump(),
+                         "application/json");
+  };
+  ExpectStandardError(post(json::object()), 400, "VALIDATION_ERROR");
+  ExpectStandardError(post({{"name", "x"}, {"tier", "GOLD"}}), 400,
+                      "VALIDATION_ERROR");
+  ExpectStandardError(post({{"name", "x"}, {"credits", -1}}), 400,
+                      "VALIDATION_ERROR");
+  ExpectStandardError(post({{"name", "free"}}), 409, "CONFLICT");
+  json users = Body(client_->Get("/api/admin/users", Auth(admin_)));
+  EXPECT_EQ(users["count"], 2) << users.dump();
+}
+
+TEST_F(ServerTest, ANonAdminCannotCreateUsers) {
+  ExpectStandardError(
+      client_->Post("/api/admin/users", Auth(free_),
+                    json{{"name", "mallory"}, {"role", "admin"}}.dump(),
+                    "application/json"),
+      403, "PERMISSION_DENIED");
+  json users = Body(client_->Get("/api/admin/users", Auth(admin_)));
+  EXPECT_EQ(users["count"], 2) << "a refused request created a user";
 }
 
 TEST_F(ServerTest, UsersAndTokensAreListedForAdminsOnly) {

@@ -55,6 +55,9 @@ json FieldSchema(const Field& f) {
         if (f.item) p["additionalProperties"] = FieldSchema(*f.item);
       }
       break;
+    case Field::Type::kAny:
+      p = f.any_schema;
+      break;
     case Field::Type::kArray:
       p = {{"type", "array"},
            {"items", FieldSchema(*f.item)},
@@ -62,6 +65,7 @@ json FieldSchema(const Field& f) {
            {"maxItems", f.max_items}};
       break;
   }
+  if (f.nullable) p = {{"anyOf", {p, {{"type", "null"}}}}};
   if (!f.description.empty()) p["description"] = f.description;
   return p;
 }
@@ -134,6 +138,7 @@ class Checker {
                              const std::string& path, JsonValidator* v) {
     const std::string& n = f.name;
     const bool req = f.required;
+    if (f.nullable && obj.contains(n) && obj[n].is_null()) return std::nullopt;
     switch (f.type) {
       case Field::Type::kString: {
         auto s = req ? v->RequiredString(n, f.max_len)
@@ -159,8 +164,8 @@ class Checker {
         return b ? std::optional<json>(*b) : std::nullopt;
       }
       case Field::Type::kEnum: {
-        auto e = req ? v->RequiredEnum(n, f.allowed)
-                     : v->OptionalEnum(n, f.allowed);
+        auto e =
+            req ? v->RequiredEnum(n, f.allowed) : v->OptionalEnum(n, f.allowed);
         return e ? std::optional<json>(*e) : std::nullopt;
       }
       case Field::Type::kObject: {
@@ -177,6 +182,17 @@ class Checker {
           }
         }
         return o;
+      }
+      case Field::Type::kAny: {
+        if (!obj.contains(n)) {
+          if (req) v->AddError(n, "This field is required");
+          return std::nullopt;
+        }
+        if (obj[n].is_null()) {
+          v->AddError(n, "This field may not be null");
+          return std::nullopt;
+        }
+        return obj[n];
       }
       case Field::Type::kArray: {
         auto a = req ? v->RequiredArray(n) : v->OptionalArray(n);
@@ -202,8 +218,7 @@ class Checker {
   }
 
   // Why `value` is not a valid `item`, or nullopt if it is.
-  static std::optional<std::string> Item(const Field& item,
-                                         const json& value) {
+  static std::optional<std::string> Item(const Field& item, const json& value) {
     Field f = item;
     f.name = "item";
     f.required = true;
@@ -215,7 +230,9 @@ class Checker {
     Status st = v.Finish();
     if (st.ok()) return std::nullopt;
     const FieldError& e = st.details().front();
-    return e.field == "item" ? e.message : e.field + ": " + e.message;
+    // "item.symbol" -> "symbol: ..." (the array's name is added by the caller).
+    return e.field == "item" ? e.message
+                             : e.field.substr(5) + ": " + e.message;
   }
 
   JsonValidator* top_;
@@ -279,8 +296,17 @@ Field ArrayField(std::string name, Field item, size_t min_items,
   f.max_items = max_items;
   return f;
 }
+Field AnyField(std::string name, json schema, std::string description) {
+  Field f = Make(std::move(name), Field::Type::kAny, std::move(description));
+  f.any_schema = std::move(schema);
+  return f;
+}
 Field Required(Field f) {
   f.required = true;
+  return f;
+}
+Field Nullable(Field f) {
+  f.nullable = true;
   return f;
 }
 
@@ -345,6 +371,10 @@ std::optional<json> SchemaReader::Array(const std::string& path) {
   const json* v = Checked(path, Field::Type::kArray);
   return v ? std::optional<json>(*v) : std::nullopt;
 }
+std::optional<json> SchemaReader::Any(const std::string& path) {
+  const json* v = Checked(path, Field::Type::kAny);
+  return v ? std::optional<json>(*v) : std::nullopt;
+}
 std::optional<std::vector<std::string>> SchemaReader::Strings(
     const std::string& path) {
   const json* v = Checked(path, Field::Type::kArray);
@@ -352,8 +382,9 @@ std::optional<std::vector<std::string>> SchemaReader::Strings(
   std::vector<std::string> out;
   for (const json& item : *v) {
     if (!item.is_string()) {
-      validator_.AddError(path, "not an array of strings (a defect of the "
-                                "route, not of the request)");
+      validator_.AddError(path,
+                          "not an array of strings (a defect of the "
+                          "route, not of the request)");
       return std::nullopt;
     }
     out.push_back(item.get<std::string>());

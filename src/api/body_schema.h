@@ -27,11 +27,14 @@ struct Field {
     kBoolean,
     kEnum,
     kObject,
-    kArray
+    kArray,
+    kAny
   };
   std::string name;
   Type type = Type::kString;
   bool required = false;
+  // null is accepted (and read as absent) instead of refused.
+  bool nullable = false;
   int64_t int_min = 0, int_max = 0;  // kInteger
   double min = 0, max = 0;           // kNumber
   size_t max_len = 1024;             // kString
@@ -44,6 +47,7 @@ struct Field {
   // kArray: each item (its name is unused); kObject: see above.
   std::shared_ptr<const Field> item;
   size_t min_items = 0, max_items = 0;  // kArray
+  nlohmann::json any_schema;            // kAny: how it is documented
   std::string description;
 };
 
@@ -69,7 +73,15 @@ Field MapField(std::string name, Field value, std::string description);
 // array's name as "item <i>: <message>".
 Field ArrayField(std::string name, Field item, size_t min_items,
                  size_t max_items, std::string description);
+// Any non-null value, documented as `schema` (a JSON Schema): for a member
+// whose handler reads several forms (a price as "2999.00" or 2999, an
+// observation as an array or an object) and checks it itself.
+Field AnyField(std::string name, nlohmann::json schema,
+               std::string description);
 Field Required(Field f);
+// Accepts null, read as absent: for a member where null means "not this
+// one" (predict-action's ppo_agent_path).
+Field Nullable(Field f);
 
 // The members of a body; unknown members are refused. Immutable; share it
 // (as a shared_ptr) between the route and its handler.
@@ -114,12 +126,16 @@ class SchemaReader {
   std::optional<nlohmann::json> Array(const std::string& path);
   // An ArrayField of strings or enums.
   std::optional<std::vector<std::string>> Strings(const std::string& path);
+  // An AnyField, as given.
+  std::optional<nlohmann::json> Any(const std::string& path);
   // Whether the member at `path` is present (valid or not).
   bool Has(const std::string& path) const;
   // A check beyond the declaration (a format, a combination of members).
   void AddError(const std::string& field, const std::string& message) {
     validator_.AddError(field, message);
   }
+  // No error recorded so far.
+  bool ok() const { return validator_.ok(); }
   // As JsonValidator::Finish.
   Status Finish(
       const std::string& message = "request validation failed") const {

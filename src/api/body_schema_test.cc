@@ -45,6 +45,9 @@ std::map<std::string, std::string> Errors(const BodySchema& schema,
       case Field::Type::kArray:
         r.Array(f.name);
         break;
+      case Field::Type::kAny:
+        r.Any(f.name);
+        break;
     }
   }
   const Status status = r.Finish();
@@ -151,14 +154,13 @@ TEST(BodySchemaTest, AnArrayItemOutsideItsDeclarationIsAnErrorOnTheArray) {
 
 TEST(BodySchemaTest, TheArrayLengthIsBounded) {
   EXPECT_TRUE(Errors(Structured(), {{"tags", json::array()}}).count("tags"));
-  EXPECT_TRUE(
-      Errors(Structured(), {{"tags", {"red", "red", "red", "red"}}}).count(
-          "tags"));
+  EXPECT_TRUE(Errors(Structured(), {{"tags", {"red", "red", "red", "red"}}})
+                  .count("tags"));
 }
 
 TEST(BodySchemaTest, NestedMembersAreCheckedAndNamedWithTheirPath) {
-  auto errors = Errors(
-      Structured(), {{"limits", {{"inner", {{"on", 1}, {"off", true}}}}}});
+  auto errors = Errors(Structured(),
+                       {{"limits", {{"inner", {{"on", 1}, {"off", true}}}}}});
   EXPECT_TRUE(errors.count("limits.low"));        // required inside
   EXPECT_TRUE(errors.count("limits.inner.on"));   // not a boolean
   EXPECT_TRUE(errors.count("limits.inner.off"));  // undeclared
@@ -180,6 +182,28 @@ TEST(BodySchemaTest, TheJsonSchemaOfStructuredFields) {
   EXPECT_EQ(s["limits"]["properties"]["inner"]["properties"]["on"]["type"],
             "boolean");
   EXPECT_EQ(s["weights"]["additionalProperties"]["type"], "number");
+}
+
+TEST(BodySchemaTest, ANullableMemberReadsNullAsAbsent) {
+  const BodySchema schema({Nullable(StringField("agent", 8, ""))});
+  SchemaReader r(schema, {{"agent", nullptr}});
+  EXPECT_EQ(r.String("agent"), std::nullopt);
+  EXPECT_TRUE(r.Has("agent"));
+  EXPECT_TRUE(r.Finish().ok());
+  EXPECT_EQ(schema.ToJsonSchema()["properties"]["agent"]["anyOf"][1]["type"],
+            "null");
+}
+
+TEST(BodySchemaTest, AnAnyFieldTakesAnyNonNullValueAndIsDocumentedAsGiven) {
+  const BodySchema schema({Required(
+      AnyField("price", {{"type", json::array({"string", "number"})}}, ""))});
+  SchemaReader r(schema, {{"price", "29.99"}});
+  EXPECT_EQ(r.Any("price"), json("29.99"));
+  EXPECT_TRUE(r.Finish().ok());
+  EXPECT_TRUE(Errors(schema, {{"price", nullptr}}).count("price"));
+  EXPECT_TRUE(Errors(schema, json::object()).count("price"));
+  EXPECT_EQ(schema.ToJsonSchema()["properties"]["price"]["type"],
+            json({"string", "number"}));
 }
 
 TEST(BodySchemaTest, AllOptionalDropsRequiredAtEveryDepth) {

@@ -61,6 +61,31 @@ std::string MethodLabel(const std::string& method) {
   return "OTHER";
 }
 
+// OK unless `route` declares its responses and a success answer is not one
+// of them (an undeclared status, or a JSON body that breaks its shape).
+Status CheckDeclaredResponse(const Route& route, const Response& response) {
+  if (route.responses.empty() || response.status < 200 ||
+      response.status >= 300 || response.stream) {
+    return Status::Ok();
+  }
+  const std::string where = route.method + " " + route.pattern;
+  for (const Responds& r : route.responses) {
+    if (r.status != response.status) continue;
+    if (!r.content_type.empty() || response.status == 204) return Status::Ok();
+    nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+    std::vector<std::string> why =
+        SchemaViolations(ShapeToJsonSchema(r.shape), body);
+    if (why.empty()) return Status::Ok();
+    std::string text;
+    for (const std::string& w : why) text += (text.empty() ? "" : "; ") + w;
+    return InternalError("the answer of " + where +
+                         " does not match its declared response: " + text);
+  }
+  return InternalError("the answer of " + where + " has status " +
+                       std::to_string(response.status) +
+                       ", which the route does not declare");
+}
+
 }  // namespace
 
 int64_t Dispatcher::largest_body_limit() const {
@@ -83,6 +108,15 @@ Response Dispatcher::Handle(Request& request) const {
                   request.request_id, request.method, request.path, e.what());
     response = ErrorResponse(InternalError(e.what()), request.request_id,
                              clock_->NowMillis());
+  }
+  if (check_responses_ && route != nullptr) {
+    Status declared = CheckDeclaredResponse(*route, response);
+    if (!declared.ok()) {
+      spdlog::error("request {} {} {}: {}", request.request_id, request.method,
+                    request.path, declared.ToString());
+      response =
+          ErrorResponse(declared, request.request_id, clock_->NowMillis());
+    }
   }
   response.AddHeader("X-Request-Id", request.request_id);
   const double ms = std::chrono::duration<double, std::milli>(

@@ -20,16 +20,20 @@ namespace trainyard::api {
 // Thread-safe; pointers are not owned and must outlive the dispatcher.
 class Dispatcher {
  public:
-  // `metrics` (may be null) counts every answered request.
+  // `metrics` (may be null) counts every answered request. With
+  // `check_responses` (the API tests), a success answer of a route that
+  // declares its responses (Route::responses) is checked against the
+  // declaration and replaced by a 500 INTERNAL_ERROR naming the mismatch.
   Dispatcher(const Router* router, const Authenticator* auth,
              RateLimiter* limiter, const Clock* clock, int64_t max_body_bytes,
-             HttpMetrics* metrics = nullptr)
+             HttpMetrics* metrics = nullptr, bool check_responses = false)
       : router_(router),
         auth_(auth),
         limiter_(limiter),
         clock_(clock),
         max_body_bytes_(max_body_bytes),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        check_responses_(check_responses) {}
 
   // Runs the whole pipeline. Never throws; every error answer uses the
   // standard error body. Sets X-Request-Id on the response.
@@ -51,6 +55,7 @@ class Dispatcher {
   const Clock* clock_;
   int64_t max_body_bytes_;
   HttpMetrics* metrics_;
+  bool check_responses_;
 };
 
 }  // namespace trainyard::api

@@ -124,6 +124,44 @@ class DispatcherTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Dispatcher> dispatcher_;
 };
 
+TEST_P(DispatcherTest, ADeclaredResponseIsCheckedWhenAsked) {
+  ASSERT_TRUE(
+      router_
+          .DeclareResponses(
+              {{"GET",
+                "/items/{id}",
+                {{200, R"({"id": "string", "user": "string"})"}}},
+               {"GET", "/public", {{200, R"({"greeting": "string"})"}}}})
+          .ok());
+  Dispatcher checking(&router_, auth_.get(), &limiter_, &clock_, 64, nullptr,
+                      /*check_responses=*/true);
+  Request conforming;
+  conforming.method = "GET";
+  conforming.path = "/items/7";
+  conforming.headers["authorization"] = "Bearer " + user_token_;
+  EXPECT_EQ(checking.Handle(conforming).status, 200);
+  Request drifted;  // answers "hi", declared an object
+  drifted.method = "GET";
+  drifted.path = "/public";
+  Response r = checking.Handle(drifted);
+  EXPECT_EQ(r.status, 500);  // the log names the mismatch
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "INTERNAL_ERROR");
+  // Without the check (production), the answer is served as the handler
+  // made it.
+  EXPECT_EQ(Call("GET", "/public").status, 200);
+}
+
+TEST_P(DispatcherTest, AnUndeclaredSuccessStatusIsCaughtWhenChecking) {
+  ASSERT_TRUE(
+      router_.DeclareResponses({{"GET", "/public", {{201, "string"}}}}).ok());
+  Dispatcher checking(&router_, auth_.get(), &limiter_, &clock_, 64, nullptr,
+                      /*check_responses=*/true);
+  Request req;
+  req.method = "GET";
+  req.path = "/public";
+  EXPECT_EQ(checking.Handle(req).status, 500);
+}
+
 TEST_P(DispatcherTest, UnknownRouteIs404InStandardFormat) {
   Response r = Call("GET", "/nope");
   EXPECT_EQ(r.status, 404);

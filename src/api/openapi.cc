@@ -36,6 +36,44 @@ json ErrorRef(const std::string& description) {
              {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
+const char* SuccessText(int status) {
+  switch (status) {
+    case 201:
+      return "created";
+    case 202:
+      return "accepted: a job was queued (poll its Location)";
+    case 204:
+      return "done, no content";
+    case 206:
+      return "part of the content (Range)";
+    default:
+      return "success";
+  }
+}
+
+// The declared success answers; a route that declares none is documented
+// as a 200 with any body.
+json SuccessResponses(const Route& route) {
+  json out = json::object();
+  if (route.responses.empty()) {
+    out["200"] = {{"description", "success (not declared)"}};
+    return out;
+  }
+  for (const Responds& r : route.responses) {
+    json one = {{"description", SuccessText(r.status)}};
+    if (r.status != 204) {
+      const std::string type = r.content_type.empty()
+                                   ? "application/json"
+                                   : std::string(r.content_type);
+      json media = json::object();
+      if (r.content_type.empty()) media["schema"] = ShapeToJsonSchema(r.shape);
+      one["content"] = {{type, media}};
+    }
+    out[std::to_string(r.status)] = std::move(one);
+  }
+  return out;
+}
+
 json Operation(const Route& route) {
   const std::string surface = SurfaceOf(route.pattern);
   json op = {
@@ -56,18 +94,9 @@ json Operation(const Route& route) {
     op["requestBody"] = {
         {"required", schema.contains("required")},
         {"content", {{"application/json", {{"schema", schema}}}}}};
-  } else if (route.method == "POST" || route.method == "PUT" ||
-             route.method == "PATCH") {
-    op["requestBody"] = {
-        {"required", false},
-        {"content",
-         {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
-  }
-  json responses = {
-      {"200",
-       {{"description",
-         "success (201/202 where a resource or a job "
-         "is created)"}}},
+  }  // A route without a declared body reads none.
+  json responses = SuccessResponses(route);
+  responses.update(json{
       {"400", ErrorRef("VALIDATION_ERROR: malformed input; details name each "
                        "field")},
       {"404", ErrorRef("RESOURCE_NOT_FOUND: unknown (or another user's) "
@@ -75,7 +104,7 @@ json Operation(const Route& route) {
       {"405", ErrorRef("METHOD_NOT_ALLOWED")},
       {"413", ErrorRef("PAYLOAD_TOO_LARGE")},
       {"500", ErrorRef("INTERNAL_ERROR")},
-  };
+  });
   if (route.access == Access::kPublic) {
     op["security"] = json::array();
   } else {

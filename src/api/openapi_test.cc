@@ -86,12 +86,30 @@ TEST(OpenApiTest, ADeclaredBodyIsDocumentedFromItsSchema) {
   EXPECT_EQ(declared["required"], true);
   EXPECT_EQ(declared["content"]["application/json"]["schema"],
             body->ToJsonSchema());
-  // Without a declaration: any object, not required.
-  const json& undeclared =
-      doc["paths"]["/api/jobs/{job_id}/cancel"]["post"]["requestBody"];
-  EXPECT_EQ(undeclared["required"], false);
-  EXPECT_EQ(undeclared["content"]["application/json"]["schema"]["type"],
-            "object");
+  // Without a declaration the route reads no body.
+  EXPECT_FALSE(doc["paths"]["/api/jobs/{job_id}/cancel"]["post"].contains(
+      "requestBody"));
+}
+
+TEST(OpenApiTest, DeclaredResponsesAreDocumentedWithTheirSchema) {
+  Router r = SampleRouter();
+  ASSERT_TRUE(
+      r.DeclareResponses(
+           {{"POST", "/api/jobs", {{201, R"({"id": "string"})"}}},
+            {"GET", "/api/jobs/{job_id}/logs", {{200, "", "text/plain"}}}})
+          .ok());
+  json doc = json::parse(OpenApiDocument(r, {}));
+  const json& created = doc["paths"]["/api/jobs"]["post"]["responses"];
+  EXPECT_FALSE(created.contains("200"));
+  EXPECT_EQ(created["201"]["content"]["application/json"]["schema"],
+            ShapeToJsonSchema(R"({"id": "string"})"));
+  const json& logs =
+      doc["paths"]["/api/jobs/{job_id}/logs"]["get"]["responses"];
+  EXPECT_TRUE(logs["200"]["content"].contains("text/plain"));
+  // Undeclared: a 200 without a schema.
+  EXPECT_FALSE(
+      doc["paths"]["/api/v1/health"]["get"]["responses"]["200"].contains(
+          "content"));
 }
 
 TEST(OpenApiTest, TagsNameTheSurface) {

@@ -62,6 +62,24 @@ Status Router::Add(Route route) {
   return Status::Ok();
 }
 
+Status Router::DeclareResponses(const std::vector<RouteResponses>& declared) {
+  for (const RouteResponses& d : declared) {
+    const std::vector<std::string> segments = Split(d.pattern);
+    bool found = false;
+    for (size_t i = 0; i < routes_.size() && !found; ++i) {
+      if (routes_[i].method == d.method && segments_[i] == segments) {
+        routes_[i].responses = d.responses;
+        found = true;
+      }
+    }
+    if (!found) {
+      return NotFoundError("responses declared for " + d.method + " " +
+                           d.pattern + ", which is not registered");
+    }
+  }
+  return Status::Ok();
+}
+
 RouteMatch Router::Match(const std::string& method,
                          const std::string& path) const {
   RouteMatch match;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/http_types.h"
+#include "api/response_schema.h"
 
 namespace trainyard::api {
 
@@ -30,6 +31,10 @@ struct Route {
   // The JSON body the handler reads through (api/body_schema.h), shown in
   // the OpenAPI document; null: not declared (documented as any object).
   std::shared_ptr<const BodySchema> body;
+  // What it answers on success (api/response_schema.h), shown in the OpenAPI
+  // document and checked against real answers in the API tests; empty: not
+  // declared.
+  std::vector<Responds> responses;
 };
 
 // What Match found.
@@ -40,12 +45,25 @@ struct RouteMatch {
   std::vector<std::string> allowed_methods;
 };
 
-// Built at start-up, then read-only: Match is thread-safe, Add is not.
+// The declared answers of one route, for Router::DeclareResponses: a
+// surface lists them as data beside its route registrations.
+struct RouteResponses {
+  std::string method;
+  std::string pattern;
+  std::vector<Responds> responses;
+};
+
+// Built at start-up, then read-only: Match is thread-safe, Add and
+// DeclareResponses are not.
 class Router {
  public:
   // CONFLICT if the same method and pattern (ignoring the trailing slash and
   // capture names) is already registered.
   Status Add(Route route);
+  // Sets Route::responses of each listed route (same method and pattern,
+  // ignoring the trailing slash). NOT_FOUND naming the first that is not
+  // registered: a declaration cannot outlive its route.
+  Status DeclareResponses(const std::vector<RouteResponses>& declared);
   RouteMatch Match(const std::string& method, const std::string& path) const;
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -73,5 +73,22 @@ TEST(RouterTest, DuplicateRouteIsRefused) {
             ErrorCode::kConflict);
 }
 
+TEST(RouterTest, ResponsesAreDeclaredOnARegisteredRoute) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/a/{x}/", Access::kUser, Named("1")}).ok());
+  ASSERT_TRUE(
+      r.DeclareResponses({{"GET", "/a/{x}", {{200, R"({"id": "string"})"}}}})
+          .ok());
+  ASSERT_EQ(r.routes()[0].responses.size(), 1u);
+  EXPECT_EQ(r.routes()[0].responses[0].shape, R"({"id": "string"})");
+}
+
+TEST(RouterTest, ResponsesOfAnUnregisteredRouteAreRefused) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/a", Access::kUser, Named("1")}).ok());
+  EXPECT_EQ(r.DeclareResponses({{"POST", "/a", {{201, "object"}}}}).code(),
+            ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace trainyard::api

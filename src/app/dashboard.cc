@@ -1,5 +1,7 @@
 #include "app/dashboard.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <string_view>
 
 #include "app/dashboard_assets.h"
@@ -8,7 +10,8 @@ namespace trainyard::app {
 
 namespace {
 
-std::string ContentType(std::string_view name) {
+// A literal: a route's declared response (api/response_schema.h) keeps it.
+const char* ContentType(std::string_view name) {
   auto ends = [&](std::string_view ext) {
     return name.size() >= ext.size() &&
            name.substr(name.size() - ext.size()) == ext;
@@ -21,15 +24,36 @@ std::string ContentType(std::string_view name) {
   return "application/octet-stream";
 }
 
+// A strong validator of the file's bytes (FNV-1a, 64 bits): the files
+// change only with the binary, so it is computed once per route.
+std::string ETagOf(const DashboardAsset& asset) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < asset.size; ++i) {
+    h = (h ^ static_cast<unsigned char>(asset.data[i])) * 1099511628211ULL;
+  }
+  char text[24];
+  std::snprintf(text, sizeof(text), "\"%016llx\"",
+                static_cast<unsigned long long>(h));
+  return text;
+}
+
 api::Handler Serve(const DashboardAsset& asset) {
-  return [&asset](api::Request&) -> Result<api::Response> {
+  return [&asset,
+          etag = ETagOf(asset)](api::Request& req) -> Result<api::Response> {
     api::Response r;
+    for (const auto& [k, v] : DashboardHeaders()) r.AddHeader(k, v);
+    // Revalidated on every load (an upgrade shows at once), answered 304
+    // without the bytes while the file is unchanged.
+    r.AddHeader("Cache-Control", "no-cache");
+    r.AddHeader("ETag", etag);
+    if (req.Header("if-none-match") == etag) {
+      r.status = 304;
+      r.content_type = "";
+      return r;
+    }
     r.status = 200;
     r.content_type = ContentType(asset.name);
     r.body.assign(asset.data, asset.size);
-    for (const auto& [k, v] : DashboardHeaders()) r.AddHeader(k, v);
-    // The files change only with the binary; revalidate so an upgrade shows.
-    r.AddHeader("Cache-Control", "no-cache");
     return r;
   };
 }
@@ -56,11 +80,14 @@ Status AddDashboardRoutes(api::Router* router) {
   for (size_t i = 0; i < kDashboardAssetCount; ++i) {
     const DashboardAsset& asset = kDashboardAssets[i];
     const std::string name = asset.name;
-    TY_RETURN_IF_ERROR(
-        router->Add({"GET", "/" + name, api::Access::kPublic, Serve(asset)}));
+    // 200 with the file (304 while the client's copy is current).
+    const std::vector<api::Responds> responds = {
+        {200, "", ContentType(asset.name)}};
+    TY_RETURN_IF_ERROR(router->Add({"GET", "/" + name, api::Access::kPublic,
+                                    Serve(asset), 0, nullptr, responds}));
     if (name == "index.html") {
-      TY_RETURN_IF_ERROR(
-          router->Add({"GET", "/", api::Access::kPublic, Serve(asset)}));
+      TY_RETURN_IF_ERROR(router->Add({"GET", "/", api::Access::kPublic,
+                                      Serve(asset), 0, nullptr, responds}));
     }
   }
   return Status::Ok();

@@ -7,11 +7,13 @@
 namespace trainyard::app {
 namespace {
 
-api::Response Get(const api::Router& router, const std::string& path) {
+api::Response Get(const api::Router& router, const std::string& path,
+                  const std::string& if_none_match = "") {
   api::RouteMatch m = router.Match("GET", path);
   EXPECT_NE(m.route, nullptr) << path;
   if (!m.route) return {};
   api::Request req;
+  if (!if_none_match.empty()) req.headers["if-none-match"] = if_none_match;
   return *m.route->handler(req);
 }
 
@@ -63,6 +65,19 @@ TEST_F(DashboardTest, EveryFileThePageLoadsIsServedFromTheBinary) {
     EXPECT_FALSE(r.body.empty()) << path;
   }
   EXPECT_GE(found, 2);  // the script and the style sheet
+}
+
+TEST_F(DashboardTest, AnUnchangedFileIsRevalidatedWith304AndNoBytes) {
+  for (const char* path : {"/", "/app.js", "/app.css"}) {
+    api::Response first = Get(router_, path);
+    const std::string etag = HeaderOf(first, "ETag");
+    ASSERT_FALSE(etag.empty()) << path;
+    EXPECT_EQ(HeaderOf(first, "Cache-Control"), "no-cache") << path;
+    api::Response again = Get(router_, path, etag);
+    EXPECT_EQ(again.status, 304) << path;
+    EXPECT_TRUE(again.body.empty()) << path;
+    EXPECT_EQ(Get(router_, path, "\"other\"").status, 200) << path;
+  }
 }
 
 TEST_F(DashboardTest, NoThirdPartyOriginIsReferenced) {

@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
+#include <string>
 
 #include "api/auth.h"
 #include "api/dispatcher.h"
@@ -87,7 +89,13 @@ Result<api::Principal> LocalAdmin(store::UserStore* users) {
 
 }  // namespace
 
-Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
+ServerOptions ServerOptions::FromEnvironment() {
+  const char* check = std::getenv("TRAINYARD_CHECK_RESPONSES");
+  return {.check_responses = check != nullptr && std::string(check) == "1"};
+}
+
+Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config,
+                                                     ServerOptions options) {
   std::unique_ptr<ServerApp> app(new ServerApp());
   TY_ASSIGN_OR_RETURN(app->runtime_,
                       OpenRuntime(config, store::OpenCheck::kFull));
@@ -95,7 +103,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const Config& config) {
                       api::BootstrapAdmin(app->runtime_->store->users(),
                                           *SystemClock::Default()));
   if (issued) app->bootstrap_token_ = issued->token;
-  TY_RETURN_IF_ERROR(app->Wire());
+  TY_RETURN_IF_ERROR(app->Wire(options));
   return app;
 }
 
@@ -123,7 +131,7 @@ api::SystemRoutesDeps HealthDeps(Runtime& rt, const Clock* clock,
 
 }  // namespace
 
-Status ServerApp::Wire() {
+Status ServerApp::Wire(const ServerOptions& options) {
   Runtime& rt = *runtime_;
   const Clock* clock = SystemClock::Default();
   started_at_ms_ = clock->NowMillis();
@@ -175,7 +183,7 @@ Status ServerApp::Wire() {
 
   dispatcher_ = std::make_unique<api::Dispatcher>(
       router_.get(), auth_.get(), limiter_.get(), clock,
-      rt.config.max_body_bytes, http_metrics_.get());
+      rt.config.max_body_bytes, http_metrics_.get(), options.check_responses);
   http_ = std::make_unique<api::HttpServer>(
       dispatcher_.get(), api::HttpServerOptions{rt.config.bind, rt.config.port,
                                                 rt.config.http_threads});

@@ -30,6 +30,17 @@ class JobService;
 
 namespace trainyard::app {
 
+// How a server checks itself; production leaves it all off.
+struct ServerOptions {
+  // Check every success answer against its route's declared response
+  // (api/response_schema.h; a mismatch becomes a 500 naming it): the API
+  // tests turn it on so a declaration in the OpenAPI document cannot drift
+  // from its handler.
+  bool check_responses = false;
+  // TRAINYARD_CHECK_RESPONSES=1 (the browser tests' `trainyard serve`).
+  static ServerOptions FromEnvironment();
+};
+
 // One serving process. Create, Start, (serve), Stop; Stop is idempotent and
 // also run by the destructor. Not thread-safe itself; what it runs is.
 class ServerApp {
@@ -37,7 +48,9 @@ class ServerApp {
   // Opens the runtime, creates the admin user and token on first start,
   // and registers every route. VALIDATION_ERROR for a bad config (including
   // --auth=off on a non-loopback address), IO for the data directory.
-  static Result<std::unique_ptr<ServerApp>> Create(const Config& config);
+  static Result<std::unique_ptr<ServerApp>> Create(
+      const Config& config,
+      ServerOptions options = ServerOptions::FromEnvironment());
   ~ServerApp();
 
   // Starts the workers and the HTTP server. IO error if the address cannot
@@ -60,7 +73,7 @@ class ServerApp {
 
  private:
   ServerApp() = default;
-  Status Wire();
+  Status Wire(const ServerOptions& options);
   void FlushLoop();
 
   std::unique_ptr<Runtime> runtime_;

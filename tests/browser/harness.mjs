@@ -14,6 +14,7 @@ export class Harness {
     this.home = mkdtempSync(join(tmpdir(), "trainyard-browser-"));
     this.server = null;
     this.browser = null;
+    this.checkResponses = false;  // the tests set it (see startServer)
   }
 
   // Starts the server; sets this.base (URL) and this.admin (bootstrap token).
@@ -23,7 +24,14 @@ export class Harness {
       const workers = extraArgs.includes("--workers") ? [] : ["--workers", "2"];
       this.server = spawn(this.binary, ["serve", "--home", this.home, "--bind", "127.0.0.1",
         "--port", "0", ...workers, "--enable-test-jobs", "--log-level", "warn", ...extraArgs],
-      { stdio: ["ignore", "pipe", "inherit"] });
+      { stdio: ["ignore", "pipe", "inherit"],
+        // Every success answer is checked against its route's declared
+        // response (a mismatch is a 500, a failed request in the tests);
+        // the benchmark leaves the check off.
+        // One torch thread per training job: the tests' jobs are tiny, and
+        // on a loaded 2-core machine more threads only thrash.
+        env: { ...process.env, TRAINYARD_TORCH_THREADS: "1",
+          ...(this.checkResponses ? { TRAINYARD_CHECK_RESPONSES: "1" } : {}) } });
       let out = "";
       let token = null;
       const timer = setTimeout(() => reject(new Error("server did not start: " + out)), 60_000);
@@ -60,7 +68,11 @@ export class Harness {
   async launchBrowser() {
     this.browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+      // Nothing in the background competes with the pages on a busy machine.
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-extensions", "--disable-background-networking", "--disable-component-update",
+        "--disable-default-apps", "--disable-sync", "--no-first-run", "--mute-audio",
+        "--disable-features=Translate,MediaRouter,OptimizationHints"] });
     return this.browser;
   }
 

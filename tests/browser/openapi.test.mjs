@@ -8,6 +8,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Harness } from "./harness.mjs";
 
 const t = new Harness(process.argv[2]);
+t.checkResponses = true;
 try {
   await t.startServer();
   const res = await fetch(t.base + "/api/openapi.json");

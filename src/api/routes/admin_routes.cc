@@ -55,20 +55,23 @@ void Audit(const AdminRoutesDeps& d, const Request& req,
       {0, req.caller().user_id, action, target, "{}", d.clock->NowMillis()});
 }
 
+// A user as the admin routes show it.
+json UserJson(const store::User& u) {
+  return {{"id", u.id},
+          {"name", u.name},
+          {"tier", store::TierName(u.tier)},
+          {"role", store::RoleName(u.role)},
+          {"credits", u.credits},
+          {"created_at", FormatIso8601Millis(u.created_at)}};
+}
+
 Result<Response> ListUsers(const AdminRoutesDeps& d, Request& req) {
   QueryValidator q(req);
   const PageRequest page = ParsePage(q, "page_size", 50, 500);
   TY_RETURN_IF_ERROR(q.Finish());
   TY_ASSIGN_OR_RETURN(std::vector<store::User> users, d.users->ListUsers());
   json out = json::array();
-  for (const store::User& u : PageOf(users, page)) {
-    out.push_back({{"id", u.id},
-                   {"name", u.name},
-                   {"tier", store::TierName(u.tier)},
-                   {"role", store::RoleName(u.role)},
-                   {"credits", u.credits},
-                   {"created_at", FormatIso8601Millis(u.created_at)}});
-  }
+  for (const store::User& u : PageOf(users, page)) out.push_back(UserJson(u));
   return JsonResponse(
       200, CountNextPreviousPage(req, page, static_cast<int64_t>(users.size()),
                                  std::move(out))
@@ -92,6 +95,34 @@ Result<Response> ListTokens(const AdminRoutesDeps& d, Request& req) {
       200, CountNextPreviousPage(req, page, static_cast<int64_t>(tokens.size()),
                                  std::move(out))
                .dump());
+}
+
+const std::shared_ptr<const BodySchema>& CreateUserBody() {
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("name", 64, "unique user name")),
+          EnumField("tier", {"FREE", "PRO", "ELITE"},
+                    "rate limits and AI Studio plan (default FREE)"),
+          EnumField("role", {"user", "admin"}, "default user"),
+          NumberField("credits", 0, 1e12,
+                      "AI Studio compute credits to start with (default 0)")}));
+  return *schema;
+}
+
+Result<Response> CreateUserRoute(const AdminRoutesDeps& d, Request& req) {
+  TY_ASSIGN_OR_RETURN(json body, ParseJsonObject(req.body));
+  SchemaReader v(*CreateUserBody(), body);
+  std::optional<std::string> name = v.String("name");
+  std::optional<std::string> tier = v.Enum("tier");
+  std::optional<std::string> role = v.Enum("role");
+  std::optional<double> credits = v.Number("credits");
+  TY_RETURN_IF_ERROR(v.Finish());
+  TY_ASSIGN_OR_RETURN(store::Tier t, store::ParseTier(tier.value_or("FREE")));
+  TY_ASSIGN_OR_RETURN(store::Role r, store::ParseRole(role.value_or("user")));
+  TY_ASSIGN_OR_RETURN(store::User user, CreateUser(d.users, *d.clock, *name, t,
+                                                   r, credits.value_or(0.0)));
+  Audit(d, req, "user.create", user.id);
+  return JsonResponse(201, UserJson(user).dump());
 }
 
 const std::shared_ptr<const BodySchema>& CreateTokenBody() {
@@ -145,6 +176,36 @@ Result<Response> RevokeToken(const AdminRoutesDeps& d, Request& req) {
       200, TokenJson(revoked, UserName(d.users, revoked.user_id)).dump());
 }
 
+// What the routes below answer on success (api/response_schema.h): the
+// OpenAPI document shows it, and the API tests check every real answer
+// against it.
+const std::vector<RouteResponses>& AdminResponses() {
+  static constexpr char kUser[] = R"({"id": "string", "name": "string",
+    "tier": "string", "role": "string", "credits": "number",
+    "created_at": "string"})";
+  static constexpr char kToken[] = R"({"id": "string", "prefix": "string",
+    "user_id": "string", "user_name": "string", "name": "string",
+    "created_at": "string", "last_used_at": "string|null",
+    "revoked_at": "string|null")";
+  auto page = [](const std::string& item) {
+    return R"({"count": "integer", "next": "string|null",
+      "previous": "string|null", "results": [)" +
+           item + "]}";
+  };
+  static const auto* shapes = new std::vector<std::string>{
+      page(kUser), page(std::string(kToken) + "}"),
+      std::string(kToken) + R"(, "token": "string"})",
+      std::string(kToken) + "}"};
+  static const auto* responses = new std::vector<RouteResponses>{
+      {"GET", "/api/admin/users", {{200, (*shapes)[0]}}},
+      {"POST", "/api/admin/users", {{201, kUser}}},
+      {"GET", "/api/admin/tokens", {{200, (*shapes)[1]}}},
+      {"POST", "/api/admin/tokens", {{201, (*shapes)[2]}}},
+      {"POST", "/api/admin/tokens/{token_id}/revoke", {{200, (*shapes)[3]}}},
+  };
+  return *responses;
+}
+
 }  // namespace
 
 Status AddAdminRoutes(Router* router, AdminRoutesDeps deps) {
@@ -154,13 +215,15 @@ Status AddAdminRoutes(Router* router, AdminRoutesDeps deps) {
   };
   TY_RETURN_IF_ERROR(router->Add(
       {"GET", "/api/admin/users", Access::kAdmin, bind(ListUsers)}));
+  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/admin/users", Access::kAdmin,
+                                  bind(CreateUserRoute), 0, CreateUserBody()}));
   TY_RETURN_IF_ERROR(router->Add(
       {"GET", "/api/admin/tokens", Access::kAdmin, bind(ListTokens)}));
   TY_RETURN_IF_ERROR(router->Add({"POST", "/api/admin/tokens", Access::kAdmin,
                                   bind(CreateToken), 0, CreateTokenBody()}));
   TY_RETURN_IF_ERROR(router->Add({"POST", "/api/admin/tokens/{token_id}/revoke",
                                   Access::kAdmin, bind(RevokeToken)}));
-  return Status::Ok();
+  return router->DeclareResponses(AdminResponses());
 }
 
 }  // namespace trainyard::api

@@ -1,8 +1,8 @@
 // The administrators' routes for users and tokens (the dashboard's admin
-// page): list users and tokens, issue a token for a user (its secret is in
-// that one answer; the store keeps only its SHA-256) and revoke one. Every
-// route is Access::kAdmin, so the dispatcher refuses anyone else with 403
-// before a handler looks anything up.
+// page): list and create users, list tokens, issue a token for a user (its
+// secret is in that one answer; the store keeps only its SHA-256) and revoke
+// one. Every route is Access::kAdmin, so the dispatcher refuses anyone else
+// with 403 before a handler looks anything up.
 #pragma once
 
 #include "api/auth.h"
@@ -15,7 +15,8 @@ namespace trainyard::api {
 
 struct AdminRoutesDeps {
   store::UserStore* users = nullptr;
-  // Token creation and revocation are recorded here (actor: the admin).
+  // User and token creation and token revocation are recorded here (actor:
+  // the admin).
   store::AuditLog* audit = nullptr;
   // Told of a revocation, so this process refuses the token at once (other
   // processes within their token cache's TTL). May be null.
@@ -25,6 +26,9 @@ struct AdminRoutesDeps {
 
 // Registers, all admin-only:
 //   GET  /api/admin/users                     every user, paginated
+//   POST /api/admin/users                     {"name", "tier"?, "role"?,
+//                                             "credits"?} -> 201, the user;
+//                                             409 if the name is taken
 //   GET  /api/admin/tokens                    every token by prefix, newest
 //                                             first, paginated; never a hash
 //   POST /api/admin/tokens                    {"user_id", "name"?} -> 201 with

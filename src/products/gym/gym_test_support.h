@@ -36,7 +36,7 @@ class GymServerTest : public ::testing::Test {
     // Requests answer synchronously here however loaded the machine; the
     // hand-off to a job past the bound has its own tests.
     config.sync_request_ms = 3'600'000;
-    auto app = app::ServerApp::Create(config);
+    auto app = app::ServerApp::Create(config, {.check_responses = true});
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = app->release();
     admin_ = new std::string(*app_->bootstrap_token());

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/body_schema.h"
 #include "api/error_response.h"
 #include "api/job_json.h"
 #include "api/json_validator.h"
@@ -44,12 +45,21 @@ Result<Response> ListEndpoints(ChainService& s, Request& req) {
   return JsonResponse(200, json{{"endpoints", list}}.dump());
 }
 
+const std::shared_ptr<const api::BodySchema>& PutEndpointBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{
+          api::Required(api::StringField("url", 2048, "JSON-RPC URL")),
+          api::BoolField("check",
+                         "ask the node for its chain id first (default "
+                         "true)")}));
+  return *schema;
+}
+
 Result<Response> PutEndpoint(ChainService& s, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  JsonValidator v(body);
-  v.RejectUnknownKeys({"url", "check"});
-  std::optional<std::string> url = v.RequiredString("url", 2048);
-  const bool check = v.OptionalBool("check").value_or(true);
+  api::SchemaReader v(*PutEndpointBody(), body);
+  std::optional<std::string> url = v.String("url");
+  const bool check = v.Bool("check").value_or(true);
   TY_RETURN_IF_ERROR(v.Finish());
   const std::string& name = req.PathParam("name");
   std::optional<uint64_t> chain_id;
@@ -104,21 +114,31 @@ json WithJob(ChainService& s, json meta) {
   return meta;
 }
 
+const std::shared_ptr<const api::BodySchema>& ImportHistoryBody() {
+  using namespace api;  // NOLINT: the field builders
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("name", 64, "the market data set to create")),
+          Required(StringField("pool_address", 64, "0x + 40 hex digits")),
+          Required(IntField("from_block", 0, int64_t{1} << 53, "")),
+          IntField("to_block", 0, int64_t{1} << 53, "default: latest"),
+          StringField("chain", 64, "endpoint name (default \"default\")"),
+          IntField("page_blocks", 1, 100000,
+                   "blocks per log request (default 5000)")}));
+  return *schema;
+}
+
 Result<Response> ImportHistory(ChainService& s, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  JsonValidator v(body);
-  v.RejectUnknownKeys({"name", "pool_address", "from_block", "to_block",
-                       "chain", "page_blocks"});
+  api::SchemaReader v(*ImportHistoryBody(), body);
   ChainImportSpec spec;
   spec.owner_id = req.caller().user_id;
-  std::optional<std::string> name = v.RequiredString("name", 64);
-  std::optional<std::string> pool = v.RequiredString("pool_address", 64);
-  std::optional<int64_t> from =
-      v.RequiredInt("from_block", 0, int64_t{1} << 53);
-  std::optional<int64_t> to = v.OptionalInt("to_block", 0, int64_t{1} << 53);
-  spec.endpoint = v.OptionalString("chain", 64).value_or("default");
-  spec.page_blocks = static_cast<uint64_t>(
-      v.OptionalInt("page_blocks", 1, 100000).value_or(5000));
+  std::optional<std::string> name = v.String("name");
+  std::optional<std::string> pool = v.String("pool_address");
+  std::optional<int64_t> from = v.Int("from_block");
+  std::optional<int64_t> to = v.Int("to_block");
+  spec.endpoint = v.String("chain").value_or("default");
+  spec.page_blocks = static_cast<uint64_t>(v.Int("page_blocks").value_or(5000));
   if (name) {
     spec.name = *name;
     Status n = ValidateMarketDataName(*name);
@@ -211,12 +231,14 @@ Status AddChainRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   using api::Access;
   TY_RETURN_IF_ERROR(router->Add({"GET", "/api/v1/chain/endpoints/",
                                   Access::kUser, plain(ListEndpoints)}));
-  TY_RETURN_IF_ERROR(router->Add({"PUT", "/api/v1/chain/endpoints/{name}/",
-                                  Access::kAdmin, plain(PutEndpoint)}));
+  TY_RETURN_IF_ERROR(
+      router->Add({"PUT", "/api/v1/chain/endpoints/{name}/", Access::kAdmin,
+                   plain(PutEndpoint), 0, PutEndpointBody()}));
   TY_RETURN_IF_ERROR(router->Add({"DELETE", "/api/v1/chain/endpoints/{name}/",
                                   Access::kAdmin, plain(DeleteEndpoint)}));
-  TY_RETURN_IF_ERROR(router->Add({"POST", "/api/v1/chain/pool-history/",
-                                  Access::kUser, plain(ImportHistory)}));
+  TY_RETURN_IF_ERROR(
+      router->Add({"POST", "/api/v1/chain/pool-history/", Access::kUser,
+                   plain(ImportHistory), 0, ImportHistoryBody()}));
   TY_RETURN_IF_ERROR(router->Add({"GET", "/api/v1/chain/pool-history/",
                                   Access::kUser, plain(ListHistory)}));
   TY_RETURN_IF_ERROR(router->Add({"GET", "/api/v1/chain/pool-history/{name}/",

@@ -35,6 +35,15 @@ Result<api::Response> ListMarketData(StudioContext& ctx, api::Request&) {
   return Json(200, {{"count", results.size()}, {"results", results}});
 }
 
+const std::shared_ptr<const api::BodySchema>& UploadBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(
+          std::vector<api::Field>{api::Required(api::StringField(
+              "csv", kMaxCsvBytes,
+              "daily bars as CSV (or send the CSV itself as text/csv)"))}));
+  return *schema;
+}
+
 // The body is the CSV itself (Content-Type text/csv) or {"csv": "..."}.
 Result<api::Response> Upload(StudioContext& ctx, api::Request& req) {
   std::string csv;
@@ -42,9 +51,8 @@ Result<api::Response> Upload(StudioContext& ctx, api::Request& req) {
     csv = req.body;
   } else {
     TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-    api::JsonValidator v(body);
-    v.RejectUnknownKeys({"csv"});
-    auto text = v.RequiredString("csv", kMaxCsvBytes);
+    api::SchemaReader v(*UploadBody(), body);
+    auto text = v.String("csv");
     TY_RETURN_IF_ERROR(v.Finish());
     csv = *text;
   }
@@ -65,7 +73,7 @@ Status AddMarketDataRoutes(const std::shared_ptr<StudioContext>& ctx,
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/market-data",
                                     Access::kUser, ctx, ListMarketData));
   return AddStudioRoute(router, "POST", "/market-data/{symbol}", Access::kUser,
-                        ctx, Upload, kMaxCsvBytes);
+                        ctx, Upload, kMaxCsvBytes, UploadBody());
 }
 
 }  // namespace trainyard::studio

@@ -146,67 +146,64 @@ json ListingJson(StudioContext& ctx, const Listing& l, int64_t today) {
       {"created_at", IsoTime(l.created_at)}};
 }
 
+const std::shared_ptr<const api::BodySchema>& PublishBody() {
+  using namespace api;  // NOLINT: the field builders
+  const json price = {{"type", json::array({"string", "number"})},
+                      {"examples", json::array({"2999.00"})}};
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("title", 200, "")),
+          Required(StringField("description", 5000, "")),
+          Required(EnumField("category", kCategories, "")),
+          Required(ArrayField("asset_classes", EnumField("", kAssetClasses, ""),
+                              1, kAssetClasses.size(), "")),
+          EnumField("pricing_model", {"FIXED"}, "default FIXED"),
+          Required(AnyField("monthly_price", price,
+                            "a positive amount with at most 2 decimals")),
+          AnyField("performance_fee_rate", price,
+                   "only \"0.00\" (no performance fees)"),
+          ArrayField("sample_signals",
+                     NestedField("",
+                                 {Required(StringField("symbol", 32, "")),
+                                  Required(EnumField(
+                                      "signal", {"BUY", "HOLD", "SELL"}, "")),
+                                  NumberField("confidence", 0, 1, ""),
+                                  StringField("date", 32, "YYYY-MM-DD")},
+                                 ""),
+                     0, 20, "examples shown to buyers"),
+          StringField("terms_and_conditions", 20000, "")}));
+  return *schema;
+}
+
 Result<api::Response> Publish(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(StudioModel model, OwnedModel(ctx, req));
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"title", "description", "category", "asset_classes",
-                       "pricing_model", "monthly_price", "performance_fee_rate",
-                       "sample_signals", "terms_and_conditions"});
-  auto title = v.RequiredString("title", 200);
-  auto description = v.RequiredString("description", 5000);
-  auto category = v.RequiredEnum("category", kCategories);
-  auto classes = v.RequiredArray("asset_classes");
-  auto pricing = v.OptionalEnum("pricing_model", {"FIXED"});
-  auto samples = v.OptionalArray("sample_signals");
-  auto terms = v.OptionalString("terms_and_conditions", 20000);
+  api::SchemaReader v(*PublishBody(), body);
+  auto title = v.String("title");
+  auto description = v.String("description");
+  auto category = v.Enum("category");
+  auto classes = v.Strings("asset_classes");
+  auto pricing = v.Enum("pricing_model");
+  auto samples = v.Array("sample_signals");
+  auto terms = v.String("terms_and_conditions");
   std::optional<int64_t> price;
-  if (!body.contains("monthly_price")) {
-    v.AddError("monthly_price", "This field is required");
-  } else {
-    price = ParsePrice(body["monthly_price"]);
+  if (std::optional<json> given = v.Any("monthly_price")) {
+    price = ParsePrice(*given);
     if (!price || *price <= 0) {
       v.AddError("monthly_price",
                  "must be a positive amount with at most 2 "
                  "decimals, e.g. \"2999.00\"");
     }
   }
-  if (body.contains("performance_fee_rate")) {
-    auto fee = ParsePrice(body["performance_fee_rate"]);
+  if (std::optional<json> rate = v.Any("performance_fee_rate")) {
+    auto fee = ParsePrice(*rate);
     if (!fee || *fee != 0) {
       v.AddError("performance_fee_rate",
                  "performance fees are not supported; use \"0.00\"");
     }
   }
-  std::vector<std::string> asset_classes;
-  if (classes) {
-    for (const auto& c : *classes) {
-      if (!c.is_string() ||
-          std::find(kAssetClasses.begin(), kAssetClasses.end(),
-                    c.get<std::string>()) == kAssetClasses.end()) {
-        v.AddError("asset_classes",
-                   "each must be one of EQUITY, INDEX, FOREX, "
-                   "CRYPTO, COMMODITY, DERIVATIVES");
-        break;
-      }
-      asset_classes.push_back(c.get<std::string>());
-    }
-    if (classes->empty()) v.AddError("asset_classes", "must not be empty");
-  }
-  if (samples) {
-    if (samples->size() > 20) v.AddError("sample_signals", "at most 20");
-    for (const auto& s : *samples) {
-      const bool ok = s.is_object() && s.value("symbol", json()).is_string() &&
-                      s.contains("signal") && s["signal"].is_string() &&
-                      (s["signal"] == "BUY" || s["signal"] == "HOLD" ||
-                       s["signal"] == "SELL");
-      if (!ok) {
-        v.AddError("sample_signals",
-                   "each needs a symbol and a signal BUY, HOLD or SELL");
-        break;
-      }
-    }
-  }
+  std::vector<std::string> asset_classes =
+      classes.value_or(std::vector<std::string>{});
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(store::User user, CallerUser(ctx, req));
   if (user.tier == store::Tier::kFree) {
@@ -397,12 +394,20 @@ Result<api::Response> ListingDetail(StudioContext& ctx, api::Request& req) {
   return Json(200, out);
 }
 
+const std::shared_ptr<const api::BodySchema>& SubscribeBody() {
+  using namespace api;  // NOLINT: the field builders
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          EnumField("subscription_type", {"MONTHLY"}, "default MONTHLY"),
+          BoolField("auto_renew", "renew each month (default true)")}));
+  return *schema;
+}
+
 Result<api::Response> Subscribe(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"subscription_type", "auto_renew"});
-  auto type = v.OptionalEnum("subscription_type", {"MONTHLY"});
-  auto auto_renew = v.OptionalBool("auto_renew");
+  api::SchemaReader v(*SubscribeBody(), body);
+  auto type = v.Enum("subscription_type");
+  auto auto_renew = v.Bool("auto_renew");
   TY_RETURN_IF_ERROR(v.Finish());
   const std::string& id = req.PathParam("listing_id");
   Result<Listing> listing = ctx.marketplace->GetListing(id);
@@ -447,14 +452,14 @@ Status AddMarketplaceRoutes(const std::shared_ptr<StudioContext>& ctx,
   using api::Access;
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
                                     "/models/{model_id}/publish", Access::kUser,
-                                    ctx, Publish));
+                                    ctx, Publish, 0, PublishBody()));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace",
                                     Access::kUser, ctx, Browse));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/marketplace/{listing_id}",
                                     Access::kUser, ctx, ListingDetail));
-  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
-                                    "/marketplace/{listing_id}/subscribe",
-                                    Access::kUser, ctx, Subscribe));
+  TY_RETURN_IF_ERROR(
+      AddStudioRoute(router, "POST", "/marketplace/{listing_id}/subscribe",
+                     Access::kUser, ctx, Subscribe, 0, SubscribeBody()));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/admin/listings",
                                     Access::kAdmin, ctx, ListPending));
   TY_RETURN_IF_ERROR(

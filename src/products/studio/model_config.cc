@@ -1,6 +1,8 @@
 #include "products/studio/model_config.h"
 
-#include "api/json_validator.h"
+#include <limits>
+
+#include "api/body_schema.h"
 #include "ml/features.h"
 #include "ml/hyperparameters.h"
 #include "products/studio/studio_json.h"
@@ -11,25 +13,14 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kTrainingConfigKeys = {"symbols",
-                                                      "start_date",
-                                                      "end_date",
-                                                      "train_test_split",
-                                                      "cross_validation_folds",
-                                                      "prediction_horizon",
-                                                      "signal_threshold",
-                                                      "lags",
-                                                      "transaction_cost",
-                                                      "allow_short"};
-
 const char* DefaultTarget(const std::string& type) {
   return type == "CLASSIFICATION" ? "signal_type" : "forward_return";
 }
 
-// Moves the details of a failed nested validation into `outer` under
+// Moves the details of a failed check into `outer` under
 // "<prefix>.<field>".
 void AddNested(const Status& st, const std::string& prefix,
-               api::JsonValidator* outer) {
+               api::SchemaReader* outer) {
   for (const auto& d : st.details()) {
     std::string field = d.field.empty()  ? prefix
                         : prefix.empty() ? d.field
@@ -38,42 +29,39 @@ void AddNested(const Status& st, const std::string& prefix,
   }
 }
 
-// Validates training_config; returns it with defaults, or records errors.
-std::optional<json> ValidateTrainingConfig(const json& tc, MarketData* market,
-                                           api::JsonValidator* outer) {
-  api::JsonValidator v(tc);
-  v.RejectUnknownKeys(kTrainingConfigKeys);
-  auto symbols = v.RequiredStringArray("symbols", 20, 32);
-  auto start = v.RequiredString("start_date", 10);
-  auto end = v.RequiredString("end_date", 10);
-  auto split = v.OptionalNumber("train_test_split", 0.5, 0.95);
-  auto folds = v.OptionalInt("cross_validation_folds", 0, 20);
-  auto horizon = v.OptionalInt("prediction_horizon", 1, 60);
-  auto threshold = v.OptionalNumber("signal_threshold", 0, 0.99);
-  auto lags = v.OptionalInt("lags", 1, 20);
-  auto cost = v.OptionalNumber("transaction_cost", 0, 0.05);
-  auto allow_short = v.OptionalBool("allow_short");
+// Reads training_config (declared in ModelConfigBody()); returns it with
+// defaults, or nullopt with the errors recorded in `v`.
+std::optional<json> ValidateTrainingConfig(api::SchemaReader* v,
+                                           MarketData* market) {
+  auto symbols = v->Strings("training_config.symbols");
+  auto start = v->String("training_config.start_date");
+  auto end = v->String("training_config.end_date");
+  auto split = v->Number("training_config.train_test_split");
+  auto folds = v->Int("training_config.cross_validation_folds");
+  auto horizon = v->Int("training_config.prediction_horizon");
+  auto threshold = v->Number("training_config.signal_threshold");
+  auto lags = v->Int("training_config.lags");
+  auto cost = v->Number("training_config.transaction_cost");
+  auto allow_short = v->Bool("training_config.allow_short");
   std::optional<ml::DayNumber> first, last;
   if (start) {
     auto d = ml::ParseDate(*start);
-    d.ok() ? void(first = *d) : v.AddError("start_date", "must be YYYY-MM-DD");
+    d.ok() ? void(first = *d)
+           : v->AddError("training_config.start_date", "must be YYYY-MM-DD");
   }
   if (end) {
     auto d = ml::ParseDate(*end);
-    d.ok() ? void(last = *d) : v.AddError("end_date", "must be YYYY-MM-DD");
+    d.ok() ? void(last = *d)
+           : v->AddError("training_config.end_date", "must be YYYY-MM-DD");
   }
   if (first && last && *last <= *first) {
-    v.AddError("end_date", "must be after start_date");
+    v->AddError("training_config.end_date", "must be after start_date");
   }
   if (symbols && market != nullptr) {
     Status known = market->CheckSymbols(*symbols, "symbols");
-    if (!known.ok()) AddNested(known, "", &v);
+    if (!known.ok()) AddNested(known, "training_config", v);
   }
-  Status st = v.Finish();
-  if (!st.ok()) {
-    AddNested(st, "training_config", outer);
-    return std::nullopt;
-  }
+  if (!symbols || !first || !last) return std::nullopt;
   return json{{"symbols", *symbols},
               {"start_date", *start},
               {"end_date", *end},
@@ -87,23 +75,17 @@ std::optional<json> ValidateTrainingConfig(const json& tc, MarketData* market,
 }
 
 std::optional<std::map<std::string, double>> ValidateHyperparameters(
-    const json& body, const std::string& type, const std::string& algorithm,
-    api::JsonValidator* v) {
+    const std::string& type, const std::string& algorithm,
+    api::SchemaReader* v) {
   std::map<std::string, double> values;
-  if (!body.contains("hyperparameters")) return values;  // all defaults
-  std::optional<json> hp = v->OptionalObject("hyperparameters");
-  if (!hp) return std::nullopt;  // the error is recorded
-  bool ok = true;
+  if (!v->Has("hyperparameters")) return values;  // all defaults
+  // A map of numbers (declared); an invalid one has its error recorded.
+  std::optional<json> hp = v->Object("hyperparameters");
+  if (!hp) return std::nullopt;
   for (const auto& [name, value] : hp->items()) {
-    if (!value.is_number()) {
-      v->AddError("hyperparameters",
-                  "Invalid parameter '" + name + "': must be a number");
-      ok = false;
-      continue;
-    }
     values[name] = value.get<double>();
   }
-  if (!ok || type.empty() || algorithm.empty()) return std::nullopt;
+  if (type.empty() || algorithm.empty()) return std::nullopt;
   auto alg = ml::ParseAlgorithm(algorithm);
   auto mtype = ml::ParseModelType(type);
   if (!alg.ok() || !mtype.ok()) return std::nullopt;
@@ -122,48 +104,81 @@ std::optional<std::map<std::string, double>> ValidateHyperparameters(
 
 }  // namespace
 
+const std::shared_ptr<const api::BodySchema>& ModelConfigBody() {
+  using namespace api;  // NOLINT: the field builders
+  constexpr double kAny = std::numeric_limits<double>::max();
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("name", 200, "")),
+          StringField("description", 5000, ""),
+          Required(EnumField("model_type",
+                             {"CLASSIFICATION", "REGRESSION", "TIME_SERIES"},
+                             "")),
+          Required(EnumField("algorithm",
+                             {"RANDOM_FOREST", "GRADIENT_BOOSTING"}, "")),
+          StringField("target_variable", 100,
+                      "signal_type (CLASSIFICATION) or forward_return"),
+          Required(ArrayField("features", StringField("", 64, ""), 1, 11,
+                              "feature names (docs/ai-studio.md)")),
+          MapField("hyperparameters", NumberField("", -kAny, kAny, ""),
+                   "name -> number, per algorithm (docs/ai-studio.md)"),
+          Required(NestedField(
+              "training_config",
+              {Required(ArrayField("symbols", StringField("", 32, ""), 1, 20,
+                                   "symbols with market data")),
+               Required(StringField("start_date", 10, "YYYY-MM-DD")),
+               Required(StringField("end_date", 10, "YYYY-MM-DD")),
+               NumberField("train_test_split", 0.5, 0.95, "default 0.8"),
+               IntField("cross_validation_folds", 0, 20, "default 5"),
+               IntField("prediction_horizon", 1, 60, "days, default 5"),
+               NumberField("signal_threshold", 0, 0.99, "default 0.01"),
+               IntField("lags", 1, 20, "default 3"),
+               NumberField("transaction_cost", 0, 0.05, "default 0.001"),
+               BoolField("allow_short", "default true")},
+              ""))}));
+  return *schema;
+}
+
+const std::shared_ptr<const api::BodySchema>& ModelPatchBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(ModelConfigBody()->AllOptional()));
+  return *schema;
+}
+
 const std::vector<std::string>& ModelConfigKeys() {
-  static const std::vector<std::string> kKeys = {"name",
-                                                 "description",
-                                                 "model_type",
-                                                 "algorithm",
-                                                 "target_variable",
-                                                 "features",
-                                                 "hyperparameters",
-                                                 "training_config"};
-  return kKeys;
+  static const auto* keys = [] {
+    auto* out = new std::vector<std::string>();
+    for (const api::Field& f : ModelConfigBody()->fields()) {
+      out->push_back(f.name);
+    }
+    return out;
+  }();
+  return *keys;
 }
 
 Result<ModelConfig> ValidateModelConfig(const json& body, MarketData* market) {
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys(ModelConfigKeys());
-  auto name = v.RequiredString("name", 200);
-  auto description = v.OptionalString("description", 5000);
-  auto type = v.RequiredEnum("model_type",
-                             {"CLASSIFICATION", "REGRESSION", "TIME_SERIES"});
-  auto algorithm =
-      v.RequiredEnum("algorithm", {"RANDOM_FOREST", "GRADIENT_BOOSTING"});
-  auto target = v.OptionalString("target_variable", 100);
-  auto features = v.RequiredStringArray("features", 11, 64);
+  api::SchemaReader v(*ModelConfigBody(), body);
+  auto name = v.String("name");
+  auto description = v.String("description");
+  auto type = v.Enum("model_type");
+  auto algorithm = v.Enum("algorithm");
+  auto target = v.String("target_variable");
+  auto features = v.Strings("features");
   if (features) {
     Status st = ml::ValidateFeatureNames(*features);
     if (!st.ok())
       v.AddError("features",
                  st.details().empty() ? st.message() : st.details()[0].message);
   }
-  if (name && name->empty()) v.AddError("name", "must not be empty");
   if (type && target) {
     const std::string expected = DefaultTarget(*type);
     if (*target != expected) {
       v.AddError("target_variable", "must be '" + expected + "' for " + *type);
     }
   }
-  auto hyper = ValidateHyperparameters(body, type.value_or(""),
-                                       algorithm.value_or(""), &v);
-  std::optional<json> training;
-  if (std::optional<json> tc = v.RequiredObject("training_config")) {
-    training = ValidateTrainingConfig(*tc, market, &v);
-  }
+  auto hyper =
+      ValidateHyperparameters(type.value_or(""), algorithm.value_or(""), &v);
+  std::optional<json> training = ValidateTrainingConfig(&v, market);
   TY_RETURN_IF_ERROR(v.Finish("Invalid model configuration"));
   ModelConfig out;
   out.name = *name;

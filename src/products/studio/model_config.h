@@ -5,10 +5,12 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "api/body_schema.h"
 #include "core/status.h"
 #include "ml/trainer.h"
 #include "products/studio/market_data.h"
@@ -25,7 +27,13 @@ struct ModelConfig {
   nlohmann::json config;
 };
 
-// The keys POST models/ accepts.
+// The body of POST models/ (api/body_schema.h): what ValidateModelConfig
+// reads a document through, and what the OpenAPI document shows.
+const std::shared_ptr<const api::BodySchema>& ModelConfigBody();
+// The body of PATCH models/{id}: the same members, none required.
+const std::shared_ptr<const api::BodySchema>& ModelPatchBody();
+
+// The keys POST models/ accepts (the members of ModelConfigBody()).
 const std::vector<std::string>& ModelConfigKeys();
 
 // Validates a full model document (a POST body, or the stored model with a

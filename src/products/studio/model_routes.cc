@@ -149,11 +149,12 @@ Status AddModelRoutes(const std::shared_ptr<StudioContext>& ctx,
   TY_RETURN_IF_ERROR(
       AddStudioRoute(router, "GET", "/models", Access::kUser, ctx, ListModels));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST", "/models", Access::kUser,
-                                    ctx, CreateModel));
+                                    ctx, CreateModel, 0, ModelConfigBody()));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/models/{model_id}",
                                     Access::kUser, ctx, GetModel));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "PATCH", "/models/{model_id}",
-                                    Access::kUser, ctx, UpdateModel));
+                                    Access::kUser, ctx, UpdateModel, 0,
+                                    ModelPatchBody()));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "DELETE", "/models/{model_id}",
                                     Access::kUser, ctx, DeleteModel));
   return AddStudioRoute(router, "POST", "/models/{model_id}/archive",

@@ -1,6 +1,7 @@
 // predict/, batch-predict/, explain/, feature-importance/ and plots/: what a
 // trained model says, with exact TreeSHAP contributions, and its plots.
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "api/json_validator.h"
@@ -93,25 +94,37 @@ json ExplainedClass(const ml::RowExplanation& e) {
                                 : json();
 }
 
-Result<std::vector<std::string>> SymbolsField(api::JsonValidator& v,
-                                              const json& body) {
-  std::vector<std::string> symbols;
-  auto arr = v.OptionalArray("symbols");
-  if (!arr) {
-    if (!body.contains("symbols"))
-      v.AddError("symbols", "This field is required");
-    return symbols;
-  }
-  for (const auto& s : *arr) {
-    if (!s.is_string() || s.get<std::string>().empty()) {
-      v.AddError("symbols", "must be an array of symbol names");
-      return symbols;
-    }
-    symbols.push_back(s.get<std::string>());
-  }
-  if (symbols.empty()) v.AddError("symbols", "must not be empty");
-  if (symbols.size() > 100) v.AddError("symbols", "at most 100 symbols");
-  return symbols;
+api::Field SymbolsField() {
+  return api::Required(api::ArrayField("symbols",
+                                       api::StringField("", 32, "a symbol"), 1,
+                                       100, "symbols with market data"));
+}
+
+const std::shared_ptr<const api::BodySchema>& PredictBody() {
+  using namespace api;  // NOLINT: the field builders
+  constexpr double kAny = std::numeric_limits<double>::max();
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          SymbolsField(),
+          MapField("features",
+                   MapField("", NumberField("", -kAny, kAny, ""), ""),
+                   "symbol -> {feature -> value}: predict from these values "
+                   "instead of the latest bar"),
+          BoolField("include_shap", "explain each prediction"),
+          EnumField("shap_method", {"exact", "approximate"}, ""),
+          EnumField("shap_class", {"SELL", "HOLD", "BUY"}, "")}));
+  return *schema;
+}
+
+const std::shared_ptr<const api::BodySchema>& BatchPredictBody() {
+  using namespace api;  // NOLINT: the field builders
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          SymbolsField(), Required(StringField("start_date", 10, "YYYY-MM-DD")),
+          Required(StringField("end_date", 10, "YYYY-MM-DD")),
+          BoolField("include_confidence", ""), BoolField("include_shap", ""),
+          EnumField("shap_class", {"SELL", "HOLD", "BUY"}, "")}));
+  return *schema;
 }
 
 Result<std::vector<ml::OhlcvSeries>> LoadSeries(
@@ -139,27 +152,20 @@ Result<ml::DayNumber> DateField(const std::optional<std::string>& text,
 
 Result<api::Response> Predict(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys(
-      {"symbols", "features", "include_shap", "shap_method", "shap_class"});
-  TY_ASSIGN_OR_RETURN(std::vector<std::string> symbols, SymbolsField(v, body));
-  auto features = v.OptionalObject("features");
-  auto include_shap = v.OptionalBool("include_shap");
-  auto shap_method = v.OptionalEnum("shap_method", {"exact", "approximate"});
-  auto shap_class = v.OptionalEnum("shap_class", {"SELL", "HOLD", "BUY"});
+  api::SchemaReader v(*PredictBody(), body);
+  const std::vector<std::string> symbols =
+      v.Strings("symbols").value_or(std::vector<std::string>{});
+  auto features = v.Object("features");
+  auto include_shap = v.Bool("include_shap");
+  auto shap_method = v.Enum("shap_method");
+  auto shap_class = v.Enum("shap_class");
   if (features) {
     for (const auto& [symbol, values] : features->items()) {
       if (std::find(symbols.begin(), symbols.end(), symbol) == symbols.end()) {
         v.AddError("features." + symbol, "symbol is not in symbols");
-      } else if (!values.is_object() || values.empty()) {
+      } else if (values.empty()) {  // the types are declared
         v.AddError("features." + symbol,
                    "must be an object of feature name -> number");
-      } else {
-        for (const auto& [name, value] : values.items()) {
-          if (!value.is_number()) {
-            v.AddError("features." + symbol + "." + name, "must be a number");
-          }
-        }
       }
     }
   }
@@ -351,15 +357,14 @@ std::string BatchPredictionsText(const std::vector<ml::ScoredRow>& rows,
 
 Result<api::Response> BatchPredict(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"symbols", "start_date", "end_date",
-                       "include_confidence", "include_shap", "shap_class"});
-  TY_ASSIGN_OR_RETURN(std::vector<std::string> symbols, SymbolsField(v, body));
-  auto start = v.RequiredString("start_date", 10);
-  auto end = v.RequiredString("end_date", 10);
-  auto confidence = v.OptionalBool("include_confidence");
-  auto shap = v.OptionalBool("include_shap");
-  auto shap_class = v.OptionalEnum("shap_class", {"SELL", "HOLD", "BUY"});
+  api::SchemaReader v(*BatchPredictBody(), body);
+  const std::vector<std::string> symbols =
+      v.Strings("symbols").value_or(std::vector<std::string>{});
+  auto start = v.String("start_date");
+  auto end = v.String("end_date");
+  auto confidence = v.Bool("include_confidence");
+  auto shap = v.Bool("include_shap");
+  auto shap_class = v.Enum("shap_class");
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(ml::DayNumber first, DateField(start, "start_date"));
   TY_ASSIGN_OR_RETURN(ml::DayNumber last, DateField(end, "end_date"));
@@ -561,10 +566,10 @@ Status AddPredictionRoutes(const std::shared_ptr<StudioContext>& ctx,
   using api::Access;
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
                                     "/models/{model_id}/predict", Access::kUser,
-                                    ctx, Predict));
-  TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST",
-                                    "/models/{model_id}/batch-predict",
-                                    Access::kUser, ctx, BatchPredict));
+                                    ctx, Predict, 0, PredictBody()));
+  TY_RETURN_IF_ERROR(
+      AddStudioRoute(router, "POST", "/models/{model_id}/batch-predict",
+                     Access::kUser, ctx, BatchPredict, 0, BatchPredictBody()));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/models/{model_id}/explain",
                                     Access::kUser, ctx, Explain));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET",

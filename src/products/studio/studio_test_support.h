@@ -69,7 +69,8 @@ inline json TinyModelBody(const std::string& name = "tiny") {
 class StudioServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto app = app::ServerApp::Create(ServerConfig());
+    auto app =
+        app::ServerApp::Create(ServerConfig(), {.check_responses = true});
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(*app);
     admin_ = *app_->bootstrap_token();

@@ -129,12 +129,17 @@ Result<api::Response> Update(StudioContext& ctx, api::Request& req) {
   return Reloaded(ctx, s.id);
 }
 
+// Cancelling takes no members (an empty body or {}).
+const std::shared_ptr<const api::BodySchema>& CancelBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{}));
+  return *schema;
+}
+
 Result<api::Response> Cancel(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(Subscription s, OwnSubscription(ctx, req));
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({});
-  TY_RETURN_IF_ERROR(v.Finish());
+  TY_RETURN_IF_ERROR(api::SchemaReader(*CancelBody(), body).Finish());
   const int64_t today = TodayDay(ctx);
   TY_RETURN_IF_ERROR(CheckChangeable(s, today));
   TY_RETURN_IF_ERROR(ctx.marketplace->Cancel(s.id, ctx.NowMillis(), today));
@@ -159,7 +164,7 @@ Status AddSubscriptionRoutes(const std::shared_ptr<StudioContext>& ctx,
                      Access::kUser, ctx, Update, 0, UpdateBody()));
   return AddStudioRoute(router, "POST",
                         "/subscriptions/{subscription_id}/cancel",
-                        Access::kUser, ctx, Cancel);
+                        Access::kUser, ctx, Cancel, 0, CancelBody());
 }
 
 }  // namespace trainyard::studio

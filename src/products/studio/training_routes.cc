@@ -111,14 +111,23 @@ json LogJson(const store::JobLogLine& line) {
           {"message", message}};
 }
 
+const std::shared_ptr<const api::BodySchema>& StartTrainingBody() {
+  using namespace api;  // NOLINT: the field builders
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          StringField("job_name", 200, "default: '<model> training v<n>'"),
+          EnumField("priority", {"LOW", "NORMAL", "HIGH"},
+                    "queue priority (default NORMAL)")}));
+  return *schema;
+}
+
 Result<api::Response> StartTrainingRoute(StudioContext& ctx,
                                          api::Request& req) {
   TY_ASSIGN_OR_RETURN(StudioModel model, OwnedModel(ctx, req));
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"job_name", "priority"});
-  auto name = v.OptionalString("job_name", 200);
-  auto priority = v.OptionalEnum("priority", {"LOW", "NORMAL", "HIGH"});
+  api::SchemaReader v(*StartTrainingBody(), body);
+  auto name = v.String("job_name");
+  auto priority = v.Enum("priority");
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(store::User user, CallerUser(ctx, req));
   const std::string job_name = name.value_or(model.name + " training v" +
@@ -220,7 +229,8 @@ Status AddTrainingRoutes(const std::shared_ptr<StudioContext>& ctx,
                          api::Router* router) {
   using api::Access;
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST", "/models/{model_id}/train",
-                                    Access::kUser, ctx, StartTrainingRoute));
+                                    Access::kUser, ctx, StartTrainingRoute, 0,
+                                    StartTrainingBody()));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/training-jobs",
                                     Access::kUser, ctx, ListTrainingJobs));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/training-jobs/{job_id}",

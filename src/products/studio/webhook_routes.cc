@@ -29,13 +29,24 @@ json EndpointJson(const notify::WebhookEndpoint& e) {
           {"created_at", IsoTime(e.created_at)}};
 }
 
+const std::shared_ptr<const api::BodySchema>& CreateWebhookBody() {
+  using namespace api;  // NOLINT: the field builders
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("url", 2000, "https URL that receives events")),
+          StringField("secret", 256,
+                      "at least 16 characters; signs each delivery"),
+          ArrayField("events", EnumField("", kEvents, ""), 1, kEvents.size(),
+                     "the events to deliver (default: all)")}));
+  return *schema;
+}
+
 Result<api::Response> CreateWebhook(StudioContext& ctx, api::Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"url", "secret", "events"});
-  auto url = v.RequiredString("url", 2000);
-  auto secret = v.OptionalString("secret", 256);
-  auto events = v.OptionalArray("events");
+  api::SchemaReader v(*CreateWebhookBody(), body);
+  auto url = v.String("url");
+  auto secret = v.String("secret");
+  auto events = v.Strings("events");
   if (url) {
     // Each delivery checks the resolved address again; this is for a clear
     // answer now to a URL that can never be delivered to.
@@ -51,21 +62,7 @@ Result<api::Response> CreateWebhook(StudioContext& ctx, api::Request& req) {
     v.AddError("secret", "must be at least 16 characters");
   }
   std::vector<std::string> wanted = kEvents;
-  if (events) {
-    wanted.clear();
-    for (const auto& e : *events) {
-      if (!e.is_string() || std::find(kEvents.begin(), kEvents.end(),
-                                      e.get<std::string>()) == kEvents.end()) {
-        v.AddError("events",
-                   "each must be one of training_job.completed, "
-                   "training_job.failed, model.subscribed, "
-                   "subscription.renewal_failed");
-        break;
-      }
-      wanted.push_back(e.get<std::string>());
-    }
-    if (events->empty()) v.AddError("events", "must not be empty");
-  }
+  if (events) wanted = *events;
   TY_RETURN_IF_ERROR(v.Finish());
   notify::WebhookEndpoint e;
   e.id = NewUuidV4();
@@ -140,7 +137,8 @@ Status AddWebhookRoutes(const std::shared_ptr<StudioContext>& ctx,
                         api::Router* router) {
   using api::Access;
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "POST", "/webhooks", Access::kUser,
-                                    ctx, CreateWebhook));
+                                    ctx, CreateWebhook, 0,
+                                    CreateWebhookBody()));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "GET", "/webhooks", Access::kUser,
                                     ctx, ListWebhooks));
   TY_RETURN_IF_ERROR(AddStudioRoute(router, "DELETE", "/webhooks/{webhook_id}",

@@ -62,7 +62,31 @@ function issueForm(users: any[], onIssued: () => void): HTMLElement {
   } }, user, label, h("button", { type: "submit" }, "Issue token"), out);
 }
 
+// A form that creates a user (POST /api/admin/users); its first token is
+// then issued with the form below.
+function createUserForm(onCreated: () => void): HTMLElement {
+  const name = h("input", { name: "name", placeholder: "user name", maxlength: 64, required: true,
+    "aria-label": "new user name" }) as HTMLInputElement;
+  const tier = h("select", { name: "tier", "aria-label": "tier" },
+    ...["FREE", "PRO", "ELITE"].map((t) => h("option", { value: t }, t))) as HTMLSelectElement;
+  const role = h("select", { name: "role", "aria-label": "role" },
+    ...["user", "admin"].map((r) => h("option", { value: r }, r))) as HTMLSelectElement;
+  const credits = h("input", { name: "credits", type: "number", min: 0, step: "any", value: "0",
+    "aria-label": "AI Studio credits" }) as HTMLInputElement;
+  const out = h("div", { "aria-live": "polite" });
+  return h("form", { id: "create-user", class: "row", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    clear(out);
+    try {
+      await post("/api/admin/users", { name: name.value.trim(), tier: tier.value, role: role.value,
+        credits: Number(credits.value || 0) });
+      onCreated();
+    } catch (err) { append(out, errorBox(err)); }
+  } }, name, tier, role, credits, h("button", { type: "submit" }, "Create user"), out);
+}
+
 function users(box: HTMLElement): Promise<void> {
+  clear(box);
   const tokensBox = h("div", { id: "tokens" });
   const loadTokens = (): Promise<void> => get("/api/admin/tokens?page_size=500").then((t) => {
     clear(tokensBox);
@@ -80,9 +104,10 @@ function users(box: HTMLElement): Promise<void> {
     append(box, table(["User", "Tier", "Role", "Credits", "Created"], u.results.map((x: any) => [
       x.name, x.tier, x.role, x.credits, fmtTime(x.created_at)])));
     if (u.next) append(box, h("p", { class: "muted" }, `Showing ${u.results.length} of ${u.count} users.`));
-    append(box, h("h3", {}, "Tokens"), issueForm(u.results, () => { loadTokens(); }), tokensBox,
-      h("p", { class: "muted" }, "Users are created with `trainyard token create --user NAME` on the server " +
-        "host (docs/server.md); the server keeps only each token's hash."));
+    append(box, createUserForm(() => { users(box).catch((e) => append(box, errorBox(e))); }),
+      h("h3", {}, "Tokens"), issueForm(u.results, () => { loadTokens(); }), tokensBox,
+      h("p", { class: "muted" }, "A new user signs in with a token issued here (shown once); " +
+        "the server keeps only each token's hash."));
     return loadTokens();
   });
 }

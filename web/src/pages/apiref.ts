@@ -5,6 +5,49 @@ import { get } from "../api";
 import { Page, table } from "../common";
 import { append, errorBox, h } from "../dom";
 
+// A JSON Schema as a short indented outline ("name?: string (≤ 200)").
+function outline(schema: any, indent = ""): string {
+  if (schema === false) return "nothing";
+  if (!schema || typeof schema !== "object") return "any";
+  if (schema.anyOf) return schema.anyOf.map((s: any) => outline(s, indent)).join(" | ");
+  const type = Array.isArray(schema.type) ? schema.type.join(" | ") : schema.type ?? "any";
+  if (schema.enum) return schema.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
+  if (type === "array") {
+    const n = schema.maxItems !== undefined ? ` (${schema.minItems ?? 0}..${schema.maxItems} items)` : "";
+    return `[${outline(schema.items, indent)}]${n}`;
+  }
+  if (type === "object" && schema.properties) {
+    const req = new Set(schema.required ?? []);
+    const lines = Object.entries(schema.properties).map(([k, v]: [string, any]) =>
+      `${indent}  ${k}${req.has(k) ? "" : "?"}: ${outline(v, indent + "  ")}`);
+    return `{\n${lines.join("\n")}\n${indent}}`;
+  }
+  if (type === "object" && schema.additionalProperties && schema.additionalProperties !== true) {
+    return `{ *: ${outline(schema.additionalProperties, indent)} }`;
+  }
+  const bounds = [schema.minimum !== undefined ? `≥ ${schema.minimum}` : "",
+    schema.maximum !== undefined ? `≤ ${schema.maximum}` : "",
+    schema.maxLength !== undefined ? `≤ ${schema.maxLength} chars` : ""].filter(Boolean).join(", ");
+  return bounds ? `${type} (${bounds})` : type;
+}
+
+// What an operation reads and answers, folded away under its path.
+function details(op: any): HTMLElement {
+  const parts: string[] = [];
+  const body = op.requestBody?.content?.["application/json"]?.schema;
+  if (body) parts.push("Request body" + (op.requestBody.required ? "" : " (optional)") + ": " + outline(body));
+  for (const [code, r] of Object.entries(op.responses ?? {}) as [string, any][]) {
+    if (!code.startsWith("2")) continue;
+    const [type, media] = Object.entries(r.content ?? {})[0] ?? [];
+    parts.push(`${code} ${r.description}` + (media ? `, ${type}` + ((media as any).schema ?
+      ": " + outline((media as any).schema) : "") : ""));
+  }
+  const errors = Object.entries(op.responses ?? {}).filter(([c]) => !c.startsWith("2"))
+    .map(([c, r]: [string, any]) => `${c} ${r.description}`);
+  parts.push("Errors (standard error body {error: {code, message, details}, timestamp}):\n  " + errors.join("\n  "));
+  return h("details", {}, h("summary", {}, "schemas"), h("pre", { class: "schema" }, parts.join("\n\n")));
+}
+
 export const apiPage: Page = (root) => {
   const body = h("div", {});
   const filter = h("input", { type: "search", placeholder: "filter paths", "aria-label": "filter paths",
@@ -23,7 +66,8 @@ export const apiPage: Page = (root) => {
         const access = op.security?.length === 0 ? "public" : op.description?.includes("Admin") ? "admin" : "user";
         const codes = Object.keys(op.responses ?? {}).join(" ");
         byTag.get(tag)!.push([h("span", { class: "method method-" + method }, method.toUpperCase()),
-          h("code", { "data-path": path }, path), h("span", {}, access), h("span", { class: "muted" }, codes)]);
+          h("div", {}, h("code", { "data-path": path }, path), details(op)), h("span", {}, access),
+          h("span", { class: "muted" }, codes)]);
       }
     }
     for (const t of doc.tags ?? []) {
