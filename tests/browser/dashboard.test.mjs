@@ -155,7 +155,10 @@ try {
     "studio/webhooks", "gym", "api"]) {
     await adminPage.goto(`${t.base}/#/${name}`);
     await adminPage.waitForSelector("main h1");
-    if (name === "api") await adminPage.waitForSelector("details pre.schema");
+    if (name === "api") {  // an operation's schemas open from its summary
+      await adminPage.click("details summary");
+      await adminPage.waitForSelector("details[open] pre.schema");
+    }
     await adminPage.waitForLoadState("networkidle");
     await shot(adminPage, name.replace("/", "-"));
   }
