@@ -14,6 +14,7 @@
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "api/routes/admin_routes.h"
+#include "api/routes/registry_routes.h"
 #include "api/routes/system_routes.h"
 #include "app/dashboard.h"
 #include "app/health_probes.h"
@@ -177,6 +178,8 @@ Status ServerApp::Wire(const ServerOptions& options) {
   TY_RETURN_IF_ERROR(api::AddAdminRoutes(
       router_.get(),
       {rt.store->users(), rt.store->audit(), auth_.get(), clock}));
+  TY_RETURN_IF_ERROR(
+      api::AddRegistryRoutes(router_.get(), {rt.store->models()}));
   TY_RETURN_IF_ERROR(AddProductRoutes(&rt, job_service_.get(), router_.get(),
                                       product_checks.get()));
   TY_RETURN_IF_ERROR(AddDashboardRoutes(router_.get()));

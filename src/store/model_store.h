@@ -1,7 +1,9 @@
-// The model registry: named models per owner and kind ("ilp.ppo",
-// "studio", "gym.dqn", ...), a status and JSON metadata each, and numbered
-// versions pointing at artifacts. Product layers keep their own fields in
-// the metadata document.
+// The model registry: every product's models per owner and kind
+// ("ilp.ppo", "studio", "gym.dqn", ...), a status and JSON metadata each,
+// and numbered versions pointing at artifacts. ILP keeps its models here
+// alone; AI Studio's and the gym's tables (store/tables/) keep their
+// product fields and write their registry rows in the same transactions,
+// so one listing (GET /api/models) shows a user's models of all products.
 #pragma once
 
 #include <cstdint>
@@ -17,12 +19,21 @@ struct ModelRecord {
   std::string id;
   std::string owner_id;
   std::string kind;
+  // The product's handle, unique per owner and kind: the name an ILP user
+  // chose; AI Studio and the gym, whose names need not be unique, use the
+  // model id.
   std::string name;
   std::string status;
   std::string metadata = "{}";  // JSON
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // What people read; Create stores `name` when empty.
+  std::string display_name;
 };
+
+// The product a kind belongs to: "ilp" for "ilp.ppo", "studio" for
+// "studio", "gym" for "gym.dqn".
+std::string ProductOfKind(const std::string& kind);
 
 struct ModelVersion {
   std::string model_id;
@@ -37,6 +48,8 @@ struct ModelVersion {
 struct ModelFilter {
   std::optional<std::string> owner_id;
   std::optional<std::string> kind;
+  // Every kind of one product ("ilp", "studio", "gym"; see ProductOfKind).
+  std::optional<std::string> product;
   std::optional<std::string> status;
   int64_t limit = 50;
   int64_t offset = 0;
@@ -52,9 +65,11 @@ class ModelStore {
   virtual Result<ModelRecord> FindByName(const std::string& owner_id,
                                          const std::string& kind,
                                          const std::string& name) = 0;
+  // Newest first.
   virtual Result<std::vector<ModelRecord>> List(const ModelFilter& f) = 0;
   virtual Result<int64_t> Count(const ModelFilter& f) = 0;
-  // Replaces name, status and metadata; bumps updated_at. NOT_FOUND if absent.
+  // Replaces name, display_name (when not empty), status and metadata and
+  // sets updated_at. NOT_FOUND if absent.
   virtual Status Update(const ModelRecord& model) = 0;
   // Deletes the model and its versions. NOT_FOUND if absent.
   virtual Status Delete(const std::string& id) = 0;

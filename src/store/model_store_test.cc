@@ -65,6 +65,40 @@ TEST_P(ModelStoreTest, DeleteRemovesModelAndVersions) {
   EXPECT_EQ(models_->Delete("m1").code(), ErrorCode::kNotFound);
 }
 
+TEST_P(ModelStoreTest, DisplayNameIsTheNameUnlessGiven) {
+  EXPECT_EQ(models_->Get("m1")->display_name, "agent");
+  ModelRecord named{"m2", "u1", "studio", "m2", "DRAFT", "{}", 2, 2};
+  named.display_name = "My momentum model";
+  ASSERT_TRUE(models_->Create(named).ok());
+  EXPECT_EQ(models_->Get("m2")->display_name, "My momentum model");
+}
+
+TEST_P(ModelStoreTest, ProductFilterTakesEveryKindOfOneProduct) {
+  ASSERT_TRUE(
+      models_->Create({"m2", "u1", "ilp.ddpg", "b", "DRAFT", "{}", 2, 2}).ok());
+  ASSERT_TRUE(
+      models_->Create({"m3", "u1", "studio", "m3", "DRAFT", "{}", 3, 3}).ok());
+  ASSERT_TRUE(
+      models_->Create({"m4", "u1", "gym.dqn", "m4", "trained", "{}", 4, 4})
+          .ok());
+  // A kind that only starts like a product's name is not that product's.
+  ASSERT_TRUE(
+      models_->Create({"m5", "u1", "ilpx.ppo", "c", "DRAFT", "{}", 5, 5}).ok());
+  ModelFilter ilp;
+  ilp.product = "ilp";
+  auto rows = models_->List(ilp);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].id, "m2");  // newest first
+  EXPECT_EQ((*rows)[1].id, "m1");
+  EXPECT_EQ(*models_->Count(ilp), 2);
+  ModelFilter studio;
+  studio.product = "studio";
+  EXPECT_EQ(*models_->Count(studio), 1);
+  EXPECT_EQ(ProductOfKind("gym.dqn"), "gym");
+  EXPECT_EQ(ProductOfKind("studio"), "studio");
+}
+
 TEST_P(ModelStoreTest, RateCountsAddUpInAnOpenWindow) {
   auto* rc = store_->rate_counters();
   ASSERT_TRUE(rc->Merge({{"t1", 100, 5}, {"t2", 100, 7}}, 150, 1000).ok());

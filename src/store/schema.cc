@@ -133,6 +133,14 @@ CREATE TABLE artifact_chunks (
   data BLOB NOT NULL,
   PRIMARY KEY (path, seq));
 )sql",
+      // The registry holds every product's models (store/model_store.h):
+      // `name` is the product's unique handle (ILP's chosen name; AI Studio
+      // and the gym name models by id), `display_name` what people read.
+      R"sql(
+ALTER TABLE models ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+UPDATE models SET display_name = name;
+CREATE INDEX models_owner ON models(owner_id, created_at);
+)sql",
   };
   return kMigrations;
 }

@@ -1,3 +1,4 @@
+#include "store/model_rows.h"
 #include "store/sql_repositories.h"
 
 namespace trainyard::store {
@@ -5,40 +6,120 @@ namespace trainyard::store {
 namespace {
 
 constexpr const char* kModelColumns =
-    "id, owner_id, kind, name, status, metadata, created_at, updated_at";
+    "id, owner_id, kind, name, status, metadata, created_at, updated_at, "
+    "display_name";
 
 ModelRecord ReadModel(const Statement& s) {
-  return {s.ColumnText(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
-          s.ColumnText(4), s.ColumnText(5), s.ColumnInt(6),  s.ColumnInt(7)};
+  return {s.ColumnText(0), s.ColumnText(1), s.ColumnText(2),
+          s.ColumnText(3), s.ColumnText(4), s.ColumnText(5),
+          s.ColumnInt(6),  s.ColumnInt(7),  s.ColumnText(8)};
 }
 
 WhereClause BuildWhere(const ModelFilter& f) {
   WhereClause where;
   if (f.owner_id) where.Add("owner_id = ?", *f.owner_id);
   if (f.kind) where.Add("kind = ?", *f.kind);
+  if (f.product) {
+    where.Add("(kind = ? OR kind LIKE ?)",
+              std::vector<SqlValue>{*f.product, *f.product + ".%"});
+  }
   if (f.status) where.Add("status = ?", *f.status);
   return where;
 }
 
+Status NameTaken(const ModelRecord& m) {
+  return ConflictError("a " + m.kind + " model named '" + m.name +
+                       "' already exists");
+}
+
 }  // namespace
+
+std::string ProductOfKind(const std::string& kind) {
+  return kind.substr(0, kind.find('.'));
+}
+
+Status PutModelRow(Database* db, const ModelRecord& m) {
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db->Prepare("INSERT INTO models(id, owner_id, kind, name, status, "
+                  "metadata, created_at, updated_at, display_name) "
+                  "VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+                  "owner_id = excluded.owner_id, kind = excluded.kind, "
+                  "name = excluded.name, status = excluded.status, "
+                  "metadata = excluded.metadata, "
+                  "updated_at = excluded.updated_at, "
+                  "display_name = excluded.display_name"));
+  s.Bind(1, m.id).Bind(2, m.owner_id).Bind(3, m.kind).Bind(4, m.name);
+  s.Bind(5, m.status).Bind(6, m.metadata).Bind(7, m.created_at);
+  s.Bind(8, m.updated_at);
+  s.Bind(9, m.display_name.empty() ? m.name : m.display_name);
+  Status st = s.Run();
+  return st.code() == ErrorCode::kConflict ? NameTaken(m) : st;
+}
+
+Status UpdateModelRow(Database* db, const std::string& id,
+                      const std::string& status,
+                      const std::string& display_name,
+                      const std::string& metadata, int64_t now) {
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db->Prepare("UPDATE models SET status = ?, display_name = ?, "
+                  "metadata = ?, updated_at = ? WHERE id = ?"));
+  s.Bind(1, status).Bind(2, display_name).Bind(3, metadata).Bind(4, now);
+  s.Bind(5, id);
+  return s.Run();
+}
+
+Status SetModelRowStatus(Database* db, const std::string& id,
+                         const std::string& status, int64_t now) {
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db->Prepare("UPDATE models SET status = ?, updated_at = ? WHERE id = ?"));
+  s.Bind(1, status).Bind(2, now).Bind(3, id);
+  return s.Run();
+}
+
+Status PutVersionRow(Database* db, const ModelVersion& v) {
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db->Prepare("INSERT INTO model_versions(model_id, version, "
+                  "artifact_path, metrics, created_at, job_id, logs_path) "
+                  "VALUES(?,?,?,?,?,?,?) ON CONFLICT(model_id, version) DO "
+                  "UPDATE SET artifact_path = excluded.artifact_path, "
+                  "metrics = excluded.metrics, job_id = excluded.job_id, "
+                  "logs_path = excluded.logs_path"));
+  s.Bind(1, v.model_id).Bind(2, v.version).Bind(3, v.artifact_path);
+  s.Bind(4, v.metrics).Bind(5, v.created_at).Bind(6, v.job_id);
+  s.Bind(7, v.logs_path);
+  return s.Run();
+}
+
+Status DeleteModelRow(Database* db, const std::string& id) {
+  // Versions first: foreign keys cascade on both backends, but this keeps
+  // the delete correct where they are off.
+  TY_ASSIGN_OR_RETURN(
+      Statement v, db->Prepare("DELETE FROM model_versions WHERE model_id = ?"));
+  v.Bind(1, id);
+  TY_RETURN_IF_ERROR(v.Run());
+  TY_ASSIGN_OR_RETURN(Statement s,
+                      db->Prepare("DELETE FROM models WHERE id = ?"));
+  s.Bind(1, id);
+  return s.Run();
+}
 
 Status SqlModelStore::Create(const ModelRecord& m) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      Statement s, db_->Prepare("INSERT INTO models(id, owner_id, kind, name, "
-                                "status, metadata, created_at, updated_at) "
-                                "VALUES(?,?,?,?,?,?,?,?)"));
+      Statement s,
+      db_->Prepare("INSERT INTO models(id, owner_id, kind, name, status, "
+                   "metadata, created_at, updated_at, display_name) "
+                   "VALUES(?,?,?,?,?,?,?,?,?)"));
   s.Bind(1, m.id).Bind(2, m.owner_id).Bind(3, m.kind).Bind(4, m.name);
-  s.Bind(5, m.status)
-      .Bind(6, m.metadata)
-      .Bind(7, m.created_at)
-      .Bind(8, m.updated_at);
+  s.Bind(5, m.status).Bind(6, m.metadata).Bind(7, m.created_at);
+  s.Bind(8, m.updated_at);
+  s.Bind(9, m.display_name.empty() ? m.name : m.display_name);
   Status st = s.Run();
-  if (st.code() == ErrorCode::kConflict) {
-    return ConflictError("a " + m.kind + " model named '" + m.name +
-                         "' already exists");
-  }
-  return st;
+  return st.code() == ErrorCode::kConflict ? NameTaken(m) : st;
 }
 
 Result<ModelRecord> SqlModelStore::Get(const std::string& id) {
@@ -93,15 +174,14 @@ Result<int64_t> SqlModelStore::Count(const ModelFilter& f) {
 Status SqlModelStore::Update(const ModelRecord& m) {
   auto lock = db_->Lock();
   TY_ASSIGN_OR_RETURN(
-      Statement s, db_->Prepare("UPDATE models SET name = ?, status = ?, "
-                                "metadata = ?, updated_at = ? WHERE id = ?"));
+      Statement s,
+      db_->Prepare("UPDATE models SET name = ?, status = ?, metadata = ?, "
+                   "updated_at = ?, display_name = CASE WHEN ? = '' THEN "
+                   "display_name ELSE ? END WHERE id = ?"));
   s.Bind(1, m.name).Bind(2, m.status).Bind(3, m.metadata).Bind(4, m.updated_at);
-  s.Bind(5, m.id);
+  s.Bind(5, m.display_name).Bind(6, m.display_name).Bind(7, m.id);
   Status st = s.Run();
-  if (st.code() == ErrorCode::kConflict) {
-    return ConflictError("a " + m.kind + " model named '" + m.name +
-                         "' already exists");
-  }
+  if (st.code() == ErrorCode::kConflict) return NameTaken(m);
   TY_RETURN_IF_ERROR(st);
   if (db_->Changes() == 0)
     return NotFoundError("model '" + m.id + "' not found");

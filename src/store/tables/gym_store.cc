@@ -1,6 +1,7 @@
 #include "store/tables/gym_store.h"
 
 #include "store/database.h"
+#include "store/model_rows.h"
 
 namespace trainyard::store::gym {
 
@@ -26,7 +27,19 @@ const std::vector<std::string>& Migrations() {
       "  deployment TEXT NOT NULL,"
       "  created_at INTEGER NOT NULL,"
       "  updated_at INTEGER NOT NULL);"
-      "CREATE INDEX gym_models_owner ON gym_models(owner_id, created_at);"};
+      "CREATE INDEX gym_models_owner ON gym_models(owner_id, created_at);",
+      // Models trained before the gym kept them in the platform's registry
+      // (store/model_store.h) get their registry rows.
+      "INSERT INTO models(id, owner_id, kind, name, status, metadata, "
+      "  created_at, updated_at, display_name) "
+      "SELECT model_id, owner_id, 'gym.' || type, model_id, status, '{}', "
+      "  created_at, updated_at, name FROM gym_models "
+      "  WHERE model_id NOT IN (SELECT id FROM models);"
+      "INSERT INTO model_versions(model_id, version, artifact_path, metrics, "
+      "  created_at, job_id, logs_path) "
+      "SELECT model_id, 1, weights_path, metrics, created_at, model_id, '' "
+      "  FROM gym_models WHERE model_id NOT IN "
+      "  (SELECT model_id FROM model_versions);"};
   return migrations;
 }
 
@@ -45,6 +58,32 @@ WhereClause BuildWhere(const ModelQuery& q) {
   if (q.owner_id) where.Add("owner_id = ?", *q.owner_id);
   if (q.status) where.Add("status = ?", *q.status);
   return where;
+}
+
+// The model's registry row ("gym.<type>", named by its id) and its one
+// version: a gym model is what one training task produced.
+ModelRecord RegistryRow(const ModelRow& m) {
+  ModelRecord r;
+  r.id = m.model_id;
+  r.owner_id = m.owner_id;
+  r.kind = "gym." + m.type;
+  r.name = m.model_id;
+  r.display_name = m.name;
+  r.status = m.status;
+  r.created_at = m.created_at;
+  r.updated_at = m.updated_at;
+  return r;
+}
+
+ModelVersion RegistryVersion(const ModelRow& m) {
+  ModelVersion v;
+  v.model_id = m.model_id;
+  v.version = 1;
+  v.artifact_path = m.weights_path;
+  v.metrics = m.metrics;
+  v.created_at = m.created_at;
+  v.job_id = m.model_id;  // the training task's job
+  return v;
 }
 
 }  // namespace
@@ -99,20 +138,24 @@ Result<std::vector<GroupRow>> GymStore::ListGroups(
 
 Status GymStore::PutModel(const ModelRow& m) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare(std::string("INSERT INTO gym_models(") + kModelColumns +
-                   ") VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(model_id) DO "
-                   "UPDATE SET owner_id = excluded.owner_id, name = "
-                   "excluded.name, type = excluded.type, status = "
-                   "excluded.status, metrics = excluded.metrics, "
-                   "weights_path = excluded.weights_path, deployment = "
-                   "excluded.deployment, created_at = excluded.created_at, "
-                   "updated_at = excluded.updated_at"));
-  s.Bind(1, m.model_id).Bind(2, m.owner_id).Bind(3, m.name).Bind(4, m.type);
-  s.Bind(5, m.status).Bind(6, m.metrics).Bind(7, m.weights_path);
-  s.Bind(8, m.deployment).Bind(9, m.created_at).Bind(10, m.updated_at);
-  return s.Run();
+  return db_->Transaction([&]() -> Status {
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare(std::string("INSERT INTO gym_models(") + kModelColumns +
+                     ") VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(model_id) DO "
+                     "UPDATE SET owner_id = excluded.owner_id, name = "
+                     "excluded.name, type = excluded.type, status = "
+                     "excluded.status, metrics = excluded.metrics, "
+                     "weights_path = excluded.weights_path, deployment = "
+                     "excluded.deployment, created_at = excluded.created_at, "
+                     "updated_at = excluded.updated_at"));
+    s.Bind(1, m.model_id).Bind(2, m.owner_id).Bind(3, m.name).Bind(4, m.type);
+    s.Bind(5, m.status).Bind(6, m.metrics).Bind(7, m.weights_path);
+    s.Bind(8, m.deployment).Bind(9, m.created_at).Bind(10, m.updated_at);
+    TY_RETURN_IF_ERROR(s.Run());
+    TY_RETURN_IF_ERROR(PutModelRow(db_, RegistryRow(m)));
+    return PutVersionRow(db_, RegistryVersion(m));
+  });
 }
 
 Result<ModelRow> GymStore::GetModel(const std::string& model_id) {
@@ -153,16 +196,18 @@ Status GymStore::UpdateDeployment(const std::string& model_id,
                                   const std::string& status,
                                   const std::string& deployment, int64_t now) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("UPDATE gym_models SET status = ?, deployment = ?, "
-                   "updated_at = ? WHERE model_id = ?"));
-  s.Bind(1, status).Bind(2, deployment).Bind(3, now).Bind(4, model_id);
-  TY_RETURN_IF_ERROR(s.Run());
-  if (db_->Changes() == 0) {
-    return NotFoundError("model '" + model_id + "' not found");
-  }
-  return Status::Ok();
+  return db_->Transaction([&]() -> Status {
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("UPDATE gym_models SET status = ?, deployment = ?, "
+                     "updated_at = ? WHERE model_id = ?"));
+    s.Bind(1, status).Bind(2, deployment).Bind(3, now).Bind(4, model_id);
+    TY_RETURN_IF_ERROR(s.Run());
+    if (db_->Changes() == 0) {
+      return NotFoundError("model '" + model_id + "' not found");
+    }
+    return SetModelRowStatus(db_, model_id, status, now);
+  });
 }
 
 }  // namespace trainyard::store::gym

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "store/database.h"
+#include "store/schema.h"
+#include "store/sql_repositories.h"
 #include "store/test_backends.h"
 
 namespace trainyard::store::gym {
@@ -12,7 +14,8 @@ class GymStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (!test_db_.available()) GTEST_SKIP() << test_db_.skip_reason();
-    auto db = test_db_.OpenDatabase({});
+    // The core schema holds the registry the gym's models are listed in.
+    auto db = test_db_.OpenDatabase(SchemaMigrations());
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
     auto s = GymStore::Open(db_.get());
@@ -85,6 +88,46 @@ TEST_P(GymStoreTest, PutModelReplacesARetriedTasksRow) {
   ASSERT_TRUE(store_->PutModel(m).ok());
   EXPECT_EQ(*store_->CountModels({}), 1);
   EXPECT_EQ(store_->GetModel("a")->metrics, "{\"avg_reward\":-1}");
+}
+
+TEST_P(GymStoreTest, AStoredModelIsInTheRegistryWithItsWeightsAsVersionOne) {
+  ModelRow m = Model("task1", "u1", 5);
+  m.weights_path = "runs/gym/ppo/task1/policy.pt";
+  m.metrics = R"({"avg_reward":1.5})";
+  ASSERT_TRUE(store_->PutModel(m).ok());
+  SqlModelStore registry(db_.get());
+  auto row = registry.Get("task1");
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(row->kind, "gym.ppo");
+  EXPECT_EQ(row->owner_id, "u1");
+  EXPECT_EQ(row->display_name, "n-task1");
+  EXPECT_EQ(row->status, "trained");
+  auto versions = registry.ListVersions("task1");
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ((*versions)[0].artifact_path, "runs/gym/ppo/task1/policy.pt");
+  EXPECT_EQ((*versions)[0].metrics, R"({"avg_reward":1.5})");
+  EXPECT_EQ((*versions)[0].job_id, "task1");
+}
+
+TEST_P(GymStoreTest, ARetriedTaskKeepsOneRegistryRowAndVersion) {
+  ASSERT_TRUE(store_->PutModel(Model("task1", "u1", 5)).ok());
+  ModelRow again = Model("task1", "u1", 9);
+  again.weights_path = "runs/gym/ppo/task1/policy.pt";
+  ASSERT_TRUE(store_->PutModel(again).ok());
+  SqlModelStore registry(db_.get());
+  EXPECT_EQ(*registry.Count({}), 1);
+  auto versions = registry.ListVersions("task1");
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ((*versions)[0].artifact_path, "runs/gym/ppo/task1/policy.pt");
+}
+
+TEST_P(GymStoreTest, DeployingAModelUpdatesItsRegistryStatus) {
+  ASSERT_TRUE(store_->PutModel(Model("task1", "u1", 5)).ok());
+  ASSERT_TRUE(store_->UpdateDeployment("task1", "deployed", "{}", 7).ok());
+  SqlModelStore registry(db_.get());
+  EXPECT_EQ(registry.Get("task1")->status, "deployed");
+  EXPECT_EQ(registry.Get("task1")->updated_at, 7);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, GymStoreTest,

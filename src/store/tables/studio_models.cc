@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "store/database.h"
+#include "store/model_rows.h"
 
 namespace trainyard::store::studio {
 
@@ -55,6 +56,38 @@ WhereClause BuildWhere(const ModelQuery& q) {
   return where;
 }
 
+// The model's registry row: kind "studio", named by its id.
+ModelRecord RegistryRow(const StudioModel& m) {
+  ModelRecord r;
+  r.id = m.id;
+  r.owner_id = m.owner_id;
+  r.kind = "studio";
+  r.name = m.id;
+  r.display_name = m.name;
+  r.status = m.status;
+  r.metadata =
+      json{{"model_type", m.model_type}, {"algorithm", m.algorithm}}.dump();
+  r.created_at = m.created_at;
+  r.updated_at = m.updated_at;
+  return r;
+}
+
+// The trained version `m` describes, for the registry: its artifact, test
+// metrics and the job that trained it.
+ModelVersion RegistryVersion(const StudioModel& m) {
+  ModelVersion v;
+  v.model_id = m.id;
+  v.version = m.version;
+  v.artifact_path = m.artifact_path;
+  v.metrics = m.result.value("performance_metrics", json::object()).dump();
+  v.created_at = m.updated_at;
+  const json summary = m.result.value("training_summary", json::object());
+  if (summary.contains("job_id") && summary["job_id"].is_string()) {
+    v.job_id = summary["job_id"].get<std::string>();
+  }
+  return v;
+}
+
 Status NotFound(const std::string& id) {
   return NotFoundError("model '" + id + "' not found");
 }
@@ -63,17 +96,20 @@ Status NotFound(const std::string& id) {
 
 Status ModelRepository::Create(const StudioModel& m) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare(std::string("INSERT INTO studio_models(") + kColumns +
-                   ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  s.Bind(1, m.id).Bind(2, m.owner_id).Bind(3, m.name).Bind(4, m.description);
-  s.Bind(5, m.model_type).Bind(6, m.algorithm).Bind(7, m.status);
-  s.Bind(8, m.config.dump()).Bind(9, m.result.dump()).Bind(10, m.version);
-  s.Bind(11, m.artifact_path).Bind(12, m.data_source);
-  s.Bind(13, m.total_downloads).Bind(14, m.total_earnings_cents);
-  s.Bind(15, m.created_at).Bind(16, m.updated_at);
-  return s.Run();
+  return db_->Transaction([&]() -> Status {
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare(std::string("INSERT INTO studio_models(") + kColumns +
+                     ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    s.Bind(1, m.id).Bind(2, m.owner_id).Bind(3, m.name).Bind(4, m.description);
+    s.Bind(5, m.model_type).Bind(6, m.algorithm).Bind(7, m.status);
+    s.Bind(8, m.config.dump()).Bind(9, m.result.dump()).Bind(10, m.version);
+    s.Bind(11, m.artifact_path).Bind(12, m.data_source);
+    s.Bind(13, m.total_downloads).Bind(14, m.total_earnings_cents);
+    s.Bind(15, m.created_at).Bind(16, m.updated_at);
+    TY_RETURN_IF_ERROR(s.Run());
+    return PutModelRow(db_, RegistryRow(m));
+  });
 }
 
 Result<StudioModel> ModelRepository::Get(const std::string& id) {
@@ -113,31 +149,45 @@ Result<int64_t> ModelRepository::Count(const ModelQuery& q) {
 Status ModelRepository::Update(const StudioModel& m,
                                const std::string& expected_status) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("UPDATE studio_models SET name = ?, description = ?, "
-                   "status = ?, config = ?, result = ?, version = ?, "
-                   "artifact_path = ?, data_source = ?, updated_at = ? "
-                   "WHERE id = ? AND status = ?"));
-  s.Bind(1, m.name).Bind(2, m.description).Bind(3, m.status);
-  s.Bind(4, m.config.dump()).Bind(5, m.result.dump()).Bind(6, m.version);
-  s.Bind(7, m.artifact_path).Bind(8, m.data_source).Bind(9, m.updated_at);
-  s.Bind(10, m.id).Bind(11, expected_status);
-  TY_RETURN_IF_ERROR(s.Run());
-  if (db_->Changes() == 1) return Status::Ok();
-  return ConflictError("model '" + m.id + "' is no longer " + expected_status);
+  return db_->Transaction([&]() -> Status {
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("UPDATE studio_models SET name = ?, description = ?, "
+                     "status = ?, config = ?, result = ?, version = ?, "
+                     "artifact_path = ?, data_source = ?, updated_at = ? "
+                     "WHERE id = ? AND status = ?"));
+    s.Bind(1, m.name).Bind(2, m.description).Bind(3, m.status);
+    s.Bind(4, m.config.dump()).Bind(5, m.result.dump()).Bind(6, m.version);
+    s.Bind(7, m.artifact_path).Bind(8, m.data_source).Bind(9, m.updated_at);
+    s.Bind(10, m.id).Bind(11, expected_status);
+    TY_RETURN_IF_ERROR(s.Run());
+    if (db_->Changes() != 1) {
+      return ConflictError("model '" + m.id + "' is no longer " +
+                           expected_status);
+    }
+    const ModelRecord row = RegistryRow(m);
+    TY_RETURN_IF_ERROR(UpdateModelRow(db_, m.id, row.status, row.display_name,
+                                      row.metadata, m.updated_at));
+    if (m.version == 0 || m.artifact_path.empty()) return Status::Ok();
+    return PutVersionRow(db_, RegistryVersion(m));
+  });
 }
 
 Status ModelRepository::Delete(const std::string& id,
                                const std::string& expected_status) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("DELETE FROM studio_models WHERE id = ? AND status = ?"));
-  s.Bind(1, id).Bind(2, expected_status);
-  TY_RETURN_IF_ERROR(s.Run());
-  if (db_->Changes() == 1) return Status::Ok();
-  return ConflictError("model '" + id + "' is no longer " + expected_status);
+  return db_->Transaction([&]() -> Status {
+    TY_ASSIGN_OR_RETURN(
+        Statement s,
+        db_->Prepare("DELETE FROM studio_models WHERE id = ? AND status = ?"));
+    s.Bind(1, id).Bind(2, expected_status);
+    TY_RETURN_IF_ERROR(s.Run());
+    if (db_->Changes() != 1) {
+      return ConflictError("model '" + id + "' is no longer " +
+                           expected_status);
+    }
+    return DeleteModelRow(db_, id);
+  });
 }
 
 Result<std::string> ModelRepository::Transition(
@@ -160,7 +210,8 @@ Result<std::string> ModelRepository::Transition(
                         db_->Prepare("UPDATE studio_models SET status = ?, "
                                      "updated_at = ? WHERE id = ?"));
     u.Bind(1, to).Bind(2, now).Bind(3, id);
-    return u.Run();
+    TY_RETURN_IF_ERROR(u.Run());
+    return SetModelRowStatus(db_, id, to, now);
   });
   if (!st.ok()) return st;
   return previous;

@@ -142,6 +142,24 @@ CREATE UNIQUE INDEX studio_subscriptions_renewal_of
 CREATE INDEX studio_subscriptions_settlement
   ON studio_subscriptions(settlement);
 )sql",
+      // Models created before AI Studio kept them in the platform's
+      // registry (store/model_store.h) get their registry rows, and a
+      // trained one its latest version (earlier versions' metrics were not
+      // kept; model_type and algorithm are enum names, safe to quote).
+      R"sql(
+INSERT INTO models(id, owner_id, kind, name, status, metadata, created_at,
+                   updated_at, display_name)
+SELECT id, owner_id, 'studio', id, status,
+       '{"algorithm":"' || algorithm || '","model_type":"' || model_type || '"}',
+       created_at, updated_at, name
+  FROM studio_models WHERE id NOT IN (SELECT id FROM models);
+INSERT INTO model_versions(model_id, version, artifact_path, metrics,
+                           created_at, job_id, logs_path)
+SELECT id, version, artifact_path, '{}', updated_at, '', ''
+  FROM studio_models
+ WHERE version > 0 AND artifact_path <> ''
+   AND id NOT IN (SELECT model_id FROM model_versions);
+)sql",
   };
   return kMigrations;
 }

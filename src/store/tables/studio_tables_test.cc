@@ -276,6 +276,78 @@ TEST_P(StudioTablesTest, WebhookTotalsCountDeliveriesAndFailedAttempts) {
   EXPECT_EQ(totals->failed_attempts, 1);
 }
 
+TEST_P(StudioTablesTest, ACreatedModelIsInTheRegistryUnderItsId) {
+  ASSERT_TRUE(tables_->models()->Create(Model("a", 1)).ok());
+  auto row = store_->models()->Get("a");
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(row->kind, "studio");
+  EXPECT_EQ(row->name, "a");
+  EXPECT_EQ(row->display_name, "m-a");
+  EXPECT_EQ(row->owner_id, "u1");
+  EXPECT_EQ(row->status, kDraft);
+  EXPECT_EQ(row->metadata,
+            R"({"algorithm":"RANDOM_FOREST","model_type":"CLASSIFICATION"})");
+  EXPECT_TRUE(store_->models()->ListVersions("a")->empty());
+}
+
+TEST_P(StudioTablesTest, TwoModelsWithOneNameAreBothInTheRegistry) {
+  StudioModel b = Model("b", 1);
+  b.name = "m-a";
+  ASSERT_TRUE(tables_->models()->Create(Model("a", 1)).ok());
+  ASSERT_TRUE(tables_->models()->Create(b).ok());
+  EXPECT_EQ(*store_->models()->Count({}), 2);
+}
+
+TEST_P(StudioTablesTest, EachCompletedTrainingAddsARegistryVersion) {
+  ModelRepository* models = tables_->models();
+  StudioModel m = Model("a", 1);
+  ASSERT_TRUE(models->Create(m).ok());
+  for (int version : {1, 2}) {
+    ASSERT_TRUE(models->Transition("a", {kDraft, kCompleted}, kTraining, 2).ok());
+    m.status = kCompleted;
+    m.version = version;
+    m.artifact_path =
+        "model_storage/studio/a/v" + std::to_string(version) + ".json";
+    m.result = {{"performance_metrics", {{"accuracy", 0.5 + version / 10.0}}},
+                {"training_summary", {{"job_id", "run" + std::to_string(version)}}}};
+    m.updated_at = 10 * version;
+    ASSERT_TRUE(models->Update(m, kTraining).ok());
+  }
+  auto versions = store_->models()->ListVersions("a");
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].artifact_path, "model_storage/studio/a/v1.json");
+  EXPECT_EQ((*versions)[0].job_id, "run1");
+  EXPECT_EQ((*versions)[1].version, 2);
+  EXPECT_EQ((*versions)[1].metrics, R"({"accuracy":0.7})");
+  EXPECT_EQ(store_->models()->Get("a")->status, kCompleted);
+}
+
+TEST_P(StudioTablesTest, ARefusedUpdateLeavesTheRegistryAsItWas) {
+  ModelRepository* models = tables_->models();
+  StudioModel m = Model("a", 1);
+  ASSERT_TRUE(models->Create(m).ok());
+  m.status = kCompleted;
+  m.version = 1;
+  m.artifact_path = "model_storage/studio/a/v1.json";
+  EXPECT_EQ(models->Update(m, kTraining).code(), ErrorCode::kConflict);
+  EXPECT_EQ(store_->models()->Get("a")->status, kDraft);
+  EXPECT_TRUE(store_->models()->ListVersions("a")->empty());
+}
+
+TEST_P(StudioTablesTest, TransitionsMoveTheRegistryStatus) {
+  ASSERT_TRUE(tables_->models()->Create(Model("a", 1)).ok());
+  ASSERT_TRUE(tables_->models()->Transition("a", {kDraft}, kTraining, 3).ok());
+  EXPECT_EQ(store_->models()->Get("a")->status, kTraining);
+  EXPECT_EQ(store_->models()->Get("a")->updated_at, 3);
+}
+
+TEST_P(StudioTablesTest, DeletingAModelRemovesItFromTheRegistry) {
+  ASSERT_TRUE(tables_->models()->Create(Model("a", 1)).ok());
+  ASSERT_TRUE(tables_->models()->Delete("a", kDraft).ok());
+  EXPECT_EQ(store_->models()->Get("a").status().code(), ErrorCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StudioTablesTest,
                          ::testing::ValuesIn(testdb::Backends()),
                          testdb::BackendName);
