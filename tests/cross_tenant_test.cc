@@ -391,6 +391,7 @@ struct ParamValue {
 std::vector<ParamValue> ParamValues(const World& w) {
   return {
       {"/api/jobs/", "job_id", w.generic_job},
+      {"/api/models/", "model_id", w.studio_model},
       {"/api/admin/tokens/", "token_id", w.alice_token_id},
       {"/api/ai-studio/", "model_id", w.studio_model},
       {"/api/ai-studio/", "plot", "shap-summary.png"},
@@ -781,6 +782,82 @@ TEST_F(CrossTenant, OwnersListsShowTheMatrixIds) {
         &w.ilp_ppo_job, &w.ilp_ddpg_job}) {
     EXPECT_NE(all.find(*id), std::string::npos) << *id;
   }
+}
+
+// ---------------------------------------------- the registry of every product
+
+// A's entry for `handle` in the registry listing (null if absent).
+json RegistryEntry(const World& w, const std::string& query,
+                   const std::string& handle) {
+  json page = World::Body(w.Send("GET", "/api/models" + query, w.alice));
+  for (const json& m : page.value("results", json::array())) {
+    if (m.value("handle", "") == handle) return m;
+  }
+  return nullptr;
+}
+
+TEST_F(CrossTenant, RegistryListsTheOwnersModelsOfEveryProduct) {
+  const std::string query = "?page_size=100";
+  EXPECT_EQ(RegistryEntry(w, query, w.studio_model).value("kind", ""),
+            "studio");
+  EXPECT_EQ(RegistryEntry(w, query, w.studio_draft).value("name", ""),
+            "alice-draft-model-q7");
+  EXPECT_EQ(RegistryEntry(w, query, w.gym_task).value("kind", ""), "gym.ppo");
+  EXPECT_EQ(RegistryEntry(w, query, w.ilp_ppo).value("kind", ""), "ilp.ppo");
+  EXPECT_EQ(RegistryEntry(w, query, w.ilp_ddpg).value("product", ""), "ilp");
+}
+
+TEST_F(CrossTenant, RegistryFiltersByProduct) {
+  json page = World::Body(
+      w.Send("GET", "/api/models?product=gym&page_size=100", w.alice));
+  ASSERT_TRUE(page.contains("results")) << page.dump();
+  EXPECT_EQ(page["count"], 1) << page.dump();
+  EXPECT_EQ(page["results"][0]["id"], w.gym_task);
+  auto bad = w.Send("GET", "/api/models?product=tensorflow", w.alice);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+}
+
+TEST_F(CrossTenant, RegistryShowsAStudioTrainingAsAVersionWithItsArtifact) {
+  json model =
+      World::Body(w.Send("GET", "/api/models/" + w.studio_model, w.alice));
+  ASSERT_EQ(model.value("versions", json::array()).size(), 1u) << model.dump();
+  const json& v = model["versions"][0];
+  EXPECT_EQ(v["version"], 1);
+  EXPECT_EQ(v["artifact_path"],
+            "model_storage/studio/" + w.studio_model + "/v1.json");
+  EXPECT_EQ(v["job_id"], w.studio_run);
+  EXPECT_TRUE(v["metrics"].contains("accuracy")) << v.dump();
+  EXPECT_EQ(model["latest_version"], 1);
+  // The product's own answer is where the registry says.
+  auto own = w.Send("GET", model.value("url", ""), w.alice);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200) << model.dump();
+}
+
+TEST_F(CrossTenant, RegistryShowsADeployedGymModelWithItsWeights) {
+  json model = World::Body(w.Send("GET", "/api/models/" + w.gym_task, w.alice));
+  EXPECT_EQ(model.value("status", ""), "deployed") << model.dump();
+  EXPECT_EQ(model.value("name", ""), "alice-gym-q7");
+  ASSERT_EQ(model.value("versions", json::array()).size(), 1u);
+  EXPECT_EQ(model["versions"][0]["job_id"], w.gym_task);
+  EXPECT_FALSE(model["versions"][0]["artifact_path"].is_null());
+  auto own = w.Send("GET", model.value("url", ""), w.alice);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200) << model.dump();
+}
+
+TEST_F(CrossTenant, RegistryShowsAnIlpModelAtItsProductRoute) {
+  const json entry = RegistryEntry(w, "?product=ilp", w.ilp_ppo);
+  ASSERT_TRUE(entry.is_object());
+  EXPECT_EQ(entry.value("url", ""),
+            "/api/v1/ilp/models/ppo/" + w.ilp_ppo + "/");
+  json model = World::Body(
+      w.Send("GET", "/api/models/" + entry.value("id", ""), w.alice));
+  EXPECT_EQ(model.value("versions", json::array()).size(), 1u) << model.dump();
+  auto own = w.Send("GET", entry.value("url", ""), w.alice);
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200) << own->body;
 }
 
 TEST_F(CrossTenant, StudioTrainingJobsFilteredByAsModelShowNothing) {

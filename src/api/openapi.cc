@@ -160,6 +160,7 @@ json Components() {
 std::string SurfaceOf(const std::string& pattern) {
   if (StartsWith(pattern, "/api/ai-studio")) return "AI Studio";
   if (StartsWith(pattern, "/api/jobs")) return "jobs";
+  if (StartsWith(pattern, "/api/models")) return "models";
   if (StartsWith(pattern, "/api/v1/training") ||
       StartsWith(pattern, "/api/v1/models") ||
       StartsWith(pattern, "/api/v1/health") ||
@@ -190,6 +191,8 @@ std::string OpenApiDocument(const Router& router, const OpenApiInfo& info) {
         {{"name", "AI Studio"}, {"description", "trading models (studio-api)"}},
         {{"name", "gym"}, {"description", "edge-scaling gym (gym-api)"}},
         {{"name", "jobs"}, {"description", "product-neutral jobs"}},
+        {{"name", "models"},
+         {"description", "the model registry across products"}},
         {{"name", "server"},
          {"description", "dashboard, metrics, reference"}}}},
       {"paths", paths},

@@ -17,8 +17,8 @@ struct OpenApiInfo {
 };
 
 // The document as JSON text. Routes are grouped by surface (tags: "ILP",
-// "AI Studio", "gym", "jobs", "server"); routes with Access::kPublic carry
-// no security requirement, the others the bearer scheme, and admin-only
+// "AI Studio", "gym", "jobs", "models", "server"); routes with Access::kPublic
+// carry no security requirement, the others the bearer scheme, and admin-only
 // ones document 403. Thread-safe if the router is not being changed.
 std::string OpenApiDocument(const Router& router, const OpenApiInfo& info);
 

@@ -117,6 +117,7 @@ TEST(OpenApiTest, TagsNameTheSurface) {
   EXPECT_EQ(SurfaceOf("/api/v1/training/{task_id}"), "gym");
   EXPECT_EQ(SurfaceOf("/api/ai-studio/models/"), "AI Studio");
   EXPECT_EQ(SurfaceOf("/api/jobs"), "jobs");
+  EXPECT_EQ(SurfaceOf("/api/models/{model_id}"), "models");
   EXPECT_EQ(SurfaceOf("/metrics"), "server");
 }
 

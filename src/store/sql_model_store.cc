@@ -98,7 +98,8 @@ Status DeleteModelRow(Database* db, const std::string& id) {
   // Versions first: foreign keys cascade on both backends, but this keeps
   // the delete correct where they are off.
   TY_ASSIGN_OR_RETURN(
-      Statement v, db->Prepare("DELETE FROM model_versions WHERE model_id = ?"));
+      Statement v,
+      db->Prepare("DELETE FROM model_versions WHERE model_id = ?"));
   v.Bind(1, id);
   TY_RETURN_IF_ERROR(v.Run());
   TY_ASSIGN_OR_RETURN(Statement s,

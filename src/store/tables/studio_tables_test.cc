@@ -303,13 +303,15 @@ TEST_P(StudioTablesTest, EachCompletedTrainingAddsARegistryVersion) {
   StudioModel m = Model("a", 1);
   ASSERT_TRUE(models->Create(m).ok());
   for (int version : {1, 2}) {
-    ASSERT_TRUE(models->Transition("a", {kDraft, kCompleted}, kTraining, 2).ok());
+    ASSERT_TRUE(
+        models->Transition("a", {kDraft, kCompleted}, kTraining, 2).ok());
     m.status = kCompleted;
     m.version = version;
     m.artifact_path =
         "model_storage/studio/a/v" + std::to_string(version) + ".json";
-    m.result = {{"performance_metrics", {{"accuracy", 0.5 + version / 10.0}}},
-                {"training_summary", {{"job_id", "run" + std::to_string(version)}}}};
+    m.result = {
+        {"performance_metrics", {{"accuracy", 0.5 + version / 10.0}}},
+        {"training_summary", {{"job_id", "run" + std::to_string(version)}}}};
     m.updated_at = 10 * version;
     ASSERT_TRUE(models->Update(m, kTraining).ok());
   }
