@@ -109,6 +109,18 @@ try {
   await alicePage.waitForSelector(`.plot[data-metric="sps"] canvas`);
   await waitFor(() => chartPoints(alicePage, "sps"), "the ILP run's curve");
 
+  step("alice's models page lists her models of every product, bob's none");
+  await alicePage.goto(`${t.base}/#/models`);
+  await alicePage.waitForSelector(`tr[data-model="${gym.task_id}"]`);
+  assert.match(await alicePage.textContent("#main table"), /from_browser/);
+  await shot(alicePage, "models");
+  await alicePage.goto(`${t.base}/#/models/${gym.task_id}`);
+  await alicePage.waitForSelector(`#versions a[href="#/runs/${gym.task_id}"]`);
+  await shot(alicePage, "model-versions");
+  await bobPage.goto(`${t.base}/#/models`);
+  await bobPage.waitForSelector("#main .empty");
+  assert.equal(await bobPage.$(`tr[data-model="${gym.task_id}"]`), null);
+
   step("alice's admin page says it is for administrators");
   alicePage.expected = ["/metrics"];
   await alicePage.goto(`${t.base}/#/admin`);

@@ -1,6 +1,6 @@
 // The Trainyard dashboard: hash routes (#/jobs, #/runs/<id>[,<id>...],
-// #/ilp, #/studio[/<tab or model>], #/gym, #/admin, #/api) so every page
-// has a URL to share; every action goes through the public API with the
+// #/models[/<id>], #/ilp, #/studio[/<tab or model>], #/gym, #/admin, #/api)
+// so every page has a URL to share; every action goes through the public API with the
 // user's token.
 import { get, post, signOut, token, tokenWorks } from "./api";
 import { appendPage, Curve, MetricChart, metricNames } from "./charts";
@@ -10,6 +10,7 @@ import { adminPage } from "./pages/admin";
 import { apiPage } from "./pages/apiref";
 import { gymPage } from "./pages/gym";
 import { ilpPage } from "./pages/ilp";
+import { modelsPage } from "./pages/models";
 import { studioPage } from "./pages/studio";
 
 const main = document.getElementById("main")!;
@@ -220,8 +221,8 @@ const runPage: Page = (root, args) => {
 // ---------------------------------------------------------------- routing
 
 const PAGES: Record<string, Page> = {
-  jobs: jobsPage, runs: runPage, ilp: ilpPage, studio: studioPage, gym: gymPage,
-  admin: adminPage, api: apiPage,
+  jobs: jobsPage, runs: runPage, models: modelsPage, ilp: ilpPage, studio: studioPage,
+  gym: gymPage, admin: adminPage, api: apiPage,
 };
 
 function route(): void {
