@@ -163,7 +163,7 @@ try {
   await adminPage.waitForSelector("#ledger table, #ledger .empty");
 
   step("every page opens without errors, also 390 px wide");
-  for (const name of ["ilp", "studio", "studio/jobs", "studio/marketplace", "studio/credits",
+  for (const name of ["models", "ilp", "studio", "studio/jobs", "studio/marketplace", "studio/credits",
     "studio/webhooks", "gym", "api"]) {
     await adminPage.goto(`${t.base}/#/${name}`);
     await adminPage.waitForSelector("main h1");
