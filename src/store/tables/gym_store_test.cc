@@ -130,6 +130,31 @@ TEST_P(GymStoreTest, DeployingAModelUpdatesItsRegistryStatus) {
   EXPECT_EQ(registry.Get("task1")->updated_at, 7);
 }
 
+TEST_P(GymStoreTest, UpgradingRegistersModelsTrainedBefore) {
+  {
+    // A model row as a release before the registry wrote it, and the gym's
+    // last migration (the registration) not yet applied.
+    auto lock = db_->Lock();
+    ASSERT_TRUE(db_->Exec("INSERT INTO gym_models(model_id, owner_id, name, "
+                          "type, status, metrics, weights_path, deployment, "
+                          "created_at, updated_at) VALUES('old', 'u1', "
+                          "'legacy', 'dqn', 'deployed', '{}', 'runs/w.pt', "
+                          "'{}', 3, 4)")
+                    .ok());
+    ASSERT_TRUE(db_->Exec("UPDATE component_versions SET version = version - "
+                          "1 WHERE component = 'gym'")
+                    .ok());
+  }
+  ASSERT_TRUE(GymStore::Open(db_.get()).ok());
+  SqlModelStore registry(db_.get());
+  auto row = registry.Get("old");
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(row->kind, "gym.dqn");
+  EXPECT_EQ(row->display_name, "legacy");
+  EXPECT_EQ(row->status, "deployed");
+  EXPECT_EQ(registry.ListVersions("old")->at(0).artifact_path, "runs/w.pt");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, GymStoreTest,
                          ::testing::ValuesIn(testdb::Backends()),
                          testdb::BackendName);

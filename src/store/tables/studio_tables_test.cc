@@ -10,6 +10,8 @@
 
 #include "core/test_support.h"
 #include "store/metadata_store.h"
+#include "store/schema.h"
+#include "store/sql_repositories.h"
 #include "store/tables/webhook_store.h"
 #include "store/test_backends.h"
 
@@ -348,6 +350,45 @@ TEST_P(StudioTablesTest, DeletingAModelRemovesItFromTheRegistry) {
   ASSERT_TRUE(tables_->models()->Create(Model("a", 1)).ok());
   ASSERT_TRUE(tables_->models()->Delete("a", kDraft).ok());
   EXPECT_EQ(store_->models()->Get("a").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StudioTablesTest, UpgradingRegistersModelsMadeBefore) {
+  std::unique_ptr<Database> db;
+  {
+    auto opened = db_.OpenDatabase(SchemaMigrations());
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    db = std::move(*opened);
+    ASSERT_TRUE(StudioTables::Open(db.get()).ok());
+    // Rows as a release before the registry wrote them (a trained model and
+    // a draft), and the studio's last migration (the registration) not yet
+    // applied.
+    auto lock = db->Lock();
+    ASSERT_TRUE(
+        db->Exec("INSERT INTO studio_models(id, owner_id, name, model_type, "
+                 "algorithm, status, config, version, artifact_path, "
+                 "created_at, updated_at) VALUES "
+                 "('t', 'u1', 'trained', 'REGRESSION', 'GRADIENT_BOOSTING', "
+                 "'COMPLETED', '{}', 2, 'model_storage/studio/t/v2.json', 1, "
+                 "5), ('d', 'u1', 'draft', 'CLASSIFICATION', 'RANDOM_FOREST', "
+                 "'DRAFT', '{}', 0, '', 2, 2)")
+            .ok());
+    ASSERT_TRUE(db->Exec("UPDATE component_versions SET version = version - "
+                         "1 WHERE component = 'studio'")
+                    .ok());
+  }
+  ASSERT_TRUE(StudioTables::Open(db.get()).ok());
+  SqlModelStore registry(db.get());
+  auto trained = registry.Get("t");
+  ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+  EXPECT_EQ(trained->display_name, "trained");
+  EXPECT_EQ(trained->metadata,
+            R"({"algorithm":"GRADIENT_BOOSTING","model_type":"REGRESSION"})");
+  auto versions = registry.ListVersions("t");
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ((*versions)[0].version, 2);
+  EXPECT_EQ((*versions)[0].artifact_path, "model_storage/studio/t/v2.json");
+  EXPECT_EQ(registry.Get("d")->status, kDraft);
+  EXPECT_TRUE(registry.ListVersions("d")->empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StudioTablesTest,
