@@ -82,5 +82,18 @@ TEST_F(HyperparameterRangesTest, EverySurfaceAgreesOnGaeLambdaBounds) {
   }
 }
 
+// The ILP train body's declaration (its OpenAPI requestBody) shows the same
+// ranges: they are read off rl's parser, not written down again.
+TEST(IlpTrainBodyTest, DocumentsTheRangesRlsParserChecks) {
+  const json ppo = ilp::TrainRequestBody("ppo")->ToJsonSchema()["properties"];
+  EXPECT_EQ(ppo["log_std_init"]["minimum"], rl::kLogStdInitMin);
+  EXPECT_EQ(ppo["log_std_init"]["maximum"], rl::kLogStdInitMax);
+  EXPECT_EQ(ppo["alpha"]["exclusiveMinimum"], 0.0);  // rl: (0, 1]
+  EXPECT_EQ(ppo["hidden"]["maxItems"], rl::kMaxHiddenLayers);
+  const json ddpg = ilp::TrainRequestBody("ddpg")->ToJsonSchema()["properties"];
+  EXPECT_EQ(ddpg["beta"]["default"], 1e-3);  // DDPG's own default
+  EXPECT_FALSE(ddpg.contains("log_std_init"));
+}
+
 }  // namespace
 }  // namespace trainyard

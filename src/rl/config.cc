@@ -1,9 +1,11 @@
 #include "rl/config.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <limits>
 
 #include "rl/algo_config.h"
+#include "rl/param_spec.h"
 
 namespace trainyard::rl {
 namespace {
@@ -11,8 +13,87 @@ namespace {
 constexpr int64_t kMaxSteps = int64_t{1} << 40;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// `v` as the shortest text that reads back as it ("0.99", "1e-06").
+std::string ValueText(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+// Reads nothing: records what a parser asks for (its names, ranges,
+// defaults and aliases) as ParamSpecs. Has the accessors of ParamReader that
+// the Read* functions below use, which are templates over the two, so the
+// description is the parser's own.
+class ParamDescriber {
+ public:
+  void Alias(const std::string& alias, const std::string& name) {
+    aliases_.push_back({alias, name});
+  }
+  double Real(const std::string& name, double default_value, double lo,
+              double hi, Bounds bounds = Bounds::kClosed) {
+    ParamSpec& s = Add(name, ParamSpec::Kind::kReal, ValueText(default_value));
+    s.lo = lo;
+    s.hi = hi;
+    s.bounds = bounds;
+    return default_value;
+  }
+  int64_t Int(const std::string& name, int64_t default_value, int64_t lo,
+              int64_t hi) {
+    ParamSpec& s =
+        Add(name, ParamSpec::Kind::kInt, std::to_string(default_value));
+    s.lo = static_cast<double>(lo);
+    s.hi = static_cast<double>(hi);
+    return default_value;
+  }
+  bool Bool(const std::string& name, bool default_value) {
+    Add(name, ParamSpec::Kind::kBool, default_value ? "true" : "false");
+    return default_value;
+  }
+  std::string Choice(const std::string& name, const std::string& default_value,
+                     const std::vector<std::string>& choices) {
+    Add(name, ParamSpec::Kind::kChoice, default_value).choices = choices;
+    return default_value;
+  }
+  std::string Text(const std::string& name, const std::string& default_value) {
+    Add(name, ParamSpec::Kind::kText, default_value);
+    return default_value;
+  }
+  std::vector<int64_t> Layers(const std::string& name,
+                              std::vector<int64_t> default_value) {
+    std::string text;
+    for (int64_t v : default_value)
+      text += (text.empty() ? "" : ",") + std::to_string(v);
+    ParamSpec& s = Add(name, ParamSpec::Kind::kLayers, text);
+    s.lo = 1;
+    s.hi = kMaxLayerSize;
+    return default_value;
+  }
+  bool Has(const std::string&) const { return false; }
+  void AddError(const std::string&, const std::string&) {}
+
+  std::vector<ParamSpec> Take() { return std::move(specs_); }
+
+ private:
+  ParamSpec& Add(const std::string& name, ParamSpec::Kind kind,
+                 std::string default_text) {
+    ParamSpec s;
+    s.name = name;
+    s.kind = kind;
+    s.default_text = std::move(default_text);
+    for (const auto& [alias, target] : aliases_) {
+      if (target == name) s.aliases.push_back(alias);
+    }
+    specs_.push_back(std::move(s));
+    return specs_.back();
+  }
+
+  std::vector<std::pair<std::string, std::string>> aliases_;  // alias, name
+  std::vector<ParamSpec> specs_;
+};
+
 // "auto", "auto_<init>" or a positive number.
-void ParseEntCoef(const std::string& text, ParamReader& r, OffPolicyConfig& c) {
+template <typename Reader>
+void ParseEntCoef(const std::string& text, Reader& r, OffPolicyConfig& c) {
   std::string number = text;
   c.auto_ent_coef = text.rfind("auto", 0) == 0;
   if (text == "auto") return;
@@ -32,7 +113,8 @@ void ParseEntCoef(const std::string& text, ParamReader& r, OffPolicyConfig& c) {
 }
 
 // use_sde and sde_sample_freq (-1 or >= 1; it needs use_sde).
-void ParseSde(ParamReader& r, bool* use_sde, int64_t* sample_freq) {
+template <typename Reader>
+void ParseSde(Reader& r, bool* use_sde, int64_t* sample_freq) {
   *use_sde = r.Bool("use_sde", *use_sde);
   if (!r.Has("sde_sample_freq")) return;
   *sample_freq = r.Int("sde_sample_freq", *sample_freq, -1, 1 << 20);
@@ -44,7 +126,8 @@ void ParseSde(ParamReader& r, bool* use_sde, int64_t* sample_freq) {
 }
 
 // "hidden": 1 to kMaxHiddenLayers layer sizes.
-std::vector<int64_t> Hidden(ParamReader& r,
+template <typename Reader>
+std::vector<int64_t> Hidden(Reader& r,
                             std::vector<int64_t> default_value) {
   std::vector<int64_t> hidden = r.Layers("hidden", std::move(default_value));
   if (hidden.size() > kMaxHiddenLayers) {
@@ -81,8 +164,10 @@ const char* AlgoName(Algo algo) {
   return "unknown";
 }
 
-Result<PpoConfig> ParsePpoConfig(const ParamMap& params) {
-  ParamReader r(params);
+namespace {
+
+template <typename Reader>
+PpoConfig ReadPpo(Reader& r) {
   PpoConfig c;
   r.Alias("buffer_size", "n_steps");
   r.Alias("epochs", "n_epochs");
@@ -116,12 +201,22 @@ Result<PpoConfig> ParsePpoConfig(const ParamMap& params) {
     r.AddError("batch_size", "must be at most n_envs * n_steps (buffer_size) = " +
                                  std::to_string(c.n_steps * c.n_envs));
   }
+  return c;
+}
+
+}  // namespace
+
+Result<PpoConfig> ParsePpoConfig(const ParamMap& params) {
+  ParamReader r(params);
+  PpoConfig c = ReadPpo(r);
   TY_RETURN_IF_ERROR(r.Finish("ppo"));
   return c;
 }
 
-Result<DqnConfig> ParseDqnConfig(const ParamMap& params) {
-  ParamReader r(params);
+namespace {
+
+template <typename Reader>
+DqnConfig ReadDqn(Reader& r) {
   DqnConfig c;
   r.Alias("discount_factor", "gamma");
   r.Alias("epochs", "gradient_steps");
@@ -147,14 +242,23 @@ Result<DqnConfig> ParseDqnConfig(const ParamMap& params) {
   c.hidden = Hidden(r, c.hidden);
   c.use_running_statistics =
       r.Bool("use_running_statistics", c.use_running_statistics);
+  return c;
+}
+
+}  // namespace
+
+Result<DqnConfig> ParseDqnConfig(const ParamMap& params) {
+  ParamReader r(params);
+  DqnConfig c = ReadDqn(r);
   TY_RETURN_IF_ERROR(r.Finish("dqn"));
   return c;
 }
 
-Result<OffPolicyConfig> ParseOffPolicyConfig(Algo algo, const ParamMap& params) {
-  ParamReader r(params);
+namespace {
+
+template <typename Reader>
+OffPolicyConfig ReadOffPolicy(Algo algo, Reader& r) {
   OffPolicyConfig c;
-  const char* name = AlgoName(algo);
   if (algo == Algo::kDdpg || algo == Algo::kTd3) {
     c.actor_lr = c.critic_lr = 1e-3;
     c.hidden = {400, 300};
@@ -206,12 +310,22 @@ Result<OffPolicyConfig> ParseOffPolicyConfig(Algo algo, const ParamMap& params) 
     c.log_std_init =
         r.Real("log_std_init", c.log_std_init, kLogStdInitMin, kLogStdInitMax);
   }
-  TY_RETURN_IF_ERROR(r.Finish(name));
   return c;
 }
 
-Result<QLearningConfig> ParseQLearningConfig(const ParamMap& params) {
+}  // namespace
+
+Result<OffPolicyConfig> ParseOffPolicyConfig(Algo algo, const ParamMap& params) {
   ParamReader r(params);
+  OffPolicyConfig c = ReadOffPolicy(algo, r);
+  TY_RETURN_IF_ERROR(r.Finish(AlgoName(algo)));
+  return c;
+}
+
+namespace {
+
+template <typename Reader>
+QLearningConfig ReadQLearning(Reader& r) {
   QLearningConfig c;
   r.Alias("discount_factor", "gamma");
   r.Alias("alpha", "learning_rate");
@@ -225,6 +339,14 @@ Result<QLearningConfig> ParseQLearningConfig(const ParamMap& params) {
       r.Real("exploration_initial_eps", c.exploration_initial_eps, 0, 1);
   c.exploration_final_eps =
       r.Real("exploration_final_eps", c.exploration_final_eps, 0, 1);
+  return c;
+}
+
+}  // namespace
+
+Result<QLearningConfig> ParseQLearningConfig(const ParamMap& params) {
+  ParamReader r(params);
+  QLearningConfig c = ReadQLearning(r);
   TY_RETURN_IF_ERROR(r.Finish("q_learning"));
   return c;
 }
@@ -236,6 +358,17 @@ Status ValidateParams(Algo algo, const ParamMap& params) {
     case Algo::kQLearning: return ParseQLearningConfig(params).status();
     default: return ParseOffPolicyConfig(algo, params).status();
   }
+}
+
+std::vector<ParamSpec> DescribeParams(Algo algo) {
+  ParamDescriber d;
+  switch (algo) {
+    case Algo::kPpo: ReadPpo(d); break;
+    case Algo::kDqn: ReadDqn(d); break;
+    case Algo::kQLearning: ReadQLearning(d); break;
+    default: ReadOffPolicy(algo, d); break;
+  }
+  return d.Take();
 }
 
 }  // namespace trainyard::rl

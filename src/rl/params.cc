@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/suggest.h"
+#include "rl/param_spec.h"
 
 namespace trainyard::rl {
 namespace {
@@ -184,9 +185,10 @@ std::vector<int64_t> ParamReader::Layers(const std::string& name,
   std::string part;
   while (std::getline(in, part, ',')) {
     int64_t v = 0;
-    if (!ParseInt(part, &v) || v < 1 || v > 4096) {
+    if (!ParseInt(part, &v) || v < 1 || v > kMaxLayerSize) {
       AddError(GivenKey(params_, text, name),
-               "must be comma-separated layer sizes in [1, 4096], got '" +
+               "must be comma-separated layer sizes in [1, " +
+                   std::to_string(kMaxLayerSize) + "], got '" +
                    *text + "'");
       return default_value;
     }

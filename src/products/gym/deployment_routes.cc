@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <span>
 #include <string>
@@ -259,6 +260,18 @@ Result<std::vector<float>> ObservationFromJson(
   return obs;
 }
 
+const std::shared_ptr<const api::BodySchema>& PredictBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(std::vector<api::Field>{
+          api::Required(api::AnyField(
+              "observation", {{"type", json::array({"array", "object"})}},
+              "the model's observation: numbers in order, or an object "
+              "(docs/gym.md)")),
+          api::BoolField("deterministic",
+                         "the policy's mean action (default true)")}));
+  return *schema;
+}
+
 Result<Response> Predict(GymContext& c, Request& req) {
   const std::string& id = req.PathParam("model_id");
   std::shared_ptr<const GymContext::Served> served;
@@ -273,15 +286,12 @@ Result<Response> Predict(GymContext& c, Request& req) {
     return NotFoundError("model '" + id + "' is not deployed");
   }
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  api::JsonValidator v(body);
-  v.RejectUnknownKeys({"observation", "deterministic"});
-  auto deterministic = v.OptionalBool("deterministic");
-  if (!body.contains("observation")) {
-    v.AddError("observation", "This field is required");
-  }
+  api::SchemaReader v(*PredictBody(), body);
+  auto deterministic = v.Bool("deterministic");
+  std::optional<json> observation = v.Any("observation");
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(std::vector<float> obs,
-                      ObservationFromJson(body["observation"], *served));
+                      ObservationFromJson(*observation, *served));
   const edge::EdgeScalingConfig& config = served->config;
   DeploymentManager::Adapter adapter;
   if (config.encoding == edge::ActionEncoding::kPerService) {
@@ -333,15 +343,15 @@ Status AddDeploymentRoutes(const std::shared_ptr<GymContext>& ctx,
                            api::Router* router) {
   RestoreDeployments(*ctx);
   using api::Access;
-  return AddRouteTable(
-      router, ctx,
-      {
-          {"POST", "/api/v1/models/{model_id}/deploy", Access::kUser, Deploy,
-           DeployBody()},
-          {"POST", "/api/v1/models/{model_id}/predict", Access::kUser, Predict},
-          {"GET", "/api/v1/models/{model_id}/metrics", Access::kUser,
-           ModelMetrics},
-      });
+  return AddRouteTable(router, ctx,
+                       {
+                           {"POST", "/api/v1/models/{model_id}/deploy",
+                            Access::kUser, Deploy, DeployBody()},
+                           {"POST", "/api/v1/models/{model_id}/predict",
+                            Access::kUser, Predict, PredictBody()},
+                           {"GET", "/api/v1/models/{model_id}/metrics",
+                            Access::kUser, ModelMetrics},
+                       });
 }
 
 }  // namespace trainyard::gym

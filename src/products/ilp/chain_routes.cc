@@ -13,7 +13,6 @@ namespace trainyard::ilp {
 namespace {
 
 using api::JsonResponse;
-using api::JsonValidator;
 using api::Request;
 using api::Response;
 using nlohmann::json;

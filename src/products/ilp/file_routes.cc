@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/body_schema.h"
 #include "api/error_response.h"
 #include "api/file_response.h"
 #include "products/ilp/route_support.h"
@@ -15,21 +16,29 @@ namespace trainyard::ilp {
 namespace {
 
 using api::JsonResponse;
-using api::JsonValidator;
 using api::Request;
 using api::Response;
 using nlohmann::json;
 
 namespace fs = std::filesystem;
 
+const std::shared_ptr<const api::BodySchema>& InitializeScriptBody() {
+  using namespace api;  // NOLINT: the field builders
+  static const auto* schema = new std::shared_ptr<const BodySchema>(
+      std::make_shared<BodySchema>(std::vector<Field>{
+          Required(StringField("base_path", 1024,
+                               "the models' directory, inside the data "
+                               "directory")),
+          Required(BoolField("reset_env_var",
+                             "forget the stored base path first"))}));
+  return *schema;
+}
+
 Result<Response> InitializeScript(IlpContext& s, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  JsonValidator v(body);
-  v.RejectUnknownKeys({"base_path", "reset_env_var"});
-  std::optional<std::string> base = v.RequiredString("base_path", 1024);
-  std::optional<bool> reset = v.OptionalBool("reset_env_var");
-  if (!reset && !body.contains("reset_env_var"))
-    v.AddError("reset_env_var", "required");
+  api::SchemaReader v(*InitializeScriptBody(), body);
+  std::optional<std::string> base = v.String("base_path");
+  std::optional<bool> reset = v.Bool("reset_env_var");
   TY_RETURN_IF_ERROR(v.Finish());
   Workspace candidate(s.deps.data_dir);
   TY_RETURN_IF_ERROR(candidate.SetBase(*base));  // validate before changing
@@ -144,7 +153,7 @@ Status AddFileRoutes(const std::shared_ptr<IlpContext>& ctx,
       router, ctx,
       {
           {"POST", "/api/v1/initialize-script/", Access::kAdmin,
-           InitializeScript},
+           InitializeScript, 0, InitializeScriptBody()},
           {"GET", "/api/v1/file/download/", Access::kUser, Download},
       });
 }

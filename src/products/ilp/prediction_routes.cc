@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/body_schema.h"
 #include "api/error_response.h"
 #include "env/uniswap_v3_lp/baselines.h"
 #include "products/ilp/chain_data.h"
@@ -18,9 +19,9 @@ namespace trainyard::ilp {
 namespace {
 
 using api::JsonResponse;
-using api::JsonValidator;
 using api::Request;
 using api::Response;
+using api::SchemaReader;
 using nlohmann::json;
 
 constexpr const char* kDefaultDdpgAgent = "model_storage/ddpg/ddpg_1";
@@ -59,20 +60,20 @@ constexpr int kLiveTimeoutMs = 15000;
 // Reads pool_id, the agent paths, date_str and the live-pool fields
 // (pool_address, chain, block) into `out`, `refs` and `live`; the agents
 // are the caller's own models (resolved after validation).
-void ReadPredictFields(const json& body, JsonValidator* v, PredictRequest* out,
+void ReadPredictFields(const json& body, SchemaReader* v, PredictRequest* out,
                        AgentRefs* refs, LiveRequest* live) {
-  if (std::optional<std::string> a = v->OptionalString("pool_address", 64)) {
+  if (std::optional<std::string> a = v->String("pool_address")) {
     Result<chain::Address> parsed = chain::Address::Parse(*a);
     if (parsed.ok())
       live->pool = *parsed;
     else
       v->AddError("pool_address", "must be 0x and 40 hex digits");
   }
-  if (std::optional<std::string> c = v->OptionalString("chain", 64)) {
+  if (std::optional<std::string> c = v->String("chain")) {
     live->endpoint = *c;
     if (!live->pool) v->AddError("chain", "only with pool_address");
   }
-  if (std::optional<int64_t> b = v->OptionalInt("block", 0, int64_t{1} << 53)) {
+  if (std::optional<int64_t> b = v->Int("block")) {
     live->block = static_cast<uint64_t>(*b);
     if (!live->pool) v->AddError("block", "only with pool_address");
   }
@@ -80,15 +81,15 @@ void ReadPredictFields(const json& body, JsonValidator* v, PredictRequest* out,
   std::string default_pool = env::kDefaultLpPool;
   if (live->pool && market::FindPreset(live->pool->Hex()).ok())
     default_pool = live->pool->Hex();
-  out->pool_id = v->OptionalString("pool_id", 128).value_or(default_pool);
-  out->date_str = v->OptionalString("date_str", 32).value_or(kDefaultDate);
+  out->pool_id = v->String("pool_id").value_or(default_pool);
+  out->date_str = v->String("date_str").value_or(kDefaultDate);
   const bool neither =
       !body.contains("ddpg_agent_path") && !body.contains("ppo_agent_path");
   auto read = [&](const char* key, const char* algo, const char* fallback,
                   std::optional<ModelReference>* ref) {
-    // null says "not this model" (the validator would refuse it).
+    // null says "not this model" (declared Nullable).
     if (body.contains(key) && body[key].is_null()) return;
-    std::optional<std::string> path = v->OptionalString(key, 300);
+    std::optional<std::string> path = v->String(key);
     if (!path && neither) path = fallback;
     if (!path) return;
     Result<ModelReference> r = ParseModelReference(*path, algo, key);
@@ -107,6 +108,78 @@ void ReadPredictFields(const json& body, JsonValidator* v, PredictRequest* out,
     v->AddError("pool_id", "not a known pool (see docs/ilp.md)");
   Status date = ValidateDate(out->date_str);
   if (!date.ok()) v->AddError("date_str", "must be a date YYYY-MM-DD");
+}
+
+// The members of the predict-action and inference bodies both have.
+std::vector<api::Field> PredictFields() {
+  using namespace api;  // NOLINT: the field builders
+  return {
+      StringField("pool_id", 128,
+                  "a preset pool (default: the default pool, or "
+                  "pool_address when it is a preset)"),
+      StringField("date_str", 32,
+                  "the day (YYYY-MM-DD) whose prices the agents see "
+                  "(default 2024-05-05)"),
+      Nullable(StringField("ddpg_agent_path", 300,
+                           "a DDPG model of the caller; null: none")),
+      Nullable(StringField("ppo_agent_path", 300,
+                           "a PPO model of the caller; null: none")),
+      StringField("pool_address", 64,
+                  "a live pool (0x and 40 hex digits), read through a "
+                  "configured chain endpoint"),
+      StringField("chain", 64,
+                  "the chain endpoint of pool_address (default 'default')"),
+      IntField("block", 0, int64_t{1} << 53,
+               "the block of pool_address to read (default: the latest)"),
+  };
+}
+
+const std::shared_ptr<const api::BodySchema>& PredictActionBody() {
+  static const auto* schema = new std::shared_ptr<const api::BodySchema>(
+      std::make_shared<api::BodySchema>(PredictFields()));
+  return *schema;
+}
+
+const std::shared_ptr<const api::BodySchema>& InferenceBody() {
+  using namespace api;  // NOLINT: the field builders
+  static const auto* schema = new std::shared_ptr<const BodySchema>([] {
+    std::vector<Field> f = PredictFields();
+    f.push_back(Required(NestedField(
+        "pool_state",
+        {Required(NumberField("current_profit", -1e15, 1e15,
+                              "the position's profit so far, USD")),
+         Required(BoolField("price_out_of_range",
+                            "the price is outside the held range")),
+         Required(NumberField("time_since_last_adjustment", 0, 1e15,
+                              "agent steps since the range last moved")),
+         Required(NumberField("pool_volatility", 0, 1e6,
+                              "the pool's volatility (used by the rules)")),
+         NumberField("price_lower", kTiny, 1e300,
+                     "the held range's lower bound (both bounds or neither)"),
+         NumberField("price_upper", kTiny, 1e300,
+                     "the held range's upper bound")},
+        "the caller's position in the pool")));
+    f.push_back(Required(NestedField(
+        "user_preferences",
+        {Required(NestedField(
+             "risk_tolerance",
+             {Required(NumberField("profit_taking", -1e15, 1e15,
+                                   "take profit at this profit, USD")),
+              Required(NumberField("stop_loss", -1e15, 1e15,
+                                   "stop at this profit, USD"))},
+             "")),
+         Required(NumberField("investment_horizon", 0, 1e6, "days")),
+         NestedField("liquidity_preference",
+                     {BoolField("adjust_on_price_out_of_range",
+                                "move the range when the price leaves it "
+                                "(default true)")},
+                     ""),
+         Required(NumberField("risk_aversion_threshold", 0, 1e6, "")),
+         StringField("user_status", 64, "default existing_user")},
+        "the caller's preferences, for the rule-based strategy")));
+    return std::make_shared<BodySchema>(std::move(f));
+  }());
+  return *schema;
 }
 
 // Reads the live pool of `live` (if any) into in->live.
@@ -228,9 +301,7 @@ json PredictJson(const PredictRequest& in, const PredictResult& r,
 
 Result<Response> PredictAction(IlpContext& s, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body, true));
-  JsonValidator v(body);
-  v.RejectUnknownKeys({"pool_id", "ddpg_agent_path", "ppo_agent_path",
-                       "date_str", "pool_address", "chain", "block"});
+  SchemaReader v(*PredictActionBody(), body);
   PredictRequest in;
   AgentRefs refs;
   LiveRequest live;
@@ -244,67 +315,41 @@ Result<Response> PredictAction(IlpContext& s, Request& req) {
 
 Result<Response> Inference(IlpContext& s, Request& req) {
   TY_ASSIGN_OR_RETURN(json body, api::ParseJsonObject(req.body));
-  JsonValidator v(body);
-  v.RejectUnknownKeys({"pool_state", "user_preferences", "pool_id",
-                       "ddpg_agent_path", "ppo_agent_path", "date_str",
-                       "pool_address", "chain", "block"});
-  std::optional<json> state = v.OptionalObject("pool_state");
-  std::optional<json> prefs = v.OptionalObject("user_preferences");
-  if (!state) v.AddError("pool_state", "required object");
-  if (!prefs) v.AddError("user_preferences", "required object");
+  SchemaReader v(*InferenceBody(), body);
   PositionState ps;
   UserPreferences up;
-  const json empty = json::object();
-  JsonValidator sv(state ? *state : empty);
-  sv.RejectUnknownKeys({"current_profit", "price_out_of_range",
-                        "time_since_last_adjustment", "pool_volatility",
-                        "price_lower", "price_upper"});
-  ps.current_profit =
-      sv.RequiredNumber("current_profit", -1e15, 1e15).value_or(0);
-  if (std::optional<bool> b = sv.OptionalBool("price_out_of_range"))
-    ps.price_out_of_range = *b;
-  else if (!state || !state->contains("price_out_of_range"))
-    sv.AddError("price_out_of_range", "required");
+  ps.current_profit = v.Number("pool_state.current_profit").value_or(0);
+  ps.price_out_of_range =
+      v.Bool("pool_state.price_out_of_range").value_or(false);
   ps.time_since_last_adjustment =
-      sv.RequiredNumber("time_since_last_adjustment", 0, 1e15).value_or(0);
-  ps.pool_volatility = sv.RequiredNumber("pool_volatility", 0, 1e6).value_or(0);
+      v.Number("pool_state.time_since_last_adjustment").value_or(0);
+  ps.pool_volatility = v.Number("pool_state.pool_volatility").value_or(0);
   // The held range, optional: both bounds or neither.
   HeldPosition held;
-  held.price_lower = sv.OptionalNumber("price_lower", kTiny, 1e300);
-  held.price_upper = sv.OptionalNumber("price_upper", kTiny, 1e300);
+  held.price_lower = v.Number("pool_state.price_lower");
+  held.price_upper = v.Number("pool_state.price_upper");
   if (held.price_lower.has_value() != held.price_upper.has_value()) {
-    sv.AddError(held.price_lower ? "price_upper" : "price_lower",
-                "give both bounds of the held range, or neither");
+    v.AddError(
+        held.price_lower ? "pool_state.price_upper" : "pool_state.price_lower",
+        "give both bounds of the held range, or neither");
   } else if (held.price_lower && *held.price_lower >= *held.price_upper) {
-    sv.AddError("price_upper", "must be above price_lower");
+    v.AddError("pool_state.price_upper", "must be above price_lower");
   }
-  if (state) MergeErrors(sv, "pool_state", &v);
-
-  JsonValidator uv(prefs ? *prefs : empty);
-  uv.RejectUnknownKeys({"risk_tolerance", "investment_horizon",
-                        "liquidity_preference", "risk_aversion_threshold",
-                        "user_status"});
-  std::optional<json> risk = uv.OptionalObject("risk_tolerance");
-  if (!risk) uv.AddError("risk_tolerance", "required object");
-  JsonValidator rv(risk ? *risk : empty);
-  rv.RejectUnknownKeys({"profit_taking", "stop_loss"});
   up.profit_taking =
-      rv.RequiredNumber("profit_taking", -1e15, 1e15).value_or(0);
-  up.stop_loss = rv.RequiredNumber("stop_loss", -1e15, 1e15).value_or(0);
-  if (risk) MergeErrors(rv, "risk_tolerance", &uv);
+      v.Number("user_preferences.risk_tolerance.profit_taking").value_or(0);
+  up.stop_loss =
+      v.Number("user_preferences.risk_tolerance.stop_loss").value_or(0);
   up.investment_horizon_days =
-      uv.RequiredNumber("investment_horizon", 0, 1e6).value_or(7);
-  std::optional<json> liq = uv.OptionalObject("liquidity_preference");
-  JsonValidator lv(liq ? *liq : empty);
-  lv.RejectUnknownKeys({"adjust_on_price_out_of_range"});
+      v.Number("user_preferences.investment_horizon").value_or(7);
   up.adjust_on_price_out_of_range =
-      lv.OptionalBool("adjust_on_price_out_of_range").value_or(true);
-  if (liq) MergeErrors(lv, "liquidity_preference", &uv);
+      v.Bool(
+           "user_preferences.liquidity_preference."
+           "adjust_on_price_out_of_range")
+          .value_or(true);
   up.risk_aversion_threshold =
-      uv.RequiredNumber("risk_aversion_threshold", 0, 1e6).value_or(0);
+      v.Number("user_preferences.risk_aversion_threshold").value_or(0);
   up.user_status =
-      uv.OptionalString("user_status", 64).value_or("existing_user");
-  if (prefs) MergeErrors(uv, "user_preferences", &v);
+      v.String("user_preferences.user_status").value_or("existing_user");
 
   PredictRequest in;
   AgentRefs refs;
@@ -369,12 +414,13 @@ Result<Response> Inference(IlpContext& s, Request& req) {
 Status AddPredictionRoutes(const std::shared_ptr<IlpContext>& ctx,
                            api::Router* router) {
   using api::Access;
-  return AddRouteTable(
-      router, ctx,
-      {
-          {"POST", "/api/v1/inference/", Access::kUser, Inference},
-          {"POST", "/api/v1/predict-action/", Access::kUser, PredictAction},
-      });
+  return AddRouteTable(router, ctx,
+                       {
+                           {"POST", "/api/v1/inference/", Access::kUser,
+                            Inference, 0, InferenceBody()},
+                           {"POST", "/api/v1/predict-action/", Access::kUser,
+                            PredictAction, 0, PredictActionBody()},
+                       });
 }
 
 }  // namespace trainyard::ilp

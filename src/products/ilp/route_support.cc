@@ -10,7 +10,7 @@ Status AddRouteTable(api::Router* router,
     TY_RETURN_IF_ERROR(
         router->Add({r.method, r.pattern, r.access,
                      [ctx, fn](api::Request& req) { return fn(*ctx, req); },
-                     r.max_body_bytes}));
+                     r.max_body_bytes, r.body}));
   }
   return Status::Ok();
 }
@@ -18,10 +18,12 @@ Status AddRouteTable(api::Router* router,
 Status AddIlpAlgoRoute(api::Router* router, const std::string& method,
                        const std::string& pattern, api::Access access,
                        const std::shared_ptr<IlpContext>& ctx,
-                       IlpAlgoHandler fn, const std::string& algo) {
+                       IlpAlgoHandler fn, const std::string& algo,
+                       std::shared_ptr<const api::BodySchema> body) {
   return router->Add(
       {method, pattern, access,
-       [ctx, fn, algo](api::Request& r) { return fn(*ctx, algo, r); }});
+       [ctx, fn, algo](api::Request& r) { return fn(*ctx, algo, r); }, 0,
+       std::move(body)});
 }
 
 Result<IlpVersion> UsableVersion(IlpContext& s, const api::Principal& caller,
@@ -70,14 +72,6 @@ std::string ResultStatus(store::JobStatus st) {
       return "cancelled";
   }
   return "failed";
-}
-
-// Copies a nested validator's errors into `outer` as "<prefix>.<field>".
-void MergeErrors(const api::JsonValidator& inner, const std::string& prefix,
-                 api::JsonValidator* outer) {
-  Status s = inner.Finish();
-  for (const FieldError& e : s.details())
-    outer->AddError(prefix + "." + e.field, e.message);
 }
 
 }  // namespace trainyard::ilp

@@ -1,13 +1,14 @@
 // What the ILP route files (training_routes.cc, evaluation_routes.cc,
 // model_routes.cc, file_routes.cc, prediction_routes.cc, pool_data_routes.cc)
 // share: the routes' state, binding handlers to it, and the helpers more
-// than one resource uses (the caller's usable model version, nested errors).
+// than one resource uses (the caller's usable model version).
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "api/body_schema.h"
 #include "api/http_types.h"
 #include "api/json_validator.h"
 #include "api/router.h"
@@ -57,17 +58,21 @@ struct IlpRoute {
   api::Access access;
   IlpHandler fn;
   int64_t max_body_bytes = 0;  // as api::Route's
+  // The schema `fn` reads its body through (api::Route::body), or null.
+  std::shared_ptr<const api::BodySchema> body = nullptr;
 };
 
 // Registers `routes` with the shared context. Errors: Router::Add's.
 Status AddRouteTable(api::Router* router,
                      const std::shared_ptr<IlpContext>& ctx,
                      const std::vector<IlpRoute>& routes);
-// Registers a per-algorithm route: `fn` is called with `algo`.
+// Registers a per-algorithm route: `fn` is called with `algo`; `body` as
+// IlpRoute::body.
 Status AddIlpAlgoRoute(api::Router* router, const std::string& method,
                        const std::string& pattern, api::Access access,
                        const std::shared_ptr<IlpContext>& ctx,
-                       IlpAlgoHandler fn, const std::string& algo);
+                       IlpAlgoHandler fn, const std::string& algo,
+                       std::shared_ptr<const api::BodySchema> body = nullptr);
 
 // The version of the caller's model that `ref` names, to use it: the
 // version asked for, or else the newest whose training completed.
@@ -80,10 +85,6 @@ Result<IlpVersion> UsableVersion(IlpContext& s, const api::Principal& caller,
 // The document's training status of a job: running (queued or running),
 // done, failed or cancelled.
 std::string ResultStatus(store::JobStatus st);
-
-// Copies a nested validator's errors into `outer` as "<prefix>.<field>".
-void MergeErrors(const api::JsonValidator& inner, const std::string& prefix,
-                 api::JsonValidator* outer);
 
 // The per-resource route groups, one file each; AddIlpRoutes (routes.h)
 // adds them all. Each returns Router::Add's errors.

@@ -3,18 +3,20 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "api/json_validator.h"
+#include "api/body_schema.h"
 #include "env/uniswap_v3_lp/baselines.h"
 #include "products/ilp/route_support.h"
 #include "products/ilp/workspace.h"
 #include "rl/algo_config.h"
+#include "rl/param_spec.h"
 
 namespace trainyard::ilp {
 namespace {
 
-using api::JsonValidator;
+using api::SchemaReader;
 using nlohmann::json;
 
 constexpr int64_t kMaxTotalSteps = 100'000'000;
@@ -23,26 +25,18 @@ constexpr int64_t kMaxBlocksPerStep = 10000;
 std::string Text(double v) { return ParamValueText(v); }
 
 // Reads "pools" (an optional array of preset names or addresses).
-std::vector<std::string> ReadPools(JsonValidator* v) {
-  std::optional<json> pools = v->OptionalArray("pools");
+std::vector<std::string> ReadPools(SchemaReader* v) {
+  std::optional<std::vector<std::string>> pools = v->Strings("pools");
   if (!pools) return {env::kDefaultLpPool};
-  std::vector<std::string> out;
-  for (const json& p : *pools) {
-    if (!p.is_string()) {
-      v->AddError("pools", "each entry must be a known pool name or address");
-      return {env::kDefaultLpPool};
-    }
+  for (const std::string& p : *pools) {
     // The preset's own message names the nearest pool and every known one.
-    if (Result<market::PoolPreset> preset =
-            market::FindPreset(p.get<std::string>());
+    if (Result<market::PoolPreset> preset = market::FindPreset(p);
         !preset.ok()) {
       v->AddError("pools", preset.status().message());
       return {env::kDefaultLpPool};
     }
-    out.push_back(p.get<std::string>());
   }
-  if (out.empty()) v->AddError("pools", "must not be empty");
-  return out.empty() ? std::vector<std::string>{env::kDefaultLpPool} : out;
+  return *pools;
 }
 
 // The body keys that are the algorithm's hyperparameters (the rest are the
@@ -58,6 +52,72 @@ const std::vector<std::string>& HyperparameterKeys(bool ppo) {
   return ppo ? kPpo : kDdpg;
 }
 
+// What the document says of each hyperparameter the body passes on; its
+// type, range and default are rl's (ParamJsonSchema).
+constexpr std::pair<const char*, const char*> kHyperparameterText[] = {
+    {"alpha", "learning rate (DDPG: the actor's)"},
+    {"beta", "the critic's learning rate"},
+    {"tau", "target network update rate"},
+    {"gamma", "discount"},
+    {"batch_size", "minibatch size (PPO: default min(64, buffer_size))"},
+    {"buffer_size",
+     "PPO: steps per rollout (default min(2048, total steps)); DDPG: replay "
+     "buffer size (default the run's total steps, at most 1e6)"},
+    {"hidden", "hidden-layer sizes of the actor and critic"},
+    {"n_epochs", "passes over each rollout"},
+    {"gae_lambda", "GAE lambda"},
+    {"policy_clip", "clip range of the surrogate objective"},
+    {"max_grad_norm", "gradient clipping norm"},
+    {"policy", "the network"},
+    {"log_std_init", "initial log standard deviation of the policy"},
+};
+
+// The body of POST {algo}/train/: the ILP's own members, then the
+// algorithm's hyperparameters as rl describes them (AnyField: rl's parser
+// checks them, ReadHyperparameters below).
+std::shared_ptr<const api::BodySchema> MakeTrainBody(rl::Algo algo) {
+  using namespace api;  // NOLINT: the field builders
+  const bool ppo = algo == rl::Algo::kPpo;
+  std::vector<Field> f = {
+      Required(
+          StringField("model_name", 300,
+                      "the model's name (or model_storage/<algo>/<name>)")),
+      IntField("max_steps", 1, 1'000'000,
+               "environment steps per episode (default 10000)"),
+      IntField("n_episodes", 1, 1'000'000, "episodes (default 100)"),
+      NumberField("agent_budget_usd", kTiny, kMaxBudget,
+                  "the agent's capital in USD (default 10000)"),
+      BoolField("use_running_statistics",
+                "normalise observations with running statistics (default "
+                "false)"),
+      EnumField("action_transform", ActionTransformNames(),
+                "how actions map to ranges (default recentre)"),
+      IntField("blocks_per_step", 1, kMaxBlocksPerStep,
+               "pool blocks per environment step (default 1)"),
+      ArrayField("pools", StringField("", 128, ""), 1, 64,
+                 "preset pool names or addresses (default: the default pool)"),
+      IntField("seed", 0, int64_t{1} << 53, "random seed (default 0)"),
+      StringField("market_data", 64,
+                  "the caller's imported market data set (default: the "
+                  "built-in pool history)"),
+  };
+  if (!ppo) f.push_back(BoolField("training", "must be true (this trains)"));
+  const std::vector<rl::ParamSpec> specs = rl::DescribeParams(algo);
+  for (const std::string& key : HyperparameterKeys(ppo)) {
+    nlohmann::json schema = rl::ParamJsonSchema(*rl::FindParam(specs, key));
+    // Where ReadHyperparameters fills in a default of the ILP's own, the
+    // text gives it instead of rl's.
+    if (key == "buffer_size" || (ppo && key == "batch_size"))
+      schema.erase("default");
+    std::string text;
+    for (const auto& [k, t] : kHyperparameterText) {
+      if (key == k) text = t;
+    }
+    f.push_back(AnyField(key, std::move(schema), text));
+  }
+  return std::make_shared<BodySchema>(std::move(f));
+}
+
 // Reads the algorithm's hyperparameters of `body` with rl's parser, after
 // the ILP's defaults where rl's do not fit a run of `total` steps; rl's
 // errors are added to `v` under the body's keys. The value is unusable when
@@ -65,11 +125,12 @@ const std::vector<std::string>& HyperparameterKeys(bool ppo) {
 Result<rl::AlgoConfig> ReadHyperparameters(rl::Algo algo, const json& body,
                                            int64_t total,
                                            bool use_running_statistics,
-                                           JsonValidator* v) {
+                                           SchemaReader* v) {
   const bool ppo = algo == rl::Algo::kPpo;
   json given = json::object();
   for (const std::string& key : HyperparameterKeys(ppo)) {
-    if (!body.contains(key)) continue;
+    // Absent, or null (refused by the declaration).
+    if (!body.contains(key) || body[key].is_null()) continue;
     const json& value = body[key];
     // JSON types as the document gives them; values and ranges are rl's.
     const bool typed = key == "hidden"   ? value.is_array()
@@ -151,57 +212,38 @@ rl::ParamMap StoredParams(const rl::AlgoConfig& config, const json& body) {
 
 }  // namespace
 
+const std::shared_ptr<const api::BodySchema>& TrainRequestBody(
+    const std::string& algo) {
+  static const auto* ppo =
+      new std::shared_ptr<const api::BodySchema>(MakeTrainBody(rl::Algo::kPpo));
+  static const auto* ddpg = new std::shared_ptr<const api::BodySchema>(
+      MakeTrainBody(rl::Algo::kDdpg));
+  return algo == "ppo" ? *ppo : *ddpg;
+}
+
 Result<TrainJobSpec> ParseTrainRequest(const std::string& algo,
                                        const json& body) {
   const bool ppo = algo == "ppo";
-  JsonValidator v(body);
-  std::vector<std::string> allowed = {"max_steps",
-                                      "n_episodes",
-                                      "model_name",
-                                      "alpha",
-                                      "gamma",
-                                      "agent_budget_usd",
-                                      "use_running_statistics",
-                                      "action_transform",
-                                      "pools",
-                                      "seed",
-                                      "batch_size",
-                                      "blocks_per_step",
-                                      "hidden",
-                                      "market_data"};
-  const std::vector<std::string> algo_keys =
-      ppo ? std::vector<std::string>{"buffer_size",   "n_epochs",
-                                     "gae_lambda",    "policy_clip",
-                                     "max_grad_norm", "policy",
-                                     "log_std_init"}
-          : std::vector<std::string>{"beta", "tau", "training", "buffer_size"};
-  allowed.insert(allowed.end(), algo_keys.begin(), algo_keys.end());
-  v.RejectUnknownKeys(allowed);
+  SchemaReader v(*TrainRequestBody(algo), body);
 
   TrainJobSpec spec;
   ModelInfo& m = spec.model;
   m.algo = algo;
-  m.max_steps = v.OptionalInt("max_steps", 1, 1'000'000).value_or(10000);
-  m.n_episodes = v.OptionalInt("n_episodes", 1, 1'000'000).value_or(100);
-  std::optional<std::string> name = v.RequiredString("model_name", 300);
-  m.agent_budget_usd =
-      v.OptionalNumber("agent_budget_usd", kTiny, kMaxBudget).value_or(10000.0);
-  m.use_running_statistics =
-      v.OptionalBool("use_running_statistics").value_or(false);
+  m.max_steps = v.Int("max_steps").value_or(10000);
+  m.n_episodes = v.Int("n_episodes").value_or(100);
+  std::optional<std::string> name = v.String("model_name");
+  m.agent_budget_usd = v.Number("agent_budget_usd").value_or(10000.0);
+  m.use_running_statistics = v.Bool("use_running_statistics").value_or(false);
   // recentre by default: it can keep a range at no gas, where the bound
   // maps re-place it (paying gas) whenever the asked-for bounds move.
-  m.action_transform =
-      v.OptionalEnum("action_transform", ActionTransformNames())
-          .value_or(kRecentreTransform);
-  m.blocks_per_step = static_cast<int>(
-      v.OptionalInt("blocks_per_step", 1, kMaxBlocksPerStep).value_or(1));
+  m.action_transform = v.Enum("action_transform").value_or(kRecentreTransform);
+  m.blocks_per_step = static_cast<int>(v.Int("blocks_per_step").value_or(1));
   m.pools = ReadPools(&v);
-  m.market_data = v.OptionalString("market_data", 64).value_or("");
-  m.seed = static_cast<uint64_t>(
-      v.OptionalInt("seed", 0, int64_t{1} << 53).value_or(0));
+  m.market_data = v.String("market_data").value_or("");
+  m.seed = static_cast<uint64_t>(v.Int("seed").value_or(0));
   const int64_t total = m.max_steps * m.n_episodes;
   if (!ppo) {
-    std::optional<bool> training = v.OptionalBool("training");
+    std::optional<bool> training = v.Bool("training");
     if (training && !*training)
       v.AddError("training", "must be true: this endpoint trains");
   }

@@ -4,13 +4,22 @@
 // ranges and defaults are rl's, as for the gym and the CLI.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/body_schema.h"
 #include "core/status.h"
 #include "products/ilp/train_job.h"
 
 namespace trainyard::ilp {
+
+// The declaration of that body for `algo` ("ppo" or "ddpg"), which
+// ParseTrainRequest reads through (the route's api::Route::body): the
+// product's members with their bounds, and the hyperparameters with rl's
+// ranges and defaults (rl/param_spec.h). Thread-safe; built once.
+const std::shared_ptr<const api::BodySchema>& TrainRequestBody(
+    const std::string& algo);
 
 // Validates `body` for `algo` ("ppo" or "ddpg") into a spec whose
 // model.params hold the hyperparameters rl::Train will get (every one the

@@ -18,7 +18,6 @@ namespace trainyard::ilp {
 namespace {
 
 using api::JsonResponse;
-using api::JsonValidator;
 using api::Request;
 using api::Response;
 using nlohmann::json;
@@ -202,7 +201,8 @@ Status AddTrainingRoutes(const std::shared_ptr<IlpContext>& ctx,
   for (const char* algo : {"ddpg", "ppo"}) {
     const std::string base = std::string("/api/v1/") + algo;
     TY_RETURN_IF_ERROR(AddIlpAlgoRoute(router, "POST", base + "/train/",
-                                       Access::kUser, ctx, Train, algo));
+                                       Access::kUser, ctx, Train, algo,
+                                       TrainRequestBody(algo)));
     TY_RETURN_IF_ERROR(AddIlpAlgoRoute(router, "GET", base + "/train-result/",
                                        Access::kUser, ctx, TrainResult, algo));
   }
