@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "api/auth.h"
+#include "api/openapi.h"
+#include "api/response_schema.h"
 #include "app/server_app.h"
 #include "core/test_support.h"
 #include "tracking/csv_logger.h"
@@ -468,6 +470,26 @@ TEST_F(IlpApiTest, PpoEvaluateExampleEvaluatesTheNamedModel) {
       ReadCsv(Owned("model_outdir_csv/ppo/ppo2_fazool") + "/eval_logs.csv")
           .rows.size(),
       4u);
+}
+
+// Each ILP route's success answer is declared (and, since this suite's
+// server checks every answer against its declaration, declared right).
+TEST_F(IlpApiTest, EveryIlpRouteDeclaresWhatItAnswersOnSuccess) {
+  size_t routes = 0;
+  for (const auto& route : app_->router().routes()) {
+    if (api::SurfaceOf(route.pattern) != "ILP" || route.pattern == "/api/v1/")
+      continue;
+    ++routes;
+    EXPECT_FALSE(route.responses.empty())
+        << route.method << " " << route.pattern
+        << " declares no success answer (ilp/responses.cc)";
+    for (const api::Responds& r : route.responses) {
+      if (!r.content_type.empty()) continue;
+      EXPECT_NE(api::ShapeToJsonSchema(r.shape), json(false))
+          << route.method << " " << route.pattern << ": malformed shape";
+    }
+  }
+  EXPECT_GE(routes, 10u);  // the ILP surface was found
 }
 
 // ------------------------------------------------- 6./7. inference, predict

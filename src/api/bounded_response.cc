@@ -87,4 +87,12 @@ Result<Response> RunOrAccept(const Request& req, jobs::JobService* jobs,
   return response;
 }
 
+const std::string& AcceptedJobShape() {
+  static const auto* shape = new std::string(
+      R"({"message": "string", "job_id": "string", "status": "string",
+          "status_url": "string", "job": )" +
+      JobJsonShape() + "}");
+  return *shape;
+}
+
 }  // namespace trainyard::api

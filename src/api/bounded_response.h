@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "api/http_types.h"
 #include "core/clock.h"
@@ -19,6 +20,10 @@ namespace trainyard::api {
 // an answer within N seconds. Unknown preferences are ignored, as the RFC
 // says.
 int64_t RequestWorkBoundMs(const Request& req, int64_t configured_ms);
+
+// The shape (api/response_schema.h) of RunOrAccept's 202 answer, for the
+// declarations of the routes that answer through it.
+const std::string& AcceptedJobShape();
 
 // jobs::RunOrQueue with `req`'s bound, answered as HTTP: 200 with the
 // handler's result document when it finished in time; otherwise 202 with

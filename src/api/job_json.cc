@@ -38,4 +38,16 @@ nlohmann::json JobToJson(const store::JobRecord& j) {
           {"updated_at", FormatIso8601Millis(j.updated_at)}};
 }
 
+const std::string& JobJsonShape() {
+  static const auto* shape = new std::string(R"({
+    "id": "string", "type": "string", "owner_id": "string",
+    "status": "string", "progress": "number", "current_units": "integer",
+    "total_units": "integer", "params": "any", "metrics": "any",
+    "result": "any", "error": "string|null", "attempts": "integer",
+    "max_attempts": "integer", "cancel_requested": "boolean",
+    "created_at": "string", "started_at": "string|null",
+    "finished_at": "string|null", "updated_at": "string"})");
+  return *shape;
+}
+
 }  // namespace trainyard::api

@@ -163,6 +163,7 @@ std::string SurfaceOf(const std::string& pattern) {
   if (StartsWith(pattern, "/api/models")) return "models";
   if (StartsWith(pattern, "/api/v1/training") ||
       StartsWith(pattern, "/api/v1/models") ||
+      StartsWith(pattern, "/api/v1/groups") ||
       StartsWith(pattern, "/api/v1/health") ||
       StartsWith(pattern, "/api/v1/metrics")) {
     return "gym";

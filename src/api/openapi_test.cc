@@ -115,6 +115,7 @@ TEST(OpenApiTest, DeclaredResponsesAreDocumentedWithTheirSchema) {
 TEST(OpenApiTest, TagsNameTheSurface) {
   EXPECT_EQ(SurfaceOf("/api/v1/ppo/train/"), "ILP");
   EXPECT_EQ(SurfaceOf("/api/v1/training/{task_id}"), "gym");
+  EXPECT_EQ(SurfaceOf("/api/v1/groups"), "gym");
   EXPECT_EQ(SurfaceOf("/api/ai-studio/models/"), "AI Studio");
   EXPECT_EQ(SurfaceOf("/api/jobs"), "jobs");
   EXPECT_EQ(SurfaceOf("/api/models/{model_id}"), "models");

@@ -269,23 +269,11 @@ Status AddHealthRoute(Router* router, SystemRoutesDeps deps) {
 // What the routes below answer on success (api/response_schema.h): the
 // OpenAPI document shows it, and the API tests check every real answer
 // against it.
-const std::string& JobShape() {
-  static const auto* shape = new std::string(R"({
-    "id": "string", "type": "string", "owner_id": "string",
-    "status": "string", "progress": "number", "current_units": "integer",
-    "total_units": "integer", "params": "any", "metrics": "any",
-    "result": "any", "error": "string|null", "attempts": "integer",
-    "max_attempts": "integer", "cancel_requested": "boolean",
-    "created_at": "string", "started_at": "string|null",
-    "finished_at": "string|null", "updated_at": "string"})");
-  return *shape;
-}
-
 const std::vector<RouteResponses>& SystemResponses() {
   static const auto* list_shape = new std::string(
       R"({"count": "integer", "next": "string|null",
           "previous": "string|null", "results": [)" +
-      JobShape() + "]}");
+      JobJsonShape() + "]}");
   static const auto* responses = new std::vector<RouteResponses>{
       {"GET", "/api/v1/", {{200, R"("string")"}}},
       {"GET", "/api/v1/health", {{200, R"({
@@ -294,9 +282,9 @@ const std::vector<RouteResponses>& SystemResponses() {
          "uptime": "string", "uptime_seconds": "integer",
          "jobs": {"workers": "integer", "running": "integer"}})"}}},
       {"GET", "/api/jobs", {{200, *list_shape}}},
-      {"POST", "/api/jobs", {{201, JobShape()}}},
-      {"GET", "/api/jobs/{job_id}", {{200, JobShape()}}},
-      {"POST", "/api/jobs/{job_id}/cancel", {{200, JobShape()}}},
+      {"POST", "/api/jobs", {{201, JobJsonShape()}}},
+      {"GET", "/api/jobs/{job_id}", {{200, JobJsonShape()}}},
+      {"POST", "/api/jobs/{job_id}/cancel", {{200, JobJsonShape()}}},
       {"GET",
        "/api/jobs/{job_id}/logs",
        {{200, R"({"job_id": "string", "lines": [

@@ -101,4 +101,8 @@ Status AddPredictionRoutes(const std::shared_ptr<IlpContext>& ctx,
 Status AddPoolDataRoutes(const std::shared_ptr<IlpContext>& ctx,
                          api::Router* router);
 
+// Declares what every ILP route answers on success (responses.cc).
+// REQUIRES: every ILP route is added. Errors: Router::DeclareResponses's.
+Status DeclareIlpResponses(api::Router* router);
+
 }  // namespace trainyard::ilp

@@ -62,7 +62,8 @@ Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(AddModelRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddPoolDataRoutes(ctx, router));
-  return AddChainRoutes(deps, jobs, ctx->endpoints, router);
+  TY_RETURN_IF_ERROR(AddChainRoutes(deps, jobs, ctx->endpoints, router));
+  return DeclareIlpResponses(router);
 }
 
 }  // namespace trainyard::ilp
