@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "api/auth.h"
+#include "api/openapi.h"
+#include "api/response_schema.h"
 #include "app/server_app.h"
 #include "core/ids.h"
 #include "products/gym/gym_test_support.h"
@@ -84,6 +86,25 @@ class GymApiTest : public gym::GymServerTest {
 std::string* GymApiTest::user_ = nullptr;
 
 // ---- the document's examples ----
+
+// Each gym route's success answer is declared (and, since this suite's
+// server checks every answer against its declaration, declared right).
+TEST_F(GymApiTest, EveryGymRouteDeclaresWhatItAnswersOnSuccess) {
+  size_t routes = 0;
+  for (const auto& route : app_->router().routes()) {
+    if (api::SurfaceOf(route.pattern) != "gym") continue;
+    ++routes;
+    EXPECT_FALSE(route.responses.empty())
+        << route.method << " " << route.pattern
+        << " declares no success answer (gym/responses.cc)";
+    for (const api::Responds& r : route.responses) {
+      if (!r.content_type.empty()) continue;
+      EXPECT_NE(api::ShapeToJsonSchema(r.shape), json(false))
+          << route.method << " " << route.pattern << ": malformed shape";
+    }
+  }
+  EXPECT_GE(routes, 10u);  // the gym surface was found
+}
 
 TEST_F(GymApiTest, DocumentExampleCreateTrainingAnswersCreated) {
   // Python and cURL sections: the same dqn body.

@@ -121,4 +121,8 @@ Status AddDeploymentRoutes(const std::shared_ptr<GymContext>& ctx,
 Status AddSystemRoutes(const std::shared_ptr<GymContext>& ctx,
                        api::Router* router);
 
+// Declares what every gym route answers on success (responses.cc).
+// REQUIRES: every gym route is added. Errors: Router::DeclareResponses's.
+Status DeclareGymResponses(api::Router* router);
+
 }  // namespace trainyard::gym

@@ -32,7 +32,8 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(AddGroupRoutes(c, router));
   TY_RETURN_IF_ERROR(AddModelRoutes(c, router));
   TY_RETURN_IF_ERROR(AddDeploymentRoutes(c, router));
-  return AddSystemRoutes(c, router);
+  TY_RETURN_IF_ERROR(AddSystemRoutes(c, router));
+  return DeclareGymResponses(router);
 }
 
 }  // namespace trainyard::gym
