@@ -40,6 +40,7 @@
 #include "env/edge_scaling/baselines.h"
 #include "env/edge_scaling/groups.h"
 #include "env/edge_scaling/per_service.h"
+#include "env/edge_scaling/replica_budget.h"
 #include "products/gym/task_spec.h"
 #include "rl/policy.h"
 #include "rl/trainer.h"
@@ -118,16 +119,15 @@ Result<edge::PolicyRun> TrainAndEvaluate(const std::string& algo,
   TY_RETURN_IF_ERROR(trainyard::gym::ApplyEncoding(algo, &config));
   TY_ASSIGN_OR_RETURN(rl::ParamMap user,
                       trainyard::gym::ParamsFromJson(o.params));
-  trainyard::env::Registry registry;
-  TY_RETURN_IF_ERROR(edge::RegisterEdgeScaling(&registry, config));
   rl::TrainOptions t;
-  t.algo = algo;
+  TY_ASSIGN_OR_RETURN(
+      t.config, rl::ParseAlgoConfig(
+                    algo, trainyard::gym::WithGymDefaults(algo, config, user)));
   t.env_id = edge::kEnvId;
   // --steps counts full environment steps; per_service takes one agent
   // step per service for each.
   t.total_steps = o.steps * edge::AgentStepsPerStep(config);
   t.seed = static_cast<uint64_t>(seed);
-  t.params = trainyard::gym::WithGymDefaults(algo, config, user);
   t.out_dir = o.out + "/" + group.id + "-" + algo +
               (o.tag.empty() ? "" : "-" + o.tag) + "-" + std::to_string(seed);
   for (char& ch : t.out_dir) {
@@ -135,7 +135,12 @@ Result<edge::PolicyRun> TrainAndEvaluate(const std::string& algo,
   }
   std::filesystem::remove_all(t.out_dir);
   t.log_interval = o.steps / 20;
-  TY_ASSIGN_OR_RETURN(rl::TrainResult trained, rl::Train(t, registry));
+  TY_ASSIGN_OR_RETURN(
+      rl::TrainResult trained,
+      rl::Train(t,
+                [&config](int) -> Result<std::unique_ptr<trainyard::env::Env>> {
+                  return edge::MakeTrainingEnv(config);
+                }));
   TY_ASSIGN_OR_RETURN(std::unique_ptr<rl::Policy> policy,
                       rl::LoadPolicy(trained.policy_path, 1000 + seed));
   rl::Policy* p = policy.get();

@@ -28,7 +28,7 @@ constexpr const char* kLearningCurveFile = "learning_curve.png";
 // finished episode has no curve; that is not an error of the training.
 void WriteLearningCurve(const rl::TrainOptions& o) {
   tracking::PlotOptions plot;
-  plot.title = o.algo + " on " + o.env_id;
+  plot.title = std::string(rl::AlgoName(o.config.algo)) + " on " + o.env_id;
   plot.x_label = "environment steps";
   plot.y_label = "mean episode return (last 100)";
   const std::string dir = o.out_dir + "/";
@@ -86,6 +86,16 @@ void ShowProgress(const rl::TrainingProgress& p, bool tty) {
                ret, Duration(eta).c_str());
 }
 
+// Exit status of a failed command: 2 for what the user can fix in the
+// command line, 1 otherwise.
+int ExitCode(const Status& status) {
+  const ErrorCode code = status.code();
+  return code == ErrorCode::kValidation || code == ErrorCode::kNotFound ||
+                 code == ErrorCode::kConflict
+             ? 2
+             : 1;
+}
+
 // "k=v" -> params[k] = v; false (with a message) for a malformed entry.
 bool ParseParams(const std::vector<std::string>& raw, rl::ParamMap* params) {
   for (const auto& kv : raw) {
@@ -105,13 +115,15 @@ void RegisterTrainCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("train", "Train an RL agent on a registered environment");
   struct Args {
     rl::TrainOptions options;
+    std::string algo;
     std::vector<std::string> params;
     int64_t report_every = 0;
   };
   auto args = std::make_shared<Args>();
   args->options.seed = 1;
   args->options.total_steps = 100000;
-  cmd->add_option("--algo", args->options.algo, "ppo, ddpg, td3, sac, dqn or q_learning")
+  cmd->add_option("--algo", args->algo,
+                  "ppo, ddpg, td3, sac, dqn or q_learning")
       ->required();
   cmd->add_option("--env", args->options.env_id, "Environment id, e.g. CartPole-v1")->required();
   cmd->add_option("--steps", args->options.total_steps, "Total environment steps")
@@ -128,26 +140,32 @@ void RegisterTrainCommand(CLI::App& app, int* exit_code) {
                   "Env steps between metric rows and progress updates")
       ->capture_default_str();
   cmd->callback([args, exit_code] {
-    if (!ParseParams(args->params, &args->options.params)) {
+    rl::ParamMap params;
+    if (!ParseParams(args->params, &params)) {
       *exit_code = 2;
       return;
     }
+    Result<rl::AlgoConfig> config = rl::ParseAlgoConfig(args->algo, params);
+    Result<env::EnvFactory> make_env =
+        env::Registry::WithBuiltins().Factory(args->options.env_id);
+    for (const Status* s : {&config.status(), &make_env.status()}) {
+      if (s->ok()) continue;
+      std::cerr << "error: " << s->ToString() << "\n";
+      *exit_code = ExitCode(*s);
+      return;
+    }
+    args->options.config = *config;
     const bool tty = ::isatty(STDERR_FILENO) != 0;
     rl::TrainingHooks hooks;
     hooks.on_progress = [tty](const rl::TrainingProgress& p) { ShowProgress(p, tty); };
     hooks.should_stop = [] { return g_interrupted.load(); };
     auto previous = std::signal(SIGINT, OnSigint);
-    env::Registry registry = env::Registry::WithBuiltins();
-    auto result = rl::Train(args->options, registry, hooks);
+    auto result = rl::Train(args->options, *make_env, hooks);
     std::signal(SIGINT, previous);
     if (tty) std::fprintf(stderr, "\n");
     if (!result.ok()) {
       std::cerr << "error: " << result.status().ToString() << "\n";
-      const auto code = result.status().code();
-      *exit_code = code == ErrorCode::kValidation || code == ErrorCode::kNotFound ||
-                           code == ErrorCode::kConflict
-                       ? 2
-                       : 1;
+      *exit_code = ExitCode(result.status());
       return;
     }
     std::printf("%s after %lld steps (%lld episodes, %.0f steps/s); recent mean return %.2f\n",
@@ -163,7 +181,7 @@ void RegisterTrainCommand(CLI::App& app, int* exit_code) {
           static_cast<long long>(result->steps),
           static_cast<long long>(result->steps - args->options.total_steps),
           static_cast<long long>(args->options.total_steps),
-          args->options.algo.c_str(),
+          rl::AlgoName(args->options.config.algo),
           static_cast<long long>(result->steps_per_iteration));
     }
     std::printf("checkpoint: %s\npolicy: %s\n", result->checkpoint_path.c_str(),

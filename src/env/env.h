@@ -62,6 +62,13 @@ struct Spec {
   std::function<std::unique_ptr<Env>()> make;
 };
 
+// Builds one environment instance. `index` is the slot the instance is for
+// (copy 0..n-1 of a vector environment; factories that need not tell the
+// copies apart ignore it). Called on the caller's thread, once per instance;
+// an error status (a bad configuration) is returned to the caller of
+// whatever asked for the instance.
+using EnvFactory = std::function<Result<std::unique_ptr<Env>>(int index)>;
+
 // Registry of environment ids. A value, not a global: the composition root
 // (or a test) builds one and passes it where needed. Thread-safe for
 // concurrent const calls; Register needs exclusive access.
@@ -75,6 +82,9 @@ class Registry {
   // NOT_FOUND with the list of known ids if `id` is unknown.
   Result<std::unique_ptr<Env>> Make(const std::string& id) const;
   Result<Spec> Find(const std::string& id) const;
+  // A factory making instances of `id` as Make does. It holds a copy of the
+  // spec, so it may outlive the registry. NOT_FOUND as Make.
+  Result<EnvFactory> Factory(const std::string& id) const;
   std::vector<std::string> Ids() const;
 
  private:

@@ -61,6 +61,14 @@ Result<std::unique_ptr<Env>> Registry::Make(const std::string& id) const {
   return spec.make();
 }
 
+Result<EnvFactory> Registry::Factory(const std::string& id) const {
+  TY_ASSIGN_OR_RETURN(Spec spec, Find(id));
+  return EnvFactory(
+      [make = std::move(spec.make)](int) -> Result<std::unique_ptr<Env>> {
+        return make();
+      });
+}
+
 Result<Spec> Registry::Find(const std::string& id) const {
   auto it = specs_.find(id);
   if (it != specs_.end()) return it->second;

@@ -65,6 +65,16 @@ TEST(RegistryTest, UnknownIdIsNotFoundAndListsKnownIds) {
   EXPECT_NE(env.status().message().find("CartPole-v1"), std::string::npos);
 }
 
+TEST(RegistryTest, AFactoryOutlivesItsRegistryAndMakesWhatMakeMakes) {
+  Result<EnvFactory> factory = Registry::WithBuiltins().Factory("CartPole-v1");
+  ASSERT_TRUE(factory.ok()) << factory.status().ToString();
+  Result<std::unique_ptr<Env>> env = (*factory)(0);
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  EXPECT_EQ((*env)->observation_space().flat_size(), 4);
+  EXPECT_EQ(Registry::WithBuiltins().Factory("CartPole-v0").status().code(),
+            ErrorCode::kNotFound);
+}
+
 TEST(RegistryTest, RegisteringATakenIdIsAConflict) {
   Registry registry = Registry::WithBuiltins();
   Spec spec;

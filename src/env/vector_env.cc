@@ -10,9 +10,7 @@
 
 namespace trainyard::env {
 
-Result<VectorEnv> VectorEnv::Create(
-    int num_envs,
-    const std::function<Result<std::unique_ptr<Env>>(int index)>& make) {
+Result<VectorEnv> VectorEnv::Create(int num_envs, const EnvFactory& make) {
   if (num_envs <= 0) {
     return ValidationError("num_envs must be positive, got " +
                            std::to_string(num_envs));

@@ -32,9 +32,7 @@ class VectorEnv {
   // Builds num_envs copies with make(i), i = 0..num_envs-1. Fails with
   // VALIDATION_ERROR if num_envs <= 0, a copy fails to build (its Status is
   // returned), or the copies' spaces differ.
-  static Result<VectorEnv> Create(
-      int num_envs,
-      const std::function<Result<std::unique_ptr<Env>>(int index)>& make);
+  static Result<VectorEnv> Create(int num_envs, const EnvFactory& make);
   // Convenience: num_envs copies of registry id `id` (with its TimeLimit).
   static Result<VectorEnv> Make(const Registry& registry, const std::string& id,
                                 int num_envs);

@@ -28,15 +28,35 @@ inline constexpr size_t kMaxHiddenLayers = 4;
 // An algorithm with its typed hyperparameters: PpoConfig for kPpo,
 // DqnConfig for kDqn, QLearningConfig for kQLearning, OffPolicyConfig for
 // kDdpg, kTd3 and kSac.
+// What rl::Train takes (trainer.h); build it with ParseAlgoConfig, which
+// applies the ranges.
 struct AlgoConfig {
   Algo algo = Algo::kPpo;
   std::variant<PpoConfig, DqnConfig, OffPolicyConfig, QLearningConfig> params;
+
+  bool operator==(const AlgoConfig&) const = default;
 };
 
 // Validates `params` for `algo` with that algorithm's parser. Errors:
 // VALIDATION_ERROR with one FieldError per problem, each named as the key
 // was given (an alias such as "alpha" or "buffer_size" included).
 Result<AlgoConfig> ParseAlgoConfig(Algo algo, const ParamMap& params);
+// As above with the algorithm by name (ParseAlgo's names): VALIDATION_ERROR
+// on "algo" for an unknown one.
+Result<AlgoConfig> ParseAlgoConfig(const std::string& algo,
+                                   const ParamMap& params);
+
+// OK if config.params holds the type config.algo trains with (as every
+// config from ParseAlgoConfig does); VALIDATION_ERROR on "algo" otherwise.
+Status CheckAlgoConfig(const AlgoConfig& config);
+
+// Every field of config.params under its struct member's name, e.g.
+// {"n_steps": 2048, "gamma": 0.99, ...}: what a checkpoint records.
+nlohmann::json AlgoConfigToJson(const AlgoConfig& config);
+// Inverse of AlgoConfigToJson for `algo`. Fields `j` lacks keep their
+// defaults (a checkpoint written before the field existed). Errors:
+// VALIDATION_ERROR if `j` is not an object or a field has the wrong type.
+Result<AlgoConfig> AlgoConfigFromJson(Algo algo, const nlohmann::json& j);
 
 // API hyperparameters (JSON numbers, booleans, strings, arrays of integers)
 // as the text map the parsers read: numbers as JSON writes them, booleans as

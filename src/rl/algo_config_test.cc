@@ -66,6 +66,66 @@ TEST(AlgoConfigTest, HiddenTakesAtMostFourLayers) {
   EXPECT_TRUE(HasFieldError(c.status(), "hidden"));
 }
 
+TEST(AlgoConfigTest, ReportsEveryBadParameterAtOnce) {
+  Result<AlgoConfig> c =
+      ParseAlgoConfig(Algo::kSac, {{"tau", "2"}, {"batch_size", "0"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_TRUE(HasFieldError(c.status(), "tau"));
+  EXPECT_TRUE(HasFieldError(c.status(), "batch_size"));
+}
+
+TEST(AlgoConfigTest, TakesTheAlgorithmByName) {
+  Result<AlgoConfig> c = ParseAlgoConfig("q_learning", {{"bins", "4"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->algo, Algo::kQLearning);
+  EXPECT_EQ(std::get<QLearningConfig>(c->params).bins,
+            (std::vector<int64_t>{4}));
+  Result<AlgoConfig> unknown = ParseAlgoConfig("a2c", {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_TRUE(HasFieldError(unknown.status(), "algo"));
+}
+
+TEST(AlgoConfigTest, HyperparametersOfAnotherAlgorithmDoNotCheck) {
+  EXPECT_TRUE(CheckAlgoConfig(*ParseAlgoConfig(Algo::kTd3, {})).ok());
+  AlgoConfig c = *ParseAlgoConfig(Algo::kTd3, {});
+  c.algo = Algo::kDqn;
+  EXPECT_TRUE(HasFieldError(CheckAlgoConfig(c), "algo"));
+}
+
+TEST(AlgoConfigTest, JsonReadsBackEqual) {
+  const std::vector<std::pair<Algo, ParamMap>> configs = {
+      {Algo::kPpo,
+       {{"n_envs", "4"},
+        {"gamma", "0.98"},
+        {"hidden", "16,8"},
+        {"lr_schedule", "linear"},
+        {"use_sde", "true"}}},
+      {Algo::kDqn, {{"learning_rate", "0.0023"}, {"double_dqn", "true"}}},
+      {Algo::kSac, {{"ent_coef", "auto_0.1"}, {"target_entropy", "-2"}}},
+      {Algo::kTd3, {{"tau", "0.01"}}},
+      {Algo::kQLearning, {{"bins", "1,1,12,12"}, {"obs_clip", "0.87"}}}};
+  for (const auto& [algo, params] : configs) {
+    Result<AlgoConfig> c = ParseAlgoConfig(algo, params);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    const nlohmann::json text =
+        nlohmann::json::parse(AlgoConfigToJson(*c).dump());
+    Result<AlgoConfig> back = AlgoConfigFromJson(algo, text);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_TRUE(*back == *c) << AlgoName(algo) << ": " << text.dump();
+  }
+}
+
+TEST(AlgoConfigTest, JsonWithoutAFieldReadsItsDefault) {
+  Result<AlgoConfig> c =
+      AlgoConfigFromJson(Algo::kPpo, nlohmann::json{{"n_steps", 64}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  PpoConfig expected;
+  expected.n_steps = 64;
+  EXPECT_TRUE(std::get<PpoConfig>(c->params) == expected);
+  EXPECT_FALSE(
+      AlgoConfigFromJson(Algo::kPpo, nlohmann::json{{"n_steps", "x"}}).ok());
+}
+
 TEST(ParamsFromJsonTest, WritesNumbersBooleansAndIntegerListsAsText) {
   Result<ParamMap> p = ParamsFromJson(nlohmann::json{{"gamma", 0.5},
                                                      {"use_sde", true},

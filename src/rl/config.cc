@@ -351,15 +351,6 @@ Result<QLearningConfig> ParseQLearningConfig(const ParamMap& params) {
   return c;
 }
 
-Status ValidateParams(Algo algo, const ParamMap& params) {
-  switch (algo) {
-    case Algo::kPpo: return ParsePpoConfig(params).status();
-    case Algo::kDqn: return ParseDqnConfig(params).status();
-    case Algo::kQLearning: return ParseQLearningConfig(params).status();
-    default: return ParseOffPolicyConfig(algo, params).status();
-  }
-}
-
 std::vector<ParamSpec> DescribeParams(Algo algo) {
   ParamDescriber d;
   switch (algo) {

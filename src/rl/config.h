@@ -45,6 +45,8 @@ struct PpoConfig {
   // sde_sample_freq steps (-1: only at the start of each rollout).
   bool use_sde = false;
   int64_t sde_sample_freq = -1;
+
+  bool operator==(const PpoConfig&) const = default;
 };
 
 struct DqnConfig {
@@ -65,6 +67,8 @@ struct DqnConfig {
   std::vector<int64_t> hidden = {64, 64};
   bool use_running_statistics = false;
   std::string lr_schedule = "constant";  // or "linear" (decays to 0)
+
+  bool operator==(const DqnConfig&) const = default;
 };
 
 // DDPG, TD3 and SAC share this; fields an algorithm does not use are
@@ -100,6 +104,8 @@ struct OffPolicyConfig {
   int64_t sde_sample_freq = -1;
   bool use_sde_at_warmup = false;  // gSDE instead of uniform actions before learning_starts
   double log_std_init = -3.0;      // gSDE log std (SB3's SAC default)
+
+  bool operator==(const OffPolicyConfig&) const = default;
 };
 
 struct QLearningConfig {
@@ -112,6 +118,8 @@ struct QLearningConfig {
   double exploration_fraction = 0.5;
   double exploration_initial_eps = 1.0;
   double exploration_final_eps = 0.05;
+
+  bool operator==(const QLearningConfig&) const = default;
 };
 
 // Each parser validates every parameter (range, type, unknown keys) and
@@ -120,8 +128,5 @@ Result<PpoConfig> ParsePpoConfig(const ParamMap& params);
 Result<DqnConfig> ParseDqnConfig(const ParamMap& params);
 Result<OffPolicyConfig> ParseOffPolicyConfig(Algo algo, const ParamMap& params);
 Result<QLearningConfig> ParseQLearningConfig(const ParamMap& params);
-
-// Validates `params` for `algo` without keeping the result.
-Status ValidateParams(Algo algo, const ParamMap& params);
 
 }  // namespace trainyard::rl

@@ -24,8 +24,8 @@ struct Run {
 
 Run Make(Algo algo, const std::string& env_id, bool fused,
          const ParamMap& params) {
-  env::Registry registry = env::Registry::WithBuiltins();
-  auto runner = EnvRunner::Create(registry, env_id, 1, 7, false, 0.99);
+  auto runner = EnvRunner::Create(
+      *env::Registry::WithBuiltins().Factory(env_id), 1, 7, false, 0.99);
   EXPECT_TRUE(runner.ok());
   AlgoContext ctx;
   ctx.runner = runner->get();

@@ -22,14 +22,18 @@ class PolicyForwardTest : public ::testing::Test {
   std::string TrainBriefly(const std::string& algo, const std::string& env,
                            const ParamMap& params, const std::string& dir) {
     TrainOptions o;
-    o.algo = algo;
+    Result<AlgoConfig> config = ParseAlgoConfig(algo, params);
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    if (config.ok()) o.config = *config;
     o.env_id = env;
     o.total_steps = 256;
     o.seed = 3;
     o.out_dir = tmp_.Sub("runs/" + dir);
     o.tensorboard = false;
-    o.params = params;
-    auto r = Train(o, registry_);
+    Result<env::EnvFactory> factory = registry_.Factory(env);
+    EXPECT_TRUE(factory.ok()) << factory.status().ToString();
+    if (!factory.ok()) return o.out_dir;
+    auto r = Train(o, *factory);
     EXPECT_TRUE(r.ok()) << r.status().message();
     return o.out_dir;
   }

@@ -89,18 +89,26 @@ class SdeTrainingTest : public ::testing::Test {
   TrainOptions Options(const std::string& algo, const std::string& env,
                        int64_t steps, const std::string& dir, ParamMap params) {
     TrainOptions o;
-    o.algo = algo;
+    Result<AlgoConfig> config = ParseAlgoConfig(algo, params);
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    if (config.ok()) o.config = *config;
     o.env_id = env;
     o.total_steps = steps;
     o.seed = 7;
     o.out_dir = root_.Sub(dir);
     o.tensorboard = false;
-    o.params = std::move(params);
     return o;
   }
 
+  // The factory of `id` in registry_ (built-ins, Constant-v0, Target-v0).
+  env::EnvFactory Factory(const std::string& id) {
+    Result<env::EnvFactory> factory = registry_.Factory(id);
+    EXPECT_TRUE(factory.ok()) << factory.status().ToString();
+    return factory.ok() ? *factory : env::EnvFactory();
+  }
+
   std::string TrainAndReadPolicy(const TrainOptions& o) {
-    auto r = Train(o, registry_);
+    auto r = Train(o, Factory(o.env_id));
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::ifstream in((fs::path(o.out_dir) / kPolicyFileName), std::ios::binary);
     std::stringstream s;
@@ -126,7 +134,7 @@ TEST_F(SdeTrainingTest, PpoNoiseIsConstantBetweenResamplesEverySampleFreqSteps) 
   auto o = Options("ppo", "Constant-v0", 12, "ppo",
                    {{"use_sde", "true"}, {"sde_sample_freq", "4"}, {"buffer_size", "12"},
                     {"batch_size", "12"}, {"n_epochs", "1"}, {"hidden", "8"}});
-  ASSERT_TRUE(Train(o, registry_).ok());
+  ASSERT_TRUE(Train(o, Factory(o.env_id)).ok());
   const auto& a = *actions_;
   ASSERT_EQ(a.size(), 12u);
   EXPECT_TRUE(Constant(a, 0, 4) && Constant(a, 4, 8) && Constant(a, 8, 12));
@@ -139,7 +147,7 @@ TEST_F(SdeTrainingTest, PpoWithoutSampleFreqKeepsOneMatrixPerRollout) {
   auto o = Options("ppo", "Constant-v0", 12, "ppo",
                    {{"use_sde", "true"}, {"buffer_size", "6"}, {"batch_size", "6"},
                     {"n_epochs", "1"}, {"hidden", "8"}, {"learning_rate", "1e-9"}});
-  ASSERT_TRUE(Train(o, registry_).ok());
+  ASSERT_TRUE(Train(o, Factory(o.env_id)).ok());
   const auto& a = *actions_;
   ASSERT_EQ(a.size(), 12u);
   EXPECT_TRUE(Constant(a, 0, 6) && Constant(a, 6, 12));
@@ -152,7 +160,7 @@ TEST_F(SdeTrainingTest, SacResamplesPerSampleFreqAndPerCollectionPhase) {
   auto o = Options("sac", "Constant-v0", 12, "sac",
                    {{"use_sde", "true"}, {"sde_sample_freq", "3"}, {"train_freq", "6"},
                     {"learning_starts", "0"}, {"batch_size", "4"}, {"hidden", "8"}});
-  ASSERT_TRUE(Train(o, registry_).ok());
+  ASSERT_TRUE(Train(o, Factory(o.env_id)).ok());
   const auto& a = *actions_;
   ASSERT_EQ(a.size(), 12u);
   for (size_t k = 0; k < 12; k += 3) EXPECT_TRUE(Constant(a, k, k + 3)) << k;
@@ -163,13 +171,13 @@ TEST_F(SdeTrainingTest, SacUsesUniformActionsBeforeLearningStartsUnlessAtWarmup)
   auto warm = Options("sac", "Constant-v0", 4, "warm",
                       {{"use_sde", "true"}, {"use_sde_at_warmup", "true"},
                        {"learning_starts", "100"}, {"train_freq", "4"}, {"hidden", "8"}});
-  ASSERT_TRUE(Train(warm, registry_).ok());
+  ASSERT_TRUE(Train(warm, Factory(warm.env_id)).ok());
   EXPECT_TRUE(Constant(*actions_, 0, 4));  // one gSDE matrix, one observation
   actions_->clear();
   auto uniform = Options("sac", "Constant-v0", 4, "uniform",
                          {{"use_sde", "true"}, {"learning_starts", "100"}, {"train_freq", "4"},
                           {"hidden", "8"}});
-  ASSERT_TRUE(Train(uniform, registry_).ok());
+  ASSERT_TRUE(Train(uniform, Factory(uniform.env_id)).ok());
   EXPECT_FALSE(Constant(*actions_, 0, 4));
 }
 
@@ -194,7 +202,7 @@ TEST_F(SdeTrainingTest, ExportedPoliciesKeepTheirNoiseWithinAnEpisode) {
     if (algo == "ppo") p.insert({{"buffer_size", "64"}, {"batch_size", "32"}});
     if (algo == "sac") p.insert({{"learning_starts", "32"}, {"batch_size", "16"}});
     auto o = Options(algo, "Pendulum-v1", 64, algo, p);
-    ASSERT_TRUE(Train(o, registry_).ok()) << algo;
+    ASSERT_TRUE(Train(o, Factory(o.env_id)).ok()) << algo;
     auto policy = LoadPolicy(o.out_dir, 1);
     ASSERT_TRUE(policy.ok()) << policy.status().ToString();
     float obs[3] = {0.6f, 0.8f, -1.0f}, mean[1], first[1], again[1], next[1];
@@ -216,7 +224,7 @@ TEST_F(SdeTrainingTest, ExportedPoliciesKeepTheirNoiseWithinAnEpisode) {
 TEST_F(SdeTrainingTest, PolicyFilesWithoutUseSdeStillLoad) {
   // A PPO policy as written before gSDE existed: no "use_sde" in its spec.
   auto o = Options("ppo", "Pendulum-v1", 64, "old", {{"buffer_size", "64"}, {"batch_size", "32"}});
-  ASSERT_TRUE(Train(o, registry_).ok());
+  ASSERT_TRUE(Train(o, Factory(o.env_id)).ok());
   const std::string path = (fs::path(o.out_dir) / kPolicyFileName).string();
   auto file = ReadCheckpointFile(path);
   ASSERT_TRUE(file.ok());
@@ -231,10 +239,14 @@ TEST_F(SdeTrainingTest, PolicyFilesWithoutUseSdeStillLoad) {
 }
 
 TEST_F(SdeTrainingTest, InvalidSdeParametersNameTheirFields) {
-  auto field_of = [&](const std::string& algo, const std::string& env, ParamMap p) {
-    auto r = Train(Options(algo, env, 10, "bad", std::move(p)), registry_);
-    EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
-    return r.status().details().empty() ? std::string() : r.status().details()[0].field;
+  // Refused by the parser or, for the environment's spaces, by Train.
+  auto field_of = [&](const std::string& algo, const std::string& env,
+                      ParamMap p) {
+    Status s = ParseAlgoConfig(algo, p).status();
+    if (s.ok())
+      s = Train(Options(algo, env, 10, "bad", p), Factory(env)).status();
+    EXPECT_EQ(s.code(), ErrorCode::kValidation);
+    return s.details().empty() ? std::string() : s.details()[0].field;
   };
   EXPECT_EQ(field_of("ppo", "CartPole-v1", {{"use_sde", "true"}}), "use_sde");
   EXPECT_EQ(field_of("ppo", "Pendulum-v1", {{"sde_sample_freq", "4"}}), "sde_sample_freq");
@@ -248,7 +260,7 @@ TEST_F(SdeTrainingTest, PpoWithSdeLearnsToHitATarget) {
   auto o = Options("ppo", "Target-v0", 4096, "learn",
                    {{"use_sde", "true"}, {"buffer_size", "256"}, {"batch_size", "64"},
                     {"learning_rate", "0.003"}, {"hidden", "16"}, {"log_std_init", "-1"}});
-  ASSERT_TRUE(Train(o, registry_).ok());
+  ASSERT_TRUE(Train(o, Factory(o.env_id)).ok());
   auto policy = LoadPolicy(o.out_dir, 1);
   ASSERT_TRUE(policy.ok());
   auto eval = Evaluate(**policy, registry_, 200, true, 123);

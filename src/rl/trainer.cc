@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <variant>
 
 #include "rl/checkpoint_file.h"
 #include "rl/config.h"
@@ -32,6 +33,8 @@ Status ValidateOptions(const TrainOptions& o) {
   if (o.checkpoint_interval < 0) {
     errors.push_back({"checkpoint_interval", "must be >= 0"});
   }
+  Status config = CheckAlgoConfig(o.config);
+  for (const FieldError& e : config.details()) errors.push_back(e);
   if (errors.empty()) return Status::Ok();
   return ValidationError("invalid training options", errors);
 }
@@ -42,38 +45,40 @@ struct Built {
   std::unique_ptr<Algorithm> algorithm;
 };
 
-Result<Built> Build(Algo algo, const TrainOptions& o, const env::Registry& registry) {
+// REQUIRES: CheckAlgoConfig(o.config) is OK.
+Result<Built> Build(const TrainOptions& o, const env::EnvFactory& make_env) {
   Built b;
   internal::AlgoContext ctx;
   ctx.seed = o.seed;
   ctx.total_steps = o.total_steps;
   auto runner = [&](int n_envs, bool normalize, double gamma) -> Status {
-    TY_ASSIGN_OR_RETURN(b.runner, EnvRunner::Create(registry, o.env_id, n_envs,
-                                                    o.seed, normalize, gamma));
+    TY_ASSIGN_OR_RETURN(b.runner, EnvRunner::Create(make_env, n_envs, o.seed,
+                                                    normalize, gamma));
     ctx.runner = b.runner.get();
     return Status::Ok();
   };
+  const Algo algo = o.config.algo;
   switch (algo) {
     case Algo::kPpo: {
-      TY_ASSIGN_OR_RETURN(PpoConfig c, ParsePpoConfig(o.params));
+      const auto& c = std::get<PpoConfig>(o.config.params);
       TY_RETURN_IF_ERROR(runner(static_cast<int>(c.n_envs), c.use_running_statistics, c.gamma));
       TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakePpo(c, ctx));
       break;
     }
     case Algo::kDqn: {
-      TY_ASSIGN_OR_RETURN(DqnConfig c, ParseDqnConfig(o.params));
+      const auto& c = std::get<DqnConfig>(o.config.params);
       TY_RETURN_IF_ERROR(runner(1, c.use_running_statistics, c.gamma));
       TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakeDqn(c, ctx));
       break;
     }
     case Algo::kQLearning: {
-      TY_ASSIGN_OR_RETURN(QLearningConfig c, ParseQLearningConfig(o.params));
+      const auto& c = std::get<QLearningConfig>(o.config.params);
       TY_RETURN_IF_ERROR(runner(1, false, c.gamma));
       TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakeQLearning(c, ctx));
       break;
     }
     default: {
-      TY_ASSIGN_OR_RETURN(OffPolicyConfig c, ParseOffPolicyConfig(algo, o.params));
+      const auto& c = std::get<OffPolicyConfig>(o.config.params);
       TY_RETURN_IF_ERROR(runner(1, c.use_running_statistics, c.gamma));
       TY_ASSIGN_OR_RETURN(b.algorithm, internal::MakeOffPolicy(algo, c, ctx));
       break;
@@ -95,26 +100,29 @@ void SetThreads(int threads) {
   }
 }
 
-nlohmann::json ParamsToJson(const ParamMap& params) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : params) j[k] = v;
-  return j;
+// The hyperparameters a checkpoint was trained with: its "config" (every
+// field, typed), or the text map "params" checkpoints held before it (read
+// by the same parser the run's own config came from).
+Result<AlgoConfig> SavedConfig(Algo algo, const nlohmann::json& meta) {
+  if (meta.contains("config")) return AlgoConfigFromJson(algo, meta["config"]);
+  return ParseAlgoConfig(algo, meta.at("params").get<ParamMap>());
 }
 
 Status SaveCheckpoint(const std::string& path, const TrainOptions& o,
                       Algorithm& algorithm, EnvRunner& runner) {
   try {
-    nlohmann::json meta = {{"kind", kCheckpointKind},
-                           {"format", kCheckpointFormat},
-                           {"algo", o.algo},
-                           {"env_id", o.env_id},
-                           {"seed", std::to_string(o.seed)},
-                           {"total_steps", o.total_steps},
-                           {"params", ParamsToJson(o.params)},
-                           {"obs_space", internal::SpaceToJson(runner.observation_space())},
-                           {"action_space", internal::SpaceToJson(runner.action_space())},
-                           {"episodes", runner.episodes()},
-                           {"recent_returns", runner.recent_returns()}};
+    nlohmann::json meta = {
+        {"kind", kCheckpointKind},
+        {"format", kCheckpointFormat},
+        {"algo", AlgoName(o.config.algo)},
+        {"env_id", o.env_id},
+        {"seed", std::to_string(o.seed)},
+        {"total_steps", o.total_steps},
+        {"config", AlgoConfigToJson(o.config)},
+        {"obs_space", internal::SpaceToJson(runner.observation_space())},
+        {"action_space", internal::SpaceToJson(runner.action_space())},
+        {"episodes", runner.episodes()},
+        {"recent_returns", runner.recent_returns()}};
     torch::serialize::OutputArchive archive;
     nlohmann::json state = nlohmann::json::object();
     algorithm.SaveState(archive, state, o.save_replay_buffer);
@@ -142,14 +150,22 @@ Status LoadCheckpoint(const std::string& path, const TrainOptions& o,
                       "' file, not a training checkpoint");
     }
     if (meta.at("format") != kCheckpointFormat) return mismatch("unsupported format");
-    if (meta.at("algo") != o.algo) {
-      return mismatch("it was trained with algo " + meta.at("algo").get<std::string>());
+    const std::string saved_algo = meta.at("algo").get<std::string>();
+    Result<Algo> algo = ParseAlgo(saved_algo);
+    if (!algo.ok() || *algo != o.config.algo) {
+      return mismatch("it was trained with algo " + saved_algo);
     }
     if (meta.at("env_id") != o.env_id) {
       return mismatch("it was trained on " + meta.at("env_id").get<std::string>());
     }
-    if (meta.at("params") != ParamsToJson(o.params)) {
-      return mismatch("hyperparameters differ (saved: " + meta.at("params").dump() + ")");
+    Result<AlgoConfig> saved = SavedConfig(*algo, meta);
+    if (!saved.ok()) {
+      return mismatch("its hyperparameters do not read (" +
+                      saved.status().message() + ")");
+    }
+    if (*saved != o.config) {
+      return mismatch("hyperparameters differ (saved: " +
+                      AlgoConfigToJson(*saved).dump() + ")");
     }
     TY_ASSIGN_OR_RETURN(env::Space obs, internal::SpaceFromJson(meta.at("obs_space")));
     if (!internal::SameSpace(obs, runner.observation_space())) {
@@ -177,14 +193,15 @@ Status ExportPolicy(const std::string& path, const TrainOptions& o,
     nlohmann::json net;
     torch::serialize::OutputArchive archive;
     algorithm.ExportPolicy(archive, net);
-    nlohmann::json meta = {{"kind", kPolicyKind},
-                           {"format", kCheckpointFormat},
-                           {"algo", o.algo},
-                           {"env_id", o.env_id},
-                           {"obs_space", internal::SpaceToJson(runner.observation_space())},
-                           {"action_space", internal::SpaceToJson(runner.action_space())},
-                           {"net", net},
-                           {"steps", algorithm.steps()}};
+    nlohmann::json meta = {
+        {"kind", kPolicyKind},
+        {"format", kCheckpointFormat},
+        {"algo", AlgoName(o.config.algo)},
+        {"env_id", o.env_id},
+        {"obs_space", internal::SpaceToJson(runner.observation_space())},
+        {"action_space", internal::SpaceToJson(runner.action_space())},
+        {"net", net},
+        {"steps", algorithm.steps()}};
     if (const env::RunningMeanStd* rms = runner.obs_rms()) {
       meta["obs_rms"] = {{"mean", rms->mean()}, {"var", rms->var()}};
     }
@@ -232,11 +249,10 @@ struct Logs {
 
 }  // namespace
 
-Result<TrainResult> Train(const TrainOptions& o, const env::Registry& registry,
+Result<TrainResult> Train(const TrainOptions& o,
+                          const env::EnvFactory& make_env,
                           const TrainingHooks& hooks) {
   TY_RETURN_IF_ERROR(ValidateOptions(o));
-  TY_ASSIGN_OR_RETURN(Algo algo, ParseAlgo(o.algo));
-  TY_RETURN_IF_ERROR(registry.Find(o.env_id).status());
   const std::string ckpt_dir = hooks.checkpoint_dir.empty() ? o.out_dir : hooks.checkpoint_dir;
   const std::string ckpt_path = (std::filesystem::path(ckpt_dir) / kCheckpointFileName).string();
   const bool has_ckpt = std::filesystem::exists(ckpt_path);
@@ -246,7 +262,7 @@ Result<TrainResult> Train(const TrainOptions& o, const env::Registry& registry,
                          "(--resume) to continue it or choose another directory");
   }
   SetThreads(o.threads);
-  TY_ASSIGN_OR_RETURN(Built built, Build(algo, o, registry));
+  TY_ASSIGN_OR_RETURN(Built built, Build(o, make_env));
   Algorithm& algorithm = *built.algorithm;
   EnvRunner& runner = *built.runner;
   if (o.resume) TY_RETURN_IF_ERROR(LoadCheckpoint(ckpt_path, o, algorithm, runner));

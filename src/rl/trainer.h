@@ -1,8 +1,8 @@
-// Training entry point of the rl layer: builds the environments and the
-// algorithm named in TrainOptions, runs it for a number of environment
-// steps while reporting progress through TrainingHooks, and writes the run
-// directory: checkpoint.tyrl (full training state, for --resume),
-// policy.tyrl (inference only, see policy.h) and the metrics logs.
+// Training entry point of the rl layer: builds the environments from the
+// caller's factory and the algorithm configured in TrainOptions, runs it for a
+// number of environment steps while reporting progress through TrainingHooks,
+// and writes the run directory: checkpoint.tyrl (full training state, for
+// --resume), policy.tyrl (inference only, see policy.h) and the metrics logs.
 #pragma once
 
 #include <cstdint>
@@ -14,7 +14,7 @@
 
 #include "core/status.h"
 #include "env/env.h"
-#include "rl/params.h"
+#include "rl/algo_config.h"
 
 namespace trainyard::rl {
 
@@ -24,12 +24,17 @@ inline constexpr const char* kPolicyFileName = "policy.tyrl";
 inline constexpr const char* kMetricsFileName = "metrics.csv";
 
 struct TrainOptions {
-  std::string algo;         // ppo, ddpg, td3, sac, dqn, q_learning
-  std::string env_id;       // a registry id, e.g. "CartPole-v1"
+  // The algorithm and its hyperparameters, as ParseAlgoConfig returns them
+  // (algo_config.h): ranges are checked there, not again here.
+  AlgoConfig config;
+  // The environment's name, e.g. "CartPole-v1": recorded in the checkpoint
+  // (a resume must give the same) and the policy file (LoadPolicy's users
+  // look it up in a registry). The environment itself comes from Train's
+  // factory.
+  std::string env_id;
   int64_t total_steps = 0;  // environment steps, over all env copies
   uint64_t seed = 0;
   int threads = 1;          // torch intra-op threads (process-wide setting)
-  ParamMap params;          // algorithm hyperparameters (config.h)
   std::string out_dir;      // run directory (created if missing)
   // Continue from out_dir/checkpoint.tyrl: steps, curves, optimisers and
   // RNG streams carry on; environments restart new episodes.
@@ -84,14 +89,19 @@ struct TrainResult {
   std::string checkpoint_path, policy_path;
 };
 
-// Runs training. Errors: VALIDATION_ERROR for bad options or
-// hyperparameters (one FieldError per problem), NOT_FOUND for an unknown
-// env id or a missing checkpoint on resume, CONFLICT if out_dir already
-// holds a checkpoint and resume is false, CORRUPTION for a damaged or
-// mismatched checkpoint, IO for file-system failures, INTERNAL for torch
-// failures. Sets torch's process-wide thread count to options.threads.
+// Runs training on environments built by `make_env`, called on this thread
+// once per copy the algorithm steps (PPO's n_envs, one for the others) with
+// the copy's index, before the first step. A registry id's factory is
+// env::Registry::Factory(id). Errors: VALIDATION_ERROR for bad options (one
+// FieldError per problem), a config whose hyperparameters are not its
+// algorithm's, or an environment the algorithm cannot train on (its spaces);
+// whatever make_env returns; NOT_FOUND for a missing checkpoint on resume;
+// CONFLICT if out_dir already holds a checkpoint and resume is false;
+// CORRUPTION for a damaged or mismatched checkpoint; IO for file-system
+// failures; INTERNAL for torch failures. Sets torch's process-wide thread
+// count to options.threads. REQUIRES: make_env is callable.
 Result<TrainResult> Train(const TrainOptions& options,
-                          const env::Registry& registry,
+                          const env::EnvFactory& make_env,
                           const TrainingHooks& hooks = {});
 
 }  // namespace trainyard::rl

@@ -8,8 +8,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/rng.h"
@@ -24,6 +26,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// `params` for `algo` as ParseAlgoConfig reads them.
+AlgoConfig Config(Algo algo, const ParamMap& params) {
+  Result<AlgoConfig> config = ParseAlgoConfig(algo, params);
+  EXPECT_TRUE(config.ok()) << config.status().ToString();
+  return config.ok() ? *config : AlgoConfig{};
+}
+
+// The factory of built-in environment `id`.
+env::EnvFactory Builtin(const std::string& id) {
+  Result<env::EnvFactory> factory = env::Registry::WithBuiltins().Factory(id);
+  EXPECT_TRUE(factory.ok()) << factory.status().ToString();
+  return factory.ok() ? *factory : env::EnvFactory();
+}
+
 // rl-baselines3-zoo's CartPole-v1 PPO hyperparameters.
 const ParamMap kPpoCartPole = {
     {"n_envs", "8"},        {"buffer_size", "32"},    {"batch_size", "256"},
@@ -36,7 +52,9 @@ class TrainerTest : public ::testing::Test {
   TrainOptions Options(const std::string& algo, const std::string& env,
                        int64_t steps, const std::string& dir) {
     TrainOptions o;
-    o.algo = algo;
+    Result<Algo> parsed = ParseAlgo(algo);
+    EXPECT_TRUE(parsed.ok()) << algo;
+    o.config = Config(parsed.ok() ? *parsed : Algo::kPpo, {});
     o.env_id = env;
     o.total_steps = steps;
     o.seed = 7;
@@ -66,8 +84,8 @@ bool HasField(const Status& s, const std::string& field) {
 
 TEST_F(TrainerTest, PpoLearnsCartPoleFarAboveRandom) {
   TrainOptions o = Options("ppo", "CartPole-v1", 20000, "ppo");
-  o.params = kPpoCartPole;
-  auto r = Train(o, registry_);
+  o.config = Config(o.config.algo, kPpoCartPole);
+  auto r = Train(o, Builtin(o.env_id));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   // A uniformly random policy averages about 22 on CartPole-v1.
   EXPECT_GT(r->recent_mean_return, 100.0);
@@ -80,12 +98,17 @@ TEST_F(TrainerTest, PpoLearnsCartPoleFarAboveRandom) {
 
 TEST_F(TrainerTest, DqnLearnsCartPoleAboveRandom) {
   TrainOptions o = Options("dqn", "CartPole-v1", 12000, "dqn");
-  o.params = {{"learning_rate", "0.0023"}, {"batch_size", "64"},
-              {"buffer_size", "100000"},  {"learning_starts", "1000"},
-              {"target_update_interval", "10"}, {"train_freq", "256"},
-              {"gradient_steps", "128"},  {"exploration_fraction", "0.16"},
-              {"exploration_final_eps", "0.04"}, {"hidden", "64,64"}};
-  auto r = Train(o, registry_);
+  o.config = Config(o.config.algo, {{"learning_rate", "0.0023"},
+                                    {"batch_size", "64"},
+                                    {"buffer_size", "100000"},
+                                    {"learning_starts", "1000"},
+                                    {"target_update_interval", "10"},
+                                    {"train_freq", "256"},
+                                    {"gradient_steps", "128"},
+                                    {"exploration_fraction", "0.16"},
+                                    {"exploration_final_eps", "0.04"},
+                                    {"hidden", "64,64"}});
+  auto r = Train(o, Builtin(o.env_id));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto policy = LoadPolicy(o.out_dir, 1);
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
@@ -98,16 +121,19 @@ TEST_F(TrainerTest, DqnLearnsCartPoleAboveRandom) {
 // steps / total_steps), as SB3's linear schedule, reaching 0 at the end.
 TEST_F(TrainerTest, DqnLinearScheduleDecaysTheLearningRateToZero) {
   TrainOptions o = Options("dqn", "CartPole-v1", 1024, "dqn_linear");
-  o.params = {{"learning_rate", "0.001"}, {"lr_schedule", "linear"},
-              {"learning_starts", "0"},   {"train_freq", "256"},
-              {"gradient_steps", "2"},    {"hidden", "16"}};
+  o.config = Config(o.config.algo, {{"learning_rate", "0.001"},
+                                    {"lr_schedule", "linear"},
+                                    {"learning_starts", "0"},
+                                    {"train_freq", "256"},
+                                    {"gradient_steps", "2"},
+                                    {"hidden", "16"}});
   o.log_interval = 0;
   std::vector<std::pair<int64_t, double>> seen;
   TrainingHooks hooks;
   hooks.on_progress = [&](const TrainingProgress& p) {
     seen.push_back({p.steps, p.metrics.at("learning_rate")});
   };
-  ASSERT_TRUE(Train(o, registry_, hooks).ok());
+  ASSERT_TRUE(Train(o, Builtin(o.env_id), hooks).ok());
   // Rounds after 256, 512, 768 and 1024 steps: 0.00075, 0.0005, 0.00025, 0.
   const std::vector<std::pair<int64_t, double>> expected = {
       {256, 0.00075}, {512, 0.0005}, {768, 0.00025}, {1024, 0.0}};
@@ -121,9 +147,10 @@ TEST_F(TrainerTest, DqnLinearScheduleDecaysTheLearningRateToZero) {
 TEST_F(TrainerTest, QLearningBeatsRandomOnCartPole) {
   // The documented CartPole discretisation (docs/rl.md).
   TrainOptions o = Options("q_learning", "CartPole-v1", 100000, "ql");
-  o.params = {{"bins", "1,1,12,12"}, {"obs_clip", "0.87"},
-              {"exploration_final_eps", "0"}};
-  auto r = Train(o, registry_);
+  o.config = Config(o.config.algo, {{"bins", "1,1,12,12"},
+                                    {"obs_clip", "0.87"},
+                                    {"exploration_final_eps", "0"}});
+  auto r = Train(o, Builtin(o.env_id));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto policy = LoadPolicy(o.out_dir);
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
@@ -135,9 +162,9 @@ TEST_F(TrainerTest, QLearningBeatsRandomOnCartPole) {
 TEST_F(TrainerTest, SameSeedGivesIdenticalModelsDifferentSeedDoesNot) {
   auto run = [&](uint64_t seed, const std::string& dir) {
     TrainOptions o = Options("ppo", "CartPole-v1", 2048, dir);
-    o.params = kPpoCartPole;
+    o.config = Config(o.config.algo, kPpoCartPole);
     o.seed = seed;
-    EXPECT_TRUE(Train(o, registry_).ok());
+    EXPECT_TRUE(Train(o, Builtin(o.env_id)).ok());
     return ReadAll((root_ / dir / kPolicyFileName).string());
   };
   const std::string a = run(3, "a"), b = run(3, "b"), c = run(4, "c");
@@ -149,8 +176,10 @@ TEST_F(TrainerTest, SameSeedGivesIdenticalModelsDifferentSeedDoesNot) {
 TEST_F(TrainerTest, SacIsDeterministicForASeed) {
   auto run = [&](const std::string& dir) {
     TrainOptions o = Options("sac", "Pendulum-v1", 400, dir);
-    o.params = {{"hidden", "32,32"}, {"learning_starts", "100"}, {"batch_size", "32"}};
-    EXPECT_TRUE(Train(o, registry_).ok());
+    o.config = Config(o.config.algo, {{"hidden", "32,32"},
+                                      {"learning_starts", "100"},
+                                      {"batch_size", "32"}});
+    EXPECT_TRUE(Train(o, Builtin(o.env_id)).ok());
     return ReadAll((root_ / dir / kPolicyFileName).string());
   };
   EXPECT_EQ(run("a"), run("b"));
@@ -180,15 +209,15 @@ std::vector<float> Actions(const std::string& dir, int obs_dim, int act_dim) {
 // Saving restores everything: a run saved, restored and saved again (a
 // resume with no steps left) continues exactly like the original run
 // resumed directly, and its checkpoint metadata is unchanged.
-void ExpectCheckpointRoundTrip(TrainOptions o, const env::Registry& registry,
-                               int obs_dim, int act_dim) {
-  ASSERT_TRUE(Train(o, registry).ok());
+void ExpectCheckpointRoundTrip(TrainOptions o, int obs_dim, int act_dim) {
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
   const std::string original = o.out_dir, copy = o.out_dir + "_copy";
   fs::copy(original, copy, fs::copy_options::recursive);
   TrainOptions again = o;
   again.out_dir = copy;
   again.resume = true;
-  auto r = Train(again, registry);  // restores and re-saves, no steps
+  auto r =
+      Train(again, Builtin(again.env_id));  // restores and re-saves, no steps
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->steps, o.total_steps);
   EXPECT_EQ(CheckpointMeta(copy), CheckpointMeta(original));
@@ -197,7 +226,7 @@ void ExpectCheckpointRoundTrip(TrainOptions o, const env::Registry& registry,
     more.out_dir = dir;
     more.resume = true;
     more.total_steps = 2 * o.total_steps;
-    ASSERT_TRUE(Train(more, registry).ok());
+    ASSERT_TRUE(Train(more, Builtin(more.env_id)).ok());
   }
   EXPECT_EQ(CheckpointMeta(copy), CheckpointMeta(original));
   const auto a = Actions(original, obs_dim, act_dim), b = Actions(copy, obs_dim, act_dim);
@@ -207,31 +236,36 @@ void ExpectCheckpointRoundTrip(TrainOptions o, const env::Registry& registry,
 
 TEST_F(TrainerTest, PpoCheckpointRoundTripsWithRunningStatistics) {
   TrainOptions o = Options("ppo", "Pendulum-v1", 512, "ppo");
-  o.params = {{"buffer_size", "256"}, {"batch_size", "64"}, {"n_epochs", "2"},
-              {"use_running_statistics", "true"}};
-  ExpectCheckpointRoundTrip(o, registry_, 3, 1);
+  o.config = Config(o.config.algo, {{"buffer_size", "256"},
+                                    {"batch_size", "64"},
+                                    {"n_epochs", "2"},
+                                    {"use_running_statistics", "true"}});
+  ExpectCheckpointRoundTrip(o, 3, 1);
 }
 
 TEST_F(TrainerTest, Td3CheckpointRoundTripsWithReplayBuffer) {
   TrainOptions o = Options("td3", "Pendulum-v1", 300, "td3");
-  o.params = {{"hidden", "32,32"}, {"learning_starts", "100"}, {"batch_size", "32"}};
-  ExpectCheckpointRoundTrip(o, registry_, 3, 1);
+  o.config = Config(
+      o.config.algo,
+      {{"hidden", "32,32"}, {"learning_starts", "100"}, {"batch_size", "32"}});
+  ExpectCheckpointRoundTrip(o, 3, 1);
 }
 
 TEST_F(TrainerTest, DqnCheckpointRoundTrips) {
   TrainOptions o = Options("dqn", "CartPole-v1", 400, "dqn");
-  o.params = {{"learning_starts", "100"}, {"hidden", "16"}};
-  ExpectCheckpointRoundTrip(o, registry_, 4, 1);
+  o.config =
+      Config(o.config.algo, {{"learning_starts", "100"}, {"hidden", "16"}});
+  ExpectCheckpointRoundTrip(o, 4, 1);
 }
 
 TEST_F(TrainerTest, ResumeContinuesStepsAndMetricsCurve) {
   TrainOptions o = Options("ppo", "CartPole-v1", 1024, "run");
-  o.params = kPpoCartPole;
+  o.config = Config(o.config.algo, kPpoCartPole);
   o.log_interval = 0;
-  ASSERT_TRUE(Train(o, registry_).ok());
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
   o.total_steps = 2048;
   o.resume = true;
-  auto r = Train(o, registry_);
+  auto r = Train(o, Builtin(o.env_id));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->steps, 2048);
   auto csv = tracking::ReadCsv((fs::path(o.out_dir) / kMetricsFileName).string());
@@ -245,10 +279,10 @@ TEST_F(TrainerTest, ResumeContinuesStepsAndMetricsCurve) {
 
 TEST_F(TrainerTest, WritesTensorBoardEventsForEveryLoggedUpdate) {
   TrainOptions o = Options("ppo", "CartPole-v1", 768, "tb");
-  o.params = kPpoCartPole;
+  o.config = Config(o.config.algo, kPpoCartPole);
   o.tensorboard = true;
   o.log_interval = 0;
-  ASSERT_TRUE(Train(o, registry_).ok());
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
   std::string event_file;
   for (const auto& e : fs::directory_iterator(o.out_dir)) {
     if (e.path().filename().string().rfind("events.out.tfevents.", 0) == 0) {
@@ -269,15 +303,15 @@ TEST_F(TrainerTest, WritesTensorBoardEventsForEveryLoggedUpdate) {
 
 TEST_F(TrainerTest, CorruptCheckpointIsReportedOnResume) {
   TrainOptions o = Options("ppo", "CartPole-v1", 256, "run");
-  o.params = kPpoCartPole;
-  ASSERT_TRUE(Train(o, registry_).ok());
+  o.config = Config(o.config.algo, kPpoCartPole);
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
   const std::string path = (fs::path(o.out_dir) / kCheckpointFileName).string();
   std::string data = ReadAll(path);
   data[data.size() / 3] ^= 0x5a;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
   o.resume = true;
   o.total_steps = 512;
-  auto r = Train(o, registry_);
+  auto r = Train(o, Builtin(o.env_id));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kCorruption);
   EXPECT_NE(r.status().message().find("checksum"), std::string::npos);
@@ -285,11 +319,11 @@ TEST_F(TrainerTest, CorruptCheckpointIsReportedOnResume) {
 
 TEST_F(TrainerTest, MismatchedCheckpointIsReportedOnResume) {
   TrainOptions o = Options("ppo", "CartPole-v1", 256, "run");
-  o.params = kPpoCartPole;
-  ASSERT_TRUE(Train(o, registry_).ok());
+  o.config = Config(o.config.algo, kPpoCartPole);
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
   o.resume = true;
-  o.params["n_epochs"] = "3";
-  auto r = Train(o, registry_);
+  std::get<PpoConfig>(o.config.params).n_epochs = 3;
+  auto r = Train(o, Builtin(o.env_id));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kCorruption);
   EXPECT_NE(r.status().message().find("does not match"), std::string::npos);
@@ -297,14 +331,14 @@ TEST_F(TrainerTest, MismatchedCheckpointIsReportedOnResume) {
 
 TEST_F(TrainerTest, ExistingRunNeedsResume) {
   TrainOptions o = Options("ppo", "CartPole-v1", 256, "run");
-  o.params = kPpoCartPole;
-  ASSERT_TRUE(Train(o, registry_).ok());
-  EXPECT_EQ(Train(o, registry_).status().code(), ErrorCode::kConflict);
+  o.config = Config(o.config.algo, kPpoCartPole);
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
+  EXPECT_EQ(Train(o, Builtin(o.env_id)).status().code(), ErrorCode::kConflict);
 }
 
 TEST_F(TrainerTest, CancelStopsBetweenUpdatesAndLeavesACheckpoint) {
   TrainOptions o = Options("ppo", "CartPole-v1", 100000, "run");
-  o.params = kPpoCartPole;
+  o.config = Config(o.config.algo, kPpoCartPole);
   o.log_interval = 0;
   int updates = 0;
   TrainingHooks hooks;
@@ -315,37 +349,87 @@ TEST_F(TrainerTest, CancelStopsBetweenUpdatesAndLeavesACheckpoint) {
     EXPECT_TRUE(p.metrics.count("policy_loss"));
   };
   hooks.should_stop = [&] { return updates >= 2; };
-  auto r = Train(o, registry_, hooks);
+  auto r = Train(o, Builtin(o.env_id), hooks);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->cancelled);
   EXPECT_EQ(r->steps, 512);
   EXPECT_TRUE(ReadCheckpointFile(r->checkpoint_path).ok());
 }
 
-TEST_F(TrainerTest, InvalidHyperparametersNameTheirFields) {
-  TrainOptions o = Options("sac", "Pendulum-v1", 100, "run");
-  o.params = {{"tau", "2"}, {"batch_size", "0"}};
-  auto r = Train(o, registry_);
-  ASSERT_FALSE(r.ok());
+// A checkpoint written before checkpoints recorded the typed config holds
+// the hyperparameters as the text the run was given; it resumes when they
+// read as this run's config, and not otherwise.
+TEST_F(TrainerTest, ACheckpointWithTextHyperparametersResumesWhenTheyAgree) {
+  TrainOptions o = Options("ppo", "CartPole-v1", 256, "run");
+  o.config = Config(o.config.algo, kPpoCartPole);
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
+  const std::string path = (fs::path(o.out_dir) / kCheckpointFileName).string();
+  Result<CheckpointFile> file = ReadCheckpointFile(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  nlohmann::json meta = nlohmann::json::parse(file->meta_json);
+  ASSERT_TRUE(meta.contains("config"));
+  meta.erase("config");
+  meta["params"] = kPpoCartPole;
+  file->meta_json = meta.dump();
+  ASSERT_TRUE(WriteCheckpointFile(path, *file).ok());
+  o.resume = true;
+  TrainOptions other = o;
+  std::get<PpoConfig>(other.config.params).n_epochs = 3;
+  auto refused = Train(other, Builtin(o.env_id));
+  EXPECT_EQ(refused.status().code(), ErrorCode::kCorruption);
+  o.total_steps = 512;
+  auto r = Train(o, Builtin(o.env_id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->steps, 512);
+}
+
+TEST_F(TrainerTest, TheFactoryBuildsEachCopyOnceWithItsIndex) {
+  TrainOptions o = Options("ppo", "CartPole-v1", 64, "run");
+  o.config = Config(o.config.algo,
+                    {{"n_envs", "3"}, {"n_steps", "32"}, {"batch_size", "32"}});
+  std::vector<int> built;
+  env::EnvFactory cartpole = Builtin("CartPole-v1");
+  auto r = Train(o, [&](int index) {
+    built.push_back(index);
+    return cartpole(index);
+  });
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(built, (std::vector<int>{0, 1, 2}));
+}
+
+TEST_F(TrainerTest, TheFactorysErrorIsTheRunsError) {
+  TrainOptions o = Options("ppo", "CartPole-v1", 64, "run");
+  auto r = Train(o, [](int) -> Result<std::unique_ptr<env::Env>> {
+    return ValidationError("bad environment", {{"environment", "no"}});
+  });
   EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
-  EXPECT_TRUE(HasField(r.status(), "tau"));
-  EXPECT_TRUE(HasField(r.status(), "batch_size"));
+  EXPECT_TRUE(HasField(r.status(), "environment"));
+}
+
+TEST_F(TrainerTest, HyperparametersOfAnotherAlgorithmAreRefused) {
+  TrainOptions o = Options("sac", "Pendulum-v1", 100, "run");
+  o.config.algo = Algo::kPpo;  // still an OffPolicyConfig
+  auto r = Train(o, Builtin(o.env_id));
+  EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
+  EXPECT_TRUE(HasField(r.status(), "algo"));
 }
 
 TEST_F(TrainerTest, AlgorithmsRejectIncompatibleActionSpaces) {
-  auto r = Train(Options("dqn", "Pendulum-v1", 100, "a"), registry_);
+  auto r =
+      Train(Options("dqn", "Pendulum-v1", 100, "a"), Builtin("Pendulum-v1"));
   EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
-  r = Train(Options("sac", "CartPole-v1", 100, "b"), registry_);
+  r = Train(Options("sac", "CartPole-v1", 100, "b"), Builtin("CartPole-v1"));
   EXPECT_EQ(r.status().code(), ErrorCode::kValidation);
-  r = Train(Options("ppo", "NoSuchEnv-v0", 100, "c"), registry_);
-  EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
 }
 
 TEST_F(TrainerTest, RecurrentBatchNormPolicyTrainsAndServes) {
   TrainOptions o = Options("ppo", "Pendulum-v1", 512, "lstm");
-  o.params = {{"policy", "lstm_actor_critic_batch_norm"}, {"hidden", "16"},
-              {"buffer_size", "256"}, {"batch_size", "64"}, {"n_epochs", "2"}};
-  ASSERT_TRUE(Train(o, registry_).ok());
+  o.config = Config(o.config.algo, {{"policy", "lstm_actor_critic_batch_norm"},
+                                    {"hidden", "16"},
+                                    {"buffer_size", "256"},
+                                    {"batch_size", "64"},
+                                    {"n_epochs", "2"}});
+  ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok());
   auto policy = LoadPolicy(o.out_dir, 1);
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
   float obs[3] = {1.0f, 0.0f, 0.5f}, action[1];
@@ -359,8 +443,8 @@ TEST_F(TrainerTest, RecurrentBatchNormPolicyTrainsAndServes) {
 
 TEST_F(TrainerTest, PolicyRejectsCheckpointFilesAndBadObservations) {
   TrainOptions o = Options("ppo", "CartPole-v1", 256, "run");
-  o.params = kPpoCartPole;
-  auto r = Train(o, registry_);
+  o.config = Config(o.config.algo, kPpoCartPole);
+  auto r = Train(o, Builtin(o.env_id));
   ASSERT_TRUE(r.ok());
   auto wrong = LoadPolicy(r->checkpoint_path);
   ASSERT_FALSE(wrong.ok());
@@ -377,8 +461,10 @@ TEST_F(TrainerTest, PolicyRejectsCheckpointFilesAndBadObservations) {
 TEST_F(TrainerTest, ContinuousPoliciesActInsideTheBox) {
   for (const std::string algo : {"ddpg", "td3", "sac"}) {
     TrainOptions o = Options(algo, "Pendulum-v1", 200, algo);
-    o.params = {{"hidden", "16"}, {"learning_starts", "50"}, {"batch_size", "16"}};
-    ASSERT_TRUE(Train(o, registry_).ok()) << algo;
+    o.config = Config(
+        o.config.algo,
+        {{"hidden", "16"}, {"learning_starts", "50"}, {"batch_size", "16"}});
+    ASSERT_TRUE(Train(o, Builtin(o.env_id)).ok()) << algo;
     auto policy = LoadPolicy(o.out_dir, 1);
     ASSERT_TRUE(policy.ok()) << policy.status().ToString();
     float obs[3] = {0.0f, 1.0f, 8.0f}, action[1];

@@ -484,21 +484,17 @@ StepResult UniswapV3LpEnv::Apply(const LpTarget& target, float a0, float a1,
   return result;
 }
 
-Status RegisterUniswapV3Lp(Registry* registry, const UniswapV3LpConfig& config,
-                           LpStepObserver observer) {
-  // Build one instance now so a bad config fails here, not inside make().
+Result<EnvFactory> UniswapV3LpFactory(const UniswapV3LpConfig& config,
+                                      LpStepObserver observer) {
+  // Build one instance now so a bad config fails here, not in the factory.
   TY_RETURN_IF_ERROR(UniswapV3LpEnv::Create(config).status());
-  Spec spec;
-  spec.id = kUniswapV3LpId;
-  spec.max_episode_steps = config.max_steps;
-  spec.make = [config, observer]() -> std::unique_ptr<Env> {
-    std::unique_ptr<Env> env =
-        std::move(UniswapV3LpEnv::Create(config, observer)).value();
+  return EnvFactory([config, observer](int) -> Result<std::unique_ptr<Env>> {
+    TY_ASSIGN_OR_RETURN(std::unique_ptr<Env> env,
+                        UniswapV3LpEnv::Create(config, observer));
     if (config.max_steps > 0)
       env = std::make_unique<TimeLimit>(std::move(env), config.max_steps);
     return env;
-  };
-  return registry->Register(std::move(spec));
+  });
 }
 
 }  // namespace trainyard::env

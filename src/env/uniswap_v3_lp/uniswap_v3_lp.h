@@ -246,10 +246,11 @@ class UniswapV3LpEnv final : public Env {
   LpStepRecord record_;
 };
 
-// Registers UniswapV3LP-v0 built from `config` (wrapped in TimeLimit when
-// config.max_steps > 0). Every instance calls `observer` if set.
-// CONFLICT if the id is taken; VALIDATION_ERROR/NOT_FOUND as Create.
-Status RegisterUniswapV3Lp(Registry* registry, const UniswapV3LpConfig& config,
-                           LpStepObserver observer = nullptr);
+// A factory of UniswapV3LP-v0 instances built from `config` (each wrapped
+// in TimeLimit when config.max_steps > 0), every one calling `observer` if
+// set. VALIDATION_ERROR/NOT_FOUND as Create, checked here once, so the
+// factory does not fail on the configuration.
+Result<EnvFactory> UniswapV3LpFactory(const UniswapV3LpConfig& config,
+                                      LpStepObserver observer = nullptr);
 
 }  // namespace trainyard::env

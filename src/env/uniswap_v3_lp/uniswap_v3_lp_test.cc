@@ -366,12 +366,12 @@ TEST(UniswapV3LpTest, TerminatesWhenTheValueFallsBelowTheFloor) {
   EXPECT_TRUE(env->Step(act, obs).terminated);
 }
 
-TEST(UniswapV3LpTest, RegistryInstanceIsTruncatedAtMaxSteps) {
-  Registry registry;
+TEST(UniswapV3LpTest, FactoryInstanceIsTruncatedAtMaxSteps) {
   UniswapV3LpConfig c = SmallConfig();
   c.max_steps = 3;
-  ASSERT_TRUE(RegisterUniswapV3Lp(&registry, c).ok());
-  auto env = registry.Make(kUniswapV3LpId);
+  Result<EnvFactory> factory = UniswapV3LpFactory(c);
+  ASSERT_TRUE(factory.ok()) << factory.status().ToString();
+  auto env = (*factory)(0);
   ASSERT_TRUE(env.ok());
   std::vector<float> obs(11);
   (*env)->Reset(1, obs);

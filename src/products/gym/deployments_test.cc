@@ -8,6 +8,7 @@
 
 #include "core/test_support.h"
 #include "env/edge_scaling/edge_scaling.h"
+#include "env/edge_scaling/replica_budget.h"
 #include "products/gym/process_usage.h"
 #include "rl/trainer.h"
 
@@ -60,18 +61,22 @@ std::string TinyPolicy() {
   static const std::string path = [] {
     static const testing::TempDir tmp;  // removed when the test exits
     const std::string dir = tmp.Sub("policy");
-    env::Registry registry;
     env::edge::EdgeScalingConfig config;
     config.encoding = env::edge::ActionEncoding::kRelativeDiscrete;
-    (void)env::edge::RegisterEdgeScaling(&registry, config);
     rl::TrainOptions t;
-    t.algo = "ppo";
+    auto ppo = rl::ParseAlgoConfig(
+        rl::Algo::kPpo,
+        {{"n_steps", "64"}, {"batch_size", "32"}, {"n_epochs", "1"}});
+    if (!ppo.ok()) return std::string();
+    t.config = *ppo;
     t.env_id = env::edge::kEnvId;
     t.total_steps = 128;
-    t.params = {{"n_steps", "64"}, {"batch_size", "32"}, {"n_epochs", "1"}};
     t.out_dir = dir;
     t.tensorboard = false;
-    auto trained = rl::Train(t, registry);
+    auto trained =
+        rl::Train(t, [config](int) -> Result<std::unique_ptr<env::Env>> {
+          return env::edge::MakeTrainingEnv(config);
+        });
     return trained.ok() ? trained->policy_path : std::string();
   }();
   return path;

@@ -295,13 +295,14 @@ rl::ParamMap WithGymDefaults(const std::string& model_type,
   return user;
 }
 
-Status ValidateParameters(const std::string& model_type,
-                          const edge::EdgeScalingConfig& config,
-                          const rl::ParamMap& parameters) {
+Result<rl::AlgoConfig> ValidateParameters(const std::string& model_type,
+                                          const edge::EdgeScalingConfig& config,
+                                          const rl::ParamMap& parameters) {
   TY_ASSIGN_OR_RETURN(rl::Algo algo, rl::ParseAlgo(model_type));
-  return Prefixed(
-      rl::ValidateParams(algo, WithGymDefaults(model_type, config, parameters)),
-      "parameters");
+  Result<rl::AlgoConfig> read = rl::ParseAlgoConfig(
+      algo, WithGymDefaults(model_type, config, parameters));
+  if (!read.ok()) return Prefixed(read.status(), "parameters");
+  return read;
 }
 
 }  // namespace trainyard::gym

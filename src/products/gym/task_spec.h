@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "env/edge_scaling/edge_scaling.h"
 #include "env/edge_scaling/groups.h"
+#include "rl/algo_config.h"
 #include "rl/params.h"
 
 namespace trainyard::gym {
@@ -71,11 +72,12 @@ rl::ParamMap WithGymDefaults(const std::string& model_type,
                              const env::edge::EdgeScalingConfig& config,
                              rl::ParamMap user);
 
-// Checks `parameters` for `model_type` with rl's parsers (after the gym's
-// defaults): VALIDATION_ERROR on "parameters.<key>" for unknown keys, bad
-// values and inconsistent combinations.
-Status ValidateParameters(const std::string& model_type,
-                          const env::edge::EdgeScalingConfig& config,
-                          const rl::ParamMap& parameters);
+// Reads `parameters` for `model_type` with rl's parsers (after the gym's
+// defaults) into the typed config rl::Train takes: VALIDATION_ERROR on
+// "parameters.<key>" for unknown keys, bad values and inconsistent
+// combinations (and ParseAlgo's error for an unknown model_type).
+Result<rl::AlgoConfig> ValidateParameters(
+    const std::string& model_type, const env::edge::EdgeScalingConfig& config,
+    const rl::ParamMap& parameters);
 
 }  // namespace trainyard::gym

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <variant>
 
 #include "env/edge_scaling/per_service.h"
 
@@ -106,9 +107,21 @@ TEST(ValidateParametersTest, TheDocumentsDqnExampleIsValid) {
           .ok());
 }
 
+TEST(ValidateParametersTest, ReadsTheGymsDefaultsIntoTheTypedConfig) {
+  edge::EdgeScalingConfig c;
+  Result<rl::AlgoConfig> dqn =
+      ValidateParameters("dqn", c, {{"learning_starts", "5"}});
+  ASSERT_TRUE(dqn.ok()) << dqn.status().ToString();
+  EXPECT_EQ(dqn->algo, rl::Algo::kDqn);
+  const auto& params = std::get<rl::DqnConfig>(dqn->params);
+  EXPECT_EQ(params.learning_starts, 5);
+  EXPECT_EQ(params.target_update_interval, 250);  // the gym's, not rl's
+}
+
 TEST(ValidateParametersTest, UnknownKeysAreRejectedPerField) {
   edge::EdgeScalingConfig c;
-  Status s = ValidateParameters("q_learning", c, {{"batch_size", "32"}});
+  Status s =
+      ValidateParameters("q_learning", c, {{"batch_size", "32"}}).status();
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kValidation);
   EXPECT_TRUE(HasField(s, "parameters.batch_size"));

@@ -208,6 +208,13 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   TY_ASSIGN_OR_RETURN(edge::EdgeScalingConfig config, TaskConfig(task));
   TY_ASSIGN_OR_RETURN(rl::ParamMap user_params,
                       ParamsFromJson(task.parameters));
+  // Read once here; the route checked the same parameters with the same
+  // parser, so a refusal means the task was stored by another version.
+  Result<rl::AlgoConfig> algo_config =
+      ValidateParameters(task.model_type, config, user_params);
+  if (!algo_config.ok()) {
+    return Status(ErrorCode::kModelTraining, algo_config.status().message());
+  }
 
   auto episodes = std::make_shared<EpisodeLog>(task.total_episodes);
   LossLog losses;
@@ -215,19 +222,16 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   episodes->Restore(previous);
   losses.Restore(previous);
 
-  env::Registry registry;
-  env::Spec spec;
-  spec.id = edge::kEnvId;
   // The episodes are recorded inside the replica budget (if any), with the
   // rewards reconcile also uses.
-  spec.make = [config, episodes]() -> std::unique_ptr<env::Env> {
+  const env::EnvFactory make_env =
+      [config, episodes](int) -> Result<std::unique_ptr<env::Env>> {
     return edge::MakeTrainingEnv(
         config, [&episodes](std::unique_ptr<env::Env> agent_env) {
           return std::make_unique<RecordEpisodes>(std::move(agent_env),
                                                   episodes);
         });
   };
-  TY_RETURN_IF_ERROR(registry.Register(std::move(spec)));
 
   const std::string run_dir = RunDirectory(task.model_type, job.id);
   // The trained model's files are the task owner's (file/download serves
@@ -237,7 +241,7 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
                                              deps.clock->NowMillis()));
   }
   rl::TrainOptions options;
-  options.algo = task.model_type;
+  options.config = *std::move(algo_config);
   options.env_id = edge::kEnvId;
   // Agent steps: per_service takes one per service for each env step.
   const int64_t agent_steps_per_step = edge::AgentStepsPerStep(config);
@@ -245,7 +249,6 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
       static_cast<int64_t>(config.episode_steps) * agent_steps_per_step;
   options.total_steps = task.total_episodes * agent_episode_steps;
   options.seed = task.seed;
-  options.params = WithGymDefaults(task.model_type, config, user_params);
   options.out_dir =
       (std::filesystem::path(deps.data_dir->root()) / run_dir).string();
   options.resume = std::filesystem::exists(
@@ -281,7 +284,7 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
           " on " + edge::kEnvId + " (group " + task.group_id + ") for " +
           std::to_string(options.total_steps) + " steps");
   const auto start = std::chrono::steady_clock::now();
-  Result<rl::TrainResult> result = rl::Train(options, registry, hooks);
+  Result<rl::TrainResult> result = rl::Train(options, make_env, hooks);
   if (!result.ok()) {
     ctx.Log("training failed: " + result.status().ToString());
     if (result.status().code() == ErrorCode::kValidation) {

@@ -285,7 +285,7 @@ Result<Response> CreateTraining(GymContext& c, Request& req) {
   if (!config.ok()) return Unprocessable(config.status(), req, c.deps.clock);
   Result<rl::ParamMap> params = ParamsFromJson(task.parameters);
   if (!params.ok()) return Unprocessable(params.status(), req, c.deps.clock);
-  Status valid = ValidateParameters(task.model_type, *config, *params);
+  Status valid = ValidateParameters(task.model_type, *config, *params).status();
   if (!valid.ok()) return Unprocessable(valid, req, c.deps.clock);
 
   if (group) {

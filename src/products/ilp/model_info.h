@@ -27,7 +27,7 @@ struct ModelInfo {
   int64_t max_steps = 0;  // episode length
   int64_t n_episodes = 0;
   uint64_t seed = 0;
-  rl::ParamMap params;  // as passed to rl::Train
+  rl::ParamMap params;  // rl's names; the job parses them for rl::Train
   // Filled when training finishes.
   int64_t trained_steps = 0;
   int64_t episodes = 0;

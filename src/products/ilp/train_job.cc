@@ -171,16 +171,17 @@ Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
                         ReadPriceFile(spec.market_prices_path));
   }
   const std::string early_reason = EarlyEndReason(config);
-  env::Registry registry;
-  TY_RETURN_IF_ERROR(env::RegisterUniswapV3Lp(&registry, config, observer));
+  TY_ASSIGN_OR_RETURN(env::EnvFactory make_env,
+                      env::UniswapV3LpFactory(config, observer));
 
   rl::TrainOptions options;
-  options.algo = spec.model.algo;
+  // The stored hyperparameters, as the train route read them.
+  TY_ASSIGN_OR_RETURN(options.config,
+                      rl::ParseAlgoConfig(spec.model.algo, spec.model.params));
   options.env_id = env::kUniswapV3LpId;
   options.total_steps = spec.model.max_steps * spec.model.n_episodes;
   options.seed = spec.model.seed;
   options.threads = spec.threads;
-  options.params = spec.model.params;
   options.out_dir = spec.model_dir;
   options.resume = resume;
   options.log_interval = std::max<int64_t>(1, options.total_steps / 100);
@@ -200,7 +201,7 @@ Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
   ctx.Log("training " + spec.model.algo + " '" + spec.model.model_name +
           "' for " + std::to_string(options.total_steps) + " steps");
   TY_ASSIGN_OR_RETURN(rl::TrainResult result,
-                      rl::Train(options, registry, hooks));
+                      rl::Train(options, make_env, hooks));
   TY_RETURN_IF_ERROR(log_status);
   if (result.cancelled) return jobs::JobStopped();
 

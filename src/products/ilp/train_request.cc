@@ -173,9 +173,9 @@ Result<rl::AlgoConfig> ReadHyperparameters(rl::Algo algo, const json& body,
   return config;
 }
 
-// The hyperparameters as ilp_model.json stores them and the job passes them
-// to rl::Train: every one the document lists (hidden and DDPG's gamma only
-// when given), with the values rl read.
+// The hyperparameters as ilp_model.json stores them and the job reads them
+// into rl::Train's config: every one the document lists (hidden and DDPG's
+// gamma only when given), with the values rl read.
 rl::ParamMap StoredParams(const rl::AlgoConfig& config, const json& body) {
   rl::ParamMap p;
   auto layers = [](const std::vector<int64_t>& hidden) {

@@ -22,10 +22,10 @@ const std::shared_ptr<const api::BodySchema>& TrainRequestBody(
     const std::string& algo);
 
 // Validates `body` for `algo` ("ppo" or "ddpg") into a spec whose
-// model.params hold the hyperparameters rl::Train will get (every one the
-// document lists, defaults filled in). Only the model part of the spec is
-// set. Errors: VALIDATION_ERROR with one FieldError per problem, named as
-// the body's keys.
+// model.params hold the hyperparameters the job reads into rl::Train's
+// config (every one the document lists, defaults filled in). Only the model
+// part of the spec is set. Errors: VALIDATION_ERROR with one FieldError per
+// problem, named as the body's keys.
 Result<TrainJobSpec> ParseTrainRequest(const std::string& algo,
                                        const nlohmann::json& body);
 

@@ -10,31 +10,38 @@
 namespace trainyard::rl::internal {
 
 Result<std::unique_ptr<EnvRunner>> EnvRunner::Create(
-    const env::Registry& registry, const std::string& env_id, int n_envs,
-    uint64_t seed, bool normalize, double gamma) {
-  TY_ASSIGN_OR_RETURN(env::Spec spec, registry.Find(env_id));
+    const env::EnvFactory& make, int n_envs, uint64_t seed, bool normalize,
+    double gamma) {
+  // Every copy is built before any is wrapped: the normalisation statistics
+  // are sized from the first copy's observation space.
+  std::vector<std::unique_ptr<env::Env>> copies;
+  for (int i = 0; i < n_envs; ++i) {
+    TY_ASSIGN_OR_RETURN(std::unique_ptr<env::Env> e, make(i));
+    copies.push_back(std::move(e));
+  }
   std::shared_ptr<env::RunningMeanStd> obs_rms, ret_rms;
-  if (normalize) {
-    TY_ASSIGN_OR_RETURN(auto probe, registry.Make(env_id));
-    if (probe->observation_space().kind() != env::Space::Kind::kBox) {
-      return ValidationError("use_running_statistics needs a Box observation space",
-                             {{"use_running_statistics",
-                               env_id + " observations are not a Box"}});
+  if (normalize && !copies.empty()) {
+    const env::Space& space = copies[0]->observation_space();
+    if (space.kind() != env::Space::Kind::kBox) {
+      return ValidationError(
+          "use_running_statistics needs a Box observation space",
+          {{"use_running_statistics",
+            "the environment's observations are not a Box"}});
     }
-    obs_rms = std::make_shared<env::RunningMeanStd>(
-        probe->observation_space().flat_size());
+    obs_rms = std::make_shared<env::RunningMeanStd>(space.flat_size());
     ret_rms = std::make_shared<env::RunningMeanStd>(1);
   }
-  auto make = [&](int) -> Result<std::unique_ptr<env::Env>> {
-    TY_ASSIGN_OR_RETURN(std::unique_ptr<env::Env> e, registry.Make(env_id));
-    e = std::make_unique<env::EpisodeStatistics>(std::move(e));
+  auto wrap = [&](int i) -> Result<std::unique_ptr<env::Env>> {
+    std::unique_ptr<env::Env> e =
+        std::make_unique<env::EpisodeStatistics>(std::move(copies[i]));
     if (normalize) {
       e = std::make_unique<env::NormalizeObservation>(std::move(e), obs_rms);
       e = std::make_unique<env::NormalizeReward>(std::move(e), gamma, ret_rms);
     }
     return e;
   };
-  TY_ASSIGN_OR_RETURN(env::VectorEnv venv, env::VectorEnv::Create(n_envs, make));
+  TY_ASSIGN_OR_RETURN(env::VectorEnv venv,
+                      env::VectorEnv::Create(n_envs, wrap));
   std::unique_ptr<EnvRunner> runner(new EnvRunner(std::move(venv)));
   runner->obs_rms_ = obs_rms;
   runner->ret_rms_ = ret_rms;

@@ -1,7 +1,7 @@
 // EnvRunner: the training-side view of the environments — a VectorEnv of
-// registry copies with optional shared observation/reward normalisation
-// (use_running_statistics) and a window of recent episode returns.
-// INTERNAL to src/rl (no torch here, but not part of the public API).
+// instances from the caller's factory, with optional shared observation/reward
+// normalisation (use_running_statistics) and a window of recent episode
+// returns. INTERNAL to src/rl (no torch here, but not part of the public API).
 #pragma once
 
 #include <cstdint>
@@ -23,13 +23,15 @@ class EnvRunner {
  public:
   static constexpr size_t kReturnWindow = 100;
 
-  // Builds `n_envs` copies of `env_id`, resets them with `seed` (copy i gets
-  // seed + i). With normalize, observations and rewards go through
-  // NormalizeObservation/NormalizeReward sharing one pair of statistics.
-  static Result<std::unique_ptr<EnvRunner>> Create(const env::Registry& registry,
-                                                   const std::string& env_id,
+  // Builds `n_envs` instances with make(0..n_envs-1), resets them with
+  // `seed` (copy i gets seed + i). With normalize, observations and rewards
+  // go through NormalizeObservation/NormalizeReward sharing one pair of
+  // statistics. Errors: the factory's; VALIDATION_ERROR for n_envs < 1,
+  // copies whose spaces differ, or normalize without a Box observation space.
+  static Result<std::unique_ptr<EnvRunner>> Create(const env::EnvFactory& make,
                                                    int n_envs, uint64_t seed,
-                                                   bool normalize, double gamma);
+                                                   bool normalize,
+                                                   double gamma);
 
   env::VectorEnv& venv() { return venv_; }
   const env::Space& observation_space() const {

@@ -245,8 +245,8 @@ TEST(FastActorCriticTest, AdamStateRoundTripsThroughTorchAdam) {
 std::vector<torch::Tensor> PpoParamsAfterIterations(const std::string& env_id,
                                                     bool fused, int threads = 1,
                                                     int iterations = 1) {
-  env::Registry registry = env::Registry::WithBuiltins();
-  auto runner = EnvRunner::Create(registry, env_id, 2, 7, false, 0.99);
+  auto runner = EnvRunner::Create(
+      *env::Registry::WithBuiltins().Factory(env_id), 2, 7, false, 0.99);
   EXPECT_TRUE(runner.ok());
   PpoConfig c;
   c.n_envs = 2;
