@@ -32,6 +32,25 @@ Status NameTaken(const ModelRecord& m) {
                        "' already exists");
 }
 
+// Inserts `m` (display_name defaults to name), followed by `on_conflict`
+// (an ON CONFLICT clause, or empty to fail with CONFLICT).
+// REQUIRES: db->Lock() held.
+Status InsertModelRow(Database* db, const ModelRecord& m,
+                      const std::string& on_conflict) {
+  TY_ASSIGN_OR_RETURN(
+      Statement s,
+      db->Prepare("INSERT INTO models(id, owner_id, kind, name, status, "
+                  "metadata, created_at, updated_at, display_name) "
+                  "VALUES(?,?,?,?,?,?,?,?,?)" +
+                  on_conflict));
+  s.Bind(1, m.id).Bind(2, m.owner_id).Bind(3, m.kind).Bind(4, m.name);
+  s.Bind(5, m.status).Bind(6, m.metadata).Bind(7, m.created_at);
+  s.Bind(8, m.updated_at);
+  s.Bind(9, m.display_name.empty() ? m.name : m.display_name);
+  Status st = s.Run();
+  return st.code() == ErrorCode::kConflict ? NameTaken(m) : st;
+}
+
 }  // namespace
 
 std::string ProductOfKind(const std::string& kind) {
@@ -39,22 +58,13 @@ std::string ProductOfKind(const std::string& kind) {
 }
 
 Status PutModelRow(Database* db, const ModelRecord& m) {
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db->Prepare("INSERT INTO models(id, owner_id, kind, name, status, "
-                  "metadata, created_at, updated_at, display_name) "
-                  "VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
-                  "owner_id = excluded.owner_id, kind = excluded.kind, "
-                  "name = excluded.name, status = excluded.status, "
-                  "metadata = excluded.metadata, "
-                  "updated_at = excluded.updated_at, "
-                  "display_name = excluded.display_name"));
-  s.Bind(1, m.id).Bind(2, m.owner_id).Bind(3, m.kind).Bind(4, m.name);
-  s.Bind(5, m.status).Bind(6, m.metadata).Bind(7, m.created_at);
-  s.Bind(8, m.updated_at);
-  s.Bind(9, m.display_name.empty() ? m.name : m.display_name);
-  Status st = s.Run();
-  return st.code() == ErrorCode::kConflict ? NameTaken(m) : st;
+  return InsertModelRow(db, m,
+                        " ON CONFLICT(id) DO UPDATE SET "
+                        "owner_id = excluded.owner_id, kind = excluded.kind, "
+                        "name = excluded.name, status = excluded.status, "
+                        "metadata = excluded.metadata, "
+                        "updated_at = excluded.updated_at, "
+                        "display_name = excluded.display_name");
 }
 
 Status UpdateModelRow(Database* db, const std::string& id,
@@ -110,17 +120,7 @@ Status DeleteModelRow(Database* db, const std::string& id) {
 
 Status SqlModelStore::Create(const ModelRecord& m) {
   auto lock = db_->Lock();
-  TY_ASSIGN_OR_RETURN(
-      Statement s,
-      db_->Prepare("INSERT INTO models(id, owner_id, kind, name, status, "
-                   "metadata, created_at, updated_at, display_name) "
-                   "VALUES(?,?,?,?,?,?,?,?,?)"));
-  s.Bind(1, m.id).Bind(2, m.owner_id).Bind(3, m.kind).Bind(4, m.name);
-  s.Bind(5, m.status).Bind(6, m.metadata).Bind(7, m.created_at);
-  s.Bind(8, m.updated_at);
-  s.Bind(9, m.display_name.empty() ? m.name : m.display_name);
-  Status st = s.Run();
-  return st.code() == ErrorCode::kConflict ? NameTaken(m) : st;
+  return InsertModelRow(db_, m, "");
 }
 
 Result<ModelRecord> SqlModelStore::Get(const std::string& id) {
