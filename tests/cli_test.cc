@@ -196,6 +196,33 @@ TEST_F(CliTest, ChainExecuteWithoutAnEndpointIsABadInput) {
   EXPECT_NE(r.err.find("TRAINYARD_ETH_RPC"), std::string::npos) << r.err;
 }
 
+// --key-env: the command line reads the variable; an unset one is named, a
+// bad key is refused without echoing what the variable holds.
+TEST_F(CliTest, ChainExecuteNamesAnUnsetKeyVariable) {
+  ::unsetenv("TRAINYARD_CLI_TEST_KEY");
+  CliRun r = Trainyard({"chain", "execute", "--rpc", "http://127.0.0.1:9",
+                        "--manager",
+                        "0xc36442b4a4522e871399cd717abdd847ab11fe88",
+                        "--key-env", "TRAINYARD_CLI_TEST_KEY", "collect",
+                        "--token-id", "1"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("TRAINYARD_CLI_TEST_KEY is not set"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(CliTest, ChainExecuteRefusesABadKeyWithoutEchoingIt) {
+  ::setenv("TRAINYARD_CLI_TEST_KEY", "0xnot-a-key-secret-7", 1);
+  CliRun r = Trainyard({"chain", "execute", "--rpc", "http://127.0.0.1:9",
+                        "--manager",
+                        "0xc36442b4a4522e871399cd717abdd847ab11fe88",
+                        "--key-env", "TRAINYARD_CLI_TEST_KEY", "collect",
+                        "--token-id", "1"});
+  ::unsetenv("TRAINYARD_CLI_TEST_KEY");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("invalid private key"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("secret-7"), std::string::npos) << r.err;
+}
+
 TEST_F(CliTest, ChainQuoteWithoutAnAmountIsABadInput) {
   CliRun r = Trainyard({"chain", "quote", "--rpc", "http://127.0.0.1:9/key-123",
                         "--pool", "0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8",

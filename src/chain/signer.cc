@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -126,15 +125,6 @@ Result<LocalKey> LocalKey::FromFile(const std::string& path) {
   Wipe(text.data(), text.size());
   if (!key.ok())
     return ValidationError("key file " + path + ": " + key.status().message());
-  return key;
-}
-
-Result<LocalKey> LocalKey::FromEnv(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  if (v == nullptr || *v == '\0')
-    return NotFoundError("environment variable " + name + " is not set");
-  Result<LocalKey> key = FromHex(v);
-  if (!key.ok()) return ValidationError(name + ": " + key.status().message());
   return key;
 }
 

@@ -28,8 +28,6 @@ class LocalKey {
   // VALIDATION_ERROR if group or others may read it (chmod 600), as ssh
   // refuses such key files, or if it holds no valid key.
   static Result<LocalKey> FromFile(const std::string& path);
-  // The key in environment variable `name`. NOT_FOUND if unset.
-  static Result<LocalKey> FromEnv(const std::string& name);
 
   LocalKey(LocalKey&& other) noexcept;
   LocalKey& operator=(LocalKey&& other) noexcept;

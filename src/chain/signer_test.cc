@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -138,16 +137,6 @@ TEST(SignerTest, KeyFilesMustBePrivate) {
   EXPECT_EQ(key->address().Hex(), "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f");
   std::filesystem::remove(path);
   EXPECT_EQ(LocalKey::FromFile(path).status().code(), ErrorCode::kNotFound);
-}
-
-TEST(SignerTest, KeysComeFromTheEnvironment) {
-  ::setenv("TRAINYARD_SIGNER_TEST_KEY", kEip155Key, 1);
-  auto key = LocalKey::FromEnv("TRAINYARD_SIGNER_TEST_KEY");
-  ASSERT_TRUE(key.ok());
-  EXPECT_EQ(key->address().Hex(), "0x9d8a62f656a8d1615c1294fd71e9cfb3e4855a4f");
-  ::unsetenv("TRAINYARD_SIGNER_TEST_KEY");
-  EXPECT_EQ(LocalKey::FromEnv("TRAINYARD_SIGNER_TEST_KEY").status().code(),
-            ErrorCode::kNotFound);
 }
 
 }  // namespace

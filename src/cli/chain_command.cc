@@ -6,6 +6,7 @@
 // file, or the previous one, never half of one.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -35,6 +36,18 @@ struct Common {
 int Fail(const Status& s) {
   std::cerr << "error: " << s.ToString() << "\n";
   return s.code() == ErrorCode::kValidation ? 2 : 1;
+}
+
+// The key in environment variable `name` (--key-env): the command line reads
+// the environment, chain/ takes the key's text, as every setting below app/
+// and cli/ arrives injected. NOT_FOUND if unset; the value is never echoed.
+Result<chain::LocalKey> KeyFromEnvironment(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr || *v == '\0')
+    return NotFoundError("environment variable " + name + " is not set");
+  Result<chain::LocalKey> key = chain::LocalKey::FromHex(v);
+  if (!key.ok()) return ValidationError(name + ": " + key.status().message());
+  return key;
 }
 
 Status WriteOut(const std::string& path, const std::string& data) {
@@ -385,7 +398,7 @@ void RegisterExecute(CLI::App* chain_cmd, int* exit_code) {
       std::optional<chain::LocalKey> key;
       if (!key_file->empty() || !key_env->empty()) {
         Result<chain::LocalKey> k = key_file->empty()
-                                        ? chain::LocalKey::FromEnv(*key_env)
+                                        ? KeyFromEnvironment(*key_env)
                                         : chain::LocalKey::FromFile(*key_file);
         if (!k.ok()) return Fail(ValidationError(k.status().message()));
         key.emplace(std::move(*k));
