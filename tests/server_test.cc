@@ -227,6 +227,57 @@ TEST_F(ServerTest, ABodyOnAGetIsReadNotServedAsTheNextRequest) {
   }
 }
 
+// Compression: gzip for a client that offers it (every browser offers br
+// too, which httplib alone would answer at brotli's slowest level), the
+// plain body for one that does not, and never for small answers.
+TEST_F(ServerTest, LargeAnswersAreGzippedForAClientThatAcceptsIt) {
+  httplib::Client raw("127.0.0.1", app_->port());
+  raw.set_decompress(false);
+  auto gz = raw.Get("/api/openapi.json",
+                    {{"Accept-Encoding", "gzip, deflate, br, zstd"}});
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->status, 200);
+  EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz->get_header_value("Vary"), "Accept-Encoding");
+  ASSERT_GE(gz->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(gz->body[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(gz->body[1]), 0x8b);
+  // A decompressing client reads exactly the uncompressed answer.
+  auto plain = raw.Get("/api/openapi.json");
+  ASSERT_TRUE(plain);
+  EXPECT_LT(gz->body.size(), plain->body.size() / 3);
+  auto decoded = client_->Get("/api/openapi.json",
+                              {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->body, plain->body);
+}
+
+TEST_F(ServerTest, AnswersAreNotCompressedForAClientThatOffersNoGzip) {
+  httplib::Client raw("127.0.0.1", app_->port());
+  raw.set_decompress(false);
+  for (const std::string offer : {"", "br", "identity", "gzip;q=0"}) {
+    SCOPED_TRACE(offer);
+    httplib::Headers headers;
+    if (!offer.empty()) headers.emplace("Accept-Encoding", offer);
+    auto r = raw.Get("/api/openapi.json", headers);
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->has_header("Content-Encoding"));
+    EXPECT_NO_THROW((void)json::parse(r->body));
+  }
+}
+
+TEST_F(ServerTest, SmallAnswersAndTheDashboardScriptAreHandledBySize) {
+  httplib::Client raw("127.0.0.1", app_->port());
+  raw.set_decompress(false);
+  auto health = raw.Get("/api/v1/health", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(health);
+  EXPECT_FALSE(health->has_header("Content-Encoding"));
+  auto script = raw.Get("/app.js", {{"Accept-Encoding", "gzip, br"}});
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->get_header_value("Content-Encoding"), "gzip");
+}
+
 TEST_F(ServerTest, JobRunsToCompletionWithProgress) {
   auto r = client_->Post(
       "/api/jobs", Auth(admin_),

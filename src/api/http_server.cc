@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
+#include "api/content_coding.h"
 #include "api/error_response.h"
 #include "core/clock.h"
 #include "core/ids.h"
@@ -95,7 +97,63 @@ bool IsServedMethod(const std::string& method) {
 // Largest piece of a streamed body read at once.
 constexpr int64_t kMaxStreamChunk = 64 * 1024;
 
-void ToHttplib(const Response& in, httplib::Response* out) {
+// Where the client's Accept-Encoding waits for the answer (see
+// HideAcceptEncoding). Removed from every incoming request first, so a
+// client cannot set it.
+constexpr char kAcceptEncoding[] = "X-Trainyard-Accept-Encoding";
+
+// Moves the client's Accept-Encoding out of httplib's sight: httplib would
+// compress every textual answer to a client that offers "br" (any browser)
+// with brotli at its slowest level, ~300 ms of CPU for the dashboard's
+// script; CompressedBody compresses with gzip instead.
+void HideAcceptEncoding(const httplib::Request& req) {
+  auto& mutable_req = const_cast<httplib::Request&>(req);
+  mutable_req.headers.erase(kAcceptEncoding);
+  std::string offered;
+  auto [it, end] = req.headers.equal_range("Accept-Encoding");
+  for (; it != end; ++it) offered += (offered.empty() ? "" : ", ") + it->second;
+  mutable_req.headers.erase("Accept-Encoding");
+  if (!offered.empty()) mutable_req.headers.emplace(kAcceptEncoding, offered);
+}
+
+// Takes back what HideAcceptEncoding put aside (the client's value).
+std::string TakeAcceptEncoding(const httplib::Request& req) {
+  std::string offered = req.get_header_value(kAcceptEncoding);
+  const_cast<httplib::Request&>(req).headers.erase(kAcceptEncoding);
+  return offered;
+}
+
+bool HasHeader(const Response& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return true;
+  }
+  return false;
+}
+
+// The gzip form of an answer's body when it is worth sending so, else
+// nothing. Sets the Vary and Content-Encoding headers it implies. An answer
+// its handler encoded already (the dashboard's precompressed files) is
+// left alone.
+std::optional<std::string> CompressedBody(const Response& in, bool gzip,
+                                          httplib::Response* out) {
+  if (in.body.size() < kMinCompressedBody ||
+      !IsCompressible(in.content_type) || HasHeader(in, "Content-Encoding"))
+    return std::nullopt;
+  // A cache must not give a compressed copy to a client that did not ask.
+  out->set_header("Vary", "Accept-Encoding");
+  if (!gzip) return std::nullopt;
+  Result<std::string> gz = Gzip(in.body, kAnswerGzipLevel);
+  if (!gz.ok() || gz->size() >= in.body.size()) return std::nullopt;
+  out->set_header("Content-Encoding", "gzip");
+  return std::move(*gz);
+}
+
+void ToHttplib(const Response& in, bool gzip, httplib::Response* out) {
   out->status = in.status;
   for (const auto& [name, value] : in.headers) out->set_header(name, value);
   if (in.stream && in.stream_size > 0) {
@@ -112,7 +170,8 @@ void ToHttplib(const Response& in, httplib::Response* out) {
         });
     return;
   }
-  out->set_content(in.body, in.content_type);
+  std::optional<std::string> compressed = CompressedBody(in, gzip, out);
+  out->set_content(compressed ? *compressed : in.body, in.content_type);
 }
 
 }  // namespace
@@ -149,8 +208,10 @@ Status HttpServer::Start() {
   // run before the body is read).
   auto handle = [this](const httplib::Request& req, httplib::Response& res) {
     RestoreMethod(req);
+    const std::string offered = TakeAcceptEncoding(req);
     Request request = FromHttplib(req);
-    ToHttplib(dispatcher_->Handle(request), &res);
+    if (!offered.empty()) request.headers["accept-encoding"] = offered;
+    ToHttplib(dispatcher_->Handle(request), AcceptsGzip(offered), &res);
   };
   const std::string any = ".*";
   server.Get(any, handle);
@@ -162,6 +223,7 @@ Status HttpServer::Start() {
   server.set_pre_routing_handler(
       [handle](const httplib::Request& req, httplib::Response& res) {
         ForgetRanges(req);
+        HideAcceptEncoding(req);
         // httplib waits for the read timeout and then refuses a
         // POST/PUT/PATCH with neither a Content-Length nor chunked encoding
         // — what `curl -X POST URL` without -d sends. Such a request has no
@@ -189,6 +251,8 @@ Status HttpServer::Start() {
       [handle, max_body](const httplib::Request& req, httplib::Response& res) {
         ForgetRanges(req);
         RestoreMethod(req);
+        // Errors httplib answers before routing: small bodies, sent as is.
+        const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
         if (res.status == 416 && req.has_header("Range")) {

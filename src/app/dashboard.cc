@@ -2,8 +2,12 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
 #include <string_view>
 
+#include "api/content_coding.h"
 #include "app/dashboard_assets.h"
 
 namespace trainyard::app {
@@ -37,23 +41,62 @@ std::string ETagOf(const DashboardAsset& asset) {
   return text;
 }
 
+// A file's gzip form, made once at the smallest size (level 9) on first
+// use: the server would otherwise compress the 90 KiB script on every
+// empty-cache load. Empty when compressing does not pay.
+class GzippedAsset {
+ public:
+  explicit GzippedAsset(const DashboardAsset& asset) : asset_(asset) {}
+  // Thread-safe; the bytes live as long as this object.
+  const std::string& Bytes() {
+    std::call_once(once_, [this] {
+      const std::string_view plain(asset_.data, asset_.size);
+      if (plain.size() < api::kMinCompressedBody ||
+          !api::IsCompressible(ContentType(asset_.name)))
+        return;
+      Result<std::string> gz = api::Gzip(plain, 9);
+      if (gz.ok() && gz->size() < plain.size()) bytes_ = std::move(*gz);
+    });
+    return bytes_;
+  }
+
+ private:
+  const DashboardAsset& asset_;
+  std::once_flag once_;
+  std::string bytes_;
+};
+
 api::Handler Serve(const DashboardAsset& asset) {
-  return [&asset,
-          etag = ETagOf(asset)](api::Request& req) -> Result<api::Response> {
+  // The gzip form is another representation, so it has its own strong
+  // validator (RFC 9110 8.8.3).
+  const std::string etag = ETagOf(asset);
+  const std::string gzip_etag = etag.substr(0, etag.size() - 1) + "-gzip\"";
+  return [&asset, etag, gzip_etag,
+          gzipped = std::make_shared<GzippedAsset>(asset)](
+             api::Request& req) -> Result<api::Response> {
     api::Response r;
     for (const auto& [k, v] : DashboardHeaders()) r.AddHeader(k, v);
+    const std::string& gz = gzipped->Bytes();
+    if (!gz.empty()) r.AddHeader("Vary", "Accept-Encoding");
+    const bool send_gzip =
+        !gz.empty() && api::AcceptsGzip(req.Header("accept-encoding"));
     // Revalidated on every load (an upgrade shows at once), answered 304
     // without the bytes while the file is unchanged.
     r.AddHeader("Cache-Control", "no-cache");
-    r.AddHeader("ETag", etag);
-    if (req.Header("if-none-match") == etag) {
+    r.AddHeader("ETag", send_gzip ? gzip_etag : etag);
+    if (req.Header("if-none-match") == (send_gzip ? gzip_etag : etag)) {
       r.status = 304;
       r.content_type = "";
       return r;
     }
     r.status = 200;
     r.content_type = ContentType(asset.name);
-    r.body.assign(asset.data, asset.size);
+    if (send_gzip) {
+      r.AddHeader("Content-Encoding", "gzip");
+      r.body = gz;
+    } else {
+      r.body.assign(asset.data, asset.size);
+    }
     return r;
   };
 }

@@ -4,17 +4,37 @@
 
 #include <regex>
 
+#include <zlib.h>
+
 namespace trainyard::app {
 namespace {
 
 api::Response Get(const api::Router& router, const std::string& path,
-                  const std::string& if_none_match = "") {
+                  const std::string& if_none_match = "",
+                  const std::string& accept_encoding = "") {
   api::RouteMatch m = router.Match("GET", path);
   EXPECT_NE(m.route, nullptr) << path;
   if (!m.route) return {};
   api::Request req;
   if (!if_none_match.empty()) req.headers["if-none-match"] = if_none_match;
+  if (!accept_encoding.empty())
+    req.headers["accept-encoding"] = accept_encoding;
   return *m.route->handler(req);
+}
+
+// zlib's inflate, told to expect a gzip header: an independent reader.
+std::string Gunzip(const std::string& gz) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  std::string out(4 << 20, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return out;
 }
 
 std::string HeaderOf(const api::Response& r, const std::string& name) {
@@ -77,6 +97,28 @@ TEST_F(DashboardTest, AnUnchangedFileIsRevalidatedWith304AndNoBytes) {
     EXPECT_EQ(again.status, 304) << path;
     EXPECT_TRUE(again.body.empty()) << path;
     EXPECT_EQ(Get(router_, path, "\"other\"").status, 200) << path;
+  }
+}
+
+// The script and the style sheet go compressed to a browser (made once, not
+// per load), as they are to a client that takes no gzip; each form has its
+// own validator and revalidates to 304.
+TEST_F(DashboardTest, FilesAreSentGzippedToAClientThatAcceptsGzip) {
+  for (const char* path : {"/app.js", "/app.css"}) {
+    SCOPED_TRACE(path);
+    api::Response plain = Get(router_, path);
+    api::Response gz = Get(router_, path, "", "gzip, deflate, br, zstd");
+    EXPECT_EQ(HeaderOf(plain, "Content-Encoding"), "");
+    EXPECT_EQ(HeaderOf(gz, "Content-Encoding"), "gzip");
+    EXPECT_EQ(HeaderOf(gz, "Vary"), "Accept-Encoding");
+    EXPECT_EQ(HeaderOf(plain, "Vary"), "Accept-Encoding");
+    EXPECT_LT(gz.body.size(), plain.body.size() / 2);
+    EXPECT_EQ(Gunzip(gz.body), plain.body);
+    EXPECT_EQ(gz.content_type, plain.content_type);
+    const std::string etag = HeaderOf(gz, "ETag");
+    EXPECT_NE(etag, HeaderOf(plain, "ETag"));
+    EXPECT_EQ(Get(router_, path, etag, "gzip").status, 304);
+    EXPECT_EQ(Get(router_, path, etag).status, 200);  // the other form
   }
 }
 

@@ -1,0 +1,98 @@
+#include "api/content_coding.h"
+
+#include <zlib.h>
+
+#include <cctype>
+#include <cstdlib>
+
+namespace trainyard::api {
+
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+// The q-value of one "coding;q=0.5" element's parameters: 1 when absent,
+// 0 when it does not read as a number (refusing is the safe reading).
+double QValue(std::string_view params) {
+  while (!params.empty()) {
+    const size_t semi = params.find(';');
+    std::string_view p = Trim(params.substr(0, semi));
+    params = semi == std::string_view::npos ? "" : params.substr(semi + 1);
+    if (p.size() < 2 || std::tolower(static_cast<unsigned char>(p[0])) != 'q' ||
+        Trim(p.substr(1)).empty() || Trim(p.substr(1))[0] != '=')
+      continue;
+    const std::string value(Trim(Trim(p.substr(1)).substr(1)));
+    char* end = nullptr;
+    const double q = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size()) return 0;
+    return q;
+  }
+  return 1;
+}
+
+}  // namespace
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+  while (!accept_encoding.empty()) {
+    const size_t comma = accept_encoding.find(',');
+    std::string_view element = accept_encoding.substr(0, comma);
+    accept_encoding = comma == std::string_view::npos
+                          ? ""
+                          : accept_encoding.substr(comma + 1);
+    const size_t semi = element.find(';');
+    const std::string_view coding = Trim(element.substr(0, semi));
+    if (!EqualsNoCase(coding, "gzip") && !EqualsNoCase(coding, "x-gzip") &&
+        coding != "*")
+      continue;
+    const std::string_view params =
+        semi == std::string_view::npos ? "" : element.substr(semi + 1);
+    if (QValue(params) > 0) return true;
+  }
+  return false;
+}
+
+bool IsCompressible(std::string_view content_type) {
+  std::string_view type = Trim(content_type.substr(0, content_type.find(';')));
+  std::string lower(type);
+  for (char& c : lower) c = static_cast<char>(std::tolower(
+                            static_cast<unsigned char>(c)));
+  if (lower.rfind("text/", 0) == 0) return lower != "text/event-stream";
+  return lower == "application/json" || lower == "application/javascript" ||
+         lower == "application/xml" || lower == "image/svg+xml";
+}
+
+Result<std::string> Gzip(std::string_view data, int level) {
+  z_stream z{};
+  // windowBits 15 + 16: a gzip header and trailer instead of zlib's.
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK)
+    return InternalError("gzip: deflateInit2 failed");
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return InternalError("gzip: deflate failed");
+  return out;
+}
+
+}  // namespace trainyard::api
