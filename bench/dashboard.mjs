@@ -22,16 +22,31 @@ try {
   // The page load itself: a fresh context (empty cache) whose renderer
   // process is already up (about:blank first: starting chromium's process
   // is not loading the page), timed by the page's own clock from navigation
-  // start until the sign-in form is in the document.
+  // start until the sign-in form is painted: the first paint after a
+  // MutationObserver (installed before the page's own script) saw the form
+  // enter the document. Asking the page from here instead (waitForFunction)
+  // adds the load event and a DevTools round trip to every figure.
   const loads = [];
+  const inDocument = [];
   let sizes = "";
   for (let i = 0; i < 7; ++i) {
     const page = await t.openPage("load");
     await page.goto("about:blank");
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector("#token")) return;
+        observer.disconnect();
+        window.__formAt = performance.now();
+        // The frame that shows it: the next animation frame is painted
+        // before the task that follows it runs.
+        requestAnimationFrame(() => setTimeout(() => { window.__formShownAt = performance.now(); }));
+      }).observe(document, { childList: true, subtree: true });
+    });
     await page.goto(t.base + "/");
-    const ms = await page.waitForFunction(
-      () => document.querySelector("#token") && performance.now(), null, { polling: "raf" });
-    loads.push(Math.round(await ms.jsonValue()));
+    await page.waitForFunction(() => window.__formShownAt !== undefined, null, { polling: 50 });
+    const at = await page.evaluate(() => [window.__formAt, window.__formShownAt]);
+    inDocument.push(Math.round(at[0]));
+    loads.push(Math.round(at[1]));
     sizes = await page.evaluate(() => {
       const all = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
       const bytes = all.reduce((n, e) => n + e.transferSize, 0);
@@ -47,8 +62,9 @@ try {
     await page.context().close();
   }
   loads.sort((a, b) => a - b);
-  console.log(`first load (empty cache) to the sign-in form, median of 7: ${loads[3]} ms ` +
-    `(min ${loads[0]}, max ${loads[6]}); ${sizes}`);
+  inDocument.sort((a, b) => a - b);
+  console.log(`first load (empty cache) until the sign-in form is painted, median of 7: ${loads[3]} ms ` +
+    `(min ${loads[0]}, max ${loads[6]}; in the document at ${inDocument[3]} ms); ${sizes}`);
 
   const big = await t.api(t.admin, "POST", "/api/jobs",
     { type: "test.count", params: { units: 100000, sleep_ms: 0 } });
