@@ -95,4 +95,29 @@ Result<std::string> Gzip(std::string_view data, int level) {
   return out;
 }
 
+Result<std::string> Gunzip(std::string_view gz, size_t max_bytes) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK)
+    return InternalError("gunzip: inflateInit2 failed");
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  std::string out;
+  char buf[16384];
+  int rc = Z_OK;
+  // Z_OK while it makes progress; Z_BUF_ERROR when the input ends early.
+  while (rc == Z_OK && out.size() <= max_bytes) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+  }
+  const bool whole = rc == Z_STREAM_END && z.avail_in == 0;
+  inflateEnd(&z);
+  if (out.size() > max_bytes)
+    return ValidationError("gzip data exceeds " + std::to_string(max_bytes) +
+                           " bytes");
+  if (!whole) return ValidationError("not one whole gzip member");
+  return out;
+}
+
 }  // namespace trainyard::api

@@ -37,4 +37,10 @@ bool IsCompressible(std::string_view content_type);
 // Errors: INTERNAL_ERROR if zlib fails (out of memory).
 Result<std::string> Gzip(std::string_view data, int level);
 
+// The data of a gzip member: what a client does with Gzip's answer (tests
+// read answers with it). Errors: VALIDATION_ERROR for anything but one whole
+// gzip member; INTERNAL_ERROR if zlib fails; VALIDATION_ERROR when the data
+// would exceed `max_bytes` (a small member can expand enormously).
+Result<std::string> Gunzip(std::string_view gz, size_t max_bytes = 64 << 20);
+
 }  // namespace trainyard::api
