@@ -1,5 +1,9 @@
 #include "api/response_schema.h"
 
+#include <deque>
+#include <mutex>
+#include <optional>
+
 namespace trainyard::api {
 
 using nlohmann::json;
@@ -38,16 +42,21 @@ std::optional<json> Expand(const json& shape) {
   }
   if (!shape.is_object()) return std::nullopt;
   json schema = {{"type", "object"}};
+  if (shape.contains("|")) {
+    if (shape["|"] != "null") return std::nullopt;
+    schema["type"] = json::array({"object", "null"});
+  }
+  // Members not named: none, or (with "*") any name with that shape.
+  json others = false;
   if (shape.contains("*")) {
-    if (shape.size() != 1) return std::nullopt;
     std::optional<json> values = Expand(shape["*"]);
     if (!values) return std::nullopt;
-    schema["additionalProperties"] = std::move(*values);
-    return schema;
+    others = std::move(*values);
   }
   json properties = json::object();
   json required = json::array();
   for (const auto& [key, member] : shape.items()) {
+    if (key == "*" || key == "|") continue;
     const bool optional = !key.empty() && key.back() == '?';
     const std::string name = optional ? key.substr(0, key.size() - 1) : key;
     std::optional<json> s = Expand(member);
@@ -55,9 +64,11 @@ std::optional<json> Expand(const json& shape) {
     properties[name] = std::move(*s);
     if (!optional) required.push_back(name);
   }
-  schema["properties"] = std::move(properties);
+  if (!properties.empty() || !shape.contains("*")) {
+    schema["properties"] = std::move(properties);
+  }
   if (!required.empty()) schema["required"] = std::move(required);
-  schema["additionalProperties"] = false;
+  schema["additionalProperties"] = std::move(others);
   return schema;
 }
 
@@ -124,6 +135,19 @@ void Check(const json& schema, const json& value, const std::string& path,
 }
 
 }  // namespace
+
+std::string_view KeepShape(std::string shape) {
+  static auto* mu = new std::mutex();
+  static auto* kept = new std::deque<std::string>();  // stable addresses
+  std::lock_guard<std::mutex> lock(*mu);
+  return kept->emplace_back(std::move(shape));
+}
+
+std::string PageShape(std::string_view item) {
+  return R"({"count": "integer", "next": "string|null",
+    "previous": "string|null", "results": [)" +
+         std::string(item) + "]}";
+}
 
 json ShapeToJsonSchema(std::string_view shape) {
   // A bare type ("object", "string|null") needs no quotes.

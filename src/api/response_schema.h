@@ -17,8 +17,10 @@ namespace trainyard::api {
 //   "array" (any array) "any", or several joined by '|' ("string|null");
 //   at the top level the quotes may be left out (object);
 //   {"id": "string", "note?": "string"}: an object with exactly these
-//     members ('?': may be absent); a member "*" instead declares a map
-//     (every value of that shape);
+//     members ('?': may be absent); a member "*" declares the shape of
+//     every member not named (alone: a map; beside named members: an
+//     object with known members whose others vary); the member "|": "null"
+//     lets the object be null instead;
 //   ["string"]: an array of that shape.
 struct Responds {
   int status = 200;
@@ -27,6 +29,14 @@ struct Responds {
   // documented but its body not checked.
   std::string_view content_type;
 };
+
+// Keeps a shape built at start-up (from shared parts) for the life of the
+// process and returns a view of it, as Responds::shape holds. Thread-safe.
+std::string_view KeepShape(std::string shape);
+
+// {"count", "next", "previous", "results": [item]}: one page of a list
+// (api/pagination.h's CountNextPreviousPage) whose items have shape `item`.
+std::string PageShape(std::string_view item);
 
 // The JSON Schema (2020-12, as OpenAPI 3.1) of a shape; the schema `false`
 // (nothing conforms) if the shape is malformed, so every checked answer

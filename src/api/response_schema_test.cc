@@ -31,6 +31,26 @@ TEST(ResponseSchemaTest, AShapeBecomesAJsonSchema) {
             "integer");
 }
 
+TEST(ResponseSchemaTest, KnownMembersBesideAStarLetOthersVary) {
+  const char kShape[] = R"({"id": "string", "*": "number"})";
+  const json s = ShapeToJsonSchema(kShape);
+  EXPECT_EQ(s["required"], json({"id"}));
+  EXPECT_EQ(s["additionalProperties"]["type"], "number");
+  EXPECT_TRUE(SchemaViolations(s, {{"id", "a"}, {"x", 1}, {"y", 2.5}}).empty());
+  EXPECT_EQ(SchemaViolations(s, {{"x", 1}}).size(), 1u);  // id missing
+  EXPECT_EQ(SchemaViolations(s, {{"id", "a"}, {"x", "1"}}).size(), 1u);
+}
+
+TEST(ResponseSchemaTest, ABarMemberMakesAnObjectNullable) {
+  const json s = ShapeToJsonSchema(R"({"|": "null", "n": "integer"})");
+  EXPECT_EQ(s["type"], json({"object", "null"}));
+  EXPECT_FALSE(s["properties"].contains("|"));
+  EXPECT_TRUE(SchemaViolations(s, nullptr).empty());
+  EXPECT_TRUE(SchemaViolations(s, {{"n", 1}}).empty());
+  EXPECT_EQ(SchemaViolations(s, {{"n", "1"}}).size(), 1u);
+  EXPECT_EQ(ShapeToJsonSchema(R"({"|": "string"})"), json(false));
+}
+
 TEST(ResponseSchemaTest, ABareTopLevelTypeNeedsNoQuotes) {
   EXPECT_EQ(ShapeToJsonSchema("object"), ShapeToJsonSchema(R"("object")"));
   EXPECT_EQ(ShapeToJsonSchema("string|null")["type"], json({"string", "null"}));

@@ -187,13 +187,8 @@ const std::vector<RouteResponses>& AdminResponses() {
     "user_id": "string", "user_name": "string", "name": "string",
     "created_at": "string", "last_used_at": "string|null",
     "revoked_at": "string|null")";
-  auto page = [](const std::string& item) {
-    return R"({"count": "integer", "next": "string|null",
-      "previous": "string|null", "results": [)" +
-           item + "]}";
-  };
   static const auto* shapes = new std::vector<std::string>{
-      page(kUser), page(std::string(kToken) + "}"),
+      PageShape(kUser), PageShape(std::string(kToken) + "}"),
       std::string(kToken) + R"(, "token": "string"})",
       std::string(kToken) + "}"};
   static const auto* responses = new std::vector<RouteResponses>{

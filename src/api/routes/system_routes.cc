@@ -270,10 +270,7 @@ Status AddHealthRoute(Router* router, SystemRoutesDeps deps) {
 // OpenAPI document shows it, and the API tests check every real answer
 // against it.
 const std::vector<RouteResponses>& SystemResponses() {
-  static const auto* list_shape = new std::string(
-      R"({"count": "integer", "next": "string|null",
-          "previous": "string|null", "results": [)" +
-      JobJsonShape() + "]}");
+  static const auto* list_shape = new std::string(PageShape(JobJsonShape()));
   static const auto* responses = new std::vector<RouteResponses>{
       {"GET", "/api/v1/", {{200, R"("string")"}}},
       {"GET", "/api/v1/health", {{200, R"({

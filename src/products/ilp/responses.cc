@@ -2,7 +2,6 @@
 // once for the product: /api/openapi.json documents it, and the API tests,
 // whose servers check every answer (ServerOptions::check_responses), fail
 // when a handler's answer drifts from it.
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -13,13 +12,6 @@ namespace trainyard::ilp {
 namespace {
 
 using api::RouteResponses;
-
-// A shape built at start-up, kept for the life of the process (Responds
-// holds a view of it).
-std::string_view Keep(std::string shape) {
-  static auto* kept = new std::deque<std::string>();
-  return kept->emplace_back(std::move(shape));
-}
 
 // The model paths of one algorithm's train and train-result answers.
 std::string AlgoPaths(const std::string& algo) {
@@ -58,26 +50,82 @@ constexpr const char* kModelShape = R"({"model_name": "string",
       "status": "string", "training": "object|null",
       "evaluation": "object|null"}]})";
 
+// One agent's range (prediction_routes.cc ActionJson), null when the agent
+// was not asked; with a live pool, also where it lies on chain.
+constexpr const char* kActionMembers =
+    R"("price_lower": "number|null", "price_upper": "number|null",
+    "tick_lower": "integer", "tick_upper": "integer",
+    "raw_action": ["number|null"], "decision": "string")";
+
 // The members predict-action and inference share.
-constexpr const char* kPredictMembers = R"("ddpg_action": "object|null",
-    "ppo_action": "object|null", "pool_id": "string", "date_str": "string",
+std::string PredictMembers() {
+  const std::string action = std::string(R"({"|": "null", )") + kActionMembers +
+                             R"(, "chain_range?": "object"})";
+  return R"("ddpg_action": )" + action + R"(, "ppo_action": )" + action +
+         R"(, "pool_id": "string", "date_str": "string",
     "price": "number", "tick": "integer", "data_source": "string",
     "note": "string|null", "chain?": "object", "data_timestamp?": "integer",
     "data_date?": "string", "data_stale?": "boolean")";
+}
+
+// The means per episode of the agent or one baseline (evaluate_job.cc
+// SummaryJson); null where undefined.
+constexpr const char* kSideSummary =
+    R"({"mean_reward_usd": "number|null", "mean_fee_income_usd": "number|null",
+    "mean_impermanent_loss_usd": "number|null", "mean_gas_usd": "number|null",
+    "mean_final_value_usd": "number|null", "mean_steps": "number|null"})";
+
+// An evaluation's result (EvaluateVersion): the agent against the
+// baselines asked for (hodl, full_range, fixed, tau_reset), by name.
+std::string EvaluateShape() {
+  return std::string(R"({"message": "string", "model_name": "string",
+    "model_version": "integer", "model_path": "string",
+    "eval_episodes": "integer", "eval_steps": "integer",
+    "percentage_range": "number", "action_transform": "string",
+    "use_running_statistics": "boolean", "market_data": "string|null",
+    "agent": )") +
+         kSideSummary + R"(, "baselines": {"*": )" + kSideSummary + R"(},
+    "baseline_holdings": {"*": "string"}, "eval_logs_path": "string",
+    "plot_path": "string|null", "verdict": "string",
+    "beats_baselines": "boolean", "warnings": ["string"]})";
+}
+
+// An import's meta.json (chain_data.cc: the members after "path" once it
+// is ready) with its job folded in (null once the job is gone); other
+// members a later version writes pass.
+constexpr const char* kPoolHistory = R"({"name": "string",
+    "status": "string", "job_id": "string", "endpoint": "string",
+    "pool": "string", "from_block": "integer", "to_block": "integer|null",
+    "path": "string", "chain_id?": "integer", "fee?": "integer",
+    "tick_spacing?": "integer",
+    "token0?": {"address": "string", "symbol": "string",
+      "decimals": "integer"},
+    "token1?": {"address": "string", "symbol": "string",
+      "decimals": "integer"},
+    "to_block_hash?": "string", "events?": "integer", "swaps?": "integer",
+    "price_rows?": "integer", "round_trips?": "integer",
+    "imported_at?": "string", "events_file?": "string",
+    "prices_file?": "string",
+    "job": {"|": "null", "id": "string", "status": "string",
+      "progress": "number", "current_units": "integer",
+      "total_units": "integer", "metrics": "any", "error": "string|null"},
+    "*": "any"})";
 
 const std::vector<RouteResponses>& IlpResponses() {
   static const auto* responses = [] {
     auto* out = new std::vector<RouteResponses>();
     for (const std::string algo : {"ppo", "ddpg"}) {
       const std::string base = "/api/v1/" + algo;
-      out->push_back(
-          {"POST", base + "/train/", {{200, Keep(TrainShape(algo))}}});
+      out->push_back({"POST",
+                      base + "/train/",
+                      {{200, api::KeepShape(TrainShape(algo))}}});
       out->push_back({"GET",
                       base + "/train-result/",
-                      {{200, Keep(TrainResultShape(algo))}}});
+                      {{200, api::KeepShape(TrainResultShape(algo))}}});
       out->push_back({"POST",
                       base + "/evaluate/",
-                      {{200, "object"}, {202, api::AcceptedJobShape()}}});
+                      {{200, api::KeepShape(EvaluateShape())},
+                       {202, api::AcceptedJobShape()}}});
     }
     out->push_back({"POST",
                     "/api/v1/initialize-script/",
@@ -90,23 +138,23 @@ const std::vector<RouteResponses>& IlpResponses() {
                     {{200, "", "application/octet-stream"}}});
     out->push_back({"GET",
                     "/api/v1/ilp/models/",
-                    {{200, Keep(std::string(R"({"count": "integer",
-                       "next": "string|null", "previous": "string|null",
-                       "results": [)") +
-                                kModelShape + "]}")}}});
+                    {{200, api::KeepShape(api::PageShape(kModelShape))}}});
     out->push_back(
         {"GET", "/api/v1/ilp/models/{algo}/{name}/", {{200, kModelShape}}});
-    out->push_back({"POST",
-                    "/api/v1/predict-action/",
-                    {{200, Keep(std::string("{") + kPredictMembers + "}")}}});
-    out->push_back({"POST",
-                    "/api/v1/inference/",
-                    {{200, Keep(std::string("{") + kPredictMembers + R"(,
+    out->push_back(
+        {"POST",
+         "/api/v1/predict-action/",
+         {{200, api::KeepShape(std::string("{") + PredictMembers() + "}")}}});
+    out->push_back(
+        {"POST",
+         "/api/v1/inference/",
+         {{200, api::KeepShape(std::string("{") + PredictMembers() + R"(,
            "strategy_action": "string", "strategy_reason": "string",
            "explanation": {"overall": "string", "strategy": "string",
              "agents": {"*": "string"}, "disagreements": ["string"],
              "agents_saw": {"*": "number"}, "agents_saw_note": "string"},
-           "recommended_range": "object|null"})")}}});
+           "recommended_range": {"|": "null", )" +
+                               kActionMembers + R"(, "from": "string"}})")}}});
     out->push_back({"POST",
                     "/api/v1/pool-data/import/",
                     {{200, R"({"message": "string", "pool_id": "string",
@@ -117,10 +165,10 @@ const std::vector<RouteResponses>& IlpResponses() {
     constexpr const char* kEndpoint = R"({"name": "string",
         "source?": "string", "url?": "string", "endpoint?": "string",
         "chain_id?": "integer|null"})";
-    out->push_back(
-        {"GET",
-         "/api/v1/chain/endpoints/",
-         {{200, Keep(std::string(R"({"endpoints": [)") + kEndpoint + "]}")}}});
+    out->push_back({"GET",
+                    "/api/v1/chain/endpoints/",
+                    {{200, api::KeepShape(std::string(R"({"endpoints": [)") +
+                                          kEndpoint + "]}")}}});
     out->push_back(
         {"PUT", "/api/v1/chain/endpoints/{name}/", {{200, kEndpoint}}});
     out->push_back({"DELETE",
@@ -134,13 +182,13 @@ const std::vector<RouteResponses>& IlpResponses() {
                                "from_block": "integer",
                                "to_block": "integer|null",
                                "status_url": "string"})"}}});
-    // An import's meta.json (its members depend on how far it got) with
-    // its job folded in.
     out->push_back({"GET",
                     "/api/v1/chain/pool-history/",
-                    {{200, R"({"count": "integer", "results": ["object"]})"}}});
+                    {{200, api::KeepShape(std::string(R"({"count": "integer",
+           "results": [)") + kPoolHistory +
+                                          "]}")}}});
     out->push_back(
-        {"GET", "/api/v1/chain/pool-history/{name}/", {{200, "object"}}});
+        {"GET", "/api/v1/chain/pool-history/{name}/", {{200, kPoolHistory}}});
     return out;
   }();
   return *responses;
