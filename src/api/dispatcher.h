@@ -21,9 +21,10 @@ namespace trainyard::api {
 class Dispatcher {
  public:
   // `metrics` (may be null) counts every answered request. With
-  // `check_responses` (the API tests), a success answer of a route that
-  // declares its responses (Route::responses) is checked against the
-  // declaration and replaced by a 500 INTERNAL_ERROR naming the mismatch.
+  // `check_responses` (the API tests), a success answer is checked against
+  // its route's declaration (Route::responses) and replaced by a 500
+  // INTERNAL_ERROR naming the mismatch, or naming the route if it declares
+  // nothing.
   Dispatcher(const Router* router, const Authenticator* auth,
              RateLimiter* limiter, const Clock* clock, int64_t max_body_bytes,
              HttpMetrics* metrics = nullptr, bool check_responses = false)

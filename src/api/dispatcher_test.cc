@@ -162,6 +162,19 @@ TEST_P(DispatcherTest, AnUndeclaredSuccessStatusIsCaughtWhenChecking) {
   EXPECT_EQ(checking.Handle(req).status, 500);
 }
 
+TEST_P(DispatcherTest,
+       ASuccessOfARouteThatDeclaresNothingIsCaughtWhenChecking) {
+  Dispatcher checking(&router_, auth_.get(), &limiter_, &clock_, 64, nullptr,
+                      /*check_responses=*/true);
+  Request req;
+  req.method = "GET";
+  req.path = "/public";
+  Response r = checking.Handle(req);
+  EXPECT_EQ(r.status, 500);  // the log names the route
+  EXPECT_EQ(json::parse(r.body)["error"]["code"], "INTERNAL_ERROR");
+  EXPECT_EQ(Call("GET", "/public").status, 200);  // unchecked: served
+}
+
 TEST_P(DispatcherTest, UnknownRouteIs404InStandardFormat) {
   Response r = Call("GET", "/nope");
   EXPECT_EQ(r.status, 404);

@@ -96,6 +96,31 @@ Result<Response> GetModel(const RegistryRoutesDeps& d, Request& req) {
   return JsonResponse(200, body.dump());
 }
 
+// What the routes above answer on success (api/response_schema.h): the
+// OpenAPI document shows it, and the API tests check every real answer
+// against it. `metadata` and a version's `metrics` are each product's own
+// (store/model_store.h); null when none was stored.
+const std::vector<RouteResponses>& RegistryResponses() {
+  static constexpr char kModelMembers[] = R"("id": "string",
+    "product": "string", "kind": "string", "name": "string",
+    "handle": "string", "owner_id": "string", "status": "string",
+    "metadata": "object|null", "url": "string|null", "created_at": "string",
+    "updated_at": "string")";
+  static const auto* responses = new std::vector<RouteResponses>{
+      {"GET",
+       "/api/models",
+       {{200, KeepShape(PageShape(std::string("{") + kModelMembers + "}"))}}},
+      {"GET",
+       "/api/models/{model_id}",
+       {{200, KeepShape(std::string("{") + kModelMembers + R"(,
+         "versions": [{"version": "integer", "artifact_path": "string|null",
+           "logs_path": "string|null", "job_id": "string|null",
+           "metrics": "object|null", "created_at": "string"}],
+         "latest_version": "integer|null"})")}}},
+  };
+  return *responses;
+}
+
 }  // namespace
 
 Status AddRegistryRoutes(Router* router, RegistryRoutesDeps deps) {
@@ -105,8 +130,9 @@ Status AddRegistryRoutes(Router* router, RegistryRoutesDeps deps) {
   };
   TY_RETURN_IF_ERROR(
       router->Add({"GET", "/api/models", Access::kUser, bind(ListModels)}));
-  return router->Add(
-      {"GET", "/api/models/{model_id}", Access::kUser, bind(GetModel)});
+  TY_RETURN_IF_ERROR(router->Add(
+      {"GET", "/api/models/{model_id}", Access::kUser, bind(GetModel)}));
+  return router->DeclareResponses(RegistryResponses());
 }
 
 }  // namespace trainyard::api

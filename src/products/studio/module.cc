@@ -2,6 +2,7 @@
 
 #include "jobs/job_context.h"
 #include "products/studio/renewal_scheduler.h"
+#include "products/studio/responses.h"
 #include "products/studio/routes.h"
 #include "products/studio/studio_context.h"
 #include "products/studio/training_job.h"
@@ -53,7 +54,7 @@ class StudioModule : public products::ProductModule {
     TY_RETURN_IF_ERROR(AddComputeRoutes(ctx_, router));
     TY_RETURN_IF_ERROR(AddWebhookRoutes(ctx_, router));
     TY_RETURN_IF_ERROR(AddMarketDataRoutes(ctx_, router));
-    return Status::Ok();
+    return DeclareStudioResponses(router);
   }
 
   Status Start() override {

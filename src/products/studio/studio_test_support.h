@@ -66,6 +66,20 @@ inline json TinyModelBody(const std::string& name = "tiny") {
             {"cross_validation_folds", 2}}}};
 }
 
+// A run long enough to cancel while it is running: gradient boosting with
+// many deep rounds on five symbols over ten years.
+inline json SlowModelBody() {
+  json body = TinyModelBody("slow");
+  body["algorithm"] = "GRADIENT_BOOSTING";
+  body["hyperparameters"] = {{"n_estimators", 2000}, {"max_depth", 10}};
+  body["training_config"]["symbols"] = {"NIFTY50", "BANKNIFTY", "RELIANCE",
+                                        "TCS", "INFY"};
+  body["training_config"]["start_date"] = "2012-01-01";
+  body["training_config"]["end_date"] = "2021-12-31";
+  body["training_config"]["cross_validation_folds"] = 5;
+  return body;
+}
+
 class StudioServerTest : public ::testing::Test {
  protected:
   void SetUp() override {

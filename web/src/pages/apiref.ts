@@ -10,20 +10,27 @@ function outline(schema: any, indent = ""): string {
   if (schema === false) return "nothing";
   if (!schema || typeof schema !== "object") return "any";
   if (schema.anyOf) return schema.anyOf.map((s: any) => outline(s, indent)).join(" | ");
-  const type = Array.isArray(schema.type) ? schema.type.join(" | ") : schema.type ?? "any";
+  const types: string[] = Array.isArray(schema.type) ? schema.type : [schema.type ?? "any"];
+  const type = types.join(" | ");
   if (schema.enum) return schema.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
   if (type === "array") {
     const n = schema.maxItems !== undefined ? ` (${schema.minItems ?? 0}..${schema.maxItems} items)` : "";
     return `[${outline(schema.items, indent)}]${n}`;
   }
-  if (type === "object" && schema.properties) {
+  // An object (or null): its named members, then "*" for the others when
+  // they may be present (any name, that shape).
+  const orNull = types.includes("object") && types.includes("null") ? " | null" : "";
+  const others = schema.additionalProperties;
+  const varies = others !== undefined && others !== false && others !== true;
+  if (types.includes("object") && schema.properties) {
     const req = new Set(schema.required ?? []);
     const lines = Object.entries(schema.properties).map(([k, v]: [string, any]) =>
       `${indent}  ${k}${req.has(k) ? "" : "?"}: ${outline(v, indent + "  ")}`);
-    return `{\n${lines.join("\n")}\n${indent}}`;
+    if (varies) lines.push(`${indent}  *: ${outline(others, indent + "  ")}`);
+    return `{\n${lines.join("\n")}\n${indent}}${orNull}`;
   }
-  if (type === "object" && schema.additionalProperties && schema.additionalProperties !== true) {
-    return `{ *: ${outline(schema.additionalProperties, indent)} }`;
+  if (types.includes("object") && varies) {
+    return `{ *: ${outline(others, indent)} }${orNull}`;
   }
   const bounds = [schema.minimum !== undefined ? `≥ ${schema.minimum}` : "",
     schema.maximum !== undefined ? `≤ ${schema.maximum}` : "",
