@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
+#include <atomic>
 #include <cctype>
 #include <optional>
 
@@ -16,6 +18,7 @@ namespace trainyard::api {
 
 struct HttpServer::Impl {
   httplib::Server server;
+  std::atomic<bool> listen_returned{false};
 };
 
 namespace {
@@ -302,7 +305,15 @@ Status HttpServer::Start() {
     }
     port_ = options_.port;
   }
-  thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
+  thread_ = std::thread([this] {
+    impl_->server.listen_after_bind();
+    impl_->listen_returned = true;
+  });
+  // httplib's stop() does nothing until its listen loop has started, so a
+  // Stop() right after Start() would leave the loop running and join it
+  // forever: wait until the loop runs (or has already given up).
+  while (!impl_->server.is_running() && !impl_->listen_returned)
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   return Status::Ok();
 }
 
