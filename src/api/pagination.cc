@@ -13,6 +13,20 @@ PageRequest ParsePage(QueryValidator& query, const std::string& size_key,
   return p;
 }
 
+std::pair<size_t, size_t> PageBounds(size_t total, const PageRequest& page) {
+  if (page.page < 1 || page.page_size < 1) return {total, total};
+  const auto size = static_cast<uint64_t>(page.page_size);
+  const auto before = static_cast<uint64_t>(page.page - 1);  // whole pages
+  // Compared by division so that before * size cannot overflow.
+  const size_t begin =
+      before > total / size
+          ? total
+          : static_cast<size_t>(std::min<uint64_t>(before * size, total));
+  const size_t end =
+      begin + static_cast<size_t>(std::min<uint64_t>(size, total - begin));
+  return {begin, end};
+}
+
 namespace {
 
 std::string UrlEncode(const std::string& s) {

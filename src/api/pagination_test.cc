@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace trainyard::api {
 namespace {
 
@@ -58,6 +60,40 @@ TEST(PaginationTest, ParsePageValidatesBounds) {
   EXPECT_EQ(p.page_size, 10);
   EXPECT_FALSE(q.ok());
   EXPECT_EQ(p.offset(), 20);
+}
+
+std::vector<int> ItemsOf(std::span<const int> items) {
+  return {items.begin(), items.end()};
+}
+
+TEST(ItemsOnPageTest, FullAndPartialPagesHoldTheirSlice) {
+  const std::vector<int> all = {0, 1, 2, 3, 4, 5, 6};
+  EXPECT_EQ(ItemsOf(ItemsOnPage(all, PageRequest{1, 3})),
+            (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(ItemsOf(ItemsOnPage(all, PageRequest{2, 3})),
+            (std::vector<int>{3, 4, 5}));
+  EXPECT_EQ(ItemsOf(ItemsOnPage(all, PageRequest{3, 3})),
+            (std::vector<int>{6}));
+}
+
+TEST(ItemsOnPageTest, PagesPastTheEndAreEmpty) {
+  const std::vector<int> all = {0, 1, 2};
+  EXPECT_TRUE(ItemsOnPage(all, PageRequest{2, 3}).empty());
+  EXPECT_TRUE(ItemsOnPage(all, PageRequest{1'000'000, 500}).empty());
+  const std::vector<int> none;
+  EXPECT_TRUE(ItemsOnPage(none, PageRequest{1, 20}).empty());
+  EXPECT_EQ(PageBounds(3, PageRequest{1'000'000, 500}),
+            (std::pair<size_t, size_t>{3, 3}));
+}
+
+// ParsePage never yields these; the contract still holds for them.
+TEST(ItemsOnPageTest, UncheckedPageNumbersGiveEmptyPagesNotOverflow) {
+  const std::vector<int> all = {0, 1, 2};
+  EXPECT_TRUE(ItemsOnPage(all, PageRequest{0, 3}).empty());
+  EXPECT_TRUE(ItemsOnPage(all, PageRequest{1, 0}).empty());
+  EXPECT_TRUE(ItemsOnPage(all, PageRequest{INT64_MAX, INT64_MAX}).empty());
+  EXPECT_EQ(ItemsOf(ItemsOnPage(all, PageRequest{1, INT64_MAX})),
+            (std::vector<int>{0, 1, 2}));
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <span>
 
 #include "api/body_schema.h"
 #include "api/error_response.h"
@@ -16,15 +15,6 @@ namespace trainyard::api {
 using nlohmann::json;
 
 namespace {
-
-// The rows of `all` on `page` (the admin lists are read whole: a handful of
-// users and tokens, no table scan worth a query of its own).
-template <typename T>
-std::span<const T> PageOf(const std::vector<T>& all, const PageRequest& page) {
-  const size_t begin = std::min<size_t>(all.size(), page.offset());
-  const size_t end = std::min<size_t>(all.size(), begin + page.page_size);
-  return std::span<const T>(all).subspan(begin, end - begin);
-}
 
 json OptionalTime(const std::optional<int64_t>& t) {
   return t ? json(FormatIso8601Millis(*t)) : json(nullptr);
@@ -71,7 +61,9 @@ Result<Response> ListUsers(const AdminRoutesDeps& d, Request& req) {
   TY_RETURN_IF_ERROR(q.Finish());
   TY_ASSIGN_OR_RETURN(std::vector<store::User> users, d.users->ListUsers());
   json out = json::array();
-  for (const store::User& u : PageOf(users, page)) out.push_back(UserJson(u));
+  for (const store::User& u : ItemsOnPage(users, page)) {
+    out.push_back(UserJson(u));
+  }
   return JsonResponse(
       200, CountNextPreviousPage(req, page, static_cast<int64_t>(users.size()),
                                  std::move(out))
@@ -88,7 +80,7 @@ Result<Response> ListTokens(const AdminRoutesDeps& d, Request& req) {
   TY_ASSIGN_OR_RETURN(std::vector<store::TokenInfo> tokens,
                       d.users->ListTokens(std::nullopt));
   json out = json::array();
-  for (const store::TokenInfo& t : PageOf(tokens, page)) {
+  for (const store::TokenInfo& t : ItemsOnPage(tokens, page)) {
     out.push_back(TokenJson(t, names[t.user_id]));
   }
   return JsonResponse(

@@ -1,5 +1,4 @@
 // GET groups: the load groups a task can train and reconcile on.
-#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -24,7 +23,7 @@ Result<Response> ListGroups(GymContext& c, Request& req) {
   api::QueryValidator q(req);
   api::PageRequest page = api::ParsePage(q, "per_page", 20, 100);
   TY_RETURN_IF_ERROR(q.Finish());
-  json all = json::array();
+  std::vector<json> all;
   for (const edge::LoadGroup& g : edge::BuiltinGroups()) {
     all.push_back({{"group_id", g.id},
                    {"built_in", true},
@@ -43,15 +42,12 @@ Result<Response> ListGroups(GymContext& c, Request& req) {
          {"group", definition},
          {"created_at", *Iso(row.created_at)}});
   }
-  const int64_t total = static_cast<int64_t>(all.size());
   json items = json::array();
-  for (int64_t i = page.offset();
-       i < std::min(total, page.offset() + page.page_size); ++i) {
-    items.push_back(all[i]);
-  }
-  return JsonResponse(
-      200,
-      api::TotalPagePerPage("groups", page, total, std::move(items)).dump());
+  for (const json& group : api::ItemsOnPage(all, page)) items.push_back(group);
+  return JsonResponse(200, api::TotalPagePerPage(
+                               "groups", page, static_cast<int64_t>(all.size()),
+                               std::move(items))
+                               .dump());
 }
 
 }  // namespace

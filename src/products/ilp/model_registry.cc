@@ -1,6 +1,7 @@
 #include "products/ilp/model_registry.h"
 
 #include <algorithm>
+#include <span>
 
 #include "core/ids.h"
 
@@ -164,27 +165,25 @@ Result<std::vector<IlpVersion>> IlpModelRegistry::VersionsOf(
 }
 
 Result<std::vector<store::ModelRecord>> IlpModelRegistry::Models(
-    const std::optional<std::string>& owner_id, int64_t limit, int64_t offset) {
-  std::vector<store::ModelRecord> out;
+    const std::optional<std::string>& owner_id, const api::PageRequest& page) {
+  std::vector<store::ModelRecord> all;
   // Both kinds in one list, newest first: the registry filters by one kind,
-  // so merge the two (each at most offset + limit long).
+  // so merge the two (each at most offset + page_size long).
   for (const char* algo : {"ddpg", "ppo"}) {
     store::ModelFilter f;
     f.owner_id = owner_id;
     f.kind = IlpModelKind(algo);
-    f.limit = offset + limit;
+    f.limit = page.offset() + page.page_size;
     f.offset = 0;
     TY_ASSIGN_OR_RETURN(std::vector<store::ModelRecord> rows, models_->List(f));
-    out.insert(out.end(), rows.begin(), rows.end());
+    all.insert(all.end(), rows.begin(), rows.end());
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
     return a.created_at > b.created_at;
   });
-  if (static_cast<int64_t>(out.size()) <= offset)
-    return std::vector<store::ModelRecord>();
-  out.erase(out.begin(), out.begin() + offset);
-  if (static_cast<int64_t>(out.size()) > limit) out.resize(limit);
-  return out;
+  const std::span<const store::ModelRecord> on_page =
+      api::ItemsOnPage(all, page);
+  return std::vector<store::ModelRecord>(on_page.begin(), on_page.end());
 }
 
 Result<int64_t> IlpModelRegistry::CountModels(

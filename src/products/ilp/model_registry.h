@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/pagination.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "products/ilp/workspace.h"
@@ -72,10 +73,10 @@ class IlpModelRegistry {
   Result<std::vector<IlpVersion>> Versions(const std::string& owner_id,
                                            const std::string& algo,
                                            const std::string& name);
-  // The ILP models of `owner_id` (every owner's when nullopt), newest first.
+  // One page of the ILP models of `owner_id` (every owner's when nullopt),
+  // newest first; CountModels counts them all.
   Result<std::vector<store::ModelRecord>> Models(
-      const std::optional<std::string>& owner_id, int64_t limit,
-      int64_t offset);
+      const std::optional<std::string>& owner_id, const api::PageRequest& page);
   Result<int64_t> CountModels(const std::optional<std::string>& owner_id);
   // All versions of one registry record, oldest first.
   Result<std::vector<IlpVersion>> VersionsOf(const store::ModelRecord& model);

@@ -106,8 +106,9 @@ TEST_F(IlpModelRegistryTest, ListsModelsOfBothAlgorithmsPerOwner) {
   ASSERT_TRUE(registry_->AddVersion("alice", "ddpg", "b").ok());
   ASSERT_TRUE(registry_->AddVersion("bob", "ppo", "c").ok());
   EXPECT_EQ(*registry_->CountModels(std::string("alice")), 2);
-  EXPECT_EQ(registry_->Models(std::string("alice"), 10, 0)->size(), 2u);
-  EXPECT_EQ(registry_->Models(std::string("alice"), 1, 1)->size(), 1u);
+  EXPECT_EQ(registry_->Models(std::string("alice"), {1, 10})->size(), 2u);
+  EXPECT_EQ(registry_->Models(std::string("alice"), {2, 1})->size(), 1u);
+  EXPECT_TRUE(registry_->Models(std::string("alice"), {3, 1})->empty());
   EXPECT_EQ(*registry_->CountModels(std::nullopt), 3);
 }
 

@@ -74,7 +74,7 @@ Result<Response> ListModels(IlpContext& s, Request& req) {
   if (scope == "mine") owner = caller.user_id;
   TY_ASSIGN_OR_RETURN(int64_t count, s.registry.CountModels(owner));
   TY_ASSIGN_OR_RETURN(std::vector<store::ModelRecord> rows,
-                      s.registry.Models(owner, page.page_size, page.offset()));
+                      s.registry.Models(owner, page));
   json results = json::array();
   for (const store::ModelRecord& m : rows) {
     TY_ASSIGN_OR_RETURN(json one, ModelJson(s, m, scope == "all"));

@@ -73,12 +73,11 @@ int64_t TodayDay(const StudioContext& ctx) {
 nlohmann::json PageOf(const api::Request& req, const api::PageRequest& page,
                       const std::vector<nlohmann::json>& items) {
   nlohmann::json results = nlohmann::json::array();
-  const auto total = static_cast<int64_t>(items.size());
-  for (int64_t i = page.offset();
-       i < total && i < page.offset() + page.page_size; ++i) {
-    results.push_back(items[i]);
+  for (const nlohmann::json& item : api::ItemsOnPage(items, page)) {
+    results.push_back(item);
   }
-  return api::CountNextPreviousPage(req, page, total, std::move(results));
+  return api::CountNextPreviousPage(
+      req, page, static_cast<int64_t>(items.size()), std::move(results));
 }
 
 std::vector<std::string> SplitCsv(const std::string& text) {
