@@ -24,9 +24,13 @@ Result<store::JobRecord> JobService::Submit(const SubmitRequest& r) {
   job.total_units = r.total_units;
   job.max_attempts = r.max_attempts;
   job.priority = r.priority;
-  TY_RETURN_IF_ERROR(store_->Insert(job, clock_->NowMillis()));
+  job.status = store::JobStatus::kQueued;
+  job.created_at = job.updated_at = clock_->NowMillis();
+  TY_RETURN_IF_ERROR(store_->Insert(job, job.created_at));
   if (pool_) pool_->Wake();
-  return store_->Get(job.id);
+  // Not re-read: a worker here or on another host may have claimed the job
+  // since the insert, and every caller answers about the submission.
+  return job;
 }
 
 Result<store::JobRecord> JobService::Get(const std::string& id) {

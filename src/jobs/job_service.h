@@ -41,7 +41,10 @@ class JobService {
              WorkerPool* pool, const Clock* clock)
       : store_(store), registry_(registry), pool_(pool), clock_(clock) {}
 
-  // Queues a job. VALIDATION_ERROR if its type has no registered handler.
+  // Queues a job and returns it as inserted: queued, no attempt, created
+  // and updated now — never as a worker that claimed it meanwhile left it
+  // (Get has the current state). VALIDATION_ERROR if its type has no
+  // registered handler or max_attempts < 1; CONFLICT if `id` is taken.
   Result<store::JobRecord> Submit(const SubmitRequest& request);
   Result<store::JobRecord> Get(const std::string& id);
   Result<std::vector<store::JobRecord>> List(const store::JobFilter& filter);

@@ -311,13 +311,10 @@ Result<Response> CreateTraining(GymContext& c, Request& req) {
   submit.params_json = TaskParamsToJson(task).dump();
   submit.total_units = task.total_episodes;
   TY_ASSIGN_OR_RETURN(store::JobRecord job, c.jobs->Submit(submit));
-  // The answer is about the creation: Submit re-reads the job after waking
-  // the workers, which may already have taken it ("running").
-  return JsonResponse(200,
-                      json{{"task_id", job.id},
-                           {"status", TaskStatus(store::JobStatus::kQueued)},
-                           {"created_at", *Iso(job.created_at)}}
-                          .dump());
+  return JsonResponse(200, json{{"task_id", job.id},
+                                {"status", TaskStatus(job.status)},
+                                {"created_at", *Iso(job.created_at)}}
+                               .dump());
 }
 
 Result<Response> ListTraining(GymContext& c, Request& req) {
