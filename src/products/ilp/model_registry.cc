@@ -10,6 +10,14 @@ namespace {
 
 constexpr const char* kActive = "ACTIVE";
 
+// What a version's fetched files depend on in its row: a new evaluation
+// (its logs are published before its summary is stored), another job or
+// other directories mean fetching again.
+std::string FetchStamp(const IlpVersion& v) {
+  return v.job_id + '\n' + v.evaluation + '\n' + v.paths.model_dir + '\n' +
+         v.paths.csv_dir;
+}
+
 // "<dir>/" for a non-empty relative directory, "" for the root.
 std::string DirPrefix(const std::string& relative) {
   return relative.empty() || relative == "." ? "" : relative + "/";
@@ -98,23 +106,65 @@ Status IlpModelRegistry::AttachJob(const IlpVersion& version,
 
 Status IlpModelRegistry::RecordEvaluation(const IlpVersion& version,
                                           const std::string& summary) {
+  // The evaluation's CSV logs, for API servers on other hosts, before the
+  // summary that makes their FetchFiles fetch again.
+  const store::DataDir& dir = artifacts_->dir();
+  TY_RETURN_IF_ERROR(
+      artifacts_
+          ->Publish(dir.Relative(version.paths.csv_dir), clock_->NowMillis())
+          .status());
   TY_ASSIGN_OR_RETURN(store::ModelVersion v,
                       models_->GetVersion(version.model_id, version.version));
   v.metrics = summary;
-  TY_RETURN_IF_ERROR(models_->UpdateVersion(v));
-  // The evaluation's CSV logs, for API servers on other hosts.
-  const store::DataDir& dir = artifacts_->dir();
-  return artifacts_
-      ->Publish(dir.Relative(version.paths.csv_dir), clock_->NowMillis())
-      .status();
+  return models_->UpdateVersion(v);
+}
+
+bool IlpModelRegistry::Finished(const IlpVersion& version) {
+  if (version.job_id.empty()) return true;
+  Result<store::JobRecord> job = jobs_->Get(version.job_id);
+  return job.ok() && job->status == store::JobStatus::kCompleted;
 }
 
 Status IlpModelRegistry::FetchFiles(const IlpVersion& version) {
   const store::DataDir& dir = artifacts_->dir();
+  const auto key = std::make_pair(version.model_id, version.version);
+  const std::string stamp = FetchStamp(version);
+  bool fetched;
+  {
+    std::lock_guard<std::mutex> lock(fetched_mu_);
+    auto it = fetched_.find(key);
+    fetched = it != fetched_.end() && it->second == stamp;
+  }
+  if (fetched) {
+    // Unless someone removed the files here since.
+    Result<bool> here = artifacts_->Exists(
+        dir.Relative(version.paths.model_dir) + "/" + kActorFile);
+    if (here.ok() && *here) return Status::Ok();
+  }
+  {
+    // A stale entry stays until it is overwritten below: erasing it here
+    // could erase another thread's fresh one.
+    std::lock_guard<std::mutex> lock(fetched_mu_);
+    ++fetches_;
+  }
+  // Asked before fetching: a training job publishes its files before it
+  // completes, so a version finished now has them all published.
+  const bool finished = Finished(version);
+  // Outside the lock: two threads may both fetch a version, which Fetch
+  // allows (it writes whole files, never replacing one that exists).
   for (const std::string* d :
        {&version.paths.model_dir, &version.paths.csv_dir})
     TY_RETURN_IF_ERROR(artifacts_->Fetch(dir.Relative(*d)).status());
+  if (finished) {
+    std::lock_guard<std::mutex> lock(fetched_mu_);
+    fetched_[key] = stamp;
+  }
   return Status::Ok();
+}
+
+int64_t IlpModelRegistry::fetches() const {
+  std::lock_guard<std::mutex> lock(fetched_mu_);
+  return fetches_;
 }
 
 Result<IlpVersion> IlpModelRegistry::Find(const std::string& owner_id,

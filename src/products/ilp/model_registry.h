@@ -3,12 +3,16 @@
 // users may both have "ppo_prod1", and retraining a name adds a version in
 // fresh directories instead of replacing the model. Every version's model
 // and log directories are claimed for its owner, so downloads are checked
-// by the artifact store's one access check.
+// by the artifact store's one access check. A finished version's files are
+// fetched from the published copies once per process, not on every lookup.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/pagination.h"
@@ -16,6 +20,7 @@
 #include "core/status.h"
 #include "products/ilp/workspace.h"
 #include "store/artifact_store.h"
+#include "store/job_store.h"
 #include "store/model_store.h"
 
 namespace trainyard::ilp {
@@ -38,12 +43,15 @@ struct IlpVersion {
 // "ilp.ppo" / "ilp.ddpg".
 std::string IlpModelKind(const std::string& algo);
 
-// Thread-safe (the stores are). Does not own its arguments.
+// Thread-safe (the stores are). Does not own its arguments. `jobs` tells
+// whether a version's training job has completed.
 class IlpModelRegistry {
  public:
-  IlpModelRegistry(store::ModelStore* models, store::ArtifactStore* artifacts,
-                   const Workspace* workspace, const Clock* clock)
+  IlpModelRegistry(store::ModelStore* models, store::JobStore* jobs,
+                   store::ArtifactStore* artifacts, const Workspace* workspace,
+                   const Clock* clock)
       : models_(models),
+        jobs_(jobs),
         artifacts_(artifacts),
         workspace_(workspace),
         clock_(clock) {}
@@ -57,8 +65,9 @@ class IlpModelRegistry {
                                 const std::string& name);
   // Records the job that trains `version`.
   Status AttachJob(const IlpVersion& version, const std::string& job_id);
-  // Stores `summary` (JSON) as the version's last evaluation and publishes
-  // its CSV logs for other hosts (ArtifactStore::Publish).
+  // Publishes the version's CSV logs for other hosts
+  // (ArtifactStore::Publish) and then stores `summary` (JSON) as its last
+  // evaluation: a host that sees the new summary finds the logs published.
   Status RecordEvaluation(const IlpVersion& version,
                           const std::string& summary);
 
@@ -94,7 +103,15 @@ class IlpModelRegistry {
   // Writes the version's published files that are missing here (another
   // host trained it), so they can be opened by path. Find does it itself;
   // call it for a version picked from Versions. Errors: ArtifactStore::Fetch.
+  // Once per process for a finished version (one without a training job,
+  // adopted from before jobs, or whose job completed) as long as its row
+  // (job, evaluation, directories) is the one fetched for and its policy
+  // file is still here; a version in training is fetched on every call
+  // (its files are published when the job ends). A deleted model is never
+  // looked up again, so its entry is never used again.
   Status FetchFiles(const IlpVersion& version);
+  // How many times FetchFiles went to the artifact store; for tests.
+  int64_t fetches() const;
 
  private:
   Result<store::ModelRecord> FindOrCreateModel(const std::string& owner_id,
@@ -103,11 +120,21 @@ class IlpModelRegistry {
   IlpVersion FromRecord(const store::ModelRecord& model,
                         const store::ModelVersion& version) const;
   Status ClaimDirs(const IlpVersion& version);
+  // Whether the version's files can no longer change: it has no training
+  // job (adopted from before jobs) or its job completed. False when unknown.
+  bool Finished(const IlpVersion& version);
 
   store::ModelStore* models_;
+  store::JobStore* jobs_;
   store::ArtifactStore* artifacts_;
   const Workspace* workspace_;
   const Clock* clock_;
+
+  mutable std::mutex fetched_mu_;
+  // (model id, version) of the finished versions whose files this process
+  // fetched -> what their row said then (FetchStamp in the .cc).
+  std::map<std::pair<std::string, int64_t>, std::string> fetched_;
+  int64_t fetches_ = 0;
 };
 
 }  // namespace trainyard::ilp

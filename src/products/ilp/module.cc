@@ -29,7 +29,8 @@ class IlpModule : public products::ProductModule {
     clock_ = deps.clock;
     workspace_ = std::make_unique<Workspace>(deps.data_dir);
     registry_ = std::make_unique<IlpModelRegistry>(
-        deps.store->models(), deps.artifacts, workspace_.get(), deps.clock);
+        deps.store->models(), deps.store->jobs(), deps.artifacts,
+        workspace_.get(), deps.clock);
     return Status::Ok();
   }
 

@@ -41,7 +41,8 @@ struct IlpContext {
       : deps(d),
         jobs(j),
         workspace(d.data_dir),
-        registry(d.store->models(), d.artifacts, &workspace, d.clock),
+        registry(d.store->models(), d.store->jobs(), d.artifacts, &workspace,
+                 d.clock),
         predictor(d.artifacts) {}
 };
 
