@@ -336,6 +336,22 @@ TEST_F(IlpApiTest, DdpgTrainExampleStartsAJobThatWritesModelAndLogs) {
   }
 }
 
+// A worker on another host (its own data directory) places the job in its
+// own: nothing in the job names this server's.
+TEST_F(IlpApiTest, TrainingJobParamsHoldNoPathOfTheServersDataDirectory) {
+  auto r = Post("/api/v1/ddpg/train/", kDdpgTrainExample);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string id = Body(r)["job_id"];
+  json job = WaitForJob(id, user_);
+  EXPECT_EQ(job["status"], "completed") << job.dump();
+  ASSERT_TRUE(job["params"].is_object()) << job.dump();
+  EXPECT_EQ(job["params"].dump().find(home_), std::string::npos)
+      << job["params"].dump();
+  EXPECT_EQ(job["params"]["data_model_dir"],
+            Owned("model_storage/ddpg/ddpg_fazool"));
+}
+
 TEST_F(IlpApiTest, DdpgEvaluateExampleComparesWithTheFixedRangeBaseline) {
   TrainAndWait("ddpg", kDdpgTrainExample);
   auto r = Post("/api/v1/ddpg/evaluate/", kDdpgEvaluateExample);

@@ -80,6 +80,11 @@ std::string MarketDataDir(const std::string& owner_id,
   return "datasets/chain/" + owner_id + "/" + name;
 }
 
+std::string MarketPricesPath(const std::string& owner_id,
+                             const std::string& name) {
+  return MarketDataDir(owner_id, name) + "/" + kPricesFile;
+}
+
 Status BeginMarketDataImport(store::ArtifactStore* artifacts,
                              const ChainImportSpec& spec,
                              const std::string& job_id, int64_t now_ms) {
@@ -166,8 +171,7 @@ Result<std::vector<double>> LoadMarketPrices(store::ArtifactStore* artifacts,
         "market data '" + name + "' has fewer than 2 blocks with swaps",
         {{"market_data", "nothing to replay: import a wider block range"}});
   }
-  return LoadMarketPricesAt(artifacts,
-                            MarketDataDir(owner_id, name) + "/" + kPricesFile);
+  return LoadMarketPricesAt(artifacts, MarketPricesPath(owner_id, name));
 }
 
 namespace {

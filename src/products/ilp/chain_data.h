@@ -45,6 +45,9 @@ Result<ChainImportSpec> ChainImportSpecFromJson(const std::string& text);
 Status ValidateMarketDataName(const std::string& name);
 // datasets/chain/<owner>/<name>, relative to the data directory.
 std::string MarketDataDir(const std::string& owner_id, const std::string& name);
+// Its prices.csv, relative to the data directory (for LoadMarketPricesAt).
+std::string MarketPricesPath(const std::string& owner_id,
+                             const std::string& name);
 
 // Claims the data set's directory for the owner and records a queued import
 // by `job_id` in its meta.json (earlier files stay until the job replaces

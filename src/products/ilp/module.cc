@@ -36,9 +36,10 @@ class IlpModule : public products::ProductModule {
 
   Status RegisterJobs(jobs::JobHandlerRegistry* registry) override {
     for (const char* algo : {"ddpg", "ppo"}) {
-      TY_RETURN_IF_ERROR(registry->Register(
-          TrainJobType(algo),
-          [this](jobs::JobContext& ctx) { return RunSharedTrainJob(ctx); }));
+      TY_RETURN_IF_ERROR(
+          registry->Register(TrainJobType(algo), [this](jobs::JobContext& ctx) {
+            return RunTrainJob(artifacts_, clock_, ctx);
+          }));
     }
     TY_RETURN_IF_ERROR(
         registry->Register(kEvaluateJobType, [this](jobs::JobContext& ctx) {
@@ -58,29 +59,6 @@ class IlpModule : public products::ProductModule {
 
  private:
   std::shared_ptr<ChainEndpoints> endpoints_;
-
-  // RunTrainJob on whatever host claimed the job: what an earlier attempt
-  // published (its checkpoint) is fetched first, and the model and its
-  // logs are published when the job ends or stops, for API servers and
-  // workers on other hosts.
-  Status RunSharedTrainJob(jobs::JobContext& ctx) {
-    TY_ASSIGN_OR_RETURN(TrainJobSpec spec,
-                        TrainJobSpecFromJson(ctx.job().params));
-    // Jobs from before data_*_dir ran where they were submitted.
-    if (spec.data_model_dir.empty() || spec.data_csv_dir.empty())
-      return RunTrainJobSpec(ctx, std::move(spec));
-    const std::string dirs[] = {spec.data_model_dir, spec.data_csv_dir};
-    TY_ASSIGN_OR_RETURN(spec.model_dir, artifacts_->Resolve(dirs[0]));
-    TY_ASSIGN_OR_RETURN(spec.csv_dir, artifacts_->Resolve(dirs[1]));
-    for (const std::string& dir : dirs)
-      TY_RETURN_IF_ERROR(artifacts_->Fetch(dir).status());
-    Status trained = RunTrainJobSpec(ctx, std::move(spec));
-    if (!trained.ok() && !jobs::IsJobStopped(trained)) return trained;
-    for (const std::string& dir : dirs)
-      TY_RETURN_IF_ERROR(
-          artifacts_->Publish(dir, clock_->NowMillis()).status());
-    return trained;
-  }
 
   store::ArtifactStore* artifacts_ = nullptr;
   const Clock* clock_ = nullptr;

@@ -24,13 +24,17 @@ Status AdoptLegacyModels(IlpContext* s) {
     for (const store::JobRecord& r : rows) {  // newest first
       Result<TrainJobSpec> spec = TrainJobSpecFromJson(r.params);
       if (!spec.ok() || spec->version != 0 || r.owner_id.empty()) continue;
+      // Their directories are absolute, and inside the data directory
+      // unless it moved.
       const store::DataDir& dir = *s->deps.data_dir;
-      if (!dir.Resolve(dir.Relative(spec->model_dir)).ok()) continue;
+      Result<std::string> model_dir = dir.ResolveInside(spec->model_dir);
+      Result<std::string> csv_dir = dir.ResolveInside(spec->csv_dir);
+      if (!model_dir.ok() || !csv_dir.ok()) continue;
       TY_RETURN_IF_ERROR(s->registry
                              .AdoptLegacy(r.owner_id, algo,
                                           spec->model.model_name,
-                                          dir.Relative(spec->model_dir),
-                                          dir.Relative(spec->csv_dir), r.id)
+                                          dir.Relative(*model_dir),
+                                          dir.Relative(*csv_dir), r.id)
                              .status());
     }
   }

@@ -4,12 +4,11 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "env/uniswap_v3_lp/uniswap_v3_lp.h"
-#include "market/price_csv.h"
+#include "products/ilp/chain_data.h"
 #include "products/ilp/log_rows.h"
 #include "products/ilp/workspace.h"
 #include "rl/trainer.h"
@@ -25,34 +24,63 @@ std::string TrainJobType(const std::string& algo) {
   return "ilp." + algo + ".train";
 }
 
+// Keys prefixed "data_" hold paths relative to the data directory; the
+// unprefixed model_dir, csv_dir and market_prices_path of older jobs held
+// the submitting host's absolute paths and are only read.
 std::string TrainJobSpecToJson(const TrainJobSpec& s) {
   json j = {{"model", json::parse(ModelInfoToJson(s.model))},
-            {"model_dir", s.model_dir},
-            {"csv_dir", s.csv_dir},
+            {"data_model_dir", s.model_dir},
+            {"data_csv_dir", s.csv_dir},
             {"rel_model_dir", s.rel_model_dir},
             {"rel_csv_dir", s.rel_csv_dir},
             {"version", s.version},
             {"threads", s.threads},
-            {"market_prices_path", s.market_prices_path},
-            {"data_model_dir", s.data_model_dir},
-            {"data_csv_dir", s.data_csv_dir}};
+            {"data_market_prices_path", s.market_prices_path}};
   return j.dump();
 }
+
+namespace {
+
+// `path`, an absolute path on the host that submitted an older job,
+// relative to that host's data directory — which is where the job's
+// absolute `model_dir` ends in its relative `data_model_dir` — or unchanged
+// when it is not under it (or the job stored no relative directory).
+std::string RelativeToSubmitter(const std::string& path,
+                                const std::string& model_dir,
+                                const std::string& data_model_dir) {
+  const std::string tail = "/" + data_model_dir;
+  if (data_model_dir.empty() || model_dir.size() <= tail.size() ||
+      model_dir.compare(model_dir.size() - tail.size(), tail.size(), tail) != 0)
+    return path;
+  const std::string root = model_dir.substr(0, model_dir.size() - tail.size());
+  if (path.compare(0, root.size() + 1, root + "/") != 0) return path;
+  return path.substr(root.size() + 1);
+}
+
+}  // namespace
 
 Result<TrainJobSpec> TrainJobSpecFromJson(const std::string& text) {
   try {
     json j = json::parse(text);
     TrainJobSpec s;
     TY_ASSIGN_OR_RETURN(s.model, ModelInfoFromJson(j.at("model").dump()));
-    s.model_dir = j.at("model_dir").get<std::string>();
-    s.csv_dir = j.at("csv_dir").get<std::string>();
+    s.model_dir = j.value("data_model_dir", "");
+    s.csv_dir = j.value("data_csv_dir", "");
     s.rel_model_dir = j.value("rel_model_dir", "");
     s.rel_csv_dir = j.value("rel_csv_dir", "");
     s.version = j.value("version", int64_t{0});
     s.threads = j.value("threads", 1);
-    s.market_prices_path = j.value("market_prices_path", "");
-    s.data_model_dir = j.value("data_model_dir", "");
-    s.data_csv_dir = j.value("data_csv_dir", "");
+    s.market_prices_path = j.value("data_market_prices_path", "");
+    // Older jobs: their absolute paths.
+    const std::string model_dir = j.value("model_dir", "");
+    if (s.market_prices_path.empty()) {
+      s.market_prices_path = RelativeToSubmitter(
+          j.value("market_prices_path", ""), model_dir, s.model_dir);
+    }
+    if (s.model_dir.empty()) s.model_dir = model_dir;
+    if (s.csv_dir.empty()) s.csv_dir = j.value("csv_dir", "");
+    if (s.model_dir.empty() || s.csv_dir.empty())
+      return ValidationError("invalid training job params: no directories");
     return s;
   } catch (const std::exception& e) {
     return ValidationError(std::string("invalid training job params: ") +
@@ -100,57 +128,56 @@ std::vector<std::string> TrainingWarnings(const ModelInfo& m) {
   return out;
 }
 
+Result<PlacedTrainJob> PlaceTrainJob(store::ArtifactStore* artifacts,
+                                     const TrainJobSpec& spec) {
+  const store::DataDir& dir = artifacts->dir();
+  PlacedTrainJob placed;
+  TY_ASSIGN_OR_RETURN(placed.model_dir,
+                      dir.ResolveInside(spec.model_dir, "model_dir"));
+  TY_ASSIGN_OR_RETURN(placed.csv_dir,
+                      dir.ResolveInside(spec.csv_dir, "csv_dir"));
+  placed.data_model_dir = dir.Relative(placed.model_dir);
+  placed.data_csv_dir = dir.Relative(placed.csv_dir);
+  if (!spec.market_prices_path.empty()) {
+    TY_ASSIGN_OR_RETURN(
+        std::string prices,
+        dir.ResolveInside(spec.market_prices_path, "market_prices_path"));
+    TY_ASSIGN_OR_RETURN(placed.replay_prices,
+                        LoadMarketPricesAt(artifacts, dir.Relative(prices)));
+  }
+  return placed;
+}
+
 namespace {
 
 Status WriteText(const std::string& path, const std::string& text) {
   return store::DefaultFileSystem()->WriteFileAtomic(path, text);
 }
 
-// The prices of a stored market-replay CSV (market/price_csv.h).
-Result<std::vector<double>> ReadPriceFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return IoError("cannot read the model's market data");
-  std::stringstream text;
-  text << in.rdbuf();
-  TY_ASSIGN_OR_RETURN(std::vector<market::PriceRow> rows,
-                      market::ParsePriceCsv(text.str()));
-  std::vector<double> prices;
-  for (const market::PriceRow& r : rows) prices.push_back(r.price);
-  return prices;
-}
-
-// Removes what an earlier model of the same name left behind.
-Status ClearModel(const TrainJobSpec& spec) {
+// Removes what an earlier model in the job's directory left behind.
+Status ClearModel(const PlacedTrainJob& placed) {
   std::error_code ec;
-  fs::remove_all(spec.model_dir, ec);
-  if (!ec) fs::remove(spec.csv_dir + "/" + kTrainLogFile, ec);
+  fs::remove_all(placed.model_dir, ec);
+  if (!ec) fs::remove(placed.csv_dir + "/" + kTrainLogFile, ec);
   if (ec) return IoError("cannot replace the old model: " + ec.message());
   return Status::Ok();
 }
 
-}  // namespace
-
-Status RunTrainJob(jobs::JobContext& ctx) {
-  TY_ASSIGN_OR_RETURN(TrainJobSpec spec,
-                      TrainJobSpecFromJson(ctx.job().params));
-  return RunTrainJobSpec(ctx, std::move(spec));
-}
-
-Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
+Status Train(jobs::JobContext& ctx, TrainJobSpec spec, PlacedTrainJob placed) {
   const bool resume =
       ctx.job().attempts > 1 &&
-      fs::exists(spec.model_dir + "/" + rl::kCheckpointFileName);
-  if (!resume) TY_RETURN_IF_ERROR(ClearModel(spec));
+      fs::exists(placed.model_dir + "/" + rl::kCheckpointFileName);
+  if (!resume) TY_RETURN_IF_ERROR(ClearModel(placed));
   std::error_code ec;
-  fs::create_directories(spec.model_dir, ec);
-  fs::create_directories(spec.csv_dir, ec);
+  fs::create_directories(placed.model_dir, ec);
+  fs::create_directories(placed.csv_dir, ec);
   if (ec) return IoError("cannot create model directories: " + ec.message());
-  TY_RETURN_IF_ERROR(WriteText(spec.model_dir + "/" + kModelInfoFile,
+  TY_RETURN_IF_ERROR(WriteText(placed.model_dir + "/" + kModelInfoFile,
                                ModelInfoToJson(spec.model)));
 
   TY_ASSIGN_OR_RETURN(
       tracking::CsvLogger csv,
-      tracking::CsvLogger::Open(spec.csv_dir + "/" + kTrainLogFile));
+      tracking::CsvLogger::Open(placed.csv_dir + "/" + kTrainLogFile));
   Status log_status = Status::Ok();
   tracking::CsvLogger::Row row;
   // Episodes that ended because the value fell below the floor; the
@@ -166,10 +193,7 @@ Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
     log_status = csv.Log(row);
   };
   TY_ASSIGN_OR_RETURN(env::UniswapV3LpConfig config, EnvConfigFor(spec.model));
-  if (!spec.market_prices_path.empty()) {
-    TY_ASSIGN_OR_RETURN(config.replay_prices,
-                        ReadPriceFile(spec.market_prices_path));
-  }
+  config.replay_prices = std::move(placed.replay_prices);
   const std::string early_reason = EarlyEndReason(config);
   TY_ASSIGN_OR_RETURN(env::EnvFactory make_env,
                       env::UniswapV3LpFactory(config, observer));
@@ -182,7 +206,7 @@ Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
   options.total_steps = spec.model.max_steps * spec.model.n_episodes;
   options.seed = spec.model.seed;
   options.threads = spec.threads;
-  options.out_dir = spec.model_dir;
+  options.out_dir = placed.model_dir;
   options.resume = resume;
   options.log_interval = std::max<int64_t>(1, options.total_steps / 100);
   rl::TrainingHooks hooks;
@@ -208,7 +232,7 @@ Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
   spec.model.trained_steps = result.steps;
   spec.model.episodes = result.episodes;
   spec.model.recent_mean_return = result.recent_mean_return;
-  TY_RETURN_IF_ERROR(WriteText(spec.model_dir + "/" + kModelInfoFile,
+  TY_RETURN_IF_ERROR(WriteText(placed.model_dir + "/" + kModelInfoFile,
                                ModelInfoToJson(spec.model)));
   json out = {{"steps", result.steps},
               {"total_steps", options.total_steps},
@@ -223,6 +247,23 @@ Status RunTrainJobSpec(jobs::JobContext& ctx, TrainJobSpec spec) {
   ctx.SetResult(out.dump());
   ctx.ReportProgress(options.total_steps, options.total_steps);
   return Status::Ok();
+}
+
+}  // namespace
+
+Status RunTrainJob(store::ArtifactStore* artifacts, const Clock* clock,
+                   jobs::JobContext& ctx) {
+  TY_ASSIGN_OR_RETURN(TrainJobSpec spec,
+                      TrainJobSpecFromJson(ctx.job().params));
+  TY_ASSIGN_OR_RETURN(PlacedTrainJob placed, PlaceTrainJob(artifacts, spec));
+  const std::string dirs[] = {placed.data_model_dir, placed.data_csv_dir};
+  for (const std::string& dir : dirs)
+    TY_RETURN_IF_ERROR(artifacts->Fetch(dir).status());
+  Status trained = Train(ctx, std::move(spec), std::move(placed));
+  if (!trained.ok() && !jobs::IsJobStopped(trained)) return trained;
+  for (const std::string& dir : dirs)
+    TY_RETURN_IF_ERROR(artifacts->Publish(dir, clock->NowMillis()).status());
+  return trained;
 }
 
 }  // namespace trainyard::ilp

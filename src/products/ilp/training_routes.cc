@@ -50,10 +50,7 @@ Result<Response> Train(IlpContext& s, const std::string& algo, Request& req) {
     TY_RETURN_IF_ERROR(
         LoadMarketPrices(s.deps.artifacts, owner, spec.model.market_data)
             .status());
-    TY_ASSIGN_OR_RETURN(
-        spec.market_prices_path,
-        s.deps.data_dir->Resolve(MarketDataDir(owner, spec.model.market_data) +
-                                 "/prices.csv"));
+    spec.market_prices_path = MarketPricesPath(owner, spec.model.market_data);
   }
   TY_ASSIGN_OR_RETURN(std::optional<store::JobRecord> active,
                       ActiveJobFor(s, owner, algo, name));
@@ -65,12 +62,10 @@ Result<Response> Train(IlpContext& s, const std::string& algo, Request& req) {
   TY_ASSIGN_OR_RETURN(IlpVersion version,
                       s.registry.AddVersion(owner, algo, name));
   spec.version = version.version;
-  spec.model_dir = version.paths.model_dir;
-  spec.csv_dir = version.paths.csv_dir;
+  spec.model_dir = s.deps.data_dir->Relative(version.paths.model_dir);
+  spec.csv_dir = s.deps.data_dir->Relative(version.paths.csv_dir);
   spec.rel_model_dir = version.paths.rel_model_dir;
   spec.rel_csv_dir = version.paths.rel_csv_dir;
-  spec.data_model_dir = s.deps.data_dir->Relative(spec.model_dir);
-  spec.data_csv_dir = s.deps.data_dir->Relative(spec.csv_dir);
   jobs::SubmitRequest submit;
   submit.type = TrainJobType(algo);
   submit.owner_id = owner;
