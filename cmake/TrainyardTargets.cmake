@@ -34,6 +34,11 @@ function(trainyard_test name)
   cmake_parse_arguments(ARG "POSTGRES" "TIMEOUT" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
+  # Test sources at -O1 in a release build: GoogleTest's macros at -O3 take
+  # about twice as long to compile (server_test.cc: 46 s against 24 s), test
+  # sources are 45 % of the build, and what the tests run fast is the
+  # libraries, which stay at -O3 (the last -O wins).
+  target_compile_options(${name} PRIVATE $<$<CONFIG:Release>:-O1>)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
