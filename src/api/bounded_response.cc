@@ -8,28 +8,9 @@
 
 #include "api/error_response.h"
 #include "api/job_json.h"
+#include "core/ascii.h"
 
 namespace trainyard::api {
-
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-}  // namespace
 
 int64_t RequestWorkBoundMs(const Request& req, int64_t configured_ms) {
   const std::string prefer = req.Header("Prefer");
@@ -39,14 +20,15 @@ int64_t RequestWorkBoundMs(const Request& req, int64_t configured_ms) {
     const size_t comma = rest.find(',');
     std::string_view token = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
-    token = Trim(token.substr(0, token.find(';')));  // no parameters used
+    token =
+        TrimAsciiSpace(token.substr(0, token.find(';')));  // no parameters used
     const size_t eq = token.find('=');
-    const std::string_view name = Trim(token.substr(0, eq));
-    if (EqualsIgnoringCase(name, "respond-async")) {
+    const std::string_view name = TrimAsciiSpace(token.substr(0, eq));
+    if (EqualsIgnoringAsciiCase(name, "respond-async")) {
       bound = 0;
-    } else if (EqualsIgnoringCase(name, "wait") &&
+    } else if (EqualsIgnoringAsciiCase(name, "wait") &&
                eq != std::string_view::npos) {
-      std::string_view value = Trim(token.substr(eq + 1));
+      std::string_view value = TrimAsciiSpace(token.substr(eq + 1));
       int64_t seconds = 0;
       auto [end, error] =
           std::from_chars(value.data(), value.data() + value.size(), seconds);

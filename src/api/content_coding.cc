@@ -5,39 +5,24 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "core/ascii.h"
+
 namespace trainyard::api {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 // The q-value of one "coding;q=0.5" element's parameters: 1 when absent,
 // 0 when it does not read as a number (refusing is the safe reading).
 double QValue(std::string_view params) {
   while (!params.empty()) {
     const size_t semi = params.find(';');
-    std::string_view p = Trim(params.substr(0, semi));
+    const std::string_view p = params.substr(0, semi);
     params = semi == std::string_view::npos ? "" : params.substr(semi + 1);
-    if (p.size() < 2 || std::tolower(static_cast<unsigned char>(p[0])) != 'q' ||
-        Trim(p.substr(1)).empty() || Trim(p.substr(1))[0] != '=')
+    const size_t eq = p.find('=');
+    if (eq == std::string_view::npos ||
+        !EqualsIgnoringAsciiCase(TrimAsciiSpace(p.substr(0, eq)), "q"))
       continue;
-    const std::string value(Trim(Trim(p.substr(1)).substr(1)));
+    const std::string value(TrimAsciiSpace(p.substr(eq + 1)));
     char* end = nullptr;
     const double q = std::strtod(value.c_str(), &end);
     if (value.empty() || end != value.c_str() + value.size()) return 0;
@@ -56,9 +41,9 @@ bool AcceptsGzip(std::string_view accept_encoding) {
                           ? ""
                           : accept_encoding.substr(comma + 1);
     const size_t semi = element.find(';');
-    const std::string_view coding = Trim(element.substr(0, semi));
-    if (!EqualsNoCase(coding, "gzip") && !EqualsNoCase(coding, "x-gzip") &&
-        coding != "*")
+    const std::string_view coding = TrimAsciiSpace(element.substr(0, semi));
+    if (!EqualsIgnoringAsciiCase(coding, "gzip") &&
+        !EqualsIgnoringAsciiCase(coding, "x-gzip") && coding != "*")
       continue;
     const std::string_view params =
         semi == std::string_view::npos ? "" : element.substr(semi + 1);
@@ -68,10 +53,11 @@ bool AcceptsGzip(std::string_view accept_encoding) {
 }
 
 bool IsCompressible(std::string_view content_type) {
-  std::string_view type = Trim(content_type.substr(0, content_type.find(';')));
+  std::string_view type =
+      TrimAsciiSpace(content_type.substr(0, content_type.find(';')));
   std::string lower(type);
-  for (char& c : lower) c = static_cast<char>(std::tolower(
-                            static_cast<unsigned char>(c)));
+  for (char& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (lower.rfind("text/", 0) == 0) return lower != "text/event-stream";
   return lower == "application/json" || lower == "application/javascript" ||
          lower == "application/xml" || lower == "image/svg+xml";

@@ -4,13 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <optional>
 
 #include "api/content_coding.h"
 #include "api/error_response.h"
+#include "core/ascii.h"
 #include "core/clock.h"
 #include "core/ids.h"
 
@@ -127,15 +128,9 @@ std::string TakeAcceptEncoding(const httplib::Request& req) {
 }
 
 bool HasHeader(const Response& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        }))
-      return true;
-  }
-  return false;
+  return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) {
+    return EqualsIgnoringAsciiCase(h.first, name);
+  });
 }
 
 // The gzip form of an answer's body when it is worth sending so, else
@@ -144,8 +139,8 @@ bool HasHeader(const Response& r, std::string_view name) {
 // left alone.
 std::optional<std::string> CompressedBody(const Response& in, bool gzip,
                                           httplib::Response* out) {
-  if (in.body.size() < kMinCompressedBody ||
-      !IsCompressible(in.content_type) || HasHeader(in, "Content-Encoding"))
+  if (in.body.size() < kMinCompressedBody || !IsCompressible(in.content_type) ||
+      HasHeader(in, "Content-Encoding"))
     return std::nullopt;
   // A cache must not give a compressed copy to a client that did not ask.
   out->set_header("Vary", "Accept-Encoding");
