@@ -25,8 +25,7 @@ int HttpStatusFor(ErrorCode code) {
       return 400;
     case ErrorCode::kAuthentication:
       return 401;
-    case ErrorCode::kInsufficientCredits:
-    case ErrorCode::kSubscriptionRequired:
+    case ErrorCode::kPaymentRequired:
       return 402;
     case ErrorCode::kPermissionDenied:
       return 403;
@@ -38,7 +37,7 @@ int HttpStatusFor(ErrorCode code) {
       return 409;
     case ErrorCode::kPayloadTooLarge:
       return 413;
-    case ErrorCode::kModelTraining:
+    case ErrorCode::kUnprocessable:
       return 422;
     case ErrorCode::kRateLimited:
       return 429;
@@ -54,9 +53,8 @@ int HttpStatusFor(ErrorCode code) {
 
 Response ErrorResponse(const Status& status, const std::string& request_id,
                        int64_t now_millis) {
-  return ErrorResponse(HttpStatusFor(status.code()),
-                       ErrorCodeName(status.code()), status, request_id,
-                       now_millis);
+  return ErrorResponse(HttpStatusFor(status.code()), status.WireCode(), status,
+                       request_id, now_millis);
 }
 
 Response ErrorResponse(int http, const std::string& code_name,

@@ -11,10 +11,14 @@
 namespace trainyard::api {
 
 // HTTP status for an error code: VALIDATION 400, AUTHENTICATION 401,
-// PERMISSION_DENIED 403, NOT_FOUND 404, ... INTERNAL 500.
+// PAYMENT_REQUIRED 402, PERMISSION_DENIED 403, NOT_FOUND 404, ...,
+// UNPROCESSABLE 422, ... INTERNAL 500.
 int HttpStatusFor(ErrorCode code);
 
-// A JSON error response for `status`. REQUIRES: !status.ok(). Internal
+// A JSON error response for `status`: its code's HTTP status, and as the
+// body's "code" its wire code (Status::WireCode: a product's reason, as
+// AI Studio's INSUFFICIENT_CREDITS on a 402, else the code's name).
+// REQUIRES: !status.ok(). Internal
 // errors (IO, corruption, internal) keep their message out of the body
 // (it may name files) and answer a generic one with the request id; the
 // caller logs the real message.

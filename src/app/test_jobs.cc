@@ -50,7 +50,7 @@ Status FailJob(jobs::JobContext& ctx) {
   std::string message = params.is_object()
                             ? params.value("message", "test failure")
                             : "test failure";
-  return Status(ErrorCode::kModelTraining, message);
+  return Status(ErrorCode::kUnprocessable, message);
 }
 
 }  // namespace

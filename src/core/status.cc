@@ -10,6 +10,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "VALIDATION_ERROR";
     case ErrorCode::kAuthentication:
       return "AUTHENTICATION_ERROR";
+    case ErrorCode::kPaymentRequired:
+      return "PAYMENT_REQUIRED";
     case ErrorCode::kPermissionDenied:
       return "PERMISSION_DENIED";
     case ErrorCode::kNotFound:
@@ -20,14 +22,10 @@ const char* ErrorCodeName(ErrorCode code) {
       return "CONFLICT";
     case ErrorCode::kPayloadTooLarge:
       return "PAYLOAD_TOO_LARGE";
+    case ErrorCode::kUnprocessable:
+      return "UNPROCESSABLE_ENTITY";
     case ErrorCode::kRateLimited:
       return "RATE_LIMIT_EXCEEDED";
-    case ErrorCode::kInsufficientCredits:
-      return "INSUFFICIENT_CREDITS";
-    case ErrorCode::kSubscriptionRequired:
-      return "SUBSCRIPTION_REQUIRED";
-    case ErrorCode::kModelTraining:
-      return "MODEL_TRAINING_ERROR";
     case ErrorCode::kUnavailable:
       return "SERVICE_UNAVAILABLE";
     case ErrorCode::kIo:
@@ -38,9 +36,13 @@ const char* ErrorCodeName(ErrorCode code) {
   return "INTERNAL_ERROR";
 }
 
+std::string Status::WireCode() const {
+  return reason_.empty() ? std::string(ErrorCodeName(code_)) : reason_;
+}
+
 std::string Status::ToString() const {
   if (ok()) return "OK";
-  std::string out = ErrorCodeName(code_);
+  std::string out = WireCode();
   out += ": ";
   out += message_;
   if (!details_.empty()) {

@@ -1,6 +1,9 @@
 // Status and Result<T>: how every Trainyard module reports failure without
 // throwing across module boundaries. An error carries a code from the API's
-// standard list, a message for humans and optional per-field details.
+// standard list, a message for humans, optional per-field details and an
+// optional reason: a product's own wire code for the situation (AI Studio's
+// INSUFFICIENT_CREDITS is a kPaymentRequired with that reason), so core
+// holds no product's codes.
 #pragma once
 
 #include <optional>
@@ -11,24 +14,26 @@
 namespace trainyard {
 
 // Error codes shared by every layer. api/ maps each one to an HTTP status and
-// to the wire code of the standard error format (see ErrorCodeName).
+// to the wire code of the standard error format (Status::WireCode: the
+// error's reason if it has one, else ErrorCodeName).
 enum class ErrorCode {
   kOk = 0,
-  kValidation,            // VALIDATION_ERROR, 400/422
-  kAuthentication,        // AUTHENTICATION_ERROR, 401
-  kPermissionDenied,      // PERMISSION_DENIED, 403
-  kNotFound,              // RESOURCE_NOT_FOUND, 404
-  kMethodNotAllowed,      // METHOD_NOT_ALLOWED, 405
-  kConflict,              // CONFLICT, 409
-  kPayloadTooLarge,       // PAYLOAD_TOO_LARGE, 413
-  kRateLimited,           // RATE_LIMIT_EXCEEDED, 429
-  kInsufficientCredits,   // INSUFFICIENT_CREDITS, 402
-  kSubscriptionRequired,  // SUBSCRIPTION_REQUIRED, 402
-  kModelTraining,         // MODEL_TRAINING_ERROR, 422
-  kUnavailable,           // SERVICE_UNAVAILABLE, 503
-  kIo,                    // INTERNAL_ERROR (file system), 500
-  kCorruption,            // INTERNAL_ERROR (bad stored data), 500
-  kInternal,              // INTERNAL_ERROR, 500
+  kValidation,        // VALIDATION_ERROR, 400
+  kAuthentication,    // AUTHENTICATION_ERROR, 401
+  kPaymentRequired,   // PAYMENT_REQUIRED, 402 (products give a reason)
+  kPermissionDenied,  // PERMISSION_DENIED, 403
+  kNotFound,          // RESOURCE_NOT_FOUND, 404
+  kMethodNotAllowed,  // METHOD_NOT_ALLOWED, 405
+  kConflict,          // CONFLICT, 409
+  kPayloadTooLarge,   // PAYLOAD_TOO_LARGE, 413
+  // Well-formed input that cannot be acted on (data a model cannot be fit
+  // to), as opposed to malformed input (kValidation).
+  kUnprocessable,  // UNPROCESSABLE_ENTITY, 422 (products give a reason)
+  kRateLimited,    // RATE_LIMIT_EXCEEDED, 429
+  kUnavailable,    // SERVICE_UNAVAILABLE, 503
+  kIo,             // INTERNAL_ERROR (file system), 500
+  kCorruption,     // INTERNAL_ERROR (bad stored data), 500
+  kInternal,       // INTERNAL_ERROR, 500
 };
 
 // The wire name of a code, e.g. "VALIDATION_ERROR".
@@ -40,8 +45,9 @@ struct FieldError {
   std::string message;
 };
 
-// Success, or an error code with a message. Cheap to copy when ok.
-// Thread safety: a Status is a value; distinct objects need no locking.
+// Success, or an error code with a message (and details, and a reason).
+// Cheap to copy when ok. Thread safety: a Status is a value; distinct
+// objects need no locking.
 class Status {
  public:
   Status() = default;
@@ -58,13 +64,34 @@ class Status {
   const std::string& message() const { return message_; }
   const std::vector<FieldError>& details() const { return details_; }
 
-  // "VALIDATION_ERROR: message [field: msg; ...]" for logs and the CLI.
+  // This error with `reason`, a wire code more precise than its code's
+  // name (upper-case, as "INSUFFICIENT_CREDITS"), which the API answers as
+  // the error's "code" with the code's HTTP status. Code, message and
+  // details are unchanged; a Status rebuilt from code() and message() loses
+  // the reason. Products define their reasons (e.g.
+  // products/studio/studio_errors.h). REQUIRES: !ok().
+  Status WithReason(std::string reason) const& {
+    return Status(*this).WithReason(std::move(reason));
+  }
+  Status WithReason(std::string reason) && {
+    reason_ = std::move(reason);
+    return std::move(*this);
+  }
+  // The reason WithReason gave; empty if none.
+  const std::string& reason() const { return reason_; }
+  // What the API answers as the error's "code": reason() if set, else
+  // ErrorCodeName(code()).
+  std::string WireCode() const;
+
+  // "VALIDATION_ERROR: message [field: msg; ...]" (the wire code) for logs
+  // and the CLI.
   std::string ToString() const;
 
  private:
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
   std::vector<FieldError> details_;
+  std::string reason_;
 };
 
 // Shorthands for the common error codes.

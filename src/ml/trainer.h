@@ -90,7 +90,7 @@ struct TrainedModel {
 // or synthetic). Rows are restricted to [start_day, end_day]; the split and
 // folds are time-ordered with an embargo of target.horizon days.
 // Returns VALIDATION_ERROR for bad requests (unknown features or
-// hyperparameters, too little data), MODEL_TRAINING_ERROR if XGBoost fails,
+// hyperparameters, too little data), UNPROCESSABLE if XGBoost fails,
 // or an IsCancelled() status. Thread-safe (no shared state).
 Result<TrainedModel> TrainModel(const std::vector<OhlcvSeries>& series,
                                 const TrainingRequest& request,

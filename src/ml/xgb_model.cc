@@ -98,7 +98,8 @@ Result<XgbModel> XgbModel::Train(ModelType type,
                                  MatrixView x, const std::vector<float>& y,
                                  const BoosterConfig& config,
                                  const ProgressFn& progress) {
-  constexpr ErrorCode kCode = ErrorCode::kModelTraining;
+  // XGBoost refused the data or the parameters: nothing to retry as is.
+  constexpr ErrorCode kCode = ErrorCode::kUnprocessable;
   if (x.cols != feature_names.size() || x.rows != y.size() || x.rows == 0) {
     return ValidationError(
         "training matrix shape mismatch: " + std::to_string(x.rows) + "x" +

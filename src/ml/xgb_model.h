@@ -69,8 +69,8 @@ class XgbModel {
   // Trains on x (rows x feature_names.size()) with labels y (class index
   // 0..2 for CLASSIFICATION, a real value otherwise). Deterministic for a
   // given config (seed) and data.
-  // Returns MODEL_TRAINING_ERROR on XGBoost failure, VALIDATION_ERROR on
-  // shape mismatch, or the IsCancelled status.
+  // Returns UNPROCESSABLE (ErrorCode::kUnprocessable) on XGBoost failure,
+  // VALIDATION_ERROR on shape mismatch, or the IsCancelled status.
   static Result<XgbModel> Train(ModelType type,
                                 std::vector<std::string> feature_names,
                                 MatrixView x, const std::vector<float>& y,

@@ -189,12 +189,12 @@ TEST(XgbModelTest, GarbageBytesAreCorruptionNotACrash) {
   EXPECT_EQ(r.status().code(), ErrorCode::kCorruption);
 }
 
-TEST(XgbModelTest, XgboostErrorsBecomeModelTrainingError) {
+TEST(XgbModelTest, XgboostErrorsAreUnprocessable) {
   Toy t = MakeToy(50, 11);
   t.y[0] = 7;  // label outside num_class = 3
   auto r = TrainToy(t, Algorithm::kGradientBoosting);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), ErrorCode::kModelTraining);
+  EXPECT_EQ(r.status().code(), ErrorCode::kUnprocessable);
   EXPECT_NE(r.status().message().find("XGBoosterUpdateOneIter"),
             std::string::npos)
       << r.status().message();

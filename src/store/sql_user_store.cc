@@ -132,7 +132,7 @@ Result<double> SqlUserStore::AdjustCredits(const std::string& user_id,
     if (!row) return NotFoundError("user '" + user_id + "' not found");
     balance = q.ColumnDouble(0) + delta;
     if (balance < -1e-9) {
-      return Status(ErrorCode::kInsufficientCredits,
+      return Status(ErrorCode::kPaymentRequired,
                     "insufficient credits: balance " +
                         std::to_string(q.ColumnDouble(0)) + ", required " +
                         std::to_string(-delta));

@@ -52,7 +52,8 @@ class UserStore {
   virtual Result<std::vector<User>> ListUsers() = 0;
   virtual Result<int64_t> CountUsers() = 0;
   // Adds `delta` (may be negative) to the user's credits unless that would
-  // make them negative: then INSUFFICIENT_CREDITS and nothing changes.
+  // make them negative: then PAYMENT_REQUIRED (no reason: products name
+  // it, e.g. AI Studio's INSUFFICIENT_CREDITS) and nothing changes.
   // `journal`, when set, runs inside the same transaction with the new
   // balance (e.g. to write a ledger row); its error rolls the change back,
   // so the balance and its record never disagree, even after a crash.

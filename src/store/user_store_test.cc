@@ -64,7 +64,7 @@ TEST_P(UserStoreTest, AmbiguousPrefixIsRefused) {
 TEST_P(UserStoreTest, CreditsNeverGoNegative) {
   EXPECT_DOUBLE_EQ(*users_->AdjustCredits("u1", -4.0), 6.0);
   auto r = users_->AdjustCredits("u1", -7.0);
-  EXPECT_EQ(r.status().code(), ErrorCode::kInsufficientCredits);
+  EXPECT_EQ(r.status().code(), ErrorCode::kPaymentRequired);
   EXPECT_DOUBLE_EQ(users_->GetUser("u1")->credits, 6.0);
 }
 

@@ -213,7 +213,7 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   Result<rl::AlgoConfig> algo_config =
       ValidateParameters(task.model_type, config, user_params);
   if (!algo_config.ok()) {
-    return Status(ErrorCode::kModelTraining, algo_config.status().message());
+    return Status(ErrorCode::kUnprocessable, algo_config.status().message());
   }
 
   auto episodes = std::make_shared<EpisodeLog>(task.total_episodes);
@@ -288,7 +288,7 @@ Status RunTrainingJob(const products::ProductDeps& deps, GymStore* store,
   if (!result.ok()) {
     ctx.Log("training failed: " + result.status().ToString());
     if (result.status().code() == ErrorCode::kValidation) {
-      return Status(ErrorCode::kModelTraining, result.status().message());
+      return Status(ErrorCode::kUnprocessable, result.status().message());
     }
     return result.status();
   }

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "products/studio/studio_errors.h"
+
 namespace trainyard::studio {
 
 std::string FormatCents(int64_t cents) {
@@ -25,13 +27,14 @@ Result<double> CreditLedger::Apply(const std::string& user_id, int64_t cents,
   Result<double> balance = users_->AdjustCredits(
       user_id, static_cast<double>(cents) / 100.0, journal);
   if (balance.ok()) return *balance;
-  if (balance.status().code() != ErrorCode::kInsufficientCredits) {
+  // The store refuses a negative balance as a generic PAYMENT_REQUIRED.
+  if (balance.status().code() != ErrorCode::kPaymentRequired) {
     return balance.status();
   }
-  return Status(ErrorCode::kInsufficientCredits,
-                "not enough compute credits: " + FormatCents(-cents) +
-                    " needed; buy more with POST "
-                    "/api/ai-studio/compute/purchase-credits/");
+  return InsufficientCreditsError(
+      "not enough compute credits: " + FormatCents(-cents) +
+      " needed; buy more with POST "
+      "/api/ai-studio/compute/purchase-credits/");
 }
 
 Result<std::vector<LedgerEntry>> CreditLedger::Entries(

@@ -11,6 +11,7 @@
 #include "ml/calendar.h"
 #include "products/studio/route_support.h"
 #include "products/studio/routes.h"
+#include "products/studio/studio_errors.h"
 #include "products/studio/studio_json.h"
 #include "products/studio/subscriptions.h"
 
@@ -207,9 +208,9 @@ Result<api::Response> Publish(StudioContext& ctx, api::Request& req) {
   TY_RETURN_IF_ERROR(v.Finish());
   TY_ASSIGN_OR_RETURN(store::User user, CallerUser(ctx, req));
   if (user.tier == store::Tier::kFree) {
-    return Status(ErrorCode::kSubscriptionRequired,
-                  "selling models on the marketplace needs a PRO or ELITE "
-                  "subscription");
+    return SubscriptionRequiredError(
+        "selling models on the marketplace needs a PRO or ELITE "
+        "subscription");
   }
   if (model.status != kCompleted) {
     return ConflictError("only COMPLETED models can be published; model '" +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "products/studio/studio_errors.h"
 #include "products/studio/subscriptions.h"
 
 namespace trainyard::studio {
@@ -54,10 +55,10 @@ Result<StudioModel> UsableModel(StudioContext& ctx, const api::Request& req) {
   TY_ASSIGN_OR_RETURN(std::vector<Listing> listings,
                       ctx.marketplace->ListListings(q));
   if (!listings.empty()) {
-    return Status(ErrorCode::kSubscriptionRequired,
-                  "this model is sold on the marketplace: subscribe with POST "
-                  "/api/ai-studio/marketplace/" +
-                      listings[0].id + "/subscribe/");
+    return SubscriptionRequiredError(
+        "this model is sold on the marketplace: subscribe with POST "
+        "/api/ai-studio/marketplace/" +
+        listings[0].id + "/subscribe/");
   }
   return NotFoundError("model '" + id + "' not found");
 }

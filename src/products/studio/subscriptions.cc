@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ids.h"
+#include "products/studio/studio_errors.h"
 
 namespace trainyard::studio {
 
@@ -133,7 +134,7 @@ Result<RenewalOutcome> RenewLocked(StudioContext& ctx, const Subscription& due,
   Result<Subscription> next =
       Charge(ctx, *listing, due.subscriber_id, due.subscription_type,
              /*auto_renew=*/true, start, due.id);
-  if (next.status().code() == ErrorCode::kInsufficientCredits) {
+  if (IsInsufficientCredits(next.status())) {
     return expire(kRenewalInsufficientCredits,
                   "not enough credits for " +
                       FormatCents(listing->monthly_price_cents) +

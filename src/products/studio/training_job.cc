@@ -14,6 +14,7 @@
 #include "ml/targets.h"
 #include "ml/trainer.h"
 #include "products/studio/model_config.h"
+#include "products/studio/studio_errors.h"
 #include "products/studio/studio_json.h"
 #include "products/studio/training_service.h"
 #include "tracking/line_plot.h"
@@ -359,15 +360,14 @@ Status Fail(StudioContext& ctx, jobs::JobContext& job, const StudioModel& model,
   (void)ctx.models->Transition(model.id, {kTraining},
                                StatusAfterStoppedRun(model, true),
                                ctx.NowMillis());
-  ctx.Emit(model.owner_id, "training_job.failed",
-           {{"job_id", job.job().id},
-            {"model_id", model.id},
-            {"status", "FAILED"},
-            {"error",
-             {{"code", ErrorCodeName(error.code())},
-              {"message", error.message()}}}});
+  ctx.Emit(
+      model.owner_id, "training_job.failed",
+      {{"job_id", job.job().id},
+       {"model_id", model.id},
+       {"status", "FAILED"},
+       {"error", {{"code", error.WireCode()}, {"message", error.message()}}}});
   job.Log("ERROR: training failed: " + error.message());
-  return Status(ErrorCode::kModelTraining, error.message(), error.details());
+  return ModelTrainingError(error.message(), error.details());
 }
 
 }  // namespace
@@ -435,7 +435,15 @@ Status RunTrainingJob(StudioContext& ctx, jobs::JobContext& job) {
     job.Log("INFO: training cancelled");
     return jobs::JobStopped();
   }
-  if (!trained.ok()) return Fail(ctx, job, model, elapsed(), trained.status());
+  if (!trained.ok()) {
+    // ml's UNPROCESSABLE (XGBoost could not fit the data) is this
+    // document's MODEL_TRAINING_ERROR.
+    const Status& failed = trained.status();
+    return Fail(ctx, job, model, elapsed(),
+                failed.code() == ErrorCode::kUnprocessable
+                    ? ModelTrainingError(failed.message(), failed.details())
+                    : failed);
+  }
   const ml::TrainedModel& t = *trained;
   const double pipeline_done = elapsed();
 

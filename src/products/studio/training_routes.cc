@@ -9,6 +9,7 @@
 #include "products/studio/credit_ledger.h"
 #include "products/studio/route_support.h"
 #include "products/studio/routes.h"
+#include "products/studio/studio_errors.h"
 #include "products/studio/studio_json.h"
 #include "products/studio/training_service.h"
 
@@ -90,7 +91,7 @@ json RunJson(const Run& run) {
       // The document's error code for a failed fit (the handler fails jobs
       // with MODEL_TRAINING_ERROR); null otherwise.
       {"error_code", j.status == store::JobStatus::kFailed
-                         ? json(ErrorCodeName(ErrorCode::kModelTraining))
+                         ? json(kModelTrainingErrorCode)
                          : json(nullptr)}};
   return out;
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ids.h"
+#include "products/studio/studio_errors.h"
 
 namespace trainyard::studio {
 
@@ -62,8 +63,8 @@ Result<StartedTraining> StartTraining(StudioContext& ctx,
                                       const std::string& job_name,
                                       const std::string& priority) {
   if (priority == "HIGH" && user.tier == store::Tier::kFree) {
-    return Status(ErrorCode::kSubscriptionRequired,
-                  "priority HIGH needs a PRO or ELITE subscription");
+    return SubscriptionRequiredError(
+        "priority HIGH needs a PRO or ELITE subscription");
   }
   const int64_t now = ctx.NowMillis();
   Result<std::string> previous = ctx.models->Transition(
