@@ -91,7 +91,9 @@ class IlpChainTest : public ::testing::Test {
     config.rate_limit_pro = 1000000;
     // A configured endpoint the API cannot replace ("cfg"); users name it.
     config.eth_rpc = "cfg=" + w->net.rpc;
-    auto app = app::ServerApp::Create(config);
+    // Every success answer is checked against its route's declaration
+    // (ilp/responses.cc): a mismatch is a 500 that fails the test.
+    auto app = app::ServerApp::Create(config, {.check_responses = true});
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     w->app = std::move(*app);
     ASSERT_TRUE(w->app->Start().ok());

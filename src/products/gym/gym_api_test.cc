@@ -706,6 +706,19 @@ TEST_F(GymApiTest, SystemMetricsAreForAdminsOnly) {
   EXPECT_TRUE(body["training"]["completed_tasks"].is_number());
 }
 
+TEST_F(GymApiTest, SystemMetricsAverageTheCompletedTasksTrainingTime) {
+  TrainedTask();
+  auto r = client_->Get("/api/v1/metrics", Auth(*admin_));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json training = Body(r)["training"];
+  EXPECT_GE(training["completed_tasks"].get<int>(), 1) << training.dump();
+  ASSERT_TRUE(training["average_training_seconds"].is_number())
+      << training.dump();
+  EXPECT_GE(training["average_training_seconds"].get<double>(), 0.0);
+  EXPECT_TRUE(training["average_training_time"].is_string());
+}
+
 TEST_F(GymApiTest, AMisspeltGroupNamesTheNearestGroup) {
   auto r = PostJson("/api/v1/training",
                     json{{"name", "x"},

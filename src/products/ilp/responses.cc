@@ -19,6 +19,28 @@ std::string AlgoPaths(const std::string& algo) {
          "_critic_model_path\": \"string\"";
 }
 
+// The means per episode of the agent or one baseline (evaluate_job.cc
+// SummaryJson); null where undefined.
+constexpr const char* kSideSummary =
+    R"({"mean_reward_usd": "number|null", "mean_fee_income_usd": "number|null",
+    "mean_impermanent_loss_usd": "number|null", "mean_gas_usd": "number|null",
+    "mean_final_value_usd": "number|null", "mean_steps": "number|null"})";
+
+// What a finished training job reports (train_job.cc): its counts and the
+// files it wrote; the mean return only when it is a number.
+constexpr const char* kTrainedMembers =
+    R"("steps": "integer", "total_steps": "integer", "episodes": "integer",
+    "episodes_ended_early": "integer", "early_end_reason": "string",
+    "actor_model_path": "string", "critic_model_path": "string",
+    "train_logs_path": "string", "recent_mean_return?": "number")";
+
+// A training job's latest progress (train_job.cc on_progress): nothing
+// before its first report; the mean return once an episode has ended.
+constexpr const char* kProgressMembers =
+    R"("steps?": "integer", "episodes?": "integer",
+    "episodes_ended_early?": "integer", "early_end_reason?": "string",
+    "steps_per_second?": "number|null", "recent_mean_return?": "number")";
+
 std::string TrainShape(const std::string& algo) {
   return R"({"status": "string", "job_id": "string", "model_name": "string",
     "model_version": "integer", "model_path": "string", )" +
@@ -34,21 +56,31 @@ std::string TrainResultShape(const std::string& algo) {
     "model_path": "string", "progress": "number", )" +
          AlgoPaths(algo) + R"(, "train_logs_path": "string",
     "max_steps": "integer", "n_episodes": "integer",
-    "time_consumed": "integer", "metrics": "any", "result?": "any",
+    "time_consumed": "integer", "metrics": {)" +
+         std::string(kProgressMembers) + R"(}, "result?": {)" +
+         std::string(kTrainedMembers) + R"(},
     "error?": "string", "episodes": "integer|null",
     "episodes_ended_early": "integer|null",
     "early_end_reason": "string|null", "action_transform": "string",
     "warnings": ["string"]})";
 }
 
-// One model of ilp/models/, with its versions.
-constexpr const char* kModelShape = R"({"model_name": "string",
+// One model of ilp/models/, with its versions: a version's training is its
+// job's result once the job completed, its evaluation the summary
+// EvaluateVersion keeps (evaluate_job.cc).
+std::string ModelShape() {
+  return std::string(R"({"model_name": "string",
     "algo": "string", "name": "string", "created_at": "string",
     "latest_version": "integer|null", "owner_id?": "string",
     "versions": [{"version": "integer", "job_id": "string|null",
       "created_at": "string", "model_path": "string", "logs_path": "string",
-      "status": "string", "training": "object|null",
-      "evaluation": "object|null"}]})";
+      "status": "string", "training": {"|": "null", )") +
+         kTrainedMembers + R"(},
+      "evaluation": {"|": "null", "agent": )" +
+         kSideSummary + R"(, "baselines": {"*": )" + kSideSummary + R"(},
+        "eval_episodes": "integer", "eval_steps": "integer",
+        "seed": "integer", "verdict": "string"}}]})";
+}
 
 // One agent's range (prediction_routes.cc ActionJson), null when the agent
 // was not asked; with a live pool, also where it lies on chain.
@@ -57,23 +89,25 @@ constexpr const char* kActionMembers =
     "tick_lower": "integer", "tick_upper": "integer",
     "raw_action": ["number|null"], "decision": "string")";
 
-// The members predict-action and inference share.
+// The members predict-action and inference share. A live pool adds what
+// was read on chain and, to each agent's range, the pool's usable ticks for
+// it (prediction_routes.cc PredictJson, ChainRangeJson).
 std::string PredictMembers() {
-  const std::string action = std::string(R"({"|": "null", )") + kActionMembers +
-                             R"(, "chain_range?": "object"})";
+  const std::string action =
+      std::string(R"({"|": "null", )") + kActionMembers +
+      R"(, "chain_range?": {"tick_lower": "integer", "tick_upper": "integer"}})";
   return R"("ddpg_action": )" + action + R"(, "ppo_action": )" + action +
          R"(, "pool_id": "string", "date_str": "string",
     "price": "number", "tick": "integer", "data_source": "string",
-    "note": "string|null", "chain?": "object", "data_timestamp?": "integer",
-    "data_date?": "string", "data_stale?": "boolean")";
+    "note": "string|null",
+    "chain?": {"endpoint": "string", "pool_address": "string",
+      "chain_id": "integer", "block": "integer", "price": "number",
+      "tick": "integer", "fee": "integer", "tick_spacing": "integer",
+      "token0_symbol": "string", "token1_symbol": "string",
+      "prices_used": "integer"},
+    "data_timestamp?": "integer", "data_date?": "string",
+    "data_stale?": "boolean")";
 }
-
-// The means per episode of the agent or one baseline (evaluate_job.cc
-// SummaryJson); null where undefined.
-constexpr const char* kSideSummary =
-    R"({"mean_reward_usd": "number|null", "mean_fee_income_usd": "number|null",
-    "mean_impermanent_loss_usd": "number|null", "mean_gas_usd": "number|null",
-    "mean_final_value_usd": "number|null", "mean_steps": "number|null"})";
 
 // An evaluation's result (EvaluateVersion): the agent against the
 // baselines asked for (hodl, full_range, fixed, tau_reset), by name.
@@ -91,7 +125,8 @@ std::string EvaluateShape() {
 }
 
 // An import's meta.json (chain_data.cc: the members after "path" once it
-// is ready) with its job folded in (null once the job is gone); other
+// is ready) with its job folded in (null once the job is gone; its
+// metrics are the import's progress, chain_data.cc ImportOnce); other
 // members a later version writes pass.
 constexpr const char* kPoolHistory = R"({"name": "string",
     "status": "string", "job_id": "string", "endpoint": "string",
@@ -108,7 +143,9 @@ constexpr const char* kPoolHistory = R"({"name": "string",
     "prices_file?": "string",
     "job": {"|": "null", "id": "string", "status": "string",
       "progress": "number", "current_units": "integer",
-      "total_units": "integer", "metrics": "any", "error": "string|null"},
+      "total_units": "integer",
+      "metrics": {"events?": "integer", "last_block?": "integer"},
+      "error": "string|null"},
     "*": "any"})";
 
 const std::vector<RouteResponses>& IlpResponses() {
@@ -138,9 +175,9 @@ const std::vector<RouteResponses>& IlpResponses() {
                     {{200, "", "application/octet-stream"}}});
     out->push_back({"GET",
                     "/api/v1/ilp/models/",
-                    {{200, api::KeepShape(api::PageShape(kModelShape))}}});
+                    {{200, api::KeepShape(api::PageShape(ModelShape()))}}});
     out->push_back(
-        {"GET", "/api/v1/ilp/models/{algo}/{name}/", {{200, kModelShape}}});
+        {"GET", "/api/v1/ilp/models/{algo}/{name}/", {{200, api::KeepShape(ModelShape())}}});
     out->push_back(
         {"POST",
          "/api/v1/predict-action/",
