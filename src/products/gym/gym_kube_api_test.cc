@@ -56,23 +56,29 @@ class GymKubeApiTest : public gym::GymServerTest {
     }
     std::filesystem::permissions(script,
                                  std::filesystem::perms::owner_all);
-    StartServer({{"TRAINYARD_KUBECTL", script},
-                 {"TRAINYARD_KUBE_CONTEXT", "edge-lab"},
-                 {"TRAINYARD_KUBE_NAMESPACE", "gym"},
-                 {"TRAINYARD_KUBE_IMAGE", "registry.local/trainyard:0.1"},
-                 {"WANDB_API_KEY", "test-key"}});
   }
   static void TearDownTestSuite() {
-    GymServerTest::TearDownTestSuite();
     delete dir_;
     delete kubectl_tmp_;
   }
+  // A server per test: the server keeps kubectl's answers for a while
+  // (kube_state_ttl_ms), which would hide the calls a test looks for behind
+  // an earlier test's.
   void SetUp() override {
-    GymServerTest::SetUp();
     std::filesystem::remove(*dir_ + "/fail");
     std::filesystem::remove(*dir_ + "/unready");
     std::filesystem::remove(*dir_ + "/calls");
     std::filesystem::remove(*dir_ + "/stdin.yaml");
+    StartServer({{"TRAINYARD_KUBECTL", *dir_ + "/kubectl"},
+                 {"TRAINYARD_KUBE_CONTEXT", "edge-lab"},
+                 {"TRAINYARD_KUBE_NAMESPACE", "gym"},
+                 {"TRAINYARD_KUBE_IMAGE", "registry.local/trainyard:0.1"},
+                 {"WANDB_API_KEY", "test-key"}});
+    GymServerTest::SetUp();
+  }
+  void TearDown() override {
+    client_.reset();
+    GymServerTest::TearDownTestSuite();
   }
   // A tiny PPO task, trained to completion; its model id.
   std::string TrainedModel() {
