@@ -18,8 +18,9 @@ namespace trainyard::app {
 // the token), no framing, no sniffing, no referrer.
 const std::vector<std::pair<std::string, std::string>>& DashboardHeaders();
 
-// Registers GET / (the page), /index.html and each built asset as public
-// routes. CONFLICT if a path is taken.
+// Registers GET / (the page), /index.html and each built file (every file
+// of web/dist: the style sheet, the entry script, chunks/<hash>.js) as
+// public routes. CONFLICT if a path is taken.
 Status AddDashboardRoutes(api::Router* router);
 
 }  // namespace trainyard::app

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "api/content_coding.h"
+#include "app/dashboard_assets.h"
 
 namespace trainyard::app {
 namespace {
@@ -12,14 +16,20 @@ namespace {
 api::Response Get(const api::Router& router, const std::string& path,
                   const std::string& if_none_match = "",
                   const std::string& accept_encoding = "") {
+  // Status 0: no route, or the handler's error (a failure, not a crash).
+  api::Response none;
+  none.status = 0;
   api::RouteMatch m = router.Match("GET", path);
   EXPECT_NE(m.route, nullptr) << path;
-  if (!m.route) return {};
+  if (!m.route) return none;
   api::Request req;
+  req.path_params = m.params;
   if (!if_none_match.empty()) req.headers["if-none-match"] = if_none_match;
   if (!accept_encoding.empty())
     req.headers["accept-encoding"] = accept_encoding;
-  return *m.route->handler(req);
+  Result<api::Response> r = m.route->handler(req);
+  EXPECT_TRUE(r.ok()) << path;
+  return r.ok() ? *r : none;
 }
 
 std::string HeaderOf(const api::Response& r, const std::string& name) {
@@ -72,6 +82,30 @@ TEST_F(DashboardTest, EveryFileThePageLoadsIsServedFromTheBinary) {
   EXPECT_GE(found, 2);  // the script and the style sheet
 }
 
+// The scripts are ES modules that import their chunks by relative path
+// (app.js `from"./chunks/….js"`, a chunk `from"./….js"`, and for the pages
+// loaded on demand `import("./….js")`): each one must be served, as
+// JavaScript (a module of another type is refused), or the page or one of
+// its views does not load. Walks every import from the entry script.
+TEST_F(DashboardTest, EveryChunkTheScriptsImportIsServedAsJavaScript) {
+  std::vector<std::string> scripts = {"/app.js"};
+  std::set<std::string> seen(scripts.begin(), scripts.end());
+  std::regex import(R"re(["']\./([A-Za-z0-9_./-]+\.js)["'])re");
+  for (size_t i = 0; i < scripts.size(); ++i) {
+    const std::string path = scripts[i];
+    api::Response r = Get(router_, path);
+    ASSERT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.content_type, "text/javascript; charset=utf-8") << path;
+    const std::string dir = path.substr(0, path.rfind('/') + 1);
+    for (std::sregex_iterator it(r.body.begin(), r.body.end(), import), end;
+         it != end; ++it) {
+      const std::string chunk = dir + (*it)[1].str();
+      if (seen.insert(chunk).second) scripts.push_back(chunk);
+    }
+  }
+  EXPECT_GE(seen.size(), 3u);  // the entry, a shared chunk, a page
+}
+
 TEST_F(DashboardTest, AnUnchangedFileIsRevalidatedWith304AndNoBytes) {
   for (const char* path : {"/", "/app.js", "/app.css"}) {
     api::Response first = Get(router_, path);
@@ -108,7 +142,8 @@ TEST_F(DashboardTest, FilesAreSentGzippedToAClientThatAcceptsGzip) {
 }
 
 TEST_F(DashboardTest, NoThirdPartyOriginIsReferenced) {
-  for (const char* path : {"/", "/app.js", "/app.css"}) {
+  for (size_t i = 0; i < kDashboardAssetCount; ++i) {
+    const std::string path = std::string("/") + kDashboardAssets[i].name;
     const std::string body = Get(router_, path).body;
     EXPECT_EQ(body.find("//cdn"), std::string::npos) << path;
     EXPECT_EQ(body.find("fonts.googleapis"), std::string::npos) << path;

@@ -2,12 +2,19 @@
 // limit, key/value lists, tables and a small SVG bar chart (for figures
 // compared across strategies, where a line chart has no x axis).
 import { pollDelay } from "./api";
-import { append, Child, fmtNumber, h } from "./dom";
+import { append, Child, fmtDuration, fmtNumber, h } from "./dom";
 
 // A page: renders into `root`; returns what stops its timers.
 export type Page = (root: HTMLElement, args: string[]) => (() => void) | void;
 
 export const TERMINAL = new Set(["completed", "failed", "cancelled"]);
+
+// A running job's time left, extrapolated from its progress so far.
+export function eta(job: any): string {
+  if (job.status !== "running" || !job.started_at || !(job.progress > 0)) return "–";
+  const elapsed = (Date.now() - new Date(job.started_at).getTime()) / 1000;
+  return fmtDuration(elapsed * (1 - job.progress) / job.progress);
+}
 
 // Repeats `fn` while the page is open, waiting pollDelay(base) between runs
 // (slower when the rate-limit budget is low, paused while the tab is hidden).
