@@ -16,8 +16,9 @@ namespace trainyard::api {
 int HttpStatusFor(ErrorCode code);
 
 // A JSON error response for `status`: its code's HTTP status, and as the
-// body's "code" its wire code (Status::WireCode: a product's reason, as
-// AI Studio's INSUFFICIENT_CREDITS on a 402, else the code's name).
+// body's "code" its wire code (Status::WireCode: the reason a product gave,
+// e.g. its own billing code on a 402, else the code's name; a product
+// declares its reasons on its ApiSurface, api/router.h).
 // REQUIRES: !status.ok(). Internal
 // errors (IO, corruption, internal) keep their message out of the body
 // (it may name files) and answer a generic one with the request id; the

@@ -5,16 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "api/body_schema.h"
+#include "api/error_response.h"
 
 namespace trainyard::api {
 
 using nlohmann::json;
 
 namespace {
-
-bool StartsWith(const std::string& s, const char* prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
 
 // "/api/jobs/{job_id}/logs" -> {"job_id"}
 std::vector<std::string> Captures(const std::string& pattern) {
@@ -74,10 +71,10 @@ json SuccessResponses(const Route& route) {
   return out;
 }
 
-json Operation(const Route& route) {
-  const std::string surface = SurfaceOf(route.pattern);
+json Operation(const Router& router, const Route& route) {
+  const ApiSurface* surface = router.SurfaceOf(route.pattern);
   json op = {
-      {"tags", {surface}},
+      {"tags", {SurfaceTag(router, route.pattern)}},
       {"summary", route.method + " " + route.pattern},
       {"operationId", route.method + " " + route.pattern},
   };
@@ -116,15 +113,71 @@ json Operation(const Route& route) {
     op["description"] = "Admin only.";
     responses["403"] = ErrorRef("PERMISSION_DENIED: admin-only route");
   }
-  if (surface == "AI Studio") {
-    responses["402"] =
-        ErrorRef("INSUFFICIENT_CREDITS or SUBSCRIPTION_REQUIRED");
+  if (surface != nullptr) {
+    for (const SurfaceError& e : surface->errors) {
+      responses[std::to_string(e.status)] = ErrorRef(e.description);
+    }
   }
   op["responses"] = responses;
   return op;
 }
 
-json Components() {
+// The Error schema's code enum (see OpenApiDocument).
+json ErrorCodes(const Router& router) {
+  // ErrorCode's values run from kOk to kInternal, the last one.
+  std::vector<ErrorCode> platform;
+  for (int i = static_cast<int>(ErrorCode::kOk) + 1;
+       i <= static_cast<int>(ErrorCode::kInternal); ++i) {
+    const auto code = static_cast<ErrorCode>(i);
+    if (code == ErrorCode::kPaymentRequired ||
+        code == ErrorCode::kUnprocessable) {
+      continue;  // answered with a product's reason, which it declares
+    }
+    platform.push_back(code);
+  }
+  std::stable_sort(platform.begin(), platform.end(),
+                   [](ErrorCode a, ErrorCode b) {
+                     return HttpStatusFor(a) < HttpStatusFor(b);
+                   });
+  json codes = json::array();
+  auto add = [&codes](const std::string& name) {
+    if (std::find(codes.begin(), codes.end(), name) == codes.end()) {
+      codes.push_back(name);
+    }
+  };
+  for (ErrorCode code : platform) {
+    if (HttpStatusFor(code) < 500) add(ErrorCodeName(code));
+  }
+  for (const ApiSurface& surface : router.surfaces()) {
+    for (const std::string& code : surface.codes) add(code);
+  }
+  for (ErrorCode code : platform) {
+    if (HttpStatusFor(code) >= 500) add(ErrorCodeName(code));
+  }
+  return codes;
+}
+
+// The document's tags (see OpenApiDocument).
+json Tags(const Router& router) {
+  json tags = json::array();
+  bool default_declared = false;
+  for (const ApiSurface& surface : router.surfaces()) {
+    tags.push_back(
+        {{"name", surface.tag}, {"description", surface.description}});
+    default_declared |= surface.tag == kDefaultSurfaceTag;
+  }
+  const bool default_used =
+      std::any_of(router.routes().begin(), router.routes().end(),
+                  [&router](const Route& route) {
+                    return router.SurfaceOf(route.pattern) == nullptr;
+                  });
+  if (default_used && !default_declared) {
+    tags.push_back({{"name", kDefaultSurfaceTag}});
+  }
+  return tags;
+}
+
+json Components(const Router& router) {
   return {
       {"securitySchemes",
        {{"bearerAuth",
@@ -141,15 +194,7 @@ json Components() {
              {{"type", "object"},
               {"required", {"code", "message", "details"}},
               {"properties",
-               {{"code",
-                 {{"type", "string"},
-                  {"enum",
-                   {"VALIDATION_ERROR", "AUTHENTICATION_ERROR",
-                    "PERMISSION_DENIED", "RESOURCE_NOT_FOUND",
-                    "METHOD_NOT_ALLOWED", "CONFLICT", "PAYLOAD_TOO_LARGE",
-                    "RATE_LIMIT_EXCEEDED", "INSUFFICIENT_CREDITS",
-                    "SUBSCRIPTION_REQUIRED", "MODEL_TRAINING_ERROR",
-                    "INTERNAL_ERROR", "SERVICE_UNAVAILABLE"}}}},
+               {{"code", {{"type", "string"}, {"enum", ErrorCodes(router)}}},
                 {"message", {{"type", "string"}}},
                 {"details", {{"type", "object"}}}}}}},
             {"timestamp", {{"type", "string"}, {"format", "date-time"}}}}}}}}}};
@@ -157,19 +202,9 @@ json Components() {
 
 }  // namespace
 
-std::string SurfaceOf(const std::string& pattern) {
-  if (StartsWith(pattern, "/api/ai-studio")) return "AI Studio";
-  if (StartsWith(pattern, "/api/jobs")) return "jobs";
-  if (StartsWith(pattern, "/api/models")) return "models";
-  if (StartsWith(pattern, "/api/v1/training") ||
-      StartsWith(pattern, "/api/v1/models") ||
-      StartsWith(pattern, "/api/v1/groups") ||
-      StartsWith(pattern, "/api/v1/health") ||
-      StartsWith(pattern, "/api/v1/metrics")) {
-    return "gym";
-  }
-  if (StartsWith(pattern, "/api/v1")) return "ILP";
-  return "server";
+std::string SurfaceTag(const Router& router, const std::string& pattern) {
+  const ApiSurface* surface = router.SurfaceOf(pattern);
+  return surface != nullptr ? surface->tag : kDefaultSurfaceTag;
 }
 
 std::string OpenApiDocument(const Router& router, const OpenApiInfo& info) {
@@ -178,7 +213,7 @@ std::string OpenApiDocument(const Router& router, const OpenApiInfo& info) {
     std::string method = route.method;
     std::transform(method.begin(), method.end(), method.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    paths[route.pattern][method] = Operation(route);
+    paths[route.pattern][method] = Operation(router, route);
   }
   json doc = {
       {"openapi", "3.1.0"},
@@ -187,17 +222,9 @@ std::string OpenApiDocument(const Router& router, const OpenApiInfo& info) {
         {"version", info.version},
         {"description", info.description}}},
       {"servers", json::array({{{"url", "/"}}})},
-      {"tags",
-       {{{"name", "ILP"}, {"description", "liquidity provisioning (ilp-api)"}},
-        {{"name", "AI Studio"}, {"description", "trading models (studio-api)"}},
-        {{"name", "gym"}, {"description", "edge-scaling gym (gym-api)"}},
-        {{"name", "jobs"}, {"description", "product-neutral jobs"}},
-        {{"name", "models"},
-         {"description", "the model registry across products"}},
-        {{"name", "server"},
-         {"description", "dashboard, metrics, reference"}}}},
+      {"tags", Tags(router)},
       {"paths", paths},
-      {"components", Components()},
+      {"components", Components(router)},
   };
   return doc.dump(1);
 }

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "api/body_schema.h"
 
@@ -112,14 +115,91 @@ TEST(OpenApiTest, DeclaredResponsesAreDocumentedWithTheirSchema) {
           "content"));
 }
 
-TEST(OpenApiTest, TagsNameTheSurface) {
-  EXPECT_EQ(SurfaceOf("/api/v1/ppo/train/"), "ILP");
-  EXPECT_EQ(SurfaceOf("/api/v1/training/{task_id}"), "gym");
-  EXPECT_EQ(SurfaceOf("/api/v1/groups"), "gym");
-  EXPECT_EQ(SurfaceOf("/api/ai-studio/models/"), "AI Studio");
-  EXPECT_EQ(SurfaceOf("/api/jobs"), "jobs");
-  EXPECT_EQ(SurfaceOf("/api/models/{model_id}"), "models");
-  EXPECT_EQ(SurfaceOf("/metrics"), "server");
+// A sample product's surface: its routes may answer 402 OUT_OF_STOCK.
+ApiSurface ShopSurface() {
+  return {"shop",
+          "a sample product",
+          {"/shop"},
+          {{402, "OUT_OF_STOCK"}},
+          {"OUT_OF_STOCK"}};
+}
+
+Router ShopRouter() {
+  Router r;
+  EXPECT_TRUE(
+      r.Add({"GET", "/shop/orders/{order_id}", Access::kUser, Ok()}).ok());
+  EXPECT_TRUE(r.Add({"GET", "/status", Access::kPublic, Ok()}).ok());
+  EXPECT_TRUE(r.DeclareSurface(ShopSurface()).ok());
+  return r;
+}
+
+std::vector<std::string> CodeEnum(const json& doc) {
+  return doc["components"]["schemas"]["Error"]["properties"]["error"]
+            ["properties"]["code"]["enum"];
+}
+
+TEST(OpenApiTest, ADeclaredSurfaceTagsItsRoutesAndAddsItsErrors) {
+  json doc = json::parse(OpenApiDocument(ShopRouter(), {}));
+  const json& order = doc["paths"]["/shop/orders/{order_id}"]["get"];
+  EXPECT_EQ(order["tags"], json::array({"shop"}));
+  EXPECT_EQ(order["responses"]["402"]["description"], "OUT_OF_STOCK");
+  EXPECT_EQ(order["responses"]["402"]["content"]["application/json"]["schema"]
+                 ["$ref"],
+            "#/components/schemas/Error");
+  EXPECT_EQ(doc["tags"][0],
+            json({{"name", "shop"}, {"description", "a sample product"}}));
+}
+
+TEST(OpenApiTest, ADeclaredSurfacesCodesJoinThePlatformsInTheCodeEnum) {
+  const std::vector<std::string> codes =
+      CodeEnum(json::parse(OpenApiDocument(ShopRouter(), {})));
+  // Client errors, the surfaces' codes, then server errors.
+  const std::vector<std::string> expected = {
+      "VALIDATION_ERROR",   "AUTHENTICATION_ERROR", "PERMISSION_DENIED",
+      "RESOURCE_NOT_FOUND", "METHOD_NOT_ALLOWED",   "CONFLICT",
+      "PAYLOAD_TOO_LARGE",  "RATE_LIMIT_EXCEEDED",  "OUT_OF_STOCK",
+      "INTERNAL_ERROR",     "SERVICE_UNAVAILABLE"};
+  EXPECT_EQ(codes, expected);
+}
+
+TEST(OpenApiTest, WithoutSurfacesTheCodeEnumHasNoReasonOnlyCode) {
+  const std::vector<std::string> codes =
+      CodeEnum(json::parse(OpenApiDocument(SampleRouter(), {})));
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), "PAYMENT_REQUIRED"), 0);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), "UNPROCESSABLE_ENTITY"), 0);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), "INTERNAL_ERROR"), 1);
+  EXPECT_EQ(codes.size(), 10u);
+}
+
+TEST(OpenApiTest, AnUndeclaredPathFallsToTheServerSurface) {
+  Router r = ShopRouter();
+  EXPECT_EQ(SurfaceTag(r, "/status"), kDefaultSurfaceTag);
+  json doc = json::parse(OpenApiDocument(r, {}));
+  const json& status = doc["paths"]["/status"]["get"];
+  EXPECT_EQ(status["tags"], json::array({kDefaultSurfaceTag}));
+  EXPECT_FALSE(status["responses"].contains("402"));
+  ASSERT_EQ(doc["tags"].size(), 2u);
+  EXPECT_EQ(doc["tags"][1]["name"], kDefaultSurfaceTag);
+}
+
+TEST(OpenApiTest, TheServerTagIsListedOnlyWhenARouteFallsToIt) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/shop/cart", Access::kUser, Ok()}).ok());
+  ASSERT_TRUE(r.DeclareSurface(ShopSurface()).ok());
+  json doc = json::parse(OpenApiDocument(r, {}));
+  ASSERT_EQ(doc["tags"].size(), 1u);
+  EXPECT_EQ(doc["tags"][0]["name"], "shop");
+}
+
+TEST(OpenApiTest, ASurfacesErrorReplacesThePlatformsDescription) {
+  Router r;
+  ASSERT_TRUE(r.Add({"GET", "/shop/cart", Access::kUser, Ok()}).ok());
+  ASSERT_TRUE(
+      r.DeclareSurface({"shop", "", {"/shop"}, {{404, "NO_SUCH_CART"}}}).ok());
+  json doc = json::parse(OpenApiDocument(r, {}));
+  EXPECT_EQ(
+      doc["paths"]["/shop/cart"]["get"]["responses"]["404"]["description"],
+      "NO_SUCH_CART");
 }
 
 }  // namespace

@@ -80,6 +80,50 @@ Status Router::DeclareResponses(const std::vector<RouteResponses>& declared) {
   return Status::Ok();
 }
 
+Status Router::DeclareSurface(ApiSurface surface) {
+  if (surface.tag.empty()) return ValidationError("a surface needs a tag");
+  for (const std::string& prefix : surface.path_prefixes) {
+    if (prefix.empty() || prefix.front() != '/') {
+      return ValidationError("surface " + surface.tag + ": path prefix '" +
+                             prefix + "' does not start with '/'");
+    }
+  }
+  for (const SurfaceError& e : surface.errors) {
+    if (e.status < 400 || e.status > 599) {
+      return ValidationError("surface " + surface.tag + ": error status " +
+                             std::to_string(e.status) + " is not 4xx or 5xx");
+    }
+  }
+  for (const ApiSurface& other : surfaces_) {
+    if (other.tag == surface.tag) {
+      return ConflictError("surface " + surface.tag + " is declared already");
+    }
+    for (const std::string& prefix : surface.path_prefixes) {
+      if (std::find(other.path_prefixes.begin(), other.path_prefixes.end(),
+                    prefix) != other.path_prefixes.end()) {
+        return ConflictError("surface " + surface.tag + ": path prefix " +
+                             prefix + " belongs to " + other.tag);
+      }
+    }
+  }
+  surfaces_.push_back(std::move(surface));
+  return Status::Ok();
+}
+
+const ApiSurface* Router::SurfaceOf(const std::string& pattern) const {
+  const ApiSurface* best = nullptr;
+  size_t best_length = 0;
+  for (const ApiSurface& surface : surfaces_) {
+    for (const std::string& prefix : surface.path_prefixes) {
+      if (prefix.size() > best_length && pattern.rfind(prefix, 0) == 0) {
+        best = &surface;
+        best_length = prefix.size();
+      }
+    }
+  }
+  return best;
+}
+
 RouteMatch Router::Match(const std::string& method,
                          const std::string& path) const {
   RouteMatch match;

@@ -90,5 +90,37 @@ TEST(RouterTest, ResponsesOfAnUnregisteredRouteAreRefused) {
             ErrorCode::kNotFound);
 }
 
+TEST(RouterTest, APatternBelongsToTheSurfaceWithTheLongestPrefix) {
+  Router r;
+  ASSERT_TRUE(r.DeclareSurface({"shop", "", {"/shop"}}).ok());
+  ASSERT_TRUE(r.DeclareSurface({"orders", "", {"/shop/orders"}}).ok());
+  ASSERT_NE(r.SurfaceOf("/shop/orders/{id}"), nullptr);
+  EXPECT_EQ(r.SurfaceOf("/shop/orders/{id}")->tag, "orders");
+  EXPECT_EQ(r.SurfaceOf("/shop/cart")->tag, "shop");
+  EXPECT_EQ(r.SurfaceOf("/other"), nullptr);
+}
+
+TEST(RouterTest, ASurfaceTagOrPrefixIsDeclaredOnce) {
+  Router r;
+  ASSERT_TRUE(r.DeclareSurface({"shop", "", {"/shop"}}).ok());
+  EXPECT_EQ(r.DeclareSurface({"shop", "", {"/store"}}).code(),
+            ErrorCode::kConflict);
+  EXPECT_EQ(r.DeclareSurface({"store", "", {"/store", "/shop"}}).code(),
+            ErrorCode::kConflict);
+  EXPECT_EQ(r.surfaces().size(), 1u);
+  EXPECT_EQ(r.SurfaceOf("/store"), nullptr);
+}
+
+TEST(RouterTest, AMalformedSurfaceIsRefused) {
+  Router r;
+  EXPECT_EQ(r.DeclareSurface({"", "", {"/shop"}}).code(),
+            ErrorCode::kValidation);
+  EXPECT_EQ(r.DeclareSurface({"shop", "", {"shop"}}).code(),
+            ErrorCode::kValidation);
+  EXPECT_EQ(r.DeclareSurface({"shop", "", {"/shop"}, {{200, "fine"}}}).code(),
+            ErrorCode::kValidation);
+  EXPECT_TRUE(r.surfaces().empty());
+}
+
 }  // namespace
 }  // namespace trainyard::api

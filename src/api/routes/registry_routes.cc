@@ -132,6 +132,8 @@ Status AddRegistryRoutes(Router* router, RegistryRoutesDeps deps) {
       router->Add({"GET", "/api/models", Access::kUser, bind(ListModels)}));
   TY_RETURN_IF_ERROR(router->Add(
       {"GET", "/api/models/{model_id}", Access::kUser, bind(GetModel)}));
+  TY_RETURN_IF_ERROR(router->DeclareSurface(
+      {"models", "the model registry across products", {"/api/models"}}));
   return router->DeclareResponses(RegistryResponses());
 }
 

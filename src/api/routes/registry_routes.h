@@ -19,7 +19,9 @@ struct RegistryRoutesDeps {
 //                               &page= &page_size= (<= 100), newest first
 //   GET /api/models/{model_id}  the record, its versions oldest first, and
 //                               the product route that serves it
-// REQUIRES: deps.models is set and outlives the router.
+// and declares their surface, "models" (/api/models).
+// REQUIRES: deps.models is set and outlives the router. Errors: Router::Add's
+// and Router::DeclareSurface's (CONFLICT if called twice on one router).
 Status AddRegistryRoutes(Router* router, RegistryRoutesDeps deps);
 
 }  // namespace trainyard::api

@@ -343,6 +343,12 @@ Status AddSystemRoutes(Router* router, SystemRoutesDeps deps) {
          });
          return JsonResponse(200, cache->text);
        }}));
+  TY_RETURN_IF_ERROR(
+      router->DeclareSurface({"jobs", "product-neutral jobs", {"/api/jobs"}}));
+  // Whatever no other surface claims: the dashboard, /metrics, this
+  // document, the admin routes.
+  TY_RETURN_IF_ERROR(router->DeclareSurface(
+      {kDefaultSurfaceTag, "dashboard, metrics, reference", {"/"}}));
   return router->DeclareResponses(SystemResponses());
 }
 

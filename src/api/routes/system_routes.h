@@ -50,8 +50,12 @@ struct SystemRoutesDeps {
 
 // Registers the routes: welcome, health, /api/jobs..., GET /metrics
 // (Prometheus; admin token) and GET /api/openapi.json (public; generated
-// from `router` itself when first asked, so it lists routes added after
-// this call too). `deps` is copied; its pointers must outlive the router.
+// from `router` itself when first asked, so it lists routes and surfaces
+// added after this call too), and declares the surfaces "jobs"
+// (/api/jobs) and kDefaultSurfaceTag (api/openapi.h: every path that no
+// other surface claims). `deps` is copied; its pointers must outlive the
+// router. Errors: Router::Add's and Router::DeclareSurface's (CONFLICT if
+// called twice on one router).
 Status AddSystemRoutes(Router* router, SystemRoutesDeps deps);
 
 // Registers GET /api/v1/health alone, for a `trainyard worker`'s health

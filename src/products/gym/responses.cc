@@ -135,8 +135,7 @@ const std::vector<RouteResponses>& GymResponses() {
                   "per_page": "integer"})"}}},
       {"GET",
        "/api/v1/models",
-       {{200,
-         api::KeepShape("{\"models\": [{" + ModelMembers() + R"(}],
+       {{200, api::KeepShape("{\"models\": [{" + ModelMembers() + R"(}],
                 "total": "integer", "page": "integer",
                 "per_page": "integer"})")}}},
       {"GET",
@@ -195,6 +194,13 @@ const std::vector<RouteResponses>& GymResponses() {
 }
 
 }  // namespace
+
+api::ApiSurface GymSurface() {
+  return {"gym",
+          "edge-scaling gym (gym-api)",
+          {"/api/v1/training", "/api/v1/models", "/api/v1/groups",
+           "/api/v1/health", "/api/v1/metrics"}};
+}
 
 Status DeclareGymResponses(api::Router* router) {
   return router->DeclareResponses(GymResponses());

@@ -121,6 +121,12 @@ Status AddDeploymentRoutes(const std::shared_ptr<GymContext>& ctx,
 Status AddSystemRoutes(const std::shared_ptr<GymContext>& ctx,
                        api::Router* router);
 
+// The "gym" surface (api::ApiSurface, responses.cc): the gym document's
+// paths under /api/v1 — training, models, groups, metrics, and health,
+// which the server answers (api/routes/system_routes.h) as that document
+// describes it. No error of its own.
+api::ApiSurface GymSurface();
+
 // Declares what every gym route answers on success (responses.cc).
 // REQUIRES: every gym route is added. Errors: Router::DeclareResponses's.
 Status DeclareGymResponses(api::Router* router);

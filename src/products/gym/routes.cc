@@ -33,6 +33,7 @@ Status AddGymRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(AddModelRoutes(c, router));
   TY_RETURN_IF_ERROR(AddDeploymentRoutes(c, router));
   TY_RETURN_IF_ERROR(AddSystemRoutes(c, router));
+  TY_RETURN_IF_ERROR(router->DeclareSurface(GymSurface()));
   return DeclareGymResponses(router);
 }
 

@@ -176,8 +176,9 @@ const std::vector<RouteResponses>& IlpResponses() {
     out->push_back({"GET",
                     "/api/v1/ilp/models/",
                     {{200, api::KeepShape(api::PageShape(ModelShape()))}}});
-    out->push_back(
-        {"GET", "/api/v1/ilp/models/{algo}/{name}/", {{200, api::KeepShape(ModelShape())}}});
+    out->push_back({"GET",
+                    "/api/v1/ilp/models/{algo}/{name}/",
+                    {{200, api::KeepShape(ModelShape())}}});
     out->push_back(
         {"POST",
          "/api/v1/predict-action/",
@@ -232,6 +233,10 @@ const std::vector<RouteResponses>& IlpResponses() {
 }
 
 }  // namespace
+
+api::ApiSurface IlpSurface() {
+  return {"ILP", "liquidity provisioning (ilp-api)", {"/api/v1"}};
+}
 
 Status DeclareIlpResponses(api::Router* router) {
   return router->DeclareResponses(IlpResponses());

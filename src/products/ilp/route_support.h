@@ -102,6 +102,12 @@ Status AddPredictionRoutes(const std::shared_ptr<IlpContext>& ctx,
 Status AddPoolDataRoutes(const std::shared_ptr<IlpContext>& ctx,
                          api::Router* router);
 
+// The "ILP" surface (api::ApiSurface, responses.cc): every path under
+// /api/v1 that no other surface claims with a longer prefix (the gym's),
+// including the server's welcome string at /api/v1/, which is the ILP
+// document's. No error of its own.
+api::ApiSurface IlpSurface();
+
 // Declares what every ILP route answers on success (responses.cc).
 // REQUIRES: every ILP route is added. Errors: Router::DeclareResponses's.
 Status DeclareIlpResponses(api::Router* router);

@@ -67,6 +67,7 @@ Status AddIlpRoutes(const products::ProductDeps& deps, jobs::JobService* jobs,
   TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddPoolDataRoutes(ctx, router));
   TY_RETURN_IF_ERROR(AddChainRoutes(deps, jobs, ctx->endpoints, router));
+  TY_RETURN_IF_ERROR(router->DeclareSurface(IlpSurface()));
   return DeclareIlpResponses(router);
 }
 

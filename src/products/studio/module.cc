@@ -45,6 +45,7 @@ class StudioModule : public products::ProductModule {
                         notify::DeliveryOptionsFromConfig(*deps.config));
     ctx_->deliverer = std::make_unique<notify::WebhookDeliverer>(
         ctx_->webhooks, deps.clock, std::move(delivery));
+    TY_RETURN_IF_ERROR(router->DeclareSurface(StudioSurface()));
     TY_RETURN_IF_ERROR(AddModelRoutes(ctx_, router));
     TY_RETURN_IF_ERROR(AddTrainingRoutes(ctx_, router));
     TY_RETURN_IF_ERROR(AddPredictionRoutes(ctx_, router));

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "products/studio/studio_errors.h"
+
 namespace trainyard::studio {
 namespace {
 
@@ -216,7 +218,7 @@ std::string Object(const std::string& members) { return "{" + members + "}"; }
 
 const std::vector<RouteResponses>& StudioResponses() {
   static const auto* responses = [] {
-    const std::string base = "/api/ai-studio";
+    const std::string base = kStudioPathPrefix;
     const std::string_view owner_detail = KeepShape(ModelDetailShape(false));
     const std::string_view listing = KeepShape(Object(kListingMembers));
     const std::string_view subscriptions = KeepShape(PageShape(kSubscription));
@@ -429,6 +431,16 @@ const std::vector<RouteResponses>& StudioResponses() {
 }
 
 }  // namespace
+
+api::ApiSurface StudioSurface() {
+  return {"AI Studio",
+          "trading models (studio-api)",
+          {kStudioPathPrefix},
+          {{402, std::string(kInsufficientCreditsCode) + " or " +
+                     kSubscriptionRequiredCode}},
+          {kInsufficientCreditsCode, kSubscriptionRequiredCode,
+           kModelTrainingErrorCode}};
+}
 
 Status DeclareStudioResponses(api::Router* router) {
   return router->DeclareResponses(StudioResponses());

@@ -164,7 +164,9 @@ TEST_F(StudioResponsesTest, EveryStudioRouteAnswersWhatItDeclares) {
   // shape accepts nothing, so its route's call above failed.
   size_t routes = 0;
   for (const auto& route : app_->router().routes()) {
-    if (api::SurfaceOf(route.pattern) != "AI Studio") continue;
+    if (api::SurfaceTag(app_->router(), route.pattern) != "AI Studio") {
+      continue;
+    }
     ++routes;
     const std::string name = route.method + " " + route.pattern;
     EXPECT_FALSE(route.responses.empty())

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "products/studio/responses.h"
 #include "products/studio/studio_errors.h"
 #include "products/studio/subscriptions.h"
 
@@ -15,7 +16,7 @@ Status AddStudioRoute(api::Router* router, const std::string& method,
                       std::shared_ptr<const api::BodySchema> body) {
   api::Route route;
   route.method = method;
-  route.pattern = "/api/ai-studio" + pattern;
+  route.pattern = kStudioPathPrefix + pattern;
   route.access = access;
   route.handler = [ctx, fn](api::Request& req) { return fn(*ctx, req); };
   route.max_body_bytes = max_body_bytes;

@@ -19,7 +19,7 @@ namespace trainyard::studio {
 
 using StudioHandler = Result<api::Response> (*)(StudioContext&, api::Request&);
 
-// Registers `fn` at `pattern` (under /api/ai-studio/) with the context;
+// Registers `fn` at `pattern` (under kStudioPathPrefix) with the context;
 // `body`, when set, is the schema `fn` reads its body through (documented
 // in the OpenAPI document).
 Status AddStudioRoute(api::Router* router, const std::string& method,
